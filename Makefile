@@ -1,0 +1,33 @@
+# Two set-up commands from a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OPA_STAMP := $(VENV)/.opa-path
+
+.PHONY: demo test install opa clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+# Installs the pinned OPA (PATH, cache, go install, then release binary) and
+# remembers where it is, so the suite and the demo use exactly that binary.
+opa: $(OPA_STAMP)
+$(OPA_STAMP): scripts/install-opa.sh | $(STAMP)
+	bash scripts/install-opa.sh > $@.tmp && mv $@.tmp $@
+
+# Findings are the point of the demo: exit 1 is success here; 2 and 3 are not.
+demo: install opa
+	@GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/govern check examples/acme --as-of 2026-11-25; \
+	  rc=$$?; if [ $$rc -gt 1 ]; then echo "govern check failed with exit $$rc" >&2; exit $$rc; fi
+
+test: install opa
+	GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,147 @@
+# Shared vocabulary for every check: indexes keyed by id (built once per
+# query, so checks look up instead of scanning), date arithmetic on `as_of`,
+# and the one result shape the engine expects from a check.
+package govern.lib
+
+default defs := {}
+
+defs := data.govern.definitions
+
+inventory := object.get(input, "inventory", {})
+
+people := object.get(inventory, "people", {})
+
+platforms := object.get(inventory, "platforms", {})
+
+systems := object.get(inventory, "systems", {})
+
+datasets := object.get(inventory, "datasets", {})
+
+projects := object.get(inventory, "projects", {})
+
+budget_lines := object.get(inventory, "budget_lines", {})
+
+spend := object.get(inventory, "spend", {})
+
+meetings := object.get(inventory, "meetings", {})
+
+decisions := object.get(inventory, "decisions", {})
+
+waivers := object.get(input, "waivers", {})
+
+committees := object.get(defs, "committees", {})
+
+authority := object.get(defs, "authority_matrix", null)
+
+budget_policy := object.get(defs, "budget_policy", null)
+
+classification := object.get(defs, "classification_policy", null)
+
+placement := object.get(defs, "placement_policy", null)
+
+# The result every check rule produces. `subjects` is the collection of
+# resources the rule applies to (its size is the `evaluated` count), and
+# `violations` a set built with `violation(...)`.
+check(meta, subjects, violations) := {
+	"meta": meta,
+	"evaluated": count(subjects),
+	"violations": violations,
+}
+
+violation(kind, id, message) := {"resource": {"kind": kind, "id": id}, "message": message}
+
+# ---------------------------------------------------------------- dates
+day_ns := ((24 * 60) * 60) * 1000000000
+
+date_ns(d) := time.parse_ns("2006-01-02", d)
+
+as_of_ns := date_ns(input.as_of)
+
+# Whole days from `d` to as_of (positive when `d` is in the past).
+days_since(d) := (as_of_ns - date_ns(d)) / day_ns
+
+# "Within N days" means as_of - date <= N (checks.md).
+within_days(d, n) if days_since(d) <= n
+
+# Whole days from `a` to `b`.
+days_between(a, b) := (date_ns(b) - date_ns(a)) / day_ns
+
+# ---------------------------------------------------------------- people
+has_role(person_id, role) if role in people[person_id].roles
+
+# ---------------------------------------------------------------- money
+# 2730000 -> "2,730,000"; non-integers keep two decimals.
+money(x) := s if {
+	x == round(x)
+	s := _grouped(sprintf("%d", [abs(x)]), x)
+}
+
+money(x) := s if {
+	x != round(x)
+	whole := floor(abs(x))
+	cents := sprintf("%.2f", [abs(x) - whole])
+	s := concat("", [_grouped(sprintf("%d", [whole]), x), substring(cents, 1, -1)])
+}
+
+_grouped(digits, x) := s if {
+	n := count(digits)
+	head := n % 3
+	first := [substring(digits, 0, head) | head > 0]
+	rest := [substring(digits, i, 3) | some i in numbers.range_step(head, n - 1, 3)]
+	sign := {true: "-", false: ""}[x < 0]
+	s := concat("", [sign, concat(",", array.concat(first, rest))])
+}
+
+# Percentages for messages: 0.4567 -> "45.7%".
+pct(share) := sprintf("%.1f%%", [share * 100])
+
+# ---------------------------------------------------------------- classification
+levels := object.get(classification, "levels", [])
+
+# Position in ClassificationPolicy.levels; 0 is the highest level.
+level_rank(level) := i if levels[i] == level
+
+important_grades := {g | some g in object.get(classification, ["important_data", "grades"], [])}
+
+is_important(d) if d.grade in important_grades
+
+# ---------------------------------------------------------------- holdings
+# A system's datasets may be given as a plain id or {id, side}.
+ref_id(ref) := ref if is_string(ref)
+
+ref_id(ref) := ref.id if is_object(ref)
+
+# Effective deployment of a dataset on a system (model.md): the system's
+# deployment, or on a hybrid system the declared side (plain id = private).
+effective_deployment(system, ref) := system.deployment if system.deployment != "hybrid"
+
+effective_deployment(system, ref) := object.get(ref, "side", "private") if {
+	system.deployment == "hybrid"
+	is_object(ref)
+}
+
+effective_deployment(system, ref) := "private" if {
+	system.deployment == "hybrid"
+	is_string(ref)
+}
+
+# dataset id -> ids of systems holding it (one pass over systems)
+held_by[ds_id] contains sys_id if {
+	some sys_id, s in systems
+	some ref in object.get(s, "datasets", [])
+	ds_id := ref_id(ref)
+}
+
+# spend ids per budget line, and the sum per line
+spend_by_line[line_id] contains sp_id if {
+	some sp_id, sp in spend
+	line_id := sp.budget_line
+}
+
+spent_on(line_id) := sum([spend[sp_id].amount | some sp_id in spend_by_line[line_id]])
+
+# budget line ids per project
+lines_of[project_id] contains line_id if {
+	some line_id, line in budget_lines
+	project_id := line.project
+}

@@ -1,0 +1,47 @@
+"""Finding the pinned `opa` binary (the same search order as scripts/install-opa.sh)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from governance.engine.errors import EngineError
+
+OPA_VERSION = "1.20.2"
+INSTALL_HINT = "run `make opa` (or scripts/install-opa.sh) to install OPA v{v}, or set GOVERN_OPA to its path"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("GOVERN_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "govern")
+    return Path(base) / "opa" / OPA_VERSION
+
+
+def version_of(binary: str) -> str | None:
+    try:
+        out = subprocess.run([binary, "version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        if line.startswith("Version:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def find_opa() -> str:
+    """The path of an `opa` of the pinned version, or EngineError with an install hint.
+
+    GOVERN_OPA, when set, is the only candidate: a user who names a binary
+    must not silently get another one.
+    """
+    explicit = os.environ.get("GOVERN_OPA")
+    candidates = [explicit] if explicit else [str(cache_dir() / "opa"), shutil.which("opa")]
+    seen = []
+    for candidate in filter(None, candidates):
+        version = version_of(candidate)
+        if version == OPA_VERSION:
+            return candidate
+        seen.append(f"{candidate} ({'version ' + version if version else 'not runnable'})")
+    found = f"; found {', '.join(seen)}" if seen else ""
+    raise EngineError(f"OPA v{OPA_VERSION} not found{found}. " + INSTALL_HINT.format(v=OPA_VERSION))

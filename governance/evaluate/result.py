@@ -1,0 +1,127 @@
+"""The run result: the JSON contract of spec/README.md, as pydantic models.
+
+Every renderer reads a `RunResult`; `govern report` re-reads one from JSON,
+so whatever a report needs must live here, not in the workspace.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow")  # newer results may add keys; keep them on re-render
+
+
+class Resource(_Model):
+    kind: str
+    id: str
+
+
+class FindingLocation(_Model):
+    file: str
+    line: int
+    column: int
+
+
+class Finding(_Model):
+    check: str
+    severity: Severity
+    status: Literal["fail", "waived"]
+    resource: Resource
+    message: str
+    location: Optional[FindingLocation] = None
+    controls: list[str] = []
+    waiver: Optional[str] = None
+    fingerprint: str
+
+
+class CheckSummary(_Model):
+    id: str
+    title: str
+    description: str = ""
+    severity: Severity
+    waivable: bool
+    domain: str
+    resource: Optional[str] = None
+    evaluated: int
+    failed: int
+    waived: int
+    status: Literal["pass", "fail", "not_applicable"]
+    controls: list[str] = []
+
+
+class WaiverRecord(_Model):
+    id: str
+    check: str
+    resource: Resource
+    justification: str
+    requested_by: str
+    approved_by: str
+    approved_at: str
+    expires: str
+    valid: bool
+    problems: list[str] = []  # ids of WAV checks that fired on this waiver
+    applied: int = 0  # findings it waived this run
+    location: Optional[FindingLocation] = None
+
+
+class ControlRecord(_Model):
+    id: str
+    title: dict[str, str]
+    checks: list[str]
+    references: dict = {}
+    status: Literal["pass", "fail", "not_applicable"]
+
+
+class Tool(_Model):
+    name: str = "govern"
+    version: str
+
+
+class Engine(_Model):
+    kind: Literal["opa"] = "opa"
+    opa_version: str
+    policy_revision: str
+
+
+class InputFile(_Model):
+    path: str
+    sha256: str
+
+
+class Run(_Model):
+    started_at: str
+    finished_at: str
+
+
+class Summary(_Model):
+    fail: int
+    waived: int
+    by_severity: dict[str, int]
+    checks: dict[str, int] = {}
+
+
+class RunResult(_Model):
+    schema_version: int = SCHEMA_VERSION
+    workspace: str = ""
+    as_of: str
+    fail_on: str = "low"
+    run: Optional[Run] = None
+    tool: Tool
+    engine: Engine
+    inputs: list[InputFile]
+    findings: list[Finding]
+    checks: list[CheckSummary]
+    controls: list[ControlRecord] = []
+    waivers: list[WaiverRecord] = []
+    summary: Summary
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=False) + "\n"

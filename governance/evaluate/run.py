@@ -1,0 +1,98 @@
+"""One evaluation, start to finish: workspace → OPA → findings → `RunResult`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from governance import __version__, library
+from governance.engine import evaluate
+from governance.evaluate import findings as findings_
+from governance.evaluate.modules import library_modules, workspace_modules
+from governance.evaluate.result import (
+    SEVERITIES,
+    ControlRecord,
+    Engine,
+    InputFile,
+    Run,
+    RunResult,
+    Summary,
+    Tool,
+)
+from governance.load.files import relative
+from governance.model import Workspace, load_workspace
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def load(path: Path | str) -> Workspace:
+    return load_workspace(path, library_controls=library.control_files())
+
+
+def run_check(path: Path | str, as_of: dt.date, *, opa_url: str | None = None, timeout: float = 120.0,
+              fail_on: str | None = None, progress: Callable[[str], None] = lambda _: None) -> RunResult:
+    started = _now()
+    progress("loading workspace")
+    ws = load(path)
+    modules = library_modules() + workspace_modules(ws)
+    input_doc = {"as_of": as_of.isoformat(), "inventory": ws.inventory_input(), "waivers": ws.waivers_input()}
+    progress("evaluating on OPA")
+    engine = evaluate(modules, ws.definitions(), input_doc, opa_url=opa_url, timeout=timeout)
+    progress("collecting findings")
+    findings, checks, waivers = findings_.build(ws, engine.checks)
+    return RunResult(
+        workspace=ws.name,
+        as_of=as_of.isoformat(),
+        fail_on=fail_on or ws.manifest.fail_on,
+        run=Run(started_at=started, finished_at=_now()),
+        tool=Tool(version=__version__),
+        engine=Engine(opa_version=engine.opa_version, policy_revision=engine.revision),
+        inputs=_inputs(ws),
+        findings=findings,
+        checks=checks,
+        controls=_controls(ws, checks),
+        waivers=waivers,
+        summary=_summary(findings, checks),
+    )
+
+
+def _inputs(ws: Workspace) -> list[InputFile]:
+    files = [InputFile(path=d.rel, sha256=d.sha256) for d in ws.documents]
+    files += [InputFile(path=relative(ws.root, p), sha256=hashlib.sha256(p.read_bytes()).hexdigest()) for p in ws.rego_files]
+    return sorted(files, key=lambda f: f.path)
+
+
+def _controls(ws: Workspace, checks) -> list[ControlRecord]:
+    status = {c.id: c.status for c in checks}
+    out = []
+    for control in sorted(ws.controls.values(), key=lambda c: c.id):
+        states = [status.get(c, "not_applicable") for c in control.checks]
+        overall = "fail" if "fail" in states else ("pass" if "pass" in states else "not_applicable")
+        out.append(ControlRecord(id=control.id, title=control.title.model_dump(), checks=list(control.checks),
+                                 references=control.references, status=overall))
+    return out
+
+
+def _summary(findings, checks) -> Summary:
+    by_severity = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        if f.status == "fail":
+            by_severity[f.severity] += 1
+    return Summary(
+        fail=sum(1 for f in findings if f.status == "fail"),
+        waived=sum(1 for f in findings if f.status == "waived"),
+        by_severity={k: v for k, v in by_severity.items() if v},
+        checks={s: sum(1 for c in checks if c.status == s) for s in ("pass", "fail", "not_applicable")},
+    )
+
+
+def gate(result: RunResult, fail_on: str) -> bool:
+    """True when an unwaived finding is at or above `fail_on` (exit 1)."""
+    if fail_on == "never":
+        return False
+    threshold = SEVERITIES.index(fail_on)
+    return any(f.status == "fail" and SEVERITIES.index(f.severity) <= threshold for f in result.findings)

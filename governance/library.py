@@ -1,0 +1,26 @@
+"""Where the built-in library (checks, controls, baseline policies) lives.
+
+In a wheel the three folders are packed under `governance/_library/`; in a
+source checkout they sit at the repository root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def library_root() -> Path:
+    packed = _PACKAGE / "_library"
+    return packed if (packed / "checks").is_dir() else _PACKAGE.parent
+
+
+def rego_modules() -> list[Path]:
+    """Built-in Rego modules to load into OPA (tests excluded)."""
+    return sorted(p for p in (library_root() / "checks").rglob("*.rego") if not p.name.endswith("_test.rego"))
+
+
+def control_files() -> list[Path]:
+    root = library_root() / "controls"
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"}) if root.is_dir() else []

@@ -1,0 +1,56 @@
+"""CSV inventories (`people.csv`, `spend.csv`): one kind per file, named after it.
+
+Columns are the entity's fields. Lists (`roles`) are `;`-separated; a
+mapping field is spread over `tags.<key>` columns, and an empty cell means
+the field is absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.tree import SourceMap
+
+CSV_KINDS = {"people", "spend"}
+LIST_COLUMNS = {"roles", "approved_by"}
+
+
+def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
+    if kind not in CSV_KINDS:
+        raise WorkspaceErrors([WorkspaceError(Location(rel), f"a CSV inventory must be named after its kind: one of {sorted(CSV_KINDS)} (got '{kind}')")])
+    sources = SourceMap(rel)
+    sources.record((kind,), 0, 0)
+    reader = csv.reader(io.StringIO(text))
+    rows = list(reader)
+    if not rows:
+        return {kind: []}, sources
+    header = [h.strip() for h in rows[0]]
+    items = []
+    for n, row in enumerate(rows[1:], start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        index = len(items)
+        sources.record((kind, index), n, 0)
+        if len(row) != len(header):
+            raise WorkspaceErrors([WorkspaceError(Location(rel, n + 1, 1), f"row has {len(row)} cells, header has {len(header)}")])
+        item: dict[str, Any] = {}
+        col = 0
+        for name, cell in zip(header, row):
+            path = (kind, index) + tuple(name.split(".", 1))
+            sources.record(path, n, col)
+            col += len(cell) + 1
+            cell = cell.strip()
+            if cell == "":
+                continue
+            if "." in name:
+                outer, inner = name.split(".", 1)
+                item.setdefault(outer, {})[inner] = cell
+            elif name in LIST_COLUMNS:
+                item[name] = [v.strip() for v in cell.split(";") if v.strip()]
+            else:
+                item[name] = cell
+        items.append(item)
+    return {kind: items}, sources

@@ -1,0 +1,41 @@
+"""Turn pydantic's validation errors into `file:line:col: message` lines."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from governance.load.errors import WorkspaceError
+from governance.load.tree import SourceMap
+
+
+def from_validation(exc: ValidationError, sources: SourceMap, prefix: tuple) -> list[WorkspaceError]:
+    out = []
+    for err in exc.errors():
+        if _is_other_union_branch(err):
+            continue
+        loc = tuple(p for p in err["loc"] if p not in UNION_TAGS)
+        where = sources.locate(prefix + loc)
+        field = ".".join(str(p) for p in loc) or "entry"
+        out.append(WorkspaceError(where, _describe(err, field)))
+    return out
+
+
+# pydantic puts the union member it tried into `loc`; users never wrote those.
+UNION_TAGS = {"str", "int", "float", "bool", "DatasetRef"}
+
+
+def _is_other_union_branch(err: dict) -> bool:
+    # `datasets: [{id: x, bogus: 1}]` fails both as a string and as a DatasetRef;
+    # only the DatasetRef complaint says anything useful.
+    return "str" in err["loc"] and isinstance(err.get("input"), dict)
+
+
+def _describe(err: dict, field: str) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown field '{field}'"
+    if kind == "missing":
+        return f"missing required field '{field}'"
+    value = err.get("input")
+    shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+    return f"{field}: {err['msg']}{shown}"

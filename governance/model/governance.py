@@ -1,0 +1,42 @@
+"""Waivers, controls and the workspace manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from governance.model.base import Entity, Localized, Strict
+
+
+class ResourceRef(Strict):
+    kind: str
+    id: str
+
+
+class Waiver(Entity):
+    check: str
+    resource: ResourceRef
+    justification: str
+    requested_by: str
+    approved_by: str
+    approved_at: dt.date
+    expires: dt.date
+
+
+class Control(Entity):
+    title: Localized
+    checks: list[str] = []
+    references: dict[str, object] = {}
+    domain: Optional[str] = None
+
+
+class Manifest(Strict):
+    name: Optional[str] = None
+    description: Optional[str] = None
+    policies: list[str] = ["policies"]
+    controls: list[str] = ["controls"]
+    checks: list[str] = ["checks"]
+    inventory: list[str] = ["inventory"]
+    waivers: list[str] = ["waivers"]
+    fail_on: Literal["critical", "high", "medium", "low", "info", "never"] = "low"
+    annotations: Optional[dict[str, str]] = None

@@ -1,0 +1,151 @@
+"""Inventory entities (`inventory/`): what the enterprise actually has and did."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional, Union
+
+from pydantic import Field
+
+from governance.model.base import Entity, Number, Strict
+from governance.model.definitions import Deployment, Encryption
+
+
+class Person(Entity):
+    name: str
+    roles: list[str] = []
+
+
+class Platform(Entity):
+    name: Optional[str] = None
+    deployment: Deployment
+    region: Optional[str] = None
+    jurisdiction: Optional[str] = None
+    mlps_level: Optional[int] = Field(default=None, ge=1, le=5)
+    dedicated_pool: bool = False
+
+
+class Replica(Strict):
+    region: Optional[str] = None
+    jurisdiction: Optional[str] = None
+
+
+class DatasetRef(Strict):
+    id: str
+    side: Optional[Literal["public", "private"]] = None
+
+
+class System(Entity):
+    name: Optional[str] = None
+    owner: Optional[str] = None
+    platform: Optional[str] = None
+    deployment: Deployment
+    region: Optional[str] = None
+    jurisdiction: Optional[str] = None
+    replicas: list[Replica] = []
+    datasets: list[Union[str, DatasetRef]] = []
+    ciio: bool = False
+    mlps_level: Optional[int] = Field(default=None, ge=1, le=5)
+    mlps_filing_id: Optional[str] = None
+    mlps_last_assessment: Optional[dt.date] = None
+    elastic: bool = False
+    labels: dict[str, str] = {}
+    tags: dict[str, str] = {}
+
+
+class PersonalInfo(Strict):
+    contains: bool = False
+    sensitive: bool = False
+    subjects: int = Field(default=0, ge=0)
+
+
+class Flow(Strict):
+    to: str
+    jurisdiction: str
+    mechanism: Literal["none", "contract", "certification", "security_assessment"] = "none"
+    approval_ref: Optional[str] = None
+
+
+class Dataset(Entity):
+    name: Optional[str] = None
+    owner: Optional[str] = None
+    grade: str
+    level: str
+    classified_at: Optional[dt.date] = None
+    personal_info: Optional[PersonalInfo] = None
+    pipia_ref: Optional[str] = None
+    encryption_at_rest: Encryption = "none"
+    security_officer: Optional[str] = None
+    last_risk_assessment: Optional[dt.date] = None
+    flows: list[Flow] = []
+
+
+class Maturity(Strict):
+    dimension: Literal["process_digital", "data_asset", "business_online", "decision_intelligence"]
+    from_: int = Field(alias="from", ge=1, le=5)
+    to: int = Field(ge=1, le=5)
+
+
+class Goal(Strict):
+    metric: str
+    baseline: Number
+    target: Number
+    due: Optional[dt.date] = None
+
+
+class BudgetLine(Entity):
+    category: str
+    amount: Number = Field(ge=0)
+    owner: Optional[str] = None
+
+
+class Project(Entity):
+    name: Optional[str] = None
+    owner: Optional[str] = None
+    phase: Optional[str] = None
+    start: dt.date
+    end: dt.date
+    maturity: Optional[Maturity] = None
+    goal: Optional[Goal] = None
+    budget_lines: list[BudgetLine] = []
+
+
+class Spend(Entity):
+    budget_line: str
+    amount: Number
+    date: dt.date
+    tags: dict[str, str] = {}
+
+
+class Meeting(Entity):
+    committee: str
+    date: dt.date
+    present: list[str] = []
+
+
+class Subject(Strict):
+    kind: str
+    id: str
+
+
+class Decision(Entity):
+    type: Literal["budget_allocation", "budget_reallocation", "waiver", "other"]
+    subject: Optional[Subject] = None
+    amount: Optional[Number] = None
+    requested_by: Optional[str] = None
+    approved_by: list[str] = []
+    meeting: Optional[str] = None
+    date: Optional[dt.date] = None
+
+
+# plural key in inventory files -> (model, resource kind)
+INVENTORY_KINDS: dict[str, tuple[type[Entity], str]] = {
+    "people": (Person, "person"),
+    "platforms": (Platform, "platform"),
+    "systems": (System, "system"),
+    "datasets": (Dataset, "dataset"),
+    "projects": (Project, "project"),
+    "spend": (Spend, "spend"),
+    "meetings": (Meeting, "meeting"),
+    "decisions": (Decision, "decision"),
+}

@@ -1,0 +1,85 @@
+"""The validated workspace: every definition, inventory entity, waiver and control,
+with the place each was declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from governance.load.errors import Location
+from governance.load.files import Document
+from governance.load.tree import SourceMap
+from governance.model.definitions import (
+    AuthorityMatrix,
+    BudgetPolicy,
+    ClassificationPolicy,
+    Committee,
+    PlacementPolicy,
+)
+from governance.model.governance import Control, Manifest, Waiver
+from governance.model.inventory import BudgetLine, Entity
+
+
+@dataclass
+class Workspace:
+    root: Path
+    manifest: Manifest
+    documents: list[Document] = field(default_factory=list)  # every input file read
+    rego_files: list[Path] = field(default_factory=list)  # the workspace's own checks
+    committees: dict[str, Committee] = field(default_factory=dict)
+    authority_matrix: Optional[AuthorityMatrix] = None
+    budget_policy: Optional[BudgetPolicy] = None
+    classification_policy: Optional[ClassificationPolicy] = None
+    placement_policy: Optional[PlacementPolicy] = None
+    # plural inventory kind -> id -> entity
+    inventory: dict[str, dict[str, Entity]] = field(default_factory=dict)
+    budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
+    budget_line_project: dict[str, str] = field(default_factory=dict)
+    waivers: dict[str, Waiver] = field(default_factory=dict)
+    controls: dict[str, Control] = field(default_factory=dict)
+    # (resource kind, id) -> where it was declared
+    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    # (resource kind, id) -> (source map, path of the entity in its document)
+    origins: dict[tuple[str, str], tuple[SourceMap, tuple]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name or self.root.name
+
+    def locate(self, kind: str, id_: str, *field_path) -> Optional[Location]:
+        """Where an entity, or one of its fields, was written."""
+        if not field_path:
+            return self.locations.get((kind, id_))
+        sources, path = self.origins[(kind, id_)]
+        return sources.locate(path + tuple(field_path))
+
+    def definitions(self) -> dict:
+        """Policy definitions as OPA `data` (plain JSON; ids as object keys)."""
+
+        def dump(model):
+            return None if model is None else model.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+        return {
+            "committees": {k: dump(v) for k, v in self.committees.items()},
+            "authority_matrix": dump(self.authority_matrix),
+            "budget_policy": dump(self.budget_policy),
+            "classification_policy": dump(self.classification_policy),
+            "placement_policy": dump(self.placement_policy),
+        }
+
+    def inventory_input(self) -> dict:
+        """The inventory as OPA `input`: each kind an object keyed by id, so
+        checks look entities up instead of scanning."""
+        out = {
+            kind: {k: v.model_dump(mode="json", exclude_none=True, by_alias=True) for k, v in items.items()}
+            for kind, items in self.inventory.items()
+        }
+        out["budget_lines"] = {
+            k: {**v.model_dump(mode="json", exclude_none=True), "project": self.budget_line_project[k]}
+            for k, v in self.budget_lines.items()
+        }
+        return out
+
+    def waivers_input(self) -> dict:
+        return {k: v.model_dump(mode="json", exclude_none=True) for k, v in self.waivers.items()}

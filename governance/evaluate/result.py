@@ -40,6 +40,7 @@ class Finding(_Model):
     controls: list[str] = []
     waiver: Optional[str] = None
     fingerprint: str
+    baseline: Optional[Literal["new", "existing"]] = None  # set only with --baseline
 
 
 class CheckSummary(_Model):
@@ -122,6 +123,7 @@ class RunResult(_Model):
     controls: list[ControlRecord] = []
     waivers: list[WaiverRecord] = []
     summary: Summary
+    resolved: Optional[list[Finding]] = None  # with --baseline: findings of the baseline gone now
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"

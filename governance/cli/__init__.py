@@ -1,0 +1,19 @@
+"""The `govern` command: parse arguments, call the library, pick an exit code.
+
+One module per command; each registers itself on `main`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from governance import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="govern")
+def main() -> None:
+    """Digital-operations governance as code, checked by Open Policy Agent."""
+
+
+from governance.cli import check, controls, validate  # noqa: E402,F401  (register commands)

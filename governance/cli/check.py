@@ -1,0 +1,35 @@
+"""`govern check`: evaluate every check on OPA and report findings."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from governance.cli import main
+from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, Guard, as_of_date, outputs, write
+from governance.evaluate import gate, run_check
+from governance.report import FORMATS, RenderOptions, render
+
+
+@main.command()
+@click.argument("workspace", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
+              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
+@click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The date every date rule counts from (default: today).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
+@click.option("--opa-url", metavar="URL", help="Use a running OPA server instead of starting one.")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for any one OPA request.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of human-readable reports.")
+def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang) -> None:
+    """Evaluate every check on OPA and report findings."""
+    targets = outputs(formats, output)
+    with Guard():
+        result = run_check(workspace, as_of_date(as_of), opa_url=opa_url, timeout=timeout, fail_on=fail_on)
+        options = RenderOptions(lang=lang, color=sys.stdout.isatty())
+        rendered = [(path, render(fmt, result, options)) for fmt, path in targets]
+    # only now, with every report rendered, does anything get written
+    for path, content in rendered:
+        write(path, content)
+    sys.exit(EXIT_FINDINGS if gate(result, result.fail_on) else EXIT_OK)

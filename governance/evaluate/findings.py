@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
+from governance.engine.errors import EngineError
 from governance.evaluate.result import SEVERITIES, CheckSummary, Finding, FindingLocation, Resource, WaiverRecord
 from governance.model.workspace import Workspace
 
@@ -42,6 +43,7 @@ def _location(ws: Workspace, kind: str, id_: str):
 
 def build(ws: Workspace, checks: list[dict]) -> tuple[list[Finding], list[CheckSummary], list[WaiverRecord]]:
     controls = controls_by_check(ws)
+    _require_waiver_checks(ws, checks)
     problems: dict[str, set[str]] = defaultdict(set)  # waiver id -> WAV checks that fired on it
     for check in checks:
         cid = check["meta"]["custom"]["id"]
@@ -85,6 +87,16 @@ def build(ws: Workspace, checks: list[dict]) -> tuple[list[Finding], list[CheckS
     findings.sort(key=sort_key)
     summaries.sort(key=lambda c: c.id)
     return findings, summaries, _waiver_records(ws, problems, applied)
+
+
+def _require_waiver_checks(ws: Workspace, checks: list[dict]) -> None:
+    """Fail closed: a waiver is applied only when absent from every WAV-001..005
+    finding, so a result missing one of those checks would silently apply it."""
+    if not ws.waivers:
+        return
+    missing = INVALIDATING - {c["meta"]["custom"]["id"] for c in checks}
+    if missing:
+        raise EngineError(f"the result lacks waiver check(s) {', '.join(sorted(missing))}; waivers cannot be validated")
 
 
 def _waiver_records(ws: Workspace, problems, applied) -> list[WaiverRecord]:

@@ -1,0 +1,227 @@
+# Waivers (WAV): each check is about a waiver itself. This package sits
+# outside govern.checks on purpose: WAV-004 and WAV-006 read every other
+# check's METADATA and violations, which would be a recursion from inside.
+# WAV findings are never waivable (checks.md).
+package govern.waiver_checks
+
+import data.govern.lib
+
+# ---------------------------------------------------------------- the library, read once
+
+# Every check result under data.govern.checks (built-in and workspace).
+_results contains r if {
+	some pkg, name
+	r := data.govern.checks[pkg][name]
+	is_object(r)
+	is_string(r.meta.custom.id)
+}
+
+# The waiver checks of this package; their ids are known without reading
+# their results (WAV-006 cannot read its own), and none is waivable.
+_own_ids := {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-006"}
+
+known_ids := {r.meta.custom.id | some r in _results} | _own_ids
+
+not_waivable := {r.meta.custom.id | some r in _results; r.meta.custom.waivable == false} | _own_ids
+
+# [check id, resource kind, resource id] of every raw violation this run,
+# built once so WAV-006 looks each waiver up instead of scanning.
+violation_keys contains [r.meta.custom.id, v.resource.kind, v.resource.id] if {
+	some r in _results
+	some v in r.violations
+}
+
+violation_keys contains ["WAV-001", v.resource.kind, v.resource.id] if some v in _self_approved
+
+violation_keys contains ["WAV-002", v.resource.kind, v.resource.id] if some v in _unauthorised
+
+violation_keys contains ["WAV-003", v.resource.kind, v.resource.id] if some v in _too_long
+
+violation_keys contains ["WAV-004", v.resource.kind, v.resource.id] if some v in _not_waivable
+
+violation_keys contains ["WAV-005", v.resource.kind, v.resource.id] if some v in _expired
+
+# ---------------------------------------------------------------- WAV-001
+
+# METADATA
+# title: A waiver is not approved by its requester
+# description: >-
+#   Fires for each waiver whose `approved_by` is its `requested_by`.
+#   Evaluates every waiver. A waiver that fires this is not applied.
+# custom:
+#   id: WAV-001
+#   severity: critical
+#   waivable: false
+#   resource: waiver
+WAV_001 := lib.check(rego.metadata.rule(), lib.waivers, _self_approved)
+
+_self_approved contains v if {
+	some id, w in lib.waivers
+	w.approved_by == w.requested_by
+	v := lib.violation("waiver", id, sprintf(
+		"waiver %s for %s on %s %s is approved by its own requester %s",
+		[id, w.check, w.resource.kind, w.resource.id, w.requested_by],
+	))
+}
+
+# ---------------------------------------------------------------- WAV-002
+
+# METADATA
+# title: A waiver's approver holds a role allowed to approve waivers
+# description: >-
+#   Fires for each waiver whose approver holds no role listed under the
+#   authority matrix's `limits.waiver` (waivers carry no amount, so any
+#   listed role suffices, whatever its limit). Without an authority matrix
+#   or without `limits.waiver` no role is listed, so every waiver fires.
+#   Evaluates every waiver. A waiver that fires this is not applied.
+# custom:
+#   id: WAV-002
+#   severity: high
+#   waivable: false
+#   resource: waiver
+WAV_002 := lib.check(rego.metadata.rule(), lib.waivers, _unauthorised)
+
+# lib.authority is null when the workspace has no authority matrix.
+default _authority := {}
+
+_authority := lib.authority if is_object(lib.authority)
+
+# Roles listed under limits.waiver, whatever their (null or numeric) limit.
+_waiver_roles := {r | some r, _ in object.get(_authority, ["limits", "waiver"], {})}
+
+_unauthorised contains v if {
+	some id, w in lib.waivers
+	roles := object.get(lib.people, [w.approved_by, "roles"], [])
+	count({r | some r in roles; r in _waiver_roles}) == 0
+	v := lib.violation("waiver", id, sprintf(
+		"waiver %s is approved by %s (roles: %s), who holds no role allowed to approve waivers (limits.waiver: %s)",
+		[id, w.approved_by, _list(roles), _list(sort(_waiver_roles))],
+	))
+}
+
+# ---------------------------------------------------------------- WAV-003
+
+# METADATA
+# title: A waiver's lifetime is within max_waiver_days
+# description: >-
+#   Fires for each waiver whose `expires - approved_at`, in whole days, is
+#   greater than the authority matrix's `max_waiver_days` (exactly the
+#   maximum is allowed). Evaluates every waiver when `max_waiver_days` is
+#   set, none otherwise (no limit to break). A waiver that fires this is
+#   not applied.
+# custom:
+#   id: WAV-003
+#   severity: high
+#   waivable: false
+#   resource: waiver
+WAV_003 := lib.check(rego.metadata.rule(), _lifetime_subjects, _too_long)
+
+_max_days := object.get(_authority, "max_waiver_days", null)
+
+default _lifetime_subjects := {}
+
+_lifetime_subjects := lib.waivers if is_number(_max_days)
+
+_too_long contains v if {
+	is_number(_max_days)
+	some id, w in lib.waivers
+	days := lib.days_between(w.approved_at, w.expires)
+	days > _max_days
+	v := lib.violation("waiver", id, sprintf(
+		"waiver %s runs %d days (approved %s, expires %s), longer than max_waiver_days %d",
+		[id, days, w.approved_at, w.expires, _max_days],
+	))
+}
+
+# ---------------------------------------------------------------- WAV-004
+
+# METADATA
+# title: A waiver names a waivable check
+# description: >-
+#   Fires for each waiver naming a check whose METADATA says
+#   `waivable: false` (WAV checks are never waivable). A waiver naming a
+#   check that does not exist is reported by WAV-006 instead. Evaluates
+#   every waiver. A waiver that fires this is not applied.
+# custom:
+#   id: WAV-004
+#   severity: high
+#   waivable: false
+#   resource: waiver
+WAV_004 := lib.check(rego.metadata.rule(), lib.waivers, _not_waivable)
+
+_not_waivable contains v if {
+	some id, w in lib.waivers
+	w.check in not_waivable
+	v := lib.violation("waiver", id, sprintf(
+		"waiver %s names %s, which is not waivable",
+		[id, w.check],
+	))
+}
+
+# ---------------------------------------------------------------- WAV-005
+
+# METADATA
+# title: A waiver has not expired
+# description: >-
+#   Fires for each waiver whose `expires` is before as_of; a waiver is valid
+#   through its `expires` day. Evaluates every waiver. A waiver that fires
+#   this is not applied.
+# custom:
+#   id: WAV-005
+#   severity: medium
+#   waivable: false
+#   resource: waiver
+WAV_005 := lib.check(rego.metadata.rule(), lib.waivers, _expired)
+
+_expired contains v if {
+	some id, w in lib.waivers
+	days := lib.days_since(w.expires)
+	days > 0
+	v := lib.violation("waiver", id, sprintf(
+		"waiver %s for %s on %s %s expired on %s (%d days before %s)",
+		[id, w.check, w.resource.kind, w.resource.id, w.expires, days, input.as_of],
+	))
+}
+
+# ---------------------------------------------------------------- WAV-006
+
+# METADATA
+# title: A waiver matches a finding
+# description: >-
+#   Fires for each waiver that matches no raw violation this run (same check
+#   id, resource kind and id), valid or not, and for each waiver naming a
+#   check id that is not in the library loaded this run. Evaluates every
+#   waiver except those naming WAV-006 itself (which WAV-004 reports).
+# custom:
+#   id: WAV-006
+#   severity: low
+#   waivable: false
+#   resource: waiver
+WAV_006 := lib.check(rego.metadata.rule(), _stale_subjects, _stale)
+
+_stale_subjects := {id | some id, w in lib.waivers; w.check != "WAV-006"}
+
+_stale contains v if {
+	some id in _stale_subjects
+	w := lib.waivers[id]
+	w.check in known_ids
+	not [w.check, w.resource.kind, w.resource.id] in violation_keys
+	v := lib.violation("waiver", id, sprintf(
+		"waiver %s is stale: %s reports nothing on %s %s this run",
+		[id, w.check, w.resource.kind, w.resource.id],
+	))
+}
+
+_stale contains v if {
+	some id in _stale_subjects
+	w := lib.waivers[id]
+	not w.check in known_ids
+	v := lib.violation("waiver", id, sprintf(
+		"waiver %s is stale: it names check %s, which does not exist in the check library",
+		[id, w.check],
+	))
+}
+
+_list(xs) := "none" if count(xs) == 0
+
+_list(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0

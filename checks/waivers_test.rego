@@ -1,0 +1,261 @@
+package govern.waiver_checks_test
+
+import data.govern.waiver_checks as wav
+
+_people := {
+	"p-ceo": {"id": "p-ceo", "name": "王伟", "roles": ["CEO"]},
+	"p-cto": {"id": "p-cto", "name": "李娜", "roles": ["HEAD_TECHNOLOGY"]},
+	"p-cdo": {"id": "p-cdo", "name": "陈静", "roles": ["HEAD_DATA", "CISO"]},
+	"p-ops": {"id": "p-ops", "name": "孙杰", "roles": ["SRE_LEAD"]},
+}
+
+_authority := {
+	"id": "doa",
+	"limits": {"waiver": {"CEO": null, "HEAD_DATA": 0}},
+	"max_waiver_days": 180,
+}
+
+_defs := {"authority_matrix": _authority}
+
+# A valid waiver of BUD-003 on bl-18, as of 2026-06-01; tests override one field.
+_waiver(overrides) := object.union(
+	{
+		"id": "wv-1", "check": "BUD-003",
+		"resource": {"kind": "budget_line", "id": "bl-18"},
+		"justification": "GPU pre-purchase",
+		"requested_by": "p-cto", "approved_by": "p-ceo",
+		"approved_at": "2026-05-02", "expires": "2026-10-29",
+	},
+	overrides,
+)
+
+_input(w) := {"as_of": "2026-06-01", "inventory": {"people": _people}, "waivers": {"wv-1": w}}
+
+# Stand-in check results for the rules that read the rest of the library.
+_checks := {
+	"budget": {"BUD_003": {
+		"meta": {"title": "t", "custom": {"id": "BUD-003", "severity": "high", "waivable": true}},
+		"evaluated": 2,
+		"violations": {{"resource": {"kind": "budget_line", "id": "bl-18"}, "message": "over"}},
+	}},
+	"placement": {"PLC_001": {
+		"meta": {"title": "t", "custom": {"id": "PLC-001", "severity": "critical", "waivable": false}},
+		"evaluated": 1,
+		"violations": {{"resource": {"kind": "system", "id": "sys-a"}, "message": "public"}},
+	}},
+}
+
+_ids(result) := {v.resource.id | some v in result.violations}
+
+# ---------------------------------------------------------------- WAV-001
+
+test_wav_001_fires_when_requester_approves if {
+	r := wav.WAV_001 with input as _input(_waiver({"approved_by": "p-cto"})) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+	r.evaluated == 1
+	some v in r.violations
+	contains(v.message, "own requester p-cto")
+}
+
+test_wav_001_passes_with_a_second_person if {
+	r := wav.WAV_001 with input as _input(_waiver({})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_wav_001_not_applicable_without_waivers if {
+	r := wav.WAV_001 with input as {"as_of": "2026-06-01", "inventory": {"people": _people}}
+		with data.govern.definitions as _defs
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- WAV-002
+
+test_wav_002_fires_when_approver_has_no_waiver_role if {
+	r := wav.WAV_002 with input as _input(_waiver({"approved_by": "p-ops"})) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "SRE_LEAD")
+	contains(v.message, "CEO, HEAD_DATA")
+}
+
+test_wav_002_passes_for_a_role_with_no_limit if {
+	r := wav.WAV_002 with input as _input(_waiver({})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+}
+
+test_wav_002_passes_for_any_listed_role_among_several if {
+	# p-cdo holds CISO (not listed) and HEAD_DATA (listed with a numeric limit)
+	r := wav.WAV_002 with input as _input(_waiver({"approved_by": "p-cdo"})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+}
+
+test_wav_002_fires_without_an_authority_matrix if {
+	r := wav.WAV_002 with input as _input(_waiver({})) with data.govern.definitions as {"authority_matrix": null}
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "limits.waiver: none")
+}
+
+test_wav_002_fires_when_matrix_has_no_waiver_limits if {
+	r := wav.WAV_002 with input as _input(_waiver({}))
+		with data.govern.definitions as {"authority_matrix": {"id": "doa", "limits": {"budget_allocation": {"CEO": null}}}}
+	_ids(r) == {"wv-1"}
+}
+
+# ---------------------------------------------------------------- WAV-003
+
+test_wav_003_fires_one_day_over_the_maximum if {
+	# 2026-05-02 + 181 days = 2026-10-30
+	r := wav.WAV_003 with input as _input(_waiver({"expires": "2026-10-30"})) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "runs 181 days")
+	contains(v.message, "max_waiver_days 180")
+}
+
+test_wav_003_passes_at_exactly_the_maximum if {
+	r := wav.WAV_003 with input as _input(_waiver({"expires": "2026-10-29"})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_wav_003_not_applicable_without_a_maximum if {
+	r := wav.WAV_003 with input as _input(_waiver({"expires": "2030-01-01"}))
+		with data.govern.definitions as {"authority_matrix": {"id": "doa", "limits": {}}}
+	count(r.violations) == 0
+	r.evaluated == 0
+}
+
+test_wav_003_not_applicable_without_an_authority_matrix if {
+	r := wav.WAV_003 with input as _input(_waiver({"expires": "2030-01-01"}))
+		with data.govern.definitions as {"authority_matrix": null}
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- WAV-004
+
+test_wav_004_fires_for_a_non_waivable_check if {
+	w := _waiver({"check": "PLC-001", "resource": {"kind": "system", "id": "sys-a"}})
+	r := wav.WAV_004 with input as _input(w) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "PLC-001, which is not waivable")
+}
+
+test_wav_004_fires_for_a_waiver_check if {
+	w := _waiver({"check": "WAV-005", "resource": {"kind": "waiver", "id": "wv-2"}})
+	r := wav.WAV_004 with input as _input(w) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	_ids(r) == {"wv-1"}
+}
+
+test_wav_004_passes_for_a_waivable_check if {
+	r := wav.WAV_004 with input as _input(_waiver({})) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	count(r.violations) == 0
+}
+
+test_wav_004_leaves_unknown_checks_to_wav_006 if {
+	r := wav.WAV_004 with input as _input(_waiver({"check": "XYZ-999"})) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	count(r.violations) == 0
+}
+
+test_wav_004_reads_the_real_library_metadata if {
+	# PLC-001 is declared `waivable: false` in checks/placement.rego
+	w := _waiver({"check": "PLC-001", "resource": {"kind": "system", "id": "sys-a"}})
+	r := wav.WAV_004 with input as _input(w) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+}
+
+# ---------------------------------------------------------------- WAV-005
+
+test_wav_005_fires_the_day_after_expiry if {
+	r := wav.WAV_005 with input as _input(_waiver({"expires": "2026-05-31"})) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "expired on 2026-05-31 (1 days before 2026-06-01)")
+}
+
+test_wav_005_passes_on_the_expiry_day if {
+	r := wav.WAV_005 with input as _input(_waiver({"expires": "2026-06-01"})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+# ---------------------------------------------------------------- WAV-006
+
+test_wav_006_passes_when_the_waiver_matches_a_violation if {
+	r := wav.WAV_006 with input as _input(_waiver({})) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_wav_006_fires_when_the_resource_has_no_violation if {
+	w := _waiver({"resource": {"kind": "budget_line", "id": "bl-99"}})
+	r := wav.WAV_006 with input as _input(w) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "BUD-003 reports nothing on budget_line bl-99")
+}
+
+test_wav_006_matches_the_resource_kind_too if {
+	w := _waiver({"resource": {"kind": "project", "id": "bl-18"}})
+	r := wav.WAV_006 with input as _input(w) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	_ids(r) == {"wv-1"}
+}
+
+test_wav_006_fires_for_an_unknown_check if {
+	r := wav.WAV_006 with input as _input(_waiver({"check": "XYZ-999"})) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "XYZ-999, which does not exist")
+}
+
+test_wav_006_still_reports_an_invalid_stale_waiver if {
+	w := _waiver({"approved_by": "p-cto", "resource": {"kind": "budget_line", "id": "bl-99"}})
+	r := wav.WAV_006 with input as _input(w) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	_ids(r) == {"wv-1"}
+}
+
+test_wav_006_sees_other_waiver_checks_violations if {
+	# wv-2 waives WAV-005 on wv-1, which has expired: it matches a finding
+	expired := _waiver({"expires": "2026-05-01"})
+	meta := _waiver({"id": "wv-2", "check": "WAV-005", "resource": {"kind": "waiver", "id": "wv-1"}})
+	inp := {"as_of": "2026-06-01", "inventory": {"people": _people}, "waivers": {"wv-1": expired, "wv-2": meta}}
+	r := wav.WAV_006 with input as inp with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	not "wv-2" in _ids(r)
+}
+
+test_wav_006_skips_a_waiver_of_itself if {
+	w := _waiver({"check": "WAV-006", "resource": {"kind": "waiver", "id": "wv-1"}})
+	r := wav.WAV_006 with input as _input(w) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	r.evaluated == 0
+	count(r.violations) == 0
+}
+
+# ---------------------------------------------------------------- the collected report
+
+test_main_report_collects_every_waiver_check if {
+	rep := data.govern.main.report with input as _input(_waiver({})) with data.govern.definitions as _defs
+	ids := {c.meta.custom.id | some c in rep.checks}
+	every id in {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-006"} {
+		id in ids
+	}
+	every c in rep.checks {
+		_waivable_unless_wav(c)
+	}
+}
+
+_waivable_unless_wav(c) if not startswith(c.meta.custom.id, "WAV-")
+
+_waivable_unless_wav(c) if c.meta.custom.waivable == false

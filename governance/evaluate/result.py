@@ -118,6 +118,9 @@ class RunResult(_Model):
     tool: Tool
     engine: Engine
     inputs: list[InputFile]
+    # the built-in checks and controls this run loaded (paths relative to the library root),
+    # so an auditor sees exactly which checks ran; `govern verify` compares them
+    library: list[InputFile] = []
     findings: list[Finding]
     checks: list[CheckSummary]
     controls: list[ControlRecord] = []

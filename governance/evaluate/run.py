@@ -52,6 +52,7 @@ def run_check(path: Path | str, as_of: dt.date, *, opa_url: str | None = None, t
         tool=Tool(version=__version__),
         engine=Engine(opa_version=engine.opa_version, policy_revision=engine.revision),
         inputs=_inputs(ws),
+        library=library_files(),
         findings=findings,
         checks=checks,
         controls=_controls(ws, checks),
@@ -64,6 +65,14 @@ def _inputs(ws: Workspace) -> list[InputFile]:
     files = [InputFile(path=d.rel, sha256=d.sha256) for d in ws.documents]
     files += [InputFile(path=relative(ws.root, p), sha256=hashlib.sha256(p.read_bytes()).hexdigest()) for p in ws.rego_files]
     return sorted(files, key=lambda f: f.path)
+
+
+def library_files() -> list[InputFile]:
+    """The built-in Rego modules and control catalogues, hashed: part of the evidence of what ran."""
+    root = library.library_root()
+    paths = library.rego_modules() + library.control_files()
+    return sorted((InputFile(path=relative(root, p), sha256=hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths),
+                  key=lambda f: f.path)
 
 
 def _controls(ws: Workspace, checks) -> list[ControlRecord]:

@@ -9,7 +9,7 @@ import click
 from governance.cli import main
 from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, Guard, as_of_date, outputs, write
 from governance.evaluate import gate, run_check
-from governance.report import FORMATS, RenderOptions, render
+from governance.report import FORMATS, RenderOptions, evidence, render
 
 
 @main.command()
@@ -29,6 +29,7 @@ def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang) ->
         result = run_check(workspace, as_of_date(as_of), opa_url=opa_url, timeout=timeout, fail_on=fail_on)
         options = RenderOptions(lang=lang, color=sys.stdout.isatty())
         rendered = [(path, render(fmt, result, options)) for fmt, path in targets]
+        rendered += evidence.beside(result, rendered)  # the manifest goes wherever reports go
     # only now, with every report rendered, does anything get written
     for path, content in rendered:
         write(path, content)

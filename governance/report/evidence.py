@@ -1,0 +1,80 @@
+"""`--format evidence`: the evidence manifest an auditor keeps beside the reports.
+
+It states what was evaluated and by what: the tool and OPA versions, the
+policy revision, `as_of`, the UTC start and end of the run, and the sha256
+of every workspace input file and every built-in library module. These are
+the same keys the JSON result carries at its top level, so `govern verify`
+accepts either document.
+
+`govern check` also writes `evidence.json` into every folder it writes a
+report to; that copy adds the sha256 of each report in the folder, binding
+the reports to the inputs they were made from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from governance.evaluate.result import RunResult
+
+FORMAT = "evidence"
+KIND = "govern-evidence"
+BESIDE = "evidence.json"
+
+
+def manifest(result: RunResult) -> dict:
+    return {
+        "kind": KIND,
+        "schema_version": result.schema_version,
+        "workspace": result.workspace,
+        "as_of": result.as_of,
+        "run": result.run.model_dump() if result.run else None,
+        "tool": result.tool.model_dump(),
+        "engine": result.engine.model_dump(),
+        "inputs": [f.model_dump() for f in result.inputs],
+        "library": [f.model_dump() for f in result.library],
+        "outcome": {"fail_on": result.fail_on, **result.summary.model_dump()},
+    }
+
+
+def _dump(doc: dict) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(result: RunResult, options) -> str:
+    return _dump(manifest(result))
+
+
+def _digest(content: str | bytes) -> str:
+    return hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
+
+
+def beside(result: RunResult, written: list[tuple[str | None, str | bytes]]) -> list[tuple[str, str]]:
+    """One `evidence.json` for each folder that receives a report file.
+
+    `written` holds (path, content) of every report about to be written
+    (path None or "-" is stdout). A folder where the user already asked for
+    a file named evidence.json gets none, so a requested manifest is never
+    overwritten.
+    """
+    folders: dict[Path, tuple[Path, list[tuple[str, str]]]] = {}  # resolved -> (as given, reports)
+    taken: set[Path] = set()
+    for path, content in written:
+        if path is None or path == "-":
+            continue
+        target = Path(path)
+        key = target.parent.resolve()
+        if target.name == BESIDE:
+            taken.add(key)
+            continue
+        folders.setdefault(key, (target.parent, []))[1].append((target.name, _digest(content)))
+    out = []
+    for key, (folder, reports) in folders.items():
+        if key in taken:
+            continue
+        doc = manifest(result)
+        doc["reports"] = [{"path": name, "sha256": digest} for name, digest in sorted(reports)]
+        out.append((str(folder / BESIDE), _dump(doc)))
+    return out

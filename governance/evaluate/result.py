@@ -10,6 +10,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
+from governance.evaluate.budget import BudgetSummary
+
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 SCHEMA_VERSION = 1
@@ -127,6 +129,7 @@ class RunResult(_Model):
     waivers: list[WaiverRecord] = []
     summary: Summary
     resolved: Optional[list[Finding]] = None  # with --baseline: findings of the baseline gone now
+    budget: Optional[BudgetSummary] = None  # shares per phase against targets, for the committee's chart
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"

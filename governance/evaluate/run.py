@@ -9,6 +9,7 @@ from typing import Callable
 
 from governance import __version__, library
 from governance.engine import evaluate
+from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate.modules import library_modules, workspace_modules
 from governance.evaluate.result import (
@@ -58,6 +59,7 @@ def run_check(path: Path | str, as_of: dt.date, *, opa_url: str | None = None, t
         controls=_controls(ws, checks),
         waivers=waivers,
         summary=_summary(findings, checks),
+        budget=budget_.summarize(ws),
     )
 
 
@@ -99,9 +101,10 @@ def _summary(findings, checks) -> Summary:
     )
 
 
-def gate(result: RunResult, fail_on: str) -> bool:
-    """True when an unwaived finding is at or above `fail_on` (exit 1)."""
+def gate(result: RunResult, fail_on: str, *, new_only: bool = False) -> bool:
+    """True when an unwaived finding is at or above `fail_on` (exit 1); with `new_only`, only findings new since the baseline count."""
     if fail_on == "never":
         return False
     threshold = SEVERITIES.index(fail_on)
-    return any(f.status == "fail" and SEVERITIES.index(f.severity) <= threshold for f in result.findings)
+    return any(f.status == "fail" and SEVERITIES.index(f.severity) <= threshold and (not new_only or f.baseline == "new")
+               for f in result.findings)

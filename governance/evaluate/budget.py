@@ -1,0 +1,79 @@
+"""Budget allocation per phase, for reports: actual category shares against targets.
+
+The committee reads this next to BUD-002; it uses the same basis as that
+check (checks.md): every budget line of every project in the phase, shares
+of the phase's total amount. It is computed in Python at run time and stored
+in the `RunResult`, because renderers never read the workspace.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from governance.model import Workspace
+from governance.model.base import Number
+
+# Shares are rounded so the JSON stays readable; 1e-6 of a share is far below any tolerance.
+_DIGITS = 6
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow")  # as in result.py: keep newer keys on re-render
+
+
+class PhaseBudget(_Model):
+    id: str
+    months: tuple[int, int]
+    projects: list[str]  # ids of the projects in this phase, sorted
+    lines: int  # number of budget lines counted
+    total: Number  # money keeps its int-ness, as in the inventory
+    amounts: dict[str, Number]  # category -> summed amount
+    shares: dict[str, float]  # category -> amount / total (0..1); empty when total is 0
+    targets: dict[str, float]  # category -> target share (0..1), from the policy
+
+
+class BudgetSummary(_Model):
+    policy: str  # BudgetPolicy id
+    currency: str
+    tolerance_pp: Number  # ± percentage points around each target share
+    categories: list[str]  # the policy's categories, then any other category found on a line
+    phases: list[PhaseBudget]
+
+
+def summarize(ws: Workspace) -> Optional[BudgetSummary]:
+    """Per-phase amounts and shares; None when the workspace has no budget policy."""
+    policy = ws.budget_policy
+    if policy is None:
+        return None
+    projects_by_phase: dict[str, list] = defaultdict(list)
+    for project in ws.inventory.get("projects", {}).values():
+        if project.phase is not None:
+            projects_by_phase[project.phase].append(project)
+    phases = [_phase(phase, projects_by_phase.get(phase.id, [])) for phase in policy.phases]
+    found = {cat for p in phases for cat in p.amounts}
+    categories = list(policy.categories) + sorted(found - set(policy.categories))
+    return BudgetSummary(policy=policy.id, currency=policy.currency, tolerance_pp=policy.tolerance_pp,
+                         categories=categories, phases=phases)
+
+
+def _phase(phase, projects: list) -> PhaseBudget:
+    lines = [line for project in projects for line in project.budget_lines]
+    amounts: dict[str, Number] = defaultdict(int)
+    for line in lines:
+        amounts[line.category] += line.amount
+    total = sum(amounts.values())
+    # Sorted keys keep the JSON identical between runs whatever the file order.
+    shares = {cat: round(amounts[cat] / total, _DIGITS) for cat in sorted(amounts)} if total else {}
+    return PhaseBudget(
+        id=phase.id,
+        months=phase.months,
+        projects=sorted(project.id for project in projects),
+        lines=len(lines),
+        total=total,
+        amounts={cat: amounts[cat] for cat in sorted(amounts)},
+        shares=shares,
+        targets={cat: float(share) for cat, share in sorted(phase.target_share.items())},
+    )

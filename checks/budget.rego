@@ -39,3 +39,296 @@ BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 _lines := lib.budget_lines if lib.budget_policy != null
 
 else := {}
+
+# ---------------------------------------------------------------- shared
+
+# Without a BudgetPolicy the policy-driven subject sets are empty, so those
+# checks report not_applicable instead of a pass nobody measured.
+default _policy := {}
+
+_policy := lib.budget_policy if is_object(lib.budget_policy)
+
+# Shares are compared after rounding to 1e-9 so that decimal targets such as
+# 0.3 (inexact in binary) do not fire a share sitting exactly on the bound.
+_exact(x) := round(x * 1000000000) / 1000000000
+
+_line_total(project_id) := sum([lib.budget_lines[l].amount | some l in lib.lines_of[project_id]])
+
+# ---------------------------------------------------------------- BUD-001
+
+_categories := {c | some c in object.get(_policy, "categories", [])}
+
+# METADATA
+# title: Budget lines use a known category and have an owner
+# description: >-
+#   Fires for each budget line whose `category` is not in
+#   BudgetPolicy.categories, or that has no `owner`; one finding per line
+#   naming every reason. Evaluates every budget line (needs a BudgetPolicy,
+#   which defines the categories).
+# custom:
+#   id: BUD-001
+#   severity: medium
+#   waivable: true
+#   resource: budget_line
+BUD_001 := lib.check(rego.metadata.rule(), _lines, {v |
+	some id, line in _lines
+	reasons := array.concat(
+		[sprintf("has category %s, not one of %s", [line.category, concat(", ", _policy.categories)]) |
+			not line.category in _categories
+		],
+		["has no owner" | not line.owner],
+	)
+	count(reasons) > 0
+	v := lib.violation("budget_line", id, sprintf(
+		"budget line %s of project %s %s",
+		[id, line.project, concat(" and ", reasons)],
+	))
+})
+
+# ---------------------------------------------------------------- BUD-002
+
+# Phases that set at least one target share, by id.
+_targeted[ph.id] := ph if {
+	some ph in object.get(_policy, "phases", [])
+	count(object.get(ph, "target_share", {})) > 0
+}
+
+# Budget line ids per targeted phase (one pass over the lines).
+_phase_lines[ph] contains line_id if {
+	some line_id, line in lib.budget_lines
+	ph := lib.projects[line.project].phase
+	_targeted[ph]
+}
+
+# Targeted phases with at least one line and a positive total (shares of a
+# zero total are undefined), mapped to that total.
+_phase_totals[ph] := total if {
+	some ph, lines in _phase_lines
+	total := sum([lib.budget_lines[l].amount | some l in lines])
+	total > 0
+}
+
+_category_amount(ph, category) := sum([line.amount |
+	some l in _phase_lines[ph]
+	line := lib.budget_lines[l]
+	line.category == category
+])
+
+# METADATA
+# title: Each phase allocates its budget close to the target shares
+# description: >-
+#   Fires for each BudgetPolicy phase with a `target_share` when, over all
+#   budget lines of projects in that phase, some targeted category's share
+#   of the total amount differs from its target by more than `tolerance_pp`
+#   percentage points (exactly at the tolerance passes; compared at 1e-9
+#   precision so decimal targets do not misfire). The resource is the phase
+#   (kind `phase`, id = phase id); the message lists every category off
+#   target. Evaluates targeted phases with at least one budget line and a
+#   positive total.
+# custom:
+#   id: BUD-002
+#   severity: medium
+#   waivable: true
+#   resource: phase
+BUD_002 := lib.check(rego.metadata.rule(), _phase_totals, {v |
+	some ph, total in _phase_totals
+	tolerance := object.get(_policy, "tolerance_pp", 0)
+	off := [sprintf("%s %s (target %s ± %v pp)", [category, lib.pct(share), lib.pct(target), tolerance]) |
+		some category, target in _targeted[ph].target_share
+		share := _category_amount(ph, category) / total
+		_exact(abs(share - target) * 100) > tolerance
+	]
+	count(off) > 0
+	v := lib.violation("phase", ph, sprintf(
+		"phase %s allocates %s over %d budget lines off target: %s",
+		[ph, lib.money(total), count(_phase_lines[ph]), concat("; ", off)],
+	))
+})
+
+# ---------------------------------------------------------------- BUD-004
+
+# Projects under way (start < today < end) that have budget lines.
+_under_way[id] := p if {
+	some id, p in lib.projects
+	p.start < input.as_of
+	input.as_of < p.end
+	lib.lines_of[id]
+}
+
+# Spend dated on or before as_of on the project's lines.
+_spent_to_date(project_id) := sum([sp.amount |
+	some l in lib.lines_of[project_id]
+	some s in lib.spend_by_line[l]
+	sp := lib.spend[s]
+	sp.date <= input.as_of
+])
+
+# METADATA
+# title: Project spend rate stays within its budget
+# description: >-
+#   Fires for each project with start < as_of < end when spend to date (spend
+#   on its lines dated on or before as_of) divided by the whole days elapsed
+#   since `start`, times the project's whole days (`end - start`), exceeds
+#   the sum of its budget lines (a projection exactly equal to the budget
+#   passes; compared as spend × total days > budget × elapsed days, so no
+#   rounding is involved). Evaluates projects under way that have budget
+#   lines.
+# custom:
+#   id: BUD-004
+#   severity: low
+#   waivable: true
+#   resource: project
+BUD_004 := lib.check(rego.metadata.rule(), _under_way, {v |
+	some id, p in _under_way
+	spent := _spent_to_date(id)
+	budget := _line_total(id)
+	elapsed := lib.days_since(p.start)
+	days := lib.days_between(p.start, p.end)
+	spent * days > budget * elapsed
+	v := lib.violation("project", id, sprintf(
+		"project %s spent %s in %d of its %d days; at that rate it reaches %s by %s, above its budget lines' total %s",
+		[id, lib.money(spent), elapsed, days, lib.money(round((spent * days) / elapsed)), p.end, lib.money(budget)],
+	))
+})
+
+# ---------------------------------------------------------------- BUD-005
+
+default _portfolio := {}
+
+_portfolio := {"spend": count(lib.spend)} if {
+	_policy.id
+	count(lib.spend) > 0
+}
+
+_required_tags := object.get(_policy, "required_cost_tags", [])
+
+# A tag counts only with a non-empty value (an empty CSV cell is absent too).
+_missing_tags(sp) := [k | some k in _required_tags; object.get(sp, ["tags", k], "") == ""]
+
+# METADATA
+# title: Spend carries the required cost tags
+# description: >-
+#   Fires for the portfolio (kind `portfolio`, id `spend`) when the amount of
+#   spend whose `tags` hold a non-empty value for every `required_cost_tags`
+#   key, divided by the total spend amount, is below `tag_compliance_min`
+#   (exactly at the minimum passes; a zero total cannot be attributed and
+#   does not fire). The message lists up to 10 untagged spend ids. Evaluates
+#   the portfolio when there is spend (needs a BudgetPolicy).
+# custom:
+#   id: BUD-005
+#   severity: medium
+#   waivable: true
+#   resource: portfolio
+BUD_005 := lib.check(rego.metadata.rule(), _portfolio, {v |
+	_portfolio.spend
+	total := sum([sp.amount | some sp in lib.spend])
+	total != 0
+	untagged := {id: missing | some id, sp in lib.spend; missing := _missing_tags(sp); count(missing) > 0}
+	tagged := total - sum([lib.spend[id].amount | some id, _ in untagged])
+	minimum := object.get(_policy, "tag_compliance_min", 0)
+	_exact(tagged / total) < minimum
+	v := lib.violation("portfolio", "spend", sprintf(
+		"spend carrying every required cost tag (%s) is %s of %s (%s), below the minimum %s; untagged: %s",
+		[concat(", ", _required_tags), lib.money(tagged), lib.money(total), lib.pct(tagged / total), lib.pct(minimum), _untagged_note(untagged)],
+	))
+})
+
+_untagged_note(untagged) := note if {
+	ids := sort(object.keys(untagged))
+	shown := [sprintf("%s (%s)", [id, concat(", ", untagged[id])]) | some id in array.slice(ids, 0, 10)]
+	more := [sprintf("and %d more", [count(ids) - 10]) | count(ids) > 10]
+	note := concat(", ", array.concat(shown, more))
+}
+
+# ---------------------------------------------------------------- BUD-006
+
+_phases := {ph.id: ph | some ph in object.get(_policy, "phases", [])}
+
+# Projects running today (start <= as_of <= end) whose phase the policy defines.
+_phased[id] := p if {
+	some id, p in lib.projects
+	_phases[p.phase]
+	p.start <= input.as_of
+	input.as_of <= p.end
+}
+
+# Month 1 is the month of `start`; whole calendar months as checks.md gives them.
+_month_number(start) := ((today[0] - first[0]) * 12 + today[1]) - first[1] + 1 if {
+	today := time.date(lib.as_of_ns)
+	first := time.date(lib.date_ns(start))
+}
+
+# METADATA
+# title: Projects are in the phase their age implies
+# description: >-
+#   Fires for each project whose `phase` months range [from, to] (inclusive)
+#   does not contain its month number today, where month 1 is the month of
+#   `start` and month = (today.year - start.year) × 12 + today.month -
+#   start.month + 1. Evaluates projects with a BudgetPolicy phase that are
+#   running (start <= as_of <= end); a project not yet started or already
+#   ended has no current month.
+# custom:
+#   id: BUD-006
+#   severity: low
+#   waivable: true
+#   resource: project
+BUD_006 := lib.check(rego.metadata.rule(), _phased, {v |
+	some id, p in _phased
+	month := _month_number(p.start)
+	range := _phases[p.phase].months
+	not _between(month, range)
+	v := lib.violation("project", id, sprintf(
+		"project %s is in month %d since its start on %s, outside phase %s (months %d–%d)",
+		[id, month, p.start, p.phase, range[0], range[1]],
+	))
+})
+
+_between(n, range) if {
+	range[0] <= n
+	n <= range[1]
+}
+
+# ---------------------------------------------------------------- BUD-007
+
+# budget_allocation decisions with an amount, per project they allocate to.
+_allocations[project_id] contains id if {
+	some id, d in lib.decisions
+	d.type == "budget_allocation"
+	d.subject.kind == "project"
+	is_number(d.amount)
+	project_id := d.subject.id
+}
+
+# METADATA
+# title: Each project's budget lines are covered by an allocation decision
+# description: >-
+#   Fires for each project with budget lines when no single decision of type
+#   `budget_allocation` whose `subject` is the project has `amount` ≥ the sum
+#   of its lines (several smaller decisions are not added up; a decision
+#   without an amount covers nothing). Evaluates projects with budget lines.
+# custom:
+#   id: BUD-007
+#   severity: high
+#   waivable: true
+#   resource: project
+BUD_007 := lib.check(rego.metadata.rule(), lib.lines_of, {v |
+	some id, _ in lib.lines_of
+	total := _line_total(id)
+	not _allocated(id, total)
+	v := lib.violation("project", id, sprintf(
+		"project %s has budget lines totalling %s but %s",
+		[id, lib.money(total), _allocation_note(id)],
+	))
+})
+
+_allocated(project_id, total) if {
+	some d in _allocations[project_id]
+	lib.decisions[d].amount >= total
+}
+
+_allocation_note(project_id) := "no budget_allocation decision names it" if not _allocations[project_id]
+
+_allocation_note(project_id) := sprintf("its largest budget_allocation decision, %s, is %s", [best, lib.money(amount)]) if {
+	amount := max({lib.decisions[d].amount | some d in _allocations[project_id]})
+	best := min({d | some d in _allocations[project_id]; lib.decisions[d].amount == amount})
+}

@@ -48,3 +48,294 @@ GOV_002 := lib.check(rego.metadata.rule(), lib.committees, {v |
 _list(xs) := "none" if count(xs) == 0
 
 _list(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
+
+# ---------------------------------------------------------------- shared
+
+# Without an AuthorityMatrix the authority-driven subject sets are empty, so
+# those checks report not_applicable instead of a pass nobody measured.
+default _matrix := {}
+
+_matrix := lib.authority if is_object(lib.authority)
+
+_limits := object.get(_matrix, "limits", {})
+
+_present(m) := {p | some p in object.get(m, "present", [])}
+
+_approvers(d) := object.get(d, "approved_by", [])
+
+# Decisions that name a meeting (references are validated, so it exists).
+_in_meeting[id] := lib.meetings[d.meeting] if some id, d in lib.decisions
+
+# ---------------------------------------------------------------- GOV-003
+
+# Decisions taken in a meeting of a committee that sets a quorum.
+_quorum_bound[id] := m if {
+	some id, m in _in_meeting
+	is_object(lib.committees[m.committee].quorum)
+}
+
+# METADATA
+# title: Decisions taken in a meeting had a quorum and the chair
+# description: >-
+#   Fires for each decision that names a `meeting` where the number of
+#   distinct people in `present` is below the meeting's committee
+#   `quorum.min_present`, or where `chair_or_delegate_required` is true and
+#   neither the committee chair nor the delegate of the chair's own member
+#   entry is present (another member's delegate does not stand in for the
+#   chair). Evaluates decisions that name a meeting of a committee with a
+#   `quorum`.
+# custom:
+#   id: GOV-003
+#   severity: high
+#   waivable: true
+#   resource: decision
+GOV_003 := lib.check(rego.metadata.rule(), _quorum_bound, {v |
+	some id, m in _quorum_bound
+	c := lib.committees[m.committee]
+	reasons := array.concat(_short_of_quorum(m, c.quorum), _chair_missing(m, c))
+	count(reasons) > 0
+	v := lib.violation("decision", id, sprintf(
+		"decision %s was taken at meeting %s (%s) of %s %s",
+		[id, m.id, m.date, m.committee, concat(" and ", reasons)],
+	))
+})
+
+_short_of_quorum(m, quorum) := [sprintf("with %d present, below the quorum of %d", [n, quorum.min_present]) |
+	n := count(_present(m))
+	n < quorum.min_present
+]
+
+_chair_missing(m, c) := [sprintf("without the chair %s or the chair's delegate (%s) present", [c.chair, _list(delegates)]) |
+	object.get(c.quorum, "chair_or_delegate_required", false) == true
+	delegates := _chair_delegates(c)
+	count((delegates | {c.chair}) & _present(m)) == 0
+]
+
+_chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); mb.person == c.chair; mb.delegate}
+
+# ---------------------------------------------------------------- GOV-004
+
+_requested[id] := d if {
+	some id, d in lib.decisions
+	d.requested_by
+}
+
+# METADATA
+# title: Nobody approves their own request
+# description: >-
+#   Fires for each decision whose `requested_by` is among `approved_by`.
+#   Evaluates decisions that name a requester.
+# custom:
+#   id: GOV-004
+#   severity: critical
+#   waivable: false
+#   resource: decision
+GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
+	some id, d in _requested
+	d.requested_by in _approvers(d)
+	v := lib.violation("decision", id, sprintf(
+		"decision %s was requested by %s and approved by the same person (approvers: %s)",
+		[id, d.requested_by, _list(_approvers(d))],
+	))
+})
+
+# ---------------------------------------------------------------- GOV-005
+
+# Decisions taken outside any meeting, judged against the authority matrix.
+_outside_meeting[id] := d if {
+	_matrix.id
+	some id, d in lib.decisions
+	not d.meeting
+}
+
+# METADATA
+# title: Decisions outside a meeting stay within the approvers' authority
+# description: >-
+#   Fires for each decision without a `meeting` when no approver holds a role
+#   whose limit in `limits[type]` is null (no limit) or ≥ `amount`. A role
+#   absent from the type's map may not approve it, and a type absent from
+#   `limits` always fires. A decision without an `amount` cannot be shown to
+#   be within a finite limit, so only a role with no limit covers it.
+#   Evaluates decisions without a meeting (needs an AuthorityMatrix).
+# custom:
+#   id: GOV-005
+#   severity: high
+#   waivable: true
+#   resource: decision
+GOV_005 := lib.check(rego.metadata.rule(), _outside_meeting, {v |
+	some id, d in _outside_meeting
+	not _within_authority(d)
+	v := lib.violation("decision", id, sprintf(
+		"decision %s (%s) was taken outside a meeting and %s",
+		[id, _what(d), _authority_gap(d)],
+	))
+})
+
+_within_authority(d) if {
+	some p in _approvers(d)
+	some role in object.get(lib.people, [p, "roles"], [])
+	_role_covers(_limits[d.type], role, d)
+}
+
+_role_covers(limits, role, _) if limits[role] == null
+
+_role_covers(limits, role, d) if {
+	is_number(limits[role])
+	d.amount <= limits[role]
+}
+
+_what(d) := sprintf("%s of %s", [d.type, lib.money(d.amount)]) if is_number(d.amount)
+
+_what(d) := sprintf("%s without an amount", [d.type]) if not is_number(d.amount)
+
+_authority_gap(d) := sprintf("type %s has no limits in authority matrix %s", [d.type, _matrix.id]) if {
+	not is_object(_limits[d.type])
+}
+
+_authority_gap(d) := "it names no approver" if {
+	is_object(_limits[d.type])
+	count(_approvers(d)) == 0
+}
+
+_authority_gap(d) := sprintf("no approver's authority covers it: %s", [concat("; ", notes)]) if {
+	limits := _limits[d.type]
+	is_object(limits)
+	notes := [_approver_note(limits, d.type, p) | some p in _approvers(d)]
+	count(notes) > 0
+}
+
+_approver_note(limits, type, p) := sprintf("%s (%s)", [p, _list(
+	[_role_limit(limits, type, r) | some r in object.get(lib.people, [p, "roles"], [])],
+)])
+
+_role_limit(limits, _, role) := sprintf("%s up to %s", [role, lib.money(limits[role])]) if is_number(limits[role])
+
+_role_limit(limits, _, role) := sprintf("%s without limit", [role]) if {
+	role in object.keys(limits)
+	limits[role] == null
+}
+
+_role_limit(limits, type, role) := sprintf("%s may not approve %s", [role, type]) if not role in object.keys(limits)
+
+# ---------------------------------------------------------------- GOV-006
+
+_sized[id] := d if {
+	is_number(_matrix.committee_required_above)
+	some id, d in lib.decisions
+	is_number(d.amount)
+}
+
+# METADATA
+# title: Large decisions are taken in a committee meeting
+# description: >-
+#   Fires for each decision whose `amount` is strictly greater than
+#   `committee_required_above` and that names no `meeting` (an amount equal
+#   to the threshold passes). Evaluates decisions with an amount, when the
+#   AuthorityMatrix sets `committee_required_above`.
+# custom:
+#   id: GOV-006
+#   severity: high
+#   waivable: true
+#   resource: decision
+GOV_006 := lib.check(rego.metadata.rule(), _sized, {v |
+	some id, d in _sized
+	d.amount > _matrix.committee_required_above
+	not d.meeting
+	v := lib.violation("decision", id, sprintf(
+		"decision %s (%s) exceeds the committee threshold %s of %s but names no meeting",
+		[id, _what(d), lib.money(_matrix.committee_required_above), _matrix.id],
+	))
+})
+
+# ---------------------------------------------------------------- GOV-007
+
+_matrices[id] := _matrix if id := _matrix.id
+
+# METADATA
+# title: The authority matrix is reviewed every year
+# description: >-
+#   Fires for the authority matrix when `reviewed_at` is missing or more than
+#   365 days before as_of (exactly 365 days passes). Evaluates the
+#   AuthorityMatrix, if there is one.
+# custom:
+#   id: GOV-007
+#   severity: medium
+#   waivable: true
+#   resource: authority_matrix
+GOV_007 := lib.check(rego.metadata.rule(), _matrices, {v |
+	some id, am in _matrices
+	reason := _review_overdue(am)
+	v := lib.violation("authority_matrix", id, sprintf("authority matrix %s %s", [id, reason]))
+})
+
+_review_overdue(am) := "has no reviewed_at date" if not am.reviewed_at
+
+_review_overdue(am) := sprintf("was last reviewed on %s, %d days ago (more than 365)", [am.reviewed_at, n]) if {
+	n := lib.days_since(am.reviewed_at)
+	n > 365
+}
+
+# ---------------------------------------------------------------- GOV-008
+
+# Meeting dates per committee, counting only meetings held on or before as_of
+# (a meeting dated later is planned, not held).
+_held[c] contains m.date if {
+	some m in lib.meetings
+	m.date <= input.as_of
+	c := m.committee
+}
+
+_gap_bound[id] := c if {
+	some id, c in lib.committees
+	is_number(c.max_meeting_gap_days)
+}
+
+# METADATA
+# title: The committee meets regularly
+# description: >-
+#   Fires for each committee whose latest meeting held on or before as_of is
+#   more than `max_meeting_gap_days` days old, or that has no such meeting
+#   (meetings dated after as_of are planned, not held, and do not count).
+#   Evaluates committees that set `max_meeting_gap_days`.
+# custom:
+#   id: GOV-008
+#   severity: low
+#   waivable: true
+#   resource: committee
+GOV_008 := lib.check(rego.metadata.rule(), _gap_bound, {v |
+	some id, c in _gap_bound
+	reason := _meeting_overdue(id, c.max_meeting_gap_days)
+	v := lib.violation("committee", id, sprintf("committee %s %s", [id, reason]))
+})
+
+_meeting_overdue(id, _) := sprintf("has no meeting recorded on or before %s", [input.as_of]) if not _held[id]
+
+_meeting_overdue(id, gap) := sprintf("last met on %s, %d days ago (allowed gap %d days)", [latest, n, gap]) if {
+	latest := max(_held[id])
+	n := lib.days_since(latest)
+	n > gap
+}
+
+# ---------------------------------------------------------------- GOV-009
+
+# METADATA
+# title: Approvers of a meeting decision attended the meeting
+# description: >-
+#   Fires for each decision that names a `meeting` when some person in
+#   `approved_by` is not in that meeting's `present` (a delegate attending
+#   does not make the absent approver present). Evaluates decisions that name
+#   a meeting.
+# custom:
+#   id: GOV-009
+#   severity: medium
+#   waivable: true
+#   resource: decision
+GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
+	some id, m in _in_meeting
+	absent := [p | some p in _approvers(lib.decisions[id]); not p in _present(m)]
+	count(absent) > 0
+	v := lib.violation("decision", id, sprintf(
+		"decision %s names meeting %s (%s) but approver(s) %s were not present",
+		[id, m.id, m.date, _list(absent)],
+	))
+})

@@ -96,12 +96,18 @@ _grouped(digits, x) := s if {
 pct(share) := sprintf("%.1f%%", [share * 100])
 
 # ---------------------------------------------------------------- classification
-levels := object.get(classification, "levels", [])
+# `classification` is null without a ClassificationPolicy; object.get on null
+# is a type error under strict-builtin-errors, so read through an object.
+_classification_fields := classification if is_object(classification)
+
+default _classification_fields := {}
+
+levels := object.get(_classification_fields, "levels", [])
 
 # Position in ClassificationPolicy.levels; 0 is the highest level.
 level_rank(level) := i if levels[i] == level
 
-important_grades := {g | some g in object.get(classification, ["important_data", "grades"], [])}
+important_grades := {g | some g in object.get(_classification_fields, ["important_data", "grades"], [])}
 
 is_important(d) if d.grade in important_grades
 

@@ -4,7 +4,19 @@ package govern.checks.classification
 
 import data.govern.lib
 
-_min_level := object.get(lib.classification, "min_level", {})
+# Without a ClassificationPolicy every policy-driven subject set is empty, so
+# those checks report not_applicable instead of a pass nobody measured.
+default _policy := {}
+
+_policy := lib.classification if is_object(lib.classification)
+
+_min_level := object.get(_policy, "min_level", {})
+
+_review_interval := object.get(_policy, "review_interval_days", {})
+
+_required_encryption := object.get(_policy, "encryption_at_rest", {})
+
+_risk_interval := object.get(_policy, ["important_data", "risk_assessment_interval_days"], null)
 
 # METADATA
 # title: Dataset level is at least the minimum for its grade
@@ -28,3 +40,222 @@ CLS_001 := lib.check(rego.metadata.rule(), _graded, {v |
 })
 
 _graded := {id: d | some id, d in lib.datasets; _min_level[d.grade]}
+
+# ---------------------------------------------------------------- CLS-002
+
+# The grade's own interval, else `default`; no interval means no review duty.
+_review_days(grade) := _review_interval[grade]
+
+_review_days(grade) := _review_interval["default"] if not grade in object.keys(_review_interval)
+
+_interval_source(grade) := "grade" if grade in object.keys(_review_interval)
+
+_interval_source(grade) := "default" if not grade in object.keys(_review_interval)
+
+_reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(d.grade)}
+
+# METADATA
+# title: Dataset classification is reviewed within its grade's interval
+# description: >-
+#   Fires for each dataset whose `classified_at` is more than
+#   `review_interval_days[grade]` days before as_of (the `default` interval
+#   when the grade has none; "within N days" means as_of - date <= N, so a
+#   classification exactly N days old passes). A dataset without
+#   `classified_at` has never been reviewed and fires. Evaluates the datasets
+#   whose grade has an interval or for which a `default` exists; a grade with
+#   neither has no review duty and is not evaluated.
+# custom:
+#   id: CLS-002
+#   severity: medium
+#   waivable: true
+#   resource: dataset
+CLS_002 := lib.check(rego.metadata.rule(), _reviewable, {v |
+	some id, d in _reviewable
+	days := _review_days(d.grade)
+	reason := _review_overdue(d, days)
+	v := lib.violation("dataset", id, sprintf(
+		"dataset %s of grade %s %s (review interval %d days, %s)",
+		[id, d.grade, reason, days, _interval_source(d.grade)],
+	))
+})
+
+_review_overdue(d, _) := "has no classified_at" if not d.classified_at
+
+_review_overdue(d, days) := sprintf("was classified on %s, %d days ago", [d.classified_at, age]) if {
+	age := lib.days_since(d.classified_at)
+	age > days
+}
+
+# ---------------------------------------------------------------- CLS-003
+_sensitive := {id: d | some id, d in lib.datasets; d.personal_info.sensitive == true}
+
+# METADATA
+# title: Sensitive personal information has an impact assessment (PIPIA)
+# description: >-
+#   Fires for each dataset with `personal_info.sensitive: true` that names no
+#   `pipia_ref` (PIPL art. 55 personal information protection impact
+#   assessment). Evaluates the datasets holding sensitive personal
+#   information.
+# custom:
+#   id: CLS-003
+#   severity: high
+#   waivable: true
+#   resource: dataset
+CLS_003 := lib.check(rego.metadata.rule(), _sensitive, {v |
+	some id, d in _sensitive
+	not d.pipia_ref
+	v := lib.violation("dataset", id, sprintf(
+		"dataset %s holds sensitive personal information of %s subjects but names no pipia_ref",
+		[id, lib.money(object.get(d.personal_info, "subjects", 0))],
+	))
+})
+
+# ---------------------------------------------------------------- CLS-004
+
+# Per system, the best (lowest) level rank among the datasets it holds; a
+# system holding no dataset has no entry. One pass over each system's list.
+_top_rank[sys_id] := min(ranks) if {
+	some sys_id, s in lib.systems
+	ranks := {lib.level_rank(lib.datasets[lib.ref_id(ref)].level) | some ref in object.get(s, "datasets", [])}
+	count(ranks) > 0
+}
+
+# METADATA
+# title: System data label matches the highest level of the data it holds
+# description: >-
+#   Fires for each system holding at least one dataset whose
+#   `labels.data_level` is missing or is not the highest level among its
+#   datasets, "highest" by level rank (first in ClassificationPolicy.levels).
+#   A label that is higher than the data is a mismatch too: the label must
+#   state the data actually held. The message names the datasets at the
+#   highest level. Evaluates systems that hold at least one dataset (needs a
+#   ClassificationPolicy to rank levels).
+# custom:
+#   id: CLS-004
+#   severity: high
+#   waivable: true
+#   resource: system
+CLS_004 := lib.check(rego.metadata.rule(), _top_rank, {v |
+	some id, rank in _top_rank
+	s := lib.systems[id]
+	highest := lib.levels[rank]
+	label := object.get(s, ["labels", "data_level"], null)
+	label != highest
+	at_top := concat(", ", sort({ds_id |
+		some ref in s.datasets
+		ds_id := lib.ref_id(ref)
+		lib.datasets[ds_id].level == highest
+	}))
+	v := lib.violation("system", id, sprintf(
+		"system %s %s but holds %s data (%s)",
+		[id, _label_text(label), highest, at_top],
+	))
+})
+
+_label_text(null) := "has no labels.data_level"
+
+_label_text(label) := sprintf("is labelled data_level %s", [label]) if label != null
+
+# ---------------------------------------------------------------- CLS-005/006
+_important := {id: d | some id, d in lib.datasets; lib.is_important(d)}
+
+# METADATA
+# title: Important data has a named security officer
+# description: >-
+#   Fires for each dataset whose grade is in `important_data.grades` and that
+#   names no `security_officer` (DSL art. 27). Evaluates the datasets of an
+#   important grade.
+# custom:
+#   id: CLS-005
+#   severity: high
+#   waivable: true
+#   resource: dataset
+CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
+	some id, d in _important
+	not d.security_officer
+	v := lib.violation("dataset", id, sprintf(
+		"dataset %s of important grade %s names no security_officer",
+		[id, d.grade],
+	))
+})
+
+# METADATA
+# title: Important data has a current risk assessment
+# description: >-
+#   Fires for each dataset whose grade is in `important_data.grades` and whose
+#   `last_risk_assessment` is missing or more than
+#   `important_data.risk_assessment_interval_days` days before as_of (exactly
+#   N days old passes). When the policy sets no interval only a missing
+#   assessment fires. Evaluates the datasets of an important grade.
+# custom:
+#   id: CLS-006
+#   severity: high
+#   waivable: true
+#   resource: dataset
+CLS_006 := lib.check(rego.metadata.rule(), _important, {v |
+	some id, d in _important
+	reason := _assessment_overdue(d)
+	v := lib.violation("dataset", id, sprintf(
+		"dataset %s of important grade %s %s",
+		[id, d.grade, reason],
+	))
+})
+
+_assessment_overdue(d) := "has no last_risk_assessment" if not d.last_risk_assessment
+
+_assessment_overdue(d) := msg if {
+	_risk_interval != null
+	age := lib.days_since(d.last_risk_assessment)
+	age > _risk_interval
+	msg := sprintf(
+		"was last risk-assessed on %s, %d days ago, beyond the %d-day interval",
+		[d.last_risk_assessment, age, _risk_interval],
+	)
+}
+
+# ---------------------------------------------------------------- CLS-007
+_strength := {"none": 0, "required": 1, "cmk": 2}
+
+_encryption_bound := {id: d | some id, d in lib.datasets; _required_encryption[d.level]}
+
+# METADATA
+# title: Encryption at rest is as strong as the dataset's level requires
+# description: >-
+#   Fires for each dataset whose `encryption_at_rest` (absent = none) is
+#   weaker than `ClassificationPolicy.encryption_at_rest[level]`, in the
+#   order none < required < cmk. Evaluates the datasets whose level the
+#   policy lists; a level not listed requires nothing.
+# custom:
+#   id: CLS-007
+#   severity: high
+#   waivable: true
+#   resource: dataset
+CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
+	some id, d in _encryption_bound
+	required := _required_encryption[d.level]
+	actual := object.get(d, "encryption_at_rest", "none")
+	_strength[actual] < _strength[required]
+	v := lib.violation("dataset", id, sprintf(
+		"dataset %s of level %s has encryption_at_rest %s, weaker than the required %s",
+		[id, d.level, actual, required],
+	))
+})
+
+# ---------------------------------------------------------------- CLS-008
+
+# METADATA
+# title: Every dataset is held by some system
+# description: >-
+#   Fires for each dataset that no system lists under `datasets` (an
+#   orphan: its placement and protection cannot be checked). Evaluates every
+#   dataset; needs no policy.
+# custom:
+#   id: CLS-008
+#   severity: info
+#   waivable: true
+#   resource: dataset
+CLS_008 := lib.check(rego.metadata.rule(), lib.datasets, {v |
+	some id, _ in lib.datasets
+	not lib.held_by[id]
+	v := lib.violation("dataset", id, sprintf("dataset %s is held by no system", [id]))
+})

@@ -1,13 +1,22 @@
 # Placement and residency (PLC): handbook §1.3/§2.1 public, private and
-# hybrid cloud; PIPL/DSL localisation and the 2024 CAC cross-border rules.
+# hybrid cloud; PIPL/DSL localisation, the CII regulation and the 2024 CAC
+# cross-border rules; GB/T 22239-2019 platform levels.
 package govern.checks.placement
 
 import data.govern.lib
 
-_rules := object.get(lib.placement, "rules", [])
+# Without a PlacementPolicy the rule-driven subject sets are empty, so those
+# checks report not_applicable instead of an unmeasured pass.
+default _policy := {}
+
+_policy := lib.placement if is_object(lib.placement)
+
+_rules := object.get(_policy, "rules", [])
+
+_cross_border := object.get(_policy, "cross_border", {})
 
 # A rule matches a dataset if ANY of its matchers matches (model.md).
-matches(rule, d) if rule.match.all == true
+matches(rule, _) if rule.match.all == true
 
 matches(rule, d) if d.grade in object.get(rule.match, "grades", [])
 
@@ -18,33 +27,376 @@ matches(rule, d) if {
 	object.get(d, ["personal_info", "contains"], false) == rule.match.personal_info
 }
 
-_holding := {id: s | some id, s in lib.systems; count(object.get(s, "datasets", [])) > 0}
+# The datasets a system holds, each with the reference that listed it (the
+# reference carries the side on a hybrid system). Lookups only.
+_holdings(s) := [{"ref": ref, "id": ds_id, "dataset": lib.datasets[ds_id]} |
+	some ref in object.get(s, "datasets", [])
+	ds_id := lib.ref_id(ref)
+]
+
+# Systems holding a dataset that some rule setting one of `fields` matches:
+# those are the systems a rule on that dimension applies to.
+_governed(fields) := {id |
+	some id, s in lib.systems
+	some h in _holdings(s)
+	some rule in _rules
+	some field in fields
+	rule[field]
+	matches(rule, h.dataset)
+}
+
+_deployment_governed := _governed({"allowed_deployments"})
+
+_residency_governed := _governed({"allowed_jurisdictions", "allowed_regions"})
+
+# ---------------------------------------------------------------- PLC-001
 
 # METADATA
 # title: Datasets sit only on deployments their placement rules allow
 # description: >-
 #   Fires once per system when, for some dataset it holds and some placement
 #   rule matching that dataset that sets `allowed_deployments`, the dataset's
-#   effective deployment (the system's, or its side on a hybrid system) is
-#   not allowed. The message lists each offending dataset and rule.
-#   Evaluates systems that hold at least one dataset.
+#   effective deployment (the system's, or its side on a hybrid system, a
+#   plain id counting as private) is not allowed. The message lists each
+#   offending dataset and rule. Evaluates systems holding a dataset that a
+#   rule with `allowed_deployments` matches.
 # custom:
 #   id: PLC-001
 #   severity: critical
 #   waivable: false
 #   resource: system
-PLC_001 := lib.check(rego.metadata.rule(), _holding, {v |
-	some id, s in _holding
-	offences := sort({sprintf("%s on %s side violates rule %s (allowed: %s)", [ds_id, dep, rule.id, concat(", ", rule.allowed_deployments)]) |
-		some ref in s.datasets
-		ds_id := lib.ref_id(ref)
-		d := lib.datasets[ds_id]
-		dep := lib.effective_deployment(s, ref)
+PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
+	some id in _deployment_governed
+	s := lib.systems[id]
+	offences := {sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, _where(s, dep), rule.id, concat(", ", rule.allowed_deployments)]) |
+		some h in _holdings(s)
+		dep := lib.effective_deployment(s, h.ref)
 		some rule in _rules
 		rule.allowed_deployments
-		matches(rule, d)
+		matches(rule, h.dataset)
 		not dep in rule.allowed_deployments
-	})
+	}
 	count(offences) > 0
-	v := lib.violation("system", id, sprintf("system %s stores datasets where placement forbids: %s", [id, concat("; ", offences)]))
+	v := lib.violation("system", id, sprintf("system %s stores %s", [id, concat("; ", offences)]))
 })
+
+_where(s, dep) := sprintf("on the %s side", [dep]) if s.deployment == "hybrid"
+
+_where(s, dep) := sprintf("on its %s deployment", [dep]) if s.deployment != "hybrid"
+
+# ---------------------------------------------------------------- PLC-002/003
+
+# Where a system or replica is, against one rule: one entry per dimension the
+# rule restricts and the place violates. An undeclared jurisdiction or region
+# cannot be shown to be allowed, so it violates.
+_dimensions := [["jurisdiction", "allowed_jurisdictions"], ["region", "allowed_regions"]]
+
+_misplaced(place, rule) := [sprintf("%s %s not in [%s]", [field, _shown(place, field), concat(", ", allowed)]) |
+	some [field, key] in _dimensions
+	allowed := rule[key]
+	not object.get(place, field, null) in allowed
+]
+
+_shown(place, field) := place[field]
+
+_shown(place, field) := "undeclared" if not place[field]
+
+# Every (dataset, rule, dimension) offence of one place for a system's data.
+_residency_offences(place, s) := {sprintf("%s under rule %s: %s", [h.id, rule.id, o]) |
+	some h in _holdings(s)
+	some rule in _rules
+	matches(rule, h.dataset)
+	some o in _misplaced(place, rule)
+}
+
+# METADATA
+# title: Systems sit in the jurisdictions and regions their data allows
+# description: >-
+#   Fires once per system when, for some dataset it holds and some rule
+#   matching that dataset, the system's `jurisdiction` is not in the rule's
+#   `allowed_jurisdictions` or its `region` is not in `allowed_regions` (each
+#   only when the rule sets it). A system that does not declare the
+#   restricted field fails. The message lists every offending dataset, rule
+#   and dimension. Evaluates systems holding a dataset that a rule setting
+#   allowed_jurisdictions or allowed_regions matches.
+# custom:
+#   id: PLC-002
+#   severity: high
+#   waivable: true
+#   resource: system
+PLC_002 := lib.check(rego.metadata.rule(), _residency_governed, {v |
+	some id in _residency_governed
+	s := lib.systems[id]
+	offences := _residency_offences(s, s)
+	count(offences) > 0
+	v := lib.violation("system", id, sprintf(
+		"system %s (%s, %s) holds data its placement rules keep elsewhere: %s",
+		[id, _shown(s, "jurisdiction"), _shown(s, "region"), concat("; ", offences)],
+	))
+})
+
+_replicated := {id | some id in _residency_governed; count(object.get(lib.systems[id], "replicas", [])) > 0}
+
+# METADATA
+# title: Replicas sit in the jurisdictions and regions their data allows
+# description: >-
+#   Like PLC-002 for every entry of the system's `replicas`: fires once per
+#   system when some replica's `jurisdiction` or `region` is outside what a
+#   rule matching one of its datasets allows. A replica that omits a field
+#   the rule restricts cannot be shown compliant and fails (it does not
+#   inherit the system's). The message names each offending replica
+#   (1-based position) with its datasets, rules and dimensions. Evaluates
+#   systems with replicas that hold a dataset such a rule matches.
+# custom:
+#   id: PLC-003
+#   severity: high
+#   waivable: true
+#   resource: system
+PLC_003 := lib.check(rego.metadata.rule(), _replicated, {v |
+	some id in _replicated
+	s := lib.systems[id]
+	offences := [sprintf("replica %d (%s, %s): %s", [i + 1, _shown(r, "jurisdiction"), _shown(r, "region"), concat("; ", found)]) |
+		some i, r in s.replicas
+		found := _residency_offences(r, s)
+		count(found) > 0
+	]
+	count(offences) > 0
+	v := lib.violation("system", id, sprintf(
+		"system %s replicates data outside what its placement rules allow: %s",
+		[id, concat("; ", offences)],
+	))
+})
+
+# ---------------------------------------------------------------- PLC-004
+_localised(d) if d.personal_info.contains == true
+
+_localised(d) if lib.is_important(d)
+
+# CIIO systems holding personal information or important data, with those datasets.
+_ciio_localised[id] := ids if {
+	some id, s in lib.systems
+	s.ciio == true
+	ids := {h.id | some h in _holdings(s); _localised(h.dataset)}
+	count(ids) > 0
+}
+
+# METADATA
+# title: Critical information infrastructure keeps personal and important data in CN
+# description: >-
+#   Fires for each system with `ciio: true` that holds a dataset with
+#   `personal_info.contains: true` or a grade in `important_data.grades`,
+#   when the system or any replica has a `jurisdiction` other than CN (CII
+#   regulation art. 37 / PIPL art. 40). An undeclared jurisdiction is not
+#   CN and fires. Evaluates CIIO systems holding such data.
+# custom:
+#   id: PLC-004
+#   severity: critical
+#   waivable: false
+#   resource: system
+PLC_004 := lib.check(rego.metadata.rule(), _ciio_localised, {v |
+	some id, ids in _ciio_localised
+	s := lib.systems[id]
+	abroad := array.concat(
+		[sprintf("system jurisdiction %s", [_shown(s, "jurisdiction")]) | object.get(s, "jurisdiction", null) != "CN"],
+		[sprintf("replica %d jurisdiction %s", [i + 1, _shown(r, "jurisdiction")]) |
+			some i, r in object.get(s, "replicas", [])
+			object.get(r, "jurisdiction", null) != "CN"
+		],
+	)
+	count(abroad) > 0
+	v := lib.violation("system", id, sprintf(
+		"CIIO system %s holds personal information or important data (%s) outside CN: %s",
+		[id, concat(", ", ids), concat("; ", abroad)],
+	))
+})
+
+# ---------------------------------------------------------------- PLC-005/006/008
+_on_platform := {id: s | some id, s in lib.systems; lib.platforms[s.platform]}
+
+_leveled_on_platform := {id: s | some id, s in _on_platform; s.mlps_level}
+
+# METADATA
+# title: A system's protection level does not exceed its platform's
+# description: >-
+#   Fires for each system whose `mlps_level` is greater than its platform's
+#   `mlps_level` (GB/T 22239-2019: the platform must be protected at least
+#   at the level of what runs on it). A platform that declares no level
+#   cannot carry a levelled system and fires. Evaluates systems with an
+#   `mlps_level` that name a platform.
+# custom:
+#   id: PLC-005
+#   severity: high
+#   waivable: true
+#   resource: system
+PLC_005 := lib.check(rego.metadata.rule(), _leveled_on_platform, {v |
+	some id, s in _leveled_on_platform
+	p := lib.platforms[s.platform]
+	s.mlps_level > object.get(p, "mlps_level", 0)
+	v := lib.violation("system", id, sprintf(
+		"system %s at MLPS level %d runs on platform %s %s",
+		[id, s.mlps_level, s.platform, _platform_level(p)],
+	))
+})
+
+_platform_level(p) := sprintf("at level %d", [p.mlps_level]) if p.mlps_level
+
+_platform_level(p) := "that declares no mlps_level" if not p.mlps_level
+
+_level_four := {id: s | some id, s in lib.systems; object.get(s, "mlps_level", 0) >= 4}
+
+# METADATA
+# title: Level 4 systems run on a dedicated resource pool
+# description: >-
+#   Fires for each system with `mlps_level` ≥ 4 whose platform is not
+#   `dedicated_pool: true`; a level 4 system that names no platform shows
+#   no dedicated pool and fires too. Evaluates systems at level 4 or above.
+# custom:
+#   id: PLC-006
+#   severity: high
+#   waivable: true
+#   resource: system
+PLC_006 := lib.check(rego.metadata.rule(), _level_four, {v |
+	some id, s in _level_four
+	not lib.platforms[object.get(s, "platform", "")].dedicated_pool == true
+	v := lib.violation("system", id, sprintf(
+		"system %s at MLPS level %d %s",
+		[id, s.mlps_level, _pool_text(s)],
+	))
+})
+
+_pool_text(s) := sprintf("runs on platform %s, which is not a dedicated pool", [s.platform]) if s.platform
+
+_pool_text(s) := "names no platform, so no dedicated pool" if not s.platform
+
+# METADATA
+# title: A system's deployment matches its platform's
+# description: >-
+#   Fires for each system whose `deployment` differs from its platform's
+#   `deployment`; a hybrid platform accepts any system deployment. Evaluates
+#   systems that name a platform.
+# custom:
+#   id: PLC-008
+#   severity: medium
+#   waivable: true
+#   resource: system
+PLC_008 := lib.check(rego.metadata.rule(), _on_platform, {v |
+	some id, s in _on_platform
+	p := lib.platforms[s.platform]
+	p.deployment != "hybrid"
+	s.deployment != p.deployment
+	v := lib.violation("system", id, sprintf(
+		"system %s is declared %s but runs on %s platform %s",
+		[id, s.deployment, p.deployment, s.platform],
+	))
+})
+
+# ---------------------------------------------------------------- PLC-007
+_abroad(d) := [f | some f in object.get(d, "flows", []); f.jurisdiction != "CN"]
+
+# Datasets sending data out of CN; only measured when the policy sets thresholds.
+_exporting := {id: d | some id, d in lib.datasets; count(_abroad(d)) > 0} if count(_cross_border) > 0
+
+else := {}
+
+_assessment := object.get(_cross_border, "security_assessment", {})
+
+_subjects(d) := object.get(d, ["personal_info", "subjects"], 0)
+
+_sensitive(d) if object.get(d, ["personal_info", "sensitive"], false) == true
+
+# Why a dataset's outbound flows need a CAC security assessment (empty: they don't).
+_assessment_reasons(d) := array.concat(
+	array.concat(
+		[sprintf("grade %s", [d.grade]) | d.grade in object.get(_assessment, "grades", [])],
+		[sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
+			n := _assessment.subjects_at_least
+			_subjects(d) >= n
+		],
+	),
+	[sprintf("sensitive, %s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
+		_sensitive(d)
+		n := _assessment.sensitive_subjects_at_least
+		_subjects(d) >= n
+	],
+)
+
+# What a dataset's outbound flows need, the mechanisms that satisfy it, and why.
+_requirement(d) := {"needs": "security_assessment", "accepts": {"security_assessment"}, "why": concat(", ", reasons)} if {
+	reasons := _assessment_reasons(d)
+	count(reasons) > 0
+}
+
+_requirement(d) := {"needs": "contract, certification or security_assessment", "accepts": {"contract", "certification", "security_assessment"}, "why": why} if {
+	count(_assessment_reasons(d)) == 0
+	n := _cross_border.contract_or_certification.subjects_at_least
+	_subjects(d) >= n
+	why := sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)])
+}
+
+# METADATA
+# title: Cross-border flows use the mechanism the CAC provisions require
+# description: >-
+#   For each flow of a dataset with a `jurisdiction` other than CN: the flow
+#   needs `security_assessment` if the dataset's grade is in
+#   `cross_border.security_assessment.grades`, or its subjects ≥
+#   `subjects_at_least`, or it is sensitive and its subjects ≥
+#   `sensitive_subjects_at_least` (subjects default 0, sensitive default
+#   false, thresholds "at least" so equal counts); otherwise it needs
+#   contract, certification or security_assessment if subjects ≥
+#   `contract_or_certification.subjects_at_least`; otherwise nothing. Fires
+#   once per dataset, listing every flow whose mechanism is not enough.
+#   Evaluates datasets with at least one flow out of CN (needs
+#   `cross_border` in the PlacementPolicy).
+# custom:
+#   id: PLC-007
+#   severity: critical
+#   waivable: false
+#   resource: dataset
+PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
+	some id, d in _exporting
+	req := _requirement(d)
+	short := {sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]) |
+		some f in _abroad(d)
+		mechanism := object.get(f, "mechanism", "none")
+		not mechanism in req.accepts
+	}
+	count(short) > 0
+	v := lib.violation("dataset", id, sprintf(
+		"dataset %s flows abroad without the required %s (%s): %s",
+		[id, req.needs, req.why, concat("; ", short)],
+	))
+})
+
+# ---------------------------------------------------------------- PLC-009
+_elastic_private := {id: s | some id, s in lib.systems; s.elastic == true; s.deployment in {"private", "on_prem"}}
+
+_cloud_levels := {"internal", "public"}
+
+# METADATA
+# title: Elastic workloads without sensitive data are candidates for public cloud
+# description: >-
+#   Fires (info) for each system with `elastic: true` on a `private` or
+#   `on_prem` deployment when every dataset it holds has level internal or
+#   public; a system holding no dataset satisfies "every" and fires too
+#   (nothing keeps it off public cloud capacity, handbook §2.1). Evaluates
+#   elastic systems on private or on_prem deployments.
+# custom:
+#   id: PLC-009
+#   severity: info
+#   waivable: true
+#   resource: system
+PLC_009 := lib.check(rego.metadata.rule(), _elastic_private, {v |
+	some id, s in _elastic_private
+	held := _holdings(s)
+	every h in held {
+		h.dataset.level in _cloud_levels
+	}
+	v := lib.violation("system", id, sprintf(
+		"system %s is elastic on its %s deployment and %s: a candidate for public cloud",
+		[id, s.deployment, _data_text(held)],
+	))
+})
+
+_data_text(held) := "holds no dataset" if count(held) == 0
+
+_data_text(held) := sprintf("holds only internal or public data (%s)", [concat(", ", sort({sprintf("%s %s", [h.id, h.dataset.level]) | some h in held}))]) if count(held) > 0

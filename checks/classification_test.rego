@@ -1,0 +1,276 @@
+package govern.checks.classification_test
+
+import data.govern.checks.classification
+
+# as_of 2026-11-25: 2026-05-29 is exactly 180 days old, 2025-11-25 exactly 365.
+_as_of := "2026-11-25"
+
+_policy := {
+	"id": "classification-2026",
+	"grades": ["core", "important", "general-4", "general-3", "general-2", "general-1"],
+	"levels": ["restricted", "confidential", "internal", "public"],
+	"min_level": {
+		"core": "restricted", "important": "restricted", "general-4": "restricted",
+		"general-3": "confidential", "general-2": "internal", "general-1": "public",
+	},
+	"review_interval_days": {"core": 180, "important": 365, "default": 730},
+	"encryption_at_rest": {"restricted": "cmk", "confidential": "required"},
+	"important_data": {"grades": ["core", "important"], "risk_assessment_interval_days": 365},
+}
+
+_defs := {"classification_policy": _policy}
+
+# A dataset that passes every CLS check once some system holds it.
+_ds(id, extra) := object.union(
+	{
+		"id": id, "grade": "general-2", "level": "internal", "classified_at": "2026-06-01",
+		"encryption_at_rest": "none",
+	},
+	extra,
+)
+
+_input(datasets, systems) := {"as_of": _as_of, "inventory": {
+	"datasets": {d.id: d | some d in datasets},
+	"systems": {s.id: s | some s in systems},
+}}
+
+_holder(ids) := {"id": "sys-holder", "deployment": "private", "datasets": ids, "labels": {"data_level": "restricted"}}
+
+_ids(result) := {v.resource.id | some v in result.violations}
+
+_message(result, id) := m if {
+	some v in result.violations
+	v.resource.id == id
+	m := v.message
+}
+
+# ---------------------------------------------------------------- CLS-001
+test_cls_001_fires_below_minimum_level if {
+	r := classification.CLS_001 with input as _input([_ds("ds-a", {"grade": "general-3", "level": "internal"})], [])
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-a"}
+	_message(r, "ds-a") == "dataset ds-a of grade general-3 is classified internal, below the minimum level confidential"
+}
+
+test_cls_001_passes_at_or_above_minimum_level if {
+	r := classification.CLS_001 with input as _input(
+		[
+			_ds("ds-equal", {"grade": "general-3", "level": "confidential"}),
+			_ds("ds-higher", {"grade": "general-3", "level": "restricted"}),
+		],
+		[],
+	)
+		with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 2
+}
+
+test_cls_001_not_applicable_without_policy if {
+	r := classification.CLS_001 with input as _input([_ds("ds-a", {})], [])
+		with data.govern.definitions as {}
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- CLS-002
+test_cls_002_passes_exactly_at_interval if {
+	r := classification.CLS_002 with input as _input([_ds("ds-core", {"grade": "core", "classified_at": "2026-05-29"})], [])
+		with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_cls_002_fires_one_day_past_interval if {
+	r := classification.CLS_002 with input as _input([_ds("ds-core", {"grade": "core", "classified_at": "2026-05-28"})], [])
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-core"}
+	_message(r, "ds-core") == "dataset ds-core of grade core was classified on 2026-05-28, 181 days ago (review interval 180 days, grade)"
+}
+
+test_cls_002_uses_default_interval if {
+	r := classification.CLS_002 with input as _input(
+		[
+			_ds("ds-old", {"grade": "general-2", "classified_at": "2024-11-24"}),
+			_ds("ds-edge", {"grade": "general-2", "classified_at": "2024-11-25"}),
+		],
+		[],
+	)
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-old"}
+	contains(_message(r, "ds-old"), "731 days ago (review interval 730 days, default)")
+}
+
+test_cls_002_fires_without_classified_at if {
+	d := object.remove(_ds("ds-never", {}), ["classified_at"])
+	r := classification.CLS_002 with input as _input([d], [])
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-never"}
+	contains(_message(r, "ds-never"), "has no classified_at")
+}
+
+test_cls_002_grade_without_interval_or_default_is_not_evaluated if {
+	defs := {"classification_policy": object.union(object.remove(_policy, ["review_interval_days"]), {"review_interval_days": {"core": 180}})}
+	r := classification.CLS_002 with input as _input(
+		[
+			_ds("ds-general", {"grade": "general-2", "classified_at": "2020-01-01"}),
+			_ds("ds-core", {"grade": "core", "classified_at": "2026-11-01"}),
+		],
+		[],
+	)
+		with data.govern.definitions as defs
+	r.evaluated == 1
+	count(r.violations) == 0
+}
+
+# ---------------------------------------------------------------- CLS-003
+test_cls_003_fires_on_sensitive_without_pipia if {
+	r := classification.CLS_003 with input as _input(
+		[
+			_ds("ds-a", {"personal_info": {"contains": true, "sensitive": true, "subjects": 2400000}}),
+			_ds("ds-b", {"personal_info": {"contains": true, "sensitive": true, "subjects": 10}, "pipia_ref": "doc://pipia/1"}),
+			_ds("ds-c", {"personal_info": {"contains": true, "sensitive": false, "subjects": 10}}),
+		],
+		[],
+	)
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-a"}
+	r.evaluated == 2
+	_message(r, "ds-a") == "dataset ds-a holds sensitive personal information of 2,400,000 subjects but names no pipia_ref"
+}
+
+test_cls_003_not_applicable_without_sensitive_data if {
+	r := classification.CLS_003 with input as _input([_ds("ds-a", {})], [])
+		with data.govern.definitions as _defs
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- CLS-004
+_levelled := [
+	_ds("ds-r", {"grade": "general-4", "level": "restricted"}),
+	_ds("ds-c", {"grade": "general-3", "level": "confidential"}),
+	_ds("ds-i", {"grade": "general-2", "level": "internal"}),
+]
+
+_sys(id, datasets, label) := {"id": id, "deployment": "hybrid", "datasets": datasets, "labels": {"data_level": label}}
+
+test_cls_004_passes_when_label_is_highest_level if {
+	r := classification.CLS_004 with input as _input(_levelled, [_sys("s", ["ds-i", {"id": "ds-r", "side": "private"}, "ds-c"], "restricted")])
+		with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_cls_004_fires_when_label_is_lower if {
+	r := classification.CLS_004 with input as _input(_levelled, [_sys("s", ["ds-i", "ds-c"], "internal")])
+		with data.govern.definitions as _defs
+	_ids(r) == {"s"}
+	_message(r, "s") == "system s is labelled data_level internal but holds confidential data (ds-c)"
+}
+
+test_cls_004_fires_when_label_is_higher if {
+	r := classification.CLS_004 with input as _input(_levelled, [_sys("s", ["ds-i"], "restricted")])
+		with data.govern.definitions as _defs
+	_ids(r) == {"s"}
+}
+
+test_cls_004_fires_when_label_missing if {
+	r := classification.CLS_004 with input as _input(_levelled, [{"id": "s", "deployment": "private", "datasets": ["ds-c", "ds-i"]}])
+		with data.govern.definitions as _defs
+	_message(r, "s") == "system s has no labels.data_level but holds confidential data (ds-c)"
+}
+
+test_cls_004_skips_systems_without_datasets if {
+	r := classification.CLS_004 with input as _input(_levelled, [{"id": "s", "deployment": "private"}, _sys("t", [], "public")])
+		with data.govern.definitions as _defs
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- CLS-005
+test_cls_005_fires_on_important_without_officer if {
+	r := classification.CLS_005 with input as _input(
+		[
+			_ds("ds-core", {"grade": "core", "level": "restricted"}),
+			_ds("ds-imp", {"grade": "important", "level": "restricted", "security_officer": "p-sec"}),
+			_ds("ds-gen", {}),
+		],
+		[],
+	)
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-core"}
+	r.evaluated == 2
+	_message(r, "ds-core") == "dataset ds-core of important grade core names no security_officer"
+}
+
+test_cls_005_not_applicable_without_important_data if {
+	r := classification.CLS_005 with input as _input([_ds("ds-gen", {})], [])
+		with data.govern.definitions as _defs
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- CLS-006
+test_cls_006_boundary_of_risk_assessment_interval if {
+	r := classification.CLS_006 with input as _input(
+		[
+			_ds("ds-edge", {"grade": "important", "last_risk_assessment": "2025-11-25"}),
+			_ds("ds-late", {"grade": "important", "last_risk_assessment": "2025-11-24"}),
+			_ds("ds-none", {"grade": "core"}),
+		],
+		[],
+	)
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-late", "ds-none"}
+	r.evaluated == 3
+	_message(r, "ds-late") == "dataset ds-late of important grade important was last risk-assessed on 2025-11-24, 366 days ago, beyond the 365-day interval"
+	_message(r, "ds-none") == "dataset ds-none of important grade core has no last_risk_assessment"
+}
+
+test_cls_006_without_interval_only_missing_fires if {
+	defs := {"classification_policy": object.union(object.remove(_policy, ["important_data"]), {"important_data": {"grades": ["core"]}})}
+	r := classification.CLS_006 with input as _input(
+		[
+			_ds("ds-old", {"grade": "core", "last_risk_assessment": "2010-01-01"}),
+			_ds("ds-none", {"grade": "core"}),
+		],
+		[],
+	)
+		with data.govern.definitions as defs
+	_ids(r) == {"ds-none"}
+}
+
+# ---------------------------------------------------------------- CLS-007
+test_cls_007_fires_when_weaker_than_required if {
+	r := classification.CLS_007 with input as _input(
+		[
+			_ds("ds-r-required", {"level": "restricted", "encryption_at_rest": "required"}),
+			object.remove(_ds("ds-c-absent", {"level": "confidential"}), ["encryption_at_rest"]),
+			_ds("ds-r-cmk", {"level": "restricted", "encryption_at_rest": "cmk"}),
+			_ds("ds-c-cmk", {"level": "confidential", "encryption_at_rest": "cmk"}),
+			_ds("ds-c-required", {"level": "confidential", "encryption_at_rest": "required"}),
+			_ds("ds-internal", {"level": "internal", "encryption_at_rest": "none"}),
+		],
+		[],
+	)
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-r-required", "ds-c-absent"}
+	r.evaluated == 5
+	_message(r, "ds-r-required") == "dataset ds-r-required of level restricted has encryption_at_rest required, weaker than the required cmk"
+	contains(_message(r, "ds-c-absent"), "has encryption_at_rest none")
+}
+
+# ---------------------------------------------------------------- CLS-008
+test_cls_008_fires_on_orphan_dataset if {
+	r := classification.CLS_008 with input as _input(
+		[_ds("ds-held", {}), _ds("ds-side", {}), _ds("ds-orphan", {})],
+		[_holder(["ds-held", {"id": "ds-side", "side": "public"}])],
+	)
+		with data.govern.definitions as {}
+	_ids(r) == {"ds-orphan"}
+	r.evaluated == 3
+	_message(r, "ds-orphan") == "dataset ds-orphan is held by no system"
+}
+
+test_cls_008_passes_when_all_held if {
+	r := classification.CLS_008 with input as _input([_ds("ds-held", {})], [_holder(["ds-held"])])
+		with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}

@@ -1,0 +1,105 @@
+# Security protection level (MLPS, 等保): GB/T 22239-2019 filing and periodic
+# assessment of levelled systems, and the level important data requires.
+package govern.checks.mlps
+
+import data.govern.lib
+
+_level(s) := object.get(s, "mlps_level", 0)
+
+_filed := {id: s | some id, s in lib.systems; _level(s) >= 2}
+
+# METADATA
+# title: Systems at MLPS level 2 or above are filed with the public security bureau
+# description: >-
+#   Fires for each system with `mlps_level` ≥ 2 that has no
+#   `mlps_filing_id`. Evaluates systems at level 2 or above; systems
+#   without an `mlps_level` are not evaluated.
+# custom:
+#   id: MLP-001
+#   severity: high
+#   waivable: true
+#   resource: system
+MLP_001 := lib.check(rego.metadata.rule(), _filed, {v |
+	some id, s in _filed
+	not s.mlps_filing_id
+	v := lib.violation("system", id, sprintf(
+		"system %s at MLPS level %d has no mlps_filing_id",
+		[id, s.mlps_level],
+	))
+})
+
+# Days allowed since the last assessment: level 3 yearly, level 4 and above
+# every six months.
+_assessment_days(level) := 365 if level == 3
+
+_assessment_days(level) := 183 if level >= 4
+
+_assessed := {id: s | some id, s in lib.systems; _level(s) >= 3}
+
+# METADATA
+# title: Systems at MLPS level 3 or above have a current level assessment
+# description: >-
+#   Fires for each system with `mlps_level` = 3 whose `mlps_last_assessment`
+#   is missing or more than 365 days before as_of, and for each system at
+#   level 4 or above when it is missing or more than 183 days before as_of
+#   ("within N days" is as_of - date <= N, so exactly 365 or 183 days passes).
+#   Evaluates systems at level 3 or above; systems without an `mlps_level`
+#   are not evaluated.
+# custom:
+#   id: MLP-002
+#   severity: high
+#   waivable: true
+#   resource: system
+MLP_002 := lib.check(rego.metadata.rule(), _assessed, {v |
+	some id, s in _assessed
+	days := _assessment_days(s.mlps_level)
+	reason := _assessment_overdue(s, days)
+	v := lib.violation("system", id, sprintf(
+		"system %s at MLPS level %d %s (required every %d days)",
+		[id, s.mlps_level, reason, days],
+	))
+})
+
+_assessment_overdue(s, _) := "has no mlps_last_assessment" if not s.mlps_last_assessment
+
+_assessment_overdue(s, days) := sprintf("was last assessed on %s, %d days ago", [s.mlps_last_assessment, age]) if {
+	age := lib.days_since(s.mlps_last_assessment)
+	age > days
+}
+
+# Systems holding important data, with the important datasets they hold.
+_important_holders[id] := ids if {
+	some id, s in lib.systems
+	ids := {ds_id |
+		some ref in object.get(s, "datasets", [])
+		ds_id := lib.ref_id(ref)
+		lib.is_important(lib.datasets[ds_id])
+	}
+	count(ids) > 0
+}
+
+# METADATA
+# title: Systems holding important data are protected at MLPS level 3 or above
+# description: >-
+#   Fires for each system that holds a dataset whose grade is in
+#   `important_data.grades` and whose `mlps_level` is below 3; a system with
+#   no `mlps_level` has not been levelled at all and fires too. Evaluates
+#   systems holding important data.
+# custom:
+#   id: MLP-003
+#   severity: medium
+#   waivable: true
+#   resource: system
+MLP_003 := lib.check(rego.metadata.rule(), _important_holders, {v |
+	some id, ids in _important_holders
+	s := lib.systems[id]
+	_level(s) < 3
+	v := lib.violation("system", id, sprintf(
+		"system %s holds important data (%s) %s, below the required level 3",
+		[id, concat(", ", ids), _level_text(s)],
+	))
+})
+
+_level_text(s) := sprintf("at MLPS level %d", [s.mlps_level]) if s.mlps_level
+
+_level_text(s) := "with no mlps_level" if not s.mlps_level

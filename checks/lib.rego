@@ -33,6 +33,9 @@ committees := object.get(defs, "committees", {})
 
 authority := object.get(defs, "authority_matrix", null)
 
+# An absent policy is null. Read its fields with refs and defaults
+# (`null.x` is undefined), never object.get(policy, ...) which is an error on
+# null under strict builtin errors.
 budget_policy := object.get(defs, "budget_policy", null)
 
 classification := object.get(defs, "classification_policy", null)
@@ -87,13 +90,19 @@ _grouped(digits, x) := s if {
 	n := count(digits)
 	head := n % 3
 	first := [substring(digits, 0, head) | head > 0]
-	rest := [substring(digits, i, 3) | some i in numbers.range_step(head, n - 1, 3)]
+	# range_step(2, 1, 3) is [2], not []: guard so "94" does not become "94,"
+	rest := [substring(digits, i, 3) | some i in numbers.range_step(head, n - 1, 3); i < n]
 	sign := {true: "-", false: ""}[x < 0]
 	s := concat("", [sign, concat(",", array.concat(first, rest))])
 }
 
 # Percentages for messages: 0.4567 -> "45.7%".
-pct(share) := sprintf("%.1f%%", [share * 100])
+# Built from tenths because sprintf's %f prints garbage for a whole number (71).
+pct(share) := sprintf("%s%d.%d%%", [sign, floor(tenths / 10), tenths % 10]) if {
+	signed := round(share * 1000)
+	tenths := abs(signed)
+	sign := {true: "-", false: ""}[signed < 0]
+}
 
 # ---------------------------------------------------------------- classification
 # `classification` is null without a ClassificationPolicy; object.get on null

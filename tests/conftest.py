@@ -36,5 +36,32 @@ def example(tmp_path: Path) -> Path:
 
 def govern(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the real `govern` CLI in a subprocess, as a user or CI would."""
-    return subprocess.run([sys.executable, "-m", "governance.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "governance", *args], capture_output=True, text=True,
                           env=env, timeout=timeout, cwd=REPO)
+
+
+MINIMAL_POLICIES = {
+    "policies/committee.yaml": """\
+kind: Committee
+id: board
+chair: p-ceo
+required_roles: [CEO, HEAD_TECHNOLOGY]
+members:
+  - {person: p-ceo, role: CEO}
+  - {person: p-cto, role: HEAD_TECHNOLOGY}
+""",
+    "inventory/people.yaml": """\
+people:
+  - {id: p-ceo, name: 王伟, roles: [CEO]}
+  - {id: p-cto, name: 李娜, roles: [HEAD_TECHNOLOGY]}
+""",
+}
+
+
+def make_workspace(root: Path, files: dict[str, str], base: dict[str, str] | None = MINIMAL_POLICIES) -> Path:
+    """Write a small workspace: `base` files, overridden and extended by `files`."""
+    for rel, text in {**(base or {}), **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

@@ -1,3 +1,3 @@
-from governance.cli import main
+from governance.entry import main
 
 main()

@@ -34,8 +34,8 @@ class Guard:
         return self
 
     def __exit__(self, kind, exc, tb):
-        if exc is None or isinstance(exc, SystemExit):
-            return False
+        if exc is None or isinstance(exc, (SystemExit, click.ClickException)):
+            return False  # click reports usage errors itself, with exit 2
         if isinstance(exc, WorkspaceErrors):
             _fail(EXIT_INVALID, [str(e) for e in exc.errors] + [f"workspace invalid: {len(exc.errors)} error(s)"])
         if isinstance(exc, EngineError):

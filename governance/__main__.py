@@ -1,0 +1,3 @@
+from governance.entry import main
+
+main()

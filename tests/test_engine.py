@@ -1,0 +1,218 @@
+"""Fail closed: every way OPA can fail ends in exit 3 and no report; OPA never outlives a run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AS_OF, REPO, govern, make_workspace
+
+# A workspace check that keeps OPA busy for seconds, so a test can interfere mid-evaluation.
+SLOW_CHECK = """\
+package govern.checks.slow
+
+import data.govern.lib
+
+# METADATA
+# title: Deliberately slow
+# custom:
+#   id: SLOW-001
+#   severity: info
+#   waivable: true
+SLOW_001 := lib.check(rego.metadata.rule(), {1}, {v |
+	some i in numbers.range(1, 3000)
+	some j in numbers.range(1, 3000)
+	i * j == -1
+	v := lib.violation("system", "none", "never")
+})
+"""
+
+
+def _slow_workspace(root: Path) -> Path:
+    return make_workspace(root, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": SLOW_CHECK})
+
+
+def _opa_children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=,ppid=,comm=", "-A"], capture_output=True, text=True).stdout
+    rows = [line.split(None, 2) for line in out.splitlines()]
+    return [int(p) for p, pp, comm in rows if int(pp) == pid and comm.strip() == "opa"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is dead for our purposes
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")
+
+
+def _start(args: list[str], env=None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "governance", *args], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_opa(proc: subprocess.Popen, seconds: float = 30) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        kids = _opa_children(proc.pid)
+        if kids:
+            return kids[0]
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    pytest.fail("govern never started OPA")
+
+
+def _wait_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_opa_missing_exits_3_with_install_hint(tmp_path):
+    root = make_workspace(tmp_path, {})
+    env = {**os.environ, "GOVERN_OPA": str(tmp_path / "no-such-opa")}
+    proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json", env=env)
+    assert proc.returncode == 3
+    assert "OPA v1.20.2 not found" in proc.stderr and "make opa" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_wrong_opa_version_is_refused(tmp_path):
+    fake = tmp_path / "opa"
+    fake.write_text("#!/bin/sh\necho 'Version: 0.99.0'\n")
+    fake.chmod(0o755)
+    proc = govern("check", str(make_workspace(tmp_path / "ws", {})), "--as-of", AS_OF,
+                  env={**os.environ, "GOVERN_OPA": str(fake)})
+    assert proc.returncode == 3
+    assert "version 0.99.0" in proc.stderr
+
+
+def test_rego_error_exits_3_naming_the_file(tmp_path, opa_binary):
+    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n",
+                                      "checks/broken.rego": "package govern.checks.broken\n\nx := {\n"})
+    proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode == 3
+    assert "OPA rejected workspace/checks/broken.rego" in proc.stderr and "rego_parse_error" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_runtime_error_in_a_check_exits_3(tmp_path, opa_binary):
+    check = SLOW_CHECK.replace("some i in numbers.range(1, 3000)\n\tsome j in numbers.range(1, 3000)\n\ti * j == -1",
+                               'x := to_number("not a number")\n\tx == 1')
+    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": check})
+    proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode == 3, proc.stderr
+    assert "to_number" in proc.stderr and proc.stdout == ""
+
+
+def test_unexpected_shape_from_a_check_exits_3(tmp_path, opa_binary):
+    check = SLOW_CHECK.replace("#   severity: info\n", "#   severity: urgent\n")
+    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": check})
+    proc = govern("check", str(root), "--as-of", AS_OF)
+    assert proc.returncode == 3
+    assert "SLOW-001" in proc.stderr and "custom.severity" in proc.stderr
+
+
+def test_timeout_exits_3(tmp_path, opa_binary):
+    proc = govern("check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--timeout", "0.5", "--format", "json")
+    assert proc.returncode == 3
+    assert "timed out" in proc.stderr and proc.stdout == ""
+
+
+def test_opa_killed_during_a_run_exits_3_not_a_pass(tmp_path, opa_binary):
+    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--format", "json"])
+    opa = _wait_for_opa(proc)
+    time.sleep(0.5)  # let it get into the evaluation
+    os.kill(opa, signal.SIGKILL)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, err
+    assert out == ""
+    assert "OPA exited unexpectedly" in err or "cannot reach OPA" in err
+
+
+def test_interrupt_stops_opa(tmp_path, opa_binary):
+    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
+    opa = _wait_for_opa(proc)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 3 and "interrupted" in err
+    assert out == ""
+    assert _wait_gone(opa), "OPA outlived an interrupted run"
+
+
+def test_sigterm_stops_opa(tmp_path, opa_binary):
+    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
+    opa = _wait_for_opa(proc)
+    proc.terminate()
+    proc.communicate(timeout=30)
+    assert proc.returncode == 3
+    assert _wait_gone(opa), "OPA outlived a terminated run"
+
+
+def test_opa_dies_with_a_crashed_parent(tmp_path, opa_binary):
+    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
+    opa = _wait_for_opa(proc)
+    proc.kill()  # SIGKILL: no finally block runs; the kernel must take OPA down
+    proc.communicate(timeout=30)
+    assert _wait_gone(opa), "OPA outlived a killed parent"
+
+
+def test_no_opa_left_after_a_normal_run(tmp_path, opa_binary):
+    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF])
+    seen = set()
+    while proc.poll() is None:
+        seen.update(_opa_children(proc.pid))
+        time.sleep(0.01)
+    proc.communicate()
+    assert proc.returncode == 0
+    assert all(_wait_gone(pid) for pid in seen)
+
+
+@pytest.fixture
+def running_opa(opa_binary):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([opa_binary, "run", "--server", "--addr", f"127.0.0.1:{port}", "--disable-telemetry",
+                               "--log-level", "error"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_opa_url_uses_a_running_server_and_gives_the_same_result(example, running_opa):
+    import json
+
+    managed = govern("check", str(example), "--as-of", AS_OF, "--format", "json")
+    remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", running_opa)
+    assert remote.returncode == managed.returncode == 1, remote.stderr
+    a, b = json.loads(managed.stdout), json.loads(remote.stdout)
+    a.pop("run"), b.pop("run")
+    assert a == b
+
+
+def test_unreachable_opa_url_exits_3(tmp_path):
+    proc = govern("check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--opa-url", "http://127.0.0.1:9")
+    assert proc.returncode == 3
+    assert "cannot reach OPA at http://127.0.0.1:9" in proc.stderr

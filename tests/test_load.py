@@ -1,0 +1,145 @@
+"""Invalid workspaces exit 2 with `file:line:col: message`; valid ones load completely."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import govern, make_workspace
+
+
+def _validate(root):
+    return govern("validate", str(root))
+
+
+def test_unknown_field_names_file_line_and_column(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": """\
+systems:
+  - id: sys-a
+    deployment: private
+    deploymnet_zone: a
+"""})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/systems.yaml:4:5: unknown field 'deploymnet_zone'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_dangling_reference_points_at_the_reference(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": """\
+systems:
+  - id: sys-a
+    deployment: private
+    owner: p-nobody
+"""})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/systems.yaml:4:5: system 'sys-a' refers to unknown person 'p-nobody'" in proc.stderr
+
+
+def test_yaml_syntax_error(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - id: [unclosed\n"})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("inventory/systems.yaml:3:1: YAML syntax error")
+
+
+def test_wrong_type_points_at_the_field(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": """\
+systems:
+  - id: sys-a
+    deployment: private
+    mlps_level: high
+"""})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/systems.yaml:4:5: mlps_level: Input should be a valid integer" in proc.stderr
+
+
+def test_invalid_enum_value(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - {id: sys-a, deployment: cloud}\n"})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/systems.yaml:2:17: deployment: Input should be 'public', 'private', 'hybrid' or 'on_prem'" in proc.stderr
+
+
+def test_duplicate_id_names_both_places(tmp_path):
+    ws = make_workspace(tmp_path, {
+        "inventory/a.yaml": "systems:\n  - {id: sys-a, deployment: private}\n",
+        "inventory/b.yaml": "\nsystems:\n  - {id: sys-a, deployment: public}\n",
+    })
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/b.yaml:3:5: duplicate system id 'sys-a' (first declared at inventory/a.yaml:2:5)" in proc.stderr
+
+
+def test_duplicate_yaml_key(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - id: sys-a\n    deployment: private\n    deployment: public\n"})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/systems.yaml:4:5: duplicate key" in proc.stderr
+
+
+def test_every_error_is_reported_not_just_the_first(tmp_path):
+    ws = make_workspace(tmp_path, {
+        "inventory/systems.yaml": "systems:\n  - {id: sys-a, deployment: private, colour: red}\n",
+        "inventory/datasets.yaml": "datasets:\n  - {id: ds-a, grade: general-1}\n",
+    })
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    lines = [l for l in proc.stderr.splitlines() if l.startswith("inventory/")]
+    assert len(lines) == 2, proc.stderr
+    assert any("unknown field 'colour'" in l for l in lines)
+    assert any("missing required field 'level'" in l for l in lines)
+
+
+def test_unknown_inventory_kind_and_policy_kind(tmp_path):
+    ws = make_workspace(tmp_path, {
+        "inventory/x.yaml": "servers:\n  - {id: a}\n",
+        "policies/x.yaml": "kind: Budget\nid: b\n",
+    })
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/x.yaml:1:1: unknown inventory kind 'servers'" in proc.stderr
+    assert "policies/x.yaml:1:1: unknown kind 'Budget'" in proc.stderr
+
+
+def test_manifest_folder_that_does_not_exist(tmp_path):
+    ws = make_workspace(tmp_path, {"governance.yaml": "name: X\ninventory: [inventroy]\n"})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "governance.yaml:2:1: 'inventroy' does not exist" in proc.stderr
+
+
+def test_json_and_csv_inventories_load_with_positions(tmp_path):
+    ws = make_workspace(tmp_path, {
+        "inventory/systems.json": json.dumps({"systems": [{"id": "sys-j", "deployment": "private", "owner": "p-ceo"}]}, indent=2),
+        "inventory/people.csv": "id,name,roles\np-ops,孙杰,SRE_LEAD;ON_CALL\n",
+        "inventory/bad.json": '{\n  "systems": [\n    {"id": "sys-k", "deployment": "private", "owner": "p-x"}\n  ]\n}\n',
+    })
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/bad.json:3:46: system 'sys-k' refers to unknown person 'p-x'" in proc.stderr
+    (ws / "inventory/bad.json").unlink()
+    proc = _validate(ws)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 people" in proc.stdout and "1 systems" in proc.stdout
+
+
+def test_json_syntax_error(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.json": '{"systems": [\n  {"id": "a",}\n]}\n'})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("inventory/systems.json:2:14: JSON syntax error")
+
+
+def test_csv_named_after_an_unsupported_kind(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.csv": "id,deployment\nsys-a,private\n"})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/systems.csv:1:1: a CSV inventory must be named after its kind" in proc.stderr
+
+
+def test_example_workspace_is_valid():
+    proc = govern("validate", "examples/acme")
+    assert proc.returncode == 0, proc.stderr
+    assert "valid" in proc.stdout

@@ -253,9 +253,10 @@ _phased[id] := p if {
 }
 
 # Month 1 is the month of `start`; whole calendar months as checks.md gives them.
-_month_number(start) := ((today[0] - first[0]) * 12 + today[1]) - first[1] + 1 if {
-	today := time.date(lib.as_of_ns)
-	first := time.date(lib.date_ns(start))
+_month_number(start) := month if {
+	[year, month_of_year, _] := time.date(lib.as_of_ns)
+	[start_year, start_month, _] := time.date(lib.date_ns(start))
+	month := ((((year - start_year) * 12) + month_of_year) - start_month) + 1
 }
 
 # METADATA

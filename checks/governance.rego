@@ -184,29 +184,37 @@ _role_covers(limits, role, d) if {
 	d.amount <= limits[role]
 }
 
-_what(d) := sprintf("%s of %s", [d.type, lib.money(d.amount)]) if is_number(d.amount)
+# (`not f(x.field)` would fail outright when the field is absent, hence the helpers)
+_has_amount(d) if is_number(d.amount)
 
-_what(d) := sprintf("%s without an amount", [d.type]) if not is_number(d.amount)
+_has_limits(d) if is_object(_limits[d.type])
+
+_what(d) := sprintf("%s of %s", [d.type, lib.money(d.amount)]) if _has_amount(d)
+
+_what(d) := sprintf("%s without an amount", [d.type]) if not _has_amount(d)
 
 _authority_gap(d) := sprintf("type %s has no limits in authority matrix %s", [d.type, _matrix.id]) if {
-	not is_object(_limits[d.type])
+	not _has_limits(d)
 }
 
 _authority_gap(d) := "it names no approver" if {
-	is_object(_limits[d.type])
+	_has_limits(d)
 	count(_approvers(d)) == 0
 }
 
 _authority_gap(d) := sprintf("no approver's authority covers it: %s", [concat("; ", notes)]) if {
+	_has_limits(d)
 	limits := _limits[d.type]
-	is_object(limits)
 	notes := [_approver_note(limits, d.type, p) | some p in _approvers(d)]
 	count(notes) > 0
 }
 
-_approver_note(limits, type, p) := sprintf("%s (%s)", [p, _list(
-	[_role_limit(limits, type, r) | some r in object.get(lib.people, [p, "roles"], [])],
-)])
+_approver_note(limits, type, p) := sprintf("%s (%s)", [p, concat(", ", notes)]) if {
+	notes := [_role_limit(limits, type, r) | some r in object.get(lib.people, [p, "roles"], [])]
+	count(notes) > 0
+}
+
+_approver_note(_, _, p) := sprintf("%s (holds no role)", [p]) if count(object.get(lib.people, [p, "roles"], [])) == 0
 
 _role_limit(limits, _, role) := sprintf("%s up to %s", [role, lib.money(limits[role])]) if is_number(limits[role])
 

@@ -90,6 +90,7 @@ _grouped(digits, x) := s if {
 	n := count(digits)
 	head := n % 3
 	first := [substring(digits, 0, head) | head > 0]
+
 	# range_step(2, 1, 3) is [2], not []: guard so "94" does not become "94,"
 	rest := [substring(digits, i, 3) | some i in numbers.range_step(head, n - 1, 3); i < n]
 	sign := {true: "-", false: ""}[x < 0]

@@ -1,0 +1,299 @@
+package govern.checks.budget_test
+
+import data.govern.checks.budget
+
+_policy := {
+	"id": "budget", "currency": "CNY",
+	"categories": ["technology", "talent", "operations"],
+	"tolerance_pp": 10,
+	"phases": [
+		{"id": "pilot", "months": [1, 6], "target_share": {"technology": 0.60}},
+		{"id": "scale_up", "months": [7, 18], "target_share": {"talent": 0.30, "operations": 0.30}},
+		{"id": "deepen", "months": [19, 36], "target_share": {}},
+	],
+	"line_overspend_tolerance": 0.05,
+	"required_cost_tags": ["cost_center", "project", "environment"],
+	"tag_compliance_min": 0.95,
+}
+
+_defs := {"budget_policy": _policy}
+
+_project(id, phase, start, end) := {id: {"id": id, "phase": phase, "start": start, "end": end}}
+
+_line(id, project, category, amount) := {id: {"id": id, "project": project, "category": category, "amount": amount, "owner": "p-cto"}}
+
+_tags := {"cost_center": "CC-1", "project": "prj-a", "environment": "prod"}
+
+_spend(id, line, amount, date) := {id: {"id": id, "budget_line": line, "amount": amount, "date": date, "tags": _tags}}
+
+_allocation(id, project, amount) := {id: {"id": id, "type": "budget_allocation", "subject": {"kind": "project", "id": project}, "amount": amount}}
+
+_input(inventory) := {"as_of": "2026-11-25", "inventory": inventory}
+
+_ids(r) := {v.resource.id | some v in r.violations}
+
+_message(r, id) := m if {
+	some v in r.violations
+	v.resource.id == id
+	m := v.message
+}
+
+# ---------------------------------------------------------------- BUD-001
+
+test_bud_001_fires_on_unknown_category_and_missing_owner if {
+	lines := object.union(
+		{"bl-1": {"id": "bl-1", "project": "prj-a", "category": "marketing", "amount": 10}},
+		_line("bl-2", "prj-a", "talent", 10),
+	)
+	r := budget.BUD_001 with input as _input({"budget_lines": lines}) with data.govern.definitions as _defs
+	_ids(r) == {"bl-1"}
+	r.evaluated == 2
+	_message(r, "bl-1") == "budget line bl-1 of project prj-a has category marketing, not one of technology, talent, operations and has no owner"
+}
+
+test_bud_001_fires_on_missing_owner_alone if {
+	lines := {"bl-1": {"id": "bl-1", "project": "prj-a", "category": "talent", "amount": 10}}
+	r := budget.BUD_001 with input as _input({"budget_lines": lines}) with data.govern.definitions as _defs
+	_message(r, "bl-1") == "budget line bl-1 of project prj-a has no owner"
+}
+
+test_bud_001_not_applicable_without_policy if {
+	lines := {"bl-1": {"id": "bl-1", "project": "prj-a", "category": "marketing", "amount": 10}}
+	r := budget.BUD_001 with input as _input({"budget_lines": lines}) with data.govern.definitions as {"budget_policy": null}
+	r.evaluated == 0
+	count(r.violations) == 0
+}
+
+# ---------------------------------------------------------------- BUD-002
+
+_pilot(tech, talent) := {
+	"projects": object.union(_project("prj-a", "pilot", "2026-06-01", "2027-05-31"), _project("prj-b", "pilot", "2026-07-01", "2027-06-30")),
+	"budget_lines": object.union(_line("bl-1", "prj-a", "technology", tech), _line("bl-2", "prj-b", "talent", talent)),
+}
+
+test_bud_002_passes_exactly_at_tolerance if {
+	r := budget.BUD_002 with input as _input(_pilot(70, 30)) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_bud_002_fires_past_tolerance if {
+	r := budget.BUD_002 with input as _input(_pilot(710, 290)) with data.govern.definitions as _defs
+	_ids(r) == {"pilot"}
+	_message(r, "pilot") == "phase pilot allocates 1,000 over 2 budget lines off target: technology 71.0% (target 60.0% ± 10 pp)"
+}
+
+test_bud_002_fires_below_target if {
+	r := budget.BUD_002 with input as _input(_pilot(49, 51)) with data.govern.definitions as _defs
+	contains(_message(r, "pilot"), "technology 49.0% (target 60.0% ± 10 pp)")
+}
+
+# 0.2 against a 0.3 target is 10.000000000000000001 pp in binary floating point:
+# on the tolerance, so it must pass.
+test_bud_002_decimal_targets_do_not_misfire_on_the_bound if {
+	inventory := {
+		"projects": _project("prj-s", "scale_up", "2025-01-01", "2027-12-31"),
+		"budget_lines": object.union_n([
+			_line("bl-1", "prj-s", "talent", 20),
+			_line("bl-2", "prj-s", "operations", 40),
+			_line("bl-3", "prj-s", "technology", 40),
+		]),
+	}
+	r := budget.BUD_002 with input as _input(inventory) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_bud_002_lists_every_category_off_target if {
+	inventory := {
+		"projects": _project("prj-s", "scale_up", "2025-01-01", "2027-12-31"),
+		"budget_lines": object.union(_line("bl-1", "prj-s", "talent", 50), _line("bl-2", "prj-s", "technology", 50)),
+	}
+	r := budget.BUD_002 with input as _input(inventory) with data.govern.definitions as _defs
+	_message(r, "scale_up") == "phase scale_up allocates 100 over 2 budget lines off target: operations 0.0% (target 30.0% ± 10 pp); talent 50.0% (target 30.0% ± 10 pp)"
+}
+
+test_bud_002_skips_phases_without_targets_lines_or_total if {
+	inventory := {
+		"projects": object.union(_project("prj-d", "deepen", "2024-01-01", "2027-12-31"), _project("prj-z", "pilot", "2026-06-01", "2027-05-31")),
+		"budget_lines": object.union(_line("bl-1", "prj-d", "talent", 100), _line("bl-2", "prj-z", "talent", 0)),
+	}
+	r := budget.BUD_002 with input as _input(inventory) with data.govern.definitions as _defs
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- BUD-003
+
+_overspend(spent, decisions) := {
+	"budget_lines": _line("bl-18", "prj-a", "technology", 2500000),
+	"spend": object.union(_spend("sp-1", "bl-18", 2000000, "2026-03-01"), _spend("sp-2", "bl-18", spent - 2000000, "2026-06-01")),
+	"decisions": decisions,
+}
+
+test_bud_003_passes_exactly_at_amount_plus_tolerance if {
+	r := budget.BUD_003 with input as _input(_overspend(2625000, {})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_bud_003_fires_above_amount_plus_tolerance if {
+	r := budget.BUD_003 with input as _input(_overspend(2625001, {})) with data.govern.definitions as _defs
+	_message(r, "bl-18") == "spend 2,625,001 on bl-18 exceeds 2,500,000 × 1.05 (limit 2,625,000) and no budget_reallocation decision covers it"
+}
+
+test_bud_003_reallocation_decision_covers_the_line if {
+	decisions := {"d1": {"id": "d1", "type": "budget_reallocation", "subject": {"kind": "budget_line", "id": "bl-18"}, "amount": 300000}}
+	r := budget.BUD_003 with input as _input(_overspend(2730000, decisions)) with data.govern.definitions as _defs
+	count(r.violations) == 0
+}
+
+# ---------------------------------------------------------------- BUD-004
+
+# 2026-01-01 .. 2027-01-01 is 365 days; on 2026-11-25 328 have elapsed.
+_running(spent, extra) := {
+	"projects": _project("prj-a", "pilot", "2026-01-01", "2027-01-01"),
+	"budget_lines": object.union(_line("bl-1", "prj-a", "technology", 200000), _line("bl-2", "prj-a", "talent", 165000)),
+	"spend": object.union(_spend("sp-1", "bl-1", spent, "2026-11-25"), extra),
+}
+
+test_bud_004_passes_when_run_rate_lands_exactly_on_budget if {
+	r := budget.BUD_004 with input as _input(_running(328000, {})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_bud_004_fires_when_run_rate_exceeds_budget if {
+	r := budget.BUD_004 with input as _input(_running(328001, {})) with data.govern.definitions as _defs
+	_message(r, "prj-a") == "project prj-a spent 328,001 in 328 of its 365 days; at that rate it reaches 365,001 by 2027-01-01, above its budget lines' total 365,000"
+}
+
+test_bud_004_counts_spend_to_date_only if {
+	later := _spend("sp-2", "bl-2", 100000, "2026-11-26")
+	r := budget.BUD_004 with input as _input(_running(328000, later)) with data.govern.definitions as _defs
+	count(r.violations) == 0
+}
+
+test_bud_004_counts_every_line_of_the_project if {
+	other := _spend("sp-2", "bl-2", 1, "2026-02-01")
+	r := budget.BUD_004 with input as _input(_running(328000, other)) with data.govern.definitions as _defs
+	_ids(r) == {"prj-a"}
+}
+
+test_bud_004_skips_projects_not_under_way if {
+	inventory := {
+		"projects": object.union_n([
+			_project("prj-a", "pilot", "2026-11-25", "2027-11-25"),
+			_project("prj-b", "pilot", "2025-11-25", "2026-11-25"),
+			_project("prj-c", "pilot", "2026-01-01", "2026-12-31"),
+		]),
+		"budget_lines": object.union(_line("bl-1", "prj-a", "technology", 1), _line("bl-2", "prj-b", "technology", 1)),
+		"spend": object.union(_spend("sp-1", "bl-1", 900, "2026-11-25"), _spend("sp-2", "bl-2", 900, "2026-11-01")),
+	}
+	r := budget.BUD_004 with input as _input(inventory) with data.govern.definitions as _defs
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- BUD-005
+
+_tagged_spend(untagged_amount, untagged_tags) := object.union(
+	_spend("sp-1", "bl-1", 100 - untagged_amount, "2026-03-01"),
+	{"sp-2": {"id": "sp-2", "budget_line": "bl-1", "amount": untagged_amount, "date": "2026-03-02", "tags": untagged_tags}},
+)
+
+test_bud_005_passes_exactly_at_minimum if {
+	r := budget.BUD_005 with input as _input({"spend": _tagged_spend(5, {"cost_center": "CC-1"})}) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_bud_005_fires_below_minimum if {
+	r := budget.BUD_005 with input as _input({"spend": _tagged_spend(6, {"cost_center": "CC-1"})}) with data.govern.definitions as _defs
+	_ids(r) == {"spend"}
+	_message(r, "spend") == "spend carrying every required cost tag (cost_center, project, environment) is 94 of 100 (94.0%), below the minimum 95.0%; untagged: sp-2 (project, environment)"
+}
+
+test_bud_005_empty_tag_value_counts_as_missing if {
+	tags := {"cost_center": "CC-1", "project": "prj-a", "environment": ""}
+	r := budget.BUD_005 with input as _input({"spend": _tagged_spend(50, tags)}) with data.govern.definitions as _defs
+	contains(_message(r, "spend"), "untagged: sp-2 (environment)")
+}
+
+test_bud_005_lists_at_most_ten_untagged if {
+	spend := {sprintf("sp-%02d", [i]): {"id": sprintf("sp-%02d", [i]), "budget_line": "bl-1", "amount": 10, "date": "2026-03-01"} | some i in numbers.range(1, 12)}
+	r := budget.BUD_005 with input as _input({"spend": spend}) with data.govern.definitions as _defs
+	endswith(_message(r, "spend"), "sp-10 (cost_center, project, environment), and 2 more")
+}
+
+test_bud_005_not_applicable_without_spend_or_policy if {
+	r := budget.BUD_005 with input as _input({}) with data.govern.definitions as _defs
+	r.evaluated == 0
+	r2 := budget.BUD_005 with input as _input({"spend": _tagged_spend(50, {})}) with data.govern.definitions as {}
+	r2.evaluated == 0
+}
+
+# ---------------------------------------------------------------- BUD-006
+
+test_bud_006_passes_in_the_last_month_of_the_phase if {
+	# started in June 2026: November 2026 is month 6, the last pilot month
+	r := budget.BUD_006 with input as _input({"projects": _project("prj-a", "pilot", "2026-06-30", "2027-05-31")}) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_bud_006_fires_one_month_past_the_phase if {
+	r := budget.BUD_006 with input as _input({"projects": _project("prj-a", "pilot", "2026-05-31", "2027-05-31")}) with data.govern.definitions as _defs
+	_message(r, "prj-a") == "project prj-a is in month 7 since its start on 2026-05-31, outside phase pilot (months 1–6)"
+}
+
+test_bud_006_fires_before_the_phase_across_years if {
+	# December 2025 to November 2026 is month 12, inside scale_up (7–18), not deepen (19–36)
+	projects := object.union(_project("prj-a", "scale_up", "2025-12-01", "2027-12-31"), _project("prj-b", "deepen", "2025-12-01", "2027-12-31"))
+	r := budget.BUD_006 with input as _input({"projects": projects}) with data.govern.definitions as _defs
+	_ids(r) == {"prj-b"}
+	contains(_message(r, "prj-b"), "month 12")
+}
+
+test_bud_006_skips_projects_not_running if {
+	projects := object.union_n([
+		_project("prj-a", "pilot", "2026-12-01", "2027-05-31"),
+		_project("prj-b", "pilot", "2024-01-01", "2026-11-24"),
+		{"prj-c": {"id": "prj-c", "start": "2026-01-01", "end": "2026-12-31"}},
+	])
+	r := budget.BUD_006 with input as _input({"projects": projects}) with data.govern.definitions as _defs
+	r.evaluated == 0
+}
+
+# ---------------------------------------------------------------- BUD-007
+
+_funded(decisions) := {
+	"projects": _project("prj-a", "pilot", "2026-01-01", "2026-12-31"),
+	"budget_lines": object.union(_line("bl-1", "prj-a", "technology", 600), _line("bl-2", "prj-a", "talent", 400)),
+	"decisions": decisions,
+}
+
+test_bud_007_passes_when_one_allocation_equals_the_lines if {
+	r := budget.BUD_007 with input as _input(_funded(_allocation("d1", "prj-a", 1000))) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_bud_007_does_not_add_up_smaller_allocations if {
+	decisions := object.union(_allocation("d1", "prj-a", 600), _allocation("d2", "prj-a", 999))
+	r := budget.BUD_007 with input as _input(_funded(decisions)) with data.govern.definitions as _defs
+	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but its largest budget_allocation decision, d2, is 999"
+}
+
+test_bud_007_fires_without_allocation if {
+	decisions := {
+		"d1": {"id": "d1", "type": "budget_reallocation", "subject": {"kind": "project", "id": "prj-a"}, "amount": 5000},
+		"d2": {"id": "d2", "type": "budget_allocation", "subject": {"kind": "project", "id": "prj-a"}},
+		"d3": {"id": "d3", "type": "budget_allocation", "subject": {"kind": "project", "id": "prj-b"}, "amount": 5000},
+	}
+	r := budget.BUD_007 with input as _input(_funded(decisions)) with data.govern.definitions as _defs
+	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but no budget_allocation decision names it"
+}
+
+test_bud_007_skips_projects_without_lines if {
+	r := budget.BUD_007 with input as _input({"projects": _project("prj-a", "pilot", "2026-01-01", "2026-12-31")}) with data.govern.definitions as _defs
+	r.evaluated == 0
+}

@@ -105,11 +105,15 @@ _short_of_quorum(m, quorum) := [sprintf("with %d present, below the quorum of %d
 	n < quorum.min_present
 ]
 
-_chair_missing(m, c) := [sprintf("without the chair %s or the chair's delegate (%s) present", [c.chair, _list(delegates)]) |
+_chair_missing(m, c) := [sprintf("without the chair %s %s", [c.chair, _delegate_note(delegates)]) |
 	object.get(c.quorum, "chair_or_delegate_required", false) == true
 	delegates := _chair_delegates(c)
 	count((delegates | {c.chair}) & _present(m)) == 0
 ]
+
+_delegate_note(delegates) := "present (the chair names no delegate)" if count(delegates) == 0
+
+_delegate_note(delegates) := sprintf("or the chair's delegate %s present", [_list(delegates)]) if count(delegates) > 0
 
 _chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); mb.person == c.chair; mb.delegate}
 
@@ -217,11 +221,6 @@ _approver_note(limits, type, p) := sprintf("%s (%s)", [p, concat(", ", notes)]) 
 _approver_note(_, _, p) := sprintf("%s (holds no role)", [p]) if count(object.get(lib.people, [p, "roles"], [])) == 0
 
 _role_limit(limits, _, role) := sprintf("%s up to %s", [role, lib.money(limits[role])]) if is_number(limits[role])
-
-_role_limit(limits, _, role) := sprintf("%s without limit", [role]) if {
-	role in object.keys(limits)
-	limits[role] == null
-}
 
 _role_limit(limits, type, role) := sprintf("%s may not approve %s", [role, type]) if not role in object.keys(limits)
 

@@ -118,7 +118,14 @@ test_gov_003_fires_without_chair_or_delegate if {
 	r := governance.GOV_003 with input as _input(_meeting("m1", "2026-10-01", ["p-cto", "p-cto2", "p-cdo"]), _decision("d1", {"meeting": "m1"}))
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
-	contains(_message(r, "d1"), "without the chair p-ceo or the chair's delegate (p-dep) present")
+	contains(_message(r, "d1"), "without the chair p-ceo or the chair's delegate p-dep present")
+}
+
+test_gov_003_says_when_the_chair_names_no_delegate if {
+	defs := {"committees": {"board": object.union(_board.board, {"members": [{"person": "p-ceo", "role": "CEO"}]})}}
+	r := governance.GOV_003 with input as _input(_meeting("m1", "2026-10-01", ["p-cto", "p-cdo", "p-dep"]), _decision("d1", {"meeting": "m1"}))
+		with data.govern.definitions as defs
+	_message(r, "d1") == "decision d1 was taken at meeting m1 (2026-10-01) of board without the chair p-ceo present (the chair names no delegate)"
 }
 
 test_gov_003_names_both_reasons if {
@@ -214,6 +221,13 @@ test_gov_005_without_amount_only_unlimited_roles_cover if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	contains(_message(r, "d1"), "p-ceo (CEO up to 10,000,000)")
+}
+
+test_gov_005_names_approvers_without_roles if {
+	people := object.union(_staff, {"p-x": {"id": "p-x", "name": "钱多", "roles": []}})
+	r := governance.GOV_005 with input as {"as_of": "2026-11-25", "inventory": {"people": people, "decisions": _decision("d1", {"amount": 1, "approved_by": ["p-x"]})}}
+		with data.govern.definitions as _defs
+	endswith(_message(r, "d1"), "no approver's authority covers it: p-x (holds no role)")
 }
 
 test_gov_005_fires_without_approvers if {
@@ -341,4 +355,11 @@ test_gov_009_passes_when_approvers_present if {
 		with data.govern.definitions as _defs
 	count(r.violations) == 0
 	r.evaluated == 1
+}
+
+test_gov_001_names_a_chair_without_roles if {
+	people := object.union(_people, {"p-x": {"id": "p-x", "name": "钱多", "roles": []}})
+	r := governance.GOV_001 with input as {"as_of": "2026-11-25", "inventory": {"people": people}}
+		with data.govern.definitions as {"committees": _committee("p-x", _members)}
+	_message(r, "c") == "committee c is chaired by p-x (钱多), who does not hold the CEO role (roles: none)"
 }

@@ -8,7 +8,10 @@ import click
 
 from governance.cli import main
 from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, Guard, as_of_date, outputs, write
+from governance.cli._progress import progress
+from governance.cli.report import saved_result
 from governance.evaluate import gate, run_check
+from governance.evaluate.baseline import compare
 from governance.report import FORMATS, RenderOptions, evidence, render
 
 
@@ -22,15 +25,26 @@ from governance.report import FORMATS, RenderOptions, evidence, render
 @click.option("--opa-url", metavar="URL", help="Use a running OPA server instead of starting one.")
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for any one OPA request.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of human-readable reports.")
-def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang) -> None:
+@click.option("--baseline", metavar="RESULT.json", type=click.Path(exists=True, dir_okay=False),
+              help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
+@click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
+def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang, baseline, fail_on_new_only) -> None:
     """Evaluate every check on OPA and report findings."""
     targets = outputs(formats, output)
-    with Guard():
-        result = run_check(workspace, as_of_date(as_of), opa_url=opa_url, timeout=timeout, fail_on=fail_on)
+    if fail_on_new_only and not baseline:
+        raise click.UsageError("--fail-on-new-only needs --baseline")
+    with Guard(), progress() as step:
+        previous = saved_result(baseline) if baseline else None  # bad baseline: exit 2 before OPA starts
+        result = run_check(workspace, as_of_date(as_of), opa_url=opa_url, timeout=timeout, fail_on=fail_on, progress=step)
+        if previous is not None:
+            result = compare(result, previous)
         options = RenderOptions(lang=lang, color=sys.stdout.isatty())
-        rendered = [(path, render(fmt, result, options)) for fmt, path in targets]
+        rendered = []
+        for fmt, path in targets:
+            step(f"rendering {fmt}")
+            rendered.append((path, render(fmt, result, options)))
         rendered += evidence.beside(result, rendered)  # the manifest goes wherever reports go
     # only now, with every report rendered, does anything get written
     for path, content in rendered:
         write(path, content)
-    sys.exit(EXIT_FINDINGS if gate(result, result.fail_on) else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)

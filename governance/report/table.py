@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from governance.evaluate.result import RunResult
@@ -17,12 +18,17 @@ def render(result: RunResult, options) -> str:
     buf = io.StringIO()
     console = Console(file=buf, width=options.width, force_terminal=options.color, color_system="standard" if options.color else None)
     table = Table(title=f"govern · {result.workspace} · as of {result.as_of}", title_justify="left", show_lines=False)
-    for col in ("Severity", "Check", "Resource", "Message", "Location"):
+    compared = result.resolved is not None  # ran with --baseline
+    for col in ("Severity", "Check", "Resource", "Message", "Location") + (("Baseline",) if compared else ()):
         table.add_column(col, overflow="fold")
     for f in result.findings:
         sev = f.severity if f.status == "fail" else f"{f.severity} (waived {f.waiver})"
         loc = f"{f.location.file}:{f.location.line}" if f.location else "-"
-        table.add_row(f"[{STYLE[f.severity]}]{sev}[/]", f.check, f"{f.resource.kind}/{f.resource.id}", f.message, loc)
+        # user text may hold brackets ("not in [cn-north-1, …]") that rich would take for markup
+        row = [f"[{STYLE[f.severity]}]{escape(sev)}[/]", f.check, escape(f"{f.resource.kind}/{f.resource.id}"), escape(f.message), escape(loc)]
+        if compared:
+            row.append("[bold]new[/]" if f.baseline == "new" else "existing")
+        table.add_row(*row)
     if result.findings:
         console.print(table)
     s, c = result.summary, result.summary.checks
@@ -30,4 +36,9 @@ def render(result: RunResult, options) -> str:
         f"{s.fail} failing, {s.waived} waived · checks: {c.get('pass', 0)} pass, {c.get('fail', 0)} fail, "
         f"{c.get('not_applicable', 0)} not applicable · OPA {result.engine.opa_version} · policy {result.engine.policy_revision[:19]}…"
     )
+    if compared:
+        new = sum(1 for f in result.findings if f.baseline == "new")
+        gone = ", ".join(f"{f.check} {f.resource.kind}/{f.resource.id}" for f in result.resolved)
+        console.print(escape(f"since baseline: {new} new, {len(result.findings) - new} existing · "
+                             f"{len(result.resolved)} resolved since baseline" + (f": {gone}" if gone else "")))
     return buf.getvalue()

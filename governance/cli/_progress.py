@@ -1,0 +1,21 @@
+"""Progress on stderr for a person at a terminal; silence for pipes and CI logs."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from rich.console import Console
+
+
+@contextmanager
+def progress() -> Iterator[Callable[[str], None]]:
+    """Yield a callback that shows the current step; a no-op unless stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda _step: None
+        return
+    console = Console(stderr=True)
+    # transient: the spinner is gone before any report is written
+    with console.status("starting…", spinner="dots") as status:
+        yield lambda step: status.update(f"{step}…")

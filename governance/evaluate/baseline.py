@@ -1,0 +1,64 @@
+"""Compare a run with an earlier one: which findings are new, which are gone.
+
+A finding is matched by its fingerprint alone, which depends on check and
+resource only (findings.fingerprint). Moving an entity to another line or
+file therefore leaves its finding `existing`, unlike baselines keyed on
+file and line (checkov#7647).
+
+Also reads saved JSON results in general (`govern report` re-renders them):
+such a file is user input, so every problem is a `ResultFileError` naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from governance.evaluate.result import SCHEMA_VERSION, RunResult
+
+HINT = "expected the output of `govern check --format json`"
+
+
+class ResultFileError(Exception):
+    """A file given as a saved result that cannot be read as one (exit 2)."""
+
+
+def load_result(path: Path | str) -> RunResult:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # tolerate a BOM added by an editor
+    except OSError as exc:
+        raise ResultFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ResultFileError(f"{path}:1:1: not a govern JSON result: not UTF-8 text ({HINT})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ResultFileError(f"{path}:{exc.lineno}:{exc.colno}: not a govern JSON result: {exc.msg} ({HINT})") from None
+    if not isinstance(doc, dict) or "findings" not in doc or "schema_version" not in doc:
+        raise ResultFileError(f"{path}:1:1: not a govern JSON result: no `schema_version` and `findings` ({HINT})")
+    if not isinstance(doc["schema_version"], int) or doc["schema_version"] > SCHEMA_VERSION:
+        raise ResultFileError(f"{path}:1:1: result schema_version {doc['schema_version']!r} is not supported "
+                              f"(this govern reads up to {SCHEMA_VERSION}); re-run the newer govern or upgrade")
+    try:
+        return RunResult.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ResultFileError(f"{path}:1:1: not a govern JSON result: {where}: {first['msg']}{more} ({HINT})") from None
+
+
+def compare(result: RunResult, baseline: RunResult) -> RunResult:
+    """Mark each finding new or existing and list the baseline's findings that are gone."""
+    before = {f.fingerprint for f in baseline.findings}
+    now = {f.fingerprint for f in result.findings}
+    findings = [f.model_copy(update={"baseline": "existing" if f.fingerprint in before else "new"})
+                for f in result.findings]
+    resolved = [f.model_copy(update={"baseline": None}) for f in baseline.findings if f.fingerprint not in now]
+    counts = {"new": sum(1 for f in findings if f.baseline == "new"),
+              "existing": sum(1 for f in findings if f.baseline == "existing"), "resolved": len(resolved)}
+    summary = result.summary.model_copy(update={"baseline": counts})
+    return result.model_copy(update={"findings": findings, "resolved": resolved, "summary": summary})

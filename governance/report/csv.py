@@ -1,0 +1,42 @@
+"""`--format csv`: one row per finding, for spreadsheets.
+
+UTF-8 with a byte-order mark, because Excel reads BOM-less CSV in the local
+ANSI code page and garbles Chinese names. The renderer returns bytes so the
+BOM is written exactly once, whether to a file or to stdout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from governance.evaluate.result import Finding, RunResult
+
+FORMAT = "csv"
+BOM = "\ufeff"
+COLUMNS = ("severity", "status", "check", "title", "resource_kind", "resource_id", "message",
+           "file", "line", "column", "controls", "waiver", "fingerprint", "baseline")
+# A cell starting with one of these is run as a formula by Excel; ids and messages are user input.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(result: RunResult, options) -> bytes:
+    titles = {c.id: c.title for c in result.checks}
+    buf = io.StringIO()
+    writer = csv.writer(buf)  # RFC 4180: quoted as needed, CRLF rows
+    writer.writerow(COLUMNS)
+    for f in result.findings:
+        writer.writerow(_row(f, titles.get(f.check, "")))
+    return (BOM + buf.getvalue()).encode("utf-8")
+
+
+def _row(f: Finding, title: str) -> list:
+    loc = f.location
+    text = [f.severity, f.status, f.check, title, f.resource.kind, f.resource.id, f.message,
+            loc.file if loc else ""]
+    tail = [";".join(f.controls), f.waiver or "", f.fingerprint, f.baseline or ""]
+    return [_cell(v) for v in text] + [loc.line if loc else "", loc.column if loc else ""] + [_cell(v) for v in tail]
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value

@@ -1,0 +1,191 @@
+"""`--format sarif`: SARIF 2.1.0 for GitHub code scanning and other CI dashboards.
+
+One rule per check, one result per finding. GitHub matches alerts across runs
+by `ruleId` + `partialFingerprints`, so the finding fingerprint (check and
+resource only) keeps an alert stable when an entity moves to another file.
+GitHub ignores `originalUriBaseIds` and reads every `uri` as relative to the
+repository root; our paths are relative to the workspace root, which is the
+same thing when the workspace is the repository (docs/ci.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from governance.evaluate.result import CheckSummary, Finding, FindingLocation, RunResult
+
+FORMAT = "sarif"
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/govern-as-code/govern"
+SRCROOT = "%SRCROOT%"
+MANIFEST = "governance.yaml"
+FINGERPRINT_KEY = "governFingerprint/v1"
+
+# error for what must block a merge, warning for what should be fixed soon, note for the rest.
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+# GitHub buckets: ≥9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low. Info checks get no
+# security severity at all, so GitHub files them as plain notes rather than as security alerts.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+BASELINE_STATE = {"new": "new", "existing": "unchanged"}
+
+
+def render(result: RunResult, options) -> str:
+    rules = _rules(result)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    artifacts = [{"location": {"uri": f.path, "uriBaseId": SRCROOT}, "hashes": {"sha-256": f.sha256}}
+                 for f in result.inputs]
+    artifact_index = {f.path: i for i, f in enumerate(result.inputs)}
+    fallback = _fallback_location(result)
+    run = {
+        "tool": {"driver": {
+            "name": result.tool.name,
+            "version": result.tool.version,
+            "semanticVersion": result.tool.version,
+            "informationUri": INFORMATION_URI,
+            "rules": rules,
+        }},
+        "invocations": [_invocation(result)],
+        # the base is the workspace root; its absolute place differs per checkout, so only describe it
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the governance workspace (the folder holding governance.yaml)."}}},
+        "artifacts": artifacts,
+        "results": [_result(f, index[f.check], result, artifact_index, fallback) for f in result.findings],
+        "columnKind": "unicodeCodePoints",
+        "properties": _run_properties(result),
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _rules(result: RunResult) -> list[dict]:
+    checks = {c.id: c for c in result.checks}
+    # a hand-edited or older result may hold a finding of a check it does not summarise
+    for f in result.findings:
+        checks.setdefault(f.check, CheckSummary(id=f.check, title=f.check, severity=f.severity, waivable=True,
+                                                 domain="custom", evaluated=0, failed=0, waived=0, status="fail"))
+    titles = {c.id: c.title.get("en") or next(iter(c.title.values()), "") for c in result.controls}
+    return [_rule(checks[cid], titles) for cid in sorted(checks)]
+
+
+def _rule(check: CheckSummary, control_titles: dict[str, str]) -> dict:
+    description = check.description or check.title
+    properties = {"tags": _tags(check), "precision": "very-high", "govern-severity": check.severity}
+    if check.severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[check.severity]
+    return {
+        "id": check.id,
+        "name": _camel(check.title) or check.id.replace("-", ""),
+        "shortDescription": {"text": check.title},
+        "fullDescription": {"text": description},
+        "help": {"text": _help_text(check, control_titles), "markdown": _help_markdown(check, control_titles)},
+        "defaultConfiguration": {"level": LEVEL[check.severity]},
+        "properties": properties,
+    }
+
+
+def _tags(check: CheckSummary) -> list[str]:
+    tags = ["governance", check.domain]
+    if check.severity in SECURITY_SEVERITY:
+        tags.append("security")  # GitHub shows security-severity only on rules tagged security
+    return tags + list(check.controls)
+
+
+def _camel(title: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title))
+
+
+def _facts(check: CheckSummary, control_titles: dict[str, str]) -> list[tuple[str, str]]:
+    controls = ", ".join(f"{c} ({control_titles[c]})" if control_titles.get(c) else c for c in check.controls)
+    return [
+        ("Severity", check.severity),
+        ("Waivable", "yes" if check.waivable else "no"),
+        ("Resource", check.resource or "-"),
+        ("Domain", check.domain),
+        ("Controls", controls or "-"),
+    ]
+
+
+def _help_text(check: CheckSummary, control_titles) -> str:
+    lines = [f"{check.id}: {check.title}", "", check.description or check.title, ""]
+    lines += [f"{k}: {v}" for k, v in _facts(check, control_titles)]
+    if check.waivable:
+        lines += ["", "An approved, unexpired waiver for this check and resource turns a finding into `waived`."]
+    return "\n".join(lines)
+
+
+def _help_markdown(check: CheckSummary, control_titles) -> str:
+    lines = [f"**{check.id}** — {check.title}", "", check.description or check.title, "",
+             "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in _facts(check, control_titles)]
+    if check.waivable:
+        lines += ["", "An approved, unexpired waiver (`waivers/`) for this check and resource turns a finding into `waived`."]
+    return "\n".join(lines)
+
+
+def _fallback_location(result: RunResult) -> FindingLocation | None:
+    """Where a finding without a location points: the workspace manifest, as GitHub needs a file."""
+    paths = [f.path for f in result.inputs]
+    if MANIFEST in paths:
+        return FindingLocation(file=MANIFEST, line=1, column=1)
+    return FindingLocation(file=paths[0], line=1, column=1) if paths else None
+
+
+def _result(f: Finding, rule_index: int, result: RunResult, artifact_index: dict[str, int],
+            fallback: FindingLocation | None) -> dict:
+    out = {
+        "ruleId": f.check,
+        "ruleIndex": rule_index,
+        "level": LEVEL[f.severity],
+        "message": {"text": f.message},
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+        "properties": {"resource": {"kind": f.resource.kind, "id": f.resource.id}, "severity": f.severity,
+                       "controls": list(f.controls), "status": f.status},
+    }
+    location = f.location or fallback
+    if location is not None:
+        artifact = {"uri": location.file, "uriBaseId": SRCROOT}
+        if location.file in artifact_index:
+            artifact["index"] = artifact_index[location.file]
+        out["locations"] = [{
+            "physicalLocation": {"artifactLocation": artifact,
+                                 "region": {"startLine": max(location.line, 1), "startColumn": max(location.column, 1)}},
+            "logicalLocations": [{"name": f.resource.id, "fullyQualifiedName": f"{f.resource.kind}/{f.resource.id}",
+                                  "kind": f.resource.kind}],
+        }]
+    if f.baseline:
+        out["baselineState"] = BASELINE_STATE[f.baseline]
+    if f.status == "waived":
+        out["suppressions"] = [_suppression(f, result)]
+    return out
+
+
+def _suppression(f: Finding, result: RunResult) -> dict:
+    waiver = next((w for w in result.waivers if w.id == f.waiver), None)
+    suppression = {"kind": "external", "status": "accepted",
+                   "justification": waiver.justification if waiver else f"waived by {f.waiver}"}
+    if waiver is not None:
+        suppression["properties"] = {"waiver": waiver.id, "approvedBy": waiver.approved_by,
+                                     "approvedAt": waiver.approved_at, "expires": waiver.expires}
+        if waiver.location:
+            suppression["location"] = {"physicalLocation": {
+                "artifactLocation": {"uri": waiver.location.file, "uriBaseId": SRCROOT},
+                "region": {"startLine": waiver.location.line, "startColumn": waiver.location.column}}}
+    return suppression
+
+
+def _invocation(result: RunResult) -> dict:
+    invocation = {"executionSuccessful": True}  # a run that did not complete never produces a report
+    if result.run is not None:
+        invocation["startTimeUtc"] = result.run.started_at
+        invocation["endTimeUtc"] = result.run.finished_at
+    return invocation
+
+
+def _run_properties(result: RunResult) -> dict:
+    properties = {"workspace": result.workspace, "asOf": result.as_of, "failOn": result.fail_on,
+                  "opaVersion": result.engine.opa_version, "policyRevision": result.engine.policy_revision}
+    if result.resolved is not None:
+        properties["resolvedSinceBaseline"] = [
+            {"ruleId": f.check, "resource": f"{f.resource.kind}/{f.resource.id}", "fingerprint": f.fingerprint}
+            for f in result.resolved]
+    return properties

@@ -1,0 +1,126 @@
+"""SARIF 2.1.0: valid against the OASIS schema and shaped for GitHub code scanning."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from governance.evaluate.result import RunResult
+from governance.report import render
+from tests.reports_support import add_valid_waiver, run_json
+
+# the OASIS schema (errata 01), vendored so the suite runs from a fresh clone
+SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+SCORE = {"critical": 9.5, "high": 8.0, "medium": 5.5, "low": 3.0}
+
+
+def validate(log: dict) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
+
+
+@pytest.fixture
+def run(example, opa_binary):
+    """A real run on acme with one finding waived: (JSON result, SARIF log, workspace)."""
+    waived = add_valid_waiver(example)
+    sarif = example.parent / "out" / "govern.sarif"
+    result, _ = run_json(example, "--format", f"sarif={sarif}")
+    assert any(f["fingerprint"] == waived["fingerprint"] and f["status"] == "waived" for f in result["findings"])
+    return result, json.loads(sarif.read_text(encoding="utf-8")), example
+
+
+def test_validates_against_the_sarif_schema(run):
+    _, log, _ = run
+    validate(log)
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+
+
+def test_driver_names_the_tool_and_has_one_rule_per_check(run):
+    result, log, _ = run
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "govern" and driver["version"] == result["tool"]["version"]
+    assert driver["informationUri"].startswith("https://")
+    assert [r["id"] for r in driver["rules"]] == sorted(c["id"] for c in result["checks"])
+    checks = {c["id"]: c for c in result["checks"]}
+    for rule in driver["rules"]:
+        check = checks[rule["id"]]
+        assert rule["name"] and " " not in rule["name"]
+        assert rule["shortDescription"]["text"] == check["title"]
+        assert rule["fullDescription"]["text"]
+        assert check["id"] in rule["help"]["text"] and check["id"] in rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] == LEVEL[check["severity"]]
+        assert check["domain"] in rule["properties"]["tags"]
+        if check["severity"] == "info":
+            assert "security-severity" not in rule["properties"]
+        else:
+            assert float(rule["properties"]["security-severity"]) == SCORE[check["severity"]]
+            assert "security" in rule["properties"]["tags"]
+
+
+def test_security_severity_falls_in_githubs_bucket_for_the_severity(run):
+    _, log, _ = run
+    buckets = {"critical": (9.0, 10.0), "high": (7.0, 8.9), "medium": (4.0, 6.9), "low": (0.1, 3.9)}
+    for rule in log["runs"][0]["tool"]["driver"]["rules"]:
+        severity = rule["properties"]["govern-severity"]
+        if severity in buckets:
+            low, high = buckets[severity]
+            assert low <= float(rule["properties"]["security-severity"]) <= high
+
+
+def test_every_finding_is_one_result_with_fingerprint_and_relative_location(run):
+    result, log, workspace = run
+    sarif_run = log["runs"][0]
+    rules, results = sarif_run["tool"]["driver"]["rules"], sarif_run["results"]
+    assert len(results) == len(result["findings"]) > 0
+    for finding, res in zip(result["findings"], results):
+        assert res["ruleId"] == finding["check"] == rules[res["ruleIndex"]]["id"]
+        assert res["level"] == LEVEL[finding["severity"]]
+        assert res["message"]["text"] == finding["message"]
+        assert res["partialFingerprints"] == {"governFingerprint/v1": finding["fingerprint"]}
+        physical = res["locations"][0]["physicalLocation"]
+        uri = physical["artifactLocation"]["uri"]
+        assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert not uri.startswith(("/", "file:")) and (workspace / uri).is_file()
+        if finding["location"]:
+            assert uri == finding["location"]["file"]
+            assert physical["region"] == {"startLine": finding["location"]["line"],
+                                          "startColumn": finding["location"]["column"]}
+    assert "%SRCROOT%" in sarif_run["originalUriBaseIds"]
+
+
+def test_waived_findings_are_suppressed_with_the_waiver_justification(run):
+    result, log, _ = run
+    justification = {w["id"]: w["justification"] for w in result["waivers"]}
+    results = log["runs"][0]["results"]
+    for finding, res in zip(result["findings"], results):
+        if finding["status"] == "waived":
+            assert res["suppressions"] == [{**res["suppressions"][0], "kind": "external", "status": "accepted",
+                                            "justification": justification[finding["waiver"]]}]
+        else:
+            assert "suppressions" not in res
+    assert sum("suppressions" in r for r in results) == result["summary"]["waived"] >= 1
+
+
+def test_finding_without_location_points_at_the_manifest_and_stays_valid(run):
+    result, _, _ = run
+    model = RunResult.model_validate(result)
+    unlocated = model.model_copy(update={"findings": [f.model_copy(update={"location": None}) for f in model.findings]})
+    log = json.loads(render("sarif", unlocated))
+    validate(log)
+    for res in log["runs"][0]["results"]:
+        assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "governance.yaml"
+        assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+
+
+def test_baseline_state_is_reported_when_compared(example, opa_binary):
+    _, baseline = run_json(example, name="baseline.json")
+    sarif = example.parent / "again.sarif"
+    run_json(example, "--baseline", str(baseline), "--format", f"sarif={sarif}")
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    validate(log)
+    assert {r["baselineState"] for r in log["runs"][0]["results"]} == {"unchanged"}
+    assert log["runs"][0]["properties"]["resolvedSinceBaseline"] == []

@@ -1,19 +1,97 @@
-"""`govern controls`: the control catalogue and the checks that evidence it."""
+"""`govern controls`: the control catalogue, the checks that evidence each
+control, and (given a `govern check --format json` result) each control's status."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from governance.cli import main
 from governance.cli._common import Guard
 from governance.evaluate import load
+from governance.model.governance import Control
+
+STATUS_STYLE = {"fail": "bold red", "pass": "green", "not_applicable": "dim"}
+# Reference keys used by the built-in catalogue (controls/*.yaml) and how a reader knows them;
+# a workspace may use other keys, which are shown as written.
+SOURCES = {
+    "handbook": "手册 §",
+    "iso27001": "ISO/IEC 27001:2022 ",
+    "gbt43697": "GB/T 43697-2024 ",
+    "gbt22239": "GB/T 22239-2019 ",
+    "pipl": "PIPL ",
+    "dsl": "DSL ",
+    "csl": "CSL ",
+    "cac2024": "CAC 2024 cross-border ",
+}
 
 
 @main.command()
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
-def controls(workspace: str) -> None:
-    """List controls and the checks that evidence them."""
+@click.option("--result", "result_path", metavar="RESULT.json", type=click.Path(dir_okay=False),
+              help="A `govern check --format json` result: show each control's status in that run.")
+def controls(workspace: str, result_path: str | None) -> None:
+    """List controls, their titles and the checks that evidence them."""
+    statuses = read_statuses(Path(result_path)) if result_path else None
     with Guard():
         ws = load(workspace)
-    for control in sorted(ws.controls.values(), key=lambda c: c.id):
-        click.echo(f"{control.id}\t{', '.join(control.checks)}\t{control.title.en} / {control.title.zh}")
+    catalogue = sorted(ws.controls.values(), key=lambda c: c.id)
+    interactive = sys.stdout.isatty()
+    console = Console(width=None if interactive else 160, force_terminal=interactive,
+                      color_system="standard" if interactive else None)
+    console.print(table(catalogue, statuses, f"govern controls · {ws.name}"))
+    console.print(escape(footer(catalogue, statuses)))
+
+
+def read_statuses(path: Path) -> dict[str, str]:
+    """control id -> status, from the `controls[]` of a JSON result."""
+
+    def bad(why: str):
+        raise click.BadParameter(f"{path}: {why}", param_hint="--result")
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        bad("result file does not exist")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        bad(f"not a JSON result of `govern check --format json`: {exc}")
+    records = doc.get("controls") if isinstance(doc, dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) and isinstance(r.get("id"), str)
+                                                and isinstance(r.get("status"), str) for r in records):
+        bad("not a JSON result of `govern check --format json`: it has no `controls` list with id and status")
+    return {r["id"]: r["status"] for r in records}
+
+
+def table(catalogue: list[Control], statuses: dict[str, str] | None, title: str) -> Table:
+    t = Table(title=escape(title), title_justify="left", show_lines=True)
+    for col in ("Control", "标题", "Title", "Checks", "References") + (("Status",) if statuses is not None else ()):
+        t.add_column(col, overflow="fold")
+    for c in catalogue:
+        row = [c.id, escape(c.title.zh), escape(c.title.en), ", ".join(c.checks), escape(references(c.references))]
+        if statuses is not None:
+            status = statuses.get(c.id)
+            row.append(f"[{STATUS_STYLE.get(status, '')}]{status}[/]" if status else "not in result")
+        t.add_row(*row)
+    return t
+
+
+def references(refs: dict) -> str:
+    """{handbook: "1.3", iso27001: [A.5.2, A.5.3]} -> "手册 §1.3; ISO/IEC 27001:2022 A.5.2, A.5.3"."""
+    return "; ".join(f"{SOURCES.get(k, k + ' ')}{', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in refs.items())
+
+
+def footer(catalogue: list[Control], statuses: dict[str, str] | None) -> str:
+    checks = {ch for c in catalogue for ch in c.checks}
+    line = f"{len(catalogue)} controls evidenced by {len(checks)} checks"
+    if statuses is not None:
+        counts = {s: sum(1 for c in catalogue if statuses.get(c.id) == s) for s in ("fail", "pass", "not_applicable")}
+        missing = sum(1 for c in catalogue if c.id not in statuses)
+        line += f" · in the result: {counts['fail']} fail, {counts['pass']} pass, {counts['not_applicable']} not applicable"
+        line += f", {missing} not in the result" if missing else ""
+    return line

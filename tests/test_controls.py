@@ -1,0 +1,182 @@
+"""The built-in control catalogue (controls/*.yaml) and `govern controls`.
+
+Both directions are checked against the real library: every check evidences a
+control, and every control is evidenced by a check that exists. The list of
+checks is what a real `govern check` run reports, joined with the catalogue in
+the product contract (spec checks.md) so the test is meaningful while checks
+are still being written and stays right once all exist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from governance import library
+from governance.load import read_document
+from tests.conftest import AS_OF, govern
+
+SPEC_CHECKS_MD = Path("/work/shared/spec/checks.md")
+# The catalogue of checks.md, for a checkout without the spec beside it.
+CATALOGUE = {f"{prefix}-{n:03d}" for prefix, last in
+             {"GOV": 9, "BUD": 7, "CLS": 8, "PLC": 9, "MLP": 3, "WAV": 6}.items() for n in range(1, last + 1)}
+STANDARDS = {"handbook", "iso27001", "gbt43697", "gbt22239", "pipl", "dsl", "csl", "cac2024"}
+
+
+def spec_check_ids() -> set[str]:
+    if not SPEC_CHECKS_MD.exists():
+        return set(CATALOGUE)
+    return set(re.findall(r"^\| ([A-Z]{3}-\d{3}) \|", SPEC_CHECKS_MD.read_text(encoding="utf-8"), re.MULTILINE))
+
+
+def builtin_controls() -> list[dict]:
+    out = []
+    for path in library.control_files():
+        doc = read_document(path.parent, path)
+        out += doc.data["controls"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def library_run(tmp_path_factory) -> dict:
+    """A real run on the example with its own checks and controls removed: the built-in library only."""
+    import shutil
+
+    from tests.conftest import EXAMPLE
+
+    ws = tmp_path_factory.mktemp("library") / "acme"
+    shutil.copytree(EXAMPLE, ws)
+    shutil.rmtree(ws / "controls", ignore_errors=True)
+    shutil.rmtree(ws / "checks", ignore_errors=True)
+    manifest = ws / "governance.yaml"
+    text = re.sub(r"^checks:.*$", "checks: []", manifest.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    manifest.write_text(re.sub(r"^controls:.*$", "controls: []", text, flags=re.MULTILINE), encoding="utf-8")
+    proc = govern("check", str(ws), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_spec_catalogue_has_42_checks():
+    assert spec_check_ids() == CATALOGUE
+    assert len(CATALOGUE) == 42
+
+
+def test_every_check_evidences_a_control(opa_binary, library_run):
+    run_ids = {c["id"] for c in library_run["checks"]}
+    assert run_ids, "the run reported no checks"
+    evidenced = {check for control in builtin_controls() for check in control["checks"]}
+    assert sorted((run_ids | spec_check_ids()) - evidenced) == []
+    # and the run says so too: every check lists its controls
+    assert [c["id"] for c in library_run["checks"] if not c["controls"]] == []
+
+
+def test_every_control_is_evidenced_by_a_real_check(opa_binary, library_run):
+    known = {c["id"] for c in library_run["checks"]} | spec_check_ids()
+    for control in builtin_controls():
+        assert control["checks"], f"{control['id']} is evidenced by no check"
+        unknown = set(control["checks"]) - known
+        assert not unknown, f"{control['id']} names checks that do not exist: {sorted(unknown)}"
+
+
+def test_controls_are_well_formed():
+    controls = builtin_controls()
+    ids = [c["id"] for c in controls]
+    assert len(ids) == len(set(ids))
+    for c in controls:
+        assert re.fullmatch(r"CTL-[A-Z]{3}-\d{2}", c["id"]), c["id"]
+        assert c["title"]["zh"].strip() and c["title"]["en"].strip(), c["id"]
+        assert c["references"], f"{c['id']} cites nothing"
+        assert set(c["references"]) <= STANDARDS, f"{c['id']}: unknown reference keys {set(c['references']) - STANDARDS}"
+        # a control belongs to the domain of its id
+        assert all(check.startswith(c["id"].split("-")[1]) for check in c["checks"]), c["id"]
+
+
+def test_the_catalogue_cites_the_handbook_and_every_standard():
+    cited: dict[str, set[str]] = {}
+    for c in builtin_controls():
+        for key, value in c["references"].items():
+            cited.setdefault(key, set()).update(value if isinstance(value, list) else [value])
+    assert cited.keys() == STANDARDS
+    assert {"1.3", "2.1"} <= cited["handbook"]
+    assert {"A.5.2", "A.5.3", "A.5.12", "A.5.13", "A.5.34", "A.8.24"} <= cited["iso27001"]
+    assert {"art. 38", "art. 39", "art. 40", "art. 51", "art. 55"} <= cited["pipl"]
+    assert {"art. 21", "art. 27", "art. 31"} <= cited["dsl"]
+    assert {"art. 7", "art. 8"} <= cited["cac2024"]
+
+
+def test_findings_and_controls_in_the_result(opa_binary, library_run):
+    by_id = {c["id"]: c for c in builtin_controls()}
+    record = {c["id"]: c for c in library_run["controls"]}
+    assert set(by_id) <= set(record)
+    for f in library_run["findings"]:
+        assert f["controls"], f"{f['check']} finding names no control"
+        assert all(f["check"] in by_id[ctl]["checks"] for ctl in f["controls"])
+    # a control fails when any of its checks fails, else passes when one passed
+    status = {c["id"]: c["status"] for c in library_run["checks"]}
+    for ctl in record.values():
+        states = [status.get(ch, "not_applicable") for ch in ctl["checks"]]
+        expected = "fail" if "fail" in states else ("pass" if "pass" in states else "not_applicable")
+        assert ctl["status"] == expected, ctl["id"]
+
+
+def test_a_workspace_control_joins_the_builtin_catalogue(example):
+    (example / "controls" / "extra.yaml").write_text(
+        "controls:\n  - id: CTL-X-01\n    title: {zh: 附加控制, en: Extra control}\n    checks: [GOV-001]\n",
+        encoding="utf-8")
+    proc = govern("controls", str(example))
+    assert proc.returncode == 0, proc.stderr
+    assert "CTL-X-01" in proc.stdout and "附加控制" in proc.stdout and "CTL-GOV-01" in proc.stdout
+
+
+def test_a_workspace_may_not_redefine_a_builtin_control(example):
+    (example / "controls" / "clash.yaml").write_text(
+        "controls:\n  - id: CTL-GOV-01\n    title: {zh: 冲突, en: Clash}\n    checks: [GOV-001]\n", encoding="utf-8")
+    proc = govern("controls", str(example))
+    assert proc.returncode == 2
+    assert "controls/clash.yaml:2:" in proc.stderr and "duplicate control id 'CTL-GOV-01'" in proc.stderr
+
+
+# ---------------------------------------------------------------- govern controls
+
+def test_govern_controls_lists_every_control_with_both_titles(example):
+    proc = govern("controls", str(example))
+    assert proc.returncode == 0, proc.stderr
+    for c in builtin_controls():
+        assert c["id"] in proc.stdout
+        assert c["title"]["zh"] in proc.stdout
+    assert "Committee composition and chair" in proc.stdout
+    assert "GOV-001, GOV-002" in proc.stdout
+    assert "手册 §1.3.2; ISO/IEC 27001:2022 A.5.2" in proc.stdout  # references named for a reader
+    assert "Status" not in proc.stdout
+    assert re.search(r"\d+ controls evidenced by \d+ checks", proc.stdout)
+
+
+def test_govern_controls_shows_status_from_a_result(opa_binary, example, tmp_path):
+    result = tmp_path / "result.json"
+    proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--output", str(result))
+    assert proc.returncode in (0, 1), proc.stderr
+    records = json.loads(result.read_text(encoding="utf-8"))["controls"]
+    proc = govern("controls", str(example), "--result", str(result))
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split("│")[1].strip(): line for line in proc.stdout.splitlines() if line.startswith("│ CTL-")}
+    for r in records:
+        assert r["id"] in rows
+        assert rows[r["id"]].rstrip().rstrip("│").strip().endswith(r["status"]), rows[r["id"]]
+    counts = {s: sum(1 for r in records if r["status"] == s) for s in ("fail", "pass", "not_applicable")}
+    assert (f"in the result: {counts['fail']} fail, {counts['pass']} pass, "
+            f"{counts['not_applicable']} not applicable") in proc.stdout
+
+
+@pytest.mark.parametrize("content, why", [
+    ("not json", "not a JSON result"),
+    ('{"findings": []}', "no `controls` list"),
+])
+def test_govern_controls_rejects_a_file_that_is_not_a_result(example, tmp_path, content, why):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    proc = govern("controls", str(example), "--result", str(bad))
+    assert proc.returncode == 2
+    assert why in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,46 @@
+# Acme's own rule, added to the built-in library by `checks: [checks]` in
+# governance.yaml. Acme's operating model: every production system is owned
+# by a named manager who answers to the digital-operations committee. The
+# committee approves budgets, decisions and waivers; its members do not also
+# own production systems, so the people who review a system are not the
+# people accountable for it (segregation of duties, ISO/IEC 27001 A.5.3).
+package govern.checks.acme
+
+import data.govern.lib
+
+# Everyone who sits on a committee, as chair or member (policy-sized).
+committee_people := {p | some c in lib.committees; p := c.chair} | {p |
+	some c in lib.committees
+	some m in object.get(c, "members", [])
+	p := m.person
+}
+
+# Systems tagged environment=prod.
+production := {id | some id, s in lib.systems; object.get(s, ["tags", "environment"], "") == "prod"}
+
+# METADATA
+# title: Production systems have an owner below the committee
+# description: >-
+#   Fires for each system tagged `environment: prod` that has no `owner`,
+#   or whose owner chairs or sits on a committee. Evaluates every
+#   production system.
+# custom:
+#   id: ACME-001
+#   severity: medium
+#   waivable: true
+#   resource: system
+#   domain: acme
+ACME_001 := lib.check(rego.metadata.rule(), production, {v |
+	some id in production
+	reason := _ownership_problem(lib.systems[id])
+	v := lib.violation("system", id, sprintf("production system %s %s", [id, reason]))
+})
+
+_ownership_problem(s) := "has no owner" if not s.owner
+
+_ownership_problem(s) := sprintf("is owned by %s (%s), who sits on the committee that reviews it", [
+	s.owner,
+	object.get(lib.people, [s.owner, "name"], "?"),
+]) if {
+	s.owner in committee_people
+}

@@ -4,7 +4,9 @@ package govern.checks.budget
 
 import data.govern.lib
 
-_tolerance := object.get(lib.budget_policy, "line_overspend_tolerance", 0)
+# Every rule here is evaluated when the engine collects the package, so none
+# may call a builtin on the null of an absent policy (strict builtin errors).
+_tolerance := object.get(_policy, "line_overspend_tolerance", 0)
 
 _reallocated contains d.subject.id if {
 	some d in lib.decisions

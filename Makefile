@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OPA_STAMP := $(VENV)/.opa-path
 
-.PHONY: demo test install opa clean
+.PHONY: demo test install opa chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ demo: install opa
 	@GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/govern check examples/acme --as-of 2026-11-25; \
 	  rc=$$?; if [ $$rc -gt 1 ]; then echo "govern check failed with exit $$rc" >&2; exit $$rc; fi
 
-test: install opa
+# The HTML report is tested in a real headless browser (tests/test_report_html.py).
+# Only `make test` needs it; CI runs as root on Debian, like this machine.
+# fonts-noto-cjk: without a CJK face the report's screenshots show Chinese as boxes.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk; \
+	fi
+
+test: install opa chromium
 	GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest
 
 clean:

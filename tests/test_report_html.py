@@ -1,0 +1,365 @@
+"""The committee's HTML report, opened in a real headless Chromium.
+
+Each page comes from a real `govern check --format html=…` on a copy of
+examples/acme; what the page must show is taken from the JSON result of the
+same run, never hard-coded, because the example's findings evolve. Only the
+translated headings and status words are fixed here: they are the page's
+own contract. Chromium missing is a failure, not a skip (`make test`
+installs it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from tests.conftest import AS_OF, EXAMPLE, govern
+from tests.reports_support import run_json
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars", "--window-size=1280,900")
+
+HEADINGS = {
+    "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的问题",
+           "budget": "预算结构：实际占比与目标区间", "waivers": "豁免", "controls": "控制项", "evidence": "评估证据"},
+    "en": {"domains": "Pass/fail by domain", "changes": "Changes since the last review", "findings": "Findings by severity",
+           "budget": "Budget allocation: actual shares against target bands", "waivers": "Waivers",
+           "controls": "Controls", "evidence": "Evidence"},
+}
+STATUS = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用"},
+          "en": {"pass": "Pass", "fail": "Fail", "not_applicable": "Not applicable"}}
+VERDICT = {"zh": {"pass": "通过", "fail": "未通过"}, "en": {"pass": "Pass", "fail": "Fail"}}
+
+
+# ---------------------------------------------------------------- browser
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if missing:
+        pytest.fail(f"headless Chromium is required for the HTML report test; missing {', '.join(missing)}. "
+                    "`make test` installs it (apt-get install chromium chromium-driver).", pytrace=False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def show(driver, page: Path, screenshot: Path | None = None):
+    """Load a report from disk; with `screenshot`, save the whole page as a PNG."""
+    driver.get(page.resolve().as_uri())
+    assert driver.execute_script("return document.readyState") == "complete"
+    if screenshot:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1280, height)
+        assert driver.save_screenshot(str(screenshot)), "Chromium did not write the screenshot"
+        driver.set_window_size(1280, 900)
+        assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 20_000
+    return driver
+
+
+def text(driver, css: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, css).text.strip()
+
+
+def texts(driver, css: str) -> list[str]:
+    return [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, css)]
+
+
+def attrs(driver, css: str, name: str) -> list[str]:
+    return [e.get_attribute(name) for e in driver.find_elements(By.CSS_SELECTOR, css)]
+
+
+# ---------------------------------------------------------------- the example's page, in both languages
+
+class Page:
+    def __init__(self, lang: str, html: Path, result: dict, returncode: int, screenshot: Path):
+        self.lang, self.html, self.result, self.returncode, self.screenshot = lang, html, result, returncode, screenshot
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def page(request, tmp_path_factory, browser, opa_binary) -> Page:
+    lang = request.param
+    root = tmp_path_factory.mktemp(f"html-{lang}")
+    workspace = root / "acme"
+    shutil.copytree(EXAMPLE, workspace)  # the `example` fixture's copy, once per language
+    html, out = root / "out" / "report.html", root / "result.json"
+    proc = govern("check", str(workspace), "--as-of", AS_OF, "--lang", lang,
+                  "--format", f"json={out}", "--format", f"html={html}")
+    assert proc.returncode in (0, 1), proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    shot = root / f"report-{lang}.png"
+    show(browser, html, shot)
+    return Page(lang, html, result, proc.returncode, shot)
+
+
+def test_headline_shows_the_runs_verdict_and_counts(page, browser):
+    show(browser, page.html)
+    r = page.result
+    verdict = "fail" if page.returncode == 1 else "pass"
+    assert browser.find_element(By.ID, "verdict").get_attribute("data-verdict") == verdict
+    assert text(browser, ".verdict-word") == VERDICT[page.lang][verdict]
+    assert int(text(browser, "[data-stat=failing]")) == r["summary"]["fail"] == sum(f["status"] == "fail" for f in r["findings"])
+    assert int(text(browser, "[data-stat=waived]")) == r["summary"]["waived"]
+    assert int(text(browser, "[data-stat=checks-pass]")) == sum(c["status"] == "pass" for c in r["checks"])
+    assert int(text(browser, "[data-stat=checks-fail]")) == sum(c["status"] == "fail" for c in r["checks"])
+    pills = {e.get_attribute("data-severity"): int(e.find_element(By.TAG_NAME, "b").text)
+             for e in browser.find_elements(By.CSS_SELECTOR, "#verdict .pill")}
+    assert pills == r["summary"]["by_severity"]
+
+
+def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
+    show(browser, page.html)
+    r = page.result
+    domains = sorted({c["domain"] for c in r["checks"]})
+    assert {"committee", "budget", "classification", "placement", "mlps", "waivers"} <= set(domains)
+    cards = attrs(browser, "[data-domain]", "data-domain")
+    assert cards[:6] == ["committee", "budget", "classification", "placement", "mlps", "waivers"]
+    assert sorted(cards) == domains
+    for domain in domains:
+        checks = [c for c in r["checks"] if c["domain"] == domain]
+        ids = {c["id"] for c in checks}
+        states = [c["status"] for c in checks]
+        status = "fail" if "fail" in states else ("pass" if "pass" in states else "not_applicable")
+        card = f"[data-domain='{domain}']"
+        assert browser.find_element(By.CSS_SELECTOR, card).get_attribute("data-status") == status
+        assert text(browser, f"{card} [data-field=status]") == STATUS[page.lang][status]
+        assert int(text(browser, f"{card} [data-field=failing]")) == sum(
+            f["status"] == "fail" and f["check"] in ids for f in r["findings"])
+        assert int(text(browser, f"{card} [data-field=waived]")) == sum(
+            f["status"] == "waived" and f["check"] in ids for f in r["findings"])
+        for field, state in (("checks-pass", "pass"), ("checks-fail", "fail"), ("checks-na", "not_applicable")):
+            assert int(text(browser, f"{card} [data-field={field}]")) == states.count(state), (domain, field)
+    assert any(c["status"] == "fail" for c in r["checks"]), "examples/acme is meant to show failing domains"
+
+
+def test_findings_table_and_severity_chart_list_every_finding(page, browser):
+    show(browser, page.html)
+    r = page.result
+    rows = browser.find_elements(By.CSS_SELECTOR, "[data-table=findings] tbody tr")
+    assert [(e.get_attribute("data-check"), e.get_attribute("data-status")) for e in rows] == \
+        [(f["check"], f["status"]) for f in r["findings"]]
+    for row, f in zip(rows, r["findings"]):
+        cells = row.find_elements(By.TAG_NAME, "td")
+        assert f["resource"]["id"] in cells[2].text and f["message"] in cells[3].text
+        if f["location"]:
+            assert cells[4].text == f"{f['location']['file']}:{f['location']['line']}"
+    chart = browser.find_element(By.CSS_SELECTOR, "#findings svg.chart")
+    notes = [e.text for e in chart.find_elements(By.CSS_SELECTOR, "text.note")]
+    fail_word, waived_word = STATUS[page.lang]["fail"], {"zh": "已豁免", "en": "Waived"}[page.lang]
+    expected = [f"{sum(f['severity'] == s and f['status'] == 'fail' for f in r['findings'])} {fail_word} · "
+                f"{sum(f['severity'] == s and f['status'] == 'waived' for f in r['findings'])} {waived_word}"
+                for s in ("critical", "high", "medium", "low", "info")]
+    assert notes == expected
+
+
+def test_headings_and_control_titles_are_in_the_page_language(page, browser):
+    show(browser, page.html)
+    r = page.result
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == {"zh": "zh-CN", "en": "en"}[page.lang]
+    labels = HEADINGS[page.lang]
+    expected = [labels[k] for k in ("domains", "findings", "budget", "waivers")]
+    expected += [labels["controls"]] if r["controls"] else []
+    assert texts(browser, "h2") == expected + [labels["evidence"]]
+    assert r["controls"], "examples/acme declares controls"
+    shown = {e.get_attribute("data-control"): e.find_element(By.CSS_SELECTOR, ".control-title").text
+             for e in browser.find_elements(By.CSS_SELECTOR, "[data-control]")}
+    assert shown == {c["id"]: c["title"][page.lang] for c in r["controls"]}
+    # every label the page writes itself (not the data it quotes) is in the page's language
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    custom_domains = {c["domain"] for c in r["checks"]} - {"committee", "budget", "classification", "placement", "mlps", "waivers"}
+    labels_shown = [t for t in texts(browser, "h2, h3, th, dt, figcaption > span:first-child, .legend li, .card dd")
+                    if t not in custom_domains]  # a workspace's own domain is shown by its name
+    assert labels_shown
+    for label in labels_shown:
+        if page.lang == "zh" and not re.search(r"\d", label):
+            assert cjk.search(label), label
+        if page.lang == "en":
+            assert not cjk.search(label), label
+
+
+def test_budget_chart_shows_each_phases_shares_and_agrees_with_bud_002(page, browser):
+    show(browser, page.html)
+    budget = page.result["budget"]
+    assert [p["id"] for p in budget["phases"]] == attrs(browser, "#budget figure.phase", "data-phase")
+    flagged = {f["resource"]["id"] for f in page.result["findings"] if f["check"] == "BUD-002"}
+    for phase in budget["phases"]:
+        figure = browser.find_element(By.CSS_SELECTOR, f"#budget figure[data-phase='{phase['id']}']")
+        notes = [e.text for e in figure.find_elements(By.CSS_SELECTOR, "svg text.note")]
+        assert len(notes) == (len(set(phase["shares"]) | set(phase["targets"])) if phase["total"] else 0)
+        for share in phase["shares"].values():
+            assert any(n.startswith(f"{share * 100:.1f}%") for n in notes)
+        assert f"{phase['total']:,.0f}" in figure.find_element(By.TAG_NAME, "figcaption").text
+        assert len(figure.find_elements(By.CSS_SELECTOR, "rect.band")) == len(phase["targets"])
+        if phase["targets"] and phase["lines"]:
+            # the page's in/out-of-band verdict uses BUD-002's rule; the real check must agree
+            assert (int(figure.get_attribute("data-off")) > 0) == (phase["id"] in flagged), phase["id"]
+
+
+def test_waivers_section_lists_those_expiring_within_30_days(page, browser):
+    show(browser, page.html)
+    as_of = dt.date.fromisoformat(page.result["as_of"])
+    soon = [w["id"] for w in page.result["waivers"]
+            if 0 <= (dt.date.fromisoformat(w["expires"]) - as_of).days <= 30]
+    assert attrs(browser, "ul.expiring li", "data-waiver") == soon
+    assert attrs(browser, "table.waivers tbody tr", "data-waiver") == [w["id"] for w in page.result["waivers"]]
+    assert attrs(browser, "table.waivers tbody tr", "data-valid") == [str(w["valid"]).lower() for w in page.result["waivers"]]
+
+
+def test_footer_carries_the_evidence(page, browser):
+    show(browser, page.html)
+    r = page.result
+    assert text(browser, "[data-evidence=tool]") == f"{r['tool']['name']} {r['tool']['version']}"
+    assert text(browser, "[data-evidence=opa]") == r["engine"]["opa_version"]
+    assert text(browser, "[data-evidence=policy-revision]") == r["engine"]["policy_revision"]
+    assert text(browser, "[data-evidence=as-of]") == r["as_of"] == AS_OF
+    assert text(browser, "[data-evidence=started]") == r["run"]["started_at"]
+    assert text(browser, "[data-evidence=finished]") == r["run"]["finished_at"]
+    assert int(text(browser, "[data-evidence=inputs]")) == len(r["inputs"])
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.hashes tr")) == len(r["inputs"])
+
+
+def test_page_is_self_contained_and_loads_nothing(page, browser):
+    source = page.html.read_text(encoding="utf-8")
+    refs = _References()
+    refs.feed(source)
+    assert refs.tags.isdisjoint({"script", "link", "iframe", "img", "object", "embed"}), refs.tags
+    assert not [v for v in refs.urls if re.match(r"\s*(https?:)?//", v, re.I)], refs.urls
+    assert not re.search(r"url\(|@import|https?://", source, re.I)
+    assert screenshot_ok(page.screenshot)
+    browser.get_log("performance")  # drop what earlier pages logged
+    browser.get_log("browser")
+    show(browser, page.html)
+    requested = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requested.append(message["params"]["request"]["url"])
+    # chrome:// is the browser's own UI (new-tab page), not something the report asked for
+    assert [u for u in requested if not u.startswith("chrome://")] == [page.html.resolve().as_uri()]
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_no_changes_section_without_a_baseline(page, browser):
+    show(browser, page.html)
+    assert page.result["resolved"] is None
+    assert browser.find_elements(By.ID, "changes") == []
+
+
+def test_rendering_the_saved_json_again_gives_the_same_bytes(page, tmp_path):
+    result = page.html.parent.parent / "result.json"
+    again = []
+    for name in ("a.html", "b.html"):
+        proc = govern("report", str(result), "--lang", page.lang, "--format", f"html={tmp_path / name}")
+        assert proc.returncode == 0, proc.stderr
+        again.append((tmp_path / name).read_bytes())
+    assert again[0] == again[1] == page.html.read_bytes()
+
+
+def screenshot_ok(png: Path) -> bool:
+    return png.is_file() and png.read_bytes()[:4] == b"\x89PNG"
+
+
+class _References(HTMLParser):
+    """Every tag name and every src/href/xlink:href/action value in a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: set[str] = set()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attributes):
+        self.tags.add(tag)
+        self.urls += [v or "" for k, v in attributes if k in ("src", "href", "xlink:href", "action", "srcset")]
+
+
+# ---------------------------------------------------------------- changed workspaces
+
+TEST_PROJECT = """\
+projects:
+  - id: prj-test-gpu
+    name: 算力扩容
+    owner: p-cdo
+    phase: pilot
+    start: 2026-10-01
+    end: 2027-03-31
+    budget_lines:
+      - {id: bl-test-1, category: technology, amount: 20000000, owner: p-cdo}
+"""
+EXPIRING_WAIVER = """\
+waivers:
+  - id: wv-test-soon
+    check: BUD-007
+    resource: {kind: project, id: prj-test-gpu}
+    justification: 分配决议将在下次委员会会议上审议
+    requested_by: p-cto
+    approved_by: p-ceo
+    approved_at: 2026-11-01
+    expires: 2026-12-10
+"""
+
+
+def test_expiring_waiver_and_a_phase_out_of_its_band(example, browser, opa_binary, tmp_path):
+    (example / "inventory" / "test-budget.yaml").write_text(TEST_PROJECT, encoding="utf-8")
+    (example / "waivers" / "test-soon.yaml").write_text(EXPIRING_WAIVER, encoding="utf-8")
+    html = tmp_path / "report.html"
+    result, _ = run_json(example, "--lang", "en", "--format", f"html={html}")
+    waiver = next(w for w in result["waivers"] if w["id"] == "wv-test-soon")
+    assert waiver["valid"] and waiver["applied"] == 1, waiver
+    pilot = next(p for p in result["budget"]["phases"] if p["id"] == "pilot")
+    assert pilot["shares"]["technology"] > pilot["targets"]["technology"] + result["budget"]["tolerance_pp"] / 100
+
+    show(browser, html, tmp_path / "report-changed.png")
+    assert attrs(browser, "ul.expiring li", "data-waiver") == ["wv-test-soon"]
+    assert "15 day(s) left" in text(browser, "ul.expiring li[data-waiver='wv-test-soon']")
+    row = browser.find_element(By.CSS_SELECTOR, "[data-table=findings] tr[data-check='BUD-007'][data-status=waived]")
+    assert "wv-test-soon" in row.text
+    assert int(text(browser, "[data-domain=budget] [data-field=waived]")) == sum(
+        f["status"] == "waived" and f["check"].startswith("BUD-") for f in result["findings"])
+    figure = browser.find_element(By.CSS_SELECTOR, "#budget figure[data-phase='pilot']")
+    assert int(figure.get_attribute("data-off")) == 1
+    assert any(n.endswith("out of band") and n.startswith(f"{pilot['shares']['technology'] * 100:.1f}%")
+               for n in texts(figure, "svg text.note"))
+    assert figure.find_elements(By.CSS_SELECTOR, "rect.share-off")
+    bud002 = [f for f in result["findings"] if f["check"] == "BUD-002" and f["resource"]["id"] == "pilot"]
+    assert bud002, "BUD-002 must flag the phase the chart shows out of band"
+    assert "BUD-002" in figure.find_element(By.TAG_NAME, "figcaption").text
+
+
+def test_changes_since_the_baseline_show_new_and_resolved(example, browser, opa_binary, tmp_path):
+    _, baseline = run_json(example, name="baseline.json")
+    (example / "waivers" / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")  # its WAV findings go
+    (example / "inventory" / "test-extra.yaml").write_text(
+        "datasets:\n  - {id: ds-test-orphan, name: 孤立数据, owner: p-cdo, grade: general-1, level: public,"
+        " classified_at: 2026-11-01}\n", encoding="utf-8")  # held by no system: a new finding
+    html = tmp_path / "report.html"
+    result, _ = run_json(example, "--baseline", str(baseline), "--format", f"html={html}")
+    new = [f for f in result["findings"] if f["baseline"] == "new"]
+    assert new and result["resolved"], "the edit must both add and resolve findings"
+
+    show(browser, html, tmp_path / "report-baseline.png")
+    assert text(browser, "#changes h2") == HEADINGS["zh"]["changes"]
+    assert int(text(browser, "[data-stat=new]")) == len(new)
+    assert int(text(browser, "[data-stat=existing]")) == sum(f["baseline"] == "existing" for f in result["findings"])
+    assert int(text(browser, "[data-stat=resolved]")) == len(result["resolved"])
+    assert attrs(browser, "[data-table=new] tbody tr", "data-check") == [f["check"] for f in new]
+    assert attrs(browser, "[data-table=resolved] tbody tr", "data-check") == [f["check"] for f in result["resolved"]]
+    assert any(f["resource"]["id"] == "ds-test-orphan" for f in new)
+    assert {f["check"] for f in result["resolved"]} >= {"WAV-005"}

@@ -1,0 +1,340 @@
+"""`--format oscal`: NIST OSCAL 1.0.4 assessment-results, JSON.
+
+Mapping (docs/audit.md):
+- the workspace's controls → `reviewed-controls` (include-controls by id);
+- each finding → an `observation` (method TEST, collected at the run's end)
+  whose subject is the resource and whose evidence is its input file with
+  that file's sha256 (also a back-matter resource with the hash);
+- each control → one OSCAL `finding`, target objective-id = control id,
+  `satisfied` unless one of its checks has an unwaived finding;
+- each waived finding → a `risk` with status `deviation-approved`, naming
+  the waiver, its approver and its expiry.
+
+UUIDs are uuid5 over a fixed namespace and stable keys (finding fingerprints,
+control ids, file paths and the digest of the run's inputs), so the same
+inputs give the same document apart from the run's timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from urllib.parse import quote
+
+from governance.evaluate.result import Finding, RunResult, WaiverRecord
+
+FORMAT = "oscal"
+OSCAL_VERSION = "1.0.4"
+PROP_NS = "urn:govern:oscal"  # govern's own prop names live outside the OSCAL namespace
+_UUIDS = uuid.UUID("6a1d0f3e-9b4c-5e27-8f61-2c7d4b9a0e15")  # fixed forever: changing it changes every UUID
+
+
+def _uuid(*keys: str) -> str:
+    return str(uuid.uuid5(_UUIDS, "\x1f".join(keys)))
+
+
+def _text(value) -> str:
+    """OSCAL strings may not be empty nor start or end with whitespace, nor span lines."""
+    return " ".join(str(value).split()) or "-"
+
+
+def _token(value: str) -> str:
+    """An OSCAL token: a letter or _ first, then letters, digits, '.', '-', '_'."""
+    chars = [c if c.isalnum() or c in ".-_" else "-" for c in value] or ["_"]
+    return ("" if chars[0].isalpha() or chars[0] == "_" else "_") + "".join(chars)
+
+
+def _prop(name: str, value, **extra) -> dict:
+    return {"name": name, "ns": PROP_NS, "value": _text(value), **extra}
+
+
+def _identity(result: RunResult) -> str:
+    """What makes two runs the same run: tool, policies, date, and every input."""
+    basis = [result.tool.version, result.engine.policy_revision, result.as_of, result.fail_on,
+             [(f.path, f.sha256) for f in result.inputs], [(f.path, f.sha256) for f in result.library]]
+    return hashlib.sha256(json.dumps(basis, ensure_ascii=False).encode()).hexdigest()
+
+
+def _times(result: RunResult) -> tuple[str, str]:
+    if result.run:
+        return result.run.started_at, result.run.finished_at
+    midnight = f"{result.as_of}T00:00:00Z"
+    return midnight, midnight
+
+
+class _Document:
+    """Builds one assessment-results document from one `RunResult`."""
+
+    def __init__(self, result: RunResult):
+        self.r = result
+        self.identity = _identity(result)
+        self.started, self.finished = _times(result)
+        self.workspace = result.workspace or "workspace"
+        self.tool_uuid = _uuid("component", "govern")
+        self.plan_uuid = _uuid("assessment-plan", result.engine.policy_revision)
+        self.file_uuid = {f.path: _uuid("input", f.path, f.sha256) for f in result.inputs}
+        self.file_hash = {f.path: f.sha256 for f in result.inputs}
+        self.waivers = {w.id: w for w in result.waivers}
+
+    # ---------------------------------------------------------------- top level
+
+    def build(self) -> dict:
+        return {"assessment-results": {
+            "uuid": _uuid("assessment-results", self.identity),
+            "metadata": self.metadata(),
+            "import-ap": {
+                "href": f"#{self.plan_uuid}",
+                "remarks": "The assessment plan is the set of govern checks at the recorded policy revision; "
+                           "see the back-matter resource it points to.",
+            },
+            "results": [self.result()],
+            "back-matter": {"resources": self.resources()},
+        }}
+
+    def metadata(self) -> dict:
+        r = self.r
+        return {
+            "title": _text(f"govern assessment results: {self.workspace} as of {r.as_of}"),
+            "last-modified": self.finished,
+            "version": f"{r.as_of}-{self.identity[:12]}",
+            "oscal-version": OSCAL_VERSION,
+            "props": [
+                _prop("tool", f"{r.tool.name} {r.tool.version}"),
+                _prop("opa-version", r.engine.opa_version),
+                _prop("policy-revision", r.engine.policy_revision),
+                _prop("as-of", r.as_of),
+                _prop("workspace", self.workspace),
+            ],
+        }
+
+    def result(self) -> dict:
+        r = self.r
+        observations = [self.observation(f) for f in r.findings]
+        risks = [self.risk(f) for f in r.findings if f.status == "waived"]
+        findings = self.findings()
+        out = {
+            "uuid": _uuid("result", self.identity),
+            "title": _text(f"govern check of {self.workspace}"),
+            "description": _text(
+                f"Every check evaluated on Open Policy Agent {r.engine.opa_version} as of {r.as_of}, "
+                f"policy revision {r.engine.policy_revision}: {r.summary.fail} unwaived and "
+                f"{r.summary.waived} waived finding(s) over {len(r.checks)} check(s)."),
+            "start": self.started,
+            "end": self.finished,
+            "props": [
+                _prop("as-of", r.as_of),
+                _prop("fail-on", r.fail_on),
+                _prop("findings-failed", r.summary.fail),
+                _prop("findings-waived", r.summary.waived),
+                *[_prop(f"checks-{state.replace('_', '-')}", n) for state, n in sorted(r.summary.checks.items())],
+            ],
+            "local-definitions": self.local_definitions(),
+            "reviewed-controls": self.reviewed_controls(),
+        }
+        # OSCAL forbids empty arrays: a clean run simply has no observations or risks
+        for key, items in (("observations", observations), ("risks", risks), ("findings", findings)):
+            if items:
+                out[key] = items
+        return out
+
+    # ---------------------------------------------------------------- parts
+
+    def local_definitions(self) -> dict:
+        component = {
+            "uuid": self.tool_uuid,
+            "type": "software",
+            "title": "govern",
+            "description": _text(f"govern {self.r.tool.version}: governance as code, checks evaluated by "
+                                 f"Open Policy Agent {self.r.engine.opa_version}."),
+            "props": [_prop("version", self.r.tool.version)],
+            "status": {"state": "operational"},
+        }
+        out = {"components": [component]}
+        resources = sorted({(f.resource.kind, f.resource.id) for f in self.r.findings})
+        if resources:
+            out["inventory-items"] = [{
+                "uuid": self.subject_uuid(kind, id_),
+                "description": _text(f"{kind} {id_}"),
+                "props": [_prop("resource-kind", kind), _prop("resource-id", id_)],
+            } for kind, id_ in resources]
+        return out
+
+    def subject_uuid(self, kind: str, id_: str) -> str:
+        return _uuid("resource", kind, id_)
+
+    def reviewed_controls(self) -> dict:
+        controls = self.r.controls
+        if not controls:
+            return {"control-selections": [{"remarks": "The workspace defines no controls."}]}
+        return {"control-selections": [{
+            "include-controls": [{"control-id": _token(c.id)} for c in controls],
+        }]}
+
+    def origins(self) -> list[dict]:
+        return [{"actors": [{"type": "tool", "actor-uuid": self.tool_uuid}]}]
+
+    def observation(self, f: Finding) -> dict:
+        props = [
+            _prop("check", f.check),
+            _prop("severity", f.severity),
+            _prop("status", f.status),
+            _prop("fingerprint", f.fingerprint),
+            *[_prop("control", c) for c in f.controls],
+        ]
+        if f.waiver:
+            props.append(_prop("waiver", f.waiver))
+        out = {
+            "uuid": self.observation_uuid(f),
+            "title": _text(f"{f.check} {f.resource.kind} {f.resource.id}"),
+            "description": _text(f.message),
+            "props": props,
+            "methods": ["TEST"],
+            "types": ["finding"],
+            "origins": self.origins(),
+            "subjects": [{
+                "subject-uuid": self.subject_uuid(f.resource.kind, f.resource.id),
+                "type": "inventory-item",
+                "title": _text(f"{f.resource.kind} {f.resource.id}"),
+            }],
+            "collected": self.finished,
+        }
+        evidence = self.evidence(f)
+        if evidence:
+            out["relevant-evidence"] = [evidence]
+        return out
+
+    def observation_uuid(self, f: Finding) -> str:
+        return _uuid("observation", f.fingerprint)
+
+    def evidence(self, f: Finding) -> dict | None:
+        loc = f.location
+        if loc is None:
+            return None
+        digest = self.file_hash.get(loc.file)
+        where = f"{loc.file}:{loc.line}:{loc.column}"
+        out = {
+            "href": f"#{self.file_uuid[loc.file]}" if digest else quote(loc.file),
+            "description": _text(f"{where}" + (f", sha256 {digest}" if digest else "")),
+            "props": [_prop("location", where)] + ([_prop("sha256", digest)] if digest else []),
+        }
+        return out
+
+    def risk(self, f: Finding) -> dict:
+        w: WaiverRecord | None = self.waivers.get(f.waiver or "")
+        if w is None:
+            approval = f"Waived by {f.waiver}; the waiver record is not in the result."
+            statement, props = approval, []
+        else:
+            approval = (f"Waiver {w.id} approved by {w.approved_by} on {w.approved_at} "
+                        f"(requested by {w.requested_by}); it expires {w.expires} (valid through that day).")
+            statement = _text(w.justification)
+            props = [_prop("approved-by", w.approved_by), _prop("approved-at", w.approved_at),
+                     _prop("requested-by", w.requested_by), _prop("expires", w.expires)]
+        # OSCAL 1.0.4 gives a risk no remarks of its own: the approval is told on the waiver prop
+        props = [_prop("check", f.check), _prop("severity", f.severity),
+                 _prop("waiver", f.waiver or "unknown", remarks=approval)] + props
+        return {
+            "uuid": _uuid("risk", f.fingerprint, f.waiver or ""),
+            "title": _text(f"Approved deviation: {f.check} on {f.resource.kind} {f.resource.id}"),
+            "description": _text(f"{f.message}. {approval}"),
+            "statement": statement,
+            "props": props,
+            "status": "deviation-approved",
+            "origins": self.origins(),
+            "related-observations": [{"observation-uuid": self.observation_uuid(f)}],
+        }
+
+    def findings(self) -> list[dict]:
+        by_check: dict[str, list[Finding]] = {}
+        for f in self.r.findings:
+            by_check.setdefault(f.check, []).append(f)
+        out = [self.control_finding(c, by_check) for c in self.r.controls]
+        # a workspace check evidencing no control still gets a finding, so no failure goes unreported
+        mapped = {check for c in self.r.controls for check in c.checks}
+        out += [self.check_finding(c, by_check.get(c.id, [])) for c in self.r.checks
+                if c.id not in mapped and c.status != "not_applicable"]
+        return out
+
+    def control_finding(self, control, by_check) -> dict:
+        related = [f for check in control.checks for f in by_check.get(check, [])]
+        failed = [f.check for f in related if f.status == "fail"]
+        satisfied = control.status != "fail"
+        title = control.title.get("en") or control.title.get("zh") or control.id
+        if control.status == "not_applicable":
+            why = "none of its checks had anything to evaluate"
+        elif satisfied:
+            why = "every evaluated check passed" + (" (some findings waived)" if related else "")
+        else:
+            why = "unwaived findings from " + ", ".join(sorted(set(failed)))
+        return self._finding(
+            key=("control", control.id),
+            title=f"{control.id} {title}",
+            description=f"Control {control.id} is {'satisfied' if satisfied else 'not satisfied'}: {why}. "
+                        f"Checks: {', '.join(control.checks) or 'none'}.",
+            target_id=control.id,
+            satisfied=satisfied,
+            reason="not-applicable" if control.status == "not_applicable" else ("pass" if satisfied else "fail"),
+            related=related,
+            props=[_prop("control-status", control.status)]
+                  + [_prop(f"title-{lang}", text) for lang, text in sorted(control.title.items()) if text.strip()]
+                  + [_prop("check", c) for c in control.checks],
+        )
+
+    def check_finding(self, check, related: list[Finding]) -> dict:
+        return self._finding(
+            key=("check", check.id),
+            title=f"{check.id} {check.title} (no control)",
+            description=f"Check {check.id} evidences no control in this workspace; it {check.status}ed "
+                        f"with {check.failed} unwaived and {check.waived} waived finding(s).",
+            target_id=check.id,
+            satisfied=check.status != "fail",
+            reason="pass" if check.status != "fail" else "fail",
+            related=related,
+            props=[_prop("check", check.id), _prop("check-status", check.status)],
+        )
+
+    def _finding(self, *, key, title, description, target_id, satisfied, reason, related, props) -> dict:
+        out = {
+            "uuid": _uuid("finding", *key),
+            "title": _text(title),
+            "description": _text(description),
+            "props": props,
+            "origins": self.origins(),
+            "target": {
+                "type": "objective-id",
+                "target-id": _token(target_id),
+                "status": {"state": "satisfied" if satisfied else "not-satisfied", "reason": reason},
+            },
+        }
+        if related:
+            out["related-observations"] = [{"observation-uuid": self.observation_uuid(f)} for f in related]
+        risks = [{"risk-uuid": _uuid("risk", f.fingerprint, f.waiver or "")} for f in related if f.status == "waived"]
+        if risks:
+            out["related-risks"] = risks
+        return out
+
+    def resources(self) -> list[dict]:
+        r = self.r
+        plan = {
+            "uuid": self.plan_uuid,
+            "title": "govern assessment plan: checks at the recorded policy revision",
+            "description": _text(
+                f"The built-in govern library and the workspace's own Rego checks and policy definitions, "
+                f"together identified by policy revision {r.engine.policy_revision}; every check is evaluated "
+                f"on Open Policy Agent {r.engine.opa_version}."),
+            "props": [_prop("policy-revision", r.engine.policy_revision)]
+                     + [_prop("library-module", f"{f.path} sha256:{f.sha256}") for f in r.library],
+        }
+        files = [{
+            "uuid": self.file_uuid[f.path],
+            "title": f.path,
+            "description": "Workspace input file read by the run.",
+            "props": [_prop("sha256", f.sha256)],
+            "rlinks": [{"href": quote(f.path), "hashes": [{"algorithm": "SHA-256", "value": f.sha256}]}],
+        } for f in r.inputs]
+        return [plan] + files
+
+
+def render(result: RunResult, options) -> str:
+    return json.dumps(_Document(result).build(), indent=2, ensure_ascii=False) + "\n"

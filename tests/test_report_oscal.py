@@ -1,0 +1,213 @@
+"""`--format oscal`: OSCAL 1.0.4 assessment-results, validated against the
+official JSON schema with jsonschema-rs (Python's jsonschema cannot compile
+its \\p{L} patterns), on real runs of `govern check` on the example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+
+from tests.conftest import AS_OF, govern
+
+# NIST's OSCAL 1.0.4 assessment-results schema, vendored so the suite runs from a fresh clone
+SCHEMA = Path(__file__).parent / "schemas" / "oscal_assessment-results_schema.json"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return jsonschema_rs.validator_for(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def run(workspace: Path, out: Path) -> tuple[dict, dict]:
+    """One real run: (the JSON result, the OSCAL document) of the same evaluation."""
+    proc = govern("check", str(workspace), "--as-of", AS_OF,
+                  "--format", f"json={out / 'result.json'}", "--format", f"oscal={out / 'oscal.json'}")
+    assert proc.returncode in (0, 1), proc.stderr
+    read = lambda name: json.loads((out / name).read_text(encoding="utf-8"))  # noqa: E731
+    return read("result.json"), read("oscal.json")
+
+
+def waive_one(workspace: Path, out: Path) -> dict:
+    """Add a waiver, valid at AS_OF, for the first failing finding of a waivable check; return that finding."""
+    result, _ = run(workspace, out)
+    waivable = {c["id"] for c in result["checks"] if c["waivable"]}
+    target = next((f for f in result["findings"] if f["status"] == "fail" and f["check"] in waivable), None)
+    assert target is not None, "the example has no failing finding of a waivable check"
+    (workspace / "waivers" / "audit-test.yaml").write_text(
+        "waivers:\n"
+        "  - id: wv-audit-001\n"
+        f"    check: {target['check']}\n"
+        f"    resource: {{kind: {target['resource']['kind']}, id: {target['resource']['id']}}}\n"
+        "    justification: Vendor contract renewal pending\n"
+        "    requested_by: p-cto\n"
+        "    approved_by: p-ceo\n"
+        "    approved_at: 2026-11-01\n"
+        "    expires: 2026-12-31\n", encoding="utf-8")
+    return target
+
+
+def assert_valid(validator, doc: dict) -> None:
+    errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message[:200]}" for e in validator.iter_errors(doc)]
+    assert not errors, "\n".join(errors[:20])
+
+
+def props(node: dict) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for p in node.get("props", []):
+        out.setdefault(p["name"], []).append(p["value"])
+    return out
+
+
+def without_times(doc: dict) -> dict:
+    """The document with the run's timestamps blanked: the only fields allowed to differ."""
+    doc = json.loads(json.dumps(doc))
+    ar = doc["assessment-results"]
+    ar["metadata"]["last-modified"] = ""
+    for result in ar["results"]:
+        result["start"] = result["end"] = ""
+        for obs in result.get("observations", []):
+            obs["collected"] = ""
+    return doc
+
+
+@pytest.fixture
+def example_run(example, opa_binary, tmp_path):
+    return run(example, tmp_path)
+
+
+def test_validates_against_the_oscal_schema(example_run, validator):
+    _, doc = example_run
+    assert_valid(validator, doc)
+    meta = doc["assessment-results"]["metadata"]
+    assert meta["oscal-version"] == "1.0.4"
+    assert meta["title"] and meta["version"]
+
+
+def test_the_validator_rejects_what_oscal_forbids(example_run, validator):
+    """Guard against a validator that accepts anything: one bad state is caught."""
+    _, doc = example_run
+    bad = json.loads(json.dumps(doc))
+    bad["assessment-results"]["results"][0]["findings"][0]["target"]["status"]["state"] = "passed"
+    assert not validator.is_valid(bad)
+
+
+def test_metadata_and_result_carry_the_run(example_run):
+    result, doc = example_run
+    ar = doc["assessment-results"]
+    assert ar["metadata"]["last-modified"] == result["run"]["finished_at"]
+    assert props(ar["metadata"])["policy-revision"] == [result["engine"]["policy_revision"]]
+    assert props(ar["metadata"])["opa-version"] == [result["engine"]["opa_version"]]
+    (res,) = ar["results"]
+    assert (res["start"], res["end"]) == (result["run"]["started_at"], result["run"]["finished_at"])
+    plan = ar["import-ap"]["href"]
+    resources = {r["uuid"]: r for r in ar["back-matter"]["resources"]}
+    assert plan.startswith("#") and plan[1:] in resources
+
+
+def test_every_finding_is_an_observation_with_its_evidence(example_run):
+    result, doc = example_run
+    ar = doc["assessment-results"]
+    (res,) = ar["results"]
+    observations = res.get("observations", [])
+    assert len(observations) == len(result["findings"]) > 0
+    hashes = {f["path"]: f["sha256"] for f in result["inputs"]}
+    resources = {r["uuid"]: r for r in ar["back-matter"]["resources"]}
+    items = {i["uuid"]: i for i in res["local-definitions"]["inventory-items"]}
+    for finding, obs in zip(result["findings"], observations):
+        assert obs["methods"] == ["TEST"]
+        assert obs["collected"] == result["run"]["finished_at"]
+        assert obs["description"] == " ".join(finding["message"].split())
+        assert props(obs)["check"] == [finding["check"]]
+        (subject,) = obs["subjects"]
+        assert subject["title"] == f"{finding['resource']['kind']} {finding['resource']['id']}"
+        assert props(items[subject["subject-uuid"]])["resource-id"] == [finding["resource"]["id"]]
+        (evidence,) = obs["relevant-evidence"]
+        file = finding["location"]["file"]
+        assert f"{file}:{finding['location']['line']}" in evidence["description"]
+        assert hashes[file] in evidence["description"]
+        linked = resources[evidence["href"][1:]]
+        assert linked["rlinks"][0]["hashes"] == [{"algorithm": "SHA-256", "value": hashes[file]}]
+
+
+def test_each_control_is_reviewed_and_has_a_finding(example_run):
+    result, doc = example_run
+    (res,) = doc["assessment-results"]["results"]
+    controls = {c["id"]: c for c in result["controls"]}
+    assert controls, "the example defines controls"
+    selected = [c["control-id"] for c in res["reviewed-controls"]["control-selections"][0]["include-controls"]]
+    assert selected == list(controls)
+    by_target = {f["target"]["target-id"]: f for f in res["findings"]}
+    observation_of = {o["uuid"]: props(o)["check"][0] for o in res.get("observations", [])}
+    for cid, control in controls.items():
+        target = by_target[cid]["target"]
+        assert target["type"] == "objective-id"
+        assert target["status"]["state"] == ("not-satisfied" if control["status"] == "fail" else "satisfied")
+        related = {observation_of[r["observation-uuid"]] for r in by_target[cid].get("related-observations", [])}
+        assert related <= set(control["checks"])
+        failing = {f["check"] for f in result["findings"] if f["status"] == "fail" and f["check"] in control["checks"]}
+        assert failing <= related
+    assert {"satisfied", "not-satisfied"} <= {f["target"]["status"]["state"] for f in res["findings"]}
+
+
+def test_identical_apart_from_timestamps_across_runs(example, opa_binary, tmp_path, validator):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _, first = run(example, tmp_path / "a")
+    _, second = run(example, tmp_path / "b")
+    assert without_times(first) == without_times(second)
+    # and the UUIDs are content-derived, not constant: a changed input gives a new document uuid
+    systems = example / "inventory" / "systems.yaml"
+    systems.write_text(systems.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    (tmp_path / "c").mkdir()
+    _, third = run(example, tmp_path / "c")
+    assert third["assessment-results"]["uuid"] != first["assessment-results"]["uuid"]
+    first_obs = [o["uuid"] for o in first["assessment-results"]["results"][0].get("observations", [])]
+    third_obs = [o["uuid"] for o in third["assessment-results"]["results"][0].get("observations", [])]
+    assert first_obs == third_obs  # same findings, same observation UUIDs
+
+
+def test_uuids_are_unique_within_the_document(example_run):
+    _, doc = example_run
+    seen: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("uuid"), str):
+                seen.append(node["uuid"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+    assert len(seen) == len(set(seen)) > 10
+
+
+def test_waived_finding_becomes_an_approved_deviation(example, opa_binary, tmp_path, validator):
+    target = waive_one(example, tmp_path)
+    result, doc = run(example, tmp_path)
+    assert_valid(validator, doc)
+    waived = [f for f in result["findings"] if f["waiver"] == "wv-audit-001"]
+    assert [(f["check"], f["resource"]) for f in waived] == [(target["check"], target["resource"])]
+    (res,) = doc["assessment-results"]["results"]
+    risks = [r for r in res["risks"] if props(r)["waiver"] == ["wv-audit-001"]]
+    assert len(risks) == 1
+    risk = risks[0]
+    assert risk["status"] == "deviation-approved"
+    assert props(risk)["approved-by"] == ["p-ceo"]
+    assert props(risk)["expires"] == ["2026-12-31"]
+    (waiver_prop,) = [p for p in risk["props"] if p["name"] == "waiver"]
+    for told in (waiver_prop["remarks"], risk["description"]):
+        assert "wv-audit-001" in told and "p-ceo" in told and "2026-12-31" in told
+    assert risk["statement"] == "Vendor contract renewal pending"
+    (link,) = risk["related-observations"]
+    observation = next(o for o in res["observations"] if o["uuid"] == link["observation-uuid"])
+    assert props(observation)["status"] == ["waived"] and props(observation)["check"] == [target["check"]]
+    controls = set(waived[0]["controls"])
+    for finding in res["findings"]:
+        if finding["target"]["target-id"] in controls:
+            assert {"risk-uuid": risk["uuid"]} in finding["related-risks"]

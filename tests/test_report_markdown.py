@@ -1,0 +1,131 @@
+"""`--format markdown`: the audit report, checked against the JSON result of the same real run."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from governance.evaluate.result import RunResult
+from governance.report import RenderOptions, render
+from tests.conftest import AS_OF, EXAMPLE, govern
+
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def tables(markdown: str) -> dict[str, list[list[str]]]:
+    """Each section heading (## or ###) → the rows of the table under it (header and rule dropped)."""
+    out: dict[str, list[list[str]]] = {}
+    heading = ""
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+            out.setdefault(heading, [])
+        elif line.startswith("| "):
+            cells = [c.strip().replace("\\|", "|") for c in _PIPE.split(line)[1:-1]]
+            out[heading].append(cells)
+    return {h: rows[2:] for h, rows in out.items()}  # header row and the --- rule
+
+
+def section(tabs: dict, prefix: str) -> list[list[str]]:
+    (key,) = [h for h in tabs if h.startswith(prefix)]
+    return tabs[key]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, opa_binary) -> tuple[dict, str, Path]:
+    """The example plus one valid and one invalid waiver of this test's own; (result, zh markdown, result path)."""
+    ws = tmp_path_factory.mktemp("md") / "acme"
+    shutil.copytree(EXAMPLE, ws)
+    first = json.loads(govern("check", str(ws), "--as-of", AS_OF, "--format", "json").stdout)
+    waivable = {c["id"] for c in first["checks"] if c["waivable"]}
+    failing = [f for f in first["findings"] if f["status"] == "fail" and f["check"] in waivable]
+    assert len(failing) >= 2, "the example needs two failing findings of waivable checks"
+    (ws / "waivers" / "markdown-test.yaml").write_text(
+        "waivers:\n" + "".join(
+            f"  - id: {wid}\n    check: {f['check']}\n"
+            f"    resource: {{kind: {f['resource']['kind']}, id: {f['resource']['id']}}}\n"
+            f"    justification: Test | with a pipe\n    requested_by: {req}\n    approved_by: p-ceo\n"
+            "    approved_at: 2026-11-01\n    expires: 2026-12-31\n"
+            for wid, f, req in (("wv-md-valid", failing[0], "p-cto"), ("wv-md-self", failing[1], "p-ceo"))),
+        encoding="utf-8")
+    out = ws.parent / "out"
+    proc = govern("check", str(ws), "--as-of", AS_OF, "--format", f"json={out / 'r.json'}",
+                  "--format", f"markdown={out / 'r.md'}")
+    assert proc.returncode in (0, 1), proc.stderr
+    result = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    return result, (out / "r.md").read_text(encoding="utf-8"), out / "r.json"
+
+
+def rerender(path: Path, lang: str) -> str:
+    return render("markdown", RunResult.model_validate_json(path.read_text(encoding="utf-8")), RenderOptions(lang=lang))
+
+
+def test_renders_from_the_result_alone(run):
+    _, zh, path = run
+    assert rerender(path, "zh") == zh
+
+
+def test_control_table_sums_its_checks(run):
+    result, zh, _ = run
+    checks = {c["id"]: c for c in result["checks"]}
+    rows = {r[0]: r for r in section(tables(zh), "控制项")}
+    assert set(rows) == {c["id"] for c in result["controls"]} and rows
+    for control in result["controls"]:
+        row = rows[control["id"]]
+        mine = [checks[c] for c in control["checks"] if c in checks]
+        assert row[1] == control["title"]["zh"]
+        assert row[2] == ", ".join(control["checks"])
+        assert [int(x) for x in row[3:6]] == [sum(c[k] for c in mine) for k in ("evaluated", "failed", "waived")]
+        assert row[6].endswith({"pass": "通过", "fail": "未通过", "not_applicable": "不适用"}[control["status"]])
+
+
+def test_english_labels_and_titles(run):
+    result, _, path = run
+    en = rerender(path, "en")
+    rows = {r[0]: r for r in section(tables(en), "Controls")}
+    for control in result["controls"]:
+        assert rows[control["id"]][1] == control["title"]["en"]
+        assert rows[control["id"]][6].endswith({"pass": "pass", "fail": "fail", "not_applicable": "not applicable"}[control["status"]])
+    assert "## Findings by control" in en and "## Waivers in force" in en
+    assert "控制项" not in en
+
+
+def test_findings_grouped_by_control_with_file_and_line(run):
+    result, zh, _ = run
+    tabs = tables(zh)
+    assert result["findings"]
+    for finding in result["findings"]:
+        where = f"{finding['location']['file']}:{finding['location']['line']}"
+        groups = finding["controls"] or [None]
+        for control in groups:
+            rows = section(tabs, control + " ") if control else section(tabs, "未映射到控制项的检查")
+            matching = [r for r in rows if r[1] == finding["check"]
+                        and r[2] == f"{finding['resource']['kind']}/{finding['resource']['id']}"]
+            assert len(matching) == 1, (control, finding["check"])
+            assert matching[0][4] == where
+            assert ("wv-" in matching[0][5]) == (finding["status"] == "waived")
+
+
+def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
+    result, _, path = run
+    tabs = tables(rerender(path, "en"))
+    in_force = {r[0]: r for r in section(tabs, "Waivers in force")}
+    invalid = {r[0]: r for r in section(tabs, "Invalid waivers")}
+    waivers = {w["id"]: w for w in result["waivers"]}
+    assert waivers["wv-md-valid"]["valid"] and not waivers["wv-md-self"]["valid"]
+    assert set(in_force) == {w for w, v in waivers.items() if v["valid"]}
+    assert set(invalid) == {w for w, v in waivers.items() if not v["valid"]}
+    for wid, row in in_force.items():
+        w = waivers[wid]
+        assert (row[4], row[6], int(row[7])) == (w["approved_by"], w["expires"], w["applied"])
+    assert in_force["wv-md-valid"][8] == "Test | with a pipe"
+    for wid, row in invalid.items():
+        reasons = [f"{f['check']}: {' '.join(f['message'].split())}" for f in result["findings"]
+                   if f["resource"] == {"kind": "waiver", "id": wid}]
+        assert reasons, wid
+        for reason in reasons:
+            assert reason in row[5]

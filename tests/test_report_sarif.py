@@ -124,3 +124,14 @@ def test_baseline_state_is_reported_when_compared(example, opa_binary):
     validate(log)
     assert {r["baselineState"] for r in log["runs"][0]["results"]} == {"unchanged"}
     assert log["runs"][0]["properties"]["resolvedSinceBaseline"] == []
+
+
+def test_a_result_without_check_summaries_still_gives_a_rule_per_finding(run):
+    # a hand-trimmed saved result given to `govern report`: findings whose checks are not summarised
+    result, _, _ = run
+    model = RunResult.model_validate(result).model_copy(update={"checks": []})
+    log = json.loads(render("sarif", model))
+    validate(log)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted({f["check"] for f in result["findings"]})
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in log["runs"][0]["results"])

@@ -141,15 +141,23 @@ effective_deployment(system, ref) := "private" if {
 	is_string(ref)
 }
 
+# Indexes are complete rules over a partial rule: OPA evaluates a complete
+# rule once per query and caches it, whereas looking up a partial rule by key
+# re-runs its body, a full scan per lookup (quadratic over the inventory).
+
 # dataset id -> ids of systems holding it (one pass over systems)
-held_by[ds_id] contains sys_id if {
+held_by := _held_by
+
+_held_by[ds_id] contains sys_id if {
 	some sys_id, s in systems
 	some ref in object.get(s, "datasets", [])
 	ds_id := ref_id(ref)
 }
 
 # spend ids per budget line, and the sum per line
-spend_by_line[line_id] contains sp_id if {
+spend_by_line := _spend_by_line
+
+_spend_by_line[line_id] contains sp_id if {
 	some sp_id, sp in spend
 	line_id := sp.budget_line
 }
@@ -157,7 +165,9 @@ spend_by_line[line_id] contains sp_id if {
 spent_on(line_id) := sum([spend[sp_id].amount | some sp_id in spend_by_line[line_id]])
 
 # budget line ids per project
-lines_of[project_id] contains line_id if {
+lines_of := _lines_of
+
+_lines_of[project_id] contains line_id if {
 	some line_id, line in budget_lines
 	project_id := line.project
 }

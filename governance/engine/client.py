@@ -43,7 +43,7 @@ class OpaSession:
         try:
             return fn(*args, **kwargs)
         except RegoParseError as exc:
-            raise EngineError(f"OPA rejected {what}: {_rego_errors(exc)}") from None
+            raise EngineError(f"OPA could not compile the policies while {what}: {_rego_errors(exc)}") from None
         except requests.Timeout:
             raise EngineError(f"OPA at {self.url} timed out while {what}") from None
         except requests.HTTPError as exc:

@@ -8,7 +8,10 @@ import data.govern.lib
 # may call a builtin on the null of an absent policy (strict builtin errors).
 _tolerance := object.get(_policy, "line_overspend_tolerance", 0)
 
-_reallocated contains d.subject.id if {
+# Subject sets and indexes here are complete rules (`x := {...}`): OPA
+# evaluates those once per query, whereas a partial rule looked up by key (or
+# tested with `in`) re-runs its body, a full scan per lookup.
+_reallocated := {d.subject.id |
 	some d in lib.decisions
 	d.type == "budget_reallocation"
 	d.subject.kind == "budget_line"
@@ -90,21 +93,27 @@ BUD_001 := lib.check(rego.metadata.rule(), _lines, {v |
 # ---------------------------------------------------------------- BUD-002
 
 # Phases that set at least one target share, by id.
-_targeted[ph.id] := ph if {
+_targeted := {ph.id: ph |
 	some ph in object.get(_policy, "phases", [])
 	count(object.get(ph, "target_share", {})) > 0
 }
 
-# Budget line ids per targeted phase (one pass over the lines).
-_phase_lines[ph] contains line_id if {
+# Budget line ids per targeted phase. Grouped as in lib: distinct keys, then
+# a comparison OPA indexes once.
+_line_phase := {line_id: ph |
 	some line_id, line in lib.budget_lines
 	ph := lib.projects[line.project].phase
 	_targeted[ph]
 }
 
+_phase_lines := {ph: line_ids |
+	some ph in {ph | some ph in _line_phase}
+	line_ids := {line_id | _line_phase[line_id] == ph}
+}
+
 # Targeted phases with at least one line and a positive total (shares of a
 # zero total are undefined), mapped to that total.
-_phase_totals[ph] := total if {
+_phase_totals := {ph: total |
 	some ph, lines in _phase_lines
 	total := sum([lib.budget_lines[l].amount | some l in lines])
 	total > 0
@@ -150,7 +159,7 @@ BUD_002 := lib.check(rego.metadata.rule(), _phase_totals, {v |
 # ---------------------------------------------------------------- BUD-004
 
 # Projects under way (start < today < end) that have budget lines.
-_under_way[id] := p if {
+_under_way := {id: p |
 	some id, p in lib.projects
 	p.start < input.as_of
 	input.as_of < p.end
@@ -247,7 +256,7 @@ _untagged_note(untagged) := note if {
 _phases := {ph.id: ph | some ph in object.get(_policy, "phases", [])}
 
 # Projects running today (start <= as_of <= end) whose phase the policy defines.
-_phased[id] := p if {
+_phased := {id: p |
 	some id, p in lib.projects
 	_phases[p.phase]
 	p.start <= input.as_of
@@ -294,12 +303,16 @@ _between(n, range) if {
 # ---------------------------------------------------------------- BUD-007
 
 # budget_allocation decisions with an amount, per project they allocate to.
-_allocations[project_id] contains id if {
+_allocated_project := {id: d.subject.id |
 	some id, d in lib.decisions
 	d.type == "budget_allocation"
 	d.subject.kind == "project"
 	is_number(d.amount)
-	project_id := d.subject.id
+}
+
+_allocations := {project_id: ids |
+	some project_id in {p | some p in _allocated_project}
+	ids := {id | _allocated_project[id] == project_id}
 }
 
 # METADATA

@@ -63,13 +63,17 @@ _present(m) := {p | some p in object.get(m, "present", [])}
 
 _approvers(d) := object.get(d, "approved_by", [])
 
+# Subject sets and indexes below are complete rules (`x := {...}`): OPA
+# evaluates those once per query, whereas a partial rule looked up by key
+# re-runs its body, a full scan per lookup.
+
 # Decisions that name a meeting (references are validated, so it exists).
-_in_meeting[id] := lib.meetings[d.meeting] if some id, d in lib.decisions
+_in_meeting := {id: lib.meetings[d.meeting] | some id, d in lib.decisions}
 
 # ---------------------------------------------------------------- GOV-003
 
 # Decisions taken in a meeting of a committee that sets a quorum.
-_quorum_bound[id] := m if {
+_quorum_bound := {id: m |
 	some id, m in _in_meeting
 	is_object(lib.committees[m.committee].quorum)
 }
@@ -119,7 +123,7 @@ _chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); m
 
 # ---------------------------------------------------------------- GOV-004
 
-_requested[id] := d if {
+_requested := {id: d |
 	some id, d in lib.decisions
 	d.requested_by
 }
@@ -146,7 +150,7 @@ GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
 # ---------------------------------------------------------------- GOV-005
 
 # Decisions taken outside any meeting, judged against the authority matrix.
-_outside_meeting[id] := d if {
+_outside_meeting := {id: d |
 	_matrix.id
 	some id, d in lib.decisions
 	not d.meeting
@@ -226,7 +230,7 @@ _role_limit(limits, type, role) := sprintf("%s may not approve %s", [role, type]
 
 # ---------------------------------------------------------------- GOV-006
 
-_sized[id] := d if {
+_sized := {id: d |
 	is_number(_matrix.committee_required_above)
 	some id, d in lib.decisions
 	is_number(d.amount)
@@ -256,7 +260,7 @@ GOV_006 := lib.check(rego.metadata.rule(), _sized, {v |
 
 # ---------------------------------------------------------------- GOV-007
 
-_matrices[id] := _matrix if id := _matrix.id
+_matrices := {id: _matrix | id := _matrix.id}
 
 # METADATA
 # title: The authority matrix is reviewed every year
@@ -285,14 +289,14 @@ _review_overdue(am) := sprintf("was last reviewed on %s, %d days ago (more than 
 # ---------------------------------------------------------------- GOV-008
 
 # Meeting dates per committee, counting only meetings held on or before as_of
-# (a meeting dated later is planned, not held).
-_held[c] contains m.date if {
-	some m in lib.meetings
-	m.date <= input.as_of
-	c := m.committee
+# (a meeting dated later is planned, not held). Grouped as in lib: distinct
+# keys, then a comparison OPA indexes once.
+_held := {c: dates |
+	some c in {m.committee | some m in lib.meetings; m.date <= input.as_of}
+	dates := {m.date | some m in lib.meetings; m.committee == c; m.date <= input.as_of}
 }
 
-_gap_bound[id] := c if {
+_gap_bound := {id: c |
 	some id, c in lib.committees
 	is_number(c.max_meeting_gap_days)
 }

@@ -113,8 +113,9 @@ CLS_003 := lib.check(rego.metadata.rule(), _sensitive, {v |
 # ---------------------------------------------------------------- CLS-004
 
 # Per system, the best (lowest) level rank among the datasets it holds; a
-# system holding no dataset has no entry. One pass over each system's list.
-_top_rank[sys_id] := min(ranks) if {
+# system holding no dataset has no entry. One pass over each system's list; a
+# comprehension, not a partial rule, which OPA builds in quadratic time.
+_top_rank := {sys_id: min(ranks) |
 	some sys_id, s in lib.systems
 	ranks := {lib.level_rank(lib.datasets[lib.ref_id(ref)].level) | some ref in object.get(s, "datasets", [])}
 	count(ranks) > 0

@@ -68,7 +68,7 @@ _assessment_overdue(s, days) := sprintf("was last assessed on %s, %d days ago", 
 }
 
 # Systems holding important data, with the important datasets they hold.
-_important_holders[id] := ids if {
+_important_holders := {id: ids |
 	some id, s in lib.systems
 	ids := {ds_id |
 		some ref in object.get(s, "datasets", [])

@@ -27,27 +27,38 @@ matches(rule, d) if {
 	object.get(d, ["personal_info", "contains"], false) == rule.match.personal_info
 }
 
+# The placement rules matching each dataset, matched once per dataset rather
+# than once per system holding it.
+_rules_of := {ds_id: rules |
+	some ds_id, d in lib.datasets
+	rules := [rule | some rule in _rules; matches(rule, d)]
+}
+
 # The datasets a system holds, each with the reference that listed it (the
-# reference carries the side on a hybrid system). Lookups only.
-_holdings(s) := [{"ref": ref, "id": ds_id, "dataset": lib.datasets[ds_id]} |
+# reference carries the side on a hybrid system) and its rules. Lookups only.
+_holdings(s) := [{"ref": ref, "id": ds_id, "dataset": lib.datasets[ds_id], "rules": _rules_of[ds_id]} |
 	some ref in object.get(s, "datasets", [])
 	ds_id := lib.ref_id(ref)
 ]
 
-# Systems holding a dataset that some rule setting one of `fields` matches:
-# those are the systems a rule on that dimension applies to.
-_governed(fields) := {id |
-	some id, s in lib.systems
-	some h in _holdings(s)
-	some rule in _rules
+# Datasets matched by some rule that sets one of `fields`, and the systems
+# holding one: those are the systems a rule on that dimension applies to.
+_bound(fields) := {ds_id |
+	some ds_id, rules in _rules_of
+	some rule in rules
 	some field in fields
 	rule[field]
-	matches(rule, h.dataset)
 }
 
-_deployment_governed := _governed({"allowed_deployments"})
+_governed(bound) := {id |
+	some id, s in lib.systems
+	some ref in object.get(s, "datasets", [])
+	lib.ref_id(ref) in bound
+}
 
-_residency_governed := _governed({"allowed_jurisdictions", "allowed_regions"})
+_deployment_governed := _governed(_bound({"allowed_deployments"}))
+
+_residency_governed := _governed(_bound({"allowed_jurisdictions", "allowed_regions"}))
 
 # ---------------------------------------------------------------- PLC-001
 
@@ -71,9 +82,8 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 	offences := {sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, _where(s, dep), rule.id, concat(", ", rule.allowed_deployments)]) |
 		some h in _holdings(s)
 		dep := lib.effective_deployment(s, h.ref)
-		some rule in _rules
+		some rule in h.rules
 		rule.allowed_deployments
-		matches(rule, h.dataset)
 		not dep in rule.allowed_deployments
 	}
 	count(offences) > 0
@@ -101,11 +111,22 @@ _shown(place, field) := place[field]
 
 _shown(place, field) := "undeclared" if not place[field]
 
+# Where a system or replica is. Distinct places are few: each is tested
+# against the rules once, and only holdings at a suspect place are examined.
+_place(p) := object.filter(p, ["jurisdiction", "region"])
+
+_places := {_place(s) | some s in lib.systems} | {_place(r) | some s in lib.systems; some r in object.get(s, "replicas", [])}
+
+_suspect_places := {place |
+	some place in _places
+	some rule in _rules
+	count(_misplaced(place, rule)) > 0
+}
+
 # Every (dataset, rule, dimension) offence of one place for a system's data.
 _residency_offences(place, s) := {sprintf("%s under rule %s: %s", [h.id, rule.id, o]) |
 	some h in _holdings(s)
-	some rule in _rules
-	matches(rule, h.dataset)
+	some rule in h.rules
 	some o in _misplaced(place, rule)
 }
 
@@ -127,6 +148,7 @@ _residency_offences(place, s) := {sprintf("%s under rule %s: %s", [h.id, rule.id
 PLC_002 := lib.check(rego.metadata.rule(), _residency_governed, {v |
 	some id in _residency_governed
 	s := lib.systems[id]
+	_place(s) in _suspect_places
 	offences := _residency_offences(s, s)
 	count(offences) > 0
 	v := lib.violation("system", id, sprintf(
@@ -157,6 +179,7 @@ PLC_003 := lib.check(rego.metadata.rule(), _replicated, {v |
 	s := lib.systems[id]
 	offences := [sprintf("replica %d (%s, %s): %s", [i + 1, _shown(r, "jurisdiction"), _shown(r, "region"), concat("; ", found)]) |
 		some i, r in s.replicas
+		_place(r) in _suspect_places
 		found := _residency_offences(r, s)
 		count(found) > 0
 	]
@@ -173,7 +196,7 @@ _localised(d) if d.personal_info.contains == true
 _localised(d) if lib.is_important(d)
 
 # CIIO systems holding personal information or important data, with those datasets.
-_ciio_localised[id] := ids if {
+_ciio_localised := {id: ids |
 	some id, s in lib.systems
 	s.ciio == true
 	ids := {h.id | some h in _holdings(s); _localised(h.dataset)}

@@ -18,11 +18,7 @@ from tests.conftest import govern
 AS_OF = "2026-11-25"
 OURS = ("CLS-", "PLC-", "MLP-")
 
-# Every run carries a budget policy so it does not depend on how budget checks treat a missing one.
-BUDGET = {"policies/budget.yaml": "kind: BudgetPolicy\nid: budget\ncategories: [technology]\n"}
-
 POLICIES = {
-    **BUDGET,
     "policies/classification.yaml": """\
 kind: ClassificationPolicy
 id: classification-2026
@@ -351,7 +347,6 @@ def test_boundaries(tmp_path, opa_binary, as_of, expected):
 
 def test_without_policies_policy_rows_are_not_applicable(tmp_path, opa_binary):
     root = write(tmp_path, {
-        **BUDGET,
         "inventory/people.yaml": PEOPLE,
         "inventory/platforms.yaml": PLATFORMS,
         "inventory/datasets.yaml": "datasets:\n  - {id: ds-a, grade: core, level: restricted}\n  - {id: ds-b, grade: core, level: restricted}\n",

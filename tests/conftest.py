@@ -16,6 +16,10 @@ from governance.engine.errors import EngineError
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "acme"
 AS_OF = "2026-11-25"
+# The official SARIF and OSCAL schemas live in the project's shared folder,
+# beside the clone (CI lays a copy there too); tests validate against them.
+SHARED_SCHEMAS = REPO.parent / "shared" / "schemas"
+assert SHARED_SCHEMAS.is_dir(), f"official schemas not found at {SHARED_SCHEMAS} (the shared/ folder beside the clone)"
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,10 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from tests.conftest import AS_OF, govern
+from tests.conftest import AS_OF, SHARED_SCHEMAS, govern
 
-# NIST's OSCAL 1.0.4 assessment-results schema, vendored so the suite runs from a fresh clone
-SCHEMA = Path(__file__).parent / "schemas" / "oscal_assessment-results_schema.json"
+# NIST's OSCAL 1.0.4 assessment-results schema, from the shared folder beside the clone
+SCHEMA = SHARED_SCHEMAS / "oscal_assessment-results_schema.json"
 
 
 @pytest.fixture(scope="module")

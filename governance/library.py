@@ -24,3 +24,8 @@ def rego_modules() -> list[Path]:
 def control_files() -> list[Path]:
     root = library_root() / "controls"
     return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"}) if root.is_dir() else []
+
+
+def baseline_dir() -> Path:
+    """Handbook baseline definitions that `govern init` starts a workspace from."""
+    return library_root() / "policies"

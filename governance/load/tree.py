@@ -52,6 +52,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     except YAMLError as exc:  # unmarked: still a user's file problem, not ours
         raise WorkspaceErrors([WorkspaceError(Location(file), f"YAML error: {exc}")]) from None
     sources = SourceMap(file)
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        sources.record((), node.lc.line, node.lc.col)  # past any leading comments
     return _plain(node, (), sources), sources
 
 

@@ -143,3 +143,18 @@ def test_example_workspace_is_valid():
     proc = govern("validate", "examples/acme")
     assert proc.returncode == 0, proc.stderr
     assert "valid" in proc.stdout
+
+
+def test_yaml_1_2_plain_scalars_with_colons_in_flow_mappings(tmp_path):
+    # model.md writes `approval_ref: doc://cac/2026-11` inside a flow mapping: valid
+    # YAML 1.2 that a YAML 1.1 scanner rejects
+    ws = make_workspace(tmp_path, {"inventory/datasets.yaml": """\
+datasets:
+  - id: ds-a
+    grade: general-1
+    level: public
+    flows:
+      - {to: partner-sg, jurisdiction: SG, mechanism: security_assessment, approval_ref: doc://cac/2026-11}
+"""})
+    proc = _validate(ws)
+    assert proc.returncode == 0, proc.stderr

@@ -1,9 +1,9 @@
 """YAML and JSON → plain values + a map of source positions.
 
-ruamel.yaml's round-trip loader records the line and column of every mapping
-key and sequence item; we copy those into a flat dict keyed by the path of the
-node, then hand the rest of the program ordinary dicts and lists so that no
-ruamel type leaks past this module.
+ruamel.yaml's composer records the line and column of every node; we copy
+those of mapping keys and sequence items into a flat dict keyed by the path of
+the node, then hand the rest of the program ordinary dicts and lists so that
+no ruamel type leaks past this module.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -41,10 +41,8 @@ class SourceMap:
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
     try:
-        node = yaml.load(text)
+        node, data = _compose(text)
     except DuplicateKeyError as exc:
         raise _marked(exc, file, "duplicate key") from None
     except MarkedYAMLError as exc:
@@ -52,9 +50,26 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     except YAMLError as exc:  # unmarked: still a user's file problem, not ours
         raise WorkspaceErrors([WorkspaceError(Location(file), f"YAML error: {exc}")]) from None
     sources = SourceMap(file)
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        sources.record((), node.lc.line, node.lc.col)  # past any leading comments
-    return _plain(node, (), sources), sources
+    if node is not None:
+        sources.record((), node.start_mark.line, node.start_mark.column)  # past any leading comments
+        _record(node, (), sources)
+    return _plain(data), sources
+
+
+def _compose(text: str):
+    """(root node, constructed data). The C parser (ruamel.yaml.clib) is several
+    times faster than the pure one, but it scans YAML 1.1, which rejects some
+    valid YAML 1.2 such as `{ref: doc://x}`; the pure 1.2 parser has the last word."""
+    for pure in (False, True):
+        yaml = YAML(typ="safe", pure=pure)
+        yaml.allow_duplicate_keys = False
+        try:
+            node = yaml.compose(text)
+        except MarkedYAMLError:
+            if pure:
+                raise
+            continue
+        return node, (yaml.constructor.construct_document(node) if node is not None else None)
 
 
 def _marked(exc: MarkedYAMLError, file: str, what: str) -> WorkspaceErrors:
@@ -64,23 +79,25 @@ def _marked(exc: MarkedYAMLError, file: str, what: str) -> WorkspaceErrors:
     return WorkspaceErrors([WorkspaceError(loc, f"{what}: {detail}".strip().rstrip(":"))])
 
 
-def _plain(node: Any, path: Path_, sources: SourceMap) -> Any:
-    if isinstance(node, CommentedMap):
-        out = {}
-        for key, value in node.items():
-            key_path = path + (str(key),)
-            line, col = node.lc.key(key)
-            sources.record(key_path, line, col)
-            out[str(key)] = _plain(value, key_path, sources)
-        return out
-    if isinstance(node, CommentedSeq):
-        out = []
-        for i, value in enumerate(node):
-            line, col = node.lc.item(i)
-            sources.record(path + (i,), line, col)
-            out.append(_plain(value, path + (i,), sources))
-        return out
-    return _scalar(node)
+def _record(node: Node, path: Path_, sources: SourceMap) -> None:
+    """Walk the composed nodes beside the constructed data, noting each key's and item's mark."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            key_path = path + (str(key.value),)
+            sources.record(key_path, key.start_mark.line, key.start_mark.column)
+            _record(value, key_path, sources)
+    elif isinstance(node, SequenceNode):
+        for i, value in enumerate(node.value):
+            sources.record(path + (i,), value.start_mark.line, value.start_mark.column)
+            _record(value, path + (i,), sources)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return _scalar(value)
 
 
 def _scalar(value: Any) -> Any:

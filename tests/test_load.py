@@ -158,3 +158,10 @@ datasets:
 """})
     proc = _validate(ws)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_duplicate_key_in_json_is_an_error_with_its_place(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.json": '{"systems": [\n  {"id": "a", "deployment": "private",\n   "id": "b"}\n]}\n'})
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("inventory/systems.json:3:4: duplicate key")

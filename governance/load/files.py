@@ -72,14 +72,30 @@ def read_document(root: Path, path: Path) -> Document:
 
 
 def _parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
-    # Strict JSON first, so a JSON file never gets YAML's looser reading;
-    # then ruamel re-reads the same text to learn positions (JSON is YAML 1.2).
+    # Values from the strict (and fast) json module, so a JSON file never gets
+    # YAML's looser reading; positions from ruamel composing the same text
+    # (JSON is YAML 1.2).
     try:
-        json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise WorkspaceErrors([WorkspaceError(Location(rel, exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}")])
+    except _DuplicateKey as exc:
+        parse_yaml(text, rel)  # ruamel's constructor names the duplicate's line and column
+        raise WorkspaceErrors([WorkspaceError(Location(rel), f"duplicate key '{exc}'")])
     try:
-        return parse_yaml(text.replace("\t", " "), rel)
+        return data, parse_yaml(text.replace("\t", " "), rel, construct=False)[1]
     except WorkspaceErrors:
-        sources = SourceMap(rel)
-        return json.loads(text), sources
+        return data, SourceMap(rel)  # positions unknown: entities point at line 1
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out

@@ -40,9 +40,10 @@ class SourceMap:
         return Location(self.file, line, col)
 
 
-def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
+def parse_yaml(text: str, file: str, construct: bool = True) -> tuple[Any, SourceMap]:
+    """Values and positions; with construct=False only positions (the caller has the values)."""
     try:
-        node, data = _compose(text)
+        node, data = _compose(text, construct)
     except DuplicateKeyError as exc:
         raise _marked(exc, file, "duplicate key") from None
     except MarkedYAMLError as exc:
@@ -56,7 +57,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     return _plain(data), sources
 
 
-def _compose(text: str):
+def _compose(text: str, construct: bool):
     """(root node, constructed data). The C parser (ruamel.yaml.clib) is several
     times faster than the pure one, but it scans YAML 1.1, which rejects some
     valid YAML 1.2 such as `{ref: doc://x}`; the pure 1.2 parser has the last word."""
@@ -69,7 +70,7 @@ def _compose(text: str):
             if pure:
                 raise
             continue
-        return node, (yaml.constructor.construct_document(node) if node is not None else None)
+        return node, (yaml.constructor.construct_document(node) if construct and node is not None else None)
 
 
 def _marked(exc: MarkedYAMLError, file: str, what: str) -> WorkspaceErrors:

@@ -129,7 +129,7 @@ ref_id(ref) := ref.id if is_object(ref)
 
 # Effective deployment of a dataset on a system (model.md): the system's
 # deployment, or on a hybrid system the declared side (plain id = private).
-effective_deployment(system, ref) := system.deployment if system.deployment != "hybrid"
+effective_deployment(system, _) := system.deployment if system.deployment != "hybrid"
 
 effective_deployment(system, ref) := object.get(ref, "side", "private") if {
 	system.deployment == "hybrid"

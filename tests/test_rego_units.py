@@ -58,3 +58,13 @@ def test_every_check_has_unit_tests_beside_it():
             if uses < 1:
                 missing.append(f"{module.name}: {cid} used in {uses} test expression(s)")
     assert not missing, "\n".join(missing)
+
+
+def test_library_passes_strict_checks_and_is_formatted(opa_binary):
+    """`opa check --strict` (unused args, shadowing, deprecated built-ins) and `opa fmt`."""
+    strict = subprocess.run([opa_binary, "check", "--strict", "checks/", "examples/acme/checks/"], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert strict.returncode == 0, strict.stdout + strict.stderr
+    unformatted = subprocess.run([opa_binary, "fmt", "--list", "checks/", "examples/acme/checks/"], cwd=REPO,
+                                 capture_output=True, text=True, timeout=120)
+    assert unformatted.stdout.strip() == "", f"run `opa fmt -w` on: {unformatted.stdout}"

@@ -130,3 +130,11 @@ def test_output_file_and_table_default(example, opa_binary, tmp_path):
 def test_bad_as_of_and_format_are_usage_errors(example):
     assert govern("check", str(example), "--as-of", "25/11/2026").returncode == 2
     assert govern("check", str(example), "--format", "pdf").returncode == 2
+
+
+def test_unwritable_report_path_exits_3(example, opa_binary, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    proc = govern("check", str(example), "--as-of", AS_OF, "--format", f"json={blocker}/result.json")
+    assert proc.returncode == 3
+    assert "could not write" in proc.stderr and "Traceback" not in proc.stderr

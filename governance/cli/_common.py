@@ -81,3 +81,12 @@ def write(path: str | None, content: str | bytes) -> None:
         target.write_bytes(content)
     else:
         target.write_text(content, encoding="utf-8")
+
+
+def write_all(rendered: list[tuple[str | None, str | bytes]]) -> None:
+    """Write every rendered report; a failed write is an incomplete run (exit 3), not a verdict."""
+    for path, content in rendered:
+        try:
+            write(path, content)
+        except OSError as exc:
+            _fail(EXIT_ENGINE, [f"error: could not write {path}: {exc.strerror or exc}", "the reports of this run are incomplete."])

@@ -7,7 +7,7 @@ import sys
 import click
 
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, Guard, as_of_date, outputs, write
+from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, Guard, as_of_date, outputs, write_all
 from governance.cli._progress import progress
 from governance.cli.report import saved_result
 from governance.evaluate import gate, run_check
@@ -45,6 +45,5 @@ def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang, ba
             rendered.append((path, render(fmt, result, options)))
         rendered += evidence.beside(result, rendered)  # the manifest goes wherever reports go
     # only now, with every report rendered, does anything get written
-    for path, content in rendered:
-        write(path, content)
+    write_all(rendered)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)

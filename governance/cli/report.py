@@ -7,7 +7,7 @@ import sys
 import click
 
 from governance.cli import main
-from governance.cli._common import EXIT_INVALID, Guard, outputs, write
+from governance.cli._common import EXIT_INVALID, Guard, outputs, write_all
 from governance.cli._progress import progress
 from governance.evaluate.baseline import ResultFileError, load_result
 from governance.evaluate.result import RunResult
@@ -42,5 +42,4 @@ def report(result_file, formats, output, lang) -> None:
             rendered.append((path, render(fmt, result, options)))
         rendered += evidence.beside(result, rendered)  # as `check` does: the manifest goes wherever reports go
     # as in `check`: nothing is written until every report rendered
-    for path, content in rendered:
-        write(path, content)
+    write_all(rendered)

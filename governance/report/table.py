@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,7 +17,9 @@ STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan
 
 def render(result: RunResult, options) -> str:
     buf = io.StringIO()
-    console = Console(file=buf, width=options.width, force_terminal=options.color, color_system="standard" if options.color else None)
+    # on a terminal, fit it; in a file or CI log, a fixed width keeps output stable
+    width = shutil.get_terminal_size((options.width, 24)).columns if options.color else options.width
+    console = Console(file=buf, width=width, force_terminal=options.color, color_system="standard" if options.color else None)
     table = Table(title=f"govern · {result.workspace} · as of {result.as_of}", title_justify="left", show_lines=False)
     compared = result.resolved is not None  # ran with --baseline
     for col in ("Severity", "Check", "Resource", "Message", "Location") + (("Baseline",) if compared else ()):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from governance.load.csv_tree import parse_csv
+from governance.load.json_positions import json_positions
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.load.tree import SourceMap, parse_yaml
 
@@ -73,8 +74,7 @@ def read_document(root: Path, path: Path) -> Document:
 
 def _parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
     # Values from the strict (and fast) json module, so a JSON file never gets
-    # YAML's looser reading; positions from ruamel composing the same text
-    # (JSON is YAML 1.2).
+    # YAML's looser reading; positions from a token scan of the same text.
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
@@ -82,10 +82,7 @@ def _parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
     except _DuplicateKey as exc:
         parse_yaml(text, rel)  # ruamel's constructor names the duplicate's line and column
         raise WorkspaceErrors([WorkspaceError(Location(rel), f"duplicate key '{exc}'")])
-    try:
-        return data, parse_yaml(text.replace("\t", " "), rel, construct=False)[1]
-    except WorkspaceErrors:
-        return data, SourceMap(rel)  # positions unknown: entities point at line 1
+    return data, json_positions(text, rel)
 
 
 class _DuplicateKey(ValueError):

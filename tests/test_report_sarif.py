@@ -43,7 +43,7 @@ def test_driver_names_the_tool_and_has_one_rule_per_check(run):
     result, log, _ = run
     driver = log["runs"][0]["tool"]["driver"]
     assert driver["name"] == "govern" and driver["version"] == result["tool"]["version"]
-    assert driver["informationUri"].startswith("https://")
+    assert "informationUri" not in driver  # optional; no invented project URL
     assert [r["id"] for r in driver["rules"]] == sorted(c["id"] for c in result["checks"])
     checks = {c["id"]: c for c in result["checks"]}
     for rule in driver["rules"]:

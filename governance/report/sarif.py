@@ -17,7 +17,6 @@ from governance.evaluate.result import CheckSummary, Finding, FindingLocation, R
 
 FORMAT = "sarif"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/govern-as-code/govern"
 SRCROOT = "%SRCROOT%"
 MANIFEST = "governance.yaml"
 FINGERPRINT_KEY = "governFingerprint/v1"
@@ -42,7 +41,6 @@ def render(result: RunResult, options) -> str:
             "name": result.tool.name,
             "version": result.tool.version,
             "semanticVersion": result.tool.version,
-            "informationUri": INFORMATION_URI,
             "rules": rules,
         }},
         "invocations": [_invocation(result)],

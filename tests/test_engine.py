@@ -223,3 +223,20 @@ def test_unreachable_opa_url_exits_3(tmp_path):
     proc = govern("check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--opa-url", "http://127.0.0.1:9")
     assert proc.returncode == 3
     assert "cannot reach OPA at http://127.0.0.1:9" in proc.stderr
+
+
+def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):
+    """Another client rewrites the server's data while our modules load: the run must not report."""
+    from governance.engine import EngineError, _run, policy_revision
+    from governance.engine.client import META_PATH, OpaSession, client_for
+    from governance.evaluate.modules import library_modules
+
+    class RacedSession(OpaSession):
+        def load_module(self, module_id, text):
+            super().load_module(module_id, text)
+            self.client.update_or_create_data({"revision": "sha256:someone-else"}, META_PATH)  # the other client
+
+    modules = library_modules()
+    session = RacedSession(client_for(running_opa, 60), running_opa)
+    with pytest.raises(EngineError, match="policy revision mismatch"):
+        _run(session, modules, {}, {"as_of": AS_OF, "inventory": {}, "waivers": {}}, policy_revision(modules, {}))

@@ -26,17 +26,20 @@ class SourceMap:
 
     def __init__(self, file: str):
         self.file = file
-        self._positions: dict[Path_, tuple[int, int]] = {(): (1, 1)}
+        # one int per node, line << 20 | column: a large inventory has millions of
+        # nodes, and a tuple per position would cost more than the data itself
+        self._positions: dict[Path_, int] = {(): (1 << 20) | 1}
 
     def record(self, path: Path_, line0: int, col0: int) -> None:
-        self._positions[path] = (line0 + 1, col0 + 1)
+        self._positions[path] = ((line0 + 1) << 20) | min(col0 + 1, (1 << 20) - 1)
 
     def locate(self, path: Path_) -> Location:
         """The position of `path`, or of its nearest recorded ancestor."""
         path = tuple(path)
         while path not in self._positions:
             path = path[:-1]
-        line, col = self._positions[path]
+        packed = self._positions[path]
+        line, col = packed >> 20, packed & ((1 << 20) - 1)
         return Location(self.file, line, col)
 
 

@@ -89,6 +89,8 @@ def load_workspace(root: Path | str, library_controls: list[Path] | None = None)
     for doc in control_docs:
         _listed(ws, doc, b, "controls", Control, "control", ws.controls)
     # library controls are part of the tool, not of the evidence about this workspace
+    for doc in policy_docs + inventory_docs + waiver_docs + control_docs:
+        doc.data = None  # the models hold it now; a large inventory should not live twice
     # the built-in catalogue is part of the tool, not evidence about this workspace
     ws.documents += policy_docs + inventory_docs + waiver_docs + [d for d in control_docs if _inside(root, d.path)]
     if not b.errors:

@@ -24,18 +24,19 @@ def run_json(workspace: Path, *args: str, name: str = "result.json") -> tuple[di
     return json.loads(out.read_text(encoding="utf-8")), out
 
 
-def add_valid_waiver(workspace: Path) -> dict:
+def add_valid_waiver(workspace: Path, waiver_id: str = "wv-test-001",
+                     justification: str = "供应商合同续签前的临时例外 (temporary until the vendor contract renews)") -> dict:
     """Waive the first failing finding of a waivable check with a waiver valid at AS_OF; return that finding."""
     result, _ = run_json(workspace)
     waivable = {c["id"] for c in result["checks"] if c["waivable"]}
     target = next((f for f in result["findings"] if f["status"] == "fail" and f["check"] in waivable), None)
     assert target is not None, "examples/acme has no failing finding of a waivable check to waive"
-    (workspace / "waivers" / "test-extra.yaml").write_text(
+    (workspace / "waivers" / f"{waiver_id}.yaml").write_text(
         "waivers:\n"
-        "  - id: wv-test-001\n"
+        f"  - id: {waiver_id}\n"
         f"    check: {target['check']}\n"
         f"    resource: {{kind: {target['resource']['kind']}, id: {target['resource']['id']}}}\n"
-        "    justification: 供应商合同续签前的临时例外 (temporary until the vendor contract renews)\n"
+        f"    justification: {justification}\n"
         "    requested_by: p-cto\n"
         "    approved_by: p-ceo\n"
         "    approved_at: 2026-11-01\n"

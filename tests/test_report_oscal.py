@@ -11,6 +11,7 @@ import jsonschema_rs
 import pytest
 
 from tests.conftest import AS_OF, SHARED_SCHEMAS, govern
+from tests.reports_support import add_valid_waiver
 
 # NIST's OSCAL 1.0.4 assessment-results schema, from the shared folder beside the clone
 SCHEMA = SHARED_SCHEMAS / "oscal_assessment-results_schema.json"
@@ -30,23 +31,9 @@ def run(workspace: Path, out: Path) -> tuple[dict, dict]:
     return read("result.json"), read("oscal.json")
 
 
-def waive_one(workspace: Path, out: Path) -> dict:
+def waive_one(workspace: Path) -> dict:
     """Add a waiver, valid at AS_OF, for the first failing finding of a waivable check; return that finding."""
-    result, _ = run(workspace, out)
-    waivable = {c["id"] for c in result["checks"] if c["waivable"]}
-    target = next((f for f in result["findings"] if f["status"] == "fail" and f["check"] in waivable), None)
-    assert target is not None, "the example has no failing finding of a waivable check"
-    (workspace / "waivers" / "audit-test.yaml").write_text(
-        "waivers:\n"
-        "  - id: wv-audit-001\n"
-        f"    check: {target['check']}\n"
-        f"    resource: {{kind: {target['resource']['kind']}, id: {target['resource']['id']}}}\n"
-        "    justification: Vendor contract renewal pending\n"
-        "    requested_by: p-cto\n"
-        "    approved_by: p-ceo\n"
-        "    approved_at: 2026-11-01\n"
-        "    expires: 2026-12-31\n", encoding="utf-8")
-    return target
+    return add_valid_waiver(workspace, "wv-audit-001", "Vendor contract renewal pending")
 
 
 def assert_valid(validator, doc: dict) -> None:
@@ -188,7 +175,7 @@ def test_uuids_are_unique_within_the_document(example_run):
 
 
 def test_waived_finding_becomes_an_approved_deviation(example, opa_binary, tmp_path, validator):
-    target = waive_one(example, tmp_path)
+    target = waive_one(example)
     result, doc = run(example, tmp_path)
     assert_valid(validator, doc)
     waived = [f for f in result["findings"] if f["waiver"] == "wv-audit-001"]

@@ -50,7 +50,7 @@ def check(workspace: Path, *formats: str) -> subprocess.CompletedProcess:
 
 
 def verify(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "governance.cli", "verify", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "governance", "verify", *args], capture_output=True,
                           text=True, timeout=120, cwd=cwd)
 
 

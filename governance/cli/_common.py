@@ -34,7 +34,7 @@ class Guard:
         return self
 
     def __exit__(self, kind, exc, tb):
-        if exc is None or isinstance(exc, (SystemExit, click.ClickException)):
+        if exc is None or isinstance(exc, (SystemExit, click.ClickException, click.exceptions.Exit)):
             return False  # click reports usage errors itself, with exit 2
         if isinstance(exc, WorkspaceErrors):
             _fail(EXIT_INVALID, [str(e) for e in exc.errors] + [f"workspace invalid: {len(exc.errors)} error(s)"])

@@ -1,141 +1,28 @@
 """`govern verify RESULT [WORKSPACE]`: does this result describe this workspace?
 
-An auditor holds a result (the JSON result or an evidence.json manifest) and
-a checkout of the workspace. Verification recomputes, without running OPA,
-the sha256 of every input the result lists, looks for input files the result
-does not list, recomputes the policy revision from the workspace and the
-installed library, and compares the library modules one by one. Exit 0 when
-everything matches, 1 naming every difference, 2 when RESULT is unreadable.
+Exit 0 when everything matches, 1 naming every difference, 2 when RESULT or
+WORKSPACE cannot be read. The comparison itself is governance.evaluate.verify.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 from pathlib import Path
 
 import click
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK
-from governance.engine import policy_revision
-from governance.evaluate.modules import library_modules, workspace_modules
-from governance.evaluate.result import Engine, InputFile, Tool
-from governance.evaluate.run import library_files, load
-from governance.load import WorkspaceErrors
-from governance.load.files import SUFFIXES
+from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard
+from governance.evaluate.saved import ResultFileError
+from governance.evaluate.verify import differences
 
 EXIT_DIFFERENT = EXIT_FINDINGS
-
-
-class Recorded(BaseModel):
-    """The keys verification reads; a JSON result and an evidence manifest both have them."""
-
-    model_config = ConfigDict(extra="ignore")
-    tool: Tool
-    engine: Engine
-    inputs: list[InputFile]
-    library: list[InputFile] = []
-    reports: list[InputFile] = []  # only in an evidence.json written beside reports
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def read_recorded(path: Path) -> Recorded:
-    """The recorded evidence, or a click error naming what is wrong (exit 2)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _bad(f"{path}: cannot read: {exc.strerror or exc}")
-    except UnicodeDecodeError as exc:
-        raise _bad(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}")
-    except json.JSONDecodeError as exc:
-        raise _bad(f"{path}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}")
-    try:
-        return Recorded.model_validate(data)
-    except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()[:5])
-        raise _bad(f"{path}: not a govern result or evidence manifest: {where}")
 
 
 def _bad(message: str) -> click.exceptions.Exit:
     click.echo(f"error: {message}", err=True)
     return click.exceptions.Exit(EXIT_INVALID)
-
-
-def compare_files(recorded: list[InputFile], base: Path, label: str) -> list[str]:
-    """A line for each recorded file that is missing or whose sha256 differs."""
-    problems = []
-    for f in recorded:
-        path = Path(f.path) if Path(f.path).is_absolute() else base / f.path
-        if not path.is_file():
-            problems.append(f"missing {label}: {f.path}")
-            continue
-        try:
-            now = _sha256(path)
-        except OSError as exc:
-            problems.append(f"unreadable {label}: {f.path} ({exc.strerror or exc})")
-            continue
-        if now != f.sha256:
-            problems.append(f"changed {label}: {f.path} (sha256 recorded {f.sha256}, now {now})")
-    return problems
-
-
-def _fallback_inputs(root: Path, recorded: list[InputFile]) -> set[str]:
-    """Input files now present in the top-level folders the result read from.
-
-    Used only when the workspace no longer loads, so the real file list
-    cannot be had from the loader.
-    """
-    found = set()
-    folders = {Path(f.path).parts[0] for f in recorded if len(Path(f.path).parts) > 1 and not Path(f.path).is_absolute()}
-    for folder in folders:
-        for p in (root / folder).rglob("*"):
-            if p.is_file() and (p.suffix.lower() in SUFFIXES or (p.suffix == ".rego" and not p.name.endswith("_test.rego"))):
-                found.add(p.relative_to(root).as_posix())
-    return found
-
-
-def check_workspace(root: Path, rec: Recorded) -> list[str]:
-    """Differences between the recorded inputs and policy revision and the workspace now."""
-    problems = compare_files(rec.inputs, root, "input")
-    listed = {f.path for f in rec.inputs}
-    try:
-        ws = load(root)
-        modules = library_modules() + workspace_modules(ws)
-    except WorkspaceErrors as exc:
-        problems += [f"workspace no longer loads: {e}" for e in exc.errors]
-        problems.append("policy revision: cannot be recomputed while the workspace does not load "
-                        f"(recorded {rec.engine.policy_revision})")
-        now_read = _fallback_inputs(root, rec.inputs)
-    else:
-        now_read = {d.rel for d in ws.documents} | {m.id.removeprefix("workspace/") for m in modules if m.id.startswith("workspace/")}
-        revision = policy_revision(modules, ws.definitions())
-        if revision != rec.engine.policy_revision:
-            problems.append(f"policy revision: recorded {rec.engine.policy_revision}, recomputed {revision}")
-    problems += [f"new input: {p} (read by a run now, not listed in the result)" for p in sorted(now_read - listed)]
-    return problems
-
-
-def check_library(rec: Recorded) -> list[str]:
-    """Which built-in modules differ between the run and the govern installed here."""
-    if not rec.library:
-        return []  # a result from before the library was recorded: the policy revision still covers it
-    now = {f.path: f.sha256 for f in library_files()}
-    problems = []
-    for f in rec.library:
-        if f.path not in now:
-            problems.append(f"missing library module: {f.path} (not in govern {__version__} installed here)")
-        elif now[f.path] != f.sha256:
-            problems.append(f"changed library module: {f.path} (sha256 recorded {f.sha256}, installed {now[f.path]})")
-    recorded = {f.path for f in rec.library}
-    problems += [f"new library module: {p} (installed here, not in the run)" for p in sorted(set(now) - recorded)]
-    return problems
 
 
 @main.command()
@@ -149,13 +36,15 @@ def verify(result_file, workspace) -> None:
     difference is named); 2: RESULT or WORKSPACE cannot be read.
     """
     result_path, root = Path(result_file), Path(workspace)
-    rec = read_recorded(result_path)
     if not root.is_dir():
         raise _bad(f"{root}: workspace folder does not exist")
+    with Guard():  # anything unexpected is exit 3, never a silent 0 or 1
+        try:
+            rec, problems = differences(result_path, root)
+        except ResultFileError as exc:
+            raise _bad(str(exc)) from None
     if rec.tool.version != __version__:
         click.echo(f"note: the result was made by govern {rec.tool.version}; this is govern {__version__}")
-    problems = check_workspace(root, rec) + check_library(rec)
-    problems += compare_files(rec.reports, result_path.parent, "report")
     for line in problems:
         click.echo(line)
     if problems:

@@ -11,32 +11,21 @@ such a file is user input, so every problem is a `ResultFileError` naming it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from governance.evaluate.result import SCHEMA_VERSION, RunResult
+from governance.evaluate.saved import ResultFileError, read_json
+
+__all__ = ["ResultFileError", "compare", "load_result"]
 
 HINT = "expected the output of `govern check --format json`"
 
 
-class ResultFileError(Exception):
-    """A file given as a saved result that cannot be read as one (exit 2)."""
-
-
 def load_result(path: Path | str) -> RunResult:
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # tolerate a BOM added by an editor
-    except OSError as exc:
-        raise ResultFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ResultFileError(f"{path}:1:1: not a govern JSON result: not UTF-8 text ({HINT})") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ResultFileError(f"{path}:{exc.lineno}:{exc.colno}: not a govern JSON result: {exc.msg} ({HINT})") from None
+    doc = read_json(path, f"a govern JSON result ({HINT})")
     if not isinstance(doc, dict) or "findings" not in doc or "schema_version" not in doc:
         raise ResultFileError(f"{path}:1:1: not a govern JSON result: no `schema_version` and `findings` ({HINT})")
     if not isinstance(doc["schema_version"], int) or doc["schema_version"] > SCHEMA_VERSION:

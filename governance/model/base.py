@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+import datetime as dt
+from typing import Annotated, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictInt
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
 Number = Union[StrictInt, float]
 
+# The dates a governance record can sensibly carry. OPA's time builtins work in
+# int64 nanoseconds (1677-09-21 .. 2262-04-11); date rules add offsets of years,
+# so both ends keep well inside that. `--as-of` is held to the same range.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"date must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_in_range)]
+
 
 class Strict(BaseModel):
-    """A value object: no unknown fields, no free-text extras."""
+    """A value object: no unknown fields, no free-text extras, no NaN or infinity
+    (JSON has neither, so OPA could not be sent them)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Entity(Strict):

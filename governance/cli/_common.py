@@ -1,30 +1,43 @@
-"""What every command shares: exit codes, the error guard, output writing.
+"""What every command shares: exit codes, the error guard, option types.
 
 Exit codes (spec/README.md): 0 clean, 1 findings at or above --fail-on,
-2 invalid workspace, 3 evaluation could not be completed.
+2 invalid workspace or usage error, 3 evaluation could not be completed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
+import re
+import stat
 import sys
-import traceback
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
 from governance.engine import EngineError
+from governance.entry import report_bug
 from governance.load import WorkspaceErrors
-from governance.report import FORMATS
+from governance.model.base import EARLIEST, LATEST
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
 FAIL_ON = ["critical", "high", "medium", "low", "info", "never"]
+MAX_TIMEOUT = 3600.0  # an OPA request slower than an hour is a hung server, not a big workspace
 
 
 def _fail(code: int, lines: list[str]) -> None:
     for line in lines:
         click.echo(line, err=True)
     sys.exit(code)
+
+
+def silence_stdout() -> None:
+    """After stdout broke (its reader went away), point it at /dev/null so the exit flush cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests), or closed: nothing to flush into
+        pass
 
 
 class Guard:
@@ -42,51 +55,109 @@ class Guard:
             _fail(EXIT_ENGINE, [f"error: evaluation could not be completed: {exc}", "no result was produced."])
         if isinstance(exc, KeyboardInterrupt):
             _fail(EXIT_ENGINE, ["interrupted: evaluation not completed; no result was produced."])
-        _fail(EXIT_ENGINE, ["".join(traceback.format_exception(kind, exc, tb)).rstrip(),
-                            "error: internal failure; evaluation not completed, no result was produced."])
+        if isinstance(exc, BrokenPipeError):
+            silence_stdout()
+            _fail(EXIT_ENGINE, ["error: the output was cut off: the program reading it stopped early."])
+        report_bug(exc)  # one line; GOVERN_DEBUG=1 adds the traceback
+        sys.exit(EXIT_ENGINE)
 
 
-def as_of_date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("expected YYYY-MM-DD", param_hint="--as-of") from None
+class GuardedGroup(click.Group):
+    """Runs every command inside a Guard, so no command can end in a traceback, and
+    Ctrl-C is exit 3 rather than click's "Aborted!" with exit 1 (which reads as "findings")."""
+
+    def invoke(self, ctx: click.Context):
+        with Guard():
+            return super().invoke(ctx)
 
 
-def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
-    """`--format json --output r.json` or `--format sarif=out/g.sarif` (repeatable)."""
-    pairs = []
-    for spec in formats or ("table",):
-        name, _, path = spec.partition("=")
-        if name not in FORMATS:
-            raise click.BadParameter(f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format")
-        pairs.append((name, path or None))
-    unnamed = [i for i, (_, p) in enumerate(pairs) if p is None]
-    if output:
-        if len(unnamed) != 1:
-            raise click.BadParameter("--output goes with exactly one --format that has no =PATH", param_hint="--output")
-        pairs[unnamed[0]] = (pairs[unnamed[0]][0], output)
-    return pairs
+# ---------------------------------------------------------------- option types
+# Each rejects a bad value while the command line is parsed: click prints
+# "Error: Invalid value for '--x': …" and exits 2 before anything runs.
 
+class Timeout(click.ParamType):
+    """Seconds: finite, above 0, at most MAX_TIMEOUT (inf or nan would wait forever or crash the HTTP client)."""
 
-def write(path: str | None, content: str | bytes) -> None:
-    if path is None or path == "-":
-        click.echo(content.decode() if isinstance(content, bytes) else content, nl=False)
-        return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        target.write_bytes(content)
-    else:
-        target.write_text(content, encoding="utf-8")
+    name = "seconds"
 
-
-def write_all(rendered: list[tuple[str | None, str | bytes]]) -> None:
-    """Write every rendered report; a failed write is an incomplete run (exit 3), not a verdict."""
-    for path, content in rendered:
+    def convert(self, value, param, ctx) -> float:
         try:
-            write(path, content)
-        except OSError as exc:
-            _fail(EXIT_ENGINE, [f"error: could not write {path}: {exc.strerror or exc}", "the reports of this run are incomplete."])
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+            self.fail(f"{value!r} is not between 0 (excluded) and {MAX_TIMEOUT:g} seconds", param, ctx)
+        return seconds
+
+
+class AsOf(click.ParamType):
+    """A real calendar date written YYYY-MM-DD, inside the range every model accepts."""
+
+    name = "YYYY-MM-DD"
+    _SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat alone also takes 20261125 and 2026-W48-3
+
+    def convert(self, value, param, ctx) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        if not self._SHAPE.fullmatch(str(value)):
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a real date", param, ctx)
+        if not EARLIEST <= day <= LATEST:
+            self.fail(f"{value} is outside {EARLIEST}..{LATEST}", param, ctx)
+        return day
+
+
+class OpaUrl(click.ParamType):
+    """http(s)://host[:port] and nothing more: the engine talks to the server's root and ignores the rest.
+
+    Messages never repeat the URL: it may carry credentials.
+    """
+
+    name = "url"
+
+    def convert(self, value, param, ctx) -> str:
+        text = str(value)
+        if not text or any(ch.isspace() or not ch.isprintable() for ch in text):
+            self.fail("expected http://host:port or https://host:port (it is empty or holds spaces)", param, ctx)
+        try:
+            url = urlsplit(text)
+            port = url.port
+        except ValueError as exc:  # bad IPv6 brackets, port not a number or out of range
+            self.fail(f"not a valid URL ({exc})", param, ctx)
+        if "://" not in text:
+            self.fail("expected http://host:port or https://host:port: it does not start with http:// or https://", param, ctx)
+        if url.scheme not in ("http", "https"):
+            self.fail(f"expected http://host:port or https://host:port, not scheme {url.scheme!r}", param, ctx)
+        if not url.hostname:
+            self.fail("expected http://host:port or https://host:port: it names no host", param, ctx)
+        if port == 0:
+            self.fail("port 0 is not a port OPA can listen on", param, ctx)
+        if url.path not in ("", "/") or url.query or url.fragment:
+            self.fail("expected http(s)://host[:port] only: OPA is reached at the server's root, "
+                      "a path, query or fragment would be ignored", param, ctx)
+        return text
+
+
+class ResultFile(click.Path):
+    """A saved result to read. Besides click.Path's checks, it must not be a device:
+    /dev/zero would be read until memory runs out."""
+
+    def __init__(self, exists: bool = True):
+        super().__init__(exists=exists, dir_okay=False)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return path  # missing or unreadable: the command reports it with its own message
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            self.fail(f"{os.fsdecode(path)!r} is not a regular file", param, ctx)
+        return path
+
+
+def as_of_date(value: dt.date | None) -> dt.date:
+    return value or dt.date.today()

@@ -7,7 +7,8 @@ import sys
 import click
 
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, Guard, as_of_date, outputs, write_all
+from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, AsOf, Guard, OpaUrl, ResultFile, Timeout, as_of_date
+from governance.cli._output import on_disk, outputs, write_all
 from governance.cli._progress import progress
 from governance.cli.report import saved_result
 from governance.evaluate import gate, run_check
@@ -20,12 +21,13 @@ from governance.report import FORMATS, RenderOptions, evidence, render
 @click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
               help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The date every date rule counts from (default: today).")
+@click.option("--as-of", "as_of", type=AsOf(), help="The date every date rule counts from (default: today).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
-@click.option("--opa-url", metavar="URL", help="Use a running OPA server instead of starting one.")
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for any one OPA request.")
+@click.option("--opa-url", type=OpaUrl(), metavar="URL", help="Use a running OPA server instead of starting one.")
+@click.option("--timeout", type=Timeout(), default=120.0, show_default=True,
+              help="Seconds to wait for any one OPA request (at most 3600).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of human-readable reports.")
-@click.option("--baseline", metavar="RESULT.json", type=click.Path(exists=True, dir_okay=False),
+@click.option("--baseline", metavar="RESULT.json", type=ResultFile(),
               help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
 def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang, baseline, fail_on_new_only) -> None:
@@ -43,7 +45,7 @@ def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang, ba
         for fmt, path in targets:
             step(f"rendering {fmt}")
             rendered.append((path, render(fmt, result, options)))
-        rendered += evidence.beside(result, rendered)  # the manifest goes wherever reports go
+        rendered += evidence.beside(result, on_disk(rendered))  # the manifest goes wherever reports go
     # only now, with every report rendered, does anything get written
     write_all(rendered)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)

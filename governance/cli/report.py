@@ -7,7 +7,8 @@ import sys
 import click
 
 from governance.cli import main
-from governance.cli._common import EXIT_INVALID, Guard, outputs, write_all
+from governance.cli._common import EXIT_INVALID, Guard, ResultFile
+from governance.cli._output import on_disk, outputs, write_all
 from governance.cli._progress import progress
 from governance.evaluate.baseline import ResultFileError, load_result
 from governance.evaluate.result import RunResult
@@ -24,7 +25,7 @@ def saved_result(path: str) -> RunResult:
 
 
 @main.command()
-@click.argument("result_file", metavar="RESULT.json", type=click.Path(exists=True, dir_okay=False))
+@click.argument("result_file", metavar="RESULT.json", type=ResultFile())
 @click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
               help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
@@ -40,6 +41,6 @@ def report(result_file, formats, output, lang) -> None:
         for fmt, path in targets:
             step(f"rendering {fmt}")
             rendered.append((path, render(fmt, result, options)))
-        rendered += evidence.beside(result, rendered)  # as `check` does: the manifest goes wherever reports go
+        rendered += evidence.beside(result, on_disk(rendered))  # as `check` does: the manifest goes wherever reports go
     # as in `check`: nothing is written until every report rendered
     write_all(rendered)

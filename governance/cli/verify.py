@@ -13,7 +13,7 @@ import click
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard
+from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, ResultFile
 from governance.evaluate.saved import ResultFileError
 from governance.evaluate.verify import differences
 
@@ -26,7 +26,7 @@ def _bad(message: str) -> click.exceptions.Exit:
 
 
 @main.command()
-@click.argument("result_file", metavar="RESULT", type=click.Path(dir_okay=False))
+@click.argument("result_file", metavar="RESULT", type=ResultFile(exists=False))
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
 def verify(result_file, workspace) -> None:
     """Check that RESULT (a JSON result or evidence.json) was made from WORKSPACE as it is now.

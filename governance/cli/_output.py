@@ -1,0 +1,221 @@
+"""Where reports go: `--format F[=PATH]` and `--output`, checked before anything
+runs, then written all or nothing.
+
+A run's reports are evidence that CI gates on and auditors sign, so a run that
+fails leaves no report behind and no existing file changed: every report file
+is first written to a temporary file beside its target (same directory, so
+the rename is atomic), and only when all are complete are they renamed into
+place. Streams (stdout, /dev/null, a pipe) cannot be taken back, so they come
+last; if one of them fails, the renamed files are put back as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from governance.cli._common import EXIT_ENGINE, _fail, silence_stdout
+from governance.report import FORMATS
+from governance.report.evidence import BESIDE
+
+Rendered = list[tuple[str | None, str | bytes]]  # (path, or None / "-" for stdout; content)
+
+
+def _stdout(path: str | None) -> bool:
+    return path is None or path == "-"
+
+
+def _where(path: str) -> Path:
+    """The file a path names, as the OS sees it: relative, `..` and symlinked spellings of one file compare equal."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loop, NUL byte
+        raise click.BadParameter(f"{path!r} is not a usable path: {exc}", param_hint="--format") from None
+
+
+def _stream(path: str | None) -> bool:
+    """Stdout, or something that exists and is not a plain file or folder (/dev/null, a FIFO).
+    Renaming onto a device would replace the device itself, so streams are written to, never renamed onto."""
+    if _stdout(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def on_disk(rendered: Rendered) -> Rendered:
+    """The reports that become files in a folder (those that get an evidence.json beside them)."""
+    return [(path, content) for path, content in rendered if not _stream(path)]
+
+
+def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
+    """`--format json --output r.json` or `--format sarif=out/g.sarif` (repeatable), every target distinct."""
+    pairs = []
+    for spec in formats or ("table",):
+        name, _, path = spec.partition("=")
+        if name not in FORMATS:
+            raise click.BadParameter(f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format")
+        pairs.append((name, path or None))
+    unnamed = [i for i, (_, p) in enumerate(pairs) if p is None]
+    if output is not None:
+        if len(unnamed) != 1:
+            raise click.BadParameter("--output goes with exactly one --format that has no =PATH", param_hint="--output")
+        pairs[unnamed[0]] = (pairs[unnamed[0]][0], output)
+    _refuse_collisions(pairs)
+    return pairs
+
+
+def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
+    """Two reports in one place would leave only the last, or interleave on stdout."""
+    shown = [name for name, path in pairs if _stdout(path)]
+    if len(shown) > 1:
+        raise click.BadParameter(f"{' and '.join(shown)} would both go to stdout; give all but one of them =PATH",
+                                 param_hint="--format")
+    seen: dict[Path, str] = {}
+    for name, path in pairs:
+        if _stdout(path):
+            continue
+        where = _where(path)
+        if where in seen:
+            raise click.BadParameter(f"{seen[where]} and {name}={path} name the same file {where}", param_hint="--format")
+        # evidence.beside writes evidence.json next to the reports; only the evidence format may take that name
+        if where.name == BESIDE and name != "evidence" and not _stream(path):
+            raise click.BadParameter(f"{name}={path}: {BESIDE} is the evidence manifest govern writes beside "
+                                     "the reports; give this report another name", param_hint="--format")
+        seen[where] = f"{name}={path}"
+
+
+def write_all(rendered: Rendered) -> None:
+    """Every report file in place, then the streams; on any failure no report is left changed (exit 3)."""
+    files = [(_where(path), content) for path, content in on_disk(rendered)]
+    streams = [(path, content) for path, content in rendered if _stream(path)]
+    streams.sort(key=lambda s: _stdout(s[0]))  # stdout last: once it shows a report, every file is in place
+    targets = [t for t, _ in files] + [_where(p) for p, _ in streams if not _stdout(p)]
+    if sum(_stdout(p) for p, _ in streams) > 1 or len(set(targets)) != len(targets):
+        raise RuntimeError("two reports share one target")  # outputs() refuses this; fail closed if it ever slips
+    with _Transaction() as files_written:
+        for target, content in files:
+            files_written.stage(target, content)
+        files_written.commit()
+        for path, content in streams:
+            _send(path, content)
+
+
+def _send(path: str | None, content: str | bytes) -> None:
+    if not _stdout(path):
+        with open(path, "wb") as out:
+            out.write(content.encode("utf-8") if isinstance(content, str) else content)
+        return
+    try:
+        click.echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        raise OSError(0, "the program reading it stopped early", "stdout") from None
+
+
+class _Transaction:
+    """Stage files beside their targets, rename them all into place, and undo everything on failure."""
+
+    def __init__(self):
+        self.made: list[Path] = []  # folders created for reports, outermost first
+        self.staged: list[tuple[Path, Path]] = []  # (temporary, target)
+        self.kept: list[tuple[Path, Path | None]] = []  # (target, second name of the file it replaced)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        for tmp, _ in self.staged:
+            _quietly(tmp.unlink, missing_ok=True)
+        if exc is not None:
+            self._undo()  # a previous file that cannot be put back keeps its hidden second name: never lost
+        else:
+            for _, previous in self.kept:
+                if previous is not None:
+                    _quietly(previous.unlink, missing_ok=True)
+        if isinstance(exc, OSError):
+            where = exc.filename or "a report"
+            _fail(EXIT_ENGINE, [f"error: could not write {where}: {exc.strerror or exc}; no report of this run was written."])
+        return False
+
+    def stage(self, target: Path, content: str | bytes) -> None:
+        """Write `content` to a new hidden file beside `target`, flushed to disk."""
+        try:
+            self._make_folder(target.parent)
+            if target.is_dir():
+                raise IsADirectoryError(21, "Is a directory")
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            self.staged.append((Path(name), target))
+            os.fchmod(fd, _mode(target))
+            with os.fdopen(fd, "wb") as out:
+                out.write(content.encode("utf-8") if isinstance(content, str) else content)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc  # name the report, not the temporary
+
+    def commit(self) -> None:
+        for tmp, target in self.staged:
+            try:
+                self.kept.append((target, _second_name(target)))
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(target)) from exc
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for path in reversed(missing):
+            path.mkdir()
+            self.made.append(path)
+
+    def _undo(self) -> None:
+        for target, previous in reversed(self.kept):
+            if previous is None:
+                _quietly(target.unlink, missing_ok=True)
+            else:
+                _quietly(os.replace, previous, target)  # the very file that was there: same inode, same times
+        for folder in reversed(self.made):
+            _quietly(folder.rmdir)  # only when empty: never a folder that holds anything else
+
+
+def _mode(target: Path) -> int:
+    """The permissions a plain write would give: the existing file's, else 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _second_name(target: Path) -> Path | None:
+    """A hard link to the file about to be replaced (a copy where links are not allowed), to put it back."""
+    if not target.exists():
+        return None
+    previous = target.with_name(f".{target.name}.{secrets.token_hex(6)}.old")
+    try:
+        os.link(target, previous)
+    except OSError:
+        shutil.copy2(target, previous)
+    return previous
+
+
+def _quietly(action, *args, **kwargs) -> None:
+    """Clean-up must not hide the error that made it necessary."""
+    try:
+        action(*args, **kwargs)
+    except OSError:
+        pass

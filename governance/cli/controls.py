@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from governance.cli import main
-from governance.cli._common import Guard
+from governance.cli._common import Guard, ResultFile
 from governance.evaluate import load
 from governance.model.governance import Control
+from governance.report._escape import visible
 
 STATUS_STYLE = {"fail": "bold red", "pass": "green", "not_applicable": "dim"}
 # Reference keys used by the built-in catalogue (controls/*.yaml) and how a reader knows them;
@@ -34,7 +35,7 @@ SOURCES = {
 
 @main.command()
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
-@click.option("--result", "result_path", metavar="RESULT.json", type=click.Path(dir_okay=False),
+@click.option("--result", "result_path", metavar="RESULT.json", type=ResultFile(exists=False),
               help="A `govern check --format json` result: show each control's status in that run.")
 def controls(workspace: str, result_path: str | None) -> None:
     """List controls, their titles and the checks that evidence them."""
@@ -46,7 +47,7 @@ def controls(workspace: str, result_path: str | None) -> None:
     console = Console(width=None if interactive else 160, force_terminal=interactive,
                       color_system="standard" if interactive else None)
     console.print(table(catalogue, statuses, f"govern controls · {ws.name}"))
-    console.print(escape(footer(catalogue, statuses)))
+    console.print(plain(footer(catalogue, statuses)))
 
 
 def read_statuses(path: Path) -> dict[str, str]:
@@ -68,15 +69,20 @@ def read_statuses(path: Path) -> dict[str, str]:
     return {r["id"]: r["status"] for r in records}
 
 
+def plain(value: str, style: str = "") -> Text:
+    """Workspace and result text shown as written: rich reads no markup in a Text ("[/]" stays "[/]")."""
+    return Text(visible(value), style=style)
+
+
 def table(catalogue: list[Control], statuses: dict[str, str] | None, title: str) -> Table:
-    t = Table(title=escape(title), title_justify="left", show_lines=True)
+    t = Table(title=plain(title), title_justify="left", show_lines=True)
     for col in ("Control", "标题", "Title", "Checks", "References") + (("Status",) if statuses is not None else ()):
         t.add_column(col, overflow="fold")
     for c in catalogue:
-        row = [c.id, escape(c.title.zh), escape(c.title.en), ", ".join(c.checks), escape(references(c.references))]
+        row = [plain(c.id), plain(c.title.zh), plain(c.title.en), plain(", ".join(c.checks)), plain(references(c.references))]
         if statuses is not None:
             status = statuses.get(c.id)
-            row.append(f"[{STATUS_STYLE.get(status, '')}]{status}[/]" if status else "not in result")
+            row.append(plain(status, STATUS_STYLE.get(status, "")) if status else plain("not in result"))
         t.add_row(*row)
     return t
 

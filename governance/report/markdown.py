@@ -7,7 +7,10 @@ invalid ones with the reasons the WAV checks gave.
 
 from __future__ import annotations
 
+import re
+
 from governance.evaluate.result import ControlRecord, Finding, RunResult, WaiverRecord
+from governance.report._escape import visible
 
 FORMAT = "markdown"
 
@@ -46,10 +49,28 @@ LABELS: dict[str, dict[str, str]] = {
 ICON = {"pass": "✅", "fail": "❌", "not_applicable": "➖"}
 
 
+# What Markdown would read as syntax inside a line: code, emphasis, strikethrough, links and
+# images, table cells, a heading's closing #s. Backslash-escaped, each shows as itself.
+_SYNTAX = re.compile(r"([\\`*_~\[\]|#])")
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})  # entities, not tags: no raw HTML ever
+
+
+def _text(value) -> str:
+    """Workspace or result text as literal Markdown: one line, no HTML, no syntax."""
+    text = " ".join(visible(value).split())  # a newline would end a table row or a heading
+    return _SYNTAX.sub(r"\\\1", text).translate(_HTML)
+
+
+def _code(value) -> str:
+    """A code span that no backtick inside can close early (CommonMark: a longer fence)."""
+    text = " ".join(visible(value).split())
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if text.startswith("`") or text.endswith("`") else f"{fence}{text}{fence}"
+
+
 def _cell(value) -> str:
-    """Table-cell safe: one line, no bare pipe, no raw HTML."""
-    text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;") or "-"
+    """Table-cell safe: one line, no bare pipe, no raw HTML, no Markdown syntax."""
+    return _text(value) or "-"
 
 
 def _row(cells) -> str:
@@ -86,11 +107,11 @@ class _Report:
         outcome = t["outcome_text"].format(fail=s.fail, waived=s.waived, passed=c.get("pass", 0),
                                            failed=c.get("fail", 0), na=c.get("not_applicable", 0))
         return [
-            f"# {t['title']} — {r.workspace}", "",
-            f"- {t['as_of']}: {r.as_of}",
-            f"- {t['run']}: {run}",
-            f"- {t['tool']}: {r.tool.name} {r.tool.version} · OPA {r.engine.opa_version}",
-            f"- {t['revision']}: `{r.engine.policy_revision}`",
+            f"# {t['title']} — {_text(r.workspace)}", "",
+            f"- {t['as_of']}: {_text(r.as_of)}",
+            f"- {t['run']}: {_text(run)}",
+            f"- {t['tool']}: {_text(f'{r.tool.name} {r.tool.version} · OPA {r.engine.opa_version}')}",
+            f"- {t['revision']}: {_code(r.engine.policy_revision)}",
             f"- {t['inputs']}: {len(r.inputs)}{t['inputs_note']}",
             f"- {t['outcome']}: {outcome}", "",
         ]
@@ -130,7 +151,7 @@ class _Report:
                  t["waived_by"].format(waiver=f.waiver) if f.status == "waived" else t["open"]] for f in group]
         header = [t["severity"], t["check"], t["resource"], t["message"], t["location"], t["finding_status"]]
         suffix = f" ({self.status(control.status)})" if control else ""
-        return [f"### {heading}{suffix}", ""] + _table(header, rows) + [""]
+        return [f"### {_text(heading + suffix)}", ""] + _table(header, rows) + [""]
 
     @staticmethod
     def location(f: Finding) -> str:

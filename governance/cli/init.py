@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -29,6 +30,19 @@ def init(directory: str, name: str) -> None:
     root = Path(directory)
     if (root / "governance.yaml").exists():
         raise click.UsageError(f"{root / 'governance.yaml'} exists already; not overwriting a workspace")
+    if not name.isprintable():  # also refuses undecodable bytes from the command line (lone surrogates)
+        raise click.BadParameter("the name must be printable text on one line", param_hint="--name")
+    try:
+        _copy_baseline(root)
+        # a JSON string is a YAML double-quoted scalar: any name stays one value ("a: b" cannot add keys)
+        (root / "governance.yaml").write_text(MANIFEST.format(name=json.dumps(name, ensure_ascii=False)), encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"cannot create a workspace in {root}: {exc.strerror or exc}"
+                               + (f" ({exc.filename})" if exc.filename else "")) from None
+    click.echo(f"created {root}: edit policies/ and add your inventory, then run `govern check {root}`")
+
+
+def _copy_baseline(root: Path) -> None:
     base = library.baseline_dir()
     for src in sorted(base.rglob("*.yaml")):
         rel = src.relative_to(base)
@@ -37,5 +51,3 @@ def init(directory: str, name: str) -> None:
         shutil.copyfile(src, target)
     for folder in ("controls", "checks", "waivers"):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    (root / "governance.yaml").write_text(MANIFEST.format(name=name), encoding="utf-8")
-    click.echo(f"created {root}: edit policies/ and add your inventory, then run `govern check {root}`")

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from governance.evaluate.result import CheckSummary, Finding, RunResult
+from governance.report._escape import visible
 
 FORMAT = "junit"
 
@@ -32,6 +33,7 @@ def render(result: RunResult, options) -> str:
             _testcase(suite, check, by_check.get(check.id, []))
         _count(suite, suite.findall("testcase"))
     _count(root, root.findall("testsuite/testcase"))
+    _xml_safe(root)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -70,3 +72,13 @@ def _count(element: ET.Element, cases: list[ET.Element]) -> None:
     element.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
     element.set("errors", "0")
     element.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """XML 1.0 has no control characters: ElementTree would write them raw and CI could not parse
+    the file. Workspace text may hold them, so they are written out as escapes (e.g. \\x1b)."""
+    for element in root.iter():
+        if element.text:
+            element.text = visible(element.text)
+        for key, value in list(element.attrib.items()):
+            element.set(key, visible(value))

@@ -3,7 +3,9 @@ control, and (given a `govern check --format json` result) each control's status
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -44,10 +46,12 @@ def controls(workspace: str, result_path: str | None) -> None:
         ws = load(workspace)
     catalogue = sorted(ws.controls.values(), key=lambda c: c.id)
     interactive = sys.stdout.isatty()
-    console = Console(width=None if interactive else 160, force_terminal=interactive,
-                      color_system="standard" if interactive else None)
+    # rendered to a string, then echoed: rich itself would exit 1 ("findings") if the reader of stdout went away
+    console = Console(file=io.StringIO(), width=shutil.get_terminal_size((160, 24)).columns if interactive else 160,
+                      force_terminal=interactive, color_system="standard" if interactive else None)
     console.print(table(catalogue, statuses, f"govern controls · {ws.name}"))
     console.print(plain(footer(catalogue, statuses)))
+    click.echo(console.file.getvalue(), nl=False)
 
 
 def read_statuses(path: Path) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -13,7 +14,24 @@ from governance.evaluate.result import RunResult
 from governance.report import RenderOptions, render
 from tests.conftest import AS_OF, EXAMPLE, govern
 
-_PIPE = re.compile(r"(?<!\\)\|")
+_TOKEN = re.compile(r"\\.|\||[^\\|]+")  # a backslash escape, a cell border, or plain text
+
+
+def text(markdown: str) -> str:
+    """Inline Markdown as a reader sees it: backslash escapes and entities resolved."""
+    return re.sub(r"\\(.)", r"\1", html.unescape(markdown))
+
+
+def cells(line: str) -> list[str]:
+    """A table row's cells, split only on pipes no backslash escapes."""
+    out, current = [], ""
+    for token in _TOKEN.findall(line.strip()[1:-1]):
+        if token == "|":
+            out.append(current)
+            current = ""
+        else:
+            current += token
+    return [text(c.strip()) for c in out + [current]]
 
 
 def tables(markdown: str) -> dict[str, list[list[str]]]:
@@ -22,11 +40,10 @@ def tables(markdown: str) -> dict[str, list[list[str]]]:
     heading = ""
     for line in markdown.splitlines():
         if line.startswith("#"):
-            heading = line.lstrip("#").strip()
+            heading = text(line.lstrip("#").strip())
             out.setdefault(heading, [])
         elif line.startswith("| "):
-            cells = [c.strip().replace("\\|", "|") for c in _PIPE.split(line)[1:-1]]
-            out[heading].append(cells)
+            out[heading].append(cells(line))
     return {h: rows[2:] for h, rows in out.items()}  # header row and the --- rule
 
 

@@ -26,7 +26,7 @@ FAIL_ON = ["critical", "high", "medium", "low", "info", "never"]
 MAX_TIMEOUT = 3600.0  # an OPA request slower than an hour is a hung server, not a big workspace
 
 
-def _fail(code: int, lines: list[str]) -> None:
+def exit_with(code: int, lines: list[str]) -> None:
     for line in lines:
         click.echo(line, err=True)
     sys.exit(code)
@@ -50,14 +50,14 @@ class Guard:
         if exc is None or isinstance(exc, (SystemExit, click.ClickException, click.exceptions.Exit)):
             return False  # click reports usage errors itself, with exit 2
         if isinstance(exc, WorkspaceErrors):
-            _fail(EXIT_INVALID, [str(e) for e in exc.errors] + [f"workspace invalid: {len(exc.errors)} error(s)"])
+            exit_with(EXIT_INVALID, [str(e) for e in exc.errors] + [f"workspace invalid: {len(exc.errors)} error(s)"])
         if isinstance(exc, EngineError):
-            _fail(EXIT_ENGINE, [f"error: evaluation could not be completed: {exc}", "no result was produced."])
+            exit_with(EXIT_ENGINE, [f"error: evaluation could not be completed: {exc}", "no result was produced."])
         if isinstance(exc, KeyboardInterrupt):
-            _fail(EXIT_ENGINE, ["interrupted: evaluation not completed; no result was produced."])
+            exit_with(EXIT_ENGINE, ["interrupted: evaluation not completed; no result was produced."])
         if isinstance(exc, BrokenPipeError):
             silence_stdout()
-            _fail(EXIT_ENGINE, ["error: the output was cut off: the program reading it stopped early."])
+            exit_with(EXIT_ENGINE, ["error: the output was cut off: the program reading it stopped early."])
         report_bug(exc)  # one line; GOVERN_DEBUG=1 adds the traceback
         sys.exit(EXIT_ENGINE)
 

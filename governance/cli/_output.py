@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from governance.cli._common import EXIT_ENGINE, _fail, silence_stdout
+from governance.cli._common import EXIT_ENGINE, exit_with, silence_stdout
 from governance.report import FORMATS
 from governance.report.evidence import BESIDE
 
@@ -145,7 +145,7 @@ class _Transaction:
                     _quietly(previous.unlink, missing_ok=True)
         if isinstance(exc, OSError):
             where = exc.filename or "a report"
-            _fail(EXIT_ENGINE, [f"error: could not write {where}: {exc.strerror or exc}; no report of this run was written."])
+            exit_with(EXIT_ENGINE, [f"error: could not write {where}: {exc.strerror or exc}; no report of this run was written."])
         return False
 
     def stage(self, target: Path, content: str | bytes) -> None:
@@ -156,8 +156,8 @@ class _Transaction:
                 raise IsADirectoryError(21, "Is a directory")
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             self.staged.append((Path(name), target))
-            os.fchmod(fd, _mode(target))
             with os.fdopen(fd, "wb") as out:
+                os.fchmod(out.fileno(), _mode(target))
                 out.write(content.encode("utf-8") if isinstance(content, str) else content)
                 out.flush()
                 os.fsync(out.fileno())

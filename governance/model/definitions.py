@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Optional
 
 from pydantic import Field
 
-from governance.model.base import Entity, Localized, Number, Strict
+from governance.model.base import Date, Entity, Localized, Number, Strict
 
 
 class CommitteeMember(Strict):
@@ -33,7 +32,7 @@ class Committee(Entity):
 
 class AuthorityMatrix(Entity):
     kind: Literal["AuthorityMatrix"]
-    reviewed_at: Optional[dt.date] = None
+    reviewed_at: Optional[Date] = None
     # decision type -> role -> largest amount the role may approve; None = no limit
     limits: dict[str, dict[str, Optional[Number]]] = {}
     committee_required_above: Optional[Number] = None

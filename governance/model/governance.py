@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Optional
 
-from governance.model.base import Entity, Localized, Strict
+from governance.model.base import Date, Entity, Localized, Strict
 
 
 class ResourceRef(Strict):
@@ -19,8 +18,8 @@ class Waiver(Entity):
     justification: str
     requested_by: str
     approved_by: str
-    approved_at: dt.date
-    expires: dt.date
+    approved_at: Date
+    expires: Date
 
 
 class Control(Entity):

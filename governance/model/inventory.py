@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Optional, Union
 
 from pydantic import Field
 
-from governance.model.base import Entity, Number, Strict
+from governance.model.base import Date, Entity, Number, Strict
 from governance.model.definitions import Deployment, Encryption
 
 
@@ -47,7 +46,7 @@ class System(Entity):
     ciio: bool = False
     mlps_level: Optional[int] = Field(default=None, ge=1, le=5)
     mlps_filing_id: Optional[str] = None
-    mlps_last_assessment: Optional[dt.date] = None
+    mlps_last_assessment: Optional[Date] = None
     elastic: bool = False
     labels: dict[str, str] = {}
     tags: dict[str, str] = {}
@@ -71,12 +70,12 @@ class Dataset(Entity):
     owner: Optional[str] = None
     grade: str
     level: str
-    classified_at: Optional[dt.date] = None
+    classified_at: Optional[Date] = None
     personal_info: Optional[PersonalInfo] = None
     pipia_ref: Optional[str] = None
     encryption_at_rest: Encryption = "none"
     security_officer: Optional[str] = None
-    last_risk_assessment: Optional[dt.date] = None
+    last_risk_assessment: Optional[Date] = None
     flows: list[Flow] = []
 
 
@@ -90,7 +89,7 @@ class Goal(Strict):
     metric: str
     baseline: Number
     target: Number
-    due: Optional[dt.date] = None
+    due: Optional[Date] = None
 
 
 class BudgetLine(Entity):
@@ -103,8 +102,8 @@ class Project(Entity):
     name: Optional[str] = None
     owner: Optional[str] = None
     phase: Optional[str] = None
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
     maturity: Optional[Maturity] = None
     goal: Optional[Goal] = None
     budget_lines: list[BudgetLine] = []
@@ -113,13 +112,13 @@ class Project(Entity):
 class Spend(Entity):
     budget_line: str
     amount: Number
-    date: dt.date
+    date: Date
     tags: dict[str, str] = {}
 
 
 class Meeting(Entity):
     committee: str
-    date: dt.date
+    date: Date
     present: list[str] = []
 
 
@@ -135,7 +134,7 @@ class Decision(Entity):
     requested_by: Optional[str] = None
     approved_by: list[str] = []
     meeting: Optional[str] = None
-    date: Optional[dt.date] = None
+    date: Optional[Date] = None
 
 
 # plural key in inventory files -> (model, resource kind)

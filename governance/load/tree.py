@@ -1,22 +1,28 @@
 """YAML and JSON → plain values + a map of source positions.
 
-ruamel.yaml's composer records the line and column of every node; we copy
-those of mapping keys and sequence items into a flat dict keyed by the path of
-the node, then hand the rest of the program ordinary dicts and lists so that
-no ruamel type leaks past this module.
+compose.py builds ruamel nodes, each with its line and column, within the
+loader's limits; we copy the marks of mapping keys and sequence items into a
+flat dict keyed by the path of the node, then hand the rest of the program
+ordinary dicts and lists so that no ruamel type leaks past this module. The
+limits bound every walk here: recursion at most 64 levels deep, aliases
+expanded by at most 10,000 nodes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from governance.load.compose import compose_text
+from governance.load.construct import construct as construct_values
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.limits import Refused
 
 Path_ = tuple  # a path into a document: keys and list indexes
 
@@ -45,10 +51,32 @@ class SourceMap:
 
 def parse_yaml(text: str, file: str, construct: bool = True) -> tuple[Any, SourceMap]:
     """Values and positions; with construct=False only positions (the caller has the values)."""
+    with _collector_paused():
+        return _parse_yaml(text, file, construct)
+
+
+@contextmanager
+def _collector_paused():
+    # Nodes and values are acyclic (compose.py refuses recursive aliases), yet
+    # creating a million of them sets off full collections that find nothing:
+    # more than half the time spent loading a large inventory.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        node, data = _compose(text, construct)
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse_yaml(text: str, file: str, construct: bool) -> tuple[Any, SourceMap]:
+    try:
+        node = compose_text(text)
+        data = construct_values(node) if construct and node is not None else None
     except DuplicateKeyError as exc:
         raise _marked(exc, file, "duplicate key") from None
+    except Refused as exc:  # well-formed, but beyond what the loader reads: the message says it all
+        raise _marked(exc, file, None) from None
     except MarkedYAMLError as exc:
         raise _marked(exc, file, "YAML syntax error") from None
     except YAMLError as exc:  # unmarked: still a user's file problem, not ours
@@ -60,27 +88,12 @@ def parse_yaml(text: str, file: str, construct: bool = True) -> tuple[Any, Sourc
     return _plain(data), sources
 
 
-def _compose(text: str, construct: bool):
-    """(root node, constructed data). The C parser (ruamel.yaml.clib) is several
-    times faster than the pure one, but it scans YAML 1.1, which rejects some
-    valid YAML 1.2 such as `{ref: doc://x}`; the pure 1.2 parser has the last word."""
-    for pure in (False, True):
-        yaml = YAML(typ="safe", pure=pure)
-        yaml.allow_duplicate_keys = False
-        try:
-            node = yaml.compose(text)
-        except MarkedYAMLError:
-            if pure:
-                raise
-            continue
-        return node, (yaml.constructor.construct_document(node) if construct and node is not None else None)
-
-
-def _marked(exc: MarkedYAMLError, file: str, what: str) -> WorkspaceErrors:
+def _marked(exc: MarkedYAMLError, file: str, what: str | None) -> WorkspaceErrors:
     mark = exc.problem_mark or exc.context_mark
     loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
     detail = " ".join(s for s in (exc.context, exc.problem) if s)
-    return WorkspaceErrors([WorkspaceError(loc, f"{what}: {detail}".strip().rstrip(":"))])
+    message = f"{what}: {detail}".strip().rstrip(":") if what else detail
+    return WorkspaceErrors([WorkspaceError(loc, message)])
 
 
 def _record(node: Node, path: Path_, sources: SourceMap) -> None:

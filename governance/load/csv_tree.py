@@ -24,7 +24,10 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
     sources = SourceMap(rel)
     sources.record((kind,), 0, 0)
     reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over csv's size limit, a stray quote in strict mode, …
+        raise WorkspaceErrors([WorkspaceError(Location(rel, reader.line_num or 1, 1), f"CSV error: {exc}")]) from None
     if not rows:
         return {kind: []}, sources
     header = [h.strip() for h in rows[0]]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from governance.load.csv_tree import parse_csv
-from governance.load.json_positions import json_positions
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.json_tree import parse_json
 from governance.load.tree import SourceMap, parse_yaml
 
 SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
@@ -66,33 +65,7 @@ def read_document(root: Path, path: Path) -> Document:
     if suffix == ".csv":
         data, sources = parse_csv(text, rel, kind=path.stem)
     elif suffix == ".json":
-        data, sources = _parse_json(text, rel)
+        data, sources = parse_json(text, rel)
     else:
         data, sources = parse_yaml(text, rel)
     return Document(path=path, rel=rel, data=data, sources=sources, sha256=hashlib.sha256(raw).hexdigest())
-
-
-def _parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
-    # Values from the strict (and fast) json module, so a JSON file never gets
-    # YAML's looser reading; positions from a token scan of the same text.
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as exc:
-        raise WorkspaceErrors([WorkspaceError(Location(rel, exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}")])
-    except _DuplicateKey as exc:
-        parse_yaml(text, rel)  # ruamel's constructor names the duplicate's line and column
-        raise WorkspaceErrors([WorkspaceError(Location(rel), f"duplicate key '{exc}'")])
-    return data, json_positions(text, rel)
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicate_keys(pairs):
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out

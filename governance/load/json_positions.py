@@ -12,6 +12,8 @@ import json
 import re
 from bisect import bisect_right
 
+from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.limits import MAX_DEPTH, TOO_DEEP
 from governance.load.tree import SourceMap
 
 # strings, structural characters, and bare literals (numbers, true, false, null)
@@ -19,7 +21,8 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
 
 
 def json_positions(text: str, file: str) -> SourceMap:
-    """Assumes `text` is valid JSON (the caller parsed it first)."""
+    """Assumes `text` is valid JSON (the caller parsed it first), up to its
+    first value nested deeper than MAX_DEPTH: that is an error, at its place."""
     sources = SourceMap(file)
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
@@ -52,10 +55,10 @@ def json_positions(text: str, file: str) -> SourceMap:
                 record(frame[1] + (key,), offset)
             else:
                 value_path(offset)
-        elif c == "{":
-            stack.append([True, value_path(offset), None, True])
-        elif c == "[":
-            stack.append([False, value_path(offset), 0, False])
+        elif c in "{[":
+            if len(stack) >= MAX_DEPTH:
+                raise WorkspaceErrors([WorkspaceError(location(text, file, offset), TOO_DEEP)])
+            stack.append([True, value_path(offset), None, True] if c == "{" else [False, value_path(offset), 0, False])
         elif c in "}]":
             stack.pop()
         elif c == ",":
@@ -67,3 +70,16 @@ def json_positions(text: str, file: str) -> SourceMap:
         elif c != ":":
             value_path(offset)
     return sources
+
+
+def location(text: str, file: str, offset: int) -> Location:
+    line0 = text.count("\n", 0, offset)
+    return Location(file, line0 + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def first_literal(text: str, wanted) -> int:
+    """Offset of the first bare literal (number, true, false, null, NaN, …) for which `wanted(token)` holds, else 0."""
+    for m in _TOKEN.finditer(text):
+        if m.group()[0] not in '"{}[],:' and wanted(m.group()):
+            return m.start()
+    return 0

@@ -45,6 +45,8 @@ def govern(*args: str, env: dict | None = None, timeout: float = 120) -> subproc
 
 
 MINIMAL_POLICIES = {
+    # what makes a folder a workspace; no keys, so every default applies
+    "governance.yaml": "# test workspace\n",
     "policies/committee.yaml": """\
 kind: Committee
 id: board

@@ -205,7 +205,7 @@ EXPECTED = {
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
+    for rel, text in {"governance.yaml": "name: CLS-PLC-MLP\n", **files}.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -157,7 +157,7 @@ BUD = ["BUD-001", "BUD-002", "BUD-004", "BUD-005", "BUD-006", "BUD-007"]
 
 
 def run(tmp_path, files, as_of=AS_OF):
-    root = make_workspace(tmp_path, files, base=None)
+    root = make_workspace(tmp_path, {"governance.yaml": "name: GOV-BUD\n", **files}, base=None)
     proc = govern("check", str(root), "--format", "json", "--as-of", as_of)
     assert proc.returncode in (0, 1), proc.stderr
     return proc.returncode, json.loads(proc.stdout)

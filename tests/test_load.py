@@ -107,7 +107,7 @@ def test_manifest_folder_that_does_not_exist(tmp_path):
     ws = make_workspace(tmp_path, {"governance.yaml": "name: X\ninventory: [inventroy]\n"})
     proc = _validate(ws)
     assert proc.returncode == 2
-    assert "governance.yaml:2:1: 'inventroy' does not exist" in proc.stderr
+    assert "governance.yaml:2:13: 'inventroy' does not exist" in proc.stderr  # at the entry itself
 
 
 def test_json_and_csv_inventories_load_with_positions(tmp_path):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Optional
 
 from governance.load.csv_tree import parse_csv
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.load.json_tree import parse_json
+from governance.load.paths import MISSING, PathProblem, expand
 from governance.load.tree import SourceMap, parse_yaml
 
 SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
@@ -20,31 +21,36 @@ class Document:
     """One input file: its parsed tree, where each node was, and its hash."""
 
     path: Path  # absolute
-    rel: str  # as shown to users: relative to the workspace root, posix
+    rel: str  # as shown to users: relative to the workspace root, posix (or a label such as <govern>/…)
     data: Any
     sources: SourceMap
     sha256: str = field(default="")
 
 
-def discover(root: Path, entries: list[str], manifest_loc: Location) -> list[Path]:
-    """Expand the manifest's files-or-folders into a sorted list of files.
+def discover(root: Path, entries: list[tuple[str, Location]], suffixes: set[str],
+             accept: Optional[Callable[[str], bool]] = None,
+             optional: bool = False) -> tuple[list[Path], list[WorkspaceError]]:
+    """Expand manifest entries, each with the place it was written, into the real
+    paths of the files they name, in order; and an error for each entry or link
+    that cannot be used.
 
     A listed path that does not exist is an error: a typo in the manifest must
-    not quietly drop a folder of rules.
+    not quietly drop a folder of rules. `optional` entries (defaults the manifest
+    does not name) may be missing. Inside folders, `accept` picks files by name.
     """
+    accept = accept or (lambda name: Path(name).suffix.lower() in suffixes)
     found: list[Path] = []
     errors: list[WorkspaceError] = []
-    for entry in entries:
-        path = (root / entry).resolve()
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        elif path.is_file():
-            found.append(path)
-        else:
-            errors.append(WorkspaceError(manifest_loc, f"'{entry}' does not exist"))
-    if errors:
-        raise WorkspaceErrors(errors)
-    return found
+    for entry, where in entries:
+        try:
+            files, problems = expand(root, entry, accept)
+        except PathProblem as exc:
+            if not (optional and exc.reason == MISSING and exc.link is None):
+                errors.append(WorkspaceError(where, exc.message(entry)))
+            continue
+        found += [p for p in files if p.suffix.lower() in suffixes]
+        errors += [WorkspaceError(Location(rel), message) for rel, message in problems]
+    return found, errors
 
 
 def relative(root: Path, path: Path) -> str:
@@ -54,13 +60,17 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_document(root: Path, path: Path) -> Document:
-    raw = path.read_bytes()
-    rel = relative(root, path)
+def read_document(root: Path, path: Path, rel: Optional[str] = None) -> Document:
+    """`path` parsed by its suffix; errors name `rel` (by default, `path` relative to `root`)."""
+    rel = rel if rel is not None else relative(root, path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise WorkspaceErrors([WorkspaceError(Location(rel), f"cannot be read: {exc.strerror}")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise WorkspaceErrors([WorkspaceError(Location(rel), f"not UTF-8 text: {exc.reason} at byte {exc.start}")])
+        raise WorkspaceErrors([WorkspaceError(Location(rel), f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         data, sources = parse_csv(text, rel, kind=path.stem)

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from governance.load import Document, Location, WorkspaceError, WorkspaceErrors, discover, read_document
-from governance.load.files import relative
+from governance import library
+from governance.load import (
+    Document,
+    Location,
+    RegoSource,
+    WorkspaceError,
+    WorkspaceErrors,
+    discover,
+    read_document,
+    read_rego,
+)
+from governance.load.paths import MISSING, PathProblem, resolve
+from governance.load.rego import is_check
 from governance.model.definitions import DEFINITION_KINDS, RESOURCE_KIND, SINGLETON_KINDS
 from governance.model.errors import from_validation
 from governance.model.governance import Control, Manifest, Waiver
@@ -17,12 +28,17 @@ from governance.model.references import check_references
 from governance.model.workspace import Workspace
 
 MANIFEST = "governance.yaml"
+DATA = {".yaml", ".yml", ".json"}
+PATH_LISTS = {"policies", "controls", "checks", "inventory", "waivers"}
 
 
 class _Builder:
     def __init__(self, root: Path):
         self.root = root
         self.errors: list[WorkspaceError] = []
+        self.seen: set[Path] = set()  # real paths already read
+        self.manifest: Manifest = Manifest()
+        self.manifest_doc: Optional[Document] = None
 
     def validate(self, model: type[BaseModel], data: Any, doc: Document, path: tuple):
         try:
@@ -31,14 +47,43 @@ class _Builder:
             self.errors += from_validation(exc, doc.sources, path)
             return None
 
+    def files(self, key: str, suffixes: set[str], accept=None) -> list[Path]:
+        """The files the manifest's `key` names. Its defaults may be absent when
+        the manifest does not name them: a workspace without waivers is fine."""
+        doc = self.manifest_doc
+        written = isinstance(doc.data, dict) and key in doc.data
+        entries = [(entry, doc.sources.locate((key, i))) for i, entry in enumerate(getattr(self.manifest, key))]
+        found, errors = discover(self.root, entries, suffixes, accept, optional=not written)
+        self.errors += errors
+        return found
+
+    def first_time(self, paths: list[Path]) -> list[Path]:
+        """Each file is read once, however often it is listed or linked to."""
+        new = [p for p in dict.fromkeys(paths) if p not in self.seen]
+        self.seen.update(new)
+        return new
+
     def read(self, paths: list[Path]) -> list[Document]:
-        docs = []
+        return self._each(self.first_time(paths), lambda p: read_document(self.root, p, self.rel(p)))
+
+    def read_rego(self, paths: list[Path]) -> list[RegoSource]:
+        return self._each(self.first_time(paths), lambda p: read_rego(p, self.rel(p)))
+
+    def read_library(self, paths: list[Path]) -> list[Document]:
+        """The built-in control catalogue: part of the tool, shown as <govern>/…, never by absolute path."""
+        return self._each(list(paths), lambda p: read_document(p.parent, p, _library_label(p)))
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _each(self, paths: list[Path], read) -> list:
+        out = []
         for path in paths:
             try:
-                docs.append(read_document(self.root, path))
+                out.append(read(path))
             except WorkspaceErrors as exc:
                 self.errors += exc.errors
-        return docs
+        return out
 
     def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: tuple) -> bool:
         """Record where (kind, id) was declared; a second declaration is an error."""
@@ -52,33 +97,20 @@ class _Builder:
 
 
 def load_workspace(root: Path | str, library_controls: list[Path] | None = None) -> Workspace:
+    given = str(root)
     root = Path(root).resolve()
     if not root.is_dir():
-        raise WorkspaceErrors([WorkspaceError(Location(str(root)), "workspace folder does not exist")])
+        raise WorkspaceErrors([WorkspaceError(Location(given), "workspace folder does not exist")])
     b = _Builder(root)
-    manifest, manifest_doc = _manifest(root, b)
-    ws = Workspace(root=root, manifest=manifest)
-    if manifest_doc:
-        ws.documents.append(manifest_doc)
+    b.manifest, b.manifest_doc = _manifest(b)
+    ws = Workspace(root=root, manifest=b.manifest, documents=[b.manifest_doc])
 
-    def files(key: str, suffixes: set[str]) -> list[Path]:
-        entries = getattr(manifest, key)
-        explicit = manifest_doc is not None and key in manifest_doc.data
-        if not explicit:  # defaults may be absent: a workspace without waivers is fine
-            entries = [e for e in entries if (root / e).exists()]
-        loc = manifest_doc.sources.locate((key,)) if manifest_doc else Location(MANIFEST)
-        try:
-            return [p for p in discover(root, entries, loc) if p.suffix.lower() in suffixes]
-        except WorkspaceErrors as exc:
-            b.errors += exc.errors
-            return []
-
-    data_suffixes = {".yaml", ".yml", ".json"}
-    policy_docs = b.read(files("policies", data_suffixes))
-    inventory_docs = b.read(files("inventory", data_suffixes | {".csv"}))
-    waiver_docs = b.read(files("waivers", data_suffixes))
-    control_docs = b.read(list(library_controls or [])) + b.read(files("controls", data_suffixes))
-    ws.rego_files = _rego_files(root, manifest, manifest_doc, b)
+    policy_docs = b.read(b.files("policies", DATA))
+    inventory_docs = b.read(b.files("inventory", DATA | {".csv"}))
+    waiver_docs = b.read(b.files("waivers", DATA))
+    control_docs = b.read(b.files("controls", DATA))
+    ws.rego_sources = b.read_rego(b.files("checks", {".rego"}, is_check))
+    library_docs = b.read_library(library_controls or [])
 
     for doc in policy_docs:
         _definition(ws, doc, b)
@@ -86,13 +118,12 @@ def load_workspace(root: Path | str, library_controls: list[Path] | None = None)
         _inventory(ws, doc, b)
     for doc in waiver_docs:
         _listed(ws, doc, b, "waivers", Waiver, "waiver", ws.waivers)
-    for doc in control_docs:
+    for doc in library_docs + control_docs:
         _listed(ws, doc, b, "controls", Control, "control", ws.controls)
-    # library controls are part of the tool, not of the evidence about this workspace
-    for doc in policy_docs + inventory_docs + waiver_docs + control_docs:
+    for doc in policy_docs + inventory_docs + waiver_docs + control_docs + library_docs:
         doc.data = None  # the models hold it now; a large inventory should not live twice
     # the built-in catalogue is part of the tool, not evidence about this workspace
-    ws.documents += policy_docs + inventory_docs + waiver_docs + [d for d in control_docs if _inside(root, d.path)]
+    ws.documents += policy_docs + inventory_docs + waiver_docs + control_docs
     if not b.errors:
         b.errors += check_references(ws)
     if b.errors:
@@ -100,14 +131,24 @@ def load_workspace(root: Path | str, library_controls: list[Path] | None = None)
     return ws
 
 
-def _inside(root: Path, path: Path) -> bool:
-    return path.resolve().is_relative_to(root)
+def _library_label(path: Path) -> str:
+    try:
+        return f"<govern>/{path.relative_to(library.library_root()).as_posix()}"
+    except ValueError:  # a catalogue passed from elsewhere: its name is enough
+        return f"<govern>/{path.name}"
 
 
-def _manifest(root: Path, b: _Builder):
-    path = root / MANIFEST
-    if not path.exists():
-        return Manifest(), None
+def _manifest(b: _Builder) -> tuple[Manifest, Document]:
+    """governance.yaml: what makes a folder a workspace, so it must be there."""
+    try:
+        path = resolve(b.root, [MANIFEST])
+    except PathProblem as exc:
+        missing = exc.reason == MISSING and exc.link is None
+        message = ("this folder is not a govern workspace (no governance.yaml); `govern init` creates one"
+                   if missing else exc.message(MANIFEST))
+        raise WorkspaceErrors([WorkspaceError(Location(MANIFEST), message)]) from None
+    if not path.is_file():
+        raise WorkspaceErrors([WorkspaceError(Location(MANIFEST), f"'{MANIFEST}' is not a regular file")])
     docs = b.read([path])
     if not docs:
         raise WorkspaceErrors(b.errors)
@@ -116,26 +157,11 @@ def _manifest(root: Path, b: _Builder):
     if not isinstance(data, dict):
         raise WorkspaceErrors([WorkspaceError(doc.sources.locate(()), "the manifest must be a mapping")])
     # a single string is accepted where a list of paths is expected
-    data = {k: ([v] if isinstance(v, str) and k in {"policies", "controls", "checks", "inventory", "waivers"} else v) for k, v in data.items()}
+    data = {k: ([v] if isinstance(v, str) and k in PATH_LISTS else v) for k, v in data.items()}
     manifest = b.validate(Manifest, data, doc, ())
     if manifest is None:
         raise WorkspaceErrors(b.errors)
     return manifest, doc
-
-
-def _rego_files(root: Path, manifest: Manifest, manifest_doc, b: _Builder) -> list[Path]:
-    explicit = manifest_doc is not None and "checks" in manifest_doc.data
-    entries = manifest.checks if explicit else [e for e in manifest.checks if (root / e).exists()]
-    out: list[Path] = []
-    for entry in entries:
-        path = (root / entry).resolve()
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*.rego") if not p.name.endswith("_test.rego"))
-        elif path.is_file():
-            out.append(path)
-        else:
-            b.errors.append(WorkspaceError(manifest_doc.sources.locate(("checks",)), f"'{entry}' does not exist"))
-    return out
 
 
 def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:

@@ -9,6 +9,7 @@ from typing import Optional
 
 from governance.load.errors import Location
 from governance.load.files import Document
+from governance.load.rego import RegoSource
 from governance.load.tree import SourceMap
 from governance.model.definitions import (
     AuthorityMatrix,
@@ -26,7 +27,7 @@ class Workspace:
     root: Path
     manifest: Manifest
     documents: list[Document] = field(default_factory=list)  # every input file read
-    rego_files: list[Path] = field(default_factory=list)  # the workspace's own checks
+    rego_sources: list[RegoSource] = field(default_factory=list)  # the workspace's own checks, as read
     committees: dict[str, Committee] = field(default_factory=dict)
     authority_matrix: Optional[AuthorityMatrix] = None
     budget_policy: Optional[BudgetPolicy] = None
@@ -42,6 +43,11 @@ class Workspace:
     locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     # (resource kind, id) -> (source map, path of the entity in its document)
     origins: dict[tuple[str, str], tuple[SourceMap, tuple]] = field(default_factory=dict)
+
+    @property
+    def rego_files(self) -> list[Path]:
+        """Where the workspace's checks were read from (read them from `rego_sources`: once, already checked)."""
+        return [s.path for s in self.rego_sources]
 
     @property
     def name(self) -> str:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from governance.engine import evaluate  # noqa: E402
 from governance.evaluate import findings as findings_  # noqa: E402
-from governance.evaluate.modules import library_modules, workspace_modules  # noqa: E402
+from governance.evaluate.policy import library_modules, workspace_modules  # noqa: E402
 from governance.evaluate.run import load  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 25)
@@ -32,6 +32,7 @@ AS_OF = dt.date(2026, 11, 25)
 
 def synthesize(root: Path, n: int) -> None:
     """n systems, n datasets, n/10 projects with 3 lines each, 2n spend, n/100 decisions."""
+    (root / "governance.yaml").write_text("name: bench\n", encoding="utf-8")  # a folder without one is no workspace
     shutil.copytree(REPO / "examples" / "acme" / "policies", root / "policies")
     shutil.copy(REPO / "examples" / "acme" / "inventory" / "people.yaml", root / "people.yaml")
     inv = root / "inventory"

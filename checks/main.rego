@@ -1,5 +1,6 @@
-# The one query the engine asks: every check's result, the policy revision
-# OPA holds, and OPA's own version, in a single evaluation.
+# The one query the engine asks: every check's result and the policy revision
+# OPA holds, in a single evaluation. (OPA's version is asked separately:
+# opa.runtime is not among the builtins a module may call.)
 package govern.main
 
 # A check is any rule under data.govern.checks.<package> (or the waiver
@@ -21,12 +22,28 @@ checks contains r if {
 	is_check(r)
 }
 
+# A value under a check package that looks like a check result but has no
+# custom id in its METADATA would vanish from `checks`: name it, so the run
+# can refuse it.
+looks_like_check(r) if {
+	is_object(r)
+	some key in ["meta", "evaluated", "violations"]
+	object.get(r, key, null) != null
+}
+
+malformed contains {"package": pkg, "rule": name} if {
+	some pkg, name
+	r := data.govern.checks[pkg][name]
+	looks_like_check(r)
+	not is_check(r)
+}
+
 default revision := null
 
 revision := data.govern.meta.revision
 
 report := {
 	"revision": revision,
-	"opa_version": opa.runtime().version,
 	"checks": checks,
+	"malformed": malformed,
 }

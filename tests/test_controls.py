@@ -2,9 +2,8 @@
 
 Both directions are checked against the real library: every check evidences a
 control, and every control is evidenced by a check that exists. The list of
-checks is what a real `govern check` run reports, joined with the catalogue in
-the product contract (spec checks.md) so the test is meaningful while checks
-are still being written and stays right once all exist.
+checks is what a real `govern check` run reports, and it must equal what the
+library's METADATA declares.
 """
 
 from __future__ import annotations
@@ -19,17 +18,17 @@ from governance import library
 from governance.load import read_document
 from tests.conftest import AS_OF, govern
 
-SPEC_CHECKS_MD = Path("/work/shared/spec/checks.md")
-# The catalogue of checks.md, for a checkout without the spec beside it.
-CATALOGUE = {f"{prefix}-{n:03d}" for prefix, last in
-             {"GOV": 9, "BUD": 7, "CLS": 8, "PLC": 9, "MLP": 3, "WAV": 6}.items() for n in range(1, last + 1)}
 STANDARDS = {"handbook", "iso27001", "gbt43697", "gbt22239", "pipl", "dsl", "csl", "cac2024"}
 
 
-def spec_check_ids() -> set[str]:
-    if not SPEC_CHECKS_MD.exists():
-        return set(CATALOGUE)
-    return set(re.findall(r"^\| ([A-Z]{3}-\d{3}) \|", SPEC_CHECKS_MD.read_text(encoding="utf-8"), re.MULTILINE))
+def declared_check_ids() -> set[str]:
+    """The checks the built-in library's METADATA declares, as OPA reads them."""
+    from governance.engine import inspect
+    from governance.evaluate.policy import _catalogue, library_modules
+
+    checks, problems = _catalogue(inspect(library_modules()))
+    assert problems == []
+    return set(checks)
 
 
 def builtin_controls() -> list[dict]:
@@ -59,22 +58,22 @@ def library_run(tmp_path_factory) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_the_spec_catalogue_has_42_checks():
-    assert spec_check_ids() == CATALOGUE
-    assert len(CATALOGUE) == 42
+def test_a_run_reports_exactly_the_declared_checks(opa_binary, library_run):
+    assert {c["id"] for c in library_run["checks"]} == declared_check_ids()
+    assert len(declared_check_ids()) == 42
 
 
 def test_every_check_evidences_a_control(opa_binary, library_run):
     run_ids = {c["id"] for c in library_run["checks"]}
     assert run_ids, "the run reported no checks"
     evidenced = {check for control in builtin_controls() for check in control["checks"]}
-    assert sorted((run_ids | spec_check_ids()) - evidenced) == []
+    assert sorted((run_ids | declared_check_ids()) - evidenced) == []
     # and the run says so too: every check lists its controls
     assert [c["id"] for c in library_run["checks"] if not c["controls"]] == []
 
 
 def test_every_control_is_evidenced_by_a_real_check(opa_binary, library_run):
-    known = {c["id"] for c in library_run["checks"]} | spec_check_ids()
+    known = {c["id"] for c in library_run["checks"]} | declared_check_ids()
     for control in builtin_controls():
         assert control["checks"], f"{control['id']} is evidenced by no check"
         unknown = set(control["checks"]) - known

@@ -60,10 +60,18 @@ def _start(args: list[str], env=None) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _is_server(pid: int) -> bool:
+    """The managed `opa run --server`, not the short `opa check`/`opa inspect` that compile first."""
+    try:
+        return b"--server" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+
+
 def _wait_for_opa(proc: subprocess.Popen, seconds: float = 30) -> int:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        kids = _opa_children(proc.pid)
+        kids = [pid for pid in _opa_children(proc.pid) if _is_server(pid)]
         if kids:
             return kids[0]
         assert proc.poll() is None, proc.communicate()
@@ -99,30 +107,42 @@ def test_wrong_opa_version_is_refused(tmp_path):
     assert "version 0.99.0" in proc.stderr
 
 
-def test_rego_error_exits_3_naming_the_file(tmp_path, opa_binary):
+def test_a_workspace_rego_syntax_error_is_exit_2_naming_the_file(tmp_path, opa_binary):
     root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n",
                                       "checks/broken.rego": "package govern.checks.broken\n\nx := {\n"})
     proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json")
-    assert proc.returncode == 3
-    assert "OPA could not compile the policies while loading workspace/checks/broken.rego" in proc.stderr
-    assert "workspace/checks/broken.rego:4:" in proc.stderr
+    assert proc.returncode == 2
+    assert "checks/broken.rego:3:6: rego_parse_error" in proc.stderr or "checks/broken.rego:4:" in proc.stderr
     assert proc.stdout == ""
 
 
-def test_runtime_error_in_a_check_exits_3(tmp_path, opa_binary):
+def test_runtime_error_in_a_workspace_check_is_exit_2(tmp_path, opa_binary):
     check = SLOW_CHECK.replace("some i in numbers.range(1, 3000)\n\tsome j in numbers.range(1, 3000)\n\ti * j == -1",
                                'x := to_number("not a number")\n\tx == 1')
     root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": check})
     proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json")
-    assert proc.returncode == 3, proc.stderr
-    assert "to_number" in proc.stderr and proc.stdout == ""
+    assert proc.returncode == 2, proc.stderr
+    assert "checks/slow.rego:12:7: eval_builtin_error: to_number" in proc.stderr and proc.stdout == ""
 
 
-def test_unexpected_shape_from_a_check_exits_3(tmp_path, opa_binary):
+def test_a_broken_library_module_is_exit_3(tmp_path, opa_binary, monkeypatch):
+    """The library is ours: an error in it is an evaluation that could not be done, not the workspace's fault."""
+    from governance.engine import EngineError, Module
+    from governance.evaluate import policy
+    from governance.evaluate.run import load
+
+    real = policy.library_modules
+    extra = Module(id="govern/checks/zz.rego", path=Path("zz.rego"), text="package govern.checks.zz\n\nx := http.send({})\n")
+    monkeypatch.setattr(policy, "library_modules", lambda: real() + [extra])
+    with pytest.raises(EngineError, match="govern/checks/zz.rego:3:6: builtin http.send is not allowed"):
+        policy.compile_policy(load(make_workspace(tmp_path, {})))
+
+
+def test_unexpected_shape_from_a_workspace_check_is_exit_2(tmp_path, opa_binary):
     check = SLOW_CHECK.replace("#   severity: info\n", "#   severity: urgent\n")
     root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": check})
     proc = govern("check", str(root), "--as-of", AS_OF)
-    assert proc.returncode == 3
+    assert proc.returncode == 2
     assert "SLOW-001" in proc.stderr and "custom.severity" in proc.stderr
 
 
@@ -227,16 +247,17 @@ def test_unreachable_opa_url_exits_3(tmp_path):
 
 def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):
     """Another client rewrites the server's data while our modules load: the run must not report."""
-    from governance.engine import EngineError, _run, policy_revision
-    from governance.engine.client import META_PATH, OpaSession, client_for
-    from governance.evaluate.modules import library_modules
+    from governance.engine import OPA_VERSION, EngineError, _run, policy_revision
+    from governance.engine.client import OpaSession, client_for
+    from governance.evaluate.policy import library_modules
 
     class RacedSession(OpaSession):
         def load_module(self, module_id, text):
             super().load_module(module_id, text)
-            self.client.update_or_create_data({"revision": "sha256:someone-else"}, META_PATH)  # the other client
+            self.client.update_or_create_data({"revision": "sha256:someone-else"}, "govern/meta")  # the other client
 
     modules = library_modules()
     session = RacedSession(client_for(running_opa, 60), running_opa)
     with pytest.raises(EngineError, match="policy revision mismatch"):
-        _run(session, modules, {}, {"as_of": AS_OF, "inventory": {}, "waivers": {}}, policy_revision(modules, {}))
+        _run(session, modules, {}, {"as_of": AS_OF, "inventory": {}, "waivers": {}}, policy_revision(modules, {}),
+             (OPA_VERSION,))

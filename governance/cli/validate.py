@@ -1,4 +1,7 @@
-"""`govern validate`: load and validate only; no OPA needed."""
+"""`govern validate`: everything `check` checks before evaluating.
+
+The workspace's Rego is compiled by the pinned OPA binary (no server is
+started), so `validate` and `check` agree on what is valid."""
 
 from __future__ import annotations
 
@@ -6,14 +9,15 @@ import click
 
 from governance.cli import main
 from governance.cli._common import Guard
-from governance.evaluate import load
+from governance.evaluate.run import validate as validate_workspace
 
 
 @main.command()
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
 def validate(workspace: str) -> None:
-    """Load and validate a workspace (no OPA needed)."""
+    """Load and validate a workspace and compile its checks (no OPA server needed)."""
     with Guard():
-        ws = load(workspace)
+        ws, policy = validate_workspace(workspace)
     counts = ", ".join(f"{len(v)} {k}" for k, v in sorted(ws.inventory.items()))
-    click.echo(f"{ws.name}: valid ({counts}; {len(ws.waivers)} waivers, {len(ws.controls)} controls)")
+    click.echo(f"{ws.name}: valid ({counts}; {len(ws.waivers)} waivers, {len(ws.controls)} controls, "
+               f"{len(policy.checks)} checks)")

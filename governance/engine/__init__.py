@@ -1,6 +1,8 @@
-"""The engine: run every check on a real Open Policy Agent.
+"""The engine: compile and run every check on a real Open Policy Agent.
 
-Public surface: `evaluate(...)`, `EngineResult`, `EngineError`, `policy_revision`.
+Public surface: `inspect(...)` (compile under the allowed builtins, list
+packages and METADATA), `evaluate(...)` (the report from an OPA), their
+result and error types, and `policy_revision`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
-from governance.engine.client import DEFINITIONS_PATH, META_PATH, OpaSession, client_for
+from governance.engine.client import DATA_ROOT, SEVERITIES, MalformedCheck, OpaSession, client_for, display
+from governance.engine.compile import Annotation, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
 from governance.engine.server import managed_opa
 
-__all__ = ["EngineError", "EngineResult", "Module", "evaluate", "policy_revision", "OPA_VERSION"]
+__all__ = ["OPA_VERSION", "SEVERITIES", "Annotation", "EngineError", "EngineResult", "Inspection", "MalformedCheck",
+           "Module", "RegoError", "RegoErrors", "evaluate", "inspect", "policy_revision"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class EngineResult:
     opa_version: str
     revision: str
     checks: list[dict]  # each: {meta, evaluated, violations}
+    malformed: list[dict]  # {package, rule}: check-shaped values without a METADATA id
 
 
 def canonical_json(value) -> bytes:
@@ -47,36 +53,50 @@ def policy_revision(modules: list[Module], definitions: dict) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def inspect(modules: list[Module]) -> Inspection:
+    """Compile `modules` on the pinned OPA under the allowed builtins; `RegoErrors` if any is rejected."""
+    return compile_.inspect(find_opa(), modules)
+
+
 def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
-             opa_url: str | None = None, timeout: float = 120.0) -> EngineResult:
+             opa_url: str | None = None, timeout: float = 120.0, token: str | None = None,
+             ca: str | None = None, opa_versions: tuple[str, ...] = (OPA_VERSION,)) -> EngineResult:
     """Load modules and definitions into OPA, ask the report query, return it checked.
 
-    Without `opa_url` a private OPA is started and always stopped again.
+    Without `opa_url` a private OPA is started (answering only this run's
+    token) and always stopped again. `opa_versions` are the OPA versions
+    whose answers are accepted.
     """
     revision = policy_revision(modules, definitions)
     if opa_url:
-        return _run(OpaSession(client_for(opa_url, timeout), opa_url), modules, definitions, input_doc, revision)
+        session = OpaSession(client_for(opa_url, timeout, token=token, ca=ca), opa_url)
+        return _run(session, modules, definitions, input_doc, revision, opa_versions)
     binary = find_opa()
     with managed_opa(binary) as opa:
-        session = OpaSession(client_for(opa.url, timeout), opa.url, alive=opa.alive, died=opa.died_message)
+        session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive,
+                             died=opa.died_message)
         try:
-            return _run(session, modules, definitions, input_doc, revision)
+            return _run(session, modules, definitions, input_doc, revision, opa_versions)
         finally:
             session.client.close_connection()
 
 
-def _run(session: OpaSession, modules, definitions, input_doc, revision) -> EngineResult:
-    session.put_data(DEFINITIONS_PATH, definitions)
-    session.put_data(META_PATH, {"revision": revision})
+def _run(session: OpaSession, modules, definitions, input_doc, revision, versions) -> EngineResult:
+    version = session.version()
+    if version not in versions:
+        raise EngineError(f"OPA at {session.url} is version {version}; govern is pinned to {OPA_VERSION} "
+                          f"(pass --allow-opa-version {version} to accept it)")
+    held = session.clear(keep={m.id for m in modules})
+    # the whole govern data subtree at once, so nothing an earlier client put there survives
+    session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}})
     for module in modules:  # the library first: checks call its functions
-        session.load_module(module.id, module.text)
+        # a long-lived server often has the library already; every upload recompiles all modules
+        if module.id not in held or session.text_of(module.id) != module.text:
+            session.load_module(module.id, module.text)
     result = session.report(input_doc)
     if result.get("revision") != revision:
         raise EngineError(
             f"policy revision mismatch: OPA holds {result.get('revision')}, this run loaded {revision} "
             "(another client changed the server's policies or data during the run)"
         )
-    version = result.get("opa_version")
-    if not isinstance(version, str):
-        raise EngineError("OPA did not report its version")
-    return EngineResult(opa_version=version, revision=revision, checks=result["checks"])
+    return EngineResult(opa_version=version, revision=revision, checks=result["checks"], malformed=result["malformed"])

@@ -1,8 +1,10 @@
 """Talking to OPA over its REST API, through opa-python-client only.
 
-`OpaSession` loads modules and definitions, asks the one `report` query and
-checks that the answer has the shape we rely on. Any surprise becomes an
-`EngineError`: the caller must never mistake a broken evaluation for a pass.
+`OpaSession` clears what earlier runs left, loads modules and definitions,
+asks the one `report` query and checks that the answer has the shape we rely
+on. Any surprise becomes an `EngineError`: the caller must never mistake a
+broken evaluation for a pass. Errors OPA locates in a module come back as
+`RegoErrors`, so the caller can tell a workspace's faulty check from ours.
 """
 
 from __future__ import annotations
@@ -12,48 +14,139 @@ from urllib.parse import urlparse
 
 import requests
 from opa_client import OpaClient
-from opa_client.errors import ConnectionsError, RegoParseError
+from opa_client.errors import ConnectionsError, DeletePolicyError, PolicyNotFoundError, RegoParseError
 
+from governance.engine.compile import RegoError, RegoErrors
 from governance.engine.errors import EngineError
 
 REPORT_PACKAGE = "govern/main"
-DEFINITIONS_PATH = "govern/definitions"
-META_PATH = "govern/meta"
+DATA_ROOT = "govern"  # definitions and meta live under it; nothing else may
+OWN_PREFIXES = ("workspace/", "govern/")  # module ids govern loads; workspace ones go first on deletion
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+VERSION_QUERY = "version := opa.runtime().version"
 
 
-def client_for(url: str, timeout: float) -> OpaClient:
-    parsed = urlparse(url)
+def display(url: str) -> str:
+    """`url` as safe to print: scheme, host and port only (no credentials, path or query)."""
+    try:
+        parsed = urlparse(url)
+        port = f":{parsed.port}" if parsed.port else ""
+        return f"{parsed.scheme}://{parsed.hostname or '?'}{port}"
+    except ValueError:
+        return "<the given OPA URL>"
+
+
+class _Client(OpaClient):
+    """OpaClient without requests' environment: REQUESTS_CA_BUNDLE would override --opa-ca,
+    and HTTP(S)_PROXY would send the run's token through a proxy (even the managed
+    OPA's, on loopback). govern talks to the server it was given, directly."""
+
+    def _init_session(self):
+        session = super()._init_session()
+        session.trust_env = False
+        return session
+
+
+def client_for(url: str, timeout: float, *, token: str | None = None, ca: str | None = None) -> OpaClient:
+    try:
+        parsed = urlparse(url)
+        port = parsed.port
+    except ValueError:
+        raise EngineError(f"--opa-url is not a valid URL: {display(url)}") from None
     if parsed.scheme not in {"http", "https"} or not parsed.hostname:
-        raise EngineError(f"--opa-url must look like http://host:port (got {url!r})")
-    port = parsed.port or (443 if parsed.scheme == "https" else 8181)
+        raise EngineError(f"--opa-url must look like http(s)://host:port (got {display(url)})")
+    if parsed.username or parsed.password:
+        raise EngineError("--opa-url must not carry credentials; give the token with --opa-token or GOVERN_OPA_TOKEN")
+    if ca and parsed.scheme != "https":
+        raise EngineError("--opa-ca needs an https:// --opa-url")
+    port = port or (443 if parsed.scheme == "https" else 8181)
+    # ssl: a CA bundle path verifies against that CA only; True, against the system's
+    ssl: Any = ca if ca else parsed.scheme == "https"
     # retries=0: a retried POST could hide a crash behind a restarted server
-    return OpaClient(host=parsed.hostname, port=port, ssl=parsed.scheme == "https", timeout=timeout, retries=0)
+    return _Client(host=parsed.hostname, port=port, ssl=ssl, token=token or None, timeout=timeout, retries=0)
 
 
 class OpaSession:
     def __init__(self, client: OpaClient, url: str, alive: Callable[[], bool] = lambda: True,
                  died: Callable[[], str] = lambda: ""):
         self.client = client
-        self.url = url
+        self.url = display(url)
         self._alive = alive
         self._died = died
 
     def _call(self, what: str, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except RegoParseError as exc:
-            raise EngineError(f"OPA could not compile the policies while {what}: {_rego_errors(exc)}") from None
+        except (RegoParseError, DeletePolicyError, PolicyNotFoundError) as exc:
+            raise self._refused(what, str(exc.expression or ""), _rego_errors(exc)) from None
         except requests.Timeout:
             raise EngineError(f"OPA at {self.url} timed out while {what}") from None
         except requests.HTTPError as exc:
-            raise EngineError(f"OPA answered an error while {what}: {_http_error(exc)}") from None
+            raise self._http(what, exc.response) from None
+        except requests.exceptions.SSLError:
+            raise EngineError(f"TLS with OPA at {self.url} failed while {what}: its certificate is not trusted "
+                              "or does not match (give its CA bundle with --opa-ca)") from None
         except (requests.ConnectionError, ConnectionsError) as exc:
             if not self._alive():
                 raise EngineError(f"{self._died()} while {what}") from None
-            raise EngineError(f"cannot reach OPA at {self.url} while {what}: {exc}") from None
+            raise EngineError(f"cannot reach OPA at {self.url} while {what}: {type(exc).__name__}") from None
         except (requests.RequestException, ValueError) as exc:
-            raise EngineError(f"OPA communication failed while {what}: {exc}") from None
+            raise EngineError(f"OPA at {self.url} gave no usable answer while {what}: {type(exc).__name__}") from None
+
+    def _refused(self, what: str, code: str, detail: str) -> EngineError:
+        if code == "unauthorized":
+            return EngineError(f"OPA at {self.url} refused govern's credentials (401 unauthorized) while {what}; "
+                               "give the server's token with --opa-token or GOVERN_OPA_TOKEN")
+        return EngineError(f"OPA at {self.url} refused {what}: {code or 'error'}: {detail}")
+
+    def _http(self, what: str, resp: requests.Response) -> Exception:
+        status = resp.status_code
+        body = _json_or_none(resp)
+        located = [e for e in (body or {}).get("errors") or [] if isinstance(e, dict) and e.get("location")]
+        if status == 500 and located:  # an evaluation error OPA pinned to a module: whose it is, the caller decides
+            return RegoErrors([_located(e) for e in located])
+        if status in (401, 403):
+            return EngineError(f"OPA at {self.url} refused govern ({status} {'unauthorized' if status == 401 else 'forbidden'}) "
+                               f"while {what}; give the server's token with --opa-token or GOVERN_OPA_TOKEN")
+        message = (body or {}).get("message") or resp.text[:200]
+        kind = "a server error" if status >= 500 else "an error"
+        return EngineError(f"OPA at {self.url} answered {kind} ({status}) while {what}: {message}")
+
+    def version(self) -> str:
+        answer = self._call("asking its version", self.client.ad_hoc_query, VERSION_QUERY)
+        try:
+            (row,) = answer["result"]
+            version = row["version"]
+        except (KeyError, TypeError, ValueError):
+            version = None
+        if not isinstance(version, str):
+            raise EngineError(f"OPA at {self.url} did not report its version")
+        return version
+
+    def clear(self, keep: set[str]) -> set[str]:
+        """Make the server hold no govern module but ours: earlier runs' modules would
+        join this run's checks. A module of someone else's in a govern package is refused.
+        Returns the ids in `keep` that the server already holds."""
+        info = self._call("listing its policies", self.client.get_policies_info)
+        stale = []
+        for module_id, entry in sorted(info.items()):
+            package = str(entry.get("path", "")).removeprefix(self.client.root_url).strip("/").removeprefix("data/")
+            if module_id.startswith(OWN_PREFIXES):
+                stale.append(module_id)
+            elif package == DATA_ROOT or package.startswith(DATA_ROOT + "/"):
+                raise EngineError(f"OPA at {self.url} holds module {module_id!r} in package {package.replace('/', '.')}, "
+                                  "which govern did not load; it would change this run's checks. Remove it or use another server")
+        # workspace modules import the library: they go first, or deleting the library would not compile
+        for module_id in sorted(stale, key=lambda m: (not m.startswith(OWN_PREFIXES[0]), m)):
+            if module_id not in keep:
+                self._call(f"removing the stale module {module_id}", self.client.delete_policy, module_id)
+        return keep & set(stale)
+
+    def text_of(self, module_id: str) -> str | None:
+        """The source the server holds under `module_id`."""
+        answer = self._call(f"reading {module_id}", self.client.get_policy, module_id)
+        raw = answer.get("result", {}).get("raw") if isinstance(answer, dict) else None
+        return raw if isinstance(raw, str) else None
 
     def load_module(self, module_id: str, text: str) -> None:
         # rego_compat=False: never let the client rewrite our Rego and retry
@@ -68,13 +161,25 @@ class OpaSession:
         return validate_report(answer)
 
 
+class MalformedCheck(EngineError):
+    """A check's result is not the shape main.rego promises; `check_id` names it."""
+
+    def __init__(self, check_id: str, why: str):
+        self.check_id = check_id
+        super().__init__(f"check {check_id}: unexpected result shape from OPA: {why}")
+
+
 def validate_report(answer: Any) -> dict:
     """The report must be exactly what main.rego builds; anything else is a failure."""
     if not isinstance(answer, dict) or "result" not in answer:
         raise EngineError("OPA returned no result for data.govern.main.report (policies not loaded or undefined)")
     result = answer["result"]
-    if not isinstance(result, dict) or not isinstance(result.get("checks"), list):
+    if not isinstance(result, dict) or not isinstance(result.get("checks"), list) \
+            or not isinstance(result.get("malformed"), list):
         raise EngineError(f"OPA answered an unexpected shape for the report: {str(result)[:200]}")
+    for entry in result["malformed"]:
+        if not (isinstance(entry, dict) and isinstance(entry.get("package"), str) and isinstance(entry.get("rule"), str)):
+            raise EngineError(f"OPA answered an unexpected shape for the report: {str(entry)[:200]}")
     ids = set()
     for check in result["checks"]:
         _validate_check(check)
@@ -86,9 +191,12 @@ def validate_report(answer: Any) -> dict:
 
 
 def _validate_check(check: Any) -> None:
+    cid = "?"
+    if isinstance(check, dict) and isinstance(check.get("meta"), dict) and isinstance(check["meta"].get("custom"), dict):
+        cid = str(check["meta"]["custom"].get("id", "?"))
+
     def bad(why: str):
-        cid = check.get("meta", {}).get("custom", {}).get("id", "?") if isinstance(check, dict) else "?"
-        raise EngineError(f"check {cid}: unexpected result shape from OPA: {why}")
+        raise MalformedCheck(cid, why)
 
     if not isinstance(check, dict) or not isinstance(check.get("meta"), dict):
         bad("no METADATA")
@@ -102,7 +210,7 @@ def _validate_check(check: Any) -> None:
         bad(f"custom.severity must be one of {', '.join(SEVERITIES)}")
     if not isinstance(custom.get("waivable"), bool):
         bad("custom.waivable must be true or false")
-    if not isinstance(check.get("evaluated"), int) or check["evaluated"] < 0:
+    if not isinstance(check.get("evaluated"), int) or isinstance(check["evaluated"], bool) or check["evaluated"] < 0:
         bad("evaluated is not a count")
     if not isinstance(check.get("violations"), list):
         bad("violations is not a set")
@@ -112,22 +220,25 @@ def _validate_check(check: Any) -> None:
             bad(f"violation {str(v)[:120]} lacks resource.kind, resource.id or message")
 
 
-def _rego_errors(exc: RegoParseError) -> str:
+def _json_or_none(resp: requests.Response) -> dict | None:
+    try:
+        body = resp.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _located(e: dict) -> RegoError:
+    loc = e["location"]
+    return RegoError(module=str(loc.get("file", "")), row=int(loc.get("row") or 1), col=int(loc.get("col") or 1),
+                     message=f"{e.get('code', 'error')}: {e.get('message', '')}")
+
+
+def _rego_errors(exc: Exception) -> str:
     errors = getattr(exc, "errors", None) or []
     parts = []
     for e in errors:
         loc = e.get("location") or {}
         where = f"{loc.get('file', '')}:{loc.get('row', '?')}:{loc.get('col', '?')}: " if loc else ""
         parts.append(f"{where}{e.get('message', '')}")
-    return "; ".join(parts) or str(exc)
-
-
-def _http_error(exc: requests.HTTPError) -> str:
-    resp = exc.response
-    try:
-        body = resp.json()
-        msg = body.get("message", "")
-        details = "; ".join(e.get("message", "") for e in body.get("errors", []) or [])
-        return f"{resp.status_code} {body.get('code', '')}: {msg}{' — ' + details if details else ''}"
-    except ValueError:
-        return f"{resp.status_code}: {resp.text[:300]}"
+    return "; ".join(parts) or str(getattr(exc, "message", "") or exc)

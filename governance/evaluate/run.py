@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 from governance import __version__, library
-from governance.engine import evaluate
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
-from governance.evaluate.modules import library_modules, workspace_modules
+from governance.evaluate import policy as policy_
 from governance.evaluate.result import (
     SEVERITIES,
     ControlRecord,
@@ -34,15 +33,22 @@ def load(path: Path | str) -> Workspace:
     return load_workspace(path, library_controls=library.control_files())
 
 
-def run_check(path: Path | str, as_of: dt.date, *, opa_url: str | None = None, timeout: float = 120.0,
-              fail_on: str | None = None, progress: Callable[[str], None] = lambda _: None) -> RunResult:
+def validate(path: Path | str) -> tuple[Workspace, policy_.Policy]:
+    """Everything `check` checks before evaluating: files, models, references, and
+    every Rego module compiled (so `validate` and `check` agree on validity)."""
+    ws = load(path)
+    return ws, policy_.compile_policy(ws)
+
+
+def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None,
+              progress: Callable[[str], None] = lambda _: None, **engine_options) -> RunResult:
+    """One evaluation. `engine_options` go to the engine: opa_url, timeout, token, ca, opa_versions."""
     started = _now()
     progress("loading workspace")
-    ws = load(path)
-    modules = library_modules() + workspace_modules(ws)
+    ws, policy = validate(path)
     input_doc = {"as_of": as_of.isoformat(), "inventory": ws.inventory_input(), "waivers": ws.waivers_input()}
     progress("evaluating on OPA")
-    engine = evaluate(modules, ws.definitions(), input_doc, opa_url=opa_url, timeout=timeout)
+    engine = policy_.evaluate(policy, ws.definitions(), input_doc, **engine_options)
     progress("collecting findings")
     findings, checks, waivers = findings_.build(ws, engine.checks)
     return RunResult(
@@ -65,7 +71,7 @@ def run_check(path: Path | str, as_of: dt.date, *, opa_url: str | None = None, t
 
 def _inputs(ws: Workspace) -> list[InputFile]:
     files = [InputFile(path=d.rel, sha256=d.sha256) for d in ws.documents]
-    files += [InputFile(path=relative(ws.root, p), sha256=hashlib.sha256(p.read_bytes()).hexdigest()) for p in ws.rego_files]
+    files += [InputFile(path=s.rel, sha256=s.sha256) for s in ws.rego_sources]  # the bytes compiled, not re-read
     return sorted(files, key=lambda f: f.path)
 
 

@@ -1,0 +1,52 @@
+package govern.main_test
+
+import data.govern.main
+
+_meta(id) := {"title": "t", "custom": {"id": id, "severity": "low", "waivable": true}}
+
+_check(id) := {"meta": _meta(id), "evaluated": 1, "violations": set()}
+
+_packages := {
+	"a": {
+		"A_1": _check("A-001"),
+		"helper": {"x", "y"},
+		"no_id": {"meta": {"title": "t", "custom": {}}, "evaluated": 1, "violations": set()},
+		"no_meta": {"evaluated": 2, "violations": set()},
+		"just_violations": {"violations": {"v"}},
+		"plain_object": {"name": "not a check"},
+	},
+	"b": {"B_1": _check("B-001")},
+}
+
+test_checks_are_every_rule_with_a_metadata_id if {
+	ids := {c.meta.custom.id | some c in main.checks} with data.govern.checks as _packages
+		with data.govern.waiver_checks as {"W_1": _check("WAV-001")}
+	ids == {"A-001", "B-001", "WAV-001"}
+}
+
+test_check_shaped_values_without_an_id_are_named if {
+	found := main.malformed with data.govern.checks as _packages
+	found == {
+		{"package": "a", "rule": "no_id"},
+		{"package": "a", "rule": "no_meta"},
+		{"package": "a", "rule": "just_violations"},
+	}
+}
+
+test_nothing_is_malformed_when_every_check_has_an_id if {
+	count(main.malformed) == 0 with data.govern.checks as {"b": {"B_1": _check("B-001"), "ids": {"x"}}}
+}
+
+test_the_report_carries_the_revision_and_names_malformed_values if {
+	r := main.report with data.govern.checks as _packages
+		with data.govern.waiver_checks as {}
+		with data.govern.meta as {"revision": "sha256:r"}
+	r.revision == "sha256:r"
+	count(r.checks) == 2
+	count(r.malformed) == 3
+}
+
+test_the_revision_is_null_when_none_was_loaded if {
+	r := main.report with data.govern.checks as {} with data.govern.waiver_checks as {}
+	r.revision == null
+}

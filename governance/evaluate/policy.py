@@ -1,0 +1,216 @@
+"""The policy a run evaluates: the built-in library plus the workspace's checks,
+compiled once under the allowed builtins and catalogued from their METADATA.
+
+Workspace Rego is untrusted: it may add checks, never alter the library's.
+Whatever OPA finds wrong in a workspace module is the workspace's fault
+(exit 2 at its file:line:col); in the library it is ours (exit 3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from governance import engine, library
+from governance.engine import Annotation, EngineError, Inspection, MalformedCheck, Module, RegoError, RegoErrors
+from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.model.workspace import Workspace
+
+WORKSPACE = "workspace/"  # module ids of workspace checks; the library's start with govern/
+CHECK_ROOTS = (("govern", "checks"), ("govern", "waiver_checks"))  # main.rego reads checks from these
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class DeclaredCheck:
+    """A check as its METADATA declares it, before anything is evaluated."""
+
+    id: str
+    rule: tuple[str, ...]  # its path under data
+    module: str
+    location: Location
+
+    @property
+    def builtin(self) -> bool:
+        return not self.module.startswith(WORKSPACE)
+
+
+@dataclass(frozen=True)
+class Policy:
+    modules: list[Module]
+    checks: dict[str, DeclaredCheck]  # id -> declaration: what a complete report holds
+    packages: dict[str, str]  # module id -> package
+
+
+def library_modules() -> list[Module]:
+    root = library.library_root()
+    paths = library.rego_modules()
+    # lib.rego defines the functions every check calls, so OPA must see it first
+    paths.sort(key=lambda p: (p.name != "lib.rego", p.as_posix()))
+    return [Module(id=f"govern/{p.relative_to(root).as_posix()}", path=p, text=p.read_text(encoding="utf-8"))
+            for p in paths]
+
+
+def workspace_modules(ws: Workspace) -> list[Module]:
+    return [Module(id=WORKSPACE + src.rel, path=src.path, text=src.text) for src in ws.rego_sources]
+
+
+def compile_policy(ws: Workspace) -> Policy:
+    """Compile and catalogue every module; `WorkspaceErrors` for the workspace's faults."""
+    modules = library_modules() + workspace_modules(ws)
+    try:
+        found = engine.inspect(modules)
+    except RegoErrors as exc:
+        raise blame(exc.errors) from None
+    problems = _package_problems(found, modules)
+    checks, more = _catalogue(found)
+    problems += more
+    if problems:
+        raise blame(problems)
+    _check_controls(ws, checks)
+    return Policy(modules=modules, checks=checks, packages=found.packages)
+
+
+def blame(errors: list[RegoError]) -> Exception:
+    """Workspace faults as `WorkspaceErrors` (exit 2); only if there are none, the library's as `EngineError`."""
+    mine = [WorkspaceError(Location(e.module.removeprefix(WORKSPACE), e.row, e.col), e.message)
+            for e in errors if e.module.startswith(WORKSPACE)]
+    if mine:
+        return WorkspaceErrors(mine)
+    where = "; ".join(f"{e.module}:{e.row}:{e.col}: {e.message}" for e in errors[:5])
+    return EngineError(f"the built-in library failed: {where}")
+
+
+def _package_problems(found: Inspection, modules: list[Module]) -> list[RegoError]:
+    """A workspace module lives one level under govern.checks, in no package of the library's,
+    so it can neither replace nor extend a built-in rule."""
+    builtin = {pkg for mid, pkg in found.packages.items() if not mid.startswith(WORKSPACE)}
+    problems = []
+    for m in modules:
+        pkg = found.packages.get(m.id, "")
+        if not m.id.startswith(WORKSPACE):
+            continue
+        parts = pkg.split(".")
+        clash = next((b for b in sorted(builtin) if pkg == b or pkg.startswith(b + ".") or b.startswith(pkg + ".")), None)
+        if len(parts) != 3 or parts[:2] != ["govern", "checks"] or not _NAME.match(parts[2]):
+            why = f"a workspace check must declare `package govern.checks.<name>` (one segment under govern.checks), not `package {pkg}`"
+        elif clash:
+            why = f"package {pkg} belongs to the built-in library ({clash}); a workspace check may add checks, never change built-in ones"
+        else:
+            continue
+        problems.append(RegoError(m.id, _package_line(m.text), 1, why))
+    return problems
+
+
+def _package_line(text: str) -> int:
+    match = re.search(r"^\s*package\b", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _catalogue(found: Inspection) -> tuple[dict[str, DeclaredCheck], list[RegoError]]:
+    """Every METADATA block on a rule in a check package declares a check: it must say
+    which (custom.id) and how it reports, and the id is used once."""
+    checks: dict[str, DeclaredCheck] = {}
+    problems: list[RegoError] = []
+    for a in sorted(found.annotations, key=lambda a: (a.module, a.row, a.col)):
+        root = next((r for r in CHECK_ROOTS if a.path[:2] == r), None)
+        if root is None or a.scope not in ("rule", "document"):
+            continue
+        why = _declaration_problem(a, root)
+        if why:
+            problems.append(RegoError(a.module, a.row, a.col, why))
+            continue
+        cid = a.custom["id"]
+        first = checks.get(cid)
+        if first:
+            problems.append(RegoError(a.module, a.row, a.col, f"check id {cid} is declared already (at {first.location})"))
+            continue
+        checks[cid] = DeclaredCheck(id=cid, rule=a.path, module=a.module, location=_location(a.module, a.row, a.col))
+    return checks, problems
+
+
+def _declaration_problem(a: Annotation, root: tuple[str, ...]) -> str | None:
+    rule = ".".join(a.path)
+    cid, custom = a.custom.get("id"), a.custom
+    if not isinstance(cid, str) or not cid.strip() or cid != cid.strip():
+        return f"METADATA of rule {rule} has no custom.id: every METADATA block on a rule in a check package declares a check"
+    if len(a.path) != len(root) + (2 if root[1] == "checks" else 1):
+        return f"check {cid}: a check is a rule directly in its package, not {rule}"
+    if not isinstance(a.title, str) or not a.title.strip():
+        return f"check {cid}: METADATA has no title"
+    if custom.get("severity") not in engine.SEVERITIES:
+        return f"check {cid}: custom.severity must be one of {', '.join(engine.SEVERITIES)} (got {custom.get('severity')!r})"
+    if not isinstance(custom.get("waivable"), bool):
+        return f"check {cid}: custom.waivable must be true or false"
+    return None
+
+
+def _location(module: str, row: int, col: int) -> Location:
+    return Location(module.removeprefix(WORKSPACE) if module.startswith(WORKSPACE) else f"<govern>/{module.removeprefix('govern/')}",
+                    row, col)
+
+
+def _check_controls(ws: Workspace, checks: dict[str, DeclaredCheck]) -> None:
+    errors = [WorkspaceError(ws.locate("control", control.id, "checks", i), f"control {control.id} names unknown check {name}")
+              for control in sorted(ws.controls.values(), key=lambda c: c.id)
+              for i, name in enumerate(control.checks) if name not in checks]
+    if errors:
+        raise WorkspaceErrors(errors)
+
+
+def evaluate(policy: Policy, definitions: dict, input_doc: dict, **options) -> engine.EngineResult:
+    """The engine's report on `policy`, complete, with faults blamed where they lie."""
+    try:
+        result = engine.evaluate(policy.modules, definitions, input_doc, **options)
+    except RegoErrors as exc:  # an evaluation error OPA located, e.g. a builtin error in a check
+        raise blame(exc.errors) from None
+    except MalformedCheck as exc:
+        declared = policy.checks.get(exc.check_id)
+        if declared is None or declared.builtin:
+            raise
+        raise WorkspaceErrors([WorkspaceError(declared.location, str(exc))]) from None
+    complete(policy, result)
+    return result
+
+
+def complete(policy: Policy, result: engine.EngineResult) -> None:
+    """The report holds exactly the declared checks, and nothing shaped like a check goes unnamed.
+
+    A built-in check missing, or a check nobody declared, means the answer
+    cannot be trusted (exit 3); a workspace check that yields nothing is the
+    workspace's fault (exit 2)."""
+    reported = {c["meta"]["custom"]["id"] for c in result.checks}
+    unexpected = sorted(reported - set(policy.checks))
+    lacking = sorted(d.id for d in policy.checks.values() if d.builtin and d.id not in reported)
+    if unexpected or lacking:
+        raise EngineError("OPA's report is not the evaluation of this run's policy: "
+                          + "; ".join(filter(None, [
+                              unexpected and f"it holds checks this run did not load ({', '.join(unexpected)})",
+                              lacking and f"it lacks built-in checks ({', '.join(lacking[:10])}"
+                                          f"{', …' if len(lacking) > 10 else ''})"])))
+    problems = [RegoError(d.module, d.location.line, d.location.column, f"check {d.id} produced no result: its rule is undefined, "
+                          "or its value is not lib.check(rego.metadata.rule(), ...)")
+                for d in sorted(policy.checks.values(), key=lambda d: d.id) if d.id not in reported]
+    problems += [_malformed(policy, m) for m in result.malformed]
+    if problems:
+        raise blame(problems)
+
+
+def _malformed(policy: Policy, entry: dict) -> RegoError:
+    pkg, rule = f"govern.checks.{entry['package']}", entry["rule"]
+    module = next((m for m in policy.modules if policy.packages.get(m.id) == pkg and _defines(m.text, rule)),
+                  next((m for m in policy.modules if policy.packages.get(m.id) == pkg), None))
+    why = (f"rule {pkg}.{rule} looks like a check result but has no METADATA with custom.id "
+           "(put a # METADATA block with title and custom id, severity, waivable above it)")
+    if module is None:
+        return RegoError("govern/?", 1, 1, why)
+    return RegoError(module.id, _rule_line(module.text, rule), 1, why)
+
+
+def _defines(text: str, rule: str) -> bool:
+    return re.search(rf"^{re.escape(rule)}\b", text, re.MULTILINE) is not None
+
+
+def _rule_line(text: str, rule: str) -> int:
+    match = re.search(rf"^{re.escape(rule)}\b", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

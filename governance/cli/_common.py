@@ -125,14 +125,17 @@ class OpaUrl(click.ParamType):
         try:
             url = urlsplit(text)
             port = url.port
-        except ValueError as exc:  # bad IPv6 brackets, port not a number or out of range
-            self.fail(f"not a valid URL ({exc})", param, ctx)
+        except ValueError:  # bad IPv6 brackets, port not a number or out of range; not echoed, as above
+            self.fail("not a valid URL (its port or brackets are malformed)", param, ctx)
         if "://" not in text:
             self.fail("expected http://host:port or https://host:port: it does not start with http:// or https://", param, ctx)
         if url.scheme not in ("http", "https"):
             self.fail(f"expected http://host:port or https://host:port, not scheme {url.scheme!r}", param, ctx)
         if not url.hostname:
             self.fail("expected http://host:port or https://host:port: it names no host", param, ctx)
+        if url.username is not None or url.password is not None:
+            self.fail("credentials do not belong in the URL (it would be shown in logs): "
+                      "give the token with --opa-token or GOVERN_OPA_TOKEN", param, ctx)
         if port == 0:
             self.fail("port 0 is not a port OPA can listen on", param, ctx)
         if url.path not in ("", "/") or url.query or url.fragment:

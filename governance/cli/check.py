@@ -11,6 +11,7 @@ from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, AsOf, Guard,
 from governance.cli._output import on_disk, outputs, write_all
 from governance.cli._progress import progress
 from governance.cli.report import saved_result
+from governance.engine import OPA_VERSION
 from governance.evaluate import gate, run_check
 from governance.evaluate.baseline import compare
 from governance.report import FORMATS, RenderOptions, evidence, render
@@ -24,20 +25,31 @@ from governance.report import FORMATS, RenderOptions, evidence, render
 @click.option("--as-of", "as_of", type=AsOf(), help="The date every date rule counts from (default: today).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
 @click.option("--opa-url", type=OpaUrl(), metavar="URL", help="Use a running OPA server instead of starting one.")
+@click.option("--opa-token", envvar="GOVERN_OPA_TOKEN", show_envvar=True, metavar="TOKEN",
+              help="Bearer token for the --opa-url server (never printed).")
+@click.option("--opa-ca", type=click.Path(exists=True, dir_okay=False), metavar="PEM",
+              help="CA bundle that the --opa-url server's TLS certificate must chain to.")
+@click.option("--allow-opa-version", "allow_opa_versions", multiple=True, metavar="VERSION",
+              help=f"Accept an --opa-url server of this OPA version too (default: only the pinned {OPA_VERSION}).")
 @click.option("--timeout", type=Timeout(), default=120.0, show_default=True,
               help="Seconds to wait for any one OPA request (at most 3600).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of human-readable reports.")
 @click.option("--baseline", metavar="RESULT.json", type=ResultFile(),
               help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
-def check(workspace, formats, output, as_of, fail_on, opa_url, timeout, lang, baseline, fail_on_new_only) -> None:
+def check(workspace, formats, output, as_of, fail_on, opa_url, opa_token, opa_ca, allow_opa_versions, timeout, lang,
+          baseline, fail_on_new_only) -> None:
     """Evaluate every check on OPA and report findings."""
     targets = outputs(formats, output)
     if fail_on_new_only and not baseline:
         raise click.UsageError("--fail-on-new-only needs --baseline")
+    if opa_ca and not (opa_url or "").startswith("https://"):
+        raise click.UsageError("--opa-ca goes with an https:// --opa-url")
+    engine = {"opa_url": opa_url, "timeout": timeout, "token": opa_token if opa_url else None, "ca": opa_ca,
+              "opa_versions": (OPA_VERSION, *allow_opa_versions)}
     with Guard(), progress() as step:
         previous = saved_result(baseline) if baseline else None  # bad baseline: exit 2 before OPA starts
-        result = run_check(workspace, as_of_date(as_of), opa_url=opa_url, timeout=timeout, fail_on=fail_on, progress=step)
+        result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, progress=step, **engine)
         if previous is not None:
             result = compare(result, previous)
         options = RenderOptions(lang=lang, color=sys.stdout.isatty())

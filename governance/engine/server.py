@@ -1,25 +1,46 @@
-"""A managed `opa run --server` on 127.0.0.1 that never outlives the run.
+"""A managed `opa run --server` on 127.0.0.1 that never outlives the run and
+answers govern alone.
 
 Three layers keep it from leaking: the context manager stops it on any exit
 (exception, Ctrl-C); SIGTERM is turned into an exception so the same path
 runs; and on Linux the child asks the kernel for SIGKILL if our process dies
 without a chance to clean up (kill -9, a crash).
+
+Any local process can connect to a port on 127.0.0.1, so the server demands a
+per-run bearer token (`--authentication=token`) and an authorization policy
+allows only that token; the policy file holds its sha256, never the token, in
+a folder only this user can read. OPA starts with an empty environment, so no
+variable of the runner (CI secrets) is there to be read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
+import os
+import resource
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Iterator
 
 from governance.engine.errors import EngineError
 
 READY_TIMEOUT = 20.0
+
+AUTHZ = """package system.authz
+
+default allow := false
+
+allow if crypto.sha256(input.identity) == "{digest}"
+"""
 
 
 def _free_port() -> int:
@@ -28,10 +49,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    if sys.platform.startswith("linux"):
+def memory_limit() -> int:
+    """Bytes of data the managed OPA may hold: GOVERN_OPA_MEMORY (e.g. 8G, 512M), else half of
+    this machine's memory. A workspace check can ask OPA for any amount (numbers.range); past
+    the limit OPA dies (exit 3) instead of the runner."""
+    text = os.environ.get("GOVERN_OPA_MEMORY", "").strip().upper()
+    if text:
+        units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+        try:
+            value = float(text[:-1]) * units[text[-1]] if text[-1] in units else float(text)
+        except ValueError:
+            value = 0
+        if not 64 << 20 <= value < 1 << 50:
+            raise EngineError("GOVERN_OPA_MEMORY must be a size such as 8G or 512M (at least 64M)")
+        return int(value)
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+
+
+def _in_child(limit: int):
+    def prepare() -> None:  # runs in the child between fork and exec
         with contextlib.suppress(Exception):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            # RLIMIT_DATA counts what Go's heap maps in; its mere address-space reservations do not
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        if sys.platform.startswith("linux"):
+            with contextlib.suppress(Exception):
+                ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    return prepare
 
 
 class ManagedOpa:
@@ -41,22 +84,32 @@ class ManagedOpa:
         self.binary = binary
         self.process: subprocess.Popen | None = None
         self.url = ""
+        self.token = secrets.token_urlsafe(32)
+        self.memory = memory_limit()
+        self._dir: Path | None = None
 
     def start(self) -> "ManagedOpa":
+        self._dir = Path(tempfile.mkdtemp(prefix="govern-opa-"))  # mode 0700
+        authz = self._dir / "authz.rego"
+        authz.write_text(AUTHZ.format(digest=hashlib.sha256(self.token.encode()).hexdigest()), encoding="utf-8")
         for _ in range(3):  # the free port can be taken between probe and bind
             port = _free_port()
             self.url = f"http://127.0.0.1:{port}"
             cmd = [
                 self.binary, "run", "--server",
                 "--addr", f"127.0.0.1:{port}",
+                "--authentication", "token", "--authorization", "basic",
                 "--disable-telemetry",  # no version check or reporting: this machine is offline
                 "--log-level", "error",
+                str(authz),
             ]
             try:
-                self.process = subprocess.Popen(
-                    cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                    preexec_fn=_die_with_parent,
-                )
+                # stderr to a file: a pipe nobody reads until OPA dies would block a chatty OPA
+                with open(self._dir / "stderr.log", "wb") as log:
+                    self.process = subprocess.Popen(
+                        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                        env={}, cwd=self._dir, preexec_fn=_in_child(self.memory),
+                    )
             except OSError as exc:
                 raise EngineError(f"could not start OPA ({self.binary}): {exc}") from exc
             if self._wait_ready(port):
@@ -78,28 +131,45 @@ class ManagedOpa:
         raise EngineError(f"OPA did not start listening within {READY_TIMEOUT:.0f}s")
 
     def _stderr(self) -> str:
-        if self.process is None or self.process.stderr is None or self.process.poll() is None:
+        if self._dir is None or self.process is None or self.process.poll() is None:
             return ""
-        return self.process.stderr.read().decode(errors="replace").strip()
+        with contextlib.suppress(OSError):
+            # the head: Go puts the reason first, then a dump of every goroutine
+            return (self._dir / "stderr.log").read_bytes()[:1500].decode(errors="replace").strip()
+        return ""
 
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+    def alive(self, grace: float = 1.0) -> bool:
+        """Still running after `grace` seconds? A dropped connection arrives before the
+        kernel reports the death that caused it, so wait a moment before saying yes."""
+        if self.process is None:
+            return False
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=grace)
+        return self.process.poll() is None
 
     def died_message(self) -> str:
         code = self.process.returncode if self.process else None
         err = self._stderr()
+        if "out of memory" in err or "cannot allocate memory" in err:
+            return (f"OPA ran out of memory (its limit is {self.memory >> 20} MiB; "
+                    "set GOVERN_OPA_MEMORY to raise it) and exited")
         return f"OPA exited unexpectedly (exit status {code}){': ' + err if err else ''}"
 
     def stop(self) -> None:
         proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def close(self) -> None:
+        self.stop()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
 
 
 @contextlib.contextmanager
@@ -116,7 +186,7 @@ def managed_opa(binary: str) -> Iterator[ManagedOpa]:
     try:
         yield opa.start()
     finally:
-        opa.stop()
+        opa.close()
         if in_main:
             signal.signal(signal.SIGTERM, previous)
 

@@ -1,0 +1,298 @@
+"""The OPA that answers a run (issue 7): the managed one answers govern alone,
+a shared one cannot carry an earlier run's modules into this one, a stand-in
+cannot pass off an incomplete report, and credentials never show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import AS_OF, govern
+from tests.test_engine import _opa_children, _slow_workspace, _start, _wait_for_opa
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_listening(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"nothing listens on {port}")
+
+
+def _result(proc: subprocess.CompletedProcess) -> dict:
+    assert proc.returncode in (0, 1), proc.stderr
+    doc = json.loads(proc.stdout)
+    doc.pop("run")
+    return doc
+
+
+# ------------------------------------------------------------ the managed OPA answers govern alone
+
+def _opa_port(pid: int) -> int:
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    addr = args[args.index(b"--addr") + 1].decode()
+    return int(addr.rsplit(":", 1)[1])
+
+
+def test_another_local_process_can_neither_read_nor_replace_modules_of_a_run(opa_binary, tmp_path):
+    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--format", "json"])
+    try:
+        opa = _wait_for_opa(proc)
+        base = f"http://127.0.0.1:{_opa_port(opa)}"
+        _wait_listening(_opa_port(opa))
+        attempts = {
+            "list policies": requests.get(f"{base}/v1/policies", timeout=5),
+            "read data": requests.get(f"{base}/v1/data/govern/meta", timeout=5),
+            "query": requests.post(f"{base}/v1/data/govern/main/report", json={"input": {}}, timeout=5),
+            "replace a module": requests.put(f"{base}/v1/policies/govern/checks/budget.rego",
+                                             data="package govern.checks.budget\n", timeout=5),
+            "write data": requests.put(f"{base}/v1/data/govern/meta", json={"revision": "x"}, timeout=5),
+            "guess a token": requests.get(f"{base}/v1/policies", headers={"Authorization": "Bearer guess"}, timeout=5),
+        }
+        assert {what: r.status_code for what, r in attempts.items()} == {what: 401 for what in attempts}
+        # the token is nowhere another process could read it: not in OPA's arguments or environment
+        cmdline = Path(f"/proc/{opa}/cmdline").read_bytes()
+        assert b"Bearer" not in cmdline and b"token=" not in cmdline
+        assert Path(f"/proc/{opa}/environ").read_bytes() == b""
+    finally:
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err  # the run itself was not disturbed
+    assert json.loads(out)["checks"]
+
+
+def test_the_managed_opa_gets_no_environment_from_the_runner(opa_binary, tmp_path):
+    env = {**os.environ, "GOVERN_TEST_SECRET": "s3cr3t"}
+    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF], env=env)
+    try:
+        opa = _wait_for_opa(proc)
+        assert b"s3cr3t" not in Path(f"/proc/{opa}/environ").read_bytes()
+    finally:
+        proc.communicate(timeout=120)
+
+
+# ------------------------------------------------------------ a shared OPA behind --opa-url
+
+@pytest.fixture
+def shared_opa(opa_binary):
+    port = _free_port()
+    server = subprocess.Popen([opa_binary, "run", "--server", "--addr", f"127.0.0.1:{port}", "--disable-telemetry",
+                               "--log-level", "error"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={})
+    _wait_listening(port)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _without_own_checks(example: Path, target: Path) -> Path:
+    shutil.copytree(example, target)
+    for module in (target / "checks").glob("*.rego"):
+        module.unlink()
+    (target / "controls" / "acme.yaml").unlink()
+    return target
+
+
+def test_an_earlier_runs_modules_and_data_on_a_shared_server_never_change_this_run(example, shared_opa, tmp_path):
+    plain = _without_own_checks(example, tmp_path / "plain")
+    # an earlier run leaves its workspace module (ACME-001) on the server …
+    assert govern("check", str(example), "--as-of", AS_OF, "--opa-url", shared_opa).returncode == 1
+    # … and another client leaves check-shaped data under govern
+    forged = {"meta": {"title": "forged", "custom": {"id": "FORGED-1", "severity": "info", "waivable": True}},
+              "evaluated": 1, "violations": []}
+    assert requests.put(f"{shared_opa}/v1/data/govern/checks/forged", json={"F": forged}, timeout=5).status_code == 204
+    remote = _result(govern("check", str(plain), "--as-of", AS_OF, "--format", "json", "--opa-url", shared_opa))
+    managed = _result(govern("check", str(plain), "--as-of", AS_OF, "--format", "json"))
+    assert "ACME-001" not in {c["id"] for c in remote["checks"]}
+    assert remote == managed
+
+
+def test_a_foreign_module_in_a_govern_package_on_the_server_is_refused(example, shared_opa):
+    module = "package govern.checks.foreign\n\nx := 1\n"
+    assert requests.put(f"{shared_opa}/v1/policies/someone/else.rego", data=module, timeout=5).status_code == 200
+    proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", shared_opa)
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "holds module 'someone/else.rego' in package govern.checks.foreign" in proc.stderr
+
+
+# ------------------------------------------------------------ a stand-in server
+
+class StandIn(BaseHTTPRequestHandler):
+    """Plays OPA: accepts every upload, answers a version and a report it is told to."""
+
+    version = "1.20.2"
+    status = 200
+    checks_kept: tuple[str, ...] = ("WAV-",)
+    revision = None
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, code: int, body: dict | None) -> None:
+        data = json.dumps(body).encode() if body is not None else b""
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def do_GET(self):
+        self._send(self.status, {"result": []} if self.status == 200 else {"code": "x", "message": "no"})
+
+    def do_DELETE(self):
+        self._send(200, {})
+
+    def do_PUT(self):
+        body = self._body()
+        if self.path == "/v1/data/govern":
+            type(self).revision = json.loads(body)["meta"]["revision"]
+        self._send(204 if "/data/" in self.path else 200, None if "/data/" in self.path else {})
+
+    def do_POST(self):
+        self._body()
+        if self.status != 200:
+            return self._send(self.status, {"code": "unauthorized" if self.status == 401 else "internal_error",
+                                            "message": "stand-in says no"})
+        if self.path.startswith("/v1/query"):
+            return self._send(200, {"result": [{"version": self.version}]})
+        meta = {"title": "t", "custom": {"id": "", "severity": "high", "waivable": False}}
+        checks = [{"meta": {**meta, "custom": {**meta["custom"], "id": f"WAV-00{i}"}}, "evaluated": 0, "violations": []}
+                  for i in range(1, 7)]
+        self._send(200, {"result": {"revision": type(self).revision, "checks": checks, "malformed": []}})
+
+
+@pytest.fixture
+def stand_in():
+    def start(**attrs):
+        handler = type("Handler", (StandIn,), dict(attrs))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    started: list = []
+    yield start
+    for server in started:
+        server.shutdown()
+
+
+def test_a_report_missing_checks_is_exit_3_not_a_pass(opa_binary, example, stand_in):
+    url = stand_in()
+    proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "produced no result" in proc.stderr or "lacks" in proc.stderr
+
+
+def test_a_server_of_another_opa_version_is_refused_unless_allowed(opa_binary, example, stand_in):
+    url = stand_in(version="0.70.0")
+    proc = govern("check", str(example), "--as-of", AS_OF, "--opa-url", url)
+    assert proc.returncode == 3
+    assert "is version 0.70.0; govern is pinned to 1.20.2" in proc.stderr
+    allowed = govern("check", str(example), "--as-of", AS_OF, "--opa-url", url, "--allow-opa-version", "0.70.0")
+    assert allowed.returncode == 3 and "is version 0.70.0" not in allowed.stderr  # past the version, on to the next refusal
+
+
+@pytest.mark.parametrize("status, says", [(401, "refused govern (401 unauthorized)"), (403, "refused govern (403 forbidden)"),
+                                          (500, "answered a server error (500)"), (503, "answered a server error (503)")])
+def test_http_errors_are_reported_as_what_they_are(opa_binary, example, stand_in, status, says):
+    proc = govern("check", str(example), "--as-of", AS_OF, "--opa-url", stand_in(status=status))
+    assert proc.returncode == 3
+    assert says in proc.stderr and "compile" not in proc.stderr
+
+
+# ------------------------------------------------------------ TLS and token against a real OPA
+
+@pytest.fixture(scope="module")
+def tls_opa(tmp_path_factory):
+    import trustme
+
+    from governance.engine.binary import find_opa
+
+    root = tmp_path_factory.mktemp("tls")
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    ca.cert_pem.write_to_path(root / "ca.pem")
+    cert.private_key_pem.write_to_path(root / "key.pem")
+    cert.cert_chain_pems[0].write_to_path(root / "cert.pem")
+    token = "t0ken-" + os.urandom(8).hex()
+    (root / "authz.rego").write_text(
+        "package system.authz\n\ndefault allow := false\n\n"
+        f'allow if crypto.sha256(input.identity) == "{hashlib.sha256(token.encode()).hexdigest()}"\n')
+    port = _free_port()
+    server = subprocess.Popen([find_opa(), "run", "--server", "--addr", f"127.0.0.1:{port}", "--disable-telemetry",
+                               "--log-level", "error", "--tls-cert-file", str(root / "cert.pem"),
+                               "--tls-private-key-file", str(root / "key.pem"), "--authentication", "token",
+                               "--authorization", "basic", str(root / "authz.rego")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={})
+    _wait_listening(port)
+    yield {"url": f"https://127.0.0.1:{port}", "ca": str(root / "ca.pem"), "token": token}
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_tls_opa_with_token_authentication_gives_the_managed_result(example, tls_opa):
+    args = ("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", tls_opa["url"])
+    with_flag = govern(*args, "--opa-ca", tls_opa["ca"], "--opa-token", tls_opa["token"])
+    from_env = govern(*args, "--opa-ca", tls_opa["ca"], env={**os.environ, "GOVERN_OPA_TOKEN": tls_opa["token"]})
+    managed = govern("check", str(example), "--as-of", AS_OF, "--format", "json")
+    assert _result(with_flag) == _result(from_env) == _result(managed)
+    for proc in (with_flag, from_env):
+        assert tls_opa["token"] not in proc.stdout + proc.stderr
+
+
+def test_a_tls_opa_without_the_token_or_the_ca_is_exit_3(example, tls_opa):
+    args = ("check", str(example), "--as-of", AS_OF, "--opa-url", tls_opa["url"])
+    no_token = govern(*args, "--opa-ca", tls_opa["ca"])
+    assert no_token.returncode == 3 and "401 unauthorized" in no_token.stderr
+    wrong = govern(*args, "--opa-ca", tls_opa["ca"], "--opa-token", "wrong")
+    assert wrong.returncode == 3 and "401 unauthorized" in wrong.stderr and "wrong" not in wrong.stderr
+    no_ca = govern(*args, "--opa-token", tls_opa["token"])
+    assert no_ca.returncode == 3 and "certificate" in no_ca.stderr.lower()
+    assert tls_opa["token"] not in no_ca.stderr
+
+
+def test_credentials_in_the_url_are_refused_and_never_printed(example, tls_opa):
+    url = tls_opa["url"].replace("https://", "https://admin:hunter2@")
+    proc = govern("check", str(example), "--as-of", AS_OF, "--opa-url", url)
+    assert proc.returncode == 2
+    assert "hunter2" not in proc.stdout + proc.stderr and "--opa-token" in proc.stderr
+
+
+# ------------------------------------------------------------ memory
+
+def test_a_check_that_asks_for_all_memory_ends_opa_not_the_runner(opa_binary, tmp_path):
+    hungry = ("package govern.checks.hungry\n\nimport data.govern.lib\n\n# METADATA\n# title: Hungry\n# custom:\n"
+              "#   id: HUNGRY-001\n#   severity: info\n#   waivable: true\n"
+              "HUNGRY_001 := lib.check(rego.metadata.rule(), {1}, {v |\n"
+              "\tcount(numbers.range(1, 200000000)) == 0\n\tv := lib.violation(\"system\", \"x\", \"never\")\n})\n")
+    from tests.conftest import make_workspace
+
+    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n", "checks/hungry.rego": hungry})
+    out = tmp_path / "out" / "r.json"
+    proc = govern("check", str(ws), "--as-of", AS_OF, "--format", f"json={out}",
+                  env={**os.environ, "GOVERN_OPA_MEMORY": "256M"})
+    assert proc.returncode == 3
+    assert "OPA ran out of memory (its limit is 256 MiB" in proc.stderr
+    assert not out.exists()

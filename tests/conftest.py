@@ -16,10 +16,9 @@ from governance.engine.errors import EngineError
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "acme"
 AS_OF = "2026-11-25"
-# The official SARIF and OSCAL schemas live in the project's shared folder,
-# beside the clone (CI lays a copy there too); tests validate against them.
-SHARED_SCHEMAS = REPO.parent / "shared" / "schemas"
-assert SHARED_SCHEMAS.is_dir(), f"official schemas not found at {SHARED_SCHEMAS} (the shared/ folder beside the clone)"
+# The official SARIF and OSCAL schemas, vendored with their provenance
+# (tests/schemas/PROVENANCE.md); reports are validated against them.
+SCHEMAS = REPO / "tests" / "schemas"
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,11 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from tests.conftest import AS_OF, SHARED_SCHEMAS, govern
+from tests.conftest import AS_OF, SCHEMAS, govern
 from tests.reports_support import add_valid_waiver
 
-# NIST's OSCAL 1.0.4 assessment-results schema, from the shared folder beside the clone
-SCHEMA = SHARED_SCHEMAS / "oscal_assessment-results_schema.json"
+# NIST's OSCAL 1.0.4 assessment-results schema, vendored in tests/schemas
+SCHEMA = SCHEMAS / "oscal_assessment-results_schema.json"
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ import pytest
 
 from governance.evaluate.result import RunResult
 from governance.report import render
-from tests.conftest import SHARED_SCHEMAS
+from tests.conftest import SCHEMAS
 from tests.reports_support import add_valid_waiver, run_json
 
-# the OASIS schema (errata 01), from the shared folder beside the clone
-SCHEMA = SHARED_SCHEMAS / "sarif-schema-2.1.0.json"
+# the OASIS schema (errata 01), vendored in tests/schemas
+SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 SCORE = {"critical": 9.5, "high": 8.0, "medium": 5.5, "low": 3.0}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Optional, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StrictInt
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
 Number = Union[StrictInt, float]
@@ -17,13 +17,20 @@ EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
 
 
+def _written_as_a_date(value):
+    # pydantic would read a number as seconds since 1970: 946684800 is no way to write 2000-01-01
+    if isinstance(value, (int, float)):
+        raise ValueError("a date is written YYYY-MM-DD, not as a number")
+    return value
+
+
 def _in_range(value: dt.date) -> dt.date:
     if not EARLIEST <= value <= LATEST:
         raise ValueError(f"date must be between {EARLIEST} and {LATEST}")
     return value
 
 
-Date = Annotated[dt.date, AfterValidator(_in_range)]
+Date = Annotated[dt.date, BeforeValidator(_written_as_a_date), AfterValidator(_in_range)]
 
 
 class Strict(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import ValidationError
 
 from governance.load.errors import WorkspaceError
@@ -37,5 +39,7 @@ def _describe(err: dict, field: str) -> str:
     if kind == "missing":
         return f"missing required field '{field}'"
     value = err.get("input")
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()  # as the user wrote it, not datetime.date(1899, 12, 31)
     shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
     return f"{field}: {err['msg']}{shown}"

@@ -459,5 +459,6 @@ def test_a_reader_that_goes_away_is_exit_3_not_1(saved, tmp_path):
     assert proc.returncode == 3 and "stopped early" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()  # exit 3 leaves no report, even when only stdout failed
     (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "governance.yaml").write_text("name: empty\n", encoding="utf-8")
     proc = closed_stdout("controls", str(tmp_path / "ws"))  # rich alone would exit 1 here
     assert proc.returncode == 3 and "stopped early" in proc.stderr and "Traceback" not in proc.stderr

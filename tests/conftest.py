@@ -3,8 +3,11 @@ loudly when it is missing: they never skip (DEVELOPERS.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -27,6 +30,39 @@ def opa_binary() -> str:
         return find_opa()
     except EngineError as exc:
         pytest.fail(f"real OPA is required for this test and was not found: {exc}", pytrace=False)
+
+
+def wait_listening(port: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        time.sleep(0.05)
+    pytest.fail(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextlib.contextmanager
+def opa_server(binary: str, *flags: str, scheme: str = "http"):
+    """A plain `opa run --server` of our own on a free loopback port (no environment), as a
+    user's --opa-url would be; yields its URL and stops it afterwards."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([binary, "run", "--server", "--addr", f"127.0.0.1:{port}", "--disable-telemetry",
+                               "--log-level", "error", *flags], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={})
+    try:
+        wait_listening(port)
+        yield f"{scheme}://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def running_opa(opa_binary):
+    with opa_server(opa_binary) as url:
+        yield url
 
 
 @pytest.fixture

@@ -207,27 +207,6 @@ def test_no_opa_left_after_a_normal_run(tmp_path, opa_binary):
     assert all(_wait_gone(pid) for pid in seen)
 
 
-@pytest.fixture
-def running_opa(opa_binary):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([opa_binary, "run", "--server", "--addr", f"127.0.0.1:{port}", "--disable-telemetry",
-                               "--log-level", "error"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
-
-
 def test_opa_url_uses_a_running_server_and_gives_the_same_result(example, running_opa):
     import json
 

@@ -9,35 +9,16 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import AS_OF, govern
-from tests.test_engine import _opa_children, _slow_workspace, _start, _wait_for_opa
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_listening(port: int) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"nothing listens on {port}")
+from tests.conftest import AS_OF, govern, opa_server
+from tests.test_engine import _slow_workspace, _start, _wait_for_opa
 
 
 def _result(proc: subprocess.CompletedProcess) -> dict:
@@ -50,9 +31,17 @@ def _result(proc: subprocess.CompletedProcess) -> dict:
 # ------------------------------------------------------------ the managed OPA answers govern alone
 
 def _opa_port(pid: int) -> int:
-    args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    addr = args[args.index(b"--addr") + 1].decode()
-    return int(addr.rsplit(":", 1)[1])
+    import time
+
+    from governance.engine.server import listening_port
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        port = listening_port(pid)
+        if port:
+            return port
+        time.sleep(0.02)
+    pytest.fail("the managed OPA never listened")
 
 
 def test_another_local_process_can_neither_read_nor_replace_modules_of_a_run(opa_binary, tmp_path):
@@ -60,7 +49,6 @@ def test_another_local_process_can_neither_read_nor_replace_modules_of_a_run(opa
     try:
         opa = _wait_for_opa(proc)
         base = f"http://127.0.0.1:{_opa_port(opa)}"
-        _wait_listening(_opa_port(opa))
         attempts = {
             "list policies": requests.get(f"{base}/v1/policies", timeout=5),
             "read data": requests.get(f"{base}/v1/data/govern/meta", timeout=5),
@@ -94,14 +82,8 @@ def test_the_managed_opa_gets_no_environment_from_the_runner(opa_binary, tmp_pat
 # ------------------------------------------------------------ a shared OPA behind --opa-url
 
 @pytest.fixture
-def shared_opa(opa_binary):
-    port = _free_port()
-    server = subprocess.Popen([opa_binary, "run", "--server", "--addr", f"127.0.0.1:{port}", "--disable-telemetry",
-                               "--log-level", "error"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={})
-    _wait_listening(port)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+def shared_opa(running_opa):
+    return running_opa
 
 
 def _without_own_checks(example: Path, target: Path) -> Path:
@@ -240,16 +222,10 @@ def tls_opa(tmp_path_factory):
     (root / "authz.rego").write_text(
         "package system.authz\n\ndefault allow := false\n\n"
         f'allow if crypto.sha256(input.identity) == "{hashlib.sha256(token.encode()).hexdigest()}"\n')
-    port = _free_port()
-    server = subprocess.Popen([find_opa(), "run", "--server", "--addr", f"127.0.0.1:{port}", "--disable-telemetry",
-                               "--log-level", "error", "--tls-cert-file", str(root / "cert.pem"),
-                               "--tls-private-key-file", str(root / "key.pem"), "--authentication", "token",
-                               "--authorization", "basic", str(root / "authz.rego")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={})
-    _wait_listening(port)
-    yield {"url": f"https://127.0.0.1:{port}", "ca": str(root / "ca.pem"), "token": token}
-    server.terminate()
-    server.wait(timeout=10)
+    flags = ("--tls-cert-file", str(root / "cert.pem"), "--tls-private-key-file", str(root / "key.pem"),
+             "--authentication", "token", "--authorization", "basic", str(root / "authz.rego"))
+    with opa_server(find_opa(), *flags, scheme="https") as url:
+        yield {"url": url, "ca": str(root / "ca.pem"), "token": token}
 
 
 def test_a_tls_opa_with_token_authentication_gives_the_managed_result(example, tls_opa):
@@ -296,3 +272,22 @@ def test_a_check_that_asks_for_all_memory_ends_opa_not_the_runner(opa_binary, tm
     assert proc.returncode == 3
     assert "OPA ran out of memory (its limit is 256 MiB" in proc.stderr
     assert not out.exists()
+
+
+def test_the_managed_opa_port_is_the_one_the_kernel_gave_it_not_a_probe(opa_binary, tmp_path):
+    """OPA binds port 0 and govern reads the port back from /proc, so no process can take a
+    probed port first and pose as govern's OPA (a stand-in that answers every check passed)."""
+    import socket
+
+    from governance.engine.server import listening_port
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        assert listening_port(os.getpid()) == s.getsockname()[1]
+    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
+    try:
+        opa = _wait_for_opa(proc)
+        assert b"127.0.0.1:0" in Path(f"/proc/{opa}/cmdline").read_bytes().split(b"\0")
+    finally:
+        proc.communicate(timeout=120)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
-from governance.engine.client import DATA_ROOT, SEVERITIES, MalformedCheck, OpaSession, client_for, display
+from governance.engine.client import DATA_ROOT, SEVERITIES, MalformedCheck, OpaSession, client_for
 from governance.engine.compile import Annotation, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
 from governance.engine.server import managed_opa

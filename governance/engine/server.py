@@ -23,7 +23,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,10 +42,26 @@ allow if crypto.sha256(input.identity) == "{digest}"
 """
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def listening_port(pid: int) -> int | None:
+    """The loopback TCP port process `pid` listens on, as the kernel reports it (Linux /proc):
+    its socket inodes, matched against the listening sockets of its network namespace."""
+    fd_dir = Path(f"/proc/{pid}/fd")
+    inodes = set()
+    try:
+        for fd in os.listdir(fd_dir):
+            with contextlib.suppress(OSError):  # an fd can close while we look (listdir's own does)
+                link = os.readlink(fd_dir / fd)
+                if link.startswith("socket:["):
+                    inodes.add(link[len("socket:["):-1])
+        rows = Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return None
+    for row in rows:
+        fields = row.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state == "0A" and inode in inodes and local.startswith("0100007F:"):  # LISTEN on 127.0.0.1
+            return int(local.split(":")[1], 16)
+    return None
 
 
 def memory_limit() -> int:
@@ -92,41 +107,39 @@ class ManagedOpa:
         self._dir = Path(tempfile.mkdtemp(prefix="govern-opa-"))  # mode 0700
         authz = self._dir / "authz.rego"
         authz.write_text(AUTHZ.format(digest=hashlib.sha256(self.token.encode()).hexdigest()), encoding="utf-8")
-        for _ in range(3):  # the free port can be taken between probe and bind
-            port = _free_port()
-            self.url = f"http://127.0.0.1:{port}"
-            cmd = [
-                self.binary, "run", "--server",
-                "--addr", f"127.0.0.1:{port}",
-                "--authentication", "token", "--authorization", "basic",
-                "--disable-telemetry",  # no version check or reporting: this machine is offline
-                "--log-level", "error",
-                str(authz),
-            ]
-            try:
-                # stderr to a file: a pipe nobody reads until OPA dies would block a chatty OPA
-                with open(self._dir / "stderr.log", "wb") as log:
-                    self.process = subprocess.Popen(
-                        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                        env={}, cwd=self._dir, preexec_fn=_in_child(self.memory),
-                    )
-            except OSError as exc:
-                raise EngineError(f"could not start OPA ({self.binary}): {exc}") from exc
-            if self._wait_ready(port):
-                return self
-            err = self._stderr()
-            self.stop()
-            if "address already in use" not in err:
-                raise EngineError(f"OPA failed to start: {err or 'no output'}")
-        raise EngineError("OPA failed to start: no free port on 127.0.0.1")
+        cmd = [
+            self.binary, "run", "--server",
+            # port 0: OPA binds a free port itself, so no other process can take it between
+            # a probe and the bind and pose as our OPA; the port is read back from the kernel
+            "--addr", "127.0.0.1:0",
+            "--authentication", "token", "--authorization", "basic",
+            "--skip-version-check",  # no version check or reporting: this machine may be offline
+            "--log-level", "error",
+            str(authz),
+        ]
+        try:
+            # stderr to a file: a pipe nobody reads until OPA dies would block a chatty OPA
+            with open(self._dir / "stderr.log", "wb") as log:
+                self.process = subprocess.Popen(
+                    cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                    env={}, cwd=self._dir, preexec_fn=_in_child(self.memory),
+                )
+        except OSError as exc:
+            raise EngineError(f"could not start OPA ({self.binary}): {exc}") from exc
+        self.url = f"http://127.0.0.1:{self._wait_listening()}"
+        return self
 
-    def _wait_ready(self, port: int) -> bool:
+    def _wait_listening(self) -> int:
+        if not Path("/proc/self/net/tcp").exists():
+            raise EngineError("the managed OPA finds its port through Linux's /proc, which this system lacks; "
+                              "start `opa run --server` yourself and pass --opa-url (see docs/security.md)")
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                return False
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
+                raise EngineError(f"OPA failed to start: {self._stderr() or 'no output'}")
+            port = listening_port(self.process.pid)
+            if port:
+                return port
             time.sleep(0.02)
         raise EngineError(f"OPA did not start listening within {READY_TIMEOUT:.0f}s")
 

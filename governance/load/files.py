@@ -60,17 +60,22 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_document(root: Path, path: Path, rel: Optional[str] = None) -> Document:
-    """`path` parsed by its suffix; errors name `rel` (by default, `path` relative to `root`)."""
-    rel = rel if rel is not None else relative(root, path)
+def read_text(path: Path, rel: str, encoding: str = "utf-8-sig") -> tuple[bytes, str]:
+    """The bytes (to hash) and the text of one input; errors name `rel`."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise WorkspaceErrors([WorkspaceError(Location(rel), f"cannot be read: {exc.strerror}")]) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw, raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise WorkspaceErrors([WorkspaceError(Location(rel), f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
+
+
+def read_document(root: Path, path: Path, rel: Optional[str] = None) -> Document:
+    """`path` parsed by its suffix; errors name `rel` (by default, `path` relative to `root`)."""
+    rel = rel if rel is not None else relative(root, path)
+    raw, text = read_text(path, rel)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         data, sources = parse_csv(text, rel, kind=path.stem)

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.files import read_text
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,5 @@ def is_check(name: str) -> bool:
 
 
 def read_rego(path: Path, rel: str) -> RegoSource:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise WorkspaceErrors([WorkspaceError(Location(rel), f"cannot be read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise WorkspaceErrors([WorkspaceError(Location(rel), f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
+    raw, text = read_text(path, rel, "utf-8")  # OPA reads Rego as UTF-8, without a byte-order mark
     return RegoSource(path=path, rel=rel, text=text, sha256=hashlib.sha256(raw).hexdigest())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -135,3 +136,88 @@ def test_a_result_without_check_summaries_still_gives_a_rule_per_finding(run):
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == sorted({f["check"] for f in result["findings"]})
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in log["runs"][0]["results"])
+
+
+# ---------------------------------------------------------------- workspace text in Markdown fields
+
+HOSTILE = ("<script>alert(1)</script> ![t](http://tracker/x.png) [x](javascript:alert(1)) | col "
+           "*em* _em_ `code` ~~s~~ <img src=x onerror=alert(2)> &amp; # h \x1b[31m")
+
+
+def markdown_fields(node, path=""):
+    """Every `markdown` value of a multiformatMessageString/message anywhere in the log, with where it is."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "markdown" and isinstance(value, str):
+                yield f"{path}.markdown", value
+            else:
+                yield from markdown_fields(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from markdown_fields(value, f"{path}[{i}]")
+
+
+def assert_inert(markdown: str) -> None:
+    """Rendered as GitHub would (tables, strikethrough, raw HTML allowed), none of the workspace's text is markup."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown)
+    for tag in ("<script", "<img", "<a ", "<em>", "<s>", "<del>", "<h1"):
+        assert tag not in html, (tag, html)
+    assert html.count("<code>") == 2  # only govern's own `waivers/` and `waived`
+    assert "\x1b" not in markdown
+    rows = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 3 for row in rows), rows  # two columns, always
+
+
+def hostile_check_result() -> RunResult:
+    from governance.evaluate.result import (CheckSummary, ControlRecord, Engine, Finding, FindingLocation,
+                                            Resource, Summary, Tool)
+
+    check = CheckSummary(id="ACME-001", title=HOSTILE, description=HOSTILE, severity="high", waivable=True,
+                         domain="acme|<b>x</b>", resource="system | ![r](http://tracker/r.png)", evaluated=1,
+                         failed=1, waived=0, status="fail", controls=["CTL-X"])
+    finding = Finding(check="ACME-001", severity="high", resource=Resource(kind="system", id="s-1"), message=HOSTILE,
+                      location=FindingLocation(file="governance.yaml", line=1, column=1), controls=["CTL-X"],
+                      status="fail", fingerprint="f1")
+    return RunResult(workspace="w", as_of="2026-11-25", tool=Tool(version="0.0.0"),
+                     engine=Engine(opa_version="1.20.2", policy_revision="sha256:x"), inputs=[],
+                     findings=[finding], checks=[check],
+                     controls=[ControlRecord(id="CTL-X", title={"en": HOSTILE}, checks=["ACME-001"], status="fail")],
+                     summary=Summary(fail=1, waived=0, by_severity={"high": 1}, checks={"fail": 1}))
+
+
+def test_markdown_fields_escape_workspace_text_and_text_fields_stay_plain():
+    log = json.loads(render("sarif", hostile_check_result()))
+    validate(log)
+    fields = list(markdown_fields(log))
+    assert [where for where, _ in fields] == [".runs[0].tool.driver.rules[0].help.markdown"]
+    (_, markdown), = fields
+    assert_inert(markdown)
+    # escaped as the Markdown report escapes it: the same text, shown literally
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; !\\[t\\](http://tracker/x.png) \\[x\\](javascript:alert(1)) \\| col" in markdown
+    assert "| Resource | system \\| !\\[r\\](http://tracker/r.png) |" in markdown
+    rule = log["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["shortDescription"]["text"] == HOSTILE and rule["fullDescription"]["text"] == HOSTILE  # plain text as written
+    assert HOSTILE in rule["help"]["text"]
+    assert log["runs"][0]["results"][0]["message"] == {"text": HOSTILE}
+
+
+def test_a_workspace_checks_metadata_cannot_inject_markdown_into_help(example, opa_binary):
+    """Through the real CLI: a pull request edits a workspace check's METADATA title and description."""
+    rego = example / "checks" / "ownership.rego"
+    source = rego.read_text(encoding="utf-8")
+    title = "# title: Production systems have an owner below the committee\n"
+    assert title in source
+    hostile = HOSTILE.replace("\x1b", "")
+    source = source.replace(title, f"# title: {json.dumps(hostile)}\n")
+    source = re.sub(r"# description: >-\n(#   .*\n)+", f"# description: {json.dumps(hostile + ' | a | b')}\n", source)
+    rego.write_text(source, encoding="utf-8")
+    sarif = example.parent / "g.sarif"
+    result, _ = run_json(example, "--format", f"sarif={sarif}")
+    assert next(c for c in result["checks"] if c["id"] == "ACME-001")["title"] == hostile  # the title did arrive
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    validate(log)
+    rule = next(r for r in log["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "ACME-001")
+    assert_inert(rule["help"]["markdown"])
+    assert rule["shortDescription"]["text"] == hostile

@@ -7,10 +7,8 @@ invalid ones with the reasons the WAV checks gave.
 
 from __future__ import annotations
 
-import re
-
 from governance.evaluate.result import ControlRecord, Finding, RunResult, WaiverRecord
-from governance.report._escape import visible
+from governance.report._escape import markdown_cell, markdown_code, markdown_text
 
 FORMAT = "markdown"
 
@@ -49,28 +47,9 @@ LABELS: dict[str, dict[str, str]] = {
 ICON = {"pass": "✅", "fail": "❌", "not_applicable": "➖"}
 
 
-# What Markdown would read as syntax inside a line: code, emphasis, strikethrough, links and
-# images, table cells, a heading's closing #s. Backslash-escaped, each shows as itself.
-_SYNTAX = re.compile(r"([\\`*_~\[\]|#])")
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})  # entities, not tags: no raw HTML ever
-
-
-def _text(value) -> str:
-    """Workspace or result text as literal Markdown: one line, no HTML, no syntax."""
-    text = " ".join(visible(value).split())  # a newline would end a table row or a heading
-    return _SYNTAX.sub(r"\\\1", text).translate(_HTML)
-
-
-def _code(value) -> str:
-    """A code span that no backtick inside can close early (CommonMark: a longer fence)."""
-    text = " ".join(visible(value).split())
-    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
-    return f"{fence} {text} {fence}" if text.startswith("`") or text.endswith("`") else f"{fence}{text}{fence}"
-
-
-def _cell(value) -> str:
-    """Table-cell safe: one line, no bare pipe, no raw HTML, no Markdown syntax."""
-    return _text(value) or "-"
+_text = markdown_text  # the escaping is shared with every Markdown field of another format (_escape.py)
+_code = markdown_code
+_cell = markdown_cell
 
 
 def _row(cells) -> str:

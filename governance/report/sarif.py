@@ -14,6 +14,7 @@ import json
 import re
 
 from governance.evaluate.result import CheckSummary, Finding, FindingLocation, RunResult
+from governance.report._escape import markdown_cell, markdown_text
 
 FORMAT = "sarif"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -112,9 +113,12 @@ def _help_text(check: CheckSummary, control_titles) -> str:
 
 
 def _help_markdown(check: CheckSummary, control_titles) -> str:
-    lines = [f"**{check.id}** — {check.title}", "", check.description or check.title, "",
-             "| | |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in _facts(check, control_titles)]
+    """GitHub and other code-scanning UIs render this as Markdown, and a workspace's own check supplies
+    the id, title, description, resource, domain and control titles: each is escaped as the Markdown
+    report escapes it, so none can add a link, an image, raw HTML or a table column."""
+    lines = [f"**{markdown_text(check.id)}** — {markdown_text(check.title)}", "",
+             markdown_text(check.description or check.title), "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {markdown_cell(v)} |" for k, v in _facts(check, control_titles)]
     if check.waivable:
         lines += ["", "An approved, unexpired waiver (`waivers/`) for this check and resource turns a finding into `waived`."]
     return "\n".join(lines)

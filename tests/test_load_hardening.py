@@ -460,3 +460,45 @@ def test_a_folder_without_governance_yaml_is_not_a_workspace(tmp_path, command):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("governance.yaml:1:1: this folder is not a govern workspace (no governance.yaml)")
     assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- 8. shapes the models never expected (tests/test_fuzz.py)
+
+ONLY_JSON = "a workspace holds only text, numbers, booleans, null, dates, lists and mappings"
+
+
+@pytest.mark.parametrize("value, where, tag", [
+    ("{x: !!omap [a: 1, a: 2]}", 15, "!!omap"),  # ruamel asserted the keys were unique
+    ("{x: !!omap [a: 1]}", 15, "!!omap"),
+    ("{x: !!set {a, b}}", 15, "!!set"),
+    ("{x: !!pairs [a: 1]}", 15, "!!pairs"),
+    ("{x: !!binary aGk=}", 15, "!!binary"),
+    ("{x: !!python/object:os.system x}", 15, "!!python/object:os.system"),
+    ("{x: !mine x}", 15, "!mine"),
+])
+def test_yaml_tags_json_cannot_carry_are_exit_2_at_the_value(tmp_path, value, where, tag):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": f"systems:\n  - id: s\n    deployment: private\n    tags: {value}\n"})
+    assert errors(ws) == [f"inventory/systems.yaml:4:{where}: the YAML tag {tag} is not allowed: {ONLY_JSON}"]
+
+
+@pytest.mark.parametrize("text, where", [
+    ("tags: {[a, b]: 1}", "4:12"),  # ruamel made the tuple ('a', 'b') of it
+    ("tags: {[{a: 1}]: 1}", "4:12"),  # … and a tuple holding a dict, which cannot be hashed
+    ("tags: {{a: 1}: 1}", "4:12"),
+    ("tags:\n      ? - a\n      : 1", "5:9"),
+    ("<<: {[a]: 1}", "4:10"),  # merged in by `<<`: held to the same rule
+])
+def test_a_list_or_mapping_as_a_mapping_key_is_exit_2_at_the_key(tmp_path, text, where):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": f"systems:\n  - id: s\n    deployment: private\n    {text}\n"})
+    assert errors(ws) == [f"inventory/systems.yaml:{where}: a mapping key must be a single value, not a list or a mapping"]
+
+
+def test_yaml_the_models_can_read_keeps_working(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": """\
+systems:
+  - &base {id: s, deployment: private, tags: {cost_center: !!str 7, since: "2026-01-01"}}
+  - {<<: *base, id: t}
+"""})
+    systems = load(ws).inventory["systems"]
+    assert systems["t"].tags == {"cost_center": "7", "since": "2026-01-01"}
+

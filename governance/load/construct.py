@@ -3,6 +3,9 @@
 ruamel's SafeConstructor lets a plain `2026-02-30` escape as the ValueError of
 `datetime.date`, a 5,000-digit integer as int()'s, and reads `.nan`, `.inf`
 and `1e999` as floats that no JSON document (so no OPA input) can hold.
+It also builds bytes (`!!binary`), sets, ordered maps and pairs, and tuples
+from list keys: none of which JSON has, and some of which fail inside ruamel
+with an AssertionError or a TypeError (`!!omap [a: 1, a: 2]`, `{[{a: 1}]: x}`).
 Each becomes a `Refused` error marked with the value's position.
 """
 
@@ -12,15 +15,23 @@ import math
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.constructor import BaseConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.nodes import Node, ScalarNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from governance.load.limits import NON_FINITE, Refused
+
+_YAML = "tag:yaml.org,2002:"
+# What JSON can carry, plus dates (sent to OPA as text). A mapping's `<<` merge
+# keys never reach construction: ruamel folds them into the mapping first.
+ALLOWED_TAGS = {_YAML + kind for kind in ("null", "bool", "int", "float", "str", "seq", "map", "timestamp")}
+ONLY_JSON = "a workspace holds only text, numbers, booleans, null, dates, lists and mappings"
+KEY_NOT_SCALAR = "a mapping key must be a single value, not a list or a mapping"
 
 
 class Constructor(SafeConstructor):
     def construct_non_recursive_object(self, node: Node, tag: Any = None) -> Any:
+        _refuse_unknown_tag(node, tag)
         try:
             data = super().construct_non_recursive_object(node, tag)
         except MarkedYAMLError:
@@ -31,6 +42,16 @@ class Constructor(SafeConstructor):
             raise Refused(None, None, NON_FINITE, node.start_mark)
         return data
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # Checked after merging, so keys merged in by `<<` are held to it too;
+        # ruamel runs this after the mapping was handed out, outside the guard above.
+        if isinstance(node, MappingNode):
+            self.flatten_mapping(node)
+            for key_node, _ in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise Refused(None, None, KEY_NOT_SCALAR, key_node.start_mark)
+        return BaseConstructor.construct_mapping(self, node, deep=deep)
+
 
 def construct(node: Node) -> Any:
     # A YAML object of its own: ruamel then reads every value as YAML 1.2, the
@@ -39,6 +60,13 @@ def construct(node: Node) -> Any:
     yaml.Constructor = Constructor
     yaml.allow_duplicate_keys = False
     return yaml.constructor.construct_document(node)
+
+
+def _refuse_unknown_tag(node: Node, tag: Any) -> None:
+    name = str(tag if tag is not None else node.tag)
+    if name not in ALLOWED_TAGS:
+        shown = "!!" + name[len(_YAML):] if name.startswith(_YAML) else name
+        raise Refused(None, None, f"the YAML tag {shown} is not allowed: {ONLY_JSON}", node.start_mark)
 
 
 def _cannot_read(node: Node, exc: Exception) -> str:

@@ -502,3 +502,16 @@ systems:
     systems = load(ws).inventory["systems"]
     assert systems["t"].tags == {"cost_center": "7", "since": "2026-01-01"}
 
+
+@pytest.mark.parametrize("kind, shown", [("[]", "a list"), ("{}", "a mapping"), ("[Committee]", "a list"),
+                                         ("{a: 1}", "a mapping"), ("null", "'None'"), ("3", "'3'")])
+def test_a_policy_kind_that_is_not_a_name_is_exit_2_at_the_kind(tmp_path, kind, shown):
+    ws = make_workspace(tmp_path, {"policies/committee.yaml": f"id: board\nchair: p-ceo\nkind: {kind}\n"})
+    [line] = errors(ws)
+    assert line.startswith(f"policies/committee.yaml:3:1: unknown kind {shown} (expected one of Committee, ")
+
+
+def test_a_policy_kind_that_is_a_list_through_the_cli(tmp_path):
+    ws = make_workspace(tmp_path, {"policies/committee.yaml": "kind: []\nid: board\nchair: p-ceo\n"})
+    assert validate(ws).startswith("policies/committee.yaml:1:1: unknown kind a list")
+

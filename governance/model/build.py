@@ -170,9 +170,11 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         b.errors.append(WorkspaceError(doc.sources.locate(()), f"a policy file holds one definition with a 'kind' (one of {', '.join(DEFINITION_KINDS)})"))
         return
     kind = data["kind"]
-    model = DEFINITION_KINDS.get(kind)
+    # a list or mapping cannot even be looked up: it is as unknown as a misspelt name
+    model = DEFINITION_KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
-        b.errors.append(WorkspaceError(doc.sources.locate(("kind",)), f"unknown kind '{kind}' (expected one of {', '.join(DEFINITION_KINDS)})"))
+        shown = "a list" if isinstance(kind, list) else "a mapping" if isinstance(kind, dict) else f"'{kind}'"
+        b.errors.append(WorkspaceError(doc.sources.locate(("kind",)), f"unknown kind {shown} (expected one of {', '.join(DEFINITION_KINDS)})"))
         return
     entity = b.validate(model, data, doc, ())
     if entity is None:

@@ -515,3 +515,29 @@ def test_a_policy_kind_that_is_a_list_through_the_cli(tmp_path):
     ws = make_workspace(tmp_path, {"policies/committee.yaml": "kind: []\nid: board\nchair: p-ceo\n"})
     assert validate(ws).startswith("policies/committee.yaml:1:1: unknown kind a list")
 
+
+SPEND = "S1,CC-1,x,bl-1,100,2026-01-01\n"
+
+
+@pytest.mark.parametrize("header, where, column", [
+    ("id,tags,tags.x,budget_line,amount,date", 9, "tags.x"),  # the cell 'CC-1' was indexed as a dict
+    ("id,tags.x,tags,budget_line,amount,date", 11, "tags"),  # … or silently replaced the mapping
+    ("id,tags.x,tags.x,budget_line,amount,date", 11, "tags.x"),
+    ("id,budget_line,id,amount,date", 16, "id"),
+    (" id , tags , tags.x ,budget_line,amount,date", 13, "tags.x"),
+])
+def test_csv_columns_that_fill_the_same_field_are_exit_2_at_the_later_column(tmp_path, header, where, column):
+    ws = make_workspace(tmp_path, {"inventory/spend.csv": f"{header}\n{SPEND}"})
+    assert errors(ws) == [f"inventory/spend.csv:1:{where}: column '{column}' fills the same field as an earlier column"]
+
+
+def test_csv_columns_spread_over_one_mapping_keep_working(tmp_path):
+    path = tmp_path / "spend.csv"
+    path.write_text("id,tags.cost_center,tags.owner,budget_line,amount,date\nS1,CC-1,x,bl-1,100,2026-01-01\n", encoding="utf-8")
+    [item] = read_document(tmp_path, path).data["spend"]
+    assert item["tags"] == {"cost_center": "CC-1", "owner": "x"}
+
+
+def test_a_csv_header_clash_through_the_cli(tmp_path):
+    ws = make_workspace(tmp_path, {"inventory/spend.csv": f"id,tags,tags.x,budget_line,amount,date\n{SPEND}"})
+    assert validate(ws).startswith("inventory/spend.csv:1:9: column 'tags.x' fills the same field as an earlier column")

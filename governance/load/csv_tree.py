@@ -30,6 +30,7 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
         raise WorkspaceErrors([WorkspaceError(Location(rel, reader.line_num or 1, 1), f"CSV error: {exc}")]) from None
     if not rows:
         return {kind: []}, sources
+    _check_header(rows[0], rel)
     header = [h.strip() for h in rows[0]]
     items = []
     for n, row in enumerate(rows[1:], start=1):
@@ -57,3 +58,19 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
                 item[name] = cell
         items.append(item)
     return {kind: items}, sources
+
+
+def _check_header(cells: list[str], rel: str) -> None:
+    """Each column fills its own place: `tags` beside `tags.x`, or `id` twice,
+    would have one cell overwrite (or index into) another."""
+    errors, seen, plain, spread, col = [], set(), set(), set(), 1
+    for cell in cells:
+        name = cell.strip()
+        outer, dotted = name.split(".", 1)[0], "." in name
+        if name in seen or (outer in plain if dotted else name in spread):
+            errors.append(WorkspaceError(Location(rel, 1, col), f"column '{name}' fills the same field as an earlier column"))
+        seen.add(name)
+        (spread if dotted else plain).add(outer)
+        col += len(cell) + 1
+    if errors:
+        raise WorkspaceErrors(errors)

@@ -1,5 +1,5 @@
-# The one query the engine asks: every check's result and the policy revision
-# OPA holds, in a single evaluation. (OPA's version is asked separately:
+# The one query the engine asks: every check's result, and the policy revision
+# and definitions OPA held while evaluating them, in a single evaluation. (OPA's version is asked separately:
 # opa.runtime is not among the builtins a module may call.)
 package govern.main
 
@@ -10,13 +10,15 @@ is_check(r) if {
 	is_string(r.meta.custom.id)
 }
 
-checks contains r if {
+# Each result says which rule produced it, so the engine can hold it to the
+# declaration of that rule (a literal object could claim any id).
+checks contains object.union(r, {"rule": ["checks", pkg, name]}) if {
 	some pkg, name
 	r := data.govern.checks[pkg][name]
 	is_check(r)
 }
 
-checks contains r if {
+checks contains object.union(r, {"rule": ["waiver_checks", name]}) if {
 	some name
 	r := data.govern.waiver_checks[name]
 	is_check(r)
@@ -38,12 +40,17 @@ malformed contains {"package": pkg, "rule": name} if {
 	not is_check(r)
 }
 
+default definitions := null
+
+definitions := data.govern.definitions
+
 default revision := null
 
 revision := data.govern.meta.revision
 
 report := {
 	"revision": revision,
+	"definitions": definitions,
 	"checks": checks,
 	"malformed": malformed,
 }

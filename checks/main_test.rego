@@ -18,6 +18,12 @@ _packages := {
 	"b": {"B_1": _check("B-001")},
 }
 
+test_each_check_names_the_rule_that_produced_it if {
+	rules := {c.meta.custom.id: c.rule | some c in main.checks} with data.govern.checks as {"b": {"B_1": _check("B-001")}}
+		with data.govern.waiver_checks as {"W_1": _check("WAV-001")}
+	rules == {"B-001": ["checks", "b", "B_1"], "WAV-001": ["waiver_checks", "W_1"]}
+}
+
 test_checks_are_every_rule_with_a_metadata_id if {
 	ids := {c.meta.custom.id | some c in main.checks} with data.govern.checks as _packages
 		with data.govern.waiver_checks as {"W_1": _check("WAV-001")}
@@ -41,7 +47,9 @@ test_the_report_carries_the_revision_and_names_malformed_values if {
 	r := main.report with data.govern.checks as _packages
 		with data.govern.waiver_checks as {}
 		with data.govern.meta as {"revision": "sha256:r"}
+		with data.govern.definitions as {"budget_policy": {"id": "b"}}
 	r.revision == "sha256:r"
+	r.definitions == {"budget_policy": {"id": "b"}}
 	count(r.checks) == 2
 	count(r.malformed) == 3
 }
@@ -49,4 +57,5 @@ test_the_report_carries_the_revision_and_names_malformed_values if {
 test_the_revision_is_null_when_none_was_loaded if {
 	r := main.report with data.govern.checks as {} with data.govern.waiver_checks as {}
 	r.revision == null
+	r.definitions == null
 }

@@ -240,3 +240,24 @@ def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):
     with pytest.raises(EngineError, match="policy revision mismatch"):
         _run(session, modules, {}, {"as_of": AS_OF, "inventory": {}, "waivers": {}}, policy_revision(modules, {}),
              (OPA_VERSION,))
+
+
+def test_definitions_changed_under_the_run_exit_3_even_with_the_revision_left_alone(running_opa, tmp_path):
+    """Another client empties the definitions on a shared server mid-run, leaving the revision:
+    the report echoes the definitions it evaluated, and they are not this run's."""
+    from governance.engine import OPA_VERSION, EngineError, _run, policy_revision
+    from governance.engine.client import OpaSession, client_for
+    from governance.evaluate.policy import library_modules
+
+    definitions = {"budget_policy": {"id": "bp"}}
+
+    class RacedSession(OpaSession):
+        def load_module(self, module_id, text):
+            super().load_module(module_id, text)
+            self.client.update_or_create_data({}, "govern/definitions")  # the other client
+
+    modules = library_modules()
+    session = RacedSession(client_for(running_opa, 60), running_opa)
+    with pytest.raises(EngineError, match="definitions OPA evaluated are not the ones this run loaded"):
+        _run(session, modules, definitions, {"as_of": AS_OF, "inventory": {}, "waivers": {}},
+             policy_revision(modules, definitions), (OPA_VERSION,))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -125,6 +126,7 @@ class StandIn(BaseHTTPRequestHandler):
     status = 200
     checks_kept: tuple[str, ...] = ("WAV-",)
     revision = None
+    definitions = None
 
     def log_message(self, *args):
         pass
@@ -141,15 +143,31 @@ class StandIn(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def do_GET(self):
-        self._send(self.status, {"result": []} if self.status == 200 else {"code": "x", "message": "no"})
+        from urllib.parse import unquote
+
+        if self.status != 200:
+            return self._send(self.status, {"code": "x", "message": "no"})
+        held = type(self).policies
+        if self.path.rstrip("/") != "/v1/policies":
+            module_id = unquote(self.path.removeprefix("/v1/policies/"))
+            return self._send(200, {"result": {"id": module_id, "raw": held[module_id]}})
+        packages = {i: re.search(r"^package (\S+)", raw, re.MULTILINE).group(1) for i, raw in held.items()}
+        listing = [{"id": i, "raw": raw, "ast": {"package": {"path": [{"value": "data"}] + [
+            {"value": v} for v in packages[i].split(".")]}}} for i, raw in held.items()]
+        self._send(200, {"result": listing})
 
     def do_DELETE(self):
         self._send(200, {})
 
     def do_PUT(self):
+        from urllib.parse import unquote
+
         body = self._body()
+        if self.path.startswith("/v1/policies/"):
+            type(self).policies[unquote(self.path.removeprefix("/v1/policies/"))] = body.decode()
         if self.path == "/v1/data/govern":
-            type(self).revision = json.loads(body)["meta"]["revision"]
+            sent = json.loads(body)
+            type(self).revision, type(self).definitions = sent["meta"]["revision"], sent["definitions"]
         self._send(204 if "/data/" in self.path else 200, None if "/data/" in self.path else {})
 
     def do_POST(self):
@@ -160,15 +178,16 @@ class StandIn(BaseHTTPRequestHandler):
         if self.path.startswith("/v1/query"):
             return self._send(200, {"result": [{"version": self.version}]})
         meta = {"title": "t", "custom": {"id": "", "severity": "high", "waivable": False}}
-        checks = [{"meta": {**meta, "custom": {**meta["custom"], "id": f"WAV-00{i}"}}, "evaluated": 0, "violations": []}
-                  for i in range(1, 7)]
-        self._send(200, {"result": {"revision": type(self).revision, "checks": checks, "malformed": []}})
+        checks = [{"meta": {**meta, "custom": {**meta["custom"], "id": f"WAV-00{i}"}}, "evaluated": 0, "violations": [],
+                   "rule": ["waiver_checks", f"WAV_00{i}"]} for i in range(1, 7)]
+        self._send(200, {"result": {"revision": type(self).revision, "definitions": type(self).definitions,
+                                    "checks": checks, "malformed": []}})
 
 
 @pytest.fixture
 def stand_in():
     def start(**attrs):
-        handler = type("Handler", (StandIn,), dict(attrs))
+        handler = type("Handler", (StandIn,), {"policies": {}, **attrs})
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         started.append(server)
@@ -184,7 +203,7 @@ def test_a_report_missing_checks_is_exit_3_not_a_pass(opa_binary, example, stand
     url = stand_in()
     proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
     assert proc.returncode == 3 and proc.stdout == ""
-    assert "produced no result" in proc.stderr or "lacks" in proc.stderr
+    assert "OPA's report is not the evaluation of this run's policy: it lacks built-in checks (BUD-001" in proc.stderr
 
 
 def test_a_server_of_another_opa_version_is_refused_unless_allowed(opa_binary, example, stand_in):

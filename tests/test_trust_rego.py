@@ -204,6 +204,16 @@ def test_a_check_shaped_value_without_metadata_is_exit_2_at_the_rule(opa_binary,
     assert f"checks/evil.rego:{line_col(text, 'FORGOT')}: rule govern.checks.evil.FORGOT looks like a check result" in check.stderr
 
 
+@pytest.mark.parametrize("cid", ["BUD-003", "EV-404"])
+def test_a_literal_claiming_a_check_id_is_exit_2_at_its_rule(opa_binary, example, cid):
+    meta = f'{{"title": "forged", "custom": {{"id": "{cid}", "severity": "low", "waivable": true}}}}'
+    text = HEAD + f'FORGED := {{"meta": {meta}, "evaluated": 1, "violations": set()}}\n'
+    proc = govern("check", str(with_module(example, text)), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert (f"checks/evil.rego:{line_col(text, 'FORGED')}: rule govern.checks.evil.FORGED reports check id {cid}, "
+            "which its METADATA does not declare") in proc.stderr
+
+
 def test_a_declared_check_that_produces_no_result_is_exit_2(opa_binary, example):
     text = HEAD + check_rule("EV-003").rstrip() + " if input.no_such_thing\n"
     proc = govern("check", str(with_module(example, text)), "--as-of", AS_OF)

@@ -70,7 +70,9 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
     revision = policy_revision(modules, definitions)
     if opa_url:
         session = OpaSession(client_for(opa_url, timeout, token=token, ca=ca), opa_url)
-        return _run(session, modules, definitions, input_doc, revision, opa_versions)
+        result = _run(session, modules, definitions, input_doc, revision, opa_versions)
+        _still_held(session, modules)  # others can write to a shared server
+        return result
     binary = find_opa()
     with managed_opa(binary) as opa:
         session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive,
@@ -79,6 +81,14 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
             return _run(session, modules, definitions, input_doc, revision, opa_versions)
         finally:
             session.client.close_connection()
+
+
+def _still_held(session: OpaSession, modules: list[Module]) -> None:
+    """After the report: the server still holds exactly this run's govern modules, unchanged."""
+    if session.clear(keep={m.id for m in modules}) != {m.id for m in modules} or \
+            any(session.text_of(m.id) != m.text for m in modules):
+        raise EngineError("the server's modules changed during the run (another client wrote to it); "
+                          "the report cannot be trusted")
 
 
 def _run(session: OpaSession, modules, definitions, input_doc, revision, versions) -> EngineResult:
@@ -99,4 +109,7 @@ def _run(session: OpaSession, modules, definitions, input_doc, revision, version
             f"policy revision mismatch: OPA holds {result.get('revision')}, this run loaded {revision} "
             "(another client changed the server's policies or data during the run)"
         )
+    if result.get("definitions") != json.loads(canonical_json(definitions)):
+        raise EngineError("the definitions OPA evaluated are not the ones this run loaded "
+                          "(another client changed the server's data during the run)")
     return EngineResult(opa_version=version, revision=revision, checks=result["checks"], malformed=result["malformed"])

@@ -10,7 +10,7 @@ broken evaluation for a pass. Errors OPA locates in a module come back as
 from __future__ import annotations
 
 from typing import Any, Callable
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import requests
 from opa_client import OpaClient
@@ -92,6 +92,9 @@ class OpaSession:
             raise EngineError(f"cannot reach OPA at {self.url} while {what}: {type(exc).__name__}") from None
         except (requests.RequestException, ValueError) as exc:
             raise EngineError(f"OPA at {self.url} gave no usable answer while {what}: {type(exc).__name__}") from None
+        except RecursionError:
+            raise EngineError(f"OPA's answer while {what} is nested too deeply to read "
+                              "(a check returning deeply nested values in its findings?)") from None
 
     def _refused(self, what: str, code: str, detail: str) -> EngineError:
         if code == "unauthorized":
@@ -139,18 +142,18 @@ class OpaSession:
         # workspace modules import the library: they go first, or deleting the library would not compile
         for module_id in sorted(stale, key=lambda m: (not m.startswith(OWN_PREFIXES[0]), m)):
             if module_id not in keep:
-                self._call(f"removing the stale module {module_id}", self.client.delete_policy, module_id)
+                self._call(f"removing the stale module {module_id}", self.client.delete_policy, _path(module_id))
         return keep & set(stale)
 
     def text_of(self, module_id: str) -> str | None:
         """The source the server holds under `module_id`."""
-        answer = self._call(f"reading {module_id}", self.client.get_policy, module_id)
+        answer = self._call(f"reading {module_id}", self.client.get_policy, _path(module_id))
         raw = answer.get("result", {}).get("raw") if isinstance(answer, dict) else None
         return raw if isinstance(raw, str) else None
 
     def load_module(self, module_id: str, text: str) -> None:
         # rego_compat=False: never let the client rewrite our Rego and retry
-        self._call(f"loading {module_id}", self.client.update_policy_from_string, text, module_id, rego_compat=False)
+        self._call(f"loading {module_id}", self.client.update_policy_from_string, text, _path(module_id), rego_compat=False)
 
     def put_data(self, path: str, value: dict) -> None:
         self._call(f"putting data at {path}", self.client.update_or_create_data, value, path)
@@ -158,7 +161,11 @@ class OpaSession:
     def report(self, input_doc: dict) -> dict:
         answer = self._call("evaluating the checks", self.client.query_rule, input_doc, REPORT_PACKAGE, "report",
                             query_params={"strict-builtin-errors": "true"})
-        return validate_report(answer)
+        try:
+            return validate_report(answer)
+        except RecursionError:
+            raise EngineError("OPA's report is nested too deeply to read "
+                              "(a check returning deeply nested values in its findings?)") from None
 
 
 class MalformedCheck(EngineError):
@@ -180,13 +187,8 @@ def validate_report(answer: Any) -> dict:
     for entry in result["malformed"]:
         if not (isinstance(entry, dict) and isinstance(entry.get("package"), str) and isinstance(entry.get("rule"), str)):
             raise EngineError(f"OPA answered an unexpected shape for the report: {str(entry)[:200]}")
-    ids = set()
     for check in result["checks"]:
         _validate_check(check)
-        cid = check["meta"]["custom"]["id"]
-        if cid in ids:
-            raise EngineError(f"two checks declare the id {cid}")
-        ids.add(cid)
     return result
 
 
@@ -210,6 +212,9 @@ def _validate_check(check: Any) -> None:
         bad(f"custom.severity must be one of {', '.join(SEVERITIES)}")
     if not isinstance(custom.get("waivable"), bool):
         bad("custom.waivable must be true or false")
+    rule = check.get("rule")
+    if not (isinstance(rule, list) and rule and all(isinstance(p, str) for p in rule)):
+        bad("it does not name the rule that produced it")
     if not isinstance(check.get("evaluated"), int) or isinstance(check["evaluated"], bool) or check["evaluated"] < 0:
         bad("evaluated is not a count")
     if not isinstance(check.get("violations"), list):
@@ -218,6 +223,12 @@ def _validate_check(check: Any) -> None:
         if not (isinstance(v, dict) and isinstance(v.get("message"), str) and isinstance(v.get("resource"), dict)
                 and isinstance(v["resource"].get("kind"), str) and isinstance(v["resource"].get("id"), str)):
             bad(f"violation {str(v)[:120]} lacks resource.kind, resource.id or message")
+
+
+def _path(module_id: str) -> str:
+    """A module id as a URL path: the client puts it in the URL as it is, and a file named
+    `a#1.rego` would otherwise be uploaded as `a`, over `a#2.rego`."""
+    return quote(module_id, safe="/")
 
 
 def _json_or_none(resp: requests.Response) -> dict | None:

@@ -75,7 +75,8 @@ def _inspect(binary: str, modules: tuple[tuple[str, str], ...]) -> Inspection:
         caps = Path(tmp) / "capabilities.json"
         caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
         # both at once: each is a short process, and there are two cores
-        check = _start([binary, "check", "--capabilities", str(caps), "--format", "json", "."], root)
+        # every error, not OPA's first ten: the tenth-and-more would end in a locationless "error limit reached"
+        check = _start([binary, "check", "--capabilities", str(caps), "--max-errors", "-1", "--format", "json", "."], root)
         listing = _start([binary, "inspect", "--annotations", "--format", "json", "."], root)
         check_out, check_err = _finish(check, "opa check")
         listing_out, listing_err = _finish(listing, "opa inspect")
@@ -116,7 +117,7 @@ def _errors(output: bytes) -> list[RegoError]:
         doc = json.loads(output)
         errors = [RegoError(module=e["location"]["file"].removeprefix("./"), row=int(e["location"]["row"]),
                             col=int(e["location"]["col"]), message=str(e["message"]))
-                  for e in doc["errors"]]
+                  for e in doc["errors"] if e.get("location")]  # a summary line such as "error limit reached" has none
     except (ValueError, KeyError, TypeError):
         raise EngineError(f"opa check failed: {output.decode(errors='replace').strip()[:500]}") from None
     if not errors:

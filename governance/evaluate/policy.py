@@ -174,37 +174,56 @@ def evaluate(policy: Policy, definitions: dict, input_doc: dict, **options) -> e
 
 
 def complete(policy: Policy, result: engine.EngineResult) -> None:
-    """The report holds exactly the declared checks, and nothing shaped like a check goes unnamed.
+    """The report holds exactly the declared checks, each from the rule that declares it, and
+    nothing shaped like a check goes unnamed.
 
-    A built-in check missing, or a check nobody declared, means the answer
-    cannot be trusted (exit 3); a workspace check that yields nothing is the
+    A built-in check missing, or a result from no module of this run, means the
+    answer cannot be trusted (exit 3); a workspace rule that yields nothing,
+    claims an id its METADATA does not declare, or hides a check is the
     workspace's fault (exit 2)."""
-    reported = {c["meta"]["custom"]["id"] for c in result.checks}
-    unexpected = sorted(reported - set(policy.checks))
+    reported: set[str] = set()
+    problems: list[RegoError] = []
+    strangers: list[str] = []
+    for check in result.checks:
+        cid, rule = check["meta"]["custom"]["id"], ("govern", *check["rule"])
+        declared = policy.checks.get(cid)
+        if declared is not None and declared.rule == rule and cid not in reported:
+            reported.add(cid)
+            continue
+        module = _module_of(policy, rule)
+        if module is None:
+            strangers.append(f"{cid} from {'.'.join(rule)}")
+        else:
+            problems.append(RegoError(module.id, _rule_line(module.text, rule[-1]), 1,
+                                      f"rule {'.'.join(rule)} reports check id {cid}, which its METADATA does not declare"))
     lacking = sorted(d.id for d in policy.checks.values() if d.builtin and d.id not in reported)
-    if unexpected or lacking:
-        raise EngineError("OPA's report is not the evaluation of this run's policy: "
-                          + "; ".join(filter(None, [
-                              unexpected and f"it holds checks this run did not load ({', '.join(unexpected)})",
-                              lacking and f"it lacks built-in checks ({', '.join(lacking[:10])}"
-                                          f"{', …' if len(lacking) > 10 else ''})"])))
-    problems = [RegoError(d.module, d.location.line, d.location.column, f"check {d.id} produced no result: its rule is undefined, "
-                          "or its value is not lib.check(rego.metadata.rule(), ...)")
-                for d in sorted(policy.checks.values(), key=lambda d: d.id) if d.id not in reported]
+    if strangers or lacking:
+        raise EngineError("OPA's report is not the evaluation of this run's policy: " + "; ".join(filter(None, [
+            strangers and f"it holds checks this run did not load ({', '.join(sorted(strangers)[:10])})",
+            lacking and f"it lacks built-in checks ({', '.join(lacking[:10])}{', …' if len(lacking) > 10 else ''})"])))
+    problems += [RegoError(d.module, d.location.line, d.location.column, f"check {d.id} produced no result: its rule is "
+                           "undefined, or its value is not lib.check(rego.metadata.rule(), ...)")
+                 for d in sorted(policy.checks.values(), key=lambda d: d.id) if d.id not in reported]
     problems += [_malformed(policy, m) for m in result.malformed]
     if problems:
         raise blame(problems)
 
 
+def _module_of(policy: Policy, rule: tuple[str, ...]) -> Module | None:
+    """The module of this run that defines `rule` (a package and a rule name), if any."""
+    pkg = ".".join(rule[:-1])
+    in_package = [m for m in policy.modules if policy.packages.get(m.id) == pkg]
+    return next((m for m in in_package if _defines(m.text, rule[-1])), in_package[0] if in_package else None)
+
+
 def _malformed(policy: Policy, entry: dict) -> RegoError:
-    pkg, rule = f"govern.checks.{entry['package']}", entry["rule"]
-    module = next((m for m in policy.modules if policy.packages.get(m.id) == pkg and _defines(m.text, rule)),
-                  next((m for m in policy.modules if policy.packages.get(m.id) == pkg), None))
-    why = (f"rule {pkg}.{rule} looks like a check result but has no METADATA with custom.id "
+    rule = ("govern", "checks", entry["package"], entry["rule"])
+    module = _module_of(policy, rule)
+    why = (f"rule {'.'.join(rule)} looks like a check result but has no METADATA with custom.id "
            "(put a # METADATA block with title and custom id, severity, waivable above it)")
     if module is None:
         return RegoError("govern/?", 1, 1, why)
-    return RegoError(module.id, _rule_line(module.text, rule), 1, why)
+    return RegoError(module.id, _rule_line(module.text, rule[-1]), 1, why)
 
 
 def _defines(text: str, rule: str) -> bool:

@@ -106,13 +106,13 @@ def test_one_unwritable_report_writes_none_and_keeps_existing_files(saved, tmp_p
     assert (now.st_ino, now.st_mtime) == (old.st_ino, old.st_mtime)  # the very same file, untouched
 
 
-def test_a_report_folder_that_is_a_file_or_a_target_that_is_a_folder(saved, tmp_path):
+def test_a_report_folder_that_is_a_file_is_exit_3_and_leaves_nothing(saved, tmp_path):
     (tmp_path / "taken").mkdir()
-    for target in (tmp_path / "taken", tmp_path / "saved.json" / "r.json"):
-        proc = govern("report", str(saved), "--format", f"json={tmp_path / 'good.json'}", "--format", f"csv={target}")
-        assert proc.returncode == 3, proc.stderr
-        assert not (tmp_path / "good.json").exists() and not (tmp_path / "evidence.json").exists()
-        assert listing(tmp_path) == ["saved.json", "taken"]
+    proc = govern("report", str(saved), "--format", f"json={tmp_path / 'good.json'}",
+                  "--format", f"csv={tmp_path / 'saved.json' / 'r.json'}")
+    assert proc.returncode == 3, proc.stderr
+    assert not (tmp_path / "good.json").exists() and not (tmp_path / "evidence.json").exists()
+    assert listing(tmp_path) == ["saved.json", "taken"]
 
 
 def test_a_successful_run_replaces_files_and_leaves_no_temporary(saved, tmp_path):
@@ -204,6 +204,77 @@ def test_two_reports_in_one_place_are_a_usage_error(saved, tmp_path, case):
         assert "Error: Invalid value for --format" in proc.stderr and "Traceback" not in proc.stderr
         assert proc.stdout == ""
         assert listing(tmp_path) == ["a.json", "link.json", "saved.json"]
+
+
+def bad_targets(tmp: Path) -> list[list[str]]:
+    """Targets that can never hold a report: each is a usage error, found before anything runs."""
+    (tmp / "taken").mkdir()
+    return [
+        ["-o", ""],
+        ["--output", ""],
+        ["--format", "json", "-o", ""],
+        ["--format", "json="],
+        ["--format", "json=", "--format", f"csv={tmp}/r.csv"],
+        ["--format", f"json={tmp}/taken"],
+        ["--format", f"json={tmp}/taken/", "--format", "table"],
+        ["--format", f"json={tmp}/new-folder/"],
+        ["--format", "json=."],
+        ["--format", "json", "-o", f"{tmp}/taken"],
+        ["-o", f"{tmp}"],
+    ]
+
+
+@pytest.mark.parametrize("case", range(11))
+def test_an_empty_or_folder_target_is_a_usage_error_before_anything_runs(saved, tmp_path, case):
+    args = bad_targets(tmp_path)[case]
+    for command in (["report", str(saved)], ["check", str(tmp_path), "--as-of", AS_OF]):
+        proc = govern(*command, *args, env=NO_OPA)  # had OPA been tried: exit 3
+        assert proc.returncode == 2, (command, args, proc.stderr)
+        assert re.search(r"Error: Invalid value for (--format|--output)", proc.stderr), proc.stderr
+        assert "Traceback" not in proc.stderr and "could not write" not in proc.stderr
+        assert proc.stdout == ""
+        assert listing(tmp_path) == ["saved.json", "taken"]
+
+
+STDOUT_NAMES = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/dev/fd/../stdout",
+                "/proc/thread-self/fd/1"]  # the last by being the very pipe stdout is, not by name
+
+
+@pytest.mark.parametrize("name", STDOUT_NAMES)
+def test_a_path_that_is_stdout_counts_as_stdout(saved, tmp_path, name):
+    for args in (["--format", f"json={name}", "--format", "table"],
+                 ["--format", "json", "--format", f"csv={name}"],
+                 ["--format", f"json={name}", "--format", "sarif=-"]):
+        for command in (["report", str(saved)], ["check", str(tmp_path), "--as-of", AS_OF]):
+            proc = govern(*command, *args, env=NO_OPA)
+            assert proc.returncode == 2, (command, args, proc.stderr)
+            assert "Error: Invalid value for --format" in proc.stderr and "would both go to stdout" in proc.stderr
+            assert proc.stdout == "" and "Traceback" not in proc.stderr
+    alone = govern("report", str(saved), "--format", f"json={name}")  # one report there is fine: it is stdout
+    assert alone.returncode == 0, alone.stderr
+    assert json.loads(alone.stdout)["workspace"] == EVIL_NAME
+    assert listing(tmp_path) == ["saved.json"]
+
+
+def test_the_file_stdout_is_redirected_to_counts_as_stdout(saved, tmp_path):
+    out = tmp_path / "out.txt"
+    for other in ("table", f"csv={tmp_path / 'r.csv'}"):
+        with out.open("wb") as stdout:  # govern check … --format json=out.txt --format table > out.txt
+            proc = subprocess.run([sys.executable, "-m", "governance", "report", str(saved), "--format",
+                                   f"json={tmp_path / 'sub' / '..' / 'out.txt'}", "--format", other],
+                                  stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+        if other == "table":
+            assert proc.returncode == 2, proc.stderr
+            assert "would both go to stdout" in proc.stderr and out.read_bytes() == b""
+        else:  # the JSON goes to stdout, which is that file: written once, never renamed over
+            assert proc.returncode == 0, proc.stderr
+            assert json.loads(out.read_text(encoding="utf-8"))["workspace"] == EVIL_NAME
+            assert listing(tmp_path) == ["evidence.json", "out.txt", "r.csv", "saved.json"]
+    with open(os.devnull, "wb") as devnull:  # two reports thrown away is not two on stdout
+        proc = subprocess.run([sys.executable, "-m", "governance", "report", str(saved), "--format",
+                               f"json={os.devnull}", "--format", "table"],
+                              stdout=devnull, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_an_evidence_manifest_may_be_asked_for_by_name(saved, tmp_path):

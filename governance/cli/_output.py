@@ -58,20 +58,74 @@ def on_disk(rendered: Rendered) -> Rendered:
 
 
 def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
-    """`--format json --output r.json` or `--format sarif=out/g.sarif` (repeatable), every target distinct."""
+    """`--format json --output r.json` or `--format sarif=out/g.sarif` (repeatable), every target distinct.
+
+    Every target is checked here, before anything runs: an empty path or a folder is a usage error, and
+    a path that names stdout itself (/dev/stdout, or the very file or pipe stdout is) counts as stdout."""
     pairs = []
     for spec in formats or ("table",):
-        name, _, path = spec.partition("=")
+        name, eq, path = spec.partition("=")
         if name not in FORMATS:
             raise click.BadParameter(f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format")
-        pairs.append((name, path or None))
+        if eq and not path:
+            raise click.BadParameter(f"{spec}: the path after = is empty; give a file, or - for stdout",
+                                     param_hint="--format")
+        pairs.append((name, _target(path, f"{name}=", "--format") if path else None))
     unnamed = [i for i, (_, p) in enumerate(pairs) if p is None]
     if output is not None:
         if len(unnamed) != 1:
             raise click.BadParameter("--output goes with exactly one --format that has no =PATH", param_hint="--output")
-        pairs[unnamed[0]] = (pairs[unnamed[0]][0], output)
+        if not output:
+            raise click.BadParameter("the path is empty; give a file, or - for stdout", param_hint="--output")
+        pairs[unnamed[0]] = (pairs[unnamed[0]][0], _target(output, "", "--output"))
     _refuse_collisions(pairs)
     return pairs
+
+
+# Names that are this process's stdout whatever it is connected to.
+_STDOUT_NAMES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+
+
+def _target(path: str, prefix: str, hint: str) -> str:
+    """A report target as given, `-` when it is stdout; a folder is a usage error (a report is a file)."""
+    if _stdout(path) or _names_stdout(path):
+        return "-"
+    if path.endswith(("/", os.sep)) or os.path.isdir(path):
+        raise click.BadParameter(f"{prefix}{path} is a folder; give the name of a file in it", param_hint=hint)
+    return path
+
+
+def _names_stdout(path: str) -> bool:
+    """`path` is stdout: by name, or (when stdout is a file, pipe, socket or terminal) the same file as stdout.
+    /dev/null is left alone: two reports may both be thrown away."""
+    try:
+        if os.path.normpath(os.path.abspath(path)) in _STDOUT_NAMES:
+            return True
+    except (ValueError, OSError):  # NUL byte, vanished working folder: _where reports it
+        return False
+    try:
+        fd = sys.stdout.fileno()
+        out = os.fstat(fd)
+        interactive = os.isatty(fd)
+    except (AttributeError, OSError, ValueError):  # closed, or not a real file (a test runner's buffer)
+        return False
+    if not (stat.S_ISREG(out.st_mode) or stat.S_ISFIFO(out.st_mode) or stat.S_ISSOCK(out.st_mode) or interactive):
+        return False
+    for spelling in (path, _resolved(path)):  # as given (a /proc link to a pipe), and as it would be written
+        try:
+            st = os.stat(spelling)
+        except (OSError, ValueError, TypeError):
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            return True
+    return False
+
+
+def _resolved(path: str) -> Path | None:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
 
 
 def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:

@@ -1,0 +1,117 @@
+"""A bounded fuzz of the whole command on mutated workspaces (issue 7).
+
+Hypothesis mutates a copy of examples/acme — hostile scalars (NaN, impossible
+dates, aliases, deep nesting, huge numbers, markup), deleted, duplicated or
+swapped lines, stray text, truncation — and runs `govern validate` and
+`govern check` in-process on each, asserting that:
+
+- no traceback and no "internal error" ever reaches the user;
+- the exit codes are only 0, 1 and 2 (OPA is there, so 3 would be a bug);
+- `validate` and `check` agree on validity: validate's 0 is check's 0 or 1,
+  validate's 2 is check's 2.
+
+`check` evaluates on one real OPA server shared by all examples (through
+`--opa-url`, the same pipeline as the managed OPA but without a start per
+example), so about 2,000 workspaces fit in a few minutes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from governance.cli import main
+from tests.conftest import AS_OF, EXAMPLE, opa_server
+
+EXAMPLES = int(os.environ.get("GOVERN_FUZZ_EXAMPLES", "2000"))
+FILES = sorted(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*")
+               if p.is_file() and p.suffix in {".yaml", ".yml", ".json", ".csv"})
+
+HOSTILE = [
+    ".nan", ".inf", "-.inf", "1e999", "NaN", "2026-02-30", "0000-00-00", "9999-12-31", "1899-12-31",
+    "20261125", "-1", "0", "1.5", "''", "null", "~", "[]", "{}", "true", "&a [x, y]", "*a", "*undefined",
+    "!!binary aGk=", "!!python/object:os.system x", "../../etc/passwd", "/etc/passwd", "<script>x</script>",
+    "[bold]x[/]", "'|a|b|'", "\"\\u0000\"", "x" * 5000, "9" * 5000, "[" * 200 + "]" * 200,
+    "{a: {a: {a: {a: {a: 1}}}}}", "数据驱动型组织", "\"\\ud800\"", "2026-11-25T10:00:00", "%YAML 1.1",
+    "? complex\n: key", "- a\n- b", "key: [unclosed",
+]
+
+
+def _mutate(text: str, data: st.DataObject) -> str:
+    lines = text.split("\n")
+    kind = data.draw(st.sampled_from(["value", "delete", "duplicate", "swap", "insert", "truncate"]))
+    i = data.draw(st.integers(0, max(len(lines) - 1, 0)))
+    if kind == "value" and ":" in lines[i]:
+        key, _, _ = lines[i].partition(":")
+        value = data.draw(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30), st.integers().map(str)))
+        lines[i] = f"{key}: {value}"
+    elif kind == "value" and "," in lines[i]:  # a CSV row
+        cells = lines[i].split(",")
+        j = data.draw(st.integers(0, len(cells) - 1))
+        cells[j] = data.draw(st.one_of(st.sampled_from(["nan", "inf", "2026-02-30", "", "1e999", "-5"]), st.text(max_size=10)))
+        lines[i] = ",".join(cells)
+    elif kind == "delete":
+        del lines[i]
+    elif kind == "duplicate":
+        lines.insert(i, lines[i])
+    elif kind == "swap":
+        j = data.draw(st.integers(0, len(lines) - 1))
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == "insert":
+        lines.insert(i, data.draw(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40))))
+    else:
+        cut = data.draw(st.integers(0, len(text)))
+        return text[:cut]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def shared_opa(opa_binary):
+    with opa_server(opa_binary) as url:
+        yield url
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    out = result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        f"escaped the guard: {result.exception!r}\n{out}"
+    assert "Traceback" not in out and "internal error" not in out, out
+    return result.exit_code, out
+
+
+def test_mutated_workspaces_never_crash_and_validate_agrees_with_check(opa_binary, shared_opa):
+    base = Path(tempfile.mkdtemp(prefix="govern-fuzz-"))
+    counts = {"valid": 0, "invalid": 0}
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def one(data):
+        ws = base / "ws"
+        shutil.rmtree(ws, ignore_errors=True)
+        shutil.copytree(EXAMPLE, ws)
+        for _ in range(data.draw(st.integers(1, 3))):
+            rel = data.draw(st.sampled_from(FILES))
+            path = ws / rel
+            path.write_text(_mutate(path.read_text(encoding="utf-8"), data), encoding="utf-8")
+        validate, vout = _run("validate", str(ws))
+        assert validate in (0, 2), vout
+        check, cout = _run("check", str(ws), "--as-of", AS_OF, "--format", "json", "--opa-url", shared_opa)
+        assert check in (0, 1, 2), cout
+        assert (validate == 2) == (check == 2), f"validate {validate}, check {check}:\n{vout}\n{cout}"
+        counts["valid" if validate == 0 else "invalid"] += 1
+
+    try:
+        one()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    # the mutations must exercise both sides, or the agreement says nothing
+    assert counts["valid"] >= EXAMPLES // 20 and counts["invalid"] >= EXAMPLES // 5, counts

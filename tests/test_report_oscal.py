@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
+from governance.report._escape import markdown_text
 from tests.conftest import AS_OF, SCHEMAS, govern
 from tests.reports_support import add_valid_waiver
 
@@ -106,14 +107,14 @@ def test_every_finding_is_an_observation_with_its_evidence(example_run):
     for finding, obs in zip(result["findings"], observations):
         assert obs["methods"] == ["TEST"]
         assert obs["collected"] == result["run"]["finished_at"]
-        assert obs["description"] == " ".join(finding["message"].split())
+        assert obs["description"] == markdown_text(finding["message"])  # OSCAL markup: escaped
         assert props(obs)["check"] == [finding["check"]]
         (subject,) = obs["subjects"]
-        assert subject["title"] == f"{finding['resource']['kind']} {finding['resource']['id']}"
+        assert subject["title"] == markdown_text(f"{finding['resource']['kind']} {finding['resource']['id']}")
         assert props(items[subject["subject-uuid"]])["resource-id"] == [finding["resource"]["id"]]
         (evidence,) = obs["relevant-evidence"]
         file = finding["location"]["file"]
-        assert f"{file}:{finding['location']['line']}" in evidence["description"]
+        assert markdown_text(f"{file}:{finding['location']['line']}") in evidence["description"]
         assert hashes[file] in evidence["description"]
         linked = resources[evidence["href"][1:]]
         assert linked["rlinks"][0]["hashes"] == [{"algorithm": "SHA-256", "value": hashes[file]}]
@@ -198,3 +199,33 @@ def test_waived_finding_becomes_an_approved_deviation(example, opa_binary, tmp_p
     for finding in res["findings"]:
         if finding["target"]["target-id"] in controls:
             assert {"risk-uuid": risk["uuid"]} in finding["related-risks"]
+
+
+def _markup_fields(node, path=""):
+    """Every OSCAL markup field (title, description, statement, remarks) in the document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("title", "description", "statement", "remarks") and isinstance(value, str):
+                yield f"{path}.{key}", value
+            else:
+                yield from _markup_fields(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _markup_fields(value, f"{path}[{i}]")
+
+
+def test_markup_fields_carry_workspace_text_escaped():
+    """GRC tools render OSCAL markup as Markdown: a finding message or check title from a
+    workspace adds no HTML, link or image there."""
+    from markdown_it import MarkdownIt
+
+    from governance.report import render
+    from tests.test_report_sarif import hostile_check_result
+
+    doc = json.loads(render("oscal", hostile_check_result()))
+    fields = dict(_markup_fields(doc))
+    assert any("alert(1)" in text for text in fields.values())  # the hostile text is there …
+    md = MarkdownIt("commonmark", {"html": True})
+    for where, text in fields.items():  # … and inert everywhere
+        html = md.render(text)
+        assert not any(tag in html for tag in ("<script", "<img", "<a ", "<em>")), (where, html)

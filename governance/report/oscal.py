@@ -22,6 +22,7 @@ import json
 import uuid
 from urllib.parse import quote
 
+from governance.report._escape import markdown_text
 from governance.evaluate.result import Finding, RunResult, WaiverRecord
 
 FORMAT = "oscal"
@@ -37,6 +38,12 @@ def _uuid(*keys: str) -> str:
 def _text(value) -> str:
     """OSCAL strings may not be empty nor start or end with whitespace, nor span lines."""
     return " ".join(str(value).split()) or "-"
+
+
+def _markup(value) -> str:
+    """A title, description, statement or remarks: OSCAL markup, which GRC tools render as
+    Markdown, so workspace text in it is escaped (no HTML, link, image or emphasis)."""
+    return markdown_text(value) or "-"
 
 
 def _token(value: str) -> str:
@@ -95,7 +102,7 @@ class _Document:
     def metadata(self) -> dict:
         r = self.r
         return {
-            "title": _text(f"govern assessment results: {self.workspace} as of {r.as_of}"),
+            "title": _markup(f"govern assessment results: {self.workspace} as of {r.as_of}"),
             "last-modified": self.finished,
             "version": f"{r.as_of}-{self.identity[:12]}",
             "oscal-version": OSCAL_VERSION,
@@ -115,8 +122,8 @@ class _Document:
         findings = self.findings()
         out = {
             "uuid": _uuid("result", self.identity),
-            "title": _text(f"govern check of {self.workspace}"),
-            "description": _text(
+            "title": _markup(f"govern check of {self.workspace}"),
+            "description": _markup(
                 f"Every check evaluated on Open Policy Agent {r.engine.opa_version} as of {r.as_of}, "
                 f"policy revision {r.engine.policy_revision}: {r.summary.fail} unwaived and "
                 f"{r.summary.waived} waived finding(s) over {len(r.checks)} check(s)."),
@@ -145,7 +152,7 @@ class _Document:
             "uuid": self.tool_uuid,
             "type": "software",
             "title": "govern",
-            "description": _text(f"govern {self.r.tool.version}: governance as code, checks evaluated by "
+            "description": _markup(f"govern {self.r.tool.version}: governance as code, checks evaluated by "
                                  f"Open Policy Agent {self.r.engine.opa_version}."),
             "props": [_prop("version", self.r.tool.version)],
             "status": {"state": "operational"},
@@ -155,7 +162,7 @@ class _Document:
         if resources:
             out["inventory-items"] = [{
                 "uuid": self.subject_uuid(kind, id_),
-                "description": _text(f"{kind} {id_}"),
+                "description": _markup(f"{kind} {id_}"),
                 "props": [_prop("resource-kind", kind), _prop("resource-id", id_)],
             } for kind, id_ in resources]
         return out
@@ -186,8 +193,8 @@ class _Document:
             props.append(_prop("waiver", f.waiver))
         out = {
             "uuid": self.observation_uuid(f),
-            "title": _text(f"{f.check} {f.resource.kind} {f.resource.id}"),
-            "description": _text(f.message),
+            "title": _markup(f"{f.check} {f.resource.kind} {f.resource.id}"),
+            "description": _markup(f.message),
             "props": props,
             "methods": ["TEST"],
             "types": ["finding"],
@@ -195,7 +202,7 @@ class _Document:
             "subjects": [{
                 "subject-uuid": self.subject_uuid(f.resource.kind, f.resource.id),
                 "type": "inventory-item",
-                "title": _text(f"{f.resource.kind} {f.resource.id}"),
+                "title": _markup(f"{f.resource.kind} {f.resource.id}"),
             }],
             "collected": self.finished,
         }
@@ -215,7 +222,7 @@ class _Document:
         where = f"{loc.file}:{loc.line}:{loc.column}"
         out = {
             "href": f"#{self.file_uuid[loc.file]}" if digest else quote(loc.file),
-            "description": _text(f"{where}" + (f", sha256 {digest}" if digest else "")),
+            "description": _markup(f"{where}" + (f", sha256 {digest}" if digest else "")),
             "props": [_prop("location", where)] + ([_prop("sha256", digest)] if digest else []),
         }
         return out
@@ -224,20 +231,20 @@ class _Document:
         w: WaiverRecord | None = self.waivers.get(f.waiver or "")
         if w is None:
             approval = f"Waived by {f.waiver}; the waiver record is not in the result."
-            statement, props = approval, []
+            statement, props = _markup(approval), []
         else:
             approval = (f"Waiver {w.id} approved by {w.approved_by} on {w.approved_at} "
                         f"(requested by {w.requested_by}); it expires {w.expires} (valid through that day).")
-            statement = _text(w.justification)
+            statement = _markup(w.justification)
             props = [_prop("approved-by", w.approved_by), _prop("approved-at", w.approved_at),
                      _prop("requested-by", w.requested_by), _prop("expires", w.expires)]
         # OSCAL 1.0.4 gives a risk no remarks of its own: the approval is told on the waiver prop
         props = [_prop("check", f.check), _prop("severity", f.severity),
-                 _prop("waiver", f.waiver or "unknown", remarks=approval)] + props
+                 _prop("waiver", f.waiver or "unknown", remarks=_markup(approval))] + props
         return {
             "uuid": _uuid("risk", f.fingerprint, f.waiver or ""),
-            "title": _text(f"Approved deviation: {f.check} on {f.resource.kind} {f.resource.id}"),
-            "description": _text(f"{f.message}. {approval}"),
+            "title": _markup(f"Approved deviation: {f.check} on {f.resource.kind} {f.resource.id}"),
+            "description": _markup(f"{f.message}. {approval}"),
             "statement": statement,
             "props": props,
             "status": "deviation-approved",
@@ -297,8 +304,8 @@ class _Document:
     def _finding(self, *, key, title, description, target_id, satisfied, reason, related, props) -> dict:
         out = {
             "uuid": _uuid("finding", *key),
-            "title": _text(title),
-            "description": _text(description),
+            "title": _markup(title),
+            "description": _markup(description),
             "props": props,
             "origins": self.origins(),
             "target": {
@@ -319,7 +326,7 @@ class _Document:
         plan = {
             "uuid": self.plan_uuid,
             "title": "govern assessment plan: checks at the recorded policy revision",
-            "description": _text(
+            "description": _markup(
                 f"The built-in govern library and the workspace's own Rego checks and policy definitions, "
                 f"together identified by policy revision {r.engine.policy_revision}; every check is evaluated "
                 f"on Open Policy Agent {r.engine.opa_version}."),
@@ -328,7 +335,7 @@ class _Document:
         }
         files = [{
             "uuid": self.file_uuid[f.path],
-            "title": f.path,
+            "title": _markup(f.path),
             "description": "Workspace input file read by the run.",
             "props": [_prop("sha256", f.sha256)],
             "rlinks": [{"href": quote(f.path), "hashes": [{"algorithm": "SHA-256", "value": f.sha256}]}],

@@ -316,9 +316,9 @@ def test_a_link_out_of_the_workspace_is_exit_2_naming_the_link_and_nothing_outsi
 
 def test_a_link_out_of_the_workspace_through_the_cli(tmp_path, outside):
     ws = make_workspace(tmp_path / "ws", {})
-    (ws / "policies" / "shared").symlink_to("../../outside-secret-folder")
+    (ws / "policies" / "team").symlink_to("../../outside-secret-folder")
     stderr = validate(ws)
-    assert stderr.startswith("policies/shared:1:1: 'policies/shared' is a symbolic link that leads outside the workspace")
+    assert stderr.startswith("policies/team:1:1: 'policies/team' is a symbolic link that leads outside the workspace")
     _not_leaked([stderr], outside)
 
 
@@ -356,17 +356,17 @@ def test_a_manifest_entry_through_a_link_that_leaves_names_the_link(tmp_path, ou
 
 def test_links_inside_the_workspace_are_followed_and_each_file_is_read_once(tmp_path):
     ws = make_workspace(tmp_path, {
-        "governance.yaml": "inventory: [inventory, inventory/people.yaml, shared/people.yaml]\n",
-        "shared/systems/all.yaml": "systems:\n  - {id: sys-a, deployment: private, owner: p-cto}\n",
+        "governance.yaml": "inventory: [inventory, inventory/people.yaml, team/people.yaml]\n",
+        "team/systems/all.yaml": "systems:\n  - {id: sys-a, deployment: private, owner: p-cto}\n",
     })
-    (ws / "inventory" / "linked").symlink_to("../shared/systems")  # a folder: rglob skipped these silently
+    (ws / "inventory" / "linked").symlink_to("../team/systems")  # a folder: rglob skipped these silently
     (ws / "inventory" / "again.yaml").symlink_to("people.yaml")
     (ws / "inventory" / "loop").symlink_to("..")  # a folder already walked is not walked again
-    (ws / "shared" / "people.yaml").symlink_to("../inventory/people.yaml")
+    (ws / "team" / "people.yaml").symlink_to("../inventory/people.yaml")
     loaded = load(ws)
     assert set(loaded.inventory["systems"]) == {"sys-a"} and set(loaded.inventory["people"]) == {"p-ceo", "p-cto"}
     rels = [d.rel for d in loaded.documents]
-    assert rels == ["governance.yaml", "policies/committee.yaml", "inventory/people.yaml", "shared/systems/all.yaml"]
+    assert rels == ["governance.yaml", "policies/committee.yaml", "inventory/people.yaml", "team/systems/all.yaml"]
 
 
 def test_every_document_and_error_path_is_workspace_relative(tmp_path):

@@ -262,3 +262,24 @@ def test_the_example_is_valid_and_validate_counts_its_checks(opa_binary):
     proc = govern("validate", str(EXAMPLE))
     assert proc.returncode == 0, proc.stderr
     assert "43 checks" in proc.stdout
+
+
+@pytest.mark.parametrize("ref", ["data.payments.secrets", "data.system.authz", "data[name]", "object.keys(data)"])
+def test_a_workspace_check_reads_data_govern_only(opa_binary, example, ref):
+    text = HEAD + "some_name := \"x\"\n\n" + f"leak := {ref.replace('name', 'some_name')}\n"
+    validate, check = both(with_module(example, text))
+    assert validate.returncode == check.returncode == 2, (validate.stdout, validate.stderr)
+    assert "checks/evil.rego:7:" in validate.stderr
+    assert "may read data.govern only" in validate.stderr or "recursive" in validate.stderr
+
+
+def test_a_workspace_check_cannot_read_another_tenants_data_on_a_shared_server(opa_binary, example, running_opa):
+    import requests
+
+    secret = {"db_password": "hunter2-" + "x" * 8}
+    assert requests.put(f"{running_opa}/v1/data/payments/secrets", json=secret, timeout=5).status_code == 204
+    body = '{v | v := lib.violation("system", "s", json.marshal(data.payments.secrets))}'
+    proc = govern("check", str(with_module(example, HEAD + check_rule("EV-006", body))), "--as-of", AS_OF,
+                  "--format", "json", "--opa-url", running_opa)
+    assert proc.returncode == 2 and "may read data.govern only, not data.payments.secrets" in proc.stderr
+    assert "hunter2" not in proc.stdout + proc.stderr

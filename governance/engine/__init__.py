@@ -15,11 +15,11 @@ from pathlib import Path
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
 from governance.engine.client import DATA_ROOT, SEVERITIES, MalformedCheck, OpaSession, client_for
-from governance.engine.compile import Annotation, Inspection, RegoError, RegoErrors
+from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
 from governance.engine.server import managed_opa
 
-__all__ = ["OPA_VERSION", "SEVERITIES", "Annotation", "EngineError", "EngineResult", "Inspection", "MalformedCheck",
+__all__ = ["OPA_VERSION", "SEVERITIES", "Annotation", "DataRef", "data_refs", "EngineError", "EngineResult", "Inspection", "MalformedCheck",
            "Module", "RegoError", "RegoErrors", "evaluate", "inspect", "policy_revision"]
 
 
@@ -56,6 +56,11 @@ def policy_revision(modules: list[Module], definitions: dict) -> str:
 def inspect(modules: list[Module]) -> Inspection:
     """Compile `modules` on the pinned OPA under the allowed builtins; `RegoErrors` if any is rejected."""
     return compile_.inspect(find_opa(), modules)
+
+
+def data_refs(module: Module) -> list[DataRef]:
+    """Every reference into `data` that `module` makes, as the pinned OPA parses it."""
+    return compile_.data_refs(find_opa(), module)
 
 
 def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,

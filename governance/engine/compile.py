@@ -152,3 +152,46 @@ def _annotation(raw: dict) -> Annotation:
     return Annotation(module=loc["file"].removeprefix("./"), row=int(loc["row"]), col=int(loc["col"]),
                       path=path[1:] if path[:1] == ("data",) else path, scope=body.get("scope", ""),
                       title=body.get("title"), custom=body.get("custom") or {})
+
+
+@dataclass(frozen=True)
+class DataRef:
+    """A reference into `data` in a module: where, and its leading terms (None for a variable)."""
+
+    row: int
+    col: int
+    path: tuple  # e.g. ("govern", "lib") for data.govern.lib; (None,) for data[k]; () for bare `data`
+
+
+def data_refs(binary: str, module) -> list[DataRef]:
+    """Every reference into `data` that `module` makes, as OPA parses it."""
+    return _data_refs(binary, module.text)
+
+
+@functools.lru_cache(maxsize=64)
+def _data_refs(binary: str, text: str) -> list[DataRef]:
+    with tempfile.TemporaryDirectory(prefix="govern-rego-") as tmp:
+        path = Path(tmp) / "module.rego"
+        path.write_text(text, encoding="utf-8")
+        out, err = _finish(_start([binary, "parse", "--format", "json", "--json-include", "locations", path.name],
+                                  Path(tmp)), "opa parse")
+    try:
+        found: list[DataRef] = []
+        _walk(json.loads(out), found)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EngineError(f"opa parse answered an unexpected shape: {exc} {err.decode(errors='replace')[:200]}") from None
+    return found
+
+
+def _walk(node, found: list[DataRef]) -> None:
+    if isinstance(node, dict):
+        terms = node.get("value")
+        if node.get("type") == "ref" and isinstance(terms, list) and terms and terms[0] == {**terms[0], "type": "var", "value": "data"}:
+            loc = node.get("location") or terms[0].get("location") or {}
+            path = tuple(t["value"] if t.get("type") == "string" else None for t in terms[1:3])
+            found.append(DataRef(int(loc.get("row", 1)), int(loc.get("col", 1)), path))
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, found)

@@ -62,7 +62,7 @@ def compile_policy(ws: Workspace) -> Policy:
         found = engine.inspect(modules)
     except RegoErrors as exc:
         raise blame(exc.errors) from None
-    problems = _package_problems(found, modules)
+    problems = _package_problems(found, modules) + _data_problems(modules)
     checks, more = _catalogue(found)
     problems += more
     if problems:
@@ -99,6 +99,21 @@ def _package_problems(found: Inspection, modules: list[Module]) -> list[RegoErro
         else:
             continue
         problems.append(RegoError(m.id, _package_line(m.text), 1, why))
+    return problems
+
+
+def _data_problems(modules: list[Module]) -> list[RegoError]:
+    """A workspace module reads only `data.govern` (the library, the definitions, other checks):
+    on a shared --opa-url server, anything else in `data` is someone else's."""
+    problems = []
+    for m in modules:
+        if not m.id.startswith(WORKSPACE):
+            continue
+        for ref in engine.data_refs(m):
+            if ref.path[:1] != ("govern",):
+                shown = "data" + "".join(f".{p}" if p else "[…]" for p in ref.path)
+                problems.append(RegoError(m.id, ref.row, ref.col, f"a workspace check may read data.govern only, not {shown} "
+                                          "(on a shared OPA the rest of data is not this workspace's)"))
     return problems
 
 

@@ -51,6 +51,14 @@ check(meta, subjects, violations) := {
 	"violations": violations,
 }
 
+# A check result: any value under data.govern.checks.<package> (or the waiver
+# checks) that carries METADATA with a custom id. main.rego reports these and
+# the waiver checks read these: one definition, so they read the same set.
+is_check(r) if {
+	is_object(r)
+	is_string(r.meta.custom.id)
+}
+
 violation(kind, id, message) := {"resource": {"kind": kind, "id": id}, "message": message}
 
 # ---------------------------------------------------------------- dates

@@ -1,27 +1,23 @@
 # The one query the engine asks: every check's result, and the policy revision
-# and definitions OPA held while evaluating them, in a single evaluation. (OPA's version is asked separately:
-# opa.runtime is not among the builtins a module may call.)
+# and definitions OPA held while evaluating them, in a single evaluation.
+# (OPA's version is asked separately: opa.runtime is not among the builtins a
+# module may call.)
 package govern.main
 
-# A check is any rule under data.govern.checks.<package> (or the waiver
-# checks) whose value carries METADATA with a custom id.
-is_check(r) if {
-	is_object(r)
-	is_string(r.meta.custom.id)
-}
+import data.govern.lib
 
 # Each result says which rule produced it, so the engine can hold it to the
 # declaration of that rule (a literal object could claim any id).
 checks contains object.union(r, {"rule": ["checks", pkg, name]}) if {
 	some pkg, name
 	r := data.govern.checks[pkg][name]
-	is_check(r)
+	lib.is_check(r)
 }
 
 checks contains object.union(r, {"rule": ["waiver_checks", name]}) if {
 	some name
 	r := data.govern.waiver_checks[name]
-	is_check(r)
+	lib.is_check(r)
 }
 
 # A value under a check package that looks like a check result but has no
@@ -37,7 +33,7 @@ malformed contains {"package": pkg, "rule": name} if {
 	some pkg, name
 	r := data.govern.checks[pkg][name]
 	looks_like_check(r)
-	not is_check(r)
+	not lib.is_check(r)
 }
 
 default definitions := null

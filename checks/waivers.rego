@@ -12,8 +12,7 @@ import data.govern.lib
 _results contains r if {
 	some pkg, name
 	r := data.govern.checks[pkg][name]
-	is_object(r)
-	is_string(r.meta.custom.id)
+	lib.is_check(r)
 }
 
 # The waiver checks of this package; their ids are known without reading

@@ -310,3 +310,8 @@ def test_the_managed_opa_port_is_the_one_the_kernel_gave_it_not_a_probe(opa_bina
         assert b"127.0.0.1:0" in Path(f"/proc/{opa}/cmdline").read_bytes().split(b"\0")
     finally:
         proc.communicate(timeout=120)
+
+
+def test_a_token_is_not_sent_in_clear_to_another_host(example):
+    proc = govern("check", str(example), "--opa-url", "http://opa.example.com:8181", "--opa-token", "s3cr3t")
+    assert proc.returncode == 2 and "https://" in proc.stderr and "s3cr3t" not in proc.stderr

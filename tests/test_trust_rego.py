@@ -283,3 +283,29 @@ def test_a_workspace_check_cannot_read_another_tenants_data_on_a_shared_server(o
                   "--format", "json", "--opa-url", running_opa)
     assert proc.returncode == 2 and "may read data.govern only, not data.payments.secrets" in proc.stderr
     assert "hunter2" not in proc.stdout + proc.stderr
+
+
+def test_a_malformed_literal_claiming_a_builtin_id_is_blamed_on_its_rule(opa_binary, example):
+    text = HEAD + ('FAKE := {"meta": {"title": "x", "custom": {"id": "BUD-001", "severity": "bogus", "waivable": true}}, '
+                   '"evaluated": 1, "violations": []}\n')
+    proc = govern("check", str(with_module(example, text)), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"checks/evil.rego:{line_col(text, 'FAKE')}: check BUD-001: unexpected result shape" in proc.stderr
+
+
+@pytest.mark.parametrize("key, value", [("domain", "{a: 1}"), ("resource", "[1]")])
+def test_metadata_that_reports_cannot_show_is_exit_2_in_validate(opa_binary, example, key, value):
+    text = HEAD + check_rule("EV-007").replace("#   waivable: true\n", f"#   waivable: true\n#   {key}: {value}\n")
+    validate, check = both(with_module(example, text))
+    assert validate.returncode == check.returncode == 2
+    assert f"check EV-007: custom.{key} must be text" in validate.stderr
+
+
+@pytest.mark.parametrize("text, where", [
+    (HEAD + "x := " + "[" * 65 + "1" + "]" * 65 + "\n", "checks/evil.rego:5:70: Rego nested more than 64 levels deep"),
+    (HEAD + "x := 1\n" + "# padding\n" * 120_000, "checks/evil.rego:1:1: a Rego module may be at most 1024 KiB"),
+])
+def test_rego_too_deep_or_too_large_is_exit_2_before_opa_parses_it(opa_binary, example, text, where):
+    validate, check = both(with_module(example, text))
+    assert validate.returncode == check.returncode == 2
+    assert where in validate.stderr and where in check.stderr

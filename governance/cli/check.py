@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 
 import click
 
@@ -12,6 +13,8 @@ from governance.cli._output import on_disk, outputs, write_all
 from governance.cli._progress import progress
 from governance.cli.report import saved_result
 from governance.engine import OPA_VERSION
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 from governance.evaluate import gate, run_check
 from governance.evaluate.baseline import compare
 from governance.report import FORMATS, RenderOptions, evidence, render
@@ -45,6 +48,8 @@ def check(workspace, formats, output, as_of, fail_on, opa_url, opa_token, opa_ca
         raise click.UsageError("--fail-on-new-only needs --baseline")
     if opa_ca and not (opa_url or "").startswith("https://"):
         raise click.UsageError("--opa-ca goes with an https:// --opa-url")
+    if opa_url and opa_token and urlsplit(opa_url).scheme == "http" and urlsplit(opa_url).hostname not in LOOPBACK:
+        raise click.UsageError("--opa-token would cross the network in clear over http://; use an https:// --opa-url")
     engine = {"opa_url": opa_url, "timeout": timeout, "token": opa_token if opa_url else None, "ca": opa_ca,
               "opa_versions": (OPA_VERSION, *allow_opa_versions)}
     with Guard(), progress() as step:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
-from governance.engine.client import DATA_ROOT, SEVERITIES, MalformedCheck, OpaSession, client_for
+from governance.engine.client import DATA_ROOT, SEVERITIES, MalformedCheck, OpaSession, client_for, metadata_problem
 from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
 from governance.engine.server import managed_opa
 
 __all__ = ["OPA_VERSION", "SEVERITIES", "Annotation", "DataRef", "data_refs", "EngineError", "EngineResult", "Inspection", "MalformedCheck",
-           "Module", "RegoError", "RegoErrors", "evaluate", "inspect", "policy_revision"]
+           "Module", "RegoError", "RegoErrors", "evaluate", "inspect", "metadata_problem", "policy_revision"]
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,7 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
 
 def _still_held(session: OpaSession, modules: list[Module]) -> None:
     """After the report: the server still holds exactly this run's govern modules, unchanged."""
-    if session.clear(keep={m.id for m in modules}) != {m.id for m in modules} or \
-            any(session.text_of(m.id) != m.text for m in modules):
+    if session.held() != {m.id for m in modules} or any(session.text_of(m.id) != m.text for m in modules):
         raise EngineError("the server's modules changed during the run (another client wrote to it); "
                           "the report cannot be trusted")
 

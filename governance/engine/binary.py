@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -36,7 +37,11 @@ def find_opa() -> str:
     must not silently get another one.
     """
     explicit = os.environ.get("GOVERN_OPA")
-    candidates = [explicit] if explicit else [str(cache_dir() / "opa"), shutil.which("opa")]
+    return _pinned(tuple([explicit] if explicit else [str(cache_dir() / "opa"), shutil.which("opa")]))
+
+
+@functools.lru_cache(maxsize=4)  # one `opa version` per candidate list, not one per call
+def _pinned(candidates: tuple) -> str:
     seen = []
     for candidate in filter(None, candidates):
         version = version_of(candidate)

@@ -60,7 +60,7 @@ def client_for(url: str, timeout: float, *, token: str | None = None, ca: str | 
     if ca and parsed.scheme != "https":
         raise EngineError("--opa-ca needs an https:// --opa-url")
     port = port or (443 if parsed.scheme == "https" else 8181)
-    # ssl: a CA bundle path verifies against that CA only; True, against the system's
+    # ssl: a CA bundle path verifies against that CA only; True, against requests' bundle (certifi)
     ssl: Any = ca if ca else parsed.scheme == "https"
     # retries=0: a retried POST could hide a crash behind a restarted server
     return _Client(host=parsed.hostname, port=port, ssl=ssl, token=token or None, timeout=timeout, retries=0)
@@ -126,24 +126,28 @@ class OpaSession:
             raise EngineError(f"OPA at {self.url} did not report its version")
         return version
 
-    def clear(self, keep: set[str]) -> set[str]:
-        """Make the server hold no govern module but ours: earlier runs' modules would
-        join this run's checks. A module of someone else's in a govern package is refused.
-        Returns the ids in `keep` that the server already holds."""
+    def held(self) -> set[str]:
+        """The ids of govern's modules (ours, or an earlier run's) that the server holds.
+        A module of someone else's in a govern package is refused: it would join the checks."""
         info = self._call("listing its policies", self.client.get_policies_info)
-        stale = []
+        ours = set()
         for module_id, entry in sorted(info.items()):
             package = str(entry.get("path", "")).removeprefix(self.client.root_url).strip("/").removeprefix("data/")
             if module_id.startswith(OWN_PREFIXES):
-                stale.append(module_id)
+                ours.add(module_id)
             elif package == DATA_ROOT or package.startswith(DATA_ROOT + "/"):
                 raise EngineError(f"OPA at {self.url} holds module {module_id!r} in package {package.replace('/', '.')}, "
                                   "which govern did not load; it would change this run's checks. Remove it or use another server")
+        return ours
+
+    def clear(self, keep: set[str]) -> set[str]:
+        """Make the server hold no govern module but ours: earlier runs' modules would
+        join this run's checks. Returns the ids in `keep` that the server already holds."""
+        held = self.held()
         # workspace modules import the library: they go first, or deleting the library would not compile
-        for module_id in sorted(stale, key=lambda m: (not m.startswith(OWN_PREFIXES[0]), m)):
-            if module_id not in keep:
-                self._call(f"removing the stale module {module_id}", self.client.delete_policy, _path(module_id))
-        return keep & set(stale)
+        for module_id in sorted(held - keep, key=lambda m: (not m.startswith(OWN_PREFIXES[0]), m)):
+            self._call(f"removing the stale module {module_id}", self.client.delete_policy, _path(module_id))
+        return keep & held
 
     def text_of(self, module_id: str) -> str | None:
         """The source the server holds under `module_id`."""
@@ -169,11 +173,31 @@ class OpaSession:
 
 
 class MalformedCheck(EngineError):
-    """A check's result is not the shape main.rego promises; `check_id` names it."""
+    """A check's result is not the shape main.rego promises; `rule` names the rule that produced it."""
 
-    def __init__(self, check_id: str, why: str):
-        self.check_id = check_id
+    def __init__(self, check_id: str, rule: tuple[str, ...], why: str):
+        self.check_id, self.rule = check_id, rule
         super().__init__(f"check {check_id}: unexpected result shape from OPA: {why}")
+
+
+def metadata_problem(title: Any, custom: Any) -> str | None:
+    """What is wrong with a check's METADATA (its title and custom block), if anything.
+    One rule for the static catalogue and for the results OPA reports."""
+    if not isinstance(custom, dict):
+        return "METADATA has no custom block"
+    cid = custom.get("id")
+    if not isinstance(cid, str) or not cid.strip() or cid != cid.strip():
+        return "METADATA has no custom.id"
+    if not isinstance(title, str) or not title.strip():
+        return "METADATA has no title"
+    if custom.get("severity") not in SEVERITIES:
+        return f"custom.severity must be one of {', '.join(SEVERITIES)} (got {custom.get('severity')!r})"
+    if not isinstance(custom.get("waivable"), bool):
+        return "custom.waivable must be true or false"
+    for key in ("resource", "domain"):  # reports show them as text
+        if custom.get(key) is not None and not isinstance(custom[key], str):
+            return f"custom.{key} must be text"
+    return None
 
 
 def validate_report(answer: Any) -> dict:
@@ -193,28 +217,21 @@ def validate_report(answer: Any) -> dict:
 
 
 def _validate_check(check: Any) -> None:
-    cid = "?"
-    if isinstance(check, dict) and isinstance(check.get("meta"), dict) and isinstance(check["meta"].get("custom"), dict):
-        cid = str(check["meta"]["custom"].get("id", "?"))
+    if not isinstance(check, dict):
+        raise MalformedCheck("?", (), "it is not an object")
+    rule = check.get("rule")
+    rule = tuple(rule) if isinstance(rule, list) and rule and all(isinstance(p, str) for p in rule) else ()
+    meta = check.get("meta") if isinstance(check.get("meta"), dict) else {}
+    cid = str((meta.get("custom") or {}).get("id", "?")) if isinstance(meta.get("custom"), dict) else "?"
 
     def bad(why: str):
-        raise MalformedCheck(cid, why)
+        raise MalformedCheck(cid, rule, why)
 
-    if not isinstance(check, dict) or not isinstance(check.get("meta"), dict):
-        bad("no METADATA")
-    meta = check["meta"]
-    custom = meta.get("custom")
-    if not isinstance(custom, dict):
-        bad("METADATA has no custom block")
-    if not isinstance(meta.get("title"), str):
-        bad("METADATA has no title")
-    if custom.get("severity") not in SEVERITIES:
-        bad(f"custom.severity must be one of {', '.join(SEVERITIES)}")
-    if not isinstance(custom.get("waivable"), bool):
-        bad("custom.waivable must be true or false")
-    rule = check.get("rule")
-    if not (isinstance(rule, list) and rule and all(isinstance(p, str) for p in rule)):
+    if not rule:
         bad("it does not name the rule that produced it")
+    why = metadata_problem(meta.get("title"), meta.get("custom"))
+    if why:
+        bad(why)
     if not isinstance(check.get("evaluated"), int) or isinstance(check["evaluated"], bool) or check["evaluated"] < 0:
         bad("evaluated is not a count")
     if not isinstance(check.get("violations"), list):

@@ -128,7 +128,7 @@ def _errors(output: bytes) -> list[RegoError]:
 def _explain(error: RegoError, binary: str) -> RegoError:
     """OPA says "undefined function http.send" for a builtin the capabilities left out; say why."""
     name = error.message.removeprefix("undefined function ").strip()
-    if name == error.message or name not in {b["name"] for b in current(binary)["builtins"]}:
+    if name == error.message or not any(b["name"] == name for b in current(binary)["builtins"]):
         return error
     return RegoError(error.module, error.row, error.col,
                      f"builtin {name} is not allowed in govern checks: checks may use only pure, deterministic "
@@ -141,8 +141,8 @@ def _inspection(output: bytes) -> Inspection:
         packages = {f.removeprefix("./"): ns.removeprefix("data.")
                     for ns, files in (doc.get("namespaces") or {}).items() for f in files}
         annotations = [_annotation(a) for a in doc.get("annotations") or []]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EngineError(f"opa inspect answered an unexpected shape: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise EngineError(f"opa inspect answered an unexpected shape: {type(exc).__name__}") from None
     return Inspection(packages=packages, annotations=annotations)
 
 
@@ -178,7 +178,7 @@ def _data_refs(binary: str, text: str) -> list[DataRef]:
     try:
         found: list[DataRef] = []
         _walk(json.loads(out), found)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise EngineError(f"opa parse answered an unexpected shape: {exc} {err.decode(errors='replace')[:200]}") from None
     return found
 
@@ -186,7 +186,8 @@ def _data_refs(binary: str, text: str) -> list[DataRef]:
 def _walk(node, found: list[DataRef]) -> None:
     if isinstance(node, dict):
         terms = node.get("value")
-        if node.get("type") == "ref" and isinstance(terms, list) and terms and terms[0] == {**terms[0], "type": "var", "value": "data"}:
+        head = terms[0] if node.get("type") == "ref" and isinstance(terms, list) and terms else {}
+        if head.get("type") == "var" and head.get("value") == "data":
             loc = node.get("location") or terms[0].get("location") or {}
             path = tuple(t["value"] if t.get("type") == "string" else None for t in terms[1:3])
             found.append(DataRef(int(loc.get("row", 1)), int(loc.get("col", 1)), path))

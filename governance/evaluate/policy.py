@@ -17,6 +17,7 @@ from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.model.workspace import Workspace
 
 WORKSPACE = "workspace/"  # module ids of workspace checks; the library's start with govern/
+NO_MODULE = "?"  # where a result came from no module of this run
 CHECK_ROOTS = (("govern", "checks"), ("govern", "waiver_checks"))  # main.rego reads checks from these
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -72,7 +73,11 @@ def compile_policy(ws: Workspace) -> Policy:
 
 
 def blame(errors: list[RegoError]) -> Exception:
-    """Workspace faults as `WorkspaceErrors` (exit 2); only if there are none, the library's as `EngineError`."""
+    """Workspace faults as `WorkspaceErrors` (exit 2); only if there are none, the library's as `EngineError`.
+    Anything from no module of this run means the answer is not ours to trust: `EngineError` first."""
+    strange = [e.message for e in errors if e.module == NO_MODULE]
+    if strange:
+        return EngineError(f"OPA's report holds what no module of this run produced: {'; '.join(strange[:5])}")
     mine = [WorkspaceError(Location(e.module.removeprefix(WORKSPACE), e.row, e.col), e.message)
             for e in errors if e.module.startswith(WORKSPACE)]
     if mine:
@@ -146,18 +151,13 @@ def _catalogue(found: Inspection) -> tuple[dict[str, DeclaredCheck], list[RegoEr
 
 def _declaration_problem(a: Annotation, root: tuple[str, ...]) -> str | None:
     rule = ".".join(a.path)
-    cid, custom = a.custom.get("id"), a.custom
+    cid = a.custom.get("id")
     if not isinstance(cid, str) or not cid.strip() or cid != cid.strip():
         return f"METADATA of rule {rule} has no custom.id: every METADATA block on a rule in a check package declares a check"
     if len(a.path) != len(root) + (2 if root[1] == "checks" else 1):
         return f"check {cid}: a check is a rule directly in its package, not {rule}"
-    if not isinstance(a.title, str) or not a.title.strip():
-        return f"check {cid}: METADATA has no title"
-    if custom.get("severity") not in engine.SEVERITIES:
-        return f"check {cid}: custom.severity must be one of {', '.join(engine.SEVERITIES)} (got {custom.get('severity')!r})"
-    if not isinstance(custom.get("waivable"), bool):
-        return f"check {cid}: custom.waivable must be true or false"
-    return None
+    why = engine.metadata_problem(a.title, a.custom)
+    return f"check {cid}: {why}" if why else None
 
 
 def _location(module: str, row: int, col: int) -> Location:
@@ -179,11 +179,11 @@ def evaluate(policy: Policy, definitions: dict, input_doc: dict, **options) -> e
         result = engine.evaluate(policy.modules, definitions, input_doc, **options)
     except RegoErrors as exc:  # an evaluation error OPA located, e.g. a builtin error in a check
         raise blame(exc.errors) from None
-    except MalformedCheck as exc:
-        declared = policy.checks.get(exc.check_id)
-        if declared is None or declared.builtin:
+    except MalformedCheck as exc:  # blamed on the rule that produced it, not on the id it claims
+        module = _module_of(policy, ("govern", *exc.rule)) if exc.rule else None
+        if module is None or not module.id.startswith(WORKSPACE):
             raise
-        raise WorkspaceErrors([WorkspaceError(declared.location, str(exc))]) from None
+        raise blame([RegoError(module.id, _rule_line(module.text, exc.rule[-1]), 1, str(exc))]) from None
     complete(policy, result)
     return result
 
@@ -237,7 +237,7 @@ def _malformed(policy: Policy, entry: dict) -> RegoError:
     why = (f"rule {'.'.join(rule)} looks like a check result but has no METADATA with custom.id "
            "(put a # METADATA block with title and custom id, severity, waivable above it)")
     if module is None:
-        return RegoError("govern/?", 1, 1, why)
+        return RegoError(NO_MODULE, 1, 1, why)
     return RegoError(module.id, _rule_line(module.text, rule[-1]), 1, why)
 
 

@@ -12,6 +12,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 MAX_DEPTH = 64  # nested lists and mappings, counted after aliases are expanded
 ALIAS_BUDGET = 10_000  # nodes that aliases may add to one YAML document
+MAX_REGO_BYTES = 1 << 20  # one workspace Rego module; OPA's parse of it with positions is ~1000x larger
 
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 ALIASES_TOO_LARGE = f"aliases expand this document by more than {ALIAS_BUDGET:,} nodes"

@@ -12,11 +12,11 @@ import os
 import re
 import stat
 import sys
-from urllib.parse import urlsplit
 
 import click
 
 from governance.engine import EngineError
+from governance.engine.client import url_problem
 from governance.entry import report_bug
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
@@ -111,37 +111,15 @@ class AsOf(click.ParamType):
 
 
 class OpaUrl(click.ParamType):
-    """http(s)://host[:port] and nothing more: the engine talks to the server's root and ignores the rest.
-
-    Messages never repeat the URL: it may carry credentials.
-    """
+    """An OPA server URL, by the engine's own rule (`url_problem`), checked while parsing."""
 
     name = "url"
 
     def convert(self, value, param, ctx) -> str:
-        text = str(value)
-        if not text or any(ch.isspace() or not ch.isprintable() for ch in text):
-            self.fail("expected http://host:port or https://host:port (it is empty or holds spaces)", param, ctx)
-        try:
-            url = urlsplit(text)
-            port = url.port
-        except ValueError:  # bad IPv6 brackets, port not a number or out of range; not echoed, as above
-            self.fail("not a valid URL (its port or brackets are malformed)", param, ctx)
-        if "://" not in text:
-            self.fail("expected http://host:port or https://host:port: it does not start with http:// or https://", param, ctx)
-        if url.scheme not in ("http", "https"):
-            self.fail(f"expected http://host:port or https://host:port, not scheme {url.scheme!r}", param, ctx)
-        if not url.hostname:
-            self.fail("expected http://host:port or https://host:port: it names no host", param, ctx)
-        if url.username is not None or url.password is not None:
-            self.fail("credentials do not belong in the URL (it would be shown in logs): "
-                      "give the token with --opa-token or GOVERN_OPA_TOKEN", param, ctx)
-        if port == 0:
-            self.fail("port 0 is not a port OPA can listen on", param, ctx)
-        if url.path not in ("", "/") or url.query or url.fragment:
-            self.fail("expected http(s)://host[:port] only: OPA is reached at the server's root, "
-                      "a path, query or fragment would be ignored", param, ctx)
-        return text
+        problem = url_problem(str(value))
+        if problem:
+            self.fail(problem, param, ctx)
+        return str(value)
 
 
 class ResultFile(click.Path):

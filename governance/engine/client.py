@@ -10,7 +10,7 @@ broken evaluation for a pass. Errors OPA locates in a module come back as
 from __future__ import annotations
 
 from typing import Any, Callable
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urlparse, urlsplit
 
 import requests
 from opa_client import OpaClient
@@ -47,19 +47,40 @@ class _Client(OpaClient):
         return session
 
 
-def client_for(url: str, timeout: float, *, token: str | None = None, ca: str | None = None) -> OpaClient:
+def url_problem(url: str) -> str | None:
+    """What is wrong with an OPA server URL, if anything: http(s)://host[:port] and nothing more,
+    since the client talks to the server's root. The message never repeats the URL: it may
+    carry credentials."""
+    if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "expected http://host:port or https://host:port (it is empty or holds spaces)"
     try:
-        parsed = urlparse(url)
+        parsed = urlsplit(url)
         port = parsed.port
-    except ValueError:
-        raise EngineError(f"--opa-url is not a valid URL: {display(url)}") from None
-    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
-        raise EngineError(f"--opa-url must look like http(s)://host:port (got {display(url)})")
-    if parsed.username or parsed.password:
-        raise EngineError("--opa-url must not carry credentials; give the token with --opa-token or GOVERN_OPA_TOKEN")
+    except ValueError:  # bad IPv6 brackets, port not a number or out of range
+        return "not a valid URL (its port or brackets are malformed)"
+    if "://" not in url or parsed.scheme not in ("http", "https"):
+        return "expected http://host:port or https://host:port"
+    if not parsed.hostname:
+        return "expected http://host:port or https://host:port: it names no host"
+    if parsed.username is not None or parsed.password is not None:
+        return ("credentials do not belong in the URL (it would be shown in logs): "
+                "give the token with --opa-token or GOVERN_OPA_TOKEN")
+    if port == 0:
+        return "port 0 is not a port OPA can listen on"
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment:
+        return ("expected http(s)://host[:port] only: OPA is reached at the server's root, "
+                "a path, query or fragment would be ignored")
+    return None
+
+
+def client_for(url: str, timeout: float, *, token: str | None = None, ca: str | None = None) -> OpaClient:
+    problem = url_problem(url)
+    if problem:
+        raise EngineError(f"--opa-url: {problem}")
+    parsed = urlsplit(url)
     if ca and parsed.scheme != "https":
         raise EngineError("--opa-ca needs an https:// --opa-url")
-    port = port or (443 if parsed.scheme == "https" else 8181)
+    port = parsed.port or (443 if parsed.scheme == "https" else 8181)
     # ssl: a CA bundle path verifies against that CA only; True, against requests' bundle (certifi)
     ssl: Any = ca if ca else parsed.scheme == "https"
     # retries=0: a retried POST could hide a crash behind a restarted server

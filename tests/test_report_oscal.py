@@ -201,29 +201,16 @@ def test_waived_finding_becomes_an_approved_deviation(example, opa_binary, tmp_p
             assert {"risk-uuid": risk["uuid"]} in finding["related-risks"]
 
 
-def _markup_fields(node, path=""):
-    """Every OSCAL markup field (title, description, statement, remarks) in the document."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("title", "description", "statement", "remarks") and isinstance(value, str):
-                yield f"{path}.{key}", value
-            else:
-                yield from _markup_fields(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _markup_fields(value, f"{path}[{i}]")
-
-
 def test_markup_fields_carry_workspace_text_escaped():
     """GRC tools render OSCAL markup as Markdown: a finding message or check title from a
     workspace adds no HTML, link or image there."""
     from markdown_it import MarkdownIt
 
     from governance.report import render
-    from tests.test_report_sarif import hostile_check_result
+    from tests.test_report_sarif import hostile_check_result, string_fields
 
     doc = json.loads(render("oscal", hostile_check_result()))
-    fields = dict(_markup_fields(doc))
+    fields = dict(string_fields(doc, {"title", "description", "statement", "remarks"}))
     assert any("alert(1)" in text for text in fields.values())  # the hostile text is there …
     md = MarkdownIt("commonmark", {"html": True})
     for where, text in fields.items():  # … and inert everywhere

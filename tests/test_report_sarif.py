@@ -144,17 +144,22 @@ HOSTILE = ("<script>alert(1)</script> ![t](http://tracker/x.png) [x](javascript:
            "*em* _em_ `code` ~~s~~ <img src=x onerror=alert(2)> &amp; # h \x1b[31m")
 
 
-def markdown_fields(node, path=""):
-    """Every `markdown` value of a multiformatMessageString/message anywhere in the log, with where it is."""
+def string_fields(node, keys: set[str], path=""):
+    """Every string value under one of `keys` anywhere in a JSON document, with where it is."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "markdown" and isinstance(value, str):
-                yield f"{path}.markdown", value
+            if key in keys and isinstance(value, str):
+                yield f"{path}.{key}", value
             else:
-                yield from markdown_fields(value, f"{path}.{key}")
+                yield from string_fields(value, keys, f"{path}.{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            yield from markdown_fields(value, f"{path}[{i}]")
+            yield from string_fields(value, keys, f"{path}[{i}]")
+
+
+def markdown_fields(node):
+    """Every `markdown` value of a multiformatMessageString/message anywhere in the log."""
+    return string_fields(node, {"markdown"})
 
 
 def assert_inert(markdown: str) -> None:

@@ -12,7 +12,10 @@ CACHE="${GOVERN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/govern}/opa/${OPA_VERSION
 BIN="$CACHE/opa"
 
 has_version() {  # $1 = candidate binary
-  [ -x "$1" ] && "$1" version 2>/dev/null | grep -qx "Version: ${OPA_VERSION}"
+  # capture first: with pipefail, `opa version | grep -q` fails whenever grep exits before
+  # opa has written its last line (SIGPIPE), which made a fresh CI run rebuild OPA and give up
+  local out
+  [ -x "$1" ] && out="$("$1" version 2>/dev/null)" && grep -qx "Version: ${OPA_VERSION}" <<<"$out"
 }
 
 log() { echo "install-opa: $*" >&2; }

@@ -75,9 +75,12 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
     revision = policy_revision(modules, definitions)
     if opa_url:
         session = OpaSession(client_for(opa_url, timeout, token=token, ca=ca), opa_url)
-        result = _run(session, modules, definitions, input_doc, revision, opa_versions)
-        _still_held(session, modules)  # others can write to a shared server
-        return result
+        try:
+            result = _run(session, modules, definitions, input_doc, revision, opa_versions)
+            _still_held(session, modules)  # others can write to a shared server
+            return result
+        finally:
+            session.client.close_connection()
     binary = find_opa()
     with managed_opa(binary) as opa:
         session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive,

@@ -228,7 +228,7 @@ def _module_of(policy: Policy, rule: tuple[str, ...]) -> Module | None:
     """The module of this run that defines `rule` (a package and a rule name), if any."""
     pkg = ".".join(rule[:-1])
     in_package = [m for m in policy.modules if policy.packages.get(m.id) == pkg]
-    return next((m for m in in_package if _defines(m.text, rule[-1])), in_package[0] if in_package else None)
+    return next((m for m in in_package if _rule_head(m.text, rule[-1])), in_package[0] if in_package else None)
 
 
 def _malformed(policy: Policy, entry: dict) -> RegoError:
@@ -241,10 +241,11 @@ def _malformed(policy: Policy, entry: dict) -> RegoError:
     return RegoError(module.id, _rule_line(module.text, rule[-1]), 1, why)
 
 
-def _defines(text: str, rule: str) -> bool:
-    return re.search(rf"^{re.escape(rule)}\b", text, re.MULTILINE) is not None
+def _rule_head(text: str, rule: str) -> re.Match | None:
+    """Where `rule` is defined in `text` (its name at the start of a line), for a line number only."""
+    return re.search(rf"^{re.escape(rule)}\b", text, re.MULTILINE)
 
 
 def _rule_line(text: str, rule: str) -> int:
-    match = re.search(rf"^{re.escape(rule)}\b", text, re.MULTILINE)
+    match = _rule_head(text, rule)
     return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import hashlib
 import os
+import re
 import resource
 import secrets
 import shutil
@@ -92,6 +93,21 @@ def _in_child(limit: int):
     return prepare
 
 
+_CRASH = re.compile(r"^(fatal error: .*|panic: .*|SIG[A-Z]+: .*|unexpected signal.*)$", re.M)
+
+
+def crash_reason(stderr: str) -> str:
+    """The line where Go says why it died; OPA's own log lines come before it."""
+    found = _CRASH.search(stderr)
+    return found.group(1).strip() if found else ""
+
+
+def _crashed_in_go_runtime(stderr: str) -> bool:
+    # the first frame of the first goroutine dumped is the function that faulted
+    frame = re.search(r"^goroutine \d+ .*:\n(\S+)", stderr, re.M)
+    return bool(frame) and frame.group(1).startswith("runtime.")
+
+
 class ManagedOpa:
     """A running local OPA. `url` is where it listens; `process` is the child."""
 
@@ -148,7 +164,7 @@ class ManagedOpa:
             return ""
         with contextlib.suppress(OSError):
             # the head: Go puts the reason first, then a dump of every goroutine
-            return (self._dir / "stderr.log").read_bytes()[:1500].decode(errors="replace").strip()
+            return (self._dir / "stderr.log").read_bytes()[:4000].decode(errors="replace").strip()
         return ""
 
     def alive(self, grace: float = 1.0) -> bool:
@@ -163,10 +179,15 @@ class ManagedOpa:
     def died_message(self) -> str:
         code = self.process.returncode if self.process else None
         err = self._stderr()
+        reason = crash_reason(err)
+        limit = (f"its limit is {self.memory >> 20} MiB; set GOVERN_OPA_MEMORY to raise it")
         if "out of memory" in err or "cannot allocate memory" in err:
-            return (f"OPA ran out of memory (its limit is {self.memory >> 20} MiB; "
-                    "set GOVERN_OPA_MEMORY to raise it) and exited")
-        return f"OPA exited unexpectedly (exit status {code}){': ' + err if err else ''}"
+            return f"OPA ran out of memory ({limit}) and exited"
+        if reason and _crashed_in_go_runtime(err):
+            # Go 1.26's collector can fault on a failed mmap instead of saying "out of memory"
+            # (seen in about 1 run in 10 at the limit), so a runtime crash names the limit too
+            return f"OPA crashed in Go's runtime ({reason}), as it can when it reaches its memory limit ({limit})"
+        return f"OPA exited unexpectedly (exit status {code}){': ' + (reason or err) if err else ''}"
 
     def stop(self) -> None:
         proc, self.process = self.process, None

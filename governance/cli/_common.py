@@ -20,9 +20,9 @@ from governance.engine.client import url_problem
 from governance.entry import report_bug
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
+from governance.result.vocabulary import FAIL_ON
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
-FAIL_ON = ["critical", "high", "medium", "low", "info", "never"]
 MAX_TIMEOUT = 3600.0  # an OPA request slower than an hour is a hung server, not a big workspace
 
 

@@ -15,7 +15,8 @@ from governance.cli.report import saved_result
 from governance.engine import OPA_VERSION
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-from governance.evaluate import gate, run_check
+from governance.evaluate import run_check
+from governance.result import gate
 from governance.evaluate.baseline import compare
 from governance.report import FORMATS, RenderOptions, evidence, render
 
@@ -26,7 +27,7 @@ from governance.report import FORMATS, RenderOptions, evidence, render
               help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--as-of", "as_of", type=AsOf(), help="The date every date rule counts from (default: today).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
 @click.option("--opa-url", type=OpaUrl(), metavar="URL", help="Use a running OPA server instead of starting one.")
 @click.option("--opa-token", envvar="GOVERN_OPA_TOKEN", show_envvar=True, metavar="TOKEN",
               help="Bearer token for the --opa-url server (never printed).")

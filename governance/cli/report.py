@@ -11,7 +11,7 @@ from governance.cli._common import EXIT_INVALID, Guard, ResultFile
 from governance.cli._output import on_disk, outputs, write_all
 from governance.cli._progress import progress
 from governance.evaluate.baseline import ResultFileError, load_result
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 from governance.report import FORMATS, RenderOptions, evidence, render
 
 

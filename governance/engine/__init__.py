@@ -14,12 +14,12 @@ from pathlib import Path
 
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
-from governance.engine.client import DATA_ROOT, SEVERITIES, MalformedCheck, OpaSession, client_for, metadata_problem
+from governance.engine.client import DATA_ROOT, MalformedCheck, OpaSession, client_for, metadata_problem
 from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
 from governance.engine.server import managed_opa
 
-__all__ = ["OPA_VERSION", "SEVERITIES", "Annotation", "DataRef", "data_refs", "EngineError", "EngineResult", "Inspection", "MalformedCheck",
+__all__ = ["OPA_VERSION", "Annotation", "DataRef", "data_refs", "EngineError", "EngineResult", "Inspection", "MalformedCheck",
            "Module", "RegoError", "RegoErrors", "evaluate", "inspect", "metadata_problem", "policy_revision"]
 
 

@@ -18,11 +18,11 @@ from opa_client.errors import ConnectionsError, DeletePolicyError, PolicyNotFoun
 
 from governance.engine.compile import RegoError, RegoErrors
 from governance.engine.errors import EngineError
+from governance.result.vocabulary import SEVERITIES
 
 REPORT_PACKAGE = "govern/main"
 DATA_ROOT = "govern"  # definitions and meta live under it; nothing else may
 OWN_PREFIXES = ("workspace/", "govern/")  # module ids govern loads; workspace ones go first on deletion
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 VERSION_QUERY = "version := opa.runtime().version"
 
 

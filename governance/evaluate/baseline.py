@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from governance.evaluate.result import SCHEMA_VERSION, RunResult
+from governance.result import SCHEMA_VERSION, RunResult
 from governance.evaluate.saved import ResultFileError, read_json
 
 __all__ = ["ResultFileError", "compare", "load_result"]

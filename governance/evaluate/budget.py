@@ -11,36 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict
-
 from governance.model import Workspace
 from governance.model.base import Number
+from governance.result import BudgetSummary, PhaseBudget
 
 # Shares are rounded so the JSON stays readable; 1e-6 of a share is far below any tolerance.
 _DIGITS = 6
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow")  # as in result.py: keep newer keys on re-render
-
-
-class PhaseBudget(_Model):
-    id: str
-    months: tuple[int, int]
-    projects: list[str]  # ids of the projects in this phase, sorted
-    lines: int  # number of budget lines counted
-    total: Number  # money keeps its int-ness, as in the inventory
-    amounts: dict[str, Number]  # category -> summed amount
-    shares: dict[str, float]  # category -> amount / total (0..1); empty when total is 0
-    targets: dict[str, float]  # category -> target share (0..1), from the policy
-
-
-class BudgetSummary(_Model):
-    policy: str  # BudgetPolicy id
-    currency: str
-    tolerance_pp: Number  # ± percentage points around each target share
-    categories: list[str]  # the policy's categories, then any other category found on a line
-    phases: list[PhaseBudget]
 
 
 def summarize(ws: Workspace) -> Optional[BudgetSummary]:

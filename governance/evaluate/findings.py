@@ -6,7 +6,7 @@ import hashlib
 from collections import defaultdict
 
 from governance.engine.errors import EngineError
-from governance.evaluate.result import SEVERITIES, CheckSummary, Finding, FindingLocation, Resource, WaiverRecord
+from governance.result import CheckSummary, Finding, FindingLocation, Resource, WaiverRecord, check_status, severity_rank
 from governance.model.workspace import Workspace
 
 # Waiver checks whose firing makes a waiver invalid (checks.md: WAV-001..005).
@@ -20,7 +20,7 @@ def fingerprint(check: str, kind: str, id_: str) -> str:
 
 
 def sort_key(f: Finding):
-    return (SEVERITIES.index(f.severity), f.check, f.resource.kind, f.resource.id, f.message)
+    return (severity_rank(f.severity), f.check, f.resource.kind, f.resource.id, f.message)
 
 
 def domain_of(meta: dict) -> str:
@@ -78,7 +78,7 @@ def build(ws: Workspace, checks: list[dict]) -> tuple[list[Finding], list[CheckS
                 waiver=waiver, fingerprint=fingerprint(cid, kind, rid),
             ))
         evaluated = check["evaluated"]
-        status = "fail" if failed else ("not_applicable" if evaluated == 0 and not waived else "pass")
+        status = check_status(failed, waived, evaluated)
         summaries.append(CheckSummary(
             id=cid, title=meta["title"], description=" ".join((meta.get("description") or "").split()),
             severity=custom["severity"], waivable=waivable, domain=domain_of(meta), resource=custom.get("resource"),

@@ -11,16 +11,7 @@ from governance import __version__, library
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
-from governance.evaluate.result import (
-    SEVERITIES,
-    ControlRecord,
-    Engine,
-    InputFile,
-    Run,
-    RunResult,
-    Summary,
-    Tool,
-)
+from governance.result import ControlRecord, Engine, InputFile, Run, RunResult, Tool, rollup, summarize
 from governance.load.files import relative
 from governance.model import Workspace, load_workspace
 
@@ -64,7 +55,7 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None,
         checks=checks,
         controls=_controls(ws, checks),
         waivers=waivers,
-        summary=_summary(findings, checks),
+        summary=summarize(findings, checks),
         budget=budget_.summarize(ws),
     )
 
@@ -87,30 +78,7 @@ def _controls(ws: Workspace, checks) -> list[ControlRecord]:
     status = {c.id: c.status for c in checks}
     out = []
     for control in sorted(ws.controls.values(), key=lambda c: c.id):
-        states = [status.get(c, "not_applicable") for c in control.checks]
-        overall = "fail" if "fail" in states else ("pass" if "pass" in states else "not_applicable")
+        overall = rollup(status.get(c, "not_applicable") for c in control.checks)
         out.append(ControlRecord(id=control.id, title=control.title.model_dump(), checks=list(control.checks),
                                  references=control.references, status=overall))
     return out
-
-
-def _summary(findings, checks) -> Summary:
-    by_severity = {s: 0 for s in SEVERITIES}
-    for f in findings:
-        if f.status == "fail":
-            by_severity[f.severity] += 1
-    return Summary(
-        fail=sum(1 for f in findings if f.status == "fail"),
-        waived=sum(1 for f in findings if f.status == "waived"),
-        by_severity={k: v for k, v in by_severity.items() if v},
-        checks={s: sum(1 for c in checks if c.status == s) for s in ("pass", "fail", "not_applicable")},
-    )
-
-
-def gate(result: RunResult, fail_on: str, *, new_only: bool = False) -> bool:
-    """True when an unwaived finding is at or above `fail_on` (exit 1); with `new_only`, only findings new since the baseline count."""
-    if fail_on == "never":
-        return False
-    threshold = SEVERITIES.index(fail_on)
-    return any(f.status == "fail" and SEVERITIES.index(f.severity) <= threshold and (not new_only or f.baseline == "new")
-               for f in result.findings)

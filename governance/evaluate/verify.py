@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from governance import __version__
 from governance.engine import policy_revision
 from governance.evaluate.policy import library_modules, workspace_modules
-from governance.evaluate.result import Engine, InputFile, Tool
+from governance.result import Engine, InputFile, Tool
 from governance.evaluate.run import library_files, load
 from governance.evaluate.saved import ResultFileError, read_json
 from governance.load import WorkspaceErrors

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional, Union
+from typing import Annotated, Optional
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+
+from governance.result.vocabulary import Number
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
-Number = Union[StrictInt, float]
 
 # The dates a governance record can sensibly carry. OPA's time builtins work in
 # int64 nanoseconds (1677-09-21 .. 2262-04-11); date rules add offsets of years,

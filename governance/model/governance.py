@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Optional
 
 from governance.model.base import Date, Entity, Localized, Strict
+from governance.result.vocabulary import FailOn
 
 
 class ResourceRef(Strict):
@@ -37,5 +38,5 @@ class Manifest(Strict):
     checks: list[str] = ["checks"]
     inventory: list[str] = ["inventory"]
     waivers: list[str] = ["waivers"]
-    fail_on: Literal["critical", "high", "medium", "low", "info", "never"] = "low"
+    fail_on: FailOn = "low"
     annotations: Optional[dict[str, str]] = None

@@ -14,7 +14,7 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from governance.evaluate.result import Finding, RunResult
+from governance.result import Finding, RunResult
 
 FORMAT = "csv"
 BOM = "\ufeff"

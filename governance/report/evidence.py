@@ -17,7 +17,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 
 FORMAT = "evidence"
 KIND = "govern-evidence"

@@ -15,8 +15,7 @@ from collections import Counter
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from governance.evaluate.result import SEVERITIES, CheckSummary, Finding, RunResult, WaiverRecord
-from governance.evaluate.run import gate
+from governance.result import SEVERITIES, CheckSummary, Finding, RunResult, WaiverRecord, gate, rollup
 from governance.report import svg
 
 FORMAT = "html"
@@ -134,7 +133,7 @@ def _domains(checks: list[CheckSummary], findings: list[Finding]) -> list[dict]:
     for domain in list(DOMAINS) + sorted(found - set(DOMAINS)):
         mine = [c for c in checks if c.domain == domain]
         states = Counter(c.status for c in mine)
-        status = "fail" if states["fail"] else ("pass" if states["pass"] else "not_applicable")
+        status = rollup(states)
         rows.append({
             "key": domain, "status": status, "checks": len(mine),
             "pass": states["pass"], "fail": states["fail"], "not_applicable": states["not_applicable"],

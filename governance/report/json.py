@@ -1,6 +1,6 @@
 """`--format json`: the machine contract of spec/README.md."""
 
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 
 FORMAT = "json"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from governance.evaluate.result import CheckSummary, Finding, RunResult
+from governance.result import CheckSummary, Finding, RunResult
 from governance.report._escape import visible
 
 FORMAT = "junit"

@@ -7,7 +7,7 @@ invalid ones with the reasons the WAV checks gave.
 
 from __future__ import annotations
 
-from governance.evaluate.result import ControlRecord, Finding, RunResult, WaiverRecord
+from governance.result import ControlRecord, Finding, RunResult, WaiverRecord
 from governance.report._escape import markdown_cell, markdown_code, markdown_text
 
 FORMAT = "markdown"

@@ -23,7 +23,7 @@ import uuid
 from urllib.parse import quote
 
 from governance.report._escape import markdown_text
-from governance.evaluate.result import Finding, RunResult, WaiverRecord
+from governance.result import Finding, RunResult, WaiverRecord
 
 FORMAT = "oscal"
 OSCAL_VERSION = "1.0.4"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from governance.evaluate.result import CheckSummary, Finding, FindingLocation, RunResult
+from governance.result import CheckSummary, Finding, FindingLocation, RunResult
 from governance.report._escape import markdown_cell, markdown_text
 
 FORMAT = "sarif"

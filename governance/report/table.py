@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 from governance.report._escape import visible
 
 FORMAT = "table"

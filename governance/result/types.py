@@ -1,4 +1,4 @@
-"""The run result: the JSON contract of spec/README.md, as pydantic models.
+"""The run result: the JSON contract (docs/json.md), as pydantic models.
 
 Every renderer reads a `RunResult`; `govern report` re-reads one from JSON,
 so whatever a report needs must live here, not in the workspace.
@@ -10,10 +10,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
-from governance.evaluate.budget import BudgetSummary
+from governance.result.vocabulary import Number, Severity, Status
 
-Severity = Literal["critical", "high", "medium", "low", "info"]
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 SCHEMA_VERSION = 1
 
 
@@ -56,7 +54,7 @@ class CheckSummary(_Model):
     evaluated: int
     failed: int
     waived: int
-    status: Literal["pass", "fail", "not_applicable"]
+    status: Status
     controls: list[str] = []
 
 
@@ -80,7 +78,7 @@ class ControlRecord(_Model):
     title: dict[str, str]
     checks: list[str]
     references: dict = {}
-    status: Literal["pass", "fail", "not_applicable"]
+    status: Status
 
 
 class Tool(_Model):
@@ -109,6 +107,25 @@ class Summary(_Model):
     waived: int
     by_severity: dict[str, int]
     checks: dict[str, int] = {}
+
+
+class PhaseBudget(_Model):
+    id: str
+    months: tuple[int, int]
+    projects: list[str]  # ids of the projects in this phase, sorted
+    lines: int  # number of budget lines counted
+    total: Number  # money keeps its int-ness, as in the inventory
+    amounts: dict[str, Number]  # category -> summed amount
+    shares: dict[str, float]  # category -> amount / total (0..1); empty when total is 0
+    targets: dict[str, float]  # category -> target share (0..1), from the policy
+
+
+class BudgetSummary(_Model):
+    policy: str  # BudgetPolicy id
+    currency: str
+    tolerance_pp: Number  # ± percentage points around each target share
+    categories: list[str]  # the policy's categories, then any other category found on a line
+    phases: list[PhaseBudget]
 
 
 class RunResult(_Model):

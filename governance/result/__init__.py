@@ -1,0 +1,43 @@
+"""The run result: its types, its vocabulary and its verdict.
+
+This package imports nothing else of govern, so the engine, the evaluation,
+the renderers and the CLI can all depend on it without depending on each
+other. Renderers need nothing but a `RunResult`.
+"""
+
+from governance.result.types import (
+    SCHEMA_VERSION,
+    BudgetSummary,
+    CheckSummary,
+    ControlRecord,
+    Engine,
+    Finding,
+    FindingLocation,
+    InputFile,
+    PhaseBudget,
+    Resource,
+    Run,
+    RunResult,
+    Summary,
+    Tool,
+    WaiverRecord,
+)
+from governance.result.verdict import gate, summarize
+from governance.result.vocabulary import (
+    FAIL_ON,
+    SEVERITIES,
+    STATUSES,
+    FailOn,
+    Number,
+    Severity,
+    Status,
+    check_status,
+    rollup,
+    severity_rank,
+)
+
+__all__ = [
+    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "BudgetSummary", "CheckSummary", "ControlRecord", "Engine",
+    "FailOn", "Finding", "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run", "RunResult",
+    "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate", "rollup", "severity_rank", "summarize",
+]

@@ -1,0 +1,44 @@
+"""The words every part of govern uses about outcomes, each defined once.
+
+Severities in their order (most severe first), the status a check or
+control or domain rolls up to, and the thresholds `fail_on` may name.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Literal, Union, get_args
+
+from pydantic import StrictInt
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+
+# the lowest unwaived severity that fails a run, or never
+FailOn = Literal["critical", "high", "medium", "low", "info", "never"]
+FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
+
+Status = Literal["pass", "fail", "not_applicable"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+# money keeps its int-ness, as written in the inventory
+Number = Union[StrictInt, float]
+
+
+def rollup(states: Iterable[Status]) -> Status:
+    """The status of a group (a control, a domain) from its members': any fail fails;
+    otherwise any pass passes; a group with nothing evaluated is not applicable."""
+    seen = set(states)
+    return "fail" if "fail" in seen else ("pass" if "pass" in seen else "not_applicable")
+
+
+def check_status(failed: int, waived: int, evaluated: int) -> Status:
+    """One check: failing findings fail it; with nothing evaluated and nothing waived it
+    did not apply; otherwise it passed (waived findings do not fail it)."""
+    if failed:
+        return "fail"
+    return "not_applicable" if evaluated == 0 and not waived else "pass"
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical, growing as severity falls."""
+    return SEVERITIES.index(severity)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from governance.evaluate.budget import summarize
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 from governance.evaluate.run import load
 from tests.conftest import make_workspace
 

@@ -28,7 +28,7 @@ import governance.report
 from governance.cli import main as cli
 from governance.cli import _output
 from governance.cli._common import AsOf, Timeout
-from governance.evaluate.result import (
+from governance.result import (
     CheckSummary,
     ControlRecord,
     Engine,

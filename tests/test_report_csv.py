@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 from governance.report import render
 from governance.report.csv import COLUMNS
 from tests.reports_support import add_valid_waiver, check, run_json

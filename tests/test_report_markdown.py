@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 from governance.report import RenderOptions, render
 from tests.conftest import AS_OF, EXAMPLE, govern
 

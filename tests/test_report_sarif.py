@@ -8,7 +8,7 @@ import re
 import jsonschema
 import pytest
 
-from governance.evaluate.result import RunResult
+from governance.result import RunResult
 from governance.report import render
 from tests.conftest import SCHEMAS
 from tests.reports_support import add_valid_waiver, run_json
@@ -176,7 +176,7 @@ def assert_inert(markdown: str) -> None:
 
 
 def hostile_check_result() -> RunResult:
-    from governance.evaluate.result import (CheckSummary, ControlRecord, Engine, Finding, FindingLocation,
+    from governance.result import (CheckSummary, ControlRecord, Engine, Finding, FindingLocation,
                                             Resource, Summary, Tool)
 
     check = CheckSummary(id="ACME-001", title=HOSTILE, description=HOSTILE, severity="high", waivable=True,

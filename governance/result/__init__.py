@@ -7,9 +7,11 @@ other. Renderers need nothing but a `RunResult`.
 
 from governance.result.types import (
     SCHEMA_VERSION,
+    Band,
     BudgetSummary,
     CheckSummary,
     ControlRecord,
+    DomainRecord,
     Engine,
     Finding,
     FindingLocation,
@@ -37,7 +39,7 @@ from governance.result.vocabulary import (
 )
 
 __all__ = [
-    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "BudgetSummary", "CheckSummary", "ControlRecord", "Engine",
+    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Band", "BudgetSummary", "CheckSummary", "ControlRecord", "DomainRecord", "Engine",
     "FailOn", "Finding", "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run", "RunResult",
     "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate", "rollup", "severity_rank", "summarize",
 ]

@@ -81,6 +81,14 @@ class ControlRecord(_Model):
     status: Status
 
 
+class DomainRecord(_Model):
+    """A check domain as its package's METADATA declares it: titles per language, reading order."""
+
+    id: str
+    title: dict[str, str] = {}
+    order: Optional[int] = None
+
+
 class Tool(_Model):
     name: str = "govern"
     version: str
@@ -109,6 +117,17 @@ class Summary(_Model):
     checks: dict[str, int] = {}
 
 
+class Band(_Model):
+    """BUD-002's own reading of one targeted category in one phase (the check emits it, so the
+    chart cannot disagree with the finding)."""
+
+    share: float  # actual share of the phase total, 0..1
+    target: float
+    low: float  # target - tolerance, clamped to 0..1
+    high: float
+    in_band: bool
+
+
 class PhaseBudget(_Model):
     id: str
     months: tuple[int, int]
@@ -118,6 +137,7 @@ class PhaseBudget(_Model):
     amounts: dict[str, Number]  # category -> summed amount
     shares: dict[str, float]  # category -> amount / total (0..1); empty when total is 0
     targets: dict[str, float]  # category -> target share (0..1), from the policy
+    bands: dict[str, Band] = {}  # targeted category -> BUD-002's observation; empty where it did not evaluate
 
 
 class BudgetSummary(_Model):
@@ -142,6 +162,7 @@ class RunResult(_Model):
     library: list[InputFile] = []
     findings: list[Finding]
     checks: list[CheckSummary]
+    domains: list[DomainRecord] = []  # every domain of `checks`, in reading order
     controls: list[ControlRecord] = []
     waivers: list[WaiverRecord] = []
     summary: Summary

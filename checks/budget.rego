@@ -49,9 +49,7 @@ else := {}
 
 # Without a BudgetPolicy the policy-driven subject sets are empty, so those
 # checks report not_applicable instead of a pass nobody measured.
-default _policy := {}
-
-_policy := lib.budget_policy if is_object(lib.budget_policy)
+_policy := lib.object_or_empty(lib.budget_policy)
 
 # Shares are compared after rounding to 1e-9 so that decimal targets such as
 # 0.3 (inexact in binary) do not fire a share sitting exactly on the bound.

@@ -6,9 +6,7 @@ import data.govern.lib
 
 # Without a ClassificationPolicy every policy-driven subject set is empty, so
 # those checks report not_applicable instead of a pass nobody measured.
-default _policy := {}
-
-_policy := lib.classification if is_object(lib.classification)
+_policy := lib.object_or_empty(lib.classification)
 
 _min_level := object.get(_policy, "min_level", {})
 

@@ -53,9 +53,7 @@ _list(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
 
 # Without an AuthorityMatrix the authority-driven subject sets are empty, so
 # those checks report not_applicable instead of a pass nobody measured.
-default _matrix := {}
-
-_matrix := lib.authority if is_object(lib.authority)
+_matrix := lib.object_or_empty(lib.authority)
 
 _limits := object.get(_matrix, "limits", {})
 

@@ -42,6 +42,14 @@ classification := object.get(defs, "classification_policy", null)
 
 placement := object.get(defs, "placement_policy", null)
 
+# `x` if it is an object, else {}: the one guard for reading an optional
+# policy (null when absent) with object.get, which is an error on null under
+# strict builtin errors. Bind it once per file and read through the binding:
+# `_policy := lib.object_or_empty(lib.budget_policy)`.
+object_or_empty(x) := x if is_object(x)
+
+else := {}
+
 # The result every check rule produces. `subjects` is the collection of
 # resources the rule applies to (its size is the `evaluated` count), and
 # `violations` a set built with `violation(...)`.
@@ -114,11 +122,8 @@ pct(share) := sprintf("%s%d.%d%%", [sign, floor(tenths / 10), tenths % 10]) if {
 }
 
 # ---------------------------------------------------------------- classification
-# `classification` is null without a ClassificationPolicy; object.get on null
-# is a type error under strict-builtin-errors, so read through an object.
-_classification_fields := classification if is_object(classification)
-
-default _classification_fields := {}
+# `classification` is null without a ClassificationPolicy.
+_classification_fields := object_or_empty(classification)
 
 levels := object.get(_classification_fields, "levels", [])
 

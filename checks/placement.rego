@@ -7,9 +7,7 @@ import data.govern.lib
 
 # Without a PlacementPolicy the rule-driven subject sets are empty, so those
 # checks report not_applicable instead of an unmeasured pass.
-default _policy := {}
-
-_policy := lib.placement if is_object(lib.placement)
+_policy := lib.object_or_empty(lib.placement)
 
 _rules := object.get(_policy, "rules", [])
 

@@ -81,9 +81,7 @@ _self_approved contains v if {
 WAV_002 := lib.check(rego.metadata.rule(), lib.waivers, _unauthorised)
 
 # lib.authority is null when the workspace has no authority matrix.
-default _authority := {}
-
-_authority := lib.authority if is_object(lib.authority)
+_authority := lib.object_or_empty(lib.authority)
 
 # Roles listed under limits.waiver, whatever their (null or numeric) limit.
 _waiver_roles := {r | some r, _ in object.get(_authority, ["limits", "waiver"], {})}

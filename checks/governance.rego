@@ -20,7 +20,7 @@ GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	roles := object.get(lib.people, [c.chair, "roles"], [])
 	v := lib.violation("committee", id, sprintf(
 		"committee %s is chaired by %s (%s), who does not hold the CEO role (roles: %s)",
-		[id, c.chair, object.get(lib.people, [c.chair, "name"], "?"), _list(roles)],
+		[id, c.chair, object.get(lib.people, [c.chair, "name"], "?"), lib.list_text(roles)],
 	))
 })
 
@@ -41,13 +41,9 @@ GOV_002 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	count(missing) > 0
 	v := lib.violation("committee", id, sprintf(
 		"committee %s has no member in required role(s) %s",
-		[id, _list(missing)],
+		[id, lib.list_text(missing)],
 	))
 })
-
-_list(xs) := "none" if count(xs) == 0
-
-_list(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
 
 # ---------------------------------------------------------------- shared
 
@@ -115,7 +111,7 @@ _chair_missing(m, c) := [sprintf("without the chair %s %s", [c.chair, _delegate_
 
 _delegate_note(delegates) := "present (the chair names no delegate)" if count(delegates) == 0
 
-_delegate_note(delegates) := sprintf("or the chair's delegate %s present", [_list(delegates)]) if count(delegates) > 0
+_delegate_note(delegates) := sprintf("or the chair's delegate %s present", [lib.list_text(delegates)]) if count(delegates) > 0
 
 _chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); mb.person == c.chair; mb.delegate}
 
@@ -141,7 +137,7 @@ GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
 	d.requested_by in _approvers(d)
 	v := lib.violation("decision", id, sprintf(
 		"decision %s was requested by %s and approved by the same person (approvers: %s)",
-		[id, d.requested_by, _list(_approvers(d))],
+		[id, d.requested_by, lib.list_text(_approvers(d))],
 	))
 })
 
@@ -345,6 +341,6 @@ GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 	count(absent) > 0
 	v := lib.violation("decision", id, sprintf(
 		"decision %s names meeting %s (%s) but approver(s) %s were not present",
-		[id, m.id, m.date, _list(absent)],
+		[id, m.id, m.date, lib.list_text(absent)],
 	))
 })

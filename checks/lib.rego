@@ -113,6 +113,12 @@ _grouped(digits, x) := s if {
 	s := concat("", [sign, concat(",", array.concat(first, rest))])
 }
 
+# ---------------------------------------------------------------- text
+# A list or set for messages: "none" when empty, else its items joined by ", ".
+list_text(xs) := "none" if count(xs) == 0
+
+list_text(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
+
 # Percentages for messages: 0.4567 -> "45.7%".
 # Built from tenths because sprintf's %f prints garbage for a whole number (71).
 pct(share) := sprintf("%s%d.%d%%", [sign, floor(tenths / 10), tenths % 10]) if {

@@ -92,7 +92,7 @@ _unauthorised contains v if {
 	count({r | some r in roles; r in _waiver_roles}) == 0
 	v := lib.violation("waiver", id, sprintf(
 		"waiver %s is approved by %s (roles: %s), who holds no role allowed to approve waivers (limits.waiver: %s)",
-		[id, w.approved_by, _list(roles), _list(sort(_waiver_roles))],
+		[id, w.approved_by, lib.list_text(roles), lib.list_text(sort(_waiver_roles))],
 	))
 }
 
@@ -218,7 +218,3 @@ _stale contains v if {
 		[id, w.check],
 	))
 }
-
-_list(xs) := "none" if count(xs) == 0
-
-_list(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0

@@ -1,5 +1,15 @@
 # Budget (BUD): handbook §2.1, allocation across technology, talent and
 # operations with target shares per phase, and spend against budget lines.
+# METADATA
+# scope: package
+# title: Budget
+# custom:
+#   domain:
+#     id: budget
+#     order: 2
+#     title:
+#       zh: 预算
+#       en: Budget
 package govern.checks.budget
 
 import data.govern.lib

@@ -1,5 +1,15 @@
 # Classification (CLS): GB/T 43697-2024 grades (核心/重要/一般数据) and the
 # organisational levels of ISO/IEC 27001:2022 A.5.12–A.5.13.
+# METADATA
+# scope: package
+# title: Classification
+# custom:
+#   domain:
+#     id: classification
+#     order: 3
+#     title:
+#       zh: 数据分类分级
+#       en: Classification
 package govern.checks.classification
 
 import data.govern.lib

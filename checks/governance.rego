@@ -1,5 +1,15 @@
 # Committee and authority (GOV): handbook §1.3, the CEO-led digital
 # operations committee and the delegation of authority.
+# METADATA
+# scope: package
+# title: Committee & authority
+# custom:
+#   domain:
+#     id: committee
+#     order: 1
+#     title:
+#       zh: 委员会与授权
+#       en: Committee & authority
 package govern.checks.governance
 
 import data.govern.lib

@@ -1,5 +1,15 @@
 # Security protection level (MLPS, 等保): GB/T 22239-2019 filing and periodic
 # assessment of levelled systems, and the level important data requires.
+# METADATA
+# scope: package
+# title: Classified protection (MLPS)
+# custom:
+#   domain:
+#     id: mlps
+#     order: 5
+#     title:
+#       zh: 等级保护
+#       en: Classified protection (MLPS)
 package govern.checks.mlps
 
 import data.govern.lib

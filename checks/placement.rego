@@ -1,6 +1,16 @@
 # Placement and residency (PLC): handbook §1.3/§2.1 public, private and
 # hybrid cloud; PIPL/DSL localisation, the CII regulation and the 2024 CAC
 # cross-border rules; GB/T 22239-2019 platform levels.
+# METADATA
+# scope: package
+# title: Placement & residency
+# custom:
+#   domain:
+#     id: placement
+#     order: 4
+#     title:
+#       zh: 部署与数据驻留
+#       en: Placement & residency
 package govern.checks.placement
 
 import data.govern.lib

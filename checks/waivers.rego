@@ -2,6 +2,16 @@
 # outside govern.checks on purpose: WAV-004 and WAV-006 read every other
 # check's METADATA and violations, which would be a recursion from inside.
 # WAV findings are never waivable (checks.md).
+# METADATA
+# scope: package
+# title: Waivers
+# custom:
+#   domain:
+#     id: waivers
+#     order: 6
+#     title:
+#       zh: 豁免
+#       en: Waivers
 package govern.waiver_checks
 
 import data.govern.lib

@@ -4,6 +4,16 @@
 # committee approves budgets, decisions and waivers; its members do not also
 # own production systems, so the people who review a system are not the
 # people accountable for it (segregation of duties, ISO/IEC 27001 A.5.3).
+# METADATA
+# scope: package
+# title: Acme system ownership
+# custom:
+#   domain:
+#     id: acme
+#     order: 100
+#     title:
+#       zh: Acme 系统归属
+#       en: Acme system ownership
 package govern.checks.acme
 
 import data.govern.lib

@@ -1,7 +1,9 @@
 # Waivers (WAV): each check is about a waiver itself. This package sits
 # outside govern.checks on purpose: WAV-004 and WAV-006 read every other
 # check's METADATA and violations, which would be a recursion from inside.
-# WAV findings are never waivable (checks.md).
+# WAV findings are never waivable (checks.md). A waiver on which a check
+# marked `invalidates_waiver: true` in its METADATA fires is not applied; the
+# marker is the one place that says which checks those are.
 # METADATA
 # scope: package
 # title: Waivers
@@ -62,6 +64,7 @@ violation_keys contains ["WAV-005", v.resource.kind, v.resource.id] if some v in
 #   severity: critical
 #   waivable: false
 #   resource: waiver
+#   invalidates_waiver: true
 WAV_001 := lib.check(rego.metadata.rule(), lib.waivers, _self_approved)
 
 _self_approved contains v if {
@@ -88,6 +91,7 @@ _self_approved contains v if {
 #   severity: high
 #   waivable: false
 #   resource: waiver
+#   invalidates_waiver: true
 WAV_002 := lib.check(rego.metadata.rule(), lib.waivers, _unauthorised)
 
 # lib.authority is null when the workspace has no authority matrix.
@@ -121,6 +125,7 @@ _unauthorised contains v if {
 #   severity: high
 #   waivable: false
 #   resource: waiver
+#   invalidates_waiver: true
 WAV_003 := lib.check(rego.metadata.rule(), _lifetime_subjects, _too_long)
 
 _max_days := object.get(_authority, "max_waiver_days", null)
@@ -154,6 +159,7 @@ _too_long contains v if {
 #   severity: high
 #   waivable: false
 #   resource: waiver
+#   invalidates_waiver: true
 WAV_004 := lib.check(rego.metadata.rule(), lib.waivers, _not_waivable)
 
 _not_waivable contains v if {
@@ -178,6 +184,7 @@ _not_waivable contains v if {
 #   severity: medium
 #   waivable: false
 #   resource: waiver
+#   invalidates_waiver: true
 WAV_005 := lib.check(rego.metadata.rule(), lib.waivers, _expired)
 
 _expired contains v if {

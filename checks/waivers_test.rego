@@ -256,6 +256,16 @@ test_main_report_collects_every_waiver_check if {
 	}
 }
 
+# The checks whose firing invalidates a waiver say so in their METADATA.
+test_invalidates_waiver_marks_wav_001_to_005_only if {
+	rep := data.govern.main.report with input as _input(_waiver({})) with data.govern.definitions as _defs
+	marked := {c.meta.custom.id | some c in rep.checks; c.meta.custom.invalidates_waiver == true}
+	marked == {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005"}
+	every c in rep.checks {
+		is_boolean(object.get(c.meta.custom, "invalidates_waiver", false))
+	}
+}
+
 _waivable_unless_wav(c) if not startswith(c.meta.custom.id, "WAV-")
 
 _waivable_unless_wav(c) if c.meta.custom.waivable == false

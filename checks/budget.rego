@@ -133,6 +133,32 @@ _category_amount(ph, category) := sum([line.amount |
 	line.category == category
 ])
 
+_tolerance_pp := object.get(_policy, "tolerance_pp", 0)
+
+# The one band test: a share is in band when it differs from its target by
+# at most tolerance_pp percentage points, compared at 1e-9 precision.
+_in_band(share, target) := _exact(abs(share - target) * 100) <= _tolerance_pp
+
+# BUD-002's reading of every targeted category of every phase it evaluates,
+# in band or not: the result carries it, so the committee's chart draws what
+# the check decided instead of deciding again. Built once per query; the
+# violation below reads it too, so the two cannot disagree.
+_observations := {ph: _observed(ph, total) | some ph, total in _phase_totals}
+
+_observed(ph, total) := {category: _band(_category_amount(ph, category) / total, target) |
+	some category, target in _targeted[ph].target_share
+}
+
+# The band's edges are rounded like the test (0.6 + 0.1 is not exactly 0.7),
+# so a chart draws them where the check puts them.
+_band(share, target) := {
+	"share": share,
+	"target": target,
+	"low": max([0, _exact(target - (_tolerance_pp / 100))]),
+	"high": min([1, _exact(target + (_tolerance_pp / 100))]),
+	"in_band": _in_band(share, target),
+}
+
 # METADATA
 # title: Each phase allocates its budget close to the target shares
 # description: >-
@@ -149,20 +175,22 @@ _category_amount(ph, category) := sum([line.amount |
 #   severity: medium
 #   waivable: true
 #   resource: phase
-BUD_002 := lib.check(rego.metadata.rule(), _phase_totals, {v |
+BUD_002 := lib.check_observed(rego.metadata.rule(), _phase_totals, _off_target, _observations)
+
+# One violation per phase with a category out of band, read from the
+# observations (so the finding and the chart agree).
+_off_target := {v |
 	some ph, total in _phase_totals
-	tolerance := object.get(_policy, "tolerance_pp", 0)
-	off := [sprintf("%s %s (target %s ± %v pp)", [category, lib.pct(share), lib.pct(target), tolerance]) |
-		some category, target in _targeted[ph].target_share
-		share := _category_amount(ph, category) / total
-		_exact(abs(share - target) * 100) > tolerance
+	off := [sprintf("%s %s (target %s ± %v pp)", [category, lib.pct(o.share), lib.pct(o.target), _tolerance_pp]) |
+		some category, o in _observations[ph]
+		o.in_band == false
 	]
 	count(off) > 0
 	v := lib.violation("phase", ph, sprintf(
 		"phase %s allocates %s over %d budget lines off target: %s",
 		[ph, lib.money(total), count(_phase_lines[ph]), concat("; ", off)],
 	))
-})
+}
 
 # ---------------------------------------------------------------- BUD-004
 

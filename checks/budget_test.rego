@@ -122,6 +122,83 @@ test_bud_002_skips_phases_without_targets_lines_or_total if {
 	r.evaluated == 0
 }
 
+# BUD-002's observations: its own reading of each targeted category, per
+# evaluated phase, in band or not.
+_two_phases(tech, talent, ops) := {
+	"projects": object.union(_project("prj-a", "pilot", "2026-06-01", "2027-05-31"), _project("prj-s", "scale_up", "2025-01-01", "2027-12-31")),
+	"budget_lines": object.union_n([
+		_line("bl-1", "prj-a", "technology", 65),
+		_line("bl-2", "prj-a", "talent", 35),
+		_line("bl-3", "prj-s", "talent", talent),
+		_line("bl-4", "prj-s", "operations", ops),
+		_line("bl-5", "prj-s", "technology", tech),
+	]),
+}
+
+test_bud_002_observes_in_band_and_off_band_phases if {
+	r := budget.BUD_002 with input as _input(_two_phases(50, 50, 0)) with data.govern.definitions as _defs
+	r.observations == {
+		"pilot": {"technology": {"share": 0.65, "target": 0.6, "low": 0.5, "high": 0.7, "in_band": true}},
+		"scale_up": {
+			"talent": {"share": 0.5, "target": 0.3, "low": 0.2, "high": 0.4, "in_band": false},
+			"operations": {"share": 0, "target": 0.3, "low": 0.2, "high": 0.4, "in_band": false},
+		},
+	}
+	_ids(r) == {"scale_up"}
+	r.evaluated == 2
+}
+
+test_bud_002_observes_the_bound_as_in_band if {
+	at_high := budget.BUD_002 with input as _input(_pilot(70, 30)) with data.govern.definitions as _defs
+	at_high.observations.pilot.technology == {"share": 0.7, "target": 0.6, "low": 0.5, "high": 0.7, "in_band": true}
+	at_low := budget.BUD_002 with input as _input(_pilot(50, 50)) with data.govern.definitions as _defs
+	at_low.observations.pilot.technology == {"share": 0.5, "target": 0.6, "low": 0.5, "high": 0.7, "in_band": true}
+	count(at_low.violations) == 0
+	past := budget.BUD_002 with input as _input(_pilot(701, 299)) with data.govern.definitions as _defs
+	past.observations.pilot.technology.in_band == false
+	_ids(past) == {"pilot"}
+}
+
+# 0.2 against 0.3 is on the bound at 1e-9 precision: in band, as the check says.
+test_bud_002_observes_decimal_targets_on_the_bound_as_in_band if {
+	r := budget.BUD_002 with input as _input(_two_phases(40, 20, 40)) with data.govern.definitions as _defs
+	r.observations.scale_up.talent == {"share": 0.2, "target": 0.3, "low": 0.2, "high": 0.4, "in_band": true}
+	r.observations.scale_up.operations.in_band == true
+	count(r.violations) == 0
+}
+
+# Differing from the target by less than 1e-9 of a percentage point past the
+# tolerance rounds onto the bound: in band, and the check agrees.
+test_bud_002_observes_within_1e_9_of_the_bound_as_in_band if {
+	r := budget.BUD_002 with input as _input(_pilot(70000000000001, 29999999999999)) with data.govern.definitions as _defs
+	r.observations.pilot.technology.share > 0.7
+	r.observations.pilot.technology.in_band == true
+	count(r.violations) == 0
+}
+
+test_bud_002_clamps_the_band_to_0_and_1 if {
+	policy := object.union(_policy, {"phases": [{"id": "pilot", "months": [1, 6], "target_share": {"technology": 0.95, "talent": 0.05}}]})
+	r := budget.BUD_002 with input as _input(_pilot(95, 5)) with data.govern.definitions as {"budget_policy": policy}
+	r.observations.pilot.technology.high == 1
+	r.observations.pilot.talent.low == 0
+}
+
+test_bud_002_observes_no_phase_it_does_not_evaluate if {
+	inventory := {
+		"projects": object.union(_project("prj-d", "deepen", "2024-01-01", "2027-12-31"), _project("prj-z", "pilot", "2026-06-01", "2027-05-31")),
+		"budget_lines": object.union(_line("bl-1", "prj-d", "talent", 100), _line("bl-2", "prj-z", "talent", 0)),
+	}
+	r := budget.BUD_002 with input as _input(inventory) with data.govern.definitions as _defs
+	r.observations == {}
+	without_policy := budget.BUD_002 with input as _input(_pilot(70, 30)) with data.govern.definitions as {"budget_policy": null}
+	without_policy.observations == {}
+}
+
+test_only_bud_002_carries_observations if {
+	r := budget.BUD_003 with input as _input(_pilot(70, 30)) with data.govern.definitions as _defs
+	object.keys(r) == {"meta", "evaluated", "violations"}
+}
+
 # ---------------------------------------------------------------- BUD-003
 
 _overspend(spent, decisions) := {

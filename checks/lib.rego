@@ -59,6 +59,14 @@ check(meta, subjects, violations) := {
 	"violations": violations,
 }
 
+# check(...) plus `observations`: what the check measured on each subject,
+# for a report to draw from the check's own reading (BUD-002's shares and
+# bands per phase). Other checks use check(...).
+check_observed(meta, subjects, violations, observations) := object.union(
+	check(meta, subjects, violations),
+	{"observations": observations},
+)
+
 # A check result: any value under data.govern.checks.<package> (or the waiver
 # checks) that carries METADATA with a custom id. main.rego reports these and
 # the waiver checks read these: one definition, so they read the same set.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from governance.load.rego import is_check
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -18,7 +20,7 @@ def library_root() -> Path:
 
 def rego_modules() -> list[Path]:
     """Built-in Rego modules to load into OPA (tests excluded)."""
-    return sorted(p for p in (library_root() / "checks").rglob("*.rego") if not p.name.endswith("_test.rego"))
+    return sorted(p for p in (library_root() / "checks").rglob("*.rego") if is_check(p.name))
 
 
 def control_files() -> list[Path]:

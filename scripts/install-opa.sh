@@ -7,7 +7,7 @@
 # the repository so a fresh clone reuses it.
 set -euo pipefail
 
-OPA_VERSION="${OPA_VERSION:-1.20.2}"
+OPA_VERSION="${OPA_VERSION:-$(tr -d '[:space:]' < "$(dirname "$0")/../governance/engine/opa-version.txt")}"
 CACHE="${GOVERN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/govern}/opa/${OPA_VERSION}"
 BIN="$CACHE/opa"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from governance.engine import OPA_VERSION
 from tests.conftest import AS_OF, govern, make_workspace
 
 CLEAN = {"governance.yaml": "name: Clean Co\n"}
@@ -66,7 +67,7 @@ def test_json_has_every_key_of_the_contract(example, opa_binary):
         assert key in result
     assert result["schema_version"] == 1 and result["as_of"] == AS_OF
     assert result["tool"]["name"] == "govern"
-    assert result["engine"]["kind"] == "opa" and result["engine"]["opa_version"] == "1.20.2"
+    assert result["engine"]["kind"] == "opa" and result["engine"]["opa_version"] == OPA_VERSION
     assert result["engine"]["policy_revision"].startswith("sha256:") and len(result["engine"]["policy_revision"]) == 71
     assert {"path": "inventory/systems.yaml"}.items() <= next(i for i in result["inputs"] if i["path"] == "inventory/systems.yaml").items()
     for f in result["findings"]:

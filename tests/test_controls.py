@@ -24,9 +24,9 @@ STANDARDS = {"handbook", "iso27001", "gbt43697", "gbt22239", "pipl", "dsl", "csl
 def declared_check_ids() -> set[str]:
     """The checks the built-in library's METADATA declares, as OPA reads them."""
     from governance.engine import inspect
-    from governance.evaluate.policy import _catalogue, library_modules
+    from governance.evaluate.policy import catalogue, library_modules
 
-    checks, problems = _catalogue(inspect(library_modules()))
+    checks, _, problems = catalogue(inspect(library_modules()))
     assert problems == []
     return set(checks)
 

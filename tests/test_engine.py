@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from governance.engine import OPA_VERSION
+
 from tests.conftest import AS_OF, REPO, govern, make_workspace
 
 # A workspace check that keeps OPA busy for seconds, so a test can interfere mid-evaluation.
@@ -93,7 +95,7 @@ def test_opa_missing_exits_3_with_install_hint(tmp_path):
     env = {**os.environ, "GOVERN_OPA": str(tmp_path / "no-such-opa")}
     proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json", env=env)
     assert proc.returncode == 3
-    assert "OPA v1.20.2 not found" in proc.stderr and "make opa" in proc.stderr
+    assert f"OPA v{OPA_VERSION} not found" in proc.stderr and "make opa" in proc.stderr
     assert proc.stdout == ""
 
 

@@ -141,7 +141,7 @@ systems:
   - {<<: *base, id: sys-a}
   - {<<: *base, id: sys-b, deployment: public, tags: *tags}
 """})
-    systems = load(ws).inventory["systems"]
+    systems = load(ws).inventory.systems
     assert set(systems) == {"sys-base", "sys-a", "sys-b"}
     assert (systems["sys-a"].deployment, systems["sys-a"].owner, systems["sys-b"].deployment) == ("private", "p-cto", "public")
     assert systems["sys-b"].tags == {"cost_center": "CC-1"}
@@ -364,7 +364,7 @@ def test_links_inside_the_workspace_are_followed_and_each_file_is_read_once(tmp_
     (ws / "inventory" / "loop").symlink_to("..")  # a folder already walked is not walked again
     (ws / "team" / "people.yaml").symlink_to("../inventory/people.yaml")
     loaded = load(ws)
-    assert set(loaded.inventory["systems"]) == {"sys-a"} and set(loaded.inventory["people"]) == {"p-ceo", "p-cto"}
+    assert set(loaded.inventory.systems) == {"sys-a"} and set(loaded.inventory.people) == {"p-ceo", "p-cto"}
     rels = [d.rel for d in loaded.documents]
     assert rels == ["governance.yaml", "policies/committee.yaml", "inventory/people.yaml", "team/systems/all.yaml"]
 
@@ -499,7 +499,7 @@ systems:
   - &base {id: s, deployment: private, tags: {cost_center: !!str 7, since: "2026-01-01"}}
   - {<<: *base, id: t}
 """})
-    systems = load(ws).inventory["systems"]
+    systems = load(ws).inventory.systems
     assert systems["t"].tags == {"cost_center": "7", "since": "2026-01-01"}
 
 

@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from governance.engine import OPA_VERSION
 import requests
 
 from tests.conftest import AS_OF, govern, opa_server
@@ -123,7 +125,7 @@ def test_a_foreign_module_in_a_govern_package_on_the_server_is_refused(example, 
 class StandIn(BaseHTTPRequestHandler):
     """Plays OPA: accepts every upload, answers a version and a report it is told to."""
 
-    version = "1.20.2"
+    version = OPA_VERSION
     status = 200
     checks_kept: tuple[str, ...] = ("WAV-",)
     revision = None
@@ -211,7 +213,7 @@ def test_a_server_of_another_opa_version_is_refused_unless_allowed(opa_binary, e
     url = stand_in(version="0.70.0")
     proc = govern("check", str(example), "--as-of", AS_OF, "--opa-url", url)
     assert proc.returncode == 3
-    assert "is version 0.70.0; govern is pinned to 1.20.2" in proc.stderr
+    assert f"is version 0.70.0; govern is pinned to {OPA_VERSION}" in proc.stderr
     allowed = govern("check", str(example), "--as-of", AS_OF, "--opa-url", url, "--allow-opa-version", "0.70.0")
     assert allowed.returncode == 3 and "is version 0.70.0" not in allowed.stderr  # past the version, on to the next refusal
 

@@ -18,6 +18,6 @@ def validate(workspace: str) -> None:
     """Load and validate a workspace and compile its checks (no OPA server needed)."""
     with Guard():
         ws, policy = validate_workspace(workspace)
-    counts = ", ".join(f"{len(v)} {k}" for k, v in sorted(ws.inventory.items()))
+    counts = ", ".join(f"{len(v)} {k}" for k, v in sorted(ws.inventory.kinds()))
     click.echo(f"{ws.name}: valid ({counts}; {len(ws.waivers)} waivers, {len(ws.controls)} controls, "
                f"{len(policy.checks)} checks)")

@@ -14,13 +14,15 @@ from pathlib import Path
 
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
-from governance.engine.client import DATA_ROOT, MalformedCheck, OpaSession, client_for, metadata_problem
+from governance.engine.client import DATA_ROOT, OpaSession, client_for
 from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
+from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import managed_opa
 
-__all__ = ["OPA_VERSION", "Annotation", "DataRef", "data_refs", "EngineError", "EngineResult", "Inspection", "MalformedCheck",
-           "Module", "RegoError", "RegoErrors", "evaluate", "inspect", "metadata_problem", "policy_revision"]
+__all__ = ["OPA_VERSION", "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineResult", "Inspection", "Malformed",
+           "MalformedCheck", "Module", "RegoError", "RegoErrors", "Violation", "data_refs", "evaluate", "inspect",
+           "metadata_problem", "policy_revision"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ class Module:
 class EngineResult:
     opa_version: str
     revision: str
-    checks: list[dict]  # each: {meta, evaluated, violations}
-    malformed: list[dict]  # {package, rule}: check-shaped values without a METADATA id
+    checks: list[CheckOutcome]
+    malformed: list[Malformed]  # check-shaped values without a METADATA id
 
 
 def canonical_json(value) -> bytes:
@@ -110,13 +112,13 @@ def _run(session: OpaSession, modules, definitions, input_doc, revision, version
         # a long-lived server often has the library already; every upload recompiles all modules
         if module.id not in held or session.text_of(module.id) != module.text:
             session.load_module(module.id, module.text)
-    result = session.report(input_doc)
-    if result.get("revision") != revision:
+    report = session.report(input_doc)
+    if report.revision != revision:
         raise EngineError(
-            f"policy revision mismatch: OPA holds {result.get('revision')}, this run loaded {revision} "
+            f"policy revision mismatch: OPA holds {report.revision}, this run loaded {revision} "
             "(another client changed the server's policies or data during the run)"
         )
-    if result.get("definitions") != json.loads(canonical_json(definitions)):
+    if report.definitions != json.loads(canonical_json(definitions)):
         raise EngineError("the definitions OPA evaluated are not the ones this run loaded "
                           "(another client changed the server's data during the run)")
-    return EngineResult(opa_version=version, revision=revision, checks=result["checks"], malformed=result["malformed"])
+    return EngineResult(opa_version=version, revision=revision, checks=report.checks, malformed=report.malformed)

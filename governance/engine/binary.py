@@ -10,7 +10,8 @@ from pathlib import Path
 
 from governance.engine.errors import EngineError
 
-OPA_VERSION = "1.20.2"
+# the one place the pin is written; scripts/install-opa.sh reads the same file
+OPA_VERSION = (Path(__file__).with_name("opa-version.txt")).read_text(encoding="utf-8").strip()
 INSTALL_HINT = "run `make opa` (or scripts/install-opa.sh) to install OPA v{v}, or set GOVERN_OPA to its path"
 
 

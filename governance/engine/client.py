@@ -18,7 +18,7 @@ from opa_client.errors import ConnectionsError, DeletePolicyError, PolicyNotFoun
 
 from governance.engine.compile import RegoError, RegoErrors
 from governance.engine.errors import EngineError
-from governance.result.vocabulary import SEVERITIES
+from governance.engine.outcome import Report, parse_report
 
 REPORT_PACKAGE = "govern/main"
 DATA_ROOT = "govern"  # definitions and meta live under it; nothing else may
@@ -183,84 +183,14 @@ class OpaSession:
     def put_data(self, path: str, value: dict) -> None:
         self._call(f"putting data at {path}", self.client.update_or_create_data, value, path)
 
-    def report(self, input_doc: dict) -> dict:
+    def report(self, input_doc: dict) -> Report:
         answer = self._call("evaluating the checks", self.client.query_rule, input_doc, REPORT_PACKAGE, "report",
                             query_params={"strict-builtin-errors": "true"})
         try:
-            return validate_report(answer)
+            return parse_report(answer)
         except RecursionError:
             raise EngineError("OPA's report is nested too deeply to read "
                               "(a check returning deeply nested values in its findings?)") from None
-
-
-class MalformedCheck(EngineError):
-    """A check's result is not the shape main.rego promises; `rule` names the rule that produced it."""
-
-    def __init__(self, check_id: str, rule: tuple[str, ...], why: str):
-        self.check_id, self.rule = check_id, rule
-        super().__init__(f"check {check_id}: unexpected result shape from OPA: {why}")
-
-
-def metadata_problem(title: Any, custom: Any) -> str | None:
-    """What is wrong with a check's METADATA (its title and custom block), if anything.
-    One rule for the static catalogue and for the results OPA reports."""
-    if not isinstance(custom, dict):
-        return "METADATA has no custom block"
-    cid = custom.get("id")
-    if not isinstance(cid, str) or not cid.strip() or cid != cid.strip():
-        return "METADATA has no custom.id"
-    if not isinstance(title, str) or not title.strip():
-        return "METADATA has no title"
-    if custom.get("severity") not in SEVERITIES:
-        return f"custom.severity must be one of {', '.join(SEVERITIES)} (got {custom.get('severity')!r})"
-    if not isinstance(custom.get("waivable"), bool):
-        return "custom.waivable must be true or false"
-    for key in ("resource", "domain"):  # reports show them as text
-        if custom.get(key) is not None and not isinstance(custom[key], str):
-            return f"custom.{key} must be text"
-    return None
-
-
-def validate_report(answer: Any) -> dict:
-    """The report must be exactly what main.rego builds; anything else is a failure."""
-    if not isinstance(answer, dict) or "result" not in answer:
-        raise EngineError("OPA returned no result for data.govern.main.report (policies not loaded or undefined)")
-    result = answer["result"]
-    if not isinstance(result, dict) or not isinstance(result.get("checks"), list) \
-            or not isinstance(result.get("malformed"), list):
-        raise EngineError(f"OPA answered an unexpected shape for the report: {str(result)[:200]}")
-    for entry in result["malformed"]:
-        if not (isinstance(entry, dict) and isinstance(entry.get("package"), str) and isinstance(entry.get("rule"), str)):
-            raise EngineError(f"OPA answered an unexpected shape for the report: {str(entry)[:200]}")
-    for check in result["checks"]:
-        _validate_check(check)
-    return result
-
-
-def _validate_check(check: Any) -> None:
-    if not isinstance(check, dict):
-        raise MalformedCheck("?", (), "it is not an object")
-    rule = check.get("rule")
-    rule = tuple(rule) if isinstance(rule, list) and rule and all(isinstance(p, str) for p in rule) else ()
-    meta = check.get("meta") if isinstance(check.get("meta"), dict) else {}
-    cid = str((meta.get("custom") or {}).get("id", "?")) if isinstance(meta.get("custom"), dict) else "?"
-
-    def bad(why: str):
-        raise MalformedCheck(cid, rule, why)
-
-    if not rule:
-        bad("it does not name the rule that produced it")
-    why = metadata_problem(meta.get("title"), meta.get("custom"))
-    if why:
-        bad(why)
-    if not isinstance(check.get("evaluated"), int) or isinstance(check["evaluated"], bool) or check["evaluated"] < 0:
-        bad("evaluated is not a count")
-    if not isinstance(check.get("violations"), list):
-        bad("violations is not a set")
-    for v in check["violations"]:
-        if not (isinstance(v, dict) and isinstance(v.get("message"), str) and isinstance(v.get("resource"), dict)
-                and isinstance(v["resource"].get("kind"), str) and isinstance(v["resource"].get("id"), str)):
-            bad(f"violation {str(v)[:120]} lacks resource.kind, resource.id or message")
 
 
 def _path(module_id: str) -> str:

@@ -9,33 +9,41 @@ in the `RunResult`, because renderers never read the workspace.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Optional
+from typing import Any, Optional
 
+from pydantic import ValidationError
+
+from governance.engine import EngineError
 from governance.model import Workspace
 from governance.model.base import Number
-from governance.result import BudgetSummary, PhaseBudget
+from governance.model.definitions import Phase
+from governance.model.inventory import Project
+from governance.result import Band, BudgetSummary, PhaseBudget
 
 # Shares are rounded so the JSON stays readable; 1e-6 of a share is far below any tolerance.
 _DIGITS = 6
 
 
-def summarize(ws: Workspace) -> Optional[BudgetSummary]:
-    """Per-phase amounts and shares; None when the workspace has no budget policy."""
+def summarize(ws: Workspace, bands: dict[str, Any] | None = None) -> Optional[BudgetSummary]:
+    """Per-phase amounts and shares; None when the workspace has no budget policy.
+    `bands` is BUD-002's observations (phase -> category -> band): whether a share is in
+    its band is the check's call, never recomputed here."""
     policy = ws.budget_policy
     if policy is None:
         return None
     projects_by_phase: dict[str, list] = defaultdict(list)
-    for project in ws.inventory.get("projects", {}).values():
+    for project in ws.inventory.projects.values():
         if project.phase is not None:
             projects_by_phase[project.phase].append(project)
-    phases = [_phase(phase, projects_by_phase.get(phase.id, [])) for phase in policy.phases]
+    phases = [_phase(phase, projects_by_phase.get(phase.id, []), (bands or {}).get(phase.id) or {})
+              for phase in policy.phases]
     found = {cat for p in phases for cat in p.amounts}
     categories = list(policy.categories) + sorted(found - set(policy.categories))
     return BudgetSummary(policy=policy.id, currency=policy.currency, tolerance_pp=policy.tolerance_pp,
                          categories=categories, phases=phases)
 
 
-def _phase(phase, projects: list) -> PhaseBudget:
+def _phase(phase: Phase, projects: list[Project], bands: dict[str, Any]) -> PhaseBudget:
     lines = [line for project in projects for line in project.budget_lines]
     amounts: dict[str, Number] = defaultdict(int)
     for line in lines:
@@ -52,4 +60,12 @@ def _phase(phase, projects: list) -> PhaseBudget:
         amounts={cat: amounts[cat] for cat in sorted(amounts)},
         shares=shares,
         targets={cat: float(share) for cat, share in sorted(phase.target_share.items())},
+        bands=_bands(phase.id, bands),
     )
+
+
+def _bands(phase_id: str, observed: dict[str, Any]) -> dict[str, Band]:
+    try:
+        return {cat: Band.model_validate(band) for cat, band in sorted(observed.items())}
+    except ValidationError as exc:  # only the library's BUD-002 emits these: our fault, not the workspace's
+        raise EngineError(f"BUD-002 observed phase {phase_id} in an unexpected shape: {exc.errors()[0]['msg']}") from None

@@ -5,14 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from governance.engine.errors import EngineError
+from governance.engine import CheckOutcome, EngineError
+from governance.evaluate.policy import DeclaredCheck
 from governance.result import CheckSummary, Finding, FindingLocation, Resource, WaiverRecord, check_status, severity_rank
 from governance.model.workspace import Workspace
-
-# Waiver checks whose firing makes a waiver invalid (checks.md: WAV-001..005).
-INVALIDATING = {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005"}
-DOMAINS = {"GOV": "committee", "BUD": "budget", "CLS": "classification", "PLC": "placement", "MLP": "mlps", "WAV": "waivers"}
-
 
 def fingerprint(check: str, kind: str, id_: str) -> str:
     """Depends on check and resource only, so moving an entity between files or lines keeps it."""
@@ -21,11 +17,6 @@ def fingerprint(check: str, kind: str, id_: str) -> str:
 
 def sort_key(f: Finding):
     return (severity_rank(f.severity), f.check, f.resource.kind, f.resource.id, f.message)
-
-
-def domain_of(meta: dict) -> str:
-    custom = meta["custom"]
-    return custom.get("domain") or DOMAINS.get(custom["id"].split("-")[0], "custom")
 
 
 def controls_by_check(ws: Workspace) -> dict[str, list[str]]:
@@ -41,16 +32,18 @@ def _location(ws: Workspace, kind: str, id_: str):
     return FindingLocation(**loc.as_dict()) if loc else None
 
 
-def build(ws: Workspace, checks: list[dict]) -> tuple[list[Finding], list[CheckSummary], list[WaiverRecord]]:
+def build(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, DeclaredCheck]
+          ) -> tuple[list[Finding], list[CheckSummary], list[WaiverRecord]]:
+    """Findings from the outcomes, with waivers applied where valid; `catalogue` is the
+    checks' declarations (their domain, and whether they invalidate waivers)."""
     controls = controls_by_check(ws)
-    _require_waiver_checks(ws, checks)
-    problems: dict[str, set[str]] = defaultdict(set)  # waiver id -> WAV checks that fired on it
-    for check in checks:
-        cid = check["meta"]["custom"]["id"]
-        if cid in INVALIDATING:
-            for v in check["violations"]:
-                if v["resource"]["kind"] == "waiver":
-                    problems[v["resource"]["id"]].add(cid)
+    _require_waiver_checks(ws, outcomes, catalogue)
+    problems: dict[str, set[str]] = defaultdict(set)  # waiver id -> invalidating checks that fired on it
+    for outcome in outcomes:
+        if catalogue[outcome.id].invalidates_waiver:
+            for v in outcome.violations:
+                if v.kind == "waiver":
+                    problems[v.id].add(outcome.id)
     valid = {(w.check, w.resource.kind, w.resource.id): w.id
              for w in sorted(ws.waivers.values(), key=lambda w: w.id, reverse=True)
              if w.id not in problems}  # reverse: the lowest id wins when two waive the same finding
@@ -58,43 +51,39 @@ def build(ws: Workspace, checks: list[dict]) -> tuple[list[Finding], list[CheckS
 
     findings: list[Finding] = []
     summaries: list[CheckSummary] = []
-    for check in checks:
-        meta = check["meta"]
-        custom = meta["custom"]
-        cid, waivable = custom["id"], custom["waivable"]
+    for outcome in outcomes:
+        cid = outcome.id
         failed = waived = 0
-        for v in check["violations"]:
-            kind, rid = v["resource"]["kind"], v["resource"]["id"]
-            waiver = valid.get((cid, kind, rid)) if waivable else None
+        for v in outcome.violations:
+            waiver = valid.get((cid, v.kind, v.id)) if outcome.waivable else None
             if waiver:
                 applied[waiver] += 1
                 waived += 1
             else:
                 failed += 1
             findings.append(Finding(
-                check=cid, severity=custom["severity"], status="waived" if waiver else "fail",
-                resource=Resource(kind=kind, id=rid), message=v["message"],
-                location=_location(ws, kind, rid), controls=controls.get(cid, []),
-                waiver=waiver, fingerprint=fingerprint(cid, kind, rid),
+                check=cid, severity=outcome.severity, status="waived" if waiver else "fail",
+                resource=Resource(kind=v.kind, id=v.id), message=v.message,
+                location=_location(ws, v.kind, v.id), controls=controls.get(cid, []),
+                waiver=waiver, fingerprint=fingerprint(cid, v.kind, v.id),
             ))
-        evaluated = check["evaluated"]
-        status = check_status(failed, waived, evaluated)
         summaries.append(CheckSummary(
-            id=cid, title=meta["title"], description=" ".join((meta.get("description") or "").split()),
-            severity=custom["severity"], waivable=waivable, domain=domain_of(meta), resource=custom.get("resource"),
-            evaluated=evaluated, failed=failed, waived=waived, status=status, controls=controls.get(cid, []),
+            id=cid, title=outcome.title, description=outcome.description, severity=outcome.severity,
+            waivable=outcome.waivable, domain=catalogue[cid].domain, resource=outcome.resource,
+            evaluated=outcome.evaluated, failed=failed, waived=waived,
+            status=check_status(failed, waived, outcome.evaluated), controls=controls.get(cid, []),
         ))
     findings.sort(key=sort_key)
     summaries.sort(key=lambda c: c.id)
     return findings, summaries, _waiver_records(ws, problems, applied)
 
 
-def _require_waiver_checks(ws: Workspace, checks: list[dict]) -> None:
-    """Fail closed: a waiver is applied only when absent from every WAV-001..005
-    finding, so a result missing one of those checks would silently apply it."""
+def _require_waiver_checks(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, DeclaredCheck]) -> None:
+    """Fail closed: a waiver is applied only when no invalidating check fired on it, so
+    a result missing one of those checks would silently apply it."""
     if not ws.waivers:
         return
-    missing = INVALIDATING - {c["meta"]["custom"]["id"] for c in checks}
+    missing = {d.id for d in catalogue.values() if d.invalidates_waiver} - {o.id for o in outcomes}
     if missing:
         raise EngineError(f"the result lacks waiver check(s) {', '.join(sorted(missing))}; waivers cannot be validated")
 

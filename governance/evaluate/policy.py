@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass
 
 from governance import engine, library
-from governance.engine import Annotation, EngineError, Inspection, MalformedCheck, Module, RegoError, RegoErrors
+from governance.engine import (
+    Annotation,
+    EngineError,
+    Inspection,
+    Malformed,
+    MalformedCheck,
+    Module,
+    RegoError,
+    RegoErrors,
+)
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.model.workspace import Workspace
 
@@ -20,6 +29,17 @@ WORKSPACE = "workspace/"  # module ids of workspace checks; the library's start 
 NO_MODULE = "?"  # where a result came from no module of this run
 CHECK_ROOTS = (("govern", "checks"), ("govern", "waiver_checks"))  # main.rego reads checks from these
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DOMAIN_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+UNDECLARED_DOMAIN = "custom"  # the domain of a check whose package declares none
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A check domain, declared once in its package's METADATA (`custom.domain`)."""
+
+    id: str
+    title: dict[str, str]  # language -> title
+    order: int | None  # reading order in reports; undeclared ones follow, by id
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,8 @@ class DeclaredCheck:
     rule: tuple[str, ...]  # its path under data
     module: str
     location: Location
+    domain: str  # the rule's custom.domain, else its package's, else UNDECLARED_DOMAIN
+    invalidates_waiver: bool  # its firing on a waiver makes that waiver invalid (WAV-001..005)
 
     @property
     def builtin(self) -> bool:
@@ -41,6 +63,7 @@ class Policy:
     modules: list[Module]
     checks: dict[str, DeclaredCheck]  # id -> declaration: what a complete report holds
     packages: dict[str, str]  # module id -> package
+    domains: dict[str, Domain]  # id -> declaration, for every domain a package declares
 
 
 def library_modules() -> list[Module]:
@@ -64,12 +87,12 @@ def compile_policy(ws: Workspace) -> Policy:
     except RegoErrors as exc:
         raise blame(exc.errors) from None
     problems = _package_problems(found, modules) + _data_problems(modules)
-    checks, more = _catalogue(found)
+    checks, domains, more = catalogue(found)
     problems += more
     if problems:
         raise blame(problems)
     _check_controls(ws, checks)
-    return Policy(modules=modules, checks=checks, packages=found.packages)
+    return Policy(modules=modules, checks=checks, packages=found.packages, domains=domains)
 
 
 def blame(errors: list[RegoError]) -> Exception:
@@ -127,7 +150,47 @@ def _package_line(text: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _catalogue(found: Inspection) -> tuple[dict[str, DeclaredCheck], list[RegoError]]:
+def catalogue(found: Inspection) -> tuple[dict[str, DeclaredCheck], dict[str, Domain], list[RegoError]]:
+    """What the METADATA of compiled modules declares: checks by id, domains by id, and
+    what is wrong with the declarations."""
+    domains, by_package, problems = _domains(found)
+    checks, more = _checks(found, by_package)
+    return checks, domains, problems + more
+
+
+def _domains(found: Inspection) -> tuple[dict[str, Domain], dict[tuple[str, ...], str], list[RegoError]]:
+    """The domains packages declare (package-scope METADATA `custom.domain`), and each
+    declaring package's domain id. One domain, one declaration: a second one that says
+    something else is refused, so no package can retitle another's domain."""
+    domains: dict[str, Domain] = {}
+    by_package: dict[tuple[str, ...], str] = {}
+    problems: list[RegoError] = []
+    for a in sorted(found.annotations, key=lambda a: (a.module, a.row, a.col)):
+        if a.scope != "package" or "domain" not in a.custom:
+            continue
+        domain, why = _domain(a.custom["domain"])
+        if domain and domain.id in domains and domains[domain.id] != domain:
+            why = f"domain {domain.id} is declared already, differently"
+        if why or domain is None:
+            problems.append(RegoError(a.module, a.row, a.col, f"METADATA of package {'.'.join(a.path)}: {why}"))
+            continue
+        domains[domain.id] = domain
+        by_package[a.path] = domain.id
+    return domains, by_package, problems
+
+
+def _domain(value: object) -> tuple[Domain | None, str]:
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str) or not _DOMAIN_ID.match(value["id"]):
+        return None, "custom.domain must be an object with an id such as `budget` (lower case, digits, - or _)"
+    title, order = value.get("title", {}), value.get("order")
+    if not isinstance(title, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in title.items()):
+        return None, "custom.domain.title must map languages to text, e.g. {zh: 预算, en: Budget}"
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+        return None, "custom.domain.order must be a whole number"
+    return Domain(id=value["id"], title=dict(title), order=order), ""
+
+
+def _checks(found: Inspection, by_package: dict[tuple[str, ...], str]) -> tuple[dict[str, DeclaredCheck], list[RegoError]]:
     """Every METADATA block on a rule in a check package declares a check: it must say
     which (custom.id) and how it reports, and the id is used once."""
     checks: dict[str, DeclaredCheck] = {}
@@ -145,7 +208,9 @@ def _catalogue(found: Inspection) -> tuple[dict[str, DeclaredCheck], list[RegoEr
         if first:
             problems.append(RegoError(a.module, a.row, a.col, f"check id {cid} is declared already (at {first.location})"))
             continue
-        checks[cid] = DeclaredCheck(id=cid, rule=a.path, module=a.module, location=_location(a.module, a.row, a.col))
+        domain = a.custom.get("domain") or by_package.get(a.path[:-1], UNDECLARED_DOMAIN)
+        checks[cid] = DeclaredCheck(id=cid, rule=a.path, module=a.module, location=_location(a.module, a.row, a.col),
+                                    domain=domain, invalidates_waiver=a.custom.get("invalidates_waiver", False))
     return checks, problems
 
 
@@ -200,7 +265,7 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
     problems: list[RegoError] = []
     strangers: list[str] = []
     for check in result.checks:
-        cid, rule = check["meta"]["custom"]["id"], ("govern", *check["rule"])
+        cid, rule = check.id, ("govern", *check.rule)
         declared = policy.checks.get(cid)
         if declared is not None and declared.rule == rule and cid not in reported:
             reported.add(cid)
@@ -231,8 +296,8 @@ def _module_of(policy: Policy, rule: tuple[str, ...]) -> Module | None:
     return next((m for m in in_package if _rule_head(m.text, rule[-1])), in_package[0] if in_package else None)
 
 
-def _malformed(policy: Policy, entry: dict) -> RegoError:
-    rule = ("govern", "checks", entry["package"], entry["rule"])
+def _malformed(policy: Policy, entry: Malformed) -> RegoError:
+    rule = ("govern", "checks", entry.package, entry.rule)
     module = _module_of(policy, rule)
     why = (f"rule {'.'.join(rule)} looks like a check result but has no METADATA with custom.id "
            "(put a # METADATA block with title and custom id, severity, waivable above it)")

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from governance import __version__, library
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
-from governance.result import ControlRecord, Engine, InputFile, Run, RunResult, Tool, rollup, summarize
+from governance.engine import EngineResult
+from governance.result import (
+    CheckSummary,
+    ControlRecord,
+    DomainRecord,
+    Engine,
+    InputFile,
+    Run,
+    RunResult,
+    Tool,
+    rollup,
+    summarize,
+)
 from governance.load.files import relative
 from governance.model import Workspace, load_workspace
 
 
-def _now() -> str:
+BUDGET_BANDS = "BUD-002"  # the check whose observations are the budget chart's bands
+
+
+def now() -> str:
+    """The run's clock, in the result's format (a run's start and end are its only timestamps)."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -31,33 +48,73 @@ def validate(path: Path | str) -> tuple[Workspace, policy_.Policy]:
     return ws, policy_.compile_policy(ws)
 
 
-def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None,
-              progress: Callable[[str], None] = lambda _: None, **engine_options) -> RunResult:
-    """One evaluation. `engine_options` go to the engine: opa_url, timeout, token, ca, opa_versions."""
-    started = _now()
-    progress("loading workspace")
+@dataclass(frozen=True)
+class Prepared:
+    """A workspace ready to evaluate: validated, its policy compiled, OPA's input built."""
+
+    workspace: Workspace
+    policy: policy_.Policy
+    input: dict
+    as_of: dt.date
+
+
+def prepare(path: Path | str, as_of: dt.date) -> Prepared:
     ws, policy = validate(path)
     input_doc = {"as_of": as_of.isoformat(), "inventory": ws.inventory_input(), "waivers": ws.waivers_input()}
-    progress("evaluating on OPA")
-    engine = policy_.evaluate(policy, ws.definitions(), input_doc, **engine_options)
-    progress("collecting findings")
-    findings, checks, waivers = findings_.build(ws, engine.checks)
+    return Prepared(workspace=ws, policy=policy, input=input_doc, as_of=as_of)
+
+
+def evaluate(prepared: Prepared, **engine_options) -> EngineResult:
+    """OPA's complete report on the prepared workspace. `engine_options` go to the engine:
+    opa_url, timeout, token, ca, opa_versions."""
+    return policy_.evaluate(prepared.policy, prepared.workspace.definitions(), prepared.input, **engine_options)
+
+
+def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on: str | None = None) -> RunResult:
+    """The run result: findings with waivers applied, roll-ups, evidence of what ran."""
+    ws, policy = prepared.workspace, prepared.policy
+    findings, checks, waivers = findings_.build(ws, engine.checks, policy.checks)
     return RunResult(
         workspace=ws.name,
-        as_of=as_of.isoformat(),
+        as_of=prepared.as_of.isoformat(),
         fail_on=fail_on or ws.manifest.fail_on,
-        run=Run(started_at=started, finished_at=_now()),
+        run=Run(started_at=started, finished_at=now()),
         tool=Tool(version=__version__),
         engine=Engine(opa_version=engine.opa_version, policy_revision=engine.revision),
         inputs=_inputs(ws),
         library=library_files(),
         findings=findings,
         checks=checks,
+        domains=_domains(policy, checks),
         controls=_controls(ws, checks),
         waivers=waivers,
         summary=summarize(findings, checks),
-        budget=budget_.summarize(ws),
+        budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS)),
     )
+
+
+def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None,
+              progress: Callable[[str], None] = lambda _: None, **engine_options: Any) -> RunResult:
+    """One evaluation: prepare, evaluate on OPA, assemble."""
+    started = now()
+    progress("loading workspace")
+    prepared = prepare(path, as_of)
+    progress("evaluating on OPA")
+    engine = evaluate(prepared, **engine_options)
+    progress("collecting findings")
+    return assemble(prepared, engine, started=started, fail_on=fail_on)
+
+
+def _observations(engine: EngineResult, check_id: str) -> dict:
+    return next((c.observations for c in engine.checks if c.id == check_id), {})
+
+
+def _domains(policy: policy_.Policy, checks: list[CheckSummary]) -> list[DomainRecord]:
+    """The domains of this run's checks, in reading order: declared order, then by id."""
+    used = {c.domain for c in checks}
+    records = [DomainRecord(id=d.id, title=d.title, order=d.order) for d in policy.domains.values() if d.id in used]
+    records += [DomainRecord(id=d) for d in used - set(policy.domains)]
+    return sorted(records, key=lambda d: (d.order is None, d.order or 0, d.id))
 
 
 def _inputs(ws: Workspace) -> list[InputFile]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
+from governance.load.rego import is_check
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.result import Engine, InputFile, Tool
 from governance.evaluate.run import library_files, load
@@ -77,7 +78,7 @@ def _fallback_inputs(root: Path, recorded: list[InputFile]) -> set[str]:
     folders = {Path(f.path).parts[0] for f in recorded if len(Path(f.path).parts) > 1 and not Path(f.path).is_absolute()}
     for folder in folders:
         for p in (root / folder).rglob("*"):
-            if p.is_file() and (p.suffix.lower() in SUFFIXES or (p.suffix == ".rego" and not p.name.endswith("_test.rego"))):
+            if p.is_file() and (p.suffix.lower() in SUFFIXES or is_check(p.name)):
                 found.add(p.relative_to(root).as_posix())
     return found
 

@@ -206,7 +206,7 @@ def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:
             b.errors.append(WorkspaceError(doc.sources.locate((plural,)), f"unknown inventory kind '{plural}' (expected one of {', '.join(INVENTORY_KINDS)})"))
             continue
         model, kind = INVENTORY_KINDS[plural]
-        store = ws.inventory.setdefault(plural, {})
+        store = ws.inventory.of(plural)
         for i, entity in _entities(doc, b, plural, items, model):
             if b.register(ws, kind, entity.id, doc, (plural, i)):
                 store[entity.id] = entity

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+from dataclasses import dataclass, field
+from typing import Iterator, Literal, Optional, Union
 
 from pydantic import Field
 
@@ -148,3 +149,28 @@ INVENTORY_KINDS: dict[str, tuple[type[Entity], str]] = {
     "meetings": (Meeting, "meeting"),
     "decisions": (Decision, "decision"),
 }
+
+
+@dataclass
+class Inventory:
+    """Every inventory entity by kind, each kind keyed by id (in the order declared)."""
+
+    people: dict[str, Person] = field(default_factory=dict)
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    systems: dict[str, System] = field(default_factory=dict)
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    spend: dict[str, Spend] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+
+    def of(self, plural: str) -> dict[str, Entity]:
+        """The entities of one kind, by its plural key in inventory files (one of INVENTORY_KINDS)."""
+        store: dict[str, Entity] = getattr(self, plural)
+        return store
+
+    def kinds(self) -> Iterator[tuple[str, dict[str, Entity]]]:
+        """(plural, entities) for every kind that has any, in INVENTORY_KINDS order."""
+        for plural in INVENTORY_KINDS:
+            if self.of(plural):
+                yield plural, self.of(plural)

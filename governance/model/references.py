@@ -29,25 +29,25 @@ def _references(ws: Workspace) -> Iterator[tuple[str, str, tuple, str, Optional[
             yield "committee", c.id, ("members", i, "person"), "person", m.person
             yield "committee", c.id, ("members", i, "delegate"), "person", m.delegate
     inv = ws.inventory
-    for s in inv.get("systems", {}).values():
+    for s in inv.systems.values():
         yield "system", s.id, ("owner",), "person", s.owner
         yield "system", s.id, ("platform",), "platform", s.platform
         for i, ref in enumerate(s.datasets):
             yield "system", s.id, ("datasets", i), "dataset", ref if isinstance(ref, str) else ref.id
-    for d in inv.get("datasets", {}).values():
+    for d in inv.datasets.values():
         yield "dataset", d.id, ("owner",), "person", d.owner
         yield "dataset", d.id, ("security_officer",), "person", d.security_officer
-    for p in inv.get("projects", {}).values():
+    for p in inv.projects.values():
         yield "project", p.id, ("owner",), "person", p.owner
         yield "project", p.id, ("phase",), "phase", p.phase
         for i, line in enumerate(p.budget_lines):
             yield "project", p.id, ("budget_lines", i, "owner"), "person", line.owner
-    for s in inv.get("spend", {}).values():
+    for s in inv.spend.values():
         yield "spend", s.id, ("budget_line",), "budget_line", s.budget_line
-    for m in inv.get("meetings", {}).values():
+    for m in inv.meetings.values():
         yield "meeting", m.id, ("committee",), "committee", m.committee
         yield from _each("meeting", m.id, "present", "person", m.present)
-    for d in inv.get("decisions", {}).values():
+    for d in inv.decisions.values():
         yield "decision", d.id, ("requested_by",), "person", d.requested_by
         yield from _each("decision", d.id, "approved_by", "person", d.approved_by)
         yield "decision", d.id, ("meeting",), "meeting", d.meeting
@@ -86,7 +86,7 @@ def _vocabulary(ws: Workspace) -> list[WorkspaceError]:
                 need("classification_policy", cp.id, ("review_interval_days", g), g, grades, "grade")
         for i, g in enumerate(cp.important_data.grades if cp.important_data else []):
             need("classification_policy", cp.id, ("important_data", "grades", i), g, grades, "grade")
-    for d in ws.inventory.get("datasets", {}).values():
+    for d in ws.inventory.datasets.values():
         need("dataset", d.id, ("grade",), d.grade, grades, "grade")
         need("dataset", d.id, ("level",), d.level, levels, "level")
     pp = ws.placement_policy

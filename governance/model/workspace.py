@@ -19,7 +19,7 @@ from governance.model.definitions import (
     PlacementPolicy,
 )
 from governance.model.governance import Control, Manifest, Waiver
-from governance.model.inventory import BudgetLine, Entity
+from governance.model.inventory import BudgetLine, Inventory
 
 
 @dataclass
@@ -33,8 +33,7 @@ class Workspace:
     budget_policy: Optional[BudgetPolicy] = None
     classification_policy: Optional[ClassificationPolicy] = None
     placement_policy: Optional[PlacementPolicy] = None
-    # plural inventory kind -> id -> entity
-    inventory: dict[str, dict[str, Entity]] = field(default_factory=dict)
+    inventory: Inventory = field(default_factory=Inventory)
     budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
     budget_line_project: dict[str, str] = field(default_factory=dict)
     waivers: dict[str, Waiver] = field(default_factory=dict)
@@ -79,7 +78,7 @@ class Workspace:
         checks look entities up instead of scanning."""
         out = {
             kind: {k: v.model_dump(mode="json", exclude_none=True, by_alias=True) for k, v in items.items()}
-            for kind, items in self.inventory.items()
+            for kind, items in self.inventory.kinds()
         }
         out["budget_lines"] = {
             k: {**v.model_dump(mode="json", exclude_none=True), "project": self.budget_line_project[k]}

@@ -16,7 +16,7 @@ from collections import Counter
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from governance.result import SEVERITIES, CheckSummary, Finding, RunResult, WaiverRecord, gate, rollup
-from governance.report import svg
+from governance.report import _svg as svg
 
 FORMAT = "html"
 EXPIRY_WINDOW_DAYS = 30  # waivers lapsing this soon need the committee's attention now

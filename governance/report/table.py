@@ -1,4 +1,7 @@
-"""`--format table`: findings for a person at a terminal."""
+"""`--format table`: findings for a person at a terminal, labelled in the `--lang` language (zh by default).
+
+The labels come from the catalogue (`_messages.py`); the values (ids, messages,
+file:line) are shown as the result holds them."""
 
 from __future__ import annotations
 
@@ -11,40 +14,45 @@ from rich.text import Text
 
 from governance.result import RunResult
 from governance.report._escape import visible
+from governance.report._messages import messages
 
 FORMAT = "table"
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
 def render(result: RunResult, options) -> str:
+    m = messages(options.lang)
+    t, name = m.text, m.name
     buf = io.StringIO()
     # on a terminal, fit it; in a file or CI log, a fixed width keeps output stable
     width = shutil.get_terminal_size((options.width, 24)).columns if options.color else options.width
     console = Console(file=buf, width=width, force_terminal=options.color, color_system="standard" if options.color else None)
-    table = Table(title=_plain(f"govern · {result.workspace} · as of {result.as_of}"), title_justify="left", show_lines=False)
+    table = Table(title=_plain(t("table.title", workspace=result.workspace, as_of=result.as_of)), title_justify="left",
+                  show_lines=False)
     compared = result.resolved is not None  # ran with --baseline
-    for col in ("Severity", "Check", "Resource", "Message", "Location") + (("Baseline",) if compared else ()):
-        table.add_column(col, overflow="fold")
+    headers = [t("severity"), t("check"), t("resource"), t("message"), t("location")]
+    for header in headers + ([t("table.baseline")] if compared else []):
+        table.add_column(header, overflow="fold")
     for f in result.findings:
-        sev = f.severity if f.status == "fail" else f"{f.severity} (waived {f.waiver})"
+        sev = name(f.severity) if f.status == "fail" else t("table.severity_waived", severity=name(f.severity), waiver=f.waiver)
         loc = f"{f.location.file}:{f.location.line}" if f.location else "-"
         row = [_plain(sev, STYLE[f.severity]), _plain(f.check), _plain(f"{f.resource.kind}/{f.resource.id}"),
                _plain(f.message), _plain(loc)]
         if compared:
-            row.append(_plain("new", "bold") if f.baseline == "new" else _plain("existing"))
+            row.append(_plain(name("new"), "bold") if f.baseline == "new" else _plain(name("existing")))
         table.add_row(*row)
     if result.findings:
         console.print(table)
     s, c = result.summary, result.summary.checks
-    console.print(_plain(
-        f"{s.fail} failing, {s.waived} waived · checks: {c.get('pass', 0)} pass, {c.get('fail', 0)} fail, "
-        f"{c.get('not_applicable', 0)} not applicable · OPA {result.engine.opa_version} · policy {result.engine.policy_revision[:19]}…"
-    ))
+    checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
+    console.print(_plain(t("table.summary", fail=s.fail, waived=s.waived, checks=checks,
+                           opa=result.engine.opa_version, revision=result.engine.policy_revision[:19])))
     if compared:
         new = sum(1 for f in result.findings if f.baseline == "new")
         gone = ", ".join(f"{f.check} {f.resource.kind}/{f.resource.id}" for f in result.resolved)
-        console.print(_plain(f"since baseline: {new} new, {len(result.findings) - new} existing · "
-                             f"{len(result.resolved)} resolved since baseline" + (f": {gone}" if gone else "")))
+        console.print(_plain(t("table.since_baseline", new=new, existing=len(result.findings) - new,
+                               resolved=len(result.resolved))
+                             + (t("table.resolved_which", which=gone) if gone else "")))
     return buf.getvalue()
 
 

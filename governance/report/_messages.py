@@ -1,0 +1,215 @@
+"""Every word the human-readable reports write themselves, in Chinese and English, defined once.
+
+The table, the Markdown report and the HTML page take their labels from
+here through one API:
+
+    m = messages(options.lang)          # unknown or missing language: zh, the default
+    m.text("check")                     # a label: 检查 / Check
+    m.text("check_counts", passed=3, failed=1, na=2)   # a phrase with {fields}
+    m.name("high"), m.name("not_applicable"), m.name("technology")
+    m.name("pass", capital=True)        # Pass: a status standing alone (HTML badges)
+
+`text` is for labels and phrases; an unknown key is a bug and raises
+KeyError. `name` is for the vocabulary a result carries (severities,
+statuses, baseline marks, budget categories); a value with no name here (a
+workspace's own budget category, `fail_on: never`) is shown as written.
+
+Each entry is one line holding both languages, so a key cannot exist in one
+language only. Keys used by one format only carry its prefix (`html.`,
+`md.`, `table.`); keys without a prefix are shared by several formats. Where
+two formats word one idea differently (HTML's 严重程度, Markdown's 严重度)
+they are two entries, each used where it was.
+
+Domain titles are not here: each check package declares its domain's titles
+in its METADATA and the result carries them (`RunResult.domains`).
+Findings' messages and check titles are the checks' own and stay as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key: (zh, en)
+_TEXT: dict[str, tuple[str, str]] = {
+    # -------------------------------------------------- shared by several formats
+    "check": ("检查", "Check"),
+    "control": ("控制项", "Control"),
+    "controls": ("控制项", "Controls"),
+    "severity": ("严重度", "Severity"),
+    "resource": ("资源", "Resource"),
+    "message": ("说明", "Message"),
+    "location": ("位置", "Location"),
+    "status": ("状态", "Status"),
+    "waived": ("已豁免", "Waived"),
+    "waiver": ("豁免", "Waiver"),
+    "tool": ("工具", "Tool"),
+    "policy_revision": ("策略版本", "Policy revision"),
+    "inputs": ("输入文件", "Input files"),
+    "check_counts": ("检查 {passed} 通过、{failed} 未通过、{na} 不适用",
+                     "checks: {passed} pass, {failed} fail, {na} not applicable"),
+
+    # -------------------------------------------------- table (the terminal)
+    "table.title": ("govern · {workspace} · 基准日期 {as_of}", "govern · {workspace} · as of {as_of}"),
+    "table.baseline": ("基线", "Baseline"),
+    "table.severity_waived": ("{severity}（已豁免 {waiver}）", "{severity} (waived {waiver})"),
+    "table.summary": ("{fail} 项未豁免，{waived} 项已豁免 · {checks} · OPA {opa} · 策略 {revision}…",
+                      "{fail} failing, {waived} waived · {checks} · OPA {opa} · policy {revision}…"),
+    "table.since_baseline": ("相对基线：新增 {new}，既有 {existing} · 自基线以来已解决 {resolved}",
+                             "since baseline: {new} new, {existing} existing · {resolved} resolved since baseline"),
+    "table.resolved_which": ("：{which}", ": {which}"),
+
+    # -------------------------------------------------- Markdown (the audit report)
+    "md.title": ("治理检查审计报告", "Governance check audit report"),
+    "md.as_of": ("基准日期", "As of"),
+    "md.run": ("运行时间（UTC）", "Run (UTC)"),
+    "md.inputs_note": ("个，逐个 sha256 见 JSON 结果或 evidence.json", "; each sha256 is in the JSON result and evidence.json"),
+    "md.outcome": ("结论", "Outcome"),
+    "md.outcome_text": ("{fail} 项未豁免发现，{waived} 项已豁免；{checks}", "{fail} unwaived and {waived} waived finding(s); {checks}"),
+    "md.control_title": ("标题", "Title"),
+    "md.checks": ("检查", "Checks"),
+    "md.evaluated": ("评估数", "Evaluated"),
+    "md.failed": ("未通过", "Failed"),
+    "md.no_controls": ("工作区未定义控制项。", "The workspace defines no controls."),
+    "md.findings": ("发现（按控制项）", "Findings by control"),
+    "md.no_findings": ("无发现。", "No findings."),
+    "md.unmapped": ("未映射到控制项的检查", "Checks not mapped to a control"),
+    "md.disposition": ("处理", "Disposition"),
+    "md.waivers": ("生效的豁免", "Waivers in force"),
+    "md.no_waivers": ("无生效的豁免。", "No waiver is in force."),
+    "md.invalid": ("无效的豁免", "Invalid waivers"),
+    "md.requested_by": ("申请人", "Requested by"),
+    "md.approved_by": ("批准人", "Approved by"),
+    "md.approved_at": ("批准日期", "Approved on"),
+    "md.expires": ("到期（含当日）", "Expires (inclusive)"),
+    "md.applied": ("本次豁免发现数", "Findings waived"),
+    "md.reasons": ("原因", "Reasons"),
+    "md.justification": ("理由", "Justification"),
+    "md.waived_by": ("已豁免（{waiver}）", "waived ({waiver})"),
+    "md.open": ("未豁免", "open"),
+
+    # -------------------------------------------------- HTML (the committee's page)
+    "html.title": ("数字化运营治理报告", "Digital operations governance report"),
+    "html.as_of": ("评估基准日", "As of"),
+    "html.workspace": ("工作区", "Workspace"),
+    "html.fail_on": ("失败阈值", "Fail-on threshold"),
+    "html.failing": ("未豁免问题", "Unwaived findings"),
+    "html.checks": ("检查项", "Checks"),
+    "html.severity": ("严重程度", "Severity"),
+    "html.resource": ("对象", "Resource"),
+    "html.h_domains": ("按领域通过情况", "Pass/fail by domain"),
+    "html.h_changes": ("自上次评审以来的变化", "Changes since the last review"),
+    "html.h_findings": ("按严重程度的问题", "Findings by severity"),
+    "html.h_budget": ("预算结构：实际占比与目标区间", "Budget allocation: actual shares against target bands"),
+    "html.h_waivers": ("豁免", "Waivers"),
+    "html.h_expiring": ("30 天内到期的豁免", "Waivers expiring within 30 days"),
+    "html.h_evidence": ("评估证据", "Evidence"),
+    "html.no_changes": ("与基线相比无变化。", "No change against the baseline."),
+    "html.control_title": ("名称", "Title"),
+    "html.no_findings": ("没有发现问题。", "No findings."),
+    "html.waived_by": ("已豁免：{id}", "Waived: {id}"),
+    "html.phase": ("阶段", "Phase"),
+    "html.months": ("第 {a}–{b} 月", "months {a}–{b}"),
+    "html.total": ("合计", "Total"),
+    "html.projects": ("{n} 个项目", "{n} project(s)"),
+    "html.lines": ("{n} 条预算行", "{n} budget line(s)"),
+    "html.target": ("目标 {t} ± {tol} 个百分点", "target {t} ± {tol} pp"),
+    "html.in_band": ("在区间内", "in band"),
+    "html.out_of_band": ("超出区间", "out of band"),
+    "html.no_target": ("无目标", "no target"),
+    "html.no_lines": ("该阶段没有预算行。", "No budget lines in this phase."),
+    "html.legend_band": ("目标区间", "Target band"),
+    "html.legend_in": ("实际占比（在区间内）", "Actual share (in band)"),
+    "html.legend_out": ("实际占比（超出区间）", "Actual share (out of band)"),
+    "html.legend_none": ("实际占比（无目标）", "Actual share (no target)"),
+    "html.legend_target": ("目标值", "Target"),
+    "html.no_budget": ("工作区没有预算政策。", "The workspace has no budget policy."),
+    "html.approver": ("批准人", "Approver"),
+    "html.requester": ("申请人", "Requester"),
+    "html.expires": ("到期日", "Expires"),
+    "html.valid": ("有效", "Valid"),
+    "html.invalid": ("无效", "Invalid"),
+    "html.days_left": ("剩余 {n} 天", "{n} day(s) left"),
+    "html.expires_today": ("今日到期", "expires today"),
+    "html.expired_ago": ("已过期 {n} 天", "expired {n} day(s) ago"),
+    "html.no_expiring": ("30 天内没有到期的豁免。", "No waiver expires within 30 days."),
+    "html.no_waivers": ("没有豁免。", "No waivers."),
+    "html.problems": ("问题", "Problems"),
+    "html.applied": ("已应用于 {n} 项问题", "applied to {n} finding(s)"),
+    "html.opa": ("OPA 版本", "OPA version"),
+    "html.run_started": ("开始时间", "Run started"),
+    "html.run_finished": ("结束时间", "Run finished"),
+    "html.library": ("内置检查模块", "Built-in check modules"),
+    "html.input_hashes": ("输入文件及 SHA-256", "Input files and SHA-256"),
+    "html.chart_severity": ("按严重程度的问题数量", "Findings by severity"),
+    "html.chart_budget": ("{phase} 阶段各类别预算占比", "Budget shares by category, phase {phase}"),
+    "html.footer": ("由 govern 根据运行结果生成；页面不加载任何外部资源。",
+                    "Generated by govern from the run result; the page loads no external resources."),
+}
+
+# The vocabulary of a result, as it reads inside a sentence; `name(key, capital=True)`
+# gives the form that stands alone (English capitalises it, Chinese is unchanged).
+_NAMES: dict[str, tuple[str, str]] = {
+    # severities (governance.result.SEVERITIES)
+    "critical": ("严重", "critical"),
+    "high": ("高", "high"),
+    "medium": ("中", "medium"),
+    "low": ("低", "low"),
+    "info": ("提示", "info"),
+    # statuses of a check, control or domain (governance.result.STATUSES)
+    "pass": ("通过", "pass"),
+    "fail": ("未通过", "fail"),
+    "not_applicable": ("不适用", "not applicable"),
+    # a finding against --baseline
+    "new": ("新增", "new"),
+    "existing": ("既有", "existing"),
+    "resolved": ("已解决", "resolved"),
+    # the budget policy's categories
+    "technology": ("技术", "technology"),
+    "talent": ("人才", "talent"),
+    "operations": ("运营", "operations"),
+}
+
+
+def _language(table: dict[str, tuple[str, str]], lang: str) -> Mapping[str, str]:
+    i = LANGS.index(lang)
+    return MappingProxyType({key: pair[i] for key, pair in table.items()})
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The labels of one language."""
+
+    lang: str
+    texts: Mapping[str, str]
+    names: Mapping[str, str]
+
+    def text(self, key: str, **fields) -> str:
+        """The label `key`; with fields, its {placeholders} filled in (values are inserted as given)."""
+        template = self.texts[key]
+        return template.format(**fields) if fields else template
+
+    def name(self, key: str, *, capital: bool = False) -> str:
+        """The name of a severity, status, baseline mark or budget category; anything else as written."""
+        name = self.names.get(key)
+        if name is None:
+            return key
+        return name[:1].upper() + name[1:] if capital else name
+
+
+_CATALOGUE = {lang: Messages(lang, _language(_TEXT, lang), _language(_NAMES, lang)) for lang in LANGS}
+
+
+def messages(lang: str | None = None) -> Messages:
+    """The labels in `lang`; zh (the default of every report) when it is missing or not one of LANGS."""
+    return _CATALOGUE.get(lang or DEFAULT_LANG, _CATALOGUE[DEFAULT_LANG])
+
+
+def localized(titles: Mapping[str, str], lang: str, default: str = "") -> str:
+    """A title the workspace or a check package gives per language: the one in `lang`, else the first
+    non-empty one it has, else `default`."""
+    return titles.get(lang) or next((t for t in titles.values() if t), default)

@@ -21,6 +21,7 @@ from governance.report._messages import DEFAULT_LANG, LANGS, messages
 from governance.result import (
     SEVERITIES,
     STATUSES,
+    Band,
     BudgetSummary,
     CheckSummary,
     DomainRecord,
@@ -109,12 +110,12 @@ def test_renderers_keep_no_label_tables_of_their_own():
 
 # ---------------------------------------------------------------- the catalogue in use
 
-def _result(*, domains=(), check_domains=("budget", "committee", "zeta")) -> RunResult:
+def _result(*, domains=(), bands=None, targets=None, check_domains=("budget", "committee", "zeta")) -> RunResult:
     checks = [CheckSummary(id=f"X-{i}", title="t", severity="low", waivable=True, domain=d, evaluated=1, failed=0,
                            waived=0, status="pass") for i, d in enumerate(check_domains)]
     phase = PhaseBudget(id="pilot", months=(1, 6), projects=["p"], lines=2, total=100,
                         amounts={"technology": 62, "talent": 38}, shares={"technology": 0.62, "talent": 0.38},
-                        targets={"technology": 0.6})
+                        targets=targets if targets is not None else {"technology": 0.6}, bands=bands or {})
     return RunResult(
         workspace="ws", as_of="2026-11-25", tool=Tool(version="0"), engine=Engine(opa_version="1.20.2",
         policy_revision="sha256:" + "0" * 64), inputs=[], findings=[], checks=checks, domains=list(domains),
@@ -143,6 +144,30 @@ def test_domain_cards_follow_the_results_domains_then_the_rest_by_id():
     # a result saved before domains were recorded: every domain of its checks, sorted, titled by id
     assert _cards(render("html", _result(check_domains=("zeta", "budget")), RenderOptions(lang="en"))) == [
         ("budget", "budget"), ("zeta", "zeta")]
+
+
+def _notes(page: str) -> list[str]:
+    figure = page.split('data-phase="pilot"', 1)[1].split("</figure>", 1)[0]
+    return re.findall(r'<text class="note ([a-z]*)"[^>]*>([^<]*)</text>', figure)
+
+
+def test_the_budget_chart_shows_bud_002s_own_reading():
+    # 62% against 60% ± 5 pp reads in band by arithmetic; the check said otherwise, and the page says what the check said
+    band = Band(share=0.62, target=0.6, low=0.55, high=0.65, in_band=False)
+    page = render("html", _result(bands={"technology": band}), RenderOptions(lang="en"))
+    assert _notes(page)[0] == ("off", "62.0% · target 60% ± 5 pp · out of band")
+    assert 'data-phase="pilot" data-off="1"' in page and 'class="share-off"' in page
+    inside = render("html", _result(bands={"technology": band.model_copy(update={"in_band": True})}),
+                    RenderOptions(lang="zh"))
+    assert _notes(inside)[0] == ("in", "62.0% · 目标 60% ± 5 个百分点 · 在区间内")
+    assert _notes(inside)[1] == ("none", "38.0% · 无目标")
+
+
+def test_without_a_band_the_chart_shows_share_and_target_and_no_verdict():
+    page = render("html", _result(), RenderOptions(lang="en"))  # saved before BUD-002 reported its bands
+    assert _notes(page)[0] == ("none", "62.0% · target 60% ± 5 pp")
+    assert 'data-off="0"' in page and 'class="band"' not in page and 'class="mark"' in page
+    assert "in band" not in page.split("</ul>", 1)[1] and "out of band" not in page.split("</ul>", 1)[1]
 
 
 def test_the_table_speaks_the_chosen_language():

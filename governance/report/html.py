@@ -17,7 +17,7 @@ from collections import Counter
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from governance.result import SEVERITIES, Finding, RunResult, WaiverRecord, gate, rollup
+from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, gate, rollup
 from governance.report import _svg as svg
 from governance.report._messages import localized, messages
 
@@ -98,12 +98,13 @@ def _budget(result: RunResult, t, name) -> dict | None:
     summary = result.budget
     if summary is None:
         return None
-    tol = float(summary.tolerance_pp)
+    tol = f"{float(summary.tolerance_pp):g}"
     findings = {f.resource.id: f for f in result.findings if f.check == "BUD-002" and f.resource.kind == "phase"}
     phases = []
     for phase in summary.phases:
         cats = [c for c in summary.categories if c in phase.amounts or c in phase.targets]
-        bars = [_share_bar(name(c), phase.shares.get(c, 0.0), phase.targets.get(c), tol, t) for c in cats]
+        bars = [_share_bar(name(c), phase.shares.get(c, 0.0), phase.targets.get(c), phase.bands.get(c), tol, t)
+                for c in cats]
         phases.append({
             "phase": phase,
             "total": money(phase.total),
@@ -114,21 +115,24 @@ def _budget(result: RunResult, t, name) -> dict | None:
             "off": sum(1 for b in bars if b.note_class == "off"),
             "finding": findings.get(phase.id),
         })
-    return {"summary": summary, "phases": phases, "tolerance": f"{tol:g}"}
+    return {"summary": summary, "phases": phases, "tolerance": tol}
 
 
-def _share_bar(label: str, share: float, target: float | None, tol: float, t) -> svg.Bar:
+def _share_bar(label: str, share: float, target: float | None, band: Band | None, tol: str, t) -> svg.Bar:
+    """One category of a phase. In or out of its band is BUD-002's own reading (`band`, emitted by the
+    check), never decided here; a result saved before bands were recorded shows share and target only."""
     if target is None:
         return svg.Bar(label=label, segments=((share, "share-none"),), note=f"{_pct(share)} · {t('html.no_target')}",
                        note_class="none")
-    # the same test as BUD-002: off when the share differs from its target by more than tolerance_pp
-    off = abs(share - target) * 100 > tol
-    verdict = t("html.out_of_band") if off else t("html.in_band")
+    if band is None:
+        return svg.Bar(label=label, segments=((share, "share-none"),), mark=target,
+                       note=f"{_pct(share)} · {t('html.target', t=f'{target * 100:g}%', tol=tol)}", note_class="none")
+    verdict = t("html.in_band") if band.in_band else t("html.out_of_band")
     return svg.Bar(
-        label=label, segments=((share, "share-off" if off else "share-in"),),
-        band=(max(0.0, target - tol / 100), min(1.0, target + tol / 100)), mark=target,
-        note=f"{_pct(share)} · {t('html.target', t=f'{target * 100:g}%', tol=f'{tol:g}')} · {verdict}",
-        note_class="off" if off else "in",
+        label=label, segments=((band.share, "share-in" if band.in_band else "share-off"),),
+        band=(band.low, band.high), mark=band.target,
+        note=f"{_pct(band.share)} · {t('html.target', t=f'{band.target * 100:g}%', tol=tol)} · {verdict}",
+        note_class="in" if band.in_band else "off",
     )
 
 

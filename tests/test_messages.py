@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import governance.report as report
-from governance.report import RenderOptions, render
+from governance.report import RenderOptions, render, render_all
 from governance.report._messages import DEFAULT_LANG, LANGS, messages
 from governance.result import (
     SEVERITIES,
@@ -182,3 +182,14 @@ def test_the_table_speaks_the_chosen_language():
     for words in ("as of 2026-11-25", "Severity", "Resource", "Baseline", "high (waived wv-1)", "new",
                   "checks: 3 pass, 0 fail, 0 not applicable", "since baseline: 1 new, 0 existing · 0 resolved since baseline"):
         assert words in en, words
+
+
+def test_render_all_renders_every_target_then_the_manifest_beside_files(tmp_path):
+    steps: list[str] = []
+    result = _result()
+    targets = [("json", str(tmp_path / "r.json")), ("table", None), ("markdown", "-")]
+    rendered = render_all(targets, result, RenderOptions(lang="en"), step=steps.append)
+    assert steps == ["rendering json", "rendering table", "rendering markdown"]
+    assert [p for p, _ in rendered] == [str(tmp_path / "r.json"), None, "-", str(tmp_path / "evidence.json")]
+    assert rendered[1][1] == render("table", result, RenderOptions(lang="en"))
+    assert list(tmp_path.iterdir()) == []  # nothing written

@@ -18,8 +18,10 @@ import click
 from governance.engine import EngineError
 from governance.engine.client import url_problem
 from governance.entry import report_bug
+from governance.evaluate.baseline import ResultFileError, load_result
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
+from governance.result import RunResult
 from governance.result.vocabulary import FAIL_ON
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
@@ -142,3 +144,13 @@ class ResultFile(click.Path):
 
 def as_of_date(value: dt.date | None) -> dt.date:
     return value or dt.date.today()
+
+
+def saved_result(path: str) -> RunResult:
+    """A saved result given on the command line (`govern report`, `check --baseline`); a file that is
+    not one is bad input (exit 2)."""
+    try:
+        return load_result(path)
+    except ResultFileError as exc:
+        click.echo(str(exc), err=True)  # file:line:col: what is wrong
+        sys.exit(EXIT_INVALID)

@@ -22,10 +22,9 @@ from pathlib import Path
 import click
 
 from governance.cli._common import EXIT_ENGINE, exit_with, silence_stdout
-from governance.report import FORMATS
+from governance.report import FORMATS, Rendered
 from governance.report.evidence import BESIDE
-
-Rendered = list[tuple[str | None, str | bytes]]  # (path, or None / "-" for stdout; content)
+from governance.report.evidence import stream as _stream
 
 
 def _stdout(path: str | None) -> bool:
@@ -38,18 +37,6 @@ def _where(path: str) -> Path:
         return Path(path).resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # symlink loop, NUL byte
         raise click.BadParameter(f"{path!r} is not a usable path: {exc}", param_hint="--format") from None
-
-
-def _stream(path: str | None) -> bool:
-    """Stdout, or something that exists and is not a plain file or folder (/dev/null, a FIFO).
-    Renaming onto a device would replace the device itself, so streams are written to, never renamed onto."""
-    if _stdout(path):
-        return True
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def on_disk(rendered: Rendered) -> Rendered:

@@ -8,17 +8,17 @@ from urllib.parse import urlsplit
 import click
 
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, AsOf, Guard, OpaUrl, ResultFile, Timeout, as_of_date
-from governance.cli._output import on_disk, outputs, write_all
+from governance.cli._common import (EXIT_FINDINGS, EXIT_OK, FAIL_ON, AsOf, Guard, OpaUrl, ResultFile, Timeout, as_of_date,
+                                    saved_result)
+from governance.cli._output import outputs, write_all
 from governance.cli._progress import progress
-from governance.cli.report import saved_result
 from governance.engine import OPA_VERSION
+from governance.evaluate import run_check
+from governance.evaluate.baseline import compare
+from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
+from governance.result import gate
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-from governance.evaluate import run_check
-from governance.result import gate
-from governance.evaluate.baseline import compare
-from governance.report import FORMATS, RenderOptions, evidence, render
 
 
 @main.command()
@@ -37,7 +37,7 @@ from governance.report import FORMATS, RenderOptions, evidence, render
               help=f"Accept an --opa-url server of this OPA version too (default: only the pinned {OPA_VERSION}).")
 @click.option("--timeout", type=Timeout(), default=120.0, show_default=True,
               help="Seconds to wait for any one OPA request (at most 3600).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of human-readable reports.")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True, help="Language of human-readable reports.")
 @click.option("--baseline", metavar="RESULT.json", type=ResultFile(),
               help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
@@ -58,12 +58,7 @@ def check(workspace, formats, output, as_of, fail_on, opa_url, opa_token, opa_ca
         result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, progress=step, **engine)
         if previous is not None:
             result = compare(result, previous)
-        options = RenderOptions(lang=lang, color=sys.stdout.isatty())
-        rendered = []
-        for fmt, path in targets:
-            step(f"rendering {fmt}")
-            rendered.append((path, render(fmt, result, options)))
-        rendered += evidence.beside(result, on_disk(rendered))  # the manifest goes wherever reports go
-    # only now, with every report rendered, does anything get written
+        rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty()), step=step)
+    # only now, with every report rendered (and evidence.json beside them), does anything get written
     write_all(rendered)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)

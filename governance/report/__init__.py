@@ -2,7 +2,9 @@
 
 A format module in this package defines `FORMAT = "<name>"` and
 `render(result: RunResult, options: RenderOptions) -> str | bytes`; it is
-found by name, so adding a format means adding a module and nothing else.
+found by name, so adding a format means adding a module and nothing else
+(plus its labels in `_messages.py` if it shows words).
+Modules whose name starts with `_` are helpers, not formats.
 Renderers never run OPA or read the workspace: everything they show comes
 from the `RunResult`.
 """
@@ -12,14 +14,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Callable, Optional, Union
 
 from governance.result import RunResult
+from governance.report import evidence  # a format like the others; also places its manifest beside reports
+from governance.report._messages import DEFAULT_LANG, LANGS
+
+__all__ = ["DEFAULT_LANG", "FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render", "render_all"]
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    lang: str = "zh"  # zh | en, for reports people read
+    lang: str = DEFAULT_LANG  # one of LANGS (zh | en), for the reports people read
     color: bool = False
     width: int = 160
 
@@ -46,3 +52,21 @@ def render(fmt: str, result: RunResult, options: RenderOptions | None = None) ->
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})")
     return FORMATS[fmt](result, options or RenderOptions())
+
+
+Rendered = list[tuple[Optional[str], Union[str, bytes]]]  # (path, None or "-" for stdout; content)
+
+
+def render_all(targets: list[tuple[str, Optional[str]]], result: RunResult, options: RenderOptions | None = None,
+               *, step: Callable[[str], None] | None = None) -> Rendered:
+    """Every requested report, in the order asked, then an `evidence.json` for each folder that
+    receives a report file (evidence.beside). Writes nothing: the caller writes the lot only once
+    every report rendered, so a renderer that fails leaves no report behind.
+
+    `targets` is [(format, path or None for stdout)]; `step` is told "rendering <format>" before each."""
+    rendered: Rendered = []
+    for fmt, path in targets:
+        if step is not None:
+            step(f"rendering {fmt}")
+        rendered.append((path, render(fmt, result, options)))
+    return rendered + evidence.beside(result, rendered)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 
 from governance.result import RunResult
@@ -47,6 +49,18 @@ def render(result: RunResult, options) -> str:
     return _dump(manifest(result))
 
 
+def stream(path: str | None) -> bool:
+    """Stdout (None or "-"), or a path that exists and is not a plain file or folder (/dev/null, a FIFO):
+    something reports are sent into, not a file in a folder, so no manifest goes beside it."""
+    if path is None or path == "-":
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _digest(content: str | bytes) -> str:
     return hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
 
@@ -55,14 +69,14 @@ def beside(result: RunResult, written: list[tuple[str | None, str | bytes]]) -> 
     """One `evidence.json` for each folder that receives a report file.
 
     `written` holds (path, content) of every report about to be written
-    (path None or "-" is stdout). A folder where the user already asked for
-    a file named evidence.json gets none, so a requested manifest is never
-    overwritten.
+    (path None or "-" is stdout); streams (stdout, /dev/null, a pipe) get no
+    manifest. A folder where the user already asked for a file named
+    evidence.json gets none, so a requested manifest is never overwritten.
     """
     folders: dict[Path, tuple[Path, list[tuple[str, str]]]] = {}  # resolved -> (as given, reports)
     taken: set[Path] = set()
     for path, content in written:
-        if path is None or path == "-":
+        if stream(path):
             continue
         target = Path(path)
         key = target.parent.resolve()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import pkgutil
 import re
 import string
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import governance.report as report
-from governance.report import RenderOptions, render, render_all
+from governance.report import FORMATS, RenderOptions, render, render_all
 from governance.report._messages import DEFAULT_LANG, LANGS, messages
 from governance.result import (
     SEVERITIES,
@@ -106,6 +107,18 @@ def test_renderers_keep_no_label_tables_of_their_own():
     for module in ("html", "markdown", "table"):
         mod = importlib.import_module(f"governance.report.{module}")
         assert not {"LABELS", "NAMES", "DOMAINS"} & set(vars(mod)), module
+
+
+# ---------------------------------------------------------------- the format contract (docs/adding-a-format.md)
+
+def test_every_public_module_of_the_report_package_is_a_format():
+    public = [m.name for m in pkgutil.iter_modules(report.__path__) if not m.name.startswith("_")]
+    assert public
+    for name in public:
+        module = importlib.import_module(f"governance.report.{name}")
+        assert isinstance(getattr(module, "FORMAT", None), str) and module.FORMAT, name
+        assert callable(getattr(module, "render", None)), name
+        assert FORMATS[module.FORMAT] is module.render, name
 
 
 # ---------------------------------------------------------------- the catalogue in use

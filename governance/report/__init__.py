@@ -3,7 +3,7 @@
 A format module in this package defines `FORMAT = "<name>"` and
 `render(result: RunResult, options: RenderOptions) -> str | bytes`; it is
 found by name, so adding a format means adding a module and nothing else
-(plus its labels in `_messages.py` if it shows words).
+(plus its labels in `_messages.py` if it shows words; docs/adding-a-format.md).
 Modules whose name starts with `_` are helpers, not formats.
 Renderers never run OPA or read the workspace: everything they show comes
 from the `RunResult`.

@@ -68,7 +68,7 @@ def test_findings_gone_since_the_baseline_are_resolved(example, opa_binary):
     assert gone
     assert [f["fingerprint"] for f in after["resolved"]] == [f["fingerprint"] for f in before["findings"] if f["fingerprint"] in gone]
     assert {f["baseline"] for f in after["findings"]} == {"existing"}
-    table = check(example, "--baseline", str(baseline))
+    table = check(example, "--baseline", str(baseline), "--lang", "en")
     assert f"{len(gone)} resolved since baseline" in table.stdout
     assert "Baseline" in table.stdout
 

@@ -46,7 +46,7 @@ def test_rerender_to_stdout_and_lang(example, opa_binary):
 def test_rerendering_keeps_baseline_marks(example, opa_binary):
     _, baseline = run_json(example, name="baseline.json")
     compared, saved = run_json(example, "--baseline", str(baseline))
-    proc = govern("report", str(saved), "--format", "table")
+    proc = govern("report", str(saved), "--format", "table", "--lang", "en")
     assert proc.returncode == 0
     assert "resolved since baseline" in proc.stdout and "existing" in proc.stdout
     assert all(f["baseline"] == "existing" for f in compared["findings"])

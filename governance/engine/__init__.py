@@ -95,7 +95,7 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
 
 def _still_held(session: OpaSession, modules: list[Module]) -> None:
     """After the report: the server still holds exactly this run's govern modules, unchanged."""
-    if session.held() != {m.id for m in modules} or any(session.text_of(m.id) != m.text for m in modules):
+    if session.held() != {m.id: m.text for m in modules}:
         raise EngineError("the server's modules changed during the run (another client wrote to it); "
                           "the report cannot be trusted")
 
@@ -110,7 +110,7 @@ def _run(session: OpaSession, modules, definitions, input_doc, revision, version
     session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}})
     for module in modules:  # the library first: checks call its functions
         # a long-lived server often has the library already; every upload recompiles all modules
-        if module.id not in held or session.text_of(module.id) != module.text:
+        if held.get(module.id) != module.text:
             session.load_module(module.id, module.text)
     report = session.report(input_doc)
     if report.revision != revision:

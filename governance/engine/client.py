@@ -41,10 +41,20 @@ class _Client(OpaClient):
     and HTTP(S)_PROXY would send the run's token through a proxy (even the managed
     OPA's, on loopback). govern talks to the server it was given, directly."""
 
-    def _init_session(self):
+    def _init_session(self) -> requests.Session:
         session = super()._init_session()
         session.trust_env = False
         return session
+
+    def get_policies(self) -> list[dict[str, Any]]:
+        """Every module the server holds, with its source and AST, in one request: the base
+        client's listing drops the source, and reading each module back costs a request each."""
+        response = self._session.get(f"{self.root_url}/policies", timeout=self.timeout)
+        response.raise_for_status()
+        result = response.json().get("result", [])
+        if not isinstance(result, list) or not all(isinstance(p, dict) for p in result):
+            raise ValueError("policies listing is not a list of objects")
+        return result
 
 
 def url_problem(url: str) -> str | None:
@@ -147,34 +157,27 @@ class OpaSession:
             raise EngineError(f"OPA at {self.url} did not report its version")
         return version
 
-    def held(self) -> set[str]:
-        """The ids of govern's modules (ours, or an earlier run's) that the server holds.
+    def held(self) -> dict[str, str | None]:
+        """govern's modules (ours, or an earlier run's) that the server holds: id -> source.
         A module of someone else's in a govern package is refused: it would join the checks."""
-        info = self._call("listing its policies", self.client.get_policies_info)
-        ours = set()
-        for module_id, entry in sorted(info.items()):
-            package = str(entry.get("path", "")).removeprefix(self.client.root_url).strip("/").removeprefix("data/")
+        ours: dict[str, str | None] = {}
+        for entry in self._call("listing its policies", self.client.get_policies):
+            module_id, raw = str(entry.get("id", "")), entry.get("raw")
             if module_id.startswith(OWN_PREFIXES):
-                ours.add(module_id)
-            elif package == DATA_ROOT or package.startswith(DATA_ROOT + "/"):
-                raise EngineError(f"OPA at {self.url} holds module {module_id!r} in package {package.replace('/', '.')}, "
+                ours[module_id] = raw if isinstance(raw, str) else None
+            elif _package_of(entry) == DATA_ROOT or _package_of(entry).startswith(DATA_ROOT + "/"):
+                raise EngineError(f"OPA at {self.url} holds module {module_id!r} in package {_package_of(entry).replace('/', '.')}, "
                                   "which govern did not load; it would change this run's checks. Remove it or use another server")
         return ours
 
-    def clear(self, keep: set[str]) -> set[str]:
+    def clear(self, keep: set[str]) -> dict[str, str | None]:
         """Make the server hold no govern module but ours: earlier runs' modules would
-        join this run's checks. Returns the ids in `keep` that the server already holds."""
+        join this run's checks. Returns those in `keep` that the server already holds, with their source."""
         held = self.held()
         # workspace modules import the library: they go first, or deleting the library would not compile
-        for module_id in sorted(held - keep, key=lambda m: (not m.startswith(OWN_PREFIXES[0]), m)):
+        for module_id in sorted(set(held) - keep, key=lambda m: (not m.startswith(OWN_PREFIXES[0]), m)):
             self._call(f"removing the stale module {module_id}", self.client.delete_policy, _path(module_id))
-        return keep & held
-
-    def text_of(self, module_id: str) -> str | None:
-        """The source the server holds under `module_id`."""
-        answer = self._call(f"reading {module_id}", self.client.get_policy, _path(module_id))
-        raw = answer.get("result", {}).get("raw") if isinstance(answer, dict) else None
-        return raw if isinstance(raw, str) else None
+        return {m: text for m, text in held.items() if m in keep}
 
     def load_module(self, module_id: str, text: str) -> None:
         # rego_compat=False: never let the client rewrite our Rego and retry
@@ -191,6 +194,13 @@ class OpaSession:
         except RecursionError:
             raise EngineError("OPA's report is nested too deeply to read "
                               "(a check returning deeply nested values in its findings?)") from None
+
+
+def _package_of(entry: dict[str, Any]) -> str:
+    """The package of a listed module, as a path ("govern/checks/x"), from its AST."""
+    path = (entry.get("ast") or {}).get("package", {}).get("path", []) if isinstance(entry.get("ast"), dict) else []
+    parts = [str(p.get("value")) for p in path if isinstance(p, dict)] if isinstance(path, list) else []
+    return "/".join(parts[1:] if parts[:1] == ["data"] else parts)
 
 
 def _path(module_id: str) -> str:

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OPA_STAMP := $(VENV)/.opa-path
 
-.PHONY: demo test install opa chromium clean
+.PHONY: demo test lint install opa chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,12 @@ chromium:
 	  apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk; \
 	fi
 
-test: install opa chromium
+# The project's own gates: ruff and mypy (settings in pyproject.toml) must be clean.
+lint: install
+	$(BIN)/ruff check governance benchmarks tests
+	$(BIN)/mypy
+
+test: install opa chromium lint
 	GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest
 
 clean:

@@ -39,7 +39,6 @@ production := {id | some id, s in lib.systems; object.get(s, ["tags", "environme
 #   severity: medium
 #   waivable: true
 #   resource: system
-#   domain: acme
 ACME_001 := lib.check(rego.metadata.rule(), production, {v |
 	some id in production
 	reason := _ownership_problem(lib.systems[id])

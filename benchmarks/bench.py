@@ -55,14 +55,18 @@ def synthesize(root: Path, n: int) -> None:
     } for i in range(n)]
     projects = [{
         "id": f"prj-{p}", "owner": "p-cto", "phase": "scale_up", "start": "2026-01-01", "end": "2026-12-31",
-        "budget_lines": [{"id": f"bl-{p}-{k}", "category": ["technology", "talent", "operations"][k], "amount": 100000, "owner": "p-cto"} for k in range(3)],
+        "budget_lines": [{"id": f"bl-{p}-{k}", "category": ["technology", "talent", "operations"][k], "amount": 100000,
+                          "owner": "p-cto"} for k in range(3)],
     } for p in range(max(1, n // 10))]
     spend = [{"id": f"sp-{s}", "budget_line": f"bl-{s % len(projects)}-{s % 3}", "amount": 1000 + s % 500, "date": "2026-06-01",
               "tags": {"cost_center": "CC-1", "project": "x", "environment": "prod"}} for s in range(2 * n)]
-    decisions = [{"id": f"dec-{p}", "type": "budget_allocation", "subject": {"kind": "project", "id": f"prj-{p}"}, "amount": 300000,
-                  "requested_by": "p-cto", "approved_by": ["p-ceo"], "date": "2026-01-10"} for p in range(len(projects))]
-    (inv / "platforms.yaml").write_text((REPO / "examples/acme/inventory/platforms.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    for name, items in {"systems": systems, "datasets": datasets, "projects": projects, "spend": spend, "decisions": decisions}.items():
+    decisions = [{"id": f"dec-{p}", "type": "budget_allocation", "subject": {"kind": "project", "id": f"prj-{p}"},
+                  "amount": 300000, "requested_by": "p-cto", "approved_by": ["p-ceo"], "date": "2026-01-10"}
+                 for p in range(len(projects))]
+    platforms = (REPO / "examples/acme/inventory/platforms.yaml").read_text(encoding="utf-8")
+    (inv / "platforms.yaml").write_text(platforms, encoding="utf-8")
+    kinds = {"systems": systems, "datasets": datasets, "projects": projects, "spend": spend, "decisions": decisions}
+    for name, items in kinds.items():
         (inv / f"{name}.json").write_text(json.dumps({name: items}, indent=1), encoding="utf-8")
 
 

@@ -22,7 +22,7 @@ from governance.evaluate.baseline import ResultFileError, load_result
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
 from governance.result import RunResult
-from governance.result.vocabulary import FAIL_ON
+from governance.result.vocabulary import FAIL_ON as FAIL_ON  # re-exported for the commands' --fail-on
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
 MAX_TIMEOUT = 3600.0  # an OPA request slower than an hour is a hung server, not a big workspace

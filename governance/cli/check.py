@@ -8,8 +8,18 @@ from urllib.parse import urlsplit
 import click
 
 from governance.cli import main
-from governance.cli._common import (EXIT_FINDINGS, EXIT_OK, FAIL_ON, AsOf, Guard, OpaUrl, ResultFile, Timeout, as_of_date,
-                                    saved_result)
+from governance.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    FAIL_ON,
+    AsOf,
+    Guard,
+    OpaUrl,
+    ResultFile,
+    Timeout,
+    as_of_date,
+    saved_result,
+)
 from governance.cli._output import outputs, write_all
 from governance.cli._progress import progress
 from governance.engine import OPA_VERSION
@@ -27,7 +37,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
               help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--as-of", "as_of", type=AsOf(), help="The date every date rule counts from (default: today).")
-@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)),
+              help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
 @click.option("--opa-url", type=OpaUrl(), metavar="URL", help="Use a running OPA server instead of starting one.")
 @click.option("--opa-token", envvar="GOVERN_OPA_TOKEN", show_envvar=True, metavar="TOKEN",
               help="Bearer token for the --opa-url server (never printed).")
@@ -37,7 +48,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
               help=f"Accept an --opa-url server of this OPA version too (default: only the pinned {OPA_VERSION}).")
 @click.option("--timeout", type=Timeout(), default=120.0, show_default=True,
               help="Seconds to wait for any one OPA request (at most 3600).")
-@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True, help="Language of human-readable reports.")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
+              help="Language of human-readable reports.")
 @click.option("--baseline", metavar="RESULT.json", type=ResultFile(),
               help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")

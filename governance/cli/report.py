@@ -18,7 +18,8 @@ from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, rende
 @click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
               help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
-@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True, help="Language of human-readable reports.")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
+              help="Language of human-readable reports.")
 def report(result_file, formats, output, lang) -> None:
     """Render a result saved with `govern check --format json` (no OPA needed)."""
     targets = outputs(formats, output)

@@ -16,7 +16,8 @@ INSTALL_HINT = "run `make opa` (or scripts/install-opa.sh) to install OPA v{v}, 
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("GOVERN_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "govern")
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    base = os.environ.get("GOVERN_CACHE") or os.path.join(xdg, "govern")
     return Path(base) / "opa" / OPA_VERSION
 
 

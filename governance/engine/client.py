@@ -9,7 +9,8 @@ broken evaluation for a pass. Errors OPA locates in a module come back as
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, urlparse, urlsplit
 
 import requests
@@ -166,8 +167,9 @@ class OpaSession:
             if module_id.startswith(OWN_PREFIXES):
                 ours[module_id] = raw if isinstance(raw, str) else None
             elif _package_of(entry) == DATA_ROOT or _package_of(entry).startswith(DATA_ROOT + "/"):
-                raise EngineError(f"OPA at {self.url} holds module {module_id!r} in package {_package_of(entry).replace('/', '.')}, "
-                                  "which govern did not load; it would change this run's checks. Remove it or use another server")
+                raise EngineError(f"OPA at {self.url} holds module {module_id!r} in package "
+                                  f"{_package_of(entry).replace('/', '.')}, which govern did not load; "
+                                  "it would change this run's checks. Remove it or use another server")
         return ours
 
     def clear(self, keep: set[str]) -> dict[str, str | None]:

@@ -28,8 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from governance.engine.errors import EngineError
 
@@ -119,7 +119,7 @@ class ManagedOpa:
         self.memory = memory_limit()
         self._dir: Path | None = None
 
-    def start(self) -> "ManagedOpa":
+    def start(self) -> ManagedOpa:
         self._dir = Path(tempfile.mkdtemp(prefix="govern-opa-"))  # mode 0700
         authz = self._dir / "authz.rego"
         authz.write_text(AUTHZ.format(digest=hashlib.sha256(self.token.encode()).hexdigest()), encoding="utf-8")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from governance.result import SCHEMA_VERSION, RunResult
 from governance.evaluate.saved import ResultFileError, read_json
+from governance.result import SCHEMA_VERSION, RunResult
 
 __all__ = ["ResultFileError", "compare", "load_result"]
 

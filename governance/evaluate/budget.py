@@ -9,7 +9,7 @@ in the `RunResult`, because renderers never read the workspace.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -24,7 +24,7 @@ from governance.result import Band, BudgetSummary, PhaseBudget
 _DIGITS = 6
 
 
-def summarize(ws: Workspace, bands: dict[str, Any] | None = None) -> Optional[BudgetSummary]:
+def summarize(ws: Workspace, bands: dict[str, Any] | None = None) -> BudgetSummary | None:
     """Per-phase amounts and shares; None when the workspace has no budget policy.
     `bands` is BUD-002's observations (phase -> category -> band): whether a share is in
     its band is the check's call, never recomputed here."""

@@ -7,8 +7,9 @@ from collections import defaultdict
 
 from governance.engine import CheckOutcome, EngineError
 from governance.evaluate.policy import DeclaredCheck
-from governance.result import CheckSummary, Finding, FindingLocation, Resource, WaiverRecord, check_status, severity_rank
 from governance.model.workspace import Workspace
+from governance.result import CheckSummary, Finding, FindingLocation, Resource, WaiverRecord, check_status, severity_rank
+
 
 def fingerprint(check: str, kind: str, id_: str) -> str:
     """Depends on check and resource only, so moving an entity between files or lines keeps it."""

@@ -121,9 +121,11 @@ def _package_problems(found: Inspection, modules: list[Module]) -> list[RegoErro
         parts = pkg.split(".")
         clash = next((b for b in sorted(builtin) if pkg == b or pkg.startswith(b + ".") or b.startswith(pkg + ".")), None)
         if len(parts) != 3 or parts[:2] != ["govern", "checks"] or not _NAME.match(parts[2]):
-            why = f"a workspace check must declare `package govern.checks.<name>` (one segment under govern.checks), not `package {pkg}`"
+            why = ("a workspace check must declare `package govern.checks.<name>` (one segment under govern.checks), "
+                   f"not `package {pkg}`")
         elif clash:
-            why = f"package {pkg} belongs to the built-in library ({clash}); a workspace check may add checks, never change built-in ones"
+            why = (f"package {pkg} belongs to the built-in library ({clash}); "
+                   "a workspace check may add checks, never change built-in ones")
         else:
             continue
         problems.append(RegoError(m.id, _package_line(m.text), 1, why))
@@ -226,8 +228,8 @@ def _declaration_problem(a: Annotation, root: tuple[str, ...]) -> str | None:
 
 
 def _location(module: str, row: int, col: int) -> Location:
-    return Location(module.removeprefix(WORKSPACE) if module.startswith(WORKSPACE) else f"<govern>/{module.removeprefix('govern/')}",
-                    row, col)
+    shown = module.removeprefix(WORKSPACE) if module.startswith(WORKSPACE) else f"<govern>/{module.removeprefix('govern/')}"
+    return Location(shown, row, col)
 
 
 def _check_controls(ws: Workspace, checks: dict[str, DeclaredCheck]) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from governance import __version__, library
+from governance.engine import EngineResult
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
-from governance.engine import EngineResult
+from governance.load.files import relative
+from governance.model import Workspace, load_workspace
 from governance.result import (
     CheckSummary,
     ControlRecord,
@@ -25,16 +28,13 @@ from governance.result import (
     rollup,
     summarize,
 )
-from governance.load.files import relative
-from governance.model import Workspace, load_workspace
-
 
 BUDGET_BANDS = "BUD-002"  # the check whose observations are the budget chart's bands
 
 
 def now() -> str:
     """The run's clock, in the result's format (a run's start and end are its only timestamps)."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def load(path: Path | str) -> Workspace:

@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
-from governance.load.rego import is_check
 from governance.evaluate.policy import library_modules, workspace_modules
-from governance.result import Engine, InputFile, Tool
 from governance.evaluate.run import library_files, load
 from governance.evaluate.saved import ResultFileError, read_json
 from governance.load import WorkspaceErrors
 from governance.load.files import SUFFIXES
+from governance.load.rego import is_check
+from governance.result import Engine, InputFile, Tool
 
 
 class Recorded(BaseModel):
@@ -96,7 +96,8 @@ def check_workspace(root: Path, rec: Recorded) -> list[str]:
                         f"(recorded {rec.engine.policy_revision})")
         now_read = _fallback_inputs(root, rec.inputs)
     else:
-        now_read = {d.rel for d in ws.documents} | {m.id.removeprefix("workspace/") for m in modules if m.id.startswith("workspace/")}
+        now_read = {d.rel for d in ws.documents}
+        now_read |= {m.id.removeprefix("workspace/") for m in modules if m.id.startswith("workspace/")}
         revision = policy_revision(modules, ws.definitions())
         if revision != rec.engine.policy_revision:
             problems.append(f"policy revision: recorded {rec.engine.policy_revision}, recomputed {revision}")

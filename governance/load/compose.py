@@ -15,7 +15,7 @@ not honoured; every file is read as YAML 1.2.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import ComposerError
@@ -47,7 +47,7 @@ _IMPLICIT = _implicit_tags()
 _STR, _SEQ, _MAP = (Tag(suffix=f"tag:yaml.org,2002:{kind}") for kind in ("str", "seq", "map"))
 
 
-def compose_text(text: str) -> Optional[Node]:
+def compose_text(text: str) -> Node | None:
     """The root node of the single document in `text` (None if empty).
 
     ruamel's C parser is several times faster than the pure one, but it scans
@@ -69,7 +69,7 @@ class _Open:
 
     __slots__ = ("node", "anchor", "key", "size", "height")
 
-    def __init__(self, node: Node, anchor: Optional[str]):
+    def __init__(self, node: Node, anchor: str | None):
         self.node, self.anchor, self.key = node, anchor, None
         self.size, self.height = 1, 1  # nodes and levels it stands for, aliases expanded
 
@@ -85,11 +85,11 @@ class _Open:
             self.key = None
 
 
-def compose(events: Iterable) -> Optional[Node]:
+def compose(events: Iterable) -> Node | None:
     stack: list[_Open] = []
     anchors: dict[str, tuple[Node, int, int]] = {}  # name -> (node, size, height)
     budget = ALIAS_BUDGET
-    root: Optional[Node] = None
+    root: Node | None = None
     for event in events:
         kind = type(event)
         if kind is ScalarEvent:
@@ -139,7 +139,7 @@ def _alias(event: AliasEvent, anchors: dict, stack: list[_Open]) -> tuple[Node, 
     return anchors[name]
 
 
-def _explicit_tag(event) -> Optional[Tag]:
+def _explicit_tag(event) -> Tag | None:
     tag = event.tag
     return None if tag is None or tag == "!" else Tag(suffix=tag)
 

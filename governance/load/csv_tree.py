@@ -20,7 +20,8 @@ LIST_COLUMNS = {"roles", "approved_by"}
 
 def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
     if kind not in CSV_KINDS:
-        raise WorkspaceErrors([WorkspaceError(Location(rel), f"a CSV inventory must be named after its kind: one of {sorted(CSV_KINDS)} (got '{kind}')")])
+        why = f"a CSV inventory must be named after its kind: one of {sorted(CSV_KINDS)} (got '{kind}')"
+        raise WorkspaceErrors([WorkspaceError(Location(rel), why)])
     sources = SourceMap(rel)
     sources.record((kind,), 0, 0)
     reader = csv.reader(io.StringIO(text))
@@ -39,10 +40,11 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
         index = len(items)
         sources.record((kind, index), n, 0)
         if len(row) != len(header):
-            raise WorkspaceErrors([WorkspaceError(Location(rel, n + 1, 1), f"row has {len(row)} cells, header has {len(header)}")])
+            why = f"row has {len(row)} cells, header has {len(header)}"
+            raise WorkspaceErrors([WorkspaceError(Location(rel, n + 1, 1), why)])
         item: dict[str, Any] = {}
         col = 0
-        for name, cell in zip(header, row):
+        for name, cell in zip(header, row, strict=True):
             path = (kind, index) + tuple(name.split(".", 1))
             sources.record(path, n, col)
             col += len(cell) + 1

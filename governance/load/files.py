@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from governance.load.csv_tree import parse_csv
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
@@ -28,7 +29,7 @@ class Document:
 
 
 def discover(root: Path, entries: list[tuple[str, Location]], suffixes: set[str],
-             accept: Optional[Callable[[str], bool]] = None,
+             accept: Callable[[str], bool] | None = None,
              optional: bool = False) -> tuple[list[Path], list[WorkspaceError]]:
     """Expand manifest entries, each with the place it was written, into the real
     paths of the files they name, in order; and an error for each entry or link
@@ -72,7 +73,7 @@ def read_text(path: Path, rel: str, encoding: str = "utf-8-sig") -> tuple[bytes,
         raise WorkspaceErrors([WorkspaceError(Location(rel), f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
 
 
-def read_document(root: Path, path: Path, rel: Optional[str] = None) -> Document:
+def read_document(root: Path, path: Path, rel: str | None = None) -> Document:
     """`path` parsed by its suffix; errors name `rel` (by default, `path` relative to `root`)."""
     rel = rel if rel is not None else relative(root, path)
     raw, text = read_text(path, rel)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 MAX_LINKS = 40  # links followed for one path, as the kernel's ELOOP limit
 
@@ -27,7 +27,7 @@ LOOP = "goes round in a loop of symbolic links"
 class PathProblem(Exception):
     """Why a path cannot be used, and the link (workspace-relative) to blame, if one is."""
 
-    def __init__(self, reason: str, link: Optional[str] = None):
+    def __init__(self, reason: str, link: str | None = None):
         super().__init__(reason)
         self.reason, self.link = reason, link
 
@@ -51,7 +51,7 @@ def resolve(root: Path, parts: list[str]) -> Path:
     follow it, refusing every step above `root`."""
     todo = list(reversed(parts))  # a stack: the next component last
     real: list[str] = []  # resolved so far: no links in it
-    link: Optional[str] = None  # the last link followed
+    link: str | None = None  # the last link followed
     followed = 0
     while todo:
         name = todo.pop()
@@ -87,7 +87,7 @@ def _below(root: Path, target: str, link: str) -> list[str]:
     return list(parts[len(root.parts):])
 
 
-def _lstat(path: Path, link: Optional[str]) -> int:
+def _lstat(path: Path, link: str | None) -> int:
     try:
         return os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
-from governance.result.vocabulary import Number
+from governance.result.vocabulary import Number as Number  # re-exported: the model's modules take it from here
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
 
@@ -45,8 +45,8 @@ class Entity(Strict):
     """Anything with an id; may carry a description and free-form annotations."""
 
     id: str
-    description: Optional[str] = None
-    annotations: Optional[dict[str, str]] = None
+    description: str | None = None
+    annotations: dict[str, str] | None = None
 
 
 class Localized(Strict):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -38,7 +38,7 @@ class _Builder:
         self.errors: list[WorkspaceError] = []
         self.seen: set[Path] = set()  # real paths already read
         self.manifest: Manifest = Manifest()
-        self.manifest_doc: Optional[Document] = None
+        self.manifest_doc: Document | None = None
 
     def validate(self, model: type[BaseModel], data: Any, doc: Document, path: tuple):
         try:
@@ -167,14 +167,16 @@ def _manifest(b: _Builder) -> tuple[Manifest, Document]:
 def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
     data = doc.data
     if not isinstance(data, dict) or "kind" not in data:
-        b.errors.append(WorkspaceError(doc.sources.locate(()), f"a policy file holds one definition with a 'kind' (one of {', '.join(DEFINITION_KINDS)})"))
+        why = f"a policy file holds one definition with a 'kind' (one of {', '.join(DEFINITION_KINDS)})"
+        b.errors.append(WorkspaceError(doc.sources.locate(()), why))
         return
     kind = data["kind"]
     # a list or mapping cannot even be looked up: it is as unknown as a misspelt name
     model = DEFINITION_KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         shown = "a list" if isinstance(kind, list) else "a mapping" if isinstance(kind, dict) else f"'{kind}'"
-        b.errors.append(WorkspaceError(doc.sources.locate(("kind",)), f"unknown kind {shown} (expected one of {', '.join(DEFINITION_KINDS)})"))
+        b.errors.append(WorkspaceError(doc.sources.locate(("kind",)),
+                                       f"unknown kind {shown} (expected one of {', '.join(DEFINITION_KINDS)})"))
         return
     entity = b.validate(model, data, doc, ())
     if entity is None:
@@ -184,7 +186,8 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         existing = getattr(ws, attr)
         if existing is not None:
             first = ws.locations[(attr, existing.id)]
-            b.errors.append(WorkspaceError(doc.sources.locate(()), f"a second {kind} ('{entity.id}'); the workspace may have one (first is '{existing.id}' at {first})"))
+            why = f"a second {kind} ('{entity.id}'); the workspace may have one (first is '{existing.id}' at {first})"
+            b.errors.append(WorkspaceError(doc.sources.locate(()), why))
             return
         if b.register(ws, attr, entity.id, doc, ()):
             setattr(ws, attr, entity)
@@ -199,11 +202,13 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
 def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
-        b.errors.append(WorkspaceError(doc.sources.locate(()), "an inventory file is a mapping of kinds (people, systems, …) to lists"))
+        b.errors.append(WorkspaceError(doc.sources.locate(()),
+                                       "an inventory file is a mapping of kinds (people, systems, …) to lists"))
         return
     for plural, items in data.items():
         if plural not in INVENTORY_KINDS:
-            b.errors.append(WorkspaceError(doc.sources.locate((plural,)), f"unknown inventory kind '{plural}' (expected one of {', '.join(INVENTORY_KINDS)})"))
+            b.errors.append(WorkspaceError(doc.sources.locate((plural,)),
+                                           f"unknown inventory kind '{plural}' (expected one of {', '.join(INVENTORY_KINDS)})"))
             continue
         model, kind = INVENTORY_KINDS[plural]
         store = ws.inventory.of(plural)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field
 
@@ -12,7 +12,7 @@ from governance.model.base import Date, Entity, Localized, Number, Strict
 class CommitteeMember(Strict):
     person: str
     role: str
-    delegate: Optional[str] = None
+    delegate: str | None = None
 
 
 class Quorum(Strict):
@@ -22,28 +22,28 @@ class Quorum(Strict):
 
 class Committee(Entity):
     kind: Literal["Committee"]
-    name: Optional[Localized] = None
+    name: Localized | None = None
     chair: str
     required_roles: list[str] = []
     members: list[CommitteeMember] = []
-    quorum: Optional[Quorum] = None
-    max_meeting_gap_days: Optional[int] = Field(default=None, ge=0)
+    quorum: Quorum | None = None
+    max_meeting_gap_days: int | None = Field(default=None, ge=0)
 
 
 class AuthorityMatrix(Entity):
     kind: Literal["AuthorityMatrix"]
-    reviewed_at: Optional[Date] = None
+    reviewed_at: Date | None = None
     # decision type -> role -> largest amount the role may approve; None = no limit
-    limits: dict[str, dict[str, Optional[Number]]] = {}
-    committee_required_above: Optional[Number] = None
-    max_waiver_days: Optional[int] = Field(default=None, ge=0)
+    limits: dict[str, dict[str, Number | None]] = {}
+    committee_required_above: Number | None = None
+    max_waiver_days: int | None = Field(default=None, ge=0)
 
 
 class Phase(Strict):
     id: str
     months: tuple[int, int]
     target_share: dict[str, float] = {}
-    description: Optional[str] = None
+    description: str | None = None
 
 
 class BudgetPolicy(Entity):
@@ -59,7 +59,7 @@ class BudgetPolicy(Entity):
 
 class ImportantData(Strict):
     grades: list[str] = []
-    risk_assessment_interval_days: Optional[int] = Field(default=None, ge=0)
+    risk_assessment_interval_days: int | None = Field(default=None, ge=0)
 
 
 Encryption = Literal["none", "required", "cmk"]
@@ -72,14 +72,14 @@ class ClassificationPolicy(Entity):
     min_level: dict[str, str] = {}
     review_interval_days: dict[str, int] = {}
     encryption_at_rest: dict[str, Encryption] = {}
-    important_data: Optional[ImportantData] = None
+    important_data: ImportantData | None = None
 
 
 class Match(Strict):
-    grades: Optional[list[str]] = None
-    levels: Optional[list[str]] = None
-    personal_info: Optional[bool] = None
-    all: Optional[bool] = None
+    grades: list[str] | None = None
+    levels: list[str] | None = None
+    personal_info: bool | None = None
+    all: bool | None = None
 
 
 Deployment = Literal["public", "private", "hybrid", "on_prem"]
@@ -88,31 +88,31 @@ Deployment = Literal["public", "private", "hybrid", "on_prem"]
 class PlacementRule(Strict):
     id: str
     match: Match
-    allowed_deployments: Optional[list[Deployment]] = None
-    allowed_jurisdictions: Optional[list[str]] = None
-    allowed_regions: Optional[list[str]] = None
-    description: Optional[str] = None
+    allowed_deployments: list[Deployment] | None = None
+    allowed_jurisdictions: list[str] | None = None
+    allowed_regions: list[str] | None = None
+    description: str | None = None
 
 
 class SecurityAssessmentThreshold(Strict):
     grades: list[str] = []
-    subjects_at_least: Optional[int] = None
-    sensitive_subjects_at_least: Optional[int] = None
+    subjects_at_least: int | None = None
+    sensitive_subjects_at_least: int | None = None
 
 
 class ContractThreshold(Strict):
-    subjects_at_least: Optional[int] = None
+    subjects_at_least: int | None = None
 
 
 class CrossBorder(Strict):
-    security_assessment: Optional[SecurityAssessmentThreshold] = None
-    contract_or_certification: Optional[ContractThreshold] = None
+    security_assessment: SecurityAssessmentThreshold | None = None
+    contract_or_certification: ContractThreshold | None = None
 
 
 class PlacementPolicy(Entity):
     kind: Literal["PlacementPolicy"]
     rules: list[PlacementRule] = []
-    cross_border: Optional[CrossBorder] = None
+    cross_border: CrossBorder | None = None
 
 
 DEFINITION_KINDS: dict[str, type[Entity]] = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from governance.model.base import Date, Entity, Localized, Strict
 from governance.result.vocabulary import FailOn
 
@@ -27,16 +25,16 @@ class Control(Entity):
     title: Localized
     checks: list[str] = []
     references: dict[str, object] = {}
-    domain: Optional[str] = None
+    domain: str | None = None
 
 
 class Manifest(Strict):
-    name: Optional[str] = None
-    description: Optional[str] = None
+    name: str | None = None
+    description: str | None = None
     policies: list[str] = ["policies"]
     controls: list[str] = ["controls"]
     checks: list[str] = ["checks"]
     inventory: list[str] = ["inventory"]
     waivers: list[str] = ["waivers"]
     fail_on: FailOn = "low"
-    annotations: Optional[dict[str, str]] = None
+    annotations: dict[str, str] | None = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, Optional, Union
+from typing import Literal
 
 from pydantic import Field
 
@@ -17,37 +18,37 @@ class Person(Entity):
 
 
 class Platform(Entity):
-    name: Optional[str] = None
+    name: str | None = None
     deployment: Deployment
-    region: Optional[str] = None
-    jurisdiction: Optional[str] = None
-    mlps_level: Optional[int] = Field(default=None, ge=1, le=5)
+    region: str | None = None
+    jurisdiction: str | None = None
+    mlps_level: int | None = Field(default=None, ge=1, le=5)
     dedicated_pool: bool = False
 
 
 class Replica(Strict):
-    region: Optional[str] = None
-    jurisdiction: Optional[str] = None
+    region: str | None = None
+    jurisdiction: str | None = None
 
 
 class DatasetRef(Strict):
     id: str
-    side: Optional[Literal["public", "private"]] = None
+    side: Literal["public", "private"] | None = None
 
 
 class System(Entity):
-    name: Optional[str] = None
-    owner: Optional[str] = None
-    platform: Optional[str] = None
+    name: str | None = None
+    owner: str | None = None
+    platform: str | None = None
     deployment: Deployment
-    region: Optional[str] = None
-    jurisdiction: Optional[str] = None
+    region: str | None = None
+    jurisdiction: str | None = None
     replicas: list[Replica] = []
-    datasets: list[Union[str, DatasetRef]] = []
+    datasets: list[str | DatasetRef] = []
     ciio: bool = False
-    mlps_level: Optional[int] = Field(default=None, ge=1, le=5)
-    mlps_filing_id: Optional[str] = None
-    mlps_last_assessment: Optional[Date] = None
+    mlps_level: int | None = Field(default=None, ge=1, le=5)
+    mlps_filing_id: str | None = None
+    mlps_last_assessment: Date | None = None
     elastic: bool = False
     labels: dict[str, str] = {}
     tags: dict[str, str] = {}
@@ -63,20 +64,20 @@ class Flow(Strict):
     to: str
     jurisdiction: str
     mechanism: Literal["none", "contract", "certification", "security_assessment"] = "none"
-    approval_ref: Optional[str] = None
+    approval_ref: str | None = None
 
 
 class Dataset(Entity):
-    name: Optional[str] = None
-    owner: Optional[str] = None
+    name: str | None = None
+    owner: str | None = None
     grade: str
     level: str
-    classified_at: Optional[Date] = None
-    personal_info: Optional[PersonalInfo] = None
-    pipia_ref: Optional[str] = None
+    classified_at: Date | None = None
+    personal_info: PersonalInfo | None = None
+    pipia_ref: str | None = None
     encryption_at_rest: Encryption = "none"
-    security_officer: Optional[str] = None
-    last_risk_assessment: Optional[Date] = None
+    security_officer: str | None = None
+    last_risk_assessment: Date | None = None
     flows: list[Flow] = []
 
 
@@ -90,23 +91,23 @@ class Goal(Strict):
     metric: str
     baseline: Number
     target: Number
-    due: Optional[Date] = None
+    due: Date | None = None
 
 
 class BudgetLine(Entity):
     category: str
     amount: Number = Field(ge=0)
-    owner: Optional[str] = None
+    owner: str | None = None
 
 
 class Project(Entity):
-    name: Optional[str] = None
-    owner: Optional[str] = None
-    phase: Optional[str] = None
+    name: str | None = None
+    owner: str | None = None
+    phase: str | None = None
     start: Date
     end: Date
-    maturity: Optional[Maturity] = None
-    goal: Optional[Goal] = None
+    maturity: Maturity | None = None
+    goal: Goal | None = None
     budget_lines: list[BudgetLine] = []
 
 
@@ -130,12 +131,12 @@ class Subject(Strict):
 
 class Decision(Entity):
     type: Literal["budget_allocation", "budget_reallocation", "waiver", "other"]
-    subject: Optional[Subject] = None
-    amount: Optional[Number] = None
-    requested_by: Optional[str] = None
+    subject: Subject | None = None
+    amount: Number | None = None
+    requested_by: str | None = None
     approved_by: list[str] = []
-    meeting: Optional[str] = None
-    date: Optional[Date] = None
+    meeting: str | None = None
+    date: Date | None = None
 
 
 # plural key in inventory files -> (model, resource kind)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
 
 from governance.load.errors import WorkspaceError
 from governance.model.workspace import Workspace
@@ -21,7 +21,7 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
     return errors
 
 
-def _references(ws: Workspace) -> Iterator[tuple[str, str, tuple, str, Optional[str]]]:
+def _references(ws: Workspace) -> Iterator[tuple[str, str, tuple, str, str | None]]:
     """(from kind, from id, field path, to kind, to id) for every reference."""
     for c in ws.committees.values():
         yield "committee", c.id, ("chair",), "person", c.chair
@@ -70,7 +70,8 @@ def _vocabulary(ws: Workspace) -> list[WorkspaceError]:
 
     def need(kind, id_, path, value, allowed, what):
         if allowed is not None and value not in allowed:
-            errors.append(WorkspaceError(ws.locate(kind, id_, *path), f"unknown {what} '{value}' (expected one of {', '.join(allowed)})"))
+            errors.append(WorkspaceError(ws.locate(kind, id_, *path),
+                                         f"unknown {what} '{value}' (expected one of {', '.join(allowed)})"))
 
     cp = ws.classification_policy
     grades = cp.grades if cp else None

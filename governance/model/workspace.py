@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from governance.load.errors import Location
 from governance.load.files import Document
@@ -29,10 +28,10 @@ class Workspace:
     documents: list[Document] = field(default_factory=list)  # every input file read
     rego_sources: list[RegoSource] = field(default_factory=list)  # the workspace's own checks, as read
     committees: dict[str, Committee] = field(default_factory=dict)
-    authority_matrix: Optional[AuthorityMatrix] = None
-    budget_policy: Optional[BudgetPolicy] = None
-    classification_policy: Optional[ClassificationPolicy] = None
-    placement_policy: Optional[PlacementPolicy] = None
+    authority_matrix: AuthorityMatrix | None = None
+    budget_policy: BudgetPolicy | None = None
+    classification_policy: ClassificationPolicy | None = None
+    placement_policy: PlacementPolicy | None = None
     inventory: Inventory = field(default_factory=Inventory)
     budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
     budget_line_project: dict[str, str] = field(default_factory=dict)
@@ -52,7 +51,7 @@ class Workspace:
     def name(self) -> str:
         return self.manifest.name or self.root.name
 
-    def locate(self, kind: str, id_: str, *field_path) -> Optional[Location]:
+    def locate(self, kind: str, id_: str, *field_path) -> Location | None:
         """Where an entity, or one of its fields, was written."""
         if not field_path:
             return self.locations.get((kind, id_))

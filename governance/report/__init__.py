@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional, Union
 
-from governance.result import RunResult
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
 from governance.report._messages import DEFAULT_LANG, LANGS
+from governance.result import RunResult
 
 __all__ = ["DEFAULT_LANG", "FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render", "render_all"]
 
@@ -30,7 +30,7 @@ class RenderOptions:
     width: int = 160
 
 
-Renderer = Callable[[RunResult, RenderOptions], Union[str, bytes]]
+Renderer = Callable[[RunResult, RenderOptions], str | bytes]
 
 
 def _discover() -> dict[str, Renderer]:
@@ -48,16 +48,16 @@ def _discover() -> dict[str, Renderer]:
 FORMATS: dict[str, Renderer] = _discover()
 
 
-def render(fmt: str, result: RunResult, options: RenderOptions | None = None) -> Union[str, bytes]:
+def render(fmt: str, result: RunResult, options: RenderOptions | None = None) -> str | bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})")
     return FORMATS[fmt](result, options or RenderOptions())
 
 
-Rendered = list[tuple[Optional[str], Union[str, bytes]]]  # (path, None or "-" for stdout; content)
+Rendered = list[tuple[str | None, str | bytes]]  # (path, None or "-" for stdout; content)
 
 
-def render_all(targets: list[tuple[str, Optional[str]]], result: RunResult, options: RenderOptions | None = None,
+def render_all(targets: list[tuple[str, str | None]], result: RunResult, options: RenderOptions | None = None,
                *, step: Callable[[str], None] | None = None) -> Rendered:
     """Every requested report, in the order asked, then an `evidence.json` for each folder that
     receives a report file (evidence.beside). Writes nothing: the caller writes the lot only once

@@ -27,9 +27,9 @@ Findings' messages and check titles are the checks' own and stay as written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -69,7 +69,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "md.run": ("运行时间（UTC）", "Run (UTC)"),
     "md.inputs_note": ("个，逐个 sha256 见 JSON 结果或 evidence.json", "; each sha256 is in the JSON result and evidence.json"),
     "md.outcome": ("结论", "Outcome"),
-    "md.outcome_text": ("{fail} 项未豁免发现，{waived} 项已豁免；{checks}", "{fail} unwaived and {waived} waived finding(s); {checks}"),
+    "md.outcome_text": ("{fail} 项未豁免发现，{waived} 项已豁免；{checks}",
+                        "{fail} unwaived and {waived} waived finding(s); {checks}"),
     "md.control_title": ("标题", "Title"),
     "md.checks": ("检查", "Checks"),
     "md.evaluated": ("评估数", "Evaluated"),

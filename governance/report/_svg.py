@@ -9,7 +9,6 @@ decimals so two renders of the same result are byte-identical.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from markupsafe import Markup, escape
 
@@ -22,8 +21,8 @@ class Bar:
     segments: tuple[tuple[float, str], ...]
     note: str = ""  # text right of the bar (value, target, verdict)
     note_class: str = ""
-    band: Optional[tuple[float, float]] = None  # shaded range, in value units (e.g. a target ± tolerance)
-    mark: Optional[float] = None  # a tick, e.g. the target itself
+    band: tuple[float, float] | None = None  # shaded range, in value units (e.g. a target ± tolerance)
+    mark: float | None = None  # a tick, e.g. the target itself
     tooltip: str = ""
 
 
@@ -57,8 +56,9 @@ def hbars(bars: list[Bar], scale_max: float, *, title: str, layout: Layout = Lay
            f'width="{lay.width}" height="{height}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for tick in lay.ticks:
         tx = _n(x(tick))
+        label = escape(lay.tick_format.format(tick))
         out.append(f'<line class="grid" x1="{tx}" y1="{axis - 4}" x2="{tx}" y2="{height - 2}"/>'
-                   f'<text class="tick" x="{tx}" y="{axis - 7}" text-anchor="middle">{escape(lay.tick_format.format(tick))}</text>')
+                   f'<text class="tick" x="{tx}" y="{axis - 7}" text-anchor="middle">{label}</text>')
     for i, bar in enumerate(bars):
         out.append(_row(bar, axis + i * lay.row_height, lay, x))
     out.append("</svg>")

@@ -17,9 +17,9 @@ from collections import Counter
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, gate, rollup
 from governance.report import _svg as svg
 from governance.report._messages import localized, messages
+from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, gate, rollup
 
 FORMAT = "html"
 EXPIRY_WINDOW_DAYS = 30  # waivers lapsing this soon need the committee's attention now

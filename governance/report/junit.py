@@ -11,8 +11,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from governance.result import CheckSummary, Finding, RunResult
 from governance.report._escape import visible
+from governance.result import CheckSummary, Finding, RunResult
 
 FORMAT = "junit"
 

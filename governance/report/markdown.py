@@ -7,9 +7,9 @@ invalid ones with the reasons the WAV checks gave.
 
 from __future__ import annotations
 
-from governance.result import ControlRecord, Finding, RunResult, WaiverRecord
 from governance.report._escape import markdown_cell, markdown_code, markdown_text
 from governance.report._messages import localized, messages
+from governance.result import ControlRecord, Finding, RunResult, WaiverRecord
 
 FORMAT = "markdown"
 

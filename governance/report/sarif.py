@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import re
 
-from governance.result import CheckSummary, Finding, FindingLocation, RunResult
 from governance.report._escape import markdown_cell, markdown_text
+from governance.result import CheckSummary, Finding, FindingLocation, RunResult
 
 FORMAT = "sarif"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -46,7 +46,9 @@ def render(result: RunResult, options) -> str:
         }},
         "invocations": [_invocation(result)],
         # the base is the workspace root; its absolute place differs per checkout, so only describe it
-        "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the governance workspace (the folder holding governance.yaml)."}}},
+        "originalUriBaseIds": {
+            SRCROOT: {"description": {"text": "The root of the governance workspace (the folder holding governance.yaml)."}},
+        },
         "artifacts": artifacts,
         "results": [_result(f, index[f.check], result, artifact_index, fallback) for f in result.findings],
         "columnKind": "unicodeCodePoints",

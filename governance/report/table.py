@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from governance.result import RunResult
 from governance.report._escape import visible
 from governance.report._messages import messages
+from governance.result import RunResult
 
 FORMAT = "table"
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}

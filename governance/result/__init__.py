@@ -39,7 +39,8 @@ from governance.result.vocabulary import (
 )
 
 __all__ = [
-    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Band", "BudgetSummary", "CheckSummary", "ControlRecord", "DomainRecord", "Engine",
-    "FailOn", "Finding", "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run", "RunResult",
-    "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate", "rollup", "severity_rank", "summarize",
+    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Band", "BudgetSummary", "CheckSummary", "ControlRecord",
+    "DomainRecord", "Engine", "FailOn", "Finding", "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run",
+    "RunResult", "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate", "rollup", "severity_rank",
+    "summarize",
 ]

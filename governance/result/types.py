@@ -6,7 +6,7 @@ so whatever a report needs must live here, not in the workspace.
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,11 +36,11 @@ class Finding(_Model):
     status: Literal["fail", "waived"]
     resource: Resource
     message: str
-    location: Optional[FindingLocation] = None
+    location: FindingLocation | None = None
     controls: list[str] = []
-    waiver: Optional[str] = None
+    waiver: str | None = None
     fingerprint: str
-    baseline: Optional[Literal["new", "existing"]] = None  # set only with --baseline
+    baseline: Literal["new", "existing"] | None = None  # set only with --baseline
 
 
 class CheckSummary(_Model):
@@ -50,7 +50,7 @@ class CheckSummary(_Model):
     severity: Severity
     waivable: bool
     domain: str
-    resource: Optional[str] = None
+    resource: str | None = None
     evaluated: int
     failed: int
     waived: int
@@ -70,7 +70,7 @@ class WaiverRecord(_Model):
     valid: bool
     problems: list[str] = []  # ids of WAV checks that fired on this waiver
     applied: int = 0  # findings it waived this run
-    location: Optional[FindingLocation] = None
+    location: FindingLocation | None = None
 
 
 class ControlRecord(_Model):
@@ -86,7 +86,7 @@ class DomainRecord(_Model):
 
     id: str
     title: dict[str, str] = {}
-    order: Optional[int] = None
+    order: int | None = None
 
 
 class Tool(_Model):
@@ -153,7 +153,7 @@ class RunResult(_Model):
     workspace: str = ""
     as_of: str
     fail_on: str = "low"
-    run: Optional[Run] = None
+    run: Run | None = None
     tool: Tool
     engine: Engine
     inputs: list[InputFile]
@@ -166,8 +166,8 @@ class RunResult(_Model):
     controls: list[ControlRecord] = []
     waivers: list[WaiverRecord] = []
     summary: Summary
-    resolved: Optional[list[Finding]] = None  # with --baseline: findings of the baseline gone now
-    budget: Optional[BudgetSummary] = None  # shares per phase against targets, for the committee's chart
+    resolved: list[Finding] | None = None  # with --baseline: findings of the baseline gone now
+    budget: BudgetSummary | None = None  # shares per phase against targets, for the committee's chart
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"

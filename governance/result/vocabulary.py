@@ -6,7 +6,8 @@ control or domain rolls up to, and the thresholds `fail_on` may name.
 
 from __future__ import annotations
 
-from typing import Iterable, Literal, Union, get_args
+from collections.abc import Iterable
+from typing import Literal, get_args
 
 from pydantic import StrictInt
 
@@ -21,7 +22,7 @@ Status = Literal["pass", "fail", "not_applicable"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 
 # money keeps its int-ness, as written in the inventory
-Number = Union[StrictInt, float]
+Number = StrictInt | float
 
 
 def rollup(states: Iterable[Status]) -> Status:

@@ -16,7 +16,7 @@ def fingerprint(check: str, kind: str, id_: str) -> str:
     return hashlib.sha256(f"{check}\0{kind}\0{id_}".encode()).hexdigest()[:32]
 
 
-def sort_key(f: Finding):
+def sort_key(f: Finding) -> tuple[int, str, str, str, str]:
     return (severity_rank(f.severity), f.check, f.resource.kind, f.resource.id, f.message)
 
 
@@ -28,8 +28,8 @@ def controls_by_check(ws: Workspace) -> dict[str, list[str]]:
     return out
 
 
-def _location(ws: Workspace, kind: str, id_: str):
-    loc = ws.locate(kind, id_)
+def _location(ws: Workspace, kind: str, id_: str) -> FindingLocation | None:
+    loc = ws.declared_at(kind, id_)
     return FindingLocation(**loc.as_dict()) if loc else None
 
 
@@ -89,7 +89,7 @@ def _require_waiver_checks(ws: Workspace, outcomes: list[CheckOutcome], catalogu
         raise EngineError(f"the result lacks waiver check(s) {', '.join(sorted(missing))}; waivers cannot be validated")
 
 
-def _waiver_records(ws: Workspace, problems, applied) -> list[WaiverRecord]:
+def _waiver_records(ws: Workspace, problems: dict[str, set[str]], applied: dict[str, int]) -> list[WaiverRecord]:
     return [
         WaiverRecord(
             id=w.id, check=w.check, resource=Resource(kind=w.resource.kind, id=w.resource.id),

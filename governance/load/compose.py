@@ -15,6 +15,7 @@ not honoured; every file is read as YAML 1.2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ruamel.yaml import YAML
@@ -22,7 +23,9 @@ from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import (
     AliasEvent,
+    CollectionStartEvent,
     DocumentStartEvent,
+    Event,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -36,7 +39,7 @@ from ruamel.yaml.tag import Tag
 from governance.load.limits import ALIAS_BUDGET, ALIASES_TOO_LARGE, MAX_DEPTH, TOO_DEEP, Refused
 
 
-def _implicit_tags() -> dict[str, list]:
+def _implicit_tags() -> dict[str, list[tuple[Tag, re.Pattern[str]]]]:
     table = VersionedResolver(version=(1, 2)).versioned_resolver
     anywhere = table.get(None, [])
     return {first: [(Tag(suffix=tag), regexp) for tag, regexp in rules + anywhere]
@@ -69,8 +72,9 @@ class _Open:
 
     __slots__ = ("node", "anchor", "key", "size", "height")
 
-    def __init__(self, node: Node, anchor: str | None):
-        self.node, self.anchor, self.key = node, anchor, None
+    def __init__(self, node: Node, anchor: str | None) -> None:
+        self.node, self.anchor = node, anchor
+        self.key: Node | None = None  # a mapping's key, until its value comes
         self.size, self.height = 1, 1  # nodes and levels it stands for, aliases expanded
 
     def add(self, node: Node, size: int, height: int) -> None:
@@ -85,39 +89,39 @@ class _Open:
             self.key = None
 
 
-def compose(events: Iterable) -> Node | None:
+def compose(events: Iterable[Event]) -> Node | None:
     stack: list[_Open] = []
     anchors: dict[str, tuple[Node, int, int]] = {}  # name -> (node, size, height)
     budget = ALIAS_BUDGET
     root: Node | None = None
+    node: Node
     for event in events:
-        kind = type(event)
-        if kind is ScalarEvent:
+        if isinstance(event, ScalarEvent):
             node, size, height = ScalarNode(_scalar_tag(event), event.value, event.start_mark, event.end_mark,
                                             style=event.style), 1, 0
             if event.anchor is not None:
                 anchors[event.anchor] = (node, size, height)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+        elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
             if len(stack) >= MAX_DEPTH:
                 raise Refused(None, None, TOO_DEEP, event.start_mark)
-            cls, default = (MappingNode, _MAP) if kind is MappingStartEvent else (SequenceNode, _SEQ)
+            cls, default = (MappingNode, _MAP) if isinstance(event, MappingStartEvent) else (SequenceNode, _SEQ)
             tag = _explicit_tag(event) or default
             stack.append(_Open(cls(tag, [], event.start_mark, None, flow_style=event.flow_style), event.anchor))
             continue
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
             done = stack.pop()
             node, size, height = done.node, done.size, done.height
             node.end_mark = event.end_mark
             if done.anchor is not None:
                 anchors[done.anchor] = (node, size, height)
-        elif kind is AliasEvent:
+        elif isinstance(event, AliasEvent):
             node, size, height = _alias(event, anchors, stack)
             budget -= size
             if budget < 0:
                 raise Refused(None, None, ALIASES_TOO_LARGE, event.start_mark)
             if len(stack) + height > MAX_DEPTH:
                 raise Refused(None, None, TOO_DEEP, event.start_mark)
-        elif kind is DocumentStartEvent and root is not None:
+        elif isinstance(event, DocumentStartEvent) and root is not None:
             raise ComposerError("expected a single document in the stream", root.start_mark,
                                 "but found another document", event.start_mark)
         else:
@@ -129,7 +133,7 @@ def compose(events: Iterable) -> Node | None:
     return root
 
 
-def _alias(event: AliasEvent, anchors: dict, stack: list[_Open]) -> tuple[Node, int, int]:
+def _alias(event: AliasEvent, anchors: dict[str, tuple[Node, int, int]], stack: list[_Open]) -> tuple[Node, int, int]:
     name = event.anchor
     if any(frame.anchor == name for frame in stack):
         # ruamel would build a cycle, and every walk over the tree would never end
@@ -139,7 +143,7 @@ def _alias(event: AliasEvent, anchors: dict, stack: list[_Open]) -> tuple[Node, 
     return anchors[name]
 
 
-def _explicit_tag(event) -> Tag | None:
+def _explicit_tag(event: ScalarEvent | CollectionStartEvent) -> Tag | None:
     tag = event.tag
     return None if tag is None or tag == "!" else Tag(suffix=tag)
 

@@ -33,7 +33,7 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
         return {kind: []}, sources
     _check_header(rows[0], rel)
     header = [h.strip() for h in rows[0]]
-    items = []
+    items: list[dict[str, Any]] = []
     for n, row in enumerate(rows[1:], start=1):
         if not any(cell.strip() for cell in row):
             continue
@@ -65,7 +65,11 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
 def _check_header(cells: list[str], rel: str) -> None:
     """Each column fills its own place: `tags` beside `tags.x`, or `id` twice,
     would have one cell overwrite (or index into) another."""
-    errors, seen, plain, spread, col = [], set(), set(), set(), 1
+    errors: list[WorkspaceError] = []
+    seen: set[str] = set()
+    plain: set[str] = set()  # fields filled whole, by a column such as `tags`
+    spread: set[str] = set()  # fields filled key by key, by columns such as `tags.x`
+    col = 1
     for cell in cells:
         name = cell.strip()
         outer, dotted = name.split(".", 1)[0], "." in name

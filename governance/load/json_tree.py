@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, NoReturn
 
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.load.json_positions import first_literal, json_positions, location
@@ -51,8 +51,8 @@ class _NonFinite(ValueError):
     pass
 
 
-def _no_duplicate_keys(pairs):
-    out = {}
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
             raise _DuplicateKey(key)
@@ -60,7 +60,7 @@ def _no_duplicate_keys(pairs):
     return out
 
 
-def _refuse(token: str):  # NaN, Infinity, -Infinity
+def _refuse(token: str) -> NoReturn:  # NaN, Infinity, -Infinity
     raise _NonFinite(token)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,7 +25,7 @@ from governance.load.construct import construct as construct_values
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.load.limits import Refused
 
-Path_ = tuple  # a path into a document: keys and list indexes
+Path_ = tuple[str | int, ...]  # a path into a document: keys and list indexes
 
 
 class SourceMap:
@@ -56,7 +57,7 @@ def parse_yaml(text: str, file: str, construct: bool = True) -> tuple[Any, Sourc
 
 
 @contextmanager
-def _collector_paused():
+def _collector_paused() -> Iterator[None]:
     # Nodes and values are acyclic (compose.py refuses recursive aliases), yet
     # creating a million of them sets off full collections that find nothing:
     # more than half the time spent loading a large inventory.

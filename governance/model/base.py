@@ -18,7 +18,7 @@ EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
 
 
-def _written_as_a_date(value):
+def _written_as_a_date(value: object) -> object:
     # pydantic would read a number as seconds since 1970: 946684800 is no way to write 2000-01-01
     if isinstance(value, (int, float)):
         raise ValueError("a date is written YYYY-MM-DD, not as a number")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,7 +21,9 @@ from governance.load import (
 )
 from governance.load.paths import MISSING, PathProblem, resolve
 from governance.load.rego import is_check
-from governance.model.definitions import DEFINITION_KINDS, RESOURCE_KIND, SINGLETON_KINDS
+from governance.load.tree import Path_
+from governance.model.base import Entity
+from governance.model.definitions import DEFINITION_KINDS, RESOURCE_KIND, SINGLETON_KINDS, BudgetPolicy, Committee
 from governance.model.errors import from_validation
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS
@@ -31,26 +34,31 @@ MANIFEST = "governance.yaml"
 DATA = {".yaml", ".yml", ".json"}
 PATH_LISTS = {"policies", "controls", "checks", "inventory", "waivers"}
 
+M = TypeVar("M", bound=BaseModel)
+E = TypeVar("E", bound=Entity)
+T = TypeVar("T")
+
 
 class _Builder:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         self.root = root
         self.errors: list[WorkspaceError] = []
         self.seen: set[Path] = set()  # real paths already read
         self.manifest: Manifest = Manifest()
         self.manifest_doc: Document | None = None
 
-    def validate(self, model: type[BaseModel], data: Any, doc: Document, path: tuple):
+    def validate(self, model: type[M], data: Any, doc: Document, path: Path_) -> M | None:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
             self.errors += from_validation(exc, doc.sources, path)
             return None
 
-    def files(self, key: str, suffixes: set[str], accept=None) -> list[Path]:
+    def files(self, key: str, suffixes: set[str], accept: Callable[[str], bool] | None = None) -> list[Path]:
         """The files the manifest's `key` names. Its defaults may be absent when
         the manifest does not name them: a workspace without waivers is fine."""
         doc = self.manifest_doc
+        assert doc is not None, "the manifest is read before the files it names"
         written = isinstance(doc.data, dict) and key in doc.data
         entries = [(entry, doc.sources.locate((key, i))) for i, entry in enumerate(getattr(self.manifest, key))]
         found, errors = discover(self.root, entries, suffixes, accept, optional=not written)
@@ -76,7 +84,7 @@ class _Builder:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def _each(self, paths: list[Path], read) -> list:
+    def _each(self, paths: list[Path], read: Callable[[Path], T]) -> list[T]:
         out = []
         for path in paths:
             try:
@@ -85,7 +93,7 @@ class _Builder:
                 self.errors += exc.errors
         return out
 
-    def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: tuple) -> bool:
+    def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: Path_) -> bool:
         """Record where (kind, id) was declared; a second declaration is an error."""
         key, loc = (kind, id_), doc.sources.locate(path)
         if key in ws.locations:
@@ -191,9 +199,9 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
             return
         if b.register(ws, attr, entity.id, doc, ()):
             setattr(ws, attr, entity)
-    elif b.register(ws, "committee", entity.id, doc, ()):
+    elif isinstance(entity, Committee) and b.register(ws, "committee", entity.id, doc, ()):  # the kind a workspace has many of
         ws.committees[entity.id] = entity
-    if kind == "BudgetPolicy":
+    if isinstance(entity, BudgetPolicy):
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))
         ws.locations[("portfolio", "spend")] = doc.sources.locate(("required_cost_tags",))
@@ -221,7 +229,7 @@ def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:
                     ws.budget_line_project[line.id] = entity.id
 
 
-def _listed(ws: Workspace, doc: Document, b: _Builder, key: str, model, kind: str, store: dict) -> None:
+def _listed(ws: Workspace, doc: Document, b: _Builder, key: str, model: type[E], kind: str, store: dict[str, E]) -> None:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict) or set(data) - {key}:
         b.errors.append(WorkspaceError(doc.sources.locate(()), f"expected a mapping with the single key '{key}'"))
@@ -231,7 +239,7 @@ def _listed(ws: Workspace, doc: Document, b: _Builder, key: str, model, kind: st
             store[entity.id] = entity
 
 
-def _entities(doc: Document, b: _Builder, key: str, items: Any, model):
+def _entities(doc: Document, b: _Builder, key: str, items: Any, model: type[E]) -> Iterator[tuple[int, E]]:
     if not isinstance(items, list):
         b.errors.append(WorkspaceError(doc.sources.locate((key,)), f"'{key}' must be a list"))
         return

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from governance.load.errors import WorkspaceError
-from governance.load.tree import SourceMap
+from governance.load.tree import Path_, SourceMap
 
 
-def from_validation(exc: ValidationError, sources: SourceMap, prefix: tuple) -> list[WorkspaceError]:
+def from_validation(exc: ValidationError, sources: SourceMap, prefix: Path_) -> list[WorkspaceError]:
     out = []
     for err in exc.errors():
         if _is_other_union_branch(err):
@@ -26,13 +27,13 @@ def from_validation(exc: ValidationError, sources: SourceMap, prefix: tuple) -> 
 UNION_TAGS = {"str", "int", "float", "bool", "DatasetRef"}
 
 
-def _is_other_union_branch(err: dict) -> bool:
+def _is_other_union_branch(err: ErrorDetails) -> bool:
     # `datasets: [{id: x, bogus: 1}]` fails both as a string and as a DatasetRef;
     # only the DatasetRef complaint says anything useful.
     return "str" in err["loc"] and isinstance(err.get("input"), dict)
 
 
-def _describe(err: dict, field: str) -> str:
+def _describe(err: ErrorDetails, field: str) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return f"unknown field '{field}'"

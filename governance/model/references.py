@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from governance.load.errors import WorkspaceError
+from governance.load.tree import Path_
 from governance.model.workspace import Workspace
 
 # resource kinds a decision subject or waiver may name, beyond entity kinds
@@ -21,7 +22,10 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
     return errors
 
 
-def _references(ws: Workspace) -> Iterator[tuple[str, str, tuple, str, str | None]]:
+Reference = tuple[str, str, Path_, str, str | None]  # (from kind, from id, field path, to kind, to id)
+
+
+def _references(ws: Workspace) -> Iterator[Reference]:
     """(from kind, from id, field path, to kind, to id) for every reference."""
     for c in ws.committees.values():
         yield "committee", c.id, ("chair",), "person", c.chair
@@ -42,24 +46,24 @@ def _references(ws: Workspace) -> Iterator[tuple[str, str, tuple, str, str | Non
         yield "project", p.id, ("phase",), "phase", p.phase
         for i, line in enumerate(p.budget_lines):
             yield "project", p.id, ("budget_lines", i, "owner"), "person", line.owner
-    for s in inv.spend.values():
-        yield "spend", s.id, ("budget_line",), "budget_line", s.budget_line
-    for m in inv.meetings.values():
-        yield "meeting", m.id, ("committee",), "committee", m.committee
-        yield from _each("meeting", m.id, "present", "person", m.present)
-    for d in inv.decisions.values():
-        yield "decision", d.id, ("requested_by",), "person", d.requested_by
-        yield from _each("decision", d.id, "approved_by", "person", d.approved_by)
-        yield "decision", d.id, ("meeting",), "meeting", d.meeting
-        if d.subject:
-            yield "decision", d.id, ("subject",), d.subject.kind, d.subject.id
+    for spend in inv.spend.values():
+        yield "spend", spend.id, ("budget_line",), "budget_line", spend.budget_line
+    for meeting in inv.meetings.values():
+        yield "meeting", meeting.id, ("committee",), "committee", meeting.committee
+        yield from _each("meeting", meeting.id, "present", "person", meeting.present)
+    for decision in inv.decisions.values():
+        yield "decision", decision.id, ("requested_by",), "person", decision.requested_by
+        yield from _each("decision", decision.id, "approved_by", "person", decision.approved_by)
+        yield "decision", decision.id, ("meeting",), "meeting", decision.meeting
+        if decision.subject:
+            yield "decision", decision.id, ("subject",), decision.subject.kind, decision.subject.id
     for w in ws.waivers.values():
         yield "waiver", w.id, ("requested_by",), "person", w.requested_by
         yield "waiver", w.id, ("approved_by",), "person", w.approved_by
         yield "waiver", w.id, ("resource",), w.resource.kind, w.resource.id
 
 
-def _each(kind: str, id_: str, field: str, target_kind: str, ids: Iterable[str]):
+def _each(kind: str, id_: str, field: str, target_kind: str, ids: Iterable[str]) -> Iterator[Reference]:
     for i, target in enumerate(ids):
         yield kind, id_, (field, i), target_kind, target
 
@@ -68,7 +72,7 @@ def _vocabulary(ws: Workspace) -> list[WorkspaceError]:
     """Grades, levels and categories named in one policy must exist in the policy that defines them."""
     errors: list[WorkspaceError] = []
 
-    def need(kind, id_, path, value, allowed, what):
+    def need(kind: str, id_: str, path: Path_, value: str, allowed: Collection[str] | None, what: str) -> None:
         if allowed is not None and value not in allowed:
             errors.append(WorkspaceError(ws.locate(kind, id_, *path),
                                          f"unknown {what} '{value}' (expected one of {', '.join(allowed)})"))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from governance.load.errors import Location
 from governance.load.files import Document
 from governance.load.rego import RegoSource
-from governance.load.tree import SourceMap
+from governance.load.tree import Path_, SourceMap
 from governance.model.definitions import (
     AuthorityMatrix,
     BudgetPolicy,
@@ -40,7 +43,7 @@ class Workspace:
     # (resource kind, id) -> where it was declared
     locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     # (resource kind, id) -> (source map, path of the entity in its document)
-    origins: dict[tuple[str, str], tuple[SourceMap, tuple]] = field(default_factory=dict)
+    origins: dict[tuple[str, str], tuple[SourceMap, Path_]] = field(default_factory=dict)
 
     @property
     def rego_files(self) -> list[Path]:
@@ -51,17 +54,19 @@ class Workspace:
     def name(self) -> str:
         return self.manifest.name or self.root.name
 
-    def locate(self, kind: str, id_: str, *field_path) -> Location | None:
-        """Where an entity, or one of its fields, was written."""
-        if not field_path:
-            return self.locations.get((kind, id_))
+    def declared_at(self, kind: str, id_: str) -> Location | None:
+        """Where an entity (or an aggregate resource such as the portfolio) was declared, if anywhere."""
+        return self.locations.get((kind, id_))
+
+    def locate(self, kind: str, id_: str, *field_path: str | int) -> Location:
+        """Where one of an entity's fields was written."""
         sources, path = self.origins[(kind, id_)]
-        return sources.locate(path + tuple(field_path))
+        return sources.locate(path + field_path)
 
     def definitions(self) -> dict:
         """Policy definitions as OPA `data` (plain JSON; ids as object keys)."""
 
-        def dump(model):
+        def dump(model: BaseModel | None) -> dict[str, Any] | None:
             return None if model is None else model.model_dump(mode="json", exclude_none=True, by_alias=True)
 
         return {

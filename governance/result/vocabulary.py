@@ -42,4 +42,4 @@ def check_status(failed: int, waived: int, evaluated: int) -> Status:
 
 def severity_rank(severity: str) -> int:
     """0 for critical, growing as severity falls."""
-    return SEVERITIES.index(severity)  # type: ignore[arg-type]
+    return SEVERITIES.index(severity)

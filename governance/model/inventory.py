@@ -17,6 +17,13 @@ class Person(Entity):
     roles: list[str] = []
 
 
+class Owned(Entity):
+    """An entity someone is accountable for: its name, and the person who owns it."""
+
+    name: str | None = None
+    owner: str | None = None
+
+
 class Platform(Entity):
     name: str | None = None
     deployment: Deployment
@@ -36,9 +43,7 @@ class DatasetRef(Strict):
     side: Literal["public", "private"] | None = None
 
 
-class System(Entity):
-    name: str | None = None
-    owner: str | None = None
+class System(Owned):
     platform: str | None = None
     deployment: Deployment
     region: str | None = None
@@ -67,9 +72,7 @@ class Flow(Strict):
     approval_ref: str | None = None
 
 
-class Dataset(Entity):
-    name: str | None = None
-    owner: str | None = None
+class Dataset(Owned):
     grade: str
     level: str
     classified_at: Date | None = None
@@ -100,9 +103,7 @@ class BudgetLine(Entity):
     owner: str | None = None
 
 
-class Project(Entity):
-    name: str | None = None
-    owner: str | None = None
+class Project(Owned):
     phase: str | None = None
     start: Date
     end: Date

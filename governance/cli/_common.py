@@ -12,6 +12,8 @@ import os
 import re
 import stat
 import sys
+from types import TracebackType
+from typing import Any, Literal, NoReturn, Self
 
 import click
 
@@ -28,7 +30,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
 MAX_TIMEOUT = 3600.0  # an OPA request slower than an hour is a hung server, not a big workspace
 
 
-def exit_with(code: int, lines: list[str]) -> None:
+def exit_with(code: int, lines: list[str]) -> NoReturn:
     for line in lines:
         click.echo(line, err=True)
     sys.exit(code)
@@ -45,10 +47,10 @@ def silence_stdout() -> None:
 class Guard:
     """Map every failure to its exit code; never let a traceback stand in for a verdict."""
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, kind, exc, tb):
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> Literal[False]:
         if exc is None or isinstance(exc, (SystemExit, click.ClickException, click.exceptions.Exit)):
             return False  # click reports usage errors itself, with exit 2
         if isinstance(exc, WorkspaceErrors):
@@ -68,7 +70,7 @@ class GuardedGroup(click.Group):
     """Runs every command inside a Guard, so no command can end in a traceback, and
     Ctrl-C is exit 3 rather than click's "Aborted!" with exit 1 (which reads as "findings")."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:  # whatever the command returns, as click.Group.invoke
         with Guard():
             return super().invoke(ctx)
 
@@ -82,7 +84,7 @@ class Timeout(click.ParamType):
 
     name = "seconds"
 
-    def convert(self, value, param, ctx) -> float:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
         try:
             seconds = float(value)
         except (TypeError, ValueError):
@@ -98,7 +100,7 @@ class AsOf(click.ParamType):
     name = "YYYY-MM-DD"
     _SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat alone also takes 20261125 and 2026-W48-3
 
-    def convert(self, value, param, ctx) -> dt.date:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
         if not self._SHAPE.fullmatch(str(value)):
@@ -117,7 +119,7 @@ class OpaUrl(click.ParamType):
 
     name = "url"
 
-    def convert(self, value, param, ctx) -> str:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         problem = url_problem(str(value))
         if problem:
             self.fail(problem, param, ctx)
@@ -128,10 +130,11 @@ class ResultFile(click.Path):
     """A saved result to read. Besides click.Path's checks, it must not be a device:
     /dev/zero would be read until memory runs out."""
 
-    def __init__(self, exists: bool = True):
+    def __init__(self, exists: bool = True) -> None:
         super().__init__(exists=exists, dir_okay=False)
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: str | os.PathLike[str], param: click.Parameter | None,
+                ctx: click.Context | None) -> str | bytes | os.PathLike[str]:
         path = super().convert(value, param, ctx)
         try:
             mode = os.stat(path).st_mode

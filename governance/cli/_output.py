@@ -17,7 +17,10 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Literal, Self
 
 import click
 
@@ -39,9 +42,9 @@ def _where(path: str) -> Path:
         raise click.BadParameter(f"{path!r} is not a usable path: {exc}", param_hint="--format") from None
 
 
-def on_disk(rendered: Rendered) -> Rendered:
+def on_disk(rendered: Rendered) -> list[tuple[str, str | bytes]]:
     """The reports that become files in a folder (those that get an evidence.json beside them)."""
-    return [(path, content) for path, content in rendered if not _stream(path)]
+    return [(path, content) for path, content in rendered if path is not None and not _stream(path)]
 
 
 def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
@@ -49,7 +52,7 @@ def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str
 
     Every target is checked here, before anything runs: an empty path or a folder is a usage error, and
     a path that names stdout itself (/dev/stdout, or the very file or pipe stdout is) counts as stdout."""
-    pairs = []
+    pairs: list[tuple[str, str | None]] = []
     for spec in formats or ("table",):
         name, eq, path = spec.partition("=")
         if name not in FORMATS:
@@ -99,6 +102,8 @@ def _names_stdout(path: str) -> bool:
     if not (stat.S_ISREG(out.st_mode) or stat.S_ISFIFO(out.st_mode) or stat.S_ISSOCK(out.st_mode) or interactive):
         return False
     for spelling in (path, _resolved(path)):  # as given (a /proc link to a pipe), and as it would be written
+        if spelling is None:  # did not resolve
+            continue
         try:
             st = os.stat(spelling)
         except (OSError, ValueError, TypeError):
@@ -123,7 +128,7 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
                                  param_hint="--format")
     seen: dict[Path, str] = {}
     for name, path in pairs:
-        if _stdout(path):
+        if path is None or _stdout(path):
             continue
         where = _where(path)
         if where in seen:
@@ -140,7 +145,7 @@ def write_all(rendered: Rendered) -> None:
     files = [(_where(path), content) for path, content in on_disk(rendered)]
     streams = [(path, content) for path, content in rendered if _stream(path)]
     streams.sort(key=lambda s: _stdout(s[0]))  # stdout last: once it shows a report, every file is in place
-    targets = [t for t, _ in files] + [_where(p) for p, _ in streams if not _stdout(p)]
+    targets = [t for t, _ in files] + [_where(p) for p, _ in streams if p is not None and not _stdout(p)]
     if sum(_stdout(p) for p, _ in streams) > 1 or len(set(targets)) != len(targets):
         raise RuntimeError("two reports share one target")  # outputs() refuses this; fail closed if it ever slips
     with _Transaction() as files_written:
@@ -152,7 +157,7 @@ def write_all(rendered: Rendered) -> None:
 
 
 def _send(path: str | None, content: str | bytes) -> None:
-    if not _stdout(path):
+    if path is not None and not _stdout(path):
         with open(path, "wb") as out:
             out.write(content.encode("utf-8") if isinstance(content, str) else content)
         return
@@ -167,15 +172,15 @@ def _send(path: str | None, content: str | bytes) -> None:
 class _Transaction:
     """Stage files beside their targets, rename them all into place, and undo everything on failure."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.made: list[Path] = []  # folders created for reports, outermost first
         self.staged: list[tuple[Path, Path]] = []  # (temporary, target)
         self.kept: list[tuple[Path, Path | None]] = []  # (target, second name of the file it replaced)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, kind, exc, tb):
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> Literal[False]:
         for tmp, _ in self.staged:
             _quietly(tmp.unlink, missing_ok=True)
         if exc is not None:
@@ -254,7 +259,7 @@ def _second_name(target: Path) -> Path | None:
     return previous
 
 
-def _quietly(action, *args, **kwargs) -> None:
+def _quietly(action: Callable[..., object], *args: object, **kwargs: object) -> None:
     """Clean-up must not hide the error that made it necessary."""
     try:
         action(*args, **kwargs)

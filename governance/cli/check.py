@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ from governance.cli._common import (
 )
 from governance.cli._output import outputs, write_all
 from governance.cli._progress import progress
-from governance.engine import OPA_VERSION
+from governance.engine import OPA_VERSION, EngineOptions
 from governance.evaluate import run_check
 from governance.evaluate.baseline import compare
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
@@ -53,8 +54,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.option("--baseline", metavar="RESULT.json", type=ResultFile(),
               help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
-def check(workspace, formats, output, as_of, fail_on, opa_url, opa_token, opa_ca, allow_opa_versions, timeout, lang,
-          baseline, fail_on_new_only) -> None:
+def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: dt.date | None, fail_on: str | None,
+          opa_url: str | None, opa_token: str | None, opa_ca: str | None, allow_opa_versions: tuple[str, ...], timeout: float,
+          lang: str, baseline: str | None, fail_on_new_only: bool) -> None:
     """Evaluate every check on OPA and report findings."""
     targets = outputs(formats, output)
     if fail_on_new_only and not baseline:
@@ -63,8 +65,8 @@ def check(workspace, formats, output, as_of, fail_on, opa_url, opa_token, opa_ca
         raise click.UsageError("--opa-ca goes with an https:// --opa-url")
     if opa_url and opa_token and urlsplit(opa_url).scheme == "http" and urlsplit(opa_url).hostname not in LOOPBACK:
         raise click.UsageError("--opa-token would cross the network in clear over http://; use an https:// --opa-url")
-    engine = {"opa_url": opa_url, "timeout": timeout, "token": opa_token if opa_url else None, "ca": opa_ca,
-              "opa_versions": (OPA_VERSION, *allow_opa_versions)}
+    engine: EngineOptions = {"opa_url": opa_url, "timeout": timeout, "token": opa_token if opa_url else None, "ca": opa_ca,
+                             "opa_versions": (OPA_VERSION, *allow_opa_versions)}
     with Guard(), progress() as step:
         previous = saved_result(baseline) if baseline else None  # bad baseline: exit 2 before OPA starts
         result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, progress=step, **engine)

@@ -8,6 +8,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -47,17 +48,18 @@ def controls(workspace: str, result_path: str | None) -> None:
     catalogue = sorted(ws.controls.values(), key=lambda c: c.id)
     interactive = sys.stdout.isatty()
     # rendered to a string, then echoed: rich itself would exit 1 ("findings") if the reader of stdout went away
-    console = Console(file=io.StringIO(), width=shutil.get_terminal_size((160, 24)).columns if interactive else 160,
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=shutil.get_terminal_size((160, 24)).columns if interactive else 160,
                       force_terminal=interactive, color_system="standard" if interactive else None)
     console.print(table(catalogue, statuses, f"govern controls · {ws.name}"))
     console.print(plain(footer(catalogue, statuses)))
-    click.echo(console.file.getvalue(), nl=False)
+    click.echo(buffer.getvalue(), nl=False)
 
 
 def read_statuses(path: Path) -> dict[str, str]:
     """control id -> status, from the `controls[]` of a JSON result."""
 
-    def bad(why: str):
+    def bad(why: str) -> NoReturn:
         raise click.BadParameter(f"{path}: {why}", param_hint="--result")
 
     try:
@@ -91,7 +93,7 @@ def table(catalogue: list[Control], statuses: dict[str, str] | None, title: str)
     return t
 
 
-def references(refs: dict) -> str:
+def references(refs: dict[str, object]) -> str:
     """{handbook: "1.3", iso27001: [A.5.2, A.5.3]} -> "手册 §1.3; ISO/IEC 27001:2022 A.5.2, A.5.3"."""
     return "; ".join(f"{SOURCES.get(k, k + ' ')}{', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in refs.items())
 

@@ -20,7 +20,7 @@ from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, rende
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               help="Language of human-readable reports.")
-def report(result_file, formats, output, lang) -> None:
+def report(result_file: str, formats: tuple[str, ...], output: str | None, lang: str) -> None:
     """Render a result saved with `govern check --format json` (no OPA needed)."""
     targets = outputs(formats, output)
     with Guard(), progress() as step:

@@ -28,7 +28,7 @@ def _bad(message: str) -> click.exceptions.Exit:
 @main.command()
 @click.argument("result_file", metavar="RESULT", type=ResultFile(exists=False))
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
-def verify(result_file, workspace) -> None:
+def verify(result_file: str, workspace: str) -> None:
     """Check that RESULT (a JSON result or evidence.json) was made from WORKSPACE as it is now.
 
     Recomputes the sha256 of every input and the policy revision, without

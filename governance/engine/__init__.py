@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
@@ -20,8 +21,8 @@ from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import managed_opa
 
-__all__ = ["OPA_VERSION", "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineResult", "Inspection", "Malformed",
-           "MalformedCheck", "Module", "RegoError", "RegoErrors", "Violation", "data_refs", "evaluate", "inspect",
+__all__ = ["OPA_VERSION", "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineOptions", "EngineResult", "Inspection",
+           "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "Violation", "data_refs", "evaluate", "inspect",
            "metadata_problem", "policy_revision"]
 
 
@@ -42,7 +43,17 @@ class EngineResult:
     malformed: list[Malformed]  # check-shaped values without a METADATA id
 
 
-def canonical_json(value) -> bytes:
+class EngineOptions(TypedDict, total=False):
+    """How to reach OPA: `evaluate`'s keyword options, passed through unchanged by the layers above it."""
+
+    opa_url: str | None
+    timeout: float
+    token: str | None
+    ca: str | None
+    opa_versions: tuple[str, ...]
+
+
+def canonical_json(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -100,7 +111,8 @@ def _still_held(session: OpaSession, modules: list[Module]) -> None:
                           "the report cannot be trusted")
 
 
-def _run(session: OpaSession, modules, definitions, input_doc, revision, versions) -> EngineResult:
+def _run(session: OpaSession, modules: list[Module], definitions: dict, input_doc: dict, revision: str,
+         versions: tuple[str, ...]) -> EngineResult:
     version = session.version()
     if version not in versions:
         raise EngineError(f"OPA at {session.url} is version {version}; govern is pinned to {OPA_VERSION} "

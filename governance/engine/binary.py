@@ -43,7 +43,7 @@ def find_opa() -> str:
 
 
 @functools.lru_cache(maxsize=4)  # one `opa version` per candidate list, not one per call
-def _pinned(candidates: tuple) -> str:
+def _pinned(candidates: tuple[str | None, ...]) -> str:
     seen = []
     for candidate in filter(None, candidates):
         version = version_of(candidate)

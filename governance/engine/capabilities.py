@@ -13,6 +13,7 @@ import functools
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from governance.engine.errors import EngineError
 
@@ -26,17 +27,18 @@ def allowed_builtins() -> frozenset[str]:
 
 
 @functools.cache
-def current(binary: str) -> dict:
+def current(binary: str) -> dict[str, Any]:
     """The capabilities of `binary` as it ships (builtin signatures, features)."""
     try:
         out = subprocess.run([binary, "capabilities", "--current"], capture_output=True, timeout=60,
                              env={}, check=True).stdout
-        return json.loads(out)
+        caps: dict[str, Any] = json.loads(out)  # OPA's JSON, as documented
+        return caps
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise EngineError(f"could not read the capabilities of {binary}: {exc}") from None
 
 
-def restricted(binary: str) -> dict:
+def restricted(binary: str) -> dict[str, Any]:
     """`binary`'s capabilities cut down to the allowed builtins, with no network
     host allowed for anything that fetches (schema $refs)."""
     caps = dict(current(binary))

@@ -10,7 +10,7 @@ broken evaluation for a pass. Errors OPA locates in a module come back as
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote, urlparse, urlsplit
 
 import requests
@@ -43,7 +43,7 @@ class _Client(OpaClient):
     OPA's, on loopback). govern talks to the server it was given, directly."""
 
     def _init_session(self) -> requests.Session:
-        session = super()._init_session()
+        session: requests.Session = super()._init_session()  # opa_client is untyped
         session.trust_env = False
         return session
 
@@ -98,15 +98,19 @@ def client_for(url: str, timeout: float, *, token: str | None = None, ca: str | 
     return _Client(host=parsed.hostname, port=port, ssl=ssl, token=token or None, timeout=timeout, retries=0)
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 class OpaSession:
     def __init__(self, client: OpaClient, url: str, alive: Callable[[], bool] = lambda: True,
-                 died: Callable[[], str] = lambda: ""):
+                 died: Callable[[], str] = lambda: "") -> None:
         self.client = client
         self.url = display(url)
         self._alive = alive
         self._died = died
 
-    def _call(self, what: str, fn, *args, **kwargs):
+    def _call(self, what: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return fn(*args, **kwargs)
         except (RegoParseError, DeletePolicyError, PolicyNotFoundError) as exc:
@@ -114,6 +118,8 @@ class OpaSession:
         except requests.Timeout:
             raise EngineError(f"OPA at {self.url} timed out while {what}") from None
         except requests.HTTPError as exc:
+            if exc.response is None:  # raised without the answer it is about: no more to say than any failed request
+                raise EngineError(f"OPA at {self.url} gave no usable answer while {what}: {type(exc).__name__}") from None
             raise self._http(what, exc.response) from None
         except requests.exceptions.SSLError:
             raise EngineError(f"TLS with OPA at {self.url} failed while {what}: its certificate is not trusted "

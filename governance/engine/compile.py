@@ -16,9 +16,13 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from governance.engine.capabilities import current, restricted
 from governance.engine.errors import EngineError
+
+if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
+    from governance.engine import Module
 
 TIMEOUT = 120.0
 
@@ -60,7 +64,7 @@ class Inspection:
     annotations: list[Annotation] = field(default_factory=list)
 
 
-def inspect(binary: str, modules: list) -> Inspection:
+def inspect(binary: str, modules: list[Module]) -> Inspection:
     """Compile `modules` (each with `.id` and `.text`) under the allowed builtins
     and report their packages and METADATA; `RegoErrors` if OPA rejects any."""
     return _inspect(binary, tuple((m.id, m.text) for m in modules))
@@ -160,10 +164,10 @@ class DataRef:
 
     row: int
     col: int
-    path: tuple  # e.g. ("govern", "lib") for data.govern.lib; (None,) for data[k]; () for bare `data`
+    path: tuple[str | None, ...]  # e.g. ("govern", "lib") for data.govern.lib; (None,) for data[k]; () for bare `data`
 
 
-def data_refs(binary: str, module) -> list[DataRef]:
+def data_refs(binary: str, module: Module) -> list[DataRef]:
     """Every reference into `data` that `module` makes, as OPA parses it."""
     return _data_refs(binary, module.text)
 
@@ -183,14 +187,15 @@ def _data_refs(binary: str, text: str) -> list[DataRef]:
     return found
 
 
-def _walk(node, found: list[DataRef]) -> None:
+def _walk(node: object, found: list[DataRef]) -> None:
     if isinstance(node, dict):
         terms = node.get("value")
-        head = terms[0] if node.get("type") == "ref" and isinstance(terms, list) and terms else {}
-        if head.get("type") == "var" and head.get("value") == "data":
-            loc = node.get("location") or terms[0].get("location") or {}
-            path = tuple(t["value"] if t.get("type") == "string" else None for t in terms[1:3])
-            found.append(DataRef(int(loc.get("row", 1)), int(loc.get("col", 1)), path))
+        if node.get("type") == "ref" and isinstance(terms, list) and terms:
+            head = terms[0]
+            if head.get("type") == "var" and head.get("value") == "data":
+                loc = node.get("location") or head.get("location") or {}
+                path = tuple(t["value"] if t.get("type") == "string" else None for t in terms[1:3])
+                found.append(DataRef(int(loc.get("row", 1)), int(loc.get("col", 1)), path))
         for value in node.values():
             _walk(value, found)
     elif isinstance(node, list):

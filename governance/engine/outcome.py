@@ -8,6 +8,7 @@ one check's own fault, a `MalformedCheck` naming the rule that produced it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,7 +108,9 @@ def parse_check(check: Any) -> CheckOutcome:
         raise MalformedCheck("?", (), "it is not an object")
     rule = check.get("rule")
     rule = tuple(rule) if isinstance(rule, list) and rule and all(isinstance(p, str) for p in rule) else ()
-    meta = check.get("meta") if isinstance(check.get("meta"), dict) else {}
+    meta = check.get("meta")
+    if not isinstance(meta, dict):
+        meta = {}
     custom = meta.get("custom")
     cid = str(custom.get("id", "?")) if isinstance(custom, dict) else "?"
 
@@ -136,7 +139,7 @@ def parse_check(check: Any) -> CheckOutcome:
     )
 
 
-def _violation(v: Any, bad) -> Violation:
+def _violation(v: Any, bad: Callable[[str], MalformedCheck]) -> Violation:
     if not (isinstance(v, dict) and isinstance(v.get("message"), str) and isinstance(v.get("resource"), dict)
             and isinstance(v["resource"].get("kind"), str) and isinstance(v["resource"].get("id"), str)):
         raise bad(f"violation {str(v)[:120]} lacks resource.kind, resource.id or message")

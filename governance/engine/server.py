@@ -28,8 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 from governance.engine.errors import EngineError
 
@@ -82,7 +84,7 @@ def memory_limit() -> int:
     return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
 
 
-def _in_child(limit: int):
+def _in_child(limit: int) -> Callable[[], None]:
     def prepare() -> None:  # runs in the child between fork and exec
         with contextlib.suppress(Exception):
             # RLIMIT_DATA counts what Go's heap maps in; its mere address-space reservations do not
@@ -105,15 +107,15 @@ def crash_reason(stderr: str) -> str:
 def _crashed_in_go_runtime(stderr: str) -> bool:
     # the first frame of the first goroutine dumped is the function that faulted
     frame = re.search(r"^goroutine \d+ .*:\n(\S+)", stderr, re.M)
-    return bool(frame) and frame.group(1).startswith("runtime.")
+    return frame is not None and frame.group(1).startswith("runtime.")
 
 
 class ManagedOpa:
     """A running local OPA. `url` is where it listens; `process` is the child."""
 
-    def __init__(self, binary: str):
+    def __init__(self, binary: str) -> None:
         self.binary = binary
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
         self.token = secrets.token_urlsafe(32)
         self.memory = memory_limit()
@@ -142,18 +144,18 @@ class ManagedOpa:
                 )
         except OSError as exc:
             raise EngineError(f"could not start OPA ({self.binary}): {exc}") from exc
-        self.url = f"http://127.0.0.1:{self._wait_listening()}"
+        self.url = f"http://127.0.0.1:{self._wait_listening(self.process)}"
         return self
 
-    def _wait_listening(self) -> int:
+    def _wait_listening(self, process: subprocess.Popen[bytes]) -> int:
         if not Path("/proc/self/net/tcp").exists():
             raise EngineError("the managed OPA finds its port through Linux's /proc, which this system lacks; "
                               "start `opa run --server` yourself and pass --opa-url (see docs/security.md)")
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 raise EngineError(f"OPA failed to start: {self._stderr() or 'no output'}")
-            port = listening_port(self.process.pid)
+            port = listening_port(process.pid)
             if port:
                 return port
             time.sleep(0.02)
@@ -211,7 +213,7 @@ def managed_opa(binary: str) -> Iterator[ManagedOpa]:
     opa = ManagedOpa(binary)
     previous = signal.getsignal(signal.SIGTERM)
 
-    def on_term(signum, frame):
+    def on_term(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt("terminated")
 
     in_main = _in_main_thread()

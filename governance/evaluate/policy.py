@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Unpack
 
 from governance import engine, library
 from governance.engine import (
@@ -240,7 +241,7 @@ def _check_controls(ws: Workspace, checks: dict[str, DeclaredCheck]) -> None:
         raise WorkspaceErrors(errors)
 
 
-def evaluate(policy: Policy, definitions: dict, input_doc: dict, **options) -> engine.EngineResult:
+def evaluate(policy: Policy, definitions: dict, input_doc: dict, **options: Unpack[engine.EngineOptions]) -> engine.EngineResult:
     """The engine's report on `policy`, complete, with faults blamed where they lie."""
     try:
         result = engine.evaluate(policy.modules, definitions, input_doc, **options)
@@ -281,8 +282,8 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
     lacking = sorted(d.id for d in policy.checks.values() if d.builtin and d.id not in reported)
     if strangers or lacking:
         raise EngineError("OPA's report is not the evaluation of this run's policy: " + "; ".join(filter(None, [
-            strangers and f"it holds checks this run did not load ({', '.join(sorted(strangers)[:10])})",
-            lacking and f"it lacks built-in checks ({', '.join(lacking[:10])}{', …' if len(lacking) > 10 else ''})"])))
+            f"it holds checks this run did not load ({', '.join(sorted(strangers)[:10])})" if strangers else None,
+            f"it lacks built-in checks ({', '.join(lacking[:10])}{', …' if len(lacking) > 10 else ''})" if lacking else None])))
     problems += [RegoError(d.module, d.location.line, d.location.column, f"check {d.id} produced no result: its rule is "
                            "undefined, or its value is not lib.check(rego.metadata.rule(), ...)")
                  for d in sorted(policy.checks.values(), key=lambda d: d.id) if d.id not in reported]

@@ -7,10 +7,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Unpack
 
 from governance import __version__, library
-from governance.engine import EngineResult
+from governance.engine import EngineOptions, EngineResult
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
@@ -64,7 +64,7 @@ def prepare(path: Path | str, as_of: dt.date) -> Prepared:
     return Prepared(workspace=ws, policy=policy, input=input_doc, as_of=as_of)
 
 
-def evaluate(prepared: Prepared, **engine_options) -> EngineResult:
+def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> EngineResult:
     """OPA's complete report on the prepared workspace. `engine_options` go to the engine:
     opa_url, timeout, token, ca, opa_versions."""
     return policy_.evaluate(prepared.policy, prepared.workspace.definitions(), prepared.input, **engine_options)
@@ -94,7 +94,7 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
 
 
 def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None,
-              progress: Callable[[str], None] = lambda _: None, **engine_options: Any) -> RunResult:
+              progress: Callable[[str], None] = lambda _: None, **engine_options: Unpack[EngineOptions]) -> RunResult:
     """One evaluation: prepare, evaluate on OPA, assemble."""
     started = now()
     progress("loading workspace")
@@ -131,7 +131,7 @@ def library_files() -> list[InputFile]:
                   key=lambda f: f.path)
 
 
-def _controls(ws: Workspace, checks) -> list[ControlRecord]:
+def _controls(ws: Workspace, checks: list[CheckSummary]) -> list[ControlRecord]:
     status = {c.id: c.status for c in checks}
     out = []
     for control in sorted(ws.controls.values(), key=lambda c: c.id):

@@ -27,23 +27,23 @@ _SYNTAX = re.compile(r"([\\`*_~\[\]|#])")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})  # entities, not tags: no raw HTML ever
 
 
-def visible(value) -> str:
+def visible(value: object) -> str:
     """`value` as text with every control character written out; tab and newline stay."""
     return str(value).translate(_HIDDEN)
 
 
-def markdown_text(value) -> str:
+def markdown_text(value: object) -> str:
     """Workspace or result text as literal Markdown: one line, no HTML, no syntax."""
     text = " ".join(visible(value).split())  # a newline would end a table row or a heading
     return _SYNTAX.sub(r"\\\1", text).translate(_HTML)
 
 
-def markdown_cell(value) -> str:
+def markdown_cell(value: object) -> str:
     """Table-cell safe: one line, no bare pipe, no raw HTML, no Markdown syntax; `-` when empty."""
     return markdown_text(value) or "-"
 
 
-def markdown_code(value) -> str:
+def markdown_code(value: object) -> str:
     """A code span that no backtick inside can close early (CommonMark: a longer fence)."""
     text = " ".join(visible(value).split())
     fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)

@@ -189,7 +189,7 @@ class Messages:
     texts: Mapping[str, str]
     names: Mapping[str, str]
 
-    def text(self, key: str, **fields) -> str:
+    def text(self, key: str, **fields: object) -> str:
         """The label `key`; with fields, its {placeholders} filled in (values are inserted as given)."""
         template = self.texts[key]
         return template.format(**fields) if fields else template

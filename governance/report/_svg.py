@@ -8,6 +8,7 @@ decimals so two renders of the same result are byte-identical.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -65,7 +66,7 @@ def hbars(bars: list[Bar], scale_max: float, *, title: str, layout: Layout = Lay
     return Markup("".join(out))
 
 
-def _row(bar: Bar, top: float, lay: Layout, x) -> str:
+def _row(bar: Bar, top: float, lay: Layout, x: Callable[[float], float]) -> str:
     mid = top + lay.row_height / 2
     y = mid - lay.bar_height / 2
     parts = [f'<g class="row"><title>{escape(bar.tooltip or bar.label)}</title>',

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from governance.result import Finding, RunResult
+
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
 
 FORMAT = "csv"
 BOM = "\ufeff"
@@ -20,7 +24,7 @@ COLUMNS = ("severity", "status", "check", "title", "resource_kind", "resource_id
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render(result: RunResult, options) -> bytes:
+def render(result: RunResult, options: RenderOptions) -> bytes:
     titles = {c.id: c.title for c in result.checks}
     buf = io.StringIO()
     writer = csv.writer(buf)  # RFC 4180: quoted as needed, CRLF rows

@@ -18,8 +18,12 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from governance.result import RunResult
+
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
 
 FORMAT = "evidence"
 KIND = "govern-evidence"
@@ -45,7 +49,7 @@ def _dump(doc: dict) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(result: RunResult, options) -> str:
+def render(result: RunResult, options: RenderOptions) -> str:
     return _dump(manifest(result))
 
 
@@ -76,7 +80,7 @@ def beside(result: RunResult, written: list[tuple[str | None, str | bytes]]) -> 
     folders: dict[Path, tuple[Path, list[tuple[str, str]]]] = {}  # resolved -> (as given, reports)
     taken: set[Path] = set()
     for path, content in written:
-        if stream(path):
+        if path is None or stream(path):
             continue
         target = Path(path)
         key = target.parent.resolve()

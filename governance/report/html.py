@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from governance.report import _svg as svg
 from governance.report._messages import localized, messages
 from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, gate, rollup
+
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
 
 FORMAT = "html"
 EXPIRY_WINDOW_DAYS = 30  # waivers lapsing this soon need the committee's attention now
@@ -28,7 +33,7 @@ _env = Environment(loader=PackageLoader("governance.report", "templates"), autoe
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render(result: RunResult, options) -> str:
+def render(result: RunResult, options: RenderOptions) -> str:
     m = messages(options.lang)
     lang = m.lang
 
@@ -76,7 +81,7 @@ def _severity_counts(findings: list[Finding]) -> list[dict]:
     return [{"severity": s, "fail": counts[(s, "fail")], "waived": counts[(s, "waived")]} for s in SEVERITIES]
 
 
-def _severity_chart(findings: list[Finding], t, name) -> svg.Markup:
+def _severity_chart(findings: list[Finding], t: Callable[..., str], name: Callable[[str], str]) -> svg.Markup:
     rows = _severity_counts(findings)
     top = max([r["fail"] + r["waived"] for r in rows] + [1])
     bars = [svg.Bar(label=name(r["severity"]),
@@ -94,7 +99,7 @@ def money(amount: float) -> str:
     return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
 
 
-def _budget(result: RunResult, t, name) -> dict | None:
+def _budget(result: RunResult, t: Callable[..., str], name: Callable[[str], str]) -> dict | None:
     summary = result.budget
     if summary is None:
         return None
@@ -118,7 +123,8 @@ def _budget(result: RunResult, t, name) -> dict | None:
     return {"summary": summary, "phases": phases, "tolerance": tol}
 
 
-def _share_bar(label: str, share: float, target: float | None, band: Band | None, tol: str, t) -> svg.Bar:
+def _share_bar(label: str, share: float, target: float | None, band: Band | None, tol: str,
+               t: Callable[..., str]) -> svg.Bar:
     """One category of a phase. In or out of its band is BUD-002's own reading (`band`, emitted by the
     check), never decided here; a result saved before bands were recorded shows share and target only."""
     if target is None:

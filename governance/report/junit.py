@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from governance.report._escape import visible
 from governance.result import CheckSummary, Finding, RunResult
 
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
+
 FORMAT = "junit"
 
 
-def render(result: RunResult, options) -> str:
+def render(result: RunResult, options: RenderOptions) -> str:
     by_check: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_check[f.check].append(f)

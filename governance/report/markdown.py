@@ -7,9 +7,15 @@ invalid ones with the reasons the WAV checks gave.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from governance.report._escape import markdown_cell, markdown_code, markdown_text
 from governance.report._messages import localized, messages
 from governance.result import ControlRecord, Finding, RunResult, WaiverRecord
+
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
 
 FORMAT = "markdown"
 
@@ -21,7 +27,7 @@ _code = markdown_code
 _cell = markdown_cell
 
 
-def _row(cells) -> str:
+def _row(cells: Iterable[object]) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
@@ -129,5 +135,5 @@ class _Report:
         return messages or list(w.problems) or ["-"]
 
 
-def render(result: RunResult, options) -> str:
+def render(result: RunResult, options: RenderOptions) -> str:
     return _Report(result, options.lang).build()

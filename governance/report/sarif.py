@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from governance.report._escape import markdown_cell, markdown_text
 from governance.result import CheckSummary, Finding, FindingLocation, RunResult
+
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
 
 FORMAT = "sarif"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,7 +34,7 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 BASELINE_STATE = {"new": "new", "existing": "unchanged"}
 
 
-def render(result: RunResult, options) -> str:
+def render(result: RunResult, options: RenderOptions) -> str:
     rules = _rules(result)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     artifacts = [{"location": {"uri": f.path, "uriBaseId": SRCROOT}, "hashes": {"sha-256": f.sha256}}
@@ -106,7 +110,7 @@ def _facts(check: CheckSummary, control_titles: dict[str, str]) -> list[tuple[st
     ]
 
 
-def _help_text(check: CheckSummary, control_titles) -> str:
+def _help_text(check: CheckSummary, control_titles: dict[str, str]) -> str:
     lines = [f"{check.id}: {check.title}", "", check.description or check.title, ""]
     lines += [f"{k}: {v}" for k, v in _facts(check, control_titles)]
     if check.waivable:
@@ -114,7 +118,7 @@ def _help_text(check: CheckSummary, control_titles) -> str:
     return "\n".join(lines)
 
 
-def _help_markdown(check: CheckSummary, control_titles) -> str:
+def _help_markdown(check: CheckSummary, control_titles: dict[str, str]) -> str:
     """GitHub and other code-scanning UIs render this as Markdown, and a workspace's own check supplies
     the id, title, description, resource, domain and control titles: each is escaped as the Markdown
     report escapes it, so none can add a link, an image, raw HTML or a table column."""
@@ -136,7 +140,7 @@ def _fallback_location(result: RunResult) -> FindingLocation | None:
 
 def _result(f: Finding, rule_index: int, result: RunResult, artifact_index: dict[str, int],
             fallback: FindingLocation | None) -> dict:
-    out = {
+    out: dict[str, object] = {
         "ruleId": f.check,
         "ruleIndex": rule_index,
         "level": LEVEL[f.severity],
@@ -147,7 +151,7 @@ def _result(f: Finding, rule_index: int, result: RunResult, artifact_index: dict
     }
     location = f.location or fallback
     if location is not None:
-        artifact = {"uri": location.file, "uriBaseId": SRCROOT}
+        artifact: dict[str, object] = {"uri": location.file, "uriBaseId": SRCROOT}
         if location.file in artifact_index:
             artifact["index"] = artifact_index[location.file]
         out["locations"] = [{
@@ -165,7 +169,7 @@ def _result(f: Finding, rule_index: int, result: RunResult, artifact_index: dict
 
 def _suppression(f: Finding, result: RunResult) -> dict:
     waiver = next((w for w in result.waivers if w.id == f.waiver), None)
-    suppression = {"kind": "external", "status": "accepted",
+    suppression: dict[str, object] = {"kind": "external", "status": "accepted",
                    "justification": waiver.justification if waiver else f"waived by {f.waiver}"}
     if waiver is not None:
         suppression["properties"] = {"waiver": waiver.id, "approvedBy": waiver.approved_by,
@@ -178,7 +182,7 @@ def _suppression(f: Finding, result: RunResult) -> dict:
 
 
 def _invocation(result: RunResult) -> dict:
-    invocation = {"executionSuccessful": True}  # a run that did not complete never produces a report
+    invocation: dict[str, object] = {"executionSuccessful": True}  # a run that did not complete never produces a report
     if result.run is not None:
         invocation["startTimeUtc"] = result.run.started_at
         invocation["endTimeUtc"] = result.run.finished_at
@@ -186,7 +190,7 @@ def _invocation(result: RunResult) -> dict:
 
 
 def _run_properties(result: RunResult) -> dict:
-    properties = {"workspace": result.workspace, "asOf": result.as_of, "failOn": result.fail_on,
+    properties: dict[str, object] = {"workspace": result.workspace, "asOf": result.as_of, "failOn": result.fail_on,
                   "opaVersion": result.engine.opa_version, "policyRevision": result.engine.policy_revision}
     if result.resolved is not None:
         properties["resolvedSinceBaseline"] = [

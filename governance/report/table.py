@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -16,11 +17,14 @@ from governance.report._escape import visible
 from governance.report._messages import messages
 from governance.result import RunResult
 
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
+
 FORMAT = "table"
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
-def render(result: RunResult, options) -> str:
+def render(result: RunResult, options: RenderOptions) -> str:
     m = messages(options.lang)
     t, name = m.text, m.name
     buf = io.StringIO()
@@ -47,7 +51,7 @@ def render(result: RunResult, options) -> str:
     checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
     console.print(_plain(t("table.summary", fail=s.fail, waived=s.waived, checks=checks,
                            opa=result.engine.opa_version, revision=result.engine.policy_revision[:19])))
-    if compared:
+    if result.resolved is not None:
         new = sum(1 for f in result.findings if f.baseline == "new")
         gone = ", ".join(f"{f.check} {f.resource.kind}/{f.resource.id}" for f in result.resolved)
         console.print(_plain(t("table.since_baseline", new=new, existing=len(result.findings) - new,

@@ -20,10 +20,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from governance.report._escape import markdown_text
-from governance.result import Finding, RunResult, WaiverRecord
+from governance.result import CheckSummary, ControlRecord, Finding, RunResult, WaiverRecord
+
+if TYPE_CHECKING:  # the package imports its formats
+    from governance.report import RenderOptions
 
 FORMAT = "oscal"
 OSCAL_VERSION = "1.0.4"
@@ -35,12 +39,12 @@ def _uuid(*keys: str) -> str:
     return str(uuid.uuid5(_UUIDS, "\x1f".join(keys)))
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """OSCAL strings may not be empty nor start or end with whitespace, nor span lines."""
     return " ".join(str(value).split()) or "-"
 
 
-def _markup(value) -> str:
+def _markup(value: object) -> str:
     """A title, description, statement or remarks: OSCAL markup, which GRC tools render as
     Markdown, so workspace text in it is escaped (no HTML, link, image or emphasis)."""
     return markdown_text(value) or "-"
@@ -52,7 +56,7 @@ def _token(value: str) -> str:
     return ("" if chars[0].isalpha() or chars[0] == "_" else "_") + "".join(chars)
 
 
-def _prop(name: str, value, **extra) -> dict:
+def _prop(name: str, value: object, **extra: str) -> dict:
     return {"name": name, "ns": PROP_NS, "value": _text(value), **extra}
 
 
@@ -73,7 +77,7 @@ def _times(result: RunResult) -> tuple[str, str]:
 class _Document:
     """Builds one assessment-results document from one `RunResult`."""
 
-    def __init__(self, result: RunResult):
+    def __init__(self, result: RunResult) -> None:
         self.r = result
         self.identity = _identity(result)
         self.started, self.finished = _times(result)
@@ -263,7 +267,7 @@ class _Document:
                 if c.id not in mapped and c.status != "not_applicable"]
         return out
 
-    def control_finding(self, control, by_check) -> dict:
+    def control_finding(self, control: ControlRecord, by_check: dict[str, list[Finding]]) -> dict:
         related = [f for check in control.checks for f in by_check.get(check, [])]
         failed = [f.check for f in related if f.status == "fail"]
         satisfied = control.status != "fail"
@@ -274,44 +278,35 @@ class _Document:
             why = "every evaluated check passed" + (" (some findings waived)" if related else "")
         else:
             why = "unwaived findings from " + ", ".join(sorted(set(failed)))
-        return self._finding(
-            key=("control", control.id),
-            title=f"{control.id} {title}",
-            description=f"Control {control.id} is {'satisfied' if satisfied else 'not satisfied'}: {why}. "
-                        f"Checks: {', '.join(control.checks) or 'none'}.",
-            target_id=control.id,
-            satisfied=satisfied,
-            reason="not-applicable" if control.status == "not_applicable" else ("pass" if satisfied else "fail"),
-            related=related,
-            props=[_prop("control-status", control.status)]
-                  + [_prop(f"title-{lang}", text) for lang, text in sorted(control.title.items()) if text.strip()]
-                  + [_prop("check", c) for c in control.checks],
-        )
+        description = (f"Control {control.id} is {'satisfied' if satisfied else 'not satisfied'}: {why}. "
+                       f"Checks: {', '.join(control.checks) or 'none'}.")
+        props = ([_prop("control-status", control.status)]
+                 + [_prop(f"title-{lang}", text) for lang, text in sorted(control.title.items()) if text.strip()]
+                 + [_prop("check", c) for c in control.checks])
+        return self._finding("control", control.id, control.status, f"{control.id} {title}", description, related, props)
 
-    def check_finding(self, check, related: list[Finding]) -> dict:
-        return self._finding(
-            key=("check", check.id),
-            title=f"{check.id} {check.title} (no control)",
-            description=f"Check {check.id} evidences no control in this workspace; it {check.status}ed "
-                        f"with {check.failed} unwaived and {check.waived} waived finding(s).",
-            target_id=check.id,
-            satisfied=check.status != "fail",
-            reason="pass" if check.status != "fail" else "fail",
-            related=related,
-            props=[_prop("check", check.id), _prop("check-status", check.status)],
-        )
+    def check_finding(self, check: CheckSummary, related: list[Finding]) -> dict:
+        description = (f"Check {check.id} evidences no control in this workspace; it {check.status}ed "
+                       f"with {check.failed} unwaived and {check.waived} waived finding(s).")
+        props = [_prop("check", check.id), _prop("check-status", check.status)]
+        return self._finding("check", check.id, check.status, f"{check.id} {check.title} (no control)", description,
+                             related, props)
 
-    def _finding(self, *, key, title, description, target_id, satisfied, reason, related, props) -> dict:
+    def _finding(self, kind: str, id_: str, status: str, title: str, description: str, related: list[Finding],
+                 props: list[dict]) -> dict:
+        """The finding on a control (or on a check that evidences none), `id_` its target, judged by its `status`."""
+        satisfied = status != "fail"
         out = {
-            "uuid": _uuid("finding", *key),
+            "uuid": _uuid("finding", kind, id_),
             "title": _markup(title),
             "description": _markup(description),
             "props": props,
             "origins": self.origins(),
             "target": {
                 "type": "objective-id",
-                "target-id": _token(target_id),
-                "status": {"state": "satisfied" if satisfied else "not-satisfied", "reason": reason},
+                "target-id": _token(id_),
+                "status": {"state": "satisfied" if satisfied else "not-satisfied",
+                           "reason": "not-applicable" if status == "not_applicable" else ("pass" if satisfied else "fail")},
             },
         }
         if related:
@@ -343,5 +338,5 @@ class _Document:
         return [plan] + files
 
 
-def render(result: RunResult, options) -> str:
+def render(result: RunResult, options: RenderOptions) -> str:
     return json.dumps(_Document(result).build(), indent=2, ensure_ascii=False) + "\n"

@@ -23,7 +23,7 @@ from governance.cli._common import (
 )
 from governance.cli._output import outputs, write_all
 from governance.cli._progress import progress
-from governance.engine import OPA_VERSION, EngineOptions
+from governance.engine import OPA_VERSION
 from governance.evaluate import run_check
 from governance.evaluate.baseline import compare
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
@@ -65,11 +65,10 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
         raise click.UsageError("--opa-ca goes with an https:// --opa-url")
     if opa_url and opa_token and urlsplit(opa_url).scheme == "http" and urlsplit(opa_url).hostname not in LOOPBACK:
         raise click.UsageError("--opa-token would cross the network in clear over http://; use an https:// --opa-url")
-    engine: EngineOptions = {"opa_url": opa_url, "timeout": timeout, "token": opa_token if opa_url else None, "ca": opa_ca,
-                             "opa_versions": (OPA_VERSION, *allow_opa_versions)}
     with Guard(), progress() as step:
         previous = saved_result(baseline) if baseline else None  # bad baseline: exit 2 before OPA starts
-        result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, progress=step, **engine)
+        result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, progress=step, opa_url=opa_url, timeout=timeout,
+                           token=opa_token if opa_url else None, ca=opa_ca, opa_versions=(OPA_VERSION, *allow_opa_versions))
         if previous is not None:
             result = compare(result, previous)
         rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty()), step=step)

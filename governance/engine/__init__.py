@@ -21,8 +21,8 @@ from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import managed_opa
 
-__all__ = ["OPA_VERSION", "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineOptions", "EngineResult", "Inspection",
-           "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "Violation", "data_refs", "evaluate", "inspect",
+__all__ = ["OPA_VERSION", "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineResult", "Inspection", "Malformed",
+           "MalformedCheck", "Module", "RegoError", "RegoErrors", "Violation", "data_refs", "evaluate", "inspect",
            "metadata_problem", "policy_revision"]
 
 
@@ -44,7 +44,8 @@ class EngineResult:
 
 
 class EngineOptions(TypedDict, total=False):
-    """How to reach OPA: `evaluate`'s keyword options, passed through unchanged by the layers above it."""
+    """How to reach OPA: `evaluate`'s keyword options, passed through unchanged by the layers above it.
+    A type for those layers' annotations only, so not part of the package's surface (`__all__`)."""
 
     opa_url: str | None
     timeout: float

@@ -7,10 +7,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from governance import __version__, library
-from governance.engine import EngineOptions, EngineResult
+from governance.engine import EngineResult
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
@@ -28,6 +28,9 @@ from governance.result import (
     rollup,
     summarize,
 )
+
+if TYPE_CHECKING:  # a type only: not in the engine's __all__
+    from governance.engine import EngineOptions
 
 BUDGET_BANDS = "BUD-002"  # the check whose observations are the budget chart's bands
 

@@ -295,8 +295,7 @@ _phases := {ph.id: ph | some ph in object.get(_policy, "phases", [])}
 _phased := {id: p |
 	some id, p in lib.projects
 	_phases[p.phase]
-	p.start <= input.as_of
-	input.as_of <= p.end
+	lib.running(p)
 }
 
 # Month 1 is the month of `start`; whole calendar months as checks.md gives them.
@@ -309,12 +308,14 @@ _month_number(start) := month if {
 # METADATA
 # title: Projects are in the phase their age implies
 # description: >-
-#   Fires for each project whose `phase` months range [from, to] (inclusive)
-#   does not contain its month number today, where month 1 is the month of
-#   `start` and month = (today.year - start.year) × 12 + today.month -
-#   start.month + 1. Evaluates projects with a BudgetPolicy phase that are
-#   running (start <= as_of <= end); a project not yet started or already
-#   ended has no current month.
+#   Fires for each running project (start ≤ as_of ≤ end, both days
+#   included) whose `phase` months range [from, to] (inclusive) does not
+#   contain its month number today, where month 1 is the month of `start`
+#   and month = (today.year - start.year) × 12 + today.month -
+#   start.month + 1 (whole calendar months). Evaluates only running projects whose
+#   `phase` is a BudgetPolicy phase: a project not yet started or already
+#   ended has no current month and is not evaluated, nor is a project
+#   without a phase (needs a BudgetPolicy).
 # custom:
 #   id: BUD-006
 #   severity: low

@@ -330,6 +330,15 @@ test_bud_006_fires_before_the_phase_across_years if {
 	contains(_message(r, "prj-b"), "month 12")
 }
 
+test_bud_006_evaluates_projects_starting_or_ending_today if {
+	# started today: month 1, outside scale_up (7–18); ends today after 13 months: month 13, inside it
+	projects := object.union(_project("prj-a", "scale_up", "2026-11-25", "2027-12-31"), _project("prj-b", "scale_up", "2025-11-01", "2026-11-25"))
+	r := budget.BUD_006 with input as _input({"projects": projects}) with data.govern.definitions as _defs
+	r.evaluated == 2
+	_ids(r) == {"prj-a"}
+	_message(r, "prj-a") == "project prj-a is in month 1 since its start on 2026-11-25, outside phase scale_up (months 7–18)"
+}
+
 test_bud_006_skips_projects_not_running if {
 	projects := object.union_n([
 		_project("prj-a", "pilot", "2026-12-01", "2027-05-31"),

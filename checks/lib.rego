@@ -27,6 +27,10 @@ meetings := object.get(inventory, "meetings", {})
 
 decisions := object.get(inventory, "decisions", {})
 
+goals := object.get(inventory, "goals", {})
+
+maturity_assessments := object.get(inventory, "maturity_assessments", {})
+
 waivers := object.get(input, "waivers", {})
 
 committees := object.get(defs, "committees", {})
@@ -41,6 +45,8 @@ budget_policy := object.get(defs, "budget_policy", null)
 classification := object.get(defs, "classification_policy", null)
 
 placement := object.get(defs, "placement_policy", null)
+
+strategy := object.get(defs, "strategy_policy", null)
 
 # `x` if it is an object, else {}: the one guard for reading an optional
 # policy (null when absent) with object.get, which is an error on null under
@@ -92,6 +98,13 @@ within_days(d, n) if days_since(d) <= n
 
 # Whole days from `a` to `b`.
 days_between(a, b) := (date_ns(b) - date_ns(a)) / day_ns
+
+# A project is running when start <= as_of <= end (checks.md BUD-006, STR-005,
+# STR-009). ISO dates compare as strings.
+running(p) if {
+	p.start <= input.as_of
+	input.as_of <= p.end
+}
 
 # ---------------------------------------------------------------- people
 has_role(person_id, role) if role in people[person_id].roles

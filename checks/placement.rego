@@ -335,8 +335,13 @@ _subjects(d) := object.get(d, ["personal_info", "subjects"], 0)
 
 _sensitive(d) if object.get(d, ["personal_info", "sensitive"], false) == true
 
-# Why a dataset's outbound flows need a CAC security assessment (empty: they don't).
-_assessment_reasons(d) := array.concat(
+# CIIO systems holding a dataset: a lookup in lib.held_by, then one per holder.
+_ciio_holders(id) := sort([s | some s in object.get(lib.held_by, id, set()); lib.systems[s].ciio == true])
+
+# Why a dataset's outbound flows need a CAC security assessment (empty: they
+# don't). Arts. 7–8: an important grade, the subject thresholds, and any
+# personal information a CIIO holds.
+_assessment_reasons(id, d) := array.concat(
 	array.concat(
 		[sprintf("grade %s", [d.grade]) | d.grade in object.get(_assessment, "grades", [])],
 		[sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
@@ -344,40 +349,65 @@ _assessment_reasons(d) := array.concat(
 			_subjects(d) >= n
 		],
 	),
-	[sprintf("sensitive, %s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
-		_sensitive(d)
-		n := _assessment.sensitive_subjects_at_least
+	array.concat(
+		[sprintf("sensitive, %s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
+			_sensitive(d)
+			n := _assessment.sensitive_subjects_at_least
+			_subjects(d) >= n
+		],
+		[sprintf("personal information held by CIIO system %s", [concat(", ", holders)]) |
+			d.personal_info.contains == true
+			holders := _ciio_holders(id)
+			count(holders) > 0
+		],
+	),
+)
+
+# Why they need at least a standard contract or a certification (art. 8):
+# the subject threshold, or any sensitive personal information (≥ 1 subject).
+_contract_reasons(d) := array.concat(
+	[sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
+		n := _cross_border.contract_or_certification.subjects_at_least
 		_subjects(d) >= n
+	],
+	[sprintf("sensitive, %s subjects ≥ 1", [lib.money(_subjects(d))]) |
+		_sensitive(d)
+		_subjects(d) >= 1
 	],
 )
 
 # What a dataset's outbound flows need, the mechanisms that satisfy it, and why.
-_requirement(d) := {"needs": "security_assessment", "accepts": {"security_assessment"}, "why": concat(", ", reasons)} if {
-	reasons := _assessment_reasons(d)
+_requirement(id, d) := {"needs": "security_assessment", "accepts": {"security_assessment"}, "why": concat(", ", reasons)} if {
+	reasons := _assessment_reasons(id, d)
 	count(reasons) > 0
 }
 
-_requirement(d) := {"needs": "contract, certification or security_assessment", "accepts": {"contract", "certification", "security_assessment"}, "why": why} if {
-	count(_assessment_reasons(d)) == 0
-	n := _cross_border.contract_or_certification.subjects_at_least
-	_subjects(d) >= n
-	why := sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)])
+_requirement(id, d) := {"needs": "contract, certification or security_assessment", "accepts": {"contract", "certification", "security_assessment"}, "why": concat(", ", reasons)} if {
+	count(_assessment_reasons(id, d)) == 0
+	reasons := _contract_reasons(d)
+	count(reasons) > 0
 }
 
 # METADATA
 # title: Cross-border flows use the mechanism the CAC provisions require
 # description: >-
-#   For each flow of a dataset with a `jurisdiction` other than CN: the flow
-#   needs `security_assessment` if the dataset's grade is in
-#   `cross_border.security_assessment.grades`, or its subjects ≥
-#   `subjects_at_least`, or it is sensitive and its subjects ≥
-#   `sensitive_subjects_at_least` (subjects default 0, sensitive default
-#   false, thresholds "at least" so equal counts); otherwise it needs
-#   contract, certification or security_assessment if subjects ≥
-#   `contract_or_certification.subjects_at_least`; otherwise nothing. Fires
-#   once per dataset, listing every flow whose mechanism is not enough.
-#   Evaluates datasets with at least one flow out of CN (needs
-#   `cross_border` in the PlacementPolicy).
+#   For each flow of a dataset with a `jurisdiction` other than CN (CAC 2024
+#   provisions, arts. 7–8): the flow needs `security_assessment` if the
+#   dataset's grade is in `cross_border.security_assessment.grades`, or its
+#   subjects ≥ `subjects_at_least`, or it is sensitive and its subjects ≥
+#   `sensitive_subjects_at_least`, or it has `personal_info.contains: true`
+#   and a system with `ciio: true` holds it (whatever the number of
+#   subjects); otherwise it needs contract, certification or
+#   security_assessment if subjects ≥
+#   `contract_or_certification.subjects_at_least`, or if it is sensitive
+#   with at least one subject (so sensitive data below
+#   `sensitive_subjects_at_least` still needs one); otherwise nothing.
+#   Subjects default to 0 and sensitive to false; "at least" thresholds
+#   pass at equality; a flow without a mechanism counts as none. A
+#   threshold the policy omits does not apply, the CIIO and sensitive rules
+#   always do. Fires once per dataset, listing every flow whose mechanism
+#   is not enough. Evaluates datasets with at least one flow out of CN
+#   (needs `cross_border` in the PlacementPolicy).
 # custom:
 #   id: PLC-007
 #   severity: critical
@@ -385,7 +415,7 @@ _requirement(d) := {"needs": "contract, certification or security_assessment", "
 #   resource: dataset
 PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
 	some id, d in _exporting
-	req := _requirement(d)
+	req := _requirement(id, d)
 	short := {sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]) |
 		some f in _abroad(d)
 		mechanism := object.get(f, "mechanism", "none")

@@ -265,16 +265,69 @@ test_plc_007_security_assessment_thresholds if {
 test_plc_007_contract_thresholds if {
 	datasets := [
 		_exporter("ds-below-million", "general-3", {"contains": true, "subjects": 999999}, [_flow("SG", "contract")]),
-		_exporter("ds-sensitive-below", "general-3", {"contains": true, "sensitive": true, "subjects": 9999}, [_flow("SG", "none")]),
 		_exporter("ds-at-contract", "general-3", {"contains": true, "subjects": 100000}, [_flow("SG", "none"), _flow("US", "certification"), _flow("CN", "none")]),
 		_exporter("ds-below-contract", "general-3", {"contains": true, "subjects": 99999}, [_flow("SG", "none")]),
 		{"id": "ds-no-pi", "grade": "general-2", "level": "internal", "flows": [_flow("SG", "none")]},
+		{"id": "ds-no-mechanism", "grade": "general-3", "level": "internal", "personal_info": {"contains": true, "subjects": 100000}, "flows": [{"to": "partner-x", "jurisdiction": "SG"}]},
 	]
 	r := placement.PLC_007 with input as _with_datasets(datasets, [])
 		with data.govern.definitions as _defs
-	_ids(r) == {"ds-at-contract"}
+	_ids(r) == {"ds-at-contract", "ds-no-mechanism"}
 	r.evaluated == 5
 	_message(r, "ds-at-contract") == "dataset ds-at-contract flows abroad without the required contract, certification or security_assessment (100,000 subjects ≥ 100,000): to partner-SG-none (SG) by none"
+	_message(r, "ds-no-mechanism") == "dataset ds-no-mechanism flows abroad without the required contract, certification or security_assessment (100,000 subjects ≥ 100,000): to partner-x (SG) by none"
+}
+
+# CAC 2024 art. 8: sensitive personal information below the assessment
+# threshold (but at least one subject) still needs a contract, a
+# certification or an assessment.
+test_plc_007_sensitive_below_the_assessment_threshold if {
+	datasets := [
+		_exporter("ds-sensitive-below", "general-3", {"contains": true, "sensitive": true, "subjects": 9999}, [_flow("SG", "none")]),
+		_exporter("ds-sensitive-one", "general-3", {"contains": true, "sensitive": true, "subjects": 1}, [_flow("SG", "none"), _flow("JP", "contract")]),
+		_exporter("ds-sensitive-certified", "general-3", {"contains": true, "sensitive": true, "subjects": 9999}, [_flow("SG", "certification")]),
+		_exporter("ds-sensitive-none", "general-3", {"contains": true, "sensitive": true, "subjects": 0}, [_flow("SG", "none")]),
+		_exporter("ds-sensitive-at", "general-3", {"contains": true, "sensitive": true, "subjects": 10000}, [_flow("SG", "contract")]),
+	]
+	r := placement.PLC_007 with input as _with_datasets(datasets, [])
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-sensitive-below", "ds-sensitive-one", "ds-sensitive-at"}
+	r.evaluated == 5
+	_message(r, "ds-sensitive-below") == "dataset ds-sensitive-below flows abroad without the required contract, certification or security_assessment (sensitive, 9,999 subjects ≥ 1): to partner-SG-none (SG) by none"
+	_message(r, "ds-sensitive-one") == "dataset ds-sensitive-one flows abroad without the required contract, certification or security_assessment (sensitive, 1 subjects ≥ 1): to partner-SG-none (SG) by none"
+	contains(_message(r, "ds-sensitive-at"), "required security_assessment (sensitive, 10,000 subjects ≥ 10,000)")
+}
+
+test_plc_007_sensitive_rule_applies_without_a_contract_threshold if {
+	datasets := [_exporter("ds-sensitive-below", "general-3", {"contains": true, "sensitive": true, "subjects": 5}, [_flow("SG", "none")])]
+	policy := json.remove(_placement, ["cross_border/contract_or_certification"])
+	r := placement.PLC_007 with input as _with_datasets(datasets, [])
+		with data.govern.definitions as {"placement_policy": policy}
+	_ids(r) == {"ds-sensitive-below"}
+}
+
+# CAC 2024 art. 7: personal information held by a CIIO goes abroad only
+# after a security assessment, whatever the number of subjects.
+test_plc_007_personal_information_held_by_a_ciio_needs_an_assessment if {
+	datasets := [
+		_exporter("ds-ciio-pi", "general-3", {"contains": true, "subjects": 10}, [_flow("SG", "contract"), _flow("CN", "none")]),
+		_exporter("ds-ciio-assessed", "general-3", {"contains": true, "subjects": 10}, [_flow("SG", "security_assessment")]),
+		_exporter("ds-ciio-no-pi", "general-3", {"contains": false}, [_flow("SG", "none")]),
+		_exporter("ds-plain-pi", "general-3", {"contains": true, "subjects": 10}, [_flow("SG", "none")]),
+		_exporter("ds-twice-held", "general-3", {"contains": true, "subjects": 0}, [_flow("US", "certification")]),
+	]
+	systems := [
+		_sys("sys-ciio", {"ciio": true, "datasets": ["ds-ciio-pi", "ds-ciio-assessed", "ds-ciio-no-pi"]}),
+		_sys("sys-plain", {"ciio": false, "datasets": ["ds-plain-pi", "ds-twice-held"]}),
+		_sys("sys-ciio-b", {"ciio": true, "datasets": ["ds-twice-held"]}),
+		_sys("sys-ciio-a", {"ciio": true, "datasets": [{"id": "ds-twice-held", "side": "public"}]}),
+	]
+	r := placement.PLC_007 with input as _with_datasets(datasets, systems)
+		with data.govern.definitions as _defs
+	_ids(r) == {"ds-ciio-pi", "ds-twice-held"}
+	r.evaluated == 5
+	_message(r, "ds-ciio-pi") == "dataset ds-ciio-pi flows abroad without the required security_assessment (personal information held by CIIO system sys-ciio): to partner-SG-contract (SG) by contract"
+	_message(r, "ds-twice-held") == "dataset ds-twice-held flows abroad without the required security_assessment (personal information held by CIIO system sys-ciio-a, sys-ciio-b): to partner-US-certification (US) by certification"
 }
 
 test_plc_007_domestic_flows_are_not_evaluated if {

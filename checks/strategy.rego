@@ -193,7 +193,7 @@ _serves_bottom(p) if {
 }
 
 # METADATA
-# title: Running projects serve an execution goal
+# title: Running projects serve a goal of the bottom (execution) tier
 # description: >-
 #   Fires for each running project (start ≤ as_of ≤ end) when none of the
 #   goals in its `serves` is of the bottom tier of

@@ -23,7 +23,14 @@ from governance.load.paths import MISSING, PathProblem, resolve
 from governance.load.rego import is_check
 from governance.load.tree import Path_
 from governance.model.base import Entity
-from governance.model.definitions import DEFINITION_KINDS, RESOURCE_KIND, SINGLETON_KINDS, BudgetPolicy, Committee
+from governance.model.definitions import (
+    DEFINITION_KINDS,
+    RESOURCE_KIND,
+    SINGLETON_KINDS,
+    BudgetPolicy,
+    Committee,
+    StrategyPolicy,
+)
 from governance.model.errors import from_validation
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS
@@ -205,6 +212,9 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))
         ws.locations[("portfolio", "spend")] = doc.sources.locate(("required_cost_tags",))
+    if isinstance(entity, StrategyPolicy):
+        # STR-006 judges the portfolio's maturity diagnosis; checks.md puts its finding at the StrategyPolicy
+        ws.locations[("portfolio", "maturity")] = doc.sources.locate(())
 
 
 def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:

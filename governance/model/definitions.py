@@ -115,16 +115,60 @@ class PlacementPolicy(Entity):
     cross_border: CrossBorder | None = None
 
 
+# Handbook §1.2: goals in three tiers, top first. Used when no StrategyPolicy lists them.
+DEFAULT_TIERS = ("strategic", "business", "execution")
+# Handbook §1.1: the four maturity dimensions. Used when no StrategyPolicy lists them.
+DEFAULT_DIMENSIONS = ("process_digital", "data_asset", "business_online", "decision_intelligence")
+
+
+class StrategyMaturity(Strict):
+    dimensions: list[str] | None = Field(default=None, min_length=1)  # None: DEFAULT_DIMENSIONS
+    assessment_interval_days: int | None = Field(default=None, ge=0)
+
+
+class GoalTiers(Strict):
+    tiers: list[str] = Field(min_length=1)  # top first
+
+
+class Pilot(Strict):
+    phase: str  # a BudgetPolicy phase id
+    max_projects: int = Field(ge=0)
+
+
+class Architecture(Strict):
+    max_domains_per_system: int = Field(ge=1)
+
+
+class StrategyPolicy(Entity):
+    kind: Literal["StrategyPolicy"]
+    maturity: StrategyMaturity | None = None
+    goals: GoalTiers | None = None
+    pilot: Pilot | None = None
+    architecture: Architecture | None = None
+
+    @property
+    def tiers(self) -> list[str]:
+        """Goal tiers, top first (the handbook's three unless the policy lists its own)."""
+        return self.goals.tiers if self.goals else list(DEFAULT_TIERS)
+
+    @property
+    def dimensions(self) -> list[str]:
+        """Maturity dimensions (the handbook's four unless the policy lists its own)."""
+        listed = self.maturity.dimensions if self.maturity else None
+        return listed if listed is not None else list(DEFAULT_DIMENSIONS)
+
+
 DEFINITION_KINDS: dict[str, type[Entity]] = {
     "Committee": Committee,
     "AuthorityMatrix": AuthorityMatrix,
     "BudgetPolicy": BudgetPolicy,
     "ClassificationPolicy": ClassificationPolicy,
     "PlacementPolicy": PlacementPolicy,
+    "StrategyPolicy": StrategyPolicy,
 }
 
 # Kinds the checks read as a single policy: a second one would make the rules ambiguous.
-SINGLETON_KINDS = {"AuthorityMatrix", "BudgetPolicy", "ClassificationPolicy", "PlacementPolicy"}
+SINGLETON_KINDS = {"AuthorityMatrix", "BudgetPolicy", "ClassificationPolicy", "PlacementPolicy", "StrategyPolicy"}
 
 # kind -> resource kind used in findings (snake_case, as in model.md)
 RESOURCE_KIND = {
@@ -133,4 +177,5 @@ RESOURCE_KIND = {
     "BudgetPolicy": "budget_policy",
     "ClassificationPolicy": "classification_policy",
     "PlacementPolicy": "placement_policy",
+    "StrategyPolicy": "strategy_policy",
 }

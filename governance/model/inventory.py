@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from governance.model.base import Date, Entity, Number, Strict
 from governance.model.definitions import Deployment, Encryption
@@ -57,6 +57,7 @@ class System(Owned):
     elastic: bool = False
     labels: dict[str, str] = {}
     tags: dict[str, str] = {}
+    domains: list[str] = []  # the business domains it serves (user, order, payment, …)
 
 
 class PersonalInfo(Strict):
@@ -84,13 +85,23 @@ class Dataset(Owned):
     flows: list[Flow] = []
 
 
+def _whole_level(value: object) -> object:
+    # a level is a step on the 1 (manual) … 5 (intelligent) scale: 3.0, "3" and true are not steps
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValueError("a maturity level is a whole number from 1 to 5")
+    return value
+
+
+Level = Annotated[int, BeforeValidator(_whole_level)]
+
+
 class Maturity(Strict):
-    dimension: Literal["process_digital", "data_asset", "business_online", "decision_intelligence"]
+    dimension: str  # one of StrategyPolicy.maturity.dimensions (the handbook's four without one)
     from_: int = Field(alias="from", ge=1, le=5)
     to: int = Field(ge=1, le=5)
 
 
-class Goal(Strict):
+class ProjectGoal(Strict):
     metric: str
     baseline: Number
     target: Number
@@ -108,8 +119,9 @@ class Project(Owned):
     start: Date
     end: Date
     maturity: Maturity | None = None
-    goal: Goal | None = None
+    goal: ProjectGoal | None = None
     budget_lines: list[BudgetLine] = []
+    serves: list[str] = []  # the goals it delivers
 
 
 class Spend(Entity):
@@ -140,6 +152,30 @@ class Decision(Entity):
     date: Date | None = None
 
 
+class Goal(Entity):
+    """A strategic, business or execution goal (handbook §1.2). The SMART elements are
+    optional here: a goal that lacks one is a governance finding (STR-001), not a typo."""
+
+    tier: str  # one of StrategyPolicy.goals.tiers (the handbook's three without one)
+    statement: str = Field(min_length=1)
+    parent: str | None = None
+    owner: str | None = None
+    metric: str | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    due: Date | None = None
+    status: Literal["open", "achieved", "dropped"] = "open"
+
+
+class MaturityAssessment(Entity):
+    """A maturity diagnosis (handbook §1.1): a level per dimension, and measured indicators."""
+
+    date: Date
+    assessor: str | None = None
+    scores: dict[str, Level] = {}  # dimension -> 1 manual … 5 intelligent
+    indicators: dict[str, Number] = {}  # free names -> measured values
+
+
 # plural key in inventory files -> (model, resource kind)
 INVENTORY_KINDS: dict[str, tuple[type[Entity], str]] = {
     "people": (Person, "person"),
@@ -150,6 +186,8 @@ INVENTORY_KINDS: dict[str, tuple[type[Entity], str]] = {
     "spend": (Spend, "spend"),
     "meetings": (Meeting, "meeting"),
     "decisions": (Decision, "decision"),
+    "goals": (Goal, "goal"),
+    "maturity_assessments": (MaturityAssessment, "maturity_assessment"),
 }
 
 
@@ -165,6 +203,8 @@ class Inventory:
     spend: dict[str, Spend] = field(default_factory=dict)
     meetings: dict[str, Meeting] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
+    goals: dict[str, Goal] = field(default_factory=dict)
+    maturity_assessments: dict[str, MaturityAssessment] = field(default_factory=dict)
 
     def of(self, plural: str) -> dict[str, Entity]:
         """The entities of one kind, by its plural key in inventory files (one of INVENTORY_KINDS)."""

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 from governance.load.errors import WorkspaceError
 from governance.load.tree import Path_
+from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
 from governance.model.workspace import Workspace
 
 # resource kinds a decision subject or waiver may name, beyond entity kinds
@@ -17,7 +18,10 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
     for kind, id_, path, target_kind, target in _references(ws):
         if target is None or (target_kind, target) in ws.locations:
             continue
-        errors.append(WorkspaceError(ws.locate(kind, id_, *path), f"{kind} '{id_}' refers to unknown {target_kind} '{target}'"))
+        why = f"{kind} '{id_}' refers to unknown {target_kind} '{target}'"
+        if target_kind == "phase" and ws.budget_policy is None:
+            why += " (phases are defined by a BudgetPolicy, and the workspace has none)"
+        errors.append(WorkspaceError(ws.locate(kind, id_, *path), why))
     errors += _vocabulary(ws)
     return errors
 
@@ -46,6 +50,12 @@ def _references(ws: Workspace) -> Iterator[Reference]:
         yield "project", p.id, ("phase",), "phase", p.phase
         for i, line in enumerate(p.budget_lines):
             yield "project", p.id, ("budget_lines", i, "owner"), "person", line.owner
+        yield from _each("project", p.id, "serves", "goal", p.serves)
+    for g in inv.goals.values():
+        yield "goal", g.id, ("parent",), "goal", g.parent
+        yield "goal", g.id, ("owner",), "person", g.owner
+    for a in inv.maturity_assessments.values():
+        yield "maturity_assessment", a.id, ("assessor",), "person", a.assessor
     for spend in inv.spend.values():
         yield "spend", spend.id, ("budget_line",), "budget_line", spend.budget_line
     for meeting in inv.meetings.values():
@@ -57,6 +67,9 @@ def _references(ws: Workspace) -> Iterator[Reference]:
         yield "decision", decision.id, ("meeting",), "meeting", decision.meeting
         if decision.subject:
             yield "decision", decision.id, ("subject",), decision.subject.kind, decision.subject.id
+    sp = ws.strategy_policy
+    if sp and sp.pilot:
+        yield "strategy_policy", sp.id, ("pilot", "phase"), "phase", sp.pilot.phase
     for w in ws.waivers.values():
         yield "waiver", w.id, ("requested_by",), "person", w.requested_by
         yield "waiver", w.id, ("approved_by",), "person", w.approved_by
@@ -66,6 +79,16 @@ def _references(ws: Workspace) -> Iterator[Reference]:
 def _each(kind: str, id_: str, field: str, target_kind: str, ids: Iterable[str]) -> Iterator[Reference]:
     for i, target in enumerate(ids):
         yield kind, id_, (field, i), target_kind, target
+
+
+def _distinct(ws: Workspace, kind: str, id_: str, field: Path_, values: list[str], what: str) -> Iterator[WorkspaceError]:
+    """A list that names things (tiers, dimensions) must not name one twice: the second is the error."""
+    first: dict[str, int] = {}
+    for i, value in enumerate(values):
+        if value in first:
+            earlier = ws.locate(kind, id_, *field, first[value])
+            yield WorkspaceError(ws.locate(kind, id_, *field, i), f"{what} '{value}' is listed twice (first at {earlier})")
+        first.setdefault(value, i)
 
 
 def _vocabulary(ws: Workspace) -> list[WorkspaceError]:
@@ -106,4 +129,34 @@ def _vocabulary(ws: Workspace) -> list[WorkspaceError]:
         for i, phase in enumerate(bp.phases):
             for cat in phase.target_share:
                 need("budget_policy", bp.id, ("phases", i, "target_share", cat), cat, bp.categories, "category")
+    errors += _strategy_vocabulary(ws)
+    return errors
+
+
+def _strategy_vocabulary(ws: Workspace) -> list[WorkspaceError]:
+    """Goal tiers and maturity dimensions come from the StrategyPolicy, or are the handbook's without one."""
+    errors: list[WorkspaceError] = []
+    sp = ws.strategy_policy
+    tiers = sp.tiers if sp else list(DEFAULT_TIERS)
+    dimensions = sp.dimensions if sp else list(DEFAULT_DIMENSIONS)
+    if sp and sp.goals:
+        errors += _distinct(ws, "strategy_policy", sp.id, ("goals", "tiers"), sp.goals.tiers, "tier")
+    if sp and sp.maturity and sp.maturity.dimensions:
+        errors += _distinct(ws, "strategy_policy", sp.id, ("maturity", "dimensions"), sp.maturity.dimensions, "dimension")
+
+    def need(kind: str, id_: str, path: Path_, value: str, allowed: list[str], what: str) -> None:
+        if value not in allowed:
+            source = "as the StrategyPolicy lists" if sp else "the handbook's; a StrategyPolicy may name others"
+            errors.append(WorkspaceError(ws.locate(kind, id_, *path),
+                                         f"unknown {what} '{value}' (expected one of {', '.join(allowed)}, {source})"))
+
+    inv = ws.inventory
+    for g in inv.goals.values():
+        need("goal", g.id, ("tier",), g.tier, tiers, "goal tier")
+    for a in inv.maturity_assessments.values():
+        for dim in a.scores:
+            need("maturity_assessment", a.id, ("scores", dim), dim, dimensions, "maturity dimension")
+    for p in inv.projects.values():
+        if p.maturity:
+            need("project", p.id, ("maturity", "dimension"), p.maturity.dimension, dimensions, "maturity dimension")
     return errors

@@ -19,6 +19,7 @@ from governance.model.definitions import (
     ClassificationPolicy,
     Committee,
     PlacementPolicy,
+    StrategyPolicy,
 )
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import BudgetLine, Inventory
@@ -35,6 +36,7 @@ class Workspace:
     budget_policy: BudgetPolicy | None = None
     classification_policy: ClassificationPolicy | None = None
     placement_policy: PlacementPolicy | None = None
+    strategy_policy: StrategyPolicy | None = None
     inventory: Inventory = field(default_factory=Inventory)
     budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
     budget_line_project: dict[str, str] = field(default_factory=dict)
@@ -75,6 +77,7 @@ class Workspace:
             "budget_policy": dump(self.budget_policy),
             "classification_policy": dump(self.classification_policy),
             "placement_policy": dump(self.placement_policy),
+            "strategy_policy": dump(self.strategy_policy),
         }
 
     def inventory_input(self) -> dict:

@@ -13,8 +13,11 @@ from governance.load.tree import Path_, SourceMap
 
 def from_validation(exc: ValidationError, sources: SourceMap, prefix: Path_) -> list[WorkspaceError]:
     out = []
-    for err in exc.errors():
-        if _is_other_union_branch(err):
+    errors = exc.errors()
+    # a Number (whole | decimal) that is neither: "a valid number" says it all, "a valid integer" adds nothing
+    decimal_failed = {err["loc"][:-1] for err in errors if err["loc"][-1:] == ("float",)}
+    for err in errors:
+        if _is_other_union_branch(err) or (err["loc"][-1:] == ("int",) and err["loc"][:-1] in decimal_failed):
             continue
         loc = tuple(p for p in err["loc"] if p not in UNION_TAGS)
         where = sources.locate(prefix + loc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from governance.engine import OPA_VERSION
@@ -69,7 +70,8 @@ def test_json_has_every_key_of_the_contract(example, opa_binary):
     assert result["tool"]["name"] == "govern"
     assert result["engine"]["kind"] == "opa" and result["engine"]["opa_version"] == OPA_VERSION
     assert result["engine"]["policy_revision"].startswith("sha256:") and len(result["engine"]["policy_revision"]) == 71
-    assert {"path": "inventory/systems.yaml"}.items() <= next(i for i in result["inputs"] if i["path"] == "inventory/systems.yaml").items()
+    systems = next(i for i in result["inputs"] if i["path"] == "inventory/systems.yaml")  # listed, with the file's own hash
+    assert systems["sha256"] == hashlib.sha256((example / "inventory" / "systems.yaml").read_bytes()).hexdigest()
     for f in result["findings"]:
         assert set(f) >= {"check", "severity", "status", "resource", "message", "location", "controls", "waiver", "fingerprint"}
         assert f["status"] in {"fail", "waived"} and (f["waiver"] is None) == (f["status"] == "fail")

@@ -161,7 +161,7 @@ ATTACKS = {
     "ref head into another package": HEAD + "data.govern.checks.budget.BUD_006 := {}\n",
     "shadows lib with an import alias": "package govern.checks.evil\n\nimport data.govern.checks.budget as lib\n\nx := lib\n",
     "same id as a built-in check": HEAD + check_rule("BUD-006"),
-    "a check that is always undefined": HEAD + check_rule("EV-002").replace(":= lib.check(", ":= lib.check(").rstrip() + " if false\n",
+    "a check that is always undefined": HEAD + check_rule("EV-002").rstrip() + " if false\n",
     "a waiver check of its own": "package govern.waiver_checks\n\nimport data.govern.lib\n\n" + check_rule("WAV-001"),
 }
 
@@ -170,15 +170,19 @@ def test_no_workspace_module_changes_a_builtin_result(opa_binary, example, tmp_p
     baseline = govern("check", str(example), "--as-of", AS_OF, "--format", "json")
     assert baseline.returncode == 1, baseline.stderr
     expected = _builtin_results(json.loads(baseline.stdout))
+    outcomes = {}
     for name, text in ATTACKS.items():
         ws = tmp_path / name.replace(" ", "-")
         shutil.copytree(example, ws)
-        proc = govern("check", str(ws), "--as-of", AS_OF, "--format", "json")
+        proc = govern("check", str(with_module(ws, text)), "--as-of", AS_OF, "--format", "json")  # the attack is in the workspace
+        outcomes[name] = proc.returncode
         if proc.returncode == 2:  # refused, at the module
-            assert "checks/evil.rego" in proc.stderr or "checks/" in proc.stderr, (name, proc.stderr)
+            assert "checks/evil.rego:" in proc.stderr, (name, proc.stderr)
             continue
         assert proc.returncode == 1, (name, proc.stderr)
         assert _builtin_results(json.loads(proc.stdout)) == expected, name
+    # both ways are exercised: some attacks are refused, and some evaluate and change nothing built in
+    assert set(outcomes.values()) == {1, 2}, outcomes
 
 
 def test_the_budget_between_attack_is_refused_and_bud_006_still_fires(opa_binary, example):

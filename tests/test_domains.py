@@ -8,7 +8,7 @@ import pytest
 
 from governance.engine import inspect
 from governance.evaluate.policy import UNDECLARED_DOMAIN, catalogue, library_modules
-from tests.conftest import AS_OF, govern, make_workspace
+from tests.conftest import check, make_workspace
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def _run_json(tmp_path, block: str):
 
     ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n",
                                           "checks/house.rego": MODULE.format(block=block)})
-    proc = govern("check", str(ws), "--as-of", AS_OF, "--format", "json")
+    proc = check(ws, "--format", "json")
     return proc, (json.loads(proc.stdout) if proc.returncode in (0, 1) else None)
 
 

@@ -119,6 +119,15 @@ def pytest_sessionfinish(session, exitstatus):
     stop_shared_opa()
 
 
+# The longest tests first, so that pytest-xdist (`-n auto --dist load --maxschedchunk 1`, as `make test` runs
+# it) starts them on every worker at once instead of leaving one of them to finish alone.
+LONGEST_FIRST = ("tests/test_fuzz.py",)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order
+
+
 # ---------------------------------------------------------------- running the CLI
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -244,9 +245,12 @@ def test_opa_url_uses_a_running_server_and_gives_the_same_result(example, runnin
 
 
 def test_unreachable_opa_url_exits_3(tmp_path):
-    proc = govern("check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--opa-url", "http://127.0.0.1:9")
+    with socket.socket() as taken:  # a port of our own, bound but never listening: connecting to it is refused
+        taken.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{taken.getsockname()[1]}"
+        proc = govern("check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--opa-url", url)
     assert proc.returncode == 3
-    assert "cannot reach OPA at http://127.0.0.1:9" in proc.stderr
+    assert f"cannot reach OPA at {url}" in proc.stderr
 
 
 def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):

@@ -112,7 +112,7 @@ def test_any_invalidating_check_firing_on_a_waiver_unwaives_its_finding(prepared
 
 
 def test_a_stale_waiver_finding_does_not_invalidate_the_waiver(prepared, answer):
-    add_violation(answer, "WAV-006", "waiver", "wv-2026-021", "matches nothing (it does, but WAV-006 does not invalidate)")
+    add_violation(answer, "WAV-006", "waiver", "wv-2026-021", "said to waive nothing: a finding, not a reason to refuse it")
     findings, _, waivers = findings_of(prepared, answer)
     assert next(w for w in waivers if w.id == "wv-2026-021").valid
     assert next(f for f in findings if f.check == "ACME-001").status == "waived"

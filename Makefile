@@ -40,7 +40,7 @@ lint: install
 	$(BIN)/mypy
 
 test: install opa chromium lint
-	GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest
+	GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest -n auto --dist load --maxschedchunk 1
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

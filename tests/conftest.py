@@ -1,18 +1,41 @@
-"""Shared fixtures. Tests that need OPA use the real pinned binary and fail
-loudly when it is missing: they never skip (DEVELOPERS.md)."""
+"""Shared fixtures and helpers. Tests that need OPA use the real pinned binary and fail
+loudly when it is missing: they never skip (DEVELOPERS.md).
+
+Three ways to run the CLI, cheapest first:
+
+- `govern(...)` runs it in this process (click's CliRunner): the same command
+  objects, exit codes and separate stdout/stderr, without a Python start-up
+  per call. Use it unless the behaviour needs a process of its own.
+- `govern_process(...)` runs `python -m governance` as a user or CI would: for
+  signals, a terminal, a broken installation, an environment handed to a
+  child, and a few end-to-end runs.
+- `govern_forked(...)` runs the real entry point in a forked child: a process
+  with its own stdout file descriptor (the very pipe or file stdout is, a
+  reader that went away) without a Python start-up.
+- `check(...)` is `govern check` in this process on the shared OPA server of
+  this process (`shared_opa()`, one per pytest-xdist worker), for tests that
+  need a verdict and are not about how OPA is started or trusted.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import io
+import os
+import select
 import shutil
+import signal
 import socket
 import subprocess
-import time
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from governance.cli import main as cli
 from governance.engine.binary import find_opa
 from governance.engine.errors import EngineError
 
@@ -24,12 +47,16 @@ AS_OF = "2026-11-25"
 SCHEMAS = REPO / "tests" / "schemas"
 
 
-@pytest.fixture(scope="session")
-def opa_binary() -> str:
+def _require_opa() -> str:
     try:
         return find_opa()
     except EngineError as exc:
         pytest.fail(f"real OPA is required for this test and was not found: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def opa_binary() -> str:
+    return _require_opa()
 
 
 def wait_listening(port: int, seconds: float = 20) -> None:
@@ -38,7 +65,7 @@ def wait_listening(port: int, seconds: float = 20) -> None:
         with contextlib.suppress(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return
-        time.sleep(0.05)
+        time.sleep(0.02)
     pytest.fail(f"nothing listens on 127.0.0.1:{port}")
 
 
@@ -61,8 +88,159 @@ def opa_server(binary: str, *flags: str, scheme: str = "http"):
 
 @pytest.fixture
 def running_opa(opa_binary):
+    """A private OPA server for a test that writes to the server itself (never the shared one)."""
     with opa_server(opa_binary) as url:
         yield url
+
+
+# ---------------------------------------------------------------- the shared OPA server of this process
+
+_SHARED: dict[str, str] = {}
+_SHARED_STACK = contextlib.ExitStack()
+
+
+def shared_opa() -> str:
+    """The URL of one plain OPA server for the whole of this pytest process (one per xdist worker).
+
+    Two runs on one server at the same time would interfere (exit 3); a worker runs one test at a
+    time, and runs on it start from whatever the previous run left there, which govern clears
+    (tests/test_trust_opa.py holds it to that). Tests that write to the server use `running_opa`."""
+    if "url" not in _SHARED:
+        _SHARED["url"] = _SHARED_STACK.enter_context(opa_server(_require_opa()))
+    return _SHARED["url"]
+
+
+def stop_shared_opa() -> None:
+    _SHARED_STACK.close()
+    _SHARED.clear()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    stop_shared_opa()
+
+
+# The longest tests first, so that pytest-xdist (`-n auto --dist load --maxschedchunk 1`, as `make test` runs
+# it) starts them on every worker at once instead of leaving one of them to finish alone.
+LONGEST_FIRST = ("tests/test_fuzz.py",)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order
+
+
+# ---------------------------------------------------------------- running the CLI
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a `govern` run gave: the fields of subprocess.CompletedProcess that tests read."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _overlay(env: dict[str, str] | None) -> dict[str, str | None] | None:
+    """A whole environment (as subprocess takes it) as CliRunner's overrides: unset what it lacks."""
+    if env is None:
+        return None
+    return {**{k: None for k in os.environ if k not in env}, **env}
+
+
+def govern(*args: str, env: dict[str, str] | None = None, cwd: Path | str = REPO) -> Ran:
+    """Run the `govern` CLI in this process, in `cwd` (the repository, as the subprocess runs had).
+
+    `env`, when given, is the whole environment for the call, as with subprocess. An exception that
+    escapes the command's own guard is raised here (in a real process it would be exit 3 with
+    "internal error"), so a test sees its traceback."""
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, list(args), env=_overlay(env), prog_name="govern", catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"`govern {' '.join(args)}` raised past the CLI's guard") from result.exception
+    return Ran(args=args, returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
+def govern_process(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
+                   cwd: Path | str = REPO) -> subprocess.CompletedProcess:
+    """Run the real `govern` CLI in a subprocess (`python -m governance`), as a user or CI would."""
+    return subprocess.run([sys.executable, "-m", "governance", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout, cwd=cwd)
+
+
+def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | None = None, cwd: Path | str = REPO,
+                  timeout: float = 120) -> Ran:
+    """Run the CLI's real entry point (governance.entry.main) in a child process forked from this one: a
+    process of its own, with its own file descriptors 1 and 2, but without a Python start-up.
+
+    For what only a real stdout shows (the very pipe or file it is, a reader that went away). `stdout` is
+    a file descriptor to give the child as its stdout (the result's stdout is then empty), else a pipe."""
+    out_r, out_w = os.pipe() if stdout is None else (None, None)
+    err_r, err_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 70
+        try:
+            for fd in (out_r, err_r):
+                if fd is not None:
+                    os.close(fd)
+            os.dup2(stdout if stdout is not None else out_w, 1)
+            os.dup2(err_w, 2)
+            sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
+            sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace",
+                                          write_through=True)
+            os.chdir(cwd)
+            if env is not None:
+                os.environ.clear()
+                os.environ.update(env)
+            sys.argv = ["govern", *args]
+            from governance.entry import main as entry
+
+            entry()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            os._exit(code)
+    os.close(err_w)
+    if out_w is not None:
+        os.close(out_w)
+    received: dict[int, bytes] = {fd: b"" for fd in (out_r, err_r) if fd is not None}
+    reading, deadline = set(received), time.monotonic() + timeout
+    try:
+        while reading and time.monotonic() < deadline:
+            for fd in select.select(list(reading), [], [], 1)[0]:
+                data = os.read(fd, 65536)
+                if data:
+                    received[fd] += data
+                else:
+                    reading.discard(fd)
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.005)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail(f"`govern {' '.join(args)}` (forked) did not finish in {timeout} s")
+    finally:
+        for fd in received:
+            os.close(fd)
+    decoded = {fd: data.decode("utf-8", "replace") for fd, data in received.items()}
+    return Ran(args=args, returncode=os.waitstatus_to_exitcode(status),
+               stdout=decoded.get(out_r, "") if out_r is not None else "", stderr=decoded[err_r])
+
+
+def check(workspace: Path | str, *args: str, as_of: str = AS_OF, env: dict[str, str] | None = None) -> Ran:
+    """`govern check WORKSPACE --as-of AS_OF ARGS` in this process, evaluated on the shared OPA."""
+    return govern("check", str(workspace), "--as-of", as_of, "--opa-url", shared_opa(), *args, env=env)
+
+
+# ---------------------------------------------------------------- workspaces
 
 
 @pytest.fixture
@@ -71,12 +249,6 @@ def example(tmp_path: Path) -> Path:
     target = tmp_path / "acme"
     shutil.copytree(EXAMPLE, target)
     return target
-
-
-def govern(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real `govern` CLI in a subprocess, as a user or CI would."""
-    return subprocess.run([sys.executable, "-m", "governance", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, cwd=REPO)
 
 
 MINIMAL_POLICIES = {

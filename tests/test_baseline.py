@@ -10,7 +10,8 @@ import json
 
 from ruamel.yaml import YAML
 
-from tests.reports_support import check, run_json
+from tests.conftest import check
+from tests.reports_support import run_json
 
 PLURAL = {"system": "systems", "dataset": "datasets", "platform": "platforms", "person": "people",
           "project": "projects", "decision": "decisions", "meeting": "meetings"}
@@ -52,9 +53,10 @@ def test_new_findings_are_marked_and_fail_only_them(example, opa_binary):
     assert any(f["baseline"] == "new" and f["status"] == "fail" and f["severity"] != "info" for f in after["findings"])
     assert check(example, "--baseline", str(baseline), "--fail-on-new-only").returncode == 1
     # the same new findings do not fail a run whose threshold is above them
-    worst = min(("critical", "high", "medium", "low", "info").index(f["severity"]) for f in after["findings"] if f["baseline"] == "new")
+    order = ("critical", "high", "medium", "low", "info")
+    worst = min(order.index(f["severity"]) for f in after["findings"] if f["baseline"] == "new")
     if worst > 0:
-        higher = ("critical", "high", "medium", "low", "info")[worst - 1]
+        higher = order[worst - 1]
         assert check(example, "--baseline", str(baseline), "--fail-on-new-only", "--fail-on", higher).returncode == 0
 
 
@@ -66,7 +68,8 @@ def test_findings_gone_since_the_baseline_are_resolved(example, opa_binary):
     after, _ = run_json(example, "--baseline", str(baseline))
     gone = fingerprints(before) - fingerprints(after)
     assert gone
-    assert [f["fingerprint"] for f in after["resolved"]] == [f["fingerprint"] for f in before["findings"] if f["fingerprint"] in gone]
+    assert [f["fingerprint"] for f in after["resolved"]] == [
+        f["fingerprint"] for f in before["findings"] if f["fingerprint"] in gone]
     assert {f["baseline"] for f in after["findings"]} == {"existing"}
     table = check(example, "--baseline", str(baseline), "--lang", "en")
     assert f"{len(gone)} resolved since baseline" in table.stdout

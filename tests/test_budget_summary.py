@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from governance.evaluate.budget import summarize
-from governance.result import RunResult
 from governance.evaluate.run import load
+from governance.result import RunResult
 from tests.conftest import make_workspace
 
 POLICY = """\

@@ -1,5 +1,5 @@
 """Classification, placement and MLPS checks end to end: the real CLI on tiny
-workspaces written here, evaluated by real OPA.
+workspaces written here, evaluated by real OPA (in process, on the shared server).
 
 The main workspace mixes entities that satisfy every CLS/PLC/MLP row with
 entities that each break a known set of rows, so one run shows both what
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import govern
+from tests.conftest import check
 
 AS_OF = "2026-11-25"
 OURS = ("CLS-", "PLC-", "MLP-")
@@ -213,7 +213,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def check_json(workspace: Path, as_of: str = AS_OF) -> dict:
-    proc = govern("check", str(workspace), "--format", "json", "--as-of", as_of)
+    proc = check(workspace, "--format", "json", as_of=as_of)
     assert proc.returncode in (0, 1), f"exit {proc.returncode}: {proc.stderr}"
     return json.loads(proc.stdout)
 
@@ -349,8 +349,10 @@ def test_without_policies_policy_rows_are_not_applicable(tmp_path, opa_binary):
     root = write(tmp_path, {
         "inventory/people.yaml": PEOPLE,
         "inventory/platforms.yaml": PLATFORMS,
-        "inventory/datasets.yaml": "datasets:\n  - {id: ds-a, grade: core, level: restricted}\n  - {id: ds-b, grade: core, level: restricted}\n",
-        "inventory/systems.yaml": "systems:\n  - {id: sys-a, platform: plat-pub, deployment: public, datasets: [ds-a], mlps_level: 2}\n",
+        "inventory/datasets.yaml": ("datasets:\n  - {id: ds-a, grade: core, level: restricted}\n"
+                                    "  - {id: ds-b, grade: core, level: restricted}\n"),
+        "inventory/systems.yaml": ("systems:\n"
+                                   "  - {id: sys-a, platform: plat-pub, deployment: public, datasets: [ds-a], mlps_level: 2}\n"),
     })
     result = check_json(root)
     status = {c["id"]: c["status"] for c in result["checks"]}

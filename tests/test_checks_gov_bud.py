@@ -1,5 +1,5 @@
 """GOV and BUD checks end to end: tiny workspaces written here, the real
-`govern check` CLI, real OPA. Each test reads the JSON a user would get."""
+`govern check` CLI (in process, on the shared real OPA). Each test reads the JSON a user would get."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import AS_OF, govern, make_workspace
+from tests.conftest import AS_OF, check, make_workspace
 
 PEOPLE = """\
 people:
@@ -158,7 +158,7 @@ BUD = ["BUD-001", "BUD-002", "BUD-004", "BUD-005", "BUD-006", "BUD-007"]
 
 def run(tmp_path, files, as_of=AS_OF):
     root = make_workspace(tmp_path, {"governance.yaml": "name: GOV-BUD\n", **files}, base=None)
-    proc = govern("check", str(root), "--format", "json", "--as-of", as_of)
+    proc = check(root, "--format", "json", as_of=as_of)
     assert proc.returncode in (0, 1), proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 

@@ -1,11 +1,14 @@
-"""`govern check` end to end on real OPA: exit codes, JSON contract, locations, determinism."""
+"""`govern check` end to end on real OPA: exit codes, JSON contract, locations, determinism.
+
+Most runs are in process on the shared OPA; a few are real processes with their own managed OPA."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from governance.engine import OPA_VERSION
-from tests.conftest import AS_OF, govern, make_workspace
+from tests.conftest import AS_OF, check, govern, govern_process, make_workspace
 
 CLEAN = {"governance.yaml": "name: Clean Co\n"}
 BROKEN_CHAIR = {"policies/committee.yaml": """\
@@ -20,7 +23,7 @@ members:
 
 
 def _check_json(root, *extra):
-    proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json", *extra)
+    proc = check(root, "--format", "json", *extra)
     return proc, (json.loads(proc.stdout) if proc.stdout.strip() else None)
 
 
@@ -33,7 +36,9 @@ def test_exit_0_when_nothing_fails(tmp_path, opa_binary):
 
 
 def test_exit_1_on_a_finding_with_its_location(tmp_path, opa_binary):
-    proc, result = _check_json(make_workspace(tmp_path, BROKEN_CHAIR))
+    # end to end: `python -m governance` in a process of its own, on the OPA it starts itself
+    proc = govern_process("check", str(make_workspace(tmp_path, BROKEN_CHAIR)), "--as-of", AS_OF, "--format", "json")
+    result = json.loads(proc.stdout) if proc.stdout.strip() else None
     assert proc.returncode == 1, proc.stderr
     [finding] = [f for f in result["findings"] if f["check"] == "GOV-001"]
     assert finding["status"] == "fail" and finding["severity"] == "high"
@@ -54,7 +59,7 @@ def test_fail_on_threshold_and_never(tmp_path, opa_binary):
 
 def test_exit_2_on_invalid_workspace_without_opa(tmp_path):
     root = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - {id: s, deployment: private, owner: p-ghost}\n"})
-    proc = govern("check", str(root), "--as-of", AS_OF, env={"PATH": "/usr/bin:/bin", "GOVERN_OPA": "/nonexistent/opa"})
+    proc = govern_process("check", str(root), "--as-of", AS_OF, env={"PATH": "/usr/bin:/bin", "GOVERN_OPA": "/nonexistent/opa"})
     assert proc.returncode == 2
     assert "inventory/systems.yaml:2:34: system 's' refers to unknown person 'p-ghost'" in proc.stderr
     assert proc.stdout == ""
@@ -69,7 +74,8 @@ def test_json_has_every_key_of_the_contract(example, opa_binary):
     assert result["tool"]["name"] == "govern"
     assert result["engine"]["kind"] == "opa" and result["engine"]["opa_version"] == OPA_VERSION
     assert result["engine"]["policy_revision"].startswith("sha256:") and len(result["engine"]["policy_revision"]) == 71
-    assert {"path": "inventory/systems.yaml"}.items() <= next(i for i in result["inputs"] if i["path"] == "inventory/systems.yaml").items()
+    systems = next(i for i in result["inputs"] if i["path"] == "inventory/systems.yaml")  # listed, with the file's own hash
+    assert systems["sha256"] == hashlib.sha256((example / "inventory" / "systems.yaml").read_bytes()).hexdigest()
     for f in result["findings"]:
         assert set(f) >= {"check", "severity", "status", "resource", "message", "location", "controls", "waiver", "fingerprint"}
         assert f["status"] in {"fail", "waived"} and (f["waiver"] is None) == (f["status"] == "fail")
@@ -120,10 +126,11 @@ def test_fingerprint_survives_moving_an_entity(example, opa_binary):
 
 def test_output_file_and_table_default(example, opa_binary, tmp_path):
     out = tmp_path / "out" / "result.json"
-    proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--output", str(out))
-    assert proc.returncode == 1 and proc.stdout == ""
+    # end to end: a real process writes the file and nothing to stdout
+    proc = govern_process("check", str(example), "--as-of", AS_OF, "--format", "json", "--output", str(out))
+    assert proc.returncode == 1 and proc.stdout == "", proc.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["as_of"] == AS_OF
-    table = govern("check", str(example), "--as-of", AS_OF)
+    table = check(example)
     assert table.returncode == 1
     assert "PLC-001" in table.stdout and "inventory/systems.yaml:" in table.stdout
 
@@ -136,6 +143,6 @@ def test_bad_as_of_and_format_are_usage_errors(example):
 def test_unwritable_report_path_exits_3(example, opa_binary, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
-    proc = govern("check", str(example), "--as-of", AS_OF, "--format", f"json={blocker}/result.json")
+    proc = check(example, "--format", f"json={blocker}/result.json")
     assert proc.returncode == 3
     assert "could not write" in proc.stderr and "Traceback" not in proc.stderr

@@ -3,7 +3,9 @@ errors before anything runs, no input ends in a traceback, and workspace text
 cannot inject HTML, Markdown or terminal markup into a report.
 
 Most cases re-render a saved result with `govern report` (no OPA); the ones
-that need an evaluation run `govern check` on the real OPA.
+that need an evaluation run `govern check` on the real OPA. The CLI runs in
+process unless the case is about the process itself: its stdout file
+descriptor, a reader that went away, a broken installation.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from ruamel.yaml import YAML
 
 import governance.cli.check
 import governance.report
-from governance.cli import main as cli
 from governance.cli import _output
+from governance.cli import main as cli
 from governance.cli._common import AsOf, Timeout
 from governance.result import (
     CheckSummary,
@@ -40,8 +42,8 @@ from governance.result import (
     Tool,
     WaiverRecord,
 )
-from tests.conftest import AS_OF, govern
-from tests.reports_support import add_valid_waiver, check
+from tests.conftest import AS_OF, Ran, check, govern, govern_forked
+from tests.reports_support import add_valid_waiver
 
 NO_OPA = dict(os.environ, GOVERN_OPA="/nonexistent/opa", PATH="/usr/bin:/bin")  # anything that runs OPA exits 3
 EVIL = ("<img src=x onerror=alert(1)> | pipe\nnext line *em* _em_ `code` ~~gone~~ [bold red]red[/] "
@@ -236,21 +238,24 @@ def test_an_empty_or_folder_target_is_a_usage_error_before_anything_runs(saved, 
         assert listing(tmp_path) == ["saved.json", "taken"]
 
 
-STDOUT_NAMES = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/dev/fd/../stdout",
-                "/proc/thread-self/fd/1"]  # the last by being the very pipe stdout is, not by name
+# Names of stdout itself, whatever it is connected to: the CLI can run in process for these.
+STDOUT_NAMES = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/dev/fd/../stdout"]
+# … and a path that is stdout by being the very pipe stdout is, not by name: only a process of its own has that pipe.
+STDOUT_FILES = ["/proc/thread-self/fd/1"]
 
 
-@pytest.mark.parametrize("name", STDOUT_NAMES)
+@pytest.mark.parametrize("name", STDOUT_NAMES + STDOUT_FILES)
 def test_a_path_that_is_stdout_counts_as_stdout(saved, tmp_path, name):
+    run = govern_forked if name in STDOUT_FILES else govern
     for args in (["--format", f"json={name}", "--format", "table"],
                  ["--format", "json", "--format", f"csv={name}"],
                  ["--format", f"json={name}", "--format", "sarif=-"]):
         for command in (["report", str(saved)], ["check", str(tmp_path), "--as-of", AS_OF]):
-            proc = govern(*command, *args, env=NO_OPA)
+            proc = run(*command, *args, env=NO_OPA)
             assert proc.returncode == 2, (command, args, proc.stderr)
             assert "Error: Invalid value for --format" in proc.stderr and "would both go to stdout" in proc.stderr
             assert proc.stdout == "" and "Traceback" not in proc.stderr
-    alone = govern("report", str(saved), "--format", f"json={name}")  # one report there is fine: it is stdout
+    alone = run("report", str(saved), "--format", f"json={name}")  # one report there is fine: it is stdout
     assert alone.returncode == 0, alone.stderr
     assert json.loads(alone.stdout)["workspace"] == EVIL_NAME
     assert listing(tmp_path) == ["saved.json"]
@@ -260,9 +265,8 @@ def test_the_file_stdout_is_redirected_to_counts_as_stdout(saved, tmp_path):
     out = tmp_path / "out.txt"
     for other in ("table", f"csv={tmp_path / 'r.csv'}"):
         with out.open("wb") as stdout:  # govern check … --format json=out.txt --format table > out.txt
-            proc = subprocess.run([sys.executable, "-m", "governance", "report", str(saved), "--format",
-                                   f"json={tmp_path / 'sub' / '..' / 'out.txt'}", "--format", other],
-                                  stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+            proc = govern_forked("report", str(saved), "--format", f"json={tmp_path / 'sub' / '..' / 'out.txt'}",
+                                 "--format", other, stdout=stdout.fileno())
         if other == "table":
             assert proc.returncode == 2, proc.stderr
             assert "would both go to stdout" in proc.stderr and out.read_bytes() == b""
@@ -271,9 +275,8 @@ def test_the_file_stdout_is_redirected_to_counts_as_stdout(saved, tmp_path):
             assert json.loads(out.read_text(encoding="utf-8"))["workspace"] == EVIL_NAME
             assert listing(tmp_path) == ["evidence.json", "out.txt", "r.csv", "saved.json"]
     with open(os.devnull, "wb") as devnull:  # two reports thrown away is not two on stdout
-        proc = subprocess.run([sys.executable, "-m", "governance", "report", str(saved), "--format",
-                               f"json={os.devnull}", "--format", "table"],
-                              stdout=devnull, stderr=subprocess.PIPE, text=True, timeout=120)
+        proc = govern_forked("report", str(saved), "--format", f"json={os.devnull}", "--format", "table",
+                             stdout=devnull.fileno())
     assert proc.returncode == 0, proc.stderr
 
 
@@ -490,7 +493,7 @@ def test_a_hostile_workspace_through_check(example, tmp_path, opa_binary):
     manifest = example / "governance.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         "name: Acme Retail Group", f"name: {json.dumps(EVIL_NAME)}"), encoding="utf-8")
-    add_valid_waiver(example, justification=json.dumps(EVIL.replace("\x1b", "")))
+    add_valid_waiver(example, justification=EVIL.replace("\x1b", ""))
     out = tmp_path / "out"
     proc = check(example, "--format", f"markdown={out / 'r.md'}", "--format", f"html={out / 'r.html'}",
                  "--format", f"json={out / 'r.json'}", "--format", "table")
@@ -514,13 +517,12 @@ def test_junit_stays_well_formed_xml_with_control_characters(saved):
     assert failure is not None and "\\x1b[31mansi" in failure.text and "<img src=x" in failure.text
 
 
-def closed_stdout(*args: str) -> subprocess.CompletedProcess:
+def closed_stdout(*args: str) -> Ran:
     """Run govern with a stdout whose reader is already gone, like `govern … | true`."""
     read, write = os.pipe()
     os.close(read)
     try:
-        return subprocess.run([sys.executable, "-m", "governance", *args], stdout=write, stderr=subprocess.PIPE,
-                              text=True, timeout=120)
+        return govern_forked(*args, stdout=write)
     finally:
         os.close(write)
 

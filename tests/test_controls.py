@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from governance import library
 from governance.load import read_document
-from tests.conftest import AS_OF, govern
+from tests.conftest import check, govern
 
 STANDARDS = {"handbook", "iso27001", "gbt43697", "gbt22239", "pipl", "dsl", "csl", "cac2024"}
 
@@ -53,7 +52,7 @@ def library_run(tmp_path_factory) -> dict:
     manifest = ws / "governance.yaml"
     text = re.sub(r"^checks:.*$", "checks: []", manifest.read_text(encoding="utf-8"), flags=re.MULTILINE)
     manifest.write_text(re.sub(r"^controls:.*$", "controls: []", text, flags=re.MULTILINE), encoding="utf-8")
-    proc = govern("check", str(ws), "--as-of", AS_OF, "--format", "json")
+    proc = check(ws, "--format", "json")
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
 
@@ -155,7 +154,7 @@ def test_govern_controls_lists_every_control_with_both_titles(example):
 
 def test_govern_controls_shows_status_from_a_result(opa_binary, example, tmp_path):
     result = tmp_path / "result.json"
-    proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--output", str(result))
+    proc = check(example, "--format", "json", "--output", str(result))
     assert proc.returncode in (0, 1), proc.stderr
     records = json.loads(result.read_text(encoding="utf-8"))["controls"]
     proc = govern("controls", str(example), "--result", str(result))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from governance.engine import OPA_VERSION
-
-from tests.conftest import AS_OF, REPO, govern, make_workspace
+from tests.conftest import AS_OF, REPO, check, govern, make_workspace
 
 # A workspace check that keeps OPA busy for seconds, so a test can interfere mid-evaluation.
 SLOW_CHECK = """\
@@ -42,9 +42,17 @@ def _slow_workspace(root: Path) -> Path:
 
 
 def _opa_children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=,ppid=,comm=", "-A"], capture_output=True, text=True).stdout
-    rows = [line.split(None, 2) for line in out.splitlines()]
-    return [int(p) for p, pp, comm in rows if int(pp) == pid and comm.strip() == "opa"]
+    """The `opa` processes whose parent is `pid`, read from /proc (no `ps` per poll)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        comm, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if comm == "opa" and int(rest[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -77,8 +85,23 @@ def _wait_for_opa(proc: subprocess.Popen, seconds: float = 30) -> int:
         if kids:
             return kids[0]
         assert proc.poll() is None, proc.communicate()
-        time.sleep(0.05)
+        time.sleep(0.01)
     pytest.fail("govern never started OPA")
+
+
+@contextlib.contextmanager
+def _paused_with_its_opa(proc: subprocess.Popen):
+    """Wait until the run `proc` has started its OPA server, then hold the run still (SIGSTOP) while the
+    test looks at that OPA, which keeps serving; yields OPA's pid. The run resumes afterwards (SIGCONT).
+
+    Holding the run, rather than giving it a check slow enough to outlast the test's probes, keeps OPA
+    there for as long as the test needs it, however loaded the machine is."""
+    opa = _wait_for_opa(proc)
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        yield opa
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
 
 
 def _wait_gone(pid: int, seconds: float = 10) -> bool:
@@ -112,17 +135,17 @@ def test_wrong_opa_version_is_refused(tmp_path):
 def test_a_workspace_rego_syntax_error_is_exit_2_naming_the_file(tmp_path, opa_binary):
     root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n",
                                       "checks/broken.rego": "package govern.checks.broken\n\nx := {\n"})
-    proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json")
+    proc = check(root, "--format", "json")
     assert proc.returncode == 2
     assert "checks/broken.rego:3:6: rego_parse_error" in proc.stderr or "checks/broken.rego:4:" in proc.stderr
     assert proc.stdout == ""
 
 
 def test_runtime_error_in_a_workspace_check_is_exit_2(tmp_path, opa_binary):
-    check = SLOW_CHECK.replace("some i in numbers.range(1, 3000)\n\tsome j in numbers.range(1, 3000)\n\ti * j == -1",
+    rego = SLOW_CHECK.replace("some i in numbers.range(1, 3000)\n\tsome j in numbers.range(1, 3000)\n\ti * j == -1",
                                'x := to_number("not a number")\n\tx == 1')
-    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": check})
-    proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json")
+    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": rego})
+    proc = check(root, "--format", "json")
     assert proc.returncode == 2, proc.stderr
     assert "checks/slow.rego:12:7: eval_builtin_error: to_number" in proc.stderr and proc.stdout == ""
 
@@ -141,15 +164,16 @@ def test_a_broken_library_module_is_exit_3(tmp_path, opa_binary, monkeypatch):
 
 
 def test_unexpected_shape_from_a_workspace_check_is_exit_2(tmp_path, opa_binary):
-    check = SLOW_CHECK.replace("#   severity: info\n", "#   severity: urgent\n")
-    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": check})
-    proc = govern("check", str(root), "--as-of", AS_OF)
+    rego = SLOW_CHECK.replace("#   severity: info\n", "#   severity: urgent\n")
+    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": rego})
+    proc = check(root)
     assert proc.returncode == 2
     assert "SLOW-001" in proc.stderr and "custom.severity" in proc.stderr
 
 
 def test_timeout_exits_3(tmp_path, opa_binary):
-    proc = govern("check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--timeout", "0.5", "--format", "json")
+    # 2 s: past any module upload even on a loaded machine, far short of the slow check's evaluation
+    proc = govern("check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--timeout", "2", "--format", "json")
     assert proc.returncode == 3
     assert "timed out" in proc.stderr and proc.stdout == ""
 
@@ -221,9 +245,12 @@ def test_opa_url_uses_a_running_server_and_gives_the_same_result(example, runnin
 
 
 def test_unreachable_opa_url_exits_3(tmp_path):
-    proc = govern("check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--opa-url", "http://127.0.0.1:9")
+    with socket.socket() as taken:  # a port of our own, bound but never listening: connecting to it is refused
+        taken.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{taken.getsockname()[1]}"
+        proc = govern("check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--opa-url", url)
     assert proc.returncode == 3
-    assert "cannot reach OPA at http://127.0.0.1:9" in proc.stderr
+    assert f"cannot reach OPA at {url}" in proc.stderr
 
 
 def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):

@@ -1,4 +1,4 @@
-"""The evidence manifest and `govern verify`, on real runs of `govern check`."""
+"""The evidence manifest and `govern verify`, on real runs of `govern check` (in process, on the shared OPA)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from governance import library
-from tests.conftest import AS_OF, EXAMPLE, govern
+from tests import conftest
+from tests.conftest import AS_OF, EXAMPLE, Ran, govern
 
 CUSTOM_CHECK = """\
 package govern.checks.audit_owner
@@ -40,18 +39,17 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def check(workspace: Path, *formats: str) -> subprocess.CompletedProcess:
-    args = ["check", str(workspace), "--as-of", AS_OF]
+def check(workspace: Path, *formats: str) -> Ran:
+    args: list[str] = []
     for f in formats:
         args += ["--format", f]
-    proc = govern(*args)
+    proc = conftest.check(workspace, *args)
     assert proc.returncode in (0, 1), proc.stderr
     return proc
 
 
-def verify(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "governance", "verify", *args], capture_output=True,
-                          text=True, timeout=120, cwd=cwd)
+def verify(*args: str, cwd: Path = conftest.REPO) -> Ran:
+    return govern("verify", *args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

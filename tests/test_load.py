@@ -73,7 +73,8 @@ def test_duplicate_id_names_both_places(tmp_path):
 
 
 def test_duplicate_yaml_key(tmp_path):
-    ws = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - id: sys-a\n    deployment: private\n    deployment: public\n"})
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - id: sys-a\n    deployment: private\n"
+                                                             "    deployment: public\n"})
     proc = _validate(ws)
     assert proc.returncode == 2
     assert "inventory/systems.yaml:4:5: duplicate key" in proc.stderr
@@ -86,10 +87,10 @@ def test_every_error_is_reported_not_just_the_first(tmp_path):
     })
     proc = _validate(ws)
     assert proc.returncode == 2
-    lines = [l for l in proc.stderr.splitlines() if l.startswith("inventory/")]
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("inventory/")]
     assert len(lines) == 2, proc.stderr
-    assert any("unknown field 'colour'" in l for l in lines)
-    assert any("missing required field 'level'" in l for l in lines)
+    assert any("unknown field 'colour'" in line for line in lines)
+    assert any("missing required field 'level'" in line for line in lines)
 
 
 def test_unknown_inventory_kind_and_policy_kind(tmp_path):
@@ -161,7 +162,8 @@ datasets:
 
 
 def test_duplicate_key_in_json_is_an_error_with_its_place(tmp_path):
-    ws = make_workspace(tmp_path, {"inventory/systems.json": '{"systems": [\n  {"id": "a", "deployment": "private",\n   "id": "b"}\n]}\n'})
+    ws = make_workspace(tmp_path, {"inventory/systems.json": '{"systems": [\n  {"id": "a", "deployment": "private",\n'
+                                                             '   "id": "b"}\n]}\n'})
     proc = _validate(ws)
     assert proc.returncode == 2
     assert proc.stderr.startswith("inventory/systems.json:3:4: duplicate key")

@@ -21,7 +21,8 @@ import pytest
 from governance import library
 from governance.evaluate import load
 from governance.load import WorkspaceErrors, read_document
-from governance.model import definitions, governance as governance_models, inventory, load_workspace
+from governance.model import definitions, inventory, load_workspace
+from governance.model import governance as governance_models
 from governance.model.base import EARLIEST, LATEST, Date
 from tests.conftest import AS_OF, MINIMAL_POLICIES, govern, make_workspace
 
@@ -64,7 +65,8 @@ def test_a_date_that_does_not_exist_in_json_is_exit_2_at_the_value(tmp_path):
 
 
 def test_an_impossible_date_is_refused_in_free_form_fields_too(tmp_path):
-    ws = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - id: s\n    deployment: private\n    annotations: {since: 2026-13-01}\n"})
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": "systems:\n  - id: s\n    deployment: private\n"
+                                                             "    annotations: {since: 2026-13-01}\n"})
     [line] = errors(ws)
     assert line.startswith("inventory/systems.yaml:4:26: '2026-13-01' is not a valid date")
 
@@ -73,7 +75,8 @@ def test_an_impossible_date_is_refused_in_free_form_fields_too(tmp_path):
 def test_dates_outside_the_supported_range_are_exit_2(tmp_path, value):
     ws = make_workspace(tmp_path, {"inventory/datasets.yaml": dataset(f"classified_at: {value}")})
     [line] = errors(ws)
-    assert line.startswith(f"inventory/datasets.yaml:2:49: classified_at: Value error, date must be between {EARLIEST} and {LATEST}")
+    assert line.startswith(f"inventory/datasets.yaml:2:49: classified_at: Value error, date must be between {EARLIEST} "
+                           f"and {LATEST}")
 
 
 def _unchecked_date(hint) -> bool:
@@ -86,7 +89,7 @@ def _unchecked_date(hint) -> bool:
 
 
 def test_every_date_field_of_every_model_uses_the_checked_date_type():
-    assert _unchecked_date(typing.Optional[dt.date]) and not _unchecked_date(typing.Optional[Date])
+    assert _unchecked_date(dt.date | None) and not _unchecked_date(Date | None)
     models = [obj for module in (definitions, governance_models, inventory) for obj in vars(module).values()
               if isinstance(obj, type) and hasattr(obj, "model_fields")]
     hints = {f"{model.__name__}.{name}": hint for model in models
@@ -99,7 +102,7 @@ def test_every_date_field_of_every_model_uses_the_checked_date_type():
 
 BILLION_LAUGHS = "\n".join(
     ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    + [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    + [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
 ) + "\n"
 
 
@@ -130,7 +133,8 @@ def test_an_alias_inside_its_own_anchor_is_refused(tmp_path):
 
 def test_aliases_cannot_nest_deeper_than_the_limit_either(tmp_path):
     deep = "[" * 40 + "]" * 40
-    ws = make_workspace(tmp_path, {"inventory/x.yaml": f"a: &a {deep}\nb: &b [{', '.join(['*a'] * 3)}]\nc: {'[' * 30}*b{']' * 30}\n"})
+    text = f"a: &a {deep}\nb: &b [{', '.join(['*a'] * 3)}]\nc: {'[' * 30}*b{']' * 30}\n"
+    ws = make_workspace(tmp_path, {"inventory/x.yaml": text})
     assert errors(ws) == ["inventory/x.yaml:3:34: nested more than 64 levels deep"]
 
 
@@ -211,7 +215,7 @@ def test_the_limit_is_64_levels_in_json_and_yaml(tmp_path, depth, ok):
 @pytest.mark.parametrize("where", ["tags", "annotations", "nested"])
 def test_json_nan_and_infinity_are_exit_2_anywhere(tmp_path, token, where):
     value = {"tags": '{"k": %s}', "annotations": '{"k": %s}', "nested": '{"a": [{"b": %s}]}'}[where] % token
-    text = '{"systems": [\n  {"id": "s", "deployment": "private", "x": %s}\n]}\n' % value
+    text = '{"systems": [\n  {"id": "s", "deployment": "private", "x": ' + value + '}\n]}\n'
     ws = make_workspace(tmp_path, {"inventory/systems.json": text.replace('"x"', f'"{where}"')})
     column = text.replace('"x"', f'"{where}"').splitlines()[1].index(token) + 1
     assert errors(ws) == [f"inventory/systems.json:2:{column}: {NON_FINITE} (JSON has neither, so OPA could not be sent them)"]
@@ -223,7 +227,8 @@ def test_yaml_nan_and_infinity_are_exit_2_anywhere(tmp_path, token, where):
     value = {"tags": f"{{k: {token}}}", "annotations": f"{{k: [{{deep: {token}}}]}}", "key": f"{{{token}: v}}"}[where]
     line = f"    {'tags' if where == 'key' else where}: {value}"
     ws = make_workspace(tmp_path, {"inventory/systems.yaml": f"systems:\n  - id: s\n    deployment: private\n{line}\n"})
-    assert errors(ws) == [f"inventory/systems.yaml:4:{line.index(token) + 1}: {NON_FINITE} (JSON has neither, so OPA could not be sent them)"]
+    assert errors(ws) == [
+        f"inventory/systems.yaml:4:{line.index(token) + 1}: {NON_FINITE} (JSON has neither, so OPA could not be sent them)"]
 
 
 @pytest.mark.parametrize("amount", ["nan", "inf", "-inf", "Infinity", "1e999"])
@@ -241,7 +246,7 @@ def test_yaml_nan_through_the_cli(tmp_path):
 def test_numbers_python_cannot_convert_are_exit_2(tmp_path):
     digits = "9" * 5000
     ws = make_workspace(tmp_path, {"inventory/a.yaml": f"systems:\n  - {{id: s, mlps_level: {digits}}}\n",
-                                   "inventory/b.json": '{"systems": [{"id": "t", "mlps_level": %s}]}' % digits})
+                                   "inventory/b.json": '{"systems": [{"id": "t", "mlps_level": ' + digits + '}]}'})
     lines = errors(ws)
     assert lines[0].startswith("inventory/a.yaml:2:25: '9999") and "is not a valid int" in lines[0]
     assert lines[1].startswith("inventory/b.json:1:40: cannot read this number")
@@ -286,7 +291,8 @@ def _not_leaked(lines: list[str], outside: Path) -> None:
     assert "OUTSIDE-SECRET" not in text and "outside-secret" not in text and str(outside.parent) not in text, text
 
 
-@pytest.mark.parametrize("entry, column", [("../outside-secret-folder", 13), ("/etc", 13), ("inventory/../../outside-secret-folder", 13)])
+@pytest.mark.parametrize("entry, column", [("../outside-secret-folder", 13), ("/etc", 13),
+                                           ("inventory/../../outside-secret-folder", 13)])
 def test_manifest_entries_must_stay_inside_the_workspace(tmp_path, outside, reads_outside, entry, column):
     ws = make_workspace(tmp_path / "ws", {"governance.yaml": f"name: X\ninventory: [{entry}]\n"})
     lines = errors(ws)
@@ -296,13 +302,15 @@ def test_manifest_entries_must_stay_inside_the_workspace(tmp_path, outside, read
 
 
 def test_manifest_entries_must_stay_inside_the_workspace_through_the_cli(tmp_path, outside):
-    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "name: X\npolicies: [policies]\nwaivers:\n  - ../outside-secret-folder\n"})
+    manifest = "name: X\npolicies: [policies]\nwaivers:\n  - ../outside-secret-folder\n"
+    ws = make_workspace(tmp_path / "ws", {"governance.yaml": manifest})
     stderr = validate(ws)
     assert stderr.startswith("governance.yaml:4:5: '../outside-secret-folder' must stay inside the workspace")
 
 
 @pytest.mark.parametrize("kind", ["relative-file", "absolute-file", "folder"])
-def test_a_link_out_of_the_workspace_is_exit_2_naming_the_link_and_nothing_outside_is_read(tmp_path, outside, reads_outside, kind):
+def test_a_link_out_of_the_workspace_is_exit_2_naming_the_link_and_nothing_outside_is_read(tmp_path, outside, reads_outside,
+                                                                                            kind):
     ws = make_workspace(tmp_path / "ws", {})
     target = {"relative-file": "../../outside-secret-folder/outside-secret-name.yaml",
               "absolute-file": str(outside / "outside-secret-name.yaml"),
@@ -328,7 +336,8 @@ def test_a_chain_of_links_names_the_one_that_leaves(tmp_path, outside, reads_out
     (ws / "elsewhere" / "hop.yaml").symlink_to(outside / "outside-secret-name.yaml")
     (ws / "inventory" / "more.yaml").symlink_to("../elsewhere/hop.yaml")
     lines = errors(ws)
-    assert lines == ["inventory/more.yaml:1:1: 'inventory/more.yaml' leads outside the workspace through the symbolic link 'elsewhere/hop.yaml'"]
+    assert lines == ["inventory/more.yaml:1:1: 'inventory/more.yaml' leads outside the workspace through the symbolic link "
+                     "'elsewhere/hop.yaml'"]
     assert reads_outside == []
 
 
@@ -385,7 +394,8 @@ def test_the_built_in_catalogue_is_shown_as_govern_not_by_absolute_path(tmp_path
     assert proc.returncode == 2
     catalogue = (library.library_root() / "controls" / "budget.yaml").read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(catalogue, 1) if text == "  - id: CTL-BUD-01")
-    assert (f"controls/mine.yaml:2:5: duplicate control id 'CTL-BUD-01' (first declared at <govern>/controls/budget.yaml:{line}:5)"
+    assert ("controls/mine.yaml:2:5: duplicate control id 'CTL-BUD-01' "
+            f"(first declared at <govern>/controls/budget.yaml:{line}:5)"
             in proc.stderr), proc.stderr
     bad = tmp_path / "elsewhere" / "catalogue.yaml"
     bad.parent.mkdir()
@@ -395,7 +405,8 @@ def test_the_built_in_catalogue_is_shown_as_govern_not_by_absolute_path(tmp_path
 
 
 @pytest.mark.parametrize("target, message", [
-    ("../outside-secret-folder/outside-secret-name.yaml", "'governance.yaml' is a symbolic link that leads outside the workspace"),
+    ("../outside-secret-folder/outside-secret-name.yaml",
+     "'governance.yaml' is a symbolic link that leads outside the workspace"),
     ("missing.yaml", "'governance.yaml' is a symbolic link that leads to nothing (the link is dangling)"),
 ])
 def test_a_manifest_that_links_out_or_nowhere_is_exit_2(tmp_path, outside, reads_outside, target, message):
@@ -477,7 +488,8 @@ ONLY_JSON = "a workspace holds only text, numbers, booleans, null, dates, lists 
     ("{x: !mine x}", 15, "!mine"),
 ])
 def test_yaml_tags_json_cannot_carry_are_exit_2_at_the_value(tmp_path, value, where, tag):
-    ws = make_workspace(tmp_path, {"inventory/systems.yaml": f"systems:\n  - id: s\n    deployment: private\n    tags: {value}\n"})
+    ws = make_workspace(tmp_path, {"inventory/systems.yaml": f"systems:\n  - id: s\n    deployment: private\n    tags: {value}\n"
+                                   })
     assert errors(ws) == [f"inventory/systems.yaml:4:{where}: the YAML tag {tag} is not allowed: {ONLY_JSON}"]
 
 

@@ -9,47 +9,53 @@ import select
 import subprocess
 import sys
 
-from tests.conftest import AS_OF, REPO, govern
-from tests.reports_support import add_valid_waiver, check, run_json
+from tests import golden
+from tests.conftest import AS_OF, REPO, check, govern, govern_process
+from tests.reports_support import saved
 
-FORMATS = ("sarif", "junit", "csv")
+FORMATS = ("sarif", "junit", "csv", "markdown", "html", "oscal", "table")
 
 
 def no_opa_env() -> dict:
     """An environment in which starting OPA would fail: report must not need it."""
-    env = dict(os.environ, GOVERN_OPA=os.devnull, PATH="/nonexistent")
-    return env
+    return dict(os.environ, GOVERN_OPA=os.devnull, PATH="/nonexistent")
 
 
-def test_rerendering_equals_the_direct_render(example, opa_binary):
-    add_valid_waiver(example)
-    out = example.parent / "direct"
-    result, saved = run_json(example, *(arg for fmt in FORMATS for arg in ("--format", f"{fmt}={out / fmt}")))
-    again = example.parent / "again"
-    proc = subprocess.run([sys.executable, "-m", "governance.cli", "report", str(saved),
-                           "--format", f"json={again / 'json'}", *(a for fmt in FORMATS for a in ("--format", f"{fmt}={again / fmt}"))],
-                          capture_output=True, text=True, cwd=REPO, env=no_opa_env(), timeout=60)
+def test_rerendering_equals_the_direct_render(tmp_path, opa_binary):
+    ws, extra = golden.workspace("acme-waivers", tmp_path / "ws")  # a waived finding and an invalid waiver too
+    out = tmp_path / "direct"
+    proc = check(ws, *extra, "--format", f"json={out / 'json'}",
+                 *(a for fmt in FORMATS for a in ("--format", f"{fmt}={out / fmt}")))
+    assert proc.returncode in (0, 1), proc.stderr
+    again = tmp_path / "again"
+    proc = govern("report", str(out / "json"), "--format", f"json={again / 'json'}",
+                  *(a for fmt in FORMATS for a in ("--format", f"{fmt}={again / fmt}")), env=no_opa_env())
     assert proc.returncode == 0, proc.stderr
-    assert (again / "json").read_bytes() == saved.read_bytes()
+    assert (again / "json").read_bytes() == (out / "json").read_bytes()
     for fmt in FORMATS:
         assert (again / fmt).read_bytes() == (out / fmt).read_bytes(), fmt
-    assert result["findings"]
+    assert json.loads((out / "json").read_text(encoding="utf-8"))["findings"]
 
 
-def test_rerender_to_stdout_and_lang(example, opa_binary):
-    _, saved = run_json(example)
-    proc = govern("report", str(saved), "--format", "json", "--lang", "en")
-    assert proc.returncode == 0 and json.loads(proc.stdout) == json.loads(saved.read_text(encoding="utf-8"))
-    assert govern("report", str(saved), "--lang", "fr").returncode == 2
+def test_rerender_to_stdout_and_lang(tmp_path):
+    path = saved("acme", tmp_path)
+    proc = govern("report", str(path), "--format", "json", "--lang", "en", env=no_opa_env())
+    assert proc.returncode == 0 and json.loads(proc.stdout) == golden.data("acme")
+    assert govern("report", str(path), "--lang", "fr").returncode == 2
 
 
-def test_rerendering_keeps_baseline_marks(example, opa_binary):
-    _, baseline = run_json(example, name="baseline.json")
-    compared, saved = run_json(example, "--baseline", str(baseline))
-    proc = govern("report", str(saved), "--format", "table", "--lang", "en")
-    assert proc.returncode == 0
-    assert "resolved since baseline" in proc.stdout and "existing" in proc.stdout
-    assert all(f["baseline"] == "existing" for f in compared["findings"])
+def test_rerendering_keeps_baseline_marks(tmp_path):
+    result = golden.data("acme-changes")  # compared with a baseline: new, existing and resolved findings
+    proc = govern("report", str(saved("acme-changes", tmp_path)), "--format", "table", "--lang", "en", env=no_opa_env())
+    assert proc.returncode == 0, proc.stderr
+    counts = result["summary"]["baseline"]
+    assert counts["new"] and counts["existing"] and counts["resolved"]
+    assert f"{counts['resolved']} resolved since baseline" in proc.stdout
+    rows = {line for line in proc.stdout.splitlines() if "│" in line}
+    for finding in result["findings"]:
+        [row] = [r for r in rows if f"{finding['resource']['kind']}/{finding['resource']['id']}" in r
+                 and f" {finding['check']} " in r]
+        assert row.rstrip().rstrip("│").strip().endswith(finding["baseline"]), row
 
 
 def test_a_file_that_is_not_a_result_exits_2_naming_it(tmp_path):
@@ -69,7 +75,8 @@ def test_a_file_that_is_not_a_result_exits_2_naming_it(tmp_path):
 
 
 def test_no_progress_output_when_stderr_is_not_a_terminal(example, opa_binary):
-    proc = check(example, "--format", "json")
+    # end to end: a real process, its own managed OPA, stderr a pipe as in CI
+    proc = govern_process("check", str(example), "--as-of", AS_OF, "--format", "json")
     assert proc.returncode in (0, 1)
     assert proc.stderr == ""
     json.loads(proc.stdout)  # stdout holds the report and nothing else

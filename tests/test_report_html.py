@@ -1,18 +1,19 @@
 """The committee's HTML report, opened in a real headless Chromium.
 
-Each page comes from a real `govern check --format html=…` on a copy of
-examples/acme; what the page must show is taken from the JSON result of the
-same run, never hard-coded, because the example's findings evolve. Only the
-translated headings and status words are fixed here: they are the page's
-own contract. Chromium missing is a failure, not a skip (`make test`
-installs it).
+Each page is `govern report --format html=…` of a golden result of
+examples/acme (tests/golden: real `govern check` runs, kept fresh by
+tests/test_golden.py), so no OPA runs here but for one test that `check`
+writes the very page `report` gives again. What the page must show is taken
+from the JSON result it renders, never hard-coded, because the example's
+findings evolve. Only the translated headings and status words are fixed here:
+they are the page's own contract. Chromium missing is a failure, not a skip
+(`make test` installs it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -23,10 +24,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from tests.conftest import AS_OF, EXAMPLE, govern
-from tests.reports_support import run_json
+from tests import golden
+from tests.conftest import AS_OF, check, govern
+from tests.reports_support import saved
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"  # as `make chromium` installs them, found on PATH
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--window-size=1280,900")
@@ -47,17 +49,18 @@ VERDICT = {"zh": {"pass": "通过", "fail": "未通过"}, "en": {"pass": "Pass",
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    found = {name: shutil.which(name) for name in (CHROMIUM, CHROMEDRIVER)}
+    missing = [name for name, path in found.items() if path is None]
     if missing:
         pytest.fail(f"headless Chromium is required for the HTML report test; missing {', '.join(missing)}. "
                     "`make test` installs it (apt-get install chromium chromium-driver).", pytrace=False)
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = found[CHROMIUM]
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(found[CHROMEDRIVER]), options=options)
     yield driver
     driver.quit()
 
@@ -94,20 +97,22 @@ class Page:
         self.lang, self.html, self.result, self.returncode, self.screenshot = lang, html, result, returncode, screenshot
 
 
+def report_page(name: str, folder: Path, lang: str) -> tuple[dict, Path]:
+    """The golden result `name` and its HTML page in `lang`, written by `govern report`."""
+    html = folder / "out" / "report.html"
+    proc = govern("report", str(saved(name, folder)), "--lang", lang, "--format", f"html={html}")
+    assert proc.returncode == 0, proc.stderr
+    return golden.data(name), html
+
+
 @pytest.fixture(scope="module", params=["zh", "en"])
-def page(request, tmp_path_factory, browser, opa_binary) -> Page:
+def page(request, tmp_path_factory, browser) -> Page:
     lang = request.param
     root = tmp_path_factory.mktemp(f"html-{lang}")
-    workspace = root / "acme"
-    shutil.copytree(EXAMPLE, workspace)  # the `example` fixture's copy, once per language
-    html, out = root / "out" / "report.html", root / "result.json"
-    proc = govern("check", str(workspace), "--as-of", AS_OF, "--lang", lang,
-                  "--format", f"json={out}", "--format", f"html={html}")
-    assert proc.returncode in (0, 1), proc.stderr
-    result = json.loads(out.read_text(encoding="utf-8"))
+    result, html = report_page("acme", root, lang)
     shot = root / f"report-{lang}.png"
     show(browser, html, shot)
-    return Page(lang, html, result, proc.returncode, shot)
+    return Page(lang, html, result, golden.exit_code("acme"), shot)
 
 
 def test_headline_shows_the_runs_verdict_and_counts(page, browser):
@@ -156,7 +161,7 @@ def test_findings_table_and_severity_chart_list_every_finding(page, browser):
     rows = browser.find_elements(By.CSS_SELECTOR, "[data-table=findings] tbody tr")
     assert [(e.get_attribute("data-check"), e.get_attribute("data-status")) for e in rows] == \
         [(f["check"], f["status"]) for f in r["findings"]]
-    for row, f in zip(rows, r["findings"]):
+    for row, f in zip(rows, r["findings"], strict=True):
         cells = row.find_elements(By.TAG_NAME, "td")
         assert f["resource"]["id"] in cells[2].text and f["message"] in cells[3].text
         if f["location"]:
@@ -184,7 +189,8 @@ def test_headings_and_control_titles_are_in_the_page_language(page, browser):
     assert shown == {c["id"]: c["title"][page.lang] for c in r["controls"]}
     # every label the page writes itself (not the data it quotes) is in the page's language
     cjk = re.compile(r"[\u4e00-\u9fff]")
-    custom_domains = {c["domain"] for c in r["checks"]} - {"committee", "budget", "classification", "placement", "mlps", "waivers"}
+    builtin = {"committee", "budget", "classification", "placement", "mlps", "waivers"}
+    custom_domains = {c["domain"] for c in r["checks"]} - builtin
     labels_shown = [t for t in texts(browser, "h2, h3, th, dt, figcaption > span:first-child, .legend li, .card dd")
                     if t not in custom_domains]  # a workspace's own domain is shown by its name
     assert labels_shown
@@ -263,14 +269,18 @@ def test_no_changes_section_without_a_baseline(page, browser):
     assert browser.find_elements(By.ID, "changes") == []
 
 
-def test_rendering_the_saved_json_again_gives_the_same_bytes(page, tmp_path):
-    result = page.html.parent.parent / "result.json"
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rendering_the_saved_json_again_gives_the_same_bytes(example, opa_binary, tmp_path, lang):
+    """The page `check` writes is the page `report` gives again from the run's JSON, byte for byte."""
+    html, result = tmp_path / "out" / "report.html", tmp_path / "out" / "result.json"
+    proc = check(example, "--lang", lang, "--format", f"json={result}", "--format", f"html={html}")
+    assert proc.returncode in (0, 1), proc.stderr
     again = []
     for name in ("a.html", "b.html"):
-        proc = govern("report", str(result), "--lang", page.lang, "--format", f"html={tmp_path / name}")
+        proc = govern("report", str(result), "--lang", lang, "--format", f"html={tmp_path / name}")
         assert proc.returncode == 0, proc.stderr
         again.append((tmp_path / name).read_bytes())
-    assert again[0] == again[1] == page.html.read_bytes()
+    assert again[0] == again[1] == html.read_bytes()
 
 
 def screenshot_ok(png: Path) -> bool:
@@ -292,35 +302,9 @@ class _References(HTMLParser):
 
 # ---------------------------------------------------------------- changed workspaces
 
-TEST_PROJECT = """\
-projects:
-  - id: prj-test-gpu
-    name: 算力扩容
-    owner: p-cdo
-    phase: pilot
-    start: 2026-10-01
-    end: 2027-03-31
-    budget_lines:
-      - {id: bl-test-1, category: technology, amount: 20000000, owner: p-cdo}
-"""
-EXPIRING_WAIVER = """\
-waivers:
-  - id: wv-test-soon
-    check: BUD-007
-    resource: {kind: project, id: prj-test-gpu}
-    justification: 分配决议将在下次委员会会议上审议
-    requested_by: p-cto
-    approved_by: p-ceo
-    approved_at: 2026-11-01
-    expires: 2026-12-10
-"""
-
-
-def test_expiring_waiver_and_a_phase_out_of_its_band(example, browser, opa_binary, tmp_path):
-    (example / "inventory" / "test-budget.yaml").write_text(TEST_PROJECT, encoding="utf-8")
-    (example / "waivers" / "test-soon.yaml").write_text(EXPIRING_WAIVER, encoding="utf-8")
-    html = tmp_path / "report.html"
-    result, _ = run_json(example, "--lang", "en", "--format", f"html={html}")
+def test_expiring_waiver_and_a_phase_out_of_its_band(browser, tmp_path):
+    # the example plus a pilot project far over its technology band, waived until 2026-12-10
+    result, html = report_page("acme-expiring", tmp_path, "en")
     waiver = next(w for w in result["waivers"] if w["id"] == "wv-test-soon")
     assert waiver["valid"] and waiver["applied"] == 1, waiver
     pilot = next(p for p in result["budget"]["phases"] if p["id"] == "pilot")
@@ -343,14 +327,10 @@ def test_expiring_waiver_and_a_phase_out_of_its_band(example, browser, opa_binar
     assert "BUD-002" in figure.find_element(By.TAG_NAME, "figcaption").text
 
 
-def test_changes_since_the_baseline_show_new_and_resolved(example, browser, opa_binary, tmp_path):
-    _, baseline = run_json(example, name="baseline.json")
-    (example / "waivers" / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")  # its WAV findings go
-    (example / "inventory" / "test-extra.yaml").write_text(
-        "datasets:\n  - {id: ds-test-orphan, name: 孤立数据, owner: p-cdo, grade: general-1, level: public,"
-        " classified_at: 2026-11-01}\n", encoding="utf-8")  # held by no system: a new finding
-    html = tmp_path / "report.html"
-    result, _ = run_json(example, "--baseline", str(baseline), "--format", f"html={html}")
+def test_changes_since_the_baseline_show_new_and_resolved(browser, tmp_path):
+    # the example without its waivers (their WAV findings go) and with a dataset no system holds (a new
+    # finding), checked against a baseline of the example as it is
+    result, html = report_page("acme-changes", tmp_path, "zh")
     new = [f for f in result["findings"] if f["baseline"] == "new"]
     assert new and result["resolved"], "the edit must both add and resolve findings"
 

@@ -1,25 +1,27 @@
-"""JUnit XML: checks as testcases, failures listing findings, counts CI can trust."""
+"""JUnit XML: checks as testcases, failures listing findings, counts CI can trust.
+
+Rendered from golden results (tests/golden): no OPA."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tests.conftest import make_workspace
-from tests.reports_support import add_valid_waiver, run_json
+from governance.report import render
+from tests import golden
 
 
-def junit_run(workspace):
-    xml = workspace.parent / "out" / "govern.xml"
-    result, _ = run_json(workspace, "--format", f"junit={xml}")
-    return result, ET.parse(xml).getroot()
+def junit(name: str) -> tuple[dict, ET.Element]:
+    """A golden result as JSON and its JUnit rendering, parsed."""
+    xml = render("junit", golden.result(name))
+    return golden.data(name), ET.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
 
 
 def cases(root) -> dict[str, ET.Element]:
     return {c.get("name").split(" ", 1)[0]: c for c in root.iter("testcase")}
 
 
-def test_one_testcase_per_check_with_domain_and_title(example, opa_binary):
-    result, root = junit_run(example)
+def test_one_testcase_per_check_with_domain_and_title():
+    result, root = junit("acme")
     found = cases(root)
     assert sorted(found) == sorted(c["id"] for c in result["checks"])
     for check in result["checks"]:
@@ -30,8 +32,8 @@ def test_one_testcase_per_check_with_domain_and_title(example, opa_binary):
         assert {c.get("classname") for c in suite.iter("testcase")} == {suite.get("name").removeprefix("govern.")}
 
 
-def test_counts_agree_with_the_result_at_every_level(example, opa_binary):
-    result, root = junit_run(example)
+def test_counts_agree_with_the_result_at_every_level():
+    result, root = junit("acme")
     status = [c["status"] for c in result["checks"]]
     assert int(root.get("tests")) == len(status)
     assert int(root.get("failures")) == status.count("fail") > 0
@@ -45,9 +47,8 @@ def test_counts_agree_with_the_result_at_every_level(example, opa_binary):
     assert sum(int(s.get("tests")) for s in root.iter("testsuite")) == int(root.get("tests"))
 
 
-def test_failure_lists_every_unwaived_finding_and_waived_ones_go_to_system_out(example, opa_binary):
-    waived = add_valid_waiver(example)
-    result, root = junit_run(example)
+def test_failure_lists_every_unwaived_finding_and_waived_ones_go_to_system_out():
+    result, root = junit("acme-waivers")
     found = cases(root)
     for check in result["checks"]:
         failure = found[check["id"]].find("failure")
@@ -59,16 +60,15 @@ def test_failure_lists_every_unwaived_finding_and_waived_ones_go_to_system_out(e
             assert f["message"] in case.find("failure").text and where in case.find("failure").text
         else:
             assert f["message"] in case.find("system-out").text and f["waiver"] in case.find("system-out").text
-    waived_case = found[waived["check"]]
-    assert "wv-test-001" in waived_case.find("system-out").text
+    waived = next(f for f in result["findings"] if f["waiver"] == golden.WAIVER_ID)
+    assert golden.WAIVER_ID in found[waived["check"]].find("system-out").text
 
 
-def test_not_applicable_checks_are_skipped(tmp_path, opa_binary):
-    # a workspace with only a committee and people: most checks have nothing to evaluate
-    workspace = make_workspace(tmp_path / "tiny", {})
-    result, root = junit_run(workspace)
+def test_not_applicable_checks_are_skipped():
+    # the minimal workspace, only a committee and people: most checks have nothing to evaluate
+    result, root = junit("minimal")
     not_applicable = {c["id"] for c in result["checks"] if c["status"] == "not_applicable"}
-    assert not_applicable, "the tiny workspace should leave some check with nothing to evaluate"
+    assert not_applicable, "the minimal workspace should leave some check with nothing to evaluate"
     found = cases(root)
     for cid, case in found.items():
         assert (case.find("skipped") is not None) == (cid in not_applicable)

@@ -1,18 +1,18 @@
-"""`--format markdown`: the audit report, checked against the JSON result of the same real run."""
+"""`--format markdown`: the audit report, checked against the JSON result it renders (a golden result: no OPA)."""
 
 from __future__ import annotations
 
 import html
-import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from governance.result import RunResult
 from governance.report import RenderOptions, render
-from tests.conftest import AS_OF, EXAMPLE, govern
+from governance.result import RunResult
+from tests import golden
+from tests.conftest import check, govern
+from tests.reports_support import saved
 
 _TOKEN = re.compile(r"\\.|\||[^\\|]+")  # a backslash escape, a cell border, or plain text
 
@@ -53,37 +53,27 @@ def section(tabs: dict, prefix: str) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, opa_binary) -> tuple[dict, str, Path]:
-    """The example plus one valid and one invalid waiver of this test's own; (result, zh markdown, result path)."""
-    ws = tmp_path_factory.mktemp("md") / "acme"
-    shutil.copytree(EXAMPLE, ws)
-    first = json.loads(govern("check", str(ws), "--as-of", AS_OF, "--format", "json").stdout)
-    waivable = {c["id"] for c in first["checks"] if c["waivable"]}
-    failing = [f for f in first["findings"] if f["status"] == "fail" and f["check"] in waivable]
-    assert len(failing) >= 2, "the example needs two failing findings of waivable checks"
-    (ws / "waivers" / "markdown-test.yaml").write_text(
-        "waivers:\n" + "".join(
-            f"  - id: {wid}\n    check: {f['check']}\n"
-            f"    resource: {{kind: {f['resource']['kind']}, id: {f['resource']['id']}}}\n"
-            f"    justification: Test | with a pipe\n    requested_by: {req}\n    approved_by: p-ceo\n"
-            "    approved_at: 2026-11-01\n    expires: 2026-12-31\n"
-            for wid, f, req in (("wv-md-valid", failing[0], "p-cto"), ("wv-md-self", failing[1], "p-ceo"))),
-        encoding="utf-8")
-    out = ws.parent / "out"
-    proc = govern("check", str(ws), "--as-of", AS_OF, "--format", f"json={out / 'r.json'}",
-                  "--format", f"markdown={out / 'r.md'}")
-    assert proc.returncode in (0, 1), proc.stderr
-    result = json.loads((out / "r.json").read_text(encoding="utf-8"))
-    return result, (out / "r.md").read_text(encoding="utf-8"), out / "r.json"
+def run(tmp_path_factory) -> tuple[dict, str, Path]:
+    """The golden example with a valid and a self-approved waiver of its own (tests/golden, acme-waivers),
+    rendered by `govern report` in Chinese: (result, zh markdown, result path)."""
+    folder = tmp_path_factory.mktemp("md")
+    path = saved("acme-waivers", folder)
+    proc = govern("report", str(path), "--format", f"markdown={folder / 'r.md'}")
+    assert proc.returncode == 0, proc.stderr
+    return golden.data("acme-waivers"), (folder / "r.md").read_text(encoding="utf-8"), path
 
 
 def rerender(path: Path, lang: str) -> str:
     return render("markdown", RunResult.model_validate_json(path.read_text(encoding="utf-8")), RenderOptions(lang=lang))
 
 
-def test_renders_from_the_result_alone(run):
-    _, zh, path = run
-    assert rerender(path, "zh") == zh
+def test_renders_from_the_result_alone(tmp_path, opa_binary):
+    """What `check` writes is what `report` gives again from its JSON result: nothing else of the run goes in."""
+    ws, extra = golden.workspace("acme-waivers", tmp_path)
+    out = tmp_path / "out"
+    proc = check(ws, *extra, "--format", f"json={out / 'r.json'}", "--format", f"markdown={out / 'r.md'}")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert rerender(out / "r.json", "zh") == (out / "r.md").read_text(encoding="utf-8")
 
 
 def test_control_table_sums_its_checks(run):
@@ -106,7 +96,8 @@ def test_english_labels_and_titles(run):
     rows = {r[0]: r for r in section(tables(en), "Controls")}
     for control in result["controls"]:
         assert rows[control["id"]][1] == control["title"]["en"]
-        assert rows[control["id"]][6].endswith({"pass": "pass", "fail": "fail", "not_applicable": "not applicable"}[control["status"]])
+        status = {"pass": "pass", "fail": "fail", "not_applicable": "not applicable"}[control["status"]]
+        assert rows[control["id"]][6].endswith(status)
     assert "## Findings by control" in en and "## Waivers in force" in en
     assert "控制项" not in en
 
@@ -133,13 +124,13 @@ def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
     in_force = {r[0]: r for r in section(tabs, "Waivers in force")}
     invalid = {r[0]: r for r in section(tabs, "Invalid waivers")}
     waivers = {w["id"]: w for w in result["waivers"]}
-    assert waivers["wv-md-valid"]["valid"] and not waivers["wv-md-self"]["valid"]
+    assert waivers[golden.WAIVER_ID]["valid"] and not waivers[golden.SELF_APPROVED_ID]["valid"]
     assert set(in_force) == {w for w, v in waivers.items() if v["valid"]}
     assert set(invalid) == {w for w, v in waivers.items() if not v["valid"]}
     for wid, row in in_force.items():
         w = waivers[wid]
         assert (row[4], row[6], int(row[7])) == (w["approved_by"], w["expires"], w["applied"])
-    assert in_force["wv-md-valid"][8] == "Test | with a pipe"
+    assert in_force[golden.WAIVER_ID][8] == golden.WAIVER_JUSTIFICATION  # its pipe escaped, not a cell border
     for wid, row in invalid.items():
         reasons = [f"{f['check']}: {' '.join(f['message'].split())}" for f in result["findings"]
                    if f["resource"] == {"kind": "waiver", "id": wid}]

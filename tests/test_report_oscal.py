@@ -1,6 +1,8 @@
 """`--format oscal`: OSCAL 1.0.4 assessment-results, validated against the
 official JSON schema with jsonschema-rs (Python's jsonschema cannot compile
-its \\p{L} patterns), on real runs of `govern check` on the example."""
+its \\p{L} patterns), rendered from golden results of the example
+(tests/golden: no OPA), and across real runs of `govern check` for the
+content-derived UUIDs."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
+from governance.report import render
 from governance.report._escape import markdown_text
-from tests.conftest import AS_OF, SCHEMAS, govern
-from tests.reports_support import add_valid_waiver
+from tests import golden
+from tests.conftest import SCHEMAS, check
 
 # NIST's OSCAL 1.0.4 assessment-results schema, vendored in tests/schemas
 SCHEMA = SCHEMAS / "oscal_assessment-results_schema.json"
@@ -24,17 +27,16 @@ def validator():
 
 
 def run(workspace: Path, out: Path) -> tuple[dict, dict]:
-    """One real run: (the JSON result, the OSCAL document) of the same evaluation."""
-    proc = govern("check", str(workspace), "--as-of", AS_OF,
-                  "--format", f"json={out / 'result.json'}", "--format", f"oscal={out / 'oscal.json'}")
+    """One real run (shared OPA): (the JSON result, the OSCAL document) of the same evaluation."""
+    proc = check(workspace, "--format", f"json={out / 'result.json'}", "--format", f"oscal={out / 'oscal.json'}")
     assert proc.returncode in (0, 1), proc.stderr
     read = lambda name: json.loads((out / name).read_text(encoding="utf-8"))  # noqa: E731
     return read("result.json"), read("oscal.json")
 
 
-def waive_one(workspace: Path) -> dict:
-    """Add a waiver, valid at AS_OF, for the first failing finding of a waivable check; return that finding."""
-    return add_valid_waiver(workspace, "wv-audit-001", "Vendor contract renewal pending")
+def rendered(name: str) -> tuple[dict, dict]:
+    """A golden result and its OSCAL document."""
+    return golden.data(name), json.loads(render("oscal", golden.result(name)))
 
 
 def assert_valid(validator, doc: dict) -> None:
@@ -62,8 +64,8 @@ def without_times(doc: dict) -> dict:
 
 
 @pytest.fixture
-def example_run(example, opa_binary, tmp_path):
-    return run(example, tmp_path)
+def example_run():
+    return rendered("acme")
 
 
 def test_validates_against_the_oscal_schema(example_run, validator):
@@ -104,7 +106,7 @@ def test_every_finding_is_an_observation_with_its_evidence(example_run):
     hashes = {f["path"]: f["sha256"] for f in result["inputs"]}
     resources = {r["uuid"]: r for r in ar["back-matter"]["resources"]}
     items = {i["uuid"]: i for i in res["local-definitions"]["inventory-items"]}
-    for finding, obs in zip(result["findings"], observations):
+    for finding, obs in zip(result["findings"], observations, strict=True):
         assert obs["methods"] == ["TEST"]
         assert obs["collected"] == result["run"]["finished_at"]
         assert obs["description"] == markdown_text(finding["message"])  # OSCAL markup: escaped
@@ -175,14 +177,14 @@ def test_uuids_are_unique_within_the_document(example_run):
     assert len(seen) == len(set(seen)) > 10
 
 
-def test_waived_finding_becomes_an_approved_deviation(example, opa_binary, tmp_path, validator):
-    target = waive_one(example)
-    result, doc = run(example, tmp_path)
+def test_waived_finding_becomes_an_approved_deviation(validator):
+    result, doc = rendered("acme-waivers")
     assert_valid(validator, doc)
-    waived = [f for f in result["findings"] if f["waiver"] == "wv-audit-001"]
+    target = golden.waivable_failures(golden.data("acme"))[0]  # the finding the variant's waiver names
+    waived = [f for f in result["findings"] if f["waiver"] == golden.WAIVER_ID]
     assert [(f["check"], f["resource"]) for f in waived] == [(target["check"], target["resource"])]
     (res,) = doc["assessment-results"]["results"]
-    risks = [r for r in res["risks"] if props(r)["waiver"] == ["wv-audit-001"]]
+    risks = [r for r in res["risks"] if props(r)["waiver"] == [golden.WAIVER_ID]]
     assert len(risks) == 1
     risk = risks[0]
     assert risk["status"] == "deviation-approved"
@@ -190,8 +192,8 @@ def test_waived_finding_becomes_an_approved_deviation(example, opa_binary, tmp_p
     assert props(risk)["expires"] == ["2026-12-31"]
     (waiver_prop,) = [p for p in risk["props"] if p["name"] == "waiver"]
     for told in (waiver_prop["remarks"], risk["description"]):
-        assert "wv-audit-001" in told and "p-ceo" in told and "2026-12-31" in told
-    assert risk["statement"] == "Vendor contract renewal pending"
+        assert golden.WAIVER_ID in told and "p-ceo" in told and "2026-12-31" in told
+    assert risk["statement"] == markdown_text(golden.WAIVER_JUSTIFICATION) and "\\|" in risk["statement"]
     (link,) = risk["related-observations"]
     observation = next(o for o in res["observations"] if o["uuid"] == link["observation-uuid"])
     assert props(observation)["status"] == ["waived"] and props(observation)["check"] == [target["check"]]
@@ -206,7 +208,6 @@ def test_markup_fields_carry_workspace_text_escaped():
     workspace adds no HTML, link or image there."""
     from markdown_it import MarkdownIt
 
-    from governance.report import render
     from tests.test_report_sarif import hostile_check_result, string_fields
 
     doc = json.loads(render("oscal", hostile_check_result()))

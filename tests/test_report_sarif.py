@@ -1,4 +1,6 @@
-"""SARIF 2.1.0: valid against the OASIS schema and shaped for GitHub code scanning."""
+"""SARIF 2.1.0: valid against the OASIS schema and shaped for GitHub code scanning.
+
+Rendered from golden results (tests/golden), but for one run of the real CLI on a hostile workspace check."""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ import re
 import jsonschema
 import pytest
 
-from governance.result import RunResult
 from governance.report import render
+from governance.result import RunResult
+from tests import golden
 from tests.conftest import SCHEMAS
-from tests.reports_support import add_valid_waiver, run_json
+from tests.reports_support import run_json
 
 # the OASIS schema (errata 01), vendored in tests/schemas
 SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
@@ -25,13 +28,13 @@ def validate(log: dict) -> None:
 
 
 @pytest.fixture
-def run(example, opa_binary):
-    """A real run on acme with one finding waived: (JSON result, SARIF log, workspace)."""
-    waived = add_valid_waiver(example)
-    sarif = example.parent / "out" / "govern.sarif"
-    result, _ = run_json(example, "--format", f"sarif={sarif}")
-    assert any(f["fingerprint"] == waived["fingerprint"] and f["status"] == "waived" for f in result["findings"])
-    return result, json.loads(sarif.read_text(encoding="utf-8")), example
+def run(tmp_path):
+    """The golden acme run with one finding waived (tests/golden, acme-waivers): (JSON result, SARIF log, workspace).
+    The workspace is the variant's files (no OPA), for the paths the log names."""
+    result = golden.data("acme-waivers")
+    workspace, _ = golden.workspace("acme-waivers", tmp_path)
+    assert any(f["waiver"] == golden.WAIVER_ID and f["status"] == "waived" for f in result["findings"])
+    return result, json.loads(render("sarif", golden.result("acme-waivers"))), workspace
 
 
 def test_validates_against_the_sarif_schema(run):
@@ -77,7 +80,7 @@ def test_every_finding_is_one_result_with_fingerprint_and_relative_location(run)
     sarif_run = log["runs"][0]
     rules, results = sarif_run["tool"]["driver"]["rules"], sarif_run["results"]
     assert len(results) == len(result["findings"]) > 0
-    for finding, res in zip(result["findings"], results):
+    for finding, res in zip(result["findings"], results, strict=True):
         assert res["ruleId"] == finding["check"] == rules[res["ruleIndex"]]["id"]
         assert res["level"] == LEVEL[finding["severity"]]
         assert res["message"]["text"] == finding["message"]
@@ -97,7 +100,7 @@ def test_waived_findings_are_suppressed_with_the_waiver_justification(run):
     result, log, _ = run
     justification = {w["id"]: w["justification"] for w in result["waivers"]}
     results = log["runs"][0]["results"]
-    for finding, res in zip(result["findings"], results):
+    for finding, res in zip(result["findings"], results, strict=True):
         if finding["status"] == "waived":
             assert res["suppressions"] == [{**res["suppressions"][0], "kind": "external", "status": "accepted",
                                             "justification": justification[finding["waiver"]]}]
@@ -117,14 +120,21 @@ def test_finding_without_location_points_at_the_manifest_and_stays_valid(run):
         assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
 
 
-def test_baseline_state_is_reported_when_compared(example, opa_binary):
-    _, baseline = run_json(example, name="baseline.json")
-    sarif = example.parent / "again.sarif"
-    run_json(example, "--baseline", str(baseline), "--format", f"sarif={sarif}")
-    log = json.loads(sarif.read_text(encoding="utf-8"))
+def test_baseline_state_is_reported_when_compared():
+    result = golden.data("acme-changes")  # compared with a baseline: one finding new, some resolved
+    log = json.loads(render("sarif", golden.result("acme-changes")))
     validate(log)
-    assert {r["baselineState"] for r in log["runs"][0]["results"]} == {"unchanged"}
-    assert log["runs"][0]["properties"]["resolvedSinceBaseline"] == []
+    states = [r["baselineState"] for r in log["runs"][0]["results"]]
+    assert states == [{"new": "new", "existing": "unchanged"}[f["baseline"]] for f in result["findings"]]
+    assert set(states) == {"new", "unchanged"}
+    resolved = log["runs"][0]["properties"]["resolvedSinceBaseline"]
+    assert resolved == [{"ruleId": f["check"], "resource": f"{f['resource']['kind']}/{f['resource']['id']}",
+                         "fingerprint": f["fingerprint"]} for f in result["resolved"]]
+    assert resolved
+    # without a baseline there is no baseline state at all
+    plain = json.loads(render("sarif", golden.result("acme")))
+    assert not any("baselineState" in r for r in plain["runs"][0]["results"])
+    assert "resolvedSinceBaseline" not in plain["runs"][0]["properties"]
 
 
 def test_a_result_without_check_summaries_still_gives_a_rule_per_finding(run):
@@ -176,8 +186,7 @@ def assert_inert(markdown: str) -> None:
 
 
 def hostile_check_result() -> RunResult:
-    from governance.result import (CheckSummary, ControlRecord, Engine, Finding, FindingLocation,
-                                            Resource, Summary, Tool)
+    from governance.result import CheckSummary, ControlRecord, Engine, Finding, FindingLocation, Resource, Summary, Tool
 
     check = CheckSummary(id="ACME-001", title=HOSTILE, description=HOSTILE, severity="high", waivable=True,
                          domain="acme|<b>x</b>", resource="system | ![r](http://tracker/r.png)", evaluated=1,

@@ -17,12 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from governance.engine import OPA_VERSION
 import requests
 
-from tests.conftest import AS_OF, govern, opa_server
-from tests.test_engine import _slow_workspace, _start, _wait_for_opa
+from governance.engine import OPA_VERSION
+from tests.conftest import AS_OF, check, govern, make_workspace, opa_server
+from tests.test_engine import _paused_with_its_opa, _start
 
 
 def _result(proc: subprocess.CompletedProcess) -> dict:
@@ -49,44 +48,58 @@ def _opa_port(pid: int) -> int:
 
 
 def test_another_local_process_can_neither_read_nor_replace_modules_of_a_run(opa_binary, tmp_path):
-    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--format", "json"])
+    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--format", "json"])
     try:
-        opa = _wait_for_opa(proc)
-        base = f"http://127.0.0.1:{_opa_port(opa)}"
-        attempts = {
-            "list policies": requests.get(f"{base}/v1/policies", timeout=5),
-            "read data": requests.get(f"{base}/v1/data/govern/meta", timeout=5),
-            "query": requests.post(f"{base}/v1/data/govern/main/report", json={"input": {}}, timeout=5),
-            "replace a module": requests.put(f"{base}/v1/policies/govern/checks/budget.rego",
-                                             data="package govern.checks.budget\n", timeout=5),
-            "write data": requests.put(f"{base}/v1/data/govern/meta", json={"revision": "x"}, timeout=5),
-            "guess a token": requests.get(f"{base}/v1/policies", headers={"Authorization": "Bearer guess"}, timeout=5),
-        }
-        assert {what: r.status_code for what, r in attempts.items()} == {what: 401 for what in attempts}
-        # the token is nowhere another process could read it: not in OPA's arguments or environment
-        cmdline = Path(f"/proc/{opa}/cmdline").read_bytes()
-        assert b"Bearer" not in cmdline and b"token=" not in cmdline
-        assert Path(f"/proc/{opa}/environ").read_bytes() == b""
+        with _paused_with_its_opa(proc) as opa:
+            _probe_while_the_run_holds_its_opa(opa)
     finally:
         out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err  # the run itself was not disturbed
     assert json.loads(out)["checks"]
 
 
+def _probe_while_the_run_holds_its_opa(opa: int) -> None:
+    """What another local process can do with the managed OPA of a run: nothing."""
+    base = f"http://127.0.0.1:{_opa_port(opa)}"
+    attempts = {
+        "list policies": requests.get(f"{base}/v1/policies", timeout=5),
+        "read data": requests.get(f"{base}/v1/data/govern/meta", timeout=5),
+        "query": requests.post(f"{base}/v1/data/govern/main/report", json={"input": {}}, timeout=5),
+        "replace a module": requests.put(f"{base}/v1/policies/govern/checks/budget.rego",
+                                         data="package govern.checks.budget\n", timeout=5),
+        "write data": requests.put(f"{base}/v1/data/govern/meta", json={"revision": "x"}, timeout=5),
+        "guess a token": requests.get(f"{base}/v1/policies", headers={"Authorization": "Bearer guess"}, timeout=5),
+    }
+    assert {what: r.status_code for what, r in attempts.items()} == {what: 401 for what in attempts}
+    # the token is nowhere another process could read it: not in OPA's arguments or environment
+    cmdline = Path(f"/proc/{opa}/cmdline").read_bytes()
+    assert b"Bearer" not in cmdline and b"token=" not in cmdline
+    assert Path(f"/proc/{opa}/environ").read_bytes() == b""
+
+
+def _stopped(proc) -> None:
+    """End a run the test has seen enough of (SIGTERM: govern stops its OPA and exits 3)."""
+    proc.terminate()
+    proc.communicate(timeout=60)
+    assert proc.returncode == 3
+
+
 def test_the_managed_opa_gets_no_environment_from_the_runner(opa_binary, tmp_path):
     env = {**os.environ, "GOVERN_TEST_SECRET": "s3cr3t"}
-    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF], env=env)
+    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF], env=env)
     try:
-        opa = _wait_for_opa(proc)
-        assert b"s3cr3t" not in Path(f"/proc/{opa}/environ").read_bytes()
+        with _paused_with_its_opa(proc) as opa:
+            assert b"GOVERN_TEST_SECRET" in Path(f"/proc/{proc.pid}/environ").read_bytes()  # the runner has it …
+            assert b"s3cr3t" not in Path(f"/proc/{opa}/environ").read_bytes()  # … its OPA does not
     finally:
-        proc.communicate(timeout=120)
+        _stopped(proc)
 
 
 # ------------------------------------------------------------ a shared OPA behind --opa-url
 
 @pytest.fixture
-def shared_opa(running_opa):
+def shared_server(running_opa):
+    """An OPA server that other clients use too (this test's own: it writes to it)."""
     return running_opa
 
 
@@ -98,24 +111,24 @@ def _without_own_checks(example: Path, target: Path) -> Path:
     return target
 
 
-def test_an_earlier_runs_modules_and_data_on_a_shared_server_never_change_this_run(example, shared_opa, tmp_path):
+def test_an_earlier_runs_modules_and_data_on_a_shared_server_never_change_this_run(example, shared_server, tmp_path):
     plain = _without_own_checks(example, tmp_path / "plain")
     # an earlier run leaves its workspace module (ACME-001) on the server …
-    assert govern("check", str(example), "--as-of", AS_OF, "--opa-url", shared_opa).returncode == 1
+    assert govern("check", str(example), "--as-of", AS_OF, "--opa-url", shared_server).returncode == 1
     # … and another client leaves check-shaped data under govern
     forged = {"meta": {"title": "forged", "custom": {"id": "FORGED-1", "severity": "info", "waivable": True}},
               "evaluated": 1, "violations": []}
-    assert requests.put(f"{shared_opa}/v1/data/govern/checks/forged", json={"F": forged}, timeout=5).status_code == 204
-    remote = _result(govern("check", str(plain), "--as-of", AS_OF, "--format", "json", "--opa-url", shared_opa))
+    assert requests.put(f"{shared_server}/v1/data/govern/checks/forged", json={"F": forged}, timeout=5).status_code == 204
+    remote = _result(govern("check", str(plain), "--as-of", AS_OF, "--format", "json", "--opa-url", shared_server))
     managed = _result(govern("check", str(plain), "--as-of", AS_OF, "--format", "json"))
     assert "ACME-001" not in {c["id"] for c in remote["checks"]}
     assert remote == managed
 
 
-def test_a_foreign_module_in_a_govern_package_on_the_server_is_refused(example, shared_opa):
+def test_a_foreign_module_in_a_govern_package_on_the_server_is_refused(example, shared_server):
     module = "package govern.checks.foreign\n\nx := 1\n"
-    assert requests.put(f"{shared_opa}/v1/policies/someone/else.rego", data=module, timeout=5).status_code == 200
-    proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", shared_opa)
+    assert requests.put(f"{shared_server}/v1/policies/someone/else.rego", data=module, timeout=5).status_code == 200
+    proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", shared_server)
     assert proc.returncode == 3 and proc.stdout == ""
     assert "holds module 'someone/else.rego' in package govern.checks.foreign" in proc.stderr
 
@@ -192,7 +205,7 @@ def stand_in():
     def start(**attrs):
         handler = type("Handler", (StandIn,), {"policies": {}, **attrs})
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         started.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -250,12 +263,13 @@ def tls_opa(tmp_path_factory):
         yield {"url": url, "ca": str(root / "ca.pem"), "token": token}
 
 
-def test_a_tls_opa_with_token_authentication_gives_the_managed_result(example, tls_opa):
+def test_a_tls_opa_with_token_authentication_gives_the_result_of_a_plain_server(example, tls_opa):
+    # a plain server gives the managed OPA's result (test_engine.py): so TLS and a token change nothing either
     args = ("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", tls_opa["url"])
     with_flag = govern(*args, "--opa-ca", tls_opa["ca"], "--opa-token", tls_opa["token"])
     from_env = govern(*args, "--opa-ca", tls_opa["ca"], env={**os.environ, "GOVERN_OPA_TOKEN": tls_opa["token"]})
-    managed = govern("check", str(example), "--as-of", AS_OF, "--format", "json")
-    assert _result(with_flag) == _result(from_env) == _result(managed)
+    plain = check(example, "--format", "json")
+    assert _result(with_flag) == _result(from_env) == _result(plain)
     for proc in (with_flag, from_env):
         assert tls_opa["token"] not in proc.stdout + proc.stderr
 
@@ -315,7 +329,8 @@ github.com/open-policy-agent/opa/v1/topdown.(*eval).next(...)
 
 @pytest.mark.parametrize("stderr, says, not_says", [
     ("fatal error: runtime: out of memory\n", "OPA ran out of memory (its limit is 256 MiB", "crashed"),
-    (GC_FAULT, "crashed in Go's runtime (SIGSEGV: segmentation violation), as it can when it reaches its memory limit", "ran out"),
+    (GC_FAULT, "crashed in Go's runtime (SIGSEGV: segmentation violation), as it can when it reaches its memory limit",
+     "ran out"),
     (PANIC, "exited unexpectedly (exit status 2): panic: runtime error: index out of range", "memory"),
 ])
 def test_how_opa_died_is_told_from_its_stderr(tmp_path, stderr, says, not_says):
@@ -341,12 +356,12 @@ def test_the_managed_opa_port_is_the_one_the_kernel_gave_it_not_a_probe(opa_bina
         s.bind(("127.0.0.1", 0))
         s.listen()
         assert listening_port(os.getpid()) == s.getsockname()[1]
-    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
+    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF])
     try:
-        opa = _wait_for_opa(proc)
-        assert b"127.0.0.1:0" in Path(f"/proc/{opa}/cmdline").read_bytes().split(b"\0")
+        with _paused_with_its_opa(proc) as opa:
+            assert b"127.0.0.1:0" in Path(f"/proc/{opa}/cmdline").read_bytes().split(b"\0")
     finally:
-        proc.communicate(timeout=120)
+        _stopped(proc)
 
 
 def test_a_token_is_not_sent_in_clear_to_another_host(example):

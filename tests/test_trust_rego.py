@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from governance.engine.capabilities import allowed_builtins, current
-from tests.conftest import AS_OF, EXAMPLE, govern
+from tests.conftest import AS_OF, EXAMPLE, Ran, check, govern
 
 HEAD = "package govern.checks.evil\n\nimport data.govern.lib\n\n"
 
@@ -37,8 +36,8 @@ def with_module(example: Path, text: str, name: str = "evil.rego") -> Path:
     return example
 
 
-def both(ws: Path) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
-    return govern("validate", str(ws)), govern("check", str(ws), "--as-of", AS_OF, "--format", "json")
+def both(ws: Path) -> tuple[Ran, Ran]:
+    return govern("validate", str(ws)), check(ws, "--format", "json")
 
 
 def line_col(text: str, needle: str) -> str:
@@ -61,7 +60,8 @@ REFUSED = {
 
 @pytest.mark.parametrize("builtin", sorted(REFUSED))
 def test_a_refused_builtin_is_exit_2_at_its_call(opa_binary, example, builtin):
-    text = HEAD + f"leak := {REFUSED[builtin]}\n" + check_rule("EV-001", '{v | v := lib.violation("system", "x", sprintf("%v", [leak]))}')
+    text = (HEAD + f"leak := {REFUSED[builtin]}\n"
+            + check_rule("EV-001", '{v | v := lib.violation("system", "x", sprintf("%v", [leak]))}'))
     ws = with_module(example, text)
     validate = govern("validate", str(ws))
     assert validate.returncode == 2, validate.stderr
@@ -71,7 +71,8 @@ def test_a_refused_builtin_is_exit_2_at_its_call(opa_binary, example, builtin):
 
 
 def test_check_refuses_what_validate_refuses_before_any_opa_server(opa_binary, example):
-    text = HEAD + "secrets := opa.runtime().env\n" + check_rule("EV-001", '{v | some k, _ in secrets; v := lib.violation("system", k, k)}')
+    text = (HEAD + "secrets := opa.runtime().env\n"
+            + check_rule("EV-001", '{v | some k, _ in secrets; v := lib.violation("system", k, k)}'))
     validate, check = both(with_module(example, text))
     assert validate.returncode == check.returncode == 2
     assert check.stdout == ""
@@ -161,28 +162,32 @@ ATTACKS = {
     "ref head into another package": HEAD + "data.govern.checks.budget.BUD_006 := {}\n",
     "shadows lib with an import alias": "package govern.checks.evil\n\nimport data.govern.checks.budget as lib\n\nx := lib\n",
     "same id as a built-in check": HEAD + check_rule("BUD-006"),
-    "a check that is always undefined": HEAD + check_rule("EV-002").replace(":= lib.check(", ":= lib.check(").rstrip() + " if false\n",
+    "a check that is always undefined": HEAD + check_rule("EV-002").rstrip() + " if false\n",
     "a waiver check of its own": "package govern.waiver_checks\n\nimport data.govern.lib\n\n" + check_rule("WAV-001"),
 }
 
 
 def test_no_workspace_module_changes_a_builtin_result(opa_binary, example, tmp_path):
-    baseline = govern("check", str(example), "--as-of", AS_OF, "--format", "json")
+    baseline = check(example, "--format", "json")
     assert baseline.returncode == 1, baseline.stderr
     expected = _builtin_results(json.loads(baseline.stdout))
+    outcomes = {}
     for name, text in ATTACKS.items():
         ws = tmp_path / name.replace(" ", "-")
         shutil.copytree(example, ws)
-        proc = govern("check", str(ws), "--as-of", AS_OF, "--format", "json")
+        proc = check(with_module(ws, text), "--format", "json")  # the attack is in the workspace's checks
+        outcomes[name] = proc.returncode
         if proc.returncode == 2:  # refused, at the module
-            assert "checks/evil.rego" in proc.stderr or "checks/" in proc.stderr, (name, proc.stderr)
+            assert "checks/evil.rego:" in proc.stderr, (name, proc.stderr)
             continue
         assert proc.returncode == 1, (name, proc.stderr)
         assert _builtin_results(json.loads(proc.stdout)) == expected, name
+    # both ways are exercised: some attacks are refused, and some evaluate and change nothing built in
+    assert set(outcomes.values()) == {1, 2}, outcomes
 
 
 def test_the_budget_between_attack_is_refused_and_bud_006_still_fires(opa_binary, example):
-    proc = govern("check", str(with_module(example, BETWEEN_ATTACK)), "--as-of", AS_OF, "--format", "json")
+    proc = check(with_module(example, BETWEEN_ATTACK), "--format", "json")
     assert proc.returncode == 2 and proc.stdout == ""
     assert "checks/evil.rego:1:1: package govern.checks.budget belongs to the built-in library" in proc.stderr
 
@@ -193,7 +198,8 @@ def test_metadata_without_a_custom_id_is_exit_2_at_the_rule(opa_binary, example)
     text = HEAD + check_rule("EV-001").replace("#   id: EV-001\n", "")
     proc = govern("validate", str(with_module(example, text)))
     assert proc.returncode == 2
-    assert f"checks/evil.rego:{line_col(text, 'EVIL_EV_001')}: METADATA of rule govern.checks.evil.EVIL_EV_001 has no custom.id" in proc.stderr
+    where = f"checks/evil.rego:{line_col(text, 'EVIL_EV_001')}"
+    assert f"{where}: METADATA of rule govern.checks.evil.EVIL_EV_001 has no custom.id" in proc.stderr
 
 
 def test_a_check_shaped_value_without_metadata_is_exit_2_at_the_rule(opa_binary, example):
@@ -201,14 +207,15 @@ def test_a_check_shaped_value_without_metadata_is_exit_2_at_the_rule(opa_binary,
     validate, check = both(with_module(example, text))
     assert validate.returncode == 0, validate.stderr  # only evaluation shows what a rule's value is
     assert check.returncode == 2 and check.stdout == ""
-    assert f"checks/evil.rego:{line_col(text, 'FORGOT')}: rule govern.checks.evil.FORGOT looks like a check result" in check.stderr
+    where = f"checks/evil.rego:{line_col(text, 'FORGOT')}"
+    assert f"{where}: rule govern.checks.evil.FORGOT looks like a check result" in check.stderr
 
 
 @pytest.mark.parametrize("cid", ["BUD-003", "EV-404"])
 def test_a_literal_claiming_a_check_id_is_exit_2_at_its_rule(opa_binary, example, cid):
     meta = f'{{"title": "forged", "custom": {{"id": "{cid}", "severity": "low", "waivable": true}}}}'
     text = HEAD + f'FORGED := {{"meta": {meta}, "evaluated": 1, "violations": set()}}\n'
-    proc = govern("check", str(with_module(example, text)), "--as-of", AS_OF, "--format", "json")
+    proc = check(with_module(example, text), "--format", "json")
     assert proc.returncode == 2 and proc.stdout == ""
     assert (f"checks/evil.rego:{line_col(text, 'FORGED')}: rule govern.checks.evil.FORGED reports check id {cid}, "
             "which its METADATA does not declare") in proc.stderr
@@ -216,7 +223,7 @@ def test_a_literal_claiming_a_check_id_is_exit_2_at_its_rule(opa_binary, example
 
 def test_a_declared_check_that_produces_no_result_is_exit_2(opa_binary, example):
     text = HEAD + check_rule("EV-003").rstrip() + " if input.no_such_thing\n"
-    proc = govern("check", str(with_module(example, text)), "--as-of", AS_OF)
+    proc = check(with_module(example, text))
     assert proc.returncode == 2
     assert f"checks/evil.rego:{line_col(text, 'EVIL_EV_003')}: check EV-003 produced no result" in proc.stderr
 
@@ -246,7 +253,7 @@ def test_a_workspace_check_reusing_a_builtin_id_is_the_one_refused(opa_binary, e
 def test_a_runtime_builtin_error_in_a_workspace_check_is_exit_2_at_the_call(opa_binary, example):
     body = '{v | x := to_number("not a number"); x == 1; v := lib.violation("system", "a", "b")}'
     text = HEAD + check_rule("EV-005", body)
-    proc = govern("check", str(with_module(example, text)), "--as-of", AS_OF, "--format", "json")
+    proc = check(with_module(example, text), "--format", "json")
     assert proc.returncode == 2 and proc.stdout == ""
     assert f"checks/evil.rego:{line_col(text, 'to_number')}: eval_builtin_error: to_number" in proc.stderr
 
@@ -291,7 +298,7 @@ def test_a_workspace_check_cannot_read_another_tenants_data_on_a_shared_server(o
 def test_a_malformed_literal_claiming_a_builtin_id_is_blamed_on_its_rule(opa_binary, example):
     text = HEAD + ('FAKE := {"meta": {"title": "x", "custom": {"id": "BUD-001", "severity": "bogus", "waivable": true}}, '
                    '"evaluated": 1, "violations": []}\n')
-    proc = govern("check", str(with_module(example, text)), "--as-of", AS_OF, "--format", "json")
+    proc = check(with_module(example, text), "--format", "json")
     assert proc.returncode == 2 and proc.stdout == ""
     assert f"checks/evil.rego:{line_col(text, 'FAKE')}: check BUD-001: unexpected result shape" in proc.stderr
 

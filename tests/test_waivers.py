@@ -1,4 +1,5 @@
-"""Waivers end to end: the real CLI on tiny workspaces, evaluated by real OPA.
+"""Waivers end to end: the real CLI on tiny workspaces, evaluated by real OPA
+(in process, on the shared server).
 
 The tiny workspace has one committee chaired by someone without the CEO role
 (GOV-001, waivable) and one public system holding a dataset that placement
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import govern
+from tests import conftest
 
 AS_OF = "2026-06-01"
 
@@ -76,7 +77,7 @@ def workspace(root: Path, waivers: list[dict]) -> Path:
 
 
 def check(root: Path, *extra: str) -> tuple[int, dict]:
-    proc = govern("check", str(root), "--as-of", AS_OF, "--format", "json", *extra)
+    proc = conftest.check(root, "--format", "json", *extra, as_of=AS_OF)
     assert proc.returncode in (0, 1), proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 

@@ -266,9 +266,10 @@ def test_exact_messages(main_run):
     assert found[("PLC-001", "sys-public-restricted")]["message"] == (
         "system sys-public-restricted stores restricted dataset ds-core-bare on its public deployment "
         "(rule restricted-private-only allows private, on_prem)")
+    # held by a CIIO system: any flow of its personal information needs an assessment (CAC 2024 art. 7)
     assert found[("PLC-007", "ds-export")]["message"] == (
-        "dataset ds-export flows abroad without the required contract, certification or security_assessment "
-        "(150,000 subjects ≥ 100,000): to us-analytics (US) by none")
+        "dataset ds-export flows abroad without the required security_assessment "
+        "(personal information held by CIIO system sys-sg): to us-analytics (US) by none")
     assert found[("CLS-004", "sys-mislabelled")]["message"] == (
         "system sys-mislabelled is labelled data_level internal but holds confidential data (ds-no-pipia)")
     assert found[("MLP-002", "sys-sg")]["waiver"] == "wv-mlp"

@@ -24,8 +24,9 @@ _policy := lib.object_or_empty(lib.strategy)
 
 _active if is_object(lib.strategy)
 
-# Tiers top first; model.md's three when the policy does not list them.
-_tiers := object.get(_policy, ["goals", "tiers"], ["strategic", "business", "execution"])
+# Tiers top first. The engine gives the effective list: the policy's, or model.md's
+# three when it lists none (governance/model/definitions.py holds the defaults).
+_tiers := object.get(_policy, ["goals", "tiers"], [])
 
 _top := _tiers[0]
 
@@ -34,8 +35,8 @@ _bottom := _tiers[count(_tiers) - 1]
 # tier -> position in _tiers (0 = top)
 _rank := {tier: i | some i, tier in _tiers}
 
-# The maturity dimensions model.md names, when the policy does not list them.
-_dimensions := object.get(_policy, ["maturity", "dimensions"], ["process_digital", "data_asset", "business_online", "decision_intelligence"])
+# The maturity dimensions, effective as for the tiers (the policy's, else model.md's four).
+_dimensions := object.get(_policy, ["maturity", "dimensions"], [])
 
 _goals := lib.goals if _active
 

@@ -127,12 +127,6 @@ test_str_002_follows_the_policy_tiers if {
 	r.evaluated == 2
 }
 
-test_str_002_default_tiers_when_the_policy_lists_none if {
-	defs := {"strategy_policy": object.remove(_policy, ["goals"])}
-	r := strategy.STR_002 with input as _input(_tree) with data.govern.definitions as defs
-	_ids(r) == {"g-skip", "g-orphan", "g-sibling", "g-upside", "g-dangling"}
-}
-
 test_str_002_not_applicable_without_policy if {
 	r := strategy.STR_002 with input as _input(_tree) with data.govern.definitions as _no_policy
 	r.evaluated == 0

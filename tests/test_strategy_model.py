@@ -156,7 +156,21 @@ def test_a_policy_without_sections_uses_the_handbook_defaults(tmp_path):
     sp = ws.strategy_policy
     assert sp and sp.tiers == ["strategic", "business", "execution"]
     assert sp.dimensions == ["process_digital", "data_asset", "business_online", "decision_intelligence"]
-    assert ws.definitions()["strategy_policy"] == {"kind": "StrategyPolicy", "id": "s"}
+    # OPA gets the effective tiers and dimensions: the checks hold no defaults of their own
+    assert ws.definitions()["strategy_policy"] == {
+        "kind": "StrategyPolicy", "id": "s",
+        "goals": {"tiers": ["strategic", "business", "execution"]},
+        "maturity": {"dimensions": ["process_digital", "data_asset", "business_online", "decision_intelligence"]},
+    }
+
+
+def test_the_checks_judge_goals_by_the_default_tiers(tmp_path, opa_binary):
+    ws = workspace(tmp_path, {"policies/strategy.yaml": "kind: StrategyPolicy\nid: s\n"})
+    proc = govern("check", str(ws), "--as-of", "2026-11-25", "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+    str_002 = next(c for c in json.loads(proc.stdout)["checks"] if c["id"] == "STR-002")
+    # g-crm-tags is below the top of the default tiers, its parent one tier up
+    assert (str_002["evaluated"], str_002["failed"]) == (1, 0)
 
 
 def test_goals_and_assessments_in_a_json_inventory(tmp_path):

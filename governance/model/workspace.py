@@ -77,8 +77,18 @@ class Workspace:
             "budget_policy": dump(self.budget_policy),
             "classification_policy": dump(self.classification_policy),
             "placement_policy": dump(self.placement_policy),
-            "strategy_policy": dump(self.strategy_policy),
+            "strategy_policy": self._strategy_definition(dump(self.strategy_policy)),
         }
+
+    def _strategy_definition(self, dumped: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The StrategyPolicy with its effective tiers and dimensions filled in, so the checks
+        read them and the handbook's defaults are written in one place (model/definitions.py)."""
+        sp = self.strategy_policy
+        if sp is None or dumped is None:
+            return dumped
+        dumped["goals"] = {**dumped.get("goals", {}), "tiers": sp.tiers}
+        dumped["maturity"] = {**dumped.get("maturity", {}), "dimensions": sp.dimensions}
+        return dumped
 
     def inventory_input(self) -> dict:
         """The inventory as OPA `input`: each kind an object keyed by id, so

@@ -81,7 +81,18 @@ is_check(r) if {
 	is_string(r.meta.custom.id)
 }
 
-violation(kind, id, message) := {"resource": {"kind": kind, "id": id}, "message": message}
+# A finding on one resource. `message` is English text, or an object
+# {"en": ..., "zh": ...} so the committee reads the finding in Chinese: the
+# check writes both sentences beside each other, from the same values, so
+# neither language can say something the other does not. OPA's answer carries
+# the English as `message` (the JSON contract) and the Chinese as `message_zh`.
+violation(kind, id, message) := {"resource": {"kind": kind, "id": id}, "message": message} if is_string(message)
+
+violation(kind, id, message) := {
+	"resource": {"kind": kind, "id": id},
+	"message": message.en,
+	"message_zh": message.zh,
+} if is_object(message)
 
 # ---------------------------------------------------------------- dates
 day_ns := ((24 * 60) * 60) * 1000000000

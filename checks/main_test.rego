@@ -59,3 +59,13 @@ test_the_revision_is_null_when_none_was_loaded if {
 	r.revision == null
 	r.definitions == null
 }
+
+# lib.violation: English text alone, or {en, zh} split into message and message_zh.
+test_violation_in_english_only if {
+	data.govern.lib.violation("system", "s1", "no owner") == {"resource": {"kind": "system", "id": "s1"}, "message": "no owner"}
+}
+
+test_violation_in_both_languages if {
+	v := data.govern.lib.violation("system", "s1", {"en": "no owner", "zh": "没有负责人"})
+	v == {"resource": {"kind": "system", "id": "s1"}, "message": "no owner", "message_zh": "没有负责人"}
+}

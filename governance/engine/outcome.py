@@ -20,7 +20,8 @@ from governance.result.vocabulary import SEVERITIES, Severity
 class Violation:
     kind: str  # resource kind, e.g. "system"
     id: str  # resource id
-    message: str
+    message: str  # English: the JSON contract's `message`
+    message_zh: str | None = None  # the same finding in Chinese, when the check writes it
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class CheckOutcome:
     id: str
     rule: tuple[str, ...]  # the rule that produced it, under data.govern
     title: str
+    title_zh: str | None
     description: str
     severity: Severity
     waivable: bool
@@ -78,7 +80,7 @@ def metadata_problem(title: Any, custom: Any) -> str | None:
         return f"custom.severity must be one of {', '.join(SEVERITIES)} (got {custom.get('severity')!r})"
     if not isinstance(custom.get("waivable"), bool):
         return "custom.waivable must be true or false"
-    for key in ("resource", "domain"):  # reports show them as text
+    for key in ("resource", "domain", "title_zh"):  # reports show them as text
         if custom.get(key) is not None and not isinstance(custom[key], str):
             return f"custom.{key} must be text"
     if not isinstance(custom.get("invalidates_waiver", False), bool):
@@ -133,7 +135,7 @@ def parse_check(check: Any) -> CheckOutcome:
         raise bad("observations is not an object")
     description = meta.get("description")
     return CheckOutcome(
-        id=cid, rule=rule, title=meta["title"], description=" ".join(description.split()) if isinstance(description, str) else "",
+        id=cid, rule=rule, title=meta["title"], title_zh=custom.get("title_zh"), description=" ".join(description.split()) if isinstance(description, str) else "",
         severity=custom["severity"], waivable=custom["waivable"], resource=custom.get("resource"),
         evaluated=evaluated, violations=tuple(_violation(v, bad) for v in check["violations"]), observations=observations,
     )
@@ -143,4 +145,9 @@ def _violation(v: Any, bad: Callable[[str], MalformedCheck]) -> Violation:
     if not (isinstance(v, dict) and isinstance(v.get("message"), str) and isinstance(v.get("resource"), dict)
             and isinstance(v["resource"].get("kind"), str) and isinstance(v["resource"].get("id"), str)):
         raise bad(f"violation {str(v)[:120]} lacks resource.kind, resource.id or message")
-    return Violation(kind=v["resource"]["kind"], id=v["resource"]["id"], message=v["message"])
+    # lib.violation builds {en, zh} into message and message_zh; any other key, or a Chinese
+    # message that is not text, means the check bypassed it and the finding cannot be trusted
+    if set(v) - {"resource", "message", "message_zh"} or not isinstance(v.get("message_zh", ""), str):
+        raise bad(f"violation {str(v)[:120]} has keys other than resource, message and message_zh")
+    return Violation(kind=v["resource"]["kind"], id=v["resource"]["id"], message=v["message"],
+                     message_zh=v.get("message_zh"))

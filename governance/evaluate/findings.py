@@ -64,12 +64,12 @@ def build(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, Decl
                 failed += 1
             findings.append(Finding(
                 check=cid, severity=outcome.severity, status="waived" if waiver else "fail",
-                resource=Resource(kind=v.kind, id=v.id), message=v.message,
+                resource=Resource(kind=v.kind, id=v.id), message=v.message, message_zh=v.message_zh,
                 location=_location(ws, v.kind, v.id), controls=controls.get(cid, []),
                 waiver=waiver, fingerprint=fingerprint(cid, v.kind, v.id),
             ))
         summaries.append(CheckSummary(
-            id=cid, title=outcome.title, description=outcome.description, severity=outcome.severity,
+            id=cid, title=outcome.title, title_zh=outcome.title_zh, description=outcome.description, severity=outcome.severity,
             waivable=outcome.waivable, domain=catalogue[cid].domain, resource=outcome.resource,
             evaluated=outcome.evaluated, failed=failed, waived=waived,
             status=check_status(failed, waived, outcome.evaluated), controls=controls.get(cid, []),

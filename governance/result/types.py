@@ -35,7 +35,8 @@ class Finding(_Model):
     severity: Severity
     status: Literal["fail", "waived"]
     resource: Resource
-    message: str
+    message: str  # English, as the check wrote it
+    message_zh: str | None = None  # the same finding in Chinese, where the check writes one
     location: FindingLocation | None = None
     controls: list[str] = []
     waiver: str | None = None
@@ -45,7 +46,8 @@ class Finding(_Model):
 
 class CheckSummary(_Model):
     id: str
-    title: str
+    title: str  # English, from the check's METADATA title
+    title_zh: str | None = None  # from its METADATA custom.title_zh, where present
     description: str = ""
     severity: Severity
     waivable: bool

@@ -35,14 +35,26 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 HEADINGS = {
     "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的问题",
-           "budget": "预算结构：实际占比与目标区间", "waivers": "豁免", "controls": "控制项", "evidence": "评估证据"},
+           "budget": "预算结构：实际占比与目标区间", "strategy": "战略与规划", "waivers": "豁免", "controls": "控制项",
+           "evidence": "评估证据"},
     "en": {"domains": "Pass/fail by domain", "changes": "Changes since the last review", "findings": "Findings by severity",
-           "budget": "Budget allocation: actual shares against target bands", "waivers": "Waivers",
+           "budget": "Budget allocation: actual shares against target bands", "strategy": "Strategy and planning",
+           "waivers": "Waivers",
            "controls": "Controls", "evidence": "Evidence"},
 }
 STATUS = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用"},
           "en": {"pass": "Pass", "fail": "Fail", "not_applicable": "Not applicable"}}
 VERDICT = {"zh": {"pass": "通过", "fail": "未通过"}, "en": {"pass": "Pass", "fail": "Fail"}}
+ADVISORIES = {"zh": "提示", "en": "Advisories"}
+
+
+def is_advisory(f: dict, r: dict) -> bool:
+    """An unwaived info finding cannot fail the run (unless --fail-on info): the page lists it apart."""
+    return f["status"] == "fail" and f["severity"] == "info" and r["fail_on"] != "info"
+
+
+def said(f: dict, lang: str) -> str:
+    return (f.get("message_zh") or f["message"]) if lang == "zh" else f["message"]
 
 
 # ---------------------------------------------------------------- browser
@@ -121,13 +133,18 @@ def test_headline_shows_the_runs_verdict_and_counts(page, browser):
     verdict = "fail" if page.returncode == 1 else "pass"
     assert browser.find_element(By.ID, "verdict").get_attribute("data-verdict") == verdict
     assert text(browser, ".verdict-word") == VERDICT[page.lang][verdict]
-    assert int(text(browser, "[data-stat=failing]")) == r["summary"]["fail"] == sum(f["status"] == "fail" for f in r["findings"])
+    advisories = [f for f in r["findings"] if is_advisory(f, r)]
+    assert advisories, "examples/acme has info findings, shown as advisories"
+    assert int(text(browser, "[data-stat=failing]")) == r["summary"]["fail"] - len(advisories) \
+        == sum(f["status"] == "fail" and not is_advisory(f, r) for f in r["findings"])
+    assert int(text(browser, "[data-stat=advisories]")) == len(advisories) == r["summary"]["advisories"]
     assert int(text(browser, "[data-stat=waived]")) == r["summary"]["waived"]
     assert int(text(browser, "[data-stat=checks-pass]")) == sum(c["status"] == "pass" for c in r["checks"])
     assert int(text(browser, "[data-stat=checks-fail]")) == sum(c["status"] == "fail" for c in r["checks"])
     pills = {e.get_attribute("data-severity"): int(e.find_element(By.TAG_NAME, "b").text)
              for e in browser.find_elements(By.CSS_SELECTOR, "#verdict .pill")}
-    assert pills == r["summary"]["by_severity"]
+    failing = {s: n - sum(f["severity"] == s for f in advisories) for s, n in r["summary"]["by_severity"].items()}
+    assert pills == {s: n for s, n in failing.items() if n}
 
 
 def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
@@ -147,7 +164,7 @@ def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
         assert browser.find_element(By.CSS_SELECTOR, card).get_attribute("data-status") == status
         assert text(browser, f"{card} [data-field=status]") == STATUS[page.lang][status]
         assert int(text(browser, f"{card} [data-field=failing]")) == sum(
-            f["status"] == "fail" and f["check"] in ids for f in r["findings"])
+            f["status"] == "fail" and f["check"] in ids and not is_advisory(f, r) for f in r["findings"])
         assert int(text(browser, f"{card} [data-field=waived]")) == sum(
             f["status"] == "waived" and f["check"] in ids for f in r["findings"])
         for field, state in (("checks-pass", "pass"), ("checks-fail", "fail"), ("checks-na", "not_applicable")):
@@ -158,20 +175,29 @@ def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
 def test_findings_table_and_severity_chart_list_every_finding(page, browser):
     show(browser, page.html)
     r = page.result
-    rows = browser.find_elements(By.CSS_SELECTOR, "[data-table=findings] tbody tr")
-    assert [(e.get_attribute("data-check"), e.get_attribute("data-status")) for e in rows] == \
-        [(f["check"], f["status"]) for f in r["findings"]]
-    for row, f in zip(rows, r["findings"], strict=True):
-        cells = row.find_elements(By.TAG_NAME, "td")
-        assert f["resource"]["id"] in cells[2].text and f["message"] in cells[3].text
-        if f["location"]:
-            assert cells[4].text == f"{f['location']['file']}:{f['location']['line']}"
+    for table, group in (("findings", [f for f in r["findings"] if not is_advisory(f, r)]),
+                         ("advisories", [f for f in r["findings"] if is_advisory(f, r)])):
+        rows = browser.find_elements(By.CSS_SELECTOR, f"[data-table={table}] tbody tr")
+        assert [(e.get_attribute("data-check"), e.get_attribute("data-status")) for e in rows] == \
+            [(f["check"], f["status"]) for f in group]
+        for row, f in zip(rows, group, strict=True):
+            cells = row.find_elements(By.TAG_NAME, "td")
+            assert f["resource"]["id"] in cells[2].text and said(f, page.lang) in cells[3].text
+            if f["location"]:
+                assert cells[4].text == f"{f['location']['file']}:{f['location']['line']}"
+    assert text(browser, "#advisories") == ADVISORIES[page.lang]
     chart = browser.find_element(By.CSS_SELECTOR, "#findings svg.chart")
     notes = [e.text for e in chart.find_elements(By.CSS_SELECTOR, "text.note")]
     fail_word, waived_word = STATUS[page.lang]["fail"], {"zh": "已豁免", "en": "Waived"}[page.lang]
-    expected = [f"{sum(f['severity'] == s and f['status'] == 'fail' for f in r['findings'])} {fail_word} · "
-                f"{sum(f['severity'] == s and f['status'] == 'waived' for f in r['findings'])} {waived_word}"
-                for s in ("critical", "high", "medium", "low", "info")]
+
+    def count(s: str, status: str) -> int:
+        return sum(f["severity"] == s and f["status"] == status and not is_advisory(f, r) for f in r["findings"])
+
+    expected = []
+    for s in ("critical", "high", "medium", "low", "info"):
+        advice = sum(f["severity"] == s and is_advisory(f, r) for f in r["findings"])
+        expected.append(f"{count(s, 'fail')} {fail_word} · {count(s, 'waived')} {waived_word}"
+                        + (f" · {advice} {ADVISORIES[page.lang]}" if advice else ""))
     assert notes == expected
 
 
@@ -180,7 +206,7 @@ def test_headings_and_control_titles_are_in_the_page_language(page, browser):
     r = page.result
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == {"zh": "zh-CN", "en": "en"}[page.lang]
     labels = HEADINGS[page.lang]
-    expected = [labels[k] for k in ("domains", "findings", "budget", "waivers")]
+    expected = [labels[k] for k in ("domains", "findings", "budget", "strategy", "waivers")]
     expected += [labels["controls"]] if r["controls"] else []
     assert texts(browser, "h2") == expected + [labels["evidence"]]
     assert r["controls"], "examples/acme declares controls"
@@ -217,6 +243,64 @@ def test_budget_chart_shows_each_phases_shares_and_agrees_with_bud_002(page, bro
         if phase["targets"] and phase["lines"]:
             # the page's in/out-of-band verdict uses BUD-002's rule; the real check must agree
             assert (int(figure.get_attribute("data-off")) > 0) == (phase["id"] in flagged), phase["id"]
+
+
+TIERS = {"zh": {"strategic": "战略目标", "business": "业务目标", "execution": "执行目标"},
+         "en": {"strategic": "Strategic", "business": "Business", "execution": "Execution"}}
+
+
+def test_strategy_section_shows_the_goal_tree_with_overdue_goals_marked(page, browser):
+    show(browser, page.html)
+    r = page.result
+    goals = r["strategy"]["goals"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.goals tbody tr")
+    assert [(e.get_attribute("data-goal"), int(e.get_attribute("data-depth"))) for e in rows] == \
+        [(g["id"], g["depth"]) for g in goals]
+    # a tree: each goal sits under the nearest row above it one level up, which is its parent
+    for i, g in enumerate(goals):
+        if g["depth"]:
+            above = next(p for p in reversed(goals[:i]) if p["depth"] == g["depth"] - 1)
+            assert above["id"] == g["parent"], g["id"]
+    overdue = {f["resource"]["id"] for f in r["findings"] if f["check"] == "STR-004"}
+    assert overdue, "examples/acme has an overdue goal (STR-004)"
+    assert set(attrs(browser, "table.goals tr[data-overdue=true]", "data-goal")) == overdue
+    for row, g in zip(rows, goals, strict=True):
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        assert g["statement"] in cells[0] and cells[1] == TIERS[page.lang][g["tier"]]
+        assert (g["owner_name"] or "—") in cells[2] and (g["due"] or "—") in cells[3]
+        assert all(p in cells[5] for p in g["projects"])
+
+
+def test_maturity_chart_draws_the_latest_level_against_the_previous(page, browser):
+    show(browser, page.html)
+    st = page.result["strategy"]
+    latest, previous = st["latest"], st["previous"]
+    assert latest and previous, "examples/acme has two assessments a year apart"
+    chart = browser.find_element(By.CSS_SELECTOR, "[data-chart=maturity] svg.chart")
+    bars = chart.find_elements(By.CSS_SELECTOR, "rect.maturity")
+    widths = [float(b.get_attribute("width")) for b in bars]
+    scores = [latest["scores"][d] for d in st["dimensions"]]
+    assert len(widths) == len(scores) == 4
+    unit = widths[0] / scores[0]
+    assert widths == pytest.approx([s * unit for s in scores])
+    marks = [float(m.get_attribute("x1")) for m in chart.find_elements(By.CSS_SELECTOR, "line.mark")]
+    left = float(bars[0].get_attribute("x"))
+    assert marks == pytest.approx([left + previous["scores"][d] * unit for d in st["dimensions"]])
+    notes = [e.text for e in chart.find_elements(By.CSS_SELECTOR, "text.note")]
+    for note, d in zip(notes, st["dimensions"], strict=True):
+        change = latest["scores"][d] - previous["scores"][d]
+        assert f"{change:+d}" in note
+
+
+def test_pilot_scope_is_shown_against_max_projects(page, browser):
+    show(browser, page.html)
+    pilot = page.result["strategy"]["pilot"]
+    assert pilot, "examples/acme's strategy policy sets a pilot"
+    p = browser.find_element(By.CSS_SELECTOR, "#strategy p.pilot")
+    assert int(p.get_attribute("data-running")) == len(pilot["running"])
+    assert int(p.get_attribute("data-max")) == pilot["max_projects"]
+    assert ("bad" in p.get_attribute("class")) == (len(pilot["running"]) > pilot["max_projects"])
+    assert attrs(browser, "#strategy p.pilot code", "textContent") == pilot["running"]
 
 
 def test_waivers_section_lists_those_expiring_within_30_days(page, browser):

@@ -102,18 +102,28 @@ def test_english_labels_and_titles(run):
     assert "控制项" not in en
 
 
+KINDS_ZH = {"system": "系统", "dataset": "数据集", "project": "项目", "budget_line": "预算行", "phase": "阶段",
+            "decision": "决策", "meeting": "会议", "committee": "委员会", "waiver": "豁免", "goal": "目标",
+            "authority_matrix": "授权矩阵", "portfolio": "项目组合", "maturity_assessment": "成熟度评估"}
+
+
 def test_findings_grouped_by_control_with_file_and_line(run):
     result, zh, _ = run
     tabs = tables(zh)
     assert result["findings"]
     for finding in result["findings"]:
         where = f"{finding['location']['file']}:{finding['location']['line']}"
+        resource = f"{KINDS_ZH[finding['resource']['kind']]} {finding['resource']['id']}"
+        if finding["status"] == "fail" and finding["severity"] == "info":  # an advisory: listed apart, not failing
+            rows = [r for r in section(tabs, "提示") if r[0] == finding["check"] and r[1] == resource]
+            assert len(rows) == 1 and rows[0][3] == where, finding["check"]
+            continue
         groups = finding["controls"] or [None]
         for control in groups:
             rows = section(tabs, control + " ") if control else section(tabs, "未映射到控制项的检查")
-            matching = [r for r in rows if r[1] == finding["check"]
-                        and r[2] == f"{finding['resource']['kind']}/{finding['resource']['id']}"]
+            matching = [r for r in rows if r[1] == finding["check"] and r[2] == resource]
             assert len(matching) == 1, (control, finding["check"])
+            assert matching[0][3] == (finding["message_zh"] or finding["message"])
             assert matching[0][4] == where
             assert ("wv-" in matching[0][5]) == (finding["status"] == "waived")
 

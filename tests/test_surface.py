@@ -34,9 +34,10 @@ ALLOWED = {
 
 SURFACE = {
     "governance.result": {
-        "Band", "BudgetSummary", "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "FAIL_ON", "FailOn", "Finding",
-        "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run", "RunResult", "SCHEMA_VERSION",
-        "SEVERITIES", "STATUSES", "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate",
+        "AssessmentRecord", "Band", "BudgetSummary", "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "FAIL_ON",
+        "FailOn", "Finding", "FindingLocation", "GoalRecord", "InputFile", "Number", "PhaseBudget", "PilotScope", "Resource",
+        "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Severity", "Status", "StrategySummary", "Summary",
+        "Tool", "WaiverRecord", "advisory", "check_status", "gate",
         "rollup", "severity_rank", "summarize",
     },
     "governance.engine": {

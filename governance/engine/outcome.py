@@ -135,7 +135,8 @@ def parse_check(check: Any) -> CheckOutcome:
         raise bad("observations is not an object")
     description = meta.get("description")
     return CheckOutcome(
-        id=cid, rule=rule, title=meta["title"], title_zh=custom.get("title_zh"), description=" ".join(description.split()) if isinstance(description, str) else "",
+        id=cid, rule=rule, title=meta["title"], title_zh=custom.get("title_zh"),
+        description=" ".join(description.split()) if isinstance(description, str) else "",
         severity=custom["severity"], waivable=custom["waivable"], resource=custom.get("resource"),
         evaluated=evaluated, violations=tuple(_violation(v, bad) for v in check["violations"]), observations=observations,
     )

@@ -14,6 +14,7 @@ from governance.engine import EngineResult
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
+from governance.evaluate import strategy as strategy_
 from governance.load.files import relative
 from governance.model import Workspace, load_workspace
 from governance.result import (
@@ -77,10 +78,11 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
     """The run result: findings with waivers applied, roll-ups, evidence of what ran."""
     ws, policy = prepared.workspace, prepared.policy
     findings, checks, waivers = findings_.build(ws, engine.checks, policy.checks)
+    fail_on = fail_on or ws.manifest.fail_on
     return RunResult(
         workspace=ws.name,
         as_of=prepared.as_of.isoformat(),
-        fail_on=fail_on or ws.manifest.fail_on,
+        fail_on=fail_on,
         run=Run(started_at=started, finished_at=now()),
         tool=Tool(version=__version__),
         engine=Engine(opa_version=engine.opa_version, policy_revision=engine.revision),
@@ -91,8 +93,9 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         domains=_domains(policy, checks),
         controls=_controls(ws, checks),
         waivers=waivers,
-        summary=summarize(findings, checks),
+        summary=summarize(findings, checks, fail_on),
         budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS)),
+        strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT)),
     )
 
 

@@ -22,7 +22,10 @@ they are two entries, each used where it was.
 
 Domain titles are not here: each check package declares its domain's titles
 in its METADATA and the result carries them (`RunResult.domains`).
-Findings' messages and check titles are the checks' own and stay as written.
+Findings' messages and check titles are the checks' own: a check writes
+both languages (`message`/`message_zh`, METADATA `title`/`custom.title_zh`)
+and `said()`/`title()` pick one, falling back to English where a workspace
+check wrote no Chinese.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from governance.result import CheckSummary, Finding
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -66,6 +71,71 @@ _TEXT: dict[str, tuple[str, str]] = {
     "check_counts": ("检查 {passed} 通过、{failed} 未通过、{na} 不适用",
                      "checks: {passed} pass, {failed} fail, {na} not applicable"),
 
+    "advisories": ("提示",
+                   "Advisories"),
+    "advisories_note": ("提示类发现（严重度为“提示”）不会使本次运行失败，不计入未豁免问题。",
+                        "Advisories (severity info) never fail this run and are not counted among the failing findings."),
+
+    # -------------------------------------------------- the strategy section (HTML and Markdown)
+    "strategy.h": ("战略与规划",
+                   "Strategy and planning"),
+    "strategy.goals": ("目标体系",
+                       "Goal tree"),
+    "strategy.goal": ("目标",
+                      "Goal"),
+    "strategy.tier": ("层级",
+                      "Tier"),
+    "strategy.owner": ("负责人",
+                       "Owner"),
+    "strategy.due": ("截止日期",
+                     "Due"),
+    "strategy.measure": ("指标：基线 → 目标值",
+                         "Metric: baseline → target"),
+    "strategy.projects": ("支撑项目",
+                          "Serving projects"),
+    "strategy.overdue": ("已逾期",
+                         "overdue"),
+    "strategy.overdue_count": ("{n} 个目标已逾期",
+                               "{n} goal(s) overdue"),
+    "strategy.no_goals": ("尚未设定目标。",
+                          "No goals are set."),
+    "strategy.maturity": ("数字化成熟度",
+                          "Digital maturity"),
+    "strategy.latest": ("本次评估 {id}（{date}）",
+                        "Latest assessment {id} ({date})"),
+    "strategy.previous": ("上次评估 {id}（{date}）",
+                          "Previous assessment {id} ({date})"),
+    "strategy.no_previous": ("尚无上次评估可供比较。",
+                             "There is no earlier assessment to compare with."),
+    "strategy.no_assessment": ("尚未进行成熟度评估。",
+                               "No maturity assessment yet."),
+    "strategy.dimension": ("维度",
+                           "Dimension"),
+    "strategy.latest_level": ("本次等级",
+                              "Latest level"),
+    "strategy.previous_level": ("上次等级",
+                                "Previous level"),
+    "strategy.change": ("变化",
+                        "Change"),
+    "strategy.level": ("等级 {level}",
+                       "level {level}"),
+    "strategy.was": ("上次 {level}（{change}）",
+                     "was {level} ({change})"),
+    "strategy.chart": ("各维度成熟度：本次等级与上次等级",
+                       "Maturity by dimension: latest level against the previous one"),
+    "strategy.indicators": ("关键指标",
+                            "Indicators"),
+    "strategy.indicator": ("指标",
+                           "Indicator"),
+    "strategy.pilot": ("试点范围",
+                       "Pilot scope"),
+    "strategy.pilot_text": ("{phase}正在进行 {n} 个项目，上限为 {max} 个",
+                            "{phase}: {n} project(s) running, at most {max}"),
+    "strategy.no_pilot": ("战略政策未设定试点范围。",
+                          "The strategy policy sets no pilot scope."),
+    "strategy.no_policy": ("工作区没有战略政策。",
+                           "The workspace has no strategy policy."),
+
     # -------------------------------------------------- table (the terminal)
     "table.title": ("govern · {workspace} · 基准日期 {as_of}",
                     "govern · {workspace} · as of {as_of}"),
@@ -73,8 +143,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "Baseline"),
     "table.severity_waived": ("{severity}（已豁免 {waiver}）",
                               "{severity} (waived {waiver})"),
-    "table.summary": ("{fail} 项未豁免，{waived} 项已豁免 · {checks} · OPA {opa} · 策略 {revision}…",
-                      "{fail} failing, {waived} waived · {checks} · OPA {opa} · policy {revision}…"),
+    "table.summary": ("{fail} 项未豁免，{waived} 项已豁免，{advisories} 项提示 · {checks} · OPA {opa} · 策略 {revision}…",
+                      "{fail} failing, {waived} waived, {advisories} advisories · {checks} · OPA {opa} · policy {revision}…"),
     "table.since_baseline": ("相对基线：新增 {new}，既有 {existing} · 自基线以来已解决 {resolved}",
                              "since baseline: {new} new, {existing} existing · {resolved} resolved since baseline"),
     "table.resolved_which": ("：{which}",
@@ -93,6 +163,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                    "Outcome"),
     "md.outcome_text": ("{fail} 项未豁免发现，{waived} 项已豁免；{checks}",
                         "{fail} unwaived and {waived} waived finding(s); {checks}"),
+    "md.outcome_advisories": ("；另有 {n} 项提示",
+                              "; and {n} advisory finding(s)"),
     "md.control_title": ("标题",
                          "Title"),
     "md.checks": ("检查",
@@ -270,6 +342,47 @@ _NAMES: dict[str, tuple[str, str]] = {
     "technology": ("技术", "technology"),
     "talent": ("人才", "talent"),
     "operations": ("运营", "operations"),
+    # the handbook's phases (§2.1: 试点期、推广期、深化期), as the baseline policy names them
+    "pilot": ("试点期", "pilot"),
+    "scale_up": ("推广期", "scale-up"),
+    "deepen": ("深化期", "deepen"),
+    # the handbook's goal tiers (§1.2) and maturity dimensions (§1.1)
+    "strategic": ("战略目标", "strategic"),
+    "business": ("业务目标", "business"),
+    "execution": ("执行目标", "execution"),
+    "process_digital": ("流程数字化", "process digitalisation"),
+    "data_asset": ("数据资产化", "data as an asset"),
+    "business_online": ("业务线上化", "business online"),
+    "decision_intelligence": ("决策智能化", "decision intelligence"),
+    # a goal's status
+    "open": ("进行中", "open"),
+    "achieved": ("已达成", "achieved"),
+    "dropped": ("已放弃", "dropped"),
+    # indicators of a maturity assessment, as the handbook names them (§1.1)
+    "online_process_rate": ("业务流程线上化率", "online process rate"),
+    "data_silos": ("数据孤岛数量", "data silos"),
+    "automated_decision_share": ("自动化决策占比", "automated decision share"),
+    # resource kinds a finding names
+    "committee": ("委员会", "committee"),
+    "authority_matrix": ("授权矩阵", "authority matrix"),
+    "budget_policy": ("预算政策", "budget policy"),
+    "classification_policy": ("分类分级政策", "classification policy"),
+    "placement_policy": ("部署政策", "placement policy"),
+    "strategy_policy": ("战略政策", "strategy policy"),
+    "person": ("人员", "person"),
+    "system": ("系统", "system"),
+    "platform": ("平台", "platform"),
+    "dataset": ("数据集", "dataset"),
+    "project": ("项目", "project"),
+    "budget_line": ("预算行", "budget line"),
+    "spend": ("支出", "spend"),
+    "portfolio": ("项目组合", "portfolio"),
+    "meeting": ("会议", "meeting"),
+    "decision": ("决策", "decision"),
+    "goal": ("目标", "goal"),
+    "waiver": ("豁免", "waiver"),
+    "maturity_assessment": ("成熟度评估", "maturity assessment"),
+    "phase": ("阶段", "phase"),
 }
 
 
@@ -292,11 +405,21 @@ class Messages:
         return template.format(**fields) if fields else template
 
     def name(self, key: str, *, capital: bool = False) -> str:
-        """The name of a severity, status, baseline mark or budget category; anything else as written."""
+        """The name of a severity, status, baseline mark, budget category, handbook phase, goal tier,
+        maturity dimension or resource kind; anything else (a workspace's own id) as written."""
         name = self.names.get(key)
         if name is None:
             return key
         return name[:1].upper() + name[1:] if capital else name
+
+
+    def said(self, finding: Finding) -> str:
+        """A finding's message in this language: the check's Chinese where it wrote one, else its English."""
+        return (finding.message_zh or finding.message) if self.lang == "zh" else finding.message
+
+    def title(self, check: CheckSummary) -> str:
+        """A check's title in this language: METADATA custom.title_zh for zh where present, else `title`."""
+        return (check.title_zh or check.title) if self.lang == "zh" else check.title
 
 
 _CATALOGUE = {lang: Messages(lang, _language(_TEXT, lang), _language(_NAMES, lang)) for lang in LANGS}

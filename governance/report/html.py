@@ -4,8 +4,10 @@ Everything is inline (CSS, SVG charts) and the page carries a content
 security policy that forbids loading anything, so it opens offline and
 cannot leak a request when forwarded. No script. Labels come in Chinese
 (default) and English from the catalogue (`_messages.py`); domain titles from
-the checks' METADATA (`RunResult.domains`); findings' messages stay as the
-checks wrote them.
+the checks' METADATA (`RunResult.domains`); findings' messages and check
+titles in the language the checks wrote (Chinese where they wrote it).
+Unwaived info findings are advisories, listed apart and never counted as
+failing.
 The page depends only on the `RunResult`, so `govern report` reproduces it
 byte for byte from saved JSON.
 """
@@ -19,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report._messages import localized, messages
-from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, gate, rollup
+from governance.result import SEVERITIES, Band, RunResult, WaiverRecord, advisory, gate, rollup
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -40,17 +43,21 @@ def render(result: RunResult, options: RenderOptions) -> str:
     def name(key: str) -> str:
         return m.name(key, capital=True)  # on the page a name stands alone: Critical, Pass, Technology
 
+    advice = [f for f in result.findings if advisory(f, result.fail_on)]
     return _env.get_template("report.html.j2").render(
-        lang=lang, t=m.text, name=name, r=result,
+        lang=lang, t=m.text, name=name, kind_name=m.name, said=m.said, r=result,
         verdict="fail" if gate(result, result.fail_on) else "pass",
         domains=_domains(result, lang),
-        severity_chart=_severity_chart(result.findings, m.text, name),
-        severity_counts=_severity_counts(result.findings),
-        findings=result.findings,
-        titles={c.id: c.title for c in result.checks},
+        severity_chart=_severity_chart(result, m.text, name),
+        severity_counts=_severity_counts(result),
+        findings=[f for f in result.findings if f not in advice],
+        advisories=advice,
+        failing=result.summary.fail - len(advice),
+        titles={c.id: m.title(c) for c in result.checks},
         controls=[(c, localized(c.title, lang)) for c in result.controls],
         control_titles={c.id: localized(c.title, lang) for c in result.controls},
         budget=_budget(result, m.text, name),
+        strategy=strategy.section(result.strategy, m),
         waivers=[_waiver(w, result.as_of) for w in result.waivers],
         changes=_changes(result),
         library_count=len(getattr(result, "library", None) or []),
@@ -59,8 +66,9 @@ def render(result: RunResult, options: RenderOptions) -> str:
 
 def _domains(result: RunResult, lang: str) -> list[dict]:
     """One card per domain: those the result lists, in its (the committee's) reading order, titled
-    from METADATA; then any domain a check names that the list lacks, sorted and titled by its id."""
-    by_check = Counter((f.check, f.status) for f in result.findings)
+    from METADATA; then any domain a check names that the list lacks, sorted and titled by its id.
+    Advisories are not counted as failing."""
+    by_check = Counter((f.check, "advisory" if advisory(f, result.fail_on) else f.status) for f in result.findings)
     titles = {d.id: localized(d.title, lang, d.id) for d in result.domains}
     found = {c.domain for c in result.checks}
     rows = []
@@ -76,17 +84,20 @@ def _domains(result: RunResult, lang: str) -> list[dict]:
     return rows
 
 
-def _severity_counts(findings: list[Finding]) -> list[dict]:
-    counts = Counter((f.severity, f.status) for f in findings)
-    return [{"severity": s, "fail": counts[(s, "fail")], "waived": counts[(s, "waived")]} for s in SEVERITIES]
+def _severity_counts(result: RunResult) -> list[dict]:
+    """Per severity: failing, waived and advisory (unwaived info that cannot fail the run) findings."""
+    counts = Counter((f.severity, "advisory" if advisory(f, result.fail_on) else f.status) for f in result.findings)
+    return [{"severity": s, "fail": counts[(s, "fail")], "waived": counts[(s, "waived")],
+             "advisory": counts[(s, "advisory")]} for s in SEVERITIES]
 
 
-def _severity_chart(findings: list[Finding], t: Callable[..., str], name: Callable[[str], str]) -> svg.Markup:
-    rows = _severity_counts(findings)
-    top = max([r["fail"] + r["waived"] for r in rows] + [1])
+def _severity_chart(result: RunResult, t: Callable[..., str], name: Callable[[str], str]) -> svg.Markup:
+    rows = _severity_counts(result)
+    top = max([r["fail"] + r["waived"] + r["advisory"] for r in rows] + [1])
     bars = [svg.Bar(label=name(r["severity"]),
-                    segments=((r["fail"], f"sev-{r['severity']}"), (r["waived"], "waived")),
-                    note=f"{r['fail']} {name('fail')} · {r['waived']} {t('waived')}")
+                    segments=((r["fail"], f"sev-{r['severity']}"), (r["advisory"], "advisory"), (r["waived"], "waived")),
+                    note=f"{r['fail']} {name('fail')} · {r['waived']} {t('waived')}"
+                    + (f" · {r['advisory']} {t('advisories')}" if r["advisory"] else ""))
             for r in rows]
     return svg.hbars(bars, top, title=t("html.chart_severity"), layout=svg.Layout(label_width=90, note_width=190))
 
@@ -113,7 +124,7 @@ def _budget(result: RunResult, t: Callable[..., str], name: Callable[[str], str]
         phases.append({
             "phase": phase,
             "total": money(phase.total),
-            "chart": svg.hbars(bars, 1.0, title=t("html.chart_budget", phase=phase.id),
+            "chart": svg.hbars(bars, 1.0, title=t("html.chart_budget", phase=name(phase.id)),
                                layout=svg.Layout(width=760, label_width=110, note_width=300,
                                                  ticks=(0, 0.25, 0.5, 0.75, 1.0), tick_format="{:.0%}"))
             if phase.total else None,

@@ -1,8 +1,11 @@
 """`--format markdown`: the audit report a person reads (zh or en, by --lang).
 
 Sections: the run and its evidence, a table of controls, the findings
-grouped by control with file:line, then the waivers in force and the
-invalid ones with the reasons the WAV checks gave.
+grouped by control with file:line (advisories, the unwaived info findings
+that cannot fail the run, apart), the strategy chapter (goal tree, maturity
+against the previous assessment, pilot scope), then the waivers in force and
+the invalid ones with the reasons the WAV checks gave. Messages are in the
+report's language where the check wrote it.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_text
 from governance.report._messages import localized, messages
-from governance.result import ControlRecord, Finding, RunResult, WaiverRecord
+from governance.result import ControlRecord, Finding, RunResult, WaiverRecord, advisory
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -42,12 +46,14 @@ class _Report:
         self.m = messages(lang)
         self.lang = self.m.lang
         self.checks = {c.id: c for c in result.checks}
+        self.advice = [f for f in result.findings if advisory(f, result.fail_on)]
+        self.failing = [f for f in result.findings if f not in self.advice]
 
     def status(self, state: str) -> str:
         return f"{ICON.get(state, '')} {self.m.name(state)}".strip()
 
     def build(self) -> str:
-        lines = self.header() + self.controls() + self.findings() + self.waivers()
+        lines = self.header() + self.controls() + self.findings() + self.advisories() + self.strategy() + self.waivers()
         return "\n".join(lines).rstrip() + "\n"
 
     def header(self) -> list[str]:
@@ -55,7 +61,9 @@ class _Report:
         s, c = r.summary, r.summary.checks
         run = f"{r.run.started_at} – {r.run.finished_at}" if r.run else "-"
         checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
-        outcome = t("md.outcome_text", fail=s.fail, waived=s.waived, checks=checks)
+        outcome = t("md.outcome_text", fail=s.fail - len(self.advice), waived=s.waived, checks=checks)
+        if self.advice:
+            outcome += t("md.outcome_advisories", n=len(self.advice))
         return [
             f"# {t('md.title')} — {_text(r.workspace)}", "",
             f"- {t('md.as_of')}: {_text(r.as_of)}",
@@ -84,25 +92,72 @@ class _Report:
     def findings(self) -> list[str]:
         t = self.m.text
         lines = [f"## {t('md.findings')}", ""]
-        if not self.r.findings:
+        if not self.failing:
             return lines + [t("md.no_findings"), ""]
         known = {c.id for c in self.r.controls}
         for control in self.r.controls:
-            group = [f for f in self.r.findings if control.id in f.controls]
+            group = [f for f in self.failing if control.id in f.controls]
             if group:
                 lines += self.finding_group(f"{control.id} {localized(control.title, self.lang)}", group, control)
-        unmapped = [f for f in self.r.findings if not known.intersection(f.controls)]
+        unmapped = [f for f in self.failing if not known.intersection(f.controls)]
         if unmapped:
             lines += self.finding_group(t("md.unmapped"), unmapped)
         return lines
 
     def finding_group(self, heading: str, group: list[Finding], control: ControlRecord | None = None) -> list[str]:
         t, name = self.m.text, self.m.name
-        rows = [[name(f.severity), f.check, f"{f.resource.kind}/{f.resource.id}", f.message, self.location(f),
+        rows = [[name(f.severity), f.check, f"{name(f.resource.kind)} {f.resource.id}", self.m.said(f), self.location(f),
                  t("md.waived_by", waiver=f.waiver) if f.status == "waived" else t("md.open")] for f in group]
         header = [t("severity"), t("check"), t("resource"), t("message"), t("location"), t("md.disposition")]
         suffix = f" ({self.status(control.status)})" if control else ""
         return [f"### {_text(heading + suffix)}", ""] + _table(header, rows) + [""]
+
+    def advisories(self) -> list[str]:
+        if not self.advice:
+            return []
+        t, name = self.m.text, self.m.name
+        rows = [[f.check, f"{name(f.resource.kind)} {f.resource.id}", self.m.said(f), self.location(f)] for f in self.advice]
+        header = [t("check"), t("resource"), t("message"), t("location")]
+        return [f"## {t('advisories')}", "", t("advisories_note"), ""] + _table(header, rows) + [""]
+
+    def strategy(self) -> list[str]:
+        t, name = self.m.text, self.m.name
+        lines = [f"## {t('strategy.h')}", ""]
+        section = strategy.section(self.r.strategy, self.m)
+        if section is None:
+            return lines + [t("strategy.no_policy"), ""]
+        lines += [f"### {t('strategy.goals')}", ""]
+        if section.goals:
+            rows = [["↳" * row.goal.depth + (" " if row.goal.depth else "") + row.goal.statement + f" ({row.goal.id})",
+                     row.tier, row.owner,
+                     (row.goal.due or "-") + (f" ⚠ {t('strategy.overdue')}" if row.goal.overdue else ""),
+                     row.status, ", ".join(row.goal.projects) or "-"] for row in section.goals]
+            header = [t("strategy.goal"), t("strategy.tier"), t("strategy.owner"), t("strategy.due"), t("status"),
+                      t("strategy.projects")]
+            lines += _table(header, rows) + [""]
+            if section.overdue:
+                lines += [t("strategy.overdue_count", n=section.overdue), ""]
+        else:
+            lines += [t("strategy.no_goals"), ""]
+        lines += [f"### {t('strategy.maturity')}", ""]
+        latest, previous = section.summary.latest, section.summary.previous
+        if latest is None:
+            lines += [t("strategy.no_assessment"), ""]
+        else:
+            note = t("strategy.latest", id=latest.id, date=latest.date) + " · " + (
+                t("strategy.previous", id=previous.id, date=previous.date) if previous else t("strategy.no_previous"))
+            rows = [[d.name, "-" if d.latest is None else str(d.latest), "-" if d.previous is None else str(d.previous),
+                     "-" if d.change is None else f"{d.change:+d}"] for d in section.dimensions]
+            header = [t("strategy.dimension"), t("strategy.latest_level"), t("strategy.previous_level"), t("strategy.change")]
+            lines += [_text(note), ""] + _table(header, rows, "lrrr") + [""]
+        lines += [f"### {t('strategy.pilot')}", ""]
+        pilot = section.summary.pilot
+        if pilot is None:
+            lines += [t("strategy.no_pilot"), ""]
+        else:
+            text = t("strategy.pilot_text", phase=name(pilot.phase), n=len(pilot.running), max=pilot.max_projects)
+            lines += [_text(text + (f": {', '.join(pilot.running)}" if pilot.running else "")), ""]
+        return lines
 
     @staticmethod
     def location(f: Finding) -> str:

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from governance.report._escape import visible
 from governance.report._messages import messages
-from governance.result import RunResult
+from governance.result import RunResult, advisory
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -41,7 +41,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         sev = name(f.severity) if f.status == "fail" else t("table.severity_waived", severity=name(f.severity), waiver=f.waiver)
         loc = f"{f.location.file}:{f.location.line}" if f.location else "-"
         row = [_plain(sev, STYLE[f.severity]), _plain(f.check), _plain(f"{f.resource.kind}/{f.resource.id}"),
-               _plain(f.message), _plain(loc)]
+               _plain(m.said(f)), _plain(loc)]
         if compared:
             row.append(_plain(name("new"), "bold") if f.baseline == "new" else _plain(name("existing")))
         table.add_row(*row)
@@ -49,7 +49,8 @@ def render(result: RunResult, options: RenderOptions) -> str:
         console.print(table)
     s, c = result.summary, result.summary.checks
     checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
-    console.print(_plain(t("table.summary", fail=s.fail, waived=s.waived, checks=checks,
+    advice = sum(1 for f in result.findings if advisory(f, result.fail_on))
+    console.print(_plain(t("table.summary", fail=s.fail - advice, waived=s.waived, advisories=advice, checks=checks,
                            opa=result.engine.opa_version, revision=result.engine.policy_revision[:19])))
     if result.resolved is not None:
         new = sum(1 for f in result.findings if f.baseline == "new")

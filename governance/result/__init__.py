@@ -7,6 +7,7 @@ other. Renderers need nothing but a `RunResult`.
 
 from governance.result.types import (
     SCHEMA_VERSION,
+    AssessmentRecord,
     Band,
     BudgetSummary,
     CheckSummary,
@@ -15,16 +16,19 @@ from governance.result.types import (
     Engine,
     Finding,
     FindingLocation,
+    GoalRecord,
     InputFile,
     PhaseBudget,
+    PilotScope,
     Resource,
     Run,
     RunResult,
+    StrategySummary,
     Summary,
     Tool,
     WaiverRecord,
 )
-from governance.result.verdict import gate, summarize
+from governance.result.verdict import advisory, gate, summarize
 from governance.result.vocabulary import (
     FAIL_ON,
     SEVERITIES,
@@ -39,8 +43,8 @@ from governance.result.vocabulary import (
 )
 
 __all__ = [
-    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Band", "BudgetSummary", "CheckSummary", "ControlRecord",
-    "DomainRecord", "Engine", "FailOn", "Finding", "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run",
-    "RunResult", "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate", "rollup", "severity_rank",
-    "summarize",
+    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "AssessmentRecord", "Band", "BudgetSummary", "CheckSummary",
+    "ControlRecord", "DomainRecord", "Engine", "FailOn", "Finding", "FindingLocation", "GoalRecord", "InputFile", "Number",
+    "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "Severity", "Status", "StrategySummary", "Summary", "Tool",
+    "WaiverRecord", "advisory", "check_status", "gate", "rollup", "severity_rank", "summarize",
 ]

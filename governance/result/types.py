@@ -113,8 +113,9 @@ class Run(_Model):
 
 
 class Summary(_Model):
-    fail: int
+    fail: int  # unwaived findings of every severity (the JSON contract), advisories included
     waived: int
+    advisories: int = 0  # of `fail`, the info findings that cannot fail this run (see verdict.advisory)
     by_severity: dict[str, int]
     checks: dict[str, int] = {}
 
@@ -150,6 +151,53 @@ class BudgetSummary(_Model):
     phases: list[PhaseBudget]
 
 
+class GoalRecord(_Model):
+    """One goal as the committee reads it in the goal tree (handbook §1.2)."""
+
+    id: str
+    tier: str
+    statement: str
+    depth: int  # 0 for a root of the tree; the tree is `StrategySummary.goals` in order
+    parent: str | None = None
+    owner: str | None = None  # person id
+    owner_name: str | None = None
+    metric: str | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    due: str | None = None
+    status: str = "open"
+    overdue: bool = False  # STR-004 fired on it (waived or not): the check's call, not recomputed
+    projects: list[str] = []  # the projects whose `serves` names it, sorted
+
+
+class AssessmentRecord(_Model):
+    """A maturity diagnosis (handbook §1.1)."""
+
+    id: str
+    date: str
+    assessor: str | None = None
+    scores: dict[str, int] = {}  # dimension -> level 1..5
+    indicators: dict[str, Number] = {}
+
+
+class PilotScope(_Model):
+    """The pilot phase against its limit (handbook §1.3.1), as STR-009 counted it."""
+
+    phase: str
+    max_projects: int
+    running: list[str]  # pilot-phase projects running on as_of, sorted
+
+
+class StrategySummary(_Model):
+    policy: str | None  # StrategyPolicy id; None when goals or assessments exist without one
+    tiers: list[str]  # top first
+    dimensions: list[str]
+    goals: list[GoalRecord]  # depth-first, roots by tier then id, children by id
+    latest: AssessmentRecord | None = None
+    previous: AssessmentRecord | None = None  # the one before `latest`, for the change per dimension
+    pilot: PilotScope | None = None
+
+
 class RunResult(_Model):
     schema_version: int = SCHEMA_VERSION
     workspace: str = ""
@@ -170,6 +218,7 @@ class RunResult(_Model):
     summary: Summary
     resolved: list[Finding] | None = None  # with --baseline: findings of the baseline gone now
     budget: BudgetSummary | None = None  # shares per phase against targets, for the committee's chart
+    strategy: StrategySummary | None = None  # goal tree, maturity, pilot scope, for the committee's strategy section
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"

@@ -6,7 +6,13 @@ from governance.result.types import CheckSummary, Finding, RunResult, Summary
 from governance.result.vocabulary import SEVERITIES, STATUSES, severity_rank
 
 
-def summarize(findings: list[Finding], checks: list[CheckSummary]) -> Summary:
+def advisory(finding: Finding, fail_on: str) -> bool:
+    """An unwaived info finding is advice, not a failure: info never fails a run unless the
+    run asked for it with --fail-on info. Reports list advisories apart from failing findings."""
+    return finding.status == "fail" and finding.severity == "info" and fail_on != "info"
+
+
+def summarize(findings: list[Finding], checks: list[CheckSummary], fail_on: str = "low") -> Summary:
     by_severity = {s: 0 for s in SEVERITIES}
     for f in findings:
         if f.status == "fail":
@@ -14,6 +20,7 @@ def summarize(findings: list[Finding], checks: list[CheckSummary]) -> Summary:
     return Summary(
         fail=sum(1 for f in findings if f.status == "fail"),
         waived=sum(1 for f in findings if f.status == "waived"),
+        advisories=sum(1 for f in findings if advisory(f, fail_on)),
         by_severity={k: v for k, v in by_severity.items() if v},
         checks={s: sum(1 for c in checks if c.status == s) for s in STATUSES},
     )

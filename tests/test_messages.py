@@ -91,8 +91,10 @@ def test_the_lookup_api():
 
 
 def test_every_label_a_renderer_asks_for_exists_and_every_label_is_used():
-    """The keys written in the renderers and the HTML template, against the catalogue, both ways."""
+    """The keys written in the renderers, the HTML template and the commands that label their own output
+    (`govern checks`), against the catalogue, both ways."""
     sources = [p.read_text(encoding="utf-8") for p in sorted(REPORT.glob("*.py")) if p.name != "_messages.py"]
+    sources += [p.read_text(encoding="utf-8") for p in sorted((REPORT.parent / "cli").glob("*.py"))]
     sources += [p.read_text(encoding="utf-8") for p in sorted((REPORT / "templates").glob("*.j2"))]
     asked = set()
     for source in sources:

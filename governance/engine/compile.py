@@ -55,6 +55,7 @@ class Annotation:
     path: tuple[str, ...]  # e.g. ("govern", "checks", "acme", "ACME_001"), without `data`
     scope: str
     title: object
+    description: object  # the block's `description`, as OPA read it (a catalogue shows it)
     custom: dict
 
 
@@ -155,7 +156,7 @@ def _annotation(raw: dict) -> Annotation:
     path = tuple(str(t["value"]) for t in raw.get("path") or [])
     return Annotation(module=loc["file"].removeprefix("./"), row=int(loc["row"]), col=int(loc["col"]),
                       path=path[1:] if path[:1] == ("data",) else path, scope=body.get("scope", ""),
-                      title=body.get("title"), custom=body.get("custom") or {})
+                      title=body.get("title"), description=body.get("description"), custom=body.get("custom") or {})
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,11 @@ class DeclaredCheck:
     location: Location
     domain: str  # the rule's custom.domain, else its package's, else UNDECLARED_DOMAIN
     invalidates_waiver: bool  # its firing on a waiver makes that waiver invalid (WAV-001..005)
+    title: dict[str, str]  # language -> title: en is METADATA `title`, zh its `custom.title_zh` where given
+    description: str  # METADATA `description` on one line, "" where there is none
+    severity: str
+    waivable: bool
+    resource: str | None  # the resource kind its findings name
 
     @property
     def builtin(self) -> bool:
@@ -213,8 +218,22 @@ def _checks(found: Inspection, by_package: dict[tuple[str, ...], str]) -> tuple[
             continue
         domain = a.custom.get("domain") or by_package.get(a.path[:-1], UNDECLARED_DOMAIN)
         checks[cid] = DeclaredCheck(id=cid, rule=a.path, module=a.module, location=_location(a.module, a.row, a.col),
-                                    domain=domain, invalidates_waiver=a.custom.get("invalidates_waiver", False))
+                                    domain=domain, invalidates_waiver=a.custom.get("invalidates_waiver", False),
+                                    title=_titles(a), description=_one_line(a.description), severity=a.custom["severity"],
+                                    waivable=a.custom["waivable"], resource=a.custom.get("resource"))
     return checks, problems
+
+
+def _titles(a: Annotation) -> dict[str, str]:
+    """A check's title per language: `title` is the English one, `custom.title_zh` (where given) the
+    Chinese; _declaration_problem made sure both are text."""
+    zh = str(a.custom.get("title_zh", "")).strip()
+    return {"en": str(a.title), **({"zh": zh} if zh else {})}
+
+
+def _one_line(text: object) -> str:
+    """A METADATA description as one line, as OPA's report gives it to the run (engine/outcome.py)."""
+    return " ".join(text.split()) if isinstance(text, str) else ""
 
 
 def _declaration_problem(a: Annotation, root: tuple[str, ...]) -> str | None:
@@ -225,6 +244,8 @@ def _declaration_problem(a: Annotation, root: tuple[str, ...]) -> str | None:
     if len(a.path) != len(root) + (2 if root[1] == "checks" else 1):
         return f"check {cid}: a check is a rule directly in its package, not {rule}"
     why = engine.metadata_problem(a.title, a.custom)
+    if why is None and not isinstance(a.custom.get("title_zh", ""), str):  # catalogues show it as text
+        why = "custom.title_zh must be text"
     return f"check {cid}: {why}" if why else None
 
 

@@ -47,7 +47,7 @@ def init(directory: str, name: str) -> None:
 
 
 def modeline(file: str, schema: str) -> str:
-    """The first line that points yaml-language-server (VS Code, JetBrains, Helix, …) at the file's schema,
+    """The first line that points yaml-language-server (VS Code, Neovim, Helix, …) at the file's schema,
     relative to the file (both given relative to the workspace root)."""
     up = "../" * (len(PurePosixPath(file).parts) - 1)
     return f"# yaml-language-server: $schema={up}{DEFAULT_FOLDER}/{schema}\n"

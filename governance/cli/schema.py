@@ -16,8 +16,10 @@ DEFAULT_FOLDER = "schemas"
 @click.option("--output", "-o", default=DEFAULT_FOLDER, show_default=True, metavar="DIR",
               type=click.Path(file_okay=False), help="Folder to write the schemas into (created if missing).")
 def schema(output: str) -> None:
-    """Write JSON Schemas (2020-12) of the workspace files: manifest.json, policy.json,
-    inventory.json, waivers.json and controls.json. Existing ones are replaced."""
+    """Write the JSON Schemas of the workspace files, for editors.
+
+    manifest.json, policy.json, inventory.json, waivers.json and controls.json
+    (draft 2020-12), generated from the models; existing ones are replaced."""
     if not output:
         raise click.BadParameter("the folder is empty; give a folder, e.g. schemas", param_hint="--output")
     for path in write_schemas(Path(output)):

@@ -40,7 +40,7 @@ def _file_model(name: str, doc: str, fields: dict[str, Any]) -> type[BaseModel]:
 # The shapes build.py reads: an inventory file maps plural kinds to lists; a waivers
 # or controls file has that one key, whose list may be left empty (null).
 INVENTORY_FILE = _file_model(
-    "InventoryFile", "An inventory file: any of the kinds below, each a list. Files are merged.",
+    "InventoryFile", "An inventory file: any of the entity kinds, each a list of entities. Files are merged.",
     {plural: (list[model], Field(default=[], description=f"Entities of resource kind `{kind}`."))  # type: ignore[valid-type]
      for plural, (model, kind) in INVENTORY_KINDS.items()})
 WAIVERS_FILE = _file_model(

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import jsonschema
+
+from governance import library
+from governance.load import read_document
+from governance.model.schema import schemas
 from tests.conftest import check, govern
 
 
@@ -38,3 +44,55 @@ def test_policy_location_skips_leading_comments(tmp_path, opa_binary):
     lines = (root / gov8["location"]["file"]).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("#")
     assert lines[gov8["location"]["line"] - 1].startswith("kind: Committee")
+
+
+MODELINE = "# yaml-language-server: $schema="
+
+
+def test_init_writes_the_schemas_and_points_every_file_it_creates_at_its_own(tmp_path):
+    root = tmp_path / "ws"
+    assert govern("init", str(root)).returncode == 0
+    assert sorted(p.name for p in (root / "schemas").iterdir()) == sorted(schemas())
+    created = sorted(root.rglob("*.yaml"))
+    assert {p.relative_to(root).as_posix() for p in created} >= {"governance.yaml", "policies/budget.yaml",
+                                                                   "inventory/people.yaml"}
+    expected = {"governance.yaml": "manifest.json", "policies": "policy.json", "inventory": "inventory.json"}
+    for path in created:
+        rel = path.relative_to(root)
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith(MODELINE), rel
+        schema_path = (path.parent / first.removeprefix(MODELINE)).resolve()
+        assert schema_path == (root / "schemas" / expected[rel.parts[0]]).resolve(), rel
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+        data = read_document(root, path).data
+        validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        assert list(validator.iter_errors(_as_text(data))) == [], rel
+
+
+def test_init_copies_the_baseline_as_it_is_below_the_modeline(tmp_path):
+    root = tmp_path / "ws"
+    assert govern("init", str(root)).returncode == 0
+    budget = (root / "policies" / "budget.yaml").read_text(encoding="utf-8")
+    assert budget == "# yaml-language-server: $schema=../schemas/policy.json\n" + \
+        (library.baseline_dir() / "budget.yaml").read_text(encoding="utf-8")
+
+
+def test_init_into_a_workspace_whose_schemas_cannot_be_written_is_a_usage_error(tmp_path):
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "schemas").write_text("a file where the folder goes", encoding="utf-8")
+    proc = govern("init", str(root))
+    assert proc.returncode == 2
+    assert "cannot write the schemas" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (root / "governance.yaml").exists()  # not a workspace yet: init may simply be run again
+    (root / "schemas").unlink()
+    assert govern("init", str(root)).returncode == 0
+
+
+def _as_text(value):
+    """Dates as an editor's YAML server reads them: text."""
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from governance.result.vocabulary import Number as Number  # re-exported: the model's modules take it from here
 
@@ -44,11 +44,14 @@ class Strict(BaseModel):
 class Entity(Strict):
     """Anything with an id; may carry a description and free-form annotations."""
 
-    id: str
-    description: str | None = None
-    annotations: dict[str, str] | None = None
+    id: str = Field(description="Unique within its kind across the whole workspace.")
+    description: str | None = Field(default=None, description="Free text for the people who read this file.")
+    annotations: dict[str, str] | None = Field(
+        default=None, description="Free-form labels, text to text; the built-in checks do not read them.")
 
 
 class Localized(Strict):
-    zh: str
-    en: str
+    """A text in Chinese and in English."""
+
+    zh: str = Field(description="Chinese.")
+    en: str = Field(description="English.")

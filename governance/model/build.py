@@ -40,6 +40,8 @@ from governance.model.workspace import Workspace
 MANIFEST = "governance.yaml"
 DATA = {".yaml", ".yml", ".json"}
 PATH_LISTS = {"policies", "controls", "checks", "inventory", "waivers"}
+# An editor's pointer to the file's JSON Schema (`govern schema`): allowed at the top of any file, and ignored.
+SCHEMA_KEY = "$schema"
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", bound=Entity)
@@ -79,7 +81,8 @@ class _Builder:
         return new
 
     def read(self, paths: list[Path]) -> list[Document]:
-        return self._each(self.first_time(paths), lambda p: read_document(self.root, p, self.rel(p)))
+        docs = self._each(self.first_time(paths), lambda p: read_document(self.root, p, self.rel(p)))
+        return [self.without_schema_key(doc) for doc in docs]
 
     def read_rego(self, paths: list[Path]) -> list[RegoSource]:
         return self._each(self.first_time(paths), lambda p: read_rego(p, self.rel(p)))
@@ -87,6 +90,15 @@ class _Builder:
     def read_library(self, paths: list[Path]) -> list[Document]:
         """The built-in control catalogue: part of the tool, shown as <govern>/…, never by absolute path."""
         return self._each(list(paths), lambda p: read_document(p.parent, p, _library_label(p)))
+
+    def without_schema_key(self, doc: Document) -> Document:
+        """The document as govern reads it: a top-level `$schema` is for editors only."""
+        if isinstance(doc.data, dict) and SCHEMA_KEY in doc.data:
+            if not isinstance(doc.data[SCHEMA_KEY], str):
+                self.errors.append(WorkspaceError(doc.sources.locate((SCHEMA_KEY,)),
+                                                  f"'{SCHEMA_KEY}' must be text: the path or URL of a JSON Schema"))
+            del doc.data[SCHEMA_KEY]
+        return doc
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

@@ -1,4 +1,7 @@
-"""Policy definitions (`policies/`): what the enterprise decided the rules are."""
+"""Policy definitions (`policies/`): what the enterprise decided the rules are.
+
+Each field's `description` is what `govern schema` and docs/reference/workspace.md
+tell the people who write these files."""
 
 from __future__ import annotations
 
@@ -10,109 +13,154 @@ from governance.model.base import Date, Entity, Localized, Number, Strict
 
 
 class CommitteeMember(Strict):
-    person: str
-    role: str
-    delegate: str | None = None
+    """A seat on the committee."""
+
+    person: str = Field(description="Person id of the member.")
+    role: str = Field(description="The role the member holds on the committee (e.g. CEO, HEAD_DATA).")
+    delegate: str | None = Field(default=None, description="Person id of who may stand in for the member.")
 
 
 class Quorum(Strict):
-    min_present: int = Field(ge=0)
-    chair_or_delegate_required: bool = False
+    """What a committee meeting needs for its decisions to count."""
+
+    min_present: int = Field(ge=0, description="Fewest distinct people present.")
+    chair_or_delegate_required: bool = Field(default=False, description="The chair, or the chair's delegate, must be present.")
 
 
 class Committee(Entity):
-    kind: Literal["Committee"]
-    name: Localized | None = None
-    chair: str
-    required_roles: list[str] = []
-    members: list[CommitteeMember] = []
-    quorum: Quorum | None = None
-    max_meeting_gap_days: int | None = Field(default=None, ge=0)
+    """The digital-operations committee (handbook §1.3); a workspace may have several."""
+
+    kind: Literal["Committee"] = Field(description="What this file defines.")
+    name: Localized | None = Field(default=None, description="The committee's name in Chinese and English.")
+    chair: str = Field(description="Person id of the chair.")
+    required_roles: list[str] = Field(default=[], description="Roles the members must cover between them.")
+    members: list[CommitteeMember] = Field(default=[], description="The committee's seats.")
+    quorum: Quorum | None = Field(default=None, description="What a meeting needs for its decisions to count.")
+    max_meeting_gap_days: int | None = Field(default=None, ge=0, description="Most days allowed since the last meeting held.")
 
 
 class AuthorityMatrix(Entity):
-    kind: Literal["AuthorityMatrix"]
-    reviewed_at: Date | None = None
+    """Who may approve what, up to which amount. One per workspace."""
+
+    kind: Literal["AuthorityMatrix"] = Field(description="What this file defines.")
+    reviewed_at: Date | None = Field(default=None, description="When the matrix was last reviewed (due every year).")
     # decision type -> role -> largest amount the role may approve; None = no limit
-    limits: dict[str, dict[str, Number | None]] = {}
-    committee_required_above: Number | None = None
-    max_waiver_days: int | None = Field(default=None, ge=0)
+    limits: dict[str, dict[str, Number | None]] = Field(
+        default={}, description="Decision type -> role -> largest amount the role may approve (null: no limit). "
+                                "A role absent from a type's map may not approve that type.")
+    committee_required_above: Number | None = Field(
+        default=None, description="Decisions of a larger amount must be taken in a committee meeting.")
+    max_waiver_days: int | None = Field(default=None, ge=0, description="Longest a waiver may run, approval to expiry.")
 
 
 class Phase(Strict):
-    id: str
-    months: tuple[int, int]
-    target_share: dict[str, float] = {}
-    description: str | None = None
+    """A phase of the programme; a running project must be in its months."""
+
+    id: str = Field(description="Unique among phases; projects name it in `phase`.")
+    months: tuple[int, int] = Field(description="First and last month, both included; month 1 is the month a project starts.")
+    target_share: dict[str, float] = Field(
+        default={}, description="Budget category -> its target share of the phase total (0..1).")
+    description: str | None = Field(default=None, description="Free text for the people who read this file.")
 
 
 class BudgetPolicy(Entity):
-    kind: Literal["BudgetPolicy"]
-    currency: str = "CNY"
-    categories: list[str]
-    tolerance_pp: Number = 0
-    phases: list[Phase] = []
-    line_overspend_tolerance: Number = 0
-    required_cost_tags: list[str] = []
-    tag_compliance_min: Number = 0
+    """How the budget is split across categories and phases (handbook §2.1). One per workspace."""
+
+    kind: Literal["BudgetPolicy"] = Field(description="What this file defines.")
+    currency: str = Field(default="CNY", description="Currency of every amount in the workspace.")
+    categories: list[str] = Field(description="The budget categories (e.g. technology, talent, operations).")
+    tolerance_pp: Number = Field(default=0, description="Allowed distance from each target share, in percentage points.")
+    phases: list[Phase] = Field(default=[], description="The programme's phases.")
+    line_overspend_tolerance: Number = Field(
+        default=0, description="Spend may exceed a budget line's amount by this fraction (0.05 = 5%).")
+    required_cost_tags: list[str] = Field(default=[], description="Tags every spend must carry.")
+    tag_compliance_min: Number = Field(
+        default=0, description="Least share (0..1) of spend, by amount, carrying every required tag.")
 
 
 class ImportantData(Strict):
-    grades: list[str] = []
-    risk_assessment_interval_days: int | None = Field(default=None, ge=0)
+    """The grades that count as important data (DSL art. 27) and their duties."""
+
+    grades: list[str] = Field(default=[], description="Grades that count as important data.")
+    risk_assessment_interval_days: int | None = Field(
+        default=None, ge=0, description="Most days allowed since a dataset's last risk assessment.")
 
 
 Encryption = Literal["none", "required", "cmk"]
 
 
 class ClassificationPolicy(Entity):
-    kind: Literal["ClassificationPolicy"]
-    grades: list[str]
-    levels: list[str]
-    min_level: dict[str, str] = {}
-    review_interval_days: dict[str, int] = {}
-    encryption_at_rest: dict[str, Encryption] = {}
-    important_data: ImportantData | None = None
+    """Data grades (GB/T 43697-2024) and organisational levels, and what each requires. One per workspace."""
+
+    kind: Literal["ClassificationPolicy"] = Field(description="What this file defines.")
+    grades: list[str] = Field(description="Data grades, highest first.")
+    levels: list[str] = Field(description="Organisational classification levels, highest first.")
+    min_level: dict[str, str] = Field(default={}, description="Grade -> the lowest level a dataset of that grade may have.")
+    review_interval_days: dict[str, int] = Field(
+        default={}, description="Grade (or `default`) -> most days allowed since a dataset was classified.")
+    encryption_at_rest: dict[str, Encryption] = Field(
+        default={}, description="Level -> the least encryption at rest it requires (none < required < cmk).")
+    important_data: ImportantData | None = Field(default=None, description="Which grades are important data.")
 
 
 class Match(Strict):
-    grades: list[str] | None = None
-    levels: list[str] | None = None
-    personal_info: bool | None = None
-    all: bool | None = None
+    """Which datasets a placement rule applies to: a dataset matches if any matcher given matches."""
+
+    grades: list[str] | None = Field(default=None, description="Datasets of one of these grades.")
+    levels: list[str] | None = Field(default=None, description="Datasets of one of these levels.")
+    personal_info: bool | None = Field(
+        default=None, description="Datasets that contain (true) or do not contain (false) personal information.")
+    all: bool | None = Field(default=None, description="Every dataset, when true.")
 
 
 Deployment = Literal["public", "private", "hybrid", "on_prem"]
 
 
 class PlacementRule(Strict):
-    id: str
-    match: Match
-    allowed_deployments: list[Deployment] | None = None
-    allowed_jurisdictions: list[str] | None = None
-    allowed_regions: list[str] | None = None
-    description: str | None = None
+    """Where the datasets a rule matches may be stored; a dimension it does not set is not restricted."""
+
+    id: str = Field(description="Unique among the policy's rules; findings name it.")
+    match: Match = Field(description="The datasets the rule applies to.")
+    allowed_deployments: list[Deployment] | None = Field(default=None, description="Deployments the datasets may be on.")
+    allowed_jurisdictions: list[str] | None = Field(
+        default=None, description="Jurisdictions (ISO 3166 alpha-2) the datasets may be in.")
+    allowed_regions: list[str] | None = Field(default=None, description="Regions the datasets may be in.")
+    description: str | None = Field(default=None, description="Free text for the people who read this file.")
 
 
 class SecurityAssessmentThreshold(Strict):
-    grades: list[str] = []
-    subjects_at_least: int | None = None
-    sensitive_subjects_at_least: int | None = None
+    """When a flow abroad needs a CAC security assessment."""
+
+    grades: list[str] = Field(default=[], description="Datasets of these grades always need one.")
+    subjects_at_least: int | None = Field(
+        default=None, description="Datasets with at least this many personal-information subjects.")
+    sensitive_subjects_at_least: int | None = Field(
+        default=None, description="Datasets with at least this many sensitive personal-information subjects.")
 
 
 class ContractThreshold(Strict):
-    subjects_at_least: int | None = None
+    """When a flow abroad needs at least a standard contract or a certification."""
+
+    subjects_at_least: int | None = Field(
+        default=None, description="Datasets with at least this many personal-information subjects.")
 
 
 class CrossBorder(Strict):
-    security_assessment: SecurityAssessmentThreshold | None = None
-    contract_or_certification: ContractThreshold | None = None
+    """What a dataset's flow out of CN needs (CAC 2024 provisions)."""
+
+    security_assessment: SecurityAssessmentThreshold | None = Field(
+        default=None, description="When a security assessment is needed.")
+    contract_or_certification: ContractThreshold | None = Field(
+        default=None, description="When a contract, a certification or a security assessment is needed.")
 
 
 class PlacementPolicy(Entity):
-    kind: Literal["PlacementPolicy"]
-    rules: list[PlacementRule] = []
-    cross_border: CrossBorder | None = None
+    """Where data may be stored, and what a flow abroad needs. One per workspace."""
+
+    kind: Literal["PlacementPolicy"] = Field(description="What this file defines.")
+    rules: list[PlacementRule] = Field(
+        default=[], description="Placement rules; a dataset must satisfy every rule that matches it.")
+    cross_border: CrossBorder | None = Field(default=None, description="Thresholds for flows out of CN.")
 
 
 # Handbook §1.2: goals in three tiers, top first. Used when no StrategyPolicy lists them.
@@ -122,29 +170,41 @@ DEFAULT_DIMENSIONS = ("process_digital", "data_asset", "business_online", "decis
 
 
 class StrategyMaturity(Strict):
-    dimensions: list[str] | None = Field(default=None, min_length=1)  # None: DEFAULT_DIMENSIONS
-    assessment_interval_days: int | None = Field(default=None, ge=0)
+    """The maturity diagnosis (handbook §1.1)."""
+
+    dimensions: list[str] | None = Field(  # None: DEFAULT_DIMENSIONS
+        default=None, min_length=1,
+        description="Maturity dimensions (default: process_digital, data_asset, business_online, decision_intelligence).")
+    assessment_interval_days: int | None = Field(default=None, ge=0, description="Most days allowed since the latest assessment.")
 
 
 class GoalTiers(Strict):
-    tiers: list[str] = Field(min_length=1)  # top first
+    """The tiers of SMART goals (handbook §1.2)."""
+
+    tiers: list[str] = Field(min_length=1, description="Goal tiers, top first; a goal below the top names a parent one tier up.")
 
 
 class Pilot(Strict):
-    phase: str  # a BudgetPolicy phase id
-    max_projects: int = Field(ge=0)
+    """The pilot: one or two scenarios at a time (handbook §1.3.1)."""
+
+    phase: str = Field(description="The BudgetPolicy phase id of the pilot.")
+    max_projects: int = Field(ge=0, description="Most projects of that phase running at once.")
 
 
 class Architecture(Strict):
-    max_domains_per_system: int = Field(ge=1)
+    """Services split by business domain (handbook §2.1.2)."""
+
+    max_domains_per_system: int = Field(ge=1, description="Most business domains one system may serve.")
 
 
 class StrategyPolicy(Entity):
-    kind: Literal["StrategyPolicy"]
-    maturity: StrategyMaturity | None = None
-    goals: GoalTiers | None = None
-    pilot: Pilot | None = None
-    architecture: Architecture | None = None
+    """The strategy: maturity diagnosis, goal tiers, pilot and architecture (handbook §1.1-§2.1). One per workspace."""
+
+    kind: Literal["StrategyPolicy"] = Field(description="What this file defines.")
+    maturity: StrategyMaturity | None = Field(default=None, description="The maturity diagnosis.")
+    goals: GoalTiers | None = Field(default=None, description="Goal tiers (default: strategic, business, execution).")
+    pilot: Pilot | None = Field(default=None, description="The pilot phase and its size.")
+    architecture: Architecture | None = Field(default=None, description="How systems are split by business domain.")
 
     @property
     def tiers(self) -> list[str]:

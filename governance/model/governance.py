@@ -1,40 +1,58 @@
-"""Waivers, controls and the workspace manifest."""
+"""Waivers, controls and the workspace manifest.
+
+Each field's `description` is what `govern schema` and docs/reference/workspace.md
+tell the people who write these files."""
 
 from __future__ import annotations
+
+from pydantic import Field
 
 from governance.model.base import Date, Entity, Localized, Strict
 from governance.result.vocabulary import FailOn
 
 
 class ResourceRef(Strict):
-    kind: str
-    id: str
+    """The resource a waiver is for."""
+
+    kind: str = Field(description="Resource kind, as findings name it (e.g. budget_line, system, phase).")
+    id: str = Field(description="Its id.")
 
 
 class Waiver(Entity):
-    check: str
-    resource: ResourceRef
-    justification: str
-    requested_by: str
-    approved_by: str
-    approved_at: Date
-    expires: Date
+    """An approved exception: one check does not fail on one resource until it expires."""
+
+    check: str = Field(description="Check id (e.g. BUD-003); the check must be waivable.")
+    resource: ResourceRef = Field(description="The resource the check's finding is about.")
+    justification: str = Field(description="Why the exception is accepted.")
+    requested_by: str = Field(description="Person id of who asked for it.")
+    approved_by: str = Field(
+        description="Person id of who approved it: not the requester, with a role under AuthorityMatrix limits.waiver.")
+    approved_at: Date = Field(description="When it was approved.")
+    expires: Date = Field(description="Last day it applies.")
 
 
 class Control(Entity):
-    title: Localized
-    checks: list[str] = []
-    references: dict[str, object] = {}
-    domain: str | None = None
+    """A control of the catalogue and the checks that evidence it."""
+
+    title: Localized = Field(description="The control's title in Chinese and English.")
+    checks: list[str] = Field(default=[], description="Ids of the checks that evidence it.")
+    references: dict[str, object] = Field(
+        default={}, description="Source -> the sections it cites (e.g. handbook: \"1.3.2\", iso27001: [A.5.3]).")
+    domain: str | None = Field(default=None, description="Domain id it belongs to (e.g. budget).")
 
 
 class Manifest(Strict):
-    name: str | None = None
-    description: str | None = None
-    policies: list[str] = ["policies"]
-    controls: list[str] = ["controls"]
-    checks: list[str] = ["checks"]
-    inventory: list[str] = ["inventory"]
-    waivers: list[str] = ["waivers"]
-    fail_on: FailOn = "low"
-    annotations: dict[str, str] | None = None
+    """`governance.yaml`: what makes a folder a workspace, and where its files are. Every key is optional."""
+
+    name: str | None = Field(default=None, description="Display name of the enterprise (default: the folder's name).")
+    description: str | None = Field(default=None, description="Free text for the people who read this file.")
+    policies: list[str] = Field(
+        default=["policies"], description="Files or folders of policy definitions, relative to this file.")
+    controls: list[str] = Field(
+        default=["controls"], description="Files or folders of controls, added to the built-in catalogue.")
+    checks: list[str] = Field(default=["checks"], description="Files or folders of Rego checks, added to the built-in library.")
+    inventory: list[str] = Field(default=["inventory"], description="Files or folders of inventory.")
+    waivers: list[str] = Field(default=["waivers"], description="Files or folders of waivers.")
+    fail_on: FailOn = Field(
+        default="low", description="Lowest unwaived severity that fails a run, or never (`--fail-on` overrides it).")
+    annotations: dict[str, str] | None = Field(default=None, description="Free-form labels, text to text.")

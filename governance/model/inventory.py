@@ -1,4 +1,7 @@
-"""Inventory entities (`inventory/`): what the enterprise actually has and did."""
+"""Inventory entities (`inventory/`): what the enterprise actually has and did.
+
+Each field's `description` is what `govern schema` and docs/reference/workspace.md
+tell the people who write these files."""
 
 from __future__ import annotations
 
@@ -13,76 +16,98 @@ from governance.model.definitions import Deployment, Encryption
 
 
 class Person(Entity):
-    name: str
-    roles: list[str] = []
+    """Someone the governance names: an owner, an approver, a committee member."""
+
+    name: str = Field(description="The person's name.")
+    roles: list[str] = Field(default=[], description="Roles the person holds (e.g. CEO, HEAD_TECHNOLOGY).")
 
 
 class Owned(Entity):
     """An entity someone is accountable for: its name, and the person who owns it."""
 
-    name: str | None = None
-    owner: str | None = None
+    name: str | None = Field(default=None, description="Display name.")
+    owner: str | None = Field(default=None, description="Person id of who is accountable for it.")
 
 
 class Platform(Entity):
-    name: str | None = None
-    deployment: Deployment
-    region: str | None = None
-    jurisdiction: str | None = None
-    mlps_level: int | None = Field(default=None, ge=1, le=5)
-    dedicated_pool: bool = False
+    """A place systems run: a cloud account, a data centre."""
+
+    name: str | None = Field(default=None, description="Display name.")
+    deployment: Deployment = Field(description="public, private, hybrid or on_prem.")
+    region: str | None = Field(default=None, description="Where it is (e.g. cn-east-2).")
+    jurisdiction: str | None = Field(default=None, description="Country, ISO 3166 alpha-2 (e.g. CN).")
+    mlps_level: int | None = Field(default=None, ge=1, le=5, description="MLPS (等保, GB/T 22239-2019) level it is protected at.")
+    dedicated_pool: bool = Field(
+        default=False, description="Resources dedicated to this enterprise (needed for MLPS level 4 systems).")
 
 
 class Replica(Strict):
-    region: str | None = None
-    jurisdiction: str | None = None
+    """Where a copy of a system runs."""
+
+    region: str | None = Field(default=None, description="Where the copy is.")
+    jurisdiction: str | None = Field(default=None, description="Country of the copy, ISO 3166 alpha-2.")
 
 
 class DatasetRef(Strict):
-    id: str
-    side: Literal["public", "private"] | None = None
+    """A dataset a system holds, and on which side of a hybrid system."""
+
+    id: str = Field(description="Dataset id.")
+    side: Literal["public", "private"] | None = Field(
+        default=None, description="Which side of a hybrid system holds it (a plain id: private).")
 
 
 class System(Owned):
-    platform: str | None = None
-    deployment: Deployment
-    region: str | None = None
-    jurisdiction: str | None = None
-    replicas: list[Replica] = []
-    datasets: list[str | DatasetRef] = []
-    ciio: bool = False
-    mlps_level: int | None = Field(default=None, ge=1, le=5)
-    mlps_filing_id: str | None = None
-    mlps_last_assessment: Date | None = None
-    elastic: bool = False
-    labels: dict[str, str] = {}
-    tags: dict[str, str] = {}
-    domains: list[str] = []  # the business domains it serves (user, order, payment, …)
+    """An application or service, where it runs and the data it holds."""
+
+    platform: str | None = Field(default=None, description="Platform id it runs on.")
+    deployment: Deployment = Field(description="public, private, hybrid or on_prem.")
+    region: str | None = Field(default=None, description="Where it runs (e.g. cn-bj-dc1).")
+    jurisdiction: str | None = Field(default=None, description="Country it runs in, ISO 3166 alpha-2.")
+    replicas: list[Replica] = Field(default=[], description="Where copies of it run.")
+    datasets: list[str | DatasetRef] = Field(
+        default=[], description="Datasets it stores: an id (stored on the system's deployment) or {id, side}.")
+    ciio: bool = Field(default=False, description="Critical information infrastructure.")
+    mlps_level: int | None = Field(default=None, ge=1, le=5, description="MLPS (等保) level.")
+    mlps_filing_id: str | None = Field(default=None, description="MLPS filing number (needed from level 2).")
+    mlps_last_assessment: Date | None = Field(default=None, description="Date of the last MLPS assessment (level 3 and above).")
+    elastic: bool = Field(default=False, description="Its load varies enough to want elastic (public cloud) capacity.")
+    labels: dict[str, str] = Field(default={}, description="Labels; `data_level` states the highest level of the data it holds.")
+    tags: dict[str, str] = Field(default={}, description="Free tags (e.g. cost_center, environment).")
+    # the business domains it serves (user, order, payment, …)
+    domains: list[str] = Field(default=[], description="Business domains it serves (e.g. user, order, payment).")
 
 
 class PersonalInfo(Strict):
-    contains: bool = False
-    sensitive: bool = False
-    subjects: int = Field(default=0, ge=0)
+    """Personal information in a dataset."""
+
+    contains: bool = Field(default=False, description="The dataset holds personal information.")
+    sensitive: bool = Field(default=False, description="Some of it is sensitive personal information.")
+    subjects: int = Field(default=0, ge=0, description="How many people it is about.")
 
 
 class Flow(Strict):
-    to: str
-    jurisdiction: str
-    mechanism: Literal["none", "contract", "certification", "security_assessment"] = "none"
-    approval_ref: str | None = None
+    """Where a dataset is sent."""
+
+    to: str = Field(description="Who receives it.")
+    jurisdiction: str = Field(description="Country of the receiver, ISO 3166 alpha-2.")
+    mechanism: Literal["none", "contract", "certification", "security_assessment"] = Field(
+        default="none", description="The legal basis of a flow abroad.")
+    approval_ref: str | None = Field(default=None, description="Reference of the approval or contract.")
 
 
 class Dataset(Owned):
-    grade: str
-    level: str
-    classified_at: Date | None = None
-    personal_info: PersonalInfo | None = None
-    pipia_ref: str | None = None
-    encryption_at_rest: Encryption = "none"
-    security_officer: str | None = None
-    last_risk_assessment: Date | None = None
-    flows: list[Flow] = []
+    """A body of data, its grade and level, and its duties."""
+
+    grade: str = Field(description="Data grade, one of ClassificationPolicy.grades.")
+    level: str = Field(description="Classification level, one of ClassificationPolicy.levels.")
+    classified_at: Date | None = Field(default=None, description="When it was last classified.")
+    personal_info: PersonalInfo | None = Field(default=None, description="The personal information it holds.")
+    pipia_ref: str | None = Field(
+        default=None, description="Reference of its personal information impact assessment (PIPL art. 55).")
+    encryption_at_rest: Encryption = Field(default="none", description="none, required or cmk (none < required < cmk).")
+    security_officer: str | None = Field(default=None, description="Person id of its data security officer (important data).")
+    last_risk_assessment: Date | None = Field(default=None, description="Date of its last risk assessment (important data).")
+    flows: list[Flow] = Field(default=[], description="Where it is sent.")
 
 
 def _whole_level(value: object) -> object:
@@ -92,88 +117,112 @@ def _whole_level(value: object) -> object:
     return value
 
 
-Level = Annotated[int, BeforeValidator(_whole_level)]
+# _whole_level says what is wrong in words; the bounds, given first, put 1..5 in the JSON Schema too
+Level = Annotated[int, Field(ge=1, le=5), BeforeValidator(_whole_level)]
 
 
 class Maturity(Strict):
-    dimension: str  # one of StrategyPolicy.maturity.dimensions (the handbook's four without one)
-    from_: int = Field(alias="from", ge=1, le=5)
-    to: int = Field(ge=1, le=5)
+    """The maturity step a project is to achieve."""
+
+    # one of StrategyPolicy.maturity.dimensions (the handbook's four without one)
+    dimension: str = Field(description="Maturity dimension, one of StrategyPolicy.maturity.dimensions.")
+    from_: int = Field(
+        alias="from", ge=1, le=5, description="Level (1-5) at the start; the latest assessment before it must agree.")
+    to: int = Field(ge=1, le=5, description="Level (1-5) to reach, above `from`.")
 
 
 class ProjectGoal(Strict):
-    metric: str
-    baseline: Number
-    target: Number
-    due: Date | None = None
+    """The measurable outcome a project promises."""
+
+    metric: str = Field(description="What is measured.")
+    baseline: Number = Field(description="Its value at the start.")
+    target: Number = Field(description="Its value to reach.")
+    due: Date | None = Field(default=None, description="When it is to be reached.")
 
 
 class BudgetLine(Entity):
-    category: str
-    amount: Number = Field(ge=0)
-    owner: str | None = None
+    """Money allotted to a project in one category."""
+
+    category: str = Field(description="Budget category, one of BudgetPolicy.categories.")
+    amount: Number = Field(ge=0, description="Amount, in the BudgetPolicy's currency.")
+    owner: str | None = Field(default=None, description="Person id of who is accountable for it.")
 
 
 class Project(Owned):
-    phase: str | None = None
-    start: Date
-    end: Date
-    maturity: Maturity | None = None
-    goal: ProjectGoal | None = None
-    budget_lines: list[BudgetLine] = []
-    serves: list[str] = []  # the goals it delivers
+    """A piece of work with a budget, in a phase of the programme."""
+
+    phase: str | None = Field(default=None, description="BudgetPolicy phase id.")
+    start: Date = Field(description="First day.")
+    end: Date = Field(description="Last day.")
+    maturity: Maturity | None = Field(default=None, description="The maturity step it is to achieve.")
+    goal: ProjectGoal | None = Field(default=None, description="Its measurable outcome.")
+    budget_lines: list[BudgetLine] = Field(
+        default=[], description="Its budget, line by line; line ids are unique in the workspace.")
+    serves: list[str] = Field(default=[], description="Goal ids it delivers.")
 
 
 class Spend(Entity):
-    budget_line: str
-    amount: Number
-    date: Date
-    tags: dict[str, str] = {}
+    """Money spent on a budget line."""
+
+    budget_line: str = Field(description="Budget line id.")
+    amount: Number = Field(description="Amount, in the BudgetPolicy's currency.")
+    date: Date = Field(description="When it was spent.")
+    tags: dict[str, str] = Field(default={}, description="Cost tags (BudgetPolicy.required_cost_tags are required).")
 
 
 class Meeting(Entity):
-    committee: str
-    date: Date
-    present: list[str] = []
+    """A committee meeting that was held (or, dated later than today, planned)."""
+
+    committee: str = Field(description="Committee id.")
+    date: Date = Field(description="When it met.")
+    present: list[str] = Field(default=[], description="Person ids of those present.")
 
 
 class Subject(Strict):
-    kind: str
-    id: str
+    """What a decision is about."""
+
+    kind: str = Field(description="Resource kind (e.g. project, budget_line).")
+    id: str = Field(description="Its id.")
 
 
 class Decision(Entity):
-    type: Literal["budget_allocation", "budget_reallocation", "waiver", "other"]
-    subject: Subject | None = None
-    amount: Number | None = None
-    requested_by: str | None = None
-    approved_by: list[str] = []
-    meeting: str | None = None
-    date: Date | None = None
+    """A decision taken, by whom, and (if any) in which meeting."""
+
+    type: Literal["budget_allocation", "budget_reallocation", "waiver", "other"] = Field(
+        description="What kind of decision; the AuthorityMatrix sets limits per type.")
+    subject: Subject | None = Field(default=None, description="What it is about.")
+    amount: Number | None = Field(default=None, description="Amount decided, in the BudgetPolicy's currency.")
+    requested_by: str | None = Field(default=None, description="Person id of who asked for it.")
+    approved_by: list[str] = Field(default=[], description="Person ids of who approved it.")
+    meeting: str | None = Field(default=None, description="Meeting id, if taken in a committee meeting.")
+    date: Date | None = Field(default=None, description="When it was taken.")
 
 
 class Goal(Entity):
     """A strategic, business or execution goal (handbook §1.2). The SMART elements are
     optional here: a goal that lacks one is a governance finding (STR-001), not a typo."""
 
-    tier: str  # one of StrategyPolicy.goals.tiers (the handbook's three without one)
-    statement: str = Field(min_length=1)
-    parent: str | None = None
-    owner: str | None = None
-    metric: str | None = None
-    baseline: Number | None = None
-    target: Number | None = None
-    due: Date | None = None
-    status: Literal["open", "achieved", "dropped"] = "open"
+    # one of StrategyPolicy.goals.tiers (the handbook's three without one)
+    tier: str = Field(description="Goal tier, one of StrategyPolicy.goals.tiers (default: strategic, business, execution).")
+    statement: str = Field(min_length=1, description="The goal in words.")
+    parent: str | None = Field(default=None, description="Goal id one tier up.")
+    owner: str | None = Field(default=None, description="Person id of who is accountable for it.")
+    metric: str | None = Field(default=None, description="What is measured.")
+    baseline: Number | None = Field(default=None, description="Its value at the start.")
+    target: Number | None = Field(default=None, description="Its value to reach.")
+    due: Date | None = Field(default=None, description="When it is to be reached.")
+    status: Literal["open", "achieved", "dropped"] = Field(default="open", description="open, achieved or dropped.")
 
 
 class MaturityAssessment(Entity):
     """A maturity diagnosis (handbook §1.1): a level per dimension, and measured indicators."""
 
-    date: Date
-    assessor: str | None = None
-    scores: dict[str, Level] = {}  # dimension -> 1 manual … 5 intelligent
-    indicators: dict[str, Number] = {}  # free names -> measured values
+    date: Date = Field(description="When it was assessed.")
+    assessor: str | None = Field(default=None, description="Person id of the assessor.")
+    # dimension -> 1 manual … 5 intelligent
+    scores: dict[str, Level] = Field(default={}, description="Maturity dimension -> whole level, 1 (manual) to 5 (intelligent).")
+    # free names -> measured values
+    indicators: dict[str, Number] = Field(default={}, description="Indicator name -> measured value.")
 
 
 # plural key in inventory files -> (model, resource kind)

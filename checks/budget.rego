@@ -36,6 +36,7 @@ _reallocated := {d.subject.id |
 #   budget line (needs a BudgetPolicy).
 # custom:
 #   id: BUD-003
+#   title_zh: 预算行支出不超过其金额与容差之和
 #   severity: high
 #   waivable: true
 #   resource: budget_line
@@ -45,10 +46,16 @@ BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 	limit := line.amount * (1 + _tolerance)
 	spent > limit
 	not id in _reallocated
-	v := lib.violation("budget_line", id, sprintf(
-		"spend %s on %s exceeds %s × %v (limit %s) and no budget_reallocation decision covers it",
-		[lib.money(spent), id, lib.money(line.amount), 1 + _tolerance, lib.money(limit)],
-	))
+	v := lib.violation("budget_line", id, {
+		"en": sprintf(
+			"spend %s on %s exceeds %s × %v (limit %s) and no budget_reallocation decision covers it",
+			[lib.money(spent), id, lib.money(line.amount), 1 + _tolerance, lib.money(limit)],
+		),
+		"zh": sprintf(
+			"预算行 %s 的支出 %s 超过 %s × %v（上限 %s），且没有 budget_reallocation 类型的决策覆盖该预算行",
+			[id, lib.money(spent), lib.money(line.amount), 1 + _tolerance, lib.money(limit)],
+		),
+	})
 })
 
 _lines := lib.budget_lines if lib.budget_policy != null
@@ -80,23 +87,34 @@ _categories := {c | some c in object.get(_policy, "categories", [])}
 #   which defines the categories).
 # custom:
 #   id: BUD-001
+#   title_zh: 预算行使用已定义的类别并有负责人
 #   severity: medium
 #   waivable: true
 #   resource: budget_line
 BUD_001 := lib.check(rego.metadata.rule(), _lines, {v |
 	some id, line in _lines
 	reasons := array.concat(
-		[sprintf("has category %s, not one of %s", [line.category, concat(", ", _policy.categories)]) |
-			not line.category in _categories
-		],
-		["has no owner" | not line.owner],
+		[_unknown_category(line.category) | not line.category in _categories],
+		[{"en": "has no owner", "zh": "没有负责人"} | not line.owner],
 	)
 	count(reasons) > 0
-	v := lib.violation("budget_line", id, sprintf(
-		"budget line %s of project %s %s",
-		[id, line.project, concat(" and ", reasons)],
-	))
+	v := lib.violation("budget_line", id, {
+		"en": sprintf(
+			"budget line %s of project %s %s",
+			[id, line.project, concat(" and ", [r.en | some r in reasons])],
+		),
+		"zh": sprintf(
+			"项目 %s 的预算行 %s %s",
+			[line.project, id, concat("，且", [r.zh | some r in reasons])],
+		),
+	})
 })
+
+# A reason is a pair {en, zh} written from the same values.
+_unknown_category(category) := {
+	"en": sprintf("has category %s, not one of %s", [category, concat(", ", _policy.categories)]),
+	"zh": sprintf("类别为 %s，不属于 %s 中的任何一个", [category, concat("、", _policy.categories)]),
+}
 
 # ---------------------------------------------------------------- BUD-002
 
@@ -172,6 +190,7 @@ _band(share, target) := {
 #   positive total.
 # custom:
 #   id: BUD-002
+#   title_zh: 各阶段预算分配接近目标占比
 #   severity: medium
 #   waivable: true
 #   resource: phase
@@ -181,15 +200,26 @@ BUD_002 := lib.check_observed(rego.metadata.rule(), _phase_totals, _off_target, 
 # observations (so the finding and the chart agree).
 _off_target := {v |
 	some ph, total in _phase_totals
-	off := [sprintf("%s %s (target %s ± %v pp)", [category, lib.pct(o.share), lib.pct(o.target), _tolerance_pp]) |
+	off := [_off_band(category, o) |
 		some category, o in _observations[ph]
 		o.in_band == false
 	]
 	count(off) > 0
-	v := lib.violation("phase", ph, sprintf(
-		"phase %s allocates %s over %d budget lines off target: %s",
-		[ph, lib.money(total), count(_phase_lines[ph]), concat("; ", off)],
-	))
+	v := lib.violation("phase", ph, {
+		"en": sprintf(
+			"phase %s allocates %s over %d budget lines off target: %s",
+			[ph, lib.money(total), count(_phase_lines[ph]), concat("; ", [o.en | some o in off])],
+		),
+		"zh": sprintf(
+			"阶段 %s 在 %d 条预算行中分配 %s，偏离目标占比：%s",
+			[ph, count(_phase_lines[ph]), lib.money(total), concat("；", [o.zh | some o in off])],
+		),
+	})
+}
+
+_off_band(category, o) := {
+	"en": sprintf("%s %s (target %s ± %v pp)", [category, lib.pct(o.share), lib.pct(o.target), _tolerance_pp]),
+	"zh": sprintf("%s 占 %s（目标 %s ± %v 个百分点）", [category, lib.pct(o.share), lib.pct(o.target), _tolerance_pp]),
 }
 
 # ---------------------------------------------------------------- BUD-004
@@ -222,6 +252,7 @@ _spent_to_date(project_id) := sum([sp.amount |
 #   lines.
 # custom:
 #   id: BUD-004
+#   title_zh: 项目支出进度不超出预算
 #   severity: low
 #   waivable: true
 #   resource: project
@@ -232,10 +263,17 @@ BUD_004 := lib.check(rego.metadata.rule(), _under_way, {v |
 	elapsed := lib.days_since(p.start)
 	days := lib.days_between(p.start, p.end)
 	spent * days > budget * elapsed
-	v := lib.violation("project", id, sprintf(
-		"project %s spent %s in %d of its %d days; at that rate it reaches %s by %s, above its budget lines' total %s",
-		[id, lib.money(spent), elapsed, days, lib.money(round((spent * days) / elapsed)), p.end, lib.money(budget)],
-	))
+	projected := lib.money(round((spent * days) / elapsed))
+	v := lib.violation("project", id, {
+		"en": sprintf(
+			"project %s spent %s in %d of its %d days; at that rate it reaches %s by %s, above its budget lines' total %s",
+			[id, lib.money(spent), elapsed, days, projected, p.end, lib.money(budget)],
+		),
+		"zh": sprintf(
+			"项目 %s 在全部 %d 天中的前 %d 天支出 %s；按此速度，至 %s 将达到 %s，超过其预算行合计 %s",
+			[id, days, elapsed, lib.money(spent), p.end, projected, lib.money(budget)],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- BUD-005
@@ -263,6 +301,7 @@ _missing_tags(sp) := [k | some k in _required_tags; object.get(sp, ["tags", k], 
 #   the portfolio when there is spend (needs a BudgetPolicy).
 # custom:
 #   id: BUD-005
+#   title_zh: 支出带有必需的成本标签
 #   severity: medium
 #   waivable: true
 #   resource: portfolio
@@ -274,17 +313,30 @@ BUD_005 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	tagged := total - sum([lib.spend[id].amount | some id, _ in untagged])
 	minimum := object.get(_policy, "tag_compliance_min", 0)
 	_exact(tagged / total) < minimum
-	v := lib.violation("portfolio", "spend", sprintf(
-		"spend carrying every required cost tag (%s) is %s of %s (%s), below the minimum %s; untagged: %s",
-		[concat(", ", _required_tags), lib.money(tagged), lib.money(total), lib.pct(tagged / total), lib.pct(minimum), _untagged_note(untagged)],
-	))
+	note := _untagged_note(untagged)
+	v := lib.violation("portfolio", "spend", {
+		"en": sprintf(
+			"spend carrying every required cost tag (%s) is %s of %s (%s), below the minimum %s; untagged: %s",
+			[concat(", ", _required_tags), lib.money(tagged), lib.money(total), lib.pct(tagged / total), lib.pct(minimum), note.en],
+		),
+		"zh": sprintf(
+			"带齐全部必需成本标签（%s）的支出为 %s，占总支出 %s 的 %s，低于最低要求 %s；缺少标签的支出：%s",
+			[concat("、", _required_tags), lib.money(tagged), lib.money(total), lib.pct(tagged / total), lib.pct(minimum), note.zh],
+		),
+	})
 })
 
-_untagged_note(untagged) := note if {
+# The first ten untagged spend ids with the tags each lacks, in both languages.
+_untagged_note(untagged) := {
+	"en": concat(", ", array.concat(shown_en, more_en)),
+	"zh": concat("，", array.concat(shown_zh, more_zh)),
+} if {
 	ids := sort(object.keys(untagged))
-	shown := [sprintf("%s (%s)", [id, concat(", ", untagged[id])]) | some id in array.slice(ids, 0, 10)]
-	more := [sprintf("and %d more", [count(ids) - 10]) | count(ids) > 10]
-	note := concat(", ", array.concat(shown, more))
+	shown := array.slice(ids, 0, 10)
+	shown_en := [sprintf("%s (%s)", [id, concat(", ", untagged[id])]) | some id in shown]
+	shown_zh := [sprintf("%s（缺少 %s）", [id, concat("、", untagged[id])]) | some id in shown]
+	more_en := [sprintf("and %d more", [count(ids) - 10]) | count(ids) > 10]
+	more_zh := [sprintf("另有 %d 笔", [count(ids) - 10]) | count(ids) > 10]
 }
 
 # ---------------------------------------------------------------- BUD-006
@@ -318,6 +370,7 @@ _month_number(start) := month if {
 #   without a phase (needs a BudgetPolicy).
 # custom:
 #   id: BUD-006
+#   title_zh: 项目所处阶段与其启动以来的月数相符
 #   severity: low
 #   waivable: true
 #   resource: project
@@ -326,10 +379,16 @@ BUD_006 := lib.check(rego.metadata.rule(), _phased, {v |
 	month := _month_number(p.start)
 	range := _phases[p.phase].months
 	not _between(month, range)
-	v := lib.violation("project", id, sprintf(
-		"project %s is in month %d since its start on %s, outside phase %s (months %d–%d)",
-		[id, month, p.start, p.phase, range[0], range[1]],
-	))
+	v := lib.violation("project", id, {
+		"en": sprintf(
+			"project %s is in month %d since its start on %s, outside phase %s (months %d–%d)",
+			[id, month, p.start, p.phase, range[0], range[1]],
+		),
+		"zh": sprintf(
+			"项目 %s 自 %s 启动，目前处于第 %d 个月，不在阶段 %s 的月份范围（第 %d–%d 个月）内",
+			[id, p.start, month, p.phase, range[0], range[1]],
+		),
+	})
 })
 
 _between(n, range) if {
@@ -361,6 +420,7 @@ _allocations := {project_id: ids |
 #   without an amount covers nothing). Evaluates projects with budget lines.
 # custom:
 #   id: BUD-007
+#   title_zh: 各项目预算行均有预算分配决策覆盖
 #   severity: high
 #   waivable: true
 #   resource: project
@@ -368,10 +428,11 @@ BUD_007 := lib.check(rego.metadata.rule(), lib.lines_of, {v |
 	some id, _ in lib.lines_of
 	total := _line_total(id)
 	not _allocated(id, total)
-	v := lib.violation("project", id, sprintf(
-		"project %s has budget lines totalling %s but %s",
-		[id, lib.money(total), _allocation_note(id)],
-	))
+	note := _allocation_note(id)
+	v := lib.violation("project", id, {
+		"en": sprintf("project %s has budget lines totalling %s but %s", [id, lib.money(total), note.en]),
+		"zh": sprintf("项目 %s 的预算行合计 %s，但%s", [id, lib.money(total), note.zh]),
+	})
 })
 
 _allocated(project_id, total) if {
@@ -379,9 +440,15 @@ _allocated(project_id, total) if {
 	lib.decisions[d].amount >= total
 }
 
-_allocation_note(project_id) := "no budget_allocation decision names it" if not _allocations[project_id]
+_allocation_note(project_id) := {
+	"en": "no budget_allocation decision names it",
+	"zh": "没有以其为对象的 budget_allocation 类型决策",
+} if not _allocations[project_id]
 
-_allocation_note(project_id) := sprintf("its largest budget_allocation decision, %s, is %s", [best, lib.money(amount)]) if {
+_allocation_note(project_id) := {
+	"en": sprintf("its largest budget_allocation decision, %s, is %s", [best, lib.money(amount)]),
+	"zh": sprintf("其金额最大的 budget_allocation 类型决策 %s 仅为 %s", [best, lib.money(amount)]),
+} if {
 	amount := max({lib.decisions[d].amount | some d in _allocations[project_id]})
 	best := min({d | some d in _allocations[project_id]; lib.decisions[d].amount == amount})
 }

@@ -34,6 +34,7 @@ _risk_interval := object.get(_policy, ["important_data", "risk_assessment_interv
 #   datasets whose grade has a minimum level.
 # custom:
 #   id: CLS-001
+#   title_zh: 数据集级别不低于其分级对应的最低级别
 #   severity: high
 #   waivable: true
 #   resource: dataset
@@ -41,10 +42,13 @@ CLS_001 := lib.check(rego.metadata.rule(), _graded, {v |
 	some id, d in _graded
 	required := _min_level[d.grade]
 	lib.level_rank(d.level) > lib.level_rank(required)
-	v := lib.violation("dataset", id, sprintf(
-		"dataset %s of grade %s is classified %s, below the minimum level %s",
-		[id, d.grade, d.level, required],
-	))
+	v := lib.violation("dataset", id, {
+		"en": sprintf(
+			"dataset %s of grade %s is classified %s, below the minimum level %s",
+			[id, d.grade, d.level, required],
+		),
+		"zh": sprintf("数据集 %s（分级 %s）的级别为 %s，低于最低级别 %s", [id, d.grade, d.level, required]),
+	})
 })
 
 _graded := {id: d | some id, d in lib.datasets; _min_level[d.grade]}
@@ -56,9 +60,10 @@ _review_days(grade) := _review_interval[grade]
 
 _review_days(grade) := _review_interval["default"] if not grade in object.keys(_review_interval)
 
-_interval_source(grade) := "grade" if grade in object.keys(_review_interval)
+# Where the interval came from, as the message says it in each language.
+_interval_source(grade) := {"en": "grade", "zh": "按分级设定"} if grade in object.keys(_review_interval)
 
-_interval_source(grade) := "default" if not grade in object.keys(_review_interval)
+_interval_source(grade) := {"en": "default", "zh": "默认周期"} if not grade in object.keys(_review_interval)
 
 _reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(d.grade)}
 
@@ -74,6 +79,7 @@ _reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(d.grade)}
 #   neither has no review duty and is not evaluated.
 # custom:
 #   id: CLS-002
+#   title_zh: 数据集分类分级在其分级规定的周期内复核
 #   severity: medium
 #   waivable: true
 #   resource: dataset
@@ -81,15 +87,25 @@ CLS_002 := lib.check(rego.metadata.rule(), _reviewable, {v |
 	some id, d in _reviewable
 	days := _review_days(d.grade)
 	reason := _review_overdue(d, days)
-	v := lib.violation("dataset", id, sprintf(
-		"dataset %s of grade %s %s (review interval %d days, %s)",
-		[id, d.grade, reason, days, _interval_source(d.grade)],
-	))
+	source := _interval_source(d.grade)
+	v := lib.violation("dataset", id, {
+		"en": sprintf(
+			"dataset %s of grade %s %s (review interval %d days, %s)",
+			[id, d.grade, reason.en, days, source.en],
+		),
+		"zh": sprintf(
+			"数据集 %s（分级 %s）%s（复核周期 %d 天，%s）",
+			[id, d.grade, reason.zh, days, source.zh],
+		),
+	})
 })
 
-_review_overdue(d, _) := "has no classified_at" if not d.classified_at
+_review_overdue(d, _) := {"en": "has no classified_at", "zh": "未填写分类分级日期 classified_at"} if not d.classified_at
 
-_review_overdue(d, days) := sprintf("was classified on %s, %d days ago", [d.classified_at, age]) if {
+_review_overdue(d, days) := {
+	"en": sprintf("was classified on %s, %d days ago", [d.classified_at, age]),
+	"zh": sprintf("于 %s 完成分类分级，距评估基准日 %d 天", [d.classified_at, age]),
+} if {
 	age := lib.days_since(d.classified_at)
 	age > days
 }
@@ -106,16 +122,21 @@ _sensitive := {id: d | some id, d in lib.datasets; d.personal_info.sensitive == 
 #   information.
 # custom:
 #   id: CLS-003
+#   title_zh: 敏感个人信息已开展个人信息保护影响评估
 #   severity: high
 #   waivable: true
 #   resource: dataset
 CLS_003 := lib.check(rego.metadata.rule(), _sensitive, {v |
 	some id, d in _sensitive
 	not d.pipia_ref
-	v := lib.violation("dataset", id, sprintf(
-		"dataset %s holds sensitive personal information of %s subjects but names no pipia_ref",
-		[id, lib.money(object.get(d.personal_info, "subjects", 0))],
-	))
+	subjects := lib.money(object.get(d.personal_info, "subjects", 0))
+	v := lib.violation("dataset", id, {
+		"en": sprintf("dataset %s holds sensitive personal information of %s subjects but names no pipia_ref", [id, subjects]),
+		"zh": sprintf(
+			"数据集 %s 含有 %s 名个人信息主体的敏感个人信息，但未列明个人信息保护影响评估 pipia_ref",
+			[id, subjects],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- CLS-004
@@ -141,6 +162,7 @@ _top_rank := {sys_id: min(ranks) |
 #   ClassificationPolicy to rank levels).
 # custom:
 #   id: CLS-004
+#   title_zh: 系统数据级别标签与其存放数据的最高级别一致
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -150,20 +172,26 @@ CLS_004 := lib.check(rego.metadata.rule(), _top_rank, {v |
 	highest := lib.levels[rank]
 	label := object.get(s, ["labels", "data_level"], null)
 	label != highest
-	at_top := concat(", ", sort({ds_id |
+	top_ids := sort({ds_id |
 		some ref in s.datasets
 		ds_id := lib.ref_id(ref)
 		lib.datasets[ds_id].level == highest
-	}))
-	v := lib.violation("system", id, sprintf(
-		"system %s %s but holds %s data (%s)",
-		[id, _label_text(label), highest, at_top],
-	))
+	})
+	at_top := concat(", ", top_ids)
+	at_top_zh := concat("、", top_ids)
+	label_text := _label_text(label)
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s %s but holds %s data (%s)", [id, label_text.en, highest, at_top]),
+		"zh": sprintf("系统 %s %s，但存放有 %s 级别的数据（%s）", [id, label_text.zh, highest, at_top_zh]),
+	})
 })
 
-_label_text(null) := "has no labels.data_level"
+_label_text(null) := {"en": "has no labels.data_level", "zh": "未设置 labels.data_level"}
 
-_label_text(label) := sprintf("is labelled data_level %s", [label]) if label != null
+_label_text(label) := {
+	"en": sprintf("is labelled data_level %s", [label]),
+	"zh": sprintf("的 data_level 标签为 %s", [label]),
+} if label != null
 
 # ---------------------------------------------------------------- CLS-005/006
 _important := {id: d | some id, d in lib.datasets; lib.is_important(d)}
@@ -176,16 +204,17 @@ _important := {id: d | some id, d in lib.datasets; lib.is_important(d)}
 #   important grade.
 # custom:
 #   id: CLS-005
+#   title_zh: 重要数据已指定数据安全负责人
 #   severity: high
 #   waivable: true
 #   resource: dataset
 CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 	some id, d in _important
 	not d.security_officer
-	v := lib.violation("dataset", id, sprintf(
-		"dataset %s of important grade %s names no security_officer",
-		[id, d.grade],
-	))
+	v := lib.violation("dataset", id, {
+		"en": sprintf("dataset %s of important grade %s names no security_officer", [id, d.grade]),
+		"zh": sprintf("数据集 %s（重要数据分级 %s）未指定数据安全负责人 security_officer", [id, d.grade]),
+	})
 })
 
 # METADATA
@@ -198,32 +227,45 @@ CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 #   assessment fires. Evaluates the datasets of an important grade.
 # custom:
 #   id: CLS-006
+#   title_zh: 重要数据的风险评估在有效期内
 #   severity: high
 #   waivable: true
 #   resource: dataset
 CLS_006 := lib.check(rego.metadata.rule(), _important, {v |
 	some id, d in _important
 	reason := _assessment_overdue(d)
-	v := lib.violation("dataset", id, sprintf(
-		"dataset %s of important grade %s %s",
-		[id, d.grade, reason],
-	))
+	v := lib.violation("dataset", id, {
+		"en": sprintf("dataset %s of important grade %s %s", [id, d.grade, reason.en]),
+		"zh": sprintf("数据集 %s（重要数据分级 %s）%s", [id, d.grade, reason.zh]),
+	})
 })
 
-_assessment_overdue(d) := "has no last_risk_assessment" if not d.last_risk_assessment
+_assessment_overdue(d) := {
+	"en": "has no last_risk_assessment",
+	"zh": "没有风险评估记录 last_risk_assessment",
+} if not d.last_risk_assessment
 
 _assessment_overdue(d) := msg if {
 	_risk_interval != null
 	age := lib.days_since(d.last_risk_assessment)
 	age > _risk_interval
-	msg := sprintf(
-		"was last risk-assessed on %s, %d days ago, beyond the %d-day interval",
-		[d.last_risk_assessment, age, _risk_interval],
-	)
+	msg := {
+		"en": sprintf(
+			"was last risk-assessed on %s, %d days ago, beyond the %d-day interval",
+			[d.last_risk_assessment, age, _risk_interval],
+		),
+		"zh": sprintf(
+			"最近一次风险评估于 %s，距评估基准日 %d 天，超过 %d 天的评估周期",
+			[d.last_risk_assessment, age, _risk_interval],
+		),
+	}
 }
 
 # ---------------------------------------------------------------- CLS-007
 _strength := {"none": 0, "required": 1, "cmk": 2}
+
+# Each strength in Chinese, with its code so the reader finds it in the YAML.
+_strength_zh := {"none": "未加密（none）", "required": "已加密（required）", "cmk": "客户管理密钥加密（cmk）"}
 
 _encryption_bound := {id: d | some id, d in lib.datasets; _required_encryption[d.level]}
 
@@ -236,6 +278,7 @@ _encryption_bound := {id: d | some id, d in lib.datasets; _required_encryption[d
 #   policy lists; a level not listed requires nothing.
 # custom:
 #   id: CLS-007
+#   title_zh: 静态加密强度满足数据集级别的要求
 #   severity: high
 #   waivable: true
 #   resource: dataset
@@ -244,10 +287,16 @@ CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
 	required := _required_encryption[d.level]
 	actual := object.get(d, "encryption_at_rest", "none")
 	_strength[actual] < _strength[required]
-	v := lib.violation("dataset", id, sprintf(
-		"dataset %s of level %s has encryption_at_rest %s, weaker than the required %s",
-		[id, d.level, actual, required],
-	))
+	v := lib.violation("dataset", id, {
+		"en": sprintf(
+			"dataset %s of level %s has encryption_at_rest %s, weaker than the required %s",
+			[id, d.level, actual, required],
+		),
+		"zh": sprintf(
+			"数据集 %s（级别 %s）的静态加密为%s，弱于要求的%s",
+			[id, d.level, _strength_zh[actual], _strength_zh[required]],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- CLS-008
@@ -260,11 +309,15 @@ CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
 #   dataset; needs no policy.
 # custom:
 #   id: CLS-008
+#   title_zh: 每个数据集均存放于某一系统
 #   severity: info
 #   waivable: true
 #   resource: dataset
 CLS_008 := lib.check(rego.metadata.rule(), lib.datasets, {v |
 	some id, _ in lib.datasets
 	not lib.held_by[id]
-	v := lib.violation("dataset", id, sprintf("dataset %s is held by no system", [id]))
+	v := lib.violation("dataset", id, {
+		"en": sprintf("dataset %s is held by no system", [id]),
+		"zh": sprintf("数据集 %s 未存放于任何系统", [id]),
+	})
 })

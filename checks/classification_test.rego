@@ -44,12 +44,19 @@ _message(result, id) := m if {
 	m := v.message
 }
 
+_message_zh(result, id) := m if {
+	some v in result.violations
+	v.resource.id == id
+	m := v.message_zh
+}
+
 # ---------------------------------------------------------------- CLS-001
 test_cls_001_fires_below_minimum_level if {
 	r := classification.CLS_001 with input as _input([_ds("ds-a", {"grade": "general-3", "level": "internal"})], [])
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-a"}
 	_message(r, "ds-a") == "dataset ds-a of grade general-3 is classified internal, below the minimum level confidential"
+	_message_zh(r, "ds-a") == "数据集 ds-a（分级 general-3）的级别为 internal，低于最低级别 confidential"
 }
 
 test_cls_001_passes_at_or_above_minimum_level if {
@@ -84,6 +91,7 @@ test_cls_002_fires_one_day_past_interval if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-core"}
 	_message(r, "ds-core") == "dataset ds-core of grade core was classified on 2026-05-28, 181 days ago (review interval 180 days, grade)"
+	_message_zh(r, "ds-core") == "数据集 ds-core（分级 core）于 2026-05-28 完成分类分级，距评估基准日 181 天（复核周期 180 天，按分级设定）"
 }
 
 test_cls_002_uses_default_interval if {
@@ -97,6 +105,7 @@ test_cls_002_uses_default_interval if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-old"}
 	contains(_message(r, "ds-old"), "731 days ago (review interval 730 days, default)")
+	_message_zh(r, "ds-old") == "数据集 ds-old（分级 general-2）于 2024-11-24 完成分类分级，距评估基准日 731 天（复核周期 730 天，默认周期）"
 }
 
 test_cls_002_fires_without_classified_at if {
@@ -105,6 +114,8 @@ test_cls_002_fires_without_classified_at if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-never"}
 	contains(_message(r, "ds-never"), "has no classified_at")
+	_message(r, "ds-never") == "dataset ds-never of grade general-2 has no classified_at (review interval 730 days, default)"
+	_message_zh(r, "ds-never") == "数据集 ds-never（分级 general-2）未填写分类分级日期 classified_at（复核周期 730 天，默认周期）"
 }
 
 test_cls_002_grade_without_interval_or_default_is_not_evaluated if {
@@ -135,6 +146,7 @@ test_cls_003_fires_on_sensitive_without_pipia if {
 	_ids(r) == {"ds-a"}
 	r.evaluated == 2
 	_message(r, "ds-a") == "dataset ds-a holds sensitive personal information of 2,400,000 subjects but names no pipia_ref"
+	_message_zh(r, "ds-a") == "数据集 ds-a 含有 2,400,000 名个人信息主体的敏感个人信息，但未列明个人信息保护影响评估 pipia_ref"
 }
 
 test_cls_003_not_applicable_without_sensitive_data if {
@@ -164,6 +176,7 @@ test_cls_004_fires_when_label_is_lower if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"s"}
 	_message(r, "s") == "system s is labelled data_level internal but holds confidential data (ds-c)"
+	_message_zh(r, "s") == "系统 s 的 data_level 标签为 internal，但存放有 confidential 级别的数据（ds-c）"
 }
 
 test_cls_004_fires_when_label_is_higher if {
@@ -172,10 +185,19 @@ test_cls_004_fires_when_label_is_higher if {
 	_ids(r) == {"s"}
 }
 
+test_cls_004_names_every_dataset_at_the_highest_level if {
+	datasets := array.concat(_levelled, [_ds("ds-c2", {"grade": "general-3", "level": "confidential"})])
+	r := classification.CLS_004 with input as _input(datasets, [_sys("s", ["ds-i", "ds-c2", "ds-c"], "internal")])
+		with data.govern.definitions as _defs
+	_message(r, "s") == "system s is labelled data_level internal but holds confidential data (ds-c, ds-c2)"
+	_message_zh(r, "s") == "系统 s 的 data_level 标签为 internal，但存放有 confidential 级别的数据（ds-c、ds-c2）"
+}
+
 test_cls_004_fires_when_label_missing if {
 	r := classification.CLS_004 with input as _input(_levelled, [{"id": "s", "deployment": "private", "datasets": ["ds-c", "ds-i"]}])
 		with data.govern.definitions as _defs
 	_message(r, "s") == "system s has no labels.data_level but holds confidential data (ds-c)"
+	_message_zh(r, "s") == "系统 s 未设置 labels.data_level，但存放有 confidential 级别的数据（ds-c）"
 }
 
 test_cls_004_skips_systems_without_datasets if {
@@ -198,6 +220,7 @@ test_cls_005_fires_on_important_without_officer if {
 	_ids(r) == {"ds-core"}
 	r.evaluated == 2
 	_message(r, "ds-core") == "dataset ds-core of important grade core names no security_officer"
+	_message_zh(r, "ds-core") == "数据集 ds-core（重要数据分级 core）未指定数据安全负责人 security_officer"
 }
 
 test_cls_005_not_applicable_without_important_data if {
@@ -221,6 +244,8 @@ test_cls_006_boundary_of_risk_assessment_interval if {
 	r.evaluated == 3
 	_message(r, "ds-late") == "dataset ds-late of important grade important was last risk-assessed on 2025-11-24, 366 days ago, beyond the 365-day interval"
 	_message(r, "ds-none") == "dataset ds-none of important grade core has no last_risk_assessment"
+	_message_zh(r, "ds-late") == "数据集 ds-late（重要数据分级 important）最近一次风险评估于 2025-11-24，距评估基准日 366 天，超过 365 天的评估周期"
+	_message_zh(r, "ds-none") == "数据集 ds-none（重要数据分级 core）没有风险评估记录 last_risk_assessment"
 }
 
 test_cls_006_without_interval_only_missing_fires if {
@@ -254,6 +279,8 @@ test_cls_007_fires_when_weaker_than_required if {
 	r.evaluated == 5
 	_message(r, "ds-r-required") == "dataset ds-r-required of level restricted has encryption_at_rest required, weaker than the required cmk"
 	contains(_message(r, "ds-c-absent"), "has encryption_at_rest none")
+	_message_zh(r, "ds-r-required") == "数据集 ds-r-required（级别 restricted）的静态加密为已加密（required），弱于要求的客户管理密钥加密（cmk）"
+	_message_zh(r, "ds-c-absent") == "数据集 ds-c-absent（级别 confidential）的静态加密为未加密（none），弱于要求的已加密（required）"
 }
 
 # ---------------------------------------------------------------- CLS-008
@@ -266,6 +293,7 @@ test_cls_008_fires_on_orphan_dataset if {
 	_ids(r) == {"ds-orphan"}
 	r.evaluated == 3
 	_message(r, "ds-orphan") == "dataset ds-orphan is held by no system"
+	_message_zh(r, "ds-orphan") == "数据集 ds-orphan 未存放于任何系统"
 }
 
 test_cls_008_passes_when_all_held if {

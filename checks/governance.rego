@@ -21,6 +21,7 @@ import data.govern.lib
 #   include CEO. Evaluates every committee.
 # custom:
 #   id: GOV-001
+#   title_zh: 委员会由首席执行官担任主席
 #   severity: high
 #   waivable: true
 #   resource: committee
@@ -28,11 +29,23 @@ GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	some id, c in lib.committees
 	not lib.has_role(c.chair, "CEO")
 	roles := object.get(lib.people, [c.chair, "roles"], [])
-	v := lib.violation("committee", id, sprintf(
-		"committee %s is chaired by %s (%s), who does not hold the CEO role (roles: %s)",
-		[id, c.chair, object.get(lib.people, [c.chair, "name"], "?"), lib.list_text(roles)],
-	))
+	v := lib.violation("committee", id, {
+		"en": sprintf(
+			"committee %s is chaired by %s (%s), who does not hold the CEO role (roles: %s)",
+			[id, c.chair, object.get(lib.people, [c.chair, "name"], "?"), lib.list_text(roles)],
+		),
+		"zh": sprintf(
+			"委员会 %s 的主席为 %s（%s），其角色中没有 CEO（角色：%s）",
+			[id, c.chair, object.get(lib.people, [c.chair, "name"], "？"), _list_zh(roles)],
+		),
+	})
 })
+
+# A list for Chinese messages: "无" when empty, else its items joined by "、"
+# (lib.list_text writes the English "none" and ", ").
+_list_zh(xs) := "无" if count(xs) == 0
+
+_list_zh(xs) := concat("、", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
 
 # METADATA
 # title: Committee members cover every required role
@@ -41,6 +54,7 @@ GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 #   no member (`members[].role`); the message lists every missing role.
 # custom:
 #   id: GOV-002
+#   title_zh: 委员会成员涵盖全部必需角色
 #   severity: high
 #   waivable: true
 #   resource: committee
@@ -49,10 +63,10 @@ GOV_002 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	held := {m.role | some m in object.get(c, "members", [])}
 	missing := [r | some r in object.get(c, "required_roles", []); not r in held]
 	count(missing) > 0
-	v := lib.violation("committee", id, sprintf(
-		"committee %s has no member in required role(s) %s",
-		[id, lib.list_text(missing)],
-	))
+	v := lib.violation("committee", id, {
+		"en": sprintf("committee %s has no member in required role(s) %s", [id, lib.list_text(missing)]),
+		"zh": sprintf("委员会 %s 缺少担任必需角色 %s 的成员", [id, _list_zh(missing)]),
+	})
 })
 
 # ---------------------------------------------------------------- shared
@@ -94,6 +108,7 @@ _quorum_bound := {id: m |
 #   `quorum`.
 # custom:
 #   id: GOV-003
+#   title_zh: 会议决策满足法定人数且主席出席
 #   severity: high
 #   waivable: true
 #   resource: decision
@@ -102,26 +117,42 @@ GOV_003 := lib.check(rego.metadata.rule(), _quorum_bound, {v |
 	c := lib.committees[m.committee]
 	reasons := array.concat(_short_of_quorum(m, c.quorum), _chair_missing(m, c))
 	count(reasons) > 0
-	v := lib.violation("decision", id, sprintf(
-		"decision %s was taken at meeting %s (%s) of %s %s",
-		[id, m.id, m.date, m.committee, concat(" and ", reasons)],
-	))
+	v := lib.violation("decision", id, {
+		"en": sprintf(
+			"decision %s was taken at meeting %s (%s) of %s %s",
+			[id, m.id, m.date, m.committee, concat(" and ", [r.en | some r in reasons])],
+		),
+		"zh": sprintf(
+			"决策 %s 在委员会 %s 的会议 %s（%s）上作出，但%s",
+			[id, m.committee, m.id, m.date, concat("，且", [r.zh | some r in reasons])],
+		),
+	})
 })
 
-_short_of_quorum(m, quorum) := [sprintf("with %d present, below the quorum of %d", [n, quorum.min_present]) |
+# Each reason is a pair {en, zh} written from the same values.
+_short_of_quorum(m, quorum) := [{
+	"en": sprintf("with %d present, below the quorum of %d", [n, quorum.min_present]),
+	"zh": sprintf("出席人数为 %d，低于法定人数 %d", [n, quorum.min_present]),
+} |
 	n := count(_present(m))
 	n < quorum.min_present
 ]
 
-_chair_missing(m, c) := [sprintf("without the chair %s %s", [c.chair, _delegate_note(delegates)]) |
+_chair_missing(m, c) := [_chair_absent(c.chair, delegates) |
 	object.get(c.quorum, "chair_or_delegate_required", false) == true
 	delegates := _chair_delegates(c)
 	count((delegates | {c.chair}) & _present(m)) == 0
 ]
 
-_delegate_note(delegates) := "present (the chair names no delegate)" if count(delegates) == 0
+_chair_absent(chair, delegates) := {
+	"en": sprintf("without the chair %s present (the chair names no delegate)", [chair]),
+	"zh": sprintf("主席 %s 未出席（主席未指定代理人）", [chair]),
+} if count(delegates) == 0
 
-_delegate_note(delegates) := sprintf("or the chair's delegate %s present", [lib.list_text(delegates)]) if count(delegates) > 0
+_chair_absent(chair, delegates) := {
+	"en": sprintf("without the chair %s or the chair's delegate %s present", [chair, lib.list_text(delegates)]),
+	"zh": sprintf("主席 %s 及主席的代理人 %s 均未出席", [chair, _list_zh(delegates)]),
+} if count(delegates) > 0
 
 _chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); mb.person == c.chair; mb.delegate}
 
@@ -139,16 +170,23 @@ _requested := {id: d |
 #   Evaluates decisions that name a requester.
 # custom:
 #   id: GOV-004
+#   title_zh: 任何人不得批准本人提出的申请
 #   severity: critical
 #   waivable: false
 #   resource: decision
 GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
 	some id, d in _requested
 	d.requested_by in _approvers(d)
-	v := lib.violation("decision", id, sprintf(
-		"decision %s was requested by %s and approved by the same person (approvers: %s)",
-		[id, d.requested_by, lib.list_text(_approvers(d))],
-	))
+	v := lib.violation("decision", id, {
+		"en": sprintf(
+			"decision %s was requested by %s and approved by the same person (approvers: %s)",
+			[id, d.requested_by, lib.list_text(_approvers(d))],
+		),
+		"zh": sprintf(
+			"决策 %s 由 %s 提出申请，又由其本人批准（批准人：%s）",
+			[id, d.requested_by, _list_zh(_approvers(d))],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- GOV-005
@@ -171,16 +209,19 @@ _outside_meeting := {id: d |
 #   Evaluates decisions without a meeting (needs an AuthorityMatrix).
 # custom:
 #   id: GOV-005
+#   title_zh: 会外决策不超出批准人的审批权限
 #   severity: high
 #   waivable: true
 #   resource: decision
 GOV_005 := lib.check(rego.metadata.rule(), _outside_meeting, {v |
 	some id, d in _outside_meeting
 	not _within_authority(d)
-	v := lib.violation("decision", id, sprintf(
-		"decision %s (%s) was taken outside a meeting and %s",
-		[id, _what(d), _authority_gap(d)],
-	))
+	what := _what(d)
+	gap := _authority_gap(d)
+	v := lib.violation("decision", id, {
+		"en": sprintf("decision %s (%s) was taken outside a meeting and %s", [id, what.en, gap.en]),
+		"zh": sprintf("决策 %s（%s）在会议之外作出，%s", [id, what.zh, gap.zh]),
+	})
 })
 
 _within_authority(d) if {
@@ -201,36 +242,61 @@ _has_amount(d) if is_number(d.amount)
 
 _has_limits(d) if is_object(_limits[d.type])
 
-_what(d) := sprintf("%s of %s", [d.type, lib.money(d.amount)]) if _has_amount(d)
+# The phrases below are pairs {en, zh}, so both sentences read the same values.
+_what(d) := {
+	"en": sprintf("%s of %s", [d.type, lib.money(d.amount)]),
+	"zh": sprintf("%s，金额 %s", [d.type, lib.money(d.amount)]),
+} if _has_amount(d)
 
-_what(d) := sprintf("%s without an amount", [d.type]) if not _has_amount(d)
+_what(d) := {
+	"en": sprintf("%s without an amount", [d.type]),
+	"zh": sprintf("%s，未列明金额", [d.type]),
+} if not _has_amount(d)
 
-_authority_gap(d) := sprintf("type %s has no limits in authority matrix %s", [d.type, _matrix.id]) if {
+_authority_gap(d) := {
+	"en": sprintf("type %s has no limits in authority matrix %s", [d.type, _matrix.id]),
+	"zh": sprintf("但授权矩阵 %s 未对决策类型 %s 设定审批额度", [_matrix.id, d.type]),
+} if {
 	not _has_limits(d)
 }
 
-_authority_gap(d) := "it names no approver" if {
+_authority_gap(d) := {"en": "it names no approver", "zh": "且未列明批准人"} if {
 	_has_limits(d)
 	count(_approvers(d)) == 0
 }
 
-_authority_gap(d) := sprintf("no approver's authority covers it: %s", [concat("; ", notes)]) if {
+_authority_gap(d) := {
+	"en": sprintf("no approver's authority covers it: %s", [concat("; ", [n.en | some n in notes])]),
+	"zh": sprintf("但没有任何批准人的审批权限覆盖该决策：%s", [concat("；", [n.zh | some n in notes])]),
+} if {
 	_has_limits(d)
 	limits := _limits[d.type]
 	notes := [_approver_note(limits, d.type, p) | some p in _approvers(d)]
 	count(notes) > 0
 }
 
-_approver_note(limits, type, p) := sprintf("%s (%s)", [p, concat(", ", notes)]) if {
+_approver_note(limits, type, p) := {
+	"en": sprintf("%s (%s)", [p, concat(", ", [n.en | some n in notes])]),
+	"zh": sprintf("%s（%s）", [p, concat("，", [n.zh | some n in notes])]),
+} if {
 	notes := [_role_limit(limits, type, r) | some r in object.get(lib.people, [p, "roles"], [])]
 	count(notes) > 0
 }
 
-_approver_note(_, _, p) := sprintf("%s (holds no role)", [p]) if count(object.get(lib.people, [p, "roles"], [])) == 0
+_approver_note(_, _, p) := {
+	"en": sprintf("%s (holds no role)", [p]),
+	"zh": sprintf("%s（未担任任何角色）", [p]),
+} if count(object.get(lib.people, [p, "roles"], [])) == 0
 
-_role_limit(limits, _, role) := sprintf("%s up to %s", [role, lib.money(limits[role])]) if is_number(limits[role])
+_role_limit(limits, _, role) := {
+	"en": sprintf("%s up to %s", [role, lib.money(limits[role])]),
+	"zh": sprintf("%s 审批上限为 %s", [role, lib.money(limits[role])]),
+} if is_number(limits[role])
 
-_role_limit(limits, type, role) := sprintf("%s may not approve %s", [role, type]) if not role in object.keys(limits)
+_role_limit(limits, type, role) := {
+	"en": sprintf("%s may not approve %s", [role, type]),
+	"zh": sprintf("%s 无权批准 %s", [role, type]),
+} if not role in object.keys(limits)
 
 # ---------------------------------------------------------------- GOV-006
 
@@ -249,6 +315,7 @@ _sized := {id: d |
 #   AuthorityMatrix sets `committee_required_above`.
 # custom:
 #   id: GOV-006
+#   title_zh: 大额决策须在委员会会议上作出
 #   severity: high
 #   waivable: true
 #   resource: decision
@@ -256,10 +323,18 @@ GOV_006 := lib.check(rego.metadata.rule(), _sized, {v |
 	some id, d in _sized
 	d.amount > _matrix.committee_required_above
 	not d.meeting
-	v := lib.violation("decision", id, sprintf(
-		"decision %s (%s) exceeds the committee threshold %s of %s but names no meeting",
-		[id, _what(d), lib.money(_matrix.committee_required_above), _matrix.id],
-	))
+	what := _what(d)
+	threshold := lib.money(_matrix.committee_required_above)
+	v := lib.violation("decision", id, {
+		"en": sprintf(
+			"decision %s (%s) exceeds the committee threshold %s of %s but names no meeting",
+			[id, what.en, threshold, _matrix.id],
+		),
+		"zh": sprintf(
+			"决策 %s（%s）超过授权矩阵 %s 规定的委员会审议门槛 %s，但未列明会议",
+			[id, what.zh, _matrix.id, threshold],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- GOV-007
@@ -274,18 +349,25 @@ _matrices := {id: _matrix | id := _matrix.id}
 #   AuthorityMatrix, if there is one.
 # custom:
 #   id: GOV-007
+#   title_zh: 授权矩阵每年复核
 #   severity: medium
 #   waivable: true
 #   resource: authority_matrix
 GOV_007 := lib.check(rego.metadata.rule(), _matrices, {v |
 	some id, am in _matrices
 	reason := _review_overdue(am)
-	v := lib.violation("authority_matrix", id, sprintf("authority matrix %s %s", [id, reason]))
+	v := lib.violation("authority_matrix", id, {
+		"en": sprintf("authority matrix %s %s", [id, reason.en]),
+		"zh": sprintf("授权矩阵 %s %s", [id, reason.zh]),
+	})
 })
 
-_review_overdue(am) := "has no reviewed_at date" if not am.reviewed_at
+_review_overdue(am) := {"en": "has no reviewed_at date", "zh": "未填写复核日期 reviewed_at"} if not am.reviewed_at
 
-_review_overdue(am) := sprintf("was last reviewed on %s, %d days ago (more than 365)", [am.reviewed_at, n]) if {
+_review_overdue(am) := {
+	"en": sprintf("was last reviewed on %s, %d days ago (more than 365)", [am.reviewed_at, n]),
+	"zh": sprintf("最近一次复核于 %s，距评估基准日 %d 天（超过 365 天）", [am.reviewed_at, n]),
+} if {
 	n := lib.days_since(am.reviewed_at)
 	n > 365
 }
@@ -314,18 +396,28 @@ _gap_bound := {id: c |
 #   Evaluates committees that set `max_meeting_gap_days`.
 # custom:
 #   id: GOV-008
+#   title_zh: 委员会定期召开会议
 #   severity: low
 #   waivable: true
 #   resource: committee
 GOV_008 := lib.check(rego.metadata.rule(), _gap_bound, {v |
 	some id, c in _gap_bound
 	reason := _meeting_overdue(id, c.max_meeting_gap_days)
-	v := lib.violation("committee", id, sprintf("committee %s %s", [id, reason]))
+	v := lib.violation("committee", id, {
+		"en": sprintf("committee %s %s", [id, reason.en]),
+		"zh": sprintf("委员会 %s %s", [id, reason.zh]),
+	})
 })
 
-_meeting_overdue(id, _) := sprintf("has no meeting recorded on or before %s", [input.as_of]) if not _held[id]
+_meeting_overdue(id, _) := {
+	"en": sprintf("has no meeting recorded on or before %s", [input.as_of]),
+	"zh": sprintf("截至评估基准日 %s 没有会议记录", [input.as_of]),
+} if not _held[id]
 
-_meeting_overdue(id, gap) := sprintf("last met on %s, %d days ago (allowed gap %d days)", [latest, n, gap]) if {
+_meeting_overdue(id, gap) := {
+	"en": sprintf("last met on %s, %d days ago (allowed gap %d days)", [latest, n, gap]),
+	"zh": sprintf("最近一次会议于 %s 召开，距评估基准日 %d 天（允许间隔 %d 天）", [latest, n, gap]),
+} if {
 	latest := max(_held[id])
 	n := lib.days_since(latest)
 	n > gap
@@ -342,6 +434,7 @@ _meeting_overdue(id, gap) := sprintf("last met on %s, %d days ago (allowed gap %
 #   a meeting.
 # custom:
 #   id: GOV-009
+#   title_zh: 会议决策的批准人均出席该会议
 #   severity: medium
 #   waivable: true
 #   resource: decision
@@ -349,8 +442,11 @@ GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 	some id, m in _in_meeting
 	absent := [p | some p in _approvers(lib.decisions[id]); not p in _present(m)]
 	count(absent) > 0
-	v := lib.violation("decision", id, sprintf(
-		"decision %s names meeting %s (%s) but approver(s) %s were not present",
-		[id, m.id, m.date, lib.list_text(absent)],
-	))
+	v := lib.violation("decision", id, {
+		"en": sprintf(
+			"decision %s names meeting %s (%s) but approver(s) %s were not present",
+			[id, m.id, m.date, lib.list_text(absent)],
+		),
+		"zh": sprintf("决策 %s 列明的会议为 %s（%s），但批准人 %s 未出席", [id, m.id, m.date, _list_zh(absent)]),
+	})
 })

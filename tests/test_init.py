@@ -1,4 +1,5 @@
-"""`govern init` starts a workspace from the handbook baseline that validates and checks clean."""
+"""`govern init` starts a workspace from the handbook baseline that validates, and whose check
+names only the first things to do: hold the committee's first meeting, diagnose maturity."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from governance.model.schema import schemas
 from tests.conftest import check, govern
 
 
-def test_init_creates_a_workspace_that_checks_clean(tmp_path, opa_binary):
+def test_init_creates_a_workspace_whose_only_findings_are_the_first_things_to_do(tmp_path, opa_binary):
     root = tmp_path / "ws"
     proc = govern("init", str(root), "--name", "Test Group")
     assert proc.returncode == 0, proc.stderr
@@ -23,10 +24,12 @@ def test_init_creates_a_workspace_that_checks_clean(tmp_path, opa_binary):
     assert proc.returncode in (0, 1), proc.stderr
     result = json.loads(proc.stdout)
     assert result["workspace"] == "Test Group"
-    # the baseline committee is complete and chaired by the CEO; only the
-    # "no meeting yet" reminder (GOV-008, low) and the matrix review are due
+    # the baseline committee is complete and chaired by the CEO: what is left is to hold its first
+    # meeting (GOV-008) and to diagnose maturity before planning (STR-006, handbook §1.1)
     committee = {c["id"]: c["status"] for c in result["checks"] if c["id"] in ("GOV-001", "GOV-002")}
     assert committee == {"GOV-001": "pass", "GOV-002": "pass"}
+    assert sorted((f["check"], f["resource"]["kind"]) for f in result["findings"]) == [
+        ("GOV-008", "committee"), ("STR-006", "portfolio")]
 
 
 def test_init_refuses_to_overwrite(tmp_path):

@@ -81,7 +81,7 @@ _residency_governed := _governed(_bound({"allowed_jurisdictions", "allowed_regio
 #   rule with `allowed_deployments` matches.
 # custom:
 #   id: PLC-001
-#   title_zh: 数据集仅存放于部署位置规则允许的部署方式
+#   title_zh: 数据集仅以部署位置规则允许的部署方式存放
 #   severity: critical
 #   waivable: false
 #   resource: system
@@ -518,7 +518,7 @@ _by_zh := {
 #   (needs `cross_border` in the PlacementPolicy).
 # custom:
 #   id: PLC-007
-#   title_zh: 跨境数据流动采用网信办规定要求的机制
+#   title_zh: 跨境数据流动采用网信办规定所要求的机制
 #   severity: critical
 #   waivable: false
 #   resource: dataset

@@ -212,7 +212,7 @@ _open := {id: g | some id, g in _goals; object.get(g, "status", "open") == "open
 #   not_applicable).
 # custom:
 #   id: STR-004
-#   title_zh: 未完成的目标未超过截止日期
+#   title_zh: 未完成的目标不逾期
 #   severity: low
 #   waivable: true
 #   resource: goal

@@ -26,16 +26,17 @@ _filed := {id: s | some id, s in lib.systems; _level(s) >= 2}
 #   without an `mlps_level` are not evaluated.
 # custom:
 #   id: MLP-001
+#   title_zh: 等级保护第二级及以上系统已向公安机关备案
 #   severity: high
 #   waivable: true
 #   resource: system
 MLP_001 := lib.check(rego.metadata.rule(), _filed, {v |
 	some id, s in _filed
 	not s.mlps_filing_id
-	v := lib.violation("system", id, sprintf(
-		"system %s at MLPS level %d has no mlps_filing_id",
-		[id, s.mlps_level],
-	))
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s at MLPS level %d has no mlps_filing_id", [id, s.mlps_level]),
+		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，但缺少备案编号（mlps_filing_id）", [id, s.mlps_level]),
+	})
 })
 
 # Days allowed since the last assessment: level 3 yearly, level 4 and above
@@ -57,6 +58,7 @@ _assessed := {id: s | some id, s in lib.systems; _level(s) >= 3}
 #   are not evaluated.
 # custom:
 #   id: MLP-002
+#   title_zh: 等级保护第三级及以上系统的等级测评在有效期内
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -64,15 +66,21 @@ MLP_002 := lib.check(rego.metadata.rule(), _assessed, {v |
 	some id, s in _assessed
 	days := _assessment_days(s.mlps_level)
 	reason := _assessment_overdue(s, days)
-	v := lib.violation("system", id, sprintf(
-		"system %s at MLPS level %d %s (required every %d days)",
-		[id, s.mlps_level, reason, days],
-	))
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s at MLPS level %d %s (required every %d days)", [id, s.mlps_level, reason.en, days]),
+		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，%s（要求每 %d 天测评一次）", [id, s.mlps_level, reason.zh, days]),
+	})
 })
 
-_assessment_overdue(s, _) := "has no mlps_last_assessment" if not s.mlps_last_assessment
+_assessment_overdue(s, _) := {
+	"en": "has no mlps_last_assessment",
+	"zh": "但未记录最近一次测评日期 mlps_last_assessment",
+} if not s.mlps_last_assessment
 
-_assessment_overdue(s, days) := sprintf("was last assessed on %s, %d days ago", [s.mlps_last_assessment, age]) if {
+_assessment_overdue(s, days) := {
+	"en": sprintf("was last assessed on %s, %d days ago", [s.mlps_last_assessment, age]),
+	"zh": sprintf("最近一次测评于 %s，截至评估基准日已过 %d 天", [s.mlps_last_assessment, age]),
+} if {
 	age := lib.days_since(s.mlps_last_assessment)
 	age > days
 }
@@ -97,6 +105,7 @@ _important_holders := {id: ids |
 #   systems holding important data.
 # custom:
 #   id: MLP-003
+#   title_zh: 存放重要数据的系统的等级保护级别不低于第三级
 #   severity: medium
 #   waivable: true
 #   resource: system
@@ -104,12 +113,13 @@ MLP_003 := lib.check(rego.metadata.rule(), _important_holders, {v |
 	some id, ids in _important_holders
 	s := lib.systems[id]
 	_level(s) < 3
-	v := lib.violation("system", id, sprintf(
-		"system %s holds important data (%s) %s, below the required level 3",
-		[id, concat(", ", ids), _level_text(s)],
-	))
+	level := _level_text(s)
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s holds important data (%s) %s, below the required level 3", [id, concat(", ", ids), level.en]),
+		"zh": sprintf("系统 %s 存放重要数据（%s），%s，低于要求的第 3 级", [id, concat("、", ids), level.zh]),
+	})
 })
 
-_level_text(s) := sprintf("at MLPS level %d", [s.mlps_level]) if s.mlps_level
+_level_text(s) := {"en": sprintf("at MLPS level %d", [s.mlps_level]), "zh": sprintf("但等级保护级别仅为第 %d 级", [s.mlps_level])} if s.mlps_level
 
-_level_text(s) := "with no mlps_level" if not s.mlps_level
+_level_text(s) := {"en": "with no mlps_level", "zh": "但未声明等级保护级别（mlps_level）"} if not s.mlps_level

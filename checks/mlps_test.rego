@@ -31,6 +31,12 @@ _message(result, id) := m if {
 	m := v.message
 }
 
+_message_zh(result, id) := m if {
+	some v in result.violations
+	v.resource.id == id
+	m := v.message_zh
+}
+
 # ---------------------------------------------------------------- MLP-001
 test_mlp_001_level_two_and_above_need_filing if {
 	r := mlps.MLP_001 with input as _input([
@@ -43,6 +49,7 @@ test_mlp_001_level_two_and_above_need_filing if {
 	_ids(r) == {"sys-unfiled"}
 	r.evaluated == 2
 	_message(r, "sys-unfiled") == "system sys-unfiled at MLPS level 2 has no mlps_filing_id"
+	_message_zh(r, "sys-unfiled") == "系统 sys-unfiled 的等级保护级别为第 2 级，但缺少备案编号（mlps_filing_id）"
 }
 
 test_mlp_001_not_applicable_without_levelled_systems if {
@@ -60,6 +67,7 @@ test_mlp_002_level_three_yearly_boundary if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"sys-late"}
 	_message(r, "sys-late") == "system sys-late at MLPS level 3 was last assessed on 2025-11-24, 366 days ago (required every 365 days)"
+	_message_zh(r, "sys-late") == "系统 sys-late 的等级保护级别为第 3 级，最近一次测评于 2025-11-24，截至评估基准日已过 366 天（要求每 365 天测评一次）"
 }
 
 test_mlp_002_level_four_half_yearly_boundary if {
@@ -84,6 +92,7 @@ test_mlp_002_missing_assessment_fires_and_level_two_is_out_of_scope if {
 	_ids(r) == {"sys-never"}
 	r.evaluated == 1
 	_message(r, "sys-never") == "system sys-never at MLPS level 3 has no mlps_last_assessment (required every 365 days)"
+	_message_zh(r, "sys-never") == "系统 sys-never 的等级保护级别为第 3 级，但未记录最近一次测评日期 mlps_last_assessment（要求每 365 天测评一次）"
 }
 
 # ---------------------------------------------------------------- MLP-003
@@ -99,6 +108,8 @@ test_mlp_003_important_data_needs_level_three if {
 	r.evaluated == 3
 	_message(r, "sys-low") == "system sys-low holds important data (ds-core, ds-important) at MLPS level 2, below the required level 3"
 	_message(r, "sys-unlevelled") == "system sys-unlevelled holds important data (ds-core) with no mlps_level, below the required level 3"
+	_message_zh(r, "sys-low") == "系统 sys-low 存放重要数据（ds-core、ds-important），但等级保护级别仅为第 2 级，低于要求的第 3 级"
+	_message_zh(r, "sys-unlevelled") == "系统 sys-unlevelled 存放重要数据（ds-core），但未声明等级保护级别（mlps_level），低于要求的第 3 级"
 }
 
 test_mlp_003_not_applicable_without_classification_policy if {

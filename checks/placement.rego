@@ -81,26 +81,39 @@ _residency_governed := _governed(_bound({"allowed_jurisdictions", "allowed_regio
 #   rule with `allowed_deployments` matches.
 # custom:
 #   id: PLC-001
+#   title_zh: 数据集仅以部署位置规则允许的部署方式存放
 #   severity: critical
 #   waivable: false
 #   resource: system
 PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 	some id in _deployment_governed
 	s := lib.systems[id]
-	offences := {sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, _where(s, dep), rule.id, concat(", ", rule.allowed_deployments)]) |
+	offences := {{
+		"en": sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, where.en, rule.id, concat(", ", rule.allowed_deployments)]),
+		"zh": sprintf("%s存放 %s 级数据集 %s（规则 %s 仅允许 %s）", [where.zh, h.dataset.level, h.id, rule.id, concat("、", rule.allowed_deployments)]),
+	} |
 		some h in _holdings(s)
 		dep := lib.effective_deployment(s, h.ref)
 		some rule in h.rules
 		rule.allowed_deployments
 		not dep in rule.allowed_deployments
+		where := _where(s, dep)
 	}
 	count(offences) > 0
-	v := lib.violation("system", id, sprintf("system %s stores %s", [id, concat("; ", offences)]))
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s stores %s", [id, _joined(offences, "en", "; ")]),
+		"zh": sprintf("系统 %s %s", [id, _joined(offences, "zh", "；")]),
+	})
 })
 
-_where(s, dep) := sprintf("on the %s side", [dep]) if s.deployment == "hybrid"
+_where(s, dep) := {"en": sprintf("on the %s side", [dep]), "zh": sprintf("在 %s 侧", [dep])} if s.deployment == "hybrid"
 
-_where(s, dep) := sprintf("on its %s deployment", [dep]) if s.deployment != "hybrid"
+_where(s, dep) := {"en": sprintf("on its %s deployment", [dep]), "zh": sprintf("在其 %s 部署上", [dep])} if s.deployment != "hybrid"
+
+# The fragments of a finding in one language, joined in the English order: a
+# set of {en, zh} objects sorts by `en` first, so both languages list the
+# same items in the same order.
+_joined(fragments, lang, sep) := concat(sep, [f[lang] | some f in fragments])
 
 # ---------------------------------------------------------------- PLC-002/003
 
@@ -109,7 +122,10 @@ _where(s, dep) := sprintf("on its %s deployment", [dep]) if s.deployment != "hyb
 # cannot be shown to be allowed, so it violates.
 _dimensions := [["jurisdiction", "allowed_jurisdictions"], ["region", "allowed_regions"]]
 
-_misplaced(place, rule) := [sprintf("%s %s not in [%s]", [field, _shown(place, field), concat(", ", allowed)]) |
+_misplaced(place, rule) := [{
+	"en": sprintf("%s %s not in [%s]", [field, _shown(place, field), concat(", ", allowed)]),
+	"zh": _outside_zh(place, field, allowed),
+} |
 	some [field, key] in _dimensions
 	allowed := rule[key]
 	not object.get(place, field, null) in allowed
@@ -118,6 +134,19 @@ _misplaced(place, rule) := [sprintf("%s %s not in [%s]", [field, _shown(place, f
 _shown(place, field) := place[field]
 
 _shown(place, field) := "undeclared" if not place[field]
+
+_dimension_zh := {"jurisdiction": "司法辖区", "region": "区域"}
+
+# "司法辖区 SG" or "司法辖区未声明": the Chinese names the field beside its value.
+_shown_zh(place, field) := sprintf("%s %s", [_dimension_zh[field], place[field]]) if place[field]
+
+_shown_zh(place, field) := sprintf("%s未声明", [_dimension_zh[field]]) if not place[field]
+
+_place_zh(place) := sprintf("%s，%s", [_shown_zh(place, "jurisdiction"), _shown_zh(place, "region")])
+
+_outside_zh(place, field, allowed) := sprintf("%s 不在允许范围（%s）内", [_shown_zh(place, field), concat("、", allowed)]) if place[field]
+
+_outside_zh(place, field, allowed) := sprintf("%s，无法证明在允许范围（%s）内", [_shown_zh(place, field), concat("、", allowed)]) if not place[field]
 
 # Where a system or replica is. Distinct places are few: each is tested
 # against the rules once, and only holdings at a suspect place are examined.
@@ -132,7 +161,10 @@ _suspect_places := {place |
 }
 
 # Every (dataset, rule, dimension) offence of one place for a system's data.
-_residency_offences(place, s) := {sprintf("%s under rule %s: %s", [h.id, rule.id, o]) |
+_residency_offences(place, s) := {{
+	"en": sprintf("%s under rule %s: %s", [h.id, rule.id, o.en]),
+	"zh": sprintf("数据集 %s 按规则 %s：%s", [h.id, rule.id, o.zh]),
+} |
 	some h in _holdings(s)
 	some rule in h.rules
 	some o in _misplaced(place, rule)
@@ -150,6 +182,7 @@ _residency_offences(place, s) := {sprintf("%s under rule %s: %s", [h.id, rule.id
 #   allowed_jurisdictions or allowed_regions matches.
 # custom:
 #   id: PLC-002
+#   title_zh: 系统位于其数据允许的司法辖区和区域
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -159,10 +192,16 @@ PLC_002 := lib.check(rego.metadata.rule(), _residency_governed, {v |
 	_place(s) in _suspect_places
 	offences := _residency_offences(s, s)
 	count(offences) > 0
-	v := lib.violation("system", id, sprintf(
-		"system %s (%s, %s) holds data its placement rules keep elsewhere: %s",
-		[id, _shown(s, "jurisdiction"), _shown(s, "region"), concat("; ", offences)],
-	))
+	v := lib.violation("system", id, {
+		"en": sprintf(
+			"system %s (%s, %s) holds data its placement rules keep elsewhere: %s",
+			[id, _shown(s, "jurisdiction"), _shown(s, "region"), _joined(offences, "en", "; ")],
+		),
+		"zh": sprintf(
+			"系统 %s（%s）存放的数据按其部署位置规则应置于别处：%s",
+			[id, _place_zh(s), _joined(offences, "zh", "；")],
+		),
+	})
 })
 
 _replicated := {id | some id in _residency_governed; count(object.get(lib.systems[id], "replicas", [])) > 0}
@@ -179,23 +218,33 @@ _replicated := {id | some id in _residency_governed; count(object.get(lib.system
 #   systems with replicas that hold a dataset such a rule matches.
 # custom:
 #   id: PLC-003
+#   title_zh: 副本位于其数据允许的司法辖区和区域
 #   severity: high
 #   waivable: true
 #   resource: system
 PLC_003 := lib.check(rego.metadata.rule(), _replicated, {v |
 	some id in _replicated
 	s := lib.systems[id]
-	offences := [sprintf("replica %d (%s, %s): %s", [i + 1, _shown(r, "jurisdiction"), _shown(r, "region"), concat("; ", found)]) |
+	offences := [{
+		"en": sprintf("replica %d (%s, %s): %s", [i + 1, _shown(r, "jurisdiction"), _shown(r, "region"), _joined(found, "en", "; ")]),
+		"zh": sprintf("第 %d 个副本（%s）：%s", [i + 1, _place_zh(r), _joined(found, "zh", "；")]),
+	} |
 		some i, r in s.replicas
 		_place(r) in _suspect_places
 		found := _residency_offences(r, s)
 		count(found) > 0
 	]
 	count(offences) > 0
-	v := lib.violation("system", id, sprintf(
-		"system %s replicates data outside what its placement rules allow: %s",
-		[id, concat("; ", offences)],
-	))
+	v := lib.violation("system", id, {
+		"en": sprintf(
+			"system %s replicates data outside what its placement rules allow: %s",
+			[id, _joined(offences, "en", "; ")],
+		),
+		"zh": sprintf(
+			"系统 %s 的副本位于其部署位置规则允许的范围之外：%s",
+			[id, _joined(offences, "zh", "；")],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- PLC-004
@@ -221,6 +270,7 @@ _ciio_localised := {id: ids |
 #   CN and fires. Evaluates CIIO systems holding such data.
 # custom:
 #   id: PLC-004
+#   title_zh: 关键信息基础设施在境内（CN）存储个人信息和重要数据
 #   severity: critical
 #   waivable: false
 #   resource: system
@@ -228,18 +278,36 @@ PLC_004 := lib.check(rego.metadata.rule(), _ciio_localised, {v |
 	some id, ids in _ciio_localised
 	s := lib.systems[id]
 	abroad := array.concat(
-		[sprintf("system jurisdiction %s", [_shown(s, "jurisdiction")]) | object.get(s, "jurisdiction", null) != "CN"],
-		[sprintf("replica %d jurisdiction %s", [i + 1, _shown(r, "jurisdiction")]) |
+		[{
+			"en": sprintf("system jurisdiction %s", [_shown(s, "jurisdiction")]),
+			"zh": sprintf("系统%s", [_jurisdiction_zh(s)]),
+		} |
+			object.get(s, "jurisdiction", null) != "CN"
+		],
+		[{
+			"en": sprintf("replica %d jurisdiction %s", [i + 1, _shown(r, "jurisdiction")]),
+			"zh": sprintf("第 %d 个副本%s", [i + 1, _jurisdiction_zh(r)]),
+		} |
 			some i, r in object.get(s, "replicas", [])
 			object.get(r, "jurisdiction", null) != "CN"
 		],
 	)
 	count(abroad) > 0
-	v := lib.violation("system", id, sprintf(
-		"CIIO system %s holds personal information or important data (%s) outside CN: %s",
-		[id, concat(", ", ids), concat("; ", abroad)],
-	))
+	v := lib.violation("system", id, {
+		"en": sprintf(
+			"CIIO system %s holds personal information or important data (%s) outside CN: %s",
+			[id, concat(", ", ids), _joined(abroad, "en", "; ")],
+		),
+		"zh": sprintf(
+			"关键信息基础设施系统 %s 在 CN 以外存储个人信息或重要数据（%s）：%s",
+			[id, concat("、", ids), _joined(abroad, "zh", "；")],
+		),
+	})
 })
+
+_jurisdiction_zh(place) := sprintf("所在司法辖区为 %s", [place.jurisdiction]) if place.jurisdiction
+
+_jurisdiction_zh(place) := "未声明司法辖区" if not place.jurisdiction
 
 # ---------------------------------------------------------------- PLC-005/006/008
 _on_platform := {id: s | some id, s in lib.systems; lib.platforms[s.platform]}
@@ -256,6 +324,7 @@ _leveled_on_platform := {id: s | some id, s in _on_platform; s.mlps_level}
 #   `mlps_level` that name a platform.
 # custom:
 #   id: PLC-005
+#   title_zh: 系统的等级保护级别不高于其所在平台
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -263,15 +332,16 @@ PLC_005 := lib.check(rego.metadata.rule(), _leveled_on_platform, {v |
 	some id, s in _leveled_on_platform
 	p := lib.platforms[s.platform]
 	s.mlps_level > object.get(p, "mlps_level", 0)
-	v := lib.violation("system", id, sprintf(
-		"system %s at MLPS level %d runs on platform %s %s",
-		[id, s.mlps_level, s.platform, _platform_level(p)],
-	))
+	level := _platform_level(p)
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s at MLPS level %d runs on platform %s %s", [id, s.mlps_level, s.platform, level.en]),
+		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，但其运行的平台 %s %s", [id, s.mlps_level, s.platform, level.zh]),
+	})
 })
 
-_platform_level(p) := sprintf("at level %d", [p.mlps_level]) if p.mlps_level
+_platform_level(p) := {"en": sprintf("at level %d", [p.mlps_level]), "zh": sprintf("仅为第 %d 级", [p.mlps_level])} if p.mlps_level
 
-_platform_level(p) := "that declares no mlps_level" if not p.mlps_level
+_platform_level(p) := {"en": "that declares no mlps_level", "zh": "未声明 mlps_level"} if not p.mlps_level
 
 _level_four := {id: s | some id, s in lib.systems; object.get(s, "mlps_level", 0) >= 4}
 
@@ -283,21 +353,26 @@ _level_four := {id: s | some id, s in lib.systems; object.get(s, "mlps_level", 0
 #   no dedicated pool and fires too. Evaluates systems at level 4 or above.
 # custom:
 #   id: PLC-006
+#   title_zh: 等级保护第四级及以上系统运行于专用资源池
 #   severity: high
 #   waivable: true
 #   resource: system
 PLC_006 := lib.check(rego.metadata.rule(), _level_four, {v |
 	some id, s in _level_four
 	not lib.platforms[object.get(s, "platform", "")].dedicated_pool == true
-	v := lib.violation("system", id, sprintf(
-		"system %s at MLPS level %d %s",
-		[id, s.mlps_level, _pool_text(s)],
-	))
+	pool := _pool_text(s)
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s at MLPS level %d %s", [id, s.mlps_level, pool.en]),
+		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，%s", [id, s.mlps_level, pool.zh]),
+	})
 })
 
-_pool_text(s) := sprintf("runs on platform %s, which is not a dedicated pool", [s.platform]) if s.platform
+_pool_text(s) := {
+	"en": sprintf("runs on platform %s, which is not a dedicated pool", [s.platform]),
+	"zh": sprintf("但运行在平台 %s 上，该平台不是专用资源池", [s.platform]),
+} if s.platform
 
-_pool_text(s) := "names no platform, so no dedicated pool" if not s.platform
+_pool_text(s) := {"en": "names no platform, so no dedicated pool", "zh": "但未指定平台，因而没有专用资源池"} if not s.platform
 
 # METADATA
 # title: A system's deployment matches its platform's
@@ -307,6 +382,7 @@ _pool_text(s) := "names no platform, so no dedicated pool" if not s.platform
 #   systems that name a platform.
 # custom:
 #   id: PLC-008
+#   title_zh: 系统的部署方式与其所在平台一致
 #   severity: medium
 #   waivable: true
 #   resource: system
@@ -315,10 +391,10 @@ PLC_008 := lib.check(rego.metadata.rule(), _on_platform, {v |
 	p := lib.platforms[s.platform]
 	p.deployment != "hybrid"
 	s.deployment != p.deployment
-	v := lib.violation("system", id, sprintf(
-		"system %s is declared %s but runs on %s platform %s",
-		[id, s.deployment, p.deployment, s.platform],
-	))
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s is declared %s but runs on %s platform %s", [id, s.deployment, p.deployment, s.platform]),
+		"zh": sprintf("系统 %s 声明为 %s 部署，但运行在 %s 部署的平台 %s 上", [id, s.deployment, p.deployment, s.platform]),
+	})
 })
 
 # ---------------------------------------------------------------- PLC-007
@@ -343,19 +419,24 @@ _ciio_holders(id) := sort([s | some s in object.get(lib.held_by, id, set()); lib
 # personal information a CIIO holds.
 _assessment_reasons(id, d) := array.concat(
 	array.concat(
-		[sprintf("grade %s", [d.grade]) | d.grade in object.get(_assessment, "grades", [])],
-		[sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
+		[{"en": sprintf("grade %s", [d.grade]), "zh": sprintf("分级为 %s", [d.grade])} |
+			d.grade in object.get(_assessment, "grades", [])
+		],
+		[_subjects_reason(d, n) |
 			n := _assessment.subjects_at_least
 			_subjects(d) >= n
 		],
 	),
 	array.concat(
-		[sprintf("sensitive, %s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
+		[_sensitive_reason(d, n) |
 			_sensitive(d)
 			n := _assessment.sensitive_subjects_at_least
 			_subjects(d) >= n
 		],
-		[sprintf("personal information held by CIIO system %s", [concat(", ", holders)]) |
+		[{
+			"en": sprintf("personal information held by CIIO system %s", [concat(", ", holders)]),
+			"zh": sprintf("个人信息由关键信息基础设施系统 %s 持有", [concat("、", holders)]),
+		} |
 			d.personal_info.contains == true
 			holders := _ciio_holders(id)
 			count(holders) > 0
@@ -366,26 +447,53 @@ _assessment_reasons(id, d) := array.concat(
 # Why they need at least a standard contract or a certification (art. 8):
 # the subject threshold, or any sensitive personal information (≥ 1 subject).
 _contract_reasons(d) := array.concat(
-	[sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]) |
+	[_subjects_reason(d, n) |
 		n := _cross_border.contract_or_certification.subjects_at_least
 		_subjects(d) >= n
 	],
-	[sprintf("sensitive, %s subjects ≥ 1", [lib.money(_subjects(d))]) |
+	[_sensitive_reason(d, 1) |
 		_sensitive(d)
 		_subjects(d) >= 1
 	],
 )
 
+_subjects_reason(d, n) := {
+	"en": sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]),
+	"zh": sprintf("个人信息主体 %s 人 ≥ %s 人", [lib.money(_subjects(d)), lib.money(n)]),
+}
+
+_sensitive_reason(d, n) := {
+	"en": sprintf("sensitive, %s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]),
+	"zh": sprintf("敏感个人信息主体 %s 人 ≥ %s 人", [lib.money(_subjects(d)), lib.money(n)]),
+}
+
 # What a dataset's outbound flows need, the mechanisms that satisfy it, and why.
-_requirement(id, d) := {"needs": "security_assessment", "accepts": {"security_assessment"}, "why": concat(", ", reasons)} if {
+_requirement(id, d) := {
+	"needs": {"en": "security_assessment", "zh": "安全评估"},
+	"accepts": {"security_assessment"},
+	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
+} if {
 	reasons := _assessment_reasons(id, d)
 	count(reasons) > 0
 }
 
-_requirement(id, d) := {"needs": "contract, certification or security_assessment", "accepts": {"contract", "certification", "security_assessment"}, "why": concat(", ", reasons)} if {
+_requirement(id, d) := {
+	"needs": {"en": "contract, certification or security_assessment", "zh": "标准合同、认证或安全评估"},
+	"accepts": {"contract", "certification", "security_assessment"},
+	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
+} if {
 	count(_assessment_reasons(id, d)) == 0
 	reasons := _contract_reasons(d)
 	count(reasons) > 0
+}
+
+# A flow's mechanism in Chinese, by the CAC provisions' names (model.md allows
+# only these four; any other would show as its id rather than drop the finding).
+_by_zh := {
+	"none": "未采用任何出境机制",
+	"contract": "采用标准合同",
+	"certification": "采用认证",
+	"security_assessment": "采用安全评估",
 }
 
 # METADATA
@@ -410,22 +518,32 @@ _requirement(id, d) := {"needs": "contract, certification or security_assessment
 #   (needs `cross_border` in the PlacementPolicy).
 # custom:
 #   id: PLC-007
+#   title_zh: 跨境数据流动采用网信办规定所要求的机制
 #   severity: critical
 #   waivable: false
 #   resource: dataset
 PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
 	some id, d in _exporting
 	req := _requirement(id, d)
-	short := {sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]) |
+	short := {{
+		"en": sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]),
+		"zh": sprintf("流向 %s（%s），%s", [f.to, f.jurisdiction, object.get(_by_zh, mechanism, sprintf("采用 %s", [mechanism]))]),
+	} |
 		some f in _abroad(d)
 		mechanism := object.get(f, "mechanism", "none")
 		not mechanism in req.accepts
 	}
 	count(short) > 0
-	v := lib.violation("dataset", id, sprintf(
-		"dataset %s flows abroad without the required %s (%s): %s",
-		[id, req.needs, req.why, concat("; ", short)],
-	))
+	v := lib.violation("dataset", id, {
+		"en": sprintf(
+			"dataset %s flows abroad without the required %s (%s): %s",
+			[id, req.needs.en, req.why.en, _joined(short, "en", "; ")],
+		),
+		"zh": sprintf(
+			"数据集 %s 出境未采用所需的%s（%s）：%s",
+			[id, req.needs.zh, req.why.zh, _joined(short, "zh", "；")],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- PLC-009
@@ -443,6 +561,7 @@ _cloud_levels := {"internal", "public"}
 #   elastic systems on private or on_prem deployments.
 # custom:
 #   id: PLC-009
+#   title_zh: 不含敏感数据的弹性负载可考虑迁移至公有云
 #   severity: info
 #   waivable: true
 #   resource: system
@@ -452,12 +571,19 @@ PLC_009 := lib.check(rego.metadata.rule(), _elastic_private, {v |
 	every h in held {
 		h.dataset.level in _cloud_levels
 	}
-	v := lib.violation("system", id, sprintf(
-		"system %s is elastic on its %s deployment and %s: a candidate for public cloud",
-		[id, s.deployment, _data_text(held)],
-	))
+	holding := _data_text(held)
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s is elastic on its %s deployment and %s: a candidate for public cloud", [id, s.deployment, holding.en]),
+		"zh": sprintf("系统 %s 为弹性负载，当前为 %s 部署，且%s：可考虑迁移至公有云", [id, s.deployment, holding.zh]),
+	})
 })
 
-_data_text(held) := "holds no dataset" if count(held) == 0
+_data_text(held) := {"en": "holds no dataset", "zh": "未存放任何数据集"} if count(held) == 0
 
-_data_text(held) := sprintf("holds only internal or public data (%s)", [concat(", ", sort({sprintf("%s %s", [h.id, h.dataset.level]) | some h in held}))]) if count(held) > 0
+_data_text(held) := {
+	"en": sprintf("holds only internal or public data (%s)", [_joined(listed, "en", ", ")]),
+	"zh": sprintf("仅存放 internal 或 public 级数据（%s）", [_joined(listed, "zh", "、")]),
+} if {
+	count(held) > 0
+	listed := {{"en": sprintf("%s %s", [h.id, h.dataset.level]), "zh": sprintf("%s 为 %s 级", [h.id, h.dataset.level])} | some h in held}
+}

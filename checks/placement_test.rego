@@ -68,6 +68,12 @@ _message(result, id) := m if {
 	m := v.message
 }
 
+_message_zh(result, id) := m if {
+	some v in result.violations
+	v.resource.id == id
+	m := v.message_zh
+}
+
 # ---------------------------------------------------------------- matching
 test_rule_matches_if_any_matcher_matches if {
 	rule := {"id": "r", "match": {"grades": ["core"], "personal_info": true}}
@@ -91,6 +97,7 @@ test_plc_001_fires_on_restricted_public_side if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"sys-pay"}
 	_message(r, "sys-pay") == "system sys-pay stores restricted dataset ds-restricted on the public side (rule restricted-private-only allows private, on_prem)"
+	_message_zh(r, "sys-pay") == "系统 sys-pay 在 public 侧存放 restricted 级数据集 ds-restricted（规则 restricted-private-only 仅允许 private、on_prem）"
 }
 
 test_plc_001_fires_on_public_deployment_listing_each_dataset if {
@@ -99,6 +106,10 @@ test_plc_001_fires_on_public_deployment_listing_each_dataset if {
 	_message(r, "sys-web") == concat("", [
 		"system sys-web stores restricted dataset ds-core on its public deployment (rule restricted-private-only allows private, on_prem); ",
 		"restricted dataset ds-restricted on its public deployment (rule restricted-private-only allows private, on_prem)",
+	])
+	_message_zh(r, "sys-web") == concat("", [
+		"系统 sys-web 在其 public 部署上存放 restricted 级数据集 ds-core（规则 restricted-private-only 仅允许 private、on_prem）；",
+		"在其 public 部署上存放 restricted 级数据集 ds-restricted（规则 restricted-private-only 仅允许 private、on_prem）",
 	])
 }
 
@@ -132,6 +143,12 @@ test_plc_002_fires_listing_every_rule_and_dimension if {
 		"ds-pi under rule personal-info-in-cn: jurisdiction SG not in [CN]; ",
 		"ds-public under rule approved-regions: region ap-southeast-1 not in [cn-north-1, cn-east-2, cn-bj-dc1, cn-sh-dc2]",
 	])
+	_message_zh(r, "sys-sg") == concat("", [
+		"系统 sys-sg（司法辖区 SG，区域 ap-southeast-1）存放的数据按其部署位置规则应置于别处：",
+		"数据集 ds-pi 按规则 approved-regions：区域 ap-southeast-1 不在允许范围（cn-north-1、cn-east-2、cn-bj-dc1、cn-sh-dc2）内；",
+		"数据集 ds-pi 按规则 personal-info-in-cn：司法辖区 SG 不在允许范围（CN）内；",
+		"数据集 ds-public 按规则 approved-regions：区域 ap-southeast-1 不在允许范围（cn-north-1、cn-east-2、cn-bj-dc1、cn-sh-dc2）内",
+	])
 }
 
 test_plc_002_passes_in_approved_place if {
@@ -145,6 +162,10 @@ test_plc_002_undeclared_region_fails if {
 	r := placement.PLC_002 with input as _input([object.remove(_sys("sys-x", {}), ["region"])])
 		with data.govern.definitions as _defs
 	contains(_message(r, "sys-x"), "ds-internal under rule approved-regions: region undeclared not in")
+	_message_zh(r, "sys-x") == concat("", [
+		"系统 sys-x（司法辖区 CN，区域未声明）存放的数据按其部署位置规则应置于别处：",
+		"数据集 ds-internal 按规则 approved-regions：区域未声明，无法证明在允许范围（cn-north-1、cn-east-2、cn-bj-dc1、cn-sh-dc2）内",
+	])
 }
 
 test_plc_002_rule_without_allowed_fields_does_not_restrict if {
@@ -167,12 +188,18 @@ test_plc_003_fires_on_foreign_replica if {
 		"ds-pi under rule approved-regions: region ap-southeast-1 not in [cn-north-1, cn-east-2, cn-bj-dc1, cn-sh-dc2]; ",
 		"ds-pi under rule personal-info-in-cn: jurisdiction SG not in [CN]",
 	])
+	_message_zh(r, "sys-a") == concat("", [
+		"系统 sys-a 的副本位于其部署位置规则允许的范围之外：第 2 个副本（司法辖区 SG，区域 ap-southeast-1）：",
+		"数据集 ds-pi 按规则 approved-regions：区域 ap-southeast-1 不在允许范围（cn-north-1、cn-east-2、cn-bj-dc1、cn-sh-dc2）内；",
+		"数据集 ds-pi 按规则 personal-info-in-cn：司法辖区 SG 不在允许范围（CN）内",
+	])
 }
 
 test_plc_003_replica_lacking_fields_fails if {
 	r := placement.PLC_003 with input as _input([_sys("sys-a", {"datasets": ["ds-pi"], "replicas": [{"region": "cn-sh-dc2"}]})])
 		with data.govern.definitions as _defs
 	_message(r, "sys-a") == "system sys-a replicates data outside what its placement rules allow: replica 1 (undeclared, cn-sh-dc2): ds-pi under rule personal-info-in-cn: jurisdiction undeclared not in [CN]"
+	_message_zh(r, "sys-a") == "系统 sys-a 的副本位于其部署位置规则允许的范围之外：第 1 个副本（司法辖区未声明，区域 cn-sh-dc2）：数据集 ds-pi 按规则 personal-info-in-cn：司法辖区未声明，无法证明在允许范围（CN）内"
 }
 
 test_plc_003_passes_and_skips_systems_without_replicas if {
@@ -197,6 +224,9 @@ test_plc_004_fires_on_ciio_data_abroad if {
 	_message(r, "sys-replica") == "CIIO system sys-replica holds personal information or important data (ds-pi) outside CN: replica 2 jurisdiction SG"
 	_message(r, "sys-core") == "CIIO system sys-core holds personal information or important data (ds-core) outside CN: system jurisdiction HK"
 	contains(_message(r, "sys-unknown"), "system jurisdiction undeclared")
+	_message_zh(r, "sys-replica") == "关键信息基础设施系统 sys-replica 在 CN 以外存储个人信息或重要数据（ds-pi）：第 2 个副本所在司法辖区为 SG"
+	_message_zh(r, "sys-core") == "关键信息基础设施系统 sys-core 在 CN 以外存储个人信息或重要数据（ds-core）：系统所在司法辖区为 HK"
+	_message_zh(r, "sys-unknown") == "关键信息基础设施系统 sys-unknown 在 CN 以外存储个人信息或重要数据（ds-pi）：系统未声明司法辖区"
 }
 
 test_plc_004_passes_in_cn_and_skips_out_of_scope if {
@@ -224,6 +254,8 @@ test_plc_005_fires_above_platform_level if {
 	r.evaluated == 3
 	_message(r, "sys-high") == "system sys-high at MLPS level 4 runs on platform plat-pub at level 3"
 	_message(r, "sys-bare") == "system sys-bare at MLPS level 2 runs on platform plat-bare that declares no mlps_level"
+	_message_zh(r, "sys-high") == "系统 sys-high 的等级保护级别为第 4 级，但其运行的平台 plat-pub 仅为第 3 级"
+	_message_zh(r, "sys-bare") == "系统 sys-bare 的等级保护级别为第 2 级，但其运行的平台 plat-bare 未声明 mlps_level"
 }
 
 # ---------------------------------------------------------------- PLC-006
@@ -239,6 +271,8 @@ test_plc_006_level_four_needs_dedicated_pool if {
 	r.evaluated == 3
 	_message(r, "sys-shared") == "system sys-shared at MLPS level 4 runs on platform plat-pub, which is not a dedicated pool"
 	_message(r, "sys-nowhere") == "system sys-nowhere at MLPS level 5 names no platform, so no dedicated pool"
+	_message_zh(r, "sys-shared") == "系统 sys-shared 的等级保护级别为第 4 级，但运行在平台 plat-pub 上，该平台不是专用资源池"
+	_message_zh(r, "sys-nowhere") == "系统 sys-nowhere 的等级保护级别为第 5 级，但未指定平台，因而没有专用资源池"
 }
 
 # ---------------------------------------------------------------- PLC-007
@@ -260,6 +294,18 @@ test_plc_007_security_assessment_thresholds if {
 	_message(r, "ds-grade") == "dataset ds-grade flows abroad without the required security_assessment (grade important): to partner-SG-contract (SG) by contract"
 	_message(r, "ds-million") == "dataset ds-million flows abroad without the required security_assessment (1,000,000 subjects ≥ 1,000,000): to partner-SG-certification (SG) by certification"
 	_message(r, "ds-sensitive") == "dataset ds-sensitive flows abroad without the required security_assessment (sensitive, 10,000 subjects ≥ 10,000): to partner-SG-contract (SG) by contract"
+	_message_zh(r, "ds-grade") == "数据集 ds-grade 出境未采用所需的安全评估（分级为 important）：流向 partner-SG-contract（SG），采用标准合同"
+	_message_zh(r, "ds-million") == "数据集 ds-million 出境未采用所需的安全评估（个人信息主体 1,000,000 人 ≥ 1,000,000 人）：流向 partner-SG-certification（SG），采用认证"
+	_message_zh(r, "ds-sensitive") == "数据集 ds-sensitive 出境未采用所需的安全评估（敏感个人信息主体 10,000 人 ≥ 10,000 人）：流向 partner-SG-contract（SG），采用标准合同"
+}
+
+# Several reasons, in the English order, joined by a full-width comma in Chinese.
+test_plc_007_lists_every_reason_in_both_languages if {
+	datasets := [_exporter("ds-core-pi", "core", {"contains": true, "sensitive": true, "subjects": 2000000}, [_flow("SG", "contract")])]
+	r := placement.PLC_007 with input as _with_datasets(datasets, [])
+		with data.govern.definitions as _defs
+	_message(r, "ds-core-pi") == "dataset ds-core-pi flows abroad without the required security_assessment (grade core, 2,000,000 subjects ≥ 1,000,000, sensitive, 2,000,000 subjects ≥ 10,000): to partner-SG-contract (SG) by contract"
+	_message_zh(r, "ds-core-pi") == "数据集 ds-core-pi 出境未采用所需的安全评估（分级为 core，个人信息主体 2,000,000 人 ≥ 1,000,000 人，敏感个人信息主体 2,000,000 人 ≥ 10,000 人）：流向 partner-SG-contract（SG），采用标准合同"
 }
 
 test_plc_007_contract_thresholds if {
@@ -276,6 +322,7 @@ test_plc_007_contract_thresholds if {
 	r.evaluated == 5
 	_message(r, "ds-at-contract") == "dataset ds-at-contract flows abroad without the required contract, certification or security_assessment (100,000 subjects ≥ 100,000): to partner-SG-none (SG) by none"
 	_message(r, "ds-no-mechanism") == "dataset ds-no-mechanism flows abroad without the required contract, certification or security_assessment (100,000 subjects ≥ 100,000): to partner-x (SG) by none"
+	_message_zh(r, "ds-at-contract") == "数据集 ds-at-contract 出境未采用所需的标准合同、认证或安全评估（个人信息主体 100,000 人 ≥ 100,000 人）：流向 partner-SG-none（SG），未采用任何出境机制"
 }
 
 # CAC 2024 art. 8: sensitive personal information below the assessment
@@ -295,6 +342,7 @@ test_plc_007_sensitive_below_the_assessment_threshold if {
 	r.evaluated == 5
 	_message(r, "ds-sensitive-below") == "dataset ds-sensitive-below flows abroad without the required contract, certification or security_assessment (sensitive, 9,999 subjects ≥ 1): to partner-SG-none (SG) by none"
 	_message(r, "ds-sensitive-one") == "dataset ds-sensitive-one flows abroad without the required contract, certification or security_assessment (sensitive, 1 subjects ≥ 1): to partner-SG-none (SG) by none"
+	_message_zh(r, "ds-sensitive-one") == "数据集 ds-sensitive-one 出境未采用所需的标准合同、认证或安全评估（敏感个人信息主体 1 人 ≥ 1 人）：流向 partner-SG-none（SG），未采用任何出境机制"
 	contains(_message(r, "ds-sensitive-at"), "required security_assessment (sensitive, 10,000 subjects ≥ 10,000)")
 }
 
@@ -328,6 +376,7 @@ test_plc_007_personal_information_held_by_a_ciio_needs_an_assessment if {
 	r.evaluated == 5
 	_message(r, "ds-ciio-pi") == "dataset ds-ciio-pi flows abroad without the required security_assessment (personal information held by CIIO system sys-ciio): to partner-SG-contract (SG) by contract"
 	_message(r, "ds-twice-held") == "dataset ds-twice-held flows abroad without the required security_assessment (personal information held by CIIO system sys-ciio-a, sys-ciio-b): to partner-US-certification (US) by certification"
+	_message_zh(r, "ds-twice-held") == "数据集 ds-twice-held 出境未采用所需的安全评估（个人信息由关键信息基础设施系统 sys-ciio-a、sys-ciio-b 持有）：流向 partner-US-certification（US），采用认证"
 }
 
 test_plc_007_domestic_flows_are_not_evaluated if {
@@ -357,6 +406,7 @@ test_plc_008_deployment_differs_from_platform if {
 	_ids(r) == {"sys-mismatch", "sys-hybrid-on-private"}
 	r.evaluated == 4
 	_message(r, "sys-mismatch") == "system sys-mismatch is declared private but runs on public platform plat-pub"
+	_message_zh(r, "sys-mismatch") == "系统 sys-mismatch 声明为 private 部署，但运行在 public 部署的平台 plat-pub 上"
 }
 
 # ---------------------------------------------------------------- PLC-009
@@ -374,4 +424,6 @@ test_plc_009_elastic_private_without_sensitive_data if {
 	r.evaluated == 3
 	_message(r, "sys-elastic") == "system sys-elastic is elastic on its private deployment and holds only internal or public data (ds-internal internal, ds-public public): a candidate for public cloud"
 	_message(r, "sys-empty") == "system sys-empty is elastic on its on_prem deployment and holds no dataset: a candidate for public cloud"
+	_message_zh(r, "sys-elastic") == "系统 sys-elastic 为弹性负载，当前为 private 部署，且仅存放 internal 或 public 级数据（ds-internal 为 internal 级、ds-public 为 public 级）：可考虑迁移至公有云"
+	_message_zh(r, "sys-empty") == "系统 sys-empty 为弹性负载，当前为 on_prem 部署，且未存放任何数据集：可考虑迁移至公有云"
 }

@@ -46,6 +46,17 @@ _assessments := lib.maturity_assessments if _active
 
 else := {}
 
+# A tier as the Chinese names it: the handbook's three by their Chinese names,
+# a tier of the policy's own by its id.
+_tier_names_zh := {"strategic": "战略层", "business": "业务层", "execution": "执行层"}
+
+_tier_zh(tier) := object.get(_tier_names_zh, tier, sprintf("%s 层", [tier]))
+
+# lib.list_text in Chinese: "无" when empty, else the items joined by "、".
+_list_zh(xs) := "无" if count(xs) == 0
+
+_list_zh(xs) := concat("、", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
+
 # ---------------------------------------------------------------- STR-001
 
 # A SMART element is missing when its field is absent, null or empty text.
@@ -56,10 +67,22 @@ _gaps(g, elements) := [gap | some [field, gap] in elements; _absent(g, field)]
 # Every missing element in the row's order. target = baseline compares numbers
 # (1 equals 1.0) and applies only when both are given.
 _smart_gaps(g) := array.concat(
-	_gaps(g, [["metric", "no metric (specific)"], ["baseline", "no baseline (measurable)"], ["target", "no target (measurable)"]]),
+	_gaps(g, [
+		["metric", {"en": "no metric (specific)", "zh": "缺少指标（具体）"}],
+		["baseline", {"en": "no baseline (measurable)", "zh": "缺少基线（可衡量）"}],
+		["target", {"en": "no target (measurable)", "zh": "缺少目标值（可衡量）"}],
+	]),
 	array.concat(
-		[sprintf("target equals baseline %v (measurable)", [g.baseline]) | g.target == g.baseline],
-		_gaps(g, [["owner", "no owner (accountable)"], ["due", "no due date (time-bound)"]]),
+		[{
+			"en": sprintf("target equals baseline %v (measurable)", [g.baseline]),
+			"zh": sprintf("目标值等于基线 %v（可衡量）", [g.baseline]),
+		} |
+			g.target == g.baseline
+		],
+		_gaps(g, [
+			["owner", {"en": "no owner (accountable)", "zh": "缺少负责人（可问责）"}],
+			["due", {"en": "no due date (time-bound)", "zh": "缺少截止日期（有时限）"}],
+		]),
 	),
 )
 
@@ -75,6 +98,7 @@ _smart_gaps(g) := array.concat(
 #   (needs a StrategyPolicy: without one the check is not_applicable).
 # custom:
 #   id: STR-001
+#   title_zh: 目标要素齐全（指标、基线、目标值、负责人、截止日期）
 #   severity: medium
 #   waivable: true
 #   resource: goal
@@ -82,7 +106,10 @@ STR_001 := lib.check(rego.metadata.rule(), _goals, {v |
 	some id, g in _goals
 	gaps := _smart_gaps(g)
 	count(gaps) > 0
-	v := lib.violation("goal", id, sprintf("goal %s is not SMART: %s", [id, concat("; ", gaps)]))
+	v := lib.violation("goal", id, {
+		"en": sprintf("goal %s is not SMART: %s", [id, concat("; ", [gap.en | some gap in gaps])]),
+		"zh": sprintf("目标 %s 要素不全：%s", [id, concat("；", [gap.zh | some gap in gaps])]),
+	})
 })
 
 # ---------------------------------------------------------------- STR-002
@@ -94,14 +121,20 @@ _tier_above(g) := _tiers[_rank[g.tier] - 1]
 
 _parent_one_up(g) if lib.goals[g.parent].tier == _tier_above(g)
 
-_parent_text(g) := "has no parent" if not g.parent
+_parent_text(g) := {"en": "has no parent", "zh": "没有父目标"} if not g.parent
 
-_parent_text(g) := sprintf("names parent %s, which is not a goal", [g.parent]) if {
+_parent_text(g) := {
+	"en": sprintf("names parent %s, which is not a goal", [g.parent]),
+	"zh": sprintf("所指父目标 %s 不是已定义的目标", [g.parent]),
+} if {
 	g.parent
 	not lib.goals[g.parent]
 }
 
-_parent_text(g) := sprintf("has parent %s of tier %s", [g.parent, lib.goals[g.parent].tier])
+_parent_text(g) := {
+	"en": sprintf("has parent %s of tier %s", [g.parent, tier]),
+	"zh": sprintf("的父目标 %s 属于%s", [g.parent, _tier_zh(tier)]),
+} if tier := lib.goals[g.parent].tier
 
 # METADATA
 # title: Goals below the top tier name a parent one tier up
@@ -116,16 +149,24 @@ _parent_text(g) := sprintf("has parent %s of tier %s", [g.parent, lib.goals[g.pa
 #   without one the check is not_applicable).
 # custom:
 #   id: STR-002
+#   title_zh: 非最高层目标指明直接上一层的父目标
 #   severity: medium
 #   waivable: true
 #   resource: goal
 STR_002 := lib.check(rego.metadata.rule(), _below_top, {v |
 	some id, g in _below_top
 	not _parent_one_up(g)
-	v := lib.violation("goal", id, sprintf(
-		"goal %s of tier %s %s; it should name a parent goal of tier %s, the tier directly above",
-		[id, g.tier, _parent_text(g), _tier_above(g)],
-	))
+	parent := _parent_text(g)
+	v := lib.violation("goal", id, {
+		"en": sprintf(
+			"goal %s of tier %s %s; it should name a parent goal of tier %s, the tier directly above",
+			[id, g.tier, parent.en, _tier_above(g)],
+		),
+		"zh": sprintf(
+			"%s目标 %s %s；应指明直接上一层（%s）的父目标",
+			[_tier_zh(g.tier), id, parent.zh, _tier_zh(_tier_above(g))],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- STR-003
@@ -142,6 +183,7 @@ _dated_under_parent := {id: g | some id, g in _goals; g.due; lib.goals[g.parent]
 #   StrategyPolicy: without one the check is not_applicable).
 # custom:
 #   id: STR-003
+#   title_zh: 目标的截止日期不晚于其父目标
 #   severity: low
 #   waivable: true
 #   resource: goal
@@ -149,10 +191,10 @@ STR_003 := lib.check(rego.metadata.rule(), _dated_under_parent, {v |
 	some id, g in _dated_under_parent
 	parent_due := lib.goals[g.parent].due
 	g.due > parent_due
-	v := lib.violation("goal", id, sprintf(
-		"goal %s is due %s, after its parent goal %s (due %s)",
-		[id, g.due, g.parent, parent_due],
-	))
+	v := lib.violation("goal", id, {
+		"en": sprintf("goal %s is due %s, after its parent goal %s (due %s)", [id, g.due, g.parent, parent_due]),
+		"zh": sprintf("目标 %s 的截止日期为 %s，晚于其父目标 %s（截止日期 %s）", [id, g.due, g.parent, parent_due]),
+	})
 })
 
 # ---------------------------------------------------------------- STR-004
@@ -170,16 +212,17 @@ _open := {id: g | some id, g in _goals; object.get(g, "status", "open") == "open
 #   not_applicable).
 # custom:
 #   id: STR-004
+#   title_zh: 未完成的目标不逾期
 #   severity: low
 #   waivable: true
 #   resource: goal
 STR_004 := lib.check(rego.metadata.rule(), _open, {v |
 	some id, g in _open
 	g.due < input.as_of
-	v := lib.violation("goal", id, sprintf(
-		"goal %s is still open %d days after its due date %s",
-		[id, lib.days_since(g.due), g.due],
-	))
+	v := lib.violation("goal", id, {
+		"en": sprintf("goal %s is still open %d days after its due date %s", [id, lib.days_since(g.due), g.due]),
+		"zh": sprintf("目标 %s 已超过截止日期 %s 共 %d 天，仍未完成", [id, g.due, lib.days_since(g.due)]),
+	})
 })
 
 # ---------------------------------------------------------------- STR-005
@@ -204,20 +247,36 @@ _serves_bottom(p) if {
 #   without one the check is not_applicable).
 # custom:
 #   id: STR-005
+#   title_zh: 进行中的项目服务于最底层（执行层）目标
 #   severity: medium
 #   waivable: true
 #   resource: project
 STR_005 := lib.check(rego.metadata.rule(), _running, {v |
 	some id, p in _running
 	not _serves_bottom(p)
-	served := [sprintf("%s (%s)", [goal_id, object.get(lib.goals, [goal_id, "tier"], "not a goal")]) |
-		some goal_id in object.get(p, "serves", [])
-	]
-	v := lib.violation("project", id, sprintf(
-		"project %s is running (%s to %s) but serves no %s goal (serves: %s)",
-		[id, p.start, p.end, _bottom, lib.list_text(served)],
-	))
+	served := [_served_text(goal_id) | some goal_id in object.get(p, "serves", [])]
+	v := lib.violation("project", id, {
+		"en": sprintf(
+			"project %s is running (%s to %s) but serves no %s goal (serves: %s)",
+			[id, p.start, p.end, _bottom, lib.list_text([s.en | some s in served])],
+		),
+		"zh": sprintf(
+			"项目 %s 正在进行（%s 至 %s），但未服务于任何%s目标（服务于：%s）",
+			[id, p.start, p.end, _tier_zh(_bottom), _list_zh([s.zh | some s in served])],
+		),
+	})
 })
+
+# A goal a project serves, with its tier.
+_served_text(goal_id) := {
+	"en": sprintf("%s (%s)", [goal_id, tier]),
+	"zh": sprintf("%s（%s）", [goal_id, _tier_zh(tier)]),
+} if tier := lib.goals[goal_id].tier
+
+_served_text(goal_id) := {
+	"en": sprintf("%s (not a goal)", [goal_id]),
+	"zh": sprintf("%s（未定义的目标）", [goal_id]),
+} if not lib.goals[goal_id].tier
 
 # ---------------------------------------------------------------- STR-006
 
@@ -231,12 +290,21 @@ _portfolio := {"maturity": count(lib.maturity_assessments)} if _active
 # largest pair (the latest date, then the larger id on a tie).
 _to_date := {[a.date, id] | some id, a in lib.maturity_assessments; a.date <= input.as_of}
 
-_overdue := sprintf("no maturity assessment is dated on or before %s", [input.as_of]) if count(_to_date) == 0
+_overdue := {
+	"en": sprintf("no maturity assessment is dated on or before %s", [input.as_of]),
+	"zh": sprintf("截至评估基准日 %s，尚无成熟度评估", [input.as_of]),
+} if count(_to_date) == 0
 
-_overdue := sprintf(
-	"the latest maturity assessment, %s of %s, is %d days old, more than assessment_interval_days %d",
-	[latest[1], latest[0], lib.days_since(latest[0]), _interval],
-) if {
+_overdue := {
+	"en": sprintf(
+		"the latest maturity assessment, %s of %s, is %d days old, more than assessment_interval_days %d",
+		[latest[1], latest[0], lib.days_since(latest[0]), _interval],
+	),
+	"zh": sprintf(
+		"最近一次成熟度评估 %s（%s）距评估基准日已 %d 天，超过 assessment_interval_days 规定的 %d 天",
+		[latest[1], latest[0], lib.days_since(latest[0]), _interval],
+	),
+} if {
 	count(_to_date) > 0
 	latest := max(_to_date)
 	is_number(_interval)
@@ -257,6 +325,7 @@ _overdue := sprintf(
 #   location is the StrategyPolicy.
 # custom:
 #   id: STR-006
+#   title_zh: 按计划周期开展数字化成熟度评估
 #   severity: high
 #   waivable: true
 #   resource: portfolio
@@ -277,6 +346,7 @@ STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
 #   StrategyPolicy: without one the check is not_applicable).
 # custom:
 #   id: STR-007
+#   title_zh: 成熟度评估对每个维度评分
 #   severity: medium
 #   waivable: true
 #   resource: maturity_assessment
@@ -284,10 +354,10 @@ STR_007 := lib.check(rego.metadata.rule(), _assessments, {v |
 	some id, a in _assessments
 	missing := [d | some d in _dimensions; object.get(a, ["scores", d], null) == null]
 	count(missing) > 0
-	v := lib.violation("maturity_assessment", id, sprintf(
-		"maturity assessment %s of %s does not score %s",
-		[id, a.date, concat(", ", missing)],
-	))
+	v := lib.violation("maturity_assessment", id, {
+		"en": sprintf("maturity assessment %s of %s does not score %s", [id, a.date, concat(", ", missing)]),
+		"zh": sprintf("成熟度评估 %s（%s）未对以下维度评分：%s", [id, a.date, concat("、", missing)]),
+	})
 })
 
 # ---------------------------------------------------------------- STR-008
@@ -329,22 +399,35 @@ _baseline := {id: aid |
 
 _baseline_holds(id, m) if lib.maturity_assessments[_baseline[id]].scores[m.dimension] == m.from
 
-_baseline_gap(id, p) := sprintf(
-	"starts %s at level %v but no maturity assessment is dated on or before its start %s",
-	[p.maturity.dimension, p.maturity.from, p.start],
-) if not _baseline[id]
+_baseline_gap(id, p) := {
+	"en": sprintf(
+		"starts %s at level %v but no maturity assessment is dated on or before its start %s",
+		[p.maturity.dimension, p.maturity.from, p.start],
+	),
+	"zh": sprintf(
+		"以 %s 的 %v 级为起点，但在其开始日期 %s 当日或之前没有任何成熟度评估",
+		[p.maturity.dimension, p.maturity.from, p.start],
+	),
+} if not _baseline[id]
 
-_baseline_gap(id, p) := sprintf(
-	"starts %s at level %v but %s (%s), the latest maturity assessment on or before its start %s, %s",
-	[p.maturity.dimension, p.maturity.from, aid, a.date, p.start, _score_text(a, p.maturity.dimension)],
-) if {
+_baseline_gap(id, p) := {
+	"en": sprintf(
+		"starts %s at level %v but %s (%s), the latest maturity assessment on or before its start %s, %s",
+		[p.maturity.dimension, p.maturity.from, aid, a.date, p.start, score.en],
+	),
+	"zh": sprintf(
+		"以 %s 的 %v 级为起点，但在其开始日期 %s 当日或之前的最近一次成熟度评估 %s（%s）%s",
+		[p.maturity.dimension, p.maturity.from, p.start, aid, a.date, score.zh],
+	),
+} if {
 	aid := _baseline[id]
 	a := lib.maturity_assessments[aid]
+	score := _score_text(a, p.maturity.dimension)
 }
 
-_score_text(a, dimension) := sprintf("scores it %v", [a.scores[dimension]])
+_score_text(a, dimension) := {"en": sprintf("scores it %v", [a.scores[dimension]]), "zh": sprintf("对该维度的评分为 %v", [a.scores[dimension]])}
 
-_score_text(a, dimension) := "does not score it" if not a.scores[dimension]
+_score_text(a, dimension) := {"en": "does not score it", "zh": "未对该维度评分"} if not a.scores[dimension]
 
 # METADATA
 # title: Project maturity steps start from the assessed level and go up
@@ -360,6 +443,7 @@ _score_text(a, dimension) := "does not score it" if not a.scores[dimension]
 #   (needs a StrategyPolicy: without one the check is not_applicable).
 # custom:
 #   id: STR-008
+#   title_zh: 项目成熟度以评估所得级别为起点并有所提升
 #   severity: medium
 #   waivable: true
 #   resource: project
@@ -367,11 +451,19 @@ STR_008 := lib.check(rego.metadata.rule(), _matured, {v |
 	some id, p in _matured
 	m := p.maturity
 	reasons := array.concat(
-		[sprintf("plans %s from level %v to %v, which is no step up", [m.dimension, m.from, m.to]) | m.to <= m.from],
+		[{
+			"en": sprintf("plans %s from level %v to %v, which is no step up", [m.dimension, m.from, m.to]),
+			"zh": sprintf("计划将 %s 从 %v 级变为 %v 级，未能提升", [m.dimension, m.from, m.to]),
+		} |
+			m.to <= m.from
+		],
 		[_baseline_gap(id, p) | not _baseline_holds(id, m)],
 	)
 	count(reasons) > 0
-	v := lib.violation("project", id, sprintf("project %s %s", [id, concat("; ", reasons)]))
+	v := lib.violation("project", id, {
+		"en": sprintf("project %s %s", [id, concat("; ", [r.en | some r in reasons])]),
+		"zh": sprintf("项目 %s %s", [id, concat("；", [r.zh | some r in reasons])]),
+	})
 })
 
 # ---------------------------------------------------------------- STR-009
@@ -404,16 +496,23 @@ _pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.runnin
 #   not_applicable).
 # custom:
 #   id: STR-009
+#   title_zh: 试点阶段限于少数项目
 #   severity: medium
 #   waivable: true
 #   resource: phase
 STR_009 := lib.check(rego.metadata.rule(), _pilot, {v |
 	some phase, limit in _pilot
 	count(_pilots) > limit
-	v := lib.violation("phase", phase, sprintf(
-		"phase %s has %d projects running (%s), more than pilot.max_projects %d",
-		[phase, count(_pilots), lib.list_text(_pilots), limit],
-	))
+	v := lib.violation("phase", phase, {
+		"en": sprintf(
+			"phase %s has %d projects running (%s), more than pilot.max_projects %d",
+			[phase, count(_pilots), lib.list_text(_pilots), limit],
+		),
+		"zh": sprintf(
+			"阶段 %s 有 %d 个项目正在进行（%s），超过 pilot.max_projects 规定的 %d 个",
+			[phase, count(_pilots), _list_zh(_pilots), limit],
+		),
+	})
 })
 
 # ---------------------------------------------------------------- STR-010
@@ -435,6 +534,7 @@ else := {}
 #   a StrategyPolicy: without one the check is not_applicable).
 # custom:
 #   id: STR-010
+#   title_zh: 每个系统服务的业务域不超过上限
 #   severity: low
 #   waivable: true
 #   resource: system
@@ -442,8 +542,14 @@ STR_010 := lib.check(rego.metadata.rule(), _domained, {v |
 	some id, s in _domained
 	domains := {d | some d in s.domains}
 	count(domains) > _max_domains
-	v := lib.violation("system", id, sprintf(
-		"system %s serves %d business domains (%s), more than max_domains_per_system %d",
-		[id, count(domains), lib.list_text(domains), _max_domains],
-	))
+	v := lib.violation("system", id, {
+		"en": sprintf(
+			"system %s serves %d business domains (%s), more than max_domains_per_system %d",
+			[id, count(domains), lib.list_text(domains), _max_domains],
+		),
+		"zh": sprintf(
+			"系统 %s 服务于 %d 个业务域（%s），超过 max_domains_per_system 规定的 %d 个",
+			[id, count(domains), _list_zh(domains), _max_domains],
+		),
+	})
 })

@@ -30,6 +30,12 @@ _message(r, id) := m if {
 	m := v.message
 }
 
+_message_zh(r, id) := m if {
+	some v in r.violations
+	v.resource.id == id
+	m := v.message_zh
+}
+
 # A SMART goal; tests override what they exercise.
 _goal(id, tier, parent, extra) := {id: object.union(
 	object.union(
@@ -69,6 +75,8 @@ test_str_001_names_every_missing_smart_element if {
 	_message(r, "g-bare") == "goal g-bare is not SMART: no metric (specific); no baseline (measurable); no target (measurable); no owner (accountable); no due date (time-bound)"
 	_message(r, "g-flat") == "goal g-flat is not SMART: target equals baseline 1 (measurable)"
 	_message(r, "g-blank") == "goal g-blank is not SMART: no metric (specific)"
+	_message_zh(r, "g-bare") == "目标 g-bare 要素不全：缺少指标（具体）；缺少基线（可衡量）；缺少目标值（可衡量）；缺少负责人（可问责）；缺少截止日期（有时限）"
+	_message_zh(r, "g-flat") == "目标 g-flat 要素不全：目标值等于基线 1（可衡量）"
 }
 
 test_str_001_missing_target_is_not_also_equal_to_baseline if {
@@ -113,6 +121,9 @@ test_str_002_parent_must_be_one_tier_up if {
 	_message(r, "g-skip") == "goal g-skip of tier execution has parent g-s of tier strategic; it should name a parent goal of tier business, the tier directly above"
 	_message(r, "g-orphan") == "goal g-orphan of tier business has no parent; it should name a parent goal of tier strategic, the tier directly above"
 	_message(r, "g-dangling") == "goal g-dangling of tier execution names parent g-none, which is not a goal; it should name a parent goal of tier business, the tier directly above"
+	_message_zh(r, "g-skip") == "执行层目标 g-skip 的父目标 g-s 属于战略层；应指明直接上一层（业务层）的父目标"
+	_message_zh(r, "g-orphan") == "业务层目标 g-orphan 没有父目标；应指明直接上一层（战略层）的父目标"
+	_message_zh(r, "g-dangling") == "执行层目标 g-dangling 所指父目标 g-none 不是已定义的目标；应指明直接上一层（业务层）的父目标"
 }
 
 test_str_002_follows_the_policy_tiers if {
@@ -125,6 +136,9 @@ test_str_002_follows_the_policy_tiers if {
 	r := strategy.STR_002 with input as _input(goals) with data.govern.definitions as defs
 	_ids(r) == {"g-loose"}
 	r.evaluated == 2
+
+	# a tier the handbook does not name reads as its id in Chinese
+	_message_zh(r, "g-loose") == "objective 层目标 g-loose 没有父目标；应指明直接上一层（vision 层）的父目标"
 }
 
 test_str_002_not_applicable_without_policy if {
@@ -150,6 +164,7 @@ test_str_003_goal_due_after_its_parent if {
 	_ids(r) == {"g-late"}
 	r.evaluated == 3
 	_message(r, "g-late") == "goal g-late is due 2028-01-01, after its parent goal g-s (due 2027-12-31)"
+	_message_zh(r, "g-late") == "目标 g-late 的截止日期为 2028-01-01，晚于其父目标 g-s（截止日期 2027-12-31）"
 }
 
 test_str_003_not_applicable_without_policy if {
@@ -174,6 +189,7 @@ test_str_004_open_goals_past_due if {
 	r.evaluated == 3
 	_message(r, "g-yesterday") == "goal g-yesterday is still open 1 days after its due date 2026-11-24"
 	_message(r, "g-explicit-open") == "goal g-explicit-open is still open 56 days after its due date 2026-09-30"
+	_message_zh(r, "g-yesterday") == "目标 g-yesterday 已超过截止日期 2026-11-24 共 1 天，仍未完成"
 }
 
 test_str_004_not_applicable_without_policy if {
@@ -201,6 +217,15 @@ test_str_005_running_projects_serve_an_execution_goal if {
 	r.evaluated == 6
 	_message(r, "prj-biz") == "project prj-biz is running (2026-01-01 to 2026-12-31) but serves no execution goal (serves: g-b (business), g-s (strategic))"
 	_message(r, "prj-none") == "project prj-none is running (2026-01-01 to 2026-12-31) but serves no execution goal (serves: none)"
+	_message_zh(r, "prj-biz") == "项目 prj-biz 正在进行（2026-01-01 至 2026-12-31），但未服务于任何执行层目标（服务于：g-b（业务层）、g-s（战略层））"
+	_message_zh(r, "prj-none") == "项目 prj-none 正在进行（2026-01-01 至 2026-12-31），但未服务于任何执行层目标（服务于：无）"
+}
+
+test_str_005_names_a_served_id_that_is_not_a_goal if {
+	inv := object.union(_tree, {"projects": _project("prj-lost", "pilot", "2026-01-01", "2026-12-31", {"serves": ["g-missing", "g-e"]})})
+	r := strategy.STR_005 with input as _input(inv) with data.govern.definitions as {"strategy_policy": object.union(_policy, {"goals": {"tiers": ["strategic", "business"]}})}
+	_message(r, "prj-lost") == "project prj-lost is running (2026-01-01 to 2026-12-31) but serves no business goal (serves: g-missing (not a goal), g-e (execution))"
+	_message_zh(r, "prj-lost") == "项目 prj-lost 正在进行（2026-01-01 至 2026-12-31），但未服务于任何业务层目标（服务于：g-missing（未定义的目标）、g-e（执行层））"
 }
 
 test_str_005_bottom_tier_follows_the_policy if {
@@ -238,12 +263,14 @@ test_str_006_fires_one_day_past_the_interval if {
 	r := strategy.STR_006 with input as _input(inv) with data.govern.definitions as _defs
 	_ids(r) == {"maturity"}
 	_message(r, "maturity") == "the latest maturity assessment, ma-b of 2025-11-24, is 366 days old, more than assessment_interval_days 365"
+	_message_zh(r, "maturity") == "最近一次成熟度评估 ma-b（2025-11-24）距评估基准日已 366 天，超过 assessment_interval_days 规定的 365 天"
 }
 
 test_str_006_fires_without_an_assessment_to_date if {
 	r := strategy.STR_006 with input as _input({}) with data.govern.definitions as _defs
 	r.evaluated == 1
 	_message(r, "maturity") == "no maturity assessment is dated on or before 2026-11-25"
+	_message_zh(r, "maturity") == "截至评估基准日 2026-11-25，尚无成熟度评估"
 	future := {"maturity_assessments": _assessment("ma-future", "2026-11-26", _scores)}
 	r2 := strategy.STR_006 with input as _input(future) with data.govern.definitions as _defs
 	_message(r2, "maturity") == "no maturity assessment is dated on or before 2026-11-25"
@@ -276,6 +303,7 @@ test_str_007_every_dimension_is_scored if {
 	_ids(r) == {"ma-partial", "ma-empty"}
 	r.evaluated == 3
 	_message(r, "ma-partial") == "maturity assessment ma-partial of 2025-02-20 does not score data_asset, decision_intelligence"
+	_message_zh(r, "ma-partial") == "成熟度评估 ma-partial（2025-02-20）未对以下维度评分：data_asset、decision_intelligence"
 }
 
 test_str_007_follows_the_policy_dimensions if {
@@ -332,6 +360,12 @@ test_str_008_starts_from_the_latest_assessment_before_the_start if {
 	_message(r, "prj-flat") == "project prj-flat plans process_digital from level 3 to 3, which is no step up"
 	_message(r, "prj-down") == "project prj-down plans business_online from level 3 to 2, which is no step up; starts business_online at level 3 but ma-2025 (2025-02-20), the latest maturity assessment on or before its start 2025-03-01, scores it 2"
 	_message(r, "prj-too-early") == "project prj-too-early starts data_asset at level 1 but no maturity assessment is dated on or before its start 2025-02-19"
+	_message_zh(r, "prj-down") == concat("", [
+		"项目 prj-down 计划将 business_online 从 3 级变为 2 级，未能提升；",
+		"以 business_online 的 3 级为起点，但在其开始日期 2025-03-01 当日或之前的最近一次成熟度评估 ma-2025（2025-02-20）对该维度的评分为 2",
+	])
+	_message_zh(r, "prj-unscored") == "项目 prj-unscored 以 decision_intelligence 的 1 级为起点，但在其开始日期 2026-06-01 当日或之前的最近一次成熟度评估 ma-2026b（2026-02-20）未对该维度评分"
+	_message_zh(r, "prj-too-early") == "项目 prj-too-early 以 data_asset 的 1 级为起点，但在其开始日期 2025-02-19 当日或之前没有任何成熟度评估"
 }
 
 test_str_008_fires_without_any_assessment if {
@@ -368,6 +402,7 @@ test_str_009_one_more_fires if {
 	r := strategy.STR_009 with input as _input(inv) with data.govern.definitions as _defs
 	_ids(r) == {"pilot"}
 	_message(r, "pilot") == "phase pilot has 3 projects running (prj-1, prj-2, prj-3), more than pilot.max_projects 2"
+	_message_zh(r, "pilot") == "阶段 pilot 有 3 个项目正在进行（prj-1、prj-2、prj-3），超过 pilot.max_projects 规定的 2 个"
 }
 
 test_str_009_running_includes_start_and_end_today if {
@@ -403,6 +438,7 @@ test_str_010_one_domain_per_system if {
 	_ids(r) == {"sys-two"}
 	r.evaluated == 3
 	_message(r, "sys-two") == "system sys-two serves 2 business domains (order, user), more than max_domains_per_system 1"
+	_message_zh(r, "sys-two") == "系统 sys-two 服务于 2 个业务域（order、user），超过 max_domains_per_system 规定的 1 个"
 }
 
 test_str_010_exactly_the_maximum_passes if {

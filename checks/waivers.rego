@@ -52,6 +52,41 @@ violation_keys contains ["WAV-004", v.resource.kind, v.resource.id] if some v in
 
 violation_keys contains ["WAV-005", v.resource.kind, v.resource.id] if some v in _expired
 
+# ---------------------------------------------------------------- Chinese
+
+# A waived resource as the Chinese names it: its kind in Chinese, then its id
+# ("预算行 bl-18"); a kind not listed here shows as its id.
+_kind_zh := {
+	"authority_matrix": "授权矩阵",
+	"budget_line": "预算行",
+	"budget_policy": "预算政策",
+	"category": "类别",
+	"classification_policy": "分类分级政策",
+	"committee": "委员会",
+	"dataset": "数据集",
+	"decision": "决策",
+	"goal": "目标",
+	"maturity_assessment": "成熟度评估",
+	"meeting": "会议",
+	"person": "人员",
+	"phase": "阶段",
+	"placement_policy": "部署位置政策",
+	"platform": "平台",
+	"portfolio": "项目组合",
+	"project": "项目",
+	"spend": "支出",
+	"strategy_policy": "战略政策",
+	"system": "系统",
+	"waiver": "豁免",
+}
+
+_resource_zh(r) := sprintf("%s %s", [object.get(_kind_zh, r.kind, r.kind), r.id])
+
+# lib.list_text in Chinese: "无" when empty, else the items joined by "、".
+_list_zh(xs) := "无" if count(xs) == 0
+
+_list_zh(xs) := concat("、", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
+
 # ---------------------------------------------------------------- WAV-001
 
 # METADATA
@@ -61,6 +96,7 @@ violation_keys contains ["WAV-005", v.resource.kind, v.resource.id] if some v in
 #   Evaluates every waiver. A waiver that fires this is not applied.
 # custom:
 #   id: WAV-001
+#   title_zh: 豁免不由其申请人本人批准
 #   severity: critical
 #   waivable: false
 #   resource: waiver
@@ -70,10 +106,16 @@ WAV_001 := lib.check(rego.metadata.rule(), lib.waivers, _self_approved)
 _self_approved contains v if {
 	some id, w in lib.waivers
 	w.approved_by == w.requested_by
-	v := lib.violation("waiver", id, sprintf(
-		"waiver %s for %s on %s %s is approved by its own requester %s",
-		[id, w.check, w.resource.kind, w.resource.id, w.requested_by],
-	))
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s for %s on %s %s is approved by its own requester %s",
+			[id, w.check, w.resource.kind, w.resource.id, w.requested_by],
+		),
+		"zh": sprintf(
+			"豁免 %s（检查 %s，%s）由其申请人 %s 本人批准",
+			[id, w.check, _resource_zh(w.resource), w.requested_by],
+		),
+	})
 }
 
 # ---------------------------------------------------------------- WAV-002
@@ -88,6 +130,7 @@ _self_approved contains v if {
 #   Evaluates every waiver. A waiver that fires this is not applied.
 # custom:
 #   id: WAV-002
+#   title_zh: 豁免的批准人担任有权批准豁免的角色
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -104,10 +147,16 @@ _unauthorised contains v if {
 	some id, w in lib.waivers
 	roles := object.get(lib.people, [w.approved_by, "roles"], [])
 	count({r | some r in roles; r in _waiver_roles}) == 0
-	v := lib.violation("waiver", id, sprintf(
-		"waiver %s is approved by %s (roles: %s), who holds no role allowed to approve waivers (limits.waiver: %s)",
-		[id, w.approved_by, lib.list_text(roles), lib.list_text(sort(_waiver_roles))],
-	))
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s is approved by %s (roles: %s), who holds no role allowed to approve waivers (limits.waiver: %s)",
+			[id, w.approved_by, lib.list_text(roles), lib.list_text(sort(_waiver_roles))],
+		),
+		"zh": sprintf(
+			"豁免 %s 的批准人 %s（角色：%s）未担任任何有权批准豁免的角色（limits.waiver：%s）",
+			[id, w.approved_by, _list_zh(roles), _list_zh(sort(_waiver_roles))],
+		),
+	})
 }
 
 # ---------------------------------------------------------------- WAV-003
@@ -122,6 +171,7 @@ _unauthorised contains v if {
 #   not applied.
 # custom:
 #   id: WAV-003
+#   title_zh: 豁免有效期不超过 max_waiver_days
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -139,10 +189,16 @@ _too_long contains v if {
 	some id, w in lib.waivers
 	days := lib.days_between(w.approved_at, w.expires)
 	days > _max_days
-	v := lib.violation("waiver", id, sprintf(
-		"waiver %s runs %d days (approved %s, expires %s), longer than max_waiver_days %d",
-		[id, days, w.approved_at, w.expires, _max_days],
-	))
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s runs %d days (approved %s, expires %s), longer than max_waiver_days %d",
+			[id, days, w.approved_at, w.expires, _max_days],
+		),
+		"zh": sprintf(
+			"豁免 %s 有效期为 %d 天（%s 批准，%s 到期），超过 max_waiver_days 规定的 %d 天",
+			[id, days, w.approved_at, w.expires, _max_days],
+		),
+	})
 }
 
 # ---------------------------------------------------------------- WAV-004
@@ -156,6 +212,7 @@ _too_long contains v if {
 #   every waiver. A waiver that fires this is not applied.
 # custom:
 #   id: WAV-004
+#   title_zh: 豁免针对的检查可以豁免
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -165,10 +222,10 @@ WAV_004 := lib.check(rego.metadata.rule(), lib.waivers, _not_waivable)
 _not_waivable contains v if {
 	some id, w in lib.waivers
 	w.check in not_waivable
-	v := lib.violation("waiver", id, sprintf(
-		"waiver %s names %s, which is not waivable",
-		[id, w.check],
-	))
+	v := lib.violation("waiver", id, {
+		"en": sprintf("waiver %s names %s, which is not waivable", [id, w.check]),
+		"zh": sprintf("豁免 %s 针对的检查 %s 不可豁免", [id, w.check]),
+	})
 }
 
 # ---------------------------------------------------------------- WAV-005
@@ -181,6 +238,7 @@ _not_waivable contains v if {
 #   this is not applied.
 # custom:
 #   id: WAV-005
+#   title_zh: 豁免未过期
 #   severity: medium
 #   waivable: false
 #   resource: waiver
@@ -191,10 +249,16 @@ _expired contains v if {
 	some id, w in lib.waivers
 	days := lib.days_since(w.expires)
 	days > 0
-	v := lib.violation("waiver", id, sprintf(
-		"waiver %s for %s on %s %s expired on %s (%d days before %s)",
-		[id, w.check, w.resource.kind, w.resource.id, w.expires, days, input.as_of],
-	))
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s for %s on %s %s expired on %s (%d days before %s)",
+			[id, w.check, w.resource.kind, w.resource.id, w.expires, days, input.as_of],
+		),
+		"zh": sprintf(
+			"豁免 %s（检查 %s，%s）已于 %s 到期（早于评估基准日 %s 共 %d 天）",
+			[id, w.check, _resource_zh(w.resource), w.expires, input.as_of, days],
+		),
+	})
 }
 
 # ---------------------------------------------------------------- WAV-006
@@ -208,6 +272,7 @@ _expired contains v if {
 #   waiver except those naming WAV-006 itself (which WAV-004 reports).
 # custom:
 #   id: WAV-006
+#   title_zh: 豁免对应本次运行的一项发现
 #   severity: low
 #   waivable: false
 #   resource: waiver
@@ -220,18 +285,30 @@ _stale contains v if {
 	w := lib.waivers[id]
 	w.check in known_ids
 	not [w.check, w.resource.kind, w.resource.id] in violation_keys
-	v := lib.violation("waiver", id, sprintf(
-		"waiver %s is stale: %s reports nothing on %s %s this run",
-		[id, w.check, w.resource.kind, w.resource.id],
-	))
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s is stale: %s reports nothing on %s %s this run",
+			[id, w.check, w.resource.kind, w.resource.id],
+		),
+		"zh": sprintf(
+			"豁免 %s 已无对应发现：本次运行中检查 %s 未对%s 报告任何问题",
+			[id, w.check, _resource_zh(w.resource)],
+		),
+	})
 }
 
 _stale contains v if {
 	some id in _stale_subjects
 	w := lib.waivers[id]
 	not w.check in known_ids
-	v := lib.violation("waiver", id, sprintf(
-		"waiver %s is stale: it names check %s, which does not exist in the check library",
-		[id, w.check],
-	))
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s is stale: it names check %s, which does not exist in the check library",
+			[id, w.check],
+		),
+		"zh": sprintf(
+			"豁免 %s 已无对应发现：其针对的检查 %s 不在检查库中",
+			[id, w.check],
+		),
+	})
 }

@@ -55,6 +55,7 @@ test_wav_001_fires_when_requester_approves if {
 	r.evaluated == 1
 	some v in r.violations
 	contains(v.message, "own requester p-cto")
+	v.message_zh == "豁免 wv-1（检查 BUD-003，预算行 bl-18）由其申请人 p-cto 本人批准"
 }
 
 test_wav_001_passes_with_a_second_person if {
@@ -77,6 +78,7 @@ test_wav_002_fires_when_approver_has_no_waiver_role if {
 	some v in r.violations
 	contains(v.message, "SRE_LEAD")
 	contains(v.message, "CEO, HEAD_DATA")
+	v.message_zh == "豁免 wv-1 的批准人 p-ops（角色：SRE_LEAD）未担任任何有权批准豁免的角色（limits.waiver：CEO、HEAD_DATA）"
 }
 
 test_wav_002_passes_for_a_role_with_no_limit if {
@@ -95,6 +97,7 @@ test_wav_002_fires_without_an_authority_matrix if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "limits.waiver: none")
+	v.message_zh == "豁免 wv-1 的批准人 p-ceo（角色：CEO）未担任任何有权批准豁免的角色（limits.waiver：无）"
 }
 
 test_wav_002_fires_when_matrix_has_no_waiver_limits if {
@@ -112,6 +115,7 @@ test_wav_003_fires_one_day_over_the_maximum if {
 	some v in r.violations
 	contains(v.message, "runs 181 days")
 	contains(v.message, "max_waiver_days 180")
+	v.message_zh == "豁免 wv-1 有效期为 181 天（2026-05-02 批准，2026-10-30 到期），超过 max_waiver_days 规定的 180 天"
 }
 
 test_wav_003_passes_at_exactly_the_maximum if {
@@ -142,6 +146,7 @@ test_wav_004_fires_for_a_non_waivable_check if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "PLC-001, which is not waivable")
+	v.message_zh == "豁免 wv-1 针对的检查 PLC-001 不可豁免"
 }
 
 test_wav_004_fires_for_a_waiver_check if {
@@ -177,6 +182,7 @@ test_wav_005_fires_the_day_after_expiry if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "expired on 2026-05-31 (1 days before 2026-06-01)")
+	v.message_zh == "豁免 wv-1（检查 BUD-003，预算行 bl-18）已于 2026-05-31 到期（早于评估基准日 2026-06-01 共 1 天）"
 }
 
 test_wav_005_passes_on_the_expiry_day if {
@@ -201,6 +207,7 @@ test_wav_006_fires_when_the_resource_has_no_violation if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "BUD-003 reports nothing on budget_line bl-99")
+	v.message_zh == "豁免 wv-1 已无对应发现：本次运行中检查 BUD-003 未对预算行 bl-99 报告任何问题"
 }
 
 test_wav_006_matches_the_resource_kind_too if {
@@ -216,6 +223,7 @@ test_wav_006_fires_for_an_unknown_check if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "XYZ-999, which does not exist")
+	v.message_zh == "豁免 wv-1 已无对应发现：其针对的检查 XYZ-999 不在检查库中"
 }
 
 test_wav_006_still_reports_an_invalid_stale_waiver if {

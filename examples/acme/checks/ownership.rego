@@ -36,20 +36,25 @@ production := {id | some id, s in lib.systems; object.get(s, ["tags", "environme
 #   production system.
 # custom:
 #   id: ACME-001
+#   title_zh: 生产系统有委员会成员以外的负责人
 #   severity: medium
 #   waivable: true
 #   resource: system
 ACME_001 := lib.check(rego.metadata.rule(), production, {v |
 	some id in production
 	reason := _ownership_problem(lib.systems[id])
-	v := lib.violation("system", id, sprintf("production system %s %s", [id, reason]))
+	v := lib.violation("system", id, {
+		"en": sprintf("production system %s %s", [id, reason.en]),
+		"zh": sprintf("生产系统 %s %s", [id, reason.zh]),
+	})
 })
 
-_ownership_problem(s) := "has no owner" if not s.owner
+_ownership_problem(s) := {"en": "has no owner", "zh": "没有负责人"} if not s.owner
 
-_ownership_problem(s) := sprintf("is owned by %s (%s), who sits on the committee that reviews it", [
-	s.owner,
-	object.get(lib.people, [s.owner, "name"], "?"),
-]) if {
+_ownership_problem(s) := {
+	"en": sprintf("is owned by %s (%s), who sits on the committee that reviews it", [s.owner, name]),
+	"zh": sprintf("的负责人 %s（%s）是审查该系统的委员会成员", [s.owner, name]),
+} if {
 	s.owner in committee_people
+	name := object.get(lib.people, [s.owner, "name"], "?")
 }

@@ -25,12 +25,15 @@ test_fires_for_a_production_system_without_owner if {
 	{v.resource.id | some v in r.violations} == {"sys-a"}
 	some v in r.violations
 	v.message == "production system sys-a has no owner"
+	v.message_zh == "生产系统 sys-a 没有负责人"
 }
 
 test_fires_when_a_committee_member_owns_it if {
 	r := _run({"sys-a": _system({"owner": "p-cdo"})})
 	some v in r.violations
 	contains(v.message, "owned by p-cdo (陈静)")
+	v.message == "production system sys-a is owned by p-cdo (陈静), who sits on the committee that reviews it"
+	v.message_zh == "生产系统 sys-a 的负责人 p-cdo（陈静）是审查该系统的委员会成员"
 }
 
 test_fires_when_the_chair_owns_it if {

@@ -36,16 +36,10 @@ GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 		),
 		"zh": sprintf(
 			"委员会 %s 的主席为 %s（%s），其角色中没有 CEO（角色：%s）",
-			[id, c.chair, object.get(lib.people, [c.chair, "name"], "？"), _list_zh(roles)],
+			[id, c.chair, object.get(lib.people, [c.chair, "name"], "？"), lib.list_text_zh(roles)],
 		),
 	})
 })
-
-# A list for Chinese messages: "无" when empty, else its items joined by "、"
-# (lib.list_text writes the English "none" and ", ").
-_list_zh(xs) := "无" if count(xs) == 0
-
-_list_zh(xs) := concat("、", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
 
 # METADATA
 # title: Committee members cover every required role
@@ -65,7 +59,7 @@ GOV_002 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	count(missing) > 0
 	v := lib.violation("committee", id, {
 		"en": sprintf("committee %s has no member in required role(s) %s", [id, lib.list_text(missing)]),
-		"zh": sprintf("委员会 %s 缺少担任必需角色 %s 的成员", [id, _list_zh(missing)]),
+		"zh": sprintf("委员会 %s 缺少担任必需角色 %s 的成员", [id, lib.list_text_zh(missing)]),
 	})
 })
 
@@ -151,7 +145,7 @@ _chair_absent(chair, delegates) := {
 
 _chair_absent(chair, delegates) := {
 	"en": sprintf("without the chair %s or the chair's delegate %s present", [chair, lib.list_text(delegates)]),
-	"zh": sprintf("主席 %s 及主席的代理人 %s 均未出席", [chair, _list_zh(delegates)]),
+	"zh": sprintf("主席 %s 及主席的代理人 %s 均未出席", [chair, lib.list_text_zh(delegates)]),
 } if count(delegates) > 0
 
 _chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); mb.person == c.chair; mb.delegate}
@@ -184,7 +178,7 @@ GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
 		),
 		"zh": sprintf(
 			"决策 %s 由 %s 提出申请，又由其本人批准（批准人：%s）",
-			[id, d.requested_by, _list_zh(_approvers(d))],
+			[id, d.requested_by, lib.list_text_zh(_approvers(d))],
 		),
 	})
 })
@@ -447,6 +441,6 @@ GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 			"decision %s names meeting %s (%s) but approver(s) %s were not present",
 			[id, m.id, m.date, lib.list_text(absent)],
 		),
-		"zh": sprintf("决策 %s 列明的会议为 %s（%s），但批准人 %s 未出席", [id, m.id, m.date, _list_zh(absent)]),
+		"zh": sprintf("决策 %s 列明的会议为 %s（%s），但批准人 %s 未出席", [id, m.id, m.date, lib.list_text_zh(absent)]),
 	})
 })

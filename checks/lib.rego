@@ -151,6 +151,11 @@ list_text(xs) := "none" if count(xs) == 0
 
 list_text(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
 
+# list_text for a Chinese message: 无 for none, items joined by 、
+list_text_zh(xs) := "无" if count(xs) == 0
+
+list_text_zh(xs) := concat("、", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
+
 # Percentages for messages: 0.4567 -> "45.7%".
 # Built from tenths because sprintf's %f prints garbage for a whole number (71).
 pct(share) := sprintf("%s%d.%d%%", [sign, floor(tenths / 10), tenths % 10]) if {

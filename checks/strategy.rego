@@ -52,11 +52,6 @@ _tier_names_zh := {"strategic": "战略层", "business": "业务层", "execution
 
 _tier_zh(tier) := object.get(_tier_names_zh, tier, sprintf("%s 层", [tier]))
 
-# lib.list_text in Chinese: "无" when empty, else the items joined by "、".
-_list_zh(xs) := "无" if count(xs) == 0
-
-_list_zh(xs) := concat("、", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
-
 # ---------------------------------------------------------------- STR-001
 
 # A SMART element is missing when its field is absent, null or empty text.
@@ -262,7 +257,7 @@ STR_005 := lib.check(rego.metadata.rule(), _running, {v |
 		),
 		"zh": sprintf(
 			"项目 %s 正在进行（%s 至 %s），但未服务于任何%s目标（服务于：%s）",
-			[id, p.start, p.end, _tier_zh(_bottom), _list_zh([s.zh | some s in served])],
+			[id, p.start, p.end, _tier_zh(_bottom), lib.list_text_zh([s.zh | some s in served])],
 		),
 	})
 })
@@ -493,27 +488,35 @@ _pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.runnin
 #   have ended do not count. The message lists the running pilot projects.
 #   Evaluates that one phase when the policy sets `pilot.phase` and
 #   `pilot.max_projects` (needs a StrategyPolicy: without one the check is
-#   not_applicable).
+#   not_applicable). Observes the running pilot projects and the limit for
+#   the report's pilot scope.
 # custom:
 #   id: STR-009
 #   title_zh: 试点阶段限于少数项目
 #   severity: medium
 #   waivable: true
 #   resource: phase
-STR_009 := lib.check(rego.metadata.rule(), _pilot, {v |
-	some phase, limit in _pilot
-	count(_pilots) > limit
-	v := lib.violation("phase", phase, {
-		"en": sprintf(
-			"phase %s has %d projects running (%s), more than pilot.max_projects %d",
-			[phase, count(_pilots), lib.list_text(_pilots), limit],
-		),
-		"zh": sprintf(
-			"阶段 %s 有 %d 个项目正在进行（%s），超过 pilot.max_projects 规定的 %d 个",
-			[phase, count(_pilots), _list_zh(_pilots), limit],
-		),
-	})
-})
+STR_009 := lib.check_observed(
+	rego.metadata.rule(), _pilot, {v |
+		some phase, limit in _pilot
+		count(_pilots) > limit
+		v := lib.violation("phase", phase, {
+			"en": sprintf(
+				"phase %s has %d projects running (%s), more than pilot.max_projects %d",
+				[phase, count(_pilots), lib.list_text(_pilots), limit],
+			),
+			"zh": sprintf(
+				"阶段 %s 有 %d 个项目正在进行（%s），超过 pilot.max_projects 规定的 %d 个",
+				[phase, count(_pilots), lib.list_text_zh(_pilots), limit],
+			),
+		})
+	},
+	_pilot_observed,
+)
+
+# What STR-009 counted, for the report's pilot scope: the running pilot
+# projects and the limit, so the page shows the check's own count.
+_pilot_observed := {phase: {"max_projects": limit, "running": sort(_pilots)} | some phase, limit in _pilot}
 
 # ---------------------------------------------------------------- STR-010
 
@@ -549,7 +552,7 @@ STR_010 := lib.check(rego.metadata.rule(), _domained, {v |
 		),
 		"zh": sprintf(
 			"系统 %s 服务于 %d 个业务域（%s），超过 max_domains_per_system 规定的 %d 个",
-			[id, count(domains), _list_zh(domains), _max_domains],
+			[id, count(domains), lib.list_text_zh(domains), _max_domains],
 		),
 	})
 })

@@ -395,6 +395,9 @@ test_str_009_exactly_max_projects_passes if {
 	r := strategy.STR_009 with input as _input(inv) with data.govern.definitions as _defs
 	count(r.violations) == 0
 	r.evaluated == 1
+
+	# the report's pilot scope is what the check counted: running pilots only
+	r.observations == {"pilot": {"max_projects": 2, "running": ["prj-1", "prj-2"]}}
 }
 
 test_str_009_one_more_fires if {
@@ -421,6 +424,7 @@ test_str_009_not_applicable_without_pilot_or_policy if {
 	r2 := strategy.STR_009 with input as _input(_pilots(3)) with data.govern.definitions as _no_policy
 	r2.evaluated == 0
 	count(r2.violations) == 0
+	r2.observations == {}
 }
 
 # ---------------------------------------------------------------- STR-010

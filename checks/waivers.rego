@@ -82,11 +82,6 @@ _kind_zh := {
 
 _resource_zh(r) := sprintf("%s %s", [object.get(_kind_zh, r.kind, r.kind), r.id])
 
-# lib.list_text in Chinese: "无" when empty, else the items joined by "、".
-_list_zh(xs) := "无" if count(xs) == 0
-
-_list_zh(xs) := concat("、", [sprintf("%v", [x]) | some x in xs]) if count(xs) > 0
-
 # ---------------------------------------------------------------- WAV-001
 
 # METADATA
@@ -154,7 +149,7 @@ _unauthorised contains v if {
 		),
 		"zh": sprintf(
 			"豁免 %s 的批准人 %s（角色：%s）未担任任何有权批准豁免的角色（limits.waiver：%s）",
-			[id, w.approved_by, _list_zh(roles), _list_zh(sort(_waiver_roles))],
+			[id, w.approved_by, lib.list_text_zh(roles), lib.list_text_zh(sort(_waiver_roles))],
 		),
 	})
 }

@@ -193,8 +193,10 @@ def test_a_chinese_title_where_given_and_a_package_without_a_domain(opa_binary, 
     assert extra["domain"] == "custom" and extra["resource"] == "odd|kind" and extra["description"] == ""
     assert extra["controls"] == [] and found["checks"][-1] == extra  # an undeclared domain comes last
     assert found["domains"][-1] == {"id": "custom", "title": {}, "order": None}
-    assert next(c for c in found["checks"] if c["id"] == "ACME-001")["title"] == {
-        "en": "Production systems have an owner below the committee"}  # no title_zh: no zh
+    (example / "checks" / "english.rego").write_text(OWN_CHECK.replace("extra", "english").replace("EXTRA", "ENGLISH")
+                                                     .replace("#   title_zh: 额外的检查\n", ""), encoding="utf-8")
+    english = next(c for c in listing(str(example))["checks"] if c["id"] == "ENGLISH-001")
+    assert english["title"] == {"en": "A <b>bold</b> | piped [title](http://x)"}  # no title_zh: no zh
     assert "额外的检查" in govern("checks", str(example)).stdout  # zh table: the zh title
     md = govern("checks", str(example), "--format", "markdown").stdout
     heading = "### EXTRA-001 · A &lt;b&gt;bold&lt;/b&gt; \\| piped \\[title\\](http://x)\n\n额外的检查\n"

@@ -48,7 +48,8 @@ class Section:
 def section(summary: StrategySummary | None, m: Messages) -> Section | None:
     if summary is None:
         return None
-    dims = [Dimension(m.name(d, capital=True), _score(summary.latest, d), _score(summary.previous, d)) for d in _dimensions(summary)]
+    dims = [Dimension(m.name(d, capital=True), _score(summary.latest, d), _score(summary.previous, d))
+            for d in _dimensions(summary)]
     pilot = summary.pilot
     return Section(
         summary=summary,

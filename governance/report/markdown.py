@@ -171,21 +171,21 @@ class _Report:
         if valid:
             header = [t("waiver"), t("check"), t("resource"), t("md.requested_by"), t("md.approved_by"),
                       t("md.approved_at"), t("md.expires"), t("md.applied"), t("md.justification")]
-            rows = [[w.id, w.check, f"{w.resource.kind}/{w.resource.id}", w.requested_by, w.approved_by,
+            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.requested_by, w.approved_by,
                      w.approved_at, w.expires, w.applied, w.justification] for w in valid]
             lines += _table(header, rows, "lllllllrl") + [""]
         else:
             lines += [t("md.no_waivers"), ""]
         if invalid:
             header = [t("waiver"), t("check"), t("resource"), t("md.approved_by"), t("md.expires"), t("md.reasons")]
-            rows = [[w.id, w.check, f"{w.resource.kind}/{w.resource.id}", w.approved_by, w.expires,
+            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.approved_by, w.expires,
                      "; ".join(self.reasons(w))] for w in invalid]
             lines += [f"## {t('md.invalid')}", ""] + _table(header, rows) + [""]
         return lines
 
     def reasons(self, w: WaiverRecord) -> list[str]:
         """Why a waiver is not applied: the messages of the WAV findings on it, else the check ids."""
-        messages = [f"{f.check}: {f.message}" for f in self.r.findings
+        messages = [f"{f.check}: {self.m.said(f)}" for f in self.r.findings
                     if f.resource.kind == "waiver" and f.resource.id == w.id]
         return messages or list(w.problems) or ["-"]
 

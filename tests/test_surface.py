@@ -36,8 +36,8 @@ SURFACE = {
     "governance.result": {
         "Band", "BudgetSummary", "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "FAIL_ON", "FailOn", "Finding",
         "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run", "RunResult", "SCHEMA_VERSION",
-        "SEVERITIES", "STATUSES", "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate",
-        "rollup", "severity_rank", "summarize",
+        "SEVERITIES", "STATUSES", "Selection", "Severity", "SkippedCheck", "Status", "Summary", "Tool", "WaiverRecord",
+        "check_status", "gate", "rollup", "severity_rank", "summarize",
     },
     "governance.engine": {
         "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineResult", "Inspection", "Malformed", "MalformedCheck",

@@ -37,4 +37,5 @@ class Manifest(Strict):
     inventory: list[str] = ["inventory"]
     waivers: list[str] = ["waivers"]
     fail_on: FailOn = "low"
+    skip: list[str] = []  # check ids evaluated but not reported, e.g. a new check in advisory mode
     annotations: dict[str, str] | None = None

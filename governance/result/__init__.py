@@ -20,6 +20,8 @@ from governance.result.types import (
     Resource,
     Run,
     RunResult,
+    Selection,
+    SkippedCheck,
     Summary,
     Tool,
     WaiverRecord,
@@ -41,6 +43,6 @@ from governance.result.vocabulary import (
 __all__ = [
     "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Band", "BudgetSummary", "CheckSummary", "ControlRecord",
     "DomainRecord", "Engine", "FailOn", "Finding", "FindingLocation", "InputFile", "Number", "PhaseBudget", "Resource", "Run",
-    "RunResult", "Severity", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate", "rollup", "severity_rank",
-    "summarize",
+    "RunResult", "Selection", "Severity", "SkippedCheck", "Status", "Summary", "Tool", "WaiverRecord", "check_status", "gate",
+    "rollup", "severity_rank", "summarize",
 ]

@@ -189,6 +189,7 @@ def test_the_completion_script_is_produced(shell, marker):
     ("govern con", 1, {"controls"}),
     ("govern check --fail-on", 2, {"--fail-on", "--fail-on-new-only"}),
     ("govern check --fail-on h", 3, {"high"}),
+    ("govern test --thr", 2, {"--threshold"}),
 ])
 def test_completion_completes_commands_options_and_choices(words, cword, expected):
     ran = installed({"_GOVERN_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)})

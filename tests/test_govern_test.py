@@ -183,3 +183,13 @@ def test_opa_dying_of_a_test_that_asks_for_all_memory_is_exit_3(tmp_path):
     assert ran.returncode == 3, ran.stdout + ran.stderr
     assert "its limit is 256 MiB; set GOVERN_OPA_MEMORY to raise it" in ran.stderr
     assert ran.stdout == "" and "Traceback" not in ran.stderr
+
+
+def test_a_workspace_without_checks_of_its_own_has_nothing_to_cover(tmp_path):
+    """Its tests may test the built-in library against its own policy; a threshold has no lines to fail on."""
+    root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/policy_test.rego": (
+        "package govern.checks.policy_test\n\ntest_the_board_is_chaired if {\n"
+        '\tdata.govern.definitions.committees.board.chair == "p-ceo"\n}\n')})
+    ran = govern("test", str(root), "--threshold", "90")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert lines_of(ran.stdout)[-1] == "coverage: the workspace has no checks of its own to cover"

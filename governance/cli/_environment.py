@@ -7,8 +7,9 @@ not the Python parameter behind it (`formats`), which is what click's
 `auto_envvar_prefix` would use; so each option is given its name explicitly
 here. An option that has a name of its own (`--opa-token`: GOVERN_OPA_TOKEN)
 keeps it. Precedence is click's: the command line, then the environment, then
-the default; a command falls back on the manifest (governance.yaml) only where
-neither gave a value.
+the default; `check --fail-on` falls back on the manifest's `fail_on` only where
+neither gave a value. (The manifest's `skip:` adds to `--skip` instead:
+evaluate/selection.py.)
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 import click
 
 PREFIX = "GOVERN"
-# The options whose fallback, when neither the command line nor the environment sets them,
-# is a key of governance.yaml: (command, option name) -> manifest key.
+# The options that governance.yaml also sets (the fallback of --fail-on, added to by skip:),
+# for the documented table: (command, option name) -> manifest key.
 FROM_MANIFEST = {("check", "fail_on"): "fail_on", ("check", "skips"): "skip"}
 
 

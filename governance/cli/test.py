@@ -48,7 +48,7 @@ def verdict(report: UnitTestReport, measure: bool, threshold: float | None) -> t
         return lines, report.passed
     if not report.passed:
         return lines + ["coverage: not measured, as a test did not pass"], False
-    covered, enough = coverage(report, threshold)
+    covered, enough = coverage_lines(report, threshold)
     return lines + covered, enough
 
 
@@ -73,7 +73,7 @@ def counts(report: UnitTestReport) -> list[str]:
             if (n := sum(1 for t in report.tests if t.outcome == outcome)) or outcome == "PASS"]
 
 
-def coverage(report: UnitTestReport, threshold: float | None) -> tuple[list[str], bool]:
+def coverage_lines(report: UnitTestReport, threshold: float | None) -> tuple[list[str], bool]:
     percent = report.percent()
     files = report.coverage or {}
     if percent is None:

@@ -36,8 +36,8 @@ SURFACE = {
     "governance.result": {
         "AssessmentRecord", "Band", "BudgetSummary", "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "FAIL_ON",
         "FailOn", "Finding", "FindingLocation", "GoalRecord", "InputFile", "Number", "PhaseBudget", "PilotScope", "Resource",
-        "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Severity", "Status", "StrategySummary", "Summary",
-        "Tool", "WaiverRecord", "advisory", "check_status", "gate",
+        "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Selection", "Severity", "SkippedCheck", "Status",
+        "StrategySummary", "Summary", "Tool", "WaiverRecord", "advisory", "check_status", "gate",
         "rollup", "severity_rank", "summarize",
     },
     "governance.engine": {

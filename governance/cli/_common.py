@@ -17,6 +17,7 @@ from typing import Any, Literal, NoReturn, Self
 
 import click
 
+from governance.cli._environment import GovernCommand
 from governance.engine import EngineError
 from governance.engine.client import url_problem
 from governance.entry import report_bug
@@ -68,7 +69,10 @@ class Guard:
 
 class GuardedGroup(click.Group):
     """Runs every command inside a Guard, so no command can end in a traceback, and
-    Ctrl-C is exit 3 rather than click's "Aborted!" with exit 1 (which reads as "findings")."""
+    Ctrl-C is exit 3 rather than click's "Aborted!" with exit 1 (which reads as "findings").
+    Its commands read their options from the environment too (`_environment.py`)."""
+
+    command_class = GovernCommand
 
     def invoke(self, ctx: click.Context) -> Any:  # whatever the command returns, as click.Group.invoke
         with Guard():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import Literal
 from urllib.parse import urlsplit
 
 import click
+from click.core import ParameterSource
 
 from governance.cli import main
 from governance.cli._common import (
@@ -26,6 +28,7 @@ from governance.cli._progress import progress
 from governance.engine import OPA_VERSION
 from governance.evaluate import run_check
 from governance.evaluate.baseline import compare
+from governance.evaluate.selection import SkipRefused
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
 from governance.result import gate
 
@@ -40,6 +43,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.option("--as-of", "as_of", type=AsOf(), help="The date every date rule counts from (default: today).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)),
               help="Lowest unwaived severity that fails the run (default: the manifest's, else low).")
+@click.option("--skip", "skips", multiple=True, metavar="CHECK_ID",
+              help="Evaluate this check but report it as skipped: no findings, never fails the run; repeatable, "
+                   "adds to the manifest's skip: list.")
 @click.option("--opa-url", type=OpaUrl(), metavar="URL", help="Use a running OPA server instead of starting one.")
 @click.option("--opa-token", envvar="GOVERN_OPA_TOKEN", show_envvar=True, metavar="TOKEN",
               help="Bearer token for the --opa-url server (never printed).")
@@ -55,6 +61,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
               help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
 def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: dt.date | None, fail_on: str | None,
+          skips: tuple[str, ...],
           opa_url: str | None, opa_token: str | None, opa_ca: str | None, allow_opa_versions: tuple[str, ...], timeout: float,
           lang: str, baseline: str | None, fail_on_new_only: bool) -> None:
     """Evaluate every check on OPA and report findings."""
@@ -67,11 +74,20 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
         raise click.UsageError("--opa-token would cross the network in clear over http://; use an https:// --opa-url")
     with Guard(), progress() as step:
         previous = saved_result(baseline) if baseline else None  # bad baseline: exit 2 before OPA starts
-        result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, progress=step, opa_url=opa_url, timeout=timeout,
-                           token=opa_token if opa_url else None, ca=opa_ca, opa_versions=(OPA_VERSION, *allow_opa_versions))
+        try:
+            result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, skip=skips, skip_source=_source("skips"),
+                               progress=step, opa_url=opa_url, timeout=timeout, token=opa_token if opa_url else None,
+                               ca=opa_ca, opa_versions=(OPA_VERSION, *allow_opa_versions))
+        except SkipRefused as exc:  # found once the policy is compiled, before OPA evaluates anything
+            raise click.BadParameter(str(exc), param_hint="--skip") from None
         if previous is not None:
             result = compare(result, previous)
         rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty()), step=step)
     # only now, with every report rendered (and evidence.json beside them), does anything get written
     write_all(rendered)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
+
+
+def _source(param: str) -> Literal["cli", "env"]:
+    """Whether the value of `param` came from the environment or the command line (the evidence says which)."""
+    return "env" if click.get_current_context().get_parameter_source(param) is ParameterSource.ENVIRONMENT else "cli"

@@ -21,7 +21,7 @@ from governance.evaluate import load
 from governance.model.governance import Control
 from governance.report._escape import visible
 
-STATUS_STYLE = {"fail": "bold red", "pass": "green", "not_applicable": "dim"}
+STATUS_STYLE = {"fail": "bold red", "pass": "green", "not_applicable": "dim", "skipped": "yellow"}
 # Reference keys used by the built-in catalogue (controls/*.yaml) and how a reader knows them;
 # a workspace may use other keys, which are shown as written.
 SOURCES = {
@@ -102,8 +102,9 @@ def footer(catalogue: list[Control], statuses: dict[str, str] | None) -> str:
     checks = {ch for c in catalogue for ch in c.checks}
     line = f"{len(catalogue)} controls evidenced by {len(checks)} checks"
     if statuses is not None:
-        counts = {s: sum(1 for c in catalogue if statuses.get(c.id) == s) for s in ("fail", "pass", "not_applicable")}
+        counts = {s: sum(1 for c in catalogue if statuses.get(c.id) == s) for s in ("fail", "pass", "not_applicable", "skipped")}
         missing = sum(1 for c in catalogue if c.id not in statuses)
         line += f" · in the result: {counts['fail']} fail, {counts['pass']} pass, {counts['not_applicable']} not applicable"
+        line += f", {counts['skipped']} skipped" if counts["skipped"] else ""
         line += f", {missing} not in the result" if missing else ""
     return line

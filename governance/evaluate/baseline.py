@@ -41,12 +41,15 @@ def load_result(path: Path | str) -> RunResult:
 
 
 def compare(result: RunResult, baseline: RunResult) -> RunResult:
-    """Mark each finding new or existing and list the baseline's findings that are gone."""
+    """Mark each finding new or existing and list the baseline's findings that are gone. A finding of a
+    check this run skipped is not gone, only not looked at: it is not listed as resolved."""
     before = {f.fingerprint for f in baseline.findings}
     now = {f.fingerprint for f in result.findings}
+    skipped = {s.check for s in result.selection.skipped}
     findings = [f.model_copy(update={"baseline": "existing" if f.fingerprint in before else "new"})
                 for f in result.findings]
-    resolved = [f.model_copy(update={"baseline": None}) for f in baseline.findings if f.fingerprint not in now]
+    resolved = [f.model_copy(update={"baseline": None}) for f in baseline.findings
+                if f.fingerprint not in now and f.check not in skipped]
     counts = {"new": sum(1 for f in findings if f.baseline == "new"),
               "existing": sum(1 for f in findings if f.baseline == "existing"), "resolved": len(resolved)}
     summary = result.summary.model_copy(update={"baseline": counts})

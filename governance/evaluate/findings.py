@@ -8,7 +8,16 @@ from collections import defaultdict
 from governance.engine import CheckOutcome, EngineError
 from governance.evaluate.policy import DeclaredCheck
 from governance.model.workspace import Workspace
-from governance.result import CheckSummary, Finding, FindingLocation, Resource, WaiverRecord, check_status, severity_rank
+from governance.result import (
+    CheckSummary,
+    Finding,
+    FindingLocation,
+    Resource,
+    Status,
+    WaiverRecord,
+    check_status,
+    severity_rank,
+)
 
 
 def fingerprint(check: str, kind: str, id_: str) -> str:
@@ -33,10 +42,11 @@ def _location(ws: Workspace, kind: str, id_: str) -> FindingLocation | None:
     return FindingLocation(**loc.as_dict()) if loc else None
 
 
-def build(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, DeclaredCheck]
-          ) -> tuple[list[Finding], list[CheckSummary], list[WaiverRecord]]:
+def build(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, DeclaredCheck],
+          skipped: frozenset[str] = frozenset()) -> tuple[list[Finding], list[CheckSummary], list[WaiverRecord]]:
     """Findings from the outcomes, with waivers applied where valid; `catalogue` is the
-    checks' declarations (their domain, and whether they invalidate waivers)."""
+    checks' declarations (their domain, and whether they invalidate waivers). A `skipped`
+    check reports nothing of its outcome (selection.py)."""
     controls = controls_by_check(ws)
     _require_waiver_checks(ws, outcomes, catalogue)
     problems: dict[str, set[str]] = defaultdict(set)  # waiver id -> invalidating checks that fired on it
@@ -54,6 +64,9 @@ def build(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, Decl
     summaries: list[CheckSummary] = []
     for outcome in outcomes:
         cid = outcome.id
+        if cid in skipped:
+            summaries.append(_summary(outcome, catalogue, controls, evaluated=0, failed=0, waived=0, status="skipped"))
+            continue
         failed = waived = 0
         for v in outcome.violations:
             waiver = valid.get((cid, v.kind, v.id)) if outcome.waivable else None
@@ -68,15 +81,21 @@ def build(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, Decl
                 location=_location(ws, v.kind, v.id), controls=controls.get(cid, []),
                 waiver=waiver, fingerprint=fingerprint(cid, v.kind, v.id),
             ))
-        summaries.append(CheckSummary(
-            id=cid, title=outcome.title, title_zh=outcome.title_zh, description=outcome.description, severity=outcome.severity,
-            waivable=outcome.waivable, domain=catalogue[cid].domain, resource=outcome.resource,
-            evaluated=outcome.evaluated, failed=failed, waived=waived,
-            status=check_status(failed, waived, outcome.evaluated), controls=controls.get(cid, []),
-        ))
+        summaries.append(_summary(outcome, catalogue, controls, evaluated=outcome.evaluated, failed=failed, waived=waived,
+                                  status=check_status(failed, waived, outcome.evaluated)))
     findings.sort(key=sort_key)
     summaries.sort(key=lambda c: c.id)
     return findings, summaries, _waiver_records(ws, problems, applied)
+
+
+def _summary(outcome: CheckOutcome, catalogue: dict[str, DeclaredCheck], controls: dict[str, list[str]], *,
+             evaluated: int, failed: int, waived: int, status: Status) -> CheckSummary:
+    return CheckSummary(
+        id=outcome.id, title=outcome.title, title_zh=outcome.title_zh, description=outcome.description,
+        severity=outcome.severity,
+        waivable=outcome.waivable, domain=catalogue[outcome.id].domain, resource=outcome.resource,
+        evaluated=evaluated, failed=failed, waived=waived, status=status, controls=controls.get(outcome.id, []),
+    )
 
 
 def _require_waiver_checks(ws: Workspace, outcomes: list[CheckOutcome], catalogue: dict[str, DeclaredCheck]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
@@ -14,6 +14,7 @@ from governance.engine import EngineResult
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
+from governance.evaluate import selection as selection_
 from governance.evaluate import strategy as strategy_
 from governance.load.files import relative
 from governance.model import Workspace, load_workspace
@@ -25,6 +26,7 @@ from governance.result import (
     InputFile,
     Run,
     RunResult,
+    Selection,
     Tool,
     rollup,
     summarize,
@@ -46,10 +48,12 @@ def load(path: Path | str) -> Workspace:
 
 
 def validate(path: Path | str) -> tuple[Workspace, policy_.Policy]:
-    """Everything `check` checks before evaluating: files, models, references, and
-    every Rego module compiled (so `validate` and `check` agree on validity)."""
+    """Everything `check` checks before evaluating: files, models, references, every Rego
+    module compiled, and the manifest's `skip:` (so `validate` and `check` agree on validity)."""
     ws = load(path)
-    return ws, policy_.compile_policy(ws)
+    policy = policy_.compile_policy(ws)
+    selection_.check_manifest(ws, policy)
+    return ws, policy
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,15 @@ class Prepared:
     policy: policy_.Policy
     input: dict
     as_of: dt.date
+    selection: Selection = field(default_factory=Selection)
 
 
-def prepare(path: Path | str, as_of: dt.date) -> Prepared:
+def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_source: selection_.Source = "cli") -> Prepared:
+    """`skip`: check ids to leave out of the report besides the manifest's (`SkipRefused` if one cannot be)."""
     ws, policy = validate(path)
+    chosen = selection_.select(ws, policy, skip, skip_source)
     input_doc = {"as_of": as_of.isoformat(), "inventory": ws.inventory_input(), "waivers": ws.waivers_input()}
-    return Prepared(workspace=ws, policy=policy, input=input_doc, as_of=as_of)
+    return Prepared(workspace=ws, policy=policy, input=input_doc, as_of=as_of, selection=chosen)
 
 
 def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> EngineResult:
@@ -77,7 +84,8 @@ def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> Eng
 def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on: str | None = None) -> RunResult:
     """The run result: findings with waivers applied, roll-ups, evidence of what ran."""
     ws, policy = prepared.workspace, prepared.policy
-    findings, checks, waivers = findings_.build(ws, engine.checks, policy.checks)
+    skipped = frozenset(s.check for s in prepared.selection.skipped)
+    findings, checks, waivers = findings_.build(ws, engine.checks, policy.checks, skipped)
     fail_on = fail_on or ws.manifest.fail_on
     return RunResult(
         workspace=ws.name,
@@ -93,25 +101,30 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         domains=_domains(policy, checks),
         controls=_controls(ws, checks),
         waivers=waivers,
+        selection=prepared.selection,
         summary=summarize(findings, checks, fail_on),
-        budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS)),
-        strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT)),
+        budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS, skipped)),
+        strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT, skipped)),
     )
 
 
-def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None,
-              progress: Callable[[str], None] = lambda _: None, **engine_options: Unpack[EngineOptions]) -> RunResult:
-    """One evaluation: prepare, evaluate on OPA, assemble."""
+def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, skip: Sequence[str] = (),
+              skip_source: selection_.Source = "cli", progress: Callable[[str], None] = lambda _: None,
+              **engine_options: Unpack[EngineOptions]) -> RunResult:
+    """One evaluation: prepare, evaluate on OPA, assemble. `skip`, from `skip_source`, adds to the manifest's."""
     started = now()
     progress("loading workspace")
-    prepared = prepare(path, as_of)
+    prepared = prepare(path, as_of, skip, skip_source)
     progress("evaluating on OPA")
     engine = evaluate(prepared, **engine_options)
     progress("collecting findings")
     return assemble(prepared, engine, started=started, fail_on=fail_on)
 
 
-def _observations(engine: EngineResult, check_id: str) -> dict:
+def _observations(engine: EngineResult, check_id: str, skipped: frozenset[str]) -> dict:
+    """What a check measured, for a report's chart; nothing of a skipped check is reported, this neither."""
+    if check_id in skipped:
+        return {}
     return next((c.observations for c in engine.checks if c.id == check_id), {})
 
 

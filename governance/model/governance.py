@@ -55,4 +55,6 @@ class Manifest(Strict):
     waivers: list[str] = Field(default=["waivers"], description="Files or folders of waivers.")
     fail_on: FailOn = Field(
         default="low", description="Lowest unwaived severity that fails a run, or never (`--fail-on` overrides it).")
+    skip: list[str] = Field(
+        default=[], description="Check ids evaluated but not reported, e.g. a new check in advisory mode (`--skip` adds to it).")
     annotations: dict[str, str] | None = Field(default=None, description="Free-form labels, text to text.")

@@ -70,6 +70,10 @@ _TEXT: dict[str, tuple[str, str]] = {
                "Input files"),
     "check_counts": ("检查 {passed} 通过、{failed} 未通过、{na} 不适用",
                      "checks: {passed} pass, {failed} fail, {na} not applicable"),
+    "check_counts_skipped": ("、{skipped} 已跳过",
+                             ", {skipped} skipped"),
+    "skipped_checks": ("已跳过的检查（照常评估，但不报告发现，也不影响结果）：{checks}",
+                       "Skipped checks (evaluated, but their findings are not reported and never fail the run): {checks}"),
 
     "advisories": ("提示",
                    "Advisories"),
@@ -362,6 +366,7 @@ _NAMES: dict[str, tuple[str, str]] = {
     "pass": ("通过", "pass"),
     "fail": ("未通过", "fail"),
     "not_applicable": ("不适用", "not applicable"),
+    "skipped": ("已跳过", "skipped"),
     # a finding against --baseline
     "new": ("新增", "new"),
     "existing": ("既有", "existing"),

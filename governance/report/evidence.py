@@ -1,8 +1,9 @@
 """`--format evidence`: the evidence manifest an auditor keeps beside the reports.
 
 It states what was evaluated and by what: the tool and OPA versions, the
-policy revision, `as_of`, the UTC start and end of the run, and the sha256
-of every workspace input file and every built-in library module. These are
+policy revision, `as_of`, the UTC start and end of the run, the sha256 of
+every workspace input file and every built-in library module, and the
+selection (the checks skipped, each with who asked: cli, env or manifest). These are
 the same keys the JSON result carries at its top level, so `govern verify`
 accepts either document.
 
@@ -41,6 +42,7 @@ def manifest(result: RunResult) -> dict:
         "engine": result.engine.model_dump(),
         "inputs": [f.model_dump() for f in result.inputs],
         "library": [f.model_dump() for f in result.library],
+        "selection": result.selection.model_dump(),  # which checks were skipped, and who asked
         "outcome": {"fail_on": result.fail_on, **result.summary.model_dump()},
     }
 

@@ -78,6 +78,7 @@ def _domains(result: RunResult, lang: str) -> list[dict]:
         rows.append({
             "key": domain, "title": titles.get(domain, domain), "status": rollup(c.status for c in mine),
             "checks": len(mine), "pass": states["pass"], "fail": states["fail"], "not_applicable": states["not_applicable"],
+            "skipped": states["skipped"],
             "failing": sum(by_check[(c.id, "fail")] for c in mine),
             "waived": sum(by_check[(c.id, "waived")] for c in mine),
         })

@@ -60,6 +60,9 @@ def _testcase(suite: ET.Element, check: CheckSummary, findings: list[Finding]) -
         failure.text = "\n".join(_line(f) for f in failing)
     elif check.status == "not_applicable":
         ET.SubElement(case, "skipped", message="not applicable: nothing to evaluate")
+    elif check.status == "skipped":
+        ET.SubElement(case, "skipped", message="skipped by this run's selection (--skip or the manifest's skip:): "
+                      "its findings are not reported")
     if waived:
         out = ET.SubElement(case, "system-out")
         out.text = "\n".join(f"waived by {f.waiver}: {_line(f)}" for f in waived)

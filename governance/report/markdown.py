@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the package imports its formats
 
 FORMAT = "markdown"
 
-ICON = {"pass": "✅", "fail": "❌", "not_applicable": "➖"}
+ICON = {"pass": "✅", "fail": "❌", "not_applicable": "➖", "skipped": "⏭️"}
 
 
 _text = markdown_text  # the escaping is shared with every Markdown field of another format (_escape.py)
@@ -61,9 +61,12 @@ class _Report:
         s, c = r.summary, r.summary.checks
         run = f"{r.run.started_at} – {r.run.finished_at}" if r.run else "-"
         checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
+        checks += t("check_counts_skipped", skipped=c["skipped"]) if c.get("skipped") else ""
         outcome = t("md.outcome_text", fail=s.fail - len(self.advice), waived=s.waived, checks=checks)
         if self.advice:
             outcome += t("md.outcome_advisories", n=len(self.advice))
+        listed = ", ".join(map(str, r.selection.skipped))
+        skipped = [f"- {_text(t('skipped_checks', checks=listed))}"] if listed else []
         return [
             f"# {t('md.title')} — {_text(r.workspace)}", "",
             f"- {t('md.as_of')}: {_text(r.as_of)}",
@@ -71,7 +74,7 @@ class _Report:
             f"- {t('tool')}: {_text(f'{r.tool.name} {r.tool.version} · OPA {r.engine.opa_version}')}",
             f"- {t('policy_revision')}: {_code(r.engine.policy_revision)}",
             f"- {t('inputs')}: {len(r.inputs)}{t('md.inputs_note')}",
-            f"- {t('md.outcome')}: {outcome}", "",
+            f"- {t('md.outcome')}: {outcome}", *skipped, "",
         ]
 
     def controls(self) -> list[str]:

@@ -6,7 +6,8 @@ Mapping (docs/audit.md):
   whose subject is the resource and whose evidence is its input file with
   that file's sha256 (also a back-matter resource with the hash);
 - each control → one OSCAL `finding`, target objective-id = control id,
-  `satisfied` unless one of its checks has an unwaived finding;
+  `satisfied` unless one of its checks has an unwaived finding or was skipped
+  by the run's selection (then `not-satisfied`, reason `other`: not assessed);
 - each waived finding → a `risk` with status `deviation-approved`, naming
   the waiver, its approver and its expiry.
 
@@ -56,6 +57,15 @@ def _token(value: str) -> str:
     return ("" if chars[0].isalpha() or chars[0] == "_" else "_") + "".join(chars)
 
 
+# the target's status reason where it is not plain pass or fail
+REASON = {"not_applicable": "not-applicable", "skipped": "other"}
+
+
+def _satisfied(status: str) -> bool:
+    """A skipped check's evidence was not looked at, so what it evidences cannot be called satisfied."""
+    return status not in ("fail", "skipped")
+
+
 def _prop(name: str, value: object, **extra: str) -> dict:
     return {"name": name, "ns": PROP_NS, "value": _text(value), **extra}
 
@@ -87,6 +97,7 @@ class _Document:
         self.file_uuid = {f.path: _uuid("input", f.path, f.sha256) for f in result.inputs}
         self.file_hash = {f.path: f.sha256 for f in result.inputs}
         self.waivers = {w.id: w for w in result.waivers}
+        self.skipped = {s.check for s in result.selection.skipped}
 
     # ---------------------------------------------------------------- top level
 
@@ -270,10 +281,12 @@ class _Document:
     def control_finding(self, control: ControlRecord, by_check: dict[str, list[Finding]]) -> dict:
         related = [f for check in control.checks for f in by_check.get(check, [])]
         failed = [f.check for f in related if f.status == "fail"]
-        satisfied = control.status != "fail"
+        satisfied = _satisfied(control.status)
         title = control.title.get("en") or control.title.get("zh") or control.id
         if control.status == "not_applicable":
             why = "none of its checks had anything to evaluate"
+        elif control.status == "skipped":
+            why = f"not assessed: this run skipped {', '.join(sorted(self.skipped & set(control.checks)))}"
         elif satisfied:
             why = "every evaluated check passed" + (" (some findings waived)" if related else "")
         else:
@@ -288,6 +301,8 @@ class _Document:
     def check_finding(self, check: CheckSummary, related: list[Finding]) -> dict:
         description = (f"Check {check.id} evidences no control in this workspace; it {check.status}ed "
                        f"with {check.failed} unwaived and {check.waived} waived finding(s).")
+        if check.status == "skipped":
+            description = f"Check {check.id} evidences no control in this workspace; this run skipped it (not assessed)."
         props = [_prop("check", check.id), _prop("check-status", check.status)]
         return self._finding("check", check.id, check.status, f"{check.id} {check.title} (no control)", description,
                              related, props)
@@ -295,7 +310,7 @@ class _Document:
     def _finding(self, kind: str, id_: str, status: str, title: str, description: str, related: list[Finding],
                  props: list[dict]) -> dict:
         """The finding on a control (or on a check that evidences none), `id_` its target, judged by its `status`."""
-        satisfied = status != "fail"
+        satisfied = _satisfied(status)
         out = {
             "uuid": _uuid("finding", kind, id_),
             "title": _markup(title),
@@ -306,7 +321,7 @@ class _Document:
                 "type": "objective-id",
                 "target-id": _token(id_),
                 "status": {"state": "satisfied" if satisfied else "not-satisfied",
-                           "reason": "not-applicable" if status == "not_applicable" else ("pass" if satisfied else "fail")},
+                           "reason": REASON.get(status, "pass" if satisfied else "fail")},
             },
         }
         if related:

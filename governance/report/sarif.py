@@ -186,6 +186,13 @@ def _invocation(result: RunResult) -> dict:
     if result.run is not None:
         invocation["startTimeUtc"] = result.run.started_at
         invocation["endTimeUtc"] = result.run.finished_at
+    if result.selection.skipped:  # the run's selection turned these rules off: SARIF's way to say so
+        invocation["ruleConfigurationOverrides"] = [{"descriptor": {"id": s.check}, "configuration": {"enabled": False}}
+                                                    for s in result.selection.skipped]
+        invocation["toolConfigurationNotifications"] = [{
+            "level": "note", "associatedRule": {"id": s.check},
+            "message": {"text": f"{s} skipped: evaluated, but its findings are not reported and do not fail the run"},
+        } for s in result.selection.skipped]
     return invocation
 
 

@@ -49,9 +49,12 @@ def render(result: RunResult, options: RenderOptions) -> str:
         console.print(table)
     s, c = result.summary, result.summary.checks
     checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
+    checks += t("check_counts_skipped", skipped=c["skipped"]) if c.get("skipped") else ""
     advice = sum(1 for f in result.findings if advisory(f, result.fail_on))
     console.print(_plain(t("table.summary", fail=s.fail - advice, waived=s.waived, advisories=advice, checks=checks,
                            opa=result.engine.opa_version, revision=result.engine.policy_revision[:19])))
+    if result.selection.skipped:
+        console.print(_plain(t("skipped_checks", checks=", ".join(map(str, result.selection.skipped))), "yellow"))
     if result.resolved is not None:
         new = sum(1 for f in result.findings if f.baseline == "new")
         gone = ", ".join(f"{f.check} {f.resource.kind}/{f.resource.id}" for f in result.resolved)

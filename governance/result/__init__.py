@@ -23,6 +23,8 @@ from governance.result.types import (
     Resource,
     Run,
     RunResult,
+    Selection,
+    SkippedCheck,
     StrategySummary,
     Summary,
     Tool,
@@ -45,6 +47,7 @@ from governance.result.vocabulary import (
 __all__ = [
     "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "AssessmentRecord", "Band", "BudgetSummary", "CheckSummary",
     "ControlRecord", "DomainRecord", "Engine", "FailOn", "Finding", "FindingLocation", "GoalRecord", "InputFile", "Number",
-    "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "Severity", "Status", "StrategySummary", "Summary", "Tool",
-    "WaiverRecord", "advisory", "check_status", "gate", "rollup", "severity_rank", "summarize",
+    "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "Selection", "Severity", "SkippedCheck", "Status",
+    "StrategySummary", "Summary", "Tool", "WaiverRecord", "advisory", "check_status", "gate", "rollup", "severity_rank",
+    "summarize",
 ]

@@ -60,6 +60,23 @@ class CheckSummary(_Model):
     controls: list[str] = []
 
 
+class SkippedCheck(_Model):
+    """A check the run's selection left out, and who asked for it: the command line (`--skip`),
+    the environment (GOVERN_CHECK_SKIP) or the manifest (`skip:` in governance.yaml)."""
+
+    check: str
+    sources: list[Literal["cli", "env", "manifest"]]
+
+    def __str__(self) -> str:
+        return f"{self.check} ({', '.join(self.sources)})"  # as reports list it: PLC-001 (manifest)
+
+
+class Selection(_Model):
+    """Which checks the run reports: all those the policy declares, less `skipped`."""
+
+    skipped: list[SkippedCheck] = []  # sorted by check id
+
+
 class WaiverRecord(_Model):
     id: str
     check: str
@@ -215,6 +232,7 @@ class RunResult(_Model):
     domains: list[DomainRecord] = []  # every domain of `checks`, in reading order
     controls: list[ControlRecord] = []
     waivers: list[WaiverRecord] = []
+    selection: Selection = Selection()
     summary: Summary
     resolved: list[Finding] | None = None  # with --baseline: findings of the baseline gone now
     budget: BudgetSummary | None = None  # shares per phase against targets, for the committee's chart

@@ -18,7 +18,8 @@ SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 FailOn = Literal["critical", "high", "medium", "low", "info", "never"]
 FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 
-Status = Literal["pass", "fail", "not_applicable"]
+# skipped: the run's selection left the check out (`--skip`, the manifest's `skip:`)
+Status = Literal["pass", "fail", "not_applicable", "skipped"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 
 # money keeps its int-ness, as written in the inventory
@@ -27,9 +28,14 @@ Number = StrictInt | float
 
 def rollup(states: Iterable[Status]) -> Status:
     """The status of a group (a control, a domain) from its members': any fail fails;
-    otherwise any pass passes; a group with nothing evaluated is not applicable."""
+    otherwise any skipped member leaves it skipped (part of its evidence was not looked at,
+    so it must not read as passed); otherwise any pass passes; a group with nothing
+    evaluated is not applicable."""
     seen = set(states)
-    return "fail" if "fail" in seen else ("pass" if "pass" in seen else "not_applicable")
+    return next((s for s in _ROLLUP_ORDER if s in seen), "not_applicable")
+
+
+_ROLLUP_ORDER: tuple[Status, ...] = ("fail", "skipped", "pass")
 
 
 def check_status(failed: int, waived: int, evaluated: int) -> Status:

@@ -4,9 +4,12 @@ Rendered from golden results (tests/golden): no OPA."""
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
-from governance.report import render
+import pytest
+
+from governance.report import RenderOptions, render
 from tests import golden
 
 
@@ -73,3 +76,57 @@ def test_not_applicable_checks_are_skipped():
     for cid, case in found.items():
         assert (case.find("skipped") is not None) == (cid in not_applicable)
     assert int(root.get("skipped")) == len(not_applicable)
+
+
+# ---------------------------------------------------------------- what GitLab's test report reads: file and time
+
+def first_file(findings: list[dict], check_id: str) -> str | None:
+    """Where GitLab should point for a check: its first unwaived finding's file, else its first waived one's."""
+    mine = [f for f in findings if f["check"] == check_id and f["location"]]
+    ordered = [f for f in mine if f["status"] == "fail"] + [f for f in mine if f["status"] == "waived"]
+    return ordered[0]["location"]["file"] if ordered else None
+
+
+@pytest.mark.parametrize("prefix", ["", "governance/acme"])
+def test_testcase_file_is_where_the_checks_findings_are_from_the_repository_root(prefix):
+    result = golden.data("acme-waivers")
+    root = ET.fromstring(render("junit", golden.result("acme-waivers"), RenderOptions(path_prefix=prefix)).encode("utf-8"))
+    lead = f"{prefix}/" if prefix else ""
+    found = cases(root)
+    assert any(first_file(result["findings"], c) for c in found) and any(not first_file(result["findings"], c) for c in found)
+    waived_only = {f["check"] for f in result["findings"] if f["status"] == "waived"} - {
+        f["check"] for f in result["findings"] if f["status"] == "fail"}
+    assert waived_only, "acme-waivers should have a check whose only finding is waived"
+    for cid, case in found.items():
+        expected = first_file(result["findings"], cid)
+        assert case.get("file") == (lead + expected if expected else None), cid
+    # the paths listed in the failure and system-out text are the same repository paths
+    for f in result["findings"]:
+        text = found[f["check"]].find("failure" if f["status"] == "fail" else "system-out").text
+        assert f"{lead}{f['location']['file']}:{f['location']['line']}: " in text
+
+
+def seconds(element: ET.Element) -> float:
+    """As GitLab reads it (`time.to_f`): seconds, a decimal."""
+    return float(element.get("time"))
+
+
+def test_testcase_time_shares_the_runs_duration_so_gitlabs_totals_add_up():
+    result, root = junit("acme")
+    run = result["run"]
+    duration = (dt.datetime.fromisoformat(run["finished_at"]) - dt.datetime.fromisoformat(run["started_at"])).total_seconds()
+    assert duration > 0
+    times = [seconds(c) for c in root.iter("testcase")]
+    assert len(times) == len(result["checks"]) and all(t > 0 for t in times)
+    assert max(times) - min(times) <= 0.001 + 1e-9  # equal shares, to the millisecond
+    assert round(sum(times), 3) == duration  # what GitLab adds up is the run's duration, exactly
+    for suite in root.iter("testsuite"):
+        assert round(sum(seconds(c) for c in suite.iter("testcase")), 3) == seconds(suite)
+    assert seconds(root) == duration
+
+
+def test_a_result_without_run_times_gives_zero_times():
+    plain = golden.result("acme").model_copy(update={"run": None})
+    root = ET.fromstring(render("junit", plain).encode("utf-8"))
+    assert {c.get("time") for c in root.iter("testcase")} == {"0.000"}
+    assert root.get("time") == "0.000"

@@ -10,8 +10,8 @@ import re
 import jsonschema
 import pytest
 
-from governance.report import render
-from governance.result import RunResult
+from governance.report import RenderOptions, render
+from governance.result import FindingLocation, RunResult
 from tests import golden
 from tests.conftest import SCHEMAS
 from tests.reports_support import run_json
@@ -84,7 +84,8 @@ def test_every_finding_is_one_result_with_fingerprint_and_relative_location(run)
         assert res["ruleId"] == finding["check"] == rules[res["ruleIndex"]]["id"]
         assert res["level"] == LEVEL[finding["severity"]]
         assert res["message"]["text"] == finding["message"]
-        assert res["partialFingerprints"] == {"governFingerprint/v1": finding["fingerprint"]}
+        assert res["partialFingerprints"] == {"governFingerprint/v1": finding["fingerprint"],
+                                              "primaryLocationLineHash": finding["fingerprint"]}
         physical = res["locations"][0]["physicalLocation"]
         uri = physical["artifactLocation"]["uri"]
         assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
@@ -94,6 +95,57 @@ def test_every_finding_is_one_result_with_fingerprint_and_relative_location(run)
             assert physical["region"] == {"startLine": finding["location"]["line"],
                                           "startColumn": finding["location"]["column"]}
     assert "%SRCROOT%" in sarif_run["originalUriBaseIds"]
+
+
+def moved(result: RunResult) -> RunResult:
+    """The same findings with every entity moved: another file, further down, another column."""
+    return result.model_copy(update={"findings": [
+        f.model_copy(update={"location": FindingLocation(file=f"moved/{f.location.file}", line=f.location.line + 40,
+                                                         column=f.location.column + 2)})
+        for f in result.findings]})
+
+
+def test_a_moved_entity_keeps_the_fingerprint_github_matches_alerts_on():
+    """GitHub keys an alert on ruleId + partialFingerprints.primaryLocationLineHash; without one it hashes the
+    text around the line, so an entity that moved would close its alert and open a new one."""
+    before = golden.result("acme")
+    assert all(f.location is not None for f in before.findings)
+    old, new = (json.loads(render("sarif", r))["runs"][0]["results"] for r in (before, moved(before)))
+    assert len(old) == len(new) == len(before.findings) > 0
+    for a, b in zip(old, new, strict=True):
+        where = [r["locations"][0]["physicalLocation"] for r in (a, b)]
+        assert where[0] != where[1]  # it did move
+        assert a["ruleId"] == b["ruleId"] and a["partialFingerprints"] == b["partialFingerprints"]
+        assert a["partialFingerprints"]["primaryLocationLineHash"]
+    hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in old]
+    assert len(set(hashes)) == len(hashes)  # two findings never share an alert
+
+
+def test_automation_id_is_one_category_per_workspace_of_a_repository():
+    result = golden.result("acme")
+    ids = {prefix: json.loads(render("sarif", result, RenderOptions(path_prefix=prefix)))["runs"][0]["automationDetails"]
+           for prefix in ("", "governance/acme", "./governance/acme/", "governance/retail")}
+    # the root keeps the category `upload-sarif` gave govern's logs before (category: govern)
+    assert ids[""] == {"id": "govern/"}
+    assert ids["governance/acme"] == ids["./governance/acme/"] == {"id": "govern/governance/acme/"}
+    assert ids["governance/retail"] == {"id": "govern/governance/retail/"}
+    # GitHub's category is everything up to the last /: nothing of a run's own (time, version) is in it
+    again = json.loads(render("sarif", golden.result("acme-changes"), RenderOptions(path_prefix="governance/acme")))
+    assert again["runs"][0]["automationDetails"] == ids["governance/acme"]
+
+
+def test_path_prefix_puts_every_uri_under_the_workspace_folder_and_stays_valid(run):
+    result, plain, workspace = run
+    log = json.loads(render("sarif", RunResult.model_validate(result), RenderOptions(path_prefix="org/gov")))
+    validate(log)
+    before, after = dict(string_fields(plain, {"uri"})), dict(string_fields(log, {"uri"}))
+    assert before.keys() == after.keys() and len(after) > len(result["findings"])  # artifacts, results, suppressions
+    assert any(".suppressions" in where for where in after)
+    for where, uri in after.items():
+        assert uri == f"org/gov/{before[where]}", where
+        assert (workspace / uri.removeprefix("org/gov/")).is_file()
+    base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
+    assert "repository" in base and "org/gov/" in base
 
 
 def test_waived_findings_are_suppressed_with_the_waiver_justification(run):

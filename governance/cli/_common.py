@@ -24,6 +24,7 @@ from governance.entry import report_bug
 from governance.evaluate.baseline import ResultFileError, load_result
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
+from governance.report import RenderOptions
 from governance.result import RunResult
 from governance.result.vocabulary import FAIL_ON as FAIL_ON  # re-exported for the commands' --fail-on
 
@@ -128,6 +129,18 @@ class OpaUrl(click.ParamType):
         if problem:
             self.fail(problem, param, ctx)
         return str(value)
+
+
+class PathPrefix(click.ParamType):
+    """The workspace's folder from the repository root, by the reports' own rule (RenderOptions.path_prefix)."""
+
+    name = "dir"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return RenderOptions(path_prefix=str(value)).path_prefix
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class ResultFile(click.Path):

@@ -18,6 +18,7 @@ from governance.cli._common import (
     AsOf,
     Guard,
     OpaUrl,
+    PathPrefix,
     ResultFile,
     Timeout,
     as_of_date,
@@ -60,10 +61,12 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.option("--baseline", metavar="RESULT.json", type=ResultFile(),
               help="An earlier `--format json` result: mark findings new or existing and list those resolved since.")
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
+@click.option("--path-prefix", envvar="GOVERN_PATH_PREFIX", show_envvar=True, type=PathPrefix(), default="",
+              help="The workspace's folder from the repository root, for the paths of sarif, github and junit reports.")
 def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: dt.date | None, fail_on: str | None,
           skips: tuple[str, ...],
           opa_url: str | None, opa_token: str | None, opa_ca: str | None, allow_opa_versions: tuple[str, ...], timeout: float,
-          lang: str, baseline: str | None, fail_on_new_only: bool) -> None:
+          lang: str, baseline: str | None, fail_on_new_only: bool, path_prefix: str) -> None:
     """Evaluate every check on OPA and report findings."""
     targets = outputs(formats, output)
     if fail_on_new_only and not baseline:
@@ -82,7 +85,8 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
             raise click.BadParameter(str(exc), param_hint="--skip") from None
         if previous is not None:
             result = compare(result, previous)
-        rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty()), step=step)
+        rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix),
+                              step=step)
     # only now, with every report rendered (and evidence.json beside them), does anything get written
     write_all(rendered)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)

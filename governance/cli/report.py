@@ -7,7 +7,7 @@ import sys
 import click
 
 from governance.cli import main
-from governance.cli._common import Guard, ResultFile, saved_result
+from governance.cli._common import Guard, PathPrefix, ResultFile, saved_result
 from governance.cli._output import outputs, write_all
 from governance.cli._progress import progress
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
@@ -20,12 +20,15 @@ from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, rende
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               help="Language of human-readable reports.")
-def report(result_file: str, formats: tuple[str, ...], output: str | None, lang: str) -> None:
+@click.option("--path-prefix", envvar="GOVERN_PATH_PREFIX", show_envvar=True, type=PathPrefix(), default="",
+              help="The workspace's folder from the repository root, for the paths of sarif, github and junit reports.")
+def report(result_file: str, formats: tuple[str, ...], output: str | None, lang: str, path_prefix: str) -> None:
     """Render a result saved with `govern check --format json` (no OPA needed)."""
     targets = outputs(formats, output)
     with Guard(), progress() as step:
         step(f"reading {result_file}")
         result = saved_result(result_file)
-        rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty()), step=step)
+        rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix),
+                              step=step)
     # as in `check`: nothing is written until every report rendered
     write_all(rendered)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
 from governance.report._messages import DEFAULT_LANG, LANGS
+from governance.report._paths import repository_prefix
 from governance.result import RunResult
 
 __all__ = ["DEFAULT_LANG", "FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render", "render_all"]
@@ -28,6 +29,12 @@ class RenderOptions:
     lang: str = DEFAULT_LANG  # one of LANGS (zh | en), for the reports people read
     color: bool = False
     width: int = 160
+    # the workspace's folder from the repository root ('' when it is the root), put in front of the paths
+    # that CI services read from the repository root (sarif, github, junit); normalised, or ValueError
+    path_prefix: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path_prefix", repository_prefix(self.path_prefix))
 
 
 Renderer = Callable[[RunResult, RenderOptions], str | bytes]

@@ -1,11 +1,18 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning and other CI dashboards.
 
-One rule per check, one result per finding. GitHub matches alerts across runs
-by `ruleId` + `partialFingerprints`, so the finding fingerprint (check and
-resource only) keeps an alert stable when an entity moves to another file.
+One rule per check, one result per finding. GitHub matches a result to an
+existing alert by `partialFingerprints.primaryLocationLineHash`, which it
+computes from the text around the line when the log has none, so an entity
+that moved would become a new alert: govern sets it to the finding
+fingerprint (check and resource only), so a moved entity stays the same alert.
+
 GitHub ignores `originalUriBaseIds` and reads every `uri` as relative to the
-repository root; our paths are relative to the workspace root, which is the
-same thing when the workspace is the repository (docs/ci.md).
+repository root, while a result's paths are relative to the workspace root:
+`--path-prefix` (RenderOptions.path_prefix) names the workspace's folder in the
+repository and goes in front of every uri. The same prefix makes the run's
+`automationDetails.id`, the category GitHub keeps one analysis per: one per
+workspace of a repository, stable while the workspace stays where it is
+(docs/ci.md).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 from typing import TYPE_CHECKING
 
 from governance.report._escape import markdown_cell, markdown_text
+from governance.report._paths import in_repository
 from governance.result import CheckSummary, Finding, FindingLocation, RunResult
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -25,6 +33,8 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 MANIFEST = "governance.yaml"
 FINGERPRINT_KEY = "governFingerprint/v1"
+LINE_HASH_KEY = "primaryLocationLineHash"  # the key GitHub matches alerts on across runs
+CATEGORY = "govern"
 
 # error for what must block a merge, warning for what should be fixed soon, note for the rest.
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -35,10 +45,10 @@ BASELINE_STATE = {"new": "new", "existing": "unchanged"}
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
+    prefix = options.path_prefix
     rules = _rules(result)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    artifacts = [{"location": {"uri": f.path, "uriBaseId": SRCROOT}, "hashes": {"sha-256": f.sha256}}
-                 for f in result.inputs]
+    artifacts = [{"location": _artifact(prefix, f.path), "hashes": {"sha-256": f.sha256}} for f in result.inputs]
     artifact_index = {f.path: i for i, f in enumerate(result.inputs)}
     fallback = _fallback_location(result)
     run = {
@@ -48,18 +58,38 @@ def render(result: RunResult, options: RenderOptions) -> str:
             "semanticVersion": result.tool.version,
             "rules": rules,
         }},
+        "automationDetails": {"id": automation_id(prefix)},
         "invocations": [_invocation(result)],
-        # the base is the workspace root; its absolute place differs per checkout, so only describe it
-        "originalUriBaseIds": {
-            SRCROOT: {"description": {"text": "The root of the governance workspace (the folder holding governance.yaml)."}},
-        },
+        # the base's absolute place differs per checkout, so only describe it
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": _base_description(prefix)}}},
         "artifacts": artifacts,
-        "results": [_result(f, index[f.check], result, artifact_index, fallback) for f in result.findings],
+        "results": [_result(f, index[f.check], result, artifact_index, fallback, prefix) for f in result.findings],
         "columnKind": "unicodeCodePoints",
         "properties": _run_properties(result),
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def automation_id(prefix: str) -> str:
+    """`govern/` for a workspace at the repository root, `govern/<prefix>/` for one in a folder.
+
+    GitHub takes everything up to the last `/` as the analysis category and keeps one analysis per
+    tool and category, so each workspace of a repository needs its own. Its folder is unique in the
+    repository and changes only when the workspace moves (its display name may change any day),
+    and the root's `govern/` is the category `upload-sarif` gave govern's logs before they carried
+    one (`category: govern`), so those alerts carry on."""
+    return f"{CATEGORY}/{prefix}/" if prefix else f"{CATEGORY}/"
+
+
+def _base_description(prefix: str) -> str:
+    if prefix:
+        return f"The root of the repository; the governance workspace (the folder holding governance.yaml) is {prefix}/."
+    return "The root of the governance workspace (the folder holding governance.yaml)."
+
+
+def _artifact(prefix: str, path: str) -> dict[str, object]:
+    return {"uri": in_repository(prefix, path), "uriBaseId": SRCROOT}
 
 
 def _rules(result: RunResult) -> list[dict]:
@@ -139,19 +169,19 @@ def _fallback_location(result: RunResult) -> FindingLocation | None:
 
 
 def _result(f: Finding, rule_index: int, result: RunResult, artifact_index: dict[str, int],
-            fallback: FindingLocation | None) -> dict:
+            fallback: FindingLocation | None, prefix: str) -> dict:
     out: dict[str, object] = {
         "ruleId": f.check,
         "ruleIndex": rule_index,
         "level": LEVEL[f.severity],
         "message": {"text": f.message},
-        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint, LINE_HASH_KEY: f.fingerprint},
         "properties": {"resource": {"kind": f.resource.kind, "id": f.resource.id}, "severity": f.severity,
                        "controls": list(f.controls), "status": f.status},
     }
     location = f.location or fallback
     if location is not None:
-        artifact: dict[str, object] = {"uri": location.file, "uriBaseId": SRCROOT}
+        artifact = _artifact(prefix, location.file)
         if location.file in artifact_index:
             artifact["index"] = artifact_index[location.file]
         out["locations"] = [{
@@ -163,11 +193,11 @@ def _result(f: Finding, rule_index: int, result: RunResult, artifact_index: dict
     if f.baseline:
         out["baselineState"] = BASELINE_STATE[f.baseline]
     if f.status == "waived":
-        out["suppressions"] = [_suppression(f, result)]
+        out["suppressions"] = [_suppression(f, result, prefix)]
     return out
 
 
-def _suppression(f: Finding, result: RunResult) -> dict:
+def _suppression(f: Finding, result: RunResult, prefix: str) -> dict:
     waiver = next((w for w in result.waivers if w.id == f.waiver), None)
     suppression: dict[str, object] = {"kind": "external", "status": "accepted",
                    "justification": waiver.justification if waiver else f"waived by {f.waiver}"}
@@ -176,7 +206,7 @@ def _suppression(f: Finding, result: RunResult) -> dict:
                                      "approvedAt": waiver.approved_at, "expires": waiver.expires}
         if waiver.location:
             suppression["location"] = {"physicalLocation": {
-                "artifactLocation": {"uri": waiver.location.file, "uriBaseId": SRCROOT},
+                "artifactLocation": _artifact(prefix, waiver.location.file),
                 "region": {"startLine": waiver.location.line, "startColumn": waiver.location.column}}}
     return suppression
 

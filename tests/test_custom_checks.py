@@ -35,7 +35,7 @@ def line_of(path: Path, text: str) -> int:
 def test_opa_test_runs_the_example_checks_with_the_library(opa_binary):
     # the library's modules without its own tests (tests/test_rego_units.py runs those), and the example's checks
     library = sorted(str(p.relative_to(REPO)) for p in (REPO / "checks").glob("*.rego") if not p.name.endswith("_test.rego"))
-    proc = subprocess.run([opa_binary, "test", *library, "examples/acme/checks/", "--format", "json"],
+    proc = subprocess.run([opa_binary, "test", *library, "examples/acme/checks/", "--format", "json", "--timeout", "60s"],
                           cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.stdout, proc.stderr
     results = json.loads(proc.stdout)

@@ -13,7 +13,9 @@ from tests.conftest import REPO
 
 
 def _opa_test(opa: str, *extra: str) -> dict:
-    proc = subprocess.run([opa, "test", "checks/", "--format", "json", *extra], cwd=REPO, capture_output=True, text=True,
+    # --timeout: OPA's default 5 s per test is too short for the whole-library tests on a busy runner
+    proc = subprocess.run([opa, "test", "checks/", "--format", "json", "--timeout", "60s", *extra],
+                          cwd=REPO, capture_output=True, text=True,
                           timeout=300)
     assert proc.stdout, f"opa test printed nothing: {proc.stderr}"
     return {"rc": proc.returncode, "out": json.loads(proc.stdout), "err": proc.stderr}

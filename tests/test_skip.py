@@ -197,7 +197,7 @@ def test_html_shows_the_count_the_list_and_the_domain_cards(skipped_run):
 
 def test_junit_marks_a_skipped_check_skipped(skipped_run):
     xml = render("junit", skipped_run, RenderOptions(lang="en"))
-    case = re.search(r'<testcase classname="placement" name="PLC-001 [^"]*">\s*<skipped message="([^"]*)"', xml)
+    case = re.search(r'<testcase classname="placement" name="PLC-001 [^"]*"[^>]*>\s*<skipped message="([^"]*)"', xml)
     assert case and "selection" in case.group(1)
     assert re.search(r'<testsuites [^>]*skipped="2"', xml)
 

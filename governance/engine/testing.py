@@ -25,6 +25,10 @@ from governance.engine.compile import TIMEOUT, _stage
 from governance.engine.errors import EngineError
 from governance.engine.server import _in_child, crash_reason, memory_limit
 
+# OPA's own default gives each test 5 s, which a test reading the whole library can need on a
+# busy CI runner; a test that runs longer than this is an error, not a pass.
+TEST_TIMEOUT = "60s"
+
 if TYPE_CHECKING:  # only for annotations: governance.engine imports its modules
     from governance.engine import Module
 
@@ -68,7 +72,7 @@ def run_tests(binary: str, modules: list[Module], data: dict, *, coverage: bool)
         (root / DATA_FILE).write_text(json.dumps(data), encoding="utf-8")
         caps = Path(tmp) / "capabilities.json"
         caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
-        command = [binary, "test", ".", "--format", "json", "--capabilities", str(caps)]
+        command = [binary, "test", ".", "--format", "json", "--capabilities", str(caps), "--timeout", TEST_TIMEOUT]
         runs: list[subprocess.Popen] = []
         try:
             runs.append(_start(command, root))

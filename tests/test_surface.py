@@ -41,9 +41,9 @@ SURFACE = {
         "rollup", "severity_rank", "summarize",
     },
     "governance.engine": {
-        "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineResult", "Inspection", "Malformed", "MalformedCheck",
-        "Module", "OPA_VERSION", "RegoError", "RegoErrors", "Violation", "data_refs", "evaluate", "inspect",
-        "metadata_problem", "policy_revision",
+        "Annotation", "CheckOutcome", "DataRef", "DEFAULT_SIGNING_ALG", "EngineError", "EngineResult", "Inspection",
+        "Malformed", "MalformedCheck", "Module", "OPA_VERSION", "RegoError", "RegoErrors", "SIGNING_ALGS", "SigningKeyError",
+        "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
     },
     "governance.evaluate": {"load", "run_check", "validate"},
     "governance.report": {"DEFAULT_LANG", "FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render",

@@ -36,6 +36,7 @@ SURFACE = {
     "governance.result": {
         "AssessmentRecord", "Band", "BudgetSummary", "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "FAIL_ON",
         "FailOn", "Finding", "FindingLocation", "GoalRecord", "InputFile", "Number", "PhaseBudget", "PilotScope", "Resource",
+        "Entity", "GROUP_SCHEMA_VERSION", "GroupFinding", "GroupResult",
         "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Severity", "Status", "StrategySummary", "Summary",
         "Tool", "WaiverRecord", "advisory", "check_status", "gate",
         "rollup", "severity_rank", "summarize",
@@ -46,8 +47,8 @@ SURFACE = {
         "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
     },
     "governance.evaluate": {"load", "run_check", "validate"},
-    "governance.report": {"DEFAULT_LANG", "FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render",
-                          "render_all"},
+    "governance.report": {"DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
+                          "evidence", "render", "render_all", "render_group"},
     "governance.load": {"Document", "Location", "RegoSource", "WorkspaceError", "WorkspaceErrors", "discover",
                         "read_document", "read_rego"},
     "governance.model": {"Workspace", "load_workspace"},

@@ -17,4 +17,4 @@ def main() -> None:
     """Digital-operations governance as code, checked by Open Policy Agent."""
 
 
-from governance.cli import bundle, check, controls, init, report, validate, verify  # noqa: E402,F401  (register commands)
+from governance.cli import aggregate, bundle, check, controls, init, report, validate, verify  # noqa: E402,F401  (register commands)

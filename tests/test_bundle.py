@@ -5,10 +5,14 @@ refuses a bundle of another revision. Real OPA throughout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
 import tarfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from tests.conftest import AS_OF, govern, opa_server
+from tests.conftest import AS_OF, check, govern, opa_server
 
 
 def _bundle(workspace: Path, out: Path, *args: str) -> Path:
@@ -168,6 +172,54 @@ def test_an_ecdsa_key_signs_with_es256(opa_binary, example, tmp_path):
     # OPA verifies with the algorithm it is told (RS256 unless --signing-alg says otherwise)
     with opa_server(opa_binary, "--verification-key", str(public), "--signing-alg", "ES256", "--bundle", str(path)) as url:
         assert govern("check", str(example), "--as-of", AS_OF, "--opa-url", url).returncode == 1
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def _bundle_server(folder: Path):
+    """A plain HTTP server of `folder`: a bundle server is no more than that."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def _activated(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while requests.get(f"{url}/health?bundles", timeout=5).status_code != 200:
+        assert time.monotonic() < deadline, "the OPA never activated its bundle"
+        time.sleep(0.1)
+
+
+def test_an_opa_pulling_the_signed_bundle_from_a_bundle_server_reports_its_revision(opa_binary, example, tmp_path):
+    """As docs/scale.md runs it: OPA's bundle plugin downloads and verifies the bundle, the status API names
+    its revision, and `govern check --opa-url` evaluates on it (the bundle's name, govern, starts its module ids)."""
+    private, public = _keys(tmp_path)
+    served = tmp_path / "served"
+    path = _bundle(example, served / "north.tar.gz", "--signing-key", str(private))
+    revision = json.loads(_members(path)[".manifest"])["revision"]
+    key = "".join(f"      {line}\n" for line in public.read_text().splitlines())
+    with _bundle_server(served) as bundles:
+        config = tmp_path / "opa.yaml"
+        config.write_text(f"services:\n  bundles:\n    url: {bundles}\n"
+                          "bundles:\n  govern:\n    service: bundles\n    resource: north.tar.gz\n"
+                          "    signing:\n      keyid: govern\n"
+                          f"keys:\n  govern:\n    algorithm: RS256\n    key: |\n{key}"
+                          "status:\n  console: true\n")
+        with opa_server(opa_binary, "--config-file", str(config)) as url:
+            _activated(url)
+            status = requests.get(f"{url}/v1/status", timeout=5).json()["result"]["bundles"]["govern"]
+            remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
+            ids = _policy_ids(url)
+    assert status["active_revision"] == revision
+    assert ids and all(i.startswith(("govern/govern/", "govern/workspace/")) for i in ids)
+    assert _result(remote) == _result(check(example, "--format", "json"))
 
 
 @pytest.mark.parametrize("which, alg, says", [

@@ -119,19 +119,46 @@ def test_a_changed_workspace_against_a_stale_bundle_exits_3_and_writes_nothing(o
     assert not out.exists() and not out.parent.exists()
 
 
+def _unpacked(path: Path, folder: Path) -> Path:
+    for name, content in _members(path).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content)
+    return folder
+
+
+def test_the_bundle_unpacked_in_a_folder_serves_the_same(opa_binary, example, tmp_path):
+    """OPA names a folder bundle's modules with the folder twice over; govern still knows them as its own."""
+    folder = _unpacked(_bundle(example, tmp_path / "acme.tar.gz"), tmp_path / "unpacked")
+    with opa_server(opa_binary, "--bundle", str(folder)) as url:
+        remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
+    assert _result(remote) == _result(check(example, "--format", "json"))
+
+
 def test_a_bundle_with_the_right_revision_but_other_modules_is_refused(opa_binary, example, tmp_path):
     """The manifest's revision is a claim: the modules the server holds are compared too."""
-    members = _members(_bundle(example, tmp_path / "acme.tar.gz"))
-    forged = tmp_path / "forged"
-    for name, content in members.items():
-        (forged / name).parent.mkdir(parents=True, exist_ok=True)
-        (forged / name).write_bytes(content)
+    forged = _unpacked(_bundle(example, tmp_path / "acme.tar.gz"), tmp_path / "forged")
     module = forged / "workspace" / "checks" / "ownership.rego"
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited after the build\n", encoding="utf-8")
     with opa_server(opa_binary, "--bundle", str(forged)) as url:
         proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
     assert proc.returncode == 3 and proc.stdout == ""
     assert "carries this workspace's revision but other modules" in proc.stderr
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["tarball", "folder"])
+def test_an_evaluation_error_in_a_workspace_check_is_exit_2_at_its_file_as_in_a_managed_run(opa_binary, tmp_path, packed):
+    from tests.conftest import make_workspace
+    from tests.test_engine import SLOW_CHECK
+
+    rego = SLOW_CHECK.replace("some i in numbers.range(1, 3000)\n\tsome j in numbers.range(1, 3000)\n\ti * j == -1",
+                              'x := to_number("not a number")\n\tx == 1')
+    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": rego})
+    path = _bundle(ws, tmp_path / "ws.tar.gz")
+    served = path if packed else _unpacked(path, tmp_path / "unpacked")
+    with opa_server(opa_binary, "--bundle", str(served)) as url:
+        proc = govern("check", str(ws), "--as-of", AS_OF, "--opa-url", url)
+    assert proc.returncode == 2, proc.stderr
+    assert "checks/slow.rego:12:7: eval_builtin_error: to_number" in proc.stderr and proc.stdout == ""
 
 
 def test_a_server_still_takes_uploads_when_its_bundles_own_no_part_of_govern(opa_binary, example, tmp_path):
@@ -143,6 +170,19 @@ def test_a_server_still_takes_uploads_when_its_bundles_own_no_part_of_govern(opa
         remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
     managed = govern("check", str(example), "--as-of", AS_OF, "--format", "json")
     assert _result(remote) == _result(managed)
+
+
+def test_a_foreign_bundle_owning_all_of_data_is_refused_not_written_to(opa_binary, example, tmp_path):
+    """A bundle without a manifest owns every path, data.govern included: OPA would refuse govern's uploads,
+    and its revision is not this workspace's."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "p.rego").write_text("package payments\n\nallow := true\n")
+    with opa_server(opa_binary, "--bundle", str(foreign)) as url:
+        proc = govern("check", str(example), "--as-of", AS_OF, "--opa-url", url)
+        ids = _policy_ids(url)
+    assert len(ids) == 1 and ids[0].endswith("/p.rego")  # nothing uploaded
+    assert proc.returncode == 3 and f"the server's bundle {foreign} is revision (none)" in proc.stderr
 
 
 # ------------------------------------------------------------ signing

@@ -118,7 +118,7 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
 
 def _still_held(session: OpaSession, modules: list[Module], bundles: dict[str, str]) -> None:
     """After the report: the server still holds exactly this run's govern modules, unchanged."""
-    if session.held(bundles) != {m.id: m.text for m in modules}:
+    if session.held(bundles, [m.id for m in modules]) != {m.id: m.text for m in modules}:
         raise EngineError("the server's modules changed during the run (another client wrote to it, or it "
                           "activated another bundle); the report cannot be trusted")
 
@@ -130,7 +130,7 @@ def _served(session: OpaSession, modules: list[Module], revision: str, bundles: 
         if served != revision:
             raise EngineError(f"the server's bundle {name} is revision {served or '(none)'}, this workspace is {revision}: "
                               "rebuild the bundle (govern bundle) and have the server load it")
-    if session.held(bundles) != {m.id: m.text for m in modules}:
+    if session.held(bundles, [m.id for m in modules]) != {m.id: m.text for m in modules}:
         raise EngineError(f"the server's bundle {', '.join(sorted(bundles))} carries this workspace's revision but "
                           "other modules: it was not built by `govern bundle` from this workspace")
 
@@ -157,7 +157,7 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_do
         _served(session, modules, revision, bundles)
     else:
         _load(session, modules, definitions, revision)
-    report = session.report(input_doc)
+    report = session.report(input_doc, [m.id for m in modules] if bundles else ())
     if report.revision != revision:
         raise EngineError(
             f"policy revision mismatch: OPA holds {report.revision}, this run loaded {revision} "

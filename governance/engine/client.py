@@ -11,6 +11,7 @@ broken evaluation for a pass. Errors OPA locates in a module come back as
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote, urlparse, urlsplit
 
@@ -188,16 +189,15 @@ class OpaSession:
         served = self._call("listing its bundles", self.client.get_bundles)
         return {name: revision for name, (revision, roots) in served.items() if any(map(_overlaps_govern, roots))}
 
-    def held(self, bundles: Collection[str] = ()) -> dict[str, str | None]:
+    def held(self, bundles: Collection[str] = (), ids: Collection[str] = ()) -> dict[str, str | None]:
         """govern's modules that the server holds: id -> source. Those of `bundles` (which serve
-        govern's policy) by their path in the bundle; without bundles, ours or an earlier run's.
-        A module of someone else's in a govern package is refused: it would join the checks."""
+        govern's policy) under the one of `ids` their path names; without bundles, ours or an
+        earlier run's. A module of someone else's in a govern package is refused: it would join the checks."""
         ours: dict[str, str | None] = {}
         for entry in self._call("listing its policies", self.client.get_policies):
             module_id, raw = str(entry.get("id", "")), entry.get("raw")
-            bundle = _served_by(module_id, bundles)
-            if bundle is not None:  # OPA names a bundle's module <bundle name>/<path in the bundle>
-                key = module_id.removeprefix(bundle + "/")
+            if any(module_id.startswith(b + "/") for b in bundles):
+                key = own_id(module_id, ids) or module_id
                 if key in ours:
                     raise EngineError(f"OPA at {self.url} serves module {key} from two bundles; use one govern bundle")
                 ours[key] = raw if isinstance(raw, str) else None
@@ -225,9 +225,15 @@ class OpaSession:
     def put_data(self, path: str, value: dict) -> None:
         self._call(f"putting data at {path}", self.client.update_or_create_data, value, path)
 
-    def report(self, input_doc: dict) -> Report:
-        answer = self._call("evaluating the checks", self.client.query_rule, input_doc, REPORT_PACKAGE, "report",
-                            query_params={"strict-builtin-errors": "true"})
+    def report(self, input_doc: dict, ids: Collection[str] = ()) -> Report:
+        """The report; an evaluation error located in a bundle's module is told under the one of `ids` it is."""
+        try:
+            answer = self._call("evaluating the checks", self.client.query_rule, input_doc, REPORT_PACKAGE, "report",
+                                query_params={"strict-builtin-errors": "true"})
+        except RegoErrors as exc:
+            if not ids:
+                raise
+            raise RegoErrors([replace(e, module=own_id(e.module, ids) or e.module) for e in exc.errors]) from None
         try:
             return parse_report(answer)
         except RecursionError:
@@ -241,9 +247,12 @@ def _overlaps_govern(root: str) -> bool:
     return root == "" or root == DATA_ROOT or root.startswith(DATA_ROOT + "/")
 
 
-def _served_by(module_id: str, bundles: Collection[str]) -> str | None:
-    """Which of `bundles` a module id belongs to; the longest name, since one name may begin another."""
-    return max((b for b in bundles if module_id.startswith(b + "/")), key=len, default=None)
+def own_id(path: str, ids: Collection[str]) -> str | None:
+    """Which of govern's module `ids` a bundle's module is. OPA names it after the bundle and the path
+    it loaded (`/srv/north.tar.gz/govern/checks/lib.rego`; a folder bundle's folder comes twice) and
+    locates its errors at its path in the bundle (`/workspace/checks/x.rego`): the id ends the path.
+    The longest wins: `workspace/govern/checks/lib.rego` also ends with a library id."""
+    return max((i for i in ids if path == i or path.endswith("/" + i)), key=len, default=None)
 
 
 def _package_of(entry: dict[str, Any]) -> str:

@@ -3,8 +3,8 @@
 `OpaSession` clears what earlier runs left, loads modules and definitions
 (or, on a server that serves govern's policy from a bundle, reads back what
 the bundle holds), asks the one `report` query and checks that the answer
-has the shape we rely on. Any surprise becomes an `EngineError`: the caller must never mistake a
-broken evaluation for a pass. Errors OPA locates in a module come back as
+has the shape we rely on. Any surprise becomes an `EngineError`: the caller
+must never mistake a broken evaluation for a pass. Errors OPA locates in a module come back as
 `RegoErrors`, so the caller can tell a workspace's faulty check from ours.
 """
 
@@ -199,7 +199,7 @@ class OpaSession:
             if any(module_id.startswith(b + "/") for b in bundles):
                 key = own_id(module_id, ids) or module_id
                 if key in ours:
-                    raise EngineError(f"OPA at {self.url} serves module {key} from two bundles; use one govern bundle")
+                    raise EngineError(f"OPA at {self.url} serves two modules that are both {key}; serve one govern bundle")
                 ours[key] = raw if isinstance(raw, str) else None
             elif module_id.startswith(OWN_PREFIXES) and not bundles:
                 ours[module_id] = raw if isinstance(raw, str) else None

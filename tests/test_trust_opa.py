@@ -163,6 +163,8 @@ class StandIn(BaseHTTPRequestHandler):
 
         if self.status != 200:
             return self._send(self.status, {"code": "x", "message": "no"})
+        if self.path == "/v1/data/system/bundles":
+            return self._send(200, {})  # it serves no bundle: OPA leaves data.system.bundles undefined
         held = type(self).policies
         if self.path.rstrip("/") != "/v1/policies":
             module_id = unquote(self.path.removeprefix("/v1/policies/"))

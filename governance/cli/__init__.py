@@ -17,4 +17,16 @@ def main() -> None:
     """Digital-operations governance as code, checked by Open Policy Agent."""
 
 
-from governance.cli import check, checks, controls, init, report, schema, test, validate, verify  # noqa: E402,F401  (register commands)
+from governance.cli import (  # noqa: E402,F401  (register commands)
+    aggregate,
+    bundle,
+    check,
+    checks,
+    controls,
+    init,
+    report,
+    schema,
+    test,
+    validate,
+    verify,
+)

@@ -1,8 +1,9 @@
 """The engine: compile and run every check on a real Open Policy Agent.
 
 Public surface: `inspect(...)` (compile under the allowed builtins, list
-packages and METADATA), `evaluate(...)` (the report from an OPA), their
-result and error types, and `policy_revision`.
+packages and METADATA), `evaluate(...)` (the report from an OPA),
+`build_bundle(...)` (the same policy as an OPA bundle), their result and
+error types, and `policy_revision`.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
+from governance.engine import bundle as bundle_
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
+from governance.engine.bundle import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError
 from governance.engine.client import DATA_ROOT, OpaSession, client_for
 from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import managed_opa
 
-__all__ = ["OPA_VERSION", "Annotation", "CheckOutcome", "DataRef", "EngineError", "EngineResult", "Inspection", "Malformed",
-           "MalformedCheck", "Module", "RegoError", "RegoErrors", "Violation", "data_refs", "evaluate", "inspect",
-           "metadata_problem", "policy_revision"]
+__all__ = ["DEFAULT_SIGNING_ALG", "OPA_VERSION", "SIGNING_ALGS", "Annotation", "CheckOutcome", "DataRef", "EngineError",
+           "EngineResult", "Inspection", "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "SigningKeyError",
+           "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision"]
 
 
 @dataclass(frozen=True)
@@ -77,22 +80,30 @@ def data_refs(module: Module) -> list[DataRef]:
     return compile_.data_refs(find_opa(), module)
 
 
+def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path | None = None,
+                 signing_alg: str = DEFAULT_SIGNING_ALG) -> bytes:
+    """An OPA bundle (.tar.gz) of what a run loads into OPA, its manifest revision the policy revision;
+    signed with `signing_key` (a private key PEM) when given, else unsigned."""
+    return bundle_.build(find_opa(), modules, definitions, policy_revision(modules, definitions),
+                         signing_key=signing_key, signing_alg=signing_alg)
+
+
 def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
              opa_url: str | None = None, timeout: float = 120.0, token: str | None = None,
              ca: str | None = None, opa_versions: tuple[str, ...] = (OPA_VERSION,)) -> EngineResult:
     """Load modules and definitions into OPA, ask the report query, return it checked.
 
     Without `opa_url` a private OPA is started (answering only this run's
-    token) and always stopped again. `opa_versions` are the OPA versions
-    whose answers are accepted.
+    token) and always stopped again. An `opa_url` server that serves govern's
+    policy from a bundle (`build_bundle`) gets nothing uploaded: its bundle
+    must be this policy's. `opa_versions` are the OPA versions whose answers
+    are accepted.
     """
     revision = policy_revision(modules, definitions)
     if opa_url:
         session = OpaSession(client_for(opa_url, timeout, token=token, ca=ca), opa_url)
         try:
-            result = _run(session, modules, definitions, input_doc, revision, opa_versions)
-            _still_held(session, modules)  # others can write to a shared server
-            return result
+            return _run(session, modules, definitions, input_doc, revision, opa_versions, shared=True)
         finally:
             session.client.close_connection()
     binary = find_opa()
@@ -105,19 +116,27 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
             session.client.close_connection()
 
 
-def _still_held(session: OpaSession, modules: list[Module]) -> None:
+def _still_held(session: OpaSession, modules: list[Module], bundles: dict[str, str]) -> None:
     """After the report: the server still holds exactly this run's govern modules, unchanged."""
-    if session.held() != {m.id: m.text for m in modules}:
-        raise EngineError("the server's modules changed during the run (another client wrote to it); "
-                          "the report cannot be trusted")
+    if session.held(bundles, [m.id for m in modules]) != {m.id: m.text for m in modules}:
+        raise EngineError("the server's modules changed during the run (another client wrote to it, or it "
+                          "activated another bundle); the report cannot be trusted")
 
 
-def _run(session: OpaSession, modules: list[Module], definitions: dict, input_doc: dict, revision: str,
-         versions: tuple[str, ...]) -> EngineResult:
-    version = session.version()
-    if version not in versions:
-        raise EngineError(f"OPA at {session.url} is version {version}; govern is pinned to {OPA_VERSION} "
-                          f"(pass --allow-opa-version {version} to accept it)")
+def _served(session: OpaSession, modules: list[Module], revision: str, bundles: dict[str, str]) -> None:
+    """The server serves govern's policy from bundles: it must be this run's policy, module for module.
+    Nothing is uploaded (a bundle owns data.govern: OPA refuses writes there)."""
+    for name, served in sorted(bundles.items()):
+        if served != revision:
+            raise EngineError(f"the server's bundle {name} is revision {served or '(none)'}, this workspace is {revision}: "
+                              "rebuild the bundle (govern bundle) and have the server load it")
+    if session.held(bundles, [m.id for m in modules]) != {m.id: m.text for m in modules}:
+        raise EngineError(f"the server's bundle {', '.join(sorted(bundles))} carries this workspace's revision but "
+                          "other modules: it was not built by `govern bundle` from this workspace")
+
+
+def _load(session: OpaSession, modules: list[Module], definitions: dict, revision: str) -> None:
+    """Put this run's policy on a server that serves none from a bundle, replacing whatever govern's it held."""
     held = session.clear(keep={m.id for m in modules})
     # the whole govern data subtree at once, so nothing an earlier client put there survives
     session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}})
@@ -125,7 +144,20 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_do
         # a long-lived server often has the library already; every upload recompiles all modules
         if held.get(module.id) != module.text:
             session.load_module(module.id, module.text)
-    report = session.report(input_doc)
+
+
+def _run(session: OpaSession, modules: list[Module], definitions: dict, input_doc: dict, revision: str,
+         versions: tuple[str, ...], *, shared: bool = False) -> EngineResult:
+    version = session.version()
+    if version not in versions:
+        raise EngineError(f"OPA at {session.url} is version {version}; govern is pinned to {OPA_VERSION} "
+                          f"(pass --allow-opa-version {version} to accept it)")
+    bundles = session.bundles()
+    if bundles:
+        _served(session, modules, revision, bundles)
+    else:
+        _load(session, modules, definitions, revision)
+    report = session.report(input_doc, [m.id for m in modules] if bundles else ())
     if report.revision != revision:
         raise EngineError(
             f"policy revision mismatch: OPA holds {report.revision}, this run loaded {revision} "
@@ -134,4 +166,6 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_do
     if report.definitions != json.loads(canonical_json(definitions)):
         raise EngineError("the definitions OPA evaluated are not the ones this run loaded "
                           "(another client changed the server's data during the run)")
+    if shared:
+        _still_held(session, modules, bundles)  # others can write to a shared server
     return EngineResult(opa_version=version, revision=revision, checks=report.checks, malformed=report.malformed)

@@ -1,15 +1,17 @@
 """Talking to OPA over its REST API, through opa-python-client only.
 
-`OpaSession` clears what earlier runs left, loads modules and definitions,
-asks the one `report` query and checks that the answer has the shape we rely
-on. Any surprise becomes an `EngineError`: the caller must never mistake a
-broken evaluation for a pass. Errors OPA locates in a module come back as
+`OpaSession` clears what earlier runs left, loads modules and definitions
+(or, on a server that serves govern's policy from a bundle, reads back what
+the bundle holds), asks the one `report` query and checks that the answer
+has the shape we rely on. Any surprise becomes an `EngineError`: the caller
+must never mistake a broken evaluation for a pass. Errors OPA locates in a module come back as
 `RegoErrors`, so the caller can tell a workspace's faulty check from ours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote, urlparse, urlsplit
 
@@ -56,6 +58,24 @@ class _Client(OpaClient):
         if not isinstance(result, list) or not all(isinstance(p, dict) for p in result):
             raise ValueError("policies listing is not a list of objects")
         return result
+
+    def get_bundles(self) -> dict[str, tuple[str, list[str]]]:
+        """The bundles the server has activated: name -> (its manifest's revision, its roots).
+        OPA keeps their manifests in data.system.bundles, which is undefined while it serves none."""
+        response = self._session.get(f"{self.root_url}/data/system/bundles", timeout=self.timeout)
+        response.raise_for_status()
+        result = response.json().get("result", {})
+        if not isinstance(result, dict):
+            raise ValueError("bundles are not an object")
+        bundles = {}
+        for name, state in result.items():
+            manifest = state.get("manifest", {}) if isinstance(state, dict) else None
+            revision = manifest.get("revision", "") if isinstance(manifest, dict) else None
+            roots = manifest.get("roots", [""]) if isinstance(manifest, dict) else None  # no roots: it owns all of data
+            if not isinstance(revision, str) or not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+                raise ValueError(f"bundle {name} has no readable manifest")
+            bundles[name] = (revision, roots)
+        return bundles
 
 
 def url_problem(url: str) -> str | None:
@@ -164,13 +184,24 @@ class OpaSession:
             raise EngineError(f"OPA at {self.url} did not report its version")
         return version
 
-    def held(self) -> dict[str, str | None]:
-        """govern's modules (ours, or an earlier run's) that the server holds: id -> source.
-        A module of someone else's in a govern package is refused: it would join the checks."""
+    def bundles(self) -> dict[str, str]:
+        """The bundles the server serves that own part of data.govern: name -> their manifest's revision."""
+        served = self._call("listing its bundles", self.client.get_bundles)
+        return {name: revision for name, (revision, roots) in served.items() if any(map(_overlaps_govern, roots))}
+
+    def held(self, bundles: Collection[str] = (), ids: Collection[str] = ()) -> dict[str, str | None]:
+        """govern's modules that the server holds: id -> source. Those of `bundles` (which serve
+        govern's policy) under the one of `ids` their path names; without bundles, ours or an
+        earlier run's. A module of someone else's in a govern package is refused: it would join the checks."""
         ours: dict[str, str | None] = {}
         for entry in self._call("listing its policies", self.client.get_policies):
             module_id, raw = str(entry.get("id", "")), entry.get("raw")
-            if module_id.startswith(OWN_PREFIXES):
+            if any(module_id.startswith(b + "/") for b in bundles):
+                key = own_id(module_id, ids) or module_id
+                if key in ours:
+                    raise EngineError(f"OPA at {self.url} serves two modules that are both {key}; serve one govern bundle")
+                ours[key] = raw if isinstance(raw, str) else None
+            elif module_id.startswith(OWN_PREFIXES) and not bundles:
                 ours[module_id] = raw if isinstance(raw, str) else None
             elif _package_of(entry) == DATA_ROOT or _package_of(entry).startswith(DATA_ROOT + "/"):
                 raise EngineError(f"OPA at {self.url} holds module {module_id!r} in package "
@@ -194,14 +225,34 @@ class OpaSession:
     def put_data(self, path: str, value: dict) -> None:
         self._call(f"putting data at {path}", self.client.update_or_create_data, value, path)
 
-    def report(self, input_doc: dict) -> Report:
-        answer = self._call("evaluating the checks", self.client.query_rule, input_doc, REPORT_PACKAGE, "report",
-                            query_params={"strict-builtin-errors": "true"})
+    def report(self, input_doc: dict, ids: Collection[str] = ()) -> Report:
+        """The report; an evaluation error located in a bundle's module is told under the one of `ids` it is."""
+        try:
+            answer = self._call("evaluating the checks", self.client.query_rule, input_doc, REPORT_PACKAGE, "report",
+                                query_params={"strict-builtin-errors": "true"})
+        except RegoErrors as exc:
+            if not ids:
+                raise
+            raise RegoErrors([replace(e, module=own_id(e.module, ids) or e.module) for e in exc.errors]) from None
         try:
             return parse_report(answer)
         except RecursionError:
             raise EngineError("OPA's report is nested too deeply to read "
                               "(a check returning deeply nested values in its findings?)") from None
+
+
+def _overlaps_govern(root: str) -> bool:
+    """A bundle root that covers data.govern or lies inside it ("" is all of data)."""
+    root = root.strip("/")
+    return root == "" or root == DATA_ROOT or root.startswith(DATA_ROOT + "/")
+
+
+def own_id(path: str, ids: Collection[str]) -> str | None:
+    """Which of govern's module `ids` a bundle's module is. OPA names it after the bundle and the path
+    it loaded (`/srv/north.tar.gz/govern/checks/lib.rego`; a folder bundle's folder comes twice) and
+    locates its errors at its path in the bundle (`/workspace/checks/x.rego`): the id ends the path.
+    The longest wins: `workspace/govern/checks/lib.rego` also ends with a library id."""
+    return max((i for i in ids if path == i or path.endswith("/" + i)), key=len, default=None)
 
 
 def _package_of(entry: dict[str, Any]) -> str:

@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
+from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
 from governance.report._messages import DEFAULT_LANG, LANGS
 from governance.report._paths import repository_prefix
 from governance.result import RunResult
 
-__all__ = ["DEFAULT_LANG", "FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render", "render_all"]
+__all__ = ["DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render",
+           "render_all", "render_group"]
 
 
 @dataclass(frozen=True)

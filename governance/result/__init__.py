@@ -1,10 +1,11 @@
-"""The run result: its types, its vocabulary and its verdict.
+"""The run result: its types, its vocabulary and its verdict; and the group report of many.
 
 This package imports nothing else of govern, so the engine, the evaluation,
 the renderers and the CLI can all depend on it without depending on each
 other. Renderers need nothing but a `RunResult`.
 """
 
+from governance.result.group import GROUP_SCHEMA_VERSION, Entity, GroupFinding, GroupResult
 from governance.result.types import (
     SCHEMA_VERSION,
     AssessmentRecord,
@@ -45,9 +46,9 @@ from governance.result.vocabulary import (
 )
 
 __all__ = [
-    "FAIL_ON", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "AssessmentRecord", "Band", "BudgetSummary", "CheckSummary",
-    "ControlRecord", "DomainRecord", "Engine", "FailOn", "Finding", "FindingLocation", "GoalRecord", "InputFile", "Number",
-    "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "Selection", "Severity", "SkippedCheck", "Status",
-    "StrategySummary", "Summary", "Tool", "WaiverRecord", "advisory", "check_status", "gate", "rollup", "severity_rank",
-    "summarize",
+    "FAIL_ON", "GROUP_SCHEMA_VERSION", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "AssessmentRecord", "Band", "BudgetSummary",
+    "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "Entity", "FailOn", "Finding", "FindingLocation", "GoalRecord",
+    "GroupFinding", "GroupResult", "InputFile", "Number", "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult",
+    "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "WaiverRecord", "advisory",
+    "check_status", "gate", "rollup", "severity_rank", "summarize",
 ]

@@ -1,0 +1,49 @@
+"""`govern aggregate`: one group report from the saved results of many workspaces.
+
+Exit 0 when the report is written (each workspace's own `govern check` is its
+gate); 2 when a file is not a readable govern result, or two are results of
+one workspace; 3 when the results were evaluated under different built-in
+libraries or OPA versions, unless --allow-mixed-revisions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from governance.cli import main
+from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, EXIT_OK, Guard, ResultFile, exit_with
+from governance.cli._output import write_all
+from governance.evaluate import aggregate as merging
+from governance.report import DEFAULT_LANG, GROUP_FORMATS, LANGS, RenderOptions, render_group
+
+
+@main.command()
+@click.argument("result_files", metavar="RESULT.json...", nargs=-1, required=True, type=ResultFile())
+@click.option("--format", "fmt", type=click.Choice(sorted(GROUP_FORMATS)), default="json", show_default=True,
+              help="Format of the group report.")
+@click.option("--output", "-o", metavar="PATH", help="Write the report to PATH instead of stdout.")
+@click.option("--top", type=click.IntRange(min=0), default=merging.DEFAULT_TOP, show_default=True,
+              help="How many of the worst findings across entities to list (0: all).")
+@click.option("--allow-mixed-revisions", is_flag=True,
+              help="Merge results evaluated under different built-in libraries or OPA versions (the report says so).")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
+              help="Language of the HTML and Markdown reports.")
+def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: int, allow_mixed_revisions: bool,
+              lang: str) -> None:
+    """Merge `govern check --format json` results of many workspaces (one per subsidiary, say) into one report:
+    a summary per entity and the worst findings across them."""
+    if output is not None and (not output or os.path.isdir(output) or output.endswith(("/", os.sep))):
+        raise click.BadParameter("give the name of a file, or - for stdout", param_hint="--output")
+    with Guard():
+        try:
+            group = merging.aggregate(result_files, top=top, allow_mixed=allow_mixed_revisions)
+        except merging.ResultFileError as exc:
+            exit_with(EXIT_INVALID, [str(exc), "no group report was written."])
+        except merging.MixedRevisions as exc:
+            exit_with(EXIT_ENGINE, [f"error: {exc}", "no group report was written."])
+        content = render_group(fmt, group, RenderOptions(lang=lang, color=False))
+    write_all([(output, content)])
+    sys.exit(EXIT_OK)

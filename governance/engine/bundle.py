@@ -1,0 +1,89 @@
+"""An OPA bundle of a policy, built (and signed) by the pinned `opa build`.
+
+`opa build` is the reference implementation of the bundle format (.manifest,
+data.json, .signatures.json), so what it writes any OPA or bundle server
+takes as is. The bundle holds what a managed run loads, where that run puts
+it: every module at its module id (govern/checks/…, workspace/…), the
+definitions at data.govern.definitions and the policy revision at
+data.govern.meta. Its manifest carries the same revision and owns the
+`govern` root, so an OPA serving it refuses every client's writes there.
+
+`opa build` writes its entries in a fixed order with mtime 0 and uid/gid 0,
+so one policy gives one tarball, byte for byte; an RS* signature (PKCS#1
+v1.5) is deterministic too, while PS* and ES* signatures are randomised by
+their algorithms (the signed content stays the same).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from governance.engine.capabilities import restricted
+from governance.engine.compile import TIMEOUT, _stage
+from governance.engine.errors import EngineError
+
+if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
+    from governance.engine import Module
+
+ROOT = "govern"  # the one root the bundle owns: every module's package and all of its data are under it
+# asymmetric only: an HMAC secret would have to be given to `opa build` on its command line, where
+# every local process can read it, and every OPA that verifies would hold the key that signs
+SIGNING_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
+DEFAULT_SIGNING_ALG = "RS256"  # `opa build`'s own default
+
+
+class SigningKeyError(EngineError):
+    """`opa build` could not sign with the key given (not a private key, or not one for the algorithm)."""
+
+
+def build(binary: str, modules: list[Module], definitions: dict, revision: str, *,
+          signing_key: Path | None = None, signing_alg: str = DEFAULT_SIGNING_ALG) -> bytes:
+    """The bundle's bytes (a .tar.gz); `SigningKeyError` if `signing_key` cannot sign with `signing_alg`."""
+    if signing_alg not in SIGNING_ALGS:
+        raise SigningKeyError(f"signing algorithm {signing_alg} is not one of {', '.join(SIGNING_ALGS)}")
+    with tempfile.TemporaryDirectory(prefix="govern-bundle-") as tmp:
+        root = Path(tmp) / "bundle"
+        _layout(root, modules, definitions, revision)
+        caps = Path(tmp) / "capabilities.json"
+        caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
+        output = Path(tmp) / "bundle.tar.gz"
+        # the same builtin allow-list as `opa check` (compile.py): the bundle's own build refuses what a run refuses
+        cmd = [binary, "build", "--bundle", ".", "--output", str(output), "--revision", revision,
+               "--capabilities", str(caps)]
+        if signing_key is not None:
+            cmd += ["--signing-key", str(signing_key.resolve()), "--signing-alg", signing_alg]
+        _run(cmd, root, signing=signing_key is not None)
+        return output.read_bytes()
+
+
+def _layout(root: Path, modules: list[Module], definitions: dict, revision: str) -> None:
+    """The bundle's folder: modules at their ids, data where a managed run puts it, and the manifest."""
+    for module in modules:
+        _stage(root, module.id, module.text)
+    _json(root / ROOT / "definitions" / "data.json", definitions)
+    _json(root / ROOT / "meta" / "data.json", {"revision": revision})
+    _json(root / ".manifest", {"revision": revision, "roots": [ROOT]})
+
+
+def _json(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+
+
+def _run(cmd: list[str], cwd: Path, *, signing: bool) -> None:
+    try:  # no environment: nothing of the runner's reaches OPA
+        done = subprocess.run(cmd, cwd=cwd, env={}, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"opa build did not finish within {TIMEOUT:.0f}s") from None
+    except OSError as exc:
+        raise EngineError(f"could not run {cmd[0]}: {exc}") from None
+    if done.returncode == 0:
+        return
+    said = (done.stderr or done.stdout).decode(errors="replace").strip().removeprefix("error: ")[:500]
+    said = said or f"exit status {done.returncode}"
+    # the policy compiled under `opa check` before this build: when signing, what fails is the key
+    raise (SigningKeyError if signing else EngineError)(f"opa build failed: {said}")

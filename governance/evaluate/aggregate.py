@@ -1,0 +1,107 @@
+"""Merge the saved results of many workspaces into one group report (`govern aggregate`).
+
+Findings of different workspaces compare only when the same checks judged
+them: the same built-in library (the `library` hashes every result records)
+on the same OPA version. Results of different ones are refused
+(`MixedRevisions`, exit 3) unless the caller allows it; the tool's own
+version is not compared, since the checks that ran are what the library
+hashes say. Each workspace keeps its own policy revision: its definitions
+and its own checks are its business.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from governance import __version__
+from governance.evaluate.baseline import load_result
+from governance.evaluate.saved import ResultFileError
+from governance.result import (
+    SEVERITIES,
+    STATUSES,
+    Entity,
+    GroupFinding,
+    GroupResult,
+    RunResult,
+    Tool,
+    advisory,
+    gate,
+    severity_rank,
+)
+
+__all__ = ["MixedRevisions", "ResultFileError", "aggregate", "library_digest", "merge"]
+
+DEFAULT_TOP = 50  # the worst findings a group report lists
+
+
+class MixedRevisions(Exception):
+    """The results were evaluated under different built-in libraries or OPA versions (exit 3)."""
+
+
+def library_digest(result: RunResult) -> str:
+    """One name for the built-in checks and controls a result ran: sha256 over their paths and hashes."""
+    files = sorted((f.path, f.sha256) for f in result.library)
+    return "sha256:" + hashlib.sha256(json.dumps(files).encode()).hexdigest()
+
+
+def aggregate(paths: Sequence[Path | str], *, top: int = DEFAULT_TOP, allow_mixed: bool = False) -> GroupResult:
+    """The group report of the results saved at `paths`; `ResultFileError` naming a file that is not one."""
+    results = {str(p): load_result(p) for p in paths}
+    return merge(results, top=top, allow_mixed=allow_mixed)
+
+
+def merge(results: dict[str, RunResult], *, top: int = DEFAULT_TOP, allow_mixed: bool = False) -> GroupResult:
+    """`results` by the file each came from (for messages); one per workspace."""
+    _one_per_workspace(results)
+    engines = {(library_digest(r), r.engine.opa_version) for r in results.values()}
+    if len(engines) > 1 and not allow_mixed:
+        raise MixedRevisions(_mixed(results))
+    entities = sorted((_entity(r) for r in results.values()), key=lambda e: e.name)
+    failing = sorted((GroupFinding.model_validate({**f.model_dump(), "entity": r.workspace}) for r in results.values()
+                      for f in r.findings if f.status == "fail" and not advisory(f, r.fail_on)), key=_worst_first)
+    library, opa = next(iter(engines)) if len(engines) == 1 else (None, None)
+    return GroupResult(tool=Tool(version=__version__), library=library, opa_version=opa, mixed_revisions=len(engines) > 1,
+                       entities=entities, findings=failing[:top] if top else failing, findings_total=len(failing))
+
+
+def _one_per_workspace(results: dict[str, RunResult]) -> None:
+    """Two results of one workspace would count its findings twice; a result without a name has no entity."""
+    seen: dict[str, str] = {}
+    for path, r in results.items():
+        if not r.workspace:
+            raise ResultFileError(f"{path}:1:1: the result names no workspace (`workspace` is empty); "
+                                  "results of govern check always carry one")
+        if r.workspace in seen:
+            raise ResultFileError(f"{seen[r.workspace]} and {path} are both results of workspace {r.workspace!r}: "
+                                  "give one result per workspace")
+        seen[r.workspace] = path
+
+
+def _mixed(results: dict[str, RunResult]) -> str:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for path, r in results.items():
+        groups.setdefault((library_digest(r), r.engine.opa_version), []).append(path)
+    told = "; ".join(f"{', '.join(sorted(paths))}: built-in library {lib[:19]}… on OPA {opa}"
+                     for (lib, opa), paths in sorted(groups.items()))
+    return (f"the results were evaluated under different built-in check libraries or OPA versions ({told}); "
+            "re-run `govern check` with one govern and OPA version, or pass --allow-mixed-revisions")
+
+
+def _entity(r: RunResult) -> Entity:
+    def by_severity(status: str) -> dict[str, int]:
+        return {s: sum(1 for f in r.findings if f.status == status and f.severity == s) for s in SEVERITIES}
+
+    return Entity(
+        name=r.workspace, as_of=r.as_of, fail_on=r.fail_on, verdict="fail" if gate(r, r.fail_on) else "pass",
+        failing=by_severity("fail"), waived=by_severity("waived"), advisories=sum(advisory(f, r.fail_on) for f in r.findings),
+        checks={s: sum(1 for c in r.checks if c.status == s) for s in STATUSES},
+        controls={c.id: c.status for c in r.controls}, tool_version=r.tool.version, opa_version=r.engine.opa_version,
+        policy_revision=r.engine.policy_revision, library=library_digest(r),
+        started_at=r.run.started_at if r.run else None, finished_at=r.run.finished_at if r.run else None)
+
+
+def _worst_first(f: GroupFinding) -> tuple:
+    return severity_rank(f.severity), f.entity, f.check, f.resource.kind, f.resource.id

@@ -1,0 +1,43 @@
+"""`govern aggregate --format markdown`: the group report a person reads (zh or en, by --lang).
+
+The group's tool and library, one row per entity (verdict, unwaived findings
+by severity, waived ones, checks, policy revision), then the worst findings
+across entities, in the report's language where the check wrote it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from governance.report._escape import markdown_code, markdown_text
+from governance.report._messages import messages
+from governance.report.markdown import _table
+from governance.result import SEVERITIES, GroupResult
+
+if TYPE_CHECKING:  # the package imports this module
+    from governance.report import RenderOptions
+
+
+def render(group: GroupResult, options: RenderOptions) -> str:
+    m = messages(options.lang)
+    t, name = m.text, m.name
+    passed = sum(e.verdict == "pass" for e in group.entities)
+    engine = f"govern {group.tool.version}" + (f" · OPA {group.opa_version}" if group.opa_version else "")
+    lines = [f"# {t('aggregate.title')}", "",
+             f"- {t('tool')}: {markdown_text(engine)}",
+             f"- {t('aggregate.library')}: {markdown_code(group.library)}" if group.library else f"- ⚠ {t('aggregate.mixed')}",
+             f"- {t('aggregate.summary', n=len(group.entities), passed=passed, failed=len(group.entities) - passed)}", "",
+             f"## {t('aggregate.entities')}", ""]
+    header = [t("aggregate.entity"), t("md.as_of"), t("aggregate.verdict"), *[name(s, capital=True) for s in SEVERITIES],
+              t("waived"), t("aggregate.checks"), t("policy_revision")]
+    rows = [[e.name, e.as_of, name(e.verdict, capital=True), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
+             f"{e.checks.get('pass', 0)} / {e.checks.get('fail', 0)} / {e.checks.get('not_applicable', 0)}",
+             e.policy_revision[:19] + "…"] for e in group.entities]
+    lines += _table(header, rows, "lll" + "r" * (len(SEVERITIES) + 1) + "ll") + ["", f"## {t('aggregate.worst')}", ""]
+    if not group.findings:
+        return "\n".join(lines + [t("aggregate.no_findings")]) + "\n"
+    lines += [t("aggregate.worst_note", shown=len(group.findings), total=group.findings_total), ""]
+    header = [t("severity"), t("aggregate.entity"), t("check"), t("resource"), t("message"), t("location")]
+    rows = [[name(f.severity), f.entity, f.check, f"{name(f.resource.kind)} {f.resource.id}", m.said(f),
+             f"{f.location.file}:{f.location.line}" if f.location else "-"] for f in group.findings]
+    return "\n".join(lines + _table(header, rows)) + "\n"

@@ -1,0 +1,108 @@
+"""`govern aggregate --format oscal`: the group as one OSCAL 1.0.4 assessment-results document.
+
+One `result` per entity (as oscal.py makes one per run): its controls as
+reviewed controls and one OSCAL finding each (satisfied unless the control
+failed in that workspace), and an observation for each of its findings among
+the group's worst. The plan in the back-matter names the built-in library the
+group ran. UUIDs are uuid5 over the entity's name and stable keys, so the same
+results give the same document; the entity is in every key, because two
+subsidiaries may well hold a system of the same id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+from governance.report.oscal import OSCAL_VERSION, _markup, _prop, _token, _uuid
+from governance.result import SEVERITIES, Entity, GroupFinding, GroupResult
+
+if TYPE_CHECKING:  # the package imports this module
+    from governance.report import RenderOptions
+
+
+def render(group: GroupResult, options: RenderOptions) -> str:
+    identity = json.dumps([group.library, group.opa_version, [e.model_dump() for e in group.entities]], sort_keys=True)
+    plan = _uuid("group-assessment-plan", identity)
+    doc = {"assessment-results": {
+        "uuid": _uuid("group-assessment-results", identity),
+        "metadata": {
+            "title": "govern group assessment results",
+            "last-modified": max(_times(e)[1] for e in group.entities),
+            "version": hashlib.sha256(identity.encode()).hexdigest()[:12],
+            "oscal-version": OSCAL_VERSION,
+            "props": [_prop("tool", f"{group.tool.name} {group.tool.version}"), _prop("entities", len(group.entities)),
+                      _prop("library", group.library or "mixed"), _prop("opa-version", group.opa_version or "mixed")],
+        },
+        "import-ap": {"href": f"#{plan}", "remarks": "The assessment plan is the built-in govern library the group's "
+                                                    "results were evaluated under; see the back-matter resource."},
+        "results": [_result(e, [f for f in group.findings if f.entity == e.name]) for e in group.entities],
+        "back-matter": {"resources": [{
+            "uuid": plan, "title": "govern checks of the group",
+            "description": _markup("Each entity's checks at its policy revision (its result's props), with the built-in "
+                                   f"library {group.library or 'of each entity'} on OPA {group.opa_version or 'per entity'}."),
+            "props": [_prop("entity-policy-revision", f"{e.name} {e.policy_revision}") for e in group.entities],
+        }]},
+    }}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _times(e: Entity) -> tuple[str, str]:
+    midnight = f"{e.as_of}T00:00:00Z"
+    return e.started_at or midnight, e.finished_at or midnight
+
+
+def _result(e: Entity, findings: list[GroupFinding]) -> dict:
+    start, end = _times(e)
+    tool = _uuid("entity-component", e.name)
+    out = {
+        "uuid": _uuid("entity-result", e.name, e.policy_revision, e.as_of),
+        "title": _markup(f"govern check of {e.name}"),
+        "description": _markup(f"{e.name} as of {e.as_of}, policy revision {e.policy_revision}: {e.verdict}, "
+                               f"{sum(e.failing.values())} unwaived and {sum(e.waived.values())} waived finding(s)."),
+        "start": start, "end": end,
+        "props": [_prop("entity", e.name), _prop("as-of", e.as_of), _prop("fail-on", e.fail_on), _prop("verdict", e.verdict),
+                  _prop("policy-revision", e.policy_revision), _prop("library", e.library),
+                  _prop("opa-version", e.opa_version),
+                  *[_prop(f"findings-failed-{s}", e.failing.get(s, 0)) for s in SEVERITIES],
+                  *[_prop(f"checks-{state.replace('_', '-')}", n) for state, n in sorted(e.checks.items())]],
+        "local-definitions": {"components": [{
+            "uuid": tool, "type": "software", "title": "govern", "description": _markup(f"govern {e.tool_version}"),
+            "status": {"state": "operational"}}]},
+        "reviewed-controls": {"control-selections": [
+            {"include-controls": [{"control-id": _token(c)} for c in sorted(e.controls)]} if e.controls
+            else {"remarks": "The workspace defines no controls."}]},
+    }
+    origins = [{"actors": [{"type": "tool", "actor-uuid": tool}]}]
+    if findings:  # OSCAL forbids empty arrays
+        out["observations"] = [_observation(e, f, origins, end) for f in findings]
+    if e.controls:
+        out["findings"] = [_control(e, c, status, origins) for c, status in sorted(e.controls.items())]
+    return out
+
+
+def _observation(e: Entity, f: GroupFinding, origins: list[dict], collected: str) -> dict:
+    where = f"{f.location.file}:{f.location.line}:{f.location.column}" if f.location else "-"
+    return {
+        "uuid": _uuid("entity-observation", e.name, f.fingerprint),
+        "title": _markup(f"{f.check} {f.resource.kind} {f.resource.id}"),
+        "description": _markup(f.message),
+        "props": [_prop("check", f.check), _prop("severity", f.severity), _prop("fingerprint", f.fingerprint),
+                  _prop("location", where), *[_prop("control", c) for c in f.controls]],
+        "methods": ["TEST"], "types": ["finding"], "origins": origins, "collected": collected,
+    }
+
+
+def _control(e: Entity, control: str, status: str, origins: list[dict]) -> dict:
+    satisfied = status != "fail"
+    return {
+        "uuid": _uuid("entity-finding", e.name, control),
+        "title": _markup(f"{control} in {e.name}"),
+        "description": _markup(f"Control {control} is {'satisfied' if satisfied else 'not satisfied'} in {e.name} "
+                               f"({status.replace('_', ' ')})."),
+        "origins": origins,
+        "target": {"type": "objective-id", "target-id": _token(control),
+                   "status": {"state": "satisfied" if satisfied else "not-satisfied",
+                              "reason": "not-applicable" if status == "not_applicable" else ("pass" if satisfied else "fail")}},
+    }

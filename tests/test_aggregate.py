@@ -1,0 +1,203 @@
+"""`govern aggregate` (issue 11): the results of many workspaces as one group report, refused when
+they were evaluated under different built-in libraries or OPA versions.
+
+One test merges three fresh runs on real OPA; the rest merge golden results (real runs, checked
+in: tests/golden) renamed as subsidiaries, so they need no OPA.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+
+from governance.result import SEVERITIES, RunResult, advisory, gate, severity_rank
+from tests import golden
+from tests.conftest import SCHEMAS, check, govern, make_workspace
+
+SUBSIDIARIES = {"acme": "Acme North 北方", "acme-waivers": "Acme South 南方", "minimal": "Minimal Co"}
+
+
+def _as_subsidiary(tmp_path: Path, golden_name: str, workspace: str, **changes) -> Path:
+    doc = golden.data(golden_name)
+    doc["workspace"] = workspace
+    for key, value in changes.items():
+        doc[key] = value
+    path = tmp_path / f"{golden_name}.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def three(tmp_path) -> list[Path]:
+    return [_as_subsidiary(tmp_path, g, name) for g, name in SUBSIDIARIES.items()]
+
+
+def _group(*args: str) -> dict:
+    proc = govern("aggregate", *args)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+# ------------------------------------------------------------ the merge
+
+def test_three_real_runs_merge_into_one_summary_per_entity(example, tmp_path):
+    south = shutil.copytree(example, tmp_path / "south")
+    manifest = south / "governance.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("name: Acme Retail Group", "name: Acme South"),
+                        encoding="utf-8")
+    small = make_workspace(tmp_path / "small", {"governance.yaml": "name: Small Co\n"})
+    paths = []
+    for ws in (example, south, small):
+        out = tmp_path / f"{ws.name}.json"
+        assert check(ws, "--format", f"json={out}").returncode in (0, 1)
+        paths.append(out)
+    group = _group(*map(str, paths))
+    assert [e["name"] for e in group["entities"]] == ["Acme Retail Group", "Acme South", "Small Co"]
+    assert [e["verdict"] for e in group["entities"]] == ["fail", "fail", "pass"]
+    run = RunResult.model_validate_json(paths[0].read_text(encoding="utf-8"))
+    assert group["library"].startswith("sha256:") and group["opa_version"] == run.engine.opa_version
+    assert group["entities"][0]["policy_revision"] == run.engine.policy_revision
+    assert {f["entity"] for f in group["findings"]} == {"Acme Retail Group", "Acme South"}
+
+
+def test_each_entity_is_summarised_from_its_own_result(three):
+    group = _group(*map(str, three), "--top", "0")
+    results = {r.workspace: r for r in (RunResult.model_validate(json.loads(p.read_text(encoding="utf-8"))) for p in three)}
+    assert [e["name"] for e in group["entities"]] == sorted(results)
+    for entity in group["entities"]:
+        r = results[entity["name"]]
+        assert entity["verdict"] == ("fail" if gate(r, r.fail_on) else "pass")
+        assert entity["failing"] == {s: r.summary.by_severity.get(s, 0) for s in SEVERITIES}
+        assert sum(entity["waived"].values()) == r.summary.waived
+        assert entity["checks"] == {s: sum(1 for c in r.checks if c.status == s) for s in ("pass", "fail", "not_applicable")}
+        assert entity["policy_revision"] == r.engine.policy_revision
+        assert entity["controls"] == {c.id: c.status for c in r.controls}
+    failing = [(f.severity, name, f.fingerprint) for name, r in results.items() for f in r.findings
+               if f.status == "fail" and not advisory(f, r.fail_on)]
+    assert group["findings_total"] == len(failing) == len(group["findings"])
+    assert {(f["severity"], f["entity"], f["fingerprint"]) for f in group["findings"]} == set(failing)
+    order = [(severity_rank(f["severity"]), f["entity"]) for f in group["findings"]]
+    assert order == sorted(order)  # the worst first, then by entity
+    assert group["findings"][0]["severity"] == "critical"
+    assert not [f for f in group["findings"] if f["status"] != "fail" or f["severity"] == "info"]  # no waived, no advisory
+
+
+def test_top_keeps_the_worst_and_counts_them_all(three):
+    everything = _group(*map(str, three), "--top", "0")
+    top = _group(*map(str, three), "--top", "3")
+    assert top["findings"] == everything["findings"][:3]
+    assert top["findings_total"] == everything["findings_total"] > 3
+
+
+def test_the_same_results_give_the_same_bytes_in_any_order(three):
+    forward = govern("aggregate", *map(str, three))
+    backward = govern("aggregate", *map(str, reversed(three)))
+    assert forward.returncode == backward.returncode == 0
+    assert forward.stdout == backward.stdout
+    for fmt in ("markdown", "html", "oscal"):
+        assert govern("aggregate", *map(str, three), "--format", fmt).stdout == \
+            govern("aggregate", *map(str, reversed(three)), "--format", fmt).stdout
+
+
+# ------------------------------------------------------------ refusals
+
+def _other_library(tmp_path: Path) -> Path:
+    doc = golden.data("minimal")
+    doc["library"][0]["sha256"] = "0" * 64  # one built-in module changed
+    return _as_subsidiary(tmp_path, "minimal", "Minimal Co", library=doc["library"])
+
+
+def test_results_of_another_library_are_refused_with_exit_3_and_nothing_written(three, tmp_path):
+    stale = _other_library(tmp_path)
+    out = tmp_path / "out" / "group.md"
+    proc = govern("aggregate", str(three[0]), str(three[1]), str(stale), "--format", "markdown", "-o", str(out))
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "different built-in check libraries or OPA versions" in proc.stderr
+    assert str(stale) in proc.stderr and str(three[0]) in proc.stderr
+    assert "--allow-mixed-revisions" in proc.stderr
+    assert not out.exists() and not out.parent.exists()
+
+
+def test_results_of_another_opa_version_are_refused(three, tmp_path):
+    engine = golden.data("minimal")["engine"] | {"opa_version": "1.4.2"}
+    other = _as_subsidiary(tmp_path, "minimal", "Minimal Co", engine=engine)
+    proc = govern("aggregate", str(three[0]), str(other))
+    assert proc.returncode == 3 and "on OPA 1.4.2" in proc.stderr
+
+
+def test_mixed_revisions_merge_when_allowed_and_the_report_says_so(three, tmp_path):
+    stale = _other_library(tmp_path)
+    group = _group(str(three[0]), str(stale), "--allow-mixed-revisions")
+    assert group["mixed_revisions"] is True and group["library"] is None
+    assert len({e["library"] for e in group["entities"]}) == 2
+    markdown = govern("aggregate", str(three[0]), str(stale), "--allow-mixed-revisions", "--format", "markdown",
+                      "--lang", "en").stdout
+    assert "different built-in check libraries or OPA versions (--allow-mixed-revisions)" in markdown
+
+
+def test_an_unreadable_result_is_exit_2_naming_the_file(three, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema_version": 1, "findings": [', encoding="utf-8")
+    proc = govern("aggregate", str(three[0]), str(broken))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"{broken}:1:" in proc.stderr and "JSON syntax error" in proc.stderr
+    missing = govern("aggregate", str(three[0]), str(tmp_path / "missing.json"))
+    assert missing.returncode == 2 and "missing.json" in missing.stderr
+
+
+def test_two_results_of_one_workspace_are_exit_2(tmp_path):
+    first = _as_subsidiary(tmp_path, "acme", "Acme")
+    second = _as_subsidiary(tmp_path, "acme-waivers", "Acme")
+    proc = govern("aggregate", str(first), str(second))
+    assert proc.returncode == 2
+    assert f"{first} and {second} are both results of workspace 'Acme'" in proc.stderr
+
+
+# ------------------------------------------------------------ the formats
+
+def test_the_oscal_group_document_validates_and_keeps_entities_apart(three):
+    validator = jsonschema_rs.validator_for(json.loads((SCHEMAS / "oscal_assessment-results_schema.json").read_text()))
+    doc = json.loads(govern("aggregate", *map(str, three), "--format", "oscal").stdout)
+    errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message[:200]}" for e in validator.iter_errors(doc)]
+    assert not errors, "\n".join(errors[:20])
+    results = doc["assessment-results"]["results"]
+    assert [next(p["value"] for p in r["props"] if p["name"] == "entity") for r in results] == sorted(SUBSIDIARIES.values())
+    every = _uuids(doc)
+    assert len(every) == len(set(every)), "a UUID is used twice"  # two entities hold findings on the same resources
+
+
+def _uuids(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return ([node["uuid"]] if "uuid" in node else []) + [u for v in node.values() for u in _uuids(v)]
+    if isinstance(node, list):
+        return [u for v in node for u in _uuids(v)]
+    return []
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ["集团治理汇总报告", "最严重的问题", "3 个主体：1 个通过，2 个未通过"]),
+                                         ("en", ["Group governance report", "Worst findings", "3 entities: 1 pass, 2 fail"])])
+def test_markdown_and_html_speak_the_language_asked(three, lang, words):
+    for fmt in ("markdown", "html"):
+        out = govern("aggregate", *map(str, three), "--format", fmt, "--lang", lang).stdout
+        assert all(w in out for w in words), (fmt, lang)
+        assert all(name in out for name in SUBSIDIARIES.values())
+
+
+def test_hostile_entity_names_stay_text(tmp_path):
+    evil = _as_subsidiary(tmp_path, "acme", "<script>x</script> | a [link](http://e.x)")
+    html = govern("aggregate", str(evil), "--format", "html").stdout
+    assert "<script>x" not in html and "&lt;script&gt;x" in html
+    markdown = govern("aggregate", str(evil), "--format", "markdown").stdout
+    assert "<script>" not in markdown and "\\| a \\[link\\](http://e.x)" in markdown
+
+
+def test_the_report_goes_to_a_file_with_output(three, tmp_path):
+    out = tmp_path / "reports" / "group.html"
+    proc = govern("aggregate", *map(str, three), "--format", "html", "--output", str(out))
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert govern("aggregate", *map(str, three), "--output", str(tmp_path)).returncode == 2  # a folder

@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from governance.result import SEVERITIES, RunResult, advisory, gate, severity_rank
+from governance.result import SEVERITIES, STATUSES, RunResult, advisory, gate, severity_rank
 from tests import golden
 from tests.conftest import SCHEMAS, check, govern, make_workspace
 
@@ -73,7 +73,7 @@ def test_each_entity_is_summarised_from_its_own_result(three):
         assert entity["verdict"] == ("fail" if gate(r, r.fail_on) else "pass")
         assert entity["failing"] == {s: r.summary.by_severity.get(s, 0) for s in SEVERITIES}
         assert sum(entity["waived"].values()) == r.summary.waived
-        assert entity["checks"] == {s: sum(1 for c in r.checks if c.status == s) for s in ("pass", "fail", "not_applicable")}
+        assert entity["checks"] == {s: sum(1 for c in r.checks if c.status == s) for s in STATUSES}
         assert entity["policy_revision"] == r.engine.policy_revision
         assert entity["controls"] == {c.id: c.status for c in r.controls}
     failing = [(f.severity, name, f.fingerprint) for name, r in results.items() for f in r.findings

@@ -78,6 +78,8 @@ _TEXT: dict[str, tuple[str, str]] = {
 
     "advisories": ("提示",
                    "Advisories"),
+    "advisory": ("提示",
+                 "Advisory"),
     "advisories_note": ("提示类发现（严重度为“提示”）不会使本次运行失败，不计入未豁免问题。",
                         "Advisories (severity info) never fail this run and are not counted among the failing findings."),
 

@@ -44,7 +44,7 @@ def test_scanner_matches_ruamel(name):
 @pytest.mark.parametrize("name", sorted(TEXTS))
 def test_inventory_read_item_by_item_locates_as_the_full_scan(name):
     """parse_json reads an object of lists item by item, recording keys and items only; every
-    position it gives, deeper ones included (found by the full scan on demand), is the scanner's."""
+    position it gives, deeper ones included (found by scanning their item on demand), is the full scan's."""
     text = TEXTS[name]()
     data, sources = parse_json(text, "f.json")
     full = json_positions(text, "f.json")

@@ -48,19 +48,28 @@ def parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
 
 
 class _LazyJsonMap(SourceMap):
-    """Positions of the root, its keys and their lists' items; any other path is looked up
-    after the full scan of the text, run once, the first time one is asked for."""
+    """Positions of the root, its keys and their lists' items; a deeper path is looked up after
+    a scan of the one item it lies in, run the first time a path in that item is asked for."""
 
     def __init__(self, file: str, text: str) -> None:
         super().__init__(file)
-        self._text: str | None = text
+        self._text = text
+        self._spans: dict[Path_, tuple[int, int]] = {}  # (key, index) -> the item's start and end offsets
 
     def locate(self, path: Path_) -> Location:
         path = tuple(path)
-        if path not in self._positions and self._text is not None:
-            self._positions.update(json_positions(self._text, self.file)._positions)
-            self._text = None
+        span = self._spans.pop(path[:2], None) if path not in self._positions else None
+        if span is not None:
+            self._scan_item(path[:2], *span)
         return super().locate(path)
+
+    def _scan_item(self, item: Path_, start: int, end: int) -> None:
+        packed = self._positions[item]
+        line, col = (packed >> 20) - 1, (packed & ((1 << 20) - 1)) - 1
+        for sub, at in json_positions(self._text[start:end], self.file)._positions.items():
+            if sub:  # the item's own position is recorded already
+                sub_line, sub_col = (at >> 20) - 1, (at & ((1 << 20) - 1)) - 1
+                self.record(item + sub, line + sub_line, sub_col + (col if sub_line == 0 else 0))
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as the json module skips it
@@ -113,6 +122,7 @@ def _read_object_of_lists(text: str, rel: str) -> tuple[dict[str, Any], SourceMa
                 item, i = scan(text, i)
                 if text.count("{", start, i) + text.count("[", start, i) > MAX_DEPTH - 2:
                     return None  # perhaps nested too deeply (under the object and its list): the scan says where
+                sources._spans[key, len(items)] = (start, i)
                 items.append(item)
                 i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
                 if text[i] == ",":

@@ -1,39 +1,55 @@
-"""Scaling benchmark: a synthetic workspace with N systems, end to end on real OPA.
+"""Scaling benchmark: `govern check` against raw `opa eval` on the same Rego, data and input.
 
-Prints, for each size, the wall time of loading (files → validated models, Rego compiled),
-of evaluating every check on OPA, the peak memory of this process and of OPA,
-and the time ratio against the previous size (≈ size ratio means linear).
+For each size N it generates a synthetic JSON workspace (N systems, N datasets, N/10
+projects with 3 budget lines each, N/2 spend, 200 people), writes out the exact Rego
+modules, data and input that govern sends to OPA, then times, alternately and repeatedly:
 
-    .venv/bin/python benchmarks/bench.py 1000 10000 100000   (govern installed, as `make install` does)
+- `govern check WS --format json` (the real CLI, with its managed OPA), and
+- `opa eval --format json --strict-builtin-errors -d REGO -d data.json -i input.json data.govern.main.report`.
+
+Memory is the peak resident size of each side's whole process tree (govern and its OPA
+child), sampled from /proc. Both sides must report the same findings and the same
+`evaluated` counts, or the benchmark stops. It ends with the 10k → 100k time ratio
+(linearity) and the wall time of `govern check examples/acme`.
+
+    .venv/bin/python benchmarks/bench.py                  # 1k and 10k, 3 rounds each
+    .venv/bin/python benchmarks/bench.py 100000 --rounds 1
+    GOVERN_OPA=... selects the OPA binary, as for govern itself.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import json
-import resource
+import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-from governance.evaluate.run import assemble, evaluate, now, prepare
+from ruamel.yaml import YAML
 
 REPO = Path(__file__).resolve().parents[1]  # for examples/acme, which the synthetic workspace reuses
-
-AS_OF = dt.date(2026, 11, 25)
+AS_OF = "2026-11-25"
+GOVERN = Path(sys.executable).with_name("govern")
+PEOPLE = 200
 
 
 def synthesize(root: Path, n: int) -> None:
-    """n systems, n datasets, n/10 projects with 3 lines each, 2n spend, n/100 decisions."""
+    """The synthetic workspace: acme's policies and platforms, generated JSON inventory."""
     (root / "governance.yaml").write_text("name: bench\n", encoding="utf-8")  # a folder without one is no workspace
     shutil.copytree(REPO / "examples" / "acme" / "policies", root / "policies")
-    shutil.copy(REPO / "examples" / "acme" / "inventory" / "people.yaml", root / "people.yaml")
     inv = root / "inventory"
     inv.mkdir()
-    shutil.move(root / "people.yaml", inv / "people.yaml")
+    shutil.copy(REPO / "examples" / "acme" / "inventory" / "platforms.yaml", inv / "platforms.yaml")
+    people = YAML(typ="safe").load((REPO / "examples" / "acme" / "inventory" / "people.yaml").read_text("utf-8"))["people"]
+    people += [{"id": f"p-{i}", "name": f"person {i}", "roles": ["ENGINEER"]} for i in range(PEOPLE - len(people))]
     grades = ["core", "important", "general-4", "general-3", "general-2", "general-1"]
     levels = ["restricted", "restricted", "restricted", "confidential", "internal", "public"]
     datasets = [{
@@ -58,74 +74,160 @@ def synthesize(root: Path, n: int) -> None:
         "budget_lines": [{"id": f"bl-{p}-{k}", "category": ["technology", "talent", "operations"][k], "amount": 100000,
                           "owner": "p-cto"} for k in range(3)],
     } for p in range(max(1, n // 10))]
-    spend = [{"id": f"sp-{s}", "budget_line": f"bl-{s % len(projects)}-{s % 3}", "amount": 1000 + s % 500, "date": "2026-06-01",
-              "tags": {"cost_center": "CC-1", "project": "x", "environment": "prod"}} for s in range(2 * n)]
+    spend = [{"id": f"sp-{s}", "budget_line": f"bl-{s % len(projects)}-{s % 3}", "amount": 1000 + s % 500,
+              "date": "2026-06-01", "tags": {"cost_center": "CC-1", "project": "x", "environment": "prod"}}
+             for s in range(n // 2)]
     decisions = [{"id": f"dec-{p}", "type": "budget_allocation", "subject": {"kind": "project", "id": f"prj-{p}"},
                   "amount": 300000, "requested_by": "p-cto", "approved_by": ["p-ceo"], "date": "2026-01-10"}
                  for p in range(len(projects))]
-    platforms = (REPO / "examples/acme/inventory/platforms.yaml").read_text(encoding="utf-8")
-    (inv / "platforms.yaml").write_text(platforms, encoding="utf-8")
-    kinds = {"systems": systems, "datasets": datasets, "projects": projects, "spend": spend, "decisions": decisions}
+    kinds = {"people": people, "systems": systems, "datasets": datasets, "projects": projects, "spend": spend,
+             "decisions": decisions}
     for name, items in kinds.items():
         (inv / f"{name}.json").write_text(json.dumps({name: items}, indent=1), encoding="utf-8")
 
 
-def opa_peak_kib(stop: threading.Event, out: list) -> None:
-    """Sample the VmHWM of any opa child of this process (Linux)."""
-    import os
+def capture(workspace: Path, out: Path) -> None:
+    """Write the modules, data and input govern sends to OPA for `workspace` (run in a child
+    process, so this one stays small while the two sides are measured)."""
+    import datetime as dt
 
-    me = os.getpid()
-    peak = 0
-    while not stop.is_set():
-        for status in Path("/proc").glob("[0-9]*/status"):
-            try:
-                text = status.read_text()
-            except OSError:
-                continue
-            if "\nName:\topa\n" not in "\n" + text or f"\nPPid:\t{me}\n" not in text:
-                continue
-            for line in text.splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]))
-        time.sleep(0.2)
-    out.append(peak)
+    from governance.engine import policy_revision
+    from governance.evaluate.run import prepare
+
+    prepared = prepare(workspace, dt.date.fromisoformat(AS_OF))
+    definitions = prepared.workspace.definitions()
+    for module in prepared.policy.modules:
+        path = out / "rego" / module.id
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(module.text, encoding="utf-8")
+    data = {"govern": {"definitions": definitions,
+                       "meta": {"revision": policy_revision(prepared.policy.modules, definitions)}}}
+    (out / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    (out / "input.json").write_text(json.dumps(prepared.input), encoding="utf-8")
 
 
-def run(n: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        synthesize(root, n)
-        started = now()
-        t0 = time.perf_counter()
-        prepared = prepare(root, AS_OF)  # the phases of `govern check`, as it runs them
-        t1 = time.perf_counter()
-        stop, peak = threading.Event(), []
-        sampler = threading.Thread(target=opa_peak_kib, args=(stop, peak))
-        sampler.start()
+@dataclass
+class Sample:
+    seconds: float
+    peak_mib: float
+    stdout: bytes
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident KiB of `root` and all its descendants right now (Linux /proc)."""
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
         try:
-            t2 = time.perf_counter()
-            engine = evaluate(prepared, timeout=1800)
-            t3 = time.perf_counter()
-        finally:
-            stop.set()
-            sampler.join()
-        result = assemble(prepared, engine, started=started)
-        t4 = time.perf_counter()
-    return {"n": n, "load": t1 - t0, "opa": t3 - t2, "findings": t4 - t3, "count": len(result.findings),
-            "py_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "opa_peak_mib": peak[0] / 1024}
+            status = Path(f"/proc/{pid}/status").read_text()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        pending += [int(c) for c in children]
+    return total
 
 
-def main(sizes: list[int]) -> None:
-    print(f"{'systems':>8} {'load s':>8} {'opa s':>8} {'post s':>7} {'findings':>9} {'py MiB':>8} {'opa MiB':>8} {'ratio':>6}")
-    previous = None
-    for n in sizes:
-        r = run(n)
-        total = r["load"] + r["opa"] + r["findings"]
-        ratio = f"{total / previous:.1f}" if previous else "-"
-        print(f"{n:>8} {r['load']:>8.2f} {r['opa']:>8.2f} {r['findings']:>7.2f} {r['count']:>9} "
-              f"{r['py_peak_mib']:>8.0f} {r['opa_peak_mib']:>8.0f} {ratio:>6}", flush=True)
-        previous = total
+def measure(cmd: list[str], ok: set[int], env: dict[str, str] | None = None) -> Sample:
+    """Run `cmd`, timing it and sampling its process tree's resident size every 20 ms."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env)
+        peak, done = 0, threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_rss_kib(proc.pid))
+                done.wait(0.02)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        _, err = proc.communicate()
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        if proc.returncode not in ok:
+            raise SystemExit(f"{cmd[0]} exited {proc.returncode}: {err.decode(errors='replace')[-2000:]}")
+        out.seek(0)
+        return Sample(seconds, peak / 1024, out.read())
+
+
+def govern_findings(stdout: bytes) -> tuple[Counter, dict[str, int]]:
+    doc = json.loads(stdout)
+    found = Counter((f["check"], f["resource"]["kind"], f["resource"]["id"], f["message"]) for f in doc["findings"])
+    return found, {c["id"]: c["evaluated"] for c in doc["checks"]}
+
+
+def opa_findings(stdout: bytes) -> tuple[Counter, dict[str, int]]:
+    report = json.loads(stdout)["result"][0]["expressions"][0]["value"]
+    found: Counter = Counter()
+    for check in report["checks"]:
+        cid = check["meta"]["custom"]["id"]
+        found.update((cid, v["resource"]["kind"], v["resource"]["id"], v["message"]) for v in check["violations"])
+    return found, {c["meta"]["custom"]["id"]: c["evaluated"] for c in report["checks"]}
+
+
+def opa_binary() -> str:
+    sys.path.insert(0, str(REPO))
+    from governance.engine.binary import find_opa
+
+    return find_opa()
+
+
+def bench(n: int, rounds: int, opa: str) -> dict:
+    with tempfile.TemporaryDirectory(prefix="govern-bench-") as tmp:
+        ws, sent = Path(tmp) / "ws", Path(tmp) / "sent"
+        ws.mkdir()
+        sent.mkdir()
+        synthesize(ws, n)
+        subprocess.run([sys.executable, __file__, "--capture", str(ws), str(sent)], check=True)
+        govern_cmd = [str(GOVERN), "check", str(ws), "--as-of", AS_OF, "--format", "json", "--timeout", "3600"]
+        opa_cmd = [opa, "eval", "--format", "json", "--strict-builtin-errors", "-d", str(sent / "rego"),
+                   "-d", str(sent / "data.json"), "-i", str(sent / "input.json"), "data.govern.main.report"]
+        env = {**os.environ, "GOVERN_OPA": opa}
+        govern_runs, opa_runs = [], []
+        for _ in range(rounds):  # alternately, so both sides see the same machine load
+            govern_runs.append(measure(govern_cmd, {0, 1}, env))
+            opa_runs.append(measure(opa_cmd, {0}))
+        mine, theirs = govern_findings(govern_runs[-1].stdout), opa_findings(opa_runs[-1].stdout)
+        if mine != theirs:
+            raise SystemExit(f"at {n} systems govern and opa eval disagree: "
+                             f"{len(mine[0])} vs {len(theirs[0])} findings")
+    return {"n": n, "findings": sum(mine[0].values()),
+            "govern_s": statistics.median(s.seconds for s in govern_runs),
+            "govern_mib": max(s.peak_mib for s in govern_runs),
+            "opa_s": statistics.median(s.seconds for s in opa_runs),
+            "opa_mib": max(s.peak_mib for s in opa_runs)}
+
+
+def acme_wall(rounds: int, opa: str) -> float:
+    cmd = [str(GOVERN), "check", str(REPO / "examples" / "acme"), "--as-of", AS_OF, "--format", "json"]
+    return statistics.median(measure(cmd, {0, 1}, {**os.environ, "GOVERN_OPA": opa}).seconds for _ in range(rounds))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each side per size; medians are reported")
+    parser.add_argument("--capture", nargs=2, metavar=("WORKSPACE", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.capture:
+        capture(Path(args.capture[0]), Path(args.capture[1]))
+        return
+    opa = opa_binary()
+    print(f"{'systems':>8} | {'findings':>8} | {'govern s':>8} {'MiB':>6} | {'opa eval s':>10} {'MiB':>6} | "
+          f"{'time ×':>6} | {'mem ×':>5}", flush=True)
+    results = {}
+    for n in args.sizes:
+        r = results[n] = bench(n, args.rounds, opa)
+        print(f"{n:>8} | {r['findings']:>8} | {r['govern_s']:>8.2f} {r['govern_mib']:>6.0f} | {r['opa_s']:>10.2f} "
+              f"{r['opa_mib']:>6.0f} | {r['govern_s'] / r['opa_s']:>6.2f} | {r['govern_mib'] / r['opa_mib']:>5.2f}",
+              flush=True)
+    if 10000 in results and 100000 in results:
+        print(f"linearity, govern 10k → 100k: {results[100000]['govern_s'] / results[10000]['govern_s']:.1f}×")
+    print(f"govern check examples/acme: {acme_wall(args.rounds, opa):.2f} s wall (median of {args.rounds})")
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+    main()

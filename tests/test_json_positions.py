@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from governance.load import WorkspaceErrors
 from governance.load.json_positions import json_positions
+from governance.load.json_tree import parse_json
 from governance.load.tree import parse_yaml
 from tests.conftest import EXAMPLE
 
@@ -37,3 +39,41 @@ def test_scanner_matches_ruamel(name):
     _, theirs = parse_yaml(text, "f.json", construct=False)
     assert ours._positions == theirs._positions
     assert len(ours._positions) > 10
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_inventory_read_item_by_item_locates_as_the_full_scan(name):
+    """parse_json reads an object of lists item by item, recording keys and items only; every
+    position it gives, deeper ones included (found by scanning their item on demand), is the full scan's."""
+    text = TEXTS[name]()
+    data, sources = parse_json(text, "f.json")
+    full = json_positions(text, "f.json")
+    assert data == json.loads(text)
+    assert len(sources._positions) < len(full._positions)  # nothing below an item was recorded yet
+    shallow = dict(sources._positions)
+    assert all(full._positions[path] == packed for path, packed in shallow.items())
+    assert ("systems", 0) in shallow
+    for path in full._positions:
+        assert sources.locate(path) == full.locate(path)
+    assert sources.locate(("systems", 0, "no-such-field")) == full.locate(("systems", 0))
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ('{"a": [1, 2,]}', "1:13: JSON syntax error"),
+    ('{"a": [1], "a": [2]}', "1:12: duplicate key"),
+    ('{"a": [NaN]}', "1:8:"),
+    ('{"a": [1e999]}', "1:8:"),
+    ('{"a": [1]} x', "1:12: JSON syntax error"),
+])
+def test_faults_in_an_object_of_lists_are_named_where_they_are(text, error):
+    """A fault met while reading item by item sends the text to the full reading, which names it."""
+    with pytest.raises(WorkspaceErrors) as caught:
+        parse_json(text, "f.json")
+    assert error in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ['[1, 2]', '{"a": {"b": 1}}', '{"a": "x"}', '{}', ' {"a": []} '])
+def test_other_shapes_are_read_whole(text):
+    data, sources = parse_json(text, "f.json")
+    assert data == json.loads(text)
+    assert sources.locate(()) == json_positions(text, "f.json").locate(())

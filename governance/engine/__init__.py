@@ -107,7 +107,8 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
         finally:
             session.client.close_connection()
     binary = find_opa()
-    with managed_opa(binary) as opa:
+    # the modules start with the server: compiled once, where an upload each recompiles all of them
+    with managed_opa(binary, [(m.id, m.text) for m in modules]) as opa:
         session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive,
                              died=opa.died_message)
         try:

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn
@@ -113,8 +113,9 @@ def _crashed_in_go_runtime(stderr: str) -> bool:
 class ManagedOpa:
     """A running local OPA. `url` is where it listens; `process` is the child."""
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, modules: Sequence[tuple[str, str]] = ()) -> None:
         self.binary = binary
+        self.modules = modules  # (id, text): compiled once as OPA starts, not once per upload
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
         self.token = secrets.token_urlsafe(32)
@@ -134,6 +135,7 @@ class ManagedOpa:
             "--skip-version-check",  # no version check or reporting: this machine may be offline
             "--log-level", "error",
             str(authz),
+            *self._stage_modules(),
         ]
         try:
             # stderr to a file: a pipe nobody reads until OPA dies would block a chatty OPA
@@ -147,6 +149,20 @@ class ManagedOpa:
         self.url = f"http://127.0.0.1:{self._wait_listening(self.process)}"
         return self
 
+    def _stage_modules(self) -> list[str]:
+        """The modules as files under the private folder, named by their ids: OPA names a module
+        loaded from a file by the path it was given, so the server holds them under those ids."""
+        assert self._dir is not None
+        staged = []
+        for module_id, text in self.modules:
+            path = (self._dir / module_id).resolve()
+            if not path.is_relative_to(self._dir.resolve()) or not module_id.endswith(".rego") or module_id == "authz.rego":
+                raise EngineError(f"refusing a module id that is not a relative .rego path: {module_id!r}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode())
+            staged.append(module_id)
+        return staged
+
     def _wait_listening(self, process: subprocess.Popen[bytes]) -> int:
         if not Path("/proc/self/net/tcp").exists():
             raise EngineError("the managed OPA finds its port through Linux's /proc, which this system lacks; "
@@ -154,7 +170,7 @@ class ManagedOpa:
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise EngineError(f"OPA failed to start: {self._stderr() or 'no output'}")
+                raise EngineError(f"OPA failed to start: {self.died_message()}")
             port = listening_port(process.pid)
             if port:
                 return port
@@ -209,8 +225,9 @@ class ManagedOpa:
 
 
 @contextlib.contextmanager
-def managed_opa(binary: str) -> Iterator[ManagedOpa]:
-    opa = ManagedOpa(binary)
+def managed_opa(binary: str, modules: Sequence[tuple[str, str]] = ()) -> Iterator[ManagedOpa]:
+    """`modules`, (id, text) pairs, are loaded as the server starts."""
+    opa = ManagedOpa(binary, modules)
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_term(signum: int, frame: FrameType | None) -> NoReturn:

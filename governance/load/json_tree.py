@@ -2,7 +2,10 @@
 
 Values come from the strict (and fast) json module, so a JSON file never gets
 YAML's looser reading; positions from a token scan of the same text
-(json_positions.py). The json module accepts `NaN`, `Infinity` and `1e999`,
+(json_positions.py). An inventory file (an object of lists) is read item by
+item instead, noting where each key and item starts; the full scan runs only
+if a deeper position is asked for (an error inside an entity), so a large
+inventory without errors never pays for it. The json module accepts `NaN`, `Infinity` and `1e999`,
 which no JSON document may hold and OPA could not be sent, and it recurses
 once per nesting level: both end here as errors at their file:line:col.
 """
@@ -10,16 +13,21 @@ once per nesting level: both end here as errors at their file:line:col.
 from __future__ import annotations
 
 import json
+import json.decoder
 import math
+import re
 from typing import Any, NoReturn
 
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.load.json_positions import first_literal, json_positions, location
-from governance.load.limits import NON_FINITE, TOO_DEEP
-from governance.load.tree import SourceMap, parse_yaml
+from governance.load.limits import MAX_DEPTH, NON_FINITE, TOO_DEEP
+from governance.load.tree import Path_, SourceMap, parse_yaml
 
 
 def parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
+    shallow = _read_object_of_lists(text, rel)
+    if shallow is not None:
+        return shallow
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse, parse_float=_finite)
     except json.JSONDecodeError as exc:
@@ -39,6 +47,105 @@ def parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
     return data, json_positions(text, rel)
 
 
+class _LazyJsonMap(SourceMap):
+    """Positions of the root, its keys and their lists' items; a deeper path is looked up after
+    a scan of the one item it lies in, run the first time a path in that item is asked for."""
+
+    def __init__(self, file: str, text: str) -> None:
+        super().__init__(file)
+        self._text = text
+        self._spans: dict[Path_, tuple[int, int]] = {}  # (key, index) -> the item's start and end offsets
+
+    def locate(self, path: Path_) -> Location:
+        path = tuple(path)
+        span = self._spans.pop(path[:2], None) if path not in self._positions else None
+        if span is not None:
+            self._scan_item(path[:2], *span)
+        return super().locate(path)
+
+    def _scan_item(self, item: Path_, start: int, end: int) -> None:
+        packed = self._positions[item]
+        line, col = (packed >> 20) - 1, (packed & ((1 << 20) - 1)) - 1
+        for sub, at in json_positions(self._text[start:end], self.file)._positions.items():
+            if sub:  # the item's own position is recorded already
+                sub_line, sub_col = (at >> 20) - 1, (at & ((1 << 20) - 1)) - 1
+                self.record(item + sub, line + sub_line, sub_col + (col if sub_line == 0 else 0))
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as the json module skips it
+
+
+def _read_object_of_lists(text: str, rel: str) -> tuple[dict[str, Any], SourceMap] | None:
+    """`text` read as `{"key": [item, ...], ...}` by the json module's own scanner, one item at a
+    time, with where each key and item starts; None when it is not that shape or anything is
+    wrong: the full reading then names the error where it is."""
+    decoder = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse, parse_float=_finite)
+    scan = decoder.scan_once  # type: ignore[attr-defined]  # the C scanner, untyped
+    sources = _LazyJsonMap(rel, text)
+    line, line_start, counted = 0, 0, 0
+
+    def record(path: Path_, offset: int) -> None:
+        nonlocal line, line_start, counted
+        newlines = text.count("\n", counted, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rindex("\n", counted, offset) + 1
+        counted = offset
+        sources.record(path, line, offset - line_start)
+
+    data: dict[str, Any] = {}
+    try:
+        i = _SPACE.match(text).end()  # type: ignore[union-attr]  # matches the empty string at worst
+        if text[i:i + 1] != "{":
+            return None
+        record((), i)
+        i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+        while text[i] != "}":
+            if text[i] != '"':
+                return None
+            record_at = i
+            key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+            if key in data:
+                return None
+            record((key,), record_at)
+            i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+            if text[i] != ":":
+                return None
+            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            if text[i] != "[":
+                return None
+            items: list[Any] = []
+            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            while text[i] != "]":
+                record((key, len(items)), i)
+                start = i
+                item, i = scan(text, i)
+                if text.count("{", start, i) + text.count("[", start, i) > MAX_DEPTH - 2:
+                    return None  # perhaps nested too deeply (under the object and its list): the scan says where
+                sources._spans[key, len(items)] = (start, i)
+                items.append(item)
+                i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+                if text[i] == ",":
+                    i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+                    if text[i] == "]":
+                        return None  # a trailing comma
+                elif text[i] != "]":
+                    return None
+            data[key] = items
+            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            if text[i] == ",":
+                i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+                if text[i] != '"':
+                    return None
+            elif text[i] != "}":
+                return None
+        if _SPACE.match(text, i + 1).end() != len(text):  # type: ignore[union-attr]
+            return None
+    except (ValueError, IndexError, StopIteration, RecursionError):
+        return None  # every error of the json module is a ValueError; the full reading says which
+    return data, sources
+
+
 def _error(where: Location, message: str) -> WorkspaceErrors:
     return WorkspaceErrors([WorkspaceError(where, message)])
 
@@ -52,11 +159,13 @@ class _NonFinite(ValueError):
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
+    out = dict(pairs)  # built in C: called once per object of a large inventory
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return out
 
 

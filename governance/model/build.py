@@ -245,7 +245,8 @@ def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:
         for i, entity in _entities(doc, b, plural, items, model):
             if b.register(ws, kind, entity.id, doc, (plural, i)):
                 store[entity.id] = entity
-            for j, line in enumerate(getattr(entity, "budget_lines", [])):
+            # a model without the field: pydantic's attribute lookup fails slowly, once per entity
+            for j, line in enumerate(getattr(entity, "budget_lines", []) if "budget_lines" in model.model_fields else []):
                 if b.register(ws, "budget_line", line.id, doc, (plural, i, "budget_lines", j)):
                     ws.budget_lines[line.id] = line
                     ws.budget_line_project[line.id] = entity.id

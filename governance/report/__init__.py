@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
@@ -42,19 +42,41 @@ class RenderOptions:
 Renderer = Callable[[RunResult, RenderOptions], str | bytes]
 
 
-def _discover() -> dict[str, Renderer]:
-    found = {}
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        name = getattr(module, "FORMAT", None)
-        if name:
-            found[name] = module.render
-    return found
+class _Formats(MutableMapping[str, Renderer]):
+    """Format name -> renderer. A format's module bears its name (html.py is `html`) and is
+    imported the first time the format is asked for: a run that writes JSON does not pay
+    for the HTML report's templates or the table's console."""
+
+    def __init__(self) -> None:
+        self._names = {info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")}
+        self._loaded: dict[str, Renderer] = {}
+
+    def __getitem__(self, name: str) -> Renderer:
+        if name not in self._loaded:
+            if name not in self._names:
+                raise KeyError(name)
+            module = importlib.import_module(f"{__name__}.{name}")
+            if getattr(module, "FORMAT", None) != name:
+                raise LookupError(f"report module {name} must declare FORMAT = {name!r}")
+            self._loaded[name] = module.render
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, renderer: Renderer) -> None:
+        self._names.add(name)
+        self._loaded[name] = renderer
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
-FORMATS: dict[str, Renderer] = _discover()
+FORMATS: MutableMapping[str, Renderer] = _Formats()
 
 
 def render(fmt: str, result: RunResult, options: RenderOptions | None = None) -> str | bytes:

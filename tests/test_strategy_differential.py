@@ -181,7 +181,7 @@ def _projects(draw: st.DrawFn, phases: tuple[str, ...], pilot: str | None, goals
     projects: list[Doc] = []
     for pid in draw(st.lists(st.sampled_from(PROJECT_IDS), max_size=5, unique=True)):
         start = _near(draw, today, -400, 30)
-        if assessments and draw(st.integers(0, 3)) == 0:  # starts the day before, of or after an assessment
+        if draw(st.booleans()) and assessments:  # starts the day before, of or after an assessment
             start = _near(draw, day(draw(st.sampled_from(assessments))["date"]), 0, 0)
         p: Doc = {"id": pid, "start": _text(start), "end": _text(_near(draw, today, -30, 400))}
         if phases:
@@ -307,6 +307,8 @@ def edges(s: Strategy) -> set[str]:
         hit.add("two assessments on one day")
     if any(p.get("maturity") and p["start"] in {a["date"] for a in s.assessments} for p in s.projects):
         hit.add("project starts the day of an assessment")
+    if any(_tie_decides(p, s.assessments) for p in s.projects):
+        hit.add("the larger id decides a project's baseline")
     pilot = policy.get("pilot")
     live = [p for p in s.projects if running(p, today)]
     if pilot and pilot["max_projects"] > 0 and sum(p.get("phase") == pilot["phase"] for p in live) == pilot["max_projects"]:
@@ -319,7 +321,18 @@ def edges(s: Strategy) -> set[str]:
     return hit
 
 
+def _tie_decides(project: Doc, assessments: list[Doc]) -> bool:
+    """The latest assessments on or before the project's start share a date and score its dimension apart."""
+    if not project.get("maturity"):
+        return False
+    before = [a for a in assessments if a["date"] <= project["start"]]
+    last = max((a["date"] for a in before), default=None)
+    levels = {a["scores"].get(project["maturity"]["dimension"]) for a in before if a["date"] == last}
+    return len(levels) > 1
+
+
 EDGES = {"open goal due today", "goal due the day its parent is", "target 1.0 = baseline 1",
+         "the larger id decides a project's baseline",
          "latest assessment exactly the interval old", "two assessments on one day",
          "project starts the day of an assessment", "exactly max_projects pilots running",
          "project starts or ends today", "system with exactly max_domains_per_system"}

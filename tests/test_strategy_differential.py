@@ -67,6 +67,7 @@ PROJECT_IDS = ("prj-0", "prj-1", "prj-2", "prj-3", "prj-4", "ma-9", "ma-10", "g-
 PHASES = ("pilot", "scale_up", "deepen")
 DOMAINS = ("user", "order", "payment", "stock")
 PEOPLE = ("p-ceo", "p-cto")  # tests/conftest.py MINIMAL_POLICIES
+SMART = ("metric", "baseline", "target", "owner", "due")
 ABSENT = object()  # a field left out of the file (None is written as null)
 
 
@@ -80,6 +81,18 @@ def _near(draw: st.DrawFn, base: dt.date, low: int = -400, high: int = 400) -> d
     return base + dt.timedelta(days=offset)
 
 
+# Hypothesis favours the smallest value a draw can take (0, False, an empty list): the common case is
+# drawn as the smallest, the rare one as the largest.
+def _often(draw: st.DrawFn) -> bool:
+    """True about three times in four."""
+    return draw(st.integers(0, 3)) != 3
+
+
+def _rarely(draw: st.DrawFn, one_in: int) -> bool:
+    """True about once in `one_in`."""
+    return draw(st.integers(0, one_in - 1)) == one_in - 1
+
+
 def _put(doc: Doc, key: str, value: object) -> None:
     if value is not ABSENT:
         doc[key] = value
@@ -89,21 +102,21 @@ def _put(doc: Doc, key: str, value: object) -> None:
 
 
 def _policy(draw: st.DrawFn, phases: tuple[str, ...]) -> Doc | None:
-    if draw(st.integers(0, 6)) == 0:
+    if _rarely(draw, 7):
         return None
     doc: Doc = {"kind": "StrategyPolicy", "id": "strategy-2026"}
     maturity: Doc = {}
     if draw(st.booleans()):
         maturity["dimensions"] = draw(st.lists(st.sampled_from(DIMENSION_NAMES), min_size=1, max_size=5, unique=True))
-    if draw(st.integers(0, 3)):
+    if _often(draw):
         maturity["assessment_interval_days"] = draw(st.one_of(st.sampled_from([0, 1, 90, 365]), st.integers(0, 800)))
     if draw(st.booleans()) or maturity:  # sometimes an empty `maturity: {}`
         doc["maturity"] = maturity
     if draw(st.booleans()):
         doc["goals"] = {"tiers": draw(st.lists(st.sampled_from(TIER_NAMES), min_size=1, max_size=4, unique=True))}
-    if phases and draw(st.integers(0, 3)) > 0:
+    if phases and _often(draw):
         doc["pilot"] = {"phase": draw(st.sampled_from(phases)), "max_projects": draw(st.integers(0, 3))}
-    if draw(st.integers(0, 3)):
+    if _often(draw):
         doc["architecture"] = {"max_domains_per_system": draw(st.integers(1, 3))}
     return doc
 
@@ -120,21 +133,31 @@ def _parent(draw: st.DrawFn, tier: str, order: list[str], goal_tiers: list[str])
     return ABSENT
 
 
+def _smart(draw: st.DrawFn, today: dt.date) -> Doc:
+    """A goal's SMART elements: all of them, all but one, or each left out at random. A missing one is
+    absent, null or (for the metric, the only text) empty; target = baseline comes up, 1.0 against 1 too."""
+    numbers = st.sampled_from([0, 0.5, 1, 2])
+    baseline = draw(numbers)
+    target = (1.0 if baseline == 1 else baseline) if _rarely(draw, 5) else draw(numbers)
+    doc: Doc = {"metric": "m", "baseline": baseline, "target": target, "owner": draw(st.sampled_from(PEOPLE)),
+                "due": _text(_near(draw, today))}
+    mode = draw(st.sampled_from(["all", "all", "one", "one", "any"]))
+    gone = [] if mode == "all" else [draw(st.sampled_from(SMART))] if mode == "one" else \
+        [f for f in SMART if _rarely(draw, 4)]
+    for field in gone:
+        missing = draw(st.sampled_from(["", None, ABSENT] if field == "metric" else [None, ABSENT]))
+        del doc[field]
+        _put(doc, field, missing)
+    return doc
+
+
 def _goals(draw: st.DrawFn, order: list[str], today: dt.date) -> list[Doc]:
-    goal_tiers = draw(st.lists(st.sampled_from(order), max_size=7))
+    goal_tiers = [] if _rarely(draw, 6) else draw(st.lists(st.sampled_from(order), min_size=1, max_size=7))
     goals: list[Doc] = []
     for i, tier in enumerate(goal_tiers):
         g: Doc = {"id": f"g-{i}", "tier": tier, "statement": "s"}
         _put(g, "parent", _parent(draw, tier, order, goal_tiers))
-        _put(g, "metric", draw(st.sampled_from(["m", "m", "m", "", None, ABSENT])))
-        _put(g, "owner", draw(st.sampled_from([*PEOPLE, *PEOPLE, None, ABSENT])))
-        numbers = st.sampled_from([0, 0.5, 1, 1.0, 2, 2, None, ABSENT])
-        baseline = draw(numbers)
-        _put(g, "baseline", baseline)
-        same = baseline not in (None, ABSENT) and draw(st.integers(0, 3)) == 0
-        _put(g, "target", (1.0 if baseline == 1 else baseline) if same else draw(numbers))
-        if draw(st.integers(0, 5)):
-            g["due"] = _text(_near(draw, today))
+        g.update(_smart(draw, today))
         _put(g, "status", draw(st.sampled_from([ABSENT, ABSENT, "open", "achieved", "dropped"])))
         goals.append(g)
     for g in goals:  # some goals due the day before, of or after their parent's due
@@ -145,15 +168,16 @@ def _goals(draw: st.DrawFn, order: list[str], today: dt.date) -> list[Doc]:
 
 
 def _assessments(draw: st.DrawFn, dims: list[str], interval: int, today: dt.date) -> list[Doc]:
-    ids = draw(st.lists(st.sampled_from(ASSESSMENT_IDS), max_size=4, unique=True))
+    count = 0 if _rarely(draw, 6) else 1 if _rarely(draw, 4) else draw(st.integers(2, 4))
+    ids = draw(st.permutations(ASSESSMENT_IDS))[:count]
     edge = today - dt.timedelta(days=interval)
     shared = _near(draw, edge)  # two assessments on one day: the larger id is the latest
     out: list[Doc] = []
     for aid in ids:
-        where = draw(st.sampled_from(["shared", "edge", "edge", "older", "anywhere"]))
+        where = "shared" if _rarely(draw, 3) else draw(st.sampled_from(["edge", "older", "anywhere"]))
         date = {"shared": lambda: shared, "edge": lambda: _near(draw, edge, -3, 3),
                 "older": lambda: _near(draw, edge, -400, 0), "anywhere": lambda: _near(draw, today)}[where]()
-        scored = dims if draw(st.integers(0, 3)) else draw(st.lists(st.sampled_from(dims), max_size=len(dims), unique=True))
+        scored = dims if _often(draw) else draw(st.lists(st.sampled_from(dims), max_size=len(dims), unique=True))
         scores = {d: draw(st.integers(1, 5)) for d in scored}
         out.append({"id": aid, "date": _text(date), "assessor": draw(st.sampled_from(PEOPLE)), "scores": scores})
     return out
@@ -167,7 +191,7 @@ def _maturity(draw: st.DrawFn, dims: list[str], assessments: list[Doc], start: d
     if baseline and draw(st.booleans()):
         before = [baseline]
     scored = [(d, level) for a in before for d, level in a["scores"].items()]
-    if scored and draw(st.integers(0, 3)) > 0:
+    if scored and _often(draw):
         dimension, level = draw(st.sampled_from(scored))
     else:
         dimension, level = draw(st.sampled_from(dims)), draw(st.integers(1, 5))
@@ -177,16 +201,17 @@ def _maturity(draw: st.DrawFn, dims: list[str], assessments: list[Doc], start: d
 
 def _projects(draw: st.DrawFn, phases: tuple[str, ...], pilot: str | None, goals: list[Doc], dims: list[str],
               assessments: list[Doc], today: dt.date) -> list[Doc]:
-    pilot_heavy = pilot is not None and draw(st.booleans())
+    pilot_heavy = pilot is not None and _often(draw)
     projects: list[Doc] = []
-    for pid in draw(st.lists(st.sampled_from(PROJECT_IDS), max_size=5, unique=True)):
+    ids = [] if _rarely(draw, 6) else draw(st.lists(st.sampled_from(PROJECT_IDS), min_size=1, max_size=5, unique=True))
+    for pid in ids:
         start = _near(draw, today, -400, 30)
         if draw(st.booleans()) and assessments:  # starts the day before, of or after an assessment
             start = _near(draw, day(draw(st.sampled_from(assessments))["date"]), 0, 0)
         p: Doc = {"id": pid, "start": _text(start), "end": _text(_near(draw, today, -30, 400))}
         if phases:
-            _put(p, "phase", pilot if pilot_heavy and draw(st.integers(0, 3)) > 0 else draw(st.sampled_from([*phases, ABSENT])))
-        if goals and draw(st.integers(0, 4)) > 0:
+            _put(p, "phase", pilot if pilot_heavy and _often(draw) else draw(st.sampled_from([*phases, ABSENT])))
+        if goals and _often(draw):
             p["serves"] = draw(st.lists(st.sampled_from([g["id"] for g in goals]), max_size=3))
         if draw(st.booleans()):
             p["maturity"] = _maturity(draw, dims, assessments, start)
@@ -196,9 +221,9 @@ def _projects(draw: st.DrawFn, phases: tuple[str, ...], pilot: str | None, goals
 
 def _systems(draw: st.DrawFn) -> list[Doc]:
     systems: list[Doc] = []
-    for i in range(draw(st.integers(0, 4))):
+    for i in range(0 if _rarely(draw, 5) else draw(st.integers(1, 4))):
         s: Doc = {"id": f"sys-{i}", "deployment": "private"}
-        if draw(st.integers(0, 3)) > 0:
+        if _often(draw):
             s["domains"] = draw(st.lists(st.sampled_from(DOMAINS), max_size=4))
         systems.append(s)
     return systems
@@ -208,7 +233,7 @@ def _systems(draw: st.DrawFn) -> list[Doc]:
 def strategies(draw: st.DrawFn) -> tuple[Strategy, tuple[str, ...]]:
     """A valid workspace's strategy data, and the BudgetPolicy phases it has (none: no BudgetPolicy)."""
     today = draw(st.sampled_from(TODAYS))
-    phases = PHASES if draw(st.integers(0, 4)) else ()
+    phases = () if _rarely(draw, 5) else PHASES
     policy = _policy(draw, phases)
     dims = dimensions(policy)
     interval = ((policy or {}).get("maturity") or {}).get("assessment_interval_days", 365)
@@ -216,7 +241,7 @@ def strategies(draw: st.DrawFn) -> tuple[Strategy, tuple[str, ...]]:
     assessments = _assessments(draw, dims, interval, day(today))
     pilot = (policy or {}).get("pilot", {}).get("phase")
     projects = _projects(draw, phases, pilot, goals, dims, assessments, day(today))
-    if policy and "pilot" in policy and draw(st.booleans()):  # the limit at the running pilots' count, or one off
+    if policy and "pilot" in policy and _often(draw):  # the limit at the running pilots' count, or one off
         pilots = sum(p.get("phase") == policy["pilot"]["phase"] and running(p, day(today)) for p in projects)
         policy["pilot"]["max_projects"] = max(0, pilots + draw(st.sampled_from([-1, 0, 0, 1])))
     return Strategy(today, policy, goals, assessments, projects, _systems(draw)), phases

@@ -55,7 +55,7 @@ from tests.strategy_oracle import (
 EXAMPLES = int(os.environ.get("GOVERN_STRATEGY_EXAMPLES", "150"))
 CHUNKS = max(1, min(EXAMPLES, int(os.environ.get("GOVERN_STRATEGY_CHUNKS", "5"))))
 
-# Today: the suite's, the day after a leap day's month turns, and a new year's day.
+# Today: the suite's, the day after a leap day (2028-02-29), and a new year's day.
 TODAYS = (AS_OF, "2028-03-01", "2027-01-01")
 TIER_NAMES = ("vision", "strategic", "business", "team", "execution", "task")
 DIMENSION_NAMES = (*DEFAULT_DIMENSIONS, "talent", "security")

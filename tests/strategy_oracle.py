@@ -1,0 +1,215 @@
+"""An independent oracle for the strategy checks STR-001..STR-010 (issue 9).
+
+Written from the check catalogue's STR rows and each check's METADATA reading in
+checks/strategy.rego — not from the Rego rules — over the plain dicts a test
+generated (never govern's models), so that a bug in the Rego, the engine or the
+model shows up as a disagreement. The rows it follows, as the product contract
+states them (copied here so the tests need nothing outside the repository):
+
+- Every STR check evaluates nothing (not_applicable) without a StrategyPolicy.
+  "Tier above" follows StrategyPolicy.goals.tiers (top first). "The latest
+  assessment" is the one with the latest `date`; on a tie, the larger `id`.
+  "Within N days" means as_of - date <= N. "Today" is as_of.
+- STR-001 goal: misses a SMART element: no `metric`, no `baseline` or no
+  `target`, `target` = `baseline`, no `owner`, or no `due`.
+- STR-002 goal: its tier is not the top tier, and it has no `parent` or its
+  parent's tier is not the tier directly above its own.
+- STR-003 goal: the goal and its parent both have `due`, and the goal's is after.
+- STR-004 goal: `status` is `open` (the default) and `due` < today.
+- STR-005 project: running (start <= today <= end) and none of its `serves` is
+  of the bottom tier (also when `serves` is absent or empty).
+- STR-006 portfolio `maturity`: no assessment dated on or before today, or the
+  latest such one is not within `maturity.assessment_interval_days`.
+- STR-007 maturity_assessment: does not score every `maturity.dimensions` entry.
+- STR-008 project: has `maturity`, and `to` <= `from`, or the latest assessment
+  dated on or before its `start` does not score `dimension` at `from`.
+- STR-009 phase `pilot.phase`: more than `pilot.max_projects` projects of that
+  phase are running today.
+- STR-010 system: lists more `domains` than `architecture.max_domains_per_system`.
+
+The model's defaults when the policy lists no tiers or dimensions (model.md,
+"Strategy policy"): tiers strategic, business, execution; dimensions
+process_digital, data_asset, business_online, decision_intelligence.
+
+Readings the METADATA states and this oracle follows: a SMART field is missing
+when absent, null or empty text, and target = baseline is judged only when both
+are given, as numbers; a goal without `due` is not evaluated by STR-004, nor by
+STR-003 unless both have one; STR-006 without an interval fires only when no
+assessment is dated on or before today, and ignores assessments after today;
+STR-008's "on or before its start" is not limited by today; STR-009 evaluates the
+pilot phase only when the policy sets a pilot; STR-010 counts a domain listed
+twice once and evaluates only systems that list at least one domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_TIERS = ("strategic", "business", "execution")
+DEFAULT_DIMENSIONS = ("process_digital", "data_asset", "business_online", "decision_intelligence")
+
+STR_CHECKS = tuple(f"STR-{n:03d}" for n in range(1, 11))
+
+Doc = dict[str, Any]
+Finding = tuple[str, str, str]  # (check id, resource kind, resource id)
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """What a generated workspace holds of the strategy domain, as plain data."""
+
+    as_of: str
+    policy: Doc | None  # the StrategyPolicy document, or None when the workspace has none
+    goals: list[Doc]
+    assessments: list[Doc]
+    projects: list[Doc]
+    systems: list[Doc]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One check's expected outcome: the resources it evaluates and those it fires for."""
+
+    kind: str
+    evaluated: int
+    failing: frozenset[str]
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def tiers(policy: Doc | None) -> list[str]:
+    listed = (policy or {}).get("goals", {}).get("tiers")
+    return list(listed) if listed else list(DEFAULT_TIERS)
+
+
+def dimensions(policy: Doc | None) -> list[str]:
+    listed = ((policy or {}).get("maturity") or {}).get("dimensions")
+    return list(listed) if listed else list(DEFAULT_DIMENSIONS)
+
+
+def running(project: Doc, today: dt.date) -> bool:
+    return day(project["start"]) <= today <= day(project["end"])
+
+
+def latest(assessments: list[Doc]) -> Doc | None:
+    """The latest by date; on a tie, the larger id."""
+    return max(assessments, key=lambda a: (day(a["date"]), a["id"]), default=None)
+
+
+# ---------------------------------------------------------------- one function per row
+
+
+def smart(s: Strategy) -> Verdict:
+    def missing(goal: Doc, field: str) -> bool:
+        return goal.get(field) is None or goal.get(field) == ""
+
+    def not_smart(goal: Doc) -> bool:
+        same = not missing(goal, "baseline") and not missing(goal, "target") and goal["target"] == goal["baseline"]
+        return same or any(missing(goal, f) for f in ("metric", "baseline", "target", "owner", "due"))
+
+    return Verdict("goal", len(s.goals), frozenset(g["id"] for g in s.goals if not_smart(g)))
+
+
+def parent_one_tier_up(s: Strategy) -> Verdict:
+    order = tiers(s.policy)
+    by_id = {g["id"]: g for g in s.goals}
+    below_top = [g for g in s.goals if g["tier"] != order[0]]
+
+    def wrong(goal: Doc) -> bool:
+        above = order[order.index(goal["tier"]) - 1]
+        parent = by_id.get(goal.get("parent") or "")
+        return parent is None or parent["tier"] != above
+
+    return Verdict("goal", len(below_top), frozenset(g["id"] for g in below_top if wrong(g)))
+
+
+def due_by_parent(s: Strategy) -> Verdict:
+    by_id = {g["id"]: g for g in s.goals}
+    pairs = [(g, by_id[g["parent"]]) for g in s.goals
+             if g.get("due") and g.get("parent") in by_id and by_id[g["parent"]].get("due")]
+    return Verdict("goal", len(pairs), frozenset(g["id"] for g, p in pairs if day(g["due"]) > day(p["due"])))
+
+
+def not_overdue(s: Strategy) -> Verdict:
+    today = day(s.as_of)
+    judged = [g for g in s.goals if g.get("status", "open") == "open" and g.get("due")]
+    return Verdict("goal", len(judged), frozenset(g["id"] for g in judged if day(g["due"]) < today))
+
+
+def serves_bottom_tier(s: Strategy) -> Verdict:
+    bottom = tiers(s.policy)[-1]
+    tier_of = {g["id"]: g["tier"] for g in s.goals}
+    today = day(s.as_of)
+    live = [p for p in s.projects if running(p, today)]
+    return Verdict("project", len(live), frozenset(
+        p["id"] for p in live if not any(tier_of.get(goal) == bottom for goal in p.get("serves", []))))
+
+
+def assessed_in_interval(s: Strategy) -> Verdict:
+    today = day(s.as_of)
+    interval = ((s.policy or {}).get("maturity") or {}).get("assessment_interval_days")
+    last = latest([a for a in s.assessments if day(a["date"]) <= today])
+    stale = last is None or (interval is not None and (today - day(last["date"])).days > interval)
+    return Verdict("portfolio", 1, frozenset({"maturity"} if stale else set()))
+
+
+def scores_every_dimension(s: Strategy) -> Verdict:
+    wanted = set(dimensions(s.policy))
+    return Verdict("maturity_assessment", len(s.assessments),
+                   frozenset(a["id"] for a in s.assessments if not wanted <= set(a.get("scores", {}))))
+
+
+def maturity_step(s: Strategy) -> Verdict:
+    stepping = [p for p in s.projects if p.get("maturity")]
+
+    def wrong(project: Doc) -> bool:
+        m = project["maturity"]
+        base = latest([a for a in s.assessments if day(a["date"]) <= day(project["start"])])
+        return m["to"] <= m["from"] or base is None or base.get("scores", {}).get(m["dimension"]) != m["from"]
+
+    return Verdict("project", len(stepping), frozenset(p["id"] for p in stepping if wrong(p)))
+
+
+def pilot_size(s: Strategy) -> Verdict:
+    pilot = (s.policy or {}).get("pilot")
+    if not pilot:
+        return Verdict("phase", 0, frozenset())
+    today = day(s.as_of)
+    pilots = [p for p in s.projects if p.get("phase") == pilot["phase"] and running(p, today)]
+    return Verdict("phase", 1, frozenset({pilot["phase"]} if len(pilots) > pilot["max_projects"] else set()))
+
+
+def domains_per_system(s: Strategy) -> Verdict:
+    limit = ((s.policy or {}).get("architecture") or {}).get("max_domains_per_system")
+    if limit is None:
+        return Verdict("system", 0, frozenset())
+    listing = [sy for sy in s.systems if sy.get("domains")]
+    return Verdict("system", len(listing), frozenset(sy["id"] for sy in listing if len(set(sy["domains"])) > limit))
+
+
+ROWS: dict[str, Callable[[Strategy], Verdict]] = {
+    "STR-001": smart,
+    "STR-002": parent_one_tier_up,
+    "STR-003": due_by_parent,
+    "STR-004": not_overdue,
+    "STR-005": serves_bottom_tier,
+    "STR-006": assessed_in_interval,
+    "STR-007": scores_every_dimension,
+    "STR-008": maturity_step,
+    "STR-009": pilot_size,
+    "STR-010": domains_per_system,
+}
+
+
+def expected(s: Strategy) -> tuple[set[Finding], dict[str, int]]:
+    """The STR findings and each STR check's evaluated count the catalogue calls for."""
+    if s.policy is None:  # every STR check evaluates nothing without a StrategyPolicy
+        return set(), dict.fromkeys(STR_CHECKS, 0)
+    verdicts = {check: row(s) for check, row in ROWS.items()}
+    findings = {(check, v.kind, rid) for check, v in verdicts.items() for rid in v.failing}
+    return findings, {check: v.evaluated for check, v in verdicts.items()}

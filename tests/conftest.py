@@ -121,7 +121,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 # The longest tests first, so that pytest-xdist (`-n auto --dist load --maxschedchunk 1`, as `make test` runs
 # it) starts them on every worker at once instead of leaving one of them to finish alone.
-LONGEST_FIRST = ("tests/test_fuzz.py",)
+LONGEST_FIRST = ("tests/test_fuzz.py", "tests/test_strategy_differential.py")
 
 
 def pytest_collection_modifyitems(session, config, items):

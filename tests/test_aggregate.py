@@ -71,7 +71,11 @@ def test_each_entity_is_summarised_from_its_own_result(three):
     for entity in group["entities"]:
         r = results[entity["name"]]
         assert entity["verdict"] == ("fail" if gate(r, r.fail_on) else "pass")
-        assert entity["failing"] == {s: r.summary.by_severity.get(s, 0) for s in SEVERITIES}
+        # advisories are counted apart, never among the failing
+        advice = [f for f in r.findings if advisory(f, r.fail_on)]
+        assert entity["advisories"] == len(advice)
+        assert entity["failing"] == {s: r.summary.by_severity.get(s, 0) - sum(f.severity == s for f in advice)
+                                     for s in SEVERITIES}
         assert sum(entity["waived"].values()) == r.summary.waived
         assert entity["checks"] == {s: sum(1 for c in r.checks if c.status == s) for s in STATUSES}
         assert entity["policy_revision"] == r.engine.policy_revision
@@ -201,3 +205,24 @@ def test_the_report_goes_to_a_file_with_output(three, tmp_path):
     assert proc.returncode == 0 and proc.stdout == ""
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert govern("aggregate", *map(str, three), "--output", str(tmp_path)).returncode == 2  # a folder
+
+
+def test_a_skipped_checks_control_is_not_satisfied_in_the_group_report(tmp_path):
+    doc = golden.data("acme")
+    skipped = next(c for c in doc["controls"] if c["status"] == "pass")
+    skipped["status"] = "skipped"  # as a run with --skip of its checks records it
+    for c in doc["checks"]:
+        if c["id"] in skipped["checks"]:
+            c["status"] = "skipped"
+    path = tmp_path / "skipped.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    proc = govern("aggregate", str(path), "--format", "oscal")
+    assert proc.returncode == 0, proc.stderr
+    findings = json.loads(proc.stdout)["assessment-results"]["results"][0]["findings"]
+    [control] = [f for f in findings if f["target"]["target-id"] == skipped["id"]]
+    assert control["target"]["status"] == {"state": "not-satisfied", "reason": "other"}
+    counts = {s: sum(c["status"] == s for c in doc["checks"]) for s in STATUSES}
+    assert counts["skipped"]
+    md = govern("aggregate", str(path), "--format", "markdown", "--lang", "en")
+    assert md.returncode == 0 and "Checks (pass / fail / n/a / skipped)" in md.stdout
+    assert " / ".join(str(counts[s]) for s in STATUSES) in md.stdout

@@ -69,6 +69,11 @@ def test_titles_speak_the_chosen_language_and_mark_new_findings():
     for i, ((_, p_zh, _), (_, p_en, _)) in enumerate(zip(zh, en, strict=True)):
         assert (" · 新增 · " in p_zh["title"]) == (" · new · " in p_en["title"]) == (i in new)
     assert zh[0][1]["title"].startswith("PLC-001 · 严重 · ") and en[0][1]["title"].startswith("PLC-001 · critical · ")
+    # one language per annotation: the check's own Chinese title and message under zh
+    unwaived = [f for f in result.findings if f.status == "fail"]
+    titles_zh = {c.id: c.title_zh for c in result.checks}
+    for f, (_, properties, message) in zip(unwaived, zh, strict=True):
+        assert message == f.message_zh and properties["title"].endswith(f" · {titles_zh[f.check]}")
 
 
 def test_paths_are_from_the_repository_root_with_a_prefix():

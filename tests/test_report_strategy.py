@@ -184,3 +184,13 @@ def test_every_builtin_check_has_a_chinese_title_and_writes_its_findings_in_chin
     for f in r["findings"]:
         assert f["message_zh"] and CJK.search(f["message_zh"]), (f["check"], f["message"])
         assert english_sentences(f["message_zh"]) == [], f["message_zh"]
+
+
+def test_with_str_004_skipped_no_goal_is_called_overdue_and_the_report_says_so(tmp_path):
+    ws = make_workspace(tmp_path / "ws", {"policies/strategy.yaml": STRATEGY, "policies/budget.yaml": BUDGET,
+                                          "inventory/strategy.yaml": GOALS})
+    result = run(ws, "--skip", "STR-004")
+    st = result["strategy"]
+    assert st["overdue_assessed"] is False and not any(g["overdue"] for g in st["goals"])
+    md = govern("report", str(tmp_path / "result.json"), "--format", "markdown", "--lang", "en")
+    assert "Whether goals are overdue was not judged this run (STR-004 skipped)." in md.stdout

@@ -92,7 +92,9 @@ def _mixed(results: dict[str, RunResult]) -> str:
 
 def _entity(r: RunResult) -> Entity:
     def by_severity(status: str) -> dict[str, int]:
-        return {s: sum(1 for f in r.findings if f.status == status and f.severity == s) for s in SEVERITIES}
+        # advisories are counted apart, never among the failing (issue 9), as in every per-run report
+        return {s: sum(1 for f in r.findings if f.status == status and f.severity == s and not advisory(f, r.fail_on))
+                for s in SEVERITIES}
 
     return Entity(
         name=r.workspace, as_of=r.as_of, fail_on=r.fail_on, verdict="fail" if gate(r, r.fail_on) else "pass",

@@ -104,7 +104,7 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         selection=prepared.selection,
         summary=summarize(findings, checks, fail_on),
         budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS, skipped)),
-        strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT, skipped)),
+        strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT, skipped), skipped),
     )
 
 

@@ -24,9 +24,11 @@ OVERDUE = "STR-004"  # open goals past their due date
 PILOT = "STR-009"  # the pilot kept to a few projects; its observations list the running pilots
 
 
-def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | None = None) -> StrategySummary | None:
+def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | None = None,
+              skipped: frozenset[str] = frozenset()) -> StrategySummary | None:
     """None when the workspace has no strategy: no StrategyPolicy, no goals, no assessments.
-    `pilot` is STR-009's observations (phase -> {max_projects, running})."""
+    `pilot` is STR-009's observations (phase -> {max_projects, running}); with STR-004 among the
+    `skipped` checks, no goal is called overdue and the summary says it was not judged."""
     policy = ws.strategy_policy
     goals, assessments = ws.inventory.goals, ws.inventory.maturity_assessments
     if policy is None and not goals and not assessments:
@@ -43,6 +45,7 @@ def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | No
         latest=_assessment(timeline[-1]) if timeline else None,
         previous=_assessment(timeline[-2]) if len(timeline) > 1 else None,
         pilot=_pilot(pilot or {}),
+        overdue_assessed=OVERDUE not in skipped,
     )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from governance.report._escape import markdown_code, markdown_text
 from governance.report._messages import messages
 from governance.report.markdown import _table
-from governance.result import SEVERITIES, GroupResult
+from governance.result import SEVERITIES, STATUSES, GroupResult
 
 if TYPE_CHECKING:  # the package imports this module
     from governance.report import RenderOptions
@@ -31,7 +31,7 @@ def render(group: GroupResult, options: RenderOptions) -> str:
     header = [t("aggregate.entity"), t("md.as_of"), t("aggregate.verdict"), *[name(s, capital=True) for s in SEVERITIES],
               t("waived"), t("aggregate.checks"), t("policy_revision")]
     rows = [[e.name, e.as_of, name(e.verdict, capital=True), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
-             f"{e.checks.get('pass', 0)} / {e.checks.get('fail', 0)} / {e.checks.get('not_applicable', 0)}",
+             " / ".join(str(e.checks.get(s, 0)) for s in STATUSES),
              e.policy_revision[:19] + "…"] for e in group.entities]
     lines += _table(header, rows, "lll" + "r" * (len(SEVERITIES) + 1) + "ll") + ["", f"## {t('aggregate.worst')}", ""]
     if not group.findings:

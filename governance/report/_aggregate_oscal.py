@@ -15,7 +15,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
-from governance.report.oscal import OSCAL_VERSION, _markup, _prop, _token, _uuid
+from governance.report.oscal import OSCAL_VERSION, REASON, _markup, _prop, _satisfied, _token, _uuid
 from governance.result import SEVERITIES, Entity, GroupFinding, GroupResult
 
 if TYPE_CHECKING:  # the package imports this module
@@ -95,7 +95,7 @@ def _observation(e: Entity, f: GroupFinding, origins: list[dict], collected: str
 
 
 def _control(e: Entity, control: str, status: str, origins: list[dict]) -> dict:
-    satisfied = status != "fail"
+    satisfied = _satisfied(status)  # the per-run report's rule: a skipped check's control is not satisfied
     return {
         "uuid": _uuid("entity-finding", e.name, control),
         "title": _markup(f"{control} in {e.name}"),
@@ -104,5 +104,5 @@ def _control(e: Entity, control: str, status: str, origins: list[dict]) -> dict:
         "origins": origins,
         "target": {"type": "objective-id", "target-id": _token(control),
                    "status": {"state": "satisfied" if satisfied else "not-satisfied",
-                              "reason": "not-applicable" if status == "not_applicable" else ("pass" if satisfied else "fail")}},
+                              "reason": REASON.get(status, "pass" if satisfied else "fail")}},
     }

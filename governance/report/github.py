@@ -40,7 +40,8 @@ _PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ","
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    titles = {c.id: c.title for c in result.checks}
+    m = messages(options.lang)
+    titles = {c.id: m.title(c) for c in result.checks}  # one language per annotation: --lang's
     lines = [_annotation(f, titles.get(f.check, ""), options) for f in result.findings if f.status == "fail"]
     return "".join(line + "\n" for line in lines)
 
@@ -52,7 +53,7 @@ def _annotation(f: Finding, check_title: str, options: RenderOptions) -> str:
                        ("line", max(f.location.line, 1)), ("col", max(f.location.column, 1))]
     properties.append(("title", _title(f, check_title, options)))
     listed = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{COMMAND[f.severity]} {listed}::{escape_data(f.message)}"
+    return f"::{COMMAND[f.severity]} {listed}::{escape_data(messages(options.lang).said(f))}"
 
 
 def _title(f: Finding, check_title: str, options: RenderOptions) -> str:

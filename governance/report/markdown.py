@@ -130,6 +130,8 @@ class _Report:
         if section is None:
             return lines + [t("strategy.no_policy"), ""]
         lines += [f"### {t('strategy.goals')}", ""]
+        if not section.summary.overdue_assessed:
+            lines += [t("strategy.overdue_not_assessed"), ""]
         if section.goals:
             rows = [["↳" * row.goal.depth + (" " if row.goal.depth else "") + row.goal.statement + f" ({row.goal.id})",
                      row.tier, row.owner,

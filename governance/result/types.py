@@ -213,6 +213,7 @@ class StrategySummary(_Model):
     latest: AssessmentRecord | None = None
     previous: AssessmentRecord | None = None  # the one before `latest`, for the change per dimension
     pilot: PilotScope | None = None
+    overdue_assessed: bool = True  # False when STR-004 was skipped: no goal's `overdue` was judged
 
 
 class RunResult(_Model):

@@ -16,7 +16,7 @@ import click
 from governance.cli import main
 from governance.cli._common import EXIT_FINDINGS, EXIT_OK, Guard
 from governance.cli._progress import progress
-from governance.evaluate.unit_tests import UnitTestReport, run_unit_tests
+from governance.evaluate.unit_tests import OUTCOMES, UnitTestReport, run_unit_tests
 from governance.report._escape import visible
 
 RULE = "-" * 80
@@ -59,7 +59,7 @@ def results(report: UnitTestReport) -> list[str]:
         lines.append(f"{module}:")
         for test in tests:
             lines.append(f"  {test.package}.{test.name}: {test.outcome} ({test.duration_ns / 1e6:.3f}ms)")
-            if test.outcome == "PASS":
+            if test.outcome == OUTCOMES[0]:
                 continue
             lines.append(f"    at {module}:{test.row}")
             lines += [f"    {visible(test.error)}"] if test.error else []
@@ -69,8 +69,8 @@ def results(report: UnitTestReport) -> list[str]:
 
 def counts(report: UnitTestReport) -> list[str]:
     total = len(report.tests)
-    return [f"{outcome}: {n}/{total}" for outcome in ("PASS", "FAIL", "ERROR")
-            if (n := sum(1 for t in report.tests if t.outcome == outcome)) or outcome == "PASS"]
+    return [f"{outcome}: {n}/{total}" for outcome in OUTCOMES
+            if (n := sum(1 for t in report.tests if t.outcome == outcome)) or outcome == OUTCOMES[0]]
 
 
 def coverage_lines(report: UnitTestReport, threshold: float | None) -> tuple[list[str], bool]:

@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from governance.engine.capabilities import restricted
+from governance.engine.client import DATA_ROOT
 from governance.engine.compile import TIMEOUT, _stage
 from governance.engine.errors import EngineError
 
 if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
     from governance.engine import Module
 
-ROOT = "govern"  # the one root the bundle owns: every module's package and all of its data are under it
+ROOT = DATA_ROOT  # the one root the bundle owns: every module's package and all of its data are under it
 # asymmetric only: an HMAC secret would have to be given to `opa build` on its command line, where
 # every local process can read it, and every OPA that verifies would hold the key that signs
 SIGNING_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")

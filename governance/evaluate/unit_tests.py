@@ -18,13 +18,15 @@ from pathlib import Path
 from governance import engine
 from governance.engine import Module, RegoErrors
 from governance.engine.binary import find_opa
-from governance.engine.testing import FileCoverage, UnitTest, run_tests
+from governance.engine.testing import ERROR, FAILED, PASSED, FileCoverage, UnitTest, run_tests
 from governance.evaluate.policy import WORKSPACE, blame
 from governance.evaluate.run import validate
 from governance.load import RegoSource, WorkspaceErrors, discover, read_rego
 from governance.load.files import relative
 from governance.model.build import MANIFEST
 from governance.model.workspace import Workspace
+
+OUTCOMES = (PASSED, FAILED, ERROR)  # in the order `govern test` counts them
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class UnitTestReport:
 
     @property
     def passed(self) -> bool:
-        return all(t.outcome == "PASS" for t in self.tests)
+        return all(t.outcome == PASSED for t in self.tests)
 
     def percent(self) -> float | None:
         """Line coverage of the workspace's checks, 0..100; None with no line to cover."""

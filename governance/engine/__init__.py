@@ -88,10 +88,11 @@ def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path 
                          signing_key=signing_key, signing_alg=signing_alg)
 
 
-def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
+def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
              opa_url: str | None = None, timeout: float = 120.0, token: str | None = None,
              ca: str | None = None, opa_versions: tuple[str, ...] = (OPA_VERSION,)) -> EngineResult:
-    """Load modules and definitions into OPA, ask the report query, return it checked.
+    """Load modules and definitions into OPA, ask the report query on `input_json` (the input
+    document, serialised), return it checked.
 
     Without `opa_url` a private OPA is started (answering only this run's
     token) and always stopped again. An `opa_url` server that serves govern's
@@ -103,7 +104,7 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
     if opa_url:
         session = OpaSession(client_for(opa_url, timeout, token=token, ca=ca), opa_url)
         try:
-            return _run(session, modules, definitions, input_doc, revision, opa_versions, shared=True)
+            return _run(session, modules, definitions, input_json, revision, opa_versions, shared=True)
         finally:
             session.client.close_connection()
     binary = find_opa()
@@ -112,7 +113,7 @@ def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
         session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive,
                              died=opa.died_message)
         try:
-            return _run(session, modules, definitions, input_doc, revision, opa_versions)
+            return _run(session, modules, definitions, input_json, revision, opa_versions)
         finally:
             session.client.close_connection()
 
@@ -147,7 +148,7 @@ def _load(session: OpaSession, modules: list[Module], definitions: dict, revisio
             session.load_module(module.id, module.text)
 
 
-def _run(session: OpaSession, modules: list[Module], definitions: dict, input_doc: dict, revision: str,
+def _run(session: OpaSession, modules: list[Module], definitions: dict, input_json: bytes, revision: str,
          versions: tuple[str, ...], *, shared: bool = False) -> EngineResult:
     version = session.version()
     if version not in versions:
@@ -158,7 +159,7 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_do
         _served(session, modules, revision, bundles)
     else:
         _load(session, modules, definitions, revision)
-    report = session.report(input_doc, [m.id for m in modules] if bundles else ())
+    report = session.report(input_json, [m.id for m in modules] if bundles else ())
     if report.revision != revision:
         raise EngineError(
             f"policy revision mismatch: OPA holds {report.revision}, this run loaded {revision} "

@@ -262,10 +262,11 @@ def _check_controls(ws: Workspace, checks: dict[str, DeclaredCheck]) -> None:
         raise WorkspaceErrors(errors)
 
 
-def evaluate(policy: Policy, definitions: dict, input_doc: dict, **options: Unpack[engine.EngineOptions]) -> engine.EngineResult:
+def evaluate(policy: Policy, definitions: dict, input_json: bytes,
+             **options: Unpack[engine.EngineOptions]) -> engine.EngineResult:
     """The engine's report on `policy`, complete, with faults blamed where they lie."""
     try:
-        result = engine.evaluate(policy.modules, definitions, input_doc, **options)
+        result = engine.evaluate(policy.modules, definitions, input_json, **options)
     except RegoErrors as exc:  # an evaluation error OPA located, e.g. a builtin error in a check
         raise blame(exc.errors) from None
     except MalformedCheck as exc:  # blamed on the rule that produced it, not on the id it claims

@@ -62,7 +62,7 @@ class Prepared:
 
     workspace: Workspace
     policy: policy_.Policy
-    input: dict
+    input: bytes  # OPA's input document as JSON: serialised once, sent as it is
     as_of: dt.date
     selection: Selection = field(default_factory=Selection)
 
@@ -71,8 +71,7 @@ def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_sou
     """`skip`: check ids to leave out of the report besides the manifest's (`SkipRefused` if one cannot be)."""
     ws, policy = validate(path)
     chosen = selection_.select(ws, policy, skip, skip_source)
-    input_doc = {"as_of": as_of.isoformat(), "inventory": ws.inventory_input(), "waivers": ws.waivers_input()}
-    return Prepared(workspace=ws, policy=policy, input=input_doc, as_of=as_of, selection=chosen)
+    return Prepared(workspace=ws, policy=policy, input=ws.input_json(as_of.isoformat()), as_of=as_of, selection=chosen)
 
 
 def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> EngineResult:

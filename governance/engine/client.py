@@ -16,11 +16,10 @@ from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote, urlencode, urlparse, urlsplit
 
 import requests
-from opa_client import OpaClient
-from opa_client.errors import ConnectionsError, DeletePolicyError, PolicyNotFoundError, RegoParseError
 
 from governance.engine.compile import RegoError, RegoErrors
 from governance.engine.errors import EngineError
+from governance.engine.opa_client_sync import ConnectionsError, DeletePolicyError, OpaClient, PolicyNotFoundError, RegoParseError
 from governance.engine.outcome import Report, parse_report
 
 REPORT_PACKAGE = "govern/main"

@@ -103,7 +103,7 @@ def capture(workspace: Path, out: Path) -> None:
     data = {"govern": {"definitions": definitions,
                        "meta": {"revision": policy_revision(prepared.policy.modules, definitions)}}}
     (out / "data.json").write_text(json.dumps(data), encoding="utf-8")
-    (out / "input.json").write_text(json.dumps(prepared.input), encoding="utf-8")
+    (out / "input.json").write_bytes(prepared.input)
 
 
 @dataclass

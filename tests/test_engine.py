@@ -16,6 +16,8 @@ import pytest
 from governance.engine import OPA_VERSION
 from tests.conftest import AS_OF, REPO, check, govern, make_workspace
 
+EMPTY_INPUT = b'{"as_of": "%s", "inventory": {}, "waivers": {}}' % AS_OF.encode()  # as a run sends it: serialised
+
 # A workspace check that keeps OPA busy for seconds, so a test can interfere mid-evaluation.
 SLOW_CHECK = """\
 package govern.checks.slow
@@ -267,8 +269,7 @@ def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):
     modules = library_modules()
     session = RacedSession(client_for(running_opa, 60), running_opa)
     with pytest.raises(EngineError, match="policy revision mismatch"):
-        _run(session, modules, {}, {"as_of": AS_OF, "inventory": {}, "waivers": {}}, policy_revision(modules, {}),
-             (OPA_VERSION,))
+        _run(session, modules, {}, EMPTY_INPUT, policy_revision(modules, {}), (OPA_VERSION,))
 
 
 def test_definitions_changed_under_the_run_exit_3_even_with_the_revision_left_alone(running_opa, tmp_path):
@@ -288,5 +289,5 @@ def test_definitions_changed_under_the_run_exit_3_even_with_the_revision_left_al
     modules = library_modules()
     session = RacedSession(client_for(running_opa, 60), running_opa)
     with pytest.raises(EngineError, match="definitions OPA evaluated are not the ones this run loaded"):
-        _run(session, modules, definitions, {"as_of": AS_OF, "inventory": {}, "waivers": {}},
+        _run(session, modules, definitions, EMPTY_INPUT,
              policy_revision(modules, definitions), (OPA_VERSION,))

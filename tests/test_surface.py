@@ -45,13 +45,14 @@ SURFACE = {
         "Annotation", "CheckOutcome", "DataRef", "DEFAULT_SIGNING_ALG", "EngineError", "EngineResult", "Inspection",
         "Malformed", "MalformedCheck", "Module", "OPA_VERSION", "RegoError", "RegoErrors", "SIGNING_ALGS", "SigningKeyError",
         "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
+        "starting_opa",
     },
     "governance.evaluate": {"load", "run_check", "validate"},
     "governance.report": {"DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
                           "evidence", "render", "render_all", "render_group"},
     "governance.load": {"Document", "Location", "RegoSource", "WorkspaceError", "WorkspaceErrors", "discover",
                         "read_document", "read_rego"},
-    "governance.model": {"Workspace", "load_workspace"},
+    "governance.model": {"Workspace", "load_workspace", "rego_checks"},
 }
 
 

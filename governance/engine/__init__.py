@@ -8,8 +8,10 @@ error types, and `policy_revision`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -22,11 +24,12 @@ from governance.engine.client import DATA_ROOT, OpaSession, client_for
 from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
 from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
-from governance.engine.server import managed_opa
+from governance.engine.server import ManagedOpa, managed_opa
 
 __all__ = ["DEFAULT_SIGNING_ALG", "OPA_VERSION", "SIGNING_ALGS", "Annotation", "CheckOutcome", "DataRef", "EngineError",
            "EngineResult", "Inspection", "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "SigningKeyError",
-           "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision"]
+           "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
+           "starting_opa"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,22 @@ class EngineOptions(TypedDict, total=False):
     token: str | None
     ca: str | None
     opa_versions: tuple[str, ...]
+    launched: ManagedOpa | None  # from `starting_opa`: a managed OPA launched ahead of the evaluation
+
+
+@contextlib.contextmanager
+def starting_opa(modules: list[Module]) -> Iterator[ManagedOpa | None]:
+    """A managed OPA launched now with `modules` (those known before the workspace is loaded: the
+    library), so that its start and compilation overlap the loading; pass it to `evaluate` as
+    `launched`. None if it cannot be launched: `evaluate` then starts one itself, and says why it
+    cannot. Stopped on leaving, whatever happens."""
+    with contextlib.ExitStack() as stack:
+        try:
+            opa: ManagedOpa | None = stack.enter_context(managed_opa(find_opa(), [(m.id, m.text) for m in modules],
+                                                                      wait=False))
+        except EngineError:
+            opa = None
+        yield opa
 
 
 def canonical_json(value: object) -> bytes:
@@ -88,33 +107,50 @@ def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path 
                          signing_key=signing_key, signing_alg=signing_alg)
 
 
-def evaluate(modules: list[Module], definitions: dict, input_doc: dict, *,
+def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
              opa_url: str | None = None, timeout: float = 120.0, token: str | None = None,
-             ca: str | None = None, opa_versions: tuple[str, ...] = (OPA_VERSION,)) -> EngineResult:
-    """Load modules and definitions into OPA, ask the report query, return it checked.
+             ca: str | None = None, opa_versions: tuple[str, ...] = (OPA_VERSION,),
+             launched: ManagedOpa | None = None) -> EngineResult:
+    """Load modules and definitions into OPA, ask the report query on `input_json` (the input
+    document, serialised), return it checked.
 
     Without `opa_url` a private OPA is started (answering only this run's
     token) and always stopped again. An `opa_url` server that serves govern's
     policy from a bundle (`build_bundle`) gets nothing uploaded: its bundle
     must be this policy's. `opa_versions` are the OPA versions whose answers
-    are accepted.
+    are accepted. `launched`: a managed OPA from `starting_opa`, used instead of starting one.
     """
     revision = policy_revision(modules, definitions)
     if opa_url:
         session = OpaSession(client_for(opa_url, timeout, token=token, ca=ca), opa_url)
         try:
-            return _run(session, modules, definitions, input_doc, revision, opa_versions, shared=True)
+            return _run(session, modules, definitions, input_json, revision, opa_versions, shared=True)
         finally:
             session.client.close_connection()
-    binary = find_opa()
+    if launched is not None and _started(launched):
+        return _run_managed(launched, modules, definitions, input_json, revision, opa_versions, timeout)
     # the modules start with the server: compiled once, where an upload each recompiles all of them
-    with managed_opa(binary, [(m.id, m.text) for m in modules]) as opa:
-        session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive,
-                             died=opa.died_message)
-        try:
-            return _run(session, modules, definitions, input_doc, revision, opa_versions)
-        finally:
-            session.client.close_connection()
+    with managed_opa(find_opa(), [(m.id, m.text) for m in modules]) as opa:
+        return _run_managed(opa, modules, definitions, input_json, revision, opa_versions, timeout)
+
+
+def _started(launched: ManagedOpa) -> bool:
+    """Did the OPA launched ahead start? It was given the modules expected before the workspace was
+    loaded: if one changed since and no longer compiles, it exits, and a fresh one is started."""
+    try:
+        launched.ready()
+    except EngineError:
+        return False
+    return True
+
+
+def _run_managed(opa: ManagedOpa, modules: list[Module], definitions: dict, input_json: bytes, revision: str,
+                 versions: tuple[str, ...], timeout: float) -> EngineResult:
+    session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive, died=opa.died_message)
+    try:
+        return _run(session, modules, definitions, input_json, revision, versions, private=dict(opa.modules))
+    finally:
+        session.client.close_connection()
 
 
 def _still_held(session: OpaSession, modules: list[Module], bundles: dict[str, str]) -> None:
@@ -136,9 +172,14 @@ def _served(session: OpaSession, modules: list[Module], revision: str, bundles: 
                           "other modules: it was not built by `govern bundle` from this workspace")
 
 
-def _load(session: OpaSession, modules: list[Module], definitions: dict, revision: str) -> None:
-    """Put this run's policy on a server that serves none from a bundle, replacing whatever govern's it held."""
-    held = session.clear(keep={m.id for m in modules})
+def _load(session: OpaSession, modules: list[Module], definitions: dict, revision: str,
+          private: dict[str, str] | None) -> None:
+    """Put this run's policy on a server that serves none from a bundle, replacing whatever govern's it held.
+    `private`: the server is this run's managed OPA, started with these modules (id -> text). It answers
+    this run's token alone, so it holds those and nothing else: no listing (which decodes the AST of
+    every module, most of a small run's time on OPA) is needed to know what to replace."""
+    keep = {m.id for m in modules}
+    held = session.clear(keep) if private is None or not set(private) <= keep else private
     # the whole govern data subtree at once, so nothing an earlier client put there survives
     session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}})
     for module in modules:  # the library first: checks call its functions
@@ -147,8 +188,8 @@ def _load(session: OpaSession, modules: list[Module], definitions: dict, revisio
             session.load_module(module.id, module.text)
 
 
-def _run(session: OpaSession, modules: list[Module], definitions: dict, input_doc: dict, revision: str,
-         versions: tuple[str, ...], *, shared: bool = False) -> EngineResult:
+def _run(session: OpaSession, modules: list[Module], definitions: dict, input_json: bytes, revision: str,
+         versions: tuple[str, ...], *, shared: bool = False, private: dict[str, str] | None = None) -> EngineResult:
     version = session.version()
     if version not in versions:
         raise EngineError(f"OPA at {session.url} is version {version}; govern is pinned to {OPA_VERSION} "
@@ -157,8 +198,8 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_do
     if bundles:
         _served(session, modules, revision, bundles)
     else:
-        _load(session, modules, definitions, revision)
-    report = session.report(input_doc, [m.id for m in modules] if bundles else ())
+        _load(session, modules, definitions, revision, private)
+    report = session.report(input_json, [m.id for m in modules] if bundles else ())
     if report.revision != revision:
         raise EngineError(
             f"policy revision mismatch: OPA holds {report.revision}, this run loaded {revision} "

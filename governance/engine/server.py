@@ -123,6 +123,10 @@ class ManagedOpa:
         self._dir: Path | None = None
 
     def start(self) -> ManagedOpa:
+        return self.launch().ready()
+
+    def launch(self) -> ManagedOpa:
+        """Start the process and return at once: it compiles its modules while the caller works on."""
         self._dir = Path(tempfile.mkdtemp(prefix="govern-opa-"))  # mode 0700
         authz = self._dir / "authz.rego"
         authz.write_text(AUTHZ.format(digest=hashlib.sha256(self.token.encode()).hexdigest()), encoding="utf-8")
@@ -146,7 +150,13 @@ class ManagedOpa:
                 )
         except OSError as exc:
             raise EngineError(f"could not start OPA ({self.binary}): {exc}") from exc
-        self.url = f"http://127.0.0.1:{self._wait_listening(self.process)}"
+        return self
+
+    def ready(self) -> ManagedOpa:
+        """Wait until the launched server listens; `url` is then where."""
+        if not self.url:
+            assert self.process is not None, "ready() before launch()"
+            self.url = f"http://127.0.0.1:{self._wait_listening(self.process)}"
         return self
 
     def _stage_modules(self) -> list[str]:
@@ -225,8 +235,9 @@ class ManagedOpa:
 
 
 @contextlib.contextmanager
-def managed_opa(binary: str, modules: Sequence[tuple[str, str]] = ()) -> Iterator[ManagedOpa]:
-    """`modules`, (id, text) pairs, are loaded as the server starts."""
+def managed_opa(binary: str, modules: Sequence[tuple[str, str]] = (), *, wait: bool = True) -> Iterator[ManagedOpa]:
+    """`modules`, (id, text) pairs, are loaded as the server starts. `wait=False`: yielded as soon
+    as it is launched (call `ready()` before using it), so it starts while the caller works on."""
     opa = ManagedOpa(binary, modules)
     previous = signal.getsignal(signal.SIGTERM)
 
@@ -237,7 +248,7 @@ def managed_opa(binary: str, modules: Sequence[tuple[str, str]] = ()) -> Iterato
     if in_main:
         signal.signal(signal.SIGTERM, on_term)
     try:
-        yield opa.start()
+        yield opa.start() if wait else opa.launch()
     finally:
         opa.close()
         if in_main:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Unpack
 
 from governance import engine, library
@@ -23,7 +24,9 @@ from governance.engine import (
     RegoError,
     RegoErrors,
 )
+from governance.load import RegoSource
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.model import rego_checks
 from governance.model.workspace import Workspace
 
 WORKSPACE = "workspace/"  # module ids of workspace checks; the library's start with govern/
@@ -82,7 +85,17 @@ def library_modules() -> list[Module]:
 
 
 def workspace_modules(ws: Workspace) -> list[Module]:
-    return [Module(id=WORKSPACE + src.rel, path=src.path, text=src.text) for src in ws.rego_sources]
+    return _modules(ws.rego_sources)
+
+
+def expected_modules(root: Path | str) -> list[Module]:
+    """The modules a run on `root` will most likely load, read before the workspace is: the
+    library and the workspace's checks as they are now (none if the manifest is faulty)."""
+    return library_modules() + _modules(rego_checks(root))
+
+
+def _modules(sources: list[RegoSource]) -> list[Module]:
+    return [Module(id=WORKSPACE + src.rel, path=src.path, text=src.text) for src in sources]
 
 
 def compile_policy(ws: Workspace) -> Policy:
@@ -262,10 +275,11 @@ def _check_controls(ws: Workspace, checks: dict[str, DeclaredCheck]) -> None:
         raise WorkspaceErrors(errors)
 
 
-def evaluate(policy: Policy, definitions: dict, input_doc: dict, **options: Unpack[engine.EngineOptions]) -> engine.EngineResult:
+def evaluate(policy: Policy, definitions: dict, input_json: bytes,
+             **options: Unpack[engine.EngineOptions]) -> engine.EngineResult:
     """The engine's report on `policy`, complete, with faults blamed where they lie."""
     try:
-        result = engine.evaluate(policy.modules, definitions, input_doc, **options)
+        result = engine.evaluate(policy.modules, definitions, input_json, **options)
     except RegoErrors as exc:  # an evaluation error OPA located, e.g. a builtin error in a check
         raise blame(exc.errors) from None
     except MalformedCheck as exc:  # blamed on the rule that produced it, not on the id it claims

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
 from governance import __version__, library
-from governance.engine import EngineResult
+from governance.engine import EngineResult, starting_opa
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
@@ -62,7 +63,7 @@ class Prepared:
 
     workspace: Workspace
     policy: policy_.Policy
-    input: dict
+    input: bytes  # OPA's input document as JSON: serialised once, sent as it is
     as_of: dt.date
     selection: Selection = field(default_factory=Selection)
 
@@ -71,8 +72,7 @@ def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_sou
     """`skip`: check ids to leave out of the report besides the manifest's (`SkipRefused` if one cannot be)."""
     ws, policy = validate(path)
     chosen = selection_.select(ws, policy, skip, skip_source)
-    input_doc = {"as_of": as_of.isoformat(), "inventory": ws.inventory_input(), "waivers": ws.waivers_input()}
-    return Prepared(workspace=ws, policy=policy, input=input_doc, as_of=as_of, selection=chosen)
+    return Prepared(workspace=ws, policy=policy, input=ws.input_json(as_of.isoformat()), as_of=as_of, selection=chosen)
 
 
 def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> EngineResult:
@@ -114,9 +114,12 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
     """One evaluation: prepare, evaluate on OPA, assemble. `skip`, from `skip_source`, adds to the manifest's."""
     started = now()
     progress("loading workspace")
-    prepared = prepare(path, as_of, skip, skip_source)
-    progress("evaluating on OPA")
-    engine = evaluate(prepared, **engine_options)
+    # a managed OPA starts and compiles the policy while the workspace loads
+    ahead = nullcontext(None) if engine_options.get("opa_url") else starting_opa(policy_.expected_modules(path))
+    with ahead as engine_options["launched"]:
+        prepared = prepare(path, as_of, skip, skip_source)
+        progress("evaluating on OPA")
+        engine = evaluate(prepared, **engine_options)
     progress("collecting findings")
     return assemble(prepared, engine, started=started, fail_on=fail_on)
 

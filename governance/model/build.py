@@ -158,6 +158,19 @@ def load_workspace(root: Path | str, library_controls: list[Path] | None = None)
     return ws
 
 
+def rego_checks(root: Path | str) -> list[RegoSource]:
+    """The workspace's own checks as `load_workspace` would read them, or none if that cannot be
+    said without loading it all (no manifest, a fault): a guess for starting OPA early, which the
+    loaded workspace confirms or corrects, never a judgement of the workspace."""
+    b = _Builder(Path(root).resolve())
+    try:
+        b.manifest, b.manifest_doc = _manifest(b)
+        sources = b.read_rego(b.files("checks", {".rego"}, is_check))
+    except WorkspaceErrors:
+        return []
+    return [] if b.errors else sources
+
+
 def _library_label(path: Path) -> str:
     try:
         return f"<govern>/{path.relative_to(library.library_root()).as_posix()}"

@@ -142,10 +142,10 @@ class ManagedOpa:
             *self._stage_modules(),
         ]
         try:
-            # stderr to a file: a pipe nobody reads until OPA dies would block a chatty OPA
+            # output to a file: a pipe nobody reads until OPA dies would block a chatty OPA
             with open(self._dir / "stderr.log", "wb") as log:
                 self.process = subprocess.Popen(
-                    cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                    cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,  # OPA prints load errors on stdout
                     env={}, cwd=self._dir, preexec_fn=_in_child(self.memory),
                 )
         except OSError as exc:
@@ -161,17 +161,20 @@ class ManagedOpa:
 
     def _stage_modules(self) -> list[str]:
         """The modules as files under the private folder, named by their ids: OPA names a module
-        loaded from a file by the path it was given, so the server holds them under those ids."""
+        loaded from a folder by its path below it, so the server holds them under those ids.
+        OPA is given the top folders, never a file: a path argument with a `:` is read as
+        `prefix:path`, and a workspace may name a check file `own:ership.rego`."""
         assert self._dir is not None
-        staged = []
+        tops = set()
         for module_id, text in self.modules:
             path = (self._dir / module_id).resolve()
-            if not path.is_relative_to(self._dir.resolve()) or not module_id.endswith(".rego") or module_id == "authz.rego":
-                raise EngineError(f"refusing a module id that is not a relative .rego path: {module_id!r}")
+            if (not path.is_relative_to(self._dir.resolve()) or not module_id.endswith(".rego")
+                    or "/" not in module_id or ":" in module_id.split("/")[0]):
+                raise EngineError(f"refusing a module id that is not a .rego path in a folder: {module_id!r}")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(text.encode())
-            staged.append(module_id)
-        return staged
+            tops.add(module_id.split("/")[0])
+        return sorted(tops)
 
     def _wait_listening(self, process: subprocess.Popen[bytes]) -> int:
         if not Path("/proc/self/net/tcp").exists():

@@ -361,3 +361,36 @@ def test_without_policies_policy_rows_are_not_applicable(tmp_path, opa_binary):
                 "PLC-001", "PLC-002", "PLC-003", "PLC-007", "MLP-003"):
         assert status[cid] == "not_applicable", cid
     assert set(ours(result)) == {("CLS-008", "ds-b"), ("MLP-001", "sys-a")}
+
+
+# PLC-007 under the 2024 provisions (arts. 7-8), through `govern check`: sensitive personal
+# information about fewer people than sensitive_subjects_at_least (but at least one) needs a
+# contract, a certification or an assessment; under the threshold nothing else is asked.
+SENSITIVE = """\
+  - id: ds-test-sensitive
+    name: 海外客服工单
+    owner: p-cdo
+    grade: general-2
+    level: internal
+    classified_at: 2026-11-01
+    personal_info: {{contains: true, sensitive: true, subjects: {subjects}}}
+    flows: [{{to: sg-support, jurisdiction: SG, mechanism: {mechanism}}}]
+"""
+
+
+@pytest.mark.parametrize(("subjects", "mechanism", "fires"), [
+    (5000, "none", True),              # sensitive, 1 ≤ 5,000 < 10,000: a mechanism is needed
+    (5000, "contract", False),         # … and a contract is enough
+    (1, "none", True),                 # the boundary: one subject is enough to need one
+    (10000, "contract", True),         # at the threshold: only a security assessment will do
+    (10000, "security_assessment", False),
+])
+def test_plc_007_sensitive_personal_information_below_the_assessment_threshold(example, subjects, mechanism, fires):
+    datasets = example / "inventory" / "datasets.yaml"
+    datasets.write_text(datasets.read_text(encoding="utf-8") + SENSITIVE.format(subjects=subjects, mechanism=mechanism),
+                        encoding="utf-8")
+    found = [f for f in check_json(example)["findings"]
+             if f["check"] == "PLC-007" and f["resource"]["id"] == "ds-test-sensitive"]
+    assert bool(found) == fires, found
+    if fires:
+        assert found[0]["message_zh"] and "敏感个人信息" in found[0]["message_zh"]

@@ -185,7 +185,8 @@ def test_opa_killed_during_a_run_exits_3_not_a_pass(tmp_path, opa_binary):
     _wait_for_opa(proc)
     time.sleep(0.5)  # let it get into the evaluation
     killed = 0
-    for pid in _opa_children(proc.pid):  # the live one (a start retried on a taken port leaves none behind)
+    # the server (the run also starts `opa check` and `opa inspect` beside it while OPA starts early)
+    for pid in [p for p in _opa_children(proc.pid) if _is_server(p)]:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
             killed += 1

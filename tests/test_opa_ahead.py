@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 from pathlib import Path
 
-from governance.engine import Module, starting_opa
+import pytest
+
+from governance.engine import EngineError, Module, starting_opa
 from governance.evaluate import policy
 from governance.evaluate.run import assemble, evaluate, now, prepare
 from tests.conftest import AS_OF, govern_process
@@ -68,3 +71,15 @@ def test_the_expected_modules_are_the_loaded_ones(example):
     prepared = prepare(example, dt.date.fromisoformat(AS_OF))
     assert [(m.id, m.text) for m in policy.expected_modules(example)] == [(m.id, m.text) for m in prepared.policy.modules]
     assert json.loads(prepared.input)["as_of"] == AS_OF
+
+
+def test_an_early_opa_that_dies_with_exactly_this_runs_modules_fails_the_run(opa_binary, example):
+    """A fresh start is only for a launch whose modules changed since; an OPA that was given exactly
+    this run's modules and died has crashed, and a crash is exit 3, never a silent retry."""
+    prepared = prepare(example, dt.date.fromisoformat(AS_OF))
+    with starting_opa(policy.expected_modules(example)) as launched:
+        assert launched is not None and launched.process is not None
+        os.kill(launched.process.pid, signal.SIGKILL)
+        launched.process.wait()
+        with pytest.raises(EngineError, match="OPA failed to start"):
+            evaluate(prepared, launched=launched)

@@ -127,19 +127,22 @@ def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
             return _run(session, modules, definitions, input_json, revision, opa_versions, shared=True)
         finally:
             session.client.close_connection()
-    if launched is not None and _started(launched):
+    if launched is not None and _started(launched, modules):
         return _run_managed(launched, modules, definitions, input_json, revision, opa_versions, timeout)
     # the modules start with the server: compiled once, where an upload each recompiles all of them
     with managed_opa(find_opa(), [(m.id, m.text) for m in modules]) as opa:
         return _run_managed(opa, modules, definitions, input_json, revision, opa_versions, timeout)
 
 
-def _started(launched: ManagedOpa) -> bool:
+def _started(launched: ManagedOpa, modules: list[Module]) -> bool:
     """Did the OPA launched ahead start? It was given the modules expected before the workspace was
-    loaded: if one changed since and no longer compiles, it exits, and a fresh one is started."""
+    loaded: if one changed since and no longer compiles, it exits, and a fresh one is started. If it
+    was given exactly this run's modules, its death is a crash, and a crash fails the run (exit 3)."""
     try:
         launched.ready()
     except EngineError:
+        if {m.id: m.text for m in modules}.items() >= dict(launched.modules).items():
+            raise
         return False
     return True
 

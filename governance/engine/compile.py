@@ -110,11 +110,14 @@ def _start(cmd: list[str], cwd: Path) -> subprocess.Popen:
 
 def _finish(proc: subprocess.Popen, what: str) -> tuple[bytes, bytes]:
     try:
-        return proc.communicate(timeout=TIMEOUT)
+        out, err = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
         raise EngineError(f"{what} did not finish within {TIMEOUT:.0f}s") from None
+    if proc.returncode is not None and proc.returncode < 0:  # killed: its output says nothing of the Rego
+        raise EngineError(f"{what} was killed by signal {-proc.returncode}")
+    return out, err
 
 
 def _errors(output: bytes) -> list[RegoError]:

@@ -27,8 +27,8 @@ states them (copied here so the tests need nothing outside the repository):
   phase are running today.
 - STR-010 system: lists more `domains` than `architecture.max_domains_per_system`.
 
-The model's defaults when the policy lists no tiers or dimensions (model.md,
-"Strategy policy"): tiers strategic, business, execution; dimensions
+The model's defaults when the policy lists no tiers or dimensions (the contract's
+"Strategy policy" section, as copied into docs/strategy.md): tiers strategic, business, execution; dimensions
 process_digital, data_asset, business_online, decision_intelligence.
 
 Readings the METADATA states and this oracle follows: a SMART field is missing

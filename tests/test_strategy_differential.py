@@ -6,7 +6,7 @@ pilot, a domain limit, an assessment interval), a BudgetPolicy's phases, goals
 in tiers with right and wrong parents, missing SMART elements and due dates
 around today, maturity assessments around the interval's edge, projects around
 today with `serves` and `maturity`, systems with `domains` — and runs
-`govern check --format json` on each against the shared OPA. Its STR findings
+`govern check --format json` on each against the test worker's OPA server. Its STR findings
 (check, resource kind, resource id), each STR check's `evaluated` count and
 status must be what tests/strategy_oracle.py, a plain-Python reading of the
 catalogue's STR rows, computes from the same generated data.
@@ -171,11 +171,11 @@ def _assessments(draw: st.DrawFn, dims: list[str], interval: int, today: dt.date
     count = 0 if _rarely(draw, 6) else 1 if _rarely(draw, 4) else draw(st.integers(2, 4))
     ids = draw(st.permutations(ASSESSMENT_IDS))[:count]
     edge = today - dt.timedelta(days=interval)
-    shared = _near(draw, edge)  # two assessments on one day: the larger id is the latest
+    same_day = _near(draw, edge)  # two assessments on one day: the larger id is the latest
     out: list[Doc] = []
     for aid in ids:
-        where = "shared" if _rarely(draw, 3) else draw(st.sampled_from(["edge", "older", "anywhere"]))
-        date = {"shared": lambda: shared, "edge": lambda: _near(draw, edge, -3, 3),
+        where = "same_day" if _rarely(draw, 3) else draw(st.sampled_from(["edge", "older", "anywhere"]))
+        date = {"same_day": lambda: same_day, "edge": lambda: _near(draw, edge, -3, 3),
                 "older": lambda: _near(draw, edge, -400, 0), "anywhere": lambda: _near(draw, today)}[where]()
         scored = dims if _often(draw) else draw(st.lists(st.sampled_from(dims), max_size=len(dims), unique=True))
         scores = {d: draw(st.integers(1, 5)) for d in scored}

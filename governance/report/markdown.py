@@ -47,7 +47,7 @@ class _Report:
         self.lang = self.m.lang
         self.checks = {c.id: c for c in result.checks}
         self.advice = [f for f in result.findings if advisory(f, result.fail_on)]
-        self.failing = [f for f in result.findings if f not in self.advice]
+        self.failing = [f for f in result.findings if not advisory(f, result.fail_on)]
 
     def status(self, state: str) -> str:
         return f"{ICON.get(state, '')} {self.m.name(state)}".strip()

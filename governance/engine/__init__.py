@@ -202,7 +202,8 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_js
         _served(session, modules, revision, bundles)
     else:
         _load(session, modules, definitions, revision, private)
-    report = session.report(input_json, [m.id for m in modules] if bundles else ())
+    # this run's own OPA is sent the input as data (see OpaSession.report); a shared one as the query's
+    report = session.report(input_json, [m.id for m in modules] if bundles else (), stored=private is not None)
     if report.revision != revision:
         raise EngineError(
             f"policy revision mismatch: OPA holds {report.revision}, this run loaded {revision} "

@@ -275,6 +275,13 @@ def test_a_key_that_cannot_sign_is_exit_2_and_writes_nothing(example, tmp_path, 
     assert not out.exists()
 
 
+def test_a_bundle_that_cannot_be_written_is_exit_3_and_says_so(example, tmp_path):
+    (tmp_path / "taken").write_text("a file, where a folder is needed")
+    proc = govern("bundle", str(example), "--output", str(tmp_path / "taken" / "b.tar.gz"))
+    assert proc.returncode == 3 and proc.stderr.rstrip().endswith("no bundle was written.")
+    assert "report of this run" not in proc.stderr
+
+
 # ------------------------------------------------------------ refusals before anything is built
 
 def test_an_invalid_workspace_is_exit_2_at_its_file_and_writes_nothing(example, tmp_path):

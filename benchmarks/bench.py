@@ -5,7 +5,10 @@ projects with 3 budget lines each, N/2 spend, 200 people), writes out the exact 
 modules, data and input that govern sends to OPA, then times, alternately and repeatedly:
 
 - `govern check WS --format json` (the real CLI, with its managed OPA), and
-- `opa eval --format json --strict-builtin-errors -d REGO -d data.json -i input.json data.govern.main.report`.
+- `opa eval --format json --strict-builtin-errors -d REGO -d data.json -i input.json data.govern.main.report`,
+- and, if conftest is installed (`--conftest PATH`, or `conftest` on PATH or in ~/go/bin), `conftest test
+  input.json` with the same modules and data and one more module whose `deny` rule is every violation
+  of the same report (what a platform team running the same Rego with conftest would time).
 
 Memory is the peak resident size of each side's whole process tree (govern and its OPA
 child), sampled from /proc. Both sides must report the same findings and the same
@@ -168,6 +171,31 @@ def opa_findings(stdout: bytes) -> tuple[Counter, dict[str, int]]:
     return found, {c["meta"]["custom"]["id"]: c["evaluated"] for c in report["checks"]}
 
 
+# conftest evaluates deny rules, not a query: this one is every violation of govern's report.
+CONFTEST_POLICY = """package bench
+
+deny contains json.marshal([c.meta.custom.id, v.resource.kind, v.resource.id, v.message]) if {
+	some c in data.govern.main.report.checks
+	some v in c.violations
+}
+"""
+
+
+def conftest_findings(stdout: bytes) -> Counter:
+    found: Counter = Counter()
+    for result in json.loads(stdout):
+        found.update(tuple(json.loads(f["msg"])) for f in result.get("failures") or [])
+    return found
+
+
+def conftest_binary(given: str | None) -> str | None:
+    if given:
+        return given
+    found = shutil.which("conftest")
+    home = Path.home() / "go" / "bin" / "conftest"
+    return found or (str(home) if home.exists() else None)
+
+
 def opa_binary() -> str:
     sys.path.insert(0, str(REPO))
     from governance.engine.binary import find_opa
@@ -175,7 +203,7 @@ def opa_binary() -> str:
     return find_opa()
 
 
-def bench(n: int, rounds: int, opa: str) -> dict:
+def bench(n: int, rounds: int, opa: str, conftest: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="govern-bench-") as tmp:
         ws, sent = Path(tmp) / "ws", Path(tmp) / "sent"
         ws.mkdir()
@@ -185,16 +213,28 @@ def bench(n: int, rounds: int, opa: str) -> dict:
         govern_cmd = [str(GOVERN), "check", str(ws), "--as-of", AS_OF, "--format", "json", "--timeout", "3600"]
         opa_cmd = [opa, "eval", "--format", "json", "--strict-builtin-errors", "-d", str(sent / "rego"),
                    "-d", str(sent / "data.json"), "-i", str(sent / "input.json"), "data.govern.main.report"]
+        (sent / "conftest").mkdir()
+        (sent / "conftest" / "bench.rego").write_text(CONFTEST_POLICY, encoding="utf-8")
+        conftest_cmd = [conftest or "conftest", "test", "--no-color", "--output", "json", "--namespace", "bench",
+                        "--policy", str(sent / "rego"), "--policy", str(sent / "conftest"), "--data", str(sent / "data.json"),
+                        str(sent / "input.json")]
         env = {**os.environ, "GOVERN_OPA": opa}
-        govern_runs, opa_runs = [], []
+        govern_runs, opa_runs, conftest_runs = [], [], []
         for _ in range(rounds):  # alternately, so both sides see the same machine load
             govern_runs.append(measure(govern_cmd, {0, 1}, env))
             opa_runs.append(measure(opa_cmd, {0}))
+            if conftest:
+                conftest_runs.append(measure(conftest_cmd, {0, 1}))
         mine, theirs = govern_findings(govern_runs[-1].stdout), opa_findings(opa_runs[-1].stdout)
         if mine != theirs:
             raise SystemExit(f"at {n} systems govern and opa eval disagree: "
                              f"{len(mine[0])} vs {len(theirs[0])} findings")
-    return {"n": n, "findings": sum(mine[0].values()),
+        if conftest_runs and conftest_findings(conftest_runs[-1].stdout) != Counter(
+                {(c, k, i, m): 1 for (c, k, i, m) in mine[0]}):
+            raise SystemExit(f"at {n} systems govern and conftest disagree")
+    extra = {"conftest_s": statistics.median(s.seconds for s in conftest_runs),
+             "conftest_mib": max(s.peak_mib for s in conftest_runs)} if conftest_runs else {}
+    return {"n": n, "findings": sum(mine[0].values()), **extra,
             "govern_s": statistics.median(s.seconds for s in govern_runs),
             "govern_mib": max(s.peak_mib for s in govern_runs),
             "opa_s": statistics.median(s.seconds for s in opa_runs),
@@ -210,19 +250,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     parser.add_argument("--rounds", type=int, default=3, help="runs of each side per size; medians are reported")
+    parser.add_argument("--conftest", metavar="PATH", help="conftest binary (default: on PATH or in ~/go/bin, if there)")
     parser.add_argument("--capture", nargs=2, metavar=("WORKSPACE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.capture:
         capture(Path(args.capture[0]), Path(args.capture[1]))
         return
-    opa = opa_binary()
+    opa, conftest = opa_binary(), conftest_binary(args.conftest)
     print(f"{'systems':>8} | {'findings':>8} | {'govern s':>8} {'MiB':>6} | {'opa eval s':>10} {'MiB':>6} | "
-          f"{'time ×':>6} | {'mem ×':>5}", flush=True)
+          f"{'time ×':>6} | {'mem ×':>5}" + (f" | {'conftest s':>10} {'MiB':>6} | {'vs conftest':>11}" if conftest else ""),
+          flush=True)
     results = {}
     for n in args.sizes:
-        r = results[n] = bench(n, args.rounds, opa)
+        r = results[n] = bench(n, args.rounds, opa, conftest)
+        side = (f" | {r['conftest_s']:>10.2f} {r['conftest_mib']:>6.0f} | {r['govern_s'] / r['conftest_s']:>10.2f}×"
+                if conftest else "")
         print(f"{n:>8} | {r['findings']:>8} | {r['govern_s']:>8.2f} {r['govern_mib']:>6.0f} | {r['opa_s']:>10.2f} "
-              f"{r['opa_mib']:>6.0f} | {r['govern_s'] / r['opa_s']:>6.2f} | {r['govern_mib'] / r['opa_mib']:>5.2f}",
+              f"{r['opa_mib']:>6.0f} | {r['govern_s'] / r['opa_s']:>6.2f} | {r['govern_mib'] / r['opa_mib']:>5.2f}{side}",
               flush=True)
     if 10000 in results and 100000 in results:
         print(f"linearity, govern 10k → 100k: {results[100000]['govern_s'] / results[10000]['govern_s']:.1f}×")

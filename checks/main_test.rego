@@ -69,3 +69,38 @@ test_violation_in_both_languages if {
 	v := data.govern.lib.violation("system", "s1", {"en": "no owner", "zh": "没有负责人"})
 	v == {"resource": {"kind": "system", "id": "s1"}, "message": "no owner", "message_zh": "没有负责人"}
 }
+
+# An input on which a check fires: a core dataset that names no owner (CLS-008).
+_stored_input := {
+	"as_of": "2026-11-25",
+	"inventory": {"datasets": {"d-1": {"id": "d-1", "grade": "core"}}},
+	"waivers": {},
+}
+
+_fired(report) := {[c.meta.custom.id, v.resource.id] | some c in report.checks; some v in c.violations}
+
+# Only the classification checks run (the others are replaced by nothing), to keep the tests quick.
+test_the_stored_report_is_the_report_on_the_stored_input if {
+	stored := main.stored_report with data.govern_input as _stored_input
+		with data.govern.checks.budget as {} with data.govern.checks.governance as {}
+		with data.govern.checks.mlps as {} with data.govern.checks.placement as {}
+		with data.govern.checks.strategy as {} with data.govern.waiver_checks as {}
+	direct := main.report with input as _stored_input
+		with data.govern.checks.budget as {} with data.govern.checks.governance as {}
+		with data.govern.checks.mlps as {} with data.govern.checks.placement as {}
+		with data.govern.checks.strategy as {} with data.govern.waiver_checks as {}
+	stored == direct
+	_fired(stored) == {["CLS-008", "d-1"]}
+}
+
+test_the_stored_report_reads_the_stored_input_not_the_query_input if {
+	stored := main.stored_report with data.govern_input as _stored_input with input as {"as_of": "2026-11-25"}
+		with data.govern.checks.budget as {} with data.govern.checks.governance as {}
+		with data.govern.checks.mlps as {} with data.govern.checks.placement as {}
+		with data.govern.checks.strategy as {} with data.govern.waiver_checks as {}
+	_fired(stored) == {["CLS-008", "d-1"]}
+}
+
+test_the_stored_report_is_undefined_without_a_stored_input if {
+	not main.stored_report
+}

@@ -207,6 +207,13 @@ def test_the_report_goes_to_a_file_with_output(three, tmp_path):
     assert govern("aggregate", *map(str, three), "--output", str(tmp_path)).returncode == 2  # a folder
 
 
+def test_a_group_report_that_cannot_be_written_is_exit_3_and_says_so(three, tmp_path):
+    (tmp_path / "taken").write_text("a file, where a folder is needed")
+    proc = govern("aggregate", *map(str, three), "--output", str(tmp_path / "taken" / "group.json"))
+    assert proc.returncode == 3 and proc.stderr.rstrip().endswith("no group report was written.")
+    assert "report of this run" not in proc.stderr  # an aggregate is no run
+
+
 def test_a_skipped_checks_control_is_not_satisfied_in_the_group_report(tmp_path):
     doc = golden.data("acme")
     skipped = next(c for c in doc["controls"] if c["status"] == "pass")

@@ -145,6 +145,25 @@ def test_a_bundle_with_the_right_revision_but_other_modules_is_refused(opa_binar
     assert "carries this workspace's revision but other modules" in proc.stderr
 
 
+def test_a_bundle_with_the_right_revision_and_modules_but_other_definitions_is_refused(opa_binary, example, tmp_path):
+    """The definitions are data, not modules: a bundle whose data was edited after the build (a meeting
+    gap of ten years, so GOV checks pass) is refused by the definitions the report query reads back."""
+    forged = _unpacked(_bundle(example, tmp_path / "acme.tar.gz"), tmp_path / "forged")
+    data = json.loads((forged / "data.json").read_text(encoding="utf-8"))
+    committees = data["govern"]["definitions"]["committees"]
+    assert committees and all("max_meeting_gap_days" in c for c in committees.values())
+    for committee in committees.values():
+        committee["max_meeting_gap_days"] = 3650
+    (forged / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "out" / "result.json"
+    with opa_server(opa_binary, "--bundle", str(forged)) as url:
+        proc = govern("check", str(example), "--as-of", AS_OF, "--format", f"json={out}", "--opa-url", url)
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "the definitions OPA evaluated are not the ones this run loaded" in proc.stderr
+    assert "revision and modules but other data: it was not built by `govern bundle`" in proc.stderr
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("packed", [True, False], ids=["tarball", "folder"])
 def test_an_evaluation_error_in_a_workspace_check_is_exit_2_at_its_file_as_in_a_managed_run(opa_binary, tmp_path, packed):
     from tests.conftest import make_workspace
@@ -273,6 +292,13 @@ def test_a_key_that_cannot_sign_is_exit_2_and_writes_nothing(example, tmp_path, 
     proc = govern("bundle", str(example), "--output", str(out), *args)
     assert proc.returncode == 2 and says in proc.stderr and "no bundle was written" in proc.stderr
     assert not out.exists()
+
+
+def test_a_bundle_that_cannot_be_written_is_exit_3_and_says_so(example, tmp_path):
+    (tmp_path / "taken").write_text("a file, where a folder is needed")
+    proc = govern("bundle", str(example), "--output", str(tmp_path / "taken" / "b.tar.gz"))
+    assert proc.returncode == 3 and proc.stderr.rstrip().endswith("no bundle was written.")
+    assert "report of this run" not in proc.stderr
 
 
 # ------------------------------------------------------------ refusals before anything is built

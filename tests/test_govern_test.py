@@ -185,6 +185,17 @@ def test_opa_dying_of_a_test_that_asks_for_all_memory_is_exit_3(tmp_path):
     assert ran.stdout == "" and "Traceback" not in ran.stderr
 
 
+def test_with_coverage_the_two_opas_share_the_memory_limit(tmp_path):
+    """Tests and coverage are two `opa test` runs side by side: each gets half, so together they hold
+    no more than GOVERN_OPA_MEMORY allows one OPA."""
+    hungry = FIRES + "\ntest_hungry if {\n\tcount(numbers.range(1, 200000000)) == 0\n}\n"
+    ran = govern("test", str(workspace(tmp_path, ext=hungry)), "--coverage",
+                 env={**os.environ, "GOVERN_OPA_MEMORY": "256M"})
+    assert ran.returncode == 3, ran.stdout + ran.stderr
+    assert "its limit is 128 MiB (its share of 256 MiB); set GOVERN_OPA_MEMORY to raise it" in ran.stderr
+    assert ran.stdout == "" and "Traceback" not in ran.stderr
+
+
 def test_a_workspace_without_checks_of_its_own_has_nothing_to_cover(tmp_path):
     """Its tests may test the built-in library against its own policy; a threshold has no lines to fail on."""
     root = make_workspace(tmp_path, {"governance.yaml": "checks: [checks]\n", "checks/policy_test.rego": (

@@ -161,6 +161,21 @@ def test_waived_findings_are_suppressed_with_the_waiver_justification(run):
     assert sum("suppressions" in r for r in results) == result["summary"]["waived"] >= 1
 
 
+def test_a_file_name_with_a_space_hash_or_percent_is_a_percent_encoded_uri(run):
+    """A uri is not a path: `#` would start a fragment, a space is not allowed, `%` starts an escape."""
+    result, _, _ = run
+    model = RunResult.model_validate(result)
+    odd = "inventory/our systems #2 (100%).yaml"
+    moved = model.model_copy(update={
+        "findings": [f.model_copy(update={"location": FindingLocation(file=odd, line=3, column=5)}) for f in model.findings],
+        "inputs": [i.model_copy(update={"path": odd}) if i.path.startswith("inventory/") else i for i in model.inputs]})
+    log = json.loads(render("sarif", moved, RenderOptions(path_prefix="org/gov")))
+    validate(log)
+    uris = {uri for _, uri in string_fields(log, {"uri"})}
+    assert "org/gov/inventory/our%20systems%20%232%20%28100%25%29.yaml" in uris
+    assert not any(c in uri for uri in uris for c in " #")
+
+
 def test_finding_without_location_points_at_the_manifest_and_stays_valid(run):
     result, _, _ = run
     model = RunResult.model_validate(result)

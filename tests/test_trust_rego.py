@@ -274,7 +274,8 @@ def test_the_example_is_valid_and_validate_counts_its_checks(opa_binary):
     assert "53 checks" in proc.stdout
 
 
-@pytest.mark.parametrize("ref", ["data.payments.secrets", "data.system.authz", "data[name]", "object.keys(data)"])
+@pytest.mark.parametrize("ref", ["data.payments.secrets", "data.system.authz", "data.govern_input", "data[name]",
+                                 "object.keys(data)"])
 def test_a_workspace_check_reads_data_govern_only(opa_binary, example, ref):
     text = HEAD + "some_name := \"x\"\n\n" + f"leak := {ref.replace('name', 'some_name')}\n"
     validate, check = both(with_module(example, text))

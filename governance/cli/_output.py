@@ -140,15 +140,16 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
         seen[where] = f"{name}={path}"
 
 
-def write_all(rendered: Rendered) -> None:
-    """Every report file in place, then the streams; on any failure no report is left changed (exit 3)."""
+def write_all(rendered: Rendered, nothing: str = "no report of this run was written") -> None:
+    """Every report file in place, then the streams; on any failure no report is left changed (exit 3),
+    and the error ends with `nothing` (what was not written, in the command's words)."""
     files = [(_where(path), content) for path, content in on_disk(rendered)]
     streams = [(path, content) for path, content in rendered if _stream(path)]
     streams.sort(key=lambda s: _stdout(s[0]))  # stdout last: once it shows a report, every file is in place
     targets = [t for t, _ in files] + [_where(p) for p, _ in streams if p is not None and not _stdout(p)]
     if sum(_stdout(p) for p, _ in streams) > 1 or len(set(targets)) != len(targets):
         raise RuntimeError("two reports share one target")  # outputs() refuses this; fail closed if it ever slips
-    with _Transaction() as files_written:
+    with _Transaction(nothing) as files_written:
         for target, content in files:
             files_written.stage(target, content)
         files_written.commit()
@@ -172,7 +173,8 @@ def _send(path: str | None, content: str | bytes) -> None:
 class _Transaction:
     """Stage files beside their targets, rename them all into place, and undo everything on failure."""
 
-    def __init__(self) -> None:
+    def __init__(self, nothing: str) -> None:
+        self.nothing = nothing
         self.made: list[Path] = []  # folders created for reports, outermost first
         self.staged: list[tuple[Path, Path]] = []  # (temporary, target)
         self.kept: list[tuple[Path, Path | None]] = []  # (target, second name of the file it replaced)
@@ -191,7 +193,7 @@ class _Transaction:
                     _quietly(previous.unlink, missing_ok=True)
         if isinstance(exc, OSError):
             where = exc.filename or "a report"
-            exit_with(EXIT_ENGINE, [f"error: could not write {where}: {exc.strerror or exc}; no report of this run was written."])
+            exit_with(EXIT_ENGINE, [f"error: could not write {where}: {exc.strerror or exc}; {self.nothing}."])
         return False
 
     def stage(self, target: Path, content: str | bytes) -> None:

@@ -45,5 +45,5 @@ def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: 
         except merging.MixedRevisions as exc:
             exit_with(EXIT_ENGINE, [f"error: {exc}", "no group report was written."])
         content = render_group(fmt, group, RenderOptions(lang=lang, color=False))
-    write_all([(output, content)])
+    write_all([(output, content)], nothing="no group report was written")
     sys.exit(EXIT_OK)

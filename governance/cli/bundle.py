@@ -49,7 +49,7 @@ def bundle(workspace: str, output: str, signing_key: str | None, signing_alg: st
             content = build_bundle(policy.modules, definitions, signing_key=key, signing_alg=alg)
         except SigningKeyError as exc:
             exit_with(EXIT_INVALID, [f"error: --signing-key {signing_key}: {exc}", "no bundle was written."])
-    write_all([(output, content)])
+    write_all([(output, content)], nothing="no bundle was written")
     signed = f", signed {alg}" if key else ", unsigned"
     click.echo(f"bundle: {output}: revision {policy_revision(policy.modules, definitions)}, "
                f"{len(policy.modules)} module(s){signed}")

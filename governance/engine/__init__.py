@@ -202,15 +202,18 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_js
         _served(session, modules, revision, bundles)
     else:
         _load(session, modules, definitions, revision, private)
-    report = session.report(input_json, [m.id for m in modules] if bundles else ())
+    # this run's own OPA is sent the input as data (see OpaSession.report); a shared one as the query's
+    report = session.report(input_json, [m.id for m in modules] if bundles else (), stored=private is not None)
     if report.revision != revision:
         raise EngineError(
             f"policy revision mismatch: OPA holds {report.revision}, this run loaded {revision} "
             "(another client changed the server's policies or data during the run)"
         )
     if report.definitions != json.loads(canonical_json(definitions)):
-        raise EngineError("the definitions OPA evaluated are not the ones this run loaded "
-                          "(another client changed the server's data during the run)")
+        why = (f"the server's bundle {', '.join(sorted(bundles))} carries this workspace's revision and modules but "
+               "other data: it was not built by `govern bundle` from this workspace" if bundles
+               else "another client changed the server's data during the run")
+        raise EngineError(f"the definitions OPA evaluated are not the ones this run loaded ({why})")
     if shared:
         _still_held(session, modules, bundles)  # others can write to a shared server
     return EngineResult(opa_version=version, revision=revision, checks=report.checks, malformed=report.malformed)

@@ -137,6 +137,8 @@ class ManagedOpa:
             "--addr", "127.0.0.1:0",
             "--authentication", "token", "--authorization", "basic",
             "--skip-version-check",  # no version check or reporting: this machine may be offline
+            # the store keeps AST values: the input written to it is converted once, not at every read
+            "--optimize-store-for-read-speed",
             "--log-level", "error",
             str(authz),
             *self._stage_modules(),

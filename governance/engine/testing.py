@@ -7,7 +7,8 @@ as untrusted as its checks. `data` holds what the caller gives (the
 workspace's definitions, as an evaluation has them).
 
 With coverage, a second `opa test --coverage` runs beside the first: OPA
-reports either the tests or the coverage in one run, never both.
+reports either the tests or the coverage in one run, never both. The two share
+the memory limit, half each, so together they hold no more than one server may.
 """
 
 from __future__ import annotations
@@ -73,27 +74,27 @@ def run_tests(binary: str, modules: list[Module], data: dict, *, coverage: bool)
         caps = Path(tmp) / "capabilities.json"
         caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
         command = [binary, "test", ".", "--format", "json", "--capabilities", str(caps), "--timeout", TEST_TIMEOUT]
+        commands = [command, [*command, "--coverage"]] if coverage else [command]
+        limit = memory_limit() // len(commands)
         runs: list[subprocess.Popen] = []
         try:
-            runs.append(_start(command, root))
-            if coverage:
-                runs.append(_start([*command, "--coverage"], root))
+            runs += [_start(c, root, limit) for c in commands]
             outputs = [_finish(proc) for proc in runs]
         finally:  # a timeout, Ctrl-C or a failed start leaves no OPA behind
             for proc in runs:
                 if proc.poll() is None:
                     proc.kill()
                     proc.wait()
-    tests = _tests(runs[0].returncode, *outputs[0])
+    tests = _tests(runs[0].returncode, *outputs[0], limit)
     passed = all(t.outcome == PASSED for t in tests)
-    covered = _coverage(runs[1].returncode, *outputs[1]) if coverage and passed else None
+    covered = _coverage(runs[1].returncode, *outputs[1], limit) if coverage and passed else None
     return UnitTestRun(tests=tests, coverage=covered)
 
 
-def _start(command: list[str], cwd: Path) -> subprocess.Popen:
-    try:  # no environment, and the memory limit of the managed server
+def _start(command: list[str], cwd: Path, limit: int) -> subprocess.Popen:
+    try:  # no environment, and (its share of) the memory limit of the managed server
         return subprocess.Popen(command, cwd=cwd, env={}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, preexec_fn=_in_child(memory_limit()))
+                                stderr=subprocess.PIPE, preexec_fn=_in_child(limit))
     except OSError as exc:
         raise EngineError(f"could not run {command[0]}: {exc}") from None
 
@@ -107,7 +108,7 @@ def _finish(proc: subprocess.Popen) -> tuple[bytes, bytes]:
         raise EngineError(f"opa test did not finish within {TIMEOUT * 5:.0f}s") from None
 
 
-def _tests(code: int, out: bytes, err: bytes) -> list[UnitTest]:
+def _tests(code: int, out: bytes, err: bytes, limit: int) -> list[UnitTest]:
     """OPA's JSON results: it exits 0 when all pass and 2 when one fails or errs; anything else, or
     no JSON list (a Go runtime that died also exits 2), is a fault."""
     try:
@@ -115,7 +116,7 @@ def _tests(code: int, out: bytes, err: bytes) -> list[UnitTest]:
     except ValueError:
         raw = None
     if not isinstance(raw, list):
-        raise EngineError(_failure("opa test", code, err or out))
+        raise EngineError(_failure("opa test", code, err or out, limit))
     try:
         return sorted((_test(r) for r in raw), key=lambda t: (t.module, t.row, t.name))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -131,9 +132,9 @@ def _test(raw: dict) -> UnitTest:
                     output=base64.b64decode(raw.get("output") or b"").decode("utf-8", "replace"))
 
 
-def _coverage(code: int, out: bytes, err: bytes) -> dict[str, FileCoverage]:
+def _coverage(code: int, out: bytes, err: bytes, limit: int) -> dict[str, FileCoverage]:
     if code != 0:
-        raise EngineError(_failure("opa test --coverage", code, err or out))
+        raise EngineError(_failure("opa test --coverage", code, err or out, limit))
     try:
         files = json.loads(out)["files"]
         return {name.removeprefix("./"): FileCoverage(
@@ -145,15 +146,17 @@ def _coverage(code: int, out: bytes, err: bytes) -> dict[str, FileCoverage]:
         raise EngineError(f"opa test --coverage answered an unexpected shape ({type(exc).__name__})") from None
 
 
-def _failure(what: str, code: int, output: bytes) -> str:
-    """Why OPA did not answer, in the words the managed server uses for the same deaths."""
+def _failure(what: str, code: int, output: bytes, limit: int) -> str:
+    """Why OPA did not answer, in the words the managed server uses for the same deaths; `limit`,
+    the memory this OPA was given (half of GOVERN_OPA_MEMORY's when coverage runs beside the tests)."""
     text = output.decode("utf-8", "replace")
-    limit = f"its limit is {memory_limit() >> 20} MiB; set GOVERN_OPA_MEMORY to raise it"
+    share = "" if limit == memory_limit() else f" (its share of {memory_limit() >> 20} MiB)"
+    limit_text = f"its limit is {limit >> 20} MiB{share}; set GOVERN_OPA_MEMORY to raise it"
     if "out of memory" in text or "cannot allocate memory" in text:
-        return f"{what}: OPA ran out of memory ({limit})"
+        return f"{what}: OPA ran out of memory ({limit_text})"
     reason = crash_reason(text)
     if reason:
-        return f"{what}: OPA crashed ({reason}), as it can when it reaches its memory limit ({limit})"
+        return f"{what}: OPA crashed ({reason}), as it can when it reaches its memory limit ({limit_text})"
     return f"{what} failed (exit status {code}): {_text(output) or 'no output'}"
 
 

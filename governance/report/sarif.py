@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from governance.report._escape import markdown_cell, markdown_text
 from governance.report._paths import in_repository
@@ -89,7 +90,8 @@ def _base_description(prefix: str) -> str:
 
 
 def _artifact(prefix: str, path: str) -> dict[str, object]:
-    return {"uri": in_repository(prefix, path), "uriBaseId": SRCROOT}
+    # a uri, not a path: a file name's space, `#` or `%` would otherwise end or garble it
+    return {"uri": quote(in_repository(prefix, path), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _rules(result: RunResult) -> list[dict]:

@@ -44,10 +44,11 @@ class Workspace:
     budget_line_project: dict[str, str] = field(default_factory=dict)
     waivers: dict[str, Waiver] = field(default_factory=dict)
     controls: dict[str, Control] = field(default_factory=dict)
-    # (resource kind, id) -> where it was declared
-    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
-    # (resource kind, id) -> (source map, path of the entity in its document)
+    # (resource kind, id) -> (source map, path of the entity in its document): a position is
+    # worked out only when asked for, since most entities of a large inventory never are
     origins: dict[tuple[str, str], tuple[SourceMap, Path_]] = field(default_factory=dict)
+    # (resource kind, id) -> where a resource that is not itself declared is shown (the portfolio)
+    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
 
     @property
     def rego_files(self) -> list[Path]:
@@ -58,9 +59,14 @@ class Workspace:
     def name(self) -> str:
         return self.manifest.name or self.root.name
 
+    def declares(self, kind: str, id_: str) -> bool:
+        """Whether an entity (or an aggregate resource such as the portfolio) of that kind and id exists."""
+        return (kind, id_) in self.origins or (kind, id_) in self.locations
+
     def declared_at(self, kind: str, id_: str) -> Location | None:
         """Where an entity (or an aggregate resource such as the portfolio) was declared, if anywhere."""
-        return self.locations.get((kind, id_))
+        origin = self.origins.get((kind, id_))
+        return origin[0].locate(origin[1]) if origin is not None else self.locations.get((kind, id_))
 
     def locate(self, kind: str, id_: str, *field_path: str | int) -> Location:
         """Where one of an entity's fields was written."""

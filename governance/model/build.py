@@ -21,7 +21,7 @@ from governance.load import (
 )
 from governance.load.paths import MISSING, PathProblem, resolve
 from governance.load.rego import is_check
-from governance.load.tree import Path_
+from governance.load.tree import Path_, collector_paused
 from governance.model.base import Entity
 from governance.model.definitions import (
     DEFINITION_KINDS,
@@ -126,6 +126,11 @@ class _Builder:
 
 
 def load_workspace(root: Path | str, library_controls: list[Path] | None = None) -> Workspace:
+    with collector_paused():  # reading, validating and indexing a large inventory makes millions of objects
+        return _load_workspace(root, library_controls)
+
+
+def _load_workspace(root: Path | str, library_controls: list[Path] | None) -> Workspace:
     given = str(root)
     root = Path(root).resolve()
     if not root.is_dir():

@@ -289,5 +289,8 @@ def _entities(doc: Document, b: _Builder, key: str, items: Any, model: type[E]) 
         return
     for i, item in enumerate(items):
         entity = b.validate(model, item, doc, (key, i))
+        # dropped as soon as read: the read items of a large file and their models would otherwise
+        # peak together; errors are placed by the source map, which keeps no values
+        items[i] = None
         if entity is not None:
             yield i, entity

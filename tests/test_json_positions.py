@@ -43,19 +43,20 @@ def test_scanner_matches_ruamel(name):
 
 @pytest.mark.parametrize("name", sorted(TEXTS))
 def test_inventory_read_item_by_item_locates_as_the_full_scan(name):
-    """parse_json reads an object of lists item by item, recording keys and items only; every
-    position it gives, deeper ones included (found by scanning their item on demand), is the full scan's."""
+    """parse_json reads an object of lists item by item, recording keys and where items start only;
+    every position it gives, deeper ones included (found by scanning their item on demand), is the full scan's."""
     text = TEXTS[name]()
     data, sources = parse_json(text, "f.json")
     full = json_positions(text, "f.json")
     assert data == json.loads(text)
-    assert len(sources._positions) < len(full._positions)  # nothing below an item was recorded yet
-    shallow = dict(sources._positions)
-    assert all(full._positions[path] == packed for path, packed in shallow.items())
-    assert ("systems", 0) in shallow
+    assert set(sources._positions) == {(), ("systems",)}  # nothing below a key was recorded yet
+    assert sources.locate(("systems", 0)) == full.locate(("systems", 0))
+    assert set(sources._positions) == {(), ("systems",)}  # an item's own position needs no scan
     for path in full._positions:
         assert sources.locate(path) == full.locate(path)
     assert sources.locate(("systems", 0, "no-such-field")) == full.locate(("systems", 0))
+    for beyond in (("systems", 1), ("systems", -1), ("systems", False, "id"), ("elsewhere", 0)):
+        assert sources.locate(beyond) == full.locate(beyond)  # the nearest ancestor that was written
 
 
 @pytest.mark.parametrize(("text", "error"), [

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from governance.load import WorkspaceErrors
+from governance.model import load_workspace
 from tests.conftest import govern, make_workspace
 
 
@@ -167,3 +171,34 @@ def test_duplicate_key_in_json_is_an_error_with_its_place(tmp_path):
     proc = _validate(ws)
     assert proc.returncode == 2
     assert proc.stderr.startswith("inventory/systems.json:3:4: duplicate key")
+
+
+def _projects_json(*projects: tuple[str, list[str]]) -> str:
+    return json.dumps({"projects": [
+        {"id": pid, "owner": "p-ceo", "start": "2026-01-01", "end": "2026-12-31",
+         "budget_lines": [{"id": line, "category": "technology", "amount": 1} for line in lines]}
+        for pid, lines in projects]}, indent=1)
+
+
+def test_duplicates_in_a_json_inventory_name_both_places(tmp_path):
+    """Positions in a JSON inventory are worked out only when asked for: a duplicate still names
+    both places exactly, a budget line's (inside its project) as well as an entity's."""
+    ws = make_workspace(tmp_path, {
+        "inventory/a.json": _projects_json(("prj-a", ["bl-1", "bl-2"])),
+        "inventory/b.json": _projects_json(("prj-b", ["bl-3"]), ("prj-a", ["bl-2"])),
+    })
+    with pytest.raises(WorkspaceErrors) as caught:
+        load_workspace(ws)
+    assert [str(e) for e in caught.value.errors] == [
+        "inventory/b.json:16:3: duplicate project id 'prj-a' (first declared at inventory/a.json:3:3)",
+        "inventory/b.json:22:5: duplicate budget_line id 'bl-2' (first declared at inventory/a.json:14:5)",
+    ]
+
+
+def test_json_entities_are_declared_where_written(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, {"inventory/a.json": _projects_json(("prj-a", ["bl-1", "bl-2"]))}))
+    assert str(ws.declared_at("project", "prj-a")) == "inventory/a.json:3:3"
+    assert str(ws.declared_at("budget_line", "bl-2")) == "inventory/a.json:14:5"
+    assert str(ws.locate("budget_line", "bl-2", "amount")) == "inventory/a.json:17:6"
+    assert ws.declares("budget_line", "bl-1") and not ws.declares("budget_line", "bl-3")
+    assert ws.declared_at("budget_line", "bl-3") is None

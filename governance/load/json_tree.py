@@ -16,6 +16,7 @@ import json
 import json.decoder
 import math
 import re
+from array import array
 from typing import Any, NoReturn
 
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
@@ -48,28 +49,47 @@ def parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
 
 
 class _LazyJsonMap(SourceMap):
-    """Positions of the root, its keys and their lists' items; a deeper path is looked up after
-    a scan of the one item it lies in, run the first time a path in that item is asked for."""
+    """Positions of the root and its keys, and where each item of their lists starts and ends; a
+    path inside an item is looked up after a scan of that one item, run the first time a path
+    in it is asked for. Items are kept in arrays, not as a path each: a large inventory has
+    hundreds of thousands of them, and a tuple and a dict entry apiece cost more than the scan saved."""
 
     def __init__(self, file: str, text: str) -> None:
         super().__init__(file)
         self._text = text
-        self._spans: dict[Path_, tuple[int, int]] = {}  # (key, index) -> the item's start and end offsets
+        self._items: dict[str, _Items] = {}  # key -> its list's items
 
     def locate(self, path: Path_) -> Location:
         path = tuple(path)
-        span = self._spans.pop(path[:2], None) if path not in self._positions else None
-        if span is not None:
-            self._scan_item(path[:2], *span)
+        if len(path) >= 2 and path not in self._positions and path[0] in self._items and isinstance(path[1], int):
+            items, i = self._items[path[0]], path[1]
+            if 0 <= i < len(items.at):
+                if len(path) == 2:
+                    return self._unpack(items.at[i])
+                if i not in items.scanned:
+                    items.scanned.add(i)
+                    self._scan_item(path[:2], items.at[i], items.start[i], items.end[i])
         return super().locate(path)
 
-    def _scan_item(self, item: Path_, start: int, end: int) -> None:
-        packed = self._positions[item]
+    def _unpack(self, packed: int) -> Location:
+        return Location(self.file, packed >> 20, packed & ((1 << 20) - 1))
+
+    def _scan_item(self, item: Path_, packed: int, start: int, end: int) -> None:
         line, col = (packed >> 20) - 1, (packed & ((1 << 20) - 1)) - 1
         for sub, at in json_positions(self._text[start:end], self.file)._positions.items():
-            if sub:  # the item's own position is recorded already
-                sub_line, sub_col = (at >> 20) - 1, (at & ((1 << 20) - 1)) - 1
-                self.record(item + sub, line + sub_line, sub_col + (col if sub_line == 0 else 0))
+            sub_line, sub_col = (at >> 20) - 1, (at & ((1 << 20) - 1)) - 1
+            self.record(item + sub, line + sub_line, sub_col + (col if sub_line == 0 else 0))
+
+
+class _Items:
+    """The items of one list: each one's packed position (as `SourceMap` packs them), its start
+    and end offsets in the text, and which have been scanned."""
+
+    __slots__ = ("at", "start", "end", "scanned")
+
+    def __init__(self) -> None:
+        self.at, self.start, self.end = array("q"), array("q"), array("q")
+        self.scanned: set[int] = set()
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as the json module skips it
@@ -81,65 +101,69 @@ def _read_object_of_lists(text: str, rel: str) -> tuple[dict[str, Any], SourceMa
     wrong: the full reading then names the error where it is."""
     decoder = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse, parse_float=_finite)
     scan = decoder.scan_once  # type: ignore[attr-defined]  # the C scanner, untyped
+    space = _SPACE.match
     sources = _LazyJsonMap(rel, text)
-    line, line_start, counted = 0, 0, 0
+    line, line_start, counted = 0, 0, 0  # the line (0-based) holding offset `counted`, and where it starts
 
-    def record(path: Path_, offset: int) -> None:
+    def packed(offset: int) -> int:
+        """`offset`'s position as `SourceMap.record` packs it; offsets are asked for in increasing order."""
         nonlocal line, line_start, counted
         newlines = text.count("\n", counted, offset)
         if newlines:
             line += newlines
             line_start = text.rindex("\n", counted, offset) + 1
         counted = offset
-        sources.record(path, line, offset - line_start)
+        return ((line + 1) << 20) | min(offset - line_start + 1, (1 << 20) - 1)
 
     data: dict[str, Any] = {}
     try:
-        i = _SPACE.match(text).end()  # type: ignore[union-attr]  # matches the empty string at worst
+        i = space(text).end()  # type: ignore[union-attr]  # matches the empty string at worst
         if text[i:i + 1] != "{":
             return None
-        record((), i)
-        i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+        sources._positions[()] = packed(i)
+        i = space(text, i + 1).end()  # type: ignore[union-attr]
         while text[i] != "}":
             if text[i] != '"':
                 return None
-            record_at = i
+            key_at = i
             key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
             if key in data:
                 return None
-            record((key,), record_at)
-            i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+            sources._positions[(key,)] = packed(key_at)
+            i = space(text, i).end()  # type: ignore[union-attr]
             if text[i] != ":":
                 return None
-            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            i = space(text, i + 1).end()  # type: ignore[union-attr]
             if text[i] != "[":
                 return None
-            items: list[Any] = []
-            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            values: list[Any] = []
+            items = sources._items[key] = _Items()
+            i = space(text, i + 1).end()  # type: ignore[union-attr]
             while text[i] != "]":
-                record((key, len(items)), i)
                 start = i
-                item, i = scan(text, i)
+                value, i = scan(text, i)
                 if text.count("{", start, i) + text.count("[", start, i) > MAX_DEPTH - 2:
                     return None  # perhaps nested too deeply (under the object and its list): the scan says where
-                sources._spans[key, len(items)] = (start, i)
-                items.append(item)
-                i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+                items.at.append(packed(start))
+                items.start.append(start)
+                items.end.append(i)
+                values.append(value)
+                i = space(text, i).end()  # type: ignore[union-attr]
                 if text[i] == ",":
-                    i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+                    i = space(text, i + 1).end()  # type: ignore[union-attr]
                     if text[i] == "]":
                         return None  # a trailing comma
                 elif text[i] != "]":
                     return None
-            data[key] = items
-            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            data[key] = values
+            i = space(text, i + 1).end()  # type: ignore[union-attr]
             if text[i] == ",":
-                i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+                i = space(text, i + 1).end()  # type: ignore[union-attr]
                 if text[i] != '"':
                     return None
             elif text[i] != "}":
                 return None
-        if _SPACE.match(text, i + 1).end() != len(text):  # type: ignore[union-attr]
+        if space(text, i + 1).end() != len(text):  # type: ignore[union-attr]
             return None
     except (ValueError, IndexError, StopIteration, RecursionError):
         return None  # every error of the json module is a ValueError; the full reading says which

@@ -52,15 +52,17 @@ class SourceMap:
 
 def parse_yaml(text: str, file: str, construct: bool = True) -> tuple[Any, SourceMap]:
     """Values and positions; with construct=False only positions (the caller has the values)."""
-    with _collector_paused():
+    with collector_paused():
         return _parse_yaml(text, file, construct)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Nodes and values are acyclic (compose.py refuses recursive aliases), yet
-    # creating a million of them sets off full collections that find nothing:
-    # more than half the time spent loading a large inventory.
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a while. Nodes, values and models are acyclic
+    (compose.py refuses recursive aliases), yet creating a million of them sets off collections
+    that traverse everything made so far and find nothing: more than half the time spent loading
+    a large inventory. Reference counting still frees what is dropped; a cycle made meanwhile
+    (an exception's traceback) waits for the next collection after."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -21,7 +21,7 @@ from governance.load import (
 )
 from governance.load.paths import MISSING, PathProblem, resolve
 from governance.load.rego import is_check
-from governance.load.tree import Path_
+from governance.load.tree import Path_, collector_paused
 from governance.model.base import Entity
 from governance.model.definitions import (
     DEFINITION_KINDS,
@@ -113,17 +113,24 @@ class _Builder:
         return out
 
     def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: Path_) -> bool:
-        """Record where (kind, id) was declared; a second declaration is an error."""
-        key, loc = (kind, id_), doc.sources.locate(path)
-        if key in ws.locations:
-            self.errors.append(WorkspaceError(loc, f"duplicate {kind} id '{id_}' (first declared at {ws.locations[key]})"))
+        """Record where (kind, id) was declared; a second declaration is an error. Only the source
+        map and path are kept: locating every entity of a large JSON inventory up front cost more
+        than validating it (a budget line's position needs a scan of its project)."""
+        key = (kind, id_)
+        if key in ws.origins:
+            why = f"duplicate {kind} id '{id_}' (first declared at {ws.declared_at(kind, id_)})"
+            self.errors.append(WorkspaceError(doc.sources.locate(path), why))
             return False
-        ws.locations[key] = loc
         ws.origins[key] = (doc.sources, path)
         return True
 
 
 def load_workspace(root: Path | str, library_controls: list[Path] | None = None) -> Workspace:
+    with collector_paused():  # reading, validating and indexing a large inventory makes millions of objects
+        return _load_workspace(root, library_controls)
+
+
+def _load_workspace(root: Path | str, library_controls: list[Path] | None) -> Workspace:
     given = str(root)
     root = Path(root).resolve()
     if not root.is_dir():
@@ -225,7 +232,7 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         attr = RESOURCE_KIND[kind]
         existing = getattr(ws, attr)
         if existing is not None:
-            first = ws.locations[(attr, existing.id)]
+            first = ws.declared_at(attr, existing.id)
             why = f"a second {kind} ('{entity.id}'); the workspace may have one (first is '{existing.id}' at {first})"
             b.errors.append(WorkspaceError(doc.sources.locate(()), why))
             return
@@ -255,11 +262,12 @@ def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:
             continue
         model, kind = INVENTORY_KINDS[plural]
         store = ws.inventory.of(plural)
+        # asked once per kind: pydantic's `model_fields` and a failing attribute lookup are slow per entity
+        has_lines = "budget_lines" in model.model_fields
         for i, entity in _entities(doc, b, plural, items, model):
             if b.register(ws, kind, entity.id, doc, (plural, i)):
                 store[entity.id] = entity
-            # a model without the field: pydantic's attribute lookup fails slowly, once per entity
-            for j, line in enumerate(getattr(entity, "budget_lines", []) if "budget_lines" in model.model_fields else []):
+            for j, line in enumerate(entity.budget_lines if has_lines else []):  # type: ignore[attr-defined]
                 if b.register(ws, "budget_line", line.id, doc, (plural, i, "budget_lines", j)):
                     ws.budget_lines[line.id] = line
                     ws.budget_line_project[line.id] = entity.id
@@ -281,5 +289,8 @@ def _entities(doc: Document, b: _Builder, key: str, items: Any, model: type[E]) 
         return
     for i, item in enumerate(items):
         entity = b.validate(model, item, doc, (key, i))
+        # dropped as soon as read: the read items of a large file and their models would otherwise
+        # peak together; errors are placed by the source map, which keeps no values
+        items[i] = None
         if entity is not None:
             yield i, entity

@@ -16,7 +16,7 @@ AGGREGATE_KINDS = {"phase", "portfolio"}
 def check_references(ws: Workspace) -> list[WorkspaceError]:
     errors: list[WorkspaceError] = []
     for kind, id_, path, target_kind, target in _references(ws):
-        if target is None or (target_kind, target) in ws.locations:
+        if target is None or ws.declares(target_kind, target):
             continue
         why = f"{kind} '{id_}' refers to unknown {target_kind} '{target}'"
         if target_kind == "phase" and ws.budget_policy is None:

@@ -3,13 +3,12 @@ with the place each was declared."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 from governance.load.errors import Location
 from governance.load.files import Document
@@ -44,10 +43,11 @@ class Workspace:
     budget_line_project: dict[str, str] = field(default_factory=dict)
     waivers: dict[str, Waiver] = field(default_factory=dict)
     controls: dict[str, Control] = field(default_factory=dict)
-    # (resource kind, id) -> where it was declared
-    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
-    # (resource kind, id) -> (source map, path of the entity in its document)
+    # (resource kind, id) -> (source map, path of the entity in its document): a position is
+    # worked out only when asked for, since most entities of a large inventory never are
     origins: dict[tuple[str, str], tuple[SourceMap, Path_]] = field(default_factory=dict)
+    # (resource kind, id) -> where a resource that is not itself declared is shown (the portfolio)
+    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
 
     @property
     def rego_files(self) -> list[Path]:
@@ -58,9 +58,14 @@ class Workspace:
     def name(self) -> str:
         return self.manifest.name or self.root.name
 
+    def declares(self, kind: str, id_: str) -> bool:
+        """Whether an entity (or an aggregate resource such as the portfolio) of that kind and id exists."""
+        return (kind, id_) in self.origins or (kind, id_) in self.locations
+
     def declared_at(self, kind: str, id_: str) -> Location | None:
         """Where an entity (or an aggregate resource such as the portfolio) was declared, if anywhere."""
-        return self.locations.get((kind, id_))
+        origin = self.origins.get((kind, id_))
+        return origin[0].locate(origin[1]) if origin is not None else self.locations.get((kind, id_))
 
     def locate(self, kind: str, id_: str, *field_path: str | int) -> Location:
         """Where one of an entity's fields was written."""
@@ -99,30 +104,23 @@ class Workspace:
             kind: {k: v.model_dump(mode="json", exclude_none=True, by_alias=True) for k, v in items.items()}
             for kind, items in self.inventory.kinds()
         }
-        out["budget_lines"] = {
-            k: {**v.model_dump(mode="json", exclude_none=True), "project": self.budget_line_project[k]}
-            for k, v in self.budget_lines.items()
-        }
+        out["budget_lines"] = self._budget_lines_input()
         return out
 
+    def _budget_lines_input(self) -> dict[str, dict[str, Any]]:
+        """Each budget line with the project it belongs to (it is declared inside it)."""
+        return {k: {**v.model_dump(mode="json", exclude_none=True, by_alias=True), "project": self.budget_line_project[k]}
+                for k, v in self.budget_lines.items()}
+
     def waivers_input(self) -> dict:
-        return {k: v.model_dump(mode="json", exclude_none=True) for k, v in self.waivers.items()}
+        return {k: v.model_dump(mode="json", exclude_none=True, by_alias=True) for k, v in self.waivers.items()}
 
     def input_json(self, as_of: str) -> bytes:
         """OPA's whole `input` ({as_of, inventory, waivers}) as JSON, the same document as
-        `inventory_input` and `waivers_input` give. Each entity is serialised by pydantic's
-        own serialiser straight to JSON: no dict per entity is built and kept (at 100k systems
-        those dicts held more memory than OPA's copy of the input)."""
-        kinds = [_object((k, v.model_dump_json(exclude_none=True, by_alias=True)) for k, v in items.items())
-                 for _, items in self.inventory.kinds()]
-        names = [plural for plural, _ in self.inventory.kinds()]
-        lines = _object((k, json.dumps({**v.model_dump(mode="json", exclude_none=True), "project": self.budget_line_project[k]},
-                                       ensure_ascii=False)) for k, v in self.budget_lines.items())
-        inventory = _object(zip([*names, "budget_lines"], [*kinds, lines], strict=True))
-        waivers = _object((k, v.model_dump_json(exclude_none=True)) for k, v in self.waivers.items())
-        return _object([("as_of", json.dumps(as_of)), ("inventory", inventory), ("waivers", waivers)]).encode()
-
-
-def _object(members: Iterable[tuple[str, str]]) -> str:
-    """A JSON object from its keys and its members' JSON texts."""
-    return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + text for k, text in members) + "}"
+        `inventory_input` and `waivers_input` give. pydantic's serialiser writes it in one call,
+        the models as they are: no dict per entity is built (at 100k systems those dicts held
+        more memory than OPA's copy of the input), nor a text per entity to join (three times
+        slower, and twice the memory of the result at its peak)."""
+        inventory: dict[str, Any] = dict(self.inventory.kinds())
+        inventory["budget_lines"] = self._budget_lines_input()
+        return to_json({"as_of": as_of, "inventory": inventory, "waivers": self.waivers}, exclude_none=True, by_alias=True)

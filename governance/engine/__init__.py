@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -21,15 +21,22 @@ from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa
 from governance.engine.bundle import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError
 from governance.engine.client import DATA_ROOT, OpaSession, client_for
-from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
+from governance.engine.compile import (
+    Ahead,  # a type for annotations only (not in __all__), like EngineOptions
+    Annotation,
+    DataRef,
+    Inspection,
+    RegoError,
+    RegoErrors,
+)
 from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import ManagedOpa, managed_opa
 
 __all__ = ["DEFAULT_SIGNING_ALG", "OPA_VERSION", "SIGNING_ALGS", "Annotation", "CheckOutcome", "DataRef", "EngineError",
            "EngineResult", "Inspection", "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "SigningKeyError",
-           "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
-           "starting_opa"]
+           "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate", "inspect", "metadata_problem",
+           "policy_revision", "starting_opa"]
 
 
 @dataclass(frozen=True)
@@ -89,14 +96,32 @@ def policy_revision(modules: list[Module], definitions: dict) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def inspect(modules: list[Module]) -> Inspection:
-    """Compile `modules` on the pinned OPA under the allowed builtins; `RegoErrors` if any is rejected."""
-    return compile_.inspect(find_opa(), modules)
+@contextlib.contextmanager
+def compiling_ahead(modules: list[Module], parsed: Sequence[Module] = ()) -> Iterator[Ahead | None]:
+    """`inspect(modules)` and `data_refs` of each of `parsed` started now on the pinned OPA, on the modules
+    expected before the workspace is loaded, so that OPA compiles while the workspace loads; pass it to
+    `inspect` and `data_refs` as `ahead`, which take its answers only for exactly those modules. None if
+    OPA cannot be run: they then say why. Whatever still runs is stopped on leaving."""
+    try:
+        ahead: Ahead | None = Ahead(find_opa(), tuple((m.id, m.text) for m in modules), tuple(m.text for m in parsed))
+    except EngineError:
+        ahead = None
+    try:
+        yield ahead
+    finally:
+        if ahead is not None:
+            ahead.close()
 
 
-def data_refs(module: Module) -> list[DataRef]:
-    """Every reference into `data` that `module` makes, as the pinned OPA parses it."""
-    return compile_.data_refs(find_opa(), module)
+def inspect(modules: list[Module], ahead: Ahead | None = None) -> Inspection:
+    """Compile `modules` on the pinned OPA under the allowed builtins; `RegoErrors` if any is rejected.
+    `ahead`: from `compiling_ahead`, its answer used if it compiled exactly these modules."""
+    return compile_.inspect(find_opa(), modules, ahead)
+
+
+def data_refs(module: Module, ahead: Ahead | None = None) -> list[DataRef]:
+    """Every reference into `data` that `module` makes, as the pinned OPA parses it (`ahead`: as in `inspect`)."""
+    return compile_.data_refs(find_opa(), module, ahead)
 
 
 def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path | None = None,

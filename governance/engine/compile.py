@@ -10,13 +10,13 @@ hashed, staged in a private folder, never on the user's files again.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from governance.engine.capabilities import current, restricted
 from governance.engine.errors import EngineError
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
     from governance.engine import Module
 
 TIMEOUT = 120.0
+AHEAD_PARSES = 8  # `opa parse` processes started ahead at most (one per workspace module)
 
 
 @dataclass(frozen=True)
@@ -65,31 +66,136 @@ class Inspection:
     annotations: list[Annotation] = field(default_factory=list)
 
 
-def inspect(binary: str, modules: list[Module]) -> Inspection:
+Modules = tuple[tuple[str, str], ...]  # (id, text) of each module, in loading order
+
+
+def inspect(binary: str, modules: list[Module], ahead: Ahead | None = None) -> Inspection:
     """Compile `modules` (each with `.id` and `.text`) under the allowed builtins
-    and report their packages and METADATA; `RegoErrors` if OPA rejects any."""
-    return _inspect(binary, tuple((m.id, m.text) for m in modules))
+    and report their packages and METADATA; `RegoErrors` if OPA rejects any.
+    `ahead`: a compilation started earlier, whose answer is taken only if it was of exactly these modules."""
+    key = tuple((m.id, m.text) for m in modules)
+    if ahead is not None and ahead.binary == binary and ahead.modules == key:
+        return ahead.inspection()
+    return _inspect(binary, key)
 
 
-@functools.lru_cache(maxsize=8)  # by content: a process that checks many workspaces compiles the library once
-def _inspect(binary: str, modules: tuple[tuple[str, str], ...]) -> Inspection:
-    with tempfile.TemporaryDirectory(prefix="govern-rego-") as tmp:
-        root = Path(tmp) / "modules"
-        for module_id, text in modules:
-            _stage(root, module_id, text)
-        caps = Path(tmp) / "capabilities.json"
-        caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
-        # both at once: each is a short process, and there are two cores
-        # every error, not OPA's first ten: the tenth-and-more would end in a locationless "error limit reached"
-        check = _start([binary, "check", "--capabilities", str(caps), "--max-errors", "-1", "--format", "json", "."], root)
-        listing = _start([binary, "inspect", "--annotations", "--format", "json", "."], root)
+def _inspect(binary: str, modules: Modules) -> Inspection:
+    found = _INSPECTED.get((binary, modules))
+    if found is None:
+        with _Compiling(binary, modules) as compiling:
+            found = compiling.inspection()
+        _INSPECTED.put((binary, modules), found)
+    return found
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Remembered(Generic[K, V]):
+    """OPA's answers by what it was asked, the least recently used forgotten first: a process that
+    checks many workspaces (a test suite, a library user) compiles the same modules once."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._answers: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        answer = self._answers.pop(key, None)
+        if answer is not None:
+            self._answers[key] = answer  # now the most recent
+        return answer
+
+    def put(self, key: K, answer: V) -> None:
+        self._answers[key] = answer
+        if len(self._answers) > self._size:
+            del self._answers[next(iter(self._answers))]
+
+
+_INSPECTED = _Remembered[tuple[str, Modules], Inspection](8)
+
+
+class _Compiling:
+    """`opa check` and `opa inspect` running on `modules`, staged in a private folder; `inspection()`
+    waits for their answers. Leaving stops whichever is still running and removes the folder."""
+
+    def __init__(self, binary: str, modules: Modules) -> None:
+        self.binary = binary
+        with contextlib.ExitStack() as stack:  # a failure (or Ctrl-C) part way leaves nothing running
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="govern-rego-"))
+            root = Path(tmp) / "modules"
+            for module_id, text in modules:
+                _stage(root, module_id, text)
+            # inspect needs no capabilities: it runs while they are read
+            self._listing = _start([binary, "inspect", "--annotations", "--format", "json", "."], root)
+            stack.callback(_stop, self._listing)
+            caps = Path(tmp) / "capabilities.json"
+            caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
+            # every error, not OPA's first ten: the tenth-and-more would end in a locationless "error limit reached"
+            self._check = _start([binary, "check", "--capabilities", str(caps), "--max-errors", "-1", "--format", "json",
+                                  "."], root)
+            stack.callback(_stop, self._check)
+            self._cleanup = stack.pop_all()
+
+    def __enter__(self) -> _Compiling:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup.close()
+
+    def inspection(self) -> Inspection:
+        check, listing = self._check, self._listing
         check_out, check_err = _finish(check, "opa check")
         listing_out, listing_err = _finish(listing, "opa inspect")
-    if check.returncode != 0:
-        raise RegoErrors([_explain(e, binary) for e in _errors(check_out + check_err)])
-    if listing.returncode != 0:
-        raise EngineError(f"opa inspect failed: {listing_err.decode(errors='replace').strip()[:500]}")
-    return _inspection(listing_out)
+        if check.returncode != 0:
+            raise RegoErrors([_explain(e, self.binary) for e in _errors(check_out + check_err)])
+        if listing.returncode != 0:
+            raise EngineError(f"opa inspect failed: {listing_err.decode(errors='replace').strip()[:500]}")
+        return _inspection(listing_out)
+
+
+class Ahead:
+    """The compilation of the modules a run expects, started before its workspace is loaded, so that
+    OPA compiles while Python reads YAML: `opa check` and `opa inspect` of `modules`, `opa parse` of each
+    text in `parsed`. An answer is used only for exactly what it was asked about (`inspect` and
+    `data_refs` compare); a module changed since is compiled afresh. `close()` stops what still runs."""
+
+    def __init__(self, binary: str, modules: Modules, parsed: tuple[str, ...] = ()) -> None:
+        self.binary, self.modules = binary, modules
+        # what this process was answered already is not asked again
+        self._answer: Inspection | RegoErrors | EngineError | None = _INSPECTED.get((binary, modules))
+        unparsed = [text for text in dict.fromkeys(parsed) if _PARSED.get((binary, text)) is None]
+        with contextlib.ExitStack() as stack:
+            self._compiling = stack.enter_context(_Compiling(binary, modules)) if self._answer is None else None
+            # a bounded number at once: a workspace with many checks parses the rest when asked
+            self._parsing = {text: stack.enter_context(_Parsing(binary, text)) for text in unparsed[:AHEAD_PARSES]}
+            self._cleanup = stack.pop_all()
+
+    def close(self) -> None:
+        self._cleanup.close()
+
+    def inspection(self) -> Inspection:
+        """OPA's answer for `modules`: the same errors, if it rejected them, each time it is asked."""
+        if self._answer is None:
+            assert self._compiling is not None  # started whenever no answer was remembered
+            try:
+                self._answer = self._compiling.inspection()
+                _INSPECTED.put((self.binary, self.modules), self._answer)
+            except (RegoErrors, EngineError) as exc:
+                self._answer = exc
+        if isinstance(self._answer, Exception):
+            raise self._answer
+        return self._answer
+
+    def parses(self, text: str) -> bool:
+        return text in self._parsing
+
+    def data_refs(self, text: str) -> list[DataRef]:
+        found = _PARSED.get((self.binary, text))
+        if found is None:
+            found = self._parsing[text].data_refs()
+            _PARSED.put((self.binary, text), found)
+        return found
 
 
 def _stage(root: Path, module_id: str, text: str) -> None:
@@ -106,6 +212,13 @@ def _start(cmd: list[str], cwd: Path) -> subprocess.Popen:
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise EngineError(f"could not run {cmd[0]}: {exc}") from None
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """An OPA whose answer is no longer wanted (the run ended, or its modules changed) is not left running."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def _finish(proc: subprocess.Popen, what: str) -> tuple[bytes, bytes]:
@@ -171,24 +284,51 @@ class DataRef:
     path: tuple[str | None, ...]  # e.g. ("govern", "lib") for data.govern.lib; (None,) for data[k]; () for bare `data`
 
 
-def data_refs(binary: str, module: Module) -> list[DataRef]:
-    """Every reference into `data` that `module` makes, as OPA parses it."""
+_PARSED = _Remembered[tuple[str, str], list[DataRef]](64)
+
+
+def data_refs(binary: str, module: Module, ahead: Ahead | None = None) -> list[DataRef]:
+    """Every reference into `data` that `module` makes, as OPA parses it (`ahead`: as in `inspect`)."""
+    if ahead is not None and ahead.binary == binary and ahead.parses(module.text):
+        return ahead.data_refs(module.text)
     return _data_refs(binary, module.text)
 
 
-@functools.lru_cache(maxsize=64)
 def _data_refs(binary: str, text: str) -> list[DataRef]:
-    with tempfile.TemporaryDirectory(prefix="govern-rego-") as tmp:
-        path = Path(tmp) / "module.rego"
-        path.write_text(text, encoding="utf-8")
-        out, err = _finish(_start([binary, "parse", "--format", "json", "--json-include", "locations", path.name],
-                                  Path(tmp)), "opa parse")
-    try:
-        found: list[DataRef] = []
-        _walk(json.loads(out), found)
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise EngineError(f"opa parse answered an unexpected shape: {exc} {err.decode(errors='replace')[:200]}") from None
+    found = _PARSED.get((binary, text))
+    if found is None:
+        with _Parsing(binary, text) as parsing:
+            found = parsing.data_refs()
+        _PARSED.put((binary, text), found)
     return found
+
+
+class _Parsing:
+    """`opa parse` running on one module's text; leaving stops it and removes its folder."""
+
+    def __init__(self, binary: str, text: str) -> None:
+        with contextlib.ExitStack() as stack:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="govern-rego-"))
+            path = Path(tmp) / "module.rego"
+            path.write_text(text, encoding="utf-8")
+            self._proc = _start([binary, "parse", "--format", "json", "--json-include", "locations", path.name], Path(tmp))
+            stack.callback(_stop, self._proc)
+            self._cleanup = stack.pop_all()
+
+    def __enter__(self) -> _Parsing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup.close()
+
+    def data_refs(self) -> list[DataRef]:
+        out, err = _finish(self._proc, "opa parse")
+        try:
+            found: list[DataRef] = []
+            _walk(json.loads(out), found)
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            raise EngineError(f"opa parse answered an unexpected shape: {exc} {err.decode(errors='replace')[:200]}") from None
+        return found
 
 
 def _walk(node: object, found: list[DataRef]) -> None:

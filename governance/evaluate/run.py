@@ -51,8 +51,10 @@ def load(path: Path | str) -> Workspace:
 def validate(path: Path | str) -> tuple[Workspace, policy_.Policy]:
     """Everything `check` checks before evaluating: files, models, references, every Rego
     module compiled, and the manifest's `skip:` (so `validate` and `check` agree on validity)."""
-    ws = load(path)
-    policy = policy_.compile_policy(ws)
+    # OPA compiles the modules expected in `path` while the workspace loads; the loaded ones decide
+    with policy_.compiling_ahead(path) as ahead:
+        ws = load(path)
+        policy = policy_.compile_policy(ws, ahead)
     selection_.check_manifest(ws, policy)
     return ws, policy
 

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,14 @@ def _children(subcommand: str) -> list[int]:
     return found
 
 
+def _started(subcommand: str, seconds: float = 20) -> list[int]:
+    """The `opa <subcommand>` children once there is one (`opa check` is started once OPA told its capabilities)."""
+    deadline = time.monotonic() + seconds
+    while not (found := _children(subcommand)) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return found
+
+
 @pytest.fixture
 def nothing_remembered(monkeypatch):
     """A process that compiled these modules before asks OPA nothing again: forget, so that OPA is asked."""
@@ -161,7 +170,7 @@ def test_a_compile_error_in_a_check_is_exit_2_at_its_place(opa_binary, example):
 def test_an_opa_check_killed_ahead_fails_the_run(opa_binary, example, nothing_remembered):
     """A compilation of exactly this run's modules that was killed says nothing of the Rego: exit 3."""
     with _compiling_ahead(policy.expected_modules(example)) as ahead:
-        (pid,) = _children("check")
+        (pid,) = _started("check")
         os.kill(pid, signal.SIGKILL)
         with pytest.raises(EngineError, match="opa check was killed"):
             policy.compile_policy(load(example), ahead)
@@ -173,7 +182,7 @@ def test_leaving_early_stops_the_compilation_and_removes_its_folders(opa_binary,
     private_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
     with pytest.raises(KeyboardInterrupt), _compiling_ahead(policy.expected_modules(example)):
-        started = _children("check") + _children("inspect") + _children("parse")
+        started = _started("check") + _started("inspect") + _started("parse")
         assert len(started) == 3
         raise KeyboardInterrupt
     assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []

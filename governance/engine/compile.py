@@ -14,6 +14,7 @@ import contextlib
 import json
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -117,25 +118,47 @@ _INSPECTED = _Remembered[tuple[str, Modules], Inspection](8)
 
 class _Compiling:
     """`opa check` and `opa inspect` running on `modules`, staged in a private folder; `inspection()`
-    waits for their answers. Leaving stops whichever is still running and removes the folder."""
+    waits for their answers. Leaving stops whichever is still running and removes the folder.
+
+    `opa check` needs the capabilities, which OPA is asked for first (`opa capabilities`): a thread
+    waits for them and starts it, so that the caller goes on (loading the workspace) meanwhile."""
 
     def __init__(self, binary: str, modules: Modules) -> None:
         self.binary = binary
+        self._check: subprocess.Popen | None = None
+        self._check_failed: BaseException | None = None
+        self._closing = threading.Lock()  # held while the thread starts `opa check`, taken by leaving
+        self._closed = False
         with contextlib.ExitStack() as stack:  # a failure (or Ctrl-C) part way leaves nothing running
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="govern-rego-"))
             root = Path(tmp) / "modules"
             for module_id, text in modules:
                 _stage(root, module_id, text)
-            # inspect needs no capabilities: it runs while they are read
             self._listing = _start([binary, "inspect", "--annotations", "--format", "json", "."], root)
             stack.callback(_stop, self._listing)
-            caps = Path(tmp) / "capabilities.json"
-            caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
-            # every error, not OPA's first ten: the tenth-and-more would end in a locationless "error limit reached"
-            self._check = _start([binary, "check", "--capabilities", str(caps), "--max-errors", "-1", "--format", "json",
-                                  "."], root)
-            stack.callback(_stop, self._check)
+            self._starter = threading.Thread(target=self._start_check, args=(root, Path(tmp) / "capabilities.json"),
+                                             name="govern-opa-check", daemon=True)
+            stack.callback(self._stop_check)  # before the folder is removed: the thread writes into it
+            self._starter.start()
             self._cleanup = stack.pop_all()
+
+    def _start_check(self, root: Path, caps: Path) -> None:
+        try:
+            caps.write_text(json.dumps(restricted(self.binary)), encoding="utf-8")
+            with self._closing:
+                if not self._closed:
+                    # every error, not OPA's first ten: the tenth-and-more would end in a locationless "error limit reached"
+                    self._check = _start([self.binary, "check", "--capabilities", str(caps), "--max-errors", "-1",
+                                          "--format", "json", "."], root)
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller of inspection(), raised there
+            self._check_failed = exc
+
+    def _stop_check(self) -> None:
+        with self._closing:
+            self._closed = True
+        self._starter.join()  # as long as `opa capabilities` takes, at most: nothing is started after this
+        if self._check is not None:
+            _stop(self._check)
 
     def __enter__(self) -> _Compiling:
         return self
@@ -144,7 +167,11 @@ class _Compiling:
         self._cleanup.close()
 
     def inspection(self) -> Inspection:
+        self._starter.join()
+        if self._check_failed is not None:
+            raise self._check_failed
         check, listing = self._check, self._listing
+        assert check is not None, "inspection() after leaving"
         check_out, check_err = _finish(check, "opa check")
         listing_out, listing_err = _finish(listing, "opa inspect")
         if check.returncode != 0:

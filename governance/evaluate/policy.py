@@ -102,10 +102,9 @@ def _modules(sources: list[RegoSource]) -> list[Module]:
     return [Module(id=WORKSPACE + src.rel, path=src.path, text=src.text) for src in sources]
 
 
-def compiling_ahead(root: Path | str) -> contextlib.AbstractContextManager[Ahead | None]:
-    """The compilation of the modules expected in `root`, started before its workspace is loaded:
-    pass it to `compile_policy`, which uses it only if the loaded modules are exactly those."""
-    expected = expected_modules(root)
+def compiling_ahead(expected: list[Module]) -> contextlib.AbstractContextManager[Ahead | None]:
+    """The compilation of the `expected` modules (`expected_modules`), started before the workspace is
+    loaded: pass it to `compile_policy`, which uses it only if the loaded modules are exactly those."""
     return engine.compiling_ahead(expected, [m for m in expected if m.id.startswith(WORKSPACE)])
 
 

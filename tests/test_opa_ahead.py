@@ -187,3 +187,16 @@ def test_leaving_early_stops_the_compilation_and_removes_its_folders(opa_binary,
         raise KeyboardInterrupt
     assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
     assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize(("limit", "environment"), [(compile_.GC_FREE_REGO, {"GOGC": "off", "GOMEMLIMIT": "1GiB"}), (0, {})])
+def test_the_compilation_gets_no_environment_but_the_collector_setting(opa_binary, example, nothing_remembered,
+                                                                      monkeypatch, limit, environment):
+    """A small policy compiles without Go's collector, a large one (here: over a limit of 0) with it;
+    nothing of the runner's environment reaches OPA either way."""
+    monkeypatch.setenv("GOVERN_TEST_SECRET", "s3cr3t")
+    monkeypatch.setattr(compile_, "GC_FREE_REGO", limit)
+    with _compiling_ahead(policy.expected_modules(example)):
+        (pid,) = _started("check")
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    assert dict(item.split("=", 1) for item in raw.decode().split("\0") if item) == environment

@@ -200,3 +200,20 @@ def test_the_compilation_gets_no_environment_but_the_collector_setting(opa_binar
         (pid,) = _started("check")
         raw = Path(f"/proc/{pid}/environ").read_bytes()
     assert dict(item.split("=", 1) for item in raw.decode().split("\0") if item) == environment
+
+
+def test_work_started_on_a_binary_that_is_not_the_pinned_opa_is_not_used(opa_binary, example, tmp_path):
+    """OPA starts before its version is asked: the first candidate (the cache's) is of another version,
+    the pinned OPA is the one on PATH; the run uses that one alone."""
+    other = tmp_path / "cache" / "opa" / engine.OPA_VERSION / "opa"
+    other.parent.mkdir(parents=True)
+    asked = tmp_path / "asked"
+    other.write_text(f"#!/bin/sh\necho \"$1\" >> {asked}\necho 'Version: 0.99.0'\n")
+    other.chmod(0o755)
+    env = {key: value for key, value in os.environ.items() if key != "GOVERN_OPA"}
+    env |= {"GOVERN_CACHE": str(tmp_path / "cache"), "PATH": f"{Path(opa_binary).parent}:{env.get('PATH', '')}"}
+    proc = govern_process("check", str(example), "--as-of", AS_OF, "--format", "json", env=env)
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["engine"]["opa_version"] == engine.OPA_VERSION and result["summary"]["fail"] > 0
+    assert {"version", "inspect", "run"} <= set(asked.read_text().split())  # it was started ahead, and asked

@@ -18,7 +18,7 @@ from typing import TypedDict
 
 from governance.engine import bundle as bundle_
 from governance.engine import compile as compile_
-from governance.engine.binary import OPA_VERSION, find_opa
+from governance.engine.binary import OPA_VERSION, find_opa, likely_opa
 from governance.engine.bundle import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError
 from governance.engine.client import DATA_ROOT, OpaSession, client_for
 from governance.engine.compile import (
@@ -75,9 +75,9 @@ def starting_opa(modules: list[Module]) -> Iterator[ManagedOpa | None]:
     `launched`. None if it cannot be launched: `evaluate` then starts one itself, and says why it
     cannot. Stopped on leaving, whatever happens."""
     with contextlib.ExitStack() as stack:
+        binary = likely_opa()  # its version is asked later (`_started`), while OPA starts
         try:
-            opa: ManagedOpa | None = stack.enter_context(managed_opa(find_opa(), [(m.id, m.text) for m in modules],
-                                                                      wait=False))
+            opa = stack.enter_context(managed_opa(binary, [(m.id, m.text) for m in modules], wait=False)) if binary else None
         except EngineError:
             opa = None
         yield opa
@@ -102,8 +102,9 @@ def compiling_ahead(modules: list[Module], parsed: Sequence[Module] = ()) -> Ite
     expected before the workspace is loaded, so that OPA compiles while the workspace loads; pass it to
     `inspect` and `data_refs` as `ahead`, which take its answers only for exactly those modules. None if
     OPA cannot be run: they then say why. Whatever still runs is stopped on leaving."""
+    binary = likely_opa()  # `inspect` and `data_refs` take its answers only once find_opa chose the same binary
     try:
-        ahead: Ahead | None = Ahead(find_opa(), tuple((m.id, m.text) for m in modules), tuple(m.text for m in parsed))
+        ahead = Ahead(binary, tuple((m.id, m.text) for m in modules), tuple(m.text for m in parsed)) if binary else None
     except EngineError:
         ahead = None
     try:
@@ -162,7 +163,10 @@ def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
 def _started(launched: ManagedOpa, modules: list[Module]) -> bool:
     """Did the OPA launched ahead start? It was given the modules expected before the workspace was
     loaded: if one changed since and no longer compiles, it exits, and a fresh one is started. If it
-    was given exactly this run's modules, its death is a crash, and a crash fails the run (exit 3)."""
+    was given exactly this run's modules, its death is a crash, and a crash fails the run (exit 3).
+    It was launched before its version was asked: a binary other than the pinned one is not used."""
+    if launched.binary != find_opa():
+        return False
     try:
         launched.ready()
     except EngineError:

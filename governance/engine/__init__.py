@@ -98,10 +98,10 @@ def policy_revision(modules: list[Module], definitions: dict) -> str:
 
 @contextlib.contextmanager
 def compiling_ahead(modules: list[Module], parsed: Sequence[Module] = ()) -> Iterator[Ahead | None]:
-    """`inspect(modules)` and `data_refs` of each of `parsed` started now on the pinned OPA, on the modules
-    expected before the workspace is loaded, so that OPA compiles while the workspace loads; pass it to
-    `inspect` and `data_refs` as `ahead`, which take its answers only for exactly those modules. None if
-    OPA cannot be run: they then say why. Whatever still runs is stopped on leaving."""
+    """`inspect(modules)` and `data_refs` of each of `parsed` started now, on the modules expected before
+    the workspace is loaded, so that OPA compiles while the workspace loads; pass it to `inspect` and
+    `data_refs` as `ahead`, which take its answers only for exactly those modules and only if it ran on
+    the pinned OPA. None if no OPA can be run: they then say why. Whatever still runs is stopped on leaving."""
     binary = likely_opa()  # `inspect` and `data_refs` take its answers only once find_opa chose the same binary
     try:
         ahead = Ahead(binary, tuple((m.id, m.text) for m in modules), tuple(m.text for m in parsed)) if binary else None

@@ -128,7 +128,9 @@ class _Compiling:
     waits for their answers. Leaving stops whichever is still running and removes the folder.
 
     `opa check` needs the capabilities, which OPA is asked for first (`opa capabilities`): a thread
-    waits for them and starts it, so that the caller goes on (loading the workspace) meanwhile."""
+    waits for them and starts it, so that the caller goes on (loading the workspace) meanwhile. Until
+    leaving, no child may be forked with a `preexec_fn` (the managed server's): with a thread about, the
+    child could deadlock before its exec."""
 
     def __init__(self, binary: str, modules: Modules) -> None:
         self.binary = binary

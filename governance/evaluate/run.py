@@ -119,12 +119,12 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
     """One evaluation: prepare, evaluate on OPA, assemble. `skip`, from `skip_source`, adds to the manifest's."""
     started = now()
     progress("loading workspace")
-    # OPA compiles the expected policy, and a managed OPA starts with it, while the workspace loads;
-    # the compilation first: the loading waits for its answer, the server is needed only after
+    # a managed OPA starts with the expected policy, and OPA compiles it, while the workspace loads. The
+    # server first: it is forked with code to run before its exec (server.py), which is safe only while
+    # this process has no other thread, and the compilation starts one
     expected = policy_.expected_modules(path)
-    compiling = policy_.compiling_ahead(expected)
     server = nullcontext(None) if engine_options.get("opa_url") else starting_opa(expected)
-    with compiling as ahead, server as engine_options["launched"]:
+    with server as engine_options["launched"], policy_.compiling_ahead(expected) as ahead:
         prepared = prepare(path, as_of, skip, skip_source, nullcontext(ahead))
         progress("evaluating on OPA")
         engine = evaluate(prepared, **engine_options)

@@ -107,17 +107,20 @@ class _Remembered(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self._size = size
         self._answers: dict[K, V] = {}
+        self._lock = threading.Lock()  # a library user may compile from several threads
 
     def get(self, key: K) -> V | None:
-        answer = self._answers.pop(key, None)
-        if answer is not None:
-            self._answers[key] = answer  # now the most recent
-        return answer
+        with self._lock:
+            answer = self._answers.pop(key, None)
+            if answer is not None:
+                self._answers[key] = answer  # now the most recent
+            return answer
 
     def put(self, key: K, answer: V) -> None:
-        self._answers[key] = answer
-        if len(self._answers) > self._size:
-            del self._answers[next(iter(self._answers))]
+        with self._lock:
+            self._answers[key] = answer
+            if len(self._answers) > self._size:
+                del self._answers[next(iter(self._answers))]
 
 
 _INSPECTED = _Remembered[tuple[str, Modules], Inspection](8)

@@ -7,13 +7,18 @@ import datetime as dt
 import json
 import os
 import signal
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
+from governance import engine
 from governance.engine import EngineError, Module, starting_opa
+from governance.engine import compile as compile_
 from governance.evaluate import policy
-from governance.evaluate.run import assemble, evaluate, now, prepare
+from governance.evaluate.run import assemble, evaluate, load, now, prepare
+from governance.load import WorkspaceErrors
 from tests.conftest import AS_OF, govern_process
 
 
@@ -65,6 +70,7 @@ def test_a_faulty_workspace_leaves_no_opa_behind(opa_binary, example, tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert "inventory/systems.yaml:" in proc.stderr
     assert list(private_tmp.glob("govern-opa-*")) == []  # the launched OPA's folder: removed as it was stopped
+    assert list(private_tmp.glob("govern-rego-*")) == []  # the early compilation's, too
 
 
 def test_the_expected_modules_are_the_loaded_ones(example):
@@ -83,3 +89,131 @@ def test_an_early_opa_that_dies_with_exactly_this_runs_modules_fails_the_run(opa
         launched.process.wait()
         with pytest.raises(EngineError, match="OPA failed to start"):
             evaluate(prepared, launched=launched)
+
+
+# ---------------------------------------------------------------- the compilation, started ahead too
+
+def _children(subcommand: str) -> list[int]:
+    """This process's running `opa <subcommand>` children."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and argv[1:2] == [subcommand.encode()]:
+            found.append(int(entry.name))
+    return found
+
+
+def _started(subcommand: str, seconds: float = 20) -> list[int]:
+    """The `opa <subcommand>` children once there is one (`opa check` is started once OPA told its capabilities)."""
+    deadline = time.monotonic() + seconds
+    while not (found := _children(subcommand)) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return found
+
+
+@pytest.fixture
+def nothing_remembered(monkeypatch):
+    """A process that compiled these modules before asks OPA nothing again: forget, so that OPA is asked."""
+    monkeypatch.setattr(compile_, "_INSPECTED", compile_._Remembered(8))
+    monkeypatch.setattr(compile_, "_PARSED", compile_._Remembered(64))
+
+
+def _compiling_ahead(modules: list[Module]):
+    return engine.compiling_ahead(modules, [m for m in modules if m.id.startswith(policy.WORKSPACE)])
+
+
+def test_a_compilation_ahead_of_exactly_the_loaded_modules_is_the_one_used(opa_binary, example, nothing_remembered,
+                                                                             monkeypatch):
+    with _compiling_ahead(policy.expected_modules(example)) as ahead:
+        assert ahead is not None
+        # from here on, any other compilation or parse fails the test
+        monkeypatch.setattr(compile_, "_Compiling", None)
+        monkeypatch.setattr(compile_, "_Parsing", None)
+        compiled = policy.compile_policy(load(example), ahead)
+    assert "ACME-001" in compiled.checks and compiled.checks["ACME-001"].module.startswith(policy.WORKSPACE)
+
+
+def test_a_check_changed_after_the_compilation_started_is_compiled_as_loaded(opa_binary, example, nothing_remembered):
+    """The early compilation saw a version that reads outside data.govern; the file as loaded does not."""
+    expected = policy.expected_modules(example)
+    ours = _acme_check(expected)
+    stale = Module(id=ours.id, path=ours.path, text=ours.text + "\nelsewhere := data.elsewhere.x\n")
+    with _compiling_ahead([*expected[:-1], stale]) as ahead:
+        compiled = policy.compile_policy(load(example), ahead)
+    assert "ACME-001" in compiled.checks
+
+
+def test_a_fault_written_after_the_compilation_started_is_found(opa_binary, example, nothing_remembered):
+    with _compiling_ahead(policy.expected_modules(example)) as ahead:
+        source = example / "checks" / "ownership.rego"
+        source.write_text(source.read_text(encoding="utf-8") + "\nelsewhere := data.elsewhere.x\n", encoding="utf-8")
+        with pytest.raises(WorkspaceErrors) as caught:
+            policy.compile_policy(load(example), ahead)
+    assert [str(e.location).rsplit(":", 2)[0] for e in caught.value.errors] == ["checks/ownership.rego"]
+    assert "data.elsewhere" in caught.value.errors[0].message
+
+
+def test_a_compile_error_in_a_check_is_exit_2_at_its_place(opa_binary, example):
+    source = example / "checks" / "ownership.rego"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    source.write_text("\n".join([*lines, "broken if no_such_function(1)"]) + "\n", encoding="utf-8")
+    proc = govern_process("check", str(example), "--as-of", AS_OF, "--format", "json",
+                          env={**os.environ, "GOVERN_OPA": opa_binary})
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"checks/ownership.rego:{len(lines) + 1}:11: " in proc.stderr and "no_such_function" in proc.stderr
+
+
+def test_an_opa_check_killed_ahead_fails_the_run(opa_binary, example, nothing_remembered):
+    """A compilation of exactly this run's modules that was killed says nothing of the Rego: exit 3."""
+    with _compiling_ahead(policy.expected_modules(example)) as ahead:
+        (pid,) = _started("check")
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(EngineError, match="opa check was killed"):
+            policy.compile_policy(load(example), ahead)
+
+
+def test_leaving_early_stops_the_compilation_and_removes_its_folders(opa_binary, example, nothing_remembered,
+                                                                     monkeypatch, tmp_path):
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    with pytest.raises(KeyboardInterrupt), _compiling_ahead(policy.expected_modules(example)):
+        started = _started("check") + _started("inspect") + _started("parse")
+        assert len(started) == 3
+        raise KeyboardInterrupt
+    assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
+    assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize(("limit", "environment"), [(compile_.GC_FREE_REGO, {"GOGC": "off", "GOMEMLIMIT": "1GiB"}), (0, {})])
+def test_the_compilation_gets_no_environment_but_the_collector_setting(opa_binary, example, nothing_remembered,
+                                                                      monkeypatch, limit, environment):
+    """A small policy compiles without Go's collector, a large one (here: over a limit of 0) with it;
+    nothing of the runner's environment reaches OPA either way."""
+    monkeypatch.setenv("GOVERN_TEST_SECRET", "s3cr3t")
+    monkeypatch.setattr(compile_, "GC_FREE_REGO", limit)
+    with _compiling_ahead(policy.expected_modules(example)):
+        (pid,) = _started("check")
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    assert dict(item.split("=", 1) for item in raw.decode().split("\0") if item) == environment
+
+
+def test_work_started_on_a_binary_that_is_not_the_pinned_opa_is_not_used(opa_binary, example, tmp_path):
+    """OPA starts before its version is asked: the first candidate (the cache's) is of another version,
+    the pinned OPA is the one on PATH; the run uses that one alone."""
+    other = tmp_path / "cache" / "opa" / engine.OPA_VERSION / "opa"
+    other.parent.mkdir(parents=True)
+    asked = tmp_path / "asked"
+    other.write_text(f"#!/bin/sh\necho \"$1\" >> {asked}\necho 'Version: 0.99.0'\n")
+    other.chmod(0o755)
+    env = {key: value for key, value in os.environ.items() if key != "GOVERN_OPA"}
+    env |= {"GOVERN_CACHE": str(tmp_path / "cache"), "PATH": f"{Path(opa_binary).parent}:{env.get('PATH', '')}"}
+    proc = govern_process("check", str(example), "--as-of", AS_OF, "--format", "json", env=env)
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["engine"]["opa_version"] == engine.OPA_VERSION and result["summary"]["fail"] > 0
+    assert {"version", "inspect", "run"} <= set(asked.read_text().split())  # it was started ahead, and asked

@@ -44,7 +44,7 @@ SURFACE = {
     "governance.engine": {
         "Annotation", "CheckOutcome", "DataRef", "DEFAULT_SIGNING_ALG", "EngineError", "EngineResult", "Inspection",
         "Malformed", "MalformedCheck", "Module", "OPA_VERSION", "RegoError", "RegoErrors", "SIGNING_ALGS", "SigningKeyError",
-        "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
+        "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
         "starting_opa",
     },
     "governance.evaluate": {"load", "run_check", "validate"},

@@ -6,8 +6,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-
 
 @contextmanager
 def progress() -> Iterator[Callable[[str], None]]:
@@ -15,6 +13,9 @@ def progress() -> Iterator[Callable[[str], None]]:
     if not sys.stderr.isatty():
         yield lambda _step: None
         return
+    # imported only for a terminal: a run in CI or a pipe does not pay for rich's start-up
+    from rich.console import Console
+
     console = Console(stderr=True)
     # transient: the spinner is gone before any report is written
     with console.status("starting…", spinner="dots") as status:

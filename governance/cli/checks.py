@@ -17,11 +17,9 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from governance import __version__
 from governance.cli import main
@@ -32,6 +30,9 @@ from governance.model import Workspace
 from governance.report import DEFAULT_LANG, LANGS
 from governance.report._escape import markdown_cell, markdown_code, markdown_text, visible
 from governance.report._messages import Messages, localized, messages
+
+if TYPE_CHECKING:  # rich is imported where a table is drawn
+    from rich.text import Text
 
 FORMATS = ("table", "json", "markdown")
 MARKDOWN_LANG = "en"  # the Markdown reference is read beside the repository's docs, which are English
@@ -145,6 +146,9 @@ def as_json(found: Catalogue) -> str:
 # ---------------------------------------------------------------- table (the terminal)
 
 def as_table(found: Catalogue, m: Messages) -> str:
+    from rich.console import Console  # rich only for a table: the other formats do not pay for it
+    from rich.table import Table
+
     t = m.text
     interactive = sys.stdout.isatty()
     buffer = io.StringIO()  # rendered to a string, then echoed, as `govern controls` does
@@ -165,6 +169,8 @@ def as_table(found: Catalogue, m: Messages) -> str:
 
 def _plain(value: str) -> Text:
     """METADATA and control text as written: a Text is never read as rich markup."""
+    from rich.text import Text
+
     return Text(visible(value))
 
 

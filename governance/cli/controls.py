@@ -8,18 +8,19 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from governance.cli import main
 from governance.cli._common import Guard, ResultFile
 from governance.evaluate import load
 from governance.model.governance import Control
 from governance.report._escape import visible
+
+if TYPE_CHECKING:  # rich is imported where a table is drawn
+    from rich.table import Table
+    from rich.text import Text
 
 STATUS_STYLE = {"fail": "bold red", "pass": "green", "not_applicable": "dim", "skipped": "yellow"}
 # Reference keys used by the built-in catalogue (controls/*.yaml) and how a reader knows them;
@@ -46,6 +47,8 @@ def controls(workspace: str, result_path: str | None) -> None:
     with Guard():
         ws = load(workspace)
     catalogue = sorted(ws.controls.values(), key=lambda c: c.id)
+    from rich.console import Console  # only now: other commands, imported with this one, do not pay for rich
+
     interactive = sys.stdout.isatty()
     # rendered to a string, then echoed: rich itself would exit 1 ("findings") if the reader of stdout went away
     buffer = io.StringIO()
@@ -77,10 +80,14 @@ def read_statuses(path: Path) -> dict[str, str]:
 
 def plain(value: str, style: str = "") -> Text:
     """Workspace and result text shown as written: rich reads no markup in a Text ("[/]" stays "[/]")."""
+    from rich.text import Text
+
     return Text(visible(value), style=style)
 
 
 def table(catalogue: list[Control], statuses: dict[str, str] | None, title: str) -> Table:
+    from rich.table import Table
+
     t = Table(title=plain(title), title_justify="left", show_lines=True)
     for col in ("Control", "标题", "Title", "Checks", "References") + (("Status",) if statuses is not None else ()):
         t.add_column(col, overflow="fold")

@@ -11,25 +11,32 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
 from governance.engine import bundle as bundle_
 from governance.engine import compile as compile_
-from governance.engine.binary import OPA_VERSION, find_opa
+from governance.engine.binary import OPA_VERSION, find_opa, likely_opa
 from governance.engine.bundle import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError
 from governance.engine.client import DATA_ROOT, OpaSession, client_for
-from governance.engine.compile import Annotation, DataRef, Inspection, RegoError, RegoErrors
+from governance.engine.compile import (
+    Ahead,  # a type for annotations only (not in __all__), like EngineOptions
+    Annotation,
+    DataRef,
+    Inspection,
+    RegoError,
+    RegoErrors,
+)
 from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import ManagedOpa, managed_opa
 
 __all__ = ["DEFAULT_SIGNING_ALG", "OPA_VERSION", "SIGNING_ALGS", "Annotation", "CheckOutcome", "DataRef", "EngineError",
            "EngineResult", "Inspection", "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "SigningKeyError",
-           "Violation", "build_bundle", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
-           "starting_opa"]
+           "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate", "inspect", "metadata_problem",
+           "policy_revision", "starting_opa"]
 
 
 @dataclass(frozen=True)
@@ -68,9 +75,9 @@ def starting_opa(modules: list[Module]) -> Iterator[ManagedOpa | None]:
     `launched`. None if it cannot be launched: `evaluate` then starts one itself, and says why it
     cannot. Stopped on leaving, whatever happens."""
     with contextlib.ExitStack() as stack:
+        binary = likely_opa()  # its version is asked later (`_started`), while OPA starts
         try:
-            opa: ManagedOpa | None = stack.enter_context(managed_opa(find_opa(), [(m.id, m.text) for m in modules],
-                                                                      wait=False))
+            opa = stack.enter_context(managed_opa(binary, [(m.id, m.text) for m in modules], wait=False)) if binary else None
         except EngineError:
             opa = None
         yield opa
@@ -89,14 +96,33 @@ def policy_revision(modules: list[Module], definitions: dict) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def inspect(modules: list[Module]) -> Inspection:
-    """Compile `modules` on the pinned OPA under the allowed builtins; `RegoErrors` if any is rejected."""
-    return compile_.inspect(find_opa(), modules)
+@contextlib.contextmanager
+def compiling_ahead(modules: list[Module], parsed: Sequence[Module] = ()) -> Iterator[Ahead | None]:
+    """`inspect(modules)` and `data_refs` of each of `parsed` started now, on the modules expected before
+    the workspace is loaded, so that OPA compiles while the workspace loads; pass it to `inspect` and
+    `data_refs` as `ahead`, which take its answers only for exactly those modules and only if it ran on
+    the pinned OPA. None if no OPA can be run: they then say why. Whatever still runs is stopped on leaving."""
+    binary = likely_opa()  # `inspect` and `data_refs` take its answers only once find_opa chose the same binary
+    try:
+        ahead = Ahead(binary, tuple((m.id, m.text) for m in modules), tuple(m.text for m in parsed)) if binary else None
+    except EngineError:
+        ahead = None
+    try:
+        yield ahead
+    finally:
+        if ahead is not None:
+            ahead.close()
 
 
-def data_refs(module: Module) -> list[DataRef]:
-    """Every reference into `data` that `module` makes, as the pinned OPA parses it."""
-    return compile_.data_refs(find_opa(), module)
+def inspect(modules: list[Module], ahead: Ahead | None = None) -> Inspection:
+    """Compile `modules` on the pinned OPA under the allowed builtins; `RegoErrors` if any is rejected.
+    `ahead`: from `compiling_ahead`, its answer used if it compiled exactly these modules."""
+    return compile_.inspect(find_opa(), modules, ahead)
+
+
+def data_refs(module: Module, ahead: Ahead | None = None) -> list[DataRef]:
+    """Every reference into `data` that `module` makes, as the pinned OPA parses it (`ahead`: as in `inspect`)."""
+    return compile_.data_refs(find_opa(), module, ahead)
 
 
 def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path | None = None,
@@ -137,7 +163,10 @@ def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
 def _started(launched: ManagedOpa, modules: list[Module]) -> bool:
     """Did the OPA launched ahead start? It was given the modules expected before the workspace was
     loaded: if one changed since and no longer compiles, it exits, and a fresh one is started. If it
-    was given exactly this run's modules, its death is a crash, and a crash fails the run (exit 3)."""
+    was given exactly this run's modules, its death is a crash, and a crash fails the run (exit 3).
+    It was launched before its version was asked: a binary other than the pinned one is not used."""
+    if launched.binary != find_opa():
+        return False
     try:
         launched.ready()
     except EngineError:

@@ -38,8 +38,19 @@ def find_opa() -> str:
     GOVERN_OPA, when set, is the only candidate: a user who names a binary
     must not silently get another one.
     """
+    return _pinned(_candidates())
+
+
+def likely_opa() -> str | None:
+    """The candidate `find_opa` will most likely choose, without asking its version: for work started
+    ahead (`engine.starting_opa`, `engine.compiling_ahead`) while `opa version` would still run. Nothing
+    it answers is used until `find_opa` has chosen the same binary."""
+    return next((c for c in _candidates() if c and os.access(c, os.X_OK)), None)
+
+
+def _candidates() -> tuple[str | None, ...]:
     explicit = os.environ.get("GOVERN_OPA")
-    return _pinned(tuple([explicit] if explicit else [str(cache_dir() / "opa"), shutil.which("opa")]))
+    return tuple([explicit] if explicit else [str(cache_dir() / "opa"), shutil.which("opa")])
 
 
 @functools.lru_cache(maxsize=4)  # one `opa version` per candidate list, not one per call

@@ -10,13 +10,14 @@ hashed, staged in a private folder, never on the user's files again.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from governance.engine.capabilities import current, restricted
 from governance.engine.errors import EngineError
@@ -25,6 +26,14 @@ if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
     from governance.engine import Module
 
 TIMEOUT = 120.0
+# A compile of a small policy lives a fraction of a second, and Go's collector spends about a third of
+# its CPU freeing what its exit frees anyway (issue 11: measured on acme, 117 KB of Rego, ~70 MB without
+# it). Up to GC_FREE_REGO bytes of Rego it runs without the collector; the soft limit only guards
+# against a module that makes the compiler allocate without end. A larger policy keeps Go's default:
+# a soft limit below its live heap would make Go collect without end (3.5x slower, measured).
+GC_FREE_REGO = 256 << 10
+GC_FREE_ENV = {"GOGC": "off", "GOMEMLIMIT": "1GiB"}
+AHEAD_PARSES = 8  # `opa parse` processes started ahead at most (one per workspace module)
 
 
 @dataclass(frozen=True)
@@ -65,31 +74,168 @@ class Inspection:
     annotations: list[Annotation] = field(default_factory=list)
 
 
-def inspect(binary: str, modules: list[Module]) -> Inspection:
+Modules = tuple[tuple[str, str], ...]  # (id, text) of each module, in loading order
+
+
+def inspect(binary: str, modules: list[Module], ahead: Ahead | None = None) -> Inspection:
     """Compile `modules` (each with `.id` and `.text`) under the allowed builtins
-    and report their packages and METADATA; `RegoErrors` if OPA rejects any."""
-    return _inspect(binary, tuple((m.id, m.text) for m in modules))
+    and report their packages and METADATA; `RegoErrors` if OPA rejects any.
+    `ahead`: a compilation started earlier, whose answer is taken only if it was of exactly these modules."""
+    key = tuple((m.id, m.text) for m in modules)
+    if ahead is not None and ahead.binary == binary and ahead.modules == key:
+        return ahead.inspection()
+    return _inspect(binary, key)
 
 
-@functools.lru_cache(maxsize=8)  # by content: a process that checks many workspaces compiles the library once
-def _inspect(binary: str, modules: tuple[tuple[str, str], ...]) -> Inspection:
-    with tempfile.TemporaryDirectory(prefix="govern-rego-") as tmp:
-        root = Path(tmp) / "modules"
-        for module_id, text in modules:
-            _stage(root, module_id, text)
-        caps = Path(tmp) / "capabilities.json"
-        caps.write_text(json.dumps(restricted(binary)), encoding="utf-8")
-        # both at once: each is a short process, and there are two cores
-        # every error, not OPA's first ten: the tenth-and-more would end in a locationless "error limit reached"
-        check = _start([binary, "check", "--capabilities", str(caps), "--max-errors", "-1", "--format", "json", "."], root)
-        listing = _start([binary, "inspect", "--annotations", "--format", "json", "."], root)
+def _inspect(binary: str, modules: Modules) -> Inspection:
+    found = _INSPECTED.get((binary, modules))
+    if found is None:
+        with _Compiling(binary, modules) as compiling:
+            found = compiling.inspection()
+        _INSPECTED.put((binary, modules), found)
+    return found
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Remembered(Generic[K, V]):
+    """OPA's answers by what it was asked, the least recently used forgotten first: a process that
+    checks many workspaces (a test suite, a library user) compiles the same modules once."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._answers: dict[K, V] = {}
+        self._lock = threading.Lock()  # a library user may compile from several threads
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            answer = self._answers.pop(key, None)
+            if answer is not None:
+                self._answers[key] = answer  # now the most recent
+            return answer
+
+    def put(self, key: K, answer: V) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            if len(self._answers) > self._size:
+                del self._answers[next(iter(self._answers))]
+
+
+_INSPECTED = _Remembered[tuple[str, Modules], Inspection](8)
+
+
+class _Compiling:
+    """`opa check` and `opa inspect` running on `modules`, staged in a private folder; `inspection()`
+    waits for their answers. Leaving stops whichever is still running and removes the folder.
+
+    `opa check` needs the capabilities, which OPA is asked for first (`opa capabilities`): a thread
+    waits for them and starts it, so that the caller goes on (loading the workspace) meanwhile. Until
+    leaving, no child may be forked with a `preexec_fn` (the managed server's): with a thread about, the
+    child could deadlock before its exec."""
+
+    def __init__(self, binary: str, modules: Modules) -> None:
+        self.binary = binary
+        self._check: subprocess.Popen | None = None
+        self._check_failed: BaseException | None = None
+        self._closing = threading.Lock()  # held while the thread starts `opa check`, taken by leaving
+        self._closed = False
+        with contextlib.ExitStack() as stack:  # a failure (or Ctrl-C) part way leaves nothing running
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="govern-rego-"))
+            root = Path(tmp) / "modules"
+            for module_id, text in modules:
+                _stage(root, module_id, text)
+            self._rego_bytes = sum(len(text.encode()) for _, text in modules)
+            self._listing = _start([binary, "inspect", "--annotations", "--format", "json", "."], root, self._rego_bytes)
+            stack.callback(_stop, self._listing)
+            self._starter = threading.Thread(target=self._start_check, args=(root, Path(tmp) / "capabilities.json"),
+                                             name="govern-opa-check", daemon=True)
+            stack.callback(self._stop_check)  # before the folder is removed: the thread writes into it
+            self._starter.start()
+            self._cleanup = stack.pop_all()
+
+    def _start_check(self, root: Path, caps: Path) -> None:
+        try:
+            caps.write_text(json.dumps(restricted(self.binary)), encoding="utf-8")
+            with self._closing:
+                if not self._closed:
+                    # every error, not OPA's first ten: the tenth-and-more would end in a locationless "error limit reached"
+                    self._check = _start([self.binary, "check", "--capabilities", str(caps), "--max-errors", "-1",
+                                          "--format", "json", "."], root, self._rego_bytes)
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller of inspection(), raised there
+            self._check_failed = exc
+
+    def _stop_check(self) -> None:
+        with self._closing:
+            self._closed = True
+        self._starter.join()  # as long as `opa capabilities` takes, at most: nothing is started after this
+        if self._check is not None:
+            _stop(self._check)
+
+    def __enter__(self) -> _Compiling:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup.close()
+
+    def inspection(self) -> Inspection:
+        self._starter.join()
+        if self._check_failed is not None:
+            raise self._check_failed
+        check, listing = self._check, self._listing
+        assert check is not None, "inspection() after leaving"
         check_out, check_err = _finish(check, "opa check")
         listing_out, listing_err = _finish(listing, "opa inspect")
-    if check.returncode != 0:
-        raise RegoErrors([_explain(e, binary) for e in _errors(check_out + check_err)])
-    if listing.returncode != 0:
-        raise EngineError(f"opa inspect failed: {listing_err.decode(errors='replace').strip()[:500]}")
-    return _inspection(listing_out)
+        if check.returncode != 0:
+            raise RegoErrors([_explain(e, self.binary) for e in _errors(check_out + check_err)])
+        if listing.returncode != 0:
+            raise EngineError(f"opa inspect failed: {listing_err.decode(errors='replace').strip()[:500]}")
+        return _inspection(listing_out)
+
+
+class Ahead:
+    """The compilation of the modules a run expects, started before its workspace is loaded, so that
+    OPA compiles while Python reads YAML: `opa check` and `opa inspect` of `modules`, `opa parse` of each
+    text in `parsed`. An answer is used only for exactly what it was asked about (`inspect` and
+    `data_refs` compare); a module changed since is compiled afresh. `close()` stops what still runs."""
+
+    def __init__(self, binary: str, modules: Modules, parsed: tuple[str, ...] = ()) -> None:
+        self.binary, self.modules = binary, modules
+        # what this process was answered already is not asked again
+        self._answer: Inspection | RegoErrors | EngineError | None = _INSPECTED.get((binary, modules))
+        unparsed = [text for text in dict.fromkeys(parsed) if _PARSED.get((binary, text)) is None]
+        with contextlib.ExitStack() as stack:
+            self._compiling = stack.enter_context(_Compiling(binary, modules)) if self._answer is None else None
+            # a bounded number at once: a workspace with many checks parses the rest when asked
+            self._parsing = {text: stack.enter_context(_Parsing(binary, text)) for text in unparsed[:AHEAD_PARSES]}
+            self._cleanup = stack.pop_all()
+
+    def close(self) -> None:
+        self._cleanup.close()
+
+    def inspection(self) -> Inspection:
+        """OPA's answer for `modules`: the same errors, if it rejected them, each time it is asked."""
+        if self._answer is None:
+            assert self._compiling is not None  # started whenever no answer was remembered
+            try:
+                self._answer = self._compiling.inspection()
+                _INSPECTED.put((self.binary, self.modules), self._answer)
+            except (RegoErrors, EngineError) as exc:
+                self._answer = exc
+        if isinstance(self._answer, Exception):
+            raise self._answer
+        return self._answer
+
+    def parses(self, text: str) -> bool:
+        return text in self._parsing
+
+    def data_refs(self, text: str) -> list[DataRef]:
+        found = _PARSED.get((self.binary, text))
+        if found is None:
+            found = self._parsing[text].data_refs()
+            _PARSED.put((self.binary, text), found)
+        return found
 
 
 def _stage(root: Path, module_id: str, text: str) -> None:
@@ -100,12 +246,22 @@ def _stage(root: Path, module_id: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _start(cmd: list[str], cwd: Path) -> subprocess.Popen:
-    try:  # no environment: nothing of the runner's reaches OPA
-        return subprocess.Popen(cmd, cwd=cwd, env={}, stdin=subprocess.DEVNULL,
+def _start(cmd: list[str], cwd: Path, rego_bytes: int) -> subprocess.Popen:
+    """`cmd` on `rego_bytes` of Rego. Nothing of the runner's environment reaches OPA: only GC_FREE_ENV,
+    fixed here, for a small policy."""
+    try:
+        return subprocess.Popen(cmd, cwd=cwd, env=dict(GC_FREE_ENV) if rego_bytes <= GC_FREE_REGO else {},
+                                stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise EngineError(f"could not run {cmd[0]}: {exc}") from None
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """An OPA whose answer is no longer wanted (the run ended, or its modules changed) is not left running."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def _finish(proc: subprocess.Popen, what: str) -> tuple[bytes, bytes]:
@@ -171,24 +327,52 @@ class DataRef:
     path: tuple[str | None, ...]  # e.g. ("govern", "lib") for data.govern.lib; (None,) for data[k]; () for bare `data`
 
 
-def data_refs(binary: str, module: Module) -> list[DataRef]:
-    """Every reference into `data` that `module` makes, as OPA parses it."""
+_PARSED = _Remembered[tuple[str, str], list[DataRef]](64)
+
+
+def data_refs(binary: str, module: Module, ahead: Ahead | None = None) -> list[DataRef]:
+    """Every reference into `data` that `module` makes, as OPA parses it (`ahead`: as in `inspect`)."""
+    if ahead is not None and ahead.binary == binary and ahead.parses(module.text):
+        return ahead.data_refs(module.text)
     return _data_refs(binary, module.text)
 
 
-@functools.lru_cache(maxsize=64)
 def _data_refs(binary: str, text: str) -> list[DataRef]:
-    with tempfile.TemporaryDirectory(prefix="govern-rego-") as tmp:
-        path = Path(tmp) / "module.rego"
-        path.write_text(text, encoding="utf-8")
-        out, err = _finish(_start([binary, "parse", "--format", "json", "--json-include", "locations", path.name],
-                                  Path(tmp)), "opa parse")
-    try:
-        found: list[DataRef] = []
-        _walk(json.loads(out), found)
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise EngineError(f"opa parse answered an unexpected shape: {exc} {err.decode(errors='replace')[:200]}") from None
+    found = _PARSED.get((binary, text))
+    if found is None:
+        with _Parsing(binary, text) as parsing:
+            found = parsing.data_refs()
+        _PARSED.put((binary, text), found)
     return found
+
+
+class _Parsing:
+    """`opa parse` running on one module's text; leaving stops it and removes its folder."""
+
+    def __init__(self, binary: str, text: str) -> None:
+        with contextlib.ExitStack() as stack:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="govern-rego-"))
+            path = Path(tmp) / "module.rego"
+            path.write_text(text, encoding="utf-8")
+            self._proc = _start([binary, "parse", "--format", "json", "--json-include", "locations", path.name], Path(tmp),
+                                len(text.encode()))
+            stack.callback(_stop, self._proc)
+            self._cleanup = stack.pop_all()
+
+    def __enter__(self) -> _Parsing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup.close()
+
+    def data_refs(self) -> list[DataRef]:
+        out, err = _finish(self._proc, "opa parse")
+        try:
+            found: list[DataRef] = []
+            _walk(json.loads(out), found)
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            raise EngineError(f"opa parse answered an unexpected shape: {exc} {err.decode(errors='replace')[:200]}") from None
+        return found
 
 
 def _walk(node: object, found: list[DataRef]) -> None:

@@ -8,10 +8,11 @@ Whatever OPA finds wrong in a workspace module is the workspace's fault
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from governance import engine, library
 from governance.engine import (
@@ -28,6 +29,9 @@ from governance.load import RegoSource
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.model import rego_checks
 from governance.model.workspace import Workspace
+
+if TYPE_CHECKING:  # a type only: not in the engine's __all__
+    from governance.engine import Ahead
 
 WORKSPACE = "workspace/"  # module ids of workspace checks; the library's start with govern/
 NO_MODULE = "?"  # where a result came from no module of this run
@@ -98,14 +102,20 @@ def _modules(sources: list[RegoSource]) -> list[Module]:
     return [Module(id=WORKSPACE + src.rel, path=src.path, text=src.text) for src in sources]
 
 
-def compile_policy(ws: Workspace) -> Policy:
+def compiling_ahead(expected: list[Module]) -> contextlib.AbstractContextManager[Ahead | None]:
+    """The compilation of the `expected` modules (`expected_modules`), started before the workspace is
+    loaded: pass it to `compile_policy`, which uses it only if the loaded modules are exactly those."""
+    return engine.compiling_ahead(expected, [m for m in expected if m.id.startswith(WORKSPACE)])
+
+
+def compile_policy(ws: Workspace, ahead: Ahead | None = None) -> Policy:
     """Compile and catalogue every module; `WorkspaceErrors` for the workspace's faults."""
     modules = library_modules() + workspace_modules(ws)
     try:
-        found = engine.inspect(modules)
+        found = engine.inspect(modules, ahead)
     except RegoErrors as exc:
         raise blame(exc.errors) from None
-    problems = _package_problems(found, modules) + _data_problems(modules)
+    problems = _package_problems(found, modules) + _data_problems(modules, ahead)
     checks, domains, more = catalogue(found)
     problems += more
     if problems:
@@ -151,14 +161,14 @@ def _package_problems(found: Inspection, modules: list[Module]) -> list[RegoErro
     return problems
 
 
-def _data_problems(modules: list[Module]) -> list[RegoError]:
+def _data_problems(modules: list[Module], ahead: Ahead | None) -> list[RegoError]:
     """A workspace module reads only `data.govern` (the library, the definitions, other checks):
     on a shared --opa-url server, anything else in `data` is someone else's."""
     problems = []
     for m in modules:
         if not m.id.startswith(WORKSPACE):
             continue
-        for ref in engine.data_refs(m):
+        for ref in engine.data_refs(m, ahead):
             if ref.path[:1] != ("govern",):
                 shown = "data" + "".join(f".{p}" if p else "[…]" for p in ref.path)
                 problems.append(RegoError(m.id, ref.row, ref.col, f"a workspace check may read data.govern only, not {shown} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
@@ -33,8 +33,8 @@ from governance.result import (
     summarize,
 )
 
-if TYPE_CHECKING:  # a type only: not in the engine's __all__
-    from governance.engine import EngineOptions
+if TYPE_CHECKING:  # types only: not in the engine's __all__
+    from governance.engine import Ahead, EngineOptions
 
 BUDGET_BANDS = "BUD-002"  # the check whose observations are the budget chart's bands
 
@@ -48,11 +48,14 @@ def load(path: Path | str) -> Workspace:
     return load_workspace(path, library_controls=library.control_files())
 
 
-def validate(path: Path | str) -> tuple[Workspace, policy_.Policy]:
+def validate(path: Path | str, ahead: AbstractContextManager[Ahead | None] | None = None) -> tuple[Workspace, policy_.Policy]:
     """Everything `check` checks before evaluating: files, models, references, every Rego
-    module compiled, and the manifest's `skip:` (so `validate` and `check` agree on validity)."""
-    ws = load(path)
-    policy = policy_.compile_policy(ws)
+    module compiled, and the manifest's `skip:` (so `validate` and `check` agree on validity).
+    `ahead`: the compilation of the expected modules (`policy.compiling_ahead`) if the caller started it."""
+    # OPA compiles the modules expected in `path` while the workspace loads; the loaded ones decide
+    with ahead or policy_.compiling_ahead(policy_.expected_modules(path)) as compiling:
+        ws = load(path)
+        policy = policy_.compile_policy(ws, compiling)
     selection_.check_manifest(ws, policy)
     return ws, policy
 
@@ -68,9 +71,11 @@ class Prepared:
     selection: Selection = field(default_factory=Selection)
 
 
-def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_source: selection_.Source = "cli") -> Prepared:
-    """`skip`: check ids to leave out of the report besides the manifest's (`SkipRefused` if one cannot be)."""
-    ws, policy = validate(path)
+def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_source: selection_.Source = "cli",
+            ahead: AbstractContextManager[Ahead | None] | None = None) -> Prepared:
+    """`skip`: check ids to leave out of the report besides the manifest's (`SkipRefused` if one cannot be).
+    `ahead`: as for `validate`."""
+    ws, policy = validate(path, ahead)
     chosen = selection_.select(ws, policy, skip, skip_source)
     return Prepared(workspace=ws, policy=policy, input=ws.input_json(as_of.isoformat()), as_of=as_of, selection=chosen)
 
@@ -114,10 +119,13 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
     """One evaluation: prepare, evaluate on OPA, assemble. `skip`, from `skip_source`, adds to the manifest's."""
     started = now()
     progress("loading workspace")
-    # a managed OPA starts and compiles the policy while the workspace loads
-    ahead = nullcontext(None) if engine_options.get("opa_url") else starting_opa(policy_.expected_modules(path))
-    with ahead as engine_options["launched"]:
-        prepared = prepare(path, as_of, skip, skip_source)
+    # a managed OPA starts with the expected policy, and OPA compiles it, while the workspace loads. The
+    # server first: it is forked with code to run before its exec (server.py), which is safe only while
+    # this process has no other thread, and the compilation starts one
+    expected = policy_.expected_modules(path)
+    server = nullcontext(None) if engine_options.get("opa_url") else starting_opa(expected)
+    with server as engine_options["launched"], policy_.compiling_ahead(expected) as ahead:
+        prepared = prepare(path, as_of, skip, skip_source, nullcontext(ahead))
         progress("evaluating on OPA")
         engine = evaluate(prepared, **engine_options)
     progress("collecting findings")

@@ -8,10 +8,10 @@ They are helpers of this package (names starting with `_`), not run formats:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from governance.report import _aggregate_html, _aggregate_markdown, _aggregate_oscal
 from governance.result import GroupResult
 
 if TYPE_CHECKING:  # the package imports this module
@@ -24,12 +24,29 @@ def _json(group: GroupResult, options: RenderOptions) -> str:
     return group.to_json()
 
 
-GROUP_FORMATS: dict[str, GroupRenderer] = {
-    "json": _json,
-    "markdown": _aggregate_markdown.render,
-    "html": _aggregate_html.render,
-    "oscal": _aggregate_oscal.render,
-}
+class _GroupFormats(Mapping[str, GroupRenderer]):
+    """Format name -> renderer, each module imported the first time its format is asked for:
+    `govern check`, which imports this package, does not pay for the HTML templates (jinja2)."""
+
+    _MODULES = {"markdown": "_aggregate_markdown", "html": "_aggregate_html", "oscal": "_aggregate_oscal"}
+
+    def __getitem__(self, name: str) -> GroupRenderer:
+        if name == "json":
+            return _json
+        renderer: GroupRenderer = importlib.import_module(f"governance.report.{self._MODULES[name]}").render
+        return renderer
+
+    def __contains__(self, name: object) -> bool:  # without importing the format's module
+        return name == "json" or name in self._MODULES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(["json", *self._MODULES]))
+
+    def __len__(self) -> int:
+        return 1 + len(self._MODULES)
+
+
+GROUP_FORMATS: Mapping[str, GroupRenderer] = _GroupFormats()
 
 
 def render_group(fmt: str, group: GroupResult, options: RenderOptions) -> str:

@@ -15,6 +15,7 @@ import json
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -88,12 +89,10 @@ def inspect(binary: str, modules: list[Module], ahead: Ahead | None = None) -> I
 
 
 def _inspect(binary: str, modules: Modules) -> Inspection:
-    found = _INSPECTED.get((binary, modules))
-    if found is None:
+    def compiled() -> Inspection:
         with _Compiling(binary, modules) as compiling:
-            found = compiling.inspection()
-        _INSPECTED.put((binary, modules), found)
-    return found
+            return compiling.inspection()
+    return _INSPECTED.answer((binary, modules), compiled)
 
 
 K = TypeVar("K")
@@ -121,6 +120,14 @@ class _Remembered(Generic[K, V]):
             self._answers[key] = answer
             if len(self._answers) > self._size:
                 del self._answers[next(iter(self._answers))]
+
+    def answer(self, key: K, ask: Callable[[], V]) -> V:
+        """The remembered answer to `key`, else `ask()`'s, remembered."""
+        found = self.get(key)
+        if found is None:
+            found = ask()
+            self.put(key, found)
+        return found
 
 
 _INSPECTED = _Remembered[tuple[str, Modules], Inspection](8)
@@ -231,11 +238,7 @@ class Ahead:
         return text in self._parsing
 
     def data_refs(self, text: str) -> list[DataRef]:
-        found = _PARSED.get((self.binary, text))
-        if found is None:
-            found = self._parsing[text].data_refs()
-            _PARSED.put((self.binary, text), found)
-        return found
+        return _PARSED.answer((self.binary, text), self._parsing[text].data_refs)
 
 
 def _stage(root: Path, module_id: str, text: str) -> None:
@@ -338,12 +341,10 @@ def data_refs(binary: str, module: Module, ahead: Ahead | None = None) -> list[D
 
 
 def _data_refs(binary: str, text: str) -> list[DataRef]:
-    found = _PARSED.get((binary, text))
-    if found is None:
+    def parsed() -> list[DataRef]:
         with _Parsing(binary, text) as parsing:
-            found = parsing.data_refs()
-        _PARSED.put((binary, text), found)
-    return found
+            return parsing.data_refs()
+    return _PARSED.answer((binary, text), parsed)
 
 
 class _Parsing:

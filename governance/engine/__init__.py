@@ -231,7 +231,7 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_js
         _served(session, modules, revision, bundles)
     else:
         _load(session, modules, definitions, revision, private)
-    # this run's own OPA is sent the input as data (see OpaSession.report); a shared one as the query's
+    # this run's own OPA is sent the input as data (see OpaSession.report); a server others use, in the query
     report = session.report(input_json, [m.id for m in modules] if bundles else (), stored=private is not None)
     if report.revision != revision:
         raise EngineError(

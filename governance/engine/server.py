@@ -33,6 +33,7 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
+from governance.engine.compile import _stage
 from governance.engine.errors import EngineError
 
 READY_TIMEOUT = 20.0
@@ -169,12 +170,9 @@ class ManagedOpa:
         assert self._dir is not None
         tops = set()
         for module_id, text in self.modules:
-            path = (self._dir / module_id).resolve()
-            if (not path.is_relative_to(self._dir.resolve()) or not module_id.endswith(".rego")
-                    or "/" not in module_id or ":" in module_id.split("/")[0]):
+            if "/" not in module_id or ":" in module_id.split("/")[0]:
                 raise EngineError(f"refusing a module id that is not a .rego path in a folder: {module_id!r}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode())
+            _stage(self._dir, module_id, text)  # staged as for opa check: inside the folder, .rego only
             tops.add(module_id.split("/")[0])
         return sorted(tops)
 

@@ -52,7 +52,7 @@ SURFACE = {
                           "evidence", "render", "render_all", "render_group"},
     "governance.load": {"Document", "Location", "RegoSource", "WorkspaceError", "WorkspaceErrors", "discover",
                         "read_document", "read_rego"},
-    "governance.model": {"Workspace", "load_workspace", "rego_checks"},
+    "governance.model": {"Workspace", "inventory_bytes", "load_workspace", "rego_checks"},
 }
 
 

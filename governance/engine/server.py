@@ -85,14 +85,19 @@ def memory_limit() -> int:
     return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this (child) process when its parent dies, however it dies (kill -9, a crash)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def _in_child(limit: int) -> Callable[[], None]:
     def prepare() -> None:  # runs in the child between fork and exec
         with contextlib.suppress(Exception):
             # RLIMIT_DATA counts what Go's heap maps in; its mere address-space reservations do not
             resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-        if sys.platform.startswith("linux"):
-            with contextlib.suppress(Exception):
-                ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        die_with_parent()
     return prepare
 
 

@@ -6,13 +6,14 @@ import datetime as dt
 import gc
 import hashlib
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
 from governance import __version__, library
 from governance.engine import EngineResult, starting_opa
+from governance.evaluate import apart as apart_
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
@@ -49,13 +50,15 @@ def load(path: Path | str) -> Workspace:
     return load_workspace(path, library_controls=library.control_files())
 
 
-def validate(path: Path | str, ahead: AbstractContextManager[Ahead | None] | None = None) -> tuple[Workspace, policy_.Policy]:
+def validate(path: Path | str, ahead: AbstractContextManager[Ahead | None] | None = None,
+             apart: apart_.Apart | None = None) -> tuple[Workspace, policy_.Policy]:
     """Everything `check` checks before evaluating: files, models, references, every Rego
     module compiled, and the manifest's `skip:` (so `validate` and `check` agree on validity).
-    `ahead`: the compilation of the expected modules (`policy.compiling_ahead`) if the caller started it."""
+    `ahead`: the compilation of the expected modules (`policy.compiling_ahead`) if the caller started it.
+    `apart`: the workspace loading in a child process, if the caller started that."""
     # OPA compiles the modules expected in `path` while the workspace loads; the loaded ones decide
     with ahead or policy_.compiling_ahead(policy_.expected_modules(path)) as compiling:
-        ws = load(path)
+        ws = apart.collect()[0] if apart else load(path)
         # The workspace lives as long as the run and holds no cycles; at 100k entities it is
         # millions of objects that every full collection walked again for nothing (2 s of the
         # input's serialisation alone). Frozen, the collector leaves them alone; refcounting still
@@ -78,12 +81,13 @@ class Prepared:
 
 
 def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_source: selection_.Source = "cli",
-            ahead: AbstractContextManager[Ahead | None] | None = None) -> Prepared:
+            ahead: AbstractContextManager[Ahead | None] | None = None, apart: apart_.Apart | None = None) -> Prepared:
     """`skip`: check ids to leave out of the report besides the manifest's (`SkipRefused` if one cannot be).
-    `ahead`: as for `validate`."""
-    ws, policy = validate(path, ahead)
+    `ahead`, `apart`: as for `validate` (`apart` was started with this `as_of`, and built the input)."""
+    ws, policy = validate(path, ahead, apart)
     chosen = selection_.select(ws, policy, skip, skip_source)
-    return Prepared(workspace=ws, policy=policy, input=ws.input_json(as_of.isoformat()), as_of=as_of, selection=chosen)
+    input_json = apart.collect()[1] if apart else ws.input_json(as_of.isoformat())
+    return Prepared(workspace=ws, policy=policy, input=input_json, as_of=as_of, selection=chosen)
 
 
 def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> EngineResult:
@@ -130,8 +134,12 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
     # this process has no other thread, and the compilation starts one
     expected = policy_.expected_modules(path)
     server = nullcontext(None) if engine_options.get("opa_url") else starting_opa(expected)
-    with server as engine_options["launched"], policy_.compiling_ahead(expected) as ahead:
-        prepared = prepare(path, as_of, skip, skip_source, nullcontext(ahead))
+    with ExitStack() as stack:
+        # a large workspace loads in a child process, forked first: before any thread of ours runs
+        apart = stack.enter_context(closing(apart_.Apart(path, as_of.isoformat(), load))) if apart_.worth_it(path) else None
+        engine_options["launched"] = stack.enter_context(server)
+        ahead = stack.enter_context(policy_.compiling_ahead(expected))
+        prepared = prepare(path, as_of, skip, skip_source, nullcontext(ahead), apart)
         progress("evaluating on OPA")
         engine = evaluate(prepared, **engine_options)
     progress("collecting findings")

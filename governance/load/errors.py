@@ -35,3 +35,7 @@ class WorkspaceErrors(Exception):
     def __init__(self, errors: list[WorkspaceError]):
         self.errors = sorted(set(errors))
         super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __reduce__(self) -> tuple[type[WorkspaceErrors], tuple[list[WorkspaceError]]]:
+        # pickled as its errors (a workspace loaded in a child process sends them back), not as its message
+        return WorkspaceErrors, (self.errors,)

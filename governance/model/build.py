@@ -178,6 +178,17 @@ def rego_checks(root: Path | str) -> list[RegoSource]:
     return [] if b.errors else sources
 
 
+def inventory_bytes(root: Path | str) -> int:
+    """The size of the inventory files the manifest names, or 0 if that cannot be said without
+    loading the workspace: a guess for choosing how to load it, never a judgement of it."""
+    b = _Builder(Path(root).resolve())
+    try:
+        b.manifest, b.manifest_doc = _manifest(b)
+        return sum(p.stat().st_size for p in b.files("inventory", DATA | {".csv"}))
+    except (WorkspaceErrors, OSError):
+        return 0
+
+
 def _library_label(path: Path) -> str:
     try:
         return f"<govern>/{path.relative_to(library.library_root()).as_posix()}"

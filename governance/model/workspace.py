@@ -3,9 +3,10 @@ with the place each was declared."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -23,7 +24,31 @@ from governance.model.definitions import (
     StrategyPolicy,
 )
 from governance.model.governance import Control, Manifest, Waiver
-from governance.model.inventory import BudgetLine, Inventory
+from governance.model.inventory import INVENTORY_KINDS, BudgetLine, Inventory
+
+# The inventory kinds read again once OPA's input is built: by the budget and strategy summaries
+# (evaluate/budget.py, strategy.py). The others reach a result only through OPA's findings.
+READ_AFTER_INPUT = ("people", "projects", "goals", "maturity_assessments")
+
+
+class NotKept(Mapping[str, Any]):
+    """What a workspace holds in place of what `after_input` left out: any read of it is a bug,
+    said loudly, where an empty kind would quietly make a wrong report."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def _refuse(self) -> NoReturn:
+        raise RuntimeError(f"{self.what} went to OPA in the input and was not kept (Workspace.after_input)")
+
+    def __getitem__(self, key: str) -> NoReturn:
+        self._refuse()
+
+    def __iter__(self) -> Iterator[str]:
+        self._refuse()
+
+    def __len__(self) -> int:
+        self._refuse()
 
 
 @dataclass
@@ -71,6 +96,15 @@ class Workspace:
         """Where one of an entity's fields was written."""
         sources, path = self.origins[(kind, id_)]
         return sources.locate(path + field_path)
+
+    def after_input(self) -> Workspace:
+        """This workspace without what only OPA's input needed: the inventory kinds outside
+        READ_AFTER_INPUT and the budget lines. Positions (`origins`) stay: findings are placed by them."""
+        kinds = {plural: self.inventory.of(plural) if plural in READ_AFTER_INPUT else NotKept(f"the inventory's {plural}")
+                 for plural in INVENTORY_KINDS}
+        return replace(self, inventory=Inventory(**cast(dict[str, Any], kinds)),
+                       budget_lines=cast(dict[str, BudgetLine], NotKept("the budget lines")),
+                       budget_line_project=cast(dict[str, str], NotKept("the budget lines' projects")))
 
     def definitions(self) -> dict:
         """Policy definitions as OPA `data` (plain JSON; ids as object keys)."""

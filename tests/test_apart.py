@@ -1,0 +1,116 @@
+"""A large workspace loads in a forked child (evaluate/apart.py): the same result as loading it
+here, the same errors, and a child that dies or fails is never a verdict."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from governance.engine.errors import EngineError
+from governance.evaluate import apart as apart_
+from governance.evaluate import run as run_
+from governance.load import Location, WorkspaceError, WorkspaceErrors
+from governance.model import inventory_bytes
+from tests.conftest import AS_OF, EXAMPLE, govern
+
+TODAY = run_.dt.date.fromisoformat(AS_OF)
+
+
+def _result(monkeypatch: pytest.MonkeyPatch, path: Path, large: int) -> dict:
+    monkeypatch.setattr(apart_, "LARGE", large)
+    result = json.loads(run_.run_check(path, TODAY).model_dump_json())
+    result.pop("run")  # its start and end times
+    return result
+
+
+def test_acme_loaded_apart_gives_the_result_it_gives_loaded_here(monkeypatch):
+    assert 0 < inventory_bytes(EXAMPLE) < apart_.LARGE, "acme loads here by default: this test forces the child"
+    here = _result(monkeypatch, EXAMPLE, apart_.LARGE)
+    apart = _result(monkeypatch, EXAMPLE, 0)
+    assert apart == here
+    assert here["findings"], "a result with findings, so that their positions are compared"
+
+
+def test_the_child_sends_back_the_input_and_the_workspace_without_what_only_the_input_needed():
+    loading = apart_.Apart(EXAMPLE, AS_OF, run_.load)
+    ws, input_json = loading.collect()
+    here = run_.load(EXAMPLE)
+    assert input_json == here.input_json(AS_OF)
+    assert ws.inventory.projects == here.inventory.projects and ws.inventory.goals == here.inventory.goals
+    assert ws.declared_at("system", "sys-crm") == here.declared_at("system", "sys-crm") is not None
+    with pytest.raises(RuntimeError, match="the inventory's systems went to OPA in the input and was not kept"):
+        list(ws.inventory.systems)
+    with pytest.raises(RuntimeError, match="not kept"):  # a kind left out is never read as an empty kind
+        dict(ws.inventory.kinds())
+    with pytest.raises(RuntimeError, match="the budget lines"):
+        len(ws.budget_lines)
+
+
+def test_an_invalid_workspace_loaded_apart_has_the_errors_it_has_loaded_here(tmp_path: Path):
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, ws)
+    systems = ws / "inventory" / "systems.yaml"
+    systems.write_text(systems.read_text(encoding="utf-8").replace("owner: p-crm", "owner: p-nobody", 1), encoding="utf-8")
+    with pytest.raises(WorkspaceErrors) as here:
+        run_.load(ws)
+    with pytest.raises(WorkspaceErrors) as apart:
+        apart_.Apart(ws, AS_OF, run_.load).collect()
+    assert apart.value.errors == here.value.errors
+    assert any("p-nobody" in e.message for e in apart.value.errors)
+
+
+def test_workspace_errors_pickle_as_their_errors():
+    errors = WorkspaceErrors([WorkspaceError(Location("a.yaml", 3, 5), "bad"), WorkspaceError(Location("a.yaml", 1, 1), "worse")])
+    again = pickle.loads(pickle.dumps(errors))
+    assert again.errors == errors.errors and str(again) == str(errors)
+
+
+def _killed(path: Path | str):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _failing(path: Path | str):
+    raise KeyError("a bug")
+
+
+def test_a_child_killed_while_loading_fails_the_run_and_says_how():
+    with pytest.raises(EngineError, match=r"was killed by signal 9 \(SIGKILL\) \(the system may have run out of memory\)"):
+        apart_.Apart(EXAMPLE, AS_OF, _killed).collect()
+
+
+def test_a_child_that_fails_while_loading_is_a_bug_reported_as_one():
+    with pytest.raises(RuntimeError, match="while loading the workspace apart: KeyError: 'a bug'"):
+        apart_.Apart(EXAMPLE, AS_OF, _failing).collect()
+
+
+def test_a_child_not_collected_is_stopped_and_reaped():
+    loading = apart_.Apart(EXAMPLE, AS_OF, run_.load)
+    pid = loading._pid
+    loading.close()
+    with pytest.raises(ChildProcessError):  # reaped: no zombie is left behind
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_only_a_large_inventory_loads_apart(tmp_path: Path, monkeypatch):
+    assert not apart_.worth_it(EXAMPLE)
+    monkeypatch.setattr(apart_, "LARGE", inventory_bytes(EXAMPLE))
+    assert apart_.worth_it(EXAMPLE)  # the boundary: from LARGE bytes on
+    (tmp_path / "governance.yaml").write_text("inventory: [\n", encoding="utf-8")
+    assert inventory_bytes(tmp_path) == 0  # a faulty manifest: loaded here, where its error is reported
+
+
+def test_govern_check_of_an_invalid_workspace_loaded_apart_exits_2_at_the_line(tmp_path: Path, monkeypatch):
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, ws)
+    systems = ws / "inventory" / "systems.yaml"
+    systems.write_text(systems.read_text(encoding="utf-8").replace("owner: p-crm", "owner: p-nobody", 1), encoding="utf-8")
+    monkeypatch.setattr(apart_, "LARGE", 0)
+    ran = govern("check", str(ws), "--as-of", AS_OF)
+    assert ran.returncode == 2, ran.stderr
+    assert "inventory/systems.yaml:25:5: " in ran.stderr and "p-nobody" in ran.stderr

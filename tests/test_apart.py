@@ -11,8 +11,11 @@ import signal
 from pathlib import Path
 
 import pytest
+import requests
 
+from governance.engine import StoredInput
 from governance.engine.errors import EngineError
+from governance.engine.server import ManagedOpa, managed_opa
 from governance.evaluate import apart as apart_
 from governance.evaluate import run as run_
 from governance.load import Location, WorkspaceError, WorkspaceErrors
@@ -71,11 +74,11 @@ def test_workspace_errors_pickle_as_their_errors():
     assert again.errors == errors.errors and str(again) == str(errors)
 
 
-def _killed(path: Path | str):
+def _killed(path: Path | str, on_kind=None):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _failing(path: Path | str):
+def _failing(path: Path | str, on_kind=None):
     raise KeyError("a bug")
 
 
@@ -114,3 +117,65 @@ def test_govern_check_of_an_invalid_workspace_loaded_apart_exits_2_at_the_line(t
     ran = govern("check", str(ws), "--as-of", AS_OF)
     assert ran.returncode == 2, ran.stderr
     assert "inventory/systems.yaml:25:5: " in ran.stderr and "p-nobody" in ran.stderr
+
+
+# ---------------------------------------------------------------- the input written to OPA while the workspace loads
+
+
+def _stored(opa: ManagedOpa) -> object:
+    answer = requests.get(f"{opa.url}/v1/data/govern_input", headers={"Authorization": f"Bearer {opa.token}"}, timeout=30)
+    answer.raise_for_status()
+    return answer.json()["result"]
+
+
+def test_each_kind_is_told_once_after_its_last_file_and_only_while_the_workspace_is_valid(tmp_path: Path):
+    told: list[str] = []
+    ws = run_.load(EXAMPLE, lambda plural, ws: told.append(plural))
+    assert sorted(told) == sorted(plural for plural, _ in ws.inventory.kinds())
+    bad = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, bad)
+    (bad / "inventory" / "aaa.yaml").write_text("people:\n  - {id: p-x}\n", encoding="utf-8")  # read first, invalid
+    told.clear()
+    with pytest.raises(WorkspaceErrors):
+        run_.load(bad, lambda plural, ws: told.append(plural))
+    assert told == []
+
+
+def test_the_parts_written_while_loading_make_the_input_itself(opa_binary):
+    ws = run_.load(EXAMPLE)
+    with managed_opa(opa_binary) as opa:
+        written = StoredInput(opa, AS_OF, 30)
+        for plural, _ in ws.inventory.kinds():
+            written.put(plural, ws.kind_json(plural))
+        written.put("budget_lines", ws.budget_lines_json())
+        assert not written.holds(opa), "not finished: never taken for the whole input"
+        written.put("waivers", ws.waivers_json())
+        written.finish()
+        assert written.holds(opa)
+        assert _stored(opa) == json.loads(ws.input_json(AS_OF))
+
+
+def test_writes_that_failed_or_went_to_another_server_are_never_taken_for_the_input(opa_binary):
+    with managed_opa(opa_binary) as opa, managed_opa(opa_binary) as other:
+        written = StoredInput(opa, AS_OF, 30)
+        written.finish()
+        assert written.holds(opa) and not written.holds(other)
+        opa.stop()  # it dies before anything is written
+        dead = StoredInput(opa, AS_OF, 30)
+        dead.finish()
+        assert not dead.holds(opa)
+
+
+def test_a_run_loaded_apart_evaluates_on_the_input_written_while_it_loaded(monkeypatch):
+    answers: list[bool] = []
+    holds = StoredInput.holds
+    monkeypatch.setattr(StoredInput, "holds", lambda self, opa: answers.append(holds(self, opa)) or answers[-1])
+    here = _result(monkeypatch, EXAMPLE, apart_.LARGE)
+    assert answers == []  # a small workspace loads here and writes its input whole
+    assert _result(monkeypatch, EXAMPLE, 0) == here and answers == [True]
+
+
+def test_a_run_whose_writes_while_loading_failed_writes_the_input_whole(monkeypatch):
+    here = _result(monkeypatch, EXAMPLE, apart_.LARGE)
+    monkeypatch.setattr(StoredInput, "_write_all", lambda self: setattr(self, "_failed", "a write failed"))
+    assert _result(monkeypatch, EXAMPLE, 0) == here

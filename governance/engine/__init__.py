@@ -20,7 +20,7 @@ from governance.engine import bundle as bundle_
 from governance.engine import compile as compile_
 from governance.engine.binary import OPA_VERSION, find_opa, likely_opa
 from governance.engine.bundle import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError
-from governance.engine.client import DATA_ROOT, OpaSession, client_for
+from governance.engine.client import DATA_ROOT, STORED_INPUT, OpaSession, client_for
 from governance.engine.compile import (
     Ahead,  # a type for annotations only (not in __all__), like EngineOptions
     Annotation,
@@ -32,11 +32,12 @@ from governance.engine.compile import (
 from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import ManagedOpa, managed_opa
+from governance.engine.stored import StoredInput
 
 __all__ = ["DEFAULT_SIGNING_ALG", "OPA_VERSION", "SIGNING_ALGS", "Annotation", "CheckOutcome", "DataRef", "EngineError",
            "EngineResult", "Inspection", "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "SigningKeyError",
-           "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate", "inspect", "metadata_problem",
-           "policy_revision", "starting_opa"]
+           "StoredInput", "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate", "inspect",
+           "metadata_problem", "policy_revision", "starting_opa", "storing_input"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class EngineOptions(TypedDict, total=False):
     ca: str | None
     opa_versions: tuple[str, ...]
     launched: ManagedOpa | None  # from `starting_opa`: a managed OPA launched ahead of the evaluation
+    written: StoredInput | None  # from `storing_input`: the input written to `launched` while the workspace loaded
 
 
 @contextlib.contextmanager
@@ -81,6 +83,21 @@ def starting_opa(modules: list[Module]) -> Iterator[ManagedOpa | None]:
         except EngineError:
             opa = None
         yield opa
+
+
+@contextlib.contextmanager
+def storing_input(launched: ManagedOpa | None, as_of: str, timeout: float = 120.0) -> Iterator[StoredInput | None]:
+    """The input written to `launched` (from `starting_opa`) part by part as the workspace loads: pass
+    it to `evaluate` as `written`, which uses it only if every part reached the server that evaluates.
+    None without a launched OPA. Stopped on leaving."""
+    if launched is None:
+        yield None
+        return
+    written = StoredInput(launched, as_of, timeout)
+    try:
+        yield written
+    finally:
+        written.close()
 
 
 def canonical_json(value: object) -> bytes:
@@ -136,7 +153,7 @@ def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path 
 def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
              opa_url: str | None = None, timeout: float = 120.0, token: str | None = None,
              ca: str | None = None, opa_versions: tuple[str, ...] = (OPA_VERSION,),
-             launched: ManagedOpa | None = None) -> EngineResult:
+             launched: ManagedOpa | None = None, written: StoredInput | None = None) -> EngineResult:
     """Load modules and definitions into OPA, ask the report query on `input_json` (the input
     document, serialised), return it checked.
 
@@ -144,7 +161,8 @@ def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
     token) and always stopped again. An `opa_url` server that serves govern's
     policy from a bundle (`build_bundle`) gets nothing uploaded: its bundle
     must be this policy's. `opa_versions` are the OPA versions whose answers
-    are accepted. `launched`: a managed OPA from `starting_opa`, used instead of starting one.
+    are accepted. `launched`: a managed OPA from `starting_opa`, used instead of starting one;
+    `written`: the input written to it ahead (`storing_input`), not written again if complete.
     """
     revision = policy_revision(modules, definitions)
     if opa_url:
@@ -154,7 +172,8 @@ def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
         finally:
             session.client.close_connection()
     if launched is not None and _started(launched, modules):
-        return _run_managed(launched, modules, definitions, input_json, revision, opa_versions, timeout)
+        ahead = written is not None and written.holds(launched)
+        return _run_managed(launched, modules, definitions, input_json, revision, opa_versions, timeout, ahead)
     # the modules start with the server: compiled once, where an upload each recompiles all of them
     with managed_opa(find_opa(), [(m.id, m.text) for m in modules]) as opa:
         return _run_managed(opa, modules, definitions, input_json, revision, opa_versions, timeout)
@@ -177,9 +196,12 @@ def _started(launched: ManagedOpa, modules: list[Module]) -> bool:
 
 
 def _run_managed(opa: ManagedOpa, modules: list[Module], definitions: dict, input_json: bytes, revision: str,
-                 versions: tuple[str, ...], timeout: float) -> EngineResult:
+                 versions: tuple[str, ...], timeout: float, written: bool = False) -> EngineResult:
+    """`written`: the server holds the whole input already (`StoredInput.holds`)."""
     session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive, died=opa.died_message)
     try:
+        if not written:  # this run's own OPA gets the input as data (see OpaSession.report)
+            session.put_json(STORED_INPUT, input_json, "sending the input")
         return _run(session, modules, definitions, input_json, revision, versions, private=dict(opa.modules))
     finally:
         session.client.close_connection()
@@ -231,7 +253,7 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_js
         _served(session, modules, revision, bundles)
     else:
         _load(session, modules, definitions, revision, private)
-    # this run's own OPA is sent the input as data (see OpaSession.report); a server others use, in the query
+    # this run's own OPA holds the input as data (see OpaSession.report); a server others use gets it in the query
     report = session.report(input_json, [m.id for m in modules] if bundles else (), stored=private is not None)
     if report.revision != revision:
         raise EngineError(

@@ -272,13 +272,15 @@ class OpaSession:
     def put_data(self, path: str, value: dict) -> None:
         self._call(f"putting data at {path}", self.client.update_or_create_data, value, path)
 
+    def put_json(self, path: str, value_json: bytes, what: str) -> None:
+        """Write a value already serialised at data `path`; `what` names it in errors."""
+        self._call(what, self.client.put_data_json, path, value_json)
+
     def report(self, input_json: bytes, ids: Collection[str] = (), *, stored: bool = False) -> Report:
         """The report; an evaluation error located in a bundle's module is told under the one of `ids` it is.
-        `stored`: the input is written to the server's data first and the report asked on it, for a
+        `stored`: asked on the input already written at data.govern_input (STORED_INPUT), for a
         server this run alone uses (its own OPA): OPA's authorizer reads and keeps the body of every
         query, never of a data write, and at 100k systems that copy cost as much memory as the input."""
-        if stored:
-            self._call("sending the input", self.client.put_data_json, STORED_INPUT, input_json)
         rule, body = ("stored_report", b"{}") if stored else ("report", input_json)
         try:
             answer = self._call("evaluating the checks", self.client.query_rule_json, body, REPORT_PACKAGE, rule,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
 from governance import __version__, library
-from governance.engine import EngineResult, starting_opa
+from governance.engine import EngineResult, starting_opa, storing_input
 from governance.evaluate import apart as apart_
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
@@ -21,6 +21,7 @@ from governance.evaluate import selection as selection_
 from governance.evaluate import strategy as strategy_
 from governance.load.files import relative
 from governance.model import Workspace, load_workspace
+from governance.model.build import OnKind
 from governance.result import (
     CheckSummary,
     ControlRecord,
@@ -46,8 +47,8 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def load(path: Path | str) -> Workspace:
-    return load_workspace(path, library_controls=library.control_files())
+def load(path: Path | str, on_kind: OnKind | None = None) -> Workspace:
+    return load_workspace(path, library_controls=library.control_files(), on_kind=on_kind)
 
 
 def validate(path: Path | str, ahead: AbstractContextManager[Ahead | None] | None = None,
@@ -137,7 +138,11 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
     with ExitStack() as stack:
         # a large workspace loads in a child process, forked first: before any thread of ours runs
         apart = stack.enter_context(closing(apart_.Apart(path, as_of.isoformat(), load))) if apart_.worth_it(path) else None
-        engine_options["launched"] = stack.enter_context(server)
+        launched = engine_options["launched"] = stack.enter_context(server)
+        if apart is not None:  # its parts go to the OPA launched ahead as they arrive
+            written = stack.enter_context(storing_input(launched, as_of.isoformat(), engine_options.get("timeout", 120.0)))
+            engine_options["written"] = written
+            apart.forward(written)
         ahead = stack.enter_context(policy_.compiling_ahead(expected))
         prepared = prepare(path, as_of, skip, skip_source, nullcontext(ahead), apart)
         progress("evaluating on OPA")

@@ -125,12 +125,18 @@ class _Builder:
         return True
 
 
-def load_workspace(root: Path | str, library_controls: list[Path] | None = None) -> Workspace:
+# Told each inventory kind as soon as its last file is validated (its plural, the workspace so far)
+OnKind = Callable[[str, Workspace], None]
+
+
+def load_workspace(root: Path | str, library_controls: list[Path] | None = None, on_kind: OnKind | None = None) -> Workspace:
+    """`on_kind`: called once per kind that has entities, as soon as no file still to validate holds
+    any, while the workspace is still valid so far (OPA can take that kind while the rest loads)."""
     with collector_paused():  # reading, validating and indexing a large inventory makes millions of objects
-        return _load_workspace(root, library_controls)
+        return _load_workspace(root, library_controls, on_kind)
 
 
-def _load_workspace(root: Path | str, library_controls: list[Path] | None) -> Workspace:
+def _load_workspace(root: Path | str, library_controls: list[Path] | None, on_kind: OnKind | None) -> Workspace:
     given = str(root)
     root = Path(root).resolve()
     if not root.is_dir():
@@ -148,8 +154,12 @@ def _load_workspace(root: Path | str, library_controls: list[Path] | None) -> Wo
 
     for doc in policy_docs:
         _definition(ws, doc, b)
-    for doc in inventory_docs:
+    last = {plural: i for i, doc in enumerate(inventory_docs) if isinstance(doc.data, dict) for plural in doc.data}
+    for i, doc in enumerate(inventory_docs):
         _inventory(ws, doc, b)
+        if on_kind is not None and not b.errors:
+            for plural in [p for p, at in last.items() if at == i and p in INVENTORY_KINDS and ws.inventory.of(p)]:
+                on_kind(plural, ws)
     for doc in waiver_docs:
         _listed(ws, doc, b, "waivers", Waiver, "waiver", ws.waivers)
     for doc in library_docs + control_docs:

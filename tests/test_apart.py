@@ -20,14 +20,14 @@ from governance.evaluate import apart as apart_
 from governance.evaluate import run as run_
 from governance.load import Location, WorkspaceError, WorkspaceErrors
 from governance.model import inventory_bytes
-from tests.conftest import AS_OF, EXAMPLE, govern
+from tests.conftest import AS_OF, EXAMPLE, govern, shared_opa
 
 TODAY = run_.dt.date.fromisoformat(AS_OF)
 
 
-def _result(monkeypatch: pytest.MonkeyPatch, path: Path, large: int) -> dict:
+def _result(monkeypatch: pytest.MonkeyPatch, path: Path, large: int, opa_url: str | None = None) -> dict:
     monkeypatch.setattr(apart_, "LARGE", large)
-    result = json.loads(run_.run_check(path, TODAY).model_dump_json())
+    result = json.loads(run_.run_check(path, TODAY, opa_url=opa_url).model_dump_json())
     result.pop("run")  # its start and end times
     return result
 
@@ -179,3 +179,8 @@ def test_a_run_whose_writes_while_loading_failed_writes_the_input_whole(monkeypa
     here = _result(monkeypatch, EXAMPLE, apart_.LARGE)
     monkeypatch.setattr(StoredInput, "_write_all", lambda self: setattr(self, "_failed", "a write failed"))
     assert _result(monkeypatch, EXAMPLE, 0) == here
+
+
+def test_a_workspace_loaded_apart_and_checked_on_a_given_server_gives_the_same_result(monkeypatch):
+    # no OPA is launched ahead: nothing is written while loading, the input goes with the query
+    assert _result(monkeypatch, EXAMPLE, 0, shared_opa()) == _result(monkeypatch, EXAMPLE, apart_.LARGE)

@@ -19,6 +19,7 @@ from governance.engine.server import ManagedOpa, managed_opa
 from governance.evaluate import apart as apart_
 from governance.evaluate import run as run_
 from governance.load import Location, WorkspaceError, WorkspaceErrors
+from governance.load.tree import parse_yaml
 from governance.model import inventory_bytes
 from tests.conftest import AS_OF, EXAMPLE, govern, shared_opa
 
@@ -184,3 +185,18 @@ def test_a_run_whose_writes_while_loading_failed_writes_the_input_whole(monkeypa
 def test_a_workspace_loaded_apart_and_checked_on_a_given_server_gives_the_same_result(monkeypatch):
     # no OPA is launched ahead: nothing is written while loading, the input goes with the query
     assert _result(monkeypatch, EXAMPLE, 0, shared_opa()) == _result(monkeypatch, EXAMPLE, apart_.LARGE)
+
+
+def test_a_json_inventory_loaded_apart_places_its_findings_where_they_are_written(tmp_path: Path, monkeypatch):
+    # JSON files keep their text for positions worked out late (json_tree._LazyJsonMap): it must travel back too
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, ws)
+    for name in ("systems", "datasets"):
+        data, _ = parse_yaml((ws / "inventory" / f"{name}.yaml").read_text(encoding="utf-8"), name)
+        (ws / "inventory" / f"{name}.json").write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False),
+                                                        encoding="utf-8")
+        (ws / "inventory" / f"{name}.yaml").unlink()
+    here = _result(monkeypatch, ws, apart_.LARGE)
+    placed = {f["location"]["file"] for f in here["findings"] if f.get("location")}
+    assert {"inventory/systems.json", "inventory/datasets.json"} <= placed
+    assert _result(monkeypatch, ws, 0) == here

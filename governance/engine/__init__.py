@@ -57,6 +57,9 @@ class EngineResult:
     malformed: list[Malformed]  # check-shaped values without a METADATA id
 
 
+TIMEOUT = 120.0  # seconds OPA may take to answer one request, unless told otherwise
+
+
 class EngineOptions(TypedDict, total=False):
     """How to reach OPA: `evaluate`'s keyword options, passed through unchanged by the layers above it.
     A type for those layers' annotations only, so not part of the package's surface (`__all__`)."""
@@ -86,14 +89,14 @@ def starting_opa(modules: list[Module]) -> Iterator[ManagedOpa | None]:
 
 
 @contextlib.contextmanager
-def storing_input(launched: ManagedOpa | None, as_of: str, timeout: float = 120.0) -> Iterator[StoredInput | None]:
+def storing_input(launched: ManagedOpa | None, as_of: str, timeout: float | None = None) -> Iterator[StoredInput | None]:
     """The input written to `launched` (from `starting_opa`) part by part as the workspace loads: pass
     it to `evaluate` as `written`, which uses it only if every part reached the server that evaluates.
-    None without a launched OPA. Stopped on leaving."""
+    `timeout`: per write, as `evaluate`'s. None without a launched OPA. Stopped on leaving."""
     if launched is None:
         yield None
         return
-    written = StoredInput(launched, as_of, timeout)
+    written = StoredInput(launched, as_of, TIMEOUT if timeout is None else timeout)
     try:
         yield written
     finally:
@@ -151,7 +154,7 @@ def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path 
 
 
 def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
-             opa_url: str | None = None, timeout: float = 120.0, token: str | None = None,
+             opa_url: str | None = None, timeout: float = TIMEOUT, token: str | None = None,
              ca: str | None = None, opa_versions: tuple[str, ...] = (OPA_VERSION,),
              launched: ManagedOpa | None = None, written: StoredInput | None = None) -> EngineResult:
     """Load modules and definitions into OPA, ask the report query on `input_json` (the input

@@ -130,17 +130,17 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
     """One evaluation: prepare, evaluate on OPA, assemble. `skip`, from `skip_source`, adds to the manifest's."""
     started = now()
     progress("loading workspace")
-    # a managed OPA starts with the expected policy, and OPA compiles it, while the workspace loads. The
-    # server first: it is forked with code to run before its exec (server.py), which is safe only while
-    # this process has no other thread, and the compilation starts one
+    # A managed OPA starts with the expected policy, and OPA compiles it, while the workspace loads.
+    # Forks come first, while this process has no thread of its own: a large workspace's loader
+    # (apart.py), then the server (forked with code to run before its exec, server.py). The
+    # input's writer and the compilation start threads.
     expected = policy_.expected_modules(path)
     server = nullcontext(None) if engine_options.get("opa_url") else starting_opa(expected)
     with ExitStack() as stack:
-        # a large workspace loads in a child process, forked first: before any thread of ours runs
         apart = stack.enter_context(closing(apart_.Apart(path, as_of.isoformat(), load))) if apart_.worth_it(path) else None
         launched = engine_options["launched"] = stack.enter_context(server)
-        if apart is not None:  # its parts go to the OPA launched ahead as they arrive
-            written = stack.enter_context(storing_input(launched, as_of.isoformat(), engine_options.get("timeout", 120.0)))
+        if apart is not None:  # the input's parts go to the OPA launched ahead as they arrive
+            written = stack.enter_context(storing_input(launched, as_of.isoformat(), engine_options.get("timeout")))
             engine_options["written"] = written
             apart.forward(written)
         ahead = stack.enter_context(policy_.compiling_ahead(expected))

@@ -89,8 +89,9 @@ def test_a_child_killed_while_loading_fails_the_run_and_says_how():
 
 
 def test_a_child_that_fails_while_loading_is_a_bug_reported_as_one():
-    with pytest.raises(RuntimeError, match="while loading the workspace apart: KeyError: 'a bug'"):
+    with pytest.raises(RuntimeError, match="while loading the workspace apart: KeyError: 'a bug'") as bug:
         apart_.Apart(EXAMPLE, AS_OF, _failing).collect()
+    assert "in _failing" in bug.value.__notes__[0]  # the child's traceback, for GOVERN_DEBUG=1
 
 
 def test_a_child_not_collected_is_stopped_and_reaped():
@@ -140,6 +141,28 @@ def test_each_kind_is_told_once_after_its_last_file_and_only_while_the_workspace
     with pytest.raises(WorkspaceErrors):
         run_.load(bad, lambda plural, ws: told.append(plural))
     assert told == []
+
+
+def _split_systems(tmp_path: Path) -> Path:
+    """acme with its systems in two files, read one first and one last: the kind is whole only after the last."""
+    ws = tmp_path / "split"
+    shutil.copytree(EXAMPLE, ws)
+    text = (ws / "inventory" / "systems.yaml").read_text(encoding="utf-8")
+    head, first, rest = text.partition("\n  - id: ")
+    second = rest.index("\n  - id: ")
+    (ws / "inventory" / "systems.yaml").unlink()
+    (ws / "inventory" / "a-systems.yaml").write_text(head + first + rest[:second] + "\n", encoding="utf-8")
+    (ws / "inventory" / "zz-systems.yaml").write_text("systems:" + rest[second:], encoding="utf-8")
+    return ws
+
+
+def test_a_kind_written_in_two_files_is_told_once_the_last_is_validated(tmp_path: Path):
+    ws_path = _split_systems(tmp_path)
+    told: list[tuple[str, int]] = []
+    ws = run_.load(ws_path, lambda plural, ws: told.append((plural, len(ws.inventory.of(plural)))))
+    assert ("systems", len(ws.inventory.systems)) in told and len(ws.inventory.systems) > 2
+    assert [p for p, _ in told].count("systems") == 1
+    assert apart_.Apart(ws_path, AS_OF, run_.load).collect()[1] == ws.input_json(AS_OF)
 
 
 def test_the_parts_written_while_loading_make_the_input_itself(opa_binary):
@@ -200,3 +223,25 @@ def test_a_json_inventory_loaded_apart_places_its_findings_where_they_are_writte
     placed = {f["location"]["file"] for f in here["findings"] if f.get("location")}
     assert {"inventory/systems.json", "inventory/datasets.json"} <= placed
     assert _result(monkeypatch, ws, 0) == here
+
+
+def test_a_write_that_fails_midway_is_never_taken_for_the_whole_input(opa_binary, monkeypatch, capfd):
+    from governance.engine.client import OpaSession
+
+    put = OpaSession.put_json
+
+    def failing(self, path, value_json, what):
+        if path.endswith("/systems"):
+            raise MemoryError  # not an EngineError: any failure counts
+        put(self, path, value_json, what)
+
+    monkeypatch.setattr(OpaSession, "put_json", failing)
+    ws = run_.load(EXAMPLE)
+    with managed_opa(opa_binary) as opa:
+        written = StoredInput(opa, AS_OF, 30)
+        for plural, _ in ws.inventory.kinds():
+            written.put(plural, ws.kind_json(plural))
+        written.put("waivers", ws.waivers_json())
+        written.finish()
+        assert not written.holds(opa)
+    assert capfd.readouterr().err == ""  # the writer's thread prints nothing

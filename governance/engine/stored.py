@@ -14,7 +14,6 @@ import queue
 import threading
 
 from governance.engine.client import STORED_INPUT, OpaSession, client_for
-from governance.engine.errors import EngineError
 from governance.engine.server import ManagedOpa
 
 _DONE = ("", b"")
@@ -31,12 +30,14 @@ class StoredInput:
         self._parts: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
         self._failed: str | None = None
         self._finished = False
+        self._complete = False  # set by the writer alone, once it wrote every part `finish` promised
         self._thread = threading.Thread(target=self._write_all, name="govern-stored-input", daemon=True)
         self._thread.start()
 
     def put(self, kind: str, value_json: bytes) -> None:
         """Write `value_json` as inventory `kind` ("waivers": the input's waivers), soon."""
-        self._parts.put((kind, value_json))
+        if self._failed is None:  # after a failure nothing more is written: no need to hold it
+            self._parts.put((kind, value_json))
 
     def finish(self) -> None:
         """Every part has been given: the input is complete once they are written."""
@@ -44,12 +45,13 @@ class StoredInput:
         self._parts.put(_DONE)
 
     def holds(self, opa: ManagedOpa) -> bool:
-        """Does `opa` now hold the whole input? Waits for the writes; any failed one, or another
-        server, or a `finish` never called, is a no: the caller writes the whole input itself."""
+        """Does `opa` now hold the whole input? Waits for the writes. Only a writer that reached the
+        end `finish` marked, every write before it answered, says yes; a failed write, another
+        server, or a `finish` never called is a no: the caller writes the whole input itself."""
         if opa is not self.opa or not self._finished:
             return False
         self._thread.join()
-        return self._failed is None
+        return self._complete
 
     def close(self) -> None:
         """Stop writing (the run ended or failed first); the thread ends with its current write."""
@@ -67,7 +69,10 @@ class StoredInput:
                     kind, value = part
                     path = "waivers" if kind == "waivers" else f"inventory/{kind}"
                     session.put_json(f"{STORED_INPUT}/{path}", value, f"sending the input's {kind}")
+                self._complete = self._finished and self._failed is None
             finally:
                 session.client.close_connection()
-        except EngineError as exc:  # the evaluation writes the whole input again, and says why if it fails too
-            self._failed = str(exc)
+        # Whatever went wrong (OPA, memory, a bug): the evaluation writes the whole input again and
+        # says why if that fails too. Nothing is printed from this thread.
+        except BaseException as exc:  # noqa: BLE001
+            self._failed = f"{type(exc).__name__}: {exc}"

@@ -15,6 +15,8 @@ import gc
 import os
 import pickle
 import signal
+import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
@@ -41,18 +43,25 @@ def worth_it(path: Path | str) -> bool:
 
 class Apart:
     """The workspace at `path` loading in a forked child from construction on; `collect` waits for it.
-    Fork it before this process starts threads (OPA's compilation ahead does): the child runs only
-    the loader, but a lock another thread held at the fork would stay held in it."""
+    Fork it before this process starts threads of its own (the input's writer and OPA's compilation
+    ahead do): a lock a thread held at the fork would stay held in the child. The one thread that
+    may run then is a terminal's progress spinner, which writes to stderr: the child never does."""
 
     def __init__(self, path: Path | str, as_of: str, load: Load) -> None:
         self._collected: tuple[Workspace, bytes] | None = None
         self._to: StoredInput | None = None
         self._as_of = as_of
         read, write = os.pipe()
-        self._pid = os.fork()
+        parent = os.getpid()
+        try:
+            self._pid = os.fork()
+        except OSError as exc:
+            os.close(read)
+            os.close(write)
+            raise EngineError(f"could not start a process to load the workspace: {exc.strerror}") from None
         if self._pid == 0:
             os.close(read)
-            _child(path, as_of, load, write)
+            _child(path, as_of, load, write, parent)
         os.close(write)
         self._pipe = os.fdopen(read, "rb")
 
@@ -68,22 +77,29 @@ class Apart:
 
     def _receive(self) -> tuple[Workspace, bytes]:
         parts: dict[str, bytes] = {}
+        unreadable = ""
         try:
             with self._pipe:
                 # read as the child writes: the pipe never fills
-                while isinstance(outcome := pickle.load(self._pipe), tuple) and outcome[0] == "part":
+                while (outcome := pickle.load(self._pipe))[0] == "part":
                     parts[outcome[1]] = outcome[2]
                     if self._to is not None:
                         self._to.put(outcome[1], outcome[2])
-        except (EOFError, pickle.UnpicklingError, ValueError, OSError, IndexError):
+        except EOFError:
             outcome = None  # it died before or while sending: its exit status says how
+        except Exception as exc:  # noqa: BLE001 — what it sent cannot be read: never a workspace
+            outcome, unreadable = None, f"{type(exc).__name__}: {exc}"
         status = self._reap()
-        if outcome is None or not isinstance(outcome, tuple):
+        if outcome is None:
+            if unreadable and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+                raise RuntimeError(f"what the process loading the workspace sent could not be read ({unreadable})")
             raise EngineError(f"the process loading the workspace {_death(status)}; no workspace was loaded")
         if outcome[0] == "invalid":
             raise outcome[1]
         if outcome[0] == "crashed":
-            raise RuntimeError(f"while loading the workspace apart: {outcome[1]}")
+            bug = RuntimeError(f"while loading the workspace apart: {outcome[1]}")
+            bug.add_note(outcome[2])  # the child's traceback, shown with GOVERN_DEBUG=1
+            raise bug
         _, workspace, waivers = outcome
         if self._to is not None:
             self._to.put("waivers", waivers)
@@ -91,8 +107,11 @@ class Apart:
         return workspace, assemble_input(self._as_of, parts, waivers)
 
     def _reap(self) -> int:
-        pid, self._pid = self._pid, 0
-        return os.waitpid(pid, 0)[1] if pid else 0
+        if not self._pid:
+            return 0
+        status = os.waitpid(self._pid, 0)[1]
+        self._pid = 0  # only once reaped: interrupted while waiting, `close` still kills and reaps it
+        return status
 
     def close(self) -> None:
         """Stop the child if it still runs (the run failed or was interrupted before collecting)."""
@@ -108,20 +127,28 @@ class Apart:
 def _death(status: int) -> str:
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
+        try:
+            name = f" ({signal.Signals(sig).name})"
+        except ValueError:  # a real-time signal has no name
+            name = ""
         why = " (the system may have run out of memory)" if sig == signal.SIGKILL else ""
-        return f"was killed by signal {sig} ({signal.Signals(sig).name}){why}"
+        return f"was killed by signal {sig}{name}{why}"
     return f"exited with status {os.WEXITSTATUS(status)} before sending it"
 
 
-def _child(path: Path | str, as_of: str, load: Load, out: int) -> NoReturn:
+def _child(path: Path | str, as_of: str, load: Load, out: int, parent: int) -> NoReturn:
     """The forked child: load, send, and leave without running anything of the parent's (atexit,
     context managers, its copy of the parent's stack), nor freeing a gigabyte object by object.
     It sends ("part", kind, JSON) for each inventory kind with entities and for "budget_lines",
-    then one outcome: ("loaded", workspace, waivers' JSON), ("invalid", errors) or ("crashed", why)."""
+    then one outcome: ("loaded", workspace, waivers' JSON), ("invalid", errors) or ("crashed", why, traceback)."""
     code = 1
     try:
         die_with_parent()
+        if os.getppid() != parent:  # it died before the kernel was asked to end this one with it
+            os._exit(1)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the parent too, which reports it
+        # fresh streams: the parent's may have been locked by its spinner's thread at the fork
+        sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 — until os._exit
         gc.disable()  # it lives for one load, which makes no cycles worth collecting
         with open(out, "wb") as pipe:
             sent: set[str] = set()
@@ -143,12 +170,13 @@ def _child(path: Path | str, as_of: str, load: Load, out: int) -> NoReturn:
                         on_kind(plural, ws)
                 if "budget_lines" not in sent:
                     send("budget_lines", ws.budget_lines_json())
-                outcome: tuple = ("loaded", ws.after_input(), ws.waivers_json())
+                # serialised whole before any of it is sent: a failure is then a crash it can report
+                outcome = pickle.dumps(("loaded", ws.after_input(), ws.waivers_json()), protocol=pickle.HIGHEST_PROTOCOL)
             except WorkspaceErrors as exc:
-                outcome = ("invalid", exc)
+                outcome = pickle.dumps(("invalid", exc), protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # noqa: BLE001 — a bug: the parent reports it as one
-                outcome = ("crashed", f"{type(exc).__name__}: {exc}")
-            pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                outcome = pickle.dumps(("crashed", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+            pipe.write(outcome)
         code = 0
     finally:
         os._exit(code)

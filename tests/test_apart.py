@@ -165,13 +165,18 @@ def test_a_kind_written_in_two_files_is_told_once_the_last_is_validated(tmp_path
     assert apart_.Apart(ws_path, AS_OF, run_.load).collect()[1] == ws.input_json(AS_OF)
 
 
+def _inventory_written(written: StoredInput, ws) -> StoredInput:
+    """`written` given every inventory part of `ws`, as the loader sends them."""
+    for plural, _ in ws.inventory.kinds():
+        written.put(plural, ws.kind_json(plural))
+    written.put("budget_lines", ws.budget_lines_json())
+    return written
+
+
 def test_the_parts_written_while_loading_make_the_input_itself(opa_binary):
     ws = run_.load(EXAMPLE)
     with managed_opa(opa_binary) as opa:
-        written = StoredInput(opa, AS_OF, 30)
-        for plural, _ in ws.inventory.kinds():
-            written.put(plural, ws.kind_json(plural))
-        written.put("budget_lines", ws.budget_lines_json())
+        written = _inventory_written(StoredInput(opa, AS_OF, 30), ws)
         assert not written.holds(opa), "not finished: never taken for the whole input"
         written.put("waivers", ws.waivers_json())
         written.finish()
@@ -238,9 +243,7 @@ def test_a_write_that_fails_midway_is_never_taken_for_the_whole_input(opa_binary
     monkeypatch.setattr(OpaSession, "put_json", failing)
     ws = run_.load(EXAMPLE)
     with managed_opa(opa_binary) as opa:
-        written = StoredInput(opa, AS_OF, 30)
-        for plural, _ in ws.inventory.kinds():
-            written.put(plural, ws.kind_json(plural))
+        written = _inventory_written(StoredInput(opa, AS_OF, 30), ws)
         written.put("waivers", ws.waivers_json())
         written.finish()
         assert not written.holds(opa)

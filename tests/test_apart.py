@@ -206,7 +206,7 @@ def test_a_run_loaded_apart_evaluates_on_the_input_written_while_it_loaded(monke
 
 def test_a_run_whose_writes_while_loading_failed_writes_the_input_whole(monkeypatch):
     here = _result(monkeypatch, EXAMPLE, apart_.LARGE)
-    monkeypatch.setattr(StoredInput, "_write_all", lambda self: setattr(self, "_failed", "a write failed"))
+    monkeypatch.setattr(StoredInput, "_write_all", lambda self: setattr(self, "_stopped", True))
     assert _result(monkeypatch, EXAMPLE, 0) == here
 
 

@@ -175,8 +175,8 @@ def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,
         finally:
             session.client.close_connection()
     if launched is not None and _started(launched, modules):
-        ahead = written is not None and written.holds(launched)
-        return _run_managed(launched, modules, definitions, input_json, revision, opa_versions, timeout, ahead)
+        held = written is not None and written.holds(launched)
+        return _run_managed(launched, modules, definitions, input_json, revision, opa_versions, timeout, held)
     # the modules start with the server: compiled once, where an upload each recompiles all of them
     with managed_opa(find_opa(), [(m.id, m.text) for m in modules]) as opa:
         return _run_managed(opa, modules, definitions, input_json, revision, opa_versions, timeout)
@@ -199,11 +199,11 @@ def _started(launched: ManagedOpa, modules: list[Module]) -> bool:
 
 
 def _run_managed(opa: ManagedOpa, modules: list[Module], definitions: dict, input_json: bytes, revision: str,
-                 versions: tuple[str, ...], timeout: float, written: bool = False) -> EngineResult:
-    """`written`: the server holds the whole input already (`StoredInput.holds`)."""
+                 versions: tuple[str, ...], timeout: float, input_held: bool = False) -> EngineResult:
+    """`input_held`: the server holds the whole input already (`StoredInput.holds`)."""
     session = OpaSession(client_for(opa.url, timeout, token=opa.token), opa.url, alive=opa.alive, died=opa.died_message)
     try:
-        if not written:  # this run's own OPA gets the input as data (see OpaSession.report)
+        if not input_held:  # this run's own OPA gets the input as data (see OpaSession.report)
             session.put_json(STORED_INPUT, input_json, "sending the input")
         return _run(session, modules, definitions, input_json, revision, versions, private=dict(opa.modules))
     finally:

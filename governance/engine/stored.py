@@ -28,7 +28,7 @@ class StoredInput:
         self._as_of = as_of
         self._timeout = timeout
         self._parts: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
-        self._failed: str | None = None
+        self._stopped = False  # a write failed, or the run is over: nothing more is written
         self._finished = False
         self._complete = False  # set by the writer alone, once it wrote every part `finish` promised
         self._thread = threading.Thread(target=self._write_all, name="govern-stored-input", daemon=True)
@@ -36,7 +36,7 @@ class StoredInput:
 
     def put(self, kind: str, value_json: bytes) -> None:
         """Write `value_json` as inventory `kind` ("waivers": the input's waivers), soon."""
-        if self._failed is None:  # after a failure nothing more is written: no need to hold it
+        if not self._stopped:  # after a failure nothing more is written: no need to hold it
             self._parts.put((kind, value_json))
 
     def finish(self) -> None:
@@ -55,7 +55,7 @@ class StoredInput:
 
     def close(self) -> None:
         """Stop writing (the run ended or failed first); the thread ends with its current write."""
-        self._failed = self._failed or "closed"
+        self._stopped = True
         self._parts.put(_DONE)
 
     def _write_all(self) -> None:
@@ -65,14 +65,14 @@ class StoredInput:
             try:
                 skeleton = json.dumps({"as_of": self._as_of, "inventory": {}}).encode()
                 session.put_json(STORED_INPUT, skeleton, "starting the input")
-                while (part := self._parts.get()) is not _DONE and self._failed is None:
+                while (part := self._parts.get()) is not _DONE and not self._stopped:
                     kind, value = part
                     path = "waivers" if kind == "waivers" else f"inventory/{kind}"
                     session.put_json(f"{STORED_INPUT}/{path}", value, f"sending the input's {kind}")
-                self._complete = self._finished and self._failed is None
+                self._complete = self._finished and not self._stopped
             finally:
                 session.client.close_connection()
         # Whatever went wrong (OPA, memory, a bug): the evaluation writes the whole input again and
         # says why if that fails too. Nothing is printed from this thread.
-        except BaseException as exc:  # noqa: BLE001
-            self._failed = f"{type(exc).__name__}: {exc}"
+        except BaseException:  # noqa: BLE001
+            self._stopped = True

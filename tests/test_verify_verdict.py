@@ -128,6 +128,18 @@ def test_a_result_with_checks_skipped_on_the_command_line_verifies(example, tmp_
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_a_result_compared_with_a_baseline_verifies(ws, tmp_path):
+    """A CI run with --baseline marks findings new or existing: that is no part of the verdict."""
+    out = tmp_path / "compared.json"
+    proc = conftest.check(ws, "--baseline", str(ws / "out" / "result.json"), "--format", f"json={out}")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["summary"]["baseline"]["existing"] == len(doc["findings"])
+    assert doc["verdict"] == result_doc(ws)["verdict"]
+    proc = verify(ws, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_inputs_only_says_the_findings_were_not_evaluated_again_and_needs_no_opa(ws, tmp_path):
     env = {**os.environ, "GOVERN_OPA": str(tmp_path / "no-opa-here")}
     proc = verify(ws, ws / "out" / "result.json", "--inputs-only", env=env)

@@ -40,6 +40,7 @@ SURFACE = {
         "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "Selection", "Severity", "SkippedCheck", "Status",
         "StrategySummary", "Summary", "Tool", "WaiverRecord", "advisory", "check_status", "gate",
         "rollup", "severity_rank", "summarize",
+        "GitState", "Verdict", "sealed", "verdict_digest",
     },
     "governance.engine": {
         "Annotation", "CheckOutcome", "DataRef", "DEFAULT_SIGNING_ALG", "EngineError", "EngineResult", "Inspection",

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import sys
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, NoReturn, Self
 
@@ -22,6 +23,7 @@ from governance.engine import EngineError
 from governance.engine.client import url_problem
 from governance.entry import report_bug
 from governance.evaluate.baseline import ResultFileError, load_result
+from governance.evaluate.saved import read_bytes
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
 from governance.report import RenderOptions
@@ -166,11 +168,20 @@ def as_of_date(value: dt.date | None) -> dt.date:
     return value or dt.date.today()
 
 
-def saved_result(path: str) -> RunResult:
+def saved_result(path: str, raw: bytes | None = None) -> RunResult:
     """A saved result given on the command line (`govern report`, `check --baseline`); a file that is
-    not one is bad input (exit 2)."""
+    not one is bad input (exit 2). `raw`: its bytes, when already read (`saved_result_bytes`)."""
     try:
-        return load_result(path)
+        return load_result(path, raw)
     except ResultFileError as exc:
         click.echo(str(exc), err=True)  # file:line:col: what is wrong
+        sys.exit(EXIT_INVALID)
+
+
+def saved_result_bytes(path: str) -> bytes:
+    """The bytes of a saved result given on the command line, read once (exit 2 if they cannot be)."""
+    try:
+        return read_bytes(Path(path))
+    except ResultFileError as exc:
+        click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)

@@ -23,9 +23,10 @@ __all__ = ["ResultFileError", "compare", "load_result"]
 HINT = "expected the output of `govern check --format json`"
 
 
-def load_result(path: Path | str) -> RunResult:
+def load_result(path: Path | str, raw: bytes | None = None) -> RunResult:
+    """`raw`: the file's bytes, when the caller read them already (to hash what it read)."""
     path = Path(path)
-    doc = read_json(path, f"a govern JSON result ({HINT})")
+    doc = read_json(path, f"a govern JSON result ({HINT})", raw)
     if not isinstance(doc, dict) or "findings" not in doc or "schema_version" not in doc:
         raise ResultFileError(f"{path}:1:1: not a govern JSON result: no `schema_version` and `findings` ({HINT})")
     if not isinstance(doc["schema_version"], int) or doc["schema_version"] > SCHEMA_VERSION:

@@ -15,12 +15,19 @@ class ResultFileError(Exception):
     """A file given as a saved result that cannot be read as one (exit 2)."""
 
 
-def read_json(path: Path, what: str) -> Any:
-    """The parsed JSON of `path`; `what` says what the file should have been, for messages."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, read once (a pipe cannot be read twice)."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")  # tolerate a BOM added by an editor
+        return path.read_bytes()
     except OSError as exc:
         raise ResultFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_json(path: Path, what: str, raw: bytes | None = None) -> Any:
+    """The parsed JSON of `path` (of `raw`, its bytes if already read); `what` says what the file
+    should have been, for messages."""
+    try:
+        text = (read_bytes(path) if raw is None else raw).decode("utf-8-sig")  # tolerate a BOM added by an editor
     except UnicodeDecodeError:
         raise ResultFileError(f"{path}:1:1: not {what}: not UTF-8 text") from None
     try:

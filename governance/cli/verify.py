@@ -13,8 +13,9 @@ import click
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, ResultFile
+from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused
 from governance.evaluate.saved import ResultFileError
+from governance.evaluate.signature import check_signature
 from governance.evaluate.verify import differences
 
 EXIT_DIFFERENT = EXIT_FINDINGS
@@ -28,16 +29,34 @@ def _bad(message: str) -> click.exceptions.Exit:
 @main.command()
 @click.argument("result_file", metavar="RESULT", type=ResultFile(exists=False))
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
-def verify(result_file: str, workspace: str) -> None:
+@click.option("--verification-key", type=KeyFile(), metavar="PEM",
+              help="Public key (PEM) whose private key must have signed the evidence (`govern check --signing-key`): "
+                   "unsigned or otherwise signed evidence fails.")
+def verify(result_file: str, workspace: str, verification_key: str | None) -> None:
     """Check that RESULT (a JSON result or evidence.json) was made from WORKSPACE as it is now.
 
     Recomputes the sha256 of every input and the policy revision, without
     running OPA. Exit 0: everything matches; 1: something differs (each
     difference is named); 2: RESULT or WORKSPACE cannot be read.
+
+    With --verification-key, the evidence (RESULT, or the evidence.json beside
+    it that lists it) must be signed by that key's private key, unchanged.
     """
     result_path, root = Path(result_file), Path(workspace)
     if not root.is_dir():
         raise _bad(f"{root}: workspace folder does not exist")
+    with Guard(), key_refused("--verification-key", verification_key, nothing="nothing was verified."):
+        try:  # the signature first: evidence its key did not sign is refused before anything is recomputed
+            signature = check_signature(result_path, Path(verification_key) if verification_key else None)
+        except ResultFileError as exc:
+            raise _bad(str(exc)) from None
+        if signature.refused:
+            click.echo(f"verify: FAILED: signature: {signature.refused}")
+            sys.exit(EXIT_DIFFERENT)
+        if signature.checked:
+            click.echo(f"signature: OK, {signature.checked}")
+        if signature.note:
+            click.echo(f"note: {signature.note}")
     with Guard():  # anything unexpected is exit 3, never a silent 0 or 1
         try:
             rec, problems = differences(result_path, root)

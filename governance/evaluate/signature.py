@@ -77,7 +77,7 @@ def _sha256(data: bytes) -> str:
 def _evidence_of(path: Path, data: Any) -> tuple[Path, dict] | str:
     """The evidence manifest that vouches for `path`: itself, or the evidence.json beside it listing
     its sha256 among its reports; else why there is none."""
-    if isinstance(data, dict) and data.get("kind") == KIND:
+    if isinstance(data, dict) and (data.get("kind") == KIND or SIGNATURE in data):  # a result is never signed itself
         return path, data
     beside, digest = path.parent / BESIDE, _sha256(path.read_bytes())
     if not beside.is_file():
@@ -103,7 +103,7 @@ def _shown(value: object) -> str:
 
 
 def _part(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return base64.b64decode(segment + "=" * (-len(segment) % 4), altchars=b"-_", validate=True)
 
 
 def _jws_parts(token: str) -> tuple[dict, dict] | None:

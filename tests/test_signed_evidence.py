@@ -306,6 +306,14 @@ def test_a_malformed_signature_is_refused(signed, keys, signature, says):
     _refused(verify(signed / "out" / "evidence.json", signed, keys["rsa"][1]), says)
 
 
+def test_a_key_written_twice_is_refused_as_readers_differ_on_its_value(signed, keys):
+    text = (signed / "out" / "evidence.json").read_text(encoding="utf-8")
+    doctored = text.replace("{\n  \"kind\"", "{\n  \"as_of\": \"2099-01-01\",\n  \"kind\"", 1)
+    assert doctored != text
+    (signed / "out" / "evidence.json").write_text(doctored, encoding="utf-8")
+    _refused(verify(signed / "out" / "evidence.json", signed, keys["rsa"][1]), "the key 'as_of' appears twice in one object")
+
+
 def test_a_bundle_signature_by_the_same_key_does_not_pass_for_an_evidence_signature(signed, keys, tmp_path):
     bundle = tmp_path / "b.tar.gz"
     assert govern("bundle", str(signed), "--output", str(bundle), "--signing-key", str(keys["rsa"][0])).returncode == 0
@@ -404,3 +412,12 @@ def test_a_verification_key_that_is_not_a_public_key_is_exit_2_and_quotes_nothin
     assert ran.returncode == 2 and says in ran.stderr, ran.stdout + ran.stderr
     assert "Traceback" not in ran.stderr and "verify: OK" not in ran.stdout
     _quotes_no_key(ran.stdout + ran.stderr, key, keys["rsa"][0])
+
+
+def test_an_opa_message_that_would_quote_the_key_is_withheld():
+    """OPA does not quote key files today (the cases above); a later OPA that did would not reach the user."""
+    from governance.engine.signing import _withheld
+
+    key = b"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+    assert "MIIEvQ" not in _withheld("cannot parse MIIEvQIBADANBgkqhkiG9w0BAQEFAASC as a key", key)
+    assert _withheld("unsupported key type: PUBLIC KEY", key) == "unsupported key type: PUBLIC KEY"

@@ -18,6 +18,7 @@ import base64
 import binascii
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,20 @@ def _refusal(evidence: dict, where: Path, public_key: str, key: Path) -> str | N
     return None
 
 
+def _duplicated(path: Path) -> str | None:
+    """A key that appears twice in one object of the file, if any: the signature covers the value Python
+    keeps (the last), while another reader may show the first."""
+    twice: list[str] = []
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict:
+        counted = Counter(k for k, _ in pairs)
+        twice.extend(k for k, n in counted.items() if n > 1)
+        return dict(pairs)
+
+    json.loads(path.read_bytes().decode("utf-8-sig"), object_pairs_hook=unique)  # read once already: it parses
+    return twice[0] if twice else None
+
+
 def check_signature(path: Path, key: Path | None) -> SignatureCheck:
     """Is the evidence for `path` (a result or an evidence manifest) signed by `key` (a public key PEM)?
     Without `key`, only whether it is signed. `ResultFileError` if `path` cannot be read (exit 2),
@@ -166,8 +181,11 @@ def check_signature(path: Path, key: Path | None) -> SignatureCheck:
         if sig is None:
             return SignatureCheck()
         alg = sig.get("alg") if isinstance(sig, dict) else None
+        alg = alg if alg in SIGNING_ALGS else _shown(alg)
         return SignatureCheck(note=f"{where} is signed ({alg}); the signature was not checked (give --verification-key)")
-    refused = _refusal(evidence, where, public_key, key)
+    twice = _duplicated(where)
+    refused = (f"{where}: the key {_shown(twice)} appears twice in one object: readers differ on which value counts"
+               if twice else _refusal(evidence, where, public_key, key))
     if refused:
         return SignatureCheck(refused=refused)
     return SignatureCheck(checked=f"{where} is signed {evidence[SIGNATURE]['alg']} by the key of --verification-key {key}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Literal
@@ -33,8 +34,8 @@ from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
 from governance.evaluate import run_check
 from governance.evaluate.baseline import compare
 from governance.evaluate.selection import SkipRefused
-from governance.evaluate.signature import can_sign, sign_evidence
-from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
+from governance.evaluate.signature import can_sign, signed
+from governance.report import DEFAULT_LANG, FORMATS, LANGS, Rendered, RenderOptions, evidence, render_all
 from governance.result import gate
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -107,6 +108,14 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
     # only now, with every report rendered (and evidence.json beside them), does anything get written
     write_all(rendered)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
+
+
+def sign_evidence(rendered: Rendered, formats: list[str], key: Path, alg: str) -> Rendered:
+    """`render_all`'s output with every evidence manifest signed: the requested `evidence` format
+    (`formats`: those requested, in order) and each evidence.json that `render_all` places after them."""
+    return [(path, evidence.dump(signed(json.loads(content), key, alg)))
+            if i >= len(formats) or formats[i] == evidence.FORMAT else (path, content)
+            for i, (path, content) in enumerate(rendered)]
 
 
 def _source(param: str) -> Literal["cli", "env"]:

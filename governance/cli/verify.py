@@ -15,8 +15,9 @@ from governance import __version__
 from governance.cli import main
 from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused
 from governance.evaluate.saved import ResultFileError
-from governance.evaluate.signature import check_signature
+from governance.evaluate.signature import Manifests, check_signature
 from governance.evaluate.verify import differences
+from governance.report import evidence
 
 EXIT_DIFFERENT = EXIT_FINDINGS
 
@@ -47,7 +48,8 @@ def verify(result_file: str, workspace: str, verification_key: str | None) -> No
         raise _bad(f"{root}: workspace folder does not exist")
     with Guard(), key_refused("--verification-key", verification_key, nothing="nothing was verified."):
         try:  # the signature first: evidence its key did not sign is refused before anything is recomputed
-            signature = check_signature(result_path, Path(verification_key) if verification_key else None)
+            signature = check_signature(result_path, Path(verification_key) if verification_key else None,
+                                        Manifests(kind=evidence.KIND, beside=evidence.BESIDE))
         except ResultFileError as exc:
             raise _bad(str(exc)) from None
         if signature.refused:

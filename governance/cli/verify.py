@@ -41,7 +41,8 @@ def verify(result_file: str, workspace: str, verification_key: str | None) -> No
     difference is named); 2: RESULT or WORKSPACE cannot be read.
 
     With --verification-key, the evidence (RESULT, or the evidence.json beside
-    it that lists it) must be signed by that key's private key, unchanged.
+    it that lists it) must be signed by that key's private key, unchanged
+    (checked first, by the pinned OPA).
     """
     result_path, root = Path(result_file), Path(workspace)
     if not root.is_dir():

@@ -46,7 +46,7 @@ SURFACE = {
         "Annotation", "CheckOutcome", "DataRef", "DEFAULT_SIGNING_ALG", "EngineError", "EngineResult", "Inspection",
         "Malformed", "MalformedCheck", "Module", "OPA_VERSION", "RegoError", "RegoErrors", "SIGNING_ALGS", "SigningKeyError",
         "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate", "inspect", "metadata_problem", "policy_revision",
-        "starting_opa", "StoredInput", "storing_input",
+        "sign", "starting_opa", "StoredInput", "storing_input", "VerificationKeyError", "verified_payload",
     },
     "governance.evaluate": {"load", "run_check", "validate"},
     "governance.report": {"DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",

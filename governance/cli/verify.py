@@ -14,9 +14,11 @@ import click
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, ResultFile
+from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused
 from governance.evaluate.saved import ResultFileError
+from governance.evaluate.signature import Manifests, check_signature
 from governance.evaluate.verify import Recorded, differences
+from governance.report import evidence
 
 EXIT_DIFFERENT = EXIT_FINDINGS
 SHOWN = 20  # differences printed; the count of the rest follows
@@ -32,7 +34,10 @@ def _bad(message: str) -> click.exceptions.Exit:
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
 @click.option("--inputs-only", is_flag=True,
               help="Check the result against itself and the inputs only: fast, no OPA, findings not evaluated again.")
-def verify(result_file: str, workspace: str, inputs_only: bool) -> None:
+@click.option("--verification-key", type=KeyFile(), metavar="PEM",
+              help="Public key (PEM) whose private key must have signed the evidence (`govern check --signing-key`): "
+                   "unsigned or otherwise signed evidence fails.")
+def verify(result_file: str, workspace: str, inputs_only: bool, verification_key: str | None) -> None:
     """Prove that RESULT (a JSON result or evidence.json) is the verdict WORKSPACE gives as it is now.
 
     Checks that the result agrees with itself; recomputes the sha256 of every input, the library
@@ -40,10 +45,27 @@ def verify(result_file: str, workspace: str, inputs_only: bool) -> None:
     OPA and compares every finding (not with --inputs-only). Exit 0: everything matches; 1:
     something differs (the first differences are named); 2: RESULT or WORKSPACE cannot be read;
     3: the evaluation could not be completed.
+
+    With --verification-key, the evidence (RESULT, or the evidence.json beside
+    it that lists it) must be signed by that key's private key, unchanged
+    (checked first, by the pinned OPA).
     """
     result_path, root = Path(result_file), Path(workspace)
     if not root.is_dir():
         raise _bad(f"{root}: workspace folder does not exist")
+    with Guard(), key_refused("--verification-key", verification_key, nothing="nothing was verified."):
+        try:  # the signature first: evidence its key did not sign is refused before anything is recomputed
+            signature = check_signature(result_path, Path(verification_key) if verification_key else None,
+                                        Manifests(kind=evidence.KIND, beside=evidence.BESIDE))
+        except ResultFileError as exc:
+            raise _bad(str(exc)) from None
+        if signature.refused:
+            click.echo(f"verify: FAILED: signature: {signature.refused}")
+            sys.exit(EXIT_DIFFERENT)
+        if signature.checked:
+            click.echo(f"signature: OK, {signature.checked}")
+        if signature.note:
+            click.echo(f"note: {signature.note}")
     with Guard():  # anything unexpected is exit 3, never a silent 0 or 1; OPA failing too, as for check
         try:
             done = differences(result_path, root, inputs_only=inputs_only)

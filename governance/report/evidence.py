@@ -113,3 +113,8 @@ def beside(result: RunResult, written: list[tuple[str | None, str | bytes]],
         doc["reports"] = [{"path": name, "sha256": digest} for name, digest in sorted(reports)]
         out.append((str(folder / BESIDE), _dump(doc)))
     return out
+
+
+def dump(doc: dict) -> str:
+    """A manifest as govern writes it, for what completes one after rendering (its signature: evaluate/signature.py)."""
+    return _dump(doc)

@@ -239,7 +239,7 @@ def _edited(doc: dict, key: str) -> dict:
 
 
 MANIFEST_KEYS = ["kind", "schema_version", "workspace", "as_of", "run", "tool", "engine", "inputs", "library", "selection",
-                 "outcome", "reports"]
+                 "verdict", "git", "outcome", "reports"]
 
 
 @pytest.mark.parametrize("key", MANIFEST_KEYS)

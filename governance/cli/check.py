@@ -25,6 +25,7 @@ from governance.cli._common import (
     saved_result,
 )
 from governance.cli._output import outputs, write_all
+from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.engine import OPA_VERSION
 from governance.evaluate import run_check
@@ -68,7 +69,8 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
           opa_url: str | None, opa_token: str | None, opa_ca: str | None, allow_opa_versions: tuple[str, ...], timeout: float,
           lang: str, baseline: str | None, fail_on_new_only: bool, path_prefix: str) -> None:
     """Evaluate every check on OPA and report findings."""
-    targets = outputs(formats, output)
+    reads = Reads(workspace, (baseline, opa_ca))
+    targets = outputs(formats, output, reads)
     if fail_on_new_only and not baseline:
         raise click.UsageError("--fail-on-new-only needs --baseline")
     if opa_ca and not (opa_url or "").startswith("https://"):
@@ -88,7 +90,7 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
         rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix),
                               step=step)
     # only now, with every report rendered (and evidence.json beside them), does anything get written
-    write_all(rendered)
+    write_all(rendered, trusted=reads.trusted)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
 
 

@@ -30,10 +30,10 @@ from governance.cli._places import (
     clean_leftovers,
     open_folder,
     real_folder,
-    temporary_name,
     trusted_areas,
 )
 from governance.report import FORMATS, Rendered
+from governance.report._temporary import temporary_name
 from governance.report.evidence import BESIDE
 from governance.report.evidence import stream as _stream
 
@@ -171,7 +171,7 @@ def write_all(rendered: Rendered, nothing: str = "no report of this run was writ
     `trusted` are the areas a link above a target may lead into (as `outputs` checked them; a link that
     appeared since is an error here, never followed)."""
     areas = trusted if trusted is not None else trusted_areas(None)
-    files = [(path, content) for path, content in on_disk(rendered)]
+    files = on_disk(rendered)
     files.sort(key=lambda f: Path(f[0]).name == BESIDE)  # the evidence last
     streams = [(path, content) for path, content in rendered if _stream(path)]
     streams.sort(key=lambda s: _stdout(s[0]))  # stdout last: once it shows a report, every file is in place
@@ -182,8 +182,8 @@ def write_all(rendered: Rendered, nothing: str = "no report of this run was writ
         for path, content in files:
             files_written.stage(path, content, areas)
         files_written.commit()
-        for path, content in streams:
-            _send(path, content)
+        for stream, sent in streams:
+            _send(stream, sent)
 
 
 def _send(path: str | None, content: str | bytes) -> None:

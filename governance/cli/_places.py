@@ -14,8 +14,7 @@ written through a link:
   O_NOFOLLOW from `/`, so a link swapped in afterwards makes the write fail instead of
   following it; the file is created there with O_EXCL under a temporary name and renamed.
 
-The temporary names are govern's own: `.NAME.govern-PID-RANDOM.tmp` for a file being written,
-`.NAME.govern-PID-RANDOM.old` for the previous file kept to be put back. A run killed before it
+The temporary names are govern's own (governance/report/_temporary.py). A run killed before it
 removed them leaves them behind; the next write into that folder removes those whose process is
 gone (`clean_leftovers`), and nothing else.
 """
@@ -24,17 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from governance.model.build import read_places
+from governance.report._temporary import leftovers, temporary_name
 
 MAX_LINKS = 40  # links followed for one path, as the kernel's ELOOP limit
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-LEFTOVER = re.compile(r"\.(?P<name>.+)\.govern-(?P<pid>[0-9]+)-[0-9a-f]{12}\.(?P<kind>tmp|old)")
 
 
 class Refused(Exception):
@@ -131,19 +128,6 @@ def open_folder(folder: Path, made: list[Path]) -> int:
         os.close(fd)
         raise
     return fd
-
-
-def temporary_name(name: str, kind: str) -> str:
-    """A hidden name beside `name` that only govern makes, and that says which process made it."""
-    return f".{name}.govern-{os.getpid()}-{secrets.token_hex(6)}.{kind}"
-
-
-def leftovers(names: Iterable[str]) -> Iterator[tuple[str, str, int]]:
-    """(leftover name, the file it was for, pid that made it) for each of `names` that govern's writes left."""
-    for entry in names:
-        match = LEFTOVER.fullmatch(entry)
-        if match:
-            yield entry, match["name"], int(match["pid"])
 
 
 def _alive(pid: int) -> bool:

@@ -91,8 +91,8 @@ def _write(root: Path, files: dict[Path, str]) -> None:
                 created.append(root / rel)
             finally:
                 os.close(fd)
-        for folder in FOLDERS:
-            os.close(open_folder(root / folder, made))
+        for name in FOLDERS:
+            os.close(open_folder(root / name, made))
     except BaseException:
         for path in reversed(created):
             with contextlib.suppress(OSError):

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
+from governance.evaluate import report_set
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.evaluate.run import library_files, load
 from governance.evaluate.saved import ResultFileError, read_json
@@ -123,7 +124,7 @@ def check_library(rec: Recorded) -> list[str]:
 
 def differences(result_path: Path, root: Path) -> tuple[Recorded, list[str]]:
     """Every way the workspace, the installed library and the reports differ from the record."""
-    rec = read_recorded(result_path)
+    rec = read_recorded(report_set.record_for(result_path))  # a SARIF, HTML, … report: its folder's evidence
     problems = check_workspace(root, rec) + check_library(rec)
     problems += compare_files(rec.reports, result_path.parent, "report")
-    return rec, problems
+    return rec, problems + report_set.differences(result_path)  # one run's set, or which file is whose

@@ -33,9 +33,9 @@ from governance.cli._places import (
     trusted_areas,
 )
 from governance.report import FORMATS, Rendered
-from governance.report._temporary import temporary_name
 from governance.report.evidence import BESIDE
 from governance.report.evidence import stream as _stream
+from governance.result.written import temporary_name
 
 
 def _stdout(path: str | None) -> bool:

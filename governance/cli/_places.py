@@ -14,7 +14,7 @@ written through a link:
   O_NOFOLLOW from `/`, so a link swapped in afterwards makes the write fail instead of
   following it; the file is created there with O_EXCL under a temporary name and renamed.
 
-The temporary names are govern's own (governance/report/_temporary.py). A run killed before it
+The temporary names are govern's own (governance/result/written.py). A run killed before it
 removed them leaves them behind; the next write into that folder removes those whose process is
 gone (`clean_leftovers`), and nothing else.
 """
@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from governance.model.build import read_places
-from governance.report._temporary import leftovers, temporary_name
+from governance.result.written import leftovers, temporary_name
 
 MAX_LINKS = 40  # links followed for one path, as the kernel's ELOOP limit
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC

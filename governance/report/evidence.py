@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from governance.result import RunResult
+from governance.result.written import BESIDE as BESIDE  # re-exported: the writer and tests name it here
+from governance.result.written import EVIDENCE_KIND
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "evidence"
-KIND = "govern-evidence"
-BESIDE = "evidence.json"
+KIND = EVIDENCE_KIND
 
 
 def manifest(result: RunResult) -> dict:

@@ -1,5 +1,6 @@
-"""The names of the temporary files govern writes beside a report, so that a later run, and
-`govern verify`, recognise what an interrupted write left behind, and nothing else.
+"""The names of what a run writes beside its reports, in one place for the writer, the evidence and
+`govern verify`: the evidence manifest, and the temporary files of a write, so that a later run and
+verify recognise what an interrupted write left behind, and nothing else.
 
 `.NAME.govern-PID-RANDOM.tmp` is a report being written; `.NAME.govern-PID-RANDOM.old` the previous
 file kept to be put back if the run fails. PID is the process that made it: a later run removes
@@ -13,6 +14,8 @@ import re
 import secrets
 from collections.abc import Iterable, Iterator
 
+BESIDE = "evidence.json"  # the evidence manifest a run writes into every folder it writes reports to
+EVIDENCE_KIND = "govern-evidence"  # its `kind`
 LEFTOVER = re.compile(r"\.(?P<name>.+)\.govern-(?P<pid>[0-9]+)-[0-9a-f]{12}\.(?P<kind>tmp|old)")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AS_OF, EXAMPLE, check, govern, shared_opa
+from tests.conftest import AS_OF, EXAMPLE, check, govern, govern_forked, shared_opa
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -80,6 +80,17 @@ def test_no_report_is_written_through_a_link_out_of_the_workspace(example, outsi
     assert proc.returncode == 2, proc.stderr
     assert "symbolic link" in proc.stderr and "Traceback" not in proc.stderr
     assert tree(outside) == before and tree(example) == before_ws  # nothing anywhere, not even reports2/
+
+
+def test_a_committed_link_to_a_device_is_refused_but_the_systems_own_streams_are_not(example, saved):
+    (example / "reports").mkdir()
+    (example / "reports" / "govern.sarif").symlink_to(os.devnull)  # a disk device would be written all the same
+    proc = check(example, "--format", f"sarif={example / 'reports' / 'govern.sarif'}")
+    assert proc.returncode == 2 and "is a symbolic link" in proc.stderr
+    proc = govern("report", str(saved), "--format", f"json={os.devnull}")
+    assert proc.returncode == 0, proc.stderr
+    proc = govern_forked("report", str(saved), "--format", "json=/dev/stderr")  # a link to /proc/self/fd/2, a pipe
+    assert proc.returncode == 0 and json.loads(proc.stderr)["as_of"] == AS_OF
 
 
 def test_an_evidence_manifest_beside_is_never_written_through_a_link(example, outside):

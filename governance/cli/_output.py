@@ -88,14 +88,15 @@ _STDOUT_NAMES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 def target(path: str, hint: str, reads: Reads, prefix: str = "") -> str:
     """A report target as given, `-` when it is stdout; a folder, a link, a path beyond a link out of
-    the trusted areas, and a path the run reads are usage errors. A stream (/dev/null, a FIFO) is
-    written into where it is, never created or replaced, so only the folder rule applies to it."""
+    the trusted areas, and a path the run reads are usage errors. A stream of the system (/dev/null,
+    /dev/stderr) is written into where it is, never created or replaced; a link in a checkout to a
+    device is a link like any other."""
     if _stdout(path) or _names_stdout(path):
         return "-"
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise click.BadParameter(f"{prefix}{path} is a folder; give the name of a file in it", param_hint=hint)
-    if _stream(path):
-        return path
+    if _stream(path) and _system(path):
+        return path  # /dev/null, /dev/stderr (a link to /proc/self/fd/2): the system's, not a checkout's
     try:
         real = real_folder(path, reads.trusted) / Path(path).name
         reads.refuse(real, path)
@@ -104,6 +105,11 @@ def target(path: str, hint: str, reads: Reads, prefix: str = "") -> str:
     except (OSError, ValueError) as exc:  # an unreadable link, a NUL byte
         raise click.BadParameter(f"{prefix}{path} is not a usable path: {exc}", param_hint=hint) from None
     return path
+
+
+def _system(path: str) -> bool:
+    """A path in the system's own device and process folders, which no pull request can commit links into."""
+    return os.path.abspath(path).startswith(("/dev/", "/proc/"))
 
 
 def _names_stdout(path: str) -> bool:

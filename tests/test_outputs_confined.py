@@ -201,6 +201,15 @@ def test_a_report_onto_an_input_file_of_report_or_aggregate_is_refused(saved):
     assert saved.read_bytes() == original
 
 
+def test_report_and_aggregate_run_in_a_workspace_never_write_where_it_reads(example, saved):
+    before = tree(example)
+    for args in (["report", str(saved), "--format", "json=inventory/systems.yaml"],
+                 ["aggregate", str(saved), "--output", "waivers/group.json"]):
+        proc = govern(*args, cwd=example)
+        assert proc.returncode == 2 and "which the workspace reads" in proc.stderr, (args, proc.stderr)
+    assert tree(example) == before
+
+
 def test_a_report_onto_the_baseline_is_refused(example, saved):
     original = saved.read_bytes()
     proc = check(example, "--baseline", str(saved), "--format", f"json={saved}")

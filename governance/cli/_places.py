@@ -27,7 +27,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from governance.model.build import read_places
+from governance.model.build import MANIFEST, read_places
 from governance.result.written import leftovers, temporary_name
 
 MAX_LINKS = 40  # links followed for one path, as the kernel's ELOOP limit
@@ -171,7 +171,9 @@ class Reads:
         self.workspace = workspace
         self.trusted = trusted_areas(workspace)
         self.files = [Path(os.path.realpath(f)) for f in files if f]
-        self.places = read_places(workspace) if workspace is not None else []
+        # a command that names no workspace (report, aggregate) still never writes into the one it runs in
+        around = workspace if workspace is not None else ("." if os.path.isfile(MANIFEST) else None)
+        self.places = read_places(around) if around is not None else []
 
     def refuse(self, target: Path, shown: str) -> None:
         """`Refused` when the real path `target` is an input of the run, or inside a place the workspace reads."""

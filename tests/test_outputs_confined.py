@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from governance.cli import _output
 from tests.conftest import AS_OF, EXAMPLE, check, govern, govern_forked, shared_opa
 
 
@@ -94,13 +95,13 @@ def test_a_committed_link_to_a_device_is_refused_but_the_systems_own_streams_are
 
 
 def test_an_evidence_manifest_beside_is_never_written_through_a_link(example, outside):
-    """The report's own name is free, but evidence.json beside it is a link: the run is refused at the write,
+    """The report's own name is free, but evidence.json beside it is a link: refused before anything runs,
     nothing written, the link's target untouched."""
     (example / "reports").mkdir()
     (example / "reports" / "evidence.json").symlink_to(outside / "victim.txt")
     proc = check(example, "--format", f"json={example / 'reports' / 'r.json'}")
-    assert proc.returncode == 3, proc.stderr
-    assert "evidence.json" in proc.stderr and "symbolic link" in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert "evidence.json beside it is a symbolic link" in proc.stderr
     assert (outside / "victim.txt").read_text(encoding="utf-8") == "precious\n"
     assert sorted(p.name for p in (example / "reports").iterdir()) == ["evidence.json"]
     assert (example / "reports" / "evidence.json").is_symlink()
@@ -261,3 +262,19 @@ def test_the_run_still_works_from_the_workspace_as_current_folder(example):
     assert proc.returncode == 1, proc.stderr
     assert json.loads((example / "evidence.json").read_text(encoding="utf-8"))["reports"][0]["path"] == "result.json"
     assert (example / "reports" / "govern.sarif").is_file()
+
+
+@pytest.mark.parametrize("level", ["the file", "its folder", "a grandparent"])
+def test_a_link_that_appears_after_the_check_fails_the_write_and_is_not_followed(example, outside, level, capsys,
+                                                                                  monkeypatch):
+    """Between the targets' check and the write a link can be swapped in; the writer opens every folder
+    with O_NOFOLLOW, so the run fails (exit 3) and nothing lands at the link's target or beside."""
+    link, wanted = LEVELS[level]
+    plant(example, link, outside)
+    before = tree(outside)
+    monkeypatch.setattr(_output, "real_folder", lambda path, trusted: Path(path).parent)  # resolved before the swap
+    with pytest.raises(SystemExit) as stopped:
+        _output.write_all([(str(example / "reports2" / "r.json"), "{}"), (str(example / wanted), "report")])
+    assert stopped.value.code == 3
+    assert "could not write" in capsys.readouterr().err
+    assert tree(outside) == before and not (example / "reports2").exists()

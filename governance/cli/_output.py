@@ -100,6 +100,9 @@ def target(path: str, hint: str, reads: Reads, prefix: str = "") -> str:
     try:
         real = real_folder(path, reads.trusted) / Path(path).name
         reads.refuse(real, path)
+        if not _stream(path) and os.path.islink(real.with_name(BESIDE)):  # the manifest written beside it
+            raise Refused(f"{path}: {real.with_name(BESIDE)} beside it is a symbolic link; govern does not "
+                          "write evidence through links")
     except Refused as exc:
         raise click.BadParameter(f"{prefix}{exc}", param_hint=hint) from None
     except (OSError, ValueError) as exc:  # an unreadable link, a NUL byte

@@ -5,8 +5,10 @@ A run's reports are evidence that CI gates on and auditors sign, so a run that
 fails leaves no report behind and no existing file changed: every report file
 is first written to a temporary file beside its target (same directory, so
 the rename is atomic), and only when all are complete are they renamed into
-place. Streams (stdout, /dev/null, a pipe) cannot be taken back, so they come
-last; if one of them fails, the renamed files are put back as they were.
+place, each folder's evidence.json after every report. Streams (stdout,
+/dev/null, a pipe) cannot be taken back, so they come last; if one of them
+fails, the renamed files are put back as they were. No file is written
+through a symbolic link, nor where the run reads (_places.py).
 """
 
 from __future__ import annotations

@@ -71,6 +71,9 @@ def test_every_report_but_csv_names_its_run_and_the_evidence_lists_them_all(new_
 
 @pytest.mark.parametrize("name", [*FORMATS.values(), "evidence.json"])
 def test_a_whole_set_verifies_from_any_of_its_files(new_set, workspace, name):
+    (new_set / "package.json").write_text('{"name": "governance-site", "scripts": {"start": "node ."}}\n',
+                                          encoding="utf-8")  # a file of the folder's own, not a report
+    (new_set / "README.md").write_text("Reports of govern.\n", encoding="utf-8")
     proc = verify(new_set / name, workspace)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "report set" not in proc.stdout

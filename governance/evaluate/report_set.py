@@ -24,15 +24,16 @@ from governance.result.written import EVIDENCE_KIND as KIND
 MAX_SNIFFED = 64 * 1024 * 1024  # a report larger than this is not searched for its run (its sha256 still binds it)
 HEAD = 4096  # enough of a file to tell a govern result or evidence from a report of another format
 
+_TIME = r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9:]+)?)"  # a run's start: nothing else is taken for one
 # Where each format names its run's start; the first that matches a govern report names it.
-_RUN_MARKS = [re.compile(p, re.MULTILINE) for p in (
-    r'"started_at":\s*"([^"]+)"',  # json, evidence
-    r'"startTimeUtc":\s*"([^"]+)"',  # sarif
-    r'data-evidence="started">([^<]+)<',  # html
-    r'name="run_started" value="([^"]+)"',  # junit
-    r'^- (?:运行时间（UTC）|Run \(UTC\)): (\S+) – ',  # markdown
-    r'"start":\s*"([^"]+)"',  # oscal
-)]  # multiline: the Markdown line is matched at its start
+_RUN_MARKS = [re.compile(p.replace("TIME", _TIME), re.MULTILINE) for p in (
+    r'"started_at":\s*"TIME"',  # json, evidence
+    r'"startTimeUtc":\s*"TIME"',  # sarif
+    r'data-evidence="started">TIME<',  # html
+    r'name="run_started" value="TIME"',  # junit
+    r'^- [^:\n]+: TIME – ',  # markdown: its run line, "- <label>: start – end", in either language
+    r'"start":\s*"TIME"',  # oscal
+)]
 
 
 def _sha256(path: Path) -> str:

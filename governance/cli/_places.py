@@ -40,7 +40,9 @@ class Refused(Exception):
 
 def trusted_areas(workspace: str | Path | None) -> list[Path]:
     """Where a link on the way to a report may lead: the current folder, and the workspace when there is one."""
-    areas = [Path(os.getcwd())]
+    areas: list[Path] = []
+    with contextlib.suppress(OSError):  # a working folder that vanished: relative targets fail on their own
+        areas.append(Path(os.getcwd()))
     if workspace is not None:
         with contextlib.suppress(OSError, RuntimeError, ValueError):
             areas.append(Path(workspace).resolve())

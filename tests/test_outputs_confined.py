@@ -11,8 +11,10 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from governance.cli import _output
+from governance.cli import main as cli
 from tests.conftest import AS_OF, EXAMPLE, check, govern, govern_forked, shared_opa
 
 
@@ -278,3 +280,19 @@ def test_a_link_that_appears_after_the_check_fails_the_write_and_is_not_followed
     assert stopped.value.code == 3
     assert "could not write" in capsys.readouterr().err
     assert tree(outside) == before and not (example / "reports2").exists()
+
+
+def test_a_vanished_working_folder_is_a_usage_error_for_a_relative_target(saved, tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    previous = os.getcwd()
+    os.chdir(gone)
+    try:
+        gone.rmdir()
+        result = CliRunner().invoke(cli, ["report", str(saved), "--format", "json=r.json"])
+        absolute = CliRunner().invoke(cli, ["report", str(saved), "--format", f"json={tmp_path / 'r.json'}"])
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 2 and "is not a usable path" in result.output, result.output
+    assert absolute.exit_code == 0, absolute.output
+    assert (tmp_path / "r.json").is_file()

@@ -213,6 +213,14 @@ def test_report_and_aggregate_run_in_a_workspace_never_write_where_it_reads(exam
     assert tree(example) == before
 
 
+def test_schema_run_in_a_workspace_never_writes_into_a_folder_it_reads(example):
+    before = tree(example)
+    proc = govern("schema", "--output", "policies", cwd=example)
+    assert proc.returncode == 2 and "which the workspace reads" in proc.stderr, proc.stderr
+    assert tree(example) == before
+    assert govern("schema", cwd=example).returncode == 0  # schemas/ is not read: the editors' folder
+
+
 def test_a_report_onto_the_baseline_is_refused(example, saved):
     original = saved.read_bytes()
     proc = check(example, "--baseline", str(saved), "--format", f"json={saved}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from governance.cli import main
-from governance.cli._places import Refused, create, open_folder, real_folder, trusted_areas
+from governance.cli._places import Reads, Refused, create, open_folder, real_folder, trusted_areas
 from governance.model.schema import render, schemas
 
 DEFAULT_FOLDER = "schemas"
@@ -25,6 +25,12 @@ def schema(output: str) -> None:
     (draft 2020-12), generated from the models; existing ones are replaced."""
     if not output:
         raise click.BadParameter("the folder is empty; give a folder, e.g. schemas", param_hint="--output")
+    try:  # run inside a workspace, never into a folder it reads (a schema in policies/ would be read as a policy)
+        Reads().refuse(real_folder(Path(output) / "x", trusted_areas(None)), output)
+    except Refused as exc:
+        raise click.BadParameter(str(exc), param_hint="--output") from None
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(f"{output} is not a usable path: {exc}", param_hint="--output") from None
     for path in write_schemas(Path(output)):
         click.echo(f"wrote {path}")
 

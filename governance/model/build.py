@@ -19,6 +19,8 @@ from governance.load import (
     read_document,
     read_rego,
 )
+from governance.load.characters import id_problem
+from governance.load.limits import MAX_ID_CHARS, MAX_NAME_CHARS
 from governance.load.paths import MISSING, PathProblem, resolve
 from governance.load.rego import is_check
 from governance.load.tree import Path_, collector_paused
@@ -115,7 +117,12 @@ class _Builder:
     def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: Path_) -> bool:
         """Record where (kind, id) was declared; a second declaration is an error. Only the source
         map and path are kept: locating every entity of a large JSON inventory up front cost more
-        than validating it (a budget line's position needs a scan of its project)."""
+        than validating it (a budget line's position needs a scan of its project).
+        Every id passes here, so here it is held to what an id may be (`id_problem`)."""
+        why = id_problem(id_, MAX_ID_CHARS)
+        if why:
+            self.errors.append(WorkspaceError(doc.sources.locate(path + ("id",)), f"{kind} id '{id_}' {why}"))
+            return False
         key = (kind, id_)
         if key in ws.origins:
             why = f"duplicate {kind} id '{id_}' (first declared at {ws.declared_at(kind, id_)})"
@@ -229,6 +236,9 @@ def _manifest(b: _Builder) -> tuple[Manifest, Document]:
     manifest = b.validate(Manifest, data, doc, ())
     if manifest is None:
         raise WorkspaceErrors(b.errors)
+    why = id_problem(manifest.name, MAX_NAME_CHARS) if manifest.name is not None else None
+    if why:  # the workspace's identity: `govern aggregate` tells workspaces apart by it
+        raise WorkspaceErrors([WorkspaceError(doc.sources.locate(("name",)), f"name '{manifest.name}' {why}")])
     return manifest, doc
 
 

@@ -31,6 +31,7 @@ from governance.model.definitions import (
     SINGLETON_KINDS,
     BudgetPolicy,
     Committee,
+    PlacementPolicy,
     StrategyPolicy,
 )
 from governance.model.errors import from_validation
@@ -114,14 +115,19 @@ class _Builder:
                 self.errors += exc.errors
         return out
 
+    def fit_id(self, kind: str, id_: str, doc: Document, path: Path_) -> bool:
+        """Whether `id_` (of the thing at `path`) is what an id may be (`id_problem`); an error if not."""
+        why = id_problem(id_, MAX_ID_CHARS)
+        if why:
+            self.errors.append(WorkspaceError(doc.sources.locate(path + ("id",)), f"{kind} id '{id_}' {why}"))
+        return why is None
+
     def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: Path_) -> bool:
         """Record where (kind, id) was declared; a second declaration is an error. Only the source
         map and path are kept: locating every entity of a large JSON inventory up front cost more
         than validating it (a budget line's position needs a scan of its project).
-        Every id passes here, so here it is held to what an id may be (`id_problem`)."""
-        why = id_problem(id_, MAX_ID_CHARS)
-        if why:
-            self.errors.append(WorkspaceError(doc.sources.locate(path + ("id",)), f"{kind} id '{id_}' {why}"))
+        Every id passes here, so here it is held to what an id may be."""
+        if not self.fit_id(kind, id_, doc, path):
             return False
         key = (kind, id_)
         if key in ws.origins:
@@ -275,6 +281,9 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))
         ws.locations[("portfolio", "spend")] = doc.sources.locate(("required_cost_tags",))
+    if isinstance(entity, PlacementPolicy):  # findings name its rules, which are unique within it only
+        for i, rule in enumerate(entity.rules):
+            b.fit_id("placement rule", rule.id, doc, ("rules", i))
     if isinstance(entity, StrategyPolicy):
         # STR-006 judges the portfolio's maturity diagnosis; checks.md puts its finding at the StrategyPolicy
         ws.locations[("portfolio", "maturity")] = doc.sources.locate(())

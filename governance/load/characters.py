@@ -49,7 +49,7 @@ def as_text(raw: bytes, text: str, data: Any, sources: SourceMap) -> Any:
 def _plainly_text(raw: bytes, text: str) -> bool:
     if raw.translate(None, _OTHER_BYTES):  # a control byte or a backslash (C speed, unlike a regex)
         return False
-    if raw.count(b"\r") != raw.count(b"\r\n"):
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):  # counted only where there is one
         return False
     if raw.isascii():
         return True

@@ -241,6 +241,9 @@ def test_an_id_longer_than_the_limit_is_refused_and_one_at_it_accepted(opa_binar
     accepted(example)
     write(example, "inventory/extra.yaml", f"systems:\n  - id: {at_limit}x\n" + SYSTEM)
     refused(example, "inventory/extra.yaml:2:5", f"may be at most {MAX_ID_CHARS} characters (this one has 257)")
+    write(example, "inventory/extra.yaml", f"systems:\n  - id: {'s' * 60_000}\n" + SYSTEM)
+    validate, _ = refused(example, "inventory/extra.yaml:2:5", "may be at most 256 characters (this one has 60,000)")
+    assert len(validate.stderr) < 1000  # the id is not repeated whole
 
 
 def test_a_name_longer_than_the_limit_is_refused_and_one_at_it_accepted(opa_binary, example):

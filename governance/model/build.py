@@ -119,7 +119,7 @@ class _Builder:
         """Whether `id_` (of the thing at `path`) is what an id may be (`id_problem`); an error if not."""
         why = id_problem(id_, MAX_ID_CHARS)
         if why:
-            self.errors.append(WorkspaceError(doc.sources.locate(path + ("id",)), f"{kind} id '{id_}' {why}"))
+            self.errors.append(WorkspaceError(doc.sources.locate(path + ("id",)), f"{kind} id '{_brief(id_)}' {why}"))
         return why is None
 
     def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: Path_) -> bool:
@@ -212,6 +212,11 @@ def inventory_bytes(root: Path | str) -> int:
         return 0
 
 
+def _brief(name: str) -> str:
+    """A name as an error quotes it: one refused for its length is not repeated whole."""
+    return name if len(name) <= 80 else f"{name[:60]}…"
+
+
 def _library_label(path: Path) -> str:
     try:
         return f"<govern>/{path.relative_to(library.library_root()).as_posix()}"
@@ -244,7 +249,7 @@ def _manifest(b: _Builder) -> tuple[Manifest, Document]:
         raise WorkspaceErrors(b.errors)
     why = id_problem(manifest.name, MAX_NAME_CHARS) if manifest.name is not None else None
     if why:  # the workspace's identity: `govern aggregate` tells workspaces apart by it
-        raise WorkspaceErrors([WorkspaceError(doc.sources.locate(("name",)), f"name '{manifest.name}' {why}")])
+        raise WorkspaceErrors([WorkspaceError(doc.sources.locate(("name",)), f"name '{_brief(manifest.name)}' {why}")])
     return manifest, doc
 
 

@@ -247,9 +247,10 @@ def _manifest(b: _Builder) -> tuple[Manifest, Document]:
     manifest = b.validate(Manifest, data, doc, ())
     if manifest is None:
         raise WorkspaceErrors(b.errors)
-    why = id_problem(manifest.name, MAX_NAME_CHARS) if manifest.name is not None else None
-    if why:  # the workspace's identity: `govern aggregate` tells workspaces apart by it
-        raise WorkspaceErrors([WorkspaceError(doc.sources.locate(("name",)), f"name '{_brief(manifest.name)}' {why}")])
+    name = manifest.name
+    why = id_problem(name, MAX_NAME_CHARS) if name is not None else None
+    if name is not None and why:  # the workspace's identity: `govern aggregate` tells workspaces apart by it
+        raise WorkspaceErrors([WorkspaceError(doc.sources.locate(("name",)), f"name '{_brief(name)}' {why}")])
     return manifest, doc
 
 

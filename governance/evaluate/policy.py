@@ -26,7 +26,9 @@ from governance.engine import (
     RegoErrors,
 )
 from governance.load import RegoSource
+from governance.load.characters import problems_in
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.limits import CHECK_ID, MAX_ID_CHARS, MAX_NAME_CHARS
 from governance.model import rego_checks
 from governance.model.workspace import Workspace
 
@@ -117,7 +119,7 @@ def compile_policy(ws: Workspace, ahead: Ahead | None = None) -> Policy:
         found = engine.inspect(modules, ahead)
     except RegoErrors as exc:
         raise blame(exc.errors) from None
-    problems = _package_problems(found, modules) + _data_problems(modules, ahead)
+    problems = _package_problems(found, modules) + _data_problems(modules, ahead) + _metadata_text_problems(found, modules)
     checks, domains, more = catalogue(found)
     problems += more
     if problems:
@@ -176,6 +178,50 @@ def _data_problems(modules: list[Module], ahead: Ahead | None) -> list[RegoError
                 problems.append(RegoError(m.id, ref.row, ref.col, f"a workspace check may read data.govern only, not {shown} "
                                           "(on a shared OPA the rest of data is not this workspace's)"))
     return problems
+
+
+def _metadata_text_problems(found: Inspection, modules: list[Module]) -> list[RegoError]:
+    """METADATA is text that reports show, held to the rules of every other text govern reads
+    (load/characters.py); a check's id is printable ASCII of one documented shape, and its title a
+    name's length. Each problem is placed at the `# METADATA` line of its block."""
+    texts = {m.id: m.text for m in modules}
+    problems = []
+    for a in sorted(found.annotations, key=lambda a: (a.module, a.row, a.col)):
+        line = _metadata_line(texts.get(a.module, ""), a.row)
+        whys = [f"METADATA {'.'.join(map(str, path))}: {why}"
+                for path, why in problems_in({"title": a.title, "description": a.description, "custom": a.custom})]
+        if a.scope in ("rule", "document") and any(a.path[:2] == r for r in CHECK_ROOTS):
+            whys += _check_text_problems(a)
+        problems += [RegoError(a.module, line, 1, why) for why in whys]
+    return problems
+
+
+def _check_text_problems(a: Annotation) -> list[str]:
+    cid = a.custom.get("id")
+    if not isinstance(cid, str) or not cid:  # no id at all: _declaration_problem says so
+        return []
+    whys = []
+    if len(cid) > MAX_ID_CHARS or not CHECK_ID.fullmatch(cid):
+        shown = f"{cid[:40]}…" if len(cid) > 40 else cid
+        whys.append(f"METADATA custom.id '{shown}' is not a check id: upper-case letters and digits in words "
+                    f"joined by ASCII hyphens (e.g. PLC-001), at most {MAX_ID_CHARS} characters")
+    for key, title in (("title", a.title), ("custom.title_zh", a.custom.get("title_zh"))):
+        if isinstance(title, str) and len(title) > MAX_NAME_CHARS:
+            whys.append(f"METADATA {key}: a title may be at most {MAX_NAME_CHARS:,} characters (this one has {len(title):,})")
+    return whys
+
+
+def _metadata_line(text: str, row: int) -> int:
+    """The line of the `# METADATA` comment that opens the block above line `row` (where OPA
+    places an annotation: the rule or package it annotates), or `row` if there is none."""
+    lines = text.splitlines()
+    for i in range(min(row, len(lines) + 1) - 2, -1, -1):
+        line = lines[i].strip()
+        if not line.startswith("#"):
+            break
+        if line[1:].strip() == "METADATA":
+            return i + 1
+    return row
 
 
 def _package_line(text: str) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from governance.load.limits import MAX_NAME_CHARS
 from governance.result.vocabulary import Number as Number  # re-exported: the model's modules take it from here
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
@@ -33,6 +34,9 @@ def _in_range(value: dt.date) -> dt.date:
 
 Date = Annotated[dt.date, BeforeValidator(_written_as_a_date), AfterValidator(_in_range)]
 
+# A name or title: shown in every report's cells and headings, so bounded (load/limits.py)
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
+
 
 class Strict(BaseModel):
     """A value object: no unknown fields, no free-text extras, no NaN or infinity
@@ -53,5 +57,5 @@ class Entity(Strict):
 class Localized(Strict):
     """A text in Chinese and in English."""
 
-    zh: str = Field(description="Chinese.")
-    en: str = Field(description="English.")
+    zh: Name = Field(description="Chinese.")
+    en: Name = Field(description="English.")

@@ -21,6 +21,8 @@ from governance.load import (
     read_document,
     read_rego,
 )
+from governance.load.characters import id_problem
+from governance.load.limits import MAX_ID_CHARS, MAX_NAME_CHARS
 from governance.load.paths import MISSING, PathProblem, resolve
 from governance.load.rego import is_check
 from governance.load.tree import Path_, collector_paused
@@ -31,6 +33,7 @@ from governance.model.definitions import (
     SINGLETON_KINDS,
     BudgetPolicy,
     Committee,
+    PlacementPolicy,
     StrategyPolicy,
 )
 from governance.model.errors import from_validation
@@ -114,10 +117,20 @@ class _Builder:
                 self.errors += exc.errors
         return out
 
+    def fit_id(self, kind: str, id_: str, doc: Document, path: Path_) -> bool:
+        """Whether `id_` (of the thing at `path`) is what an id may be (`id_problem`); an error if not."""
+        why = id_problem(id_, MAX_ID_CHARS)
+        if why:
+            self.errors.append(WorkspaceError(doc.sources.locate(path + ("id",)), f"{kind} id '{_brief(id_)}' {why}"))
+        return why is None
+
     def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: Path_) -> bool:
         """Record where (kind, id) was declared; a second declaration is an error. Only the source
         map and path are kept: locating every entity of a large JSON inventory up front cost more
-        than validating it (a budget line's position needs a scan of its project)."""
+        than validating it (a budget line's position needs a scan of its project).
+        Every id passes here, so here it is held to what an id may be."""
+        if not self.fit_id(kind, id_, doc, path):
+            return False
         key = (kind, id_)
         if key in ws.origins:
             why = f"duplicate {kind} id '{id_}' (first declared at {ws.declared_at(kind, id_)})"
@@ -219,6 +232,11 @@ def read_places(root: Path | str) -> list[Path]:
     return places
 
 
+def _brief(name: str) -> str:
+    """A name as an error quotes it: one refused for its length is not repeated whole."""
+    return name if len(name) <= 80 else f"{name[:60]}…"
+
+
 def _library_label(path: Path) -> str:
     try:
         return f"<govern>/{path.relative_to(library.library_root()).as_posix()}"
@@ -249,6 +267,10 @@ def _manifest(b: _Builder) -> tuple[Manifest, Document]:
     manifest = b.validate(Manifest, data, doc, ())
     if manifest is None:
         raise WorkspaceErrors(b.errors)
+    name = manifest.name
+    why = id_problem(name, MAX_NAME_CHARS) if name is not None else None
+    if name is not None and why:  # the workspace's identity: `govern aggregate` tells workspaces apart by it
+        raise WorkspaceErrors([WorkspaceError(doc.sources.locate(("name",)), f"name '{_brief(name)}' {why}")])
     return manifest, doc
 
 
@@ -285,6 +307,9 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))
         ws.locations[("portfolio", "spend")] = doc.sources.locate(("required_cost_tags",))
+    if isinstance(entity, PlacementPolicy):  # findings name its rules, which are unique within it only
+        for i, rule in enumerate(entity.rules):
+            b.fit_id("placement rule", rule.id, doc, ("rules", i))
     if isinstance(entity, StrategyPolicy):
         # STR-006 judges the portfolio's maturity diagnosis; checks.md puts its finding at the StrategyPolicy
         ws.locations[("portfolio", "maturity")] = doc.sources.locate(())

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
+from governance.evaluate import saved
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.evaluate.run import library_files, load
-from governance.evaluate.saved import ResultFileError, read_json
+from governance.evaluate.saved import ResultFileError
 from governance.load import WorkspaceErrors
 from governance.load.files import SUFFIXES
 from governance.load.rego import is_check
@@ -42,7 +43,7 @@ def _sha256(path: Path) -> str:
 
 def read_recorded(path: Path) -> Recorded:
     """The recorded evidence, or a `ResultFileError` naming what is wrong (exit 2)."""
-    data = read_json(path, "a govern result or evidence manifest")
+    data = saved.read_recorded(path)  # validated whole first: dates, counts, vocabulary, agreeing with itself
     try:
         return Recorded.model_validate(data)
     except ValidationError as exc:

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from governance.result import RunResult
+from governance.result.types import MANIFEST_KIND
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "evidence"
-KIND = "govern-evidence"
+KIND = MANIFEST_KIND
 BESIDE = "evidence.json"
 
 

@@ -11,7 +11,7 @@ result agreeing with itself (coherence.py). Every problem is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,13 +33,10 @@ RESULT_OR_MANIFEST = "a govern result or evidence manifest"
 class ResultFileError(Exception):
     """A file given as a saved result that cannot be read as one (exit 2); one line per problem."""
 
-    def __init__(self, message: str, problems: Sequence[str] = ()):
-        self.problems = list(problems) or [message]
-        super().__init__(message)
-
 
 def read_json(path: Path, what: str) -> Any:
-    """The parsed JSON of `path`; `what` says what the file should have been, for messages."""
+    """The parsed JSON of `path`, not validated (read_result and read_recorded validate);
+    `what` says what the file should have been, for messages."""
     return _read(path, what)[0]
 
 
@@ -75,8 +72,7 @@ def _read(path: Path, what: str) -> tuple[Any, str]:
     try:
         return json_values(text, str(path)), text
     except WorkspaceErrors as exc:  # syntax, a duplicate key, NaN, nested too deep: at its place
-        lines = [f"{e}; not {what}" for e in exc.errors]
-        raise ResultFileError("\n".join(lines), lines) from None
+        raise ResultFileError("\n".join(f"{e}; not {what}" for e in exc.errors)) from None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -102,7 +98,11 @@ def _valid(path: Path, doc: dict, text: str, model: type[M], coherence: Callable
 
 
 def _positions(text: str, path: Path) -> SourceMap:
-    return json_positions(text, str(path))
+    """Positions are scanned only for a file with problems: a large valid result never pays for them."""
+    try:
+        return json_positions(text, str(path))
+    except WorkspaceErrors as exc:  # nested deeper than any file govern reads
+        raise ResultFileError("\n".join(str(e) for e in exc.errors)) from None
 
 
 def _message(error: Any) -> str:
@@ -123,7 +123,7 @@ def _error(path: Path, text: str, problems: list[Problem], what: str) -> ResultF
     if len(placed) > MAX_SHOWN:
         lines.append(f"{path}: … and {len(placed) - MAX_SHOWN} more problem(s)")
     lines.append(f"{path}: not {what}: {len(placed)} problem(s)")
-    return ResultFileError("\n".join(lines), lines)
+    return ResultFileError("\n".join(lines))
 
 
 def _shown(at: tuple[str | int, ...]) -> str:

@@ -236,6 +236,8 @@ def test_a_result_wrong_everywhere_lists_the_first_problems_and_counts_the_rest(
     ('{\n  "schema_version": 1,\n  "as_of": NaN\n}', "3:12", "NaN and infinity are not allowed"),
     ('{\n  "schema_version": 0,\n  "findings": []\n}', "2:3", "schema_version 0 is not supported"),
     ('{\n  "schema_version": true,\n  "findings": []\n}', "2:3", "schema_version True is not supported"),
+    # a problem's place is scanned for; the scan stops at the first list too deep, as for a workspace file
+    ('{"schema_version": 1, "findings": [], "x": ' + "[" * 70 + "]" * 70 + "}", "1:107", "nested more than 64 levels"),
 ])
 def test_json_is_read_as_strictly_as_a_workspace_file(tmp_path, text, where, message):
     path = tmp_path / "odd.json"

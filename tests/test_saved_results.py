@@ -155,6 +155,96 @@ def refused(proc, where: str, message: str) -> None:
     assert line.removeprefix("error: ").startswith(where), (where, proc.stderr)
 
 
+def _severity_of_its_check(doc: dict) -> tuple[str, str | None]:
+    doc["findings"][0]["severity"] = "info"  # a critical finding of a critical check, lowered below any --fail-on
+    return '"severity": "info"', None
+
+
+def _fingerprint(doc: dict) -> tuple[str, str | None]:
+    doc["findings"][0]["fingerprint"] = "0" * 32
+    return '"fingerprint": "' + "0" * 32, None
+
+
+def _waived(doc: dict) -> dict:
+    return next(f for f in doc["findings"] if f["status"] == "waived")
+
+
+def _waiver_of(doc: dict, finding: dict) -> dict:
+    return next(w for w in doc["waivers"] if w["id"] == finding["waiver"])
+
+
+def _applied(doc: dict) -> tuple[str, str | None]:
+    waiver = _waiver_of(doc, _waived(doc))
+    waiver["applied"] = 7
+    return '"applied": 7', None
+
+
+def _invalid_waiver_applied(doc: dict) -> tuple[str, str | None]:
+    finding = _waived(doc)
+    _waiver_of(doc, finding).update(valid=False, problems=["WAV-001"])
+    return f'"waiver": "{finding["waiver"]}"', None
+
+
+def _waiver_of_another_finding(doc: dict) -> tuple[str, str | None]:
+    finding = _waived(doc)
+    _waiver_of(doc, finding)["resource"]["id"] = "something-else"
+    return f'"waiver": "{finding["waiver"]}"', None
+
+
+def _unwaived_naming_a_waiver(doc: dict) -> tuple[str, str | None]:
+    finding = next(f for f in doc["findings"] if f["status"] == "fail")
+    finding["waiver"] = "wv-2026-021"
+    return '"waiver": "wv-2026-021"', None
+
+
+def _unwaivable(doc: dict) -> tuple[str, str | None]:
+    finding = _waived(doc)
+    check = next(c for c in doc["checks"] if c["id"] == finding["check"])
+    check["waivable"] = False
+    return '"status": "waived"', None
+
+
+def _control_status(doc: dict) -> tuple[str, str | None]:
+    control = next(c for c in doc["controls"] if c["status"] == "fail")
+    control["status"] = "pass"
+    return '"status": "pass"', f'"id": "{control["id"]}"'
+
+
+def _selection(doc: dict) -> tuple[str, str | None]:
+    doc["selection"]["skipped"] = [{"check": doc["checks"][0]["id"], "sources": ["cli"]}]
+    return f'"check": "{doc["checks"][0]["id"]}"', '"selection"'
+
+
+INCOHERENT: dict[str, tuple[Edit, str]] = {
+    "a finding's severity against its check's": (_severity_of_its_check, "severity info, but check"),
+    "a forged fingerprint": (_fingerprint, "findings[0].fingerprint: not the fingerprint of check"),
+    "a waiver's applied count": (_applied, "applied is 7, but it waives 1 finding(s)"),
+    "waived by an invalid waiver": (_invalid_waiver_applied, "which the result lists as invalid"),
+    "waived by a waiver of another finding": (_waiver_of_another_finding, "not this finding"),
+    "an unwaived finding naming a waiver": (_unwaived_naming_a_waiver, "an unwaived finding (status fail) names waiver"),
+    "waived though its check is not waivable": (_unwaivable, "is not waivable"),
+    "a control's status against its checks'": (_control_status, "status pass, but its checks make it fail"),
+    "a selection against the checks": (_selection, "but its status is"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INCOHERENT))
+def test_a_result_that_contradicts_itself_is_refused_at_the_contradiction(tmp_path, case):
+    edit, message = INCOHERENT[case]
+    path, where = bad_result(tmp_path, edit)
+    refused(govern("report", str(path), "--format", "json"), where, message)
+
+
+def test_baseline_counts_must_be_those_of_the_marks(tmp_path):
+    doc = golden.data("acme-changes")  # a real run against a baseline
+    doc["summary"]["baseline"]["resolved"] += 1
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    path = tmp_path / "changes.json"
+    path.write_text(text, encoding="utf-8")
+    where = position(text, '"resolved"', '"baseline": {')
+    refused(govern("report", str(path)), f"{path}:{where}:", "summary.baseline.resolved:")
+
+
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_result_is_refused_by_report_at_its_place_and_nothing_is_written(tmp_path, case):
     edit, message = BAD[case]

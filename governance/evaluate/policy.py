@@ -86,7 +86,9 @@ def library_modules() -> list[Module]:
     paths = library.rego_modules()
     # lib.rego defines the functions every check calls, so OPA must see it first
     paths.sort(key=lambda p: (p.name != "lib.rego", p.as_posix()))
-    return [Module(id=f"govern/{p.relative_to(root).as_posix()}", path=p, text=p.read_text(encoding="utf-8"))
+    # the text is the file's bytes decoded, nothing translated, so its UTF-8 is exactly the bytes read:
+    # the evidence hashes what OPA evaluated (run.library_files), not the file as it is later
+    return [Module(id=f"govern/{p.relative_to(root).as_posix()}", path=p, text=p.read_bytes().decode("utf-8"))
             for p in paths]
 
 

@@ -34,39 +34,46 @@ class ResultFileError(Exception):
     """A file given as a saved result that cannot be read as one (exit 2); one line per problem."""
 
 
-def read_json(path: Path, what: str) -> Any:
-    """The parsed JSON of `path`, not validated (read_result and read_recorded validate);
-    `what` says what the file should have been, for messages."""
-    return _read(path, what)[0]
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, read once (a pipe cannot be read twice)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ResultFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def read_result(path: Path | str) -> RunResult:
-    """A saved JSON result, validated whole (`govern report`, `check --baseline`, `aggregate`)."""
+def read_json(path: Path, what: str, raw: bytes | None = None) -> Any:
+    """The parsed JSON of `path` (of `raw`, its bytes if already read), not validated (read_result and
+    read_recorded validate); `what` says what the file should have been, for messages."""
+    return _read(path, what, raw)[0]
+
+
+def read_result(path: Path | str, raw: bytes | None = None) -> RunResult:
+    """A saved JSON result, validated whole (`govern report`, `check --baseline`, `aggregate`); `raw`: its
+    bytes, when the caller read them already (to hash what it read)."""
     path = Path(path)
-    doc, text = _read(path, RESULT)
+    doc, text = _read(path, RESULT, raw)
     if not isinstance(doc, dict) or "findings" not in doc or "schema_version" not in doc:
         raise ResultFileError(f"{path}:1:1: not {RESULT}: no `schema_version` and `findings`")
     return _valid(path, doc, text, RunResult, result_problems, RESULT)
 
 
-def read_recorded(path: Path | str) -> dict[str, Any]:
-    """A saved result or an evidence manifest (`govern verify`), validated whole, as its plain JSON."""
+def read_recorded(path: Path | str, raw: bytes | None = None) -> tuple[dict[str, Any], RunResult | None]:
+    """A saved result or an evidence manifest (`govern verify`), validated whole: its plain JSON, and the
+    result itself when it is one."""
     path = Path(path)
-    doc, text = _read(path, RESULT_OR_MANIFEST)
+    doc, text = _read(path, RESULT_OR_MANIFEST, raw)
     if isinstance(doc, dict) and doc.get("kind") == MANIFEST_KIND:
         _valid(path, doc, text, Manifest, manifest_problems, RESULT_OR_MANIFEST)
-    elif isinstance(doc, dict) and "findings" in doc:
-        _valid(path, doc, text, RunResult, result_problems, RESULT_OR_MANIFEST)
-    else:
-        raise ResultFileError(f"{path}:1:1: not {RESULT_OR_MANIFEST}: neither `findings` nor `kind: {MANIFEST_KIND}`")
-    return doc
+        return doc, None
+    if isinstance(doc, dict) and "findings" in doc:
+        return doc, _valid(path, doc, text, RunResult, result_problems, RESULT_OR_MANIFEST)
+    raise ResultFileError(f"{path}:1:1: not {RESULT_OR_MANIFEST}: neither `findings` nor `kind: {MANIFEST_KIND}`")
 
 
-def _read(path: Path, what: str) -> tuple[Any, str]:
+def _read(path: Path, what: str, raw: bytes | None = None) -> tuple[Any, str]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")  # tolerate a BOM added by an editor
-    except OSError as exc:
-        raise ResultFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        text = (read_bytes(path) if raw is None else raw).decode("utf-8-sig")  # tolerate a BOM added by an editor
     except UnicodeDecodeError:
         raise ResultFileError(f"{path}:1:1: not {what}: not UTF-8 text") from None
     try:

@@ -168,6 +168,7 @@ def _load_workspace(root: Path | str, library_controls: list[Path] | None, on_ki
         doc.data = None  # the models hold it now; a large inventory should not live twice
     # the built-in catalogue is part of the tool, not evidence about this workspace
     ws.documents += policy_docs + inventory_docs + waiver_docs + control_docs
+    ws.library_documents = library_docs  # hashed as read, for the evidence of what ran
     if not b.errors:
         b.errors += check_references(ws)
     if b.errors:

@@ -10,6 +10,12 @@ accepts either document.
 `govern check` also writes `evidence.json` into every folder it writes a
 report to; that copy adds the sha256 of each report in the folder, binding
 the reports to the inputs they were made from.
+
+The manifest binds the verdict too (`verdict.digest`, over the findings, the
+checks and the summary) and, in a git repository, the workspace's commit.
+Evidence that `govern report` writes re-renders a saved result rather than
+recording a run: it says so (`rendered_from`, the sha256 of the result file
+it read), and `govern verify` proves such a verdict only by evaluating again.
 """
 
 from __future__ import annotations
@@ -32,8 +38,10 @@ KIND = MANIFEST_KIND
 BESIDE = "evidence.json"
 
 
-def manifest(result: RunResult) -> dict:
-    return {
+def manifest(result: RunResult, rendered_from: str | None = None) -> dict:
+    """`rendered_from`: the sha256 of the saved result file this manifest re-renders (`govern report`);
+    None for the evidence of a run."""
+    doc = {
         "kind": KIND,
         "schema_version": result.schema_version,
         "workspace": result.workspace,
@@ -45,7 +53,12 @@ def manifest(result: RunResult) -> dict:
         "library": [f.model_dump() for f in result.library],
         "selection": result.selection.model_dump(),  # which checks were skipped, and who asked
         "outcome": {"fail_on": result.fail_on, **result.summary.model_dump()},
+        "verdict": result.verdict.model_dump() if result.verdict else None,
+        "git": result.git.model_dump() if result.git else None,
     }
+    if rendered_from is not None:  # absent from a run's evidence: nothing there can be mistaken for it
+        doc["rendered_from"] = {"result": rendered_from}
+    return doc
 
 
 def _dump(doc: dict) -> str:
@@ -53,7 +66,7 @@ def _dump(doc: dict) -> str:
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    return _dump(manifest(result))
+    return _dump(manifest(result, options.rendered_from))
 
 
 def stream(path: str | None) -> bool:
@@ -72,13 +85,15 @@ def _digest(content: str | bytes) -> str:
     return hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
 
 
-def beside(result: RunResult, written: list[tuple[str | None, str | bytes]]) -> list[tuple[str, str]]:
+def beside(result: RunResult, written: list[tuple[str | None, str | bytes]],
+           rendered_from: str | None = None) -> list[tuple[str, str]]:
     """One `evidence.json` for each folder that receives a report file.
 
     `written` holds (path, content) of every report about to be written
     (path None or "-" is stdout); streams (stdout, /dev/null, a pipe) get no
     manifest. A folder where the user already asked for a file named
     evidence.json gets none, so a requested manifest is never overwritten.
+    `rendered_from`: as for `manifest`.
     """
     folders: dict[Path, tuple[Path, list[tuple[str, str]]]] = {}  # resolved -> (as given, reports)
     taken: set[Path] = set()
@@ -95,7 +110,12 @@ def beside(result: RunResult, written: list[tuple[str | None, str | bytes]]) -> 
     for key, (folder, reports) in folders.items():
         if key in taken:
             continue
-        doc = manifest(result)
+        doc = manifest(result, rendered_from)
         doc["reports"] = [{"path": name, "sha256": digest} for name, digest in sorted(reports)]
         out.append((str(folder / BESIDE), _dump(doc)))
     return out
+
+
+def dump(doc: dict) -> str:
+    """A manifest as govern writes it, for what completes one after rendering (its signature: evaluate/signature.py)."""
+    return _dump(doc)

@@ -172,6 +172,21 @@ class Summary(_Model):
     checks: dict[Status, Count] = {}
 
 
+class Verdict(_Model):
+    """What the run concluded, bound by one digest (`verdict.verdict_digest`): its findings, the checks'
+    statuses and counts, and the summary. A result edited after the run no longer matches it."""
+
+    digest: str  # sha256:<hex>
+
+
+class GitState(_Model):
+    """The workspace's git commit when it is in a git repository, and whether a file the run read
+    differs from that commit (modified, staged, untracked or ignored)."""
+
+    commit: str
+    dirty: bool
+
+
 class Band(_Model):
     """BUD-002's own reading of one targeted category in one phase (the check emits it, so the
     chart cannot disagree with the finding)."""
@@ -263,6 +278,7 @@ class RunResult(_Model):
     # the built-in checks and controls this run loaded (paths relative to the library root),
     # so an auditor sees exactly which checks ran; `govern verify` compares them
     library: list[InputFile] = []
+    git: GitState | None = None  # None when the workspace is not in a git repository (or git cannot say)
     findings: list[Finding]
     checks: list[CheckSummary]
     domains: list[DomainRecord] = []  # every domain of `checks`, in reading order
@@ -270,6 +286,7 @@ class RunResult(_Model):
     waivers: list[WaiverRecord] = []
     selection: Selection = Selection()
     summary: Summary
+    verdict: Verdict | None = None  # None only in results made before govern recorded it
     resolved: list[Finding] | None = None  # with --baseline: findings of the baseline gone now
     budget: BudgetSummary | None = None  # shares per phase against targets, for the committee's chart
     strategy: StrategySummary | None = None  # goal tree, maturity, pilot scope, for the committee's strategy section

@@ -140,12 +140,12 @@ def test_a_rename_that_fails_puts_back_every_file_already_renamed(saved, tmp_pat
     inode = first.stat().st_ino
     real_replace, renames = os.replace, []
 
-    def flaky_replace(src, dst):
+    def flaky_replace(src, dst, **folders):
         if str(src).endswith(".tmp"):
             renames.append(dst)
             if len(renames) == 2:  # the first report is already in place; the second fails
                 raise PermissionError(13, "Permission denied")
-        return real_replace(src, dst)
+        return real_replace(src, dst, **folders)
 
     monkeypatch.setattr(_output.os, "replace", flaky_replace)
     result = CliRunner().invoke(cli, ["report", str(saved), "--format", f"json={first}",

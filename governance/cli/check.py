@@ -29,6 +29,7 @@ from governance.cli._common import (
     saved_result,
 )
 from governance.cli._output import outputs, write_all
+from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
 from governance.evaluate import run_check
@@ -79,7 +80,8 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
           lang: str, baseline: str | None, fail_on_new_only: bool, path_prefix: str,
           signing_key: str | None, signing_alg: str | None) -> None:
     """Evaluate every check on OPA and report findings."""
-    targets = outputs(formats, output)
+    reads = Reads(workspace, (baseline, opa_ca))
+    targets = outputs(formats, output, reads)
     if fail_on_new_only and not baseline:
         raise click.UsageError("--fail-on-new-only needs --baseline")
     if opa_ca and not (opa_url or "").startswith("https://"):
@@ -106,7 +108,7 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
         if key is not None:
             rendered = sign_evidence(rendered, [fmt for fmt, _ in targets], key, alg)
     # only now, with every report rendered (and evidence.json beside them), does anything get written
-    write_all(rendered)
+    write_all(rendered, trusted=reads.trusted)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
 
 

@@ -10,6 +10,7 @@ import click
 from governance.cli import main
 from governance.cli._common import Guard, PathPrefix, ResultFile, saved_result, saved_result_bytes
 from governance.cli._output import outputs, write_all
+from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
 
@@ -28,7 +29,8 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
 
     Its evidence (evidence.json beside report files, --format evidence) says it was re-rendered from
     this result file, by the sha256 of its bytes: it never reads as the evidence of a run."""
-    targets = outputs(formats, output)
+    reads = Reads(None, (result_file,))
+    targets = outputs(formats, output, reads)
     with Guard(), progress() as step:
         step(f"reading {result_file}")
         raw = saved_result_bytes(result_file)
@@ -37,4 +39,4 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
                                 rendered_from="sha256:" + hashlib.sha256(raw).hexdigest())
         rendered = render_all(targets, result, options, step=step)
     # as in `check`: nothing is written until every report rendered
-    write_all(rendered)
+    write_all(rendered, trusted=reads.trusted)

@@ -23,7 +23,8 @@ from governance.load.json_positions import json_positions
 from governance.load.json_tree import json_values
 from governance.load.tree import SourceMap
 from governance.result import SCHEMA_VERSION, RunResult
-from governance.result.types import MANIFEST_KIND, Manifest
+from governance.result.types import Manifest
+from governance.result.written import EVIDENCE_KIND
 
 MAX_SHOWN = 20  # problems listed; a result edited by hand wrong everywhere would otherwise flood the terminal
 RESULT = "a govern JSON result (expected the output of `govern check --format json`)"
@@ -63,12 +64,12 @@ def read_recorded(path: Path | str, raw: bytes | None = None) -> tuple[dict[str,
     result itself when it is one."""
     path = Path(path)
     doc, text = _read(path, RESULT_OR_MANIFEST, raw)
-    if isinstance(doc, dict) and doc.get("kind") == MANIFEST_KIND:
+    if isinstance(doc, dict) and doc.get("kind") == EVIDENCE_KIND:
         _valid(path, doc, text, Manifest, manifest_problems, RESULT_OR_MANIFEST)
         return doc, None
     if isinstance(doc, dict) and "findings" in doc:
         return doc, _valid(path, doc, text, RunResult, result_problems, RESULT_OR_MANIFEST)
-    raise ResultFileError(f"{path}:1:1: not {RESULT_OR_MANIFEST}: neither `findings` nor `kind: {MANIFEST_KIND}`")
+    raise ResultFileError(f"{path}:1:1: not {RESULT_OR_MANIFEST}: neither `findings` nor `kind: {EVIDENCE_KIND}`")
 
 
 def _read(path: Path, what: str, raw: bytes | None = None) -> tuple[Any, str]:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
-from governance.evaluate import reevaluate, saved
+from governance.evaluate import reevaluate, report_set, saved
 from governance.evaluate.baseline import load_result
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.evaluate.run import library_files, load
@@ -203,12 +203,13 @@ def check_verdict(root: Path, rec: Recorded, result: RunResult | None) -> tuple[
 def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> Verification:
     """Every way the result, the workspace, the installed library, the reports and (unless `inputs_only`)
     a new evaluation differ from the record."""
-    rec, result = read_recorded(result_path)
+    rec, result = read_recorded(report_set.record_for(result_path))  # a SARIF, HTML, … report: its folder's evidence
     if result is None and rec.reports:
         result = listed_result(rec, result_path.parent)
     problems = check_consistency(rec, result)
     inputs = check_workspace(root, rec) + check_library(rec)
     problems += inputs + compare_files(rec.reports, result_path.parent, "report")
+    problems += report_set.differences(result_path)  # one run's set, or which file is whose
     done = Verification(rec, result, problems)
     if inputs_only:
         return done

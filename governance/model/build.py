@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -198,6 +200,23 @@ def inventory_bytes(root: Path | str) -> int:
         return sum(p.stat().st_size for p in b.files("inventory", DATA | {".csv"}))
     except (WorkspaceErrors, OSError):
         return 0
+
+
+def read_places(root: Path | str) -> list[Path]:
+    """The real paths a run of the workspace at `root` reads: its manifest and every file or folder the
+    manifest names (its defaults included, present or not), each resolved as far as it exists. Nothing
+    may be written there (a report in `inventory/` would be read by the next run), so this errs on the
+    side of more: a manifest that cannot be read gives the defaults, which a run would then refuse."""
+    b = _Builder(Path(root).resolve())
+    with contextlib.suppress(WorkspaceErrors):
+        b.manifest, b.manifest_doc = _manifest(b)
+    places = [b.root / MANIFEST]
+    for key in sorted(PATH_LISTS):
+        for entry in getattr(b.manifest, key):
+            real = Path(os.path.realpath(b.root / entry))
+            if real == b.root or b.root in real.parents:  # any other is refused by the load itself
+                places.append(real)
+    return places
 
 
 def _library_label(path: Path) -> str:

@@ -102,4 +102,7 @@ def render_all(targets: list[tuple[str, str | None]], result: RunResult, options
         if step is not None:
             step(f"rendering {fmt}")
         rendered.append((path, render(fmt, result, options)))
-    return rendered + evidence.beside(result, rendered, options.rendered_from if options else None)
+    manifests = dict(evidence.beside(result, rendered, options.rendered_from if options else None))
+    # a requested evidence.json among reports is the folder's manifest: it takes the list of its reports
+    rendered = [(path, manifests.pop(path)) if path in manifests else (path, content) for path, content in rendered]
+    return rendered + list(manifests.items())

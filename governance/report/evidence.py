@@ -9,7 +9,8 @@ accepts either document.
 
 `govern check` also writes `evidence.json` into every folder it writes a
 report to; that copy adds the sha256 of each report in the folder, binding
-the reports to the inputs they were made from.
+the reports to the inputs they were made from, and is renamed into place
+after them (governance/evaluate/report_set.py reads a folder's set back).
 
 The manifest binds the verdict too (`verdict.digest`, over the findings, the
 checks and the summary) and, in a git repository, the workspace's commit.
@@ -28,14 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from governance.result import RunResult
-from governance.result.types import MANIFEST_KIND
+from governance.result.written import BESIDE as BESIDE  # re-exported: the writer and tests name it here
+from governance.result.written import EVIDENCE_KIND
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "evidence"
-KIND = MANIFEST_KIND
-BESIDE = "evidence.json"
+KIND = EVIDENCE_KIND
 
 
 def manifest(result: RunResult, rendered_from: str | None = None) -> dict:
@@ -87,32 +88,33 @@ def _digest(content: str | bytes) -> str:
 
 def beside(result: RunResult, written: list[tuple[str | None, str | bytes]],
            rendered_from: str | None = None) -> list[tuple[str, str]]:
-    """One `evidence.json` for each folder that receives a report file.
+    """One `evidence.json` for each folder that receives a report file, listing every report of the
+    folder with its sha256: the set a run leaves there.
 
     `written` holds (path, content) of every report about to be written
     (path None or "-" is stdout); streams (stdout, /dev/null, a pipe) get no
-    manifest. A folder where the user already asked for a file named
-    evidence.json gets none, so a requested manifest is never overwritten.
+    manifest. Where the user asked for a file named evidence.json among the
+    reports, it is that file, as given, that gets the folder's list.
     `rendered_from`: as for `manifest`.
     """
-    folders: dict[Path, tuple[Path, list[tuple[str, str]]]] = {}  # resolved -> (as given, reports)
-    taken: set[Path] = set()
+    folders: dict[Path, tuple[str, list[tuple[str, str]]]] = {}  # resolved -> (manifest as given, reports)
     for path, content in written:
         if path is None or stream(path):
             continue
         target = Path(path)
         key = target.parent.resolve()
+        here = folders.setdefault(key, (str(target.parent / BESIDE), []))
         if target.name == BESIDE:
-            taken.add(key)
-            continue
-        folders.setdefault(key, (target.parent, []))[1].append((target.name, _digest(content)))
+            folders[key] = (path, here[1])
+        else:
+            here[1].append((target.name, _digest(content)))
     out = []
-    for key, (folder, reports) in folders.items():
-        if key in taken:
-            continue
+    for manifest_path, reports in folders.values():
+        if not reports:
+            continue  # a requested manifest alone in its folder stays as rendered
         doc = manifest(result, rendered_from)
         doc["reports"] = [{"path": name, "sha256": digest} for name, digest in sorted(reports)]
-        out.append((str(folder / BESIDE), _dump(doc)))
+        out.append((manifest_path, _dump(doc)))
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
@@ -295,10 +295,6 @@ class RunResult(_Model):
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"
 
 
-ManifestKind = Literal["govern-evidence"]
-MANIFEST_KIND: ManifestKind = get_args(ManifestKind)[0]
-
-
 class Outcome(Summary):
     """An evidence manifest's `outcome`: the run's threshold and its summary counts."""
 
@@ -309,7 +305,7 @@ class Manifest(_Model):
     """An evidence manifest (`--format evidence`, and `evidence.json` beside reports): the record of a run
     without its findings, as `govern verify` reads it back."""
 
-    kind: ManifestKind
+    kind: str  # EVIDENCE_KIND (result/written.py): only a document of that kind is read as a manifest
     schema_version: int
     workspace: str = ""
     as_of: Day

@@ -46,7 +46,10 @@ def result_doc(ws: Path) -> dict:
 
 
 def save(ws: Path, doc: dict, name: str = "forged.json") -> Path:
-    path = ws / "out" / name
+    """An edited result, in a folder of its own: beside the run's reports it would also be a file
+    of another run in that report set."""
+    path = ws / "edited" / name
+    (ws / "edited").mkdir(exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
 

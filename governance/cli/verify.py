@@ -16,6 +16,7 @@ from governance import __version__
 from governance.cli import main
 from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused
 from governance.evaluate.saved import ResultFileError
+from governance.evaluate import report_set
 from governance.evaluate.signature import Manifests, check_signature
 from governance.evaluate.verify import Recorded, differences
 from governance.report import evidence
@@ -55,7 +56,7 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         raise _bad(f"{root}: workspace folder does not exist")
     with Guard(), key_refused("--verification-key", verification_key, nothing="nothing was verified."):
         try:  # the signature first: evidence its key did not sign is refused before anything is recomputed
-            signature = check_signature(result_path, Path(verification_key) if verification_key else None,
+            signature = check_signature(report_set.record_for(result_path), Path(verification_key) if verification_key else None,
                                         Manifests(kind=evidence.KIND, beside=evidence.BESIDE))
         except ResultFileError as exc:
             raise _bad(str(exc)) from None

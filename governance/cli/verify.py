@@ -15,8 +15,8 @@ import click
 from governance import __version__
 from governance.cli import main
 from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused
-from governance.evaluate.saved import ResultFileError
 from governance.evaluate import report_set
+from governance.evaluate.saved import ResultFileError
 from governance.evaluate.signature import Manifests, check_signature
 from governance.evaluate.verify import Recorded, differences
 from governance.report import evidence

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from governance.engine import OPA_VERSION
-from governance.result import RunResult, check_status, sealed, summarize, verdict_digest
+from governance.evaluate.findings import fingerprint
+from governance.result import RunResult, check_status, rollup, sealed, summarize, verdict_digest
 from tests import conftest
 from tests.conftest import AS_OF, EXAMPLE, Ran, govern
 
@@ -62,7 +63,11 @@ def reseal(doc: dict) -> dict:
     checks = [c if c.status == "skipped" else c.model_copy(update={
         "failed": failed[c.id], "waived": waived[c.id],
         "status": check_status(failed[c.id], waived[c.id], c.evaluated)}) for c in r.checks]
-    r = r.model_copy(update={"checks": checks})
+    status = {c.id: c.status for c in checks}
+    controls = [c.model_copy(update={"status": rollup(status[k] for k in c.checks)}) for c in r.controls]
+    applied = Counter(f.waiver for f in r.findings if f.status == "waived")
+    waivers = [w.model_copy(update={"applied": applied[w.id]}) for w in r.waivers]
+    r = r.model_copy(update={"checks": checks, "controls": controls, "waivers": waivers})
     r = r.model_copy(update={"summary": summarize(r.findings, r.checks, r.fail_on)})
     return json.loads(sealed(r).to_json())
 
@@ -80,6 +85,14 @@ def assert_failed(proc: Ran, *needles: str) -> None:
     assert "verify: FAILED" in proc.stdout and "verify: OK" not in proc.stdout
     for needle in needles:
         assert needle in proc.stdout, (needle, proc.stdout)
+
+
+def invalid(proc: Ran, path: Path, *needles: str) -> None:
+    """A result that contradicts itself is refused before anything is compared: exit 2 at its file:line:col."""
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"error: {path}:") and "verify: OK" not in proc.stdout
+    for needle in needles:
+        assert needle in proc.stderr, (needle, proc.stderr)
 
 
 def self_consistent(proc: Ran) -> bool:
@@ -166,14 +179,17 @@ def test_a_deleted_finding_alone_contradicts_its_check_and_summary(ws):
     doc = result_doc(ws)
     victim = failing(doc)[0]
     doc["findings"].remove(victim)
-    proc = verify(ws, save(ws, doc), "--inputs-only")
-    assert_failed(proc, f"check {victim['check']} counts", "summary fail is", "verdict digest: recorded")
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, f"check {victim['check']}: failed is", "summary.fail: ")
 
 
 def test_a_finding_flipped_to_waived_fails(ws):
     doc = result_doc(ws)
     victim = failing(doc)[0]
-    victim.update(status="waived", waiver=doc["waivers"][0]["id"])
+    victim.update(status="waived", waiver="wv-forged")
+    doc["waivers"].append({**doc["waivers"][0], "id": "wv-forged", "check": victim["check"], "valid": True,
+                           "problems": [], "resource": victim["resource"]})  # a careful forger lists the waiver too
+    next(c for c in doc["checks"] if c["id"] == victim["check"])["waivable"] = True
     proc = verify(ws, save(ws, reseal(doc)))
     assert_failed(proc, f"status differs: {named(victim)}: recorded waived, re-evaluation fail",
                   f"waiver differs: {named(victim)}: recorded {victim['waiver']}, re-evaluation none")
@@ -183,8 +199,8 @@ def test_a_finding_flipped_to_waived_fails(ws):
 def test_a_finding_waived_without_a_waiver_contradicts_itself(ws):
     doc = result_doc(ws)
     failing(doc)[0]["status"] = "waived"
-    proc = verify(ws, save(ws, reseal(doc)), "--inputs-only")
-    assert_failed(proc, "is waived but names no waiver")
+    path = save(ws, reseal(doc))
+    invalid(verify(ws, path, "--inputs-only"), path, "a waived finding names no waiver")
 
 
 def test_a_changed_severity_fails(ws):
@@ -207,8 +223,8 @@ def test_a_finding_severity_unlike_its_checks_contradicts_itself(ws):
     doc = result_doc(ws)
     victim = next(f for f in failing(doc) if f["severity"] != "info")
     victim["severity"] = "info"
-    proc = verify(ws, save(ws, doc), "--inputs-only")
-    assert_failed(proc, f"finding severity contradicts its check: {named(victim)} is info")
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, f"severity info, but check {victim['check']} is")
 
 
 def test_a_summary_contradicting_the_findings_fails(ws):
@@ -216,16 +232,17 @@ def test_a_summary_contradicting_the_findings_fails(ws):
     doc["summary"]["fail"] = 0
     doc["summary"]["by_severity"] = {}
     doc["verdict"]["digest"] = verdict_digest(RunResult.model_validate(doc))  # even with the digest made to match
-    proc = verify(ws, save(ws, doc), "--inputs-only")
-    assert_failed(proc, "summary fail is 0; the findings and checks make it", "summary by_severity is {}")
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, "summary.fail: 0, but the findings make it",
+            "unwaived critical finding(s), but the findings hold")
 
 
 def test_an_edited_check_count_fails(ws):
     doc = result_doc(ws)
     target = next(c for c in doc["checks"] if c["failed"])
     target["failed"] -= 1
-    proc = verify(ws, save(ws, doc), "--inputs-only")
-    assert_failed(proc, f"check {target['id']} counts {target['failed']} failed")
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, f"check {target['id']}: failed is {target['failed']}, but")
 
 
 def test_an_edited_evaluated_count_fails_on_evaluating_again(ws):
@@ -241,7 +258,7 @@ def test_an_edited_evaluated_count_fails_on_evaluating_again(ws):
 def test_a_finding_the_workspace_does_not_give_fails(ws):
     doc = result_doc(ws)
     extra = {**failing(doc)[0], "check": "PLC-001", "resource": {"kind": "system", "id": "sys-invented"},
-             "severity": "critical", "fingerprint": "0" * 32}
+             "severity": "critical", "fingerprint": fingerprint("PLC-001", "system", "sys-invented")}
     doc["findings"].insert(0, extra)
     proc = verify(ws, save(ws, reseal(doc)))
     assert_failed(proc, "finding missing on re-evaluation: PLC-001 system/sys-invented (recorded fail, critical)")
@@ -259,8 +276,8 @@ def test_an_edited_verdict_digest_fails(ws):
 def test_an_unknown_severity_in_the_summary_is_named(ws):
     doc = result_doc(ws)
     doc["summary"]["by_severity"]["catastrophic"] = 1
-    proc = verify(ws, save(ws, doc), "--inputs-only")
-    assert_failed(proc, "summary counts severity 'catastrophic'")
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, "summary.by_severity.catastrophic: Input should be 'critical'")
 
 
 # ---------------------------------------------------------------- govern report never mints a run's evidence
@@ -274,18 +291,20 @@ def test_a_forged_clean_result_re_rendered_by_report_fails_verify(ws, careful):
     rendered = ws / "rendered"
     proc = govern("report", str(forged), "--format", f"json={rendered / 'result.json'}",
                   "--format", f"markdown={rendered / 'report.md'}")
+    if not careful:  # a result that contradicts itself is not re-rendered at all: nothing to verify
+        assert proc.returncode == 2 and not rendered.exists()
+        assert f"summary.fail: {len(hidden)}, but the findings make it 0" in proc.stderr
+        return
     assert proc.returncode == 0, proc.stderr
     evidence = json.loads((rendered / "evidence.json").read_text(encoding="utf-8"))
     assert evidence["rendered_from"] == {"result": "sha256:" + hashlib.sha256(forged.read_bytes()).hexdigest()}
 
     proc = verify(ws, rendered / "evidence.json")
     assert_failed(proc, "re-rendered by `govern report` from result sha256:")
-    if careful:  # only evaluating again tells: the findings it gives that the result hides
-        assert self_consistent(proc)
-        assert f"finding not in the result: {named(hidden[0])}" in proc.stdout
-        assert sum(line.startswith("finding not in the result") for line in proc.stdout.splitlines()) >= min(len(hidden), 10)
-    else:  # the first differences: the result (listed beside the evidence) contradicts itself
-        assert f"summary fail is {len(hidden)}; the findings and checks make it 0" in proc.stdout
+    # only evaluating again tells: the findings it gives that the result hides
+    assert self_consistent(proc)
+    assert f"finding not in the result: {named(hidden[0])}" in proc.stdout
+    assert sum(line.startswith("finding not in the result") for line in proc.stdout.splitlines()) >= min(len(hidden), 10)
 
 
 def test_report_evidence_on_stdout_says_it_was_re_rendered(ws):

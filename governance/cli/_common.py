@@ -24,8 +24,7 @@ from governance.cli._environment import GovernCommand
 from governance.engine import EngineError, SigningKeyError, VerificationKeyError
 from governance.engine.client import url_problem
 from governance.entry import report_bug
-from governance.evaluate.baseline import ResultFileError, load_result
-from governance.evaluate.saved import read_bytes
+from governance.evaluate.saved import ResultFileError, read_bytes, read_result
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
 from governance.report import RenderOptions
@@ -196,10 +195,11 @@ def as_of_date(value: dt.date | None) -> dt.date:
 
 
 def saved_result(path: str, raw: bytes | None = None) -> RunResult:
-    """A saved result given on the command line (`govern report`, `check --baseline`); a file that is
-    not one is bad input (exit 2). `raw`: its bytes, when already read (`saved_result_bytes`)."""
+    """A saved result given on the command line (`govern report`, `check --baseline`), validated; a file that
+    is not one, or not a coherent one, is bad input (exit 2) and nothing is written. `raw`: its bytes, when
+    already read (`saved_result_bytes`)."""
     try:
-        return load_result(path, raw)
+        return read_result(path, raw)
     except ResultFileError as exc:
         click.echo(str(exc), err=True)  # file:line:col: what is wrong
         sys.exit(EXIT_INVALID)

@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from governance import __version__
-from governance.evaluate.baseline import load_result
-from governance.evaluate.saved import ResultFileError
+from governance.evaluate.saved import ResultFileError, read_result
 from governance.load.characters import id_problem
 from governance.load.limits import MAX_NAME_CHARS
 from governance.result import (
@@ -52,8 +51,8 @@ def library_digest(result: RunResult) -> str:
 
 
 def aggregate(paths: Sequence[Path | str], *, top: int = DEFAULT_TOP, allow_mixed: bool = False) -> GroupResult:
-    """The group report of the results saved at `paths`; `ResultFileError` naming a file that is not one."""
-    results = {str(p): load_result(p) for p in paths}
+    """The group report of the results saved at `paths`; `ResultFileError` naming a file that is not a valid one."""
+    results = {str(p): read_result(p) for p in paths}
     return merge(results, top=top, allow_mixed=allow_mixed)
 
 

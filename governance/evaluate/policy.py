@@ -9,6 +9,7 @@ Whatever OPA finds wrong in a workspace module is the workspace's fault
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Unpack
 from governance import engine, library
 from governance.engine import (
     Annotation,
+    CheckOutcome,
     EngineError,
     Inspection,
     Malformed,
@@ -355,8 +357,8 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
 
     A built-in check missing, or a result from no module of this run, means the
     answer cannot be trusted (exit 3); a workspace rule that yields nothing,
-    claims an id its METADATA does not declare, or hides a check is the
-    workspace's fault (exit 2)."""
+    claims an id its METADATA does not declare, reports otherwise than its METADATA
+    declares, or hides a check is the workspace's fault (exit 2)."""
     reported: set[str] = set()
     problems: list[RegoError] = []
     strangers: list[str] = []
@@ -365,6 +367,7 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
         declared = policy.checks.get(cid)
         if declared is not None and declared.rule == rule and cid not in reported:
             reported.add(cid)
+            problems += _as_declared(declared, check)
             continue
         module = _module_of(policy, rule)
         if module is None:
@@ -383,6 +386,34 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
     problems += [_malformed(policy, m) for m in result.malformed]
     if problems:
         raise blame(problems)
+
+
+def _as_declared(declared: DeclaredCheck, outcome: CheckOutcome) -> list[RegoError]:
+    """A check reports what its METADATA declares, which is what reviewers read: the object its rule hands
+    to lib.check carries the same title, description, severity, waivable flag and resource kind, and its
+    findings are of that kind. Otherwise a rule declared `severity: low, waivable: false` could report its
+    findings as info and waivable, below --fail-on and under any waiver. A workspace check that differs is
+    exit 2 at its rule; a built-in one is a bug of the library (blame: exit 3)."""
+    reported = {"title": outcome.title, "custom.title_zh": (outcome.title_zh or "").strip(),
+                "description": outcome.description, "custom.severity": outcome.severity,
+                "custom.waivable": outcome.waivable, "custom.resource": outcome.resource}
+    meant = {"title": declared.title["en"], "custom.title_zh": declared.title.get("zh", ""),
+             "description": declared.description, "custom.severity": declared.severity,
+             "custom.waivable": declared.waivable, "custom.resource": declared.resource}
+    differ = [f"{key} {_shown(reported[key])} where it declares {_shown(meant[key])}"
+              for key in reported if reported[key] != meant[key]]
+    kinds = sorted({v.kind for v in outcome.violations} - {declared.resource}) if declared.resource else []
+    if kinds:
+        differ.append(f"findings on {', '.join(kinds)} where it declares resource {declared.resource}")
+    if not differ:
+        return []
+    return [RegoError(declared.module, declared.location.line, declared.location.column,
+                      f"check {declared.id} reports {'; '.join(differ)}: a check reports as its METADATA declares "
+                      "(pass rego.metadata.rule() to lib.check)")]
+
+
+def _shown(value: object) -> str:
+    return "(none)" if value in (None, "") else json.dumps(value, ensure_ascii=False)
 
 
 def _module_of(policy: Policy, rule: tuple[str, ...]) -> Module | None:

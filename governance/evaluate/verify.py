@@ -23,11 +23,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
-from governance.evaluate import reevaluate, report_set
+from governance.evaluate import reevaluate, report_set, saved
 from governance.evaluate.baseline import load_result
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.evaluate.run import library_files, load
-from governance.evaluate.saved import ResultFileError, read_bytes, read_json
+from governance.evaluate.saved import ResultFileError, read_bytes
 from governance.load import WorkspaceErrors
 from governance.load.files import SUFFIXES
 from governance.load.rego import is_check
@@ -73,7 +73,8 @@ def read_recorded(path: Path) -> tuple[Recorded, RunResult | None]:
     """The recorded evidence, and the whole result when the file is one; or a `ResultFileError`
     naming what is wrong (exit 2)."""
     raw = read_bytes(path)  # once: RESULT may be a pipe
-    data = read_json(path, "a govern result or evidence manifest", raw)
+    # validated whole first: dates, counts, vocabulary, the result agreeing with itself (saved.py)
+    data, result = saved.read_recorded(path, raw)
     if isinstance(data, dict) and "fail_on" not in data and isinstance(data.get("outcome"), dict):
         data = {**data, "fail_on": data["outcome"].get("fail_on", "low")}
     try:
@@ -81,7 +82,7 @@ def read_recorded(path: Path) -> tuple[Recorded, RunResult | None]:
     except ValidationError as exc:
         where = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()[:5])
         raise ResultFileError(f"{path}: not a govern result or evidence manifest: {where}") from None
-    return rec, (load_result(path, raw) if "findings" in data else None)
+    return rec, result
 
 
 def listed_result(rec: Recorded, folder: Path) -> RunResult | None:

@@ -53,6 +53,12 @@ def _parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
     shallow = _read_object_of_lists(text, rel)
     if shallow is not None:
         return shallow
+    return json_values(text, rel), json_positions(text, rel)
+
+
+def json_values(text: str, rel: str) -> Any:
+    """The values of `text`, read as strictly as a workspace file, without positions (a caller
+    that needs one only for an error scans for it then: `json_positions`)."""
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse, parse_float=_finite)
     except json.JSONDecodeError as exc:
@@ -69,7 +75,7 @@ def _parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
     except ValueError as exc:  # an integer of more than 4300 digits, which int() refuses to convert
         where = location(text, rel, first_literal(text, lambda token: len(token) > 4300))
         raise _error(where, f"cannot read this number: {str(exc).split(';')[0]}") from None
-    return data, json_positions(text, rel)
+    return data
 
 
 class _LazyJsonMap(SourceMap):

@@ -8,15 +8,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from governance.load.limits import MAX_NAME_CHARS
+from governance.result.vocabulary import EARLIEST as EARLIEST  # the range of dates, defined with the result's words
+from governance.result.vocabulary import LATEST as LATEST
 from governance.result.vocabulary import Number as Number  # re-exported: the model's modules take it from here
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
-
-# The dates a governance record can sensibly carry. OPA's time builtins work in
-# int64 nanoseconds (1677-09-21 .. 2262-04-11); date rules add offsets of years,
-# so both ends keep well inside that. `--as-of` is held to the same range.
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2199, 12, 31)
 
 
 def _written_as_a_date(value: object) -> object:

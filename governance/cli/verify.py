@@ -13,7 +13,7 @@ import click
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, ResultFile
+from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, ResultFile, say
 from governance.evaluate.saved import ResultFileError
 from governance.evaluate.verify import differences
 
@@ -21,7 +21,7 @@ EXIT_DIFFERENT = EXIT_FINDINGS
 
 
 def _bad(message: str) -> click.exceptions.Exit:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
     return click.exceptions.Exit(EXIT_INVALID)
 
 
@@ -46,7 +46,7 @@ def verify(result_file: str, workspace: str) -> None:
     if rec.tool.version != __version__:
         click.echo(f"note: the result was made by govern {rec.tool.version}; this is govern {__version__}")
     for line in problems:
-        click.echo(line)
+        say(line)  # names paths and versions from the result, which is user input
     if problems:
         click.echo(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now")
         sys.exit(EXIT_DIFFERENT)

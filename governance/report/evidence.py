@@ -21,6 +21,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from governance.report._escape import json_document
 from governance.result import RunResult
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -48,7 +49,7 @@ def manifest(result: RunResult) -> dict:
 
 
 def _dump(doc: dict) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"  # machine data, as the JSON result
 
 
 def render(result: RunResult, options: RenderOptions) -> str:

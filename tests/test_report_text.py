@@ -17,9 +17,11 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
+from governance.entry import _summary
 from governance.evaluate.aggregate import merge
 from governance.report import FORMATS, GROUP_FORMATS, RenderOptions, render, render_group
 from governance.report._escape import HIDDEN_RANGES, json_document, visible
+from governance.report.table import TEXT_LIMIT
 from governance.result import RunResult
 from tests import golden
 from tests.conftest import SCHEMAS, govern
@@ -176,3 +178,28 @@ def test_the_workspace_s_golden_result_is_unchanged_by_the_escaping():
     """Text without such characters is left exactly as it was: every golden result renders to itself."""
     for name in ("acme", "acme-waivers", "minimal"):
         assert render("json", golden.result(name)) == golden.result(name).to_json()
+
+
+def test_an_internal_error_s_one_line_shows_no_hidden_character():
+    assert _summary(ValueError("unknown 'sys-a\u202e\u200d'\x00")) == "ValueError: unknown 'sys-a\\u202e\\u200d'\\x00"
+
+
+# ------------------------------------------------------------ long text
+
+def test_the_table_cuts_a_long_text_and_says_how_much_it_left_out():
+    """The terminal table is for a person, and folding a megabyte into a column took minutes; the
+    JSON keeps every character."""
+    model = golden.result("acme")
+    at = next(i for i, f in enumerate(model.findings) if f.status == "fail")
+    first = model.findings[at]
+    long_id = "sys-" + "长" * (TEXT_LIMIT + 5000)
+    f = first.model_copy(update={"resource": first.resource.model_copy(update={"id": long_id})})
+    result = model.model_copy(update={"findings": [*model.findings[:at], f, *model.findings[at + 1:]]})
+    left = len(f"{f.resource.kind}/{long_id}") - TEXT_LIMIT
+    for lang, note in (("en", f"({left:,} more characters not shown; the JSON report has the whole text)"),
+                       ("zh", f"（另有 {left:,} 个字符未显示，完整内容见 JSON 报告）")):
+        table = render("table", result, RenderOptions(lang=lang, width=10_000))  # wide: no folding
+        assert "长" * 100 in table and table.count("长") < TEXT_LIMIT and note in table, lang
+    assert long_id in render("json", result)
+    short = render("table", model, RenderOptions(lang="en", width=400))
+    assert "characters not shown" not in short  # ordinary text is shown whole

@@ -203,3 +203,31 @@ def test_the_table_cuts_a_long_text_and_says_how_much_it_left_out():
     assert long_id in render("json", result)
     short = render("table", model, RenderOptions(lang="en", width=400))
     assert "characters not shown" not in short  # ordinary text is shown whole
+
+
+BIDI_CHECK = """\
+package govern.checks.bidi
+
+import data.govern.lib
+
+# METADATA
+# title: "Owner \\u202eset\\u202c by the \\u200dcommittee"
+# custom:
+#   id: BIDI-001
+#   severity: low
+#   waivable: false
+BIDI_001 := lib.check(rego.metadata.rule(), {}, set())
+"""
+
+
+def test_the_checks_catalogue_shows_a_check_title_s_bidi_control_in_no_format(opa_binary, example):
+    (example / "checks" / "bidi.rego").write_text(BIDI_CHECK, encoding="utf-8")
+    title = "Owner \u202eset\u202c by the \u200dcommittee"
+    for fmt in ("json", "markdown", "table"):
+        proc = govern("checks", str(example), "--format", fmt, "--lang", "en")
+        assert proc.returncode == 0, proc.stderr
+        assert not raw(proc.stdout), fmt
+        if fmt == "json":  # the data as written, in JSON escapes
+            assert next(c for c in json.loads(proc.stdout)["checks"] if c["id"] == "BIDI-001")["title"]["en"] == title
+        else:
+            assert "u202e" in proc.stdout, fmt

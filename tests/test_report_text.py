@@ -24,7 +24,7 @@ from governance.report._escape import HIDDEN_RANGES, json_document, visible
 from governance.report.table import TEXT_LIMIT
 from governance.result import RunResult
 from tests import golden
-from tests.conftest import SCHEMAS, govern
+from tests.conftest import SCHEMAS, govern, make_workspace
 
 HIDDEN = {c for first, last in HIDDEN_RANGES for c in range(first, last + 1)}
 SURROGATES = set(range(0xD800, 0xE000))
@@ -231,3 +231,13 @@ def test_the_checks_catalogue_shows_a_check_title_s_bidi_control_in_no_format(op
             assert next(c for c in json.loads(proc.stdout)["checks"] if c["id"] == "BIDI-001")["title"]["en"] == title
         else:
             assert "u202e" in proc.stdout, fmt
+
+
+def test_govern_test_shows_a_test_file_s_name_escaped(tmp_path):
+    from tests.test_govern_test import CHECK, FIRES
+
+    root = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n", "checks/ext.rego": CHECK,
+                                            "checks/ext\u202e_test.rego": FIRES})
+    ran = govern("test", str(root))
+    assert ran.returncode == 0, ran.stderr
+    assert not raw(ran.stdout) and "checks/ext\\u202e_test.rego:" in ran.stdout

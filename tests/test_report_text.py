@@ -20,7 +20,7 @@ import pytest
 from governance.entry import _summary
 from governance.evaluate.aggregate import merge
 from governance.report import FORMATS, GROUP_FORMATS, RenderOptions, render, render_group
-from governance.report._escape import HIDDEN_RANGES, json_document, visible
+from governance.report._escape import HIDDEN_RANGES, json_document, visible, visible_json, visible_strings
 from governance.report.table import TEXT_LIMIT
 from governance.result import RunResult
 from tests import golden
@@ -80,6 +80,13 @@ def test_json_document_keeps_the_data_and_shows_no_hidden_character():
     text = json_document(json.dumps(doc, ensure_ascii=False))
     assert not raw(text) and json.loads(text) == doc
     text.encode("utf-8")  # a lone surrogate, written as an escape, can be written
+
+
+@pytest.mark.parametrize("doc", [{"a": ["支付中心", "C:\\build\\u00e9", 1.5, None]}, {"k\u202e": "\x01 \t\n \x1b \x7f"}])
+def test_visible_json_is_json_dumps_of_the_visible_strings(doc):
+    """Its short cut (the text checked once, walked only if it may hold one) changes nothing."""
+    assert visible_json(doc) == json.dumps(visible_strings(doc), ensure_ascii=False, indent=2)
+    assert not raw(visible_json(doc))
 
 
 @pytest.mark.parametrize("fmt, lang", renders())

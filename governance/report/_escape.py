@@ -31,6 +31,7 @@ finding message can add no link, image, script or table column.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -83,6 +84,8 @@ def visible(value: object) -> str:
         return text
     if text.isascii():  # str.translate has a fast path for ASCII text
         return text.translate(_HIDDEN)
+    if "\n" in text and text.replace("\n", "").isprintable():  # lines of text (a page's markup): still fast
+        return text
     return _ANY.sub(_escaped, text)  # a scan, and a look-up only where it finds one: one pass either way
 
 
@@ -101,6 +104,22 @@ def visible_strings(doc: object) -> object:
     if isinstance(doc, list | tuple):
         return [visible_strings(value) for value in doc]
     return doc
+
+
+def visible_json(doc: object) -> str:
+    """`doc` as JSON text (indented, not ASCII-escaped) with every string through `visible` (`visible_strings`).
+
+    Most documents hold no such character, and walking a large one costs as much as writing it: so it is
+    written first, and walked and written again only if the text may hold one, raw (unprintable but
+    for the layout's newlines) or as a JSON escape of a control character (`\\u00..`, `\\b`, `\\f`,
+    `\\r`; an escaped backslash before b, f, r or u00 also sends it the long way, which is still right)."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    if text.replace("\n", "").isprintable() and not any(escape in text for escape in _CONTROL_ESCAPES):
+        return text
+    return json.dumps(visible_strings(doc), ensure_ascii=False, indent=2)
+
+
+_CONTROL_ESCAPES = ("\\u00", "\\b", "\\f", "\\r")  # how json.dumps writes C0 controls but tab and newline
 
 
 def json_document(text: str) -> str:

@@ -24,7 +24,7 @@ import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from governance.report._escape import markdown_text, visible_strings
+from governance.report._escape import markdown_text, visible_json
 from governance.result import CheckSummary, ControlRecord, Finding, RunResult, WaiverRecord
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -361,4 +361,4 @@ class _Document:
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    return json.dumps(visible_strings(_Document(result).build()), indent=2, ensure_ascii=False) + "\n"  # GRC tools show the text
+    return visible_json(_Document(result).build()) + "\n"  # GRC tools show the parsed text: escaped visibly

@@ -17,12 +17,11 @@ workspace of a repository, stable while the workspace stays where it is
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from governance.report._escape import markdown_cell, markdown_text, visible_strings
+from governance.report._escape import markdown_cell, markdown_text, visible_json
 from governance.report._paths import in_repository
 from governance.result import CheckSummary, Finding, FindingLocation, RunResult
 
@@ -70,7 +69,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     # code-scanning UIs show the parsed text, so a JSON escape would reach the reader raw: escaped visibly
-    return json.dumps(visible_strings(log), ensure_ascii=False, indent=2) + "\n"
+    return visible_json(log) + "\n"
 
 
 def automation_id(prefix: str) -> str:

@@ -24,6 +24,9 @@ def debugging() -> bool:
 def _summary(exc: BaseException) -> str:
     text = " ".join(str(exc).split())  # one line, whatever the message holds
     text = text if len(text) <= 200 else text[:199] + "…"
+    # and nothing unprintable (a control, bidi or invisible character from the input), written out as
+    # the reports write it (governance/report/_escape.py, which this standard-library module cannot import)
+    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

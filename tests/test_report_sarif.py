@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from governance.report import RenderOptions, render
+from governance.report._escape import visible
 from governance.result import FindingLocation, RunResult
 from tests import golden
 from tests.conftest import SCHEMAS
@@ -279,9 +280,12 @@ def test_markdown_fields_escape_workspace_text_and_text_fields_stay_plain():
     assert "&lt;script&gt;alert(1)&lt;/script&gt; !\\[t\\](http://tracker/x.png) \\[x\\](javascript:alert(1)) \\| col" in markdown
     assert "| Resource | system \\| !\\[r\\](http://tracker/r.png) |" in markdown
     rule = log["runs"][0]["tool"]["driver"]["rules"][0]
-    assert rule["shortDescription"]["text"] == HOSTILE and rule["fullDescription"]["text"] == HOSTILE  # plain text as written
-    assert HOSTILE in rule["help"]["text"]
-    assert log["runs"][0]["results"][0]["message"] == {"text": HOSTILE}
+    # plain text as written, but for the terminal escape, written out as every format writes it
+    shown = visible(HOSTILE)
+    assert "\x1b" not in shown and shown.endswith("\\x1b[31m")
+    assert rule["shortDescription"]["text"] == shown and rule["fullDescription"]["text"] == shown
+    assert shown in rule["help"]["text"]
+    assert log["runs"][0]["results"][0]["message"] == {"text": shown}
 
 
 def test_a_workspace_checks_metadata_cannot_inject_markdown_into_help(example, opa_binary):

@@ -28,6 +28,7 @@ from governance.evaluate.saved import ResultFileError, read_bytes, read_result
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
 from governance.report import RenderOptions
+from governance.report._escape import visible
 from governance.result import RunResult
 from governance.result.vocabulary import FAIL_ON as FAIL_ON  # re-exported for the commands' --fail-on
 
@@ -37,8 +38,15 @@ MAX_TIMEOUT = 3600.0  # an OPA request slower than an hour is a hung server, not
 
 def exit_with(code: int, lines: list[str]) -> NoReturn:
     for line in lines:
-        click.echo(line, err=True)
+        say(line, err=True)
     sys.exit(code)
+
+
+def say(line: str, *, err: bool = False) -> None:
+    """Print a line that may quote workspace or result text (an id, a name, a path): control, bidi and
+    invisible characters are written out as the reports write them (`_escape.visible`), so an error
+    cannot name `sys-payment-center` while meaning another id, nor rewrite the terminal."""
+    click.echo(visible(line), err=err)
 
 
 def silence_stdout() -> None:
@@ -201,7 +209,7 @@ def saved_result(path: str, raw: bytes | None = None) -> RunResult:
     try:
         return read_result(path, raw)
     except ResultFileError as exc:
-        click.echo(str(exc), err=True)  # file:line:col: what is wrong
+        say(str(exc), err=True)  # file:line:col: what is wrong
         sys.exit(EXIT_INVALID)
 
 

@@ -28,7 +28,7 @@ from governance.evaluate import load
 from governance.evaluate.policy import DeclaredCheck, Domain, compile_policy
 from governance.model import Workspace
 from governance.report import DEFAULT_LANG, LANGS
-from governance.report._escape import markdown_cell, markdown_code, markdown_text, visible
+from governance.report._escape import json_document, markdown_cell, markdown_code, markdown_text, visible
 from governance.report._messages import Messages, localized, messages
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn
@@ -140,7 +140,7 @@ def as_json(found: Catalogue) -> str:
                     "domain": c.domain, "description": c.description, "controls": found.controls[c.id],
                     "builtin": c.builtin, "location": c.location.as_dict()} for c in found.checks],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_document(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"  # as the JSON result: nothing raw
 
 
 # ---------------------------------------------------------------- table (the terminal)

@@ -34,7 +34,7 @@ def unit_tests(workspace: str, coverage: bool, threshold: float | None) -> None:
         step("running the workspace's tests on OPA")
         report = run_unit_tests(workspace, coverage=measure)
     lines, ok = verdict(report, measure, threshold)
-    click.echo("\n".join(lines))
+    click.echo(visible("\n".join(lines)))  # file names too come from the workspace
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 

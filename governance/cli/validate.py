@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from governance.cli import main
-from governance.cli._common import Guard
+from governance.cli._common import Guard, say
 from governance.evaluate.run import validate as validate_workspace
 
 
@@ -19,5 +19,5 @@ def validate(workspace: str) -> None:
     with Guard():
         ws, policy = validate_workspace(workspace)
     counts = ", ".join(f"{len(v)} {k}" for k, v in sorted(ws.inventory.kinds()))
-    click.echo(f"{ws.name}: valid ({counts}; {len(ws.waivers)} waivers, {len(ws.controls)} controls, "
-               f"{len(policy.checks)} checks)")
+    say(f"{ws.name}: valid ({counts}; {len(ws.waivers)} waivers, {len(ws.controls)} controls, "
+        f"{len(policy.checks)} checks)")

@@ -14,7 +14,7 @@ import click
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused
+from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused, say
 from governance.evaluate import report_set
 from governance.evaluate.saved import ResultFileError
 from governance.evaluate.signature import Manifests, check_signature
@@ -26,7 +26,7 @@ SHOWN = 20  # differences printed; the count of the rest follows
 
 
 def _bad(message: str) -> click.exceptions.Exit:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
     return click.exceptions.Exit(EXIT_INVALID)
 
 
@@ -61,12 +61,12 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         except ResultFileError as exc:
             raise _bad(str(exc)) from None
         if signature.refused:
-            click.echo(f"verify: FAILED: signature: {signature.refused}")
+            say(f"verify: FAILED: signature: {signature.refused}")
             sys.exit(EXIT_DIFFERENT)
         if signature.checked:
             click.echo(f"signature: OK, {signature.checked}")
         if signature.note:
-            click.echo(f"note: {signature.note}")
+            say(f"note: {signature.note}")
     with Guard():  # anything unexpected is exit 3, never a silent 0 or 1; OPA failing too, as for check
         try:
             done = differences(result_path, root, inputs_only=inputs_only)
@@ -74,9 +74,9 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
             raise _bad(str(exc)) from None
     rec, problems = done.recorded, done.problems
     for line in _notes(rec, inputs_only):
-        click.echo(line)
+        say(line)
     for line in problems[:SHOWN]:
-        click.echo(line)
+        say(line)  # names paths and versions from the result, which is user input
     if len(problems) > SHOWN:
         click.echo(f"... and {len(problems) - SHOWN} more difference(s)")
     if problems:

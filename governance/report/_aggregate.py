@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from governance.report._escape import json_document
 from governance.result import GroupResult
 
 if TYPE_CHECKING:  # the package imports this module
@@ -21,7 +22,7 @@ GroupRenderer = Callable[[GroupResult, "RenderOptions"], str]
 
 
 def _json(group: GroupResult, options: RenderOptions) -> str:
-    return group.to_json()
+    return json_document(group.to_json())  # as a run's JSON (json.py)
 
 
 class _GroupFormats(Mapping[str, GroupRenderer]):

@@ -15,6 +15,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
+from governance.report._escape import visible_json
 from governance.report.oscal import OSCAL_VERSION, REASON, _markup, _prop, _satisfied, _token, _uuid
 from governance.result import SEVERITIES, Entity, GroupFinding, GroupResult
 
@@ -45,7 +46,7 @@ def render(group: GroupResult, options: RenderOptions) -> str:
             "props": [_prop("entity-policy-revision", f"{e.name} {e.policy_revision}") for e in group.entities],
         }]},
     }}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return visible_json(doc) + "\n"  # as a run's OSCAL (oscal.py)
 
 
 def _times(e: Entity) -> tuple[str, str]:

@@ -1,10 +1,26 @@
-"""Escaping shared by the renderers a person reads in a terminal or a Markdown viewer.
+"""Escaping shared by every renderer: what no report or terminal shows raw, and the Markdown rules.
 
-Workspace and result text is shown as written, except for characters that
-would change how the rest is seen: C0/C1 control characters (ESC sequences
-recolour, hide or rewrite a terminal; CR overwrites a line) and the Unicode
-bidirectional controls that reorder text on screen ("Trojan Source"). Each is
-shown as its escape, e.g. `\\x1b`, so a reader sees that it is there.
+Workspace and result text (a saved result given to `govern report` included) is
+shown as written, except for characters that would change how the rest is seen,
+or that a format cannot carry at all (docs/security.md, "Text in reports"):
+
+- control characters, C0 and C1 (ESC sequences recolour, hide or rewrite a
+  terminal; CR overwrites a line; NUL ends a C string and is not XML); tab and
+  newline stay, each format decides what to do with them;
+- the Unicode bidirectional controls that reorder text on screen ("Trojan
+  Source"): a finding can be made to read as another;
+- invisible characters (zero-width spaces and joiners, the word joiner, the
+  byte-order mark, soft hyphen, tag characters): `PLC-001` with a zero-width
+  joiner looks like PLC-001;
+- the line and paragraph separators (U+2028/9), which break a line where a
+  format has one;
+- what no encoding or XML can carry: lone surrogates, U+FFFE and U+FFFF.
+
+`visible` writes each one as its escape, e.g. `\\x1b`, `\\u202e`, `\\U000e0041`,
+so a reader sees that it is there. It is the one rule every format applies to
+text it takes from the result; each then adds its own syntax escaping on top
+(HTML entities, CSV quoting, XML, workflow-command %-escapes, Markdown). The
+machine JSON documents keep the text exactly, as JSON `\\u` escapes (`json_document`).
 
 Text that lands in Markdown (the Markdown report, and every Markdown-typed
 field of another format, such as SARIF's `help.markdown` that code-scanning
@@ -15,27 +31,121 @@ finding message can add no link, image, script or table column.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 
-_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-_HIDDEN = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
-_HIDDEN.update({c: f"\\u{c:04x}" for c in _BIDI})
+# Each range is (first, last), inclusive. The list is deliberate and fixed (not read from the running
+# Python's Unicode tables), so two installations escape the same text the same way.
+CONTROLS = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F))  # C0 but tab and newline, DEL, C1
+BIDI = ((0x061C, 0x061C), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069))
+INVISIBLE = ((0x00AD, 0x00AD), (0x180E, 0x180E), (0x200B, 0x200D), (0x2060, 0x2064), (0x206A, 0x206F),
+             (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0xE0000, 0xE007F))
+SEPARATORS = ((0x2028, 0x2029),)
+UNENCODABLE = ((0xD800, 0xDFFF), (0xFFFE, 0xFFFF))
+HIDDEN_RANGES = CONTROLS + BIDI + INVISIBLE + SEPARATORS + UNENCODABLE
+
+
+def _codes(ranges: Iterable[tuple[int, int]]) -> list[int]:
+    return [c for first, last in ranges for c in range(first, last + 1)]
+
+
+def _token(code: int) -> str:
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _json_escape(code: int) -> str:
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # JSON writes an astral character as its UTF-16 pair
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+_HIDDEN = {c: _token(c) for c in _codes(HIDDEN_RANGES)}
+_JSON = {c: _json_escape(c) for c in _codes(HIDDEN_RANGES)}
+# A scan for any of them, where str.isprintable says there may be one (it is false for every character
+# above, and for a few more, such as U+3000): a regular expression finds them far faster than
+# str.translate looks up each character of non-ASCII text (Chinese).
+_ANY = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in HIDDEN_RANGES) + "]")
 
 # What Markdown would read as syntax inside a line: code, emphasis, strikethrough, links and
 # images, table cells, a heading's closing #s. Backslash-escaped, each shows as itself.
 _SYNTAX = re.compile(r"([\\`*_~\[\]|#])")
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})  # entities, not tags: no raw HTML ever
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}  # entities, not tags: no raw HTML ever
+_HTML_SPECIAL = re.compile("[&<>]")  # a scan: str.translate to longer strings is slow on non-ASCII text
 
 
 def visible(value: object) -> str:
-    """`value` as text with every control character written out; tab and newline stay."""
-    return str(value).translate(_HIDDEN)
+    """`value` as text with every character of HIDDEN_RANGES written out as its escape; tab and newline stay.
+
+    Linear in the text's length; idempotent (an escape is plain ASCII)."""
+    text = str(value)
+    if text.isprintable():  # the common case, and the fastest test: every hidden character is unprintable
+        return text
+    if text.isascii():  # str.translate has a fast path for ASCII text
+        return text.translate(_HIDDEN)
+    if "\n" in text and text.replace("\n", "").isprintable():  # lines of text (a page's markup): still fast
+        return text
+    return _ANY.sub(_escaped, text)  # a scan, and a look-up only where it finds one: one pass either way
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return _HIDDEN[ord(found[0])]
+
+
+def visible_strings(doc: object) -> object:
+    """Every string of a JSON-like document (keys too) through `visible`: for documents whose text a UI
+    shows after parsing them (SARIF in code scanning, OSCAL in a GRC tool), where a JSON escape would
+    come back as the raw character."""
+    if isinstance(doc, str):
+        return visible(doc)
+    if isinstance(doc, dict):
+        return {visible(key): visible_strings(value) for key, value in doc.items()}
+    if isinstance(doc, list | tuple):
+        return [visible_strings(value) for value in doc]
+    return doc
+
+
+def visible_json(doc: object) -> str:
+    """`doc` as JSON text (indented, not ASCII-escaped) with every string through `visible` (`visible_strings`).
+
+    Most documents hold no such character, and walking a large one costs as much as writing it: so it is
+    written first, and walked and written again only if the text may hold one, raw (unprintable but
+    for the layout's newlines) or as a JSON escape of a control character (`\\u00..`, `\\b`, `\\f`,
+    `\\r`; an escaped backslash before b, f, r or u00 also sends it the long way, which is still right)."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    if text.replace("\n", "").isprintable() and not any(escape in text for escape in _CONTROL_ESCAPES):
+        return text
+    return json.dumps(visible_strings(doc), ensure_ascii=False, indent=2)
+
+
+_CONTROL_ESCAPES = ("\\u00", "\\b", "\\f", "\\r")  # how json.dumps writes C0 controls but tab and newline
+
+
+def json_document(text: str) -> str:
+    """A serialised JSON document with every character of HIDDEN_RANGES written as a JSON `\\u` escape.
+
+    The data is unchanged (a parser reads back the very same strings), but the file shown in a terminal,
+    a diff or a browser shows no bidi control or invisible character raw, and a lone surrogate, which
+    UTF-8 cannot encode, can be written. Outside strings JSON is ASCII, so every such character met
+    here is inside a string, where an escape is valid."""
+    if text.replace("\n", "").isprintable():  # the layout's newlines aside, as in `visible`
+        return text
+    return _ANY.sub(_json_escaped, text)
+
+
+def _json_escaped(found: re.Match[str]) -> str:
+    return _JSON[ord(found[0])]
 
 
 def markdown_text(value: object) -> str:
     """Workspace or result text as literal Markdown: one line, no HTML, no syntax."""
     text = " ".join(visible(value).split())  # a newline would end a table row or a heading
-    return _SYNTAX.sub(r"\\\1", text).translate(_HTML)
+    return _HTML_SPECIAL.sub(_entity, _SYNTAX.sub(r"\\\1", text))
+
+
+def _entity(found: re.Match[str]) -> str:
+    return _HTML[found[0]]
 
 
 def markdown_cell(value: object) -> str:

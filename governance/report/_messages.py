@@ -154,6 +154,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                              "since baseline: {new} new, {existing} existing · {resolved} resolved since baseline"),
     "table.resolved_which": ("：{which}",
                              ": {which}"),
+    "table.cut": ("…（另有 {n} 个字符未显示，完整内容见 JSON 报告）",
+                  "… ({n} more characters not shown; the JSON report has the whole text)"),
 
     # -------------------------------------------------- Markdown (the audit report)
     "md.title": ("治理检查审计报告",

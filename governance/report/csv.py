@@ -11,6 +11,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from governance.report._escape import visible
 from governance.result import Finding, RunResult
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -43,4 +44,6 @@ def _row(f: Finding, title: str) -> list:
 
 
 def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A spreadsheet shows a cell's text raw: control, bidi and invisible characters are escaped (`visible`)."""
+    text = visible(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text

@@ -28,6 +28,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from governance.report._escape import json_document
 from governance.result import RunResult
 from governance.result.written import BESIDE as BESIDE  # re-exported: the writer and tests name it here
 from governance.result.written import EVIDENCE_KIND
@@ -63,7 +64,7 @@ def manifest(result: RunResult, rendered_from: str | None = None) -> dict:
 
 
 def _dump(doc: dict) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"  # machine data, as the JSON result
 
 
 def render(result: RunResult, options: RenderOptions) -> str:

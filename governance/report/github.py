@@ -22,6 +22,7 @@ the terminal table, so an annotation cannot recolour or rewrite the log.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from governance.report._escape import visible
@@ -35,8 +36,10 @@ if TYPE_CHECKING:  # the package imports its formats
 FORMAT = "github"
 COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "notice"}
 
-_DATA = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
-_PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"})
+_ESCAPES = {"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"}
+# found by a scan, not str.translate: translating into longer strings is slow on non-ASCII (Chinese) text
+_DATA = re.compile("[%\r\n]")
+_PROPERTY = re.compile("[%\r\n:,]")
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
@@ -65,9 +68,13 @@ def _title(f: Finding, check_title: str, options: RenderOptions) -> str:
 
 def escape_data(value: object) -> str:
     """A command's message: one line whatever it holds."""
-    return visible(str(value).translate(_DATA))
+    return visible(_DATA.sub(_escape, str(value)))
 
 
 def escape_property(value: object) -> str:
     """A command's property value: one line, and no `:` or `,` that would end the property or the list."""
-    return visible(str(value).translate(_PROPERTY))
+    return visible(_PROPERTY.sub(_escape, str(value)))
+
+
+def _escape(found: re.Match[str]) -> str:
+    return _ESCAPES[found[0]]

@@ -20,9 +20,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from governance.report import _strategy as strategy
 from governance.report import _svg as svg
+from governance.report._escape import visible
 from governance.report._messages import localized, messages
 from governance.result import SEVERITIES, Band, RunResult, WaiverRecord, advisory, gate, rollup
 
@@ -32,7 +34,18 @@ if TYPE_CHECKING:  # the package imports its formats
 FORMAT = "html"
 EXPIRY_WINDOW_DAYS = 30  # waivers lapsing this soon need the committee's attention now
 
-_env = Environment(loader=PackageLoader("governance.report", "templates"), autoescape=True,
+
+
+def _shown(value: object) -> object:
+    """Every value a template prints, before autoescaping: control, bidi and invisible characters written
+    out (`visible`); an entity would not do, as the browser turns `&#x202e;` back into the character. The
+    charts' markup keeps its tags: an escape is plain ASCII text, no `<` or `&`."""
+    if isinstance(value, Markup):
+        return Markup(visible(str(value)))
+    return visible(value) if isinstance(value, str) else value
+
+
+_env = Environment(loader=PackageLoader("governance.report", "templates"), autoescape=True, finalize=_shown,
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 

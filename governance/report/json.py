@@ -1,9 +1,13 @@
-"""`--format json`: the machine contract of spec/README.md."""
+"""`--format json`: the machine contract of spec/README.md.
+
+The text is the result's exactly; bidi controls and invisible characters in it are written as JSON
+`\\u` escapes, which parse back to the same strings (`_escape.json_document`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from governance.report._escape import json_document
 from governance.result import RunResult
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -13,4 +17,4 @@ FORMAT = "json"
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    return result.to_json()
+    return json_document(result.to_json())

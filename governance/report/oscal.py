@@ -24,7 +24,7 @@ import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from governance.report._escape import markdown_text
+from governance.report._escape import markdown_text, visible_json
 from governance.result import CheckSummary, ControlRecord, Finding, RunResult, WaiverRecord
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -37,7 +37,13 @@ _UUIDS = uuid.UUID("6a1d0f3e-9b4c-5e27-8f61-2c7d4b9a0e15")  # fixed forever: cha
 
 
 def _uuid(*keys: str) -> str:
-    return str(uuid.uuid5(_UUIDS, "\x1f".join(keys)))
+    return str(uuid.uuid5(_UUIDS, _encodable("\x1f".join(keys))))
+
+
+def _encodable(text: str) -> str:
+    """`text` with any lone surrogate (a saved result is user input), which UTF-8 cannot encode, as its
+    escape; any other text unchanged, so its UUIDs and digests are too."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _text(value: object) -> str:
@@ -74,7 +80,7 @@ def _identity(result: RunResult) -> str:
     """What makes two runs the same run: tool, policies, date, and every input."""
     basis = [result.tool.version, result.engine.policy_revision, result.as_of, result.fail_on,
              [(f.path, f.sha256) for f in result.inputs], [(f.path, f.sha256) for f in result.library]]
-    return hashlib.sha256(json.dumps(basis, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(_encodable(json.dumps(basis, ensure_ascii=False)).encode()).hexdigest()
 
 
 def _times(result: RunResult) -> tuple[str, str]:
@@ -236,7 +242,7 @@ class _Document:
         digest = self.file_hash.get(loc.file)
         where = f"{loc.file}:{loc.line}:{loc.column}"
         out = {
-            "href": f"#{self.file_uuid[loc.file]}" if digest else quote(loc.file),
+            "href": f"#{self.file_uuid[loc.file]}" if digest else quote(loc.file, errors="backslashreplace"),
             "description": _markup(f"{where}" + (f", sha256 {digest}" if digest else "")),
             "props": [_prop("location", where)] + ([_prop("sha256", digest)] if digest else []),
         }
@@ -348,10 +354,11 @@ class _Document:
             "title": _markup(f.path),
             "description": "Workspace input file read by the run.",
             "props": [_prop("sha256", f.sha256)],
-            "rlinks": [{"href": quote(f.path), "hashes": [{"algorithm": "SHA-256", "value": f.sha256}]}],
+            "rlinks": [{"href": quote(f.path, errors="backslashreplace"),  # a lone surrogate as its escape
+                        "hashes": [{"algorithm": "SHA-256", "value": f.sha256}]}],
         } for f in r.inputs]
         return [plan] + files
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    return json.dumps(_Document(result).build(), indent=2, ensure_ascii=False) + "\n"
+    return visible_json(_Document(result).build()) + "\n"  # GRC tools show the parsed text: escaped visibly

@@ -17,12 +17,11 @@ workspace of a repository, stable while the workspace stays where it is
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from governance.report._escape import markdown_cell, markdown_text
+from governance.report._escape import markdown_cell, markdown_text, visible_json
 from governance.report._paths import in_repository
 from governance.result import CheckSummary, Finding, FindingLocation, RunResult
 
@@ -69,7 +68,8 @@ def render(result: RunResult, options: RenderOptions) -> str:
         "properties": _run_properties(result),
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    # code-scanning UIs show the parsed text, so a JSON escape would reach the reader raw: escaped visibly
+    return visible_json(log) + "\n"
 
 
 def automation_id(prefix: str) -> str:
@@ -90,8 +90,9 @@ def _base_description(prefix: str) -> str:
 
 
 def _artifact(prefix: str, path: str) -> dict[str, object]:
-    # a uri, not a path: a file name's space, `#` or `%` would otherwise end or garble it
-    return {"uri": quote(in_repository(prefix, path), safe="/"), "uriBaseId": SRCROOT}
+    # a uri, not a path: a file name's space, `#` or `%` would otherwise end or garble it; a lone surrogate
+    # (a saved result is user input), which UTF-8 cannot encode, goes in as its escape
+    return {"uri": quote(in_repository(prefix, path), safe="/", errors="backslashreplace"), "uriBaseId": SRCROOT}
 
 
 def _rules(result: RunResult) -> list[dict]:

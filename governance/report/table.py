@@ -1,7 +1,11 @@
 """`--format table`: findings for a person at a terminal, labelled in the `--lang` language (zh by default).
 
 The labels come from the catalogue (`_messages.py`); the values (ids, messages,
-file:line) are shown as the result holds them."""
+file:line) are shown as the result holds them, escaped (`_escape.visible`), and
+each text is cut at TEXT_LIMIT characters with a note saying how much is left
+out: the table is for a person, and the terminal library's line folding takes
+time that grows faster than the text, so one 10 MB id would stall a run for
+minutes. The JSON, SARIF and the other files keep every character."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from governance.report._escape import visible
-from governance.report._messages import messages
+from governance.report._messages import Messages, messages
 from governance.result import RunResult, advisory
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -22,11 +26,15 @@ if TYPE_CHECKING:  # the package imports its formats
 
 FORMAT = "table"
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+TEXT_LIMIT = 1_000  # characters of one cell or line; well above any id, name or check message meant to be read
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
     m = messages(options.lang)
     t, name = m.text, m.name
+
+    def _plain(text: str, style: str = "") -> Text:
+        return _text(text, style, m)
     buf = io.StringIO()
     # on a terminal, fit it; in a file or CI log, a fixed width keeps output stable
     width = shutil.get_terminal_size((options.width, 24)).columns if options.color else options.width
@@ -64,7 +72,10 @@ def render(result: RunResult, options: RenderOptions) -> str:
     return buf.getvalue()
 
 
-def _plain(text: str, style: str = "") -> Text:
+def _text(text: str, style: str, m: Messages) -> Text:
     """Result text as written: every value here may come from the workspace or a saved result, and a
-    Text is never read as rich markup ("[/]" or "[bold red]" stay literal, where a markup string would crash or restyle)."""
+    Text is never read as rich markup ("[/]" or "[bold red]" stay literal, where a markup string would crash or restyle).
+    Cut at TEXT_LIMIT, so the time rich takes to fold it into the column stays bounded."""
+    if len(text) > TEXT_LIMIT:
+        text = text[:TEXT_LIMIT] + m.text("table.cut", n=f"{len(text) - TEXT_LIMIT:,}")
     return Text(visible(text), style=style)

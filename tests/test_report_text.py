@@ -2,7 +2,7 @@
 
 A result is rendered in every format (and every group format of `govern aggregate`) after its
 free text (workspace name, messages, resource ids, titles, descriptions, justifications, paths)
-was given every character of `_escape.HIDDEN_RANGES`; none may come out raw, each must come out
+was given every character of `governance.text.HIDDEN_RANGES`; none may come out raw, each must come out
 written as its escape, SARIF and OSCAL must still validate, and the JSON documents must still hold
 the text exactly. Rendered from a golden result (tests/golden): no OPA, but for the command-line
 cases at the end.
@@ -20,9 +20,10 @@ import pytest
 from governance.entry import _summary
 from governance.evaluate.aggregate import merge
 from governance.report import FORMATS, GROUP_FORMATS, RenderOptions, render, render_group
-from governance.report._escape import HIDDEN_RANGES, json_document, visible, visible_json, visible_strings
+from governance.report._escape import json_document, visible, visible_json, visible_strings
 from governance.report.table import TEXT_LIMIT
 from governance.result import RunResult
+from governance.text import HIDDEN_RANGES
 from tests import golden
 from tests.conftest import SCHEMAS, govern, make_workspace
 

@@ -33,7 +33,7 @@ from governance.result import (
     gate,
     severity_rank,
 )
-from governance.text import visible
+from governance.text import one_line
 
 __all__ = ["MixedRevisions", "ResultFileError", "aggregate", "library_digest", "merge"]
 
@@ -81,11 +81,11 @@ def _one_per_workspace(results: dict[str, RunResult]) -> None:
                                   "results of govern check always carry one")
         why = id_problem(r.workspace, MAX_NAME_CHARS)
         if why:
-            raise ResultFileError(f"{path}:1:1: the workspace name '{visible(r.workspace)}' {why}; "
+            raise ResultFileError(f"{path}:1:1: the workspace name '{one_line(r.workspace)}' {why}; "
                                   "results of govern check never carry such a name")
         name = unicodedata.normalize("NFC", r.workspace)
         if name in seen:
-            raise ResultFileError(f"{seen[name]} and {path} are both results of workspace '{visible(name)}': "
+            raise ResultFileError(f"{seen[name]} and {path} are both results of workspace '{one_line(name)}': "
                                   "give one result per workspace")
         seen[name] = path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from governance.text import visible
+from governance.text import one_line
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +30,7 @@ class WorkspaceError:
     def __str__(self) -> str:
         # the one place a workspace error becomes text: a zero-width or bidi character in a name the
         # message quotes is shown escaped, so "unknown system 'x\u200d'" cannot pass for one that exists
-        return visible(f"{self.location}: {self.message}")
+        return one_line(f"{self.location}: {self.message}")
 
 
 class WorkspaceErrors(Exception):

@@ -33,25 +33,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 
-# Each range is (first, last), inclusive. The list is deliberate and fixed (not read from the running
-# Python's Unicode tables), so two installations escape the same text the same way.
-CONTROLS = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F))  # C0 but tab and newline, DEL, C1
-BIDI = ((0x061C, 0x061C), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069))
-INVISIBLE = ((0x00AD, 0x00AD), (0x180E, 0x180E), (0x200B, 0x200D), (0x2060, 0x2064), (0x206A, 0x206F),
-             (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0xE0000, 0xE007F))
-SEPARATORS = ((0x2028, 0x2029),)
-UNENCODABLE = ((0xD800, 0xDFFF), (0xFFFE, 0xFFFF))
-HIDDEN_RANGES = CONTROLS + BIDI + INVISIBLE + SEPARATORS + UNENCODABLE
-
-
-def _codes(ranges: Iterable[tuple[int, int]]) -> list[int]:
-    return [c for first, last in ranges for c in range(first, last + 1)]
-
-
-def _token(code: int) -> str:
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+from governance.text import HIDDEN, HIDDEN_CODES, visible
 
 
 def _json_escape(code: int) -> str:
@@ -61,36 +44,13 @@ def _json_escape(code: int) -> str:
     return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
-_HIDDEN = {c: _token(c) for c in _codes(HIDDEN_RANGES)}
-_JSON = {c: _json_escape(c) for c in _codes(HIDDEN_RANGES)}
-# A scan for any of them, where str.isprintable says there may be one (it is false for every character
-# above, and for a few more, such as U+3000): a regular expression finds them far faster than
-# str.translate looks up each character of non-ASCII text (Chinese).
-_ANY = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in HIDDEN_RANGES) + "]")
+_JSON = {c: _json_escape(c) for c in HIDDEN_CODES}
 
 # What Markdown would read as syntax inside a line: code, emphasis, strikethrough, links and
 # images, table cells, a heading's closing #s. Backslash-escaped, each shows as itself.
 _SYNTAX = re.compile(r"([\\`*_~\[\]|#])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}  # entities, not tags: no raw HTML ever
 _HTML_SPECIAL = re.compile("[&<>]")  # a scan: str.translate to longer strings is slow on non-ASCII text
-
-
-def visible(value: object) -> str:
-    """`value` as text with every character of HIDDEN_RANGES written out as its escape; tab and newline stay.
-
-    Linear in the text's length; idempotent (an escape is plain ASCII)."""
-    text = str(value)
-    if text.isprintable():  # the common case, and the fastest test: every hidden character is unprintable
-        return text
-    if text.isascii():  # str.translate has a fast path for ASCII text
-        return text.translate(_HIDDEN)
-    if "\n" in text and text.replace("\n", "").isprintable():  # lines of text (a page's markup): still fast
-        return text
-    return _ANY.sub(_escaped, text)  # a scan, and a look-up only where it finds one: one pass either way
-
-
-def _escaped(found: re.Match[str]) -> str:
-    return _HIDDEN[ord(found[0])]
 
 
 def visible_strings(doc: object) -> object:
@@ -131,7 +91,7 @@ def json_document(text: str) -> str:
     here is inside a string, where an escape is valid."""
     if text.replace("\n", "").isprintable():  # the layout's newlines aside, as in `visible`
         return text
-    return _ANY.sub(_json_escaped, text)
+    return HIDDEN.sub(_json_escaped, text)
 
 
 def _json_escaped(found: re.Match[str]) -> str:

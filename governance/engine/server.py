@@ -68,20 +68,33 @@ def listening_port(pid: int) -> int | None:
     return None
 
 
+MEMORY_FORMAT = "a size such as 8G or 512M (at least 64M)"
+
+
+def parse_memory(text: str) -> int:
+    """Bytes, from a size written as GOVERN_OPA_MEMORY takes it (8G, 512M, or bytes); ValueError if it is not one."""
+    text = text.strip().upper()
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    try:
+        value = float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
+    except ValueError:
+        value = 0
+    if not 64 << 20 <= value < 1 << 50:  # also refuses nan and inf
+        raise ValueError(f"not {MEMORY_FORMAT}")
+    return int(value)
+
+
 def memory_limit() -> int:
     """Bytes of data the managed OPA may hold: GOVERN_OPA_MEMORY (e.g. 8G, 512M), else half of
     this machine's memory. A workspace check can ask OPA for any amount (numbers.range); past
-    the limit OPA dies (exit 3) instead of the runner."""
-    text = os.environ.get("GOVERN_OPA_MEMORY", "").strip().upper()
+    the limit OPA dies (exit 3) instead of the runner. The command line refuses a bad value
+    before anything runs (exit 2, cli/_environment.py); a library caller gets an EngineError."""
+    text = os.environ.get("GOVERN_OPA_MEMORY", "").strip()
     if text:
-        units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
         try:
-            value = float(text[:-1]) * units[text[-1]] if text[-1] in units else float(text)
+            return parse_memory(text)
         except ValueError:
-            value = 0
-        if not 64 << 20 <= value < 1 << 50:
-            raise EngineError("GOVERN_OPA_MEMORY must be a size such as 8G or 512M (at least 64M)")
-        return int(value)
+            raise EngineError(f"GOVERN_OPA_MEMORY must be {MEMORY_FORMAT}") from None
     return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
 
 

@@ -146,6 +146,7 @@ def test_options_of_other_commands_are_read_too(tmp_path):
     ("GOVERN_CHECK_OPA_URL", "ftp://opa", "'--opa-url'"),
     ("GOVERN_CHECK_FORMAT", "json pdf", "--format"),  # refused by the command itself, not by click's type
     ("GOVERN_REPORT_LANG", "fr", "'--lang'"),
+    ("GOVERN_AGGREGATE_FAIL_ON", "severe", "'--fail-on'"),
 ])
 def test_a_bad_value_in_a_variable_is_a_usage_error_naming_it(variable, value, option):
     command = variable.split("_")[1].lower()

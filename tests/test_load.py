@@ -263,3 +263,9 @@ def test_csv_findings_point_at_the_line_where_their_record_starts(tmp_path):
              for f in json.loads(proc.stdout)["findings"] if f["check"] == "CON-001"}
     assert found == {"p-a": ("inventory/people.csv", 2), "p-b": ("inventory/people.csv", 6),
                      "p-c": ("inventory/people.csv", 7)}
+
+
+@pytest.mark.parametrize("text", ["id,name,roles\n", "id,name,roles", "id,name,roles\n\n\n"])
+def test_a_csv_with_a_header_and_no_records_holds_nothing(tmp_path, text):
+    proc = _validate(make_workspace(tmp_path, {"inventory/people.csv": text}))
+    assert proc.returncode == 0, proc.stderr

@@ -35,7 +35,8 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
     header = [h.strip() for h in records[0][1]]
     lines = text.split("\n")
     items: list[dict[str, Any]] = []
-    for (first, row), (following, _) in zip(records[1:], records[2:] + [(len(lines), [])], strict=True):
+    for n, (first, row) in enumerate(records[1:], start=2):
+        after = records[n][0] if n < len(records) else len(lines)  # where the next record starts
         if not any(cell.strip() for cell in row):
             continue
         index = len(items)
@@ -43,7 +44,7 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
         if len(row) != len(header):
             why = f"row has {len(row)} cells, header has {len(header)}"
             raise WorkspaceErrors([WorkspaceError(Location(rel, first + 1, 1), why)])
-        starts = _cell_starts(lines[first:following], row)
+        starts = _cell_starts(lines[first:after], row)
         item: dict[str, Any] = {}
         for name, cell, (line, col) in zip(header, row, starts, strict=True):
             path = (kind, index) + tuple(name.split(".", 1))

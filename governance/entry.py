@@ -14,11 +14,14 @@ import sys
 import traceback
 
 EXIT_ENGINE = 3
+# what GOVERN_DEBUG may hold, as a flag option from the environment (cli/_environment.py refuses anything else)
+DEBUG_ON = frozenset({"1", "true", "t", "yes", "y", "on"})
+DEBUG_WORDS = DEBUG_ON | {"0", "false", "f", "no", "n", "off"}
 
 
 def debugging() -> bool:
     """GOVERN_DEBUG=1 asks for tracebacks; by default users see one line, not a stack."""
-    return os.environ.get("GOVERN_DEBUG", "") not in ("", "0")
+    return os.environ.get("GOVERN_DEBUG", "").strip().lower() in DEBUG_ON
 
 
 def _summary(exc: BaseException) -> str:

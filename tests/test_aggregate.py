@@ -37,9 +37,12 @@ def three(tmp_path) -> list[Path]:
 
 
 def _group(*args: str) -> dict:
+    """The JSON group report; its exit code is 1 exactly when an entity fails at the group's threshold."""
     proc = govern("aggregate", *args)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    assert proc.returncode in (0, 1), proc.stderr
+    group = json.loads(proc.stdout)
+    assert proc.returncode == (1 if any(e["verdict"] == "fail" for e in group["entities"]) else 0)
+    return group
 
 
 # ------------------------------------------------------------ the merge
@@ -70,7 +73,9 @@ def test_each_entity_is_summarised_from_its_own_result(three):
     assert [e["name"] for e in group["entities"]] == sorted(results)
     for entity in group["entities"]:
         r = results[entity["name"]]
-        assert entity["verdict"] == ("fail" if gate(r, r.fail_on) else "pass")
+        assert r.fail_on == group["fail_on"] == "low"  # so the group's verdict is its own
+        assert entity["verdict"] == entity["own_verdict"] == ("fail" if gate(r, r.fail_on) else "pass")
+        assert entity["laxer_than_group"] is False
         # advisories are counted apart, never among the failing
         advice = [f for f in r.findings if advisory(f, r.fail_on)]
         assert entity["advisories"] == len(advice)
@@ -100,11 +105,68 @@ def test_top_keeps_the_worst_and_counts_them_all(three):
 def test_the_same_results_give_the_same_bytes_in_any_order(three):
     forward = govern("aggregate", *map(str, three))
     backward = govern("aggregate", *map(str, reversed(three)))
-    assert forward.returncode == backward.returncode == 0
+    assert forward.returncode == backward.returncode == 1  # two of the three fail at `low`
     assert forward.stdout == backward.stdout
     for fmt in ("markdown", "html", "oscal"):
         assert govern("aggregate", *map(str, three), "--format", fmt).stdout == \
             govern("aggregate", *map(str, reversed(three)), "--format", fmt).stdout
+
+
+# ------------------------------------------------------------ the group's threshold
+
+def test_an_entity_whose_own_fail_on_is_never_fails_at_the_groups_threshold_and_is_flagged(tmp_path):
+    """Its own `govern check` passed (fail_on: never), with 2 critical and 7 high unwaived findings:
+    the group judges it at its own threshold (low by default), and says that its own is laxer."""
+    lax = _as_subsidiary(tmp_path, "acme", "Lax Co", fail_on="never")
+    clean = _as_subsidiary(tmp_path, "minimal", "Minimal Co")
+    group = _group(str(lax), str(clean))
+    assert group["fail_on"] == "low"
+    entity = next(e for e in group["entities"] if e["name"] == "Lax Co")
+    assert entity["failing"]["critical"] == 2 and entity["failing"]["high"] == 7
+    assert (entity["verdict"], entity["own_verdict"], entity["fail_on"], entity["laxer_than_group"]) == \
+        ("fail", "pass", "never", True)
+    assert {f["entity"] for f in group["findings"]} == {"Lax Co"}  # its findings are the group's worst
+    assert next(e for e in group["entities"] if e["name"] == "Minimal Co")["laxer_than_group"] is False
+    assert govern("aggregate", str(lax), str(clean)).returncode == 1
+
+    markdown = govern("aggregate", str(lax), str(clean), "--format", "markdown", "--lang", "en").stdout
+    assert "- Group fail-on threshold: low" in markdown and "2 entities: 1 pass, 1 fail" in markdown
+    assert "| Lax Co | 2026-11-25 | Fail ⚠ own fail\\_on never is laxer than the group's |" in markdown
+    assert "⚠ marks an entity whose own fail_on is laxer than the group's threshold (low)" in markdown
+    assert "⚠" not in next(line for line in markdown.splitlines() if line.startswith("| Minimal Co"))
+    html = govern("aggregate", str(lax), str(clean), "--format", "html", "--lang", "zh").stdout
+    assert 'data-entity="Lax Co" data-verdict="fail" data-laxer="never"' in html
+    assert "自身阈值为 never，宽于集团阈值" in html and 'id="laxer"' in html
+    assert 'data-entity="Minimal Co" data-verdict="pass">' in html
+    oscal = json.loads(govern("aggregate", str(lax), str(clean), "--format", "oscal").stdout)["assessment-results"]
+    assert {p["name"]: p["value"] for p in oscal["metadata"]["props"]}["group-fail-on"] == "low"
+    props = {r["title"]: {p["name"]: p["value"] for p in r["props"]} for r in oscal["results"]}
+    lax_props = props["govern check of Lax Co"]
+    assert (lax_props["verdict"], lax_props["own-verdict"], lax_props["fail-on-laxer-than-group"]) == ("fail", "pass", "true")
+    assert props["govern check of Minimal Co"]["fail-on-laxer-than-group"] == "false"
+
+
+@pytest.mark.parametrize("fail_on, verdicts, laxer, code", [
+    ("never", ["pass", "pass", "pass"], [False, False, False], 0),  # no threshold: a report, never a gate
+    ("critical", ["fail", "fail", "pass"], [False, False, False], 1),
+    ("info", ["fail", "fail", "pass"], [True, True, True], 1),  # every entity's own low is laxer than info
+])
+def test_the_group_threshold_judges_every_entity_and_sets_the_exit_code(three, fail_on, verdicts, laxer, code):
+    proc = govern("aggregate", *map(str, three), "--fail-on", fail_on, "--top", "0")
+    assert proc.returncode == code, proc.stderr
+    group = json.loads(proc.stdout)
+    assert group["fail_on"] == fail_on
+    assert [e["verdict"] for e in group["entities"]] == verdicts
+    assert [e["laxer_than_group"] for e in group["entities"]] == laxer
+    assert [e["own_verdict"] for e in group["entities"]] == ["fail", "fail", "pass"]  # each at its own low
+    infos = [f for f in group["findings"] if f["severity"] == "info"]
+    assert bool(infos) == (fail_on == "info")  # info fails only a group that asks for it, as a run
+    assert all(e["advisories"] == 0 for e in group["entities"]) == (fail_on == "info")
+
+
+def test_a_bad_group_threshold_is_a_usage_error(three):
+    proc = govern("aggregate", *map(str, three), "--fail-on", "severe")
+    assert proc.returncode == 2 and "'severe' is not one of" in proc.stderr and proc.stdout == ""
 
 
 # ------------------------------------------------------------ refusals
@@ -202,7 +264,7 @@ def test_hostile_entity_names_stay_text(tmp_path):
 def test_the_report_goes_to_a_file_with_output(three, tmp_path):
     out = tmp_path / "reports" / "group.html"
     proc = govern("aggregate", *map(str, three), "--format", "html", "--output", str(out))
-    assert proc.returncode == 0 and proc.stdout == ""
+    assert proc.returncode == 1 and proc.stdout == ""
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert govern("aggregate", *map(str, three), "--output", str(tmp_path)).returncode == 2  # a folder
 
@@ -222,14 +284,14 @@ def test_a_skipped_checks_control_is_not_satisfied_in_the_group_report(tmp_path)
     path = tmp_path / "skipped.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     proc = govern("aggregate", str(path), "--format", "oscal")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # acme's findings fail it at the group's threshold
     findings = json.loads(proc.stdout)["assessment-results"]["results"][0]["findings"]
     [control] = [f for f in findings if f["target"]["target-id"] == skipped["id"]]
     assert control["target"]["status"] == {"state": "not-satisfied", "reason": "other"}
     counts = {s: sum(c["status"] == s for c in doc["checks"]) for s in STATUSES}
     assert counts["skipped"]
     md = govern("aggregate", str(path), "--format", "markdown", "--lang", "en")
-    assert md.returncode == 0 and "Checks (pass / fail / n/a / skipped)" in md.stdout
+    assert md.returncode == 1 and "Checks (pass / fail / n/a / skipped)" in md.stdout
     assert " / ".join(str(counts[s]) for s in STATUSES) in md.stdout
 
 

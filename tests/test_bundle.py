@@ -339,3 +339,54 @@ def test_the_bundle_file_is_replaced_whole(example, tmp_path):
     out.write_bytes(b"previous")
     _bundle(example, out)
     assert ".manifest" in _members(out)
+
+
+# ------------------------------------------------------------ a server that does not serve the bundle it was given
+
+def _refusing_server_config(tmp_path: Path, example: Path, served: Path, bundles: str, *, status: bool) -> Path:
+    """An OPA configuration pulling a bundle signed with one key and verified with another: OPA refuses it."""
+    private, _ = _keys(tmp_path)
+    (tmp_path / "stranger").mkdir()
+    _, stranger = _keys(tmp_path / "stranger")
+    _bundle(example, served / "north.tar.gz", "--signing-key", str(private))
+    key = "".join(f"      {line}\n" for line in stranger.read_text().splitlines())
+    config = tmp_path / "opa.yaml"
+    config.write_text(f"services:\n  bundles:\n    url: {bundles}\n"
+                      "bundles:\n  govern:\n    service: bundles\n    resource: north.tar.gz\n"
+                      "    signing:\n      keyid: govern\n"
+                      f"keys:\n  govern:\n    algorithm: RS256\n    key: |\n{key}"
+                      + ("status:\n  console: false\n" if status else ""))
+    return config
+
+
+def _refused_once(url: str, seconds: float = 20) -> None:
+    """Wait until OPA has tried its bundle and says why it refused it (its status API)."""
+    deadline = time.monotonic() + seconds
+    while not requests.get(f"{url}/v1/status", timeout=5).json()["result"]["bundles"]["govern"].get("code"):
+        assert time.monotonic() < deadline, "the OPA never tried its bundle"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("status", [True, False], ids=["status-plugin", "health-only"])
+def test_a_server_that_refused_its_configured_bundle_is_not_uploaded_over(opa_binary, example, tmp_path, status):
+    """With a wrong verification key the server activates nothing, so govern's uploads would succeed and the run
+    would evaluate govern's own policy, while the bundle the operator meant to serve is not served. govern refuses:
+    exit 3 naming the bundle's error (from OPA's status API when it has one), nothing uploaded, nothing written."""
+    served = tmp_path / "served"
+    out = tmp_path / "out" / "result.json"
+    with _bundle_server(served) as bundles:
+        config = _refusing_server_config(tmp_path, example, served, bundles, status=status)
+        with opa_server(opa_binary, "--config-file", str(config)) as url:
+            if status:
+                _refused_once(url)
+            assert requests.get(f"{url}/health?bundles", timeout=5).status_code == 500
+            proc = govern("check", str(example), "--as-of", AS_OF, "--format", f"json={out}", "--opa-url", url)
+            uploaded = _policy_ids(url)
+    assert proc.returncode == 3 and proc.stdout == "", proc.stderr
+    assert f"OPA at {url} does not serve a bundle it is configured with (" in proc.stderr
+    assert "govern uploads nothing over it" in proc.stderr
+    if status:
+        assert "bundle govern: bundle_error: failed to verify JWT signature" in proc.stderr
+    else:
+        assert "its health API says: one or more bundles are not activated" in proc.stderr
+    assert uploaded == [] and not out.exists()

@@ -146,6 +146,7 @@ def test_options_of_other_commands_are_read_too(tmp_path):
     ("GOVERN_CHECK_OPA_URL", "ftp://opa", "'--opa-url'"),
     ("GOVERN_CHECK_FORMAT", "json pdf", "--format"),  # refused by the command itself, not by click's type
     ("GOVERN_REPORT_LANG", "fr", "'--lang'"),
+    ("GOVERN_AGGREGATE_FAIL_ON", "severe", "'--fail-on'"),
 ])
 def test_a_bad_value_in_a_variable_is_a_usage_error_naming_it(variable, value, option):
     command = variable.split("_")[1].lower()
@@ -154,6 +155,74 @@ def test_a_bad_value_in_a_variable_is_a_usage_error_naming_it(variable, value, o
     assert ran.returncode == 2, (ran.stdout, ran.stderr)
     assert f"Error: Invalid value for {option} (env var: '{variable}')" in ran.stderr
     assert "Traceback" not in ran.stderr and ran.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "option", "variable"), [
+    (["--timeout", "0"], "'--timeout'", "GOVERN_CHECK_TIMEOUT"),
+    (["--fail-on", "severe"], "'--fail-on'", "GOVERN_CHECK_FAIL_ON"),
+    (["--format", "pdf"], "--format", "GOVERN_CHECK_FORMAT"),  # refused by the command itself
+    (["--skip", "NOPE-001"], "--skip", "GOVERN_CHECK_SKIP"),  # likewise, once the checks are known
+])
+def test_a_bad_value_typed_on_the_command_line_is_said_to_come_from_there(args, option, variable):
+    """The variable may be set (to a good value) or not: the bad value is the typed one, and the message says so."""
+    for variables in ({}, {variable: {"'--timeout'": "30", "'--fail-on'": "high"}.get(option, "")}):
+        ran = govern("check", "examples/acme", *args, env=env(**variables))
+        assert ran.returncode == 2, (ran.stdout, ran.stderr)
+        assert f"Error: Invalid value for {option} (command line)" in ran.stderr
+        assert variable not in ran.stderr and "env var" not in ran.stderr and ran.stdout == ""
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("GOVERN_OPA_MEMORY", "garbage"), ("GOVERN_OPA_MEMORY", "8X"), ("GOVERN_OPA_MEMORY", "1M"),  # below 64M
+    ("GOVERN_OPA_MEMORY", "inf"), ("GOVERN_OPA_MEMORY", "nan"), ("GOVERN_DEBUG", "maybe"),
+])
+@pytest.mark.parametrize("command", ["check", "test", "validate"])
+def test_a_bad_setting_only_the_environment_holds_is_a_usage_error_naming_it(variable, value, command, tmp_path):
+    out = tmp_path / "r.json"
+    args = [command, "examples/acme"] + (["--format", f"json={out}"] if command == "check" else [])
+    ran = govern(*args, env=env(**{variable: value}))
+    assert ran.returncode == 2, (ran.stdout, ran.stderr)  # GOVERN_OPA_MEMORY=garbage was exit 3, an engine failure
+    assert f"Error: Invalid value for {variable} (env var): {value!r} is not " in ran.stderr
+    assert "Traceback" not in ran.stderr and ran.stdout == "" and not out.exists()
+
+
+def test_good_settings_only_the_environment_holds_are_taken_and_help_works_whatever_they_hold():
+    assert govern("validate", "examples/acme", env=env(GOVERN_OPA_MEMORY="512m", GOVERN_DEBUG="off")).returncode == 0
+    assert govern("validate", "examples/acme", env=env(GOVERN_OPA_MEMORY="", GOVERN_DEBUG="")).returncode == 0  # empty: not set
+    helped = govern("check", "--help", env=env(GOVERN_OPA_MEMORY="garbage"))
+    assert helped.returncode == 0 and "--fail-on" in helped.stdout
+
+
+def test_a_bad_value_in_the_manifest_is_an_error_at_its_line():
+    """The manifest's own settings are workspace content: refused where it is loaded, at its file:line:col."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(shutil.copytree(REPO / "examples" / "acme", Path(tmp) / "acme"))
+        manifest = ws / "governance.yaml"
+        text = manifest.read_text(encoding="utf-8")
+        line = text.splitlines().index("fail_on: low") + 1
+        manifest.write_text(text.replace("fail_on: low", "fail_on: severe"), encoding="utf-8")
+        ran = govern("check", str(ws), env=env(GOVERN_CHECK_FAIL_ON="high"))  # the variable wins, but the manifest is read
+        assert ran.returncode == 2 and ran.stderr.startswith(f"governance.yaml:{line}:1: fail_on: ")
+
+
+def test_every_govern_variable_is_checked_somewhere():
+    """Each GOVERN_* the package reads is an option's variable (click checks it), a setting checked before
+    every command (ENVIRONMENT_ONLY), or a path whose lack of an OPA is exit 3 (OPA missing)."""
+    from governance.cli._environment import ENVIRONMENT_ONLY
+
+    read = set()
+    for path in (REPO / "governance").rglob("*.py"):
+        read |= set(re.findall(r"""environ\.get\(\s*["'](GOVERN_[A-Z_]+)["']""", path.read_text(encoding="utf-8")))
+    options = {n for _, option in OPTIONS for n in env_names(option)}
+    assert read - options - set(ENVIRONMENT_ONLY) == {"GOVERN_OPA", "GOVERN_CACHE"}
+
+
+def test_an_opa_named_by_govern_opa_that_is_not_there_says_so(tmp_path):
+    ran = govern("check", "examples/acme", env=env(GOVERN_OPA=str(tmp_path / "no-opa")))
+    assert ran.returncode == 3 and f"GOVERN_OPA={tmp_path / 'no-opa'} (not runnable)" in ran.stderr
 
 
 def test_an_unrelated_govern_version_variable_changes_nothing():

@@ -202,3 +202,70 @@ def test_json_entities_are_declared_where_written(tmp_path):
     assert str(ws.locate("budget_line", "bl-2", "amount")) == "inventory/a.json:17:6"
     assert ws.declares("budget_line", "bl-1") and not ws.declares("budget_line", "bl-3")
     assert ws.declared_at("budget_line", "bl-3") is None
+
+
+# ------------------------------------------------------------ CSV positions: a record is not a line
+
+MULTILINE_PEOPLE = (
+    "id,name,roles\n"
+    'p-a,"Multi\nline, with ""quotes""\nname",CONTRACTOR\n'  # lines 2-4
+    "\n"
+    "p-b,B,CONTRACTOR\n"  # line 6
+    'p-c,"C, ""the"" third",STAFF;CONTRACTOR\n'  # line 7
+)
+
+
+def test_csv_errors_point_at_the_physical_line_and_column_after_a_cell_spanning_lines(tmp_path):
+    ws = make_workspace(tmp_path, {
+        "inventory/people.csv": MULTILINE_PEOPLE,
+        "inventory/spend.csv": ('id,tags.note,budget_line,amount,date\n'
+                                'sp-1,"two\nlines",bl-x,5,2026-01-01\n'  # lines 2-3
+                                'sp-2,"a, ""b""",bl-y,7,2026-01-02\n'),  # line 4
+    })
+    lines = _validate(ws).stderr.splitlines()
+    assert any(line.startswith("inventory/spend.csv:3:8: ") and "'bl-x'" in line for line in lines), lines
+    assert any(line.startswith("inventory/spend.csv:4:17: ") and "'bl-y'" in line for line in lines), lines
+    (ws / "inventory/spend.csv").unlink()
+    (ws / "inventory/people.csv").write_text(MULTILINE_PEOPLE + "p-d,D\n", encoding="utf-8")  # line 8
+    proc = _validate(ws)
+    assert proc.returncode == 2
+    assert "inventory/people.csv:8:1: row has 2 cells, header has 3" in proc.stderr
+
+
+CONTRACTORS = """\
+package govern.checks.contractors
+
+import data.govern.lib
+
+# METADATA
+# title: No contractors
+# custom:
+#   id: CON-001
+#   severity: low
+#   waivable: true
+#   resource: person
+CON_001 := lib.check(rego.metadata.rule(), object.keys(lib.people), {v |
+\tsome id, p in lib.people
+\t"CONTRACTOR" in p.roles
+\tv := lib.violation("person", id, "a contractor")
+})
+"""
+
+
+def test_csv_findings_point_at_the_line_where_their_record_starts(tmp_path):
+    from tests.conftest import check
+
+    ws = make_workspace(tmp_path, {"governance.yaml": "name: CSV\nchecks: [checks]\n", "checks/contractors.rego": CONTRACTORS,
+                                   "inventory/people.csv": MULTILINE_PEOPLE})
+    proc = check(ws, "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    found = {f["resource"]["id"]: (f["location"]["file"], f["location"]["line"])
+             for f in json.loads(proc.stdout)["findings"] if f["check"] == "CON-001"}
+    assert found == {"p-a": ("inventory/people.csv", 2), "p-b": ("inventory/people.csv", 6),
+                     "p-c": ("inventory/people.csv", 7)}
+
+
+@pytest.mark.parametrize("text", ["id,name,roles\n", "id,name,roles", "id,name,roles\n\n\n"])
+def test_a_csv_with_a_header_and_no_records_holds_nothing(tmp_path, text):
+    proc = _validate(make_workspace(tmp_path, {"inventory/people.csv": text}))
+    assert proc.returncode == 0, proc.stderr

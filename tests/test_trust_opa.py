@@ -77,11 +77,12 @@ def _probe_while_the_run_holds_its_opa(opa: int) -> None:
     assert Path(f"/proc/{opa}/environ").read_bytes() == b""
 
 
-def _stopped(proc) -> None:
-    """End a run the test has seen enough of (SIGTERM: govern stops its OPA and exits 3)."""
-    proc.terminate()
-    proc.communicate(timeout=60)
-    assert proc.returncode == 3
+def _finished(proc) -> None:
+    """Let a run the test held (and has seen enough of) finish: it was held, never disturbed, so it completes
+    its check (exit 0 on an empty workspace). A SIGTERM sent after the run resumed would race its end: the run
+    can finish first (exit 0), or be past its handler (killed by the signal), so the test waits it out instead."""
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
 
 
 def test_the_managed_opa_gets_no_environment_from_the_runner(opa_binary, tmp_path):
@@ -92,7 +93,7 @@ def test_the_managed_opa_gets_no_environment_from_the_runner(opa_binary, tmp_pat
             assert b"GOVERN_TEST_SECRET" in Path(f"/proc/{proc.pid}/environ").read_bytes()  # the runner has it …
             assert b"s3cr3t" not in Path(f"/proc/{opa}/environ").read_bytes()  # … its OPA does not
     finally:
-        _stopped(proc)
+        _finished(proc)
 
 
 # ------------------------------------------------------------ a shared OPA behind --opa-url
@@ -163,6 +164,8 @@ class StandIn(BaseHTTPRequestHandler):
 
         if self.status != 200:
             return self._send(self.status, {"code": "x", "message": "no"})
+        if self.path.startswith("/health"):
+            return self._send(200, {})  # configured with no bundle, so every one is activated
         if self.path == "/v1/data/system/bundles":
             return self._send(200, {})  # it serves no bundle: OPA leaves data.system.bundles undefined
         held = type(self).policies
@@ -296,14 +299,16 @@ def test_credentials_in_the_url_are_refused_and_never_printed(example, tls_opa):
 
 # ------------------------------------------------------------ memory
 
+HUNGRY = ("package govern.checks.hungry\n\nimport data.govern.lib\n\n# METADATA\n# title: Hungry\n# custom:\n"
+          "#   id: HUNGRY-001\n#   severity: info\n#   waivable: true\n"
+          "HUNGRY_001 := lib.check(rego.metadata.rule(), {1}, {v |\n"
+          "\tcount(numbers.range(1, 200000000)) == 0\n\tv := lib.violation(\"system\", \"x\", \"never\")\n})\n")
+
+
 def test_a_check_that_asks_for_all_memory_ends_opa_not_the_runner(opa_binary, tmp_path):
-    hungry = ("package govern.checks.hungry\n\nimport data.govern.lib\n\n# METADATA\n# title: Hungry\n# custom:\n"
-              "#   id: HUNGRY-001\n#   severity: info\n#   waivable: true\n"
-              "HUNGRY_001 := lib.check(rego.metadata.rule(), {1}, {v |\n"
-              "\tcount(numbers.range(1, 200000000)) == 0\n\tv := lib.violation(\"system\", \"x\", \"never\")\n})\n")
     from tests.conftest import make_workspace
 
-    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n", "checks/hungry.rego": hungry})
+    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n", "checks/hungry.rego": HUNGRY})
     out = tmp_path / "out" / "r.json"
     proc = govern("check", str(ws), "--as-of", AS_OF, "--format", f"json={out}",
                   env={**os.environ, "GOVERN_OPA_MEMORY": "256M"})
@@ -311,6 +316,46 @@ def test_a_check_that_asks_for_all_memory_ends_opa_not_the_runner(opa_binary, tm
     # Go says "out of memory", or (about 1 run in 10) its collector faults on the failed mmap
     assert "its limit is 256 MiB; set GOVERN_OPA_MEMORY to raise it" in proc.stderr, proc.stderr
     assert not out.exists()
+
+
+def test_out_of_memory_names_the_smaller_inherited_limit_in_force(opa_binary, tmp_path):
+    """govern runs under an operator's `ulimit -d` of 384 MiB, below GOVERN_OPA_MEMORY's 4G: OPA inherits it and
+    dies at it, so the message names it, not govern's own 4096 MiB."""
+    import resource
+
+    from tests.conftest import make_workspace
+
+    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n", "checks/hungry.rego": HUNGRY})
+    out = tmp_path / "out" / "r.json"
+    inherited = 384 << 20
+
+    def ulimit() -> None:  # in govern's process, before it starts: as a shell's `ulimit -d` would
+        resource.setrlimit(resource.RLIMIT_DATA, (inherited, resource.getrlimit(resource.RLIMIT_DATA)[1]))
+
+    proc = subprocess.run([sys.executable, "-m", "governance", "check", str(ws), "--as-of", AS_OF, "--format", f"json={out}"],
+                          capture_output=True, text=True, timeout=300, preexec_fn=ulimit,
+                          env={**os.environ, "GOVERN_OPA_MEMORY": "4G"})
+    assert proc.returncode == 3, proc.stderr
+    assert ("its limit is 384 MiB, the inherited RLIMIT_DATA (ulimit -d), below govern's own 4096 MiB; "
+            "raise that limit to give it more") in proc.stderr, proc.stderr
+    assert "set GOVERN_OPA_MEMORY to raise it" not in proc.stderr and not out.exists()
+
+
+def test_the_limit_in_force_is_the_smallest_of_govern_s_own_and_what_it_inherited(tmp_path):
+    from governance.engine.server import cgroup_memory_limit, memory_in_force
+
+    assert memory_in_force(256 << 20).told() == "its limit is 256 MiB; set GOVERN_OPA_MEMORY to raise it"
+    # the cgroup's limit, read as the kernel lays it out (v2 unified; v1 per controller; "max": none)
+    (tmp_path / "proc").write_text("0::/ci/job\n")
+    (tmp_path / "ci" / "job").mkdir(parents=True)
+    (tmp_path / "ci" / "job" / "memory.max").write_text("536870912\n")
+    assert cgroup_memory_limit(tmp_path / "proc", tmp_path) == 512 << 20
+    (tmp_path / "ci" / "job" / "memory.max").write_text("max\n")
+    assert cgroup_memory_limit(tmp_path / "proc", tmp_path) is None
+    (tmp_path / "proc").write_text("4:memory:/not/mounted/here\n0::/\n")
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "memory" / "memory.limit_in_bytes").write_text("1073741824\n")
+    assert cgroup_memory_limit(tmp_path / "proc", tmp_path) == 1 << 30  # the container's own root
 
 
 GC_FAULT = """{"level":"warning","msg":"OPA running with uid or gid 0."}
@@ -363,7 +408,7 @@ def test_the_managed_opa_port_is_the_one_the_kernel_gave_it_not_a_probe(opa_bina
         with _paused_with_its_opa(proc) as opa:
             assert b"127.0.0.1:0" in Path(f"/proc/{opa}/cmdline").read_bytes().split(b"\0")
     finally:
-        _stopped(proc)
+        _finished(proc)
 
 
 def test_a_token_is_not_sent_in_clear_to_another_host(example):

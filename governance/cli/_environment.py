@@ -10,13 +10,25 @@ keeps it. Precedence is click's: the command line, then the environment, then
 the default; `check --fail-on` falls back on the manifest's `fail_on` only where
 neither gave a value. (The manifest's `skip:` adds to `--skip` instead:
 evaluate/selection.py.)
+
+A bad value is a usage error (exit 2) that says where the value came from:
+the option as typed on the command line, or its variable. The settings only
+the environment holds (`ENVIRONMENT_ONLY`) are checked before any command
+runs, with the same exit code; the manifest's own values are checked where it
+is loaded, at its file:line:col.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from typing import Any
 
 import click
+from click.core import ParameterSource
+
+from governance.engine.server import MEMORY_FORMAT, parse_memory
+from governance.entry import DEBUG_WORDS
 
 PREFIX = "GOVERN"
 # The options that governance.yaml also sets (the fallback of --fail-on, added to by skip:),
@@ -51,20 +63,66 @@ class GovernCommand(click.Command):
                 param.allow_from_autoenv = False  # one name per option: never also click's derived one
                 param.show_envvar = True
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.MissingParameter:
+            raise  # no value came from anywhere: click names the option and its variable
+        except click.BadParameter as exc:
+            if isinstance(exc.param, click.Option) and exc.param_hint is None:
+                exc.param_hint = sourced_hint(ctx, exc.param, f"'{long_flag(exc.param)}'")
+            raise
+
     def invoke(self, ctx: click.Context) -> Any:  # whatever the callback returns, as click.Command.invoke
         try:
+            check_environment()  # once its options are read (--help works whatever the variables hold)
             return super().invoke(ctx)
         except click.BadParameter as exc:
             raise self._hinted(ctx, exc) from None
 
     def _hinted(self, ctx: click.Context, exc: click.BadParameter) -> click.BadParameter:
-        """A value the command itself refused (--format, --skip) names its variable too, as click's own
-        errors do: the value may have come from there rather than from what the user typed."""
+        """A value the command itself refused (--format, --skip) says where it came from, as click's own errors do."""
         flag = exc.param_hint if exc.param is None and isinstance(exc.param_hint, str) else None
         option = next((p for p in self.params if isinstance(p, click.Option) and flag in p.opts), None)
-        if option is not None:
-            exc.param_hint = f"{flag} (env var: {', '.join(repr(n) for n in env_names(option))})"
+        if option is not None and flag is not None:
+            exc.param_hint = sourced_hint(ctx, option, flag)
         return exc
+
+
+def sourced_hint(ctx: click.Context, option: click.Option, flag: str) -> str:
+    """`flag`, and where the option's value came from: its variable, or the command line. click's own hint
+    names the variable whatever the source, so a bad --timeout typed on the command line read as the variable's."""
+    if ctx.get_parameter_source(option.name or "") is ParameterSource.ENVIRONMENT:
+        return f"{flag} (env var: {', '.join(repr(n) for n in env_names(option))})"
+    return f"{flag} (command line)"
+
+
+def _memory(value: str) -> str | None:
+    try:
+        parse_memory(value)
+    except ValueError:
+        return f"{value!r} is not {MEMORY_FORMAT}"
+    return None
+
+
+def _debug(value: str) -> str | None:
+    return None if value.strip().lower() in DEBUG_WORDS else f"{value!r} is not one of {', '.join(sorted(DEBUG_WORDS))}"
+
+
+# The settings no option holds (docs/configuration.md, "Settings only the environment holds") whose value can be
+# wrong on its face: variable -> what is wrong with a value, or None. GOVERN_OPA and GOVERN_CACHE are paths:
+# one that holds no pinned OPA is OPA missing (exit 3, as the contract says), not a usage error.
+ENVIRONMENT_ONLY: dict[str, Callable[[str], str | None]] = {"GOVERN_OPA_MEMORY": _memory, "GOVERN_DEBUG": _debug}
+
+
+def check_environment() -> None:
+    """A bad value of a setting only the environment holds is a usage error (exit 2) naming the variable,
+    before any command runs. A variable that is set but empty counts as not set, as for the options."""
+    for name, problem in ENVIRONMENT_ONLY.items():
+        value = os.environ.get(name, "")
+        why = problem(value) if value.strip() else None
+        if why:
+            raise click.BadParameter(why, param_hint=f"{name} (env var)")
 
 
 def separator(option: click.Option) -> str:

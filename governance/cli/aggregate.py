@@ -1,9 +1,11 @@
 """`govern aggregate`: one group report from the saved results of many workspaces.
 
-Exit 0 when the report is written (each workspace's own `govern check` is its
-gate); 2 when a file is not a readable govern result, or two are results of
-one workspace; 3 when the results were evaluated under different built-in
-libraries or OPA versions, unless --allow-mixed-revisions.
+Exit 0 when the report is written and no entity fails at the group's threshold
+(--fail-on, `low` as for `govern check`, whatever each entity's own `fail_on`);
+1 when the report is written and one does; 2 when a file is not a readable
+govern result, or two are results of one workspace; 3 when the results were
+evaluated under different built-in libraries or OPA versions, unless
+--allow-mixed-revisions.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 import click
 
 from governance.cli import main
-from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, EXIT_OK, Guard, ResultFile, exit_with
+from governance.cli._common import EXIT_ENGINE, EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, FAIL_ON, Guard, ResultFile, exit_with
 from governance.cli._output import target, write_all
 from governance.cli._places import Reads
 from governance.evaluate import aggregate as merging
@@ -28,12 +30,15 @@ from governance.report import DEFAULT_LANG, GROUP_FORMATS, LANGS, RenderOptions,
 @click.option("--output", "-o", metavar="PATH", help="Write the report to PATH instead of stdout.")
 @click.option("--top", type=click.IntRange(min=0), default=merging.DEFAULT_TOP, show_default=True,
               help="How many of the worst findings across entities to list (0: all).")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=merging.DEFAULT_FAIL_ON, show_default=True,
+              help="The group's threshold: an entity with an unwaived finding at or above it fails (exit 1), "
+                   "whatever its own fail_on; an entity whose own is laxer is flagged.")
 @click.option("--allow-mixed-revisions", is_flag=True,
               help="Merge results evaluated under different built-in libraries or OPA versions (the report says so).")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               help="Language of the HTML and Markdown reports.")
-def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: int, allow_mixed_revisions: bool,
-              lang: str) -> None:
+def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: int, fail_on: str,
+              allow_mixed_revisions: bool, lang: str) -> None:
     """Merge `govern check --format json` results of many workspaces (one per subsidiary, say) into one report:
     a summary per entity and the worst findings across them."""
     if output is not None and (not output or os.path.isdir(output) or output.endswith(("/", os.sep))):
@@ -43,11 +48,11 @@ def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: 
         output = target(output, "--output", reads)
     with Guard():
         try:
-            group = merging.aggregate(result_files, top=top, allow_mixed=allow_mixed_revisions)
+            group = merging.aggregate(result_files, top=top, allow_mixed=allow_mixed_revisions, fail_on=fail_on)
         except merging.ResultFileError as exc:
             exit_with(EXIT_INVALID, [str(exc), "no group report was written."])
         except merging.MixedRevisions as exc:
             exit_with(EXIT_ENGINE, [f"error: {exc}", "no group report was written."])
         content = render_group(fmt, group, RenderOptions(lang=lang, color=False))
     write_all([(output, content)], nothing="no group report was written", trusted=reads.trusted)
-    sys.exit(EXIT_OK)
+    sys.exit(EXIT_FINDINGS if merging.failing(group) else EXIT_OK)

@@ -264,6 +264,12 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_js
     if version not in versions:
         raise EngineError(f"OPA at {session.url} is version {version}; govern is pinned to {OPA_VERSION} "
                           f"(pass --allow-opa-version {version} to accept it)")
+    if shared:  # a server others run may be configured with bundles: one it failed to activate is not overwritten
+        failed = session.failed_bundles()
+        if failed:
+            raise EngineError(f"OPA at {session.url} does not serve a bundle it is configured with ({'; '.join(failed)}); "
+                              "govern uploads nothing over it: fix the bundle or the server's configuration, "
+                              "or use another server")
     bundles = session.bundles()
     if bundles:
         _served(session, modules, revision, bundles)

@@ -38,7 +38,7 @@ def find_opa() -> str:
     GOVERN_OPA, when set, is the only candidate: a user who names a binary
     must not silently get another one.
     """
-    return _pinned(_candidates())
+    return _pinned(_candidates(), bool(os.environ.get("GOVERN_OPA")))
 
 
 def likely_opa() -> str | None:
@@ -54,12 +54,13 @@ def _candidates() -> tuple[str | None, ...]:
 
 
 @functools.lru_cache(maxsize=4)  # one `opa version` per candidate list, not one per call
-def _pinned(candidates: tuple[str | None, ...]) -> str:
+def _pinned(candidates: tuple[str | None, ...], explicit: bool = False) -> str:
+    """`explicit`: the one candidate is GOVERN_OPA's, and the message says it came from there."""
     seen = []
     for candidate in filter(None, candidates):
         version = version_of(candidate)
         if version == OPA_VERSION:
             return candidate
-        seen.append(f"{candidate} ({'version ' + version if version else 'not runnable'})")
+        seen.append(f"{'GOVERN_OPA=' if explicit else ''}{candidate} ({'version ' + version if version else 'not runnable'})")
     found = f"; found {', '.join(seen)}" if seen else ""
     raise EngineError(f"OPA v{OPA_VERSION} not found{found}. " + INSTALL_HINT.format(v=OPA_VERSION))

@@ -100,6 +100,27 @@ class _Client(OpaClient):
         return bundles
 
 
+    def get_health_of_bundles(self) -> requests.Response:
+        """OPA's `GET /health?bundles`: 200 once every bundle it is configured with has been activated, else 500
+        with `{"error": …}`. Served at the server's root, beside /v1."""
+        response: requests.Response = self._session.get(f"{self.root_url.removesuffix('/v1')}/health",
+                                                        params={"bundles": "true"}, timeout=self.timeout)
+        if not (response.status_code == 500 and isinstance((_json_or_none(response) or {}).get("error"), str)):
+            response.raise_for_status()  # any other error is what it is (a server error, a refused token)
+        return response
+
+    def get_status(self) -> dict[str, Any] | None:
+        """OPA's status API (`GET /v1/status`), or None where it has none (the status plugin is off: 500)."""
+        response = self._session.get(f"{self.root_url}/status", timeout=self.timeout)
+        if response.status_code == 500:
+            return None
+        response.raise_for_status()
+        result = response.json().get("result")
+        if not isinstance(result, dict):
+            raise ValueError("the status is not an object")
+        return result
+
+
 class _InputBody:
     """The body `{"input": ...}` read from the input's own bytes, with its length known: requests
     streams it under a Content-Length, where a joined copy would live while OPA evaluates
@@ -231,6 +252,21 @@ class OpaSession:
             raise EngineError(f"OPA at {self.url} did not report its version")
         return version
 
+    def failed_bundles(self) -> list[str]:
+        """Why each bundle the server is configured with, and has not activated, is not served ([] when all are):
+        from its status API (the status plugin) when it has one, else what its health API says. A server that
+        failed to activate its bundle (a wrong verification key, an unreachable bundle server) would otherwise
+        take govern's uploads and answer as if it served what its operator meant it to."""
+        health = self._call("asking the health of its bundles", self.client.get_health_of_bundles)
+        if health.status_code == 200:
+            return []
+        status = self._call("reading its status", self.client.get_status) or {}
+        bundles = status.get("bundles")
+        failed = [_bundle_failure(str(name), state) for name, state in sorted(bundles.items())
+                  if isinstance(state, dict) and (state.get("code") or state.get("errors"))] if isinstance(bundles, dict) else []
+        said = (_json_or_none(health) or {}).get("error") or health.text[:200]
+        return failed or [f"its health API says: {said}; its log, or its status API with OPA's status plugin on, says why"]
+
     def bundles(self) -> dict[str, str]:
         """The bundles the server serves that own part of data.govern: name -> their manifest's revision."""
         served = self._call("listing its bundles", self.client.get_bundles)
@@ -294,6 +330,13 @@ class OpaSession:
         except RecursionError:
             raise EngineError("OPA's report is nested too deeply to read "
                               "(a check returning deeply nested values in its findings?)") from None
+
+
+def _bundle_failure(name: str, state: dict[str, Any]) -> str:
+    """One bundle's error as OPA's status API reports it: its code and message, then each detailed error."""
+    details = [str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in state.get("errors") or []]
+    said = ": ".join(str(p) for p in (state.get("code"), state.get("message")) if p)
+    return f"bundle {name}: " + "; ".join(filter(None, [said, *details[:3]]))
 
 
 def _overlaps_govern(root: str) -> bool:

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn
@@ -68,21 +69,96 @@ def listening_port(pid: int) -> int | None:
     return None
 
 
+MEMORY_FORMAT = "a size such as 8G or 512M (at least 64M)"
+
+
+def parse_memory(text: str) -> int:
+    """Bytes, from a size written as GOVERN_OPA_MEMORY takes it (8G, 512M, or bytes); ValueError if it is not one."""
+    text = text.strip().upper()
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    try:
+        value = float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
+    except ValueError:
+        value = 0
+    if not 64 << 20 <= value < 1 << 50:  # also refuses nan and inf
+        raise ValueError(f"not {MEMORY_FORMAT}")
+    return int(value)
+
+
 def memory_limit() -> int:
     """Bytes of data the managed OPA may hold: GOVERN_OPA_MEMORY (e.g. 8G, 512M), else half of
     this machine's memory. A workspace check can ask OPA for any amount (numbers.range); past
-    the limit OPA dies (exit 3) instead of the runner."""
-    text = os.environ.get("GOVERN_OPA_MEMORY", "").strip().upper()
+    the limit OPA dies (exit 3) instead of the runner. The command line refuses a bad value
+    before anything runs (exit 2, cli/_environment.py); a library caller gets an EngineError."""
+    text = os.environ.get("GOVERN_OPA_MEMORY", "").strip()
     if text:
-        units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
         try:
-            value = float(text[:-1]) * units[text[-1]] if text[-1] in units else float(text)
+            return parse_memory(text)
         except ValueError:
-            value = 0
-        if not 64 << 20 <= value < 1 << 50:
-            raise EngineError("GOVERN_OPA_MEMORY must be a size such as 8G or 512M (at least 64M)")
-        return int(value)
+            raise EngineError(f"GOVERN_OPA_MEMORY must be {MEMORY_FORMAT}") from None
     return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+
+
+@dataclass(frozen=True)
+class MemoryLimit:
+    """The memory limit in force on an OPA govern starts, and what sets it: govern's own (GOVERN_OPA_MEMORY,
+    else half of the machine's), or a smaller one govern inherited, which the child keeps (`_in_child`)."""
+
+    size: int  # bytes
+    inherited: str | None = None  # what sets it when not govern's own: "the inherited RLIMIT_DATA (ulimit -d)", …
+    own: int = 0  # govern's own limit, when an inherited one is smaller
+
+    def told(self, share_of: int | None = None) -> str:
+        """For the messages of a death by memory; `share_of`: govern's limit this OPA has a share of."""
+        if self.inherited:
+            return (f"its limit is {self.size >> 20} MiB, {self.inherited}, below govern's own {self.own >> 20} MiB; "
+                    "raise that limit to give it more")
+        share = f" (its share of {share_of >> 20} MiB)" if share_of and share_of != self.size else ""
+        return f"its limit is {self.size >> 20} MiB{share}; set GOVERN_OPA_MEMORY to raise it"
+
+
+def inherited_limits() -> list[tuple[int, str]]:
+    """The memory limits this process would pass on to a child, each with what sets it: the soft RLIMIT_DATA
+    and RLIMIT_AS (a child inherits both; govern lowers RLIMIT_DATA, never raises it) and its cgroup's."""
+    found = []
+    for which, name in ((resource.RLIMIT_DATA, "the inherited RLIMIT_DATA (ulimit -d)"),
+                        (resource.RLIMIT_AS, "the inherited RLIMIT_AS (ulimit -v)")):
+        soft, _ = resource.getrlimit(which)
+        if soft != resource.RLIM_INFINITY:
+            found.append((soft, name))
+    cgroup = cgroup_memory_limit()
+    if cgroup is not None:
+        found.append((cgroup, "the memory limit of govern's cgroup"))
+    return found
+
+
+def cgroup_memory_limit(proc: Path = Path("/proc/self/cgroup"), root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The memory limit of this process's cgroup (v2 memory.max, v1 memory.limit_in_bytes), or None: none, or
+    none readable. Inside a container the cgroup's path may not be mounted: its root then is the container's."""
+    try:
+        lines = proc.read_text().splitlines()
+    except OSError:
+        return None
+    places = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2) if line.count(":") >= 2 else ("", "", "")
+        if controllers == "":  # v2: one unified hierarchy
+            places += [root / path.lstrip("/") / "memory.max", root / "memory.max"]
+        elif "memory" in controllers.split(","):
+            places += [root / "memory" / path.lstrip("/") / "memory.limit_in_bytes", root / "memory" / "memory.limit_in_bytes"]
+    for place in places:
+        try:
+            text = place.read_text().strip()
+        except OSError:
+            continue
+        return int(text) if text.isdigit() and int(text) < 1 << 60 else None  # "max", or v1's "unlimited" (2^63 rounded)
+    return None
+
+
+def memory_in_force(own: int) -> MemoryLimit:
+    """The smaller of govern's own limit `own` and those it inherited: the one OPA meets first."""
+    smaller = min(((size, name) for size, name in inherited_limits() if size < own), default=None)
+    return MemoryLimit(own) if smaller is None else MemoryLimit(smaller[0], smaller[1], own)
 
 
 def die_with_parent() -> None:
@@ -93,6 +169,10 @@ def die_with_parent() -> None:
 
 
 def _in_child(limit: int) -> Callable[[], None]:
+    soft, _ = resource.getrlimit(resource.RLIMIT_DATA)
+    # lowered to govern's limit, never raised above what govern inherited (an operator's ulimit -d stays in force)
+    limit = limit if soft == resource.RLIM_INFINITY else min(limit, soft)
+
     def prepare() -> None:  # runs in the child between fork and exec
         with contextlib.suppress(Exception):
             # RLIMIT_DATA counts what Go's heap maps in; its mere address-space reservations do not
@@ -216,7 +296,7 @@ class ManagedOpa:
         code = self.process.returncode if self.process else None
         err = self._stderr()
         reason = crash_reason(err)
-        limit = (f"its limit is {self.memory >> 20} MiB; set GOVERN_OPA_MEMORY to raise it")
+        limit = memory_in_force(self.memory).told()
         if "out of memory" in err or "cannot allocate memory" in err:
             return f"OPA ran out of memory ({limit}) and exited"
         if reason and _crashed_in_go_runtime(err):

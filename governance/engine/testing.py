@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from governance.engine.capabilities import restricted
 from governance.engine.compile import TIMEOUT, _stage
 from governance.engine.errors import EngineError
-from governance.engine.server import _in_child, crash_reason, memory_limit
+from governance.engine.server import _in_child, crash_reason, memory_in_force, memory_limit
 
 # OPA's own default gives each test 5 s, which a test reading the whole library can need on a
 # busy CI runner; a test that runs longer than this is an error, not a pass.
@@ -150,8 +150,7 @@ def _failure(what: str, code: int, output: bytes, limit: int) -> str:
     """Why OPA did not answer, in the words the managed server uses for the same deaths; `limit`,
     the memory this OPA was given (half of GOVERN_OPA_MEMORY's when coverage runs beside the tests)."""
     text = output.decode("utf-8", "replace")
-    share = "" if limit == memory_limit() else f" (its share of {memory_limit() >> 20} MiB)"
-    limit_text = f"its limit is {limit >> 20} MiB{share}; set GOVERN_OPA_MEMORY to raise it"
+    limit_text = memory_in_force(limit).told(share_of=memory_limit())
     if "out of memory" in text or "cannot allocate memory" in text:
         return f"{what}: OPA ran out of memory ({limit_text})"
     reason = crash_reason(text)

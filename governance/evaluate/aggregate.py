@@ -7,6 +7,11 @@ on the same OPA version. Results of different ones are refused
 version is not compared, since the checks that ran are what the library
 hashes say. Each workspace keeps its own policy revision: its definitions
 and its own checks are its business.
+
+Its threshold is not: the group judges every entity at one `fail_on` (the
+group's, `low` unless told otherwise), whatever its own manifest says. An
+entity whose own `fail_on` is laxer says so, so that its own green run is not
+read as the group's pass.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from governance.evaluate.saved import ResultFileError, read_result
 from governance.load.characters import id_problem
 from governance.load.limits import MAX_NAME_CHARS
 from governance.result import (
+    FAIL_ON,
     SEVERITIES,
     STATUSES,
     Entity,
@@ -35,9 +41,10 @@ from governance.result import (
 )
 from governance.text import one_line
 
-__all__ = ["MixedRevisions", "ResultFileError", "aggregate", "library_digest", "merge"]
+__all__ = ["MixedRevisions", "ResultFileError", "aggregate", "failing", "laxer", "library_digest", "merge"]
 
 DEFAULT_TOP = 50  # the worst findings a group report lists
+DEFAULT_FAIL_ON = "low"  # as for `govern check`
 
 
 class MixedRevisions(Exception):
@@ -50,24 +57,42 @@ def library_digest(result: RunResult) -> str:
     return "sha256:" + hashlib.sha256(json.dumps(files).encode()).hexdigest()
 
 
-def aggregate(paths: Sequence[Path | str], *, top: int = DEFAULT_TOP, allow_mixed: bool = False) -> GroupResult:
-    """The group report of the results saved at `paths`; `ResultFileError` naming a file that is not a valid one."""
+def aggregate(paths: Sequence[Path | str], *, top: int = DEFAULT_TOP, allow_mixed: bool = False,
+              fail_on: str = DEFAULT_FAIL_ON) -> GroupResult:
+    """The group report of the results saved at `paths`; `ResultFileError` naming a file that is not one."""
     results = {str(p): read_result(p) for p in paths}
-    return merge(results, top=top, allow_mixed=allow_mixed)
+    return merge(results, top=top, allow_mixed=allow_mixed, fail_on=fail_on)
 
 
-def merge(results: dict[str, RunResult], *, top: int = DEFAULT_TOP, allow_mixed: bool = False) -> GroupResult:
-    """`results` by the file each came from (for messages); one per workspace."""
+def merge(results: dict[str, RunResult], *, top: int = DEFAULT_TOP, allow_mixed: bool = False,
+          fail_on: str = DEFAULT_FAIL_ON) -> GroupResult:
+    """`results` by the file each came from (for messages); one per workspace. `fail_on`: the group's
+    threshold, at which every entity is judged."""
     _one_per_workspace(results)
     engines = {(library_digest(r), r.engine.opa_version) for r in results.values()}
     if len(engines) > 1 and not allow_mixed:
         raise MixedRevisions(_mixed(results))
-    entities = sorted((_entity(r) for r in results.values()), key=lambda e: e.name)
-    failing = sorted((GroupFinding.model_validate({**f.model_dump(), "entity": r.workspace}) for r in results.values()
-                      for f in r.findings if f.status == "fail" and not advisory(f, r.fail_on)), key=_worst_first)
+    entities = sorted((_entity(r, fail_on) for r in results.values()), key=lambda e: e.name)
+    unwaived = sorted((GroupFinding.model_validate({**f.model_dump(), "entity": r.workspace}) for r in results.values()
+                       for f in r.findings if f.status == "fail" and not advisory(f, fail_on)), key=_worst_first)
     library, opa = next(iter(engines)) if len(engines) == 1 else (None, None)
-    return GroupResult(tool=Tool(version=__version__), library=library, opa_version=opa, mixed_revisions=len(engines) > 1,
-                       entities=entities, findings=failing[:top] if top else failing, findings_total=len(failing))
+    return GroupResult(tool=Tool(version=__version__), fail_on=fail_on, library=library, opa_version=opa,
+                       mixed_revisions=len(engines) > 1, entities=entities,
+                       findings=unwaived[:top] if top else unwaived, findings_total=len(unwaived))
+
+
+def failing(group: GroupResult) -> bool:
+    """Does an entity fail at the group's threshold (`govern aggregate` exits 1)?"""
+    return any(e.verdict == "fail" for e in group.entities)
+
+
+def laxer(own: str, group: str) -> bool:
+    """Does threshold `own` let pass a finding that `group` fails? FAIL_ON runs from the laxest
+    severity threshold (critical: only critical fails) to info, then never, laxest of all."""
+    def strictness(fail_on: str) -> int:
+        return -1 if fail_on == "never" else FAIL_ON.index(fail_on)
+
+    return strictness(own) < strictness(group)
 
 
 def _one_per_workspace(results: dict[str, RunResult]) -> None:
@@ -100,15 +125,17 @@ def _mixed(results: dict[str, RunResult]) -> str:
             "re-run `govern check` with one govern and OPA version, or pass --allow-mixed-revisions")
 
 
-def _entity(r: RunResult) -> Entity:
+def _entity(r: RunResult, fail_on: str) -> Entity:
+    """`r` summarised at the group's threshold `fail_on`."""
     def by_severity(status: str) -> dict[str, int]:
-        # advisories are counted apart, never among the failing (issue 9), as in every per-run report
-        return {s: sum(1 for f in r.findings if f.status == status and f.severity == s and not advisory(f, r.fail_on))
+        # advisories are counted apart, never among the failing, as in every per-run report
+        return {s: sum(1 for f in r.findings if f.status == status and f.severity == s and not advisory(f, fail_on))
                 for s in SEVERITIES}
 
     return Entity(
-        name=r.workspace, as_of=r.as_of, fail_on=r.fail_on, verdict="fail" if gate(r, r.fail_on) else "pass",
-        failing=by_severity("fail"), waived=by_severity("waived"), advisories=sum(advisory(f, r.fail_on) for f in r.findings),
+        name=r.workspace, as_of=r.as_of, fail_on=r.fail_on, verdict="fail" if gate(r, fail_on) else "pass",
+        own_verdict="fail" if gate(r, r.fail_on) else "pass", laxer_than_group=laxer(r.fail_on, fail_on),
+        failing=by_severity("fail"), waived=by_severity("waived"), advisories=sum(advisory(f, fail_on) for f in r.findings),
         checks={s: sum(1 for c in r.checks if c.status == s) for s in STATUSES},
         controls={c.id: c.status for c in r.controls}, tool_version=r.tool.version, opa_version=r.engine.opa_version,
         policy_revision=r.engine.policy_revision, library=library_digest(r),

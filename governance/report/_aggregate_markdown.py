@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from governance.report._escape import markdown_code, markdown_text
-from governance.report._messages import messages
+from governance.report._messages import Messages, messages
 from governance.report.markdown import _table
-from governance.result import SEVERITIES, STATUSES, GroupResult
+from governance.result import SEVERITIES, STATUSES, Entity, GroupResult
 
 if TYPE_CHECKING:  # the package imports this module
     from governance.report import RenderOptions
@@ -26,14 +26,18 @@ def render(group: GroupResult, options: RenderOptions) -> str:
     lines = [f"# {t('aggregate.title')}", "",
              f"- {t('tool')}: {markdown_text(engine)}",
              f"- {t('aggregate.library')}: {markdown_code(group.library)}" if group.library else f"- ⚠ {t('aggregate.mixed')}",
+             f"- {t('aggregate.fail_on')}: {markdown_text(name(group.fail_on))}",
              f"- {t('aggregate.summary', n=len(group.entities), passed=passed, failed=len(group.entities) - passed)}", "",
              f"## {t('aggregate.entities')}", ""]
     header = [t("aggregate.entity"), t("md.as_of"), t("aggregate.verdict"), *[name(s, capital=True) for s in SEVERITIES],
               t("waived"), t("aggregate.checks"), t("policy_revision")]
-    rows = [[e.name, e.as_of, name(e.verdict, capital=True), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
+    rows = [[e.name, e.as_of, _verdict(e, m), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
              " / ".join(str(e.checks.get(s, 0)) for s in STATUSES),
              e.policy_revision[:19] + "…"] for e in group.entities]
-    lines += _table(header, rows, "lll" + "r" * (len(SEVERITIES) + 1) + "ll") + ["", f"## {t('aggregate.worst')}", ""]
+    lines += _table(header, rows, "lll" + "r" * (len(SEVERITIES) + 1) + "ll")
+    if any(e.laxer_than_group for e in group.entities):
+        lines += ["", t("aggregate.laxer_note", group=name(group.fail_on))]
+    lines += ["", f"## {t('aggregate.worst')}", ""]
     if not group.findings:
         return "\n".join(lines + [t("aggregate.no_findings")]) + "\n"
     lines += [t("aggregate.worst_note", shown=len(group.findings), total=group.findings_total), ""]
@@ -41,3 +45,9 @@ def render(group: GroupResult, options: RenderOptions) -> str:
     rows = [[name(f.severity), f.entity, f.check, f"{name(f.resource.kind)} {f.resource.id}", m.said(f),
              f"{f.location.file}:{f.location.line}" if f.location else "-"] for f in group.findings]
     return "\n".join(lines + _table(header, rows)) + "\n"
+
+
+def _verdict(e: Entity, m: Messages) -> str:
+    """The verdict at the group's threshold; flagged when the entity's own threshold is laxer."""
+    verdict = m.name(e.verdict, capital=True)
+    return f"{verdict} ⚠ {m.text('aggregate.laxer', own=m.name(e.fail_on))}" if e.laxer_than_group else verdict

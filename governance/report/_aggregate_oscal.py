@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # the package imports this module
 
 
 def render(group: GroupResult, options: RenderOptions) -> str:
-    identity = json.dumps([group.library, group.opa_version, [e.model_dump() for e in group.entities]], sort_keys=True)
+    identity = json.dumps([group.library, group.opa_version, group.fail_on, [e.model_dump() for e in group.entities]],
+                          sort_keys=True)
     plan = _uuid("group-assessment-plan", identity)
     doc = {"assessment-results": {
         "uuid": _uuid("group-assessment-results", identity),
@@ -34,6 +35,7 @@ def render(group: GroupResult, options: RenderOptions) -> str:
             "version": hashlib.sha256(identity.encode()).hexdigest()[:12],
             "oscal-version": OSCAL_VERSION,
             "props": [_prop("tool", f"{group.tool.name} {group.tool.version}"), _prop("entities", len(group.entities)),
+                      _prop("group-fail-on", group.fail_on),
                       _prop("library", group.library or "mixed"), _prop("opa-version", group.opa_version or "mixed")],
         },
         "import-ap": {"href": f"#{plan}", "remarks": "The assessment plan is the built-in govern library the group's "
@@ -60,10 +62,13 @@ def _result(e: Entity, findings: list[GroupFinding]) -> dict:
     out = {
         "uuid": _uuid("entity-result", e.name, e.policy_revision, e.as_of),
         "title": _markup(f"govern check of {e.name}"),
-        "description": _markup(f"{e.name} as of {e.as_of}, policy revision {e.policy_revision}: {e.verdict}, "
-                               f"{sum(e.failing.values())} unwaived and {sum(e.waived.values())} waived finding(s)."),
+        "description": _markup(f"{e.name} as of {e.as_of}, policy revision {e.policy_revision}: {e.verdict} at the "
+                               f"group's threshold, {sum(e.failing.values())} unwaived and {sum(e.waived.values())} waived "
+                               "finding(s)." + (f" Its own fail_on ({e.fail_on}) is laxer than the group's: its own run "
+                                                f"says {e.own_verdict}." if e.laxer_than_group else "")),
         "start": start, "end": end,
         "props": [_prop("entity", e.name), _prop("as-of", e.as_of), _prop("fail-on", e.fail_on), _prop("verdict", e.verdict),
+                  _prop("own-verdict", e.own_verdict), _prop("fail-on-laxer-than-group", str(e.laxer_than_group).lower()),
                   _prop("policy-revision", e.policy_revision), _prop("library", e.library),
                   _prop("opa-version", e.opa_version),
                   *[_prop(f"findings-failed-{s}", e.failing.get(s, 0)) for s in SEVERITIES],

@@ -375,6 +375,15 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "Entity"),
     "aggregate.verdict": ("结论",
                           "Verdict"),
+    "aggregate.fail_on": ("集团失败阈值",
+                          "Group fail-on threshold"),
+    "aggregate.laxer": ("自身阈值为 {own}，宽于集团阈值",
+                        "own fail_on {own} is laxer than the group's"),
+    "aggregate.laxer_note": ("⚠ 标记的主体自身的 fail_on 宽于集团阈值 {group}：其自身的 govern check 可能通过，"
+                             "但在集团阈值下未必通过。结论一栏按集团阈值判定。",
+                             "⚠ marks an entity whose own fail_on is laxer than the group's threshold ({group}): "
+                             "its own govern check may pass where the group's threshold fails it. "
+                             "The verdict is at the group's threshold."),
     "aggregate.unwaived": ("未豁免问题（按严重度）",
                            "Unwaived findings by severity"),
     "aggregate.checks": ("检查（通过 / 未通过 / 不适用 / 已跳过）",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from governance.result.types import Finding, Tool, _Model
-from governance.result.vocabulary import Status
+from governance.result.vocabulary import FailOn, Status
 
 GROUP_SCHEMA_VERSION = 1
 
@@ -21,11 +21,15 @@ class Entity(_Model):
 
     name: str  # the workspace's name as its result gives it
     as_of: str
-    fail_on: str
-    verdict: Literal["pass", "fail"]  # its own gate at its own fail_on: what its `govern check` exited with (0 or 1)
+    fail_on: str  # its own threshold, as its result records it
+    verdict: Literal["pass", "fail"]  # at the group's threshold (`GroupResult.fail_on`): what the group report judges
+    own_verdict: Literal["pass", "fail"]  # its own gate at its own fail_on: what its `govern check` exited with (0 or 1)
+    # its own fail_on lets pass findings that the group's threshold fails (`fail_on: never` against `low`, say):
+    # its own green run does not mean the group's pass
+    laxer_than_group: bool
     failing: dict[str, int]  # unwaived findings by severity, every severity listed (info: advisories included)
     waived: dict[str, int]  # waived findings by severity, every severity listed
-    advisories: int  # unwaived info findings that cannot fail its run
+    advisories: int  # unwaived info findings that cannot fail it at the group's threshold
     checks: dict[str, int]  # checks by status: pass, fail, not_applicable
     controls: dict[str, Status] = {}  # control id -> its status in this workspace
     tool_version: str
@@ -46,11 +50,12 @@ class GroupResult(_Model):
     schema_version: int = GROUP_SCHEMA_VERSION
     kind: Literal["group"] = "group"
     tool: Tool  # the govern that merged the results
+    fail_on: FailOn = "low"  # the group's threshold (`govern aggregate --fail-on`), applied to every entity
     library: str | None  # the built-in library every entity ran; None when --allow-mixed-revisions merged several
     opa_version: str | None  # likewise, the OPA version
     mixed_revisions: bool = False
     entities: list[Entity]  # by name
-    findings: list[GroupFinding]  # the worst failing findings: severity, then entity, check, resource
+    findings: list[GroupFinding]  # the worst unwaived findings, advisories excluded: severity, then entity, check, resource
     findings_total: int  # failing findings of every entity (`findings` may hold fewer: --top)
 
     def to_json(self) -> str:

@@ -330,3 +330,36 @@ def test_a_waiver_citing_the_grant_of_another_waiver_is_a_workspace_error(opa_bi
     err = refused(workspace(tmp_path, [waiver(decision="dec-w1"), other], [grant(subject="wv-2")]))
     assert "waivers/waivers.yaml:" in err
     assert "waiver 'wv-1' cites decision 'dec-w1', which grants waiver 'wv-2', not this one" in err
+
+
+def test_acme_shows_a_waiver_granted_by_a_committee_decision(opa_binary, example, tmp_path):
+    out = tmp_path / "out"
+    proc = conftest.check(example, "--format", f"json={out / 'result.json'}", "--format", f"markdown={out / 'report.md'}",
+                          "--format", f"html={out / 'report.html'}", "--lang", "en")
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert "| Granted by decision |" in markdown and "| 2026-10-22 | dec-2026-093 | 2027-03-31 |" in markdown
+    assert "Granted by decision <code>dec-2026-093</code>" in (out / "report.html").read_text(encoding="utf-8")
+    granted = record(result, "wv-2026-021")
+    assert (granted["decision"], granted["valid"], granted["applied"]) == ("dec-2026-093", True, 1)
+    assert not [f for f in result["findings"] if f["resource"]["kind"] == "decision"
+                and f["resource"]["id"] in ("dec-2026-047", "dec-2026-093", "dec-2026-101")]
+    assert summary(result, "WAV-009")["status"] == "not_applicable"  # acme does not require decisions
+
+
+def test_acme_requiring_decisions_keeps_its_granted_waivers_and_refuses_one_that_loses_its_decision(opa_binary, example):
+    authority = example / "policies" / "authority.yaml"
+    authority.write_text(authority.read_text(encoding="utf-8") + "waiver_requires_decision: true\n", encoding="utf-8")
+    result = json.loads(conftest.check(example, "--format", "json").stdout)
+    assert [(w["id"], w["problems"], w["applied"]) for w in result["waivers"]] == \
+        [("wv-2026-014", ["WAV-003", "WAV-005"], 0), ("wv-2026-021", [], 1), ("wv-2026-023", [], 1)]
+    assert (summary(result, "WAV-009")["evaluated"], summary(result, "WAV-009")["status"]) == (3, "pass")
+
+    waivers = example / "waivers" / "waivers.yaml"
+    text = waivers.read_text(encoding="utf-8")
+    waivers.write_text(text.replace("    decision: dec-2026-101", "", 1), encoding="utf-8")  # its decision stays
+    result = json.loads(conftest.check(example, "--format", "json").stdout)
+    assert record(result, "wv-2026-023")["problems"] == ["WAV-009"]
+    assert "names no decision" in finding(result, "WAV-009", "wv-2026-023")["message"]
+    assert [f["status"] for f in result["findings"] if f["check"] == "MLP-002"] == ["fail"]

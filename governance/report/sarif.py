@@ -206,6 +206,8 @@ def _suppression(f: Finding, result: RunResult, prefix: str) -> dict:
     if waiver is not None:
         suppression["properties"] = {"waiver": waiver.id, "approvedBy": waiver.approved_by,
                                      "approvedAt": waiver.approved_at, "expires": waiver.expires}
+        if waiver.decision:
+            suppression["properties"]["decision"] = waiver.decision
         if waiver.location:
             suppression["location"] = {"physicalLocation": {
                 "artifactLocation": _artifact(prefix, waiver.location.file),

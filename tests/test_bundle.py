@@ -282,7 +282,7 @@ def test_an_opa_pulling_the_signed_bundle_from_a_bundle_server_reports_its_revis
 
 
 @pytest.mark.parametrize("which, alg, says", [
-    ("public", None, "unsupported key type"),  # a public key cannot sign
+    ("public", None, "holds a public key or certificate: signing needs the private key"),
     ("private", "ES256", "ES256"),  # an RSA key cannot sign ES256
 ])
 def test_a_key_that_cannot_sign_is_exit_2_and_writes_nothing(example, tmp_path, which, alg, says):

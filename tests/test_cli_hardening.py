@@ -30,6 +30,7 @@ import governance.report
 from governance.cli import _output
 from governance.cli import main as cli
 from governance.cli._common import AsOf, Timeout
+from governance.evaluate.findings import fingerprint
 from governance.result import (
     CheckSummary,
     ControlRecord,
@@ -59,10 +60,12 @@ def hostile_result() -> RunResult:
     return RunResult(
         workspace=EVIL_NAME, as_of=AS_OF, tool=Tool(version="0.0.0"),
         engine=Engine(opa_version="1.20.2", policy_revision="sha256:`<i>x</i>`"), inputs=[],
-        findings=[Finding(**finding, status="fail", fingerprint="f1"),
-                  Finding(**finding, status="waived", waiver="wv-1 <b>", fingerprint="f2")],
+        findings=[Finding(**finding, status="fail", fingerprint=fingerprint("ACME-001", "system", "s-1|x")),
+                  Finding(**finding, status="waived", waiver="wv-1 <b>", fingerprint=fingerprint("ACME-001", "system", "s-1|x"))],
         checks=[CheckSummary(id="ACME-001", title=EVIL, severity="high", waivable=True, domain="committee",
-                             evaluated=2, failed=1, waived=1, status="fail", controls=["CTL-X"])],
+                             evaluated=2, failed=1, waived=1, status="fail", controls=["CTL-X"]),
+                CheckSummary(id="WAV-001", title="Waiver", severity="high", waivable=False, domain="waivers",
+                             evaluated=2, failed=0, waived=0, status="pass")],  # saved results agree with themselves
         controls=[ControlRecord(id="CTL-X", title={"zh": EVIL, "en": EVIL}, checks=["ACME-001"], status="fail")],
         waivers=[WaiverRecord(id="wv-1 <b>", check="ACME-001", resource=Resource(kind="system", id="s-1|x"),
                               justification=EVIL, requested_by="p-a", approved_by="<u>p-b</u>",
@@ -70,7 +73,7 @@ def hostile_result() -> RunResult:
                  WaiverRecord(id="wv-2", check="ACME-001", resource=Resource(kind="system", id="s-2"),
                               justification=EVIL, requested_by="p-a", approved_by="p-a",
                               approved_at="2026-11-01", expires="2026-12-31", valid=False, problems=["WAV-001"])],
-        summary=Summary(fail=1, waived=1, by_severity={"high": 1}, checks={"fail": 1}),
+        summary=Summary(fail=1, waived=1, by_severity={"high": 1}, checks={"fail": 1, "pass": 1}),
     )
 
 
@@ -137,12 +140,12 @@ def test_a_rename_that_fails_puts_back_every_file_already_renamed(saved, tmp_pat
     inode = first.stat().st_ino
     real_replace, renames = os.replace, []
 
-    def flaky_replace(src, dst):
+    def flaky_replace(src, dst, **folders):
         if str(src).endswith(".tmp"):
             renames.append(dst)
             if len(renames) == 2:  # the first report is already in place; the second fails
                 raise PermissionError(13, "Permission denied")
-        return real_replace(src, dst)
+        return real_replace(src, dst, **folders)
 
     monkeypatch.setattr(_output.os, "replace", flaky_replace)
     result = CliRunner().invoke(cli, ["report", str(saved), "--format", f"json={first}",

@@ -86,8 +86,9 @@ def test_init_into_a_workspace_whose_schemas_cannot_be_written_is_a_usage_error(
     (root / "schemas").write_text("a file where the folder goes", encoding="utf-8")
     proc = govern("init", str(root))
     assert proc.returncode == 2
-    assert "cannot write the schemas" in proc.stderr and "Traceback" not in proc.stderr
-    assert not (root / "governance.yaml").exists()  # not a workspace yet: init may simply be run again
+    assert "schemas (a file where a folder goes)" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.count("schemas (a file") == 1
+    assert sorted(p.name for p in root.iterdir()) == ["schemas"]  # found before anything was written
     (root / "schemas").unlink()
     assert govern("init", str(root)).returncode == 0
 

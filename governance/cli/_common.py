@@ -6,22 +6,25 @@ Exit codes (spec/README.md): 0 clean, 1 findings at or above --fail-on,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, NoReturn, Self
 
 import click
 
 from governance.cli._environment import GovernCommand
-from governance.engine import EngineError
+from governance.engine import EngineError, SigningKeyError, VerificationKeyError
 from governance.engine.client import url_problem
 from governance.entry import report_bug
-from governance.evaluate.baseline import ResultFileError, load_result
+from governance.evaluate.saved import ResultFileError, read_bytes, read_result
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
 from governance.report import RenderOptions
@@ -66,6 +69,16 @@ class Guard:
             exit_with(EXIT_ENGINE, ["error: the output was cut off: the program reading it stopped early."])
         report_bug(exc)  # one line; GOVERN_DEBUG=1 adds the traceback
         sys.exit(EXIT_ENGINE)
+
+
+@contextlib.contextmanager
+def key_refused(option: str, path: str | None, *, nothing: str) -> Iterator[None]:
+    """A key file that cannot be used is bad input (exit 2), named by its option and path, never by its content.
+    Inside a `Guard`, which would take it for an engine failure (exit 3)."""
+    try:
+        yield
+    except (SigningKeyError, VerificationKeyError) as exc:
+        exit_with(EXIT_INVALID, [f"error: {option} {path}: {exc}", nothing])
 
 
 class GuardedGroup(click.Group):
@@ -162,15 +175,40 @@ class ResultFile(click.Path):
         return path
 
 
+class KeyFile(click.Path):
+    """A key file (PEM) that exists and is a regular file. Messages about it name its path, never its content."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False)
+
+    def convert(self, value: str | os.PathLike[str], param: click.Parameter | None,
+                ctx: click.Context | None) -> str | bytes | os.PathLike[str]:
+        path = super().convert(value, param, ctx)
+        with contextlib.suppress(OSError):  # unreadable: the command says so in its own words
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                self.fail(f"{os.fsdecode(path)!r} is not a regular file", param, ctx)
+        return path
+
+
 def as_of_date(value: dt.date | None) -> dt.date:
     return value or dt.date.today()
 
 
-def saved_result(path: str) -> RunResult:
-    """A saved result given on the command line (`govern report`, `check --baseline`); a file that is
-    not one is bad input (exit 2)."""
+def saved_result(path: str, raw: bytes | None = None) -> RunResult:
+    """A saved result given on the command line (`govern report`, `check --baseline`), validated; a file that
+    is not one, or not a coherent one, is bad input (exit 2) and nothing is written. `raw`: its bytes, when
+    already read (`saved_result_bytes`)."""
     try:
-        return load_result(path)
+        return read_result(path, raw)
     except ResultFileError as exc:
         click.echo(str(exc), err=True)  # file:line:col: what is wrong
+        sys.exit(EXIT_INVALID)
+
+
+def saved_result_bytes(path: str) -> bytes:
+    """The bytes of a saved result given on the command line, read once (exit 2 if they cannot be)."""
+    try:
+        return read_bytes(Path(path))
+    except ResultFileError as exc:
+        click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)

@@ -5,18 +5,19 @@ A run's reports are evidence that CI gates on and auditors sign, so a run that
 fails leaves no report behind and no existing file changed: every report file
 is first written to a temporary file beside its target (same directory, so
 the rename is atomic), and only when all are complete are they renamed into
-place. Streams (stdout, /dev/null, a pipe) cannot be taken back, so they come
-last; if one of them fails, the renamed files are put back as they were.
+place, each folder's evidence.json after every report. Streams (stdout,
+/dev/null, a pipe) cannot be taken back, so they come last; if one of them
+fails, the renamed files are put back as they were. No file is written
+through a symbolic link, nor where the run reads (_places.py).
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import secrets
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -25,9 +26,18 @@ from typing import Literal, Self
 import click
 
 from governance.cli._common import EXIT_ENGINE, exit_with, silence_stdout
+from governance.cli._places import (
+    Reads,
+    Refused,
+    clean_leftovers,
+    open_folder,
+    real_folder,
+    trusted_areas,
+)
 from governance.report import FORMATS, Rendered
 from governance.report.evidence import BESIDE
 from governance.report.evidence import stream as _stream
+from governance.result.written import temporary_name
 
 
 def _stdout(path: str | None) -> bool:
@@ -47,11 +57,13 @@ def on_disk(rendered: Rendered) -> list[tuple[str, str | bytes]]:
     return [(path, content) for path, content in rendered if path is not None and not _stream(path)]
 
 
-def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
+def outputs(formats: tuple[str, ...], output: str | None, reads: Reads) -> list[tuple[str, str | None]]:
     """`--format json --output r.json` or `--format sarif=out/g.sarif` (repeatable), every target distinct.
 
     Every target is checked here, before anything runs: an empty path or a folder is a usage error, and
-    a path that names stdout itself (/dev/stdout, or the very file or pipe stdout is) counts as stdout."""
+    a path that names stdout itself (/dev/stdout, or the very file or pipe stdout is) counts as stdout.
+    So is a file that is a link, lies beyond a link out of the workspace and the current folder, or
+    that the run reads (`reads`): see _places.py."""
     pairs: list[tuple[str, str | None]] = []
     for spec in formats or ("table",):
         name, eq, path = spec.partition("=")
@@ -60,14 +72,14 @@ def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str
         if eq and not path:
             raise click.BadParameter(f"{spec}: the path after = is empty; give a file, or - for stdout",
                                      param_hint="--format")
-        pairs.append((name, _target(path, f"{name}=", "--format") if path else None))
+        pairs.append((name, target(path, "--format", reads, f"{name}=") if path else None))
     unnamed = [i for i, (_, p) in enumerate(pairs) if p is None]
     if output is not None:
         if len(unnamed) != 1:
             raise click.BadParameter("--output goes with exactly one --format that has no =PATH", param_hint="--output")
         if not output:
             raise click.BadParameter("the path is empty; give a file, or - for stdout", param_hint="--output")
-        pairs[unnamed[0]] = (pairs[unnamed[0]][0], _target(output, "", "--output"))
+        pairs[unnamed[0]] = (pairs[unnamed[0]][0], target(output, "--output", reads))
     _refuse_collisions(pairs)
     return pairs
 
@@ -76,13 +88,33 @@ def outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str
 _STDOUT_NAMES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
-def _target(path: str, prefix: str, hint: str) -> str:
-    """A report target as given, `-` when it is stdout; a folder is a usage error (a report is a file)."""
+def target(path: str, hint: str, reads: Reads, prefix: str = "") -> str:
+    """A report target as given, `-` when it is stdout; a folder, a link, a path beyond a link out of
+    the trusted areas, and a path the run reads are usage errors. A stream of the system (/dev/null,
+    /dev/stderr) is written into where it is, never created or replaced; a link in a checkout to a
+    device is a link like any other."""
     if _stdout(path) or _names_stdout(path):
         return "-"
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise click.BadParameter(f"{prefix}{path} is a folder; give the name of a file in it", param_hint=hint)
+    if _stream(path) and _system(path):
+        return path  # /dev/null, /dev/stderr (a link to /proc/self/fd/2): the system's, not a checkout's
+    try:
+        real = real_folder(path, reads.trusted) / Path(path).name
+        reads.refuse(real, path)
+        if not _stream(path) and os.path.islink(real.with_name(BESIDE)):  # the manifest written beside it
+            raise Refused(f"{path}: {real.with_name(BESIDE)} beside it is a symbolic link; govern does not "
+                          "write evidence through links")
+    except Refused as exc:
+        raise click.BadParameter(f"{prefix}{exc}", param_hint=hint) from None
+    except (OSError, ValueError) as exc:  # an unreadable link, a NUL byte
+        raise click.BadParameter(f"{prefix}{path} is not a usable path: {exc}", param_hint=hint) from None
     return path
+
+
+def _system(path: str) -> bool:
+    """A path in the system's own device and process folders, which no pull request can commit links into."""
+    return os.path.abspath(path).startswith(("/dev/", "/proc/"))
 
 
 def _names_stdout(path: str) -> bool:
@@ -140,27 +172,34 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
         seen[where] = f"{name}={path}"
 
 
-def write_all(rendered: Rendered, nothing: str = "no report of this run was written") -> None:
+def write_all(rendered: Rendered, nothing: str = "no report of this run was written",
+              trusted: list[Path] | None = None) -> None:
     """Every report file in place, then the streams; on any failure no report is left changed (exit 3),
-    and the error ends with `nothing` (what was not written, in the command's words)."""
-    files = [(_where(path), content) for path, content in on_disk(rendered)]
+    and the error ends with `nothing` (what was not written, in the command's words). Each evidence.json
+    is renamed into place after every report: a set interrupted on the way keeps the previous run's
+    evidence, which then no longer matches the new reports, and `govern verify` says so.
+
+    `trusted` are the areas a link above a target may lead into (as `outputs` checked them; a link that
+    appeared since is an error here, never followed)."""
+    areas = trusted if trusted is not None else trusted_areas(None)
+    files = on_disk(rendered)
+    files.sort(key=lambda f: Path(f[0]).name == BESIDE)  # the evidence last
     streams = [(path, content) for path, content in rendered if _stream(path)]
     streams.sort(key=lambda s: _stdout(s[0]))  # stdout last: once it shows a report, every file is in place
-    targets = [t for t, _ in files] + [_where(p) for p, _ in streams if p is not None and not _stdout(p)]
+    targets = [_where(t) for t, _ in files] + [_where(p) for p, _ in streams if p is not None and not _stdout(p)]
     if sum(_stdout(p) for p, _ in streams) > 1 or len(set(targets)) != len(targets):
         raise RuntimeError("two reports share one target")  # outputs() refuses this; fail closed if it ever slips
     with _Transaction(nothing) as files_written:
-        for target, content in files:
-            files_written.stage(target, content)
+        for path, content in files:
+            files_written.stage(path, content, areas)
         files_written.commit()
-        for path, content in streams:
-            _send(path, content)
+        for stream, sent in streams:
+            _send(stream, sent)
 
 
 def _send(path: str | None, content: str | bytes) -> None:
     if path is not None and not _stdout(path):
-        with open(path, "wb") as out:
-            out.write(content.encode("utf-8") if isinstance(content, str) else content)
+        _write_stream(path, content.encode("utf-8") if isinstance(content, str) else content)
         return
     try:
         click.echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
@@ -170,95 +209,139 @@ def _send(path: str | None, content: str | bytes) -> None:
         raise OSError(0, "the program reading it stopped early", "stdout") from None
 
 
+def _write_stream(path: str, data: bytes) -> None:
+    """Into a stream that exists (/dev/null, a FIFO), never creating or truncating a file: one that has
+    become a regular file since it was checked is an error."""
+    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+    with os.fdopen(fd, "wb") as out:
+        if stat.S_ISREG(os.fstat(out.fileno()).st_mode):
+            raise OSError(errno.EEXIST, "is a file now, not the stream it was", path)
+        out.write(data)
+
+
 class _Transaction:
-    """Stage files beside their targets, rename them all into place, and undo everything on failure."""
+    """Stage files beside their targets, rename them all into place, and undo everything on failure.
+    Every operation is relative to a descriptor of the target's real folder (_places.open_folder), so
+    no link is followed once the folder is open."""
 
     def __init__(self, nothing: str) -> None:
         self.nothing = nothing
+        self.folders: dict[Path, int] = {}  # real folder -> descriptor
         self.made: list[Path] = []  # folders created for reports, outermost first
-        self.staged: list[tuple[Path, Path]] = []  # (temporary, target)
-        self.kept: list[tuple[Path, Path | None]] = []  # (target, second name of the file it replaced)
+        self.staged: list[tuple[int, str, str, str]] = []  # (folder, temporary, name, as given)
+        self.kept: list[tuple[int, str, str | None]] = []  # (folder, name, second name of the file it replaced)
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> Literal[False]:
-        for tmp, _ in self.staged:
-            _quietly(tmp.unlink, missing_ok=True)
+        for folder, tmp, _, _ in self.staged:
+            _quietly(os.unlink, tmp, dir_fd=folder)
         if exc is not None:
             self._undo()  # a previous file that cannot be put back keeps its hidden second name: never lost
         else:
-            for _, previous in self.kept:
+            for folder, _, previous in self.kept:
                 if previous is not None:
-                    _quietly(previous.unlink, missing_ok=True)
+                    _quietly(os.unlink, previous, dir_fd=folder)
+        for fd in self.folders.values():
+            _quietly(os.close, fd)
         if isinstance(exc, OSError):
             where = exc.filename or "a report"
             exit_with(EXIT_ENGINE, [f"error: could not write {where}: {exc.strerror or exc}; {self.nothing}."])
         return False
 
-    def stage(self, target: Path, content: str | bytes) -> None:
-        """Write `content` to a new hidden file beside `target`, flushed to disk."""
+    def stage(self, path: str, content: str | bytes, trusted: list[Path]) -> None:
+        """Write `content` to a new hidden file beside `path`, flushed to disk."""
+        name = Path(path).name
         try:
-            self._make_folder(target.parent)
-            if target.is_dir():
-                raise IsADirectoryError(21, "Is a directory")
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            self.staged.append((Path(name), target))
+            try:
+                folder = self._folder(real_folder(path, trusted))
+            except Refused as exc:  # a link that appeared since the targets were checked
+                raise OSError(errno.ELOOP, str(exc)) from None
+            mode = _mode(folder, name)
+            tmp = temporary_name(name, "tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=folder)
+            self.staged.append((folder, tmp, name, path))
             with os.fdopen(fd, "wb") as out:
-                os.fchmod(out.fileno(), _mode(target))
+                os.fchmod(out.fileno(), mode)
                 out.write(content.encode("utf-8") if isinstance(content, str) else content)
                 out.flush()
                 os.fsync(out.fileno())
         except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(target)) from exc  # name the report, not the temporary
+            raise OSError(exc.errno, exc.strerror, path) from exc  # name the report, not the temporary
 
     def commit(self) -> None:
-        for tmp, target in self.staged:
+        """Rename every staged file over its target; the folders are flushed before the first evidence.json."""
+        flushed = False
+        for folder, tmp, name, path in self.staged:
             try:
-                self.kept.append((target, _second_name(target)))
-                os.replace(tmp, target)
+                if name == BESIDE and not flushed:
+                    self._flush()
+                    flushed = True
+                self.kept.append((folder, name, _second_name(folder, name)))
+                os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
             except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, str(target)) from exc
+                raise OSError(exc.errno, exc.strerror, path) from exc
+        self._flush()
 
-    def _make_folder(self, folder: Path) -> None:
-        missing = []
-        while not folder.exists() and folder != folder.parent:
-            missing.append(folder)
-            folder = folder.parent
-        for path in reversed(missing):
-            path.mkdir()
-            self.made.append(path)
+    def _flush(self) -> None:
+        for fd in self.folders.values():
+            os.fsync(fd)
+
+    def _folder(self, real: Path) -> int:
+        if real not in self.folders:
+            fd = open_folder(real, self.made)
+            self.folders[real] = fd
+            clean_leftovers(fd)  # what a killed run left here
+        return self.folders[real]
 
     def _undo(self) -> None:
-        for target, previous in reversed(self.kept):
+        for folder, name, previous in reversed(self.kept):
             if previous is None:
-                _quietly(target.unlink, missing_ok=True)
-            else:
-                _quietly(os.replace, previous, target)  # the very file that was there: same inode, same times
-        for folder in reversed(self.made):
-            _quietly(folder.rmdir)  # only when empty: never a folder that holds anything else
+                _quietly(os.unlink, name, dir_fd=folder)
+            else:  # the very file that was there: same inode, same times
+                _quietly(os.replace, previous, name, src_dir_fd=folder, dst_dir_fd=folder)
+        for made in reversed(self.made):
+            _quietly(os.rmdir, made)  # only when empty: never a folder that holds anything else
 
 
-def _mode(target: Path) -> int:
-    """The permissions a plain write would give: the existing file's, else 0666 less the umask."""
+def _mode(folder: int, name: str) -> int:
+    """The permissions a plain write would give: the existing file's, else 0666 less the umask.
+    A folder, or a link (one that appeared since the targets were checked), is an error."""
     try:
-        return target.stat().st_mode & 0o777
+        st = os.stat(name, dir_fd=folder, follow_symlinks=False)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory")
+    if stat.S_ISLNK(st.st_mode):
+        raise OSError(errno.ELOOP, "is a symbolic link; govern does not write reports through links")
+    return st.st_mode & 0o777
 
 
-def _second_name(target: Path) -> Path | None:
+def _second_name(folder: int, name: str) -> str | None:
     """A hard link to the file about to be replaced (a copy where links are not allowed), to put it back."""
-    if not target.exists():
-        return None
-    previous = target.with_name(f".{target.name}.{secrets.token_hex(6)}.old")
     try:
-        os.link(target, previous)
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    previous = temporary_name(name, "old")
+    try:
+        os.link(name, previous, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
     except OSError:
-        shutil.copy2(target, previous)
+        _copy(folder, name, previous)
     return previous
+
+
+def _copy(folder: int, name: str, copy: str) -> None:
+    src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+    with os.fdopen(src, "rb") as old:
+        mode = os.fstat(old.fileno()).st_mode & 0o777
+        dst = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=folder)
+        with os.fdopen(dst, "wb") as new:
+            shutil.copyfileobj(old, new)
 
 
 def _quietly(action: Callable[..., object], *args: object, **kwargs: object) -> None:

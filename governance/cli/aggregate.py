@@ -15,7 +15,8 @@ import click
 
 from governance.cli import main
 from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, EXIT_OK, Guard, ResultFile, exit_with
-from governance.cli._output import write_all
+from governance.cli._output import target, write_all
+from governance.cli._places import Reads
 from governance.evaluate import aggregate as merging
 from governance.report import DEFAULT_LANG, GROUP_FORMATS, LANGS, RenderOptions, render_group
 
@@ -37,6 +38,9 @@ def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: 
     a summary per entity and the worst findings across them."""
     if output is not None and (not output or os.path.isdir(output) or output.endswith(("/", os.sep))):
         raise click.BadParameter("give the name of a file, or - for stdout", param_hint="--output")
+    reads = Reads(None, result_files)
+    if output is not None:
+        output = target(output, "--output", reads)
     with Guard():
         try:
             group = merging.aggregate(result_files, top=top, allow_mixed=allow_mixed_revisions)
@@ -45,5 +49,5 @@ def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: 
         except merging.MixedRevisions as exc:
             exit_with(EXIT_ENGINE, [f"error: {exc}", "no group report was written."])
         content = render_group(fmt, group, RenderOptions(lang=lang, color=False))
-    write_all([(output, content)], nothing="no group report was written")
+    write_all([(output, content)], nothing="no group report was written", trusted=reads.trusted)
     sys.exit(EXIT_OK)

@@ -15,7 +15,8 @@ import click
 
 from governance.cli import main
 from governance.cli._common import EXIT_INVALID, EXIT_OK, Guard, exit_with
-from governance.cli._output import write_all
+from governance.cli._output import target, write_all
+from governance.cli._places import Reads
 from governance.engine import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError, build_bundle, policy_revision
 from governance.evaluate import validate
 
@@ -41,6 +42,8 @@ def bundle(workspace: str, output: str, signing_key: str | None, signing_alg: st
     if signing_alg and not signing_key:
         raise click.UsageError("--signing-alg goes with --signing-key")
     alg = signing_alg or DEFAULT_SIGNING_ALG
+    reads = Reads(workspace, (signing_key,))
+    target(output, "--output", reads)
     with Guard():
         ws, policy = validate(workspace)
         definitions = ws.definitions()
@@ -49,7 +52,7 @@ def bundle(workspace: str, output: str, signing_key: str | None, signing_alg: st
             content = build_bundle(policy.modules, definitions, signing_key=key, signing_alg=alg)
         except SigningKeyError as exc:
             exit_with(EXIT_INVALID, [f"error: --signing-key {signing_key}: {exc}", "no bundle was written."])
-    write_all([(output, content)], nothing="no bundle was written")
+    write_all([(output, content)], nothing="no bundle was written", trusted=reads.trusted)
     signed = f", signed {alg}" if key else ", unsigned"
     click.echo(f"bundle: {output}: revision {policy_revision(policy.modules, definitions)}, "
                f"{len(policy.modules)} module(s){signed}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -17,20 +19,24 @@ from governance.cli._common import (
     FAIL_ON,
     AsOf,
     Guard,
+    KeyFile,
     OpaUrl,
     PathPrefix,
     ResultFile,
     Timeout,
     as_of_date,
+    key_refused,
     saved_result,
 )
 from governance.cli._output import outputs, write_all
+from governance.cli._places import Reads
 from governance.cli._progress import progress
-from governance.engine import OPA_VERSION
+from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
 from governance.evaluate import run_check
 from governance.evaluate.baseline import compare
 from governance.evaluate.selection import SkipRefused
-from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
+from governance.evaluate.signature import can_sign, signed
+from governance.report import DEFAULT_LANG, FORMATS, LANGS, Rendered, RenderOptions, evidence, render_all
 from governance.result import gate
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -63,19 +69,31 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.option("--fail-on-new-only", is_flag=True, help="With --baseline: only new unwaived findings can fail the run.")
 @click.option("--path-prefix", envvar="GOVERN_PATH_PREFIX", show_envvar=True, type=PathPrefix(), default="",
               help="The workspace's folder from the repository root, for the paths of sarif, github and junit reports.")
+@click.option("--signing-key", type=KeyFile(), metavar="PEM",
+              help="Sign every evidence manifest (evidence.json, --format evidence) with this private key (RSA or ECDSA, "
+                   "PEM); `govern verify --verification-key PUBLIC.pem` checks it.")
+@click.option("--signing-alg", type=click.Choice(SIGNING_ALGS),
+              help=f"Signature algorithm of --signing-key (default: {DEFAULT_SIGNING_ALG}).")
 def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: dt.date | None, fail_on: str | None,
           skips: tuple[str, ...],
           opa_url: str | None, opa_token: str | None, opa_ca: str | None, allow_opa_versions: tuple[str, ...], timeout: float,
-          lang: str, baseline: str | None, fail_on_new_only: bool, path_prefix: str) -> None:
+          lang: str, baseline: str | None, fail_on_new_only: bool, path_prefix: str,
+          signing_key: str | None, signing_alg: str | None) -> None:
     """Evaluate every check on OPA and report findings."""
-    targets = outputs(formats, output)
+    reads = Reads(workspace, (baseline, opa_ca))
+    targets = outputs(formats, output, reads)
     if fail_on_new_only and not baseline:
         raise click.UsageError("--fail-on-new-only needs --baseline")
     if opa_ca and not (opa_url or "").startswith("https://"):
         raise click.UsageError("--opa-ca goes with an https:// --opa-url")
     if opa_url and opa_token and urlsplit(opa_url).scheme == "http" and urlsplit(opa_url).hostname not in LOOPBACK:
         raise click.UsageError("--opa-token would cross the network in clear over http://; use an https:// --opa-url")
-    with Guard(), progress() as step:
+    if signing_alg and not signing_key:
+        raise click.UsageError("--signing-alg goes with --signing-key")
+    key, alg = (Path(signing_key) if signing_key else None), signing_alg or DEFAULT_SIGNING_ALG
+    with Guard(), progress() as step, key_refused("--signing-key", signing_key, nothing="no report was written."):
+        if key is not None:
+            can_sign(key, alg)  # a key that cannot sign is exit 2 before the run, not after it
         previous = saved_result(baseline) if baseline else None  # bad baseline: exit 2 before OPA starts
         try:
             result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, skip=skips, skip_source=_source("skips"),
@@ -87,9 +105,19 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
             result = compare(result, previous)
         rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix),
                               step=step)
+        if key is not None:
+            rendered = sign_evidence(rendered, [fmt for fmt, _ in targets], key, alg)
     # only now, with every report rendered (and evidence.json beside them), does anything get written
-    write_all(rendered)
+    write_all(rendered, trusted=reads.trusted)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
+
+
+def sign_evidence(rendered: Rendered, formats: list[str], key: Path, alg: str) -> Rendered:
+    """`render_all`'s output with every evidence manifest signed: the requested `evidence` format
+    (`formats`: those requested, in order) and each evidence.json that `render_all` places after them."""
+    return [(path, evidence.dump(signed(json.loads(content), key, alg)))
+            if i >= len(formats) or formats[i] == evidence.FORMAT else (path, content)
+            for i, (path, content) in enumerate(rendered)]
 
 
 def _source(param: str) -> Literal["cli", "env"]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path, PurePosixPath
 
 import click
 
 from governance import library
 from governance.cli import main
-from governance.cli.schema import DEFAULT_FOLDER, write_schemas
+from governance.cli._places import create, occupied, open_folder
+from governance.cli.schema import DEFAULT_FOLDER, schema_files
 
 MANIFEST = """\
 name: {name}
@@ -26,24 +29,34 @@ fail_on: low
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--name", default="My Enterprise", show_default=True, help="The workspace's display name.")
 def init(directory: str, name: str) -> None:
-    """Create a workspace with the handbook's baseline policies."""
-    root = Path(directory)
-    if (root / "governance.yaml").exists():
-        raise click.UsageError(f"{root / 'governance.yaml'} exists already; not overwriting a workspace")
+    """Create a workspace with the handbook's baseline policies.
+
+    Nothing that exists is overwritten and no symbolic link below DIRECTORY is followed: if any file
+    init would create is there already (or a link stands on its way), init lists them and writes nothing."""
     if not name.isprintable():  # also refuses undecodable bytes from the command line (lone surrogates)
         raise click.BadParameter("the name must be printable text on one line", param_hint="--name")
-    # the manifest last: it makes the folder a workspace, so a failed init can simply be run again
+    root = Path(directory)
     # (a JSON string is a YAML double-quoted scalar: any name stays one value, "a: b" cannot add keys)
     manifest = modeline("governance.yaml", "manifest.json") + MANIFEST.format(name=json.dumps(name, ensure_ascii=False))
+    files = {**_baseline(), **{Path(DEFAULT_FOLDER) / n: t for n, t in schema_files().items()},
+             Path("governance.yaml"): manifest}  # the manifest last: it makes the folder a workspace
     try:
-        _copy_baseline(root)
-        write_schemas(root / DEFAULT_FOLDER)
-        (root / "governance.yaml").write_text(manifest, encoding="utf-8")
+        real = root.resolve()
+        taken = [why for rel in files if (why := occupied(real, rel))]
+        taken += [why for rel in FOLDERS if (why := occupied(real, Path(rel), folder=True))]
+        if taken:
+            taken = list(dict.fromkeys(taken))  # a folder in the way of several files is named once
+            raise click.UsageError(f"{root}: not overwriting; these exist already (nothing was written):\n  "
+                                   + "\n  ".join(taken))
+        _write(real, files)
     except OSError as exc:
         raise click.UsageError(f"cannot create a workspace in {root}: {exc.strerror or exc}"
                                + (f" ({exc.filename})" if exc.filename else "")) from None
     click.echo(f"created {root}: edit policies/ and add your inventory, then run `govern check {root}` "
                f"({DEFAULT_FOLDER}/ lets editors check the files as you type)")
+
+
+FOLDERS = ("controls", "checks", "waivers")  # named by the manifest, empty for now
 
 
 def modeline(file: str, schema: str) -> str:
@@ -53,14 +66,38 @@ def modeline(file: str, schema: str) -> str:
     return f"# yaml-language-server: $schema={up}{DEFAULT_FOLDER}/{schema}\n"
 
 
-def _copy_baseline(root: Path) -> None:
+def _baseline() -> dict[Path, str]:
     base = library.baseline_dir()
+    files = {}
     for src in sorted(base.rglob("*.yaml")):
         rel = src.relative_to(base)
         inventory = rel.parts[0] == "inventory"
         target = rel if inventory else Path("policies") / rel
         line = modeline(target.as_posix(), "inventory.json" if inventory else "policy.json")
-        (root / target).parent.mkdir(parents=True, exist_ok=True)
-        (root / target).write_text(line + src.read_text(encoding="utf-8"), encoding="utf-8")
-    for folder in ("controls", "checks", "waivers"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
+        files[target] = line + src.read_text(encoding="utf-8")
+    return files
+
+
+def _write(root: Path, files: dict[Path, str]) -> None:
+    """Each file created with O_EXCL in a folder opened without following links; on a failure, what
+    this init created is removed again, so it can simply be run again."""
+    made: list[Path] = []
+    created: list[Path] = []
+    try:
+        for rel, text in files.items():
+            fd = open_folder(root / rel.parent, made)
+            try:
+                create(fd, rel.name, text.encode("utf-8"))
+                created.append(root / rel)
+            finally:
+                os.close(fd)
+        for name in FOLDERS:
+            os.close(open_folder(root / name, made))
+    except BaseException:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise

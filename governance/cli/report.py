@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 
 import click
 
 from governance.cli import main
-from governance.cli._common import Guard, PathPrefix, ResultFile, saved_result
+from governance.cli._common import Guard, PathPrefix, ResultFile, saved_result, saved_result_bytes
 from governance.cli._output import outputs, write_all
+from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
 
@@ -23,12 +25,18 @@ from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, rende
 @click.option("--path-prefix", envvar="GOVERN_PATH_PREFIX", show_envvar=True, type=PathPrefix(), default="",
               help="The workspace's folder from the repository root, for the paths of sarif, github and junit reports.")
 def report(result_file: str, formats: tuple[str, ...], output: str | None, lang: str, path_prefix: str) -> None:
-    """Render a result saved with `govern check --format json` (no OPA needed)."""
-    targets = outputs(formats, output)
+    """Render a result saved with `govern check --format json` (no OPA needed).
+
+    Its evidence (evidence.json beside report files, --format evidence) says it was re-rendered from
+    this result file, by the sha256 of its bytes: it never reads as the evidence of a run."""
+    reads = Reads(None, (result_file,))
+    targets = outputs(formats, output, reads)
     with Guard(), progress() as step:
         step(f"reading {result_file}")
-        result = saved_result(result_file)
-        rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix),
-                              step=step)
+        raw = saved_result_bytes(result_file)
+        result = saved_result(result_file, raw)
+        options = RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix,
+                                rendered_from="sha256:" + hashlib.sha256(raw).hexdigest())
+        rendered = render_all(targets, result, options, step=step)
     # as in `check`: nothing is written until every report rendered
-    write_all(rendered)
+    write_all(rendered, trusted=reads.trusted)

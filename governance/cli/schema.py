@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import click
 
 from governance.cli import main
+from governance.cli._places import Reads, Refused, create, open_folder, real_folder, trusted_areas
 from governance.model.schema import render, schemas
 
 DEFAULT_FOLDER = "schemas"
@@ -22,19 +25,49 @@ def schema(output: str) -> None:
     (draft 2020-12), generated from the models; existing ones are replaced."""
     if not output:
         raise click.BadParameter("the folder is empty; give a folder, e.g. schemas", param_hint="--output")
+    try:  # run inside a workspace, never into a folder it reads (a schema in policies/ would be read as a policy)
+        Reads().refuse(real_folder(Path(output) / "x", trusted_areas(None)), output)
+    except Refused as exc:
+        raise click.BadParameter(str(exc), param_hint="--output") from None
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(f"{output} is not a usable path: {exc}", param_hint="--output") from None
     for path in write_schemas(Path(output)):
         click.echo(f"wrote {path}")
 
 
+def schema_files() -> dict[str, str]:
+    """File name -> text of every schema."""
+    return {name: render(s) for name, s in schemas().items()}
+
+
 def write_schemas(folder: Path) -> list[Path]:
-    """Every schema into `folder`, created if missing; a folder that cannot hold them is a usage error (exit 2)."""
-    contents = {folder / name: render(s) for name, s in schemas().items()}
+    """Every schema into `folder`, created if missing, each replaced whole and never through a symbolic
+    link (a link as a schema's name, or one on the way out of the current folder, is refused);
+    a folder that cannot hold them is a usage error (exit 2)."""
+    contents = schema_files()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for target, text in contents.items():
-            target.write_text(text, encoding="utf-8")
+        real = real_folder(folder / "x", trusted_areas(None))
+        fd = open_folder(real, [])
+        try:
+            for name, text in contents.items():
+                if why := _link_or_folder(real / name):
+                    raise click.UsageError(f"cannot write the schemas into {folder}: {name} {why}")
+                create(fd, name, text.encode("utf-8"), replace=True)
+        finally:
+            os.close(fd)
+    except Refused as exc:
+        raise click.UsageError(f"cannot write the schemas into {folder}: {exc}") from None
     except OSError as exc:
         raise click.UsageError(f"cannot write the schemas into {folder}: {exc.strerror or exc}"
                                + (f" ({exc.filename})" if exc.filename else "")) from None
-    return list(contents)
+    return [folder / name for name in contents]
 
+
+def _link_or_folder(path: Path) -> str | None:
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link; govern does not write through links"
+    return "Is a directory" if stat.S_ISDIR(mode) else None

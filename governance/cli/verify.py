@@ -1,7 +1,8 @@
-"""`govern verify RESULT [WORKSPACE]`: does this result describe this workspace?
+"""`govern verify RESULT [WORKSPACE]`: is this result the verdict of this workspace?
 
-Exit 0 when everything matches, 1 naming every difference, 2 when RESULT or
-WORKSPACE cannot be read. The comparison itself is governance.evaluate.verify.
+Exit 0 when everything matches, 1 naming the first differences, 2 when RESULT or
+WORKSPACE cannot be read, 3 when evaluating again could not be completed. The
+comparison itself is governance.evaluate.verify.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import click
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, ResultFile
+from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused
+from governance.evaluate import report_set
 from governance.evaluate.saved import ResultFileError
-from governance.evaluate.verify import differences
+from governance.evaluate.signature import Manifests, check_signature
+from governance.evaluate.verify import Recorded, differences
+from governance.report import evidence
 
 EXIT_DIFFERENT = EXIT_FINDINGS
+SHOWN = 20  # differences printed; the count of the rest follows
 
 
 def _bad(message: str) -> click.exceptions.Exit:
@@ -28,28 +33,76 @@ def _bad(message: str) -> click.exceptions.Exit:
 @main.command()
 @click.argument("result_file", metavar="RESULT", type=ResultFile(exists=False))
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
-def verify(result_file: str, workspace: str) -> None:
-    """Check that RESULT (a JSON result or evidence.json) was made from WORKSPACE as it is now.
+@click.option("--inputs-only", is_flag=True,
+              help="Check the result against itself and the inputs only: fast, no OPA, findings not evaluated again.")
+@click.option("--verification-key", type=KeyFile(), metavar="PEM",
+              help="Public key (PEM) whose private key must have signed the evidence (`govern check --signing-key`): "
+                   "unsigned or otherwise signed evidence fails.")
+def verify(result_file: str, workspace: str, inputs_only: bool, verification_key: str | None) -> None:
+    """Prove that RESULT (a JSON result or evidence.json) is the verdict WORKSPACE gives as it is now.
 
-    Recomputes the sha256 of every input and the policy revision, without
-    running OPA. Exit 0: everything matches; 1: something differs (each
-    difference is named); 2: RESULT or WORKSPACE cannot be read.
+    Checks that the result agrees with itself; recomputes the sha256 of every input, the library
+    modules and the policy revision; then evaluates the workspace again at the result's as_of on
+    OPA and compares every finding (not with --inputs-only). Exit 0: everything matches; 1:
+    something differs (the first differences are named); 2: RESULT or WORKSPACE cannot be read;
+    3: the evaluation could not be completed.
+
+    With --verification-key, the evidence (RESULT, or the evidence.json beside
+    it that lists it) must be signed by that key's private key, unchanged
+    (checked first, by the pinned OPA).
     """
     result_path, root = Path(result_file), Path(workspace)
     if not root.is_dir():
         raise _bad(f"{root}: workspace folder does not exist")
-    with Guard():  # anything unexpected is exit 3, never a silent 0 or 1
-        try:
-            rec, problems = differences(result_path, root)
+    with Guard(), key_refused("--verification-key", verification_key, nothing="nothing was verified."):
+        try:  # the signature first: evidence its key did not sign is refused before anything is recomputed
+            signature = check_signature(report_set.record_for(result_path), Path(verification_key) if verification_key else None,
+                                        Manifests(kind=evidence.KIND, beside=evidence.BESIDE))
         except ResultFileError as exc:
             raise _bad(str(exc)) from None
-    if rec.tool.version != __version__:
-        click.echo(f"note: the result was made by govern {rec.tool.version}; this is govern {__version__}")
-    for line in problems:
+        if signature.refused:
+            click.echo(f"verify: FAILED: signature: {signature.refused}")
+            sys.exit(EXIT_DIFFERENT)
+        if signature.checked:
+            click.echo(f"signature: OK, {signature.checked}")
+        if signature.note:
+            click.echo(f"note: {signature.note}")
+    with Guard():  # anything unexpected is exit 3, never a silent 0 or 1; OPA failing too, as for check
+        try:
+            done = differences(result_path, root, inputs_only=inputs_only)
+        except ResultFileError as exc:
+            raise _bad(str(exc)) from None
+    rec, problems = done.recorded, done.problems
+    for line in _notes(rec, inputs_only):
         click.echo(line)
+    for line in problems[:SHOWN]:
+        click.echo(line)
+    if len(problems) > SHOWN:
+        click.echo(f"... and {len(problems) - SHOWN} more difference(s)")
     if problems:
         click.echo(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now")
         sys.exit(EXIT_DIFFERENT)
-    click.echo(f"verify: OK, {len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
+    matched = (f"{len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
                f"{len(rec.reports)} report(s) and policy revision {rec.engine.policy_revision} match")
+    if done.reevaluated is None:
+        click.echo(f"verify: OK (inputs only), {matched}; findings were not re-evaluated")
+    else:
+        click.echo(f"verify: OK, {matched}; evaluated again at {rec.as_of} on OPA {done.reevaluated.engine.opa_version}, "
+                   f"the verdict is the same ({len(done.reevaluated.findings)} finding(s), "
+                   f"verdict {done.reevaluated.verdict.digest if done.reevaluated.verdict else '-'})")
     sys.exit(EXIT_OK)
+
+
+def _notes(rec: Recorded, inputs_only: bool) -> list[str]:
+    """What the auditor should know before the verdict: who made the record, and from what."""
+    notes = []
+    if rec.tool.version != __version__:
+        notes.append(f"note: the result was made by govern {rec.tool.version}; this is govern {__version__}")
+    if rec.rendered_from is not None:
+        notes.append(f"note: this evidence was re-rendered by `govern report` from result {rec.rendered_from.result}, "
+                     "not written by a run" + ("; only evaluating again (without --inputs-only) proves its verdict"
+                                               if inputs_only else ""))
+    if rec.git is not None:
+        notes.append(f"note: the inputs were git commit {rec.git.commit}"
+                     + (", with changes not committed" if rec.git.dirty else ""))
+    return notes

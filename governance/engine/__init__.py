@@ -18,8 +18,8 @@ from typing import TypedDict
 
 from governance.engine import bundle as bundle_
 from governance.engine import compile as compile_
+from governance.engine import signing as signing_
 from governance.engine.binary import OPA_VERSION, find_opa, likely_opa
-from governance.engine.bundle import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError
 from governance.engine.client import DATA_ROOT, STORED_INPUT, OpaSession, client_for
 from governance.engine.compile import (
     Ahead,  # a type for annotations only (not in __all__), like EngineOptions
@@ -32,12 +32,13 @@ from governance.engine.compile import (
 from governance.engine.errors import EngineError
 from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, Violation, metadata_problem
 from governance.engine.server import ManagedOpa, managed_opa
+from governance.engine.signing import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError, VerificationKeyError
 from governance.engine.stored import StoredInput
 
 __all__ = ["DEFAULT_SIGNING_ALG", "OPA_VERSION", "SIGNING_ALGS", "Annotation", "CheckOutcome", "DataRef", "EngineError",
            "EngineResult", "Inspection", "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "SigningKeyError",
-           "StoredInput", "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate", "inspect",
-           "metadata_problem", "policy_revision", "starting_opa", "storing_input"]
+           "StoredInput", "VerificationKeyError", "Violation", "build_bundle", "compiling_ahead", "data_refs", "evaluate",
+           "inspect", "metadata_problem", "policy_revision", "sign", "starting_opa", "storing_input", "verified_payload"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,18 @@ def build_bundle(modules: list[Module], definitions: dict, *, signing_key: Path 
     signed with `signing_key` (a private key PEM) when given, else unsigned."""
     return bundle_.build(find_opa(), modules, definitions, policy_revision(modules, definitions),
                          signing_key=signing_key, signing_alg=signing_alg)
+
+
+def sign(content: bytes, key: Path, alg: str = DEFAULT_SIGNING_ALG) -> str:
+    """A compact JWS made by the pinned OPA with `key` (a private key PEM), its payload the SHA-256 of `content`;
+    `SigningKeyError` if the key cannot sign with `alg`."""
+    return signing_.sign(find_opa(), content, key, alg)
+
+
+def verified_payload(token: str, public_key: str, alg: str) -> dict | None:
+    """The payload of the JWS `token` if the pinned OPA finds it signed with `alg` by `public_key` (PEM text),
+    else None; `VerificationKeyError` if OPA cannot use that key."""
+    return signing_.verified_payload(find_opa(), token, public_key, alg)
 
 
 def evaluate(modules: list[Module], definitions: dict, input_json: bytes, *,

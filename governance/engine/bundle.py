@@ -17,35 +17,28 @@ their algorithms (the signed content stays the same).
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from governance.engine import signing as signing_
 from governance.engine.capabilities import restricted
 from governance.engine.client import DATA_ROOT
-from governance.engine.compile import TIMEOUT, _stage
+from governance.engine.compile import _stage
 from governance.engine.errors import EngineError
+from governance.engine.signing import DEFAULT_SIGNING_ALG, SigningKeyError, run_opa
 
 if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
     from governance.engine import Module
 
 ROOT = DATA_ROOT  # the one root the bundle owns: every module's package and all of its data are under it
-# asymmetric only: an HMAC secret would have to be given to `opa build` on its command line, where
-# every local process can read it, and every OPA that verifies would hold the key that signs
-SIGNING_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
-DEFAULT_SIGNING_ALG = "RS256"  # `opa build`'s own default
-
-
-class SigningKeyError(EngineError):
-    """`opa build` could not sign with the key given (not a private key, or not one for the algorithm)."""
 
 
 def build(binary: str, modules: list[Module], definitions: dict, revision: str, *,
           signing_key: Path | None = None, signing_alg: str = DEFAULT_SIGNING_ALG) -> bytes:
     """The bundle's bytes (a .tar.gz); `SigningKeyError` if `signing_key` cannot sign with `signing_alg`."""
-    if signing_alg not in SIGNING_ALGS:
-        raise SigningKeyError(f"signing algorithm {signing_alg} is not one of {', '.join(SIGNING_ALGS)}")
+    # a key that cannot sign is named before OPA runs, in govern's words
+    key = b"" if signing_key is None else signing_.signing_key(signing_key, signing_alg)
     with tempfile.TemporaryDirectory(prefix="govern-bundle-") as tmp:
         root = Path(tmp) / "bundle"
         _layout(root, modules, definitions, revision)
@@ -57,7 +50,8 @@ def build(binary: str, modules: list[Module], definitions: dict, revision: str, 
                "--capabilities", str(caps)]
         if signing_key is not None:
             cmd += ["--signing-key", str(signing_key.resolve()), "--signing-alg", signing_alg]
-        _run(cmd, root, signing=signing_key is not None)
+        # the policy compiled under `opa check` before this build: when signing, what fails is the key
+        run_opa(cmd, root, "opa build", error=SigningKeyError if signing_key is not None else EngineError, key=key)
         return output.read_bytes()
 
 
@@ -73,18 +67,3 @@ def _layout(root: Path, modules: list[Module], definitions: dict, revision: str)
 def _json(path: Path, value: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(value, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-
-
-def _run(cmd: list[str], cwd: Path, *, signing: bool) -> None:
-    try:  # no environment: nothing of the runner's reaches OPA
-        done = subprocess.run(cmd, cwd=cwd, env={}, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise EngineError(f"opa build did not finish within {TIMEOUT:.0f}s") from None
-    except OSError as exc:
-        raise EngineError(f"could not run {cmd[0]}: {exc}") from None
-    if done.returncode == 0:
-        return
-    said = (done.stderr or done.stdout).decode(errors="replace").strip().removeprefix("error: ")[:500]
-    said = said or f"exit status {done.returncode}"
-    # the policy compiled under `opa check` before this build: when signing, what fails is the key
-    raise (SigningKeyError if signing else EngineError)(f"opa build failed: {said}")

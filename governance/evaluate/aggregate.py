@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from governance import __version__
-from governance.evaluate.baseline import load_result
-from governance.evaluate.saved import ResultFileError
+from governance.evaluate.saved import ResultFileError, read_result
+from governance.load.characters import id_problem
+from governance.load.limits import MAX_NAME_CHARS
 from governance.result import (
     SEVERITIES,
     STATUSES,
@@ -31,6 +33,7 @@ from governance.result import (
     gate,
     severity_rank,
 )
+from governance.text import visible
 
 __all__ = ["MixedRevisions", "ResultFileError", "aggregate", "library_digest", "merge"]
 
@@ -48,8 +51,8 @@ def library_digest(result: RunResult) -> str:
 
 
 def aggregate(paths: Sequence[Path | str], *, top: int = DEFAULT_TOP, allow_mixed: bool = False) -> GroupResult:
-    """The group report of the results saved at `paths`; `ResultFileError` naming a file that is not one."""
-    results = {str(p): load_result(p) for p in paths}
+    """The group report of the results saved at `paths`; `ResultFileError` naming a file that is not a valid one."""
+    results = {str(p): read_result(p) for p in paths}
     return merge(results, top=top, allow_mixed=allow_mixed)
 
 
@@ -68,16 +71,23 @@ def merge(results: dict[str, RunResult], *, top: int = DEFAULT_TOP, allow_mixed:
 
 
 def _one_per_workspace(results: dict[str, RunResult]) -> None:
-    """Two results of one workspace would count its findings twice; a result without a name has no entity."""
+    """Two results of one workspace would count its findings twice; a result without a name has no entity.
+    Names compare as a workspace's are read (load/characters.py): in NFC, and refused where a
+    workspace's name would be, so no invisible character can make one workspace two."""
     seen: dict[str, str] = {}
     for path, r in results.items():
         if not r.workspace:
             raise ResultFileError(f"{path}:1:1: the result names no workspace (`workspace` is empty); "
                                   "results of govern check always carry one")
-        if r.workspace in seen:
-            raise ResultFileError(f"{seen[r.workspace]} and {path} are both results of workspace {r.workspace!r}: "
+        why = id_problem(r.workspace, MAX_NAME_CHARS)
+        if why:
+            raise ResultFileError(f"{path}:1:1: the workspace name '{visible(r.workspace)}' {why}; "
+                                  "results of govern check never carry such a name")
+        name = unicodedata.normalize("NFC", r.workspace)
+        if name in seen:
+            raise ResultFileError(f"{seen[name]} and {path} are both results of workspace '{visible(name)}': "
                                   "give one result per workspace")
-        seen[r.workspace] = path
+        seen[name] = path
 
 
 def _mixed(results: dict[str, RunResult]) -> str:

@@ -5,39 +5,17 @@ resource only (findings.fingerprint). Moving an entity to another line or
 file therefore leaves its finding `existing`, unlike baselines keyed on
 file and line (checkov#7647).
 
-Also reads saved JSON results in general (`govern report` re-renders them):
-such a file is user input, so every problem is a `ResultFileError` naming it.
+A baseline is a saved result, read and validated as every saved result is
+(saved.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from pydantic import ValidationError
-
-from governance.evaluate.saved import ResultFileError, read_json
-from governance.result import SCHEMA_VERSION, RunResult
+from governance.evaluate.saved import ResultFileError
+from governance.evaluate.saved import read_result as load_result
+from governance.result import RunResult
 
 __all__ = ["ResultFileError", "compare", "load_result"]
-
-HINT = "expected the output of `govern check --format json`"
-
-
-def load_result(path: Path | str) -> RunResult:
-    path = Path(path)
-    doc = read_json(path, f"a govern JSON result ({HINT})")
-    if not isinstance(doc, dict) or "findings" not in doc or "schema_version" not in doc:
-        raise ResultFileError(f"{path}:1:1: not a govern JSON result: no `schema_version` and `findings` ({HINT})")
-    if not isinstance(doc["schema_version"], int) or doc["schema_version"] > SCHEMA_VERSION:
-        raise ResultFileError(f"{path}:1:1: result schema_version {doc['schema_version']!r} is not supported "
-                              f"(this govern reads up to {SCHEMA_VERSION}); re-run the newer govern or upgrade")
-    try:
-        return RunResult.model_validate(doc)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ResultFileError(f"{path}:1:1: not a govern JSON result: {where}: {first['msg']}{more} ({HINT})") from None
 
 
 def compare(result: RunResult, baseline: RunResult) -> RunResult:

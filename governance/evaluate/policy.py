@@ -9,6 +9,7 @@ Whatever OPA finds wrong in a workspace module is the workspace's fault
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Unpack
 from governance import engine, library
 from governance.engine import (
     Annotation,
+    CheckOutcome,
     EngineError,
     Inspection,
     Malformed,
@@ -26,7 +28,9 @@ from governance.engine import (
     RegoErrors,
 )
 from governance.load import RegoSource
+from governance.load.characters import problems_in
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.limits import CHECK_ID, MAX_ID_CHARS, MAX_NAME_CHARS
 from governance.model import rego_checks
 from governance.model.workspace import Workspace
 
@@ -84,7 +88,9 @@ def library_modules() -> list[Module]:
     paths = library.rego_modules()
     # lib.rego defines the functions every check calls, so OPA must see it first
     paths.sort(key=lambda p: (p.name != "lib.rego", p.as_posix()))
-    return [Module(id=f"govern/{p.relative_to(root).as_posix()}", path=p, text=p.read_text(encoding="utf-8"))
+    # the text is the file's bytes decoded, nothing translated, so its UTF-8 is exactly the bytes read:
+    # the evidence hashes what OPA evaluated (run.library_files), not the file as it is later
+    return [Module(id=f"govern/{p.relative_to(root).as_posix()}", path=p, text=p.read_bytes().decode("utf-8"))
             for p in paths]
 
 
@@ -115,7 +121,7 @@ def compile_policy(ws: Workspace, ahead: Ahead | None = None) -> Policy:
         found = engine.inspect(modules, ahead)
     except RegoErrors as exc:
         raise blame(exc.errors) from None
-    problems = _package_problems(found, modules) + _data_problems(modules, ahead)
+    problems = _package_problems(found, modules) + _data_problems(modules, ahead) + _metadata_text_problems(found, modules)
     checks, domains, more = catalogue(found)
     problems += more
     if problems:
@@ -174,6 +180,50 @@ def _data_problems(modules: list[Module], ahead: Ahead | None) -> list[RegoError
                 problems.append(RegoError(m.id, ref.row, ref.col, f"a workspace check may read data.govern only, not {shown} "
                                           "(on a shared OPA the rest of data is not this workspace's)"))
     return problems
+
+
+def _metadata_text_problems(found: Inspection, modules: list[Module]) -> list[RegoError]:
+    """METADATA is text that reports show, held to the rules of every other text govern reads
+    (load/characters.py); a check's id is printable ASCII of one documented shape, and its title a
+    name's length. Each problem is placed at the `# METADATA` line of its block."""
+    texts = {m.id: m.text for m in modules}
+    problems = []
+    for a in sorted(found.annotations, key=lambda a: (a.module, a.row, a.col)):
+        line = _metadata_line(texts.get(a.module, ""), a.row)
+        whys = [f"METADATA {'.'.join(map(str, path))}: {why}"
+                for path, why in problems_in({"title": a.title, "description": a.description, "custom": a.custom})]
+        if a.scope in ("rule", "document") and any(a.path[:2] == r for r in CHECK_ROOTS):
+            whys += _check_text_problems(a)
+        problems += [RegoError(a.module, line, 1, why) for why in whys]
+    return problems
+
+
+def _check_text_problems(a: Annotation) -> list[str]:
+    cid = a.custom.get("id")
+    if not isinstance(cid, str) or not cid:  # no id at all: _declaration_problem says so
+        return []
+    whys = []
+    if len(cid) > MAX_ID_CHARS or not CHECK_ID.fullmatch(cid):
+        shown = f"{cid[:40]}…" if len(cid) > 40 else cid
+        whys.append(f"METADATA custom.id '{shown}' is not a check id: upper-case letters and digits in words "
+                    f"joined by ASCII hyphens (e.g. PLC-001), at most {MAX_ID_CHARS} characters")
+    for key, title in (("title", a.title), ("custom.title_zh", a.custom.get("title_zh"))):
+        if isinstance(title, str) and len(title) > MAX_NAME_CHARS:
+            whys.append(f"METADATA {key}: a title may be at most {MAX_NAME_CHARS:,} characters (this one has {len(title):,})")
+    return whys
+
+
+def _metadata_line(text: str, row: int) -> int:
+    """The line of the `# METADATA` comment that opens the block above line `row` (where OPA
+    places an annotation: the rule or package it annotates), or `row` if there is none."""
+    lines = text.splitlines()
+    for i in range(min(row, len(lines) + 1) - 2, -1, -1):
+        line = lines[i].strip()
+        if not line.startswith("#"):
+            break
+        if line[1:].strip() == "METADATA":
+            return i + 1
+    return row
 
 
 def _package_line(text: str) -> int:
@@ -307,8 +357,8 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
 
     A built-in check missing, or a result from no module of this run, means the
     answer cannot be trusted (exit 3); a workspace rule that yields nothing,
-    claims an id its METADATA does not declare, or hides a check is the
-    workspace's fault (exit 2)."""
+    claims an id its METADATA does not declare, reports otherwise than its METADATA
+    declares, or hides a check is the workspace's fault (exit 2)."""
     reported: set[str] = set()
     problems: list[RegoError] = []
     strangers: list[str] = []
@@ -317,6 +367,7 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
         declared = policy.checks.get(cid)
         if declared is not None and declared.rule == rule and cid not in reported:
             reported.add(cid)
+            problems += _as_declared(declared, check)
             continue
         module = _module_of(policy, rule)
         if module is None:
@@ -335,6 +386,34 @@ def complete(policy: Policy, result: engine.EngineResult) -> None:
     problems += [_malformed(policy, m) for m in result.malformed]
     if problems:
         raise blame(problems)
+
+
+def _as_declared(declared: DeclaredCheck, outcome: CheckOutcome) -> list[RegoError]:
+    """A check reports what its METADATA declares, which is what reviewers read: the object its rule hands
+    to lib.check carries the same title, description, severity, waivable flag and resource kind, and its
+    findings are of that kind. Otherwise a rule declared `severity: low, waivable: false` could report its
+    findings as info and waivable, below --fail-on and under any waiver. A workspace check that differs is
+    exit 2 at its rule; a built-in one is a bug of the library (blame: exit 3)."""
+    reported = {"title": outcome.title, "custom.title_zh": (outcome.title_zh or "").strip(),
+                "description": outcome.description, "custom.severity": outcome.severity,
+                "custom.waivable": outcome.waivable, "custom.resource": outcome.resource}
+    meant = {"title": declared.title["en"], "custom.title_zh": declared.title.get("zh", ""),
+             "description": declared.description, "custom.severity": declared.severity,
+             "custom.waivable": declared.waivable, "custom.resource": declared.resource}
+    differ = [f"{key} {_shown(reported[key])} where it declares {_shown(meant[key])}"
+              for key in reported if reported[key] != meant[key]]
+    kinds = sorted({v.kind for v in outcome.violations} - {declared.resource}) if declared.resource else []
+    if kinds:
+        differ.append(f"findings on {', '.join(kinds)} where it declares resource {declared.resource}")
+    if not differ:
+        return []
+    return [RegoError(declared.module, declared.location.line, declared.location.column,
+                      f"check {declared.id} reports {'; '.join(differ)}: a check reports as its METADATA declares "
+                      "(pass rego.metadata.rule() to lib.check)")]
+
+
+def _shown(value: object) -> str:
+    return "(none)" if value in (None, "") else json.dumps(value, ensure_ascii=False)
 
 
 def _module_of(policy: Policy, rule: tuple[str, ...]) -> Module | None:

@@ -19,6 +19,7 @@ from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
 from governance.evaluate import selection as selection_
 from governance.evaluate import strategy as strategy_
+from governance.evaluate.git import git_state
 from governance.load.files import relative
 from governance.model import Workspace, load_workspace
 from governance.model.build import OnKind
@@ -27,12 +28,14 @@ from governance.result import (
     ControlRecord,
     DomainRecord,
     Engine,
+    GitState,
     InputFile,
     Run,
     RunResult,
     Selection,
     Tool,
     rollup,
+    sealed,
     summarize,
 )
 
@@ -97,13 +100,15 @@ def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> Eng
     return policy_.evaluate(prepared.policy, prepared.workspace.definitions(), prepared.input, **engine_options)
 
 
-def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on: str | None = None) -> RunResult:
-    """The run result: findings with waivers applied, roll-ups, evidence of what ran."""
+def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on: str | None = None,
+             git: GitState | None = None) -> RunResult:
+    """The run result: findings with waivers applied, roll-ups, evidence of what ran (`git`: the
+    workspace's commit, `source_state`), and the digest of its verdict."""
     ws, policy = prepared.workspace, prepared.policy
     skipped = frozenset(s.check for s in prepared.selection.skipped)
     findings, checks, waivers = findings_.build(ws, engine.checks, policy.checks, skipped)
     fail_on = fail_on or ws.manifest.fail_on
-    return RunResult(
+    return sealed(RunResult(
         workspace=ws.name,
         as_of=prepared.as_of.isoformat(),
         fail_on=fail_on,
@@ -111,7 +116,8 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         tool=Tool(version=__version__),
         engine=Engine(opa_version=engine.opa_version, policy_revision=engine.revision),
         inputs=_inputs(ws),
-        library=library_files(),
+        library=library_files(policy, ws),
+        git=git,
         findings=findings,
         checks=checks,
         domains=_domains(policy, checks),
@@ -121,7 +127,7 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         summary=summarize(findings, checks, fail_on),
         budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS, skipped)),
         strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT, skipped), skipped),
-    )
+    ))
 
 
 def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, skip: Sequence[str] = (),
@@ -148,7 +154,12 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
         progress("evaluating on OPA")
         engine = evaluate(prepared, **engine_options)
     progress("collecting findings")
-    return assemble(prepared, engine, started=started, fail_on=fail_on)
+    return assemble(prepared, engine, started=started, fail_on=fail_on, git=source_state(prepared.workspace))
+
+
+def source_state(ws: Workspace) -> GitState | None:
+    """The workspace's git commit and whether a file the run read differs from it (None outside git)."""
+    return git_state(ws.root, [f.path for f in _inputs(ws)])
 
 
 def _observations(engine: EngineResult, check_id: str, skipped: frozenset[str]) -> dict:
@@ -172,12 +183,21 @@ def _inputs(ws: Workspace) -> list[InputFile]:
     return sorted(files, key=lambda f: f.path)
 
 
-def library_files() -> list[InputFile]:
-    """The built-in Rego modules and control catalogues, hashed: part of the evidence of what ran."""
+def library_files(policy: policy_.Policy | None = None, ws: Workspace | None = None) -> list[InputFile]:
+    """The built-in Rego modules and control catalogues, hashed: part of the evidence of what ran.
+
+    With the run's `policy` and `ws`, the bytes this run read and OPA evaluated, hashed once as they
+    were read: a file changed on disk during the run cannot make the result contradict itself.
+    Without them, the library as installed now (what `govern verify` compares a result with)."""
     root = library.library_root()
-    paths = library.rego_modules() + library.control_files()
-    return sorted((InputFile(path=relative(root, p), sha256=hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths),
-                  key=lambda f: f.path)
+    if policy is None or ws is None:
+        paths = library.rego_modules() + library.control_files()
+        files = [InputFile(path=relative(root, p), sha256=hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths]
+    else:
+        files = [InputFile(path=relative(root, m.path), sha256=hashlib.sha256(m.text.encode("utf-8")).hexdigest())
+                 for m in policy.modules if not m.id.startswith(policy_.WORKSPACE)]
+        files += [InputFile(path=relative(root, d.path), sha256=d.sha256) for d in ws.library_documents]
+    return sorted(files, key=lambda f: f.path)
 
 
 def _controls(ws: Workspace, checks: list[CheckSummary]) -> list[ControlRecord]:

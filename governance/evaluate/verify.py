@@ -1,28 +1,42 @@
-"""Does a saved result describe a workspace as it is now? (`govern verify`)
+"""Does a saved result describe a workspace as it is now, and is its verdict the one a run gives? (`govern verify`)
 
-An auditor holds a result (the JSON result or an evidence.json manifest) and
-a checkout of the workspace. Verification recomputes, without running OPA,
-the sha256 of every input the result lists, looks for input files the result
-does not list, recomputes the policy revision from the workspace and the
-installed library, and compares the library modules one by one.
+An auditor holds a result (the JSON result or an evidence.json manifest) and a checkout of the
+workspace. Verification, each part a function named after what it proves:
+
+1. the result agrees with itself (governance.result.consistency): findings, checks, summary and
+   the digest of the verdict add up; an evidence manifest's verdict is that of the JSON result
+   it lists beside it;
+2. the inputs are those of the record, without running OPA: the sha256 of every input it lists,
+   no input it does not list, the policy revision, the library modules one by one, and the
+   reports an evidence manifest lists beside it;
+3. evaluating the workspace again (governance.evaluate.reevaluate), at the recorded `as_of` on the
+   recorded OPA version, gives the same verdict, finding for finding. `inputs_only` skips this.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
+from governance.evaluate import reevaluate, report_set, saved
+from governance.evaluate.baseline import load_result
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.evaluate.run import library_files, load
-from governance.evaluate.saved import ResultFileError, read_json
+from governance.evaluate.saved import ResultFileError, read_bytes
 from governance.load import WorkspaceErrors
 from governance.load.files import SUFFIXES
 from governance.load.rego import is_check
-from governance.result import Engine, InputFile, Tool
+from governance.result import Engine, GitState, InputFile, RunResult, Selection, Tool, Verdict
+from governance.result.consistency import contradictions
+
+
+class RenderedFrom(BaseModel):
+    result: str  # sha256:<hex> of the result file `govern report` re-rendered
 
 
 class Recorded(BaseModel):
@@ -31,23 +45,60 @@ class Recorded(BaseModel):
     model_config = ConfigDict(extra="ignore")
     tool: Tool
     engine: Engine
+    as_of: str
+    fail_on: str = "low"  # an evidence manifest records it in `outcome`
     inputs: list[InputFile]
     library: list[InputFile] = []
+    selection: Selection = Selection()
+    verdict: Verdict | None = None  # None in a record made before govern recorded it
+    git: GitState | None = None
+    outcome: dict | None = None  # an evidence manifest's summary counts
     reports: list[InputFile] = []  # only in an evidence.json written beside reports
+    rendered_from: RenderedFrom | None = None  # evidence written by `govern report`, not by a run
+
+
+@dataclass
+class Verification:
+    recorded: Recorded
+    result: RunResult | None  # the whole result: RESULT itself, or the JSON result an evidence manifest lists
+    problems: list[str]
+    reevaluated: RunResult | None = None  # the result of evaluating again, when that was done
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_recorded(path: Path) -> Recorded:
-    """The recorded evidence, or a `ResultFileError` naming what is wrong (exit 2)."""
-    data = read_json(path, "a govern result or evidence manifest")
+def read_recorded(path: Path) -> tuple[Recorded, RunResult | None]:
+    """The recorded evidence, and the whole result when the file is one; or a `ResultFileError`
+    naming what is wrong (exit 2)."""
+    raw = read_bytes(path)  # once: RESULT may be a pipe
+    # validated whole first: dates, counts, vocabulary, the result agreeing with itself (saved.py)
+    data, result = saved.read_recorded(path, raw)
+    if isinstance(data, dict) and "fail_on" not in data and isinstance(data.get("outcome"), dict):
+        data = {**data, "fail_on": data["outcome"].get("fail_on", "low")}
     try:
-        return Recorded.model_validate(data)
+        rec = Recorded.model_validate(data)
     except ValidationError as exc:
         where = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()[:5])
         raise ResultFileError(f"{path}: not a govern result or evidence manifest: {where}") from None
+    return rec, result
+
+
+def listed_result(rec: Recorded, folder: Path) -> RunResult | None:
+    """The JSON result among the reports an evidence manifest lists, as recorded (its sha256 matches)."""
+    for f in rec.reports:
+        path = folder / f.path
+        if not f.path.endswith(".json") or not path.is_file():
+            continue
+        try:
+            raw = path.read_bytes()
+            if hashlib.sha256(raw).hexdigest() != f.sha256 or b'"findings"' not in raw:
+                continue
+            return load_result(path, raw)
+        except (OSError, ResultFileError):
+            continue
+    return None
 
 
 def compare_files(recorded: list[InputFile], base: Path, label: str) -> list[str]:
@@ -121,9 +172,50 @@ def check_library(rec: Recorded) -> list[str]:
     return problems
 
 
-def differences(result_path: Path, root: Path) -> tuple[Recorded, list[str]]:
-    """Every way the workspace, the installed library and the reports differ from the record."""
-    rec = read_recorded(result_path)
-    problems = check_workspace(root, rec) + check_library(rec)
-    problems += compare_files(rec.reports, result_path.parent, "report")
-    return rec, problems
+def check_consistency(rec: Recorded, result: RunResult | None) -> list[str]:
+    """The result agrees with itself; an evidence manifest binds the verdict of the result it lists."""
+    if result is None:
+        return []
+    problems = contradictions(result)
+    if rec.verdict is not None and result.verdict is not None and rec.verdict.digest != result.verdict.digest:
+        problems.append(f"verdict digest: the evidence records {rec.verdict.digest}, the result it lists records "
+                        f"{result.verdict.digest}")
+    return problems
+
+
+def check_verdict(root: Path, rec: Recorded, result: RunResult | None) -> tuple[RunResult | None, list[str]]:
+    """Evaluate the workspace again as the record says it was, and name every way the verdict differs."""
+    refused = reevaluate.engine_refusal(rec.engine.opa_version)
+    if refused:
+        return None, refused
+    again, problems = reevaluate.evaluate_again(root, rec.as_of, rec.fail_on, rec.selection)
+    if again is None:
+        return None, problems
+    if result is not None:
+        problems += reevaluate.findings_differ(result.findings, again.findings)
+        problems += reevaluate.checks_differ(result, again)
+    elif rec.outcome is not None:  # an evidence manifest alone: its counts, and the digest below
+        problems += reevaluate.summary_differs(rec.outcome, again.summary)
+    problems += reevaluate.digest_differs(rec.verdict or (result.verdict if result else None), again)
+    return again, problems
+
+
+def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> Verification:
+    """Every way the result, the workspace, the installed library, the reports and (unless `inputs_only`)
+    a new evaluation differ from the record."""
+    rec, result = read_recorded(report_set.record_for(result_path))  # a SARIF, HTML, … report: its folder's evidence
+    if result is None and rec.reports:
+        result = listed_result(rec, result_path.parent)
+    problems = check_consistency(rec, result)
+    inputs = check_workspace(root, rec) + check_library(rec)
+    problems += inputs + compare_files(rec.reports, result_path.parent, "report")
+    problems += report_set.differences(result_path)  # one run's set, or which file is whose
+    done = Verification(rec, result, problems)
+    if inputs_only:
+        return done
+    if inputs:
+        problems.append("findings not re-evaluated: the inputs or the library differ from the record")
+        return done
+    done.reevaluated, more = check_verdict(root, rec, result)
+    problems += more
+    return done

@@ -36,7 +36,15 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
-from governance.load.limits import ALIAS_BUDGET, ALIASES_TOO_LARGE, MAX_DEPTH, TOO_DEEP, Refused
+from governance.load.limits import (
+    ALIAS_BUDGET,
+    ALIASES_TOO_LARGE,
+    MAX_DEPTH,
+    MAX_TEXT_CHARS,
+    TEXT_TOO_LONG,
+    TOO_DEEP,
+    Refused,
+)
 
 
 def _implicit_tags() -> dict[str, list[tuple[Tag, re.Pattern[str]]]]:
@@ -97,6 +105,8 @@ def compose(events: Iterable[Event]) -> Node | None:
     node: Node
     for event in events:
         if isinstance(event, ScalarEvent):
+            if len(event.value) > MAX_TEXT_CHARS:  # here, where every scalar passes anyway (characters.py)
+                raise Refused(None, None, f"{TEXT_TOO_LONG} (this one has {len(event.value):,})", event.start_mark)
             node, size, height = ScalarNode(_scalar_tag(event), event.value, event.start_mark, event.end_mark,
                                             style=event.style), 1, 0
             if event.anchor is not None:

@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
+from governance.load.limits import MAX_TEXT_CHARS, TEXT_TOO_LONG
 from governance.load.tree import SourceMap
 
 CSV_KINDS = {"people", "spend"}
@@ -51,6 +52,9 @@ def parse_csv(text: str, rel: str, kind: str) -> tuple[Any, SourceMap]:
             cell = cell.strip()
             if cell == "":
                 continue
+            if len(cell) > MAX_TEXT_CHARS:  # here, where every cell passes anyway (characters.py)
+                why = f"{TEXT_TOO_LONG} (this one has {len(cell):,})"
+                raise WorkspaceErrors([WorkspaceError(sources.locate(path), why)])
             if "." in name:
                 outer, inner = name.split(".", 1)
                 item.setdefault(outer, {})[inner] = cell

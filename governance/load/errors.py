@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from governance.text import visible
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -26,7 +28,9 @@ class WorkspaceError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        # the one place a workspace error becomes text: a zero-width or bidi character in a name the
+        # message quotes is shown escaped, so "unknown system 'x\u200d'" cannot pass for one that exists
+        return visible(f"{self.location}: {self.message}")
 
 
 class WorkspaceErrors(Exception):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from governance.load.characters import as_text
 from governance.load.csv_tree import parse_csv
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.load.json_tree import parse_json
@@ -74,7 +75,8 @@ def read_text(path: Path, rel: str, encoding: str = "utf-8-sig") -> tuple[bytes,
 
 
 def read_document(root: Path, path: Path, rel: str | None = None) -> Document:
-    """`path` parsed by its suffix; errors name `rel` (by default, `path` relative to `root`)."""
+    """`path` parsed by its suffix, its strings held to the text rules (characters.py); errors
+    name `rel` (by default, `path` relative to `root`)."""
     rel = rel if rel is not None else relative(root, path)
     raw, text = read_text(path, rel)
     suffix = path.suffix.lower()
@@ -84,4 +86,5 @@ def read_document(root: Path, path: Path, rel: str | None = None) -> Document:
         data, sources = parse_json(text, rel)
     else:
         data, sources = parse_yaml(text, rel)
+    data = as_text(raw, text, data, sources)
     return Document(path=path, rel=rel, data=data, sources=sources, sha256=hashlib.sha256(raw).hexdigest())

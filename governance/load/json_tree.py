@@ -19,16 +19,46 @@ import re
 from array import array
 from typing import Any, NoReturn
 
+from governance.load.characters import too_long
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
 from governance.load.json_positions import first_literal, json_positions, location
-from governance.load.limits import MAX_DEPTH, NON_FINITE, TOO_DEEP
+from governance.load.limits import MAX_DEPTH, MAX_TEXT_CHARS, NON_FINITE, TOO_DEEP
 from governance.load.tree import Path_, SourceMap, parse_yaml
 
 
 def parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
+    data, sources = _parse_json(text, rel)
+    # a string is never longer than the line it is written on (JSON strings hold no line break,
+    # and an escape is longer than what it stands for): only a long line is worth a walk
+    if _has_line_longer(text, MAX_TEXT_CHARS):
+        errors = too_long(data, sources)
+        if errors:
+            raise WorkspaceErrors(errors)
+    return data, sources
+
+
+def _has_line_longer(text: str, limit: int) -> bool:
+    """Whether a line of `text` has more than `limit` characters: the last line break of each
+    window of `limit + 1` characters is where the next one starts (C speed, no list of lines)."""
+    start = 0
+    while len(text) - start > limit:
+        end = text.rfind("\n", start, start + limit + 1)
+        if end < 0:
+            return True
+        start = end + 1
+    return False
+
+
+def _parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
     shallow = _read_object_of_lists(text, rel)
     if shallow is not None:
         return shallow
+    return json_values(text, rel), json_positions(text, rel)
+
+
+def json_values(text: str, rel: str) -> Any:
+    """The values of `text`, read as strictly as a workspace file, without positions (a caller
+    that needs one only for an error scans for it then: `json_positions`)."""
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse, parse_float=_finite)
     except json.JSONDecodeError as exc:
@@ -45,7 +75,7 @@ def parse_json(text: str, rel: str) -> tuple[Any, SourceMap]:
     except ValueError as exc:  # an integer of more than 4300 digits, which int() refuses to convert
         where = location(text, rel, first_literal(text, lambda token: len(token) > 4300))
         raise _error(where, f"cannot read this number: {str(exc).split(';')[0]}") from None
-    return data, json_positions(text, rel)
+    return data
 
 
 class _LazyJsonMap(SourceMap):

@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from governance.load.limits import MAX_NAME_CHARS
+from governance.result.vocabulary import EARLIEST as EARLIEST  # the range of dates, defined with the result's words
+from governance.result.vocabulary import LATEST as LATEST
 from governance.result.vocabulary import Number as Number  # re-exported: the model's modules take it from here
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
-
-# The dates a governance record can sensibly carry. OPA's time builtins work in
-# int64 nanoseconds (1677-09-21 .. 2262-04-11); date rules add offsets of years,
-# so both ends keep well inside that. `--as-of` is held to the same range.
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2199, 12, 31)
 
 
 def _written_as_a_date(value: object) -> object:
@@ -32,6 +29,9 @@ def _in_range(value: dt.date) -> dt.date:
 
 
 Date = Annotated[dt.date, BeforeValidator(_written_as_a_date), AfterValidator(_in_range)]
+
+# A name or title: shown in every report's cells and headings, so bounded (load/limits.py)
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
 
 
 class Strict(BaseModel):
@@ -53,5 +53,5 @@ class Entity(Strict):
 class Localized(Strict):
     """A text in Chinese and in English."""
 
-    zh: str = Field(description="Chinese.")
-    en: str = Field(description="English.")
+    zh: Name = Field(description="Chinese.")
+    en: Name = Field(description="English.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +21,8 @@ from governance.load import (
     read_document,
     read_rego,
 )
+from governance.load.characters import id_problem
+from governance.load.limits import MAX_ID_CHARS, MAX_NAME_CHARS
 from governance.load.paths import MISSING, PathProblem, resolve
 from governance.load.rego import is_check
 from governance.load.tree import Path_, collector_paused
@@ -29,6 +33,7 @@ from governance.model.definitions import (
     SINGLETON_KINDS,
     BudgetPolicy,
     Committee,
+    PlacementPolicy,
     StrategyPolicy,
 )
 from governance.model.errors import from_validation
@@ -112,10 +117,20 @@ class _Builder:
                 self.errors += exc.errors
         return out
 
+    def fit_id(self, kind: str, id_: str, doc: Document, path: Path_) -> bool:
+        """Whether `id_` (of the thing at `path`) is what an id may be (`id_problem`); an error if not."""
+        why = id_problem(id_, MAX_ID_CHARS)
+        if why:
+            self.errors.append(WorkspaceError(doc.sources.locate(path + ("id",)), f"{kind} id '{_brief(id_)}' {why}"))
+        return why is None
+
     def register(self, ws: Workspace, kind: str, id_: str, doc: Document, path: Path_) -> bool:
         """Record where (kind, id) was declared; a second declaration is an error. Only the source
         map and path are kept: locating every entity of a large JSON inventory up front cost more
-        than validating it (a budget line's position needs a scan of its project)."""
+        than validating it (a budget line's position needs a scan of its project).
+        Every id passes here, so here it is held to what an id may be."""
+        if not self.fit_id(kind, id_, doc, path):
+            return False
         key = (kind, id_)
         if key in ws.origins:
             why = f"duplicate {kind} id '{id_}' (first declared at {ws.declared_at(kind, id_)})"
@@ -168,6 +183,7 @@ def _load_workspace(root: Path | str, library_controls: list[Path] | None, on_ki
         doc.data = None  # the models hold it now; a large inventory should not live twice
     # the built-in catalogue is part of the tool, not evidence about this workspace
     ws.documents += policy_docs + inventory_docs + waiver_docs + control_docs
+    ws.library_documents = library_docs  # hashed as read, for the evidence of what ran
     if not b.errors:
         b.errors += check_references(ws)
     if b.errors:
@@ -197,6 +213,28 @@ def inventory_bytes(root: Path | str) -> int:
         return sum(p.stat().st_size for p in b.files("inventory", DATA | {".csv"}))
     except (WorkspaceErrors, OSError):
         return 0
+
+
+def read_places(root: Path | str) -> list[Path]:
+    """The real paths a run of the workspace at `root` reads: its manifest and every file or folder the
+    manifest names (its defaults included, present or not), each resolved as far as it exists. Nothing
+    may be written there (a report in `inventory/` would be read by the next run), so this errs on the
+    side of more: a manifest that cannot be read gives the defaults, which a run would then refuse."""
+    b = _Builder(Path(root).resolve())
+    with contextlib.suppress(WorkspaceErrors):
+        b.manifest, b.manifest_doc = _manifest(b)
+    places = [b.root / MANIFEST]
+    for key in sorted(PATH_LISTS):
+        for entry in getattr(b.manifest, key):
+            real = Path(os.path.realpath(b.root / entry))
+            if real == b.root or b.root in real.parents:  # any other is refused by the load itself
+                places.append(real)
+    return places
+
+
+def _brief(name: str) -> str:
+    """A name as an error quotes it: one refused for its length is not repeated whole."""
+    return name if len(name) <= 80 else f"{name[:60]}…"
 
 
 def _library_label(path: Path) -> str:
@@ -229,6 +267,10 @@ def _manifest(b: _Builder) -> tuple[Manifest, Document]:
     manifest = b.validate(Manifest, data, doc, ())
     if manifest is None:
         raise WorkspaceErrors(b.errors)
+    name = manifest.name
+    why = id_problem(name, MAX_NAME_CHARS) if name is not None else None
+    if name is not None and why:  # the workspace's identity: `govern aggregate` tells workspaces apart by it
+        raise WorkspaceErrors([WorkspaceError(doc.sources.locate(("name",)), f"name '{_brief(name)}' {why}")])
     return manifest, doc
 
 
@@ -265,6 +307,9 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))
         ws.locations[("portfolio", "spend")] = doc.sources.locate(("required_cost_tags",))
+    if isinstance(entity, PlacementPolicy):  # findings name its rules, which are unique within it only
+        for i, rule in enumerate(entity.rules):
+            b.fit_id("placement rule", rule.id, doc, ("rules", i))
     if isinstance(entity, StrategyPolicy):
         # STR-006 judges the portfolio's maturity diagnosis; checks.md puts its finding at the StrategyPolicy
         ws.locations[("portfolio", "maturity")] = doc.sources.locate(())

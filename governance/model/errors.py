@@ -45,5 +45,10 @@ def _describe(err: ErrorDetails, field: str) -> str:
     value = err.get("input")
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()  # as the user wrote it, not datetime.date(1899, 12, 31)
-    shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+    shown = "" if isinstance(value, (dict, list)) else f" (got {_short(repr(value))})"
     return f"{field}: {err['msg']}{shown}"
+
+
+def _short(text: str) -> str:
+    """A value as a message quotes it: a 64 KiB one is not repeated whole."""
+    return text if len(text) <= 80 else f"{text[:60]}… ({len(text):,} characters)"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from governance.model.base import Date, Entity, Localized, Strict
+from governance.model.base import Date, Entity, Localized, Name, Strict
 from governance.result.vocabulary import FailOn
 
 
@@ -47,7 +47,7 @@ class Control(Entity):
 class Manifest(Strict):
     """`governance.yaml`: what makes a folder a workspace, and where its files are. Every key is optional."""
 
-    name: str | None = Field(default=None, description="Display name of the enterprise (default: the folder's name).")
+    name: Name | None = Field(default=None, description="Display name of the enterprise (default: the folder's name).")
     description: str | None = Field(default=None, description="Free text for the people who read this file.")
     policies: list[str] = Field(
         default=["policies"], description="Files or folders of policy definitions, relative to this file.")

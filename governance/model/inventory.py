@@ -11,28 +11,28 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from governance.model.base import Date, Entity, Number, Strict
+from governance.model.base import Date, Entity, Name, Number, Strict
 from governance.model.definitions import Deployment, Encryption
 
 
 class Person(Entity):
     """Someone the governance names: an owner, an approver, a committee member."""
 
-    name: str = Field(description="The person's name.")
+    name: Name = Field(description="The person's name.")
     roles: list[str] = Field(default=[], description="Roles the person holds (e.g. CEO, HEAD_TECHNOLOGY).")
 
 
 class Owned(Entity):
     """An entity someone is accountable for: its name, and the person who owns it."""
 
-    name: str | None = Field(default=None, description="Display name.")
+    name: Name | None = Field(default=None, description="Display name.")
     owner: str | None = Field(default=None, description="Person id of who is accountable for it.")
 
 
 class Platform(Entity):
     """A place systems run: a cloud account, a data centre."""
 
-    name: str | None = Field(default=None, description="Display name.")
+    name: Name | None = Field(default=None, description="Display name.")
     deployment: Deployment = Field(description="public, private, hybrid or on_prem.")
     region: str | None = Field(default=None, description="Where it is (e.g. cn-east-2).")
     jurisdiction: str | None = Field(default=None, description="Country, ISO 3166 alpha-2 (e.g. CN).")

@@ -57,6 +57,7 @@ class Workspace:
     manifest: Manifest
     documents: list[Document] = field(default_factory=list)  # every input file read
     rego_sources: list[RegoSource] = field(default_factory=list)  # the workspace's own checks, as read
+    library_documents: list[Document] = field(default_factory=list)  # the built-in control catalogues, as read
     committees: dict[str, Committee] = field(default_factory=dict)
     authority_matrix: AuthorityMatrix | None = None
     budget_policy: BudgetPolicy | None = None

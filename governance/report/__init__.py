@@ -34,6 +34,8 @@ class RenderOptions:
     # the workspace's folder from the repository root ('' when it is the root), put in front of the paths
     # that CI services read from the repository root (sarif, github, junit); normalised, or ValueError
     path_prefix: str = ""
+    # `sha256:<hex>` of the saved result file `govern report` re-renders; its evidence says so (None: a run)
+    rendered_from: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path_prefix", repository_prefix(self.path_prefix))
@@ -100,4 +102,7 @@ def render_all(targets: list[tuple[str, str | None]], result: RunResult, options
         if step is not None:
             step(f"rendering {fmt}")
         rendered.append((path, render(fmt, result, options)))
-    return rendered + evidence.beside(result, rendered)
+    manifests = dict(evidence.beside(result, rendered, options.rendered_from if options else None))
+    # a requested evidence.json among reports is the folder's manifest: it takes the list of its reports
+    rendered = [(path, manifests.pop(path)) if path in manifests else (path, content) for path, content in rendered]
+    return rendered + list(manifests.items())

@@ -9,7 +9,14 @@ accepts either document.
 
 `govern check` also writes `evidence.json` into every folder it writes a
 report to; that copy adds the sha256 of each report in the folder, binding
-the reports to the inputs they were made from.
+the reports to the inputs they were made from, and is renamed into place
+after them (governance/evaluate/report_set.py reads a folder's set back).
+
+The manifest binds the verdict too (`verdict.digest`, over the findings, the
+checks and the summary) and, in a git repository, the workspace's commit.
+Evidence that `govern report` writes re-renders a saved result rather than
+recording a run: it says so (`rendered_from`, the sha256 of the result file
+it read), and `govern verify` proves such a verdict only by evaluating again.
 """
 
 from __future__ import annotations
@@ -22,17 +29,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from governance.result import RunResult
+from governance.result.written import BESIDE as BESIDE  # re-exported: the writer and tests name it here
+from governance.result.written import EVIDENCE_KIND
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "evidence"
-KIND = "govern-evidence"
-BESIDE = "evidence.json"
+KIND = EVIDENCE_KIND
 
 
-def manifest(result: RunResult) -> dict:
-    return {
+def manifest(result: RunResult, rendered_from: str | None = None) -> dict:
+    """`rendered_from`: the sha256 of the saved result file this manifest re-renders (`govern report`);
+    None for the evidence of a run."""
+    doc = {
         "kind": KIND,
         "schema_version": result.schema_version,
         "workspace": result.workspace,
@@ -44,7 +54,12 @@ def manifest(result: RunResult) -> dict:
         "library": [f.model_dump() for f in result.library],
         "selection": result.selection.model_dump(),  # which checks were skipped, and who asked
         "outcome": {"fail_on": result.fail_on, **result.summary.model_dump()},
+        "verdict": result.verdict.model_dump() if result.verdict else None,
+        "git": result.git.model_dump() if result.git else None,
     }
+    if rendered_from is not None:  # absent from a run's evidence: nothing there can be mistaken for it
+        doc["rendered_from"] = {"result": rendered_from}
+    return doc
 
 
 def _dump(doc: dict) -> str:
@@ -52,7 +67,7 @@ def _dump(doc: dict) -> str:
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    return _dump(manifest(result))
+    return _dump(manifest(result, options.rendered_from))
 
 
 def stream(path: str | None) -> bool:
@@ -71,30 +86,38 @@ def _digest(content: str | bytes) -> str:
     return hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
 
 
-def beside(result: RunResult, written: list[tuple[str | None, str | bytes]]) -> list[tuple[str, str]]:
-    """One `evidence.json` for each folder that receives a report file.
+def beside(result: RunResult, written: list[tuple[str | None, str | bytes]],
+           rendered_from: str | None = None) -> list[tuple[str, str]]:
+    """One `evidence.json` for each folder that receives a report file, listing every report of the
+    folder with its sha256: the set a run leaves there.
 
     `written` holds (path, content) of every report about to be written
     (path None or "-" is stdout); streams (stdout, /dev/null, a pipe) get no
-    manifest. A folder where the user already asked for a file named
-    evidence.json gets none, so a requested manifest is never overwritten.
+    manifest. Where the user asked for a file named evidence.json among the
+    reports, it is that file, as given, that gets the folder's list.
+    `rendered_from`: as for `manifest`.
     """
-    folders: dict[Path, tuple[Path, list[tuple[str, str]]]] = {}  # resolved -> (as given, reports)
-    taken: set[Path] = set()
+    folders: dict[Path, tuple[str, list[tuple[str, str]]]] = {}  # resolved -> (manifest as given, reports)
     for path, content in written:
         if path is None or stream(path):
             continue
         target = Path(path)
         key = target.parent.resolve()
+        here = folders.setdefault(key, (str(target.parent / BESIDE), []))
         if target.name == BESIDE:
-            taken.add(key)
-            continue
-        folders.setdefault(key, (target.parent, []))[1].append((target.name, _digest(content)))
+            folders[key] = (path, here[1])
+        else:
+            here[1].append((target.name, _digest(content)))
     out = []
-    for key, (folder, reports) in folders.items():
-        if key in taken:
-            continue
-        doc = manifest(result)
+    for manifest_path, reports in folders.values():
+        if not reports:
+            continue  # a requested manifest alone in its folder stays as rendered
+        doc = manifest(result, rendered_from)
         doc["reports"] = [{"path": name, "sha256": digest} for name, digest in sorted(reports)]
-        out.append((str(folder / BESIDE), _dump(doc)))
+        out.append((manifest_path, _dump(doc)))
     return out
+
+
+def dump(doc: dict) -> str:
+    """A manifest as govern writes it, for what completes one after rendering (its signature: evaluate/signature.py)."""
+    return _dump(doc)

@@ -86,9 +86,10 @@ def _seconds(ms: int) -> str:
 
 def _properties(suite: ET.Element, result: RunResult) -> None:
     props = ET.SubElement(suite, "properties")
+    run = (("run_started", result.run.started_at),) if result.run else ()  # names the run (a report set's check)
     for name, value in (("as_of", result.as_of), ("fail_on", result.fail_on),
                         ("opa_version", result.engine.opa_version),
-                        ("policy_revision", result.engine.policy_revision)):
+                        ("policy_revision", result.engine.policy_revision), *run):
         ET.SubElement(props, "property", name=name, value=value)
 
 

@@ -17,6 +17,7 @@ from governance.result.types import (
     Engine,
     Finding,
     FindingLocation,
+    GitState,
     GoalRecord,
     InputFile,
     PhaseBudget,
@@ -29,9 +30,10 @@ from governance.result.types import (
     StrategySummary,
     Summary,
     Tool,
+    Verdict,
     WaiverRecord,
 )
-from governance.result.verdict import advisory, gate, summarize
+from governance.result.verdict import advisory, gate, sealed, summarize, verdict_digest
 from governance.result.vocabulary import (
     FAIL_ON,
     SEVERITIES,
@@ -47,8 +49,8 @@ from governance.result.vocabulary import (
 
 __all__ = [
     "FAIL_ON", "GROUP_SCHEMA_VERSION", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "AssessmentRecord", "Band", "BudgetSummary",
-    "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "Entity", "FailOn", "Finding", "FindingLocation", "GoalRecord",
-    "GroupFinding", "GroupResult", "InputFile", "Number", "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult",
-    "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "WaiverRecord", "advisory",
-    "check_status", "gate", "rollup", "severity_rank", "summarize",
+    "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "Entity", "FailOn", "Finding", "FindingLocation", "GitState",
+    "GoalRecord", "GroupFinding", "GroupResult", "InputFile", "Number", "PhaseBudget", "PilotScope", "Resource", "Run",
+    "RunResult", "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict",
+    "WaiverRecord", "advisory", "check_status", "gate", "rollup", "sealed", "severity_rank", "summarize", "verdict_digest",
 ]

@@ -6,13 +6,48 @@ so whatever a report needs must live here, not in the workspace.
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
-from governance.result.vocabulary import Number, Severity, Status
+from governance.result.vocabulary import EARLIEST, LATEST, FailOn, Number, Severity, Status
 
 SCHEMA_VERSION = 1
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _real_day(value: str) -> str:
+    """A calendar date written YYYY-MM-DD, inside the range every model accepts: a saved result is read back
+    (`govern report`, verify, aggregate), and a date that does not exist must be refused there, not crash a report."""
+    if not _DAY.fullmatch(value):
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{value} is outside {EARLIEST}..{LATEST}")
+    return value
+
+
+def _utc_time(value: str) -> str:
+    """A UTC time as a run writes it (2026-11-25T09:30:00Z): a real date and time."""
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time written YYYY-MM-DDTHH:MM:SSZ") from None
+    if when.utcoffset() is None or not _DAY.fullmatch(value[:10]):
+        raise ValueError(f"{value!r} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ")
+    return value
+
+
+Day = Annotated[str, AfterValidator(_real_day)]  # kept as written, so a re-rendered result is byte for byte the same
+Timestamp = Annotated[str, AfterValidator(_utc_time)]
+Count = Annotated[StrictInt, Field(ge=0)]  # not a bool, not 2.0, never negative
+Position = Annotated[StrictInt, Field(ge=1)]  # 1-based line or column
 
 
 class _Model(BaseModel):
@@ -26,8 +61,8 @@ class Resource(_Model):
 
 class FindingLocation(_Model):
     file: str
-    line: int
-    column: int
+    line: Position
+    column: Position
 
 
 class Finding(_Model):
@@ -53,9 +88,9 @@ class CheckSummary(_Model):
     waivable: bool
     domain: str
     resource: str | None = None
-    evaluated: int
-    failed: int
-    waived: int
+    evaluated: Count
+    failed: Count
+    waived: Count
     status: Status
     controls: list[str] = []
 
@@ -84,12 +119,12 @@ class WaiverRecord(_Model):
     justification: str
     requested_by: str
     approved_by: str
-    approved_at: str
-    expires: str
+    approved_at: Day
+    expires: Day
     decision: str | None = None  # the decision that granted it, where the waiver names one
     valid: bool
     problems: list[str] = []  # ids of WAV checks that fired on this waiver
-    applied: int = 0  # findings it waived this run
+    applied: Count = 0  # findings it waived this run
     location: FindingLocation | None = None
 
 
@@ -126,16 +161,31 @@ class InputFile(_Model):
 
 
 class Run(_Model):
-    started_at: str
-    finished_at: str
+    started_at: Timestamp
+    finished_at: Timestamp
 
 
 class Summary(_Model):
-    fail: int  # unwaived findings of every severity (the JSON contract), advisories included
-    waived: int
-    advisories: int = 0  # of `fail`, the info findings that cannot fail this run (see verdict.advisory)
-    by_severity: dict[str, int]
-    checks: dict[str, int] = {}
+    fail: Count  # unwaived findings of every severity (the JSON contract), advisories included
+    waived: Count
+    advisories: Count = 0  # of `fail`, the info findings that cannot fail this run (see verdict.advisory)
+    by_severity: dict[Severity, Count]
+    checks: dict[Status, Count] = {}
+
+
+class Verdict(_Model):
+    """What the run concluded, bound by one digest (`verdict.verdict_digest`): its findings, the checks'
+    statuses and counts, and the summary. A result edited after the run no longer matches it."""
+
+    digest: str  # sha256:<hex>
+
+
+class GitState(_Model):
+    """The workspace's git commit when it is in a git repository, and whether a file the run read
+    differs from that commit (modified, staged, untracked or ignored)."""
+
+    commit: str
+    dirty: bool
 
 
 class Band(_Model):
@@ -153,7 +203,7 @@ class PhaseBudget(_Model):
     id: str
     months: tuple[int, int]
     projects: list[str]  # ids of the projects in this phase, sorted
-    lines: int  # number of budget lines counted
+    lines: Count  # number of budget lines counted
     total: Number  # money keeps its int-ness, as in the inventory
     amounts: dict[str, Number]  # category -> summed amount
     shares: dict[str, float]  # category -> amount / total (0..1); empty when total is 0
@@ -182,7 +232,7 @@ class GoalRecord(_Model):
     metric: str | None = None
     baseline: Number | None = None
     target: Number | None = None
-    due: str | None = None
+    due: Day | None = None
     status: str = "open"
     overdue: bool = False  # STR-004 fired on it (waived or not): the check's call, not recomputed
     projects: list[str] = []  # the projects whose `serves` names it, sorted
@@ -192,7 +242,7 @@ class AssessmentRecord(_Model):
     """A maturity diagnosis (handbook §1.1)."""
 
     id: str
-    date: str
+    date: Day
     assessor: str | None = None
     scores: dict[str, int] = {}  # dimension -> level 1..5
     indicators: dict[str, Number] = {}
@@ -202,7 +252,7 @@ class PilotScope(_Model):
     """The pilot phase against its limit (handbook §1.3.1), as STR-009 counted it."""
 
     phase: str
-    max_projects: int
+    max_projects: Count
     running: list[str]  # pilot-phase projects running on as_of, sorted
 
 
@@ -220,8 +270,8 @@ class StrategySummary(_Model):
 class RunResult(_Model):
     schema_version: int = SCHEMA_VERSION
     workspace: str = ""
-    as_of: str
-    fail_on: str = "low"
+    as_of: Day
+    fail_on: FailOn = "low"
     run: Run | None = None
     tool: Tool
     engine: Engine
@@ -229,6 +279,7 @@ class RunResult(_Model):
     # the built-in checks and controls this run loaded (paths relative to the library root),
     # so an auditor sees exactly which checks ran; `govern verify` compares them
     library: list[InputFile] = []
+    git: GitState | None = None  # None when the workspace is not in a git repository (or git cannot say)
     findings: list[Finding]
     checks: list[CheckSummary]
     domains: list[DomainRecord] = []  # every domain of `checks`, in reading order
@@ -236,9 +287,34 @@ class RunResult(_Model):
     waivers: list[WaiverRecord] = []
     selection: Selection = Selection()
     summary: Summary
+    verdict: Verdict | None = None  # None only in results made before govern recorded it
     resolved: list[Finding] | None = None  # with --baseline: findings of the baseline gone now
     budget: BudgetSummary | None = None  # shares per phase against targets, for the committee's chart
     strategy: StrategySummary | None = None  # goal tree, maturity, pilot scope, for the committee's strategy section
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"
+
+
+class Outcome(Summary):
+    """An evidence manifest's `outcome`: the run's threshold and its summary counts."""
+
+    fail_on: FailOn
+
+
+class Manifest(_Model):
+    """An evidence manifest (`--format evidence`, and `evidence.json` beside reports): the record of a run
+    without its findings, as `govern verify` reads it back."""
+
+    kind: str  # EVIDENCE_KIND (result/written.py): only a document of that kind is read as a manifest
+    schema_version: int
+    workspace: str = ""
+    as_of: Day
+    run: Run | None = None
+    tool: Tool
+    engine: Engine
+    inputs: list[InputFile]
+    library: list[InputFile] = []
+    selection: Selection = Selection()
+    outcome: Outcome | None = None
+    reports: list[InputFile] = []  # only in an evidence.json written beside reports

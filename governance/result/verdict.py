@@ -1,8 +1,12 @@
-"""What a run's findings add up to: the summary counts and the gate (exit 1 or not)."""
+"""What a run's findings add up to: the summary counts, the gate (exit 1 or not), and the
+digest that binds the verdict so that a result edited afterwards shows it."""
 
 from __future__ import annotations
 
-from governance.result.types import CheckSummary, Finding, RunResult, Summary
+import hashlib
+import json
+
+from governance.result.types import CheckSummary, Finding, RunResult, Summary, Verdict
 from governance.result.vocabulary import SEVERITIES, STATUSES, severity_rank
 
 
@@ -34,3 +38,30 @@ def gate(result: RunResult, fail_on: str, *, new_only: bool = False) -> bool:
     threshold = severity_rank(fail_on)
     return any(f.status == "fail" and severity_rank(f.severity) <= threshold and (not new_only or f.baseline == "new")
                for f in result.findings)
+
+
+def verdict_digest(result: RunResult) -> str:
+    """sha256 over a canonical serialisation of what the run concluded: the date and threshold it
+    judged by, every finding (in the result's order) as check, resource, status, severity, waiver,
+    fingerprint and message, each check's severity, status and counts, and the summary's counts.
+    Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest."""
+    concluded = {
+        "as_of": result.as_of,
+        "fail_on": result.fail_on,
+        "findings": [{"check": f.check, "resource": {"kind": f.resource.kind, "id": f.resource.id}, "status": f.status,
+                      "severity": f.severity, "waiver": f.waiver, "fingerprint": f.fingerprint, "message": f.message}
+                     for f in result.findings],
+        "checks": [{"id": c.id, "severity": c.severity, "status": c.status, "evaluated": c.evaluated, "failed": c.failed,
+                    "waived": c.waived} for c in result.checks],
+        "summary": {"fail": result.summary.fail, "waived": result.summary.waived,
+                    "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
+                    "checks": result.summary.checks},
+    }
+    # ASCII-escaped, so any text a check wrote serialises the same everywhere
+    canonical = json.dumps(concluded, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def sealed(result: RunResult) -> RunResult:
+    """The result with the digest of its verdict: the one place a result gets it."""
+    return result.model_copy(update={"verdict": Verdict(digest=verdict_digest(result))})

@@ -6,6 +6,7 @@ control or domain rolls up to, and the thresholds `fail_on` may name.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Literal, get_args
 
@@ -21,6 +22,12 @@ FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 # skipped: the run's selection left the check out (`--skip`, the manifest's `skip:`)
 Status = Literal["pass", "fail", "not_applicable", "skipped"]
 STATUSES: tuple[Status, ...] = get_args(Status)
+
+# The dates a governance record can sensibly carry. OPA's time builtins work in
+# int64 nanoseconds (1677-09-21 .. 2262-04-11); date rules add offsets of years,
+# so both ends keep well inside that. `--as-of` and saved results are held to the same range.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
 
 # money keeps its int-ness, as written in the inventory
 Number = StrictInt | float

@@ -1,0 +1,420 @@
+"""A saved result handed back to govern (`report`, `verify`, `aggregate`, `check --baseline`) is
+validated first: real dates, counts that are not negative, words from the vocabulary, and a
+result that agrees with itself. A bad one is exit 2 at file:line:col and nothing is written.
+
+Each bad result is a real run (the golden acme result, tests/golden) with one thing changed, as
+a hand edit or a forgery would change it; the good one is a fresh `govern check` on real OPA.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from governance.evaluate.findings import fingerprint
+from governance.evaluate.saved import MAX_SHOWN
+from tests import golden
+from tests.conftest import check, govern
+
+Edit = Callable[[dict], tuple[str, str | None]]  # changes a result; returns the text at the problem and what precedes it
+
+
+def _as_of(doc: dict) -> tuple[str, str | None]:
+    doc["as_of"] = "2026-02-30"
+    return '"as_of": "2026-02-30"', None
+
+
+def _waiver_date(doc: dict) -> tuple[str, str | None]:
+    doc["waivers"][0]["expires"] = "2027-02-29"
+    return '"expires": "2027-02-29"', None
+
+
+def _run_time(doc: dict) -> tuple[str, str | None]:
+    doc["run"]["started_at"] = "2026-12-03T25:61:00Z"
+    return '"started_at"', None
+
+
+def _run_backwards(doc: dict) -> tuple[str, str | None]:
+    doc["run"]["finished_at"] = "2026-12-01T00:00:00Z"
+    return '"finished_at"', None
+
+
+def _negative_evaluated(doc: dict) -> tuple[str, str | None]:
+    doc["checks"][0]["evaluated"] = -1
+    return '"evaluated": -1', None
+
+
+def _negative_summary(doc: dict) -> tuple[str, str | None]:
+    doc["summary"]["advisories"] = -2
+    return '"advisories": -2', None
+
+
+def _findings_deleted(doc: dict) -> tuple[str, str | None]:
+    """The forgery: every failing finding deleted, the rest left as it was."""
+    doc["findings"] = [f for f in doc["findings"] if f["status"] != "fail"]
+    return '"fail"', '"summary"'
+
+
+def _check_count(doc: dict) -> tuple[str, str | None]:
+    failing = next(c for c in doc["checks"] if c["failed"])
+    failing["failed"] += 1
+    return '"failed"', f'"id": "{failing["id"]}"'
+
+
+def _check_status(doc: dict) -> tuple[str, str | None]:
+    failing = next(c for c in doc["checks"] if c["failed"])
+    failing["status"] = "pass"
+    return '"status": "pass"', f'"id": "{failing["id"]}"'
+
+
+def _severity(doc: dict) -> tuple[str, str | None]:
+    doc["findings"][0]["severity"] = "urgent"
+    return '"severity": "urgent"', None
+
+
+def _finding_status(doc: dict) -> tuple[str, str | None]:
+    doc["findings"][0]["status"] = "ok"
+    return '"status": "ok"', None
+
+
+def _check_vocabulary(doc: dict) -> tuple[str, str | None]:
+    doc["checks"][0]["status"] = "green"
+    return '"status": "green"', None
+
+
+def _fail_on(doc: dict) -> tuple[str, str | None]:
+    doc["fail_on"] = "sometimes"
+    return '"fail_on": "sometimes"', None
+
+
+def _unknown_check(doc: dict) -> tuple[str, str | None]:
+    finding = doc["findings"][0]
+    finding["check"] = "ZZZ-999"
+    finding["fingerprint"] = fingerprint("ZZZ-999", finding["resource"]["kind"], finding["resource"]["id"])
+    return '"check": "ZZZ-999"', None
+
+
+def _unknown_waiver(doc: dict) -> tuple[str, str | None]:
+    waived = next(f for f in doc["findings"] if f["status"] == "waived")
+    waived["waiver"] = "wv-nowhere"
+    return '"waiver": "wv-nowhere"', None
+
+
+def _waived_without_waiver_listed(doc: dict) -> tuple[str, str | None]:
+    """A failing finding turned waived, citing a waiver invented for it."""
+    finding = next(f for f in doc["findings"] if f["status"] == "fail" and f["severity"] == "critical")
+    finding.update(status="waived", waiver="wv-invented")
+    return '"waiver": "wv-invented"', None
+
+
+BAD: dict[str, tuple[Edit, str]] = {
+    "impossible as_of": (_as_of, "as_of: '2026-02-30' is not a real date"),
+    "impossible waiver date": (_waiver_date, "waivers[0].expires: '2027-02-29' is not a real date"),
+    "impossible run time": (_run_time, "run.started_at: '2026-12-03T25:61:00Z' is not a time"),
+    "run ending before it starts": (_run_backwards, "run.finished_at: the run finished (2026-12-01T00:00:00Z) before"),
+    "negative check count": (_negative_evaluated, "checks[0].evaluated: Input should be greater than or equal to 0"),
+    "negative summary count": (_negative_summary, "summary.advisories: Input should be greater than or equal to 0"),
+    "failing findings deleted": (_findings_deleted, "summary.fail: 19, but the findings make it 0"),
+    "check count against its findings": (_check_count, "failed is"),
+    "check status against its counts": (_check_status, "status pass, but evaluated"),
+    "severity outside the vocabulary": (_severity, "findings[0].severity: Input should be 'critical'"),
+    "finding status outside the vocabulary": (_finding_status, "findings[0].status: Input should be 'fail' or 'waived'"),
+    "check status outside the vocabulary": (_check_vocabulary, "checks[0].status: Input should be 'pass'"),
+    "fail_on outside the vocabulary": (_fail_on, "fail_on: Input should be 'critical'"),
+    "finding of a check not listed": (_unknown_check, "a finding of check ZZZ-999, which the result's checks do not list"),
+    "waived by a waiver not listed": (_unknown_waiver, "waived by wv-nowhere, which the result's waivers do not list"),
+    "waived by an invented waiver": (_waived_without_waiver_listed, "waived by wv-invented, which the result's waivers"),
+}
+
+
+def position(text: str, needle: str, after: str | None) -> str:
+    """line:col (1-based) of `needle` in `text`, the first one after `after` if given."""
+    offset = text.index(needle, text.index(after) if after else 0)
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def bad_result(tmp_path: Path, edit: Edit, workspace: str = "Acme") -> tuple[Path, str]:
+    """The golden acme result (a real run) with `edit` applied, saved; and where the edit is in it."""
+    doc = golden.data("acme")
+    doc["workspace"] = workspace
+    needle, after = edit(doc)
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    return path, f"{path}:{position(text, needle, after)}:"
+
+
+def refused(proc, where: str, message: str) -> None:
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    [line] = [ln for ln in proc.stderr.splitlines() if message in ln]
+    assert line.removeprefix("error: ").startswith(where), (where, proc.stderr)
+
+
+def _severity_of_its_check(doc: dict) -> tuple[str, str | None]:
+    doc["findings"][0]["severity"] = "info"  # a critical finding of a critical check, lowered below any --fail-on
+    return '"severity": "info"', None
+
+
+def _fingerprint(doc: dict) -> tuple[str, str | None]:
+    doc["findings"][0]["fingerprint"] = "0" * 32
+    return '"fingerprint": "' + "0" * 32, None
+
+
+def _waived(doc: dict) -> dict:
+    return next(f for f in doc["findings"] if f["status"] == "waived")
+
+
+def _waiver_of(doc: dict, finding: dict) -> dict:
+    return next(w for w in doc["waivers"] if w["id"] == finding["waiver"])
+
+
+def _applied(doc: dict) -> tuple[str, str | None]:
+    waiver = _waiver_of(doc, _waived(doc))
+    waiver["applied"] = 7
+    return '"applied": 7', None
+
+
+def _invalid_waiver_applied(doc: dict) -> tuple[str, str | None]:
+    finding = _waived(doc)
+    _waiver_of(doc, finding).update(valid=False, problems=["WAV-001"])
+    return f'"waiver": "{finding["waiver"]}"', None
+
+
+def _waiver_of_another_finding(doc: dict) -> tuple[str, str | None]:
+    finding = _waived(doc)
+    _waiver_of(doc, finding)["resource"]["id"] = "something-else"
+    return f'"waiver": "{finding["waiver"]}"', None
+
+
+def _unwaived_naming_a_waiver(doc: dict) -> tuple[str, str | None]:
+    finding = next(f for f in doc["findings"] if f["status"] == "fail")
+    finding["waiver"] = "wv-2026-021"
+    return '"waiver": "wv-2026-021"', None
+
+
+def _unwaivable(doc: dict) -> tuple[str, str | None]:
+    finding = _waived(doc)
+    check = next(c for c in doc["checks"] if c["id"] == finding["check"])
+    check["waivable"] = False
+    return '"status": "waived"', None
+
+
+def _control_status(doc: dict) -> tuple[str, str | None]:
+    control = next(c for c in doc["controls"] if c["status"] == "fail")
+    control["status"] = "pass"
+    return '"status": "pass"', f'"id": "{control["id"]}"'
+
+
+def _selection(doc: dict) -> tuple[str, str | None]:
+    doc["selection"]["skipped"] = [{"check": doc["checks"][0]["id"], "sources": ["cli"]}]
+    return f'"check": "{doc["checks"][0]["id"]}"', '"selection"'
+
+
+INCOHERENT: dict[str, tuple[Edit, str]] = {
+    "a finding's severity against its check's": (_severity_of_its_check, "severity info, but check"),
+    "a forged fingerprint": (_fingerprint, "findings[0].fingerprint: not the fingerprint of check"),
+    "a waiver's applied count": (_applied, "applied is 7, but it waives 1 finding(s)"),
+    "waived by an invalid waiver": (_invalid_waiver_applied, "which the result lists as invalid"),
+    "waived by a waiver of another finding": (_waiver_of_another_finding, "not this finding"),
+    "an unwaived finding naming a waiver": (_unwaived_naming_a_waiver, "an unwaived finding (status fail) names waiver"),
+    "waived though its check is not waivable": (_unwaivable, "is not waivable"),
+    "a control's status against its checks'": (_control_status, "status pass, but its checks make it fail"),
+    "a selection against the checks": (_selection, "but its status is"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INCOHERENT))
+def test_a_result_that_contradicts_itself_is_refused_at_the_contradiction(tmp_path, case):
+    edit, message = INCOHERENT[case]
+    path, where = bad_result(tmp_path, edit)
+    refused(govern("report", str(path), "--format", "json"), where, message)
+
+
+def test_baseline_counts_must_be_those_of_the_marks(tmp_path):
+    doc = golden.data("acme-changes")  # a real run against a baseline
+    doc["summary"]["baseline"]["resolved"] += 1
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    path = tmp_path / "changes.json"
+    path.write_text(text, encoding="utf-8")
+    where = position(text, '"resolved"', '"baseline": {')
+    refused(govern("report", str(path)), f"{path}:{where}:", "summary.baseline.resolved:")
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_result_is_refused_by_report_at_its_place_and_nothing_is_written(tmp_path, case):
+    edit, message = BAD[case]
+    path, where = bad_result(tmp_path, edit)
+    out = tmp_path / "out"
+    proc = govern("report", str(path), "--format", f"html={out / 'report.html'}", "--format", f"json={out / 'r.json'}")
+    refused(proc, where, message)
+    assert proc.stdout == "" and not out.exists()
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_result_is_refused_by_verify(tmp_path, case):
+    edit, message = BAD[case]
+    path, where = bad_result(tmp_path, edit)
+    refused(govern("verify", str(path), str(tmp_path)), where, message)
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_result_is_refused_by_aggregate_and_nothing_is_written(tmp_path, case):
+    edit, message = BAD[case]
+    path, where = bad_result(tmp_path, edit)
+    good = tmp_path / "good.json"
+    doc = golden.data("acme-waivers")
+    doc["workspace"] = "Acme South"
+    good.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "group.html"
+    proc = govern("aggregate", str(good), str(path), "--format", "html", "--output", str(out))
+    refused(proc, where, message)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_baseline_is_refused_before_anything_runs(example, tmp_path, case):
+    edit, message = BAD[case]
+    path, where = bad_result(tmp_path, edit)
+    out = tmp_path / "out"
+    proc = check(example, "--baseline", str(path), "--format", f"json={out / 'r.json'}")
+    refused(proc, where, message)
+    assert not out.exists()
+
+
+def test_html_of_an_impossible_date_was_an_internal_error_and_is_now_exit_2(tmp_path):
+    path, where = bad_result(tmp_path, _as_of)
+    target = tmp_path / "out.html"
+    proc = govern("report", str(path), "--format", f"html={target}")
+    refused(proc, where, "is not a real date")
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("edits", [(_as_of, _severity, _negative_evaluated),  # each value in its type
+                                   (_unknown_check, _unknown_waiver, _run_backwards)])  # the result against itself
+def test_every_problem_is_listed_each_at_its_place(tmp_path, edits):
+    doc = golden.data("acme")
+    needles = [edit(doc)[0] for edit in edits]
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    proc = govern("report", str(path), "--format", "json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    for needle in needles:
+        assert f"{path}:{position(text, needle, None)}: " in proc.stderr, needle
+
+
+def test_a_result_wrong_everywhere_lists_the_first_problems_and_counts_the_rest(tmp_path):
+    doc = golden.data("acme")
+    for c in doc["checks"]:
+        c["evaluated"] = -1
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    proc = govern("report", str(path), "--format", "json")
+    assert proc.returncode == 2
+    listed = [ln for ln in proc.stderr.splitlines() if "checks[" in ln]
+    assert len(listed) == MAX_SHOWN
+    assert f"and {len(doc['checks']) - MAX_SHOWN} more problem(s)" in proc.stderr
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ('{"schema_version": 1, "schema_version": 1}', "1:23", 'found duplicate key "schema_version"'),
+    ('{\n  "schema_version": 1,\n  "as_of": NaN\n}', "3:12", "NaN and infinity are not allowed"),
+    ('{\n  "schema_version": 0,\n  "findings": []\n}', "2:3", "schema_version 0 is not supported"),
+    ('{\n  "schema_version": true,\n  "findings": []\n}', "2:3", "schema_version True is not supported"),
+    # a problem's place is scanned for; the scan stops at the first list too deep, as for a workspace file
+    ('{"schema_version": 1, "findings": [], "x": ' + "[" * 70 + "]" * 70 + "}", "1:107", "nested more than 64 levels"),
+])
+def test_json_is_read_as_strictly_as_a_workspace_file(tmp_path, text, where, message):
+    path = tmp_path / "odd.json"
+    path.write_text(text, encoding="utf-8")
+    for args in (("report", str(path)), ("verify", str(path), str(tmp_path))):
+        proc = govern(*args)
+        assert proc.returncode == 2 and f"{path}:{where}: " in proc.stderr and message in proc.stderr, proc.stderr
+
+
+# ------------------------------------------------------------ evidence manifests (verify)
+
+def _manifest_as_of(doc: dict) -> tuple[str, str | None]:
+    doc["as_of"] = "2025-02-29"
+    return '"as_of": "2025-02-29"', None
+
+
+def _manifest_negative(doc: dict) -> tuple[str, str | None]:
+    doc["outcome"]["waived"] = -1
+    return '"waived": -1', None
+
+
+def _manifest_sum(doc: dict) -> tuple[str, str | None]:
+    doc["outcome"]["fail"] = 0  # a clean outcome, while by_severity still counts the failing findings
+    return '"fail": 0', None
+
+
+def _manifest_fail_on(doc: dict) -> tuple[str, str | None]:
+    doc["outcome"]["fail_on"] = "whenever"
+    return '"fail_on": "whenever"', None
+
+
+def _manifest_severity(doc: dict) -> tuple[str, str | None]:
+    doc["outcome"]["by_severity"]["severe"] = 1
+    return '"severe": 1', None
+
+
+def _manifest_run(doc: dict) -> tuple[str, str | None]:
+    doc["run"]["finished_at"] = "2026-02-30T00:00:00Z"
+    return '"finished_at"', None
+
+
+@pytest.fixture(scope="module")
+def evidence(tmp_path_factory) -> dict:
+    """A real evidence manifest, of a real run's result re-rendered."""
+    folder = tmp_path_factory.mktemp("evidence")
+    source = folder / "acme.json"
+    source.write_bytes(golden.path("acme").read_bytes())
+    proc = govern("report", str(source), "--format", f"evidence={folder / 'manifest.json'}")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (_manifest_as_of, "as_of: '2025-02-29' is not a real date"),
+    (_manifest_negative, "outcome.waived: Input should be greater than or equal to 0"),
+    (_manifest_sum, "outcome.fail: 0 unwaived finding(s), but by_severity counts 19"),
+    (_manifest_fail_on, "outcome.fail_on: Input should be 'critical'"),
+    (_manifest_severity, "outcome.by_severity.severe: Input should be 'critical'"),
+    (_manifest_run, "run.finished_at: '2026-02-30T00:00:00Z' is not a time"),
+], ids=lambda v: v.__name__ if callable(v) else "")
+def test_verify_validates_what_an_evidence_manifest_has(tmp_path, evidence, edit, message):
+    doc = json.loads(json.dumps(evidence))
+    needle, after = edit(doc)
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    path = tmp_path / "evidence.json"
+    path.write_text(text, encoding="utf-8")
+    refused(govern("verify", str(path), str(tmp_path)), f"{path}:{position(text, needle, after)}:", message)
+
+
+# ------------------------------------------------------------ a real result stays accepted
+
+def test_a_real_result_and_its_evidence_are_accepted_by_every_reader(example, tmp_path):
+    out = tmp_path / "out"
+    proc = check(example, "--format", f"json={out / 'result.json'}", "--format", f"markdown={out / 'report.md'}")
+    assert proc.returncode in (0, 1), proc.stderr
+    result = out / "result.json"
+    rendered = govern("report", str(result), "--format", f"html={tmp_path / 'again' / 'report.html'}")
+    assert rendered.returncode == 0, rendered.stderr
+    assert (tmp_path / "again" / "report.html").exists()
+    for given in (result, out / "evidence.json"):
+        proc = govern("verify", str(given), str(example))
+        assert proc.returncode == 0 and "verify: OK" in proc.stdout, proc.stdout + proc.stderr
+    proc = govern("aggregate", str(result))
+    assert proc.returncode == 0, proc.stderr
+    proc = check(example, "--baseline", str(result), "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+    again = json.loads(proc.stdout)
+    assert again["summary"]["baseline"]["new"] == 0
+    (tmp_path / "baselined.json").write_text(proc.stdout, encoding="utf-8")  # with its baseline marks, still coherent
+    assert govern("report", str(tmp_path / "baselined.json"), "--format", "json").returncode == 0

@@ -1,0 +1,418 @@
+"""`govern verify` proves the verdict: the result agrees with itself, and evaluating the workspace
+again (real OPA) gives the same findings. Each forgery of a result, careless or careful, fails."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from governance.engine import OPA_VERSION
+from governance.evaluate.findings import fingerprint
+from governance.result import RunResult, check_status, rollup, sealed, summarize, verdict_digest
+from tests import conftest
+from tests.conftest import AS_OF, EXAMPLE, Ran, govern
+
+
+@pytest.fixture(scope="module")
+def checked_once(tmp_path_factory, opa_binary) -> Path:
+    """examples/acme checked once, its JSON result, a report and evidence.json in out/."""
+    ws = tmp_path_factory.mktemp("verdict") / "acme"
+    shutil.copytree(EXAMPLE, ws)
+    proc = conftest.check(ws, "--format", f"json={ws / 'out' / 'result.json'}",
+                          "--format", f"markdown={ws / 'out' / 'report.md'}")
+    assert proc.returncode == 1, proc.stderr  # acme has failing findings: what a forger would hide
+    return ws
+
+
+@pytest.fixture
+def ws(checked_once: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "acme"
+    shutil.copytree(checked_once, target)
+    return target
+
+
+def verify(ws: Path, doc: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
+    return govern("verify", str(doc), str(ws), *args, env=env)
+
+
+def result_doc(ws: Path) -> dict:
+    return json.loads((ws / "out" / "result.json").read_text(encoding="utf-8"))
+
+
+def save(ws: Path, doc: dict, name: str = "forged.json") -> Path:
+    """An edited result, in a folder of its own: beside the run's reports it would also be a file
+    of another run in that report set."""
+    path = ws / "edited" / name
+    (ws / "edited").mkdir(exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def reseal(doc: dict) -> dict:
+    """What a careful forger does after editing findings: counts, statuses, summary and verdict digest
+    recomputed with govern's own functions, so the result agrees with itself."""
+    r = RunResult.model_validate(doc)
+    failed = Counter(f.check for f in r.findings if f.status == "fail")
+    waived = Counter(f.check for f in r.findings if f.status == "waived")
+    checks = [c if c.status == "skipped" else c.model_copy(update={
+        "failed": failed[c.id], "waived": waived[c.id],
+        "status": check_status(failed[c.id], waived[c.id], c.evaluated)}) for c in r.checks]
+    status = {c.id: c.status for c in checks}
+    controls = [c.model_copy(update={"status": rollup(status[k] for k in c.checks)}) for c in r.controls]
+    applied = Counter(f.waiver for f in r.findings if f.status == "waived")
+    waivers = [w.model_copy(update={"applied": applied[w.id]}) for w in r.waivers]
+    r = r.model_copy(update={"checks": checks, "controls": controls, "waivers": waivers})
+    r = r.model_copy(update={"summary": summarize(r.findings, r.checks, r.fail_on)})
+    return json.loads(sealed(r).to_json())
+
+
+def failing(doc: dict) -> list[dict]:
+    return [f for f in doc["findings"] if f["status"] == "fail"]
+
+
+def named(f: dict) -> str:
+    return f"{f['check']} {f['resource']['kind']}/{f['resource']['id']}"
+
+
+def assert_failed(proc: Ran, *needles: str) -> None:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "verify: FAILED" in proc.stdout and "verify: OK" not in proc.stdout
+    for needle in needles:
+        assert needle in proc.stdout, (needle, proc.stdout)
+
+
+def invalid(proc: Ran, path: Path, *needles: str) -> None:
+    """A result that contradicts itself is refused before anything is compared: exit 2 at its file:line:col."""
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"error: {path}:") and "verify: OK" not in proc.stdout
+    for needle in needles:
+        assert needle in proc.stderr, (needle, proc.stderr)
+
+
+def self_consistent(proc: Ran) -> bool:
+    """No line of the self-consistency check: only evaluating again found the forgery."""
+    return not any(word in proc.stdout for word in ("counts ", "summary ", "verdict digest: recorded",
+                                                     "contradicts", "names no waiver"))
+
+
+# ---------------------------------------------------------------- the verdict digest
+
+def test_the_result_and_its_evidence_carry_one_verdict_digest(ws):
+    doc = result_doc(ws)
+    evidence = json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))
+    digest = doc["verdict"]["digest"]
+    assert digest.startswith("sha256:") and len(digest) == len("sha256:") + 64
+    assert evidence["verdict"] == doc["verdict"]
+    assert verdict_digest(RunResult.model_validate(doc)) == digest
+    assert "rendered_from" not in evidence  # the evidence of a run says nothing of re-rendering
+
+
+def test_the_verdict_digest_ignores_the_clock_and_follows_the_findings(ws):
+    r = RunResult.model_validate(result_doc(ws))
+    later = r.model_copy(update={"run": r.run.model_copy(update={"started_at": "2030-01-01T00:00:00Z"})})
+    assert verdict_digest(later) == verdict_digest(r)
+    fewer = r.model_copy(update={"findings": r.findings[1:]})
+    assert verdict_digest(fewer) != verdict_digest(r)
+    reworded = r.model_copy(update={"findings": [r.findings[0].model_copy(update={"message": "all good"}),
+                                                 *r.findings[1:]]})
+    assert verdict_digest(reworded) != verdict_digest(r)
+
+
+# ---------------------------------------------------------------- a faithful result
+
+@pytest.mark.parametrize("doc", ["result.json", "evidence.json"])
+def test_a_faithful_result_verifies_by_evaluating_again(ws, doc):
+    proc = verify(ws, ws / "out" / doc)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"evaluated again at {AS_OF} on OPA {OPA_VERSION}, the verdict is the same" in proc.stdout
+    assert "not re-evaluated" not in proc.stdout
+
+
+def test_a_result_with_checks_skipped_on_the_command_line_verifies(example, tmp_path, opa_binary):
+    out = tmp_path / "skipped.json"
+    proc = conftest.check(example, "--skip", "PLC-001", "--fail-on", "critical", "--format", f"json={out}")
+    assert proc.returncode in (0, 1), proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["check"] for s in doc["selection"]["skipped"]] == ["PLC-001"] and doc["fail_on"] == "critical"
+    proc = verify(example, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_result_compared_with_a_baseline_verifies(ws, tmp_path):
+    """A CI run with --baseline marks findings new or existing: that is no part of the verdict."""
+    out = tmp_path / "compared.json"
+    proc = conftest.check(ws, "--baseline", str(ws / "out" / "result.json"), "--format", f"json={out}")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["summary"]["baseline"]["existing"] == len(doc["findings"])
+    assert doc["verdict"] == result_doc(ws)["verdict"]
+    proc = verify(ws, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_inputs_only_says_the_findings_were_not_evaluated_again_and_needs_no_opa(ws, tmp_path):
+    env = {**os.environ, "GOVERN_OPA": str(tmp_path / "no-opa-here")}
+    proc = verify(ws, ws / "out" / "result.json", "--inputs-only", env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1].startswith("verify: OK (inputs only)")
+    assert "findings were not re-evaluated" in proc.stdout
+
+
+# ---------------------------------------------------------------- forgeries
+
+def test_a_deleted_finding_fails_even_when_the_result_is_made_to_agree_with_itself(ws):
+    doc = result_doc(ws)
+    victim = failing(doc)[0]
+    doc["findings"].remove(victim)
+    proc = verify(ws, save(ws, reseal(doc)))
+    assert_failed(proc, f"finding not in the result: {named(victim)} (re-evaluation fail")
+    assert self_consistent(proc)
+
+
+def test_a_deleted_finding_alone_contradicts_its_check_and_summary(ws):
+    doc = result_doc(ws)
+    victim = failing(doc)[0]
+    doc["findings"].remove(victim)
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, f"check {victim['check']}: failed is", "summary.fail: ")
+
+
+def test_a_finding_flipped_to_waived_fails(ws):
+    doc = result_doc(ws)
+    victim = failing(doc)[0]
+    victim.update(status="waived", waiver="wv-forged")
+    doc["waivers"].append({**doc["waivers"][0], "id": "wv-forged", "check": victim["check"], "valid": True,
+                           "problems": [], "resource": victim["resource"]})  # a careful forger lists the waiver too
+    next(c for c in doc["checks"] if c["id"] == victim["check"])["waivable"] = True
+    proc = verify(ws, save(ws, reseal(doc)))
+    assert_failed(proc, f"status differs: {named(victim)}: recorded waived, re-evaluation fail",
+                  f"waiver differs: {named(victim)}: recorded {victim['waiver']}, re-evaluation none")
+    assert self_consistent(proc)
+
+
+def test_a_finding_waived_without_a_waiver_contradicts_itself(ws):
+    doc = result_doc(ws)
+    failing(doc)[0]["status"] = "waived"
+    path = save(ws, reseal(doc))
+    invalid(verify(ws, path, "--inputs-only"), path, "a waived finding names no waiver")
+
+
+def test_a_changed_severity_fails(ws):
+    doc = result_doc(ws)
+    victim = next(f for f in failing(doc) if f["severity"] != "info")
+    was = victim["severity"]
+    for f in doc["findings"]:
+        if f["check"] == victim["check"]:
+            f["severity"] = "info"
+    for c in doc["checks"]:
+        if c["id"] == victim["check"]:
+            c["severity"] = "info"
+    proc = verify(ws, save(ws, reseal(doc)))
+    assert_failed(proc, f"severity differs: {named(victim)}: recorded info, re-evaluation {was}",
+                  f"check {victim['check']} severity differs: recorded info")
+    assert self_consistent(proc)
+
+
+def test_a_finding_severity_unlike_its_checks_contradicts_itself(ws):
+    doc = result_doc(ws)
+    victim = next(f for f in failing(doc) if f["severity"] != "info")
+    victim["severity"] = "info"
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, f"severity info, but check {victim['check']} is")
+
+
+def test_a_summary_contradicting_the_findings_fails(ws):
+    doc = result_doc(ws)
+    doc["summary"]["fail"] = 0
+    doc["summary"]["by_severity"] = {}
+    doc["verdict"]["digest"] = verdict_digest(RunResult.model_validate(doc))  # even with the digest made to match
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, "summary.fail: 0, but the findings make it",
+            "unwaived critical finding(s), but the findings hold")
+
+
+def test_an_edited_check_count_fails(ws):
+    doc = result_doc(ws)
+    target = next(c for c in doc["checks"] if c["failed"])
+    target["failed"] -= 1
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, f"check {target['id']}: failed is {target['failed']}, but")
+
+
+def test_an_edited_evaluated_count_fails_on_evaluating_again(ws):
+    doc = result_doc(ws)
+    target = next(c for c in doc["checks"] if c["status"] == "pass")
+    target["evaluated"] += 5
+    proc = verify(ws, save(ws, reseal(doc)))
+    assert_failed(proc, f"check {target['id']} evaluated differs: recorded {target['evaluated']}, "
+                        f"re-evaluation {target['evaluated'] - 5}")
+    assert self_consistent(proc)
+
+
+def test_a_finding_the_workspace_does_not_give_fails(ws):
+    doc = result_doc(ws)
+    extra = {**failing(doc)[0], "check": "PLC-001", "resource": {"kind": "system", "id": "sys-invented"},
+             "severity": "critical", "fingerprint": fingerprint("PLC-001", "system", "sys-invented")}
+    doc["findings"].insert(0, extra)
+    proc = verify(ws, save(ws, reseal(doc)))
+    assert_failed(proc, "finding missing on re-evaluation: PLC-001 system/sys-invented (recorded fail, critical)")
+    assert self_consistent(proc)
+
+
+def test_an_edited_verdict_digest_fails(ws):
+    doc = result_doc(ws)
+    doc["verdict"]["digest"] = "sha256:" + "0" * 64
+    proc = verify(ws, save(ws, doc))
+    assert_failed(proc, f"verdict digest: recorded sha256:{'0' * 64}",
+                  f"verdict digest differs: recorded sha256:{'0' * 64}")
+
+
+def test_an_unknown_severity_in_the_summary_is_named(ws):
+    doc = result_doc(ws)
+    doc["summary"]["by_severity"]["catastrophic"] = 1
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, "summary.by_severity.catastrophic: Input should be 'critical'")
+
+
+# ---------------------------------------------------------------- govern report never mints a run's evidence
+
+@pytest.mark.parametrize("careful", [False, True], ids=["as-edited", "made-to-agree"])
+def test_a_forged_clean_result_re_rendered_by_report_fails_verify(ws, careful):
+    doc = result_doc(ws)
+    hidden = failing(doc)
+    doc["findings"] = [f for f in doc["findings"] if f["status"] != "fail"]
+    forged = save(ws, reseal(doc) if careful else doc, "../forged.json")
+    rendered = ws / "rendered"
+    proc = govern("report", str(forged), "--format", f"json={rendered / 'result.json'}",
+                  "--format", f"markdown={rendered / 'report.md'}")
+    if not careful:  # a result that contradicts itself is not re-rendered at all: nothing to verify
+        assert proc.returncode == 2 and not rendered.exists()
+        assert f"summary.fail: {len(hidden)}, but the findings make it 0" in proc.stderr
+        return
+    assert proc.returncode == 0, proc.stderr
+    evidence = json.loads((rendered / "evidence.json").read_text(encoding="utf-8"))
+    assert evidence["rendered_from"] == {"result": "sha256:" + hashlib.sha256(forged.read_bytes()).hexdigest()}
+
+    proc = verify(ws, rendered / "evidence.json")
+    assert_failed(proc, "re-rendered by `govern report` from result sha256:")
+    # only evaluating again tells: the findings it gives that the result hides
+    assert self_consistent(proc)
+    assert f"finding not in the result: {named(hidden[0])}" in proc.stdout
+    assert sum(line.startswith("finding not in the result") for line in proc.stdout.splitlines()) >= min(len(hidden), 10)
+
+
+def test_report_evidence_on_stdout_says_it_was_re_rendered(ws):
+    source = ws / "out" / "result.json"
+    proc = govern("report", str(source), "--format", "evidence")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["rendered_from"]["result"] == "sha256:" + hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_inputs_only_on_re_rendered_evidence_says_only_evaluating_again_proves_it(ws):
+    rendered = ws / "rendered"
+    assert govern("report", str(ws / "out" / "result.json"), "--format", f"json={rendered / 'r.json'}").returncode == 0
+    proc = verify(ws, rendered / "evidence.json", "--inputs-only")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "only evaluating again (without --inputs-only) proves its verdict" in proc.stdout
+    proc = verify(ws, rendered / "evidence.json")  # a faithful result re-rendered: evaluating again agrees
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "the verdict is the same" in proc.stdout
+
+
+# ---------------------------------------------------------------- the engine
+
+def test_a_result_of_another_opa_version_is_not_evaluated_again(ws):
+    doc = result_doc(ws)
+    doc["engine"]["opa_version"] = "0.99.0"
+    path = save(ws, doc)
+    proc = verify(ws, path)
+    assert_failed(proc, f"OPA version: the result was evaluated on OPA 0.99.0, this govern evaluates on OPA {OPA_VERSION}; "
+                        "findings not re-evaluated")
+    assert verify(ws, path, "--inputs-only").returncode == 0
+
+
+def test_opa_failing_while_evaluating_again_is_exit_3(ws, tmp_path):
+    env = {**os.environ, "GOVERN_OPA": str(tmp_path / "no-opa-here")}
+    proc = verify(ws, ws / "out" / "result.json", env=env)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "evaluation could not be completed" in proc.stderr
+    assert "verify: OK" not in proc.stdout
+
+
+def test_changed_inputs_are_not_evaluated_again(ws):
+    path = ws / "inventory" / "systems.yaml"
+    path.write_bytes(path.read_bytes() + b"\n")
+    proc = verify(ws, ws / "out" / "result.json")
+    assert_failed(proc, "changed input: inventory/systems.yaml",
+                  "findings not re-evaluated: the inputs or the library differ from the record")
+
+
+# ---------------------------------------------------------------- the library as evaluated
+
+def test_the_library_is_hashed_as_it_was_evaluated_not_as_it_is_after_the_run(tmp_path, monkeypatch, opa_binary):
+    """A library file changed while the run evaluates (an upgrade, a `git pull` into an editable install)
+    does not change what the evidence records: the bytes read and sent to OPA."""
+    import datetime as dt
+
+    from governance import library
+    from governance.evaluate.run import run_check
+
+    copy = tmp_path / "library"
+    for folder in ("checks", "controls"):
+        shutil.copytree(library.library_root() / folder, copy / folder)
+    monkeypatch.setattr(library, "library_root", lambda: copy)
+    module = copy / "checks" / "placement.rego"
+    control = sorted((copy / "controls").rglob("*.yaml"))[0]
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (module, control)}
+
+    def upgrade_midway(step: str) -> None:
+        if step == "evaluating on OPA":  # every module read and compiled; OPA about to evaluate them
+            for p in (module, control):
+                p.write_bytes(p.read_bytes() + b"\n# upgraded during the run\n")
+
+    result = run_check(EXAMPLE, dt.date.fromisoformat(AS_OF), opa_url=conftest.shared_opa(), progress=upgrade_midway)
+    recorded = {f.path: f.sha256 for f in result.library}
+    for p, digest in before.items():
+        rel = p.relative_to(copy).as_posix()
+        assert recorded[rel] == digest, rel
+        assert hashlib.sha256(p.read_bytes()).hexdigest() != digest  # the file did change
+
+
+# ---------------------------------------------------------------- the workspace's git commit
+
+def _git(ws: Path, *args: str) -> str:
+    import subprocess
+
+    env = {"PATH": os.environ["PATH"], "HOME": str(ws.parent), "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=ws, env=env,
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_the_evidence_records_the_workspace_commit_and_whether_its_inputs_were_committed(example, tmp_path):
+    _git(example, "init", "-q")
+    _git(example, "add", "-A")
+    _git(example, "commit", "-q", "-m", "governance as committed")
+    head = _git(example, "rev-parse", "HEAD")
+    out = tmp_path / "out"
+    conftest.check(example, "--format", f"json={out / 'clean.json'}")
+    doc = json.loads((out / "clean.json").read_text(encoding="utf-8"))
+    evidence = json.loads((out / "evidence.json").read_text(encoding="utf-8"))
+    assert doc["git"] == evidence["git"] == {"commit": head, "dirty": False}
+
+    (example / "waivers" / "late.yaml").write_text("waivers: []\n", encoding="utf-8")  # read, never committed
+    conftest.check(example, "--format", f"json={out / 'dirty.json'}")
+    assert json.loads((out / "dirty.json").read_text(encoding="utf-8"))["git"] == {"commit": head, "dirty": True}
+    proc = verify(example, out / "dirty.json", "--inputs-only")
+    assert f"note: the inputs were git commit {head}, with changes not committed" in proc.stdout
+
+
+def test_outside_git_the_evidence_names_no_commit(ws):
+    assert result_doc(ws)["git"] is None
+    assert json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))["git"] is None

@@ -29,7 +29,7 @@ _results contains r if {
 
 # The waiver checks of this package; their ids are known without reading
 # their results (WAV-006 cannot read its own), and none is waivable.
-_own_ids := {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-006"}
+_own_ids := {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-006", "WAV-007", "WAV-008", "WAV-009"}
 
 known_ids := {r.meta.custom.id | some r in _results} | _own_ids
 
@@ -51,6 +51,12 @@ violation_keys contains ["WAV-003", v.resource.kind, v.resource.id] if some v in
 violation_keys contains ["WAV-004", v.resource.kind, v.resource.id] if some v in _not_waivable
 
 violation_keys contains ["WAV-005", v.resource.kind, v.resource.id] if some v in _expired
+
+violation_keys contains ["WAV-007", v.resource.kind, v.resource.id] if some v in _not_yet_in_force
+
+violation_keys contains ["WAV-008", v.resource.kind, v.resource.id] if some v in _expires_before_approval
+
+violation_keys contains ["WAV-009", v.resource.kind, v.resource.id] if some v in _ungranted
 
 # ---------------------------------------------------------------- Chinese
 
@@ -307,3 +313,162 @@ _stale contains v if {
 		),
 	})
 }
+
+# ---------------------------------------------------------------- WAV-007
+
+# METADATA
+# title: A waiver is in force (approved on or before as_of)
+# description: >-
+#   Fires for each waiver whose `approved_at` is after as_of: it is not yet in
+#   force, and applying it would also let a far-future approval escape
+#   `max_waiver_days` and expiry today. Approved on as_of itself is in force.
+#   Evaluates every waiver. A waiver that fires this is not applied.
+# custom:
+#   id: WAV-007
+#   title_zh: 豁免已生效（批准日期不晚于评估基准日）
+#   severity: high
+#   waivable: false
+#   resource: waiver
+#   invalidates_waiver: true
+WAV_007 := lib.check(rego.metadata.rule(), lib.waivers, _not_yet_in_force)
+
+_not_yet_in_force contains v if {
+	some id, w in lib.waivers
+	days := 0 - lib.days_since(w.approved_at)
+	days > 0
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s for %s on %s %s is approved on %s, %d days after %s: it is not yet in force",
+			[id, w.check, w.resource.kind, w.resource.id, w.approved_at, days, input.as_of],
+		),
+		"zh": sprintf(
+			"豁免 %s（检查 %s，%s）的批准日期 %s 晚于评估基准日 %s 共 %d 天，尚未生效",
+			[id, w.check, _resource_zh(w.resource), w.approved_at, input.as_of, days],
+		),
+	})
+}
+
+# ---------------------------------------------------------------- WAV-008
+
+# METADATA
+# title: A waiver expires on or after its approval
+# description: >-
+#   Fires for each waiver whose `expires` is before its `approved_at`: a
+#   negative lifetime, which no waiver can have. Expiring on the day it was
+#   approved is allowed (a one-day waiver). Evaluates every waiver. A waiver
+#   that fires this is not applied.
+# custom:
+#   id: WAV-008
+#   title_zh: 豁免的到期日不早于其批准日期
+#   severity: high
+#   waivable: false
+#   resource: waiver
+#   invalidates_waiver: true
+WAV_008 := lib.check(rego.metadata.rule(), lib.waivers, _expires_before_approval)
+
+_expires_before_approval contains v if {
+	some id, w in lib.waivers
+	days := 0 - lib.days_between(w.approved_at, w.expires)
+	days > 0
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s expires on %s, %d days before it was approved on %s",
+			[id, w.expires, days, w.approved_at],
+		),
+		"zh": sprintf(
+			"豁免 %s 的到期日 %s 早于其批准日期 %s 共 %d 天",
+			[id, w.expires, w.approved_at, days],
+		),
+	})
+}
+
+# ---------------------------------------------------------------- WAV-009
+
+# METADATA
+# title: A waiver is granted by a waiver decision where the authority matrix requires one
+# description: >-
+#   When the authority matrix sets `waiver_requires_decision: true`, fires for
+#   each waiver that names no `decision`, or whose decision is not of type
+#   `waiver`, was not approved by the waiver's `approved_by`, carries no
+#   `date`, or is dated after the waiver's `approved_at` (a decision of the
+#   same day grants it). One finding per waiver lists every reason.
+#   Evaluates every waiver when the matrix requires decisions, none
+#   otherwise. A waiver that fires this is not applied.
+# custom:
+#   id: WAV-009
+#   title_zh: 授权矩阵要求时，豁免由豁免决策授予
+#   severity: high
+#   waivable: false
+#   resource: waiver
+#   invalidates_waiver: true
+WAV_009 := lib.check(rego.metadata.rule(), _grant_subjects, _ungranted)
+
+_requires_decision if object.get(_authority, "waiver_requires_decision", false) == true
+
+default _grant_subjects := {}
+
+_grant_subjects := lib.waivers if _requires_decision
+
+_ungranted contains v if {
+	_requires_decision
+	some id, w in lib.waivers
+	reasons := _grant_problems(w)
+	count(reasons) > 0
+	v := lib.violation("waiver", id, {
+		"en": sprintf(
+			"waiver %s is not granted by a waiver decision, as the authority matrix requires: %s",
+			[id, concat("; ", [r.en | some r in reasons])],
+		),
+		"zh": sprintf(
+			"授权矩阵要求豁免由豁免决策授予，豁免 %s 不符合：%s",
+			[id, concat("；", [r.zh | some r in reasons])],
+		),
+	})
+}
+
+# Why the waiver's decision does not grant it, in order; [] when it does.
+# A decision the inventory does not hold cannot grant anything (the loader
+# rejects such a reference; this keeps the check closed on its own).
+_grant_problems(w) := [{"en": "it names no decision", "zh": "未注明授予它的决策"}] if {
+	object.get(w, "decision", null) == null
+} else := [{
+	"en": sprintf("its decision %s does not exist", [w.decision]),
+	"zh": sprintf("其决策 %s 不存在", [w.decision]),
+}] if {
+	not lib.decisions[w.decision]
+} else := array.concat(
+	array.concat(_type_problem(lib.decisions[w.decision]), _approver_problem(w, lib.decisions[w.decision])),
+	_date_problem(w, lib.decisions[w.decision]),
+)
+
+_type_problem(d) := [] if {
+	d.type == "waiver"
+} else := [{
+	"en": sprintf("decision %s is of type %s, not waiver", [d.id, d.type]),
+	"zh": sprintf("决策 %s 的类型为 %s，而非 waiver", [d.id, d.type]),
+}]
+
+_approver_problem(w, d) := [] if {
+	w.approved_by in object.get(d, "approved_by", [])
+} else := [{
+	"en": sprintf(
+		"decision %s was approved by %s, not by the waiver's approver %s",
+		[d.id, lib.list_text(object.get(d, "approved_by", [])), w.approved_by],
+	),
+	"zh": sprintf(
+		"决策 %s 的批准人（%s）不含豁免的批准人 %s",
+		[d.id, lib.list_text_zh(object.get(d, "approved_by", [])), w.approved_by],
+	),
+}]
+
+_date_problem(w, d) := [{
+	"en": sprintf("decision %s has no date, so it cannot be shown to precede the waiver", [d.id]),
+	"zh": sprintf("决策 %s 未注明日期，无法证明其早于豁免", [d.id]),
+}] if {
+	object.get(d, "date", null) == null
+} else := [{
+	"en": sprintf("decision %s is dated %s, after the waiver's approval on %s", [d.id, d.date, w.approved_at]),
+	"zh": sprintf("决策 %s 的日期 %s 晚于豁免的批准日期 %s", [d.id, d.date, w.approved_at]),
+}] if {
+	lib.days_between(w.approved_at, d.date) > 0
+} else := []

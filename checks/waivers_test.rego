@@ -251,12 +251,169 @@ test_wav_006_skips_a_waiver_of_itself if {
 	count(r.violations) == 0
 }
 
+# ---------------------------------------------------------------- WAV-007
+
+test_wav_007_fires_the_day_after_as_of if {
+	r := wav.WAV_007 with input as _input(_waiver({"approved_at": "2026-06-02"})) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+	r.evaluated == 1
+	some v in r.violations
+	contains(v.message, "approved on 2026-06-02, 1 days after 2026-06-01: it is not yet in force")
+	v.message_zh == "豁免 wv-1（检查 BUD-003，预算行 bl-18）的批准日期 2026-06-02 晚于评估基准日 2026-06-01 共 1 天，尚未生效"
+}
+
+test_wav_007_fires_for_an_approval_far_in_the_future if {
+	w := _waiver({"approved_at": "2199-01-01", "expires": "2199-06-30"})
+	r := wav.WAV_007 with input as _input(w) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+}
+
+test_wav_007_passes_when_approved_on_as_of if {
+	r := wav.WAV_007 with input as _input(_waiver({"approved_at": "2026-06-01"})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+# ---------------------------------------------------------------- WAV-008
+
+test_wav_008_fires_when_expiring_the_day_before_approval if {
+	r := wav.WAV_008 with input as _input(_waiver({"expires": "2026-05-01"})) with data.govern.definitions as _defs
+	_ids(r) == {"wv-1"}
+	r.evaluated == 1
+	some v in r.violations
+	contains(v.message, "expires on 2026-05-01, 1 days before it was approved on 2026-05-02")
+	v.message_zh == "豁免 wv-1 的到期日 2026-05-01 早于其批准日期 2026-05-02 共 1 天"
+}
+
+test_wav_008_passes_when_expiring_the_day_of_approval if {
+	r := wav.WAV_008 with input as _input(_waiver({"expires": "2026-05-02"})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+# ---------------------------------------------------------------- WAV-009
+
+_requiring := {"authority_matrix": object.union(_authority, {"waiver_requires_decision": true})}
+
+# The committee decision that grants wv-1, approved by its approver the day it was approved.
+_grant(overrides) := object.union(
+	{
+		"id": "dec-1", "type": "waiver",
+		"subject": {"kind": "waiver", "id": "wv-1"}, "amount": 0,
+		"requested_by": "p-cto", "approved_by": ["p-ceo", "p-cdo"],
+		"date": "2026-05-02",
+	},
+	overrides,
+)
+
+_granted(w, d) := {
+	"as_of": "2026-06-01",
+	"inventory": {"people": _people, "decisions": {"dec-1": d}},
+	"waivers": {"wv-1": w},
+}
+
+_cited := _waiver({"decision": "dec-1"})
+
+test_wav_009_passes_for_a_decision_of_the_same_day if {
+	r := wav.WAV_009 with input as _granted(_cited, _grant({})) with data.govern.definitions as _requiring
+	count(r.violations) == 0
+	r.evaluated == 1
+}
+
+test_wav_009_passes_for_an_earlier_decision if {
+	r := wav.WAV_009 with input as _granted(_cited, _grant({"date": "2026-04-20"}))
+		with data.govern.definitions as _requiring
+	count(r.violations) == 0
+}
+
+test_wav_009_fires_without_a_decision if {
+	r := wav.WAV_009 with input as _granted(_waiver({}), _grant({})) with data.govern.definitions as _requiring
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	v.message == "waiver wv-1 is not granted by a waiver decision, as the authority matrix requires: it names no decision"
+	v.message_zh == "授权矩阵要求豁免由豁免决策授予，豁免 wv-1 不符合：未注明授予它的决策"
+}
+
+test_wav_009_fires_for_a_decision_of_another_type if {
+	d := _grant({"type": "budget_allocation", "subject": {"kind": "budget_line", "id": "bl-18"}})
+	r := wav.WAV_009 with input as _granted(_cited, d) with data.govern.definitions as _requiring
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	endswith(v.message, ": decision dec-1 is of type budget_allocation, not waiver")
+	endswith(v.message_zh, "：决策 dec-1 的类型为 budget_allocation，而非 waiver")
+}
+
+test_wav_009_fires_when_the_approver_did_not_approve_the_decision if {
+	r := wav.WAV_009 with input as _granted(_cited, _grant({"approved_by": ["p-cdo"]}))
+		with data.govern.definitions as _requiring
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	endswith(v.message, ": decision dec-1 was approved by p-cdo, not by the waiver's approver p-ceo")
+	endswith(v.message_zh, "：决策 dec-1 的批准人（p-cdo）不含豁免的批准人 p-ceo")
+}
+
+test_wav_009_fires_for_a_decision_dated_the_day_after_approval if {
+	r := wav.WAV_009 with input as _granted(_cited, _grant({"date": "2026-05-03"}))
+		with data.govern.definitions as _requiring
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	endswith(v.message, ": decision dec-1 is dated 2026-05-03, after the waiver's approval on 2026-05-02")
+	endswith(v.message_zh, "：决策 dec-1 的日期 2026-05-03 晚于豁免的批准日期 2026-05-02")
+}
+
+test_wav_009_fires_for_a_decision_without_a_date if {
+	d := object.remove(_grant({}), {"date"})
+	r := wav.WAV_009 with input as _granted(_cited, d) with data.govern.definitions as _requiring
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	contains(v.message, "decision dec-1 has no date")
+}
+
+test_wav_009_fires_for_a_decision_the_inventory_lacks if {
+	r := wav.WAV_009 with input as _granted(_waiver({"decision": "dec-9"}), _grant({}))
+		with data.govern.definitions as _requiring
+	_ids(r) == {"wv-1"}
+	some v in r.violations
+	endswith(v.message, ": its decision dec-9 does not exist")
+}
+
+test_wav_009_lists_every_reason_in_one_finding if {
+	d := _grant({"type": "other", "approved_by": ["p-cdo"], "date": "2026-05-03"})
+	r := wav.WAV_009 with input as _granted(_cited, d) with data.govern.definitions as _requiring
+	count(r.violations) == 1
+	some v in r.violations
+	endswith(v.message, concat("; ", [
+		": decision dec-1 is of type other, not waiver",
+		"decision dec-1 was approved by p-cdo, not by the waiver's approver p-ceo",
+		"decision dec-1 is dated 2026-05-03, after the waiver's approval on 2026-05-02",
+	]))
+}
+
+test_wav_009_not_applicable_unless_the_matrix_requires_decisions if {
+	r := wav.WAV_009 with input as _granted(_waiver({}), _grant({})) with data.govern.definitions as _defs
+	count(r.violations) == 0
+	r.evaluated == 0
+}
+
+test_wav_009_not_applicable_when_the_matrix_says_false if {
+	defs := {"authority_matrix": object.union(_authority, {"waiver_requires_decision": false})}
+	r := wav.WAV_009 with input as _granted(_waiver({}), _grant({})) with data.govern.definitions as defs
+	count(r.violations) == 0
+	r.evaluated == 0
+}
+
+test_wav_009_not_applicable_without_an_authority_matrix if {
+	r := wav.WAV_009 with input as _granted(_waiver({}), _grant({}))
+		with data.govern.definitions as {"authority_matrix": null}
+	r.evaluated == 0
+}
+
 # ---------------------------------------------------------------- the collected report
 
 test_main_report_collects_every_waiver_check if {
 	rep := data.govern.main.report with input as _input(_waiver({})) with data.govern.definitions as _defs
 	ids := {c.meta.custom.id | some c in rep.checks}
-	every id in {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-006"} {
+	every id in {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-006", "WAV-007", "WAV-008", "WAV-009"} {
 		id in ids
 	}
 	every c in rep.checks {
@@ -265,10 +422,10 @@ test_main_report_collects_every_waiver_check if {
 }
 
 # The checks whose firing invalidates a waiver say so in their METADATA.
-test_invalidates_waiver_marks_wav_001_to_005_only if {
+test_invalidates_waiver_marks_every_waiver_check_but_wav_006 if {
 	rep := data.govern.main.report with input as _input(_waiver({})) with data.govern.definitions as _defs
 	marked := {c.meta.custom.id | some c in rep.checks; c.meta.custom.invalidates_waiver == true}
-	marked == {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005"}
+	marked == {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-007", "WAV-008", "WAV-009"}
 	every c in rep.checks {
 		is_boolean(object.get(c.meta.custom, "invalidates_waiver", false))
 	}

@@ -24,7 +24,7 @@ from governance.result import SEVERITIES, RunResult, gate
 from tests import golden
 from tests.conftest import AS_OF, EXAMPLE
 
-WAIVER_CHECKS = {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005"}
+WAIVER_CHECKS = {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-007", "WAV-008", "WAV-009"}
 
 
 def test_the_golden_results_are_what_live_runs_give(opa_binary):

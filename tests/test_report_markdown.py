@@ -139,8 +139,9 @@ def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
     assert set(invalid) == {w for w, v in waivers.items() if not v["valid"]}
     for wid, row in in_force.items():
         w = waivers[wid]
-        assert (row[4], row[6], int(row[7])) == (w["approved_by"], w["expires"], w["applied"])
-    assert in_force[golden.WAIVER_ID][8] == golden.WAIVER_JUSTIFICATION  # its pipe escaped, not a cell border
+        assert (row[4], row[6], row[7], int(row[8])) == (w["approved_by"], w.get("decision") or "-", w["expires"],
+                                                        w["applied"])
+    assert in_force[golden.WAIVER_ID][9] == golden.WAIVER_JUSTIFICATION  # its pipe escaped, not a cell border
     for wid, row in invalid.items():
         reasons = [f"{f['check']}: {' '.join(f['message'].split())}" for f in result["findings"]
                    if f["resource"] == {"kind": "waiver", "id": wid}]

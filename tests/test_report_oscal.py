@@ -203,6 +203,17 @@ def test_waived_finding_becomes_an_approved_deviation(validator):
             assert {"risk-uuid": risk["uuid"]} in finding["related-risks"]
 
 
+def test_a_waiver_granted_by_a_decision_names_it_on_its_risk(opa_binary, example, tmp_path, validator):
+    _, doc = run(example, tmp_path)
+    assert_valid(validator, doc)
+    risks = {props(r)["waiver"][0]: r for r in doc["assessment-results"]["results"][0]["risks"]}
+    granted = risks["wv-2026-021"]
+    assert props(granted)["decision"] == ["dec-2026-093"]
+    (waiver_prop,) = [p for p in granted["props"] if p["name"] == "waiver"]
+    assert "granted by decision dec-2026-093" in waiver_prop["remarks"]
+    assert props(risks["wv-2026-023"])["decision"] == ["dec-2026-101"]
+
+
 def test_markup_fields_carry_workspace_text_escaped():
     """GRC tools render OSCAL markup as Markdown: a finding message or check title from a
     workspace adds no HTML, link or image there."""

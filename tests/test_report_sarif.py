@@ -152,11 +152,14 @@ def test_path_prefix_puts_every_uri_under_the_workspace_folder_and_stays_valid(r
 def test_waived_findings_are_suppressed_with_the_waiver_justification(run):
     result, log, _ = run
     justification = {w["id"]: w["justification"] for w in result["waivers"]}
+    decision = {w["id"]: w["decision"] for w in result["waivers"]}
     results = log["runs"][0]["results"]
     for finding, res in zip(result["findings"], results, strict=True):
         if finding["status"] == "waived":
             assert res["suppressions"] == [{**res["suppressions"][0], "kind": "external", "status": "accepted",
                                             "justification": justification[finding["waiver"]]}]
+            # the decision that granted the waiver, where it names one (acme's do)
+            assert res["suppressions"][0]["properties"].get("decision") == decision[finding["waiver"]]
         else:
             assert "suppressions" not in res
     assert sum("suppressions" in r for r in results) == result["summary"]["waived"] >= 1

@@ -113,7 +113,7 @@ def _waiver_records(ws: Workspace, problems: dict[str, set[str]], applied: dict[
         WaiverRecord(
             id=w.id, check=w.check, resource=Resource(kind=w.resource.kind, id=w.resource.id),
             justification=w.justification, requested_by=w.requested_by, approved_by=w.approved_by,
-            approved_at=w.approved_at.isoformat(), expires=w.expires.isoformat(),
+            approved_at=w.approved_at.isoformat(), expires=w.expires.isoformat(), decision=w.decision,
             valid=w.id not in problems, problems=sorted(problems.get(w.id, ())), applied=applied.get(w.id, 0),
             location=_location(ws, "waiver", w.id),
         )

@@ -63,7 +63,7 @@ class DeclaredCheck:
     module: str
     location: Location
     domain: str  # the rule's custom.domain, else its package's, else UNDECLARED_DOMAIN
-    invalidates_waiver: bool  # its firing on a waiver makes that waiver invalid (WAV-001..005)
+    invalidates_waiver: bool  # its firing on a waiver makes that waiver invalid (WAV-001..005, WAV-007..009)
     title: dict[str, str]  # language -> title: en is METADATA `title`, zh its `custom.title_zh` where given
     description: str  # METADATA `description` on one line, "" where there is none
     severity: str

@@ -51,6 +51,9 @@ class AuthorityMatrix(Entity):
     committee_required_above: Number | None = Field(
         default=None, description="Decisions of a larger amount must be taken in a committee meeting.")
     max_waiver_days: int | None = Field(default=None, ge=0, description="Longest a waiver may run, approval to expiry.")
+    waiver_requires_decision: bool = Field(
+        default=False, description="Every waiver must name the decision (type waiver) that granted it, "
+                                   "approved by the waiver's approver on or before its approval.")
 
 
 class Phase(Strict):

@@ -29,6 +29,9 @@ class Waiver(Entity):
         description="Person id of who approved it: not the requester, with a role under AuthorityMatrix limits.waiver.")
     approved_at: Date = Field(description="When it was approved.")
     expires: Date = Field(description="Last day it applies.")
+    decision: str | None = Field(
+        default=None, description="Decision id of the committee decision (type waiver) that granted it; "
+                                  "required where AuthorityMatrix waiver_requires_decision is true.")
 
 
 class Control(Entity):

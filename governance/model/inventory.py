@@ -190,7 +190,9 @@ class Decision(Entity):
 
     type: Literal["budget_allocation", "budget_reallocation", "waiver", "other"] = Field(
         description="What kind of decision; the AuthorityMatrix sets limits per type.")
-    subject: Subject | None = Field(default=None, description="What it is about.")
+    subject: Subject | None = Field(
+        default=None, description="What it is about; a decision of type waiver names the waiver it grants "
+                                  "({kind: waiver, id: ...}), and that waiver names it back in `decision`.")
     amount: Number | None = Field(default=None, description="Amount decided, in the BudgetPolicy's currency.")
     requested_by: str | None = Field(default=None, description="Person id of who asked for it.")
     approved_by: list[str] = Field(default=[], description="Person ids of who approved it.")

@@ -23,6 +23,7 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
             why += " (phases are defined by a BudgetPolicy, and the workspace has none)"
         errors.append(WorkspaceError(ws.locate(kind, id_, *path), why))
     errors += _vocabulary(ws)
+    errors += _waiver_grants(ws)
     return errors
 
 
@@ -74,6 +75,27 @@ def _references(ws: Workspace) -> Iterator[Reference]:
         yield "waiver", w.id, ("requested_by",), "person", w.requested_by
         yield "waiver", w.id, ("approved_by",), "person", w.approved_by
         yield "waiver", w.id, ("resource",), w.resource.kind, w.resource.id
+        yield "waiver", w.id, ("decision",), "decision", w.decision
+
+
+def _waiver_grants(ws: Workspace) -> Iterator[WorkspaceError]:
+    """A decision of type waiver names the waiver it grants as its subject, and a waiver
+    citing such a decision is that waiver: otherwise one waiver's grant could be cited
+    for another. Whether a waiver needs a decision at all is WAV-009's question."""
+    decisions = ws.inventory.decisions
+    for d in sorted(decisions.values(), key=lambda d: d.id):
+        if d.type == "waiver" and (d.subject is None or d.subject.kind != "waiver"):
+            where = ("subject",) if d.subject else ("type",)
+            yield WorkspaceError(ws.locate("decision", d.id, *where),
+                                 f"decision '{d.id}' is of type waiver, so its subject must be the waiver it grants "
+                                 "({kind: waiver, id: ...})")
+    for w in sorted(ws.waivers.values(), key=lambda w: w.id):
+        granted = decisions.get(w.decision) if w.decision else None
+        if granted and granted.type == "waiver" and granted.subject and granted.subject.kind == "waiver" \
+                and granted.subject.id != w.id:
+            yield WorkspaceError(ws.locate("waiver", w.id, "decision"),
+                                 f"waiver '{w.id}' cites decision '{w.decision}', which grants waiver "
+                                 f"'{granted.subject.id}', not this one")
 
 
 def _each(kind: str, id_: str, field: str, target_kind: str, ids: Iterable[str]) -> Iterator[Reference]:

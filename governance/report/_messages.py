@@ -202,6 +202,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "Approved by"),
     "md.approved_at": ("批准日期",
                        "Approved on"),
+    "granted_by": ("授予决策",
+                   "Granted by decision"),
     "md.expires": ("到期（含当日）",
                    "Expires (inclusive)"),
     "md.applied": ("本次豁免发现数",

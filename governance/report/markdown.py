@@ -175,10 +175,10 @@ class _Report:
         lines = [f"## {t('md.waivers')}", ""]
         if valid:
             header = [t("waiver"), t("check"), t("resource"), t("md.requested_by"), t("md.approved_by"),
-                      t("md.approved_at"), t("md.expires"), t("md.applied"), t("md.justification")]
+                      t("md.approved_at"), t("granted_by"), t("md.expires"), t("md.applied"), t("md.justification")]
             rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.requested_by, w.approved_by,
-                     w.approved_at, w.expires, w.applied, w.justification] for w in valid]
-            lines += _table(header, rows, "lllllllrl") + [""]
+                     w.approved_at, w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
+            lines += _table(header, rows, "llllllllrl") + [""]
         else:
             lines += [t("md.no_waivers"), ""]
         if invalid:

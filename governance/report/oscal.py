@@ -254,11 +254,13 @@ class _Document:
             approval = f"Waived by {f.waiver}; the waiver record is not in the result."
             statement, props = _markup(approval), []
         else:
-            approval = (f"Waiver {w.id} approved by {w.approved_by} on {w.approved_at} "
+            granted = f", granted by decision {w.decision}" if w.decision else ""
+            approval = (f"Waiver {w.id} approved by {w.approved_by} on {w.approved_at}{granted} "
                         f"(requested by {w.requested_by}); it expires {w.expires} (valid through that day).")
             statement = _markup(w.justification)
             props = [_prop("approved-by", w.approved_by), _prop("approved-at", w.approved_at),
                      _prop("requested-by", w.requested_by), _prop("expires", w.expires)]
+            props += [_prop("decision", w.decision)] if w.decision else []
         # OSCAL 1.0.4 gives a risk no remarks of its own: the approval is told on the waiver prop
         props = [_prop("check", f.check), _prop("severity", f.severity),
                  _prop("waiver", f.waiver or "unknown", remarks=_markup(approval))] + props

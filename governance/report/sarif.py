@@ -205,8 +205,9 @@ def _suppression(f: Finding, result: RunResult, prefix: str) -> dict:
     suppression: dict[str, object] = {"kind": "external", "status": "accepted",
                    "justification": waiver.justification if waiver else f"waived by {f.waiver}"}
     if waiver is not None:
+        granted = {"decision": waiver.decision} if waiver.decision else {}
         suppression["properties"] = {"waiver": waiver.id, "approvedBy": waiver.approved_by,
-                                     "approvedAt": waiver.approved_at, "expires": waiver.expires}
+                                     "approvedAt": waiver.approved_at, "expires": waiver.expires, **granted}
         if waiver.location:
             suppression["location"] = {"physicalLocation": {
                 "artifactLocation": _artifact(prefix, waiver.location.file),

@@ -121,6 +121,7 @@ class WaiverRecord(_Model):
     approved_by: str
     approved_at: Day
     expires: Day
+    decision: str | None = None  # the decision that granted it, where the waiver names one
     valid: bool
     problems: list[str] = []  # ids of WAV checks that fired on this waiver
     applied: Count = 0  # findings it waived this run

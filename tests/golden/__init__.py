@@ -62,6 +62,7 @@ waivers:
     approved_at: 2026-11-01
     expires: 2026-12-10
 """
+WAIVER_DECISIONS = "  # waivers granted"  # where acme's waiver decisions begin, after its others
 ORPHAN_DATASET = ("datasets:\n  - {id: ds-test-orphan, name: 孤立数据, owner: p-cdo, grade: general-1, level: public,"
                   " classified_at: 2026-11-01}\n")
 
@@ -107,6 +108,10 @@ def _changes(ws: Path, done: dict) -> list[str]:
     baseline = ws.parent / "baseline.json"
     baseline.write_text(json.dumps(done["acme"], ensure_ascii=False), encoding="utf-8")
     (ws / "waivers" / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")  # its WAV findings go
+    # … and the decisions that granted them, the last of acme's decisions: a decision's subject must exist
+    records = ws / "inventory" / "governance-records.yaml"
+    text = records.read_text(encoding="utf-8")
+    records.write_text(text[:text.index(WAIVER_DECISIONS)], encoding="utf-8")
     (ws / "inventory" / "test-extra.yaml").write_text(ORPHAN_DATASET, encoding="utf-8")  # held by no system: new
     return ["--baseline", str(baseline)]
 

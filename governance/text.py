@@ -45,6 +45,15 @@ def first_control(text: str) -> int | None:
     return None if found is None else found.start()
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def first_surrogate(text: str) -> int | None:
+    """Where `text` holds a lone surrogate (no UTF-8 encoder can write one): the index of the first, or None."""
+    found = _SURROGATE.search(text)
+    return None if found is None else found.start()
+
+
 def first_hidden(text: str) -> int | None:
     """Where `text` holds a character that has no place in an id: every one `visible` escapes, and
     any other `str.isprintable` refuses (separators other than the ASCII space, private-use and

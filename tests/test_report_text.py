@@ -19,10 +19,12 @@ import pytest
 
 from governance.entry import _summary
 from governance.evaluate.aggregate import merge
+from governance.evaluate.findings import fingerprint
 from governance.report import FORMATS, GROUP_FORMATS, RenderOptions, render, render_group
 from governance.report._escape import json_document, visible, visible_json, visible_strings
 from governance.report.table import TEXT_LIMIT
 from governance.result import RunResult
+from governance.result.verdict import sealed
 from governance.text import HIDDEN_RANGES
 from tests import golden
 from tests.conftest import SCHEMAS, govern, make_workspace
@@ -48,8 +50,17 @@ def hostile(doc: object, text: str, key: str = "") -> object:
     return doc
 
 
-def hostile_result(text: str = ALL) -> RunResult:
-    return RunResult.model_validate(hostile(golden.data("acme-waivers"), text))
+def hostile_result(text: str = ALL, *, name: bool = True) -> RunResult:
+    """A result that agrees with itself (fingerprints and verdict digest made for the hostile resource
+    ids), so that a reader of saved results takes it; `name`: the workspace's name hostile too (a
+    group refuses such a name: it could make one workspace two)."""
+    doc = hostile(golden.data("acme-waivers"), text)
+    if not name:
+        doc["workspace"] = golden.data("acme-waivers")["workspace"]
+    if text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") == text:  # a lone surrogate has no fingerprint
+        for finding in doc["findings"]:
+            finding["fingerprint"] = fingerprint(finding["check"], finding["resource"]["kind"], finding["resource"]["id"])
+    return sealed(RunResult.model_validate(doc))
 
 
 def raw(output: str | bytes) -> set[str]:
@@ -102,7 +113,7 @@ def test_no_format_shows_a_hidden_character_raw(fmt, lang):
 
 @pytest.mark.parametrize("fmt", sorted(GROUP_FORMATS))
 def test_no_group_format_shows_a_hidden_character_raw(fmt):
-    group = merge({"a.json": hostile_result()})
+    group = merge({"a.json": hostile_result(name=False)})
     for lang in ("zh", "en"):
         assert not raw(render_group(fmt, group, RenderOptions(lang=lang))), (fmt, lang)
 
@@ -125,7 +136,8 @@ def test_sarif_and_oscal_still_validate():
     message = sarif["runs"][0]["results"][0]["message"]["text"]
     assert visible("\u202e") in message and visible("\u200d") in message  # a code-scanning UI shows it so
     oscal = jsonschema_rs.validator_for(json.loads((SCHEMAS / "oscal_assessment-results_schema.json").read_text()))
-    for doc in (json.loads(render("oscal", result)), json.loads(render_group("oscal", merge({"a": result}), RenderOptions()))):
+    group = merge({"a": hostile_result(name=False)})
+    for doc in (json.loads(render("oscal", result)), json.loads(render_group("oscal", group, RenderOptions()))):
         errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message[:200]}" for e in oscal.iter_errors(doc)]
         assert not errors, "\n".join(errors[:10])
 
@@ -164,13 +176,13 @@ def test_an_error_message_shows_an_invisible_character_as_its_escape(example):
     assert not raw(proc.stderr) and "'p-pay\\u200d\\u202e'" in proc.stderr
 
 
-def test_a_valid_workspace_s_name_is_shown_escaped(example):
+def test_a_workspace_s_name_with_a_bidi_control_is_refused_and_shown_escaped(example):
     manifest = example / "governance.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         "name: Acme Retail Group", 'name: "Acme\\u202e Retail\\u200b Group"'), encoding="utf-8")
     proc = govern("validate", str(example))
-    assert proc.returncode == 0, proc.stderr
-    assert not raw(proc.stdout) and proc.stdout.startswith("Acme\\u202e Retail\\u200b Group: valid")
+    assert proc.returncode == 2, proc.stderr
+    assert not raw(proc.stderr) and "'Acme\\u202e Retail\\u200b Group'" in proc.stderr
 
 
 def test_a_saved_result_s_problem_is_shown_escaped(tmp_path):

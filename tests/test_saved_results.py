@@ -418,3 +418,22 @@ def test_a_real_result_and_its_evidence_are_accepted_by_every_reader(example, tm
     assert again["summary"]["baseline"]["new"] == 0
     (tmp_path / "baselined.json").write_text(proc.stdout, encoding="utf-8")  # with its baseline marks, still coherent
     assert govern("report", str(tmp_path / "baselined.json"), "--format", "json").returncode == 0
+
+
+@pytest.mark.parametrize("command", ["report", "verify", "aggregate"])
+def test_a_lone_surrogate_in_a_saved_result_is_exit_2_at_its_string(tmp_path, command):
+    """UTF-8 cannot write a lone surrogate: rendering one was an internal error (exit 3). An emoji
+    written as a pair of escapes is one character and stays readable."""
+    doc = golden.data("acme")
+    doc["findings"][0]["message"] += " \ud800"
+    doc["findings"][1]["message"] += " \U0001f600"
+    text = json.dumps(doc, indent=2)  # ASCII: the surrogate as the escape a JSON file can hold
+    path = tmp_path / "lone.json"
+    path.write_text(text, encoding="utf-8")
+    at = position(text, '"message"', '"findings"')
+    where = f"{path}:{at}:"
+    out = tmp_path / "out.json"
+    args = {"report": ("report", str(path), "--format", f"json={out}"), "verify": ("verify", str(path), str(tmp_path)),
+            "aggregate": ("aggregate", str(path), "--format", "json", "--output", str(out))}[command]
+    refused(govern(*args), where, "findings[0].message: holds a lone surrogate")
+    assert not out.exists()

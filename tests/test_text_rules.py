@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from governance.load.limits import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from governance.text import visible
+from governance.text import one_line, visible
 from tests import golden
 from tests.conftest import Ran, check, govern
 
@@ -187,7 +187,7 @@ ZERO_WIDTH_JOINER, BIDI_OVERRIDE = "\u200d", "\u202e"
 def test_an_entity_id_with_an_invisible_or_bidi_character_is_exit_2_at_the_id(opa_binary, example, hidden):
     write(example, "inventory/extra.yaml", f'systems:\n  - id: "sys-payment-center\\u{ord(hidden):04x}"\n' + SYSTEM)
     validate, _ = refused(example, "inventory/extra.yaml:2:5",
-                          f"system id 'sys-payment-center{visible(hidden)}' holds an invisible, control or "
+                          f"system id 'sys-payment-center{one_line(hidden)}' holds an invisible, control or "
                           f"direction-changing character (U+{ord(hidden):04X})")
     assert hidden not in validate.stderr  # shown escaped, never raw
 
@@ -317,3 +317,4 @@ def test_visible_escapes_what_a_reader_cannot_see_and_keeps_the_rest():
     assert visible("sys-payment-center\u200d") == "sys-payment-center\\u200d"
     assert visible("a\u202eb\x00c\x1bd\U000e0041") == "a\\u202eb\\x00c\\x1bd\\U000e0041"
     assert visible("支付中心 café é PLC\u2010001") == "支付中心 café é PLC\u2010001"
+    assert one_line("a\u00a0b\nc") == "a\\xa0b\\x0ac"  # messages: every unprintable character, on one line

@@ -11,6 +11,7 @@ result agreeing with itself (coherence.py). Every problem is a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from governance.load.tree import SourceMap
 from governance.result import SCHEMA_VERSION, RunResult
 from governance.result.types import Manifest
 from governance.result.written import EVIDENCE_KIND
+from governance.text import first_surrogate, one_line
 
 MAX_SHOWN = 20  # problems listed; a result edited by hand wrong everywhere would otherwise flood the terminal
 RESULT = "a govern JSON result (expected the output of `govern check --format json`)"
@@ -93,6 +95,9 @@ def _valid(path: Path, doc: dict, text: str, model: type[M], coherence: Callable
         where = _positions(text, path).locate(("schema_version",))
         raise ResultFileError(f"{where}: schema_version {version!r} is not supported (this govern reads 1 to "
                               f"{SCHEMA_VERSION}); re-run the newer govern or upgrade")
+    unwritable = _lone_surrogates(doc, ()) if _SURROGATE_ESCAPE.search(text) else []
+    if unwritable:
+        raise _error(path, text, unwritable, what)
     try:
         value = model.model_validate(doc)
     except ValidationError as exc:
@@ -103,6 +108,25 @@ def _valid(path: Path, doc: dict, text: str, model: type[M], coherence: Callable
         if not problems:
             return value
     raise _error(path, text, problems, what)
+
+
+# A lone surrogate can reach a JSON document only as a \u escape (UTF-8 text cannot hold one); a pair
+# (an emoji written as two escapes) decodes to one character and is fine, so the escape only says where to look.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogates(doc: Any, at: tuple[str | int, ...]) -> list[Problem]:
+    """Where a string (a key or a value) holds a lone surrogate: no report can write it (UTF-8 has no
+    encoding for it), and a workspace never gives one to a result (the loader refuses it)."""
+    if isinstance(doc, str):
+        return [(at, "holds a lone surrogate (a \\ud800-\\udfff escape with no pair), which no text can carry")] \
+            if first_surrogate(doc) is not None else []
+    if isinstance(doc, dict):
+        found = [(at, f"the key {one_line(k)!r} holds a lone surrogate") for k in doc if first_surrogate(k) is not None]
+        return found + [p for k, v in doc.items() for p in _lone_surrogates(v, (*at, k))]
+    if isinstance(doc, list):
+        return [p for i, v in enumerate(doc) for p in _lone_surrogates(v, (*at, i))]
+    return []
 
 
 def _positions(text: str, path: Path) -> SourceMap:

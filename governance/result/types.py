@@ -48,6 +48,7 @@ Day = Annotated[str, AfterValidator(_real_day)]  # kept as written, so a re-rend
 Timestamp = Annotated[str, AfterValidator(_utc_time)]
 Count = Annotated[StrictInt, Field(ge=0)]  # not a bool, not 2.0, never negative
 Position = Annotated[StrictInt, Field(ge=1)]  # 1-based line or column
+COMMIT = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")  # a git commit id: sha1, or a sha256 repository's
 
 
 class _Model(BaseModel):
@@ -182,9 +183,9 @@ class Verdict(_Model):
 
 class GitState(_Model):
     """The workspace's git commit when it is in a git repository, and whether a file the run read
-    differs from that commit (modified, staged, untracked or ignored)."""
+    differs from that commit (modified, untracked or ignored)."""
 
-    commit: str
+    commit: Annotated[str, Field(pattern=f"^{COMMIT.pattern}$")]  # a saved result carries an id here, never text
     dirty: bool
 
 

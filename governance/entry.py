@@ -52,7 +52,7 @@ def main() -> None:
         print("interrupted: govern did not start; no evaluation was done.", file=sys.stderr)
         sys.exit(EXIT_ENGINE)
     # what the imports made lives as long as the process: the collector need not walk it again, during
-    # the run or as the process exits (issue 11: a tenth of a second of a short run)
+    # the run or as the process exits (a tenth of a second of a short run)
     gc.freeze()
     try:
         cli()

@@ -1,6 +1,6 @@
 """What every command shares: exit codes, the error guard, option types.
 
-Exit codes (spec/README.md): 0 clean, 1 findings at or above --fail-on,
+Exit codes: 0 clean, 1 findings at or above --fail-on,
 2 invalid workspace or usage error, 3 evaluation could not be completed.
 """
 

@@ -350,7 +350,7 @@ _phased := {id: p |
 	lib.running(p)
 }
 
-# Month 1 is the month of `start`; whole calendar months as checks.md gives them.
+# Month 1 is the month of `start`; whole calendar months (the METADATA below).
 _month_number(start) := month if {
 	[year, month_of_year, _] := time.date(lib.as_of_ns)
 	[start_year, start_month, _] := time.date(lib.date_ns(start))

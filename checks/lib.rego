@@ -104,14 +104,14 @@ as_of_ns := date_ns(input.as_of)
 # Whole days from `d` to as_of (positive when `d` is in the past).
 days_since(d) := (as_of_ns - date_ns(d)) / day_ns
 
-# "Within N days" means as_of - date <= N (checks.md).
+# "Within N days" means as_of - date <= N.
 within_days(d, n) if days_since(d) <= n
 
 # Whole days from `a` to `b`.
 days_between(a, b) := (date_ns(b) - date_ns(a)) / day_ns
 
-# A project is running when start <= as_of <= end (checks.md BUD-006, STR-005,
-# STR-009). ISO dates compare as strings.
+# A project is running when start <= as_of <= end (BUD-006, STR-005, STR-009).
+# ISO dates compare as strings.
 running(p) if {
 	p.start <= input.as_of
 	input.as_of <= p.end
@@ -183,7 +183,7 @@ ref_id(ref) := ref if is_string(ref)
 
 ref_id(ref) := ref.id if is_object(ref)
 
-# Effective deployment of a dataset on a system (model.md): the system's
+# Effective deployment of a dataset on a system: the system's
 # deployment, or on a hybrid system the declared side (plain id = private).
 effective_deployment(system, _) := system.deployment if system.deployment != "hybrid"
 

@@ -23,7 +23,7 @@ _rules := object.get(_policy, "rules", [])
 
 _cross_border := object.get(_policy, "cross_border", {})
 
-# A rule matches a dataset if ANY of its matchers matches (model.md).
+# A rule matches a dataset if ANY of its matchers matches (docs/reference/workspace.md).
 matches(rule, _) if rule.match.all == true
 
 matches(rule, d) if d.grade in object.get(rule.match, "grades", [])
@@ -487,8 +487,8 @@ _requirement(id, d) := {
 	count(reasons) > 0
 }
 
-# A flow's mechanism in Chinese, by the CAC provisions' names (model.md allows
-# only these four; any other would show as its id rather than drop the finding).
+# A flow's mechanism in Chinese, by the CAC provisions' names (the workspace model
+# allows only these four; any other would show as its id rather than drop the finding).
 _by_zh := {
 	"none": "未采用任何出境机制",
 	"contract": "采用标准合同",

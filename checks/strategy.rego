@@ -15,7 +15,7 @@ package govern.checks.strategy
 
 import data.govern.lib
 
-# Every STR check evaluates nothing without a StrategyPolicy (checks.md): the
+# Every STR check evaluates nothing without a StrategyPolicy: the
 # subject sets below are empty then, so each check reports not_applicable
 # instead of a pass nobody measured. Every rule here is evaluated when the
 # engine collects the package, so fields are read through the object binding
@@ -24,8 +24,8 @@ _policy := lib.object_or_empty(lib.strategy)
 
 _active if is_object(lib.strategy)
 
-# Tiers top first. The engine gives the effective list: the policy's, or model.md's
-# three when it lists none (governance/model/definitions.py holds the defaults).
+# Tiers top first. The engine gives the effective list: the policy's, or the
+# default three when it lists none (governance/model/definitions.py holds the defaults).
 _tiers := object.get(_policy, ["goals", "tiers"], [])
 
 _top := _tiers[0]
@@ -35,7 +35,7 @@ _bottom := _tiers[count(_tiers) - 1]
 # tier -> position in _tiers (0 = top)
 _rank := {tier: i | some i, tier in _tiers}
 
-# The maturity dimensions, effective as for the tiers (the policy's, else model.md's four).
+# The maturity dimensions, effective as for the tiers (the policy's, else the default four).
 _dimensions := object.get(_policy, ["maturity", "dimensions"], [])
 
 _goals := lib.goals if _active
@@ -335,7 +335,7 @@ STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
 # title: Maturity assessments score every dimension
 # description: >-
 #   Fires for each maturity assessment whose `scores` lack some dimension of
-#   `maturity.dimensions` (model.md's four when the policy lists none); the
+#   `maturity.dimensions` (the default four when the policy lists none); the
 #   message lists the missing ones. Scores of other dimensions are not
 #   judged here. Evaluates every maturity assessment (needs a
 #   StrategyPolicy: without one the check is not_applicable).

@@ -1,7 +1,7 @@
 # Waivers (WAV): each check is about a waiver itself. This package sits
 # outside govern.checks on purpose: WAV-004 and WAV-006 read every other
 # check's METADATA and violations, which would be a recursion from inside.
-# WAV findings are never waivable (checks.md). A waiver on which a check
+# WAV findings are never waivable (their METADATA). A waiver on which a check
 # marked `invalidates_waiver: true` in its METADATA fires is not applied; the
 # marker is the one place that says which checks those are.
 # METADATA

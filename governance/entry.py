@@ -2,8 +2,9 @@
 that fails, the process must still end with exit 3 ("could not evaluate"),
 never Python's default 1, which would read as "findings".
 
-This module needs nothing but the standard library, so it can report a
-broken installation; the CLI's guard uses `report_bug` from here too.
+This module needs nothing but the standard library and governance.text (which
+imports nothing of govern), so it can report a broken installation; the CLI's
+guard uses `report_bug` from here too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import gc
 import os
 import sys
 import traceback
+
+from governance.text import one_line
 
 EXIT_ENGINE = 3
 # what GOVERN_DEBUG may hold, as a flag option from the environment (cli/_environment.py refuses anything else)
@@ -27,9 +30,7 @@ def debugging() -> bool:
 def _summary(exc: BaseException) -> str:
     text = " ".join(str(exc).split())  # one line, whatever the message holds
     text = text if len(text) <= 200 else text[:199] + "…"
-    # and nothing unprintable (a control, bidi or invisible character from the input), written out as
-    # the reports write it (governance/report/_escape.py, which this standard-library module cannot import)
-    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    text = one_line(text)  # and nothing unprintable (a control, bidi or invisible character from the input)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -51,7 +52,7 @@ def main() -> None:
         print("interrupted: govern did not start; no evaluation was done.", file=sys.stderr)
         sys.exit(EXIT_ENGINE)
     # what the imports made lives as long as the process: the collector need not walk it again, during
-    # the run or as the process exits (issue 11: a tenth of a second of a short run)
+    # the run or as the process exits (a tenth of a second of a short run)
     gc.freeze()
     try:
         cli()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the pinned Open Policy Agent and print the path of the binary.
 #
-# Order (DEVELOPERS.md): 1) an `opa` of the pinned version on PATH or in the
+# Order: 1) an `opa` of the pinned version on PATH or in the
 # user cache; 2) `go install` into the cache; 3) the official release binary,
 # checked against its published sha256.  Everything goes to a cache outside
 # the repository so a fresh clone reuses it.

@@ -1,5 +1,5 @@
 """Shared fixtures and helpers. Tests that need OPA use the real pinned binary and fail
-loudly when it is missing: they never skip (DEVELOPERS.md).
+loudly when it is missing: they never skip.
 
 Three ways to run the CLI, cheapest first:
 

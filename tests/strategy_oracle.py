@@ -1,4 +1,4 @@
-"""An independent oracle for the strategy checks STR-001..STR-010 (issue 9).
+"""An independent oracle for the strategy checks STR-001..STR-010.
 
 Written from the check catalogue's STR rows and each check's METADATA reading in
 checks/strategy.rego — not from the Rego rules — over the plain dicts a test

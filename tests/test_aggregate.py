@@ -1,4 +1,4 @@
-"""`govern aggregate` (issue 11): the results of many workspaces as one group report, refused when
+"""`govern aggregate`: the results of many workspaces as one group report, refused when
 they were evaluated under different built-in libraries or OPA versions.
 
 One test merges three fresh runs on real OPA; the rest merge golden results (real runs, checked

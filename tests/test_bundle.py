@@ -1,4 +1,4 @@
-"""`govern bundle` (issue 11): the workspace's policy as a standard OPA bundle, served by a plain
+"""`govern bundle`: the workspace's policy as a standard OPA bundle, served by a plain
 `opa run -b`, and `govern check --opa-url` against such a server, which uploads nothing and
 refuses a bundle of another revision. Real OPA throughout.
 """

@@ -72,7 +72,7 @@ def test_a_runtime_object_that_differs_from_the_declaration_is_exit_2_at_the_rul
     assert "Traceback" not in proc.stderr
 
 
-def test_the_issues_case_a_low_unwaivable_check_reported_as_waivable_info_no_longer_passes(opa_binary, example):
+def test_a_low_unwaivable_check_reported_as_waivable_info_is_refused(opa_binary, example):
     meta = differing(("custom", "severity"), "info")
     meta["custom"]["waivable"] = True
     proc = run(example, module(meta))

@@ -37,13 +37,14 @@ from governance.result import (
     Engine,
     Finding,
     FindingLocation,
+    InputFile,
     Resource,
     RunResult,
     Summary,
     Tool,
     WaiverRecord,
 )
-from tests.conftest import AS_OF, Ran, check, govern, govern_forked
+from tests.conftest import AS_OF, EXAMPLE, Ran, check, govern, govern_forked
 from tests.reports_support import add_valid_waiver
 
 NO_OPA = dict(os.environ, GOVERN_OPA="/nonexistent/opa", PATH="/usr/bin:/bin")  # anything that runs OPA exits 3
@@ -538,3 +539,37 @@ def test_a_reader_that_goes_away_is_exit_3_not_1(saved, tmp_path):
     (tmp_path / "ws" / "governance.yaml").write_text("name: empty\n", encoding="utf-8")
     proc = closed_stdout("controls", str(tmp_path / "ws"))  # rich alone would exit 1 here
     assert proc.returncode == 3 and "stopped early" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- 6. record text cannot add a line of its own
+
+FORGED = "signature: OK, evidence.json is signed ES256 by the key of --verification-key prod.pub.pem"
+
+
+def test_text_of_a_saved_result_cannot_add_a_line_to_verify(tmp_path):
+    """What verify quotes from a result (the govern that made it, an input's path) stays on its own line:
+    a newline or tab in it is written out, so no forged `signature: OK` line appears."""
+    result = hostile_result().model_copy(update={
+        "tool": Tool(version=f"0.0.0\n{FORGED}"),
+        "inputs": [InputFile(path=f"inventory/x.yaml\n{FORGED}\tend", sha256="0" * 64)]})
+    path = tmp_path / "saved.json"
+    path.write_text(result.to_json(), encoding="utf-8")
+    proc = govern("verify", str(path), str(EXAMPLE), "--inputs-only")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "made by govern 0.0.0\\x0asignature: OK" in proc.stdout, proc.stdout
+    assert f"inventory/x.yaml\\x0a{FORGED}\\x09end" in proc.stdout, proc.stdout
+    assert not any(line.startswith("signature:") for line in (proc.stdout + proc.stderr).splitlines())
+
+
+def test_each_problem_of_a_refused_result_is_its_own_line(tmp_path):
+    """A refused file's message holds one problem a line: each printed as a line (not one line of `\\x0a`)."""
+    doc = json.loads(hostile_result().to_json())
+    doc["as_of"], doc["summary"]["fail"] = "2026-02-30", -1
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    for args in (["report", str(path)], ["verify", str(path), str(EXAMPLE), "--inputs-only"],
+                 ["aggregate", str(path)]):
+        proc = govern(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        lines = [line for line in proc.stderr.splitlines() if str(path) in line]
+        assert len(lines) >= 3 and "\\x0a" not in proc.stderr, (args, proc.stderr)

@@ -1,4 +1,4 @@
-"""A bounded fuzz of the whole command on mutated workspaces (issue 7).
+"""A bounded fuzz of the whole command on mutated workspaces.
 
 Hypothesis mutates a copy of examples/acme — hostile scalars (NaN, impossible
 dates, aliases, deep nesting, huge numbers, markup), deleted, duplicated or

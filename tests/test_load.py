@@ -151,7 +151,7 @@ def test_example_workspace_is_valid():
 
 
 def test_yaml_1_2_plain_scalars_with_colons_in_flow_mappings(tmp_path):
-    # model.md writes `approval_ref: doc://cac/2026-11` inside a flow mapping: valid
+    # a flow mapping may hold `approval_ref: doc://cac/2026-11`: valid
     # YAML 1.2 that a YAML 1.1 scanner rejects
     ws = make_workspace(tmp_path, {"inventory/datasets.yaml": """\
 datasets:

@@ -1,5 +1,5 @@
 """The managed OPA is launched before the workspace is loaded, with the modules expected then
-(issue 11: its start overlaps the loading). What it evaluates is still exactly the loaded policy."""
+(its start overlaps the loading). What it evaluates is still exactly the loaded policy."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ HIDDEN = {c for first, last in HIDDEN_RANGES for c in range(first, last + 1)}
 SURROGATES = set(range(0xD800, 0xE000))
 # every one but the lone surrogates, which a JSON result cannot hold (see test_lone_surrogates_…)
 ALL = "".join(chr(c) for c in sorted(HIDDEN - SURROGATES))
-# what the issue of look-alike ids is about: a check and a system that read as others
+# look-alike ids: a check and a system that read as others
 SAMPLE = "PLC-001\u200d sys-payment-center\u202e\u2066 \x00 \x1b[31m \ufeff\u200b"
 FREE_TEXT = {"workspace", "message", "title", "title_zh", "description", "justification", "requested_by",
              "approved_by", "file", "path", "zh", "en"}

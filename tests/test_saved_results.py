@@ -37,6 +37,11 @@ def _run_time(doc: dict) -> tuple[str, str | None]:
     return '"started_at"', None
 
 
+def _run_time_elsewhere(doc: dict) -> tuple[str, str | None]:
+    doc["run"]["started_at"] = "2026-12-03T10:00:00+08:00"  # a real time, but not in the one form a run writes
+    return '"started_at"', None
+
+
 def _run_backwards(doc: dict) -> tuple[str, str | None]:
     doc["run"]["finished_at"] = "2026-12-01T00:00:00Z"
     return '"finished_at"', None
@@ -114,6 +119,7 @@ BAD: dict[str, tuple[Edit, str]] = {
     "impossible as_of": (_as_of, "as_of: '2026-02-30' is not a real date"),
     "impossible waiver date": (_waiver_date, "waivers[0].expires: '2027-02-29' is not a real date"),
     "impossible run time": (_run_time, "run.started_at: '2026-12-03T25:61:00Z' is not a time"),
+    "run time in another zone": (_run_time_elsewhere, "run.started_at: '2026-12-03T10:00:00+08:00' is not a UTC time"),
     "run ending before it starts": (_run_backwards, "run.finished_at: the run finished (2026-12-01T00:00:00Z) before"),
     "negative check count": (_negative_evaluated, "checks[0].evaluated: Input should be greater than or equal to 0"),
     "negative summary count": (_negative_summary, "summary.advisories: Input should be greater than or equal to 0"),

@@ -389,6 +389,18 @@ def test_a_signing_key_that_cannot_sign_is_exit_2_names_why_quotes_nothing_and_w
     assert not (example / "out").exists()
 
 
+def test_a_report_onto_the_signing_key_is_refused_and_the_key_kept(example, keys, tmp_path):
+    key = tmp_path / "k.pem"
+    shutil.copy(keys["rsa"][0], key)
+    original = key.read_bytes()
+    for args in (["--format", f"json={key}"], ["--format", "evidence", "--output", str(key)]):
+        ran = conftest.check(example, "--signing-key", str(key), *args)
+        assert ran.returncode == 2, ran.stdout + ran.stderr
+        assert "one of this run's inputs" in ran.stderr, ran.stderr
+        assert key.read_bytes() == original
+        assert not (tmp_path / "evidence.json").exists()
+
+
 def test_a_missing_or_folder_signing_key_is_a_usage_error(example, tmp_path):
     for key in (tmp_path / "missing.pem", tmp_path):
         ran = conftest.check(example, "--signing-key", str(key))

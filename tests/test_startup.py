@@ -1,4 +1,4 @@
-"""What `govern check` pays for before it can start OPA (issue 11: a JSON run in about a second)."""
+"""What `govern check` pays for before it can start OPA (a JSON run in about a second)."""
 
 from __future__ import annotations
 

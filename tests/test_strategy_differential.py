@@ -1,4 +1,4 @@
-"""The strategy findings, checked independently (issue 9).
+"""The strategy findings, checked independently.
 
 Hypothesis generates random but valid workspaces that carry the strategy domain
 — a StrategyPolicy (sometimes none; sometimes its own tiers and dimensions, a

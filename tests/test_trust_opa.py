@@ -1,4 +1,4 @@
-"""The OPA that answers a run (issue 7): the managed one answers govern alone,
+"""The OPA that answers a run: the managed one answers govern alone,
 a shared one cannot carry an earlier run's modules into this one, a stand-in
 cannot pass off an incomplete report, and credentials never show.
 """

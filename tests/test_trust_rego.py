@@ -1,4 +1,4 @@
-"""Workspace Rego is untrusted code (issue 7).
+"""Workspace Rego is untrusted code (docs/security.md).
 
 It may call only pure, deterministic builtins; its faults are exit 2 at its
 workspace-relative file:line:col in `validate` and `check` alike; it may add

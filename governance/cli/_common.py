@@ -1,6 +1,6 @@
 """What every command shares: exit codes, the error guard, option types.
 
-Exit codes (spec/README.md): 0 clean, 1 findings at or above --fail-on,
+Exit codes: 0 clean, 1 findings at or above --fail-on,
 2 invalid workspace or usage error, 3 evaluation could not be completed.
 """
 
@@ -28,9 +28,9 @@ from governance.evaluate.saved import ResultFileError, read_bytes, read_result
 from governance.load import WorkspaceErrors
 from governance.model.base import EARLIEST, LATEST
 from governance.report import RenderOptions
-from governance.report._escape import visible
 from governance.result import RunResult
 from governance.result.vocabulary import FAIL_ON as FAIL_ON  # re-exported for the commands' --fail-on
+from governance.text import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
 MAX_TIMEOUT = 3600.0  # an OPA request slower than an hour is a hung server, not a big workspace
@@ -43,10 +43,17 @@ def exit_with(code: int, lines: list[str]) -> NoReturn:
 
 
 def say(line: str, *, err: bool = False) -> None:
-    """Print a line that may quote workspace or result text (an id, a name, a path): control, bidi and
-    invisible characters are written out as the reports write them (`_escape.visible`), so an error
-    cannot name `sys-payment-center` while meaning another id, nor rewrite the terminal."""
-    click.echo(visible(line), err=err)
+    """Print one line that may quote workspace or result text (an id, a name, a path, a git commit): every
+    character no reader sees is written out as its escape (`governance.text.one_line`), newline and tab
+    included, so quoted text can neither add a line of its own (a forged `signature: OK`), nor name
+    `sys-payment-center` while meaning another id, nor rewrite the terminal."""
+    click.echo(one_line(line), err=err)
+
+
+def problem_lines(exc: ResultFileError) -> list[str]:
+    """The lines of a refused file's message (one `file:line:col: what is wrong` a line), each to be
+    printed by `say`: what each line quotes from the file is already escaped where it was written."""
+    return str(exc).split("\n")
 
 
 def silence_stdout() -> None:
@@ -209,8 +216,7 @@ def saved_result(path: str, raw: bytes | None = None) -> RunResult:
     try:
         return read_result(path, raw)
     except ResultFileError as exc:
-        say(str(exc), err=True)  # file:line:col: what is wrong
-        sys.exit(EXIT_INVALID)
+        exit_with(EXIT_INVALID, problem_lines(exc))  # file:line:col: what is wrong
 
 
 def saved_result_bytes(path: str) -> bytes:
@@ -218,5 +224,4 @@ def saved_result_bytes(path: str) -> bytes:
     try:
         return read_bytes(Path(path))
     except ResultFileError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_INVALID)
+        exit_with(EXIT_INVALID, problem_lines(exc))

@@ -16,7 +16,17 @@ import sys
 import click
 
 from governance.cli import main
-from governance.cli._common import EXIT_ENGINE, EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, FAIL_ON, Guard, ResultFile, exit_with
+from governance.cli._common import (
+    EXIT_ENGINE,
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    EXIT_OK,
+    FAIL_ON,
+    Guard,
+    ResultFile,
+    exit_with,
+    problem_lines,
+)
 from governance.cli._output import target, write_all
 from governance.cli._places import Reads
 from governance.evaluate import aggregate as merging
@@ -50,7 +60,7 @@ def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: 
         try:
             group = merging.aggregate(result_files, top=top, allow_mixed=allow_mixed_revisions, fail_on=fail_on)
         except merging.ResultFileError as exc:
-            exit_with(EXIT_INVALID, [str(exc), "no group report was written."])
+            exit_with(EXIT_INVALID, [*problem_lines(exc), "no group report was written."])
         except merging.MixedRevisions as exc:
             exit_with(EXIT_ENGINE, [f"error: {exc}", "no group report was written."])
         content = render_group(fmt, group, RenderOptions(lang=lang, color=False))

@@ -80,7 +80,7 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
           lang: str, baseline: str | None, fail_on_new_only: bool, path_prefix: str,
           signing_key: str | None, signing_alg: str | None) -> None:
     """Evaluate every check on OPA and report findings."""
-    reads = Reads(workspace, (baseline, opa_ca))
+    reads = Reads(workspace, (baseline, opa_ca, signing_key))
     targets = outputs(formats, output, reads)
     if fail_on_new_only and not baseline:
         raise click.UsageError("--fail-on-new-only needs --baseline")

@@ -14,7 +14,17 @@ import click
 
 from governance import __version__
 from governance.cli import main
-from governance.cli._common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, Guard, KeyFile, ResultFile, key_refused, say
+from governance.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    EXIT_OK,
+    Guard,
+    KeyFile,
+    ResultFile,
+    key_refused,
+    problem_lines,
+    say,
+)
 from governance.evaluate import report_set
 from governance.evaluate.saved import ResultFileError
 from governance.evaluate.signature import Manifests, check_signature
@@ -27,6 +37,13 @@ SHOWN = 20  # differences printed; the count of the rest follows
 
 def _bad(message: str) -> click.exceptions.Exit:
     say(f"error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_INVALID)
+
+
+def _refused(exc: ResultFileError) -> click.exceptions.Exit:
+    first, *rest = problem_lines(exc)
+    for line in [f"error: {first}", *rest]:
+        say(line, err=True)
     return click.exceptions.Exit(EXIT_INVALID)
 
 
@@ -59,19 +76,19 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
             signature = check_signature(report_set.record_for(result_path), Path(verification_key) if verification_key else None,
                                         Manifests(kind=evidence.KIND, beside=evidence.BESIDE))
         except ResultFileError as exc:
-            raise _bad(str(exc)) from None
+            raise _refused(exc) from None
         if signature.refused:
             say(f"verify: FAILED: signature: {signature.refused}")
             sys.exit(EXIT_DIFFERENT)
         if signature.checked:
-            click.echo(f"signature: OK, {signature.checked}")
+            say(f"signature: OK, {signature.checked}")  # names paths given by the user
         if signature.note:
             say(f"note: {signature.note}")
     with Guard():  # anything unexpected is exit 3, never a silent 0 or 1; OPA failing too, as for check
         try:
             done = differences(result_path, root, inputs_only=inputs_only)
         except ResultFileError as exc:
-            raise _bad(str(exc)) from None
+            raise _refused(exc) from None
     rec, problems = done.recorded, done.problems
     for line in _notes(rec, inputs_only):
         say(line)
@@ -80,7 +97,7 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
     if len(problems) > SHOWN:
         click.echo(f"... and {len(problems) - SHOWN} more difference(s)")
     if problems:
-        click.echo(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now")
+        say(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now")
         sys.exit(EXIT_DIFFERENT)
     matched = (f"{len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
                f"{len(rec.reports)} report(s) and policy revision {rec.engine.policy_revision} match")

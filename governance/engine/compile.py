@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
 
 TIMEOUT = 120.0
 # A compile of a small policy lives a fraction of a second, and Go's collector spends about a third of
-# its CPU freeing what its exit frees anyway (issue 11: measured on acme, 117 KB of Rego, ~70 MB without
+# its CPU freeing what its exit frees anyway (measured on acme, 117 KB of Rego, ~70 MB without
 # it). Up to GC_FREE_REGO bytes of Rego it runs without the collector; the soft limit only guards
 # against a module that makes the compiler allocate without end. A larger policy keeps Go's default:
 # a soft limit below its live heap would make Go collect without end (3.5x slower, measured).

@@ -1,7 +1,7 @@
 """Budget allocation per phase, for reports: actual category shares against targets.
 
 The committee reads this next to BUD-002; it uses the same basis as that
-check (checks.md): every budget line of every project in the phase, shares
+check (its METADATA): every budget line of every project in the phase, shares
 of the phase's total amount. It is computed in Python at run time and stored
 in the `RunResult`, because renderers never read the workspace.
 """

@@ -27,6 +27,7 @@ from typing import Any
 from governance.engine import SIGNING_ALGS, canonical_json, sign, verified_payload
 from governance.engine.signing import SIGNED_FILE, verification_key
 from governance.evaluate.saved import ResultFileError, read_json
+from governance.text import one_line
 
 SIGNATURE = "signature"
 
@@ -93,8 +94,8 @@ def _evidence_of(path: Path, data: Any, manifests: Manifests) -> tuple[Path, dic
 
 
 def _shown(value: object) -> str:
-    """A value from the file being checked, quoted and cut short: it may be anything."""
-    text = repr(value)
+    """A value from the file being checked, quoted, cut short and on one line: it may be anything."""
+    text = f"'{one_line(value)}'" if isinstance(value, str) else one_line(repr(value))
     return text if len(text) <= 40 else text[:37] + "..."
 
 

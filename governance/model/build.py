@@ -311,7 +311,7 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
         for i, rule in enumerate(entity.rules):
             b.fit_id("placement rule", rule.id, doc, ("rules", i))
     if isinstance(entity, StrategyPolicy):
-        # STR-006 judges the portfolio's maturity diagnosis; checks.md puts its finding at the StrategyPolicy
+        # STR-006 judges the portfolio's maturity diagnosis; its finding is placed at the StrategyPolicy
         ws.locations[("portfolio", "maturity")] = doc.sources.locate(())
 
 

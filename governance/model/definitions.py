@@ -233,7 +233,7 @@ DEFINITION_KINDS: dict[str, type[Entity]] = {
 # Kinds the checks read as a single policy: a second one would make the rules ambiguous.
 SINGLETON_KINDS = {"AuthorityMatrix", "BudgetPolicy", "ClassificationPolicy", "PlacementPolicy", "StrategyPolicy"}
 
-# kind -> resource kind used in findings (snake_case, as in model.md)
+# kind -> resource kind used in findings (snake_case, as docs/reference/workspace.md lists them)
 RESOURCE_KIND = {
     "Committee": "committee",
     "AuthorityMatrix": "authority_matrix",

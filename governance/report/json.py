@@ -1,4 +1,4 @@
-"""`--format json`: the machine contract of spec/README.md.
+"""`--format json`: the machine contract (its models: governance/result/types.py).
 
 The text is the result's exactly; bidi controls and invisible characters in it are written as JSON
 `\\u` escapes, which parse back to the same strings (`_escape.json_document`)."""

@@ -33,13 +33,17 @@ def _real_day(value: str) -> str:
     return value
 
 
+_UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
 def _utc_time(value: str) -> str:
-    """A UTC time as a run writes it (2026-11-25T09:30:00Z): a real date and time."""
+    """A UTC time as a run writes it, the one form it writes (2026-11-25T09:30:00Z): a real date and time.
+    Another offset (+08:00, even +00:00) or fractions of a second are no run's: refused, as the message says."""
     try:
-        when = dt.datetime.fromisoformat(value)
+        dt.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a time written YYYY-MM-DDTHH:MM:SSZ") from None
-    if when.utcoffset() is None or not _DAY.fullmatch(value[:10]):
+    if not _UTC_TIME.fullmatch(value):
         raise ValueError(f"{value!r} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ")
     return value
 

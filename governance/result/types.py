@@ -1,4 +1,4 @@
-"""The run result: the JSON contract (docs/json.md), as pydantic models.
+"""The run result: the JSON contract (docs/audit.md describes its keys), as pydantic models.
 
 Every renderer reads a `RunResult`; `govern report` re-reads one from JSON,
 so whatever a report needs must live here, not in the workspace.

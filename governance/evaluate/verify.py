@@ -3,9 +3,9 @@
 An auditor holds a result (the JSON result or an evidence.json manifest) and a checkout of the
 workspace. Verification, each part a function named after what it proves:
 
-1. the result agrees with itself (governance.result.consistency): findings, checks, summary and
-   the digest of the verdict add up; an evidence manifest's verdict is that of the JSON result
-   it lists beside it;
+1. the result agrees with itself (held when it is read: saved.py, coherence.py): findings, checks,
+   summary and the digest of the verdict add up; an evidence manifest's verdict is that of the JSON
+   result it lists beside it;
 2. the inputs are those of the record, without running OPA: the sha256 of every input it lists,
    no input it does not list, the policy revision, the library modules one by one, and the
    reports an evidence manifest lists beside it;
@@ -32,7 +32,6 @@ from governance.load import WorkspaceErrors
 from governance.load.files import SUFFIXES
 from governance.load.rego import is_check
 from governance.result import Engine, GitState, InputFile, RunResult, Selection, Tool, Verdict
-from governance.result.consistency import contradictions
 
 
 class RenderedFrom(BaseModel):
@@ -45,6 +44,7 @@ class Recorded(BaseModel):
     model_config = ConfigDict(extra="ignore")
     tool: Tool
     engine: Engine
+    workspace: str = ""
     as_of: str
     fail_on: str = "low"  # an evidence manifest records it in `outcome`
     inputs: list[InputFile]
@@ -176,7 +176,7 @@ def check_consistency(rec: Recorded, result: RunResult | None) -> list[str]:
     """The result agrees with itself; an evidence manifest binds the verdict of the result it lists."""
     if result is None:
         return []
-    problems = contradictions(result)
+    problems = []  # the result agreeing with itself was held when it was read (exit 2 there)
     if rec.verdict is not None and result.verdict is not None and rec.verdict.digest != result.verdict.digest:
         problems.append(f"verdict digest: the evidence records {rec.verdict.digest}, the result it lists records "
                         f"{result.verdict.digest}")
@@ -194,9 +194,14 @@ def check_verdict(root: Path, rec: Recorded, result: RunResult | None) -> tuple[
     if result is not None:
         problems += reevaluate.findings_differ(result.findings, again.findings)
         problems += reevaluate.checks_differ(result, again)
-    elif rec.outcome is not None:  # an evidence manifest alone: its counts, and the digest below
+        problems += reevaluate.digest_differs(rec.verdict or result.verdict, again)
+        problems += reevaluate.result_differs(result, again)  # everything else, field by field
+    elif rec.outcome is not None and rec.verdict is not None:  # an evidence manifest alone
         problems += reevaluate.summary_differs(rec.outcome, again.summary)
-    problems += reevaluate.digest_differs(rec.verdict or (result.verdict if result else None), again)
+        problems += reevaluate.digest_differs(rec.verdict, again)
+        problems += reevaluate.manifest_differs(rec.model_dump(mode="json"), again)
+    else:  # never "the same verdict" when there was nothing to compare it with
+        problems.append("nothing to compare: the record holds neither findings nor an outcome and verdict")
     return again, problems
 
 

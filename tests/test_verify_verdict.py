@@ -142,6 +142,10 @@ def test_a_result_with_checks_skipped_on_the_command_line_verifies(example, tmp_
     assert [s["check"] for s in doc["selection"]["skipped"]] == ["PLC-001"] and doc["fail_on"] == "critical"
     proc = verify(example, out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # what the workspace cannot vouch for is named on the OK line: it was taken from the record
+    [ok] = [line for line in proc.stdout.splitlines() if line.startswith("verify: OK")]
+    assert ok.endswith("; taken from the record: PLC-001 skipped (cli), fail_on critical (the workspace manifest "
+                       "says low)"), ok
 
 
 def test_a_result_compared_with_a_baseline_verifies(ws, tmp_path):

@@ -63,6 +63,7 @@ class Verification:
     result: RunResult | None  # the whole result: RESULT itself, or the JSON result an evidence manifest lists
     problems: list[str]
     reevaluated: RunResult | None = None  # the result of evaluating again, when that was done
+    on_trust: list[str] | None = None  # what the re-evaluation took from the record, not from the workspace
 
 
 def _sha256(path: Path) -> str:
@@ -205,6 +206,21 @@ def check_verdict(root: Path, rec: Recorded, result: RunResult | None) -> tuple[
     return again, problems
 
 
+def taken_on_trust(root: Path, rec: Recorded) -> list[str]:
+    """What evaluating again takes from the record because the workspace cannot say it: the checks the run
+    skipped on its command line or in its environment (skipped again), and a `fail_on` other than the
+    workspace manifest's. An auditor reads them on the OK line: a forger could have chosen them."""
+    asked = [s for s in rec.selection.skipped if set(s.sources) - {"manifest"}]
+    trusted = [f"{s.check} skipped ({', '.join(x for x in s.sources if x != 'manifest')})" for s in asked]
+    try:
+        own = load(root).manifest.fail_on
+    except WorkspaceErrors:
+        own = None  # the workspace does not load: that is a difference already
+    if own is not None and rec.fail_on != own:
+        trusted.append(f"fail_on {rec.fail_on} (the workspace manifest says {own})")
+    return trusted
+
+
 def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> Verification:
     """Every way the result, the workspace, the installed library, the reports and (unless `inputs_only`)
     a new evaluation differ from the record."""
@@ -215,7 +231,7 @@ def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> 
     inputs = check_workspace(root, rec) + check_library(rec)
     problems += inputs + compare_files(rec.reports, result_path.parent, "report")
     problems += report_set.differences(result_path)  # one run's set, or which file is whose
-    done = Verification(rec, result, problems)
+    done = Verification(rec, result, problems, on_trust=taken_on_trust(root, rec))
     if inputs_only:
         return done
     if inputs:

@@ -492,3 +492,23 @@ def test_the_evidence_records_the_workspace_commit_and_whether_its_inputs_were_c
 def test_outside_git_the_evidence_names_no_commit(ws):
     assert result_doc(ws)["git"] is None
     assert json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))["git"] is None
+
+
+@pytest.mark.parametrize("where", ["../secret.txt", "/ABSOLUTE/secret.txt"], ids=["dotdot", "absolute"])
+def test_a_recorded_path_outside_the_workspace_is_a_difference_and_never_read(ws, where):
+    secret = ws.parent / "secret.txt"
+    secret.write_text("not the workspace's", encoding="utf-8")
+    path = where.replace("/ABSOLUTE", str(ws.parent))
+    doc = result_doc(ws)
+    doc["inputs"].append({"path": path, "sha256": hashlib.sha256(secret.read_bytes()).hexdigest()})
+    proc = verify(ws, save(ws, doc))
+    assert_failed(proc, f"outside the workspace: input {path} (not read)")
+
+
+def test_a_listed_report_outside_the_evidence_folder_is_a_difference(ws):
+    evidence = json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))
+    outside = ws / "outside.md"
+    outside.write_text("elsewhere", encoding="utf-8")
+    evidence["reports"].append({"path": "../outside.md", "sha256": hashlib.sha256(outside.read_bytes()).hexdigest()})
+    (ws / "out" / "evidence.json").write_text(json.dumps(evidence, indent=2), encoding="utf-8")
+    assert_failed(verify(ws, ws / "out" / "evidence.json"), "outside the evidence's folder: report ../outside.md")

@@ -90,8 +90,9 @@ def listed_result(rec: Recorded, folder: Path) -> RunResult | None:
     """The JSON result among the reports an evidence manifest lists, as recorded (its sha256 matches)."""
     for f in rec.reports:
         path = folder / f.path
-        if not f.path.endswith(".json") or not path.is_file():
-            continue
+        if not f.path.endswith(".json") or Path(f.path).is_absolute() or \
+                not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+            continue  # a report outside the evidence's folder is never read (compare_files names it)
         try:
             raw = path.read_bytes()
             if hashlib.sha256(raw).hexdigest() != f.sha256 or b'"findings"' not in raw:
@@ -102,11 +103,17 @@ def listed_result(rec: Recorded, folder: Path) -> RunResult | None:
     return None
 
 
-def compare_files(recorded: list[InputFile], base: Path, label: str) -> list[str]:
-    """A line for each recorded file that is missing or whose sha256 differs."""
+def compare_files(recorded: list[InputFile], base: Path, label: str, within: str) -> list[str]:
+    """A line for each recorded file that is missing or whose sha256 differs. A recorded path is the
+    record's word, not the workspace's: one absolute, or leading out of `base` (`..`, a symlink), is a
+    difference and is never read (`within` names `base` for the message)."""
     problems = []
+    inside = base.resolve()
     for f in recorded:
-        path = Path(f.path) if Path(f.path).is_absolute() else base / f.path
+        path = base / f.path
+        if Path(f.path).is_absolute() or not path.resolve().is_relative_to(inside):
+            problems.append(f"outside the {within}: {label} {f.path} (not read)")
+            continue
         if not path.is_file():
             problems.append(f"missing {label}: {f.path}")
             continue
@@ -128,7 +135,7 @@ def _fallback_inputs(root: Path, recorded: list[InputFile]) -> set[str]:
     """
     found = set()
     folders = {Path(f.path).parts[0] for f in recorded if len(Path(f.path).parts) > 1 and not Path(f.path).is_absolute()}
-    for folder in folders:
+    for folder in folders - {"..", "."}:  # never a folder outside the workspace a record names
         for p in (root / folder).rglob("*"):
             if p.is_file() and (p.suffix.lower() in SUFFIXES or is_check(p.name)):
                 found.add(p.relative_to(root).as_posix())
@@ -137,7 +144,7 @@ def _fallback_inputs(root: Path, recorded: list[InputFile]) -> set[str]:
 
 def check_workspace(root: Path, rec: Recorded) -> list[str]:
     """Differences between the recorded inputs and policy revision and the workspace now."""
-    problems = compare_files(rec.inputs, root, "input")
+    problems = compare_files(rec.inputs, root, "input", "workspace")
     listed = {f.path for f in rec.inputs}
     try:
         ws = load(root)
@@ -229,7 +236,7 @@ def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> 
         result = listed_result(rec, result_path.parent)
     problems = check_consistency(rec, result)
     inputs = check_workspace(root, rec) + check_library(rec)
-    problems += inputs + compare_files(rec.reports, result_path.parent, "report")
+    problems += inputs + compare_files(rec.reports, result_path.parent, "report", "evidence's folder")
     problems += report_set.differences(result_path)  # one run's set, or which file is whose
     done = Verification(rec, result, problems, on_trust=taken_on_trust(root, rec))
     if inputs_only:

@@ -3,7 +3,8 @@
 The run is `govern check`'s own (run.run_check) on a managed OPA, at the recorded `as_of`, with
 the recorded selection and `fail_on`, so a faithful result is given again finding for finding.
 Its verdict is then compared with the record: every finding by check and resource (status,
-severity, waiver), every check's status and counts, and the verdict digest, which covers the rest.
+severity, waiver), every check's status and counts, the verdict digest, and then every other field
+of the result (locations, titles, messages, waivers' words, budget shares ...) by its JSON path.
 """
 
 from __future__ import annotations

@@ -61,7 +61,8 @@ def hostile_result() -> RunResult:
     return RunResult(
         workspace=EVIL_NAME, as_of=AS_OF, tool=Tool(version="0.0.0"),
         engine=Engine(opa_version="1.20.2", policy_revision="sha256:`<i>x</i>`"), inputs=[],
-        findings=[Finding(**finding, status="fail", fingerprint=fingerprint("ACME-001", "system", "s-1|x")),
+        findings=[Finding(**{**finding, "resource": Resource(kind="system", id="s-0|x")}, status="fail",
+                          fingerprint=fingerprint("ACME-001", "system", "s-0|x")),
                   Finding(**finding, status="waived", waiver="wv-1 <b>", fingerprint=fingerprint("ACME-001", "system", "s-1|x"))],
         checks=[CheckSummary(id="ACME-001", title=EVIL, severity="high", waivable=True, domain="committee",
                              evaluated=2, failed=1, waived=1, status="fail", controls=["CTL-X"]),

@@ -16,6 +16,7 @@ import pytest
 
 from governance.evaluate.findings import fingerprint
 from governance.evaluate.saved import MAX_SHOWN
+from governance.result import RunResult, sealed, summarize
 from tests import golden
 from tests.conftest import check, govern
 
@@ -115,7 +116,35 @@ def _waived_without_waiver_listed(doc: dict) -> tuple[str, str | None]:
     return '"waiver": "wv-invented"', None
 
 
+def _finding_twice(doc: dict) -> tuple[str, str | None]:
+    """A finding listed twice, its check's counts and the summary made to agree, the digest resealed."""
+    twin = dict(doc["findings"][0])
+    doc["findings"].insert(1, twin)
+    check = next(c for c in doc["checks"] if c["id"] == twin["check"])
+    check["failed"] += 1
+    r = RunResult.model_validate(doc)
+    r = r.model_copy(update={"summary": summarize(r.findings, r.checks, r.fail_on)})
+    doc.clear()
+    doc.update(json.loads(sealed(r).to_json()))
+    return f'"fingerprint": "{twin["fingerprint"]}"', '"baseline"'  # the second of the two
+
+
+def _stale_digest(doc: dict) -> tuple[str, str | None]:
+    """The digest a run wrote, kept after a finding's message was reworded."""
+    doc["findings"][0]["message"] = "reworded after the run"
+    return '"digest"', '"verdict"'
+
+
+def _dressed_as_evidence(doc: dict) -> tuple[str, str | None]:
+    """A result claiming to be an evidence manifest, so that a reader would ignore its findings."""
+    doc["kind"] = "govern-evidence"
+    return '"kind": "govern-evidence"', None
+
+
 BAD: dict[str, tuple[Edit, str]] = {
+    "a finding listed twice": (_finding_twice, "finding listed more than once: "),
+    "a stale verdict digest": (_stale_digest, "verdict.digest: recorded sha256:"),
+    "a result dressed up as evidence": (_dressed_as_evidence, "kind: a result has no `kind`"),
     "impossible as_of": (_as_of, "as_of: '2026-02-30' is not a real date"),
     "impossible waiver date": (_waiver_date, "waivers[0].expires: '2027-02-29' is not a real date"),
     "impossible run time": (_run_time, "run.started_at: '2026-12-03T25:61:00Z' is not a time"),
@@ -386,7 +415,20 @@ def evidence(tmp_path_factory) -> dict:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
+def _manifest_without_verdict(doc: dict) -> tuple[str, str | None]:
+    del doc["verdict"], doc["outcome"]  # what the run concluded, stripped: nothing would be compared
+    return "{", None
+
+
+def _manifest_with_findings(doc: dict) -> tuple[str, str | None]:
+    doc["summary"] = {"fail": 0}  # a result's key in a manifest: a result in disguise
+    return '"summary"', None
+
+
 @pytest.mark.parametrize("edit, message", [
+    (_manifest_without_verdict, "verdict: Field required"),
+    (_manifest_without_verdict, "outcome: Field required"),
+    (_manifest_with_findings, "summary: `summary` is a result's"),
     (_manifest_as_of, "as_of: '2025-02-29' is not a real date"),
     (_manifest_negative, "outcome.waived: Input should be greater than or equal to 0"),
     (_manifest_sum, "outcome.fail: 0 unwaived finding(s), but by_severity counts 19"),

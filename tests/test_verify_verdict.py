@@ -142,6 +142,10 @@ def test_a_result_with_checks_skipped_on_the_command_line_verifies(example, tmp_
     assert [s["check"] for s in doc["selection"]["skipped"]] == ["PLC-001"] and doc["fail_on"] == "critical"
     proc = verify(example, out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # what the workspace cannot vouch for is named on the OK line: it was taken from the record
+    [ok] = [line for line in proc.stdout.splitlines() if line.startswith("verify: OK")]
+    assert ok.endswith("; taken from the record: PLC-001 skipped (cli), fail_on critical (the workspace manifest "
+                       "says low)"), ok
 
 
 def test_a_result_compared_with_a_baseline_verifies(ws, tmp_path):
@@ -265,12 +269,84 @@ def test_a_finding_the_workspace_does_not_give_fails(ws):
     assert self_consistent(proc)
 
 
-def test_an_edited_verdict_digest_fails(ws):
+def test_an_edited_verdict_digest_is_refused_when_read(ws):
     doc = result_doc(ws)
     doc["verdict"]["digest"] = "sha256:" + "0" * 64
+    path = save(ws, doc)
+    invalid(verify(ws, path), path, f"verdict.digest: recorded sha256:{'0' * 64}, but the result's findings")
+
+
+def test_a_clean_result_dressed_as_evidence_with_the_real_digest_is_refused(ws):
+    """Failing findings deleted, counts made to agree, the run's own digest kept and `kind` claimed: read
+    as a manifest its findings were ignored, and verify said OK; report rendered it (exit 0)."""
+    doc = result_doc(ws)
+    digest = doc["verdict"]["digest"]
+    doc["findings"] = [f for f in doc["findings"] if f["status"] != "fail"]
+    doc = reseal(doc)
+    doc["verdict"]["digest"] = digest
+    doc["kind"] = "govern-evidence"
+    path = save(ws, doc)
+    invalid(verify(ws, path), path, "kind: a result has no `kind`", "verdict.digest: recorded " + digest)
+    proc = govern("report", str(path), "--format", "markdown")
+    assert proc.returncode == 2 and "kind: a result has no `kind`" in proc.stderr, proc.stderr
+
+
+def test_a_manifest_stripped_of_its_verdict_is_refused_not_the_same_verdict(ws):
+    evidence = json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))
+    for key in ("verdict", "outcome", "reports"):
+        del evidence[key]
+    path = save(ws, evidence, "evidence.json")
+    proc = verify(ws, path)
+    invalid(proc, path, "verdict: Field required", "outcome: Field required")
+    assert "the verdict is the same" not in proc.stdout
+
+
+def _moved_location(doc: dict) -> str:
+    doc["findings"][3]["location"]["line"] += 2
+    return f"findings[3].location.line: recorded {doc['findings'][3]['location']['line']}, re-evaluation"
+
+
+def _check_title(doc: dict) -> str:
+    doc["checks"][2]["title"] = "Cosmetic"
+    return "checks[2].title: recorded 'Cosmetic', re-evaluation"
+
+
+def _waiver_words(doc: dict) -> str:
+    doc["waivers"][0]["justification"] = "approved by the board"
+    doc["waivers"][0]["approved_by"] = "p-auditor"
+    return "waivers[0].justification: recorded 'approved by the board', re-evaluation"
+
+
+def _budget_share(doc: dict) -> str:
+    doc["budget"]["phases"][0]["shares"]["technology"] = 0.5
+    return "budget.phases[0].shares.technology: recorded 0.5, re-evaluation"
+
+
+def _message_without_digest(doc: dict) -> str:
+    doc["findings"][0]["message"] = "Minor cosmetic issue, accepted by the auditor"
+    doc["verdict"] = None  # a result "from before govern recorded a digest": only the fields themselves tell
+    return "findings[0].message: recorded 'Minor cosmetic issue, accepted by the auditor', re-evaluation"
+
+
+@pytest.mark.parametrize("edit", [_moved_location, _check_title, _waiver_words, _budget_share, _message_without_digest],
+                         ids=lambda e: e.__name__.strip("_"))
+def test_every_field_of_the_result_is_compared_with_the_re_evaluation(ws, edit):
+    """Fields outside the verdict digest (titles, locations, waivers' words, budget shares), and every field
+    of a result without a digest, were taken on trust: verify said OK."""
+    doc = result_doc(ws)
+    needle = edit(doc)
+    if doc["verdict"] is not None:
+        doc = reseal(doc)
     proc = verify(ws, save(ws, doc))
-    assert_failed(proc, f"verdict digest: recorded sha256:{'0' * 64}",
-                  f"verdict digest differs: recorded sha256:{'0' * 64}")
+    assert_failed(proc, needle)
+
+
+def test_an_evidence_manifest_alone_is_compared_field_by_field(ws):
+    evidence = json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))
+    evidence["workspace"] = "Someone else"
+    del evidence["reports"]  # no result beside it: the manifest alone
+    proc = verify(ws, save(ws, evidence, "evidence.json"))
+    assert_failed(proc, "workspace: recorded 'Someone else', re-evaluation ")
 
 
 def test_an_unknown_severity_in_the_summary_is_named(ws):
@@ -416,3 +492,23 @@ def test_the_evidence_records_the_workspace_commit_and_whether_its_inputs_were_c
 def test_outside_git_the_evidence_names_no_commit(ws):
     assert result_doc(ws)["git"] is None
     assert json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))["git"] is None
+
+
+@pytest.mark.parametrize("where", ["../secret.txt", "/ABSOLUTE/secret.txt"], ids=["dotdot", "absolute"])
+def test_a_recorded_path_outside_the_workspace_is_a_difference_and_never_read(ws, where):
+    secret = ws.parent / "secret.txt"
+    secret.write_text("not the workspace's", encoding="utf-8")
+    path = where.replace("/ABSOLUTE", str(ws.parent))
+    doc = result_doc(ws)
+    doc["inputs"].append({"path": path, "sha256": hashlib.sha256(secret.read_bytes()).hexdigest()})
+    proc = verify(ws, save(ws, doc))
+    assert_failed(proc, f"outside the workspace: input {path} (not read)")
+
+
+def test_a_listed_report_outside_the_evidence_folder_is_a_difference(ws):
+    evidence = json.loads((ws / "out" / "evidence.json").read_text(encoding="utf-8"))
+    outside = ws / "outside.md"
+    outside.write_text("elsewhere", encoding="utf-8")
+    evidence["reports"].append({"path": "../outside.md", "sha256": hashlib.sha256(outside.read_bytes()).hexdigest()})
+    (ws / "out" / "evidence.json").write_text(json.dumps(evidence, indent=2), encoding="utf-8")
+    assert_failed(verify(ws, ws / "out" / "evidence.json"), "outside the evidence's folder: report ../outside.md")

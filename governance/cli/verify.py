@@ -96,17 +96,19 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         say(line)  # names paths and versions from the result, which is user input
     if len(problems) > SHOWN:
         click.echo(f"... and {len(problems) - SHOWN} more difference(s)")
+    trusted = f"; taken from the record: {', '.join(done.on_trust)}" if done.on_trust else ""
     if problems:
-        say(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now")
+        say(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now"
+            f"{trusted}")
         sys.exit(EXIT_DIFFERENT)
     matched = (f"{len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
                f"{len(rec.reports)} report(s) and policy revision {rec.engine.policy_revision} match")
     if done.reevaluated is None:
-        click.echo(f"verify: OK (inputs only), {matched}; findings were not re-evaluated")
+        say(f"verify: OK (inputs only), {matched}; findings were not re-evaluated{trusted}")
     else:
-        click.echo(f"verify: OK, {matched}; evaluated again at {rec.as_of} on OPA {done.reevaluated.engine.opa_version}, "
-                   f"the verdict is the same ({len(done.reevaluated.findings)} finding(s), "
-                   f"verdict {done.reevaluated.verdict.digest if done.reevaluated.verdict else '-'})")
+        say(f"verify: OK, {matched}; evaluated again at {rec.as_of} on OPA {done.reevaluated.engine.opa_version}, "
+            f"the verdict is the same ({len(done.reevaluated.findings)} finding(s), "
+            f"verdict {done.reevaluated.verdict.digest if done.reevaluated.verdict else '-'}){trusted}")
     sys.exit(EXIT_OK)
 
 

@@ -27,6 +27,7 @@ from governance.result import (
     check_status,
     rollup,
     summarize,
+    verdict_digest,
 )
 from governance.result.types import Manifest
 
@@ -34,22 +35,59 @@ JsonPath = tuple[str | int, ...]
 Problem = tuple[JsonPath, str]  # where in the document, what is wrong
 
 
+# keys only a result has: a manifest holding them is a result in disguise (its findings would be ignored)
+RESULT_ONLY = ("findings", "checks", "summary", "waivers", "controls", "domains", "resolved", "budget", "strategy")
+
+
 def result_problems(r: RunResult) -> list[Problem]:
     checks = _first_by_id(r.checks)
-    return [*_run(r.run), *_duplicates(r), *_findings(r, checks), *_resolved(r), *_checks(r), *_selection(r),
-            *_summary(r), *_waivers(r, checks), *_controls(r, checks)]
+    return [*_kind(r), *_run(r.run), *_duplicates(r), *_listed_once(r), *_findings(r, checks), *_resolved(r),
+            *_checks(r), *_selection(r), *_summary(r), *_waivers(r, checks), *_controls(r, checks), *_digest(r)]
 
 
 def manifest_problems(m: Manifest) -> list[Problem]:
     """A manifest holds no findings: only its own counts can be held to each other."""
     out = list(_run(m.run))
-    if m.outcome is not None:
-        out += _counts(m.outcome, ("outcome",))
-        skipped = m.outcome.checks.get("skipped")
-        if m.outcome.checks and skipped != len(m.selection.skipped):
-            out.append((("outcome", "checks", "skipped"), f"{skipped or 0} check(s) skipped, but the selection skips "
-                        f"{len(m.selection.skipped)}"))
+    out += [((key,), f"`{key}` is a result's: an evidence manifest holds no findings (a document with them is a "
+             "result, not evidence)") for key in RESULT_ONLY if key in (m.model_extra or {})]
+    out += _counts(m.outcome, ("outcome",))
+    skipped = m.outcome.checks.get("skipped")
+    if m.outcome.checks and skipped != len(m.selection.skipped):
+        out.append((("outcome", "checks", "skipped"), f"{skipped or 0} check(s) skipped, but the selection skips "
+                    f"{len(m.selection.skipped)}"))
     return out
+
+
+def _kind(r: RunResult) -> Iterator[Problem]:
+    """A run writes `kind` only in an evidence manifest: a result claiming one is dressed up as evidence."""
+    if "kind" in (r.model_extra or {}):
+        yield ("kind",), "a result has no `kind` (only an evidence manifest does, and it holds no findings)"
+
+
+def _listed_once(r: RunResult) -> Iterator[Problem]:
+    """Each finding is listed once: a run gives one finding per check and resource."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, f in enumerate(r.findings):
+        key = (f.check, f.resource.kind, f.resource.id)
+        if key in seen:
+            yield ("findings", i, "fingerprint"), f"finding listed more than once: {named(f)} (as findings[{seen[key]}])"
+        seen.setdefault(key, i)
+
+
+def _digest(r: RunResult) -> Iterator[Problem]:
+    """The verdict digest is the digest of what the result concludes (result/verdict.py): a result edited
+    after its run shows it, unless the editor recomputed it too (then only `govern verify` shows it)."""
+    if r.verdict is None:
+        return  # a result from before govern recorded one: the other parts still hold it to itself
+    digest = verdict_digest(r)
+    if r.verdict.digest != digest:
+        yield ("verdict", "digest"), (f"recorded {r.verdict.digest}, but the result's findings, checks and summary "
+                                      f"give {digest}")
+
+
+def named(f: Finding) -> str:
+    """A finding as verify names it: PLC-001 system/sys-payment-center."""
+    return f"{f.check} {f.resource.kind}/{f.resource.id}"
 
 
 def _first_by_id(checks: list[CheckSummary]) -> dict[str, CheckSummary]:

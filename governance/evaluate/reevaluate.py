@@ -3,7 +3,8 @@
 The run is `govern check`'s own (run.run_check) on a managed OPA, at the recorded `as_of`, with
 the recorded selection and `fail_on`, so a faithful result is given again finding for finding.
 Its verdict is then compared with the record: every finding by check and resource (status,
-severity, waiver), every check's status and counts, and the verdict digest, which covers the rest.
+severity, waiver), every check's status and counts, the verdict digest, and then every other field
+of the result (locations, titles, messages, waivers' words, budget shares ...) by its JSON path.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import datetime as dt
 from pathlib import Path
 
 from governance.engine import OPA_VERSION
+from governance.evaluate.coherence import named
 from governance.evaluate.run import run_check
 from governance.evaluate.selection import SkipRefused
 from governance.load import WorkspaceErrors
 from governance.result import Finding, RunResult, Selection, Summary, Verdict
-from governance.result.consistency import named
 
 
 def engine_refusal(recorded_version: str) -> list[str]:
@@ -102,3 +103,95 @@ def digest_differs(recorded: Verdict | None, again: RunResult) -> list[str]:
     if recorded is None or again.verdict is None or recorded.digest == again.verdict.digest:
         return []
     return [f"verdict digest differs: recorded {recorded.digest}, re-evaluation {again.verdict.digest}"]
+
+
+SHOWN = 10  # differences named by the field-by-field comparison; the count says how many more
+# what a re-evaluation does not reproduce: the run's clock, the git state of the checkout, the digest
+# (compared apart), the govern that ran (its library is compared module by module), baseline marks
+NOT_REPRODUCED = ("run", "git", "verdict", "tool", "resolved")
+
+
+def result_differs(recorded: RunResult, again: RunResult) -> list[str]:
+    """Every other field of the result against the re-evaluation's (titles, locations, messages, waivers'
+    words, budget shares ...), each named by its JSON path: `findings[3].location.line: recorded 12,
+    re-evaluation 14`. Findings and checks are paired by check and resource (by id), so a finding moved
+    in the list is named once, by findings_differ and checks_differ, which already name what they compare."""
+    before, now = _comparable(recorded), _comparable(again)
+    found: list[str] = []
+    matched = {_key(f): i for i, f in enumerate(again.findings)}
+    for i, f in enumerate(recorded.findings):
+        if _key(f) in matched:
+            _diff(_trim(before["findings"][i], _JUDGED), _trim(now["findings"][matched[_key(f)]], _JUDGED),
+                  f"findings[{i}]", found)
+    ids = {c.id: i for i, c in enumerate(again.checks)}
+    for i, c in enumerate(recorded.checks):
+        if c.id in ids:
+            _diff(_trim(before["checks"][i], _COUNTED), _trim(now["checks"][ids[c.id]], _COUNTED), f"checks[{i}]", found)
+    for key in list(before) + [k for k in now if k not in before]:
+        if key not in ("findings", "checks"):
+            _diff(before.get(key, _ABSENT), now.get(key, _ABSENT), key, found)
+    if len(found) > SHOWN:
+        found = [*found[:SHOWN], f"... and {len(found) - SHOWN} more field(s) differ from the re-evaluation"]
+    return found
+
+
+def manifest_differs(recorded: dict, again: RunResult) -> list[str]:
+    """An evidence manifest alone (no result beside it): each field the re-evaluation determines."""
+    now = again.model_dump(mode="json")
+    made = {"workspace": now["workspace"], "as_of": now["as_of"], "engine": now["engine"], "inputs": now["inputs"],
+            "library": now["library"], "selection": _unsourced(now["selection"]),
+            "outcome": {"fail_on": now["fail_on"], **_trim(now["summary"], ("baseline",))}}
+    before = {k: v for k, v in recorded.items() if k in made}
+    if isinstance(before.get("selection"), dict):
+        before["selection"] = _unsourced(before["selection"])
+    if isinstance(before.get("outcome"), dict):
+        before["outcome"] = _trim(before["outcome"], ("baseline",))
+    found: list[str] = []
+    for key in made:
+        _diff(before.get(key, _ABSENT), made[key], key, found)
+    return found[:SHOWN] + ([f"... and {len(found) - SHOWN} more field(s) differ from the re-evaluation"]
+                            if len(found) > SHOWN else [])
+
+
+_JUDGED = ("check", "resource", "status", "severity", "waiver", "baseline")  # findings_differ names these
+_COUNTED = ("id", "status", "severity", "evaluated", "failed", "waived")  # checks_differ names these
+_ABSENT = object()
+
+
+def _comparable(r: RunResult) -> dict:
+    doc = r.model_dump(mode="json")
+    for key in NOT_REPRODUCED:
+        doc.pop(key, None)
+    doc["summary"] = _trim(doc["summary"], ("baseline",))
+    doc["selection"] = _unsourced(doc["selection"])
+    return doc
+
+
+def _unsourced(selection: dict) -> dict:
+    """Which checks are skipped, not who asked: the re-evaluation asks again on its own command line."""
+    return {**selection, "skipped": [_trim(s, ("sources",)) for s in selection.get("skipped", [])]}
+
+
+def _trim(doc: dict, keys: tuple[str, ...]) -> dict:
+    return {k: v for k, v in doc.items() if k not in keys}
+
+
+def _shown(value: object) -> str:
+    if value is _ABSENT:
+        return "absent"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _diff(before: object, now: object, at: str, found: list[str]) -> None:
+    """Append `at: recorded X, re-evaluation Y` for each leaf that differs, first in document order."""
+    if isinstance(before, dict) and isinstance(now, dict):
+        for key in list(before) + [k for k in now if k not in before]:
+            _diff(before.get(key, _ABSENT), now.get(key, _ABSENT), f"{at}.{key}", found)
+    elif isinstance(before, list) and isinstance(now, list):
+        for i in range(min(len(before), len(now))):
+            _diff(before[i], now[i], f"{at}[{i}]", found)
+        if len(before) != len(now):
+            found.append(f"{at}: recorded {len(before)} item(s), re-evaluation {len(now)}")
+    elif before != now:
+        found.append(f"{at}: recorded {_shown(before)}, re-evaluation {_shown(now)}")

@@ -66,11 +66,13 @@ def read_recorded(path: Path | str, raw: bytes | None = None) -> tuple[dict[str,
     result itself when it is one."""
     path = Path(path)
     doc, text = _read(path, RESULT_OR_MANIFEST, raw)
+    # a document with findings or checks is a result whatever its `kind` says: read as a manifest, its
+    # findings would be ignored, and a result stripped of its failures would pass for evidence
+    if isinstance(doc, dict) and ("findings" in doc or "checks" in doc):
+        return doc, _valid(path, doc, text, RunResult, result_problems, RESULT_OR_MANIFEST)
     if isinstance(doc, dict) and doc.get("kind") == EVIDENCE_KIND:
         _valid(path, doc, text, Manifest, manifest_problems, RESULT_OR_MANIFEST)
         return doc, None
-    if isinstance(doc, dict) and "findings" in doc:
-        return doc, _valid(path, doc, text, RunResult, result_problems, RESULT_OR_MANIFEST)
     raise ResultFileError(f"{path}:1:1: not {RESULT_OR_MANIFEST}: neither `findings` nor `kind: {EVIDENCE_KIND}`")
 
 

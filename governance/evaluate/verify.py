@@ -3,9 +3,9 @@
 An auditor holds a result (the JSON result or an evidence.json manifest) and a checkout of the
 workspace. Verification, each part a function named after what it proves:
 
-1. the result agrees with itself (governance.result.consistency): findings, checks, summary and
-   the digest of the verdict add up; an evidence manifest's verdict is that of the JSON result
-   it lists beside it;
+1. the result agrees with itself (held when it is read: saved.py, coherence.py): findings, checks,
+   summary and the digest of the verdict add up; an evidence manifest's verdict is that of the JSON
+   result it lists beside it;
 2. the inputs are those of the record, without running OPA: the sha256 of every input it lists,
    no input it does not list, the policy revision, the library modules one by one, and the
    reports an evidence manifest lists beside it;
@@ -32,7 +32,6 @@ from governance.load import WorkspaceErrors
 from governance.load.files import SUFFIXES
 from governance.load.rego import is_check
 from governance.result import Engine, GitState, InputFile, RunResult, Selection, Tool, Verdict
-from governance.result.consistency import contradictions
 
 
 class RenderedFrom(BaseModel):
@@ -45,6 +44,7 @@ class Recorded(BaseModel):
     model_config = ConfigDict(extra="ignore")
     tool: Tool
     engine: Engine
+    workspace: str = ""
     as_of: str
     fail_on: str = "low"  # an evidence manifest records it in `outcome`
     inputs: list[InputFile]
@@ -63,6 +63,7 @@ class Verification:
     result: RunResult | None  # the whole result: RESULT itself, or the JSON result an evidence manifest lists
     problems: list[str]
     reevaluated: RunResult | None = None  # the result of evaluating again, when that was done
+    on_trust: list[str] | None = None  # what the re-evaluation took from the record, not from the workspace
 
 
 def _sha256(path: Path) -> str:
@@ -89,8 +90,9 @@ def listed_result(rec: Recorded, folder: Path) -> RunResult | None:
     """The JSON result among the reports an evidence manifest lists, as recorded (its sha256 matches)."""
     for f in rec.reports:
         path = folder / f.path
-        if not f.path.endswith(".json") or not path.is_file():
-            continue
+        if not f.path.endswith(".json") or Path(f.path).is_absolute() or \
+                not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+            continue  # a report outside the evidence's folder is never read (compare_files names it)
         try:
             raw = path.read_bytes()
             if hashlib.sha256(raw).hexdigest() != f.sha256 or b'"findings"' not in raw:
@@ -101,11 +103,17 @@ def listed_result(rec: Recorded, folder: Path) -> RunResult | None:
     return None
 
 
-def compare_files(recorded: list[InputFile], base: Path, label: str) -> list[str]:
-    """A line for each recorded file that is missing or whose sha256 differs."""
+def compare_files(recorded: list[InputFile], base: Path, label: str, within: str) -> list[str]:
+    """A line for each recorded file that is missing or whose sha256 differs. A recorded path is the
+    record's word, not the workspace's: one absolute, or leading out of `base` (`..`, a symlink), is a
+    difference and is never read (`within` names `base` for the message)."""
     problems = []
+    inside = base.resolve()
     for f in recorded:
-        path = Path(f.path) if Path(f.path).is_absolute() else base / f.path
+        path = base / f.path
+        if Path(f.path).is_absolute() or not path.resolve().is_relative_to(inside):
+            problems.append(f"outside the {within}: {label} {f.path} (not read)")
+            continue
         if not path.is_file():
             problems.append(f"missing {label}: {f.path}")
             continue
@@ -127,7 +135,7 @@ def _fallback_inputs(root: Path, recorded: list[InputFile]) -> set[str]:
     """
     found = set()
     folders = {Path(f.path).parts[0] for f in recorded if len(Path(f.path).parts) > 1 and not Path(f.path).is_absolute()}
-    for folder in folders:
+    for folder in folders - {"..", "."}:  # never a folder outside the workspace a record names
         for p in (root / folder).rglob("*"):
             if p.is_file() and (p.suffix.lower() in SUFFIXES or is_check(p.name)):
                 found.add(p.relative_to(root).as_posix())
@@ -136,7 +144,7 @@ def _fallback_inputs(root: Path, recorded: list[InputFile]) -> set[str]:
 
 def check_workspace(root: Path, rec: Recorded) -> list[str]:
     """Differences between the recorded inputs and policy revision and the workspace now."""
-    problems = compare_files(rec.inputs, root, "input")
+    problems = compare_files(rec.inputs, root, "input", "workspace")
     listed = {f.path for f in rec.inputs}
     try:
         ws = load(root)
@@ -176,7 +184,7 @@ def check_consistency(rec: Recorded, result: RunResult | None) -> list[str]:
     """The result agrees with itself; an evidence manifest binds the verdict of the result it lists."""
     if result is None:
         return []
-    problems = contradictions(result)
+    problems = []  # the result agreeing with itself was held when it was read (exit 2 there)
     if rec.verdict is not None and result.verdict is not None and rec.verdict.digest != result.verdict.digest:
         problems.append(f"verdict digest: the evidence records {rec.verdict.digest}, the result it lists records "
                         f"{result.verdict.digest}")
@@ -194,10 +202,30 @@ def check_verdict(root: Path, rec: Recorded, result: RunResult | None) -> tuple[
     if result is not None:
         problems += reevaluate.findings_differ(result.findings, again.findings)
         problems += reevaluate.checks_differ(result, again)
-    elif rec.outcome is not None:  # an evidence manifest alone: its counts, and the digest below
+        problems += reevaluate.digest_differs(rec.verdict or result.verdict, again)
+        problems += reevaluate.result_differs(result, again)  # everything else, field by field
+    elif rec.outcome is not None and rec.verdict is not None:  # an evidence manifest alone
         problems += reevaluate.summary_differs(rec.outcome, again.summary)
-    problems += reevaluate.digest_differs(rec.verdict or (result.verdict if result else None), again)
+        problems += reevaluate.digest_differs(rec.verdict, again)
+        problems += reevaluate.manifest_differs(rec.model_dump(mode="json"), again)
+    else:  # never "the same verdict" when there was nothing to compare it with
+        problems.append("nothing to compare: the record holds neither findings nor an outcome and verdict")
     return again, problems
+
+
+def taken_on_trust(root: Path, rec: Recorded) -> list[str]:
+    """What evaluating again takes from the record because the workspace cannot say it: the checks the run
+    skipped on its command line or in its environment (skipped again), and a `fail_on` other than the
+    workspace manifest's. An auditor reads them on the OK line: a forger could have chosen them."""
+    asked = [s for s in rec.selection.skipped if set(s.sources) - {"manifest"}]
+    trusted = [f"{s.check} skipped ({', '.join(x for x in s.sources if x != 'manifest')})" for s in asked]
+    try:
+        own = load(root).manifest.fail_on
+    except WorkspaceErrors:
+        own = None  # the workspace does not load: that is a difference already
+    if own is not None and rec.fail_on != own:
+        trusted.append(f"fail_on {rec.fail_on} (the workspace manifest says {own})")
+    return trusted
 
 
 def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> Verification:
@@ -208,9 +236,9 @@ def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> 
         result = listed_result(rec, result_path.parent)
     problems = check_consistency(rec, result)
     inputs = check_workspace(root, rec) + check_library(rec)
-    problems += inputs + compare_files(rec.reports, result_path.parent, "report")
+    problems += inputs + compare_files(rec.reports, result_path.parent, "report", "evidence's folder")
     problems += report_set.differences(result_path)  # one run's set, or which file is whose
-    done = Verification(rec, result, problems)
+    done = Verification(rec, result, problems, on_trust=taken_on_trust(root, rec))
     if inputs_only:
         return done
     if inputs:

@@ -321,5 +321,8 @@ class Manifest(_Model):
     inputs: list[InputFile]
     library: list[InputFile] = []
     selection: Selection = Selection()
-    outcome: Outcome | None = None
+    # what the run concluded: without them a manifest records inputs only, and verify would have nothing to
+    # hold a re-evaluation to (a manifest stripped of them is refused, not taken as "the same verdict")
+    outcome: Outcome
+    verdict: Verdict
     reports: list[InputFile] = []  # only in an evidence.json written beside reports

@@ -44,6 +44,7 @@ from governance.result import (
     Tool,
     WaiverRecord,
 )
+from tests import golden
 from tests.conftest import AS_OF, EXAMPLE, Ran, check, govern, govern_forked
 from tests.reports_support import add_valid_waiver
 
@@ -488,10 +489,15 @@ def test_controls_shows_a_results_status_as_text(tmp_path):
     (tmp_path / "ws").mkdir()
     (tmp_path / "ws" / "governance.yaml").write_text("name: '[bold]x[/]'\n", encoding="utf-8")
     result = tmp_path / "r.json"
-    result.write_text(json.dumps({"controls": [{"id": "CTL-GOV-01", "status": "[/]"}]}), encoding="utf-8")
+    result.write_text(json.dumps(golden.data("acme")), encoding="utf-8")  # a real run: statuses come from the vocabulary
     proc = govern("controls", str(tmp_path / "ws"), "--result", str(result))
     assert proc.returncode == 0, proc.stderr
-    assert "[bold]x[/]" in proc.stdout and "[/]" in proc.stdout.split("CTL-GOV-01", 1)[1].splitlines()[0]
+    status = next(c["status"] for c in golden.data("acme")["controls"] if c["id"] == "CTL-GOV-01")
+    assert "[bold]x[/]" in proc.stdout and status in proc.stdout.split("CTL-GOV-01", 1)[1].splitlines()[0]
+
+    result.write_text(json.dumps({"controls": [{"id": "CTL-GOV-01", "status": "[/]"}]}), encoding="utf-8")
+    proc = govern("controls", str(tmp_path / "ws"), "--result", str(result))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr  # a fragment is not a saved result
 
 
 def test_a_hostile_workspace_through_check(example, tmp_path, opa_binary):

@@ -169,8 +169,9 @@ def test_govern_controls_shows_status_from_a_result(opa_binary, example, tmp_pat
 
 
 @pytest.mark.parametrize("content, why", [
-    ("not json", "not a JSON result"),
-    ('{"findings": []}', "no `controls` list"),
+    ("not json", "bad.json:1:1: JSON syntax error"),
+    ('{"findings": []}', "not a govern JSON result"),
+    ('{"controls": [{"id": "CTL-GOV-01", "status": "pass"}]}', "not a govern JSON result"),  # a fragment is not a run
 ])
 def test_govern_controls_rejects_a_file_that_is_not_a_result(example, tmp_path, content, why):
     bad = tmp_path / "bad.json"

@@ -4,16 +4,14 @@ control, and (given a `govern check --format json` result) each control's status
 from __future__ import annotations
 
 import io
-import json
 import shutil
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
 from governance.cli import main
-from governance.cli._common import Guard, ResultFile
+from governance.cli._common import Guard, ResultFile, saved_result
 from governance.evaluate import load
 from governance.model.governance import Control
 from governance.report._escape import visible
@@ -43,7 +41,7 @@ SOURCES = {
               help="A `govern check --format json` result: show each control's status in that run.")
 def controls(workspace: str, result_path: str | None) -> None:
     """List controls, their titles and the checks that evidence them."""
-    statuses = read_statuses(Path(result_path)) if result_path else None
+    statuses = read_statuses(result_path) if result_path else None
     with Guard():
         ws = load(workspace)
     catalogue = sorted(ws.controls.values(), key=lambda c: c.id)
@@ -59,23 +57,10 @@ def controls(workspace: str, result_path: str | None) -> None:
     click.echo(buffer.getvalue(), nl=False)
 
 
-def read_statuses(path: Path) -> dict[str, str]:
-    """control id -> status, from the `controls[]` of a JSON result."""
-
-    def bad(why: str) -> NoReturn:
-        raise click.BadParameter(f"{path}: {why}", param_hint="--result")
-
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        bad("result file does not exist")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        bad(f"not a JSON result of `govern check --format json`: {exc}")
-    records = doc.get("controls") if isinstance(doc, dict) else None
-    if not isinstance(records, list) or not all(isinstance(r, dict) and isinstance(r.get("id"), str)
-                                                and isinstance(r.get("status"), str) for r in records):
-        bad("not a JSON result of `govern check --format json`: it has no `controls` list with id and status")
-    return {r["id"]: r["status"] for r in records}
+def read_statuses(path: str) -> dict[str, str]:
+    """control id -> status, from the `controls[]` of a saved JSON result, read as every command reads
+    one (validated: exit 2 at its file:line:col when it is not a coherent result)."""
+    return {r.id: r.status for r in saved_result(path).controls}
 
 
 def plain(value: str, style: str = "") -> Text:

@@ -19,7 +19,7 @@ from governance.engine import OPA_VERSION
 from governance.load import read_document
 from tests.conftest import EXAMPLE, REPO, govern, govern_forked
 
-REFERENCE = REPO / "docs" / "reference" / "checks.md"
+REFERENCE = REPO / "docs/reference/checks.md"
 REGENERATE = ".venv/bin/govern checks --format markdown > docs/reference/checks.md"
 NO_OPA = dict(os.environ, GOVERN_OPA="/nonexistent/opa", PATH="/usr/bin:/bin")
 

@@ -27,9 +27,8 @@ from governance.cli._common import (
 )
 from governance.evaluate import report_set
 from governance.evaluate.saved import ResultFileError
-from governance.evaluate.signature import Manifests, check_signature
+from governance.evaluate.signature import check_signature
 from governance.evaluate.verify import Recorded, differences
-from governance.report import evidence
 
 EXIT_DIFFERENT = EXIT_FINDINGS
 SHOWN = 20  # differences printed; the count of the rest follows
@@ -73,8 +72,8 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         raise _bad(f"{root}: workspace folder does not exist")
     with Guard(), key_refused("--verification-key", verification_key, nothing="nothing was verified."):
         try:  # the signature first: evidence its key did not sign is refused before anything is recomputed
-            signature = check_signature(report_set.record_for(result_path), Path(verification_key) if verification_key else None,
-                                        Manifests(kind=evidence.KIND, beside=evidence.BESIDE))
+            signature = check_signature(report_set.record_for(result_path),
+                                        Path(verification_key) if verification_key else None)
         except ResultFileError as exc:
             raise _refused(exc) from None
         if signature.refused:

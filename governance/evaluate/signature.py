@@ -27,6 +27,7 @@ from typing import Any
 from governance.engine import SIGNING_ALGS, canonical_json, sign, verified_payload
 from governance.engine.signing import SIGNED_FILE, verification_key
 from governance.evaluate.saved import ResultFileError, read_json
+from governance.result.written import BESIDE, EVIDENCE_KIND
 from governance.text import one_line
 
 SIGNATURE = "signature"
@@ -63,26 +64,18 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True)
-class Manifests:
-    """How evidence manifests are told apart and found (report/evidence.py says, which this package does not import)."""
-
-    kind: str  # their `kind`
-    beside: str  # the name of the manifest written beside reports
-
-
-def _evidence_of(path: Path, data: Any, manifests: Manifests) -> tuple[Path, dict] | str:
+def _evidence_of(path: Path, data: Any) -> tuple[Path, dict] | str:
     """The evidence manifest that vouches for `path`: itself, or the evidence.json beside it listing
     its sha256 among its reports; else why there is none."""
-    if isinstance(data, dict) and (data.get("kind") == manifests.kind or SIGNATURE in data):  # a result is never signed
+    if isinstance(data, dict) and (data.get("kind") == EVIDENCE_KIND or SIGNATURE in data):  # a result is never signed
         return path, data
-    beside, digest = path.parent / manifests.beside, _sha256(path.read_bytes())
+    beside, digest = path.parent / BESIDE, _sha256(path.read_bytes())
     if not beside.is_file():
-        return f"{path} is a result with no {manifests.beside} beside it, so nothing signed vouches for it"
+        return f"{path} is a result with no {BESIDE} beside it, so nothing signed vouches for it"
     try:
         evidence = read_json(beside, "an evidence manifest")
     except ResultFileError as exc:
-        return f"{exc} (the {manifests.beside} beside {path.name})"
+        return f"{exc} (the {BESIDE} beside {path.name})"
     reports = evidence.get("reports") if isinstance(evidence, dict) else None
     listed = {r.get("path"): r.get("sha256") for r in reports or [] if isinstance(r, dict)}
     if digest in listed.values():
@@ -160,7 +153,7 @@ def _duplicated(path: Path) -> str | None:
     return twice[0] if twice else None
 
 
-def check_signature(path: Path, key: Path | None, manifests: Manifests) -> SignatureCheck:
+def check_signature(path: Path, key: Path | None) -> SignatureCheck:
     """Is the evidence for `path` (a result or an evidence manifest) signed by `key` (a public key PEM)?
     Without `key`, only whether it is signed. `ResultFileError` if `path` cannot be read (exit 2),
     `VerificationKeyError` if `key` is not a public key (exit 2)."""
@@ -168,7 +161,7 @@ def check_signature(path: Path, key: Path | None, manifests: Manifests) -> Signa
     if path.exists() and not path.is_file():  # a pipe can be read once, by the verification itself
         unreadable = f"{path} is not a regular file: its signature cannot be checked"
         return SignatureCheck(refused=unreadable) if key else SignatureCheck()
-    found = _evidence_of(path, read_json(path, "a govern result or evidence manifest"), manifests)
+    found = _evidence_of(path, read_json(path, "a govern result or evidence manifest"))
     if isinstance(found, str):
         return SignatureCheck(refused=found) if key else SignatureCheck()
     where, evidence = found

@@ -18,13 +18,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from governance.engine.capabilities import current, restricted
 from governance.engine.errors import EngineError
-
-if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
-    from governance.engine import Module
+from governance.engine.module import Module
 
 TIMEOUT = 120.0
 # A compile of a small policy lives a fraction of a second, and Go's collector spends about a third of

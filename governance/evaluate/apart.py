@@ -21,13 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from governance.engine import StoredInput
-from governance.engine.errors import EngineError
-from governance.engine.server import die_with_parent
+from governance.engine import EngineError, StoredInput, die_with_parent
 from governance.load import WorkspaceErrors
-from governance.model import Workspace, inventory_bytes
-from governance.model.build import OnKind
-from governance.model.workspace import assemble_input
+from governance.model import OnKind, Workspace, assemble_input, inventory_bytes
 
 Load = Callable[[Path | str, OnKind | None], Workspace]
 

@@ -20,9 +20,8 @@ from governance.evaluate import policy as policy_
 from governance.evaluate import selection as selection_
 from governance.evaluate import strategy as strategy_
 from governance.evaluate.git import git_state
-from governance.load.files import relative
-from governance.model import Workspace, load_workspace
-from governance.model.build import OnKind
+from governance.load import relative
+from governance.model import OnKind, Workspace, load_workspace
 from governance.result import (
     CheckSummary,
     ControlRecord,

@@ -227,3 +227,15 @@ def test_no_module_imports_itself_through_a_circle():
 def test_the_circle_finder_finds_a_circle():
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _circles({"a": {"b"}, "b": set()}) == []
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_a_package_face_only_re_exports(package):
+    """A package's __init__ names what the package offers and does nothing else: logic in it (the engine's whole
+    protocol once) is found by nobody looking for it in a module of its own."""
+    tree = ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8"))
+    body = tree.body[1:] if tree.body and isinstance(tree.body[0], ast.Expr) else tree.body  # the docstring
+    others = [ast.unparse(node).splitlines()[0] for node in body
+              if not isinstance(node, ast.Import | ast.ImportFrom)
+              and not (isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["__all__"])]
+    assert others == []

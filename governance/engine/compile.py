@@ -138,7 +138,7 @@ class _Compiling:
     `opa check` needs the capabilities, which OPA is asked for first (`opa capabilities`): a thread
     waits for them and starts it, so that the caller goes on (loading the workspace) meanwhile. Until
     leaving, no child may be forked with a `preexec_fn` (the managed server's): with a thread about, the
-    child could deadlock before its exec."""
+    child could deadlock before its exec. A run leaves it once its policy is compiled (evaluate/overlap.py)."""
 
     def __init__(self, binary: str, modules: Modules) -> None:
         self.binary = binary

@@ -39,9 +39,7 @@ def worth_it(path: Path | str) -> bool:
 
 class Apart:
     """The workspace at `path` loading in a forked child from construction on; `collect` waits for it.
-    Fork it before this process starts threads of its own (the input's writer and OPA's compilation
-    ahead do): a lock a thread held at the fork would stay held in the child. The one thread that
-    may run then is a terminal's progress spinner, which writes to stderr: the child never does."""
+    Fork it before this process starts threads of its own: `Overlap` (overlap.py) starts it first, and says why."""
 
     def __init__(self, path: Path | str, as_of: str, load: Load) -> None:
         self._collected: tuple[Workspace, bytes] | None = None

@@ -55,3 +55,21 @@ def test_an_undeclared_import_is_found(tmp_path):
     (tmp_path / "uses.py").write_text("import requests.adapters\nimport json\nfrom governance import text\n", encoding="utf-8")
     assert _undeclared(tmp_path, RUNTIME) == {}
     assert _undeclared(tmp_path, RUNTIME - {"requests"}) == {"requests": ["uses.py"]}
+
+
+def test_each_change_to_the_opa_client_says_why():
+    """opa-python-client serves the REST calls; each method govern's client overrides or adds says why above it,
+    `# Override:` exactly where the library has a method of that name, `# Added:` where it has none."""
+    from opa_client.opa import OpaClient
+
+    from governance.engine import client
+
+    source = Path(client.__file__).read_text(encoding="utf-8").splitlines()
+    (cls,) = [n for n in ast.parse("\n".join(source)).body if isinstance(n, ast.ClassDef) and n.name == "_Client"]
+    said = {}
+    for method in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+        above = method.lineno - 2  # 0-based index of the line above `def`
+        while above > 0 and source[above].strip().startswith("#") and not source[above - 1].strip() == "":
+            above -= 1
+        said[method.name] = source[above].strip().split(":")[0]
+    assert said and said == {name: "# Override" if hasattr(OpaClient, name) else "# Added" for name in said}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from governance.load.rego import is_check
+from governance.load import is_check
 
 _PACKAGE = Path(__file__).resolve().parent
 

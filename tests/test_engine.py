@@ -258,8 +258,9 @@ def test_unreachable_opa_url_exits_3(tmp_path):
 
 def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):
     """Another client rewrites the server's data while our modules load: the run must not report."""
-    from governance.engine import OPA_VERSION, EngineError, _run, policy_revision
+    from governance.engine import OPA_VERSION, EngineError, policy_revision
     from governance.engine.client import OpaSession, client_for
+    from governance.engine.protocol import _run
     from governance.evaluate.policy import library_modules
 
     class RacedSession(OpaSession):
@@ -276,8 +277,9 @@ def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):
 def test_definitions_changed_under_the_run_exit_3_even_with_the_revision_left_alone(running_opa, tmp_path):
     """Another client empties the definitions on a shared server mid-run, leaving the revision:
     the report echoes the definitions it evaluated, and they are not this run's."""
-    from governance.engine import OPA_VERSION, EngineError, _run, policy_revision
+    from governance.engine import OPA_VERSION, EngineError, policy_revision
     from governance.engine.client import OpaSession, client_for
+    from governance.engine.protocol import _run
     from governance.evaluate.policy import library_modules
 
     definitions = {"budget_policy": {"id": "bp"}}

@@ -17,7 +17,7 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
-from governance.entry import _summary
+from governance.bug import summary
 from governance.evaluate.aggregate import merge
 from governance.evaluate.findings import fingerprint
 from governance.report import FORMATS, GROUP_FORMATS, RenderOptions, render, render_group
@@ -201,7 +201,7 @@ def test_the_workspace_s_golden_result_is_unchanged_by_the_escaping():
 
 
 def test_an_internal_error_s_one_line_shows_no_hidden_character():
-    assert _summary(ValueError("unknown 'sys-a\u202e\u200d'\x00")) == "ValueError: unknown 'sys-a\\u202e\\u200d'\\x00"
+    assert summary(ValueError("unknown 'sys-a\u202e\u200d'\x00")) == "ValueError: unknown 'sys-a\\u202e\\u200d'\\x00"
 
 
 # ------------------------------------------------------------ long text

@@ -1,23 +1,9 @@
 """The `govern` command: parse arguments, call the library, pick an exit code.
 
-One module per command; each registers itself on `main`.
+One module per command; each registers itself on `main` (_group.py) as it is imported here.
 """
 
-from __future__ import annotations
-
-import click
-
-from governance import __version__
-from governance.cli._common import GuardedGroup
-
-
-@click.group(cls=GuardedGroup)
-@click.version_option(__version__, prog_name="govern")
-def main() -> None:
-    """Digital-operations governance as code, checked by Open Policy Agent."""
-
-
-from governance.cli import (  # noqa: E402,F401  (register commands)
+from governance.cli import (  # noqa: F401  (register commands)
     aggregate,
     bundle,
     check,
@@ -30,3 +16,6 @@ from governance.cli import (  # noqa: E402,F401  (register commands)
     validate,
     verify,
 )
+from governance.cli._group import main
+
+__all__ = ["main"]

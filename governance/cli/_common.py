@@ -20,16 +20,14 @@ from typing import Any, Literal, NoReturn, Self
 
 import click
 
+from governance.bug import report_bug
 from governance.cli._environment import GovernCommand
-from governance.engine import EngineError, SigningKeyError, VerificationKeyError
-from governance.engine.client import url_problem
-from governance.entry import report_bug
-from governance.evaluate.saved import ResultFileError, read_bytes, read_result
+from governance.engine import EngineError, SigningKeyError, VerificationKeyError, url_problem
+from governance.evaluate import ResultFileError, read_bytes, read_result
 from governance.load import WorkspaceErrors
-from governance.model.base import EARLIEST, LATEST
 from governance.report import RenderOptions
-from governance.result import RunResult
-from governance.result.vocabulary import FAIL_ON as FAIL_ON  # re-exported for the commands' --fail-on
+from governance.result import EARLIEST, LATEST, RunResult
+from governance.result import FAIL_ON as FAIL_ON  # re-exported for the commands' --fail-on
 from governance.text import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3

@@ -27,8 +27,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from governance.engine.server import MEMORY_FORMAT, parse_memory
-from governance.entry import DEBUG_WORDS
+from governance.bug import DEBUG_WORDS
+from governance.engine import MEMORY_FORMAT, parse_memory
 
 PREFIX = "GOVERN"
 # The options that governance.yaml also sets (the fallback of --fail-on, added to by skip:),

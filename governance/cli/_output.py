@@ -34,10 +34,8 @@ from governance.cli._places import (
     real_folder,
     trusted_areas,
 )
-from governance.report import FORMATS, Rendered
-from governance.report.evidence import BESIDE
-from governance.report.evidence import stream as _stream
-from governance.result.written import temporary_name
+from governance.report import FORMATS, Rendered, evidence
+from governance.result import BESIDE, temporary_name
 
 
 def _stdout(path: str | None) -> bool:
@@ -54,7 +52,7 @@ def _where(path: str) -> Path:
 
 def on_disk(rendered: Rendered) -> list[tuple[str, str | bytes]]:
     """The reports that become files in a folder (those that get an evidence.json beside them)."""
-    return [(path, content) for path, content in rendered if path is not None and not _stream(path)]
+    return [(path, content) for path, content in rendered if path is not None and not evidence.stream(path)]
 
 
 def outputs(formats: tuple[str, ...], output: str | None, reads: Reads) -> list[tuple[str, str | None]]:
@@ -97,12 +95,12 @@ def target(path: str, hint: str, reads: Reads, prefix: str = "") -> str:
         return "-"
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise click.BadParameter(f"{prefix}{path} is a folder; give the name of a file in it", param_hint=hint)
-    if _stream(path) and _system(path):
+    if evidence.stream(path) and _system(path):
         return path  # /dev/null, /dev/stderr (a link to /proc/self/fd/2): the system's, not a checkout's
     try:
         real = real_folder(path, reads.trusted) / Path(path).name
         reads.refuse(real, path)
-        if not _stream(path) and os.path.islink(real.with_name(BESIDE)):  # the manifest written beside it
+        if not evidence.stream(path) and os.path.islink(real.with_name(BESIDE)):  # the manifest written beside it
             raise Refused(f"{path}: {real.with_name(BESIDE)} beside it is a symbolic link; govern does not "
                           "write evidence through links")
     except Refused as exc:
@@ -166,7 +164,7 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
         if where in seen:
             raise click.BadParameter(f"{seen[where]} and {name}={path} name the same file {where}", param_hint="--format")
         # evidence.beside writes evidence.json next to the reports; only the evidence format may take that name
-        if where.name == BESIDE and name != "evidence" and not _stream(path):
+        if where.name == BESIDE and name != "evidence" and not evidence.stream(path):
             raise click.BadParameter(f"{name}={path}: {BESIDE} is the evidence manifest govern writes beside "
                                      "the reports; give this report another name", param_hint="--format")
         seen[where] = f"{name}={path}"
@@ -184,7 +182,7 @@ def write_all(rendered: Rendered, nothing: str = "no report of this run was writ
     areas = trusted if trusted is not None else trusted_areas(None)
     files = on_disk(rendered)
     files.sort(key=lambda f: Path(f[0]).name == BESIDE)  # the evidence last
-    streams = [(path, content) for path, content in rendered if _stream(path)]
+    streams = [(path, content) for path, content in rendered if evidence.stream(path)]
     streams.sort(key=lambda s: _stdout(s[0]))  # stdout last: once it shows a report, every file is in place
     targets = [_where(t) for t, _ in files] + [_where(p) for p, _ in streams if p is not None and not _stdout(p)]
     if sum(_stdout(p) for p, _ in streams) > 1 or len(set(targets)) != len(targets):

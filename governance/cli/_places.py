@@ -27,8 +27,8 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from governance.model.build import MANIFEST, read_places
-from governance.result.written import leftovers, temporary_name
+from governance.model import MANIFEST, read_places
+from governance.result import leftovers, temporary_name
 
 MAX_LINKS = 40  # links followed for one path, as the kernel's ELOOP limit
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC

@@ -15,7 +15,6 @@ import sys
 
 import click
 
-from governance.cli import main
 from governance.cli._common import (
     EXIT_ENGINE,
     EXIT_FINDINGS,
@@ -27,6 +26,7 @@ from governance.cli._common import (
     exit_with,
     problem_lines,
 )
+from governance.cli._group import main
 from governance.cli._output import target, write_all
 from governance.cli._places import Reads
 from governance.evaluate import aggregate as merging

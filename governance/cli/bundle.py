@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from governance.cli import main
 from governance.cli._common import EXIT_INVALID, EXIT_OK, Guard, exit_with
+from governance.cli._group import main
 from governance.cli._output import target, write_all
 from governance.cli._places import Reads
 from governance.engine import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError, build_bundle, policy_revision

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import click
 from click.core import ParameterSource
 
-from governance.cli import main
 from governance.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -28,14 +27,12 @@ from governance.cli._common import (
     key_refused,
     saved_result,
 )
+from governance.cli._group import main
 from governance.cli._output import outputs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
-from governance.evaluate import run_check
-from governance.evaluate.baseline import compare
-from governance.evaluate.selection import SkipRefused
-from governance.evaluate.signature import can_sign, signed
+from governance.evaluate import SkipRefused, can_sign, compare, run_check, signed
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, Rendered, RenderOptions, evidence, render_all
 from governance.result import gate
 

@@ -22,13 +22,11 @@ from typing import TYPE_CHECKING
 import click
 
 from governance import __version__
-from governance.cli import main
 from governance.cli._common import Guard
-from governance.evaluate import load
-from governance.evaluate.policy import DeclaredCheck, Domain, compile_policy
+from governance.cli._group import main
+from governance.evaluate import DeclaredCheck, Domain, compile_policy, load
 from governance.model import Workspace
-from governance.report import DEFAULT_LANG, LANGS
-from governance.report._escape import json_document, markdown_cell, markdown_code, markdown_text, visible
+from governance.report import DEFAULT_LANG, LANGS, json_document, markdown_cell, markdown_code, markdown_text, visible
 from governance.report._messages import Messages, localized, messages
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn

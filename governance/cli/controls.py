@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from governance.cli import main
 from governance.cli._common import Guard, ResultFile, saved_result
+from governance.cli._group import main
 from governance.evaluate import load
-from governance.model.governance import Control
-from governance.report._escape import visible
+from governance.model import Control
+from governance.report import visible
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn
     from rich.table import Table

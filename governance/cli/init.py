@@ -10,9 +10,10 @@ from pathlib import Path, PurePosixPath
 import click
 
 from governance import library
-from governance.cli import main
+from governance.cli._group import main
 from governance.cli._places import create, occupied, open_folder
-from governance.cli.schema import DEFAULT_FOLDER, schema_files
+from governance.cli.schema import DEFAULT_FOLDER
+from governance.model import schema_files
 
 MANIFEST = """\
 name: {name}

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from governance.cli import main
 from governance.cli._common import Guard, PathPrefix, ResultFile, saved_result, saved_result_bytes
+from governance.cli._group import main
 from governance.cli._output import outputs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from governance.cli import main
+from governance.cli._group import main
 from governance.cli._places import Reads, Refused, create, open_folder, real_folder, trusted_areas
-from governance.model.schema import render, schemas
+from governance.model import schema_files
 
 DEFAULT_FOLDER = "schemas"
 
@@ -33,11 +33,6 @@ def schema(output: str) -> None:
         raise click.BadParameter(f"{output} is not a usable path: {exc}", param_hint="--output") from None
     for path in write_schemas(Path(output)):
         click.echo(f"wrote {path}")
-
-
-def schema_files() -> dict[str, str]:
-    """File name -> text of every schema."""
-    return {name: render(s) for name, s in schemas().items()}
 
 
 def write_schemas(folder: Path) -> list[Path]:

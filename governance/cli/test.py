@@ -13,11 +13,11 @@ from itertools import groupby
 
 import click
 
-from governance.cli import main
 from governance.cli._common import EXIT_FINDINGS, EXIT_OK, Guard
+from governance.cli._group import main
 from governance.cli._progress import progress
-from governance.evaluate.unit_tests import OUTCOMES, UnitTestReport, run_unit_tests
-from governance.report._escape import visible
+from governance.evaluate import OUTCOMES, UnitTestReport, run_unit_tests
+from governance.report import visible
 
 RULE = "-" * 80
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import click
 
-from governance.cli import main
 from governance.cli._common import Guard, say
-from governance.evaluate.run import validate as validate_workspace
+from governance.cli._group import main
+from governance.evaluate import validate as validate_workspace
 
 
 @main.command()

@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 
 from governance import __version__
-from governance.cli import main
 from governance.cli._common import (
     EXIT_FINDINGS,
     EXIT_INVALID,
@@ -25,10 +24,8 @@ from governance.cli._common import (
     problem_lines,
     say,
 )
-from governance.evaluate import report_set
-from governance.evaluate.saved import ResultFileError
-from governance.evaluate.signature import check_signature
-from governance.evaluate.verify import Recorded, differences
+from governance.cli._group import main
+from governance.evaluate import Recorded, ResultFileError, check_signature, differences, record_for
 
 EXIT_DIFFERENT = EXIT_FINDINGS
 SHOWN = 20  # differences printed; the count of the rest follows
@@ -72,7 +69,7 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         raise _bad(f"{root}: workspace folder does not exist")
     with Guard(), key_refused("--verification-key", verification_key, nothing="nothing was verified."):
         try:  # the signature first: evidence its key did not sign is refused before anything is recomputed
-            signature = check_signature(report_set.record_for(result_path),
+            signature = check_signature(record_for(result_path),
                                         Path(verification_key) if verification_key else None)
         except ResultFileError as exc:
             raise _refused(exc) from None

@@ -19,17 +19,14 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from governance.engine import signing as signing_
 from governance.engine.capabilities import restricted
 from governance.engine.client import DATA_ROOT
 from governance.engine.compile import _stage
 from governance.engine.errors import EngineError
+from governance.engine.module import Module
 from governance.engine.signing import DEFAULT_SIGNING_ALG, SigningKeyError, run_opa
-
-if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
-    from governance.engine import Module
 
 ROOT = DATA_ROOT  # the one root the bundle owns: every module's package and all of its data are under it
 

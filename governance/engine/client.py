@@ -42,15 +42,20 @@ def display(url: str) -> str:
 
 
 class _Client(OpaClient):
-    """OpaClient without requests' environment: REQUESTS_CA_BUNDLE would override --opa-ca,
-    and HTTP(S)_PROXY would send the run's token through a proxy (even the managed
-    OPA's, on loopback). govern talks to the server it was given, directly."""
+    """opa-python-client's `OpaClient`, which serves govern's REST calls (its session, token, TLS, timeouts and
+    retries; the version query, policy uploads and deletions, data writes), with two of its methods overridden
+    and five calls it lacks added. Each says why, as the comment above it."""
 
+    # Override: the base session reads requests' environment. REQUESTS_CA_BUNDLE would override --opa-ca, and
+    # HTTP(S)_PROXY would send the run's token through a proxy (even the managed OPA's, on loopback): govern
+    # talks to the server it was given, directly.
     def _init_session(self) -> requests.Session:
         session: requests.Session = super()._init_session()  # opa_client is untyped
         session.trust_env = False
         return session
 
+    # Added: the base lists policies by id (`get_policies_list`) or by rules (`get_policies_info`), never with
+    # their source, which govern compares with what it loaded.
     def get_policies(self) -> list[dict[str, Any]]:
         """Every module the server holds, with its source and AST, in one request: the base
         client's listing drops the source, and reading each module back costs a request each."""
@@ -61,6 +66,8 @@ class _Client(OpaClient):
             raise ValueError("policies listing is not a list of objects")
         return result
 
+    # Added: the base `query_rule` takes the input as a dict and has requests serialise it, a second copy of an
+    # input already serialised (at 100k systems, hundreds of megabytes).
     def query_rule_json(self, input_json: bytes, package_path: str, rule_name: str,
                         query_params: dict[str, str]) -> dict[str, Any]:
         """`query_rule` on an input already serialised: the base client would take a dict and
@@ -75,12 +82,14 @@ class _Client(OpaClient):
             raise ValueError("the answer is not an object")
         return answer
 
+    # Added: the base `update_or_create_data` serialises a dict again, as `query_rule` does.
     def put_data_json(self, path: str, value_json: bytes) -> None:
         """`update_or_create_data` of a value already serialised: sent as the bytes it is."""
         response = self._session.put(f"{self.root_url}/data/{path}", data=value_json,
                                      headers={"Content-Type": "application/json"}, timeout=self.timeout)
         response.raise_for_status()
 
+    # Added: the base has no call for the bundles a server serves, which decide whether govern may upload.
     def get_bundles(self) -> dict[str, tuple[str, list[str]]]:
         """The bundles the server has activated: name -> (its manifest's revision, its roots).
         OPA keeps their manifests in data.system.bundles, which is undefined while it serves none."""
@@ -99,7 +108,7 @@ class _Client(OpaClient):
             bundles[name] = (revision, roots)
         return bundles
 
-
+    # Added: the base `check_health` answers a bare yes or no; govern says why a bundle is not served.
     def get_health_of_bundles(self) -> requests.Response:
         """OPA's `GET /health?bundles`: 200 once every bundle it is configured with has been activated, else 500
         with `{"error": …}`. Served at the server's root, beside /v1."""
@@ -109,6 +118,8 @@ class _Client(OpaClient):
             response.raise_for_status()  # any other error is what it is (a server error, a refused token)
         return response
 
+    # Override: the base raises on the 500 of a server without the status plugin, an ordinary server's
+    # answer that this call reads as "no status", and returns the envelope, not its `result`.
     def get_status(self) -> dict[str, Any] | None:
         """OPA's status API (`GET /v1/status`), or None where it has none (the status plugin is off: 500)."""
         response = self._session.get(f"{self.root_url}/status", timeout=self.timeout)

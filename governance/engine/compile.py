@@ -18,13 +18,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from governance.engine.capabilities import current, restricted
 from governance.engine.errors import EngineError
-
-if TYPE_CHECKING:  # only for annotations: governance.engine imports this module
-    from governance.engine import Module
+from governance.engine.module import Module
 
 TIMEOUT = 120.0
 # A compile of a small policy lives a fraction of a second, and Go's collector spends about a third of
@@ -140,7 +138,7 @@ class _Compiling:
     `opa check` needs the capabilities, which OPA is asked for first (`opa capabilities`): a thread
     waits for them and starts it, so that the caller goes on (loading the workspace) meanwhile. Until
     leaving, no child may be forked with a `preexec_fn` (the managed server's): with a thread about, the
-    child could deadlock before its exec."""
+    child could deadlock before its exec. A run leaves it once its policy is compiled (evaluate/overlap.py)."""
 
     def __init__(self, binary: str, modules: Modules) -> None:
         self.binary = binary

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from governance.engine.errors import EngineError
-from governance.result.vocabulary import SEVERITIES, Severity
+from governance.result import SEVERITIES, Severity
 
 
 @dataclass(frozen=True)

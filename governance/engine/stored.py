@@ -54,9 +54,13 @@ class StoredInput:
         return self._complete
 
     def close(self) -> None:
-        """Stop writing (the run ended or failed first); the thread ends with its current write."""
+        """Stop writing (the run ended or failed first); the thread ends with its current write (`join`)."""
         self._stopped = True
         self._parts.put(_DONE)
+
+    def join(self) -> None:
+        """Wait for the writing thread to end: after `close`, and at once once the OPA it writes to is stopped."""
+        self._thread.join()
 
     def _write_all(self) -> None:
         try:

@@ -19,19 +19,17 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from governance.engine.capabilities import restricted
 from governance.engine.compile import TIMEOUT, _stage
 from governance.engine.errors import EngineError
+from governance.engine.module import Module
 from governance.engine.server import _in_child, crash_reason, memory_in_force, memory_limit
 
 # OPA's own default gives each test 5 s, which a test reading the whole library can need on a
 # busy CI runner; a test that runs longer than this is an error, not a pass.
 TEST_TIMEOUT = "60s"
 
-if TYPE_CHECKING:  # only for annotations: governance.engine imports its modules
-    from governance.engine import Module
 
 PASSED, FAILED, ERROR = "PASS", "FAIL", "ERROR"
 DATA_FILE = "data.json"

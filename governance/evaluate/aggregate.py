@@ -24,8 +24,7 @@ from pathlib import Path
 
 from governance import __version__
 from governance.evaluate.saved import ResultFileError, read_result
-from governance.load.characters import id_problem
-from governance.load.limits import MAX_NAME_CHARS
+from governance.load import MAX_NAME_CHARS, id_problem
 from governance.result import (
     FAIL_ON,
     SEVERITIES,

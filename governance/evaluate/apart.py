@@ -21,13 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from governance.engine import StoredInput
-from governance.engine.errors import EngineError
-from governance.engine.server import die_with_parent
+from governance.engine import EngineError, StoredInput, die_with_parent
 from governance.load import WorkspaceErrors
-from governance.model import Workspace, inventory_bytes
-from governance.model.build import OnKind
-from governance.model.workspace import assemble_input
+from governance.model import OnKind, Workspace, assemble_input, inventory_bytes
 
 Load = Callable[[Path | str, OnKind | None], Workspace]
 
@@ -43,9 +39,7 @@ def worth_it(path: Path | str) -> bool:
 
 class Apart:
     """The workspace at `path` loading in a forked child from construction on; `collect` waits for it.
-    Fork it before this process starts threads of its own (the input's writer and OPA's compilation
-    ahead do): a lock a thread held at the fork would stay held in the child. The one thread that
-    may run then is a terminal's progress spinner, which writes to stderr: the child never does."""
+    Fork it before this process starts threads of its own: `Overlap` (overlap.py) starts it first, and says why."""
 
     def __init__(self, path: Path | str, as_of: str, load: Load) -> None:
         self._collected: tuple[Workspace, bytes] | None = None

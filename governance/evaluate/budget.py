@@ -14,11 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from governance.engine import EngineError
-from governance.model import Workspace
-from governance.model.base import Number
-from governance.model.definitions import Phase
-from governance.model.inventory import Project
-from governance.result import Band, BudgetSummary, PhaseBudget
+from governance.model import Phase, Project, Workspace
+from governance.result import Band, BudgetSummary, Number, PhaseBudget
 
 # Shares are rounded so the JSON stays readable; 1e-6 of a share is far below any tolerance.
 _DIGITS = 6

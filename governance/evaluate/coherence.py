@@ -21,6 +21,7 @@ from governance.result import (
     STATUSES,
     CheckSummary,
     Finding,
+    Manifest,
     Run,
     RunResult,
     Summary,
@@ -29,7 +30,6 @@ from governance.result import (
     summarize,
     verdict_digest,
 )
-from governance.result.types import Manifest
 
 JsonPath = tuple[str | int, ...]
 Problem = tuple[JsonPath, str]  # where in the document, what is wrong

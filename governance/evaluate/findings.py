@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from governance.engine import CheckOutcome, EngineError
 from governance.evaluate.policy import DeclaredCheck
-from governance.model.workspace import Workspace
+from governance.model import Workspace
 from governance.result import (
     CheckSummary,
     Finding,

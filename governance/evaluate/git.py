@@ -33,8 +33,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from governance.result import GitState
-from governance.result.types import COMMIT
+from governance.result import COMMIT, GitState
 
 TIMEOUT = 10.0  # seconds: reading HEAD's tree is far quicker; a hung git must not hang the run
 # what git needs of the caller's environment: where it is (no HOME: no user configuration is read)

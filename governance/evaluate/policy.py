@@ -27,12 +27,17 @@ from governance.engine import (
     RegoError,
     RegoErrors,
 )
-from governance.load import RegoSource
-from governance.load.characters import problems_in
-from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
-from governance.load.limits import CHECK_ID, MAX_ID_CHARS, MAX_NAME_CHARS
-from governance.model import rego_checks
-from governance.model.workspace import Workspace
+from governance.load import (
+    CHECK_ID,
+    MAX_ID_CHARS,
+    MAX_NAME_CHARS,
+    Location,
+    RegoSource,
+    WorkspaceError,
+    WorkspaceErrors,
+    problems_in,
+)
+from governance.model import Workspace, rego_checks
 
 if TYPE_CHECKING:  # a type only: not in the engine's __all__
     from governance.engine import Ahead

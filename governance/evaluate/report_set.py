@@ -18,8 +18,8 @@ import json
 import re
 from pathlib import Path
 
-from governance.result.written import BESIDE, leftovers
-from governance.result.written import EVIDENCE_KIND as KIND
+from governance.result import BESIDE, leftovers
+from governance.result import EVIDENCE_KIND as KIND
 
 MAX_SNIFFED = 64 * 1024 * 1024  # a report larger than this is not searched for its run (its sha256 still binds it)
 HEAD = 4096  # enough of a file to tell a govern result or evidence from a report of another format

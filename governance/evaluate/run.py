@@ -6,23 +6,22 @@ import datetime as dt
 import gc
 import hashlib
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, ExitStack, closing, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Unpack
+from typing import Unpack
 
 from governance import __version__, library
-from governance.engine import EngineResult, starting_opa, storing_input
-from governance.evaluate import apart as apart_
+from governance.engine import EngineOptions, EngineResult
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
 from governance.evaluate import selection as selection_
 from governance.evaluate import strategy as strategy_
 from governance.evaluate.git import git_state
-from governance.load.files import relative
-from governance.model import Workspace, load_workspace
-from governance.model.build import OnKind
+from governance.evaluate.overlap import Overlap
+from governance.load import relative
+from governance.model import OnKind, Workspace, load_workspace
 from governance.result import (
     CheckSummary,
     ControlRecord,
@@ -39,9 +38,6 @@ from governance.result import (
     summarize,
 )
 
-if TYPE_CHECKING:  # types only: not in the engine's __all__
-    from governance.engine import Ahead, EngineOptions
-
 BUDGET_BANDS = "BUD-002"  # the check whose observations are the budget chart's bands
 
 
@@ -54,21 +50,20 @@ def load(path: Path | str, on_kind: OnKind | None = None) -> Workspace:
     return load_workspace(path, library_controls=library.control_files(), on_kind=on_kind)
 
 
-def validate(path: Path | str, ahead: AbstractContextManager[Ahead | None] | None = None,
-             apart: apart_.Apart | None = None) -> tuple[Workspace, policy_.Policy]:
+def validate(path: Path | str, overlap: Overlap | None = None) -> tuple[Workspace, policy_.Policy]:
     """Everything `check` checks before evaluating: files, models, references, every Rego
     module compiled, and the manifest's `skip:` (so `validate` and `check` agree on validity).
-    `ahead`: the compilation of the expected modules (`policy.compiling_ahead`) if the caller started it.
-    `apart`: the workspace loading in a child process, if the caller started that."""
-    # OPA compiles the modules expected in `path` while the workspace loads; the loaded ones decide
-    with ahead or policy_.compiling_ahead(policy_.expected_modules(path)) as compiling:
-        ws = apart.collect()[0] if apart else load(path)
+    `overlap`: the work the caller started while the workspace loads (`Overlap`), else this starts its own:
+    OPA compiles the modules expected in `path` while the workspace loads; the loaded ones decide."""
+    with nullcontext(overlap) if overlap is not None else Overlap(path, load) as running:
+        ws = running.workspace()
         # The workspace lives as long as the run and holds no cycles; at 100k entities it is
         # millions of objects that every full collection walked again for nothing (2 s of the
         # input's serialisation alone). Frozen, the collector leaves them alone; refcounting still
         # frees them once unused.
         gc.freeze()
-        policy = policy_.compile_policy(ws, compiling)
+        policy = policy_.compile_policy(ws, running.compiling)
+        running.settle()
     selection_.check_manifest(ws, policy)
     return ws, policy
 
@@ -85,12 +80,12 @@ class Prepared:
 
 
 def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_source: selection_.Source = "cli",
-            ahead: AbstractContextManager[Ahead | None] | None = None, apart: apart_.Apart | None = None) -> Prepared:
+            overlap: Overlap | None = None) -> Prepared:
     """`skip`: check ids to leave out of the report besides the manifest's (`SkipRefused` if one cannot be).
-    `ahead`, `apart`: as for `validate` (`apart` was started with this `as_of`, and built the input)."""
-    ws, policy = validate(path, ahead, apart)
+    `overlap`: as for `validate` (started with this `as_of`: a workspace loaded apart built the input there)."""
+    ws, policy = validate(path, overlap)
     chosen = selection_.select(ws, policy, skip, skip_source)
-    input_json = apart.collect()[1] if apart else ws.input_json(as_of.isoformat())
+    input_json = overlap.input(ws, as_of.isoformat()) if overlap is not None else ws.input_json(as_of.isoformat())
     return Prepared(workspace=ws, policy=policy, input=input_json, as_of=as_of, selection=chosen)
 
 
@@ -136,23 +131,12 @@ def run_check(path: Path | str, as_of: dt.date, *, fail_on: str | None = None, s
     """One evaluation: prepare, evaluate on OPA, assemble. `skip`, from `skip_source`, adds to the manifest's."""
     started = now()
     progress("loading workspace")
-    # A managed OPA starts with the expected policy, and OPA compiles it, while the workspace loads.
-    # Forks come first, while this process has no thread of its own: a large workspace's loader
-    # (apart.py), then the server (forked with code to run before its exec, server.py). The
-    # input's writer and the compilation start threads.
-    expected = policy_.expected_modules(path)
-    server = nullcontext(None) if engine_options.get("opa_url") else starting_opa(expected)
-    with ExitStack() as stack:
-        apart = stack.enter_context(closing(apart_.Apart(path, as_of.isoformat(), load))) if apart_.worth_it(path) else None
-        launched = engine_options["launched"] = stack.enter_context(server)
-        if apart is not None:  # the input's parts go to the OPA launched ahead as they arrive
-            written = stack.enter_context(storing_input(launched, as_of.isoformat(), engine_options.get("timeout")))
-            engine_options["written"] = written
-            apart.forward(written)
-        ahead = stack.enter_context(policy_.compiling_ahead(expected))
-        prepared = prepare(path, as_of, skip, skip_source, nullcontext(ahead), apart)
+    # the managed OPA starts with the expected policy, and OPA compiles it, while the workspace loads (overlap.py)
+    with Overlap(path, load, as_of=as_of.isoformat(), opa=not engine_options.get("opa_url"),
+                 timeout=engine_options.get("timeout")) as overlap:
+        prepared = prepare(path, as_of, skip, skip_source, overlap)
         progress("evaluating on OPA")
-        engine = evaluate(prepared, **engine_options)
+        engine = evaluate(prepared, **(engine_options | overlap.engine_options()))
     progress("collecting findings")
     return assemble(prepared, engine, started=started, fail_on=fail_on, git=source_state(prepared.workspace))
 

@@ -19,13 +19,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from governance.evaluate.coherence import Problem, manifest_problems, result_problems
-from governance.load import WorkspaceErrors
-from governance.load.json_positions import json_positions
-from governance.load.json_tree import json_values
-from governance.load.tree import SourceMap
-from governance.result import SCHEMA_VERSION, RunResult
-from governance.result.types import Manifest
-from governance.result.written import EVIDENCE_KIND
+from governance.load import SourceMap, WorkspaceErrors, json_positions, json_values
+from governance.result import EVIDENCE_KIND, SCHEMA_VERSION, Manifest, RunResult
 from governance.text import first_surrogate, one_line
 
 MAX_SHOWN = 20  # problems listed; a result edited by hand wrong everywhere would otherwise flood the terminal

@@ -19,9 +19,8 @@ from collections.abc import Sequence
 from typing import Literal
 
 from governance.evaluate.policy import Policy
-from governance.load.errors import WorkspaceError, WorkspaceErrors
-from governance.model.build import MANIFEST
-from governance.model.workspace import Workspace
+from governance.load import WorkspaceError, WorkspaceErrors
+from governance.model import MANIFEST, Workspace
 from governance.result import Selection, SkippedCheck
 
 Source = Literal["cli", "env"]  # where the command's own list came from (the manifest's is "manifest")

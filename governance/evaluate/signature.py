@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from governance.engine import SIGNING_ALGS, canonical_json, sign, verified_payload
-from governance.engine.signing import SIGNED_FILE, verification_key
+from governance.engine import SIGNED_FILE, SIGNING_ALGS, canonical_json, sign, verification_key, verified_payload
 from governance.evaluate.saved import ResultFileError, read_json
-from governance.result.written import BESIDE, EVIDENCE_KIND
+from governance.result import BESIDE, EVIDENCE_KIND
 from governance.text import one_line
 
 SIGNATURE = "signature"

@@ -15,9 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from governance.engine import EngineError
-from governance.model import Workspace
-from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
-from governance.model.inventory import Goal, MaturityAssessment
+from governance.model import DEFAULT_DIMENSIONS, DEFAULT_TIERS, Goal, MaturityAssessment, Workspace
 from governance.result import AssessmentRecord, Finding, GoalRecord, PilotScope, StrategySummary
 
 OVERDUE = "STR-004"  # open goals past their due date

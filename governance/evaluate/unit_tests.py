@@ -16,15 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from governance import engine
-from governance.engine import Module, RegoErrors
-from governance.engine.binary import find_opa
-from governance.engine.testing import ERROR, FAILED, PASSED, FileCoverage, UnitTest, run_tests
+from governance.engine import ERROR, FAILED, PASSED, FileCoverage, Module, RegoErrors, UnitTest, find_opa, run_tests
 from governance.evaluate.policy import WORKSPACE, blame
 from governance.evaluate.run import validate
-from governance.load import RegoSource, WorkspaceErrors, discover, read_rego
-from governance.load.files import relative
-from governance.model.build import MANIFEST
-from governance.model.workspace import Workspace
+from governance.load import RegoSource, WorkspaceErrors, discover, read_rego, relative
+from governance.model import MANIFEST, Workspace
 
 OUTCOMES = (PASSED, FAILED, ERROR)  # in the order `govern test` counts them
 

@@ -28,9 +28,7 @@ from governance.evaluate.baseline import load_result
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.evaluate.run import library_files, load
 from governance.evaluate.saved import ResultFileError, read_bytes
-from governance.load import WorkspaceErrors
-from governance.load.files import SUFFIXES
-from governance.load.rego import is_check
+from governance.load import SUFFIXES, WorkspaceErrors, is_check
 from governance.result import Engine, GitState, InputFile, RunResult, Selection, Tool, Verdict
 
 

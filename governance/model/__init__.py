@@ -1,6 +1,12 @@
 """Pydantic models of the governance domain and the validated `Workspace`."""
 
-from governance.model.build import inventory_bytes, load_workspace, rego_checks
-from governance.model.workspace import Workspace
+from governance.model.build import MANIFEST, OnKind, inventory_bytes, load_workspace, read_places, rego_checks
+from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS, Phase
+from governance.model.governance import Control
+from governance.model.inventory import Goal, MaturityAssessment, Project
+from governance.model.schema import schema_files
+from governance.model.workspace import Workspace, assemble_input
 
-__all__ = ["Workspace", "inventory_bytes", "load_workspace", "rego_checks"]
+__all__ = ["Control", "DEFAULT_DIMENSIONS", "DEFAULT_TIERS", "Goal", "MANIFEST", "MaturityAssessment", "OnKind", "Phase",
+           "Project", "Workspace", "assemble_input", "inventory_bytes", "load_workspace", "read_places", "rego_checks",
+           "schema_files"]

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from governance.load.limits import MAX_NAME_CHARS
-from governance.result.vocabulary import EARLIEST as EARLIEST  # the range of dates, defined with the result's words
-from governance.result.vocabulary import LATEST as LATEST
-from governance.result.vocabulary import Number as Number  # re-exported: the model's modules take it from here
+from governance.load import MAX_NAME_CHARS
+from governance.result import EARLIEST as EARLIEST  # the range of dates, defined with the result's words
+from governance.result import LATEST as LATEST
+from governance.result import Number as Number  # re-exported: the model's modules take it from here
 
 # Money and counts keep their int-ness so messages read "2500000", not "2.5e+06".
 

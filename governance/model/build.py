@@ -12,20 +12,24 @@ from pydantic import BaseModel, ValidationError
 
 from governance import library
 from governance.load import (
+    MAX_ID_CHARS,
+    MAX_NAME_CHARS,
+    MISSING,
     Document,
     Location,
+    Path_,
+    PathProblem,
     RegoSource,
     WorkspaceError,
     WorkspaceErrors,
+    collector_paused,
     discover,
+    id_problem,
+    is_check,
     read_document,
     read_rego,
+    resolve,
 )
-from governance.load.characters import id_problem
-from governance.load.limits import MAX_ID_CHARS, MAX_NAME_CHARS
-from governance.load.paths import MISSING, PathProblem, resolve
-from governance.load.rego import is_check
-from governance.load.tree import Path_, collector_paused
 from governance.model.base import Entity
 from governance.model.definitions import (
     DEFINITION_KINDS,

@@ -7,8 +7,7 @@ import datetime as dt
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from governance.load.errors import WorkspaceError
-from governance.load.tree import Path_, SourceMap
+from governance.load import Path_, SourceMap, WorkspaceError
 
 
 def from_validation(exc: ValidationError, sources: SourceMap, prefix: Path_) -> list[WorkspaceError]:

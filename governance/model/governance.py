@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from governance.model.base import Date, Entity, Localized, Name, Strict
-from governance.result.vocabulary import FailOn
+from governance.result import FailOn
 
 
 class ResourceRef(Strict):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from governance.load.errors import WorkspaceError
-from governance.load.tree import Path_
+from governance.load import Path_, WorkspaceError
 from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
 from governance.model.workspace import Workspace
 

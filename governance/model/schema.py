@@ -79,6 +79,11 @@ def render(schema: Schema) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
+def schema_files() -> dict[str, str]:
+    """File name -> text of every schema."""
+    return {name: render(s) for name, s in schemas().items()}
+
+
 def _single(model: type[BaseModel]) -> Schema:
     schema = _standard_bounds(model.model_json_schema(schema_generator=_Generator))
     schema.pop("title", None)  # the file's title is set by schemas()

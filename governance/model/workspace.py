@@ -11,10 +11,7 @@ from typing import Any, NoReturn, cast
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from governance.load.errors import Location
-from governance.load.files import Document
-from governance.load.rego import RegoSource
-from governance.load.tree import Path_, SourceMap
+from governance.load import Document, Location, Path_, RegoSource, SourceMap
 from governance.model.definitions import (
     AuthorityMatrix,
     BudgetPolicy,

@@ -9,100 +9,12 @@ Renderers never run OPA or read the workspace: everything they show comes
 from the `RunResult`.
 """
 
-from __future__ import annotations
-
-import importlib
-import pkgutil
-from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
-
-from governance.report import evidence  # a format like the others; also places its manifest beside reports
+from governance.report import evidence
 from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
+from governance.report._escape import json_document, markdown_cell, markdown_code, markdown_text, visible
 from governance.report._messages import DEFAULT_LANG, LANGS
-from governance.report._paths import repository_prefix
-from governance.result import RunResult
+from governance.report._render import FORMATS, Rendered, Renderer, RenderOptions, render, render_all
 
-__all__ = ["DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render",
-           "render_all", "render_group"]
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    lang: str = DEFAULT_LANG  # one of LANGS (zh | en), for the reports people read
-    color: bool = False
-    width: int = 160
-    # the workspace's folder from the repository root ('' when it is the root), put in front of the paths
-    # that CI services read from the repository root (sarif, github, junit); normalised, or ValueError
-    path_prefix: str = ""
-    # `sha256:<hex>` of the saved result file `govern report` re-renders; its evidence says so (None: a run)
-    rendered_from: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "path_prefix", repository_prefix(self.path_prefix))
-
-
-Renderer = Callable[[RunResult, RenderOptions], str | bytes]
-
-
-class _Formats(MutableMapping[str, Renderer]):
-    """Format name -> renderer. A format's module bears its name (html.py is `html`) and is
-    imported the first time the format is asked for: a run that writes JSON does not pay
-    for the HTML report's templates or the table's console."""
-
-    def __init__(self) -> None:
-        self._names = {info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")}
-        self._loaded: dict[str, Renderer] = {}
-
-    def __getitem__(self, name: str) -> Renderer:
-        if name not in self._loaded:
-            if name not in self._names:
-                raise KeyError(name)
-            module = importlib.import_module(f"{__name__}.{name}")
-            if getattr(module, "FORMAT", None) != name:
-                raise LookupError(f"report module {name} must declare FORMAT = {name!r}")
-            self._loaded[name] = module.render
-        return self._loaded[name]
-
-    def __setitem__(self, name: str, renderer: Renderer) -> None:
-        self._names.add(name)
-        self._loaded[name] = renderer
-
-    def __delitem__(self, name: str) -> None:
-        self._names.remove(name)
-        self._loaded.pop(name, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._names))
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-
-FORMATS: MutableMapping[str, Renderer] = _Formats()
-
-
-def render(fmt: str, result: RunResult, options: RenderOptions | None = None) -> str | bytes:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})")
-    return FORMATS[fmt](result, options or RenderOptions())
-
-
-Rendered = list[tuple[str | None, str | bytes]]  # (path, None or "-" for stdout; content)
-
-
-def render_all(targets: list[tuple[str, str | None]], result: RunResult, options: RenderOptions | None = None,
-               *, step: Callable[[str], None] | None = None) -> Rendered:
-    """Every requested report, in the order asked, then an `evidence.json` for each folder that
-    receives a report file (evidence.beside). Writes nothing: the caller writes the lot only once
-    every report rendered, so a renderer that fails leaves no report behind.
-
-    `targets` is [(format, path or None for stdout)]; `step` is told "rendering <format>" before each."""
-    rendered: Rendered = []
-    for fmt, path in targets:
-        if step is not None:
-            step(f"rendering {fmt}")
-        rendered.append((path, render(fmt, result, options)))
-    manifests = dict(evidence.beside(result, rendered, options.rendered_from if options else None))
-    # a requested evidence.json among reports is the folder's manifest: it takes the list of its reports
-    rendered = [(path, manifests.pop(path)) if path in manifests else (path, content) for path, content in rendered]
-    return rendered + list(manifests.items())
+__all__ = ["DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence",
+           "json_document", "markdown_cell", "markdown_code", "markdown_text", "render", "render_all", "render_group",
+           "visible"]

@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from governance.report._escape import json_document
-from governance.result import RunResult
-from governance.result.written import BESIDE as BESIDE  # re-exported: the writer and tests name it here
-from governance.result.written import EVIDENCE_KIND
+from governance.result import BESIDE as BESIDE  # re-exported: the writer and tests name it here
+from governance.result import EVIDENCE_KIND, RunResult
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions

@@ -7,6 +7,7 @@ other. Renderers need nothing but a `RunResult`.
 
 from governance.result.group import GROUP_SCHEMA_VERSION, Entity, GroupFinding, GroupResult
 from governance.result.types import (
+    COMMIT,
     SCHEMA_VERSION,
     AssessmentRecord,
     Band,
@@ -20,6 +21,7 @@ from governance.result.types import (
     GitState,
     GoalRecord,
     InputFile,
+    Manifest,
     PhaseBudget,
     PilotScope,
     Resource,
@@ -35,7 +37,9 @@ from governance.result.types import (
 )
 from governance.result.verdict import advisory, gate, sealed, summarize, verdict_digest
 from governance.result.vocabulary import (
+    EARLIEST,
     FAIL_ON,
+    LATEST,
     SEVERITIES,
     STATUSES,
     FailOn,
@@ -46,11 +50,12 @@ from governance.result.vocabulary import (
     rollup,
     severity_rank,
 )
+from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
-__all__ = [
-    "FAIL_ON", "GROUP_SCHEMA_VERSION", "SCHEMA_VERSION", "SEVERITIES", "STATUSES", "AssessmentRecord", "Band", "BudgetSummary",
-    "CheckSummary", "ControlRecord", "DomainRecord", "Engine", "Entity", "FailOn", "Finding", "FindingLocation", "GitState",
-    "GoalRecord", "GroupFinding", "GroupResult", "InputFile", "Number", "PhaseBudget", "PilotScope", "Resource", "Run",
-    "RunResult", "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict",
-    "WaiverRecord", "advisory", "check_status", "gate", "rollup", "sealed", "severity_rank", "summarize", "verdict_digest",
-]
+__all__ = ["AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
+           "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn", "Finding",
+           "FindingLocation", "GROUP_SCHEMA_VERSION", "GitState", "GoalRecord", "GroupFinding", "GroupResult", "InputFile",
+           "LATEST", "Manifest", "Number", "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "SCHEMA_VERSION",
+           "SEVERITIES", "STATUSES", "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary",
+           "Tool", "Verdict", "WaiverRecord", "advisory", "check_status", "gate", "leftovers", "rollup", "sealed",
+           "severity_rank", "summarize", "temporary_name", "verdict_digest"]

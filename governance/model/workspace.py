@@ -3,10 +3,11 @@ with the place each was declared."""
 
 from __future__ import annotations
 
+import types
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn, Union, cast, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -15,6 +16,7 @@ from governance.load.errors import Location
 from governance.load.files import Document
 from governance.load.rego import RegoSource
 from governance.load.tree import Path_, SourceMap
+from governance.model.base import Entity, resource_kind
 from governance.model.definitions import (
     AuthorityMatrix,
     BudgetPolicy,
@@ -53,6 +55,9 @@ class NotKept(Mapping[str, Any]):
 
 @dataclass
 class Workspace:
+    """A field holding a policy definition (a model with a `kind`) is that definition's place:
+    `X | None` for one per workspace, `dict[str, X]` for many by id. DEFINITIONS is read off them."""
+
     root: Path
     manifest: Manifest
     documents: list[Document] = field(default_factory=list)  # every input file read
@@ -113,14 +118,12 @@ class Workspace:
         def dump(model: BaseModel | None) -> dict[str, Any] | None:
             return None if model is None else model.model_dump(mode="json", exclude_none=True, by_alias=True)
 
-        return {
-            "committees": {k: dump(v) for k, v in self.committees.items()},
-            "authority_matrix": dump(self.authority_matrix),
-            "budget_policy": dump(self.budget_policy),
-            "classification_policy": dump(self.classification_policy),
-            "placement_policy": dump(self.placement_policy),
-            "strategy_policy": self._strategy_definition(dump(self.strategy_policy)),
-        }
+        out: dict[str, Any] = {}
+        for definition in DEFINITIONS.values():
+            held = getattr(self, definition.attribute)
+            out[definition.attribute] = dump(held) if definition.singleton else {k: dump(v) for k, v in held.items()}
+        out["strategy_policy"] = self._strategy_definition(out["strategy_policy"])
+        return out
 
     def _strategy_definition(self, dumped: dict[str, Any] | None) -> dict[str, Any] | None:
         """The StrategyPolicy with its effective tiers and dimensions filled in, so the checks
@@ -168,6 +171,36 @@ class Workspace:
 
     def waivers_json(self) -> bytes:
         return to_json(self.waivers, exclude_none=True, by_alias=True)
+
+
+@dataclass(frozen=True)
+class DefinitionKind:
+    """A kind of policy definition, as the Workspace field that holds it declares it."""
+
+    name: str  # as a policy file's `kind` writes it: "BudgetPolicy"
+    model: type[Entity]
+    attribute: str  # the Workspace field that holds it, and its key in OPA's `data.govern.definitions`
+    resource: str  # the resource kind findings and references name it by: "budget_policy"
+    singleton: bool  # one per workspace (the checks read it as the policy), or many by id
+
+
+def _definition_kinds() -> dict[str, DefinitionKind]:
+    """Every Workspace field that holds a model with a `kind`, in the order declared."""
+    hints = get_type_hints(Workspace)
+    found: dict[str, DefinitionKind] = {}
+    for f in fields(Workspace):
+        hint = hints[f.name]
+        singleton = get_origin(hint) in (Union, types.UnionType)
+        args = [a for a in get_args(hint) if a is not type(None)]
+        model = args[0] if singleton else args[-1] if get_origin(hint) is dict else None
+        if isinstance(model, type) and issubclass(model, Entity) and "kind" in model.model_fields:
+            name = get_args(model.model_fields["kind"].annotation)[0]  # its Literal
+            found[name] = DefinitionKind(name, model, f.name, resource_kind(model), singleton)
+    return found
+
+
+# a policy file's `kind` -> what it defines and where the workspace keeps it
+DEFINITIONS = _definition_kinds()
 
 
 def assemble_input(as_of: str, inventory: Mapping[str, bytes], waivers: bytes) -> bytes:

@@ -5,9 +5,9 @@ tell the people who write these files."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Literal, get_args, get_type_hints
+from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 
 from pydantic import BeforeValidator, Field
 
@@ -267,3 +267,16 @@ def _inventory_kinds() -> dict[str, tuple[type[Entity], str]]:
 # plural key in inventory files -> (model, resource kind), in the order Inventory declares them
 INVENTORY_KINDS: dict[str, tuple[type[Entity], str]] = _inventory_kinds()
 
+
+def kinds_taken_by(*readers: Callable[..., object]) -> frozenset[str]:
+    """The inventory kinds (plurals) `readers` take: a parameter typed as a map of id to an
+    inventory model (`Mapping[str, Project]`) takes that kind. What a function reads of the
+    inventory is then said by its signature, and mypy holds its body to it."""
+    plural_of = {model: plural for plural, (model, _) in INVENTORY_KINDS.items()}
+    taken: set[str] = set()
+    for reader in readers:
+        for name, hint in get_type_hints(reader).items():
+            args = get_args(hint)
+            if name != "return" and get_origin(hint) in (Mapping, dict) and len(args) == 2 and args[1] in plural_of:
+                taken.add(plural_of[args[1]])
+    return frozenset(taken)

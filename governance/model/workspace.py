@@ -4,7 +4,7 @@ with the place each was declared."""
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NoReturn, Union, cast, get_args, get_origin, get_type_hints
@@ -27,10 +27,6 @@ from governance.model.definitions import (
 )
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS, BudgetLine, Inventory
-
-# The inventory kinds read again once OPA's input is built: by the budget and strategy summaries
-# (evaluate/budget.py, strategy.py). The others reach a result only through OPA's findings.
-READ_AFTER_INPUT = ("people", "projects", "goals", "maturity_assessments")
 
 
 class NotKept(Mapping[str, Any]):
@@ -103,10 +99,10 @@ class Workspace:
         sources, path = self.origins[(kind, id_)]
         return sources.locate(path + field_path)
 
-    def after_input(self) -> Workspace:
-        """This workspace without what only OPA's input needed: the inventory kinds outside
-        READ_AFTER_INPUT and the budget lines. Positions (`origins`) stay: findings are placed by them."""
-        kinds = {plural: self.inventory.of(plural) if plural in READ_AFTER_INPUT else NotKept(f"the inventory's {plural}")
+    def after_input(self, kept: Collection[str]) -> Workspace:
+        """This workspace without what only OPA's input needed: the inventory kinds outside `kept`
+        (plurals) and the budget lines. Positions (`origins`) stay: findings are placed by them."""
+        kinds = {plural: self.inventory.of(plural) if plural in kept else NotKept(f"the inventory's {plural}")
                  for plural in INVENTORY_KINDS}
         return replace(self, inventory=Inventory(**cast(dict[str, Any], kinds)),
                        budget_lines=cast(dict[str, BudgetLine], NotKept("the budget lines")),

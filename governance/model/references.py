@@ -40,14 +40,10 @@ Reference = tuple[str, str, Path_, str, str]  # (from kind, from id, field path,
 
 def references(ws: Workspace) -> Iterator[Reference]:
     """(from kind, from id, field path, to kind, to id) for every reference the workspace makes."""
-    found: Found = []
     for kind, entities in _declared(ws):
         for entity in entities:
-            _named_in(entity, (), found)
-            if found:
-                id_ = entity.id
-                yield from ((kind, id_, path, target_kind, target) for path, target_kind, target in found)
-                found.clear()
+            for path, target_kind, target in references_in(entity):
+                yield kind, entity.id, path, target_kind, target
 
 
 def _declared(ws: Workspace) -> Iterator[tuple[str, Iterable[Entity]]]:
@@ -66,6 +62,13 @@ def _declared(ws: Workspace) -> Iterator[tuple[str, Iterable[Entity]]]:
 
 
 Found = list[tuple[Path_, str, str]]  # (field path, kind, id) of each reference
+
+
+def references_in(model: BaseModel) -> Found:
+    """(field path, kind, id) of each reference `model` makes, in the objects it holds too."""
+    found: Found = []
+    _named_in(model, (), found)
+    return found
 
 
 def _named_in(model: BaseModel, path: Path_, found: Found) -> None:

@@ -1,0 +1,268 @@
+"""Kinds declare themselves (governance/model): a reference is marked on its field and one walk finds
+it; the definition and inventory tables are read off the Workspace and the Inventory; what a run keeps
+of the inventory after OPA's input is built is what the summaries take. And a kind is registered
+everywhere it must be (docs/writing-checks.md, "Adding a kind or a policy"), or a test here fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import fields
+from typing import Annotated, Any, Literal, get_args
+
+import pytest
+from pydantic import BaseModel
+
+from governance.evaluate import apart as apart_
+from governance.evaluate import budget, strategy
+from governance.evaluate import run as run_
+from governance.load import WorkspaceErrors
+from governance.model.base import Entity, Ref, Strict, resource_kind
+from governance.model.governance import Control, Manifest, Waiver
+from governance.model.inventory import INVENTORY_KINDS, DatasetRef, Goal, Inventory, Project, Subject, kinds_taken_by
+from governance.model.references import check_references, mark_of, references, references_in
+from governance.model.workspace import DEFINITIONS, Workspace
+from governance.report._messages import LANGS, messages
+from tests.conftest import AS_OF, EXAMPLE, REPO, make_workspace
+
+# ---------------------------------------------------------------- references
+
+# A field names another entity when its name is a kind (`platform`, `datasets`, `budget_line`,
+# `value_stream`), ends in one (`approval_meeting`), is a role a person plays (`owner`,
+# `security_officer`, `approved_by`, `chair`, a goal's `parent`, ...) or says it is an id (`sponsor_id`).
+ROLES = ("owner", "officer", "_by", "chair", "delegate", "assessor", "sponsor", "reviewer", "approver", "assignee", "parent")
+ID_SUFFIXES = ("_id", "_ids")
+# Fields the rule takes for references that name nothing in the workspace, and why.
+NOT_REFERENCES = {
+    "System.mlps_filing_id": "the number of a filing with the authorities, kept outside the workspace",
+}
+
+
+def _kind_words() -> set[str]:
+    """Every kind by its resource kind and its plural (as inventory files and OPA's data name them)."""
+    words = {kind for _, kind in INVENTORY_KINDS.values()} | set(INVENTORY_KINDS)
+    words |= {d.resource for d in DEFINITIONS.values()} | {d.attribute for d in DEFINITIONS.values()}
+    return words | {"budget_line", "budget_lines", "phase", "phases", "waiver", "waivers"}
+
+
+def looks_like_a_reference(name: str, kinds: set[str]) -> bool:
+    return (name in kinds or name.endswith(ROLES + ID_SUFFIXES)
+            or any(name.endswith(f"_{kind}") for kind in kinds))
+
+
+def _holds_text(annotation: Any) -> bool:
+    return annotation is str or any(_holds_text(arg) for arg in get_args(annotation))
+
+
+def _models(roots: list[type[BaseModel]]) -> Iterator[type[BaseModel]]:
+    """Every model reachable from `roots` through their fields, each once."""
+    seen: set[type[BaseModel]] = set()
+    todo = list(roots)
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        yield model
+        for info in model.model_fields.values():
+            todo += _models_in(info.annotation)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+WORKSPACE_MODELS = [d.model for d in DEFINITIONS.values()] + [m for m, _ in INVENTORY_KINDS.values()] + [Waiver, Control]
+
+
+def unmarked_references(roots: list[type[BaseModel]]) -> list[str]:
+    kinds = _kind_words()
+    return sorted(f"{model.__name__}.{name}" for model in _models(roots) for name, info in model.model_fields.items()
+                  if _holds_text(info.annotation) and looks_like_a_reference(name, kinds) and mark_of(info) is None
+                  and f"{model.__name__}.{name}" not in NOT_REFERENCES)
+
+
+def test_every_field_that_looks_like_a_reference_is_marked():
+    assert unmarked_references(WORKSPACE_MODELS) == [], "mark each with Ref(kind) (governance/model/base.py)"
+
+
+class _Step(Strict):
+    owner: Annotated[str | None, Ref("person")] = None
+
+
+class _Audit(Entity):
+    """A throwaway kind: every shape a reference takes."""
+
+    lead: Annotated[str, Ref("person")]
+    reviewers: list[Annotated[str, Ref("person")]] = []
+    about: Annotated[Subject | None, Ref()] = None  # the object says its kind
+    sites: list[Annotated[str | DatasetRef, Ref("dataset")]] = []  # an id, or an object naming one by its id
+    steps: list[_Step] = []  # objects that hold references
+    note: str | None = None
+
+
+class _Unmarked(Entity):
+    lead: str  # a person-role name
+    platform: str | None = None  # a kind's name
+    approval_meeting: str | None = None  # ends in a kind's name
+    sponsor_id: str | None = None  # an id
+    title: str | None = None  # text
+    budget_lines: list[_Step] = []  # objects, not ids
+
+
+def test_the_rule_catches_an_unmarked_reference_of_a_throwaway_kind():
+    assert unmarked_references([_Unmarked]) == ["_Unmarked.approval_meeting", "_Unmarked.platform", "_Unmarked.sponsor_id"]
+    assert unmarked_references([_Audit]) == []  # `lead` looks like none, but is marked anyway
+
+
+def test_the_walk_finds_every_shape_of_reference_in_a_throwaway_kind():
+    audit = _Audit.model_validate({
+        "id": "a-1", "lead": "p-1", "reviewers": ["p-2", "p-3"], "about": {"kind": "project", "id": "prj-1"},
+        "sites": ["ds-1", {"id": "ds-2", "side": "public"}], "steps": [{}, {"owner": "p-4"}], "note": "p-9"})
+    assert references_in(audit) == [
+        (("lead",), "person", "p-1"),
+        (("reviewers", 0), "person", "p-2"), (("reviewers", 1), "person", "p-3"),
+        (("about",), "project", "prj-1"),
+        (("sites", 0), "dataset", "ds-1"), (("sites", 1), "dataset", "ds-2"),
+        (("steps", 1, "owner"), "person", "p-4"),
+    ]
+
+
+def test_every_reference_names_a_kind_a_workspace_declares():
+    ws = run_.load(EXAMPLE)
+    declared = {kind for kind, _ in ws.origins} | {kind for kind, _ in ws.locations}
+    marked = {mark_of(info) for model in _models(WORKSPACE_MODELS) for info in model.model_fields.values()}
+    named = {m.kind for m in marked if m is not None and m.kind is not None}
+    assert named and named <= declared, named - declared  # `Ref("persn")` would make every such id dangle
+
+
+def test_the_walk_reaches_every_marked_field_acme_fills():
+    ws = run_.load(EXAMPLE)
+    walked = {(kind, _field(path)) for kind, _, path, _, _ in references(ws)}
+    filled = {(kind, name) for kind, entities in _entities(ws) for entity in entities
+              for name, info in type(entity).model_fields.items() if mark_of(info) and getattr(entity, name)}
+    assert filled and filled <= walked, filled - walked
+    assert ("project", "budget_lines") in walked  # a budget line's owner, inside its project
+
+
+def _field(path: tuple) -> str:
+    return str(path[0])
+
+
+def _entities(ws: Workspace) -> Iterator[tuple[str, list[Entity]]]:
+    for plural, entities in ws.inventory.kinds():
+        yield INVENTORY_KINDS[plural][1], list(entities.values())
+    yield "committee", list(ws.committees.values())
+    yield "waiver", list(ws.waivers.values())
+
+
+def test_each_reference_to_a_kind_that_is_gone_is_an_error_at_the_reference(monkeypatch):
+    ws = run_.load(EXAMPLE)
+    made = list(references(ws))
+    targets = {target_kind for *_, target_kind, _ in made}
+    assert {"person", "dataset", "goal", "phase", "budget_line", "waiver", "project"} <= targets
+    for gone in targets:
+        monkeypatch.setattr(ws, "declares", lambda kind, id_, gone=gone: kind != gone and Workspace.declares(ws, kind, id_))
+        errors = [str(e) for e in check_references(ws)]
+        expected = [f"{ws.locate(kind, id_, *path)}: {kind} '{id_}' refers to unknown {gone} '{target}'"
+                    for kind, id_, path, target_kind, target in made if target_kind == gone]
+        assert sorted(e.split(" (phases")[0] for e in errors) == sorted(expected), gone
+
+
+def test_an_object_naming_a_dataset_is_placed_where_the_object_is_written(tmp_path):
+    ws = tmp_path / "ws"
+    files = {"inventory/systems.yaml": "systems:\n  - id: sys-a\n    deployment: hybrid\n"
+                                       "    datasets:\n      - ds-gone\n      - {id: ds-gone-too, side: public}\n"}
+    with pytest.raises(WorkspaceErrors) as invalid:
+        run_.load(make_workspace(ws, files))
+    assert [str(e) for e in invalid.value.errors] == [
+        "inventory/systems.yaml:5:9: system 'sys-a' refers to unknown dataset 'ds-gone'",
+        "inventory/systems.yaml:6:9: system 'sys-a' refers to unknown dataset 'ds-gone-too'"]
+
+
+# ---------------------------------------------------------------- definitions and inventory kinds
+
+
+def test_each_definition_is_read_off_its_workspace_field():
+    held = {f.name: f for f in fields(Workspace)}
+    for name, d in DEFINITIONS.items():
+        assert d.attribute in held and d.model.model_fields["kind"].annotation == Literal[name]  # type: ignore[valid-type]
+        assert d.resource == resource_kind(d.model)
+        assert getattr(Workspace(root=REPO, manifest=Manifest()), d.attribute) == (None if d.singleton else {})
+    assert len(DEFINITIONS) == 6
+
+
+def test_every_definition_loads_into_its_field_and_reaches_opa_under_its_name():
+    ws = run_.load(EXAMPLE)
+    data = ws.definitions()
+    assert list(data) == [d.attribute for d in DEFINITIONS.values()]
+    for d in DEFINITIONS.values():
+        held = getattr(ws, d.attribute)
+        entities = [held] if d.singleton else list(held.values())
+        assert entities and all(isinstance(e, d.model) for e in entities), f"acme defines a {d.name}"
+        first = entities[0]
+        assert ws.declares(d.resource, first.id)
+        assert (data[d.attribute] if d.singleton else data[d.attribute][first.id])["id"] == first.id
+
+
+def test_every_policy_is_read_by_the_built_in_checks():
+    rego = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "checks").glob("*.rego") if not p.stem.endswith("_test"))
+    unread = [d.attribute for d in DEFINITIONS.values() if f'"{d.attribute}"' not in rego]
+    assert unread == [], "a policy no check reads makes every check of it not_applicable, silently"
+
+
+def test_inventory_kinds_are_read_off_the_inventory_fields():
+    assert list(INVENTORY_KINDS) == [f.name for f in fields(Inventory)]
+    for model, kind in INVENTORY_KINDS.values():
+        assert kind == resource_kind(model) and issubclass(model, Entity)
+
+
+def test_every_inventory_kind_is_indexed_by_the_checks_library(opa_binary):
+    """A check reads `lib.<plural>`: a kind missing there would be undefined, and its checks not_applicable."""
+    ws = run_.load(EXAMPLE)
+    ran = subprocess.run([opa_binary, "eval", "--format", "json", "--stdin-input", "-d", str(REPO / "checks" / "lib.rego"),
+                          "data.govern.lib"], input=ws.input_json(AS_OF), capture_output=True, check=True)
+    lib = json.loads(ran.stdout)["result"][0]["expressions"][0]["value"]
+    given = json.loads(ws.input_json(AS_OF))["inventory"]
+    for plural in INVENTORY_KINDS:
+        assert plural in given, f"acme has some {plural}"
+        assert lib.get(plural) == given[plural], f"checks/lib.rego: {plural} := object.get(inventory, \"{plural}\", {{}})"
+
+
+def test_every_kind_has_a_name_in_each_language():
+    ws = run_.load(EXAMPLE)
+    kinds = {kind for _, kind in INVENTORY_KINDS.values()} | {d.resource for d in DEFINITIONS.values()}
+    kinds |= {kind for kind, _ in ws.origins} | {kind for kind, _ in ws.locations}
+    kinds -= {"control"}  # a control is never the resource of a finding
+    for lang in LANGS:
+        assert sorted(kinds - set(messages(lang).names)) == [], lang
+
+
+# ---------------------------------------------------------------- what a run keeps after the input
+
+
+def _reads(projects: Mapping[str, Project], limit: int, goals: dict[str, Goal], owners: Mapping[str, str]) -> None:
+    """A signature to read, never called."""
+
+
+def test_the_kinds_a_function_takes_are_read_off_its_signature():
+    assert kinds_taken_by(_reads) == {"projects", "goals"}
+    assert apart_.KEPT == kinds_taken_by(budget.summarize, strategy.summarize)
+    assert apart_.KEPT == {"people", "projects", "goals", "maturity_assessments"}
+
+
+def test_a_run_loaded_here_keeps_what_a_run_loaded_apart_keeps():
+    prepared = run_.prepare(EXAMPLE, dt.date.fromisoformat(AS_OF))
+    loaded = run_.load(EXAMPLE)
+    for plural in INVENTORY_KINDS:
+        if plural in apart_.KEPT:
+            assert prepared.workspace.inventory.of(plural) == loaded.inventory.of(plural)
+        else:
+            with pytest.raises(RuntimeError, match=f"the inventory's {plural} went to OPA in the input and was not kept"):
+                len(prepared.workspace.inventory.of(plural))
+    assert json.loads(prepared.input) == json.loads(loaded.input_json(AS_OF))
+

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import fields
+from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import pytest
@@ -266,3 +270,108 @@ def test_a_run_loaded_here_keeps_what_a_run_loaded_apart_keeps():
                 len(prepared.workspace.inventory.of(plural))
     assert json.loads(prepared.input) == json.loads(loaded.input_json(AS_OF))
 
+
+
+# ---------------------------------------------------------------- a throwaway kind, added in a copy
+
+AUDIT_MODEL = '''
+
+class Audit(Entity):
+    """A throwaway kind, added by tests/test_kinds.py."""
+
+    lead: Annotated[str, Ref("person")] = Field(description="Person id of who leads it.")
+    reviewer_id: str | None = Field(default=None, description="Person id of who reviews it.")
+'''
+AUDIT_FIELD = "    audits: dict[str, Audit] = field(default_factory=dict)\n"
+
+# Loads a workspace with the copy's govern, and runs the tests of registration there
+# (after regenerating the copy's reference page, when told to).
+PROBE = '''
+import json, sys
+from governance.evaluate import run
+from governance.load import WorkspaceErrors
+from governance.model.inventory import INVENTORY_KINDS
+from governance.model.schema import schemas
+import tests.test_kinds as t
+import tests.test_reference_docs as r
+from governance.model.reference import render
+
+if sys.argv[3:] == ["regenerate"]:
+    open("docs/reference/workspace.md", "w", encoding="utf-8").write(render())
+out = {"kind": INVENTORY_KINDS["audits"][1], "schema": "audits" in schemas()["inventory.json"]["properties"]}
+try:
+    run.load(sys.argv[1])
+    out["errors"] = []
+except WorkspaceErrors as e:
+    out["errors"] = [str(x) for x in e.errors]
+out["failed"] = []
+for name, args in [("test_every_field_that_looks_like_a_reference_is_marked", ()),
+                   ("test_every_inventory_kind_is_indexed_by_the_checks_library", (sys.argv[2],)),
+                   ("test_every_kind_has_a_name_in_each_language", ())]:
+    try:
+        getattr(t, name)(*args)
+    except AssertionError:
+        out["failed"].append(name)
+try:
+    r.test_the_checked_in_workspace_reference_is_current()
+except AssertionError:
+    out["failed"].append("test_the_checked_in_workspace_reference_is_current")
+print(json.dumps(out))
+'''
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert content.count(old) == 1, f"{path.name}: the text the throwaway kind is added at moved"
+    path.write_text(content.replace(old, new), encoding="utf-8")
+
+
+def _copy_with_an_audit_kind(root: Path) -> Path:
+    """The repository's package, library, tests of kinds and acme, with one step of adding a kind
+    done: the model and its Inventory field (acme gets some audits, as it has every kind)."""
+    for part in ("governance", "checks", "controls", "examples/acme", "docs/reference"):
+        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "tests").mkdir()
+    for name in ("__init__.py", "conftest.py", "test_kinds.py", "test_reference_docs.py"):
+        shutil.copy(REPO / "tests" / name, root / "tests" / name)
+    inventory = root / "governance" / "model" / "inventory.py"
+    _edit(inventory, "\n\n@dataclass\nclass Inventory:", AUDIT_MODEL + "\n\n@dataclass\nclass Inventory:")
+    last = "    maturity_assessments: dict[str, MaturityAssessment] = field(default_factory=dict)\n"
+    _edit(inventory, last, last + AUDIT_FIELD)
+    (root / "examples" / "acme" / "inventory" / "audits.yaml").write_text(
+        "audits:\n  - id: au-1\n    lead: p-ceo\n    reviewer_id: p-cto\n", encoding="utf-8")
+    return root
+
+
+def _probe(root: Path, opa: str, *steps: str) -> dict:
+    dangling = root / "dangling"
+    shutil.copytree(root / "examples" / "acme", dangling)
+    (dangling / "inventory" / "audits.yaml").write_text(
+        "audits:\n  - id: au-1\n    lead: p-nobody\n    reviewer_id: p-nobody\n", encoding="utf-8")
+    ran = subprocess.run([sys.executable, "-c", PROBE, str(dangling), opa, *steps], cwd=root, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(root)}, check=False)
+    assert ran.returncode == 0, ran.stderr
+    shutil.rmtree(dangling)
+    return json.loads(ran.stdout)
+
+
+def test_a_throwaway_kind_added_in_a_copy_is_flagged_until_each_step_is_done(tmp_path: Path, opa_binary):
+    root = _copy_with_an_audit_kind(tmp_path / "repo")
+    first = _probe(root, opa_binary)
+    # the model and its field: loaded, in the schema, its marked reference checked...
+    assert (first["kind"], first["schema"]) == ("audit", True)
+    assert first["errors"] == ["inventory/audits.yaml:3:5: audit 'au-1' refers to unknown person 'p-nobody'"]
+    # ...and each step still to do is a failing test, never a silent pass
+    assert first["failed"] == ["test_every_field_that_looks_like_a_reference_is_marked",  # reviewer_id
+                               "test_every_inventory_kind_is_indexed_by_the_checks_library",
+                               "test_every_kind_has_a_name_in_each_language",
+                               "test_the_checked_in_workspace_reference_is_current"]
+    # the steps: mark the reference, index the kind for the checks, regenerate the reference page
+    _edit(root / "governance" / "model" / "inventory.py", "    reviewer_id: str | None = Field(",
+          '    reviewer_id: Annotated[str | None, Ref("person")] = Field(')
+    index = 'maturity_assessments := object.get(inventory, "maturity_assessments", {})\n'
+    _edit(root / "checks" / "lib.rego", index, index + '\naudits := object.get(inventory, "audits", {})\n')
+    done = _probe(root, opa_binary, "regenerate")
+    assert done["errors"] == ["inventory/audits.yaml:3:5: audit 'au-1' refers to unknown person 'p-nobody'",
+                              "inventory/audits.yaml:4:5: audit 'au-1' refers to unknown person 'p-nobody'"]
+    assert done["failed"] == ["test_every_kind_has_a_name_in_each_language"]  # its names: the vocabulary's step

@@ -51,7 +51,7 @@ class Replica(Strict):
 class DatasetRef(Strict):
     """A dataset a system holds, and on which side of a hybrid system."""
 
-    id: str = Field(description="Dataset id.")  # the field that holds it is marked
+    id: str = Field(description="Dataset id.")  # a reference: System.datasets, which holds it, is marked
     side: Literal["public", "private"] | None = Field(
         default=None, description="Which side of a hybrid system holds it (a plain id: private).")
 

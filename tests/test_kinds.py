@@ -272,7 +272,7 @@ def test_a_run_loaded_here_keeps_what_a_run_loaded_apart_keeps():
 
 
 
-# ---------------------------------------------------------------- a throwaway kind, added in a copy
+# ---------------------------------------------------------------- a throwaway kind and policy, added in a copy
 
 AUDIT_MODEL = '''
 
@@ -283,6 +283,14 @@ class Audit(Entity):
     reviewer_id: str | None = Field(default=None, description="Person id of who reviews it.")
 '''
 AUDIT_FIELD = "    audits: dict[str, Audit] = field(default_factory=dict)\n"
+AUDIT_POLICY_MODEL = '''
+
+class AuditPolicy(Entity):
+    """A throwaway policy, added by tests/test_kinds.py."""
+
+    kind: Literal["AuditPolicy"] = Field(description="What this file defines.")
+    auditor: Annotated[str, Ref("person")] = Field(description="Person id of the auditor.")
+'''
 
 # Loads a workspace with the copy's govern, and runs the tests of registration there
 # (after regenerating the copy's reference page, when told to).
@@ -292,6 +300,7 @@ from governance.evaluate import run
 from governance.load import WorkspaceErrors
 from governance.model.inventory import INVENTORY_KINDS
 from governance.model.schema import schemas
+from governance.model.workspace import DEFINITIONS
 import tests.test_kinds as t
 import tests.test_reference_docs as r
 from governance.model.reference import render
@@ -299,6 +308,9 @@ from governance.model.reference import render
 if sys.argv[3:] == ["regenerate"]:
     open("docs/reference/workspace.md", "w", encoding="utf-8").write(render())
 out = {"kind": INVENTORY_KINDS["audits"][1], "schema": "audits" in schemas()["inventory.json"]["properties"]}
+acme = run.load("examples/acme")
+out["policy"] = [DEFINITIONS["AuditPolicy"].resource, acme.audit_policy.id, acme.definitions()["audit_policy"]["auditor"],
+                 any(d.get("$ref", "").endswith("/AuditPolicy") for d in schemas()["policy.json"]["oneOf"])]
 try:
     run.load(sys.argv[1])
     out["errors"] = []
@@ -306,6 +318,7 @@ except WorkspaceErrors as e:
     out["errors"] = [str(x) for x in e.errors]
 out["failed"] = []
 for name, args in [("test_every_field_that_looks_like_a_reference_is_marked", ()),
+                   ("test_every_policy_is_read_by_the_built_in_checks", ()),
                    ("test_every_inventory_kind_is_indexed_by_the_checks_library", (sys.argv[2],)),
                    ("test_every_kind_has_a_name_in_each_language", ())]:
     try:
@@ -326,9 +339,10 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(content.replace(old, new), encoding="utf-8")
 
 
-def _copy_with_an_audit_kind(root: Path) -> Path:
-    """The repository's package, library, tests of kinds and acme, with one step of adding a kind
-    done: the model and its Inventory field (acme gets some audits, as it has every kind)."""
+def _copy_with_audits(root: Path) -> Path:
+    """The repository's package, library, tests of kinds and acme, with the first steps of adding a
+    kind and a policy done: the kind's model and its Inventory field, the policy's model and its
+    Workspace field. Acme gets some audits and an AuditPolicy, as it has every kind and policy."""
     for part in ("governance", "checks", "controls", "examples/acme", "docs/reference"):
         shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "tests").mkdir()
@@ -340,6 +354,14 @@ def _copy_with_an_audit_kind(root: Path) -> Path:
     _edit(inventory, last, last + AUDIT_FIELD)
     (root / "examples" / "acme" / "inventory" / "audits.yaml").write_text(
         "audits:\n  - id: au-1\n    lead: p-ceo\n    reviewer_id: p-cto\n", encoding="utf-8")
+    with (root / "governance" / "model" / "definitions.py").open("a", encoding="utf-8") as definitions:
+        definitions.write(AUDIT_POLICY_MODEL)
+    workspace = root / "governance" / "model" / "workspace.py"
+    _edit(workspace, "    StrategyPolicy,\n)", "    StrategyPolicy,\n    AuditPolicy,\n)")
+    last = "    strategy_policy: StrategyPolicy | None = None\n"
+    _edit(workspace, last, last + "    audit_policy: AuditPolicy | None = None\n")
+    (root / "examples" / "acme" / "policies" / "audit.yaml").write_text(
+        "kind: AuditPolicy\nid: audit-2026\nauditor: p-cdo\n", encoding="utf-8")
     return root
 
 
@@ -348,6 +370,7 @@ def _probe(root: Path, opa: str, *steps: str) -> dict:
     shutil.copytree(root / "examples" / "acme", dangling)
     (dangling / "inventory" / "audits.yaml").write_text(
         "audits:\n  - id: au-1\n    lead: p-nobody\n    reviewer_id: p-nobody\n", encoding="utf-8")
+    (dangling / "policies" / "audit.yaml").write_text("kind: AuditPolicy\nid: audit-2026\nauditor: p-nobody\n", encoding="utf-8")
     ran = subprocess.run([sys.executable, "-c", PROBE, str(dangling), opa, *steps], cwd=root, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(root)}, check=False)
     assert ran.returncode == 0, ran.stderr
@@ -355,23 +378,30 @@ def _probe(root: Path, opa: str, *steps: str) -> dict:
     return json.loads(ran.stdout)
 
 
-def test_a_throwaway_kind_added_in_a_copy_is_flagged_until_each_step_is_done(tmp_path: Path, opa_binary):
-    root = _copy_with_an_audit_kind(tmp_path / "repo")
+def test_a_throwaway_kind_and_policy_added_in_a_copy_are_flagged_until_each_step_is_done(tmp_path: Path, opa_binary):
+    root = _copy_with_audits(tmp_path / "repo")
     first = _probe(root, opa_binary)
     # the model and its field: loaded, in the schema, its marked reference checked...
     assert (first["kind"], first["schema"]) == ("audit", True)
-    assert first["errors"] == ["inventory/audits.yaml:3:5: audit 'au-1' refers to unknown person 'p-nobody'"]
+    assert first["errors"] == ["inventory/audits.yaml:3:5: audit 'au-1' refers to unknown person 'p-nobody'",
+                               "policies/audit.yaml:3:1: audit_policy 'audit-2026' refers to unknown person 'p-nobody'"]
+    # the policy's model and field: loaded into its field, given to OPA under its name, in the schema
+    assert first["policy"] == ["audit_policy", "audit-2026", "p-cdo", True]
     # ...and each step still to do is a failing test, never a silent pass
     assert first["failed"] == ["test_every_field_that_looks_like_a_reference_is_marked",  # reviewer_id
+                               "test_every_policy_is_read_by_the_built_in_checks",
                                "test_every_inventory_kind_is_indexed_by_the_checks_library",
                                "test_every_kind_has_a_name_in_each_language",
                                "test_the_checked_in_workspace_reference_is_current"]
-    # the steps: mark the reference, index the kind for the checks, regenerate the reference page
+    # the steps: mark the reference, index the kind and read the policy in the checks' library,
+    # regenerate the reference page
     _edit(root / "governance" / "model" / "inventory.py", "    reviewer_id: str | None = Field(",
           '    reviewer_id: Annotated[str | None, Ref("person")] = Field(')
     index = 'maturity_assessments := object.get(inventory, "maturity_assessments", {})\n'
     _edit(root / "checks" / "lib.rego", index, index + '\naudits := object.get(inventory, "audits", {})\n')
+    read = 'strategy := object.get(defs, "strategy_policy", null)\n'
+    _edit(root / "checks" / "lib.rego", read, read + '\naudit := object.get(defs, "audit_policy", null)\n')
     done = _probe(root, opa_binary, "regenerate")
-    assert done["errors"] == ["inventory/audits.yaml:3:5: audit 'au-1' refers to unknown person 'p-nobody'",
-                              "inventory/audits.yaml:4:5: audit 'au-1' refers to unknown person 'p-nobody'"]
+    assert done["errors"] == first["errors"][:1] + ["inventory/audits.yaml:4:5: audit 'au-1' refers to unknown person 'p-nobody'",
+                                                    first["errors"][1]]
     assert done["failed"] == ["test_every_kind_has_a_name_in_each_language"]  # its names: the vocabulary's step

@@ -39,6 +39,8 @@ def test_acme_loaded_apart_gives_the_result_it_gives_loaded_here(monkeypatch):
     apart = _result(monkeypatch, EXAMPLE, 0)
     assert apart == here
     assert here["findings"], "a result with findings, so that their positions are compared"
+    # and with the summaries, which read the inventory kinds kept after the input (apart.KEPT)
+    assert here["budget"]["phases"] and here["strategy"]["latest"] and any(g["owner_name"] for g in here["strategy"]["goals"])
 
 
 def test_the_child_sends_back_the_input_and_the_workspace_without_what_only_the_input_needed():

@@ -60,7 +60,7 @@ projects:
 @pytest.fixture
 def summary(tmp_path):
     ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS}))
-    return summarize(ws)
+    return summarize(ws.budget_policy, ws.inventory.projects)
 
 
 def test_shares_are_over_every_line_of_every_project_in_the_phase(summary):
@@ -109,11 +109,12 @@ projects:
       - {id: bl-2, category: talent, amount: 2, owner: p-cto}
 """
     ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": projects}))
-    assert summarize(ws).phases[0].shares == {"talent": 0.666667, "technology": 0.333333}
+    assert summarize(ws.budget_policy, ws.inventory.projects).phases[0].shares == {"talent": 0.666667, "technology": 0.333333}
 
 
 def test_no_budget_policy_means_no_budget_section(tmp_path):
-    assert summarize(load(make_workspace(tmp_path, {}))) is None
+    ws = load(make_workspace(tmp_path, {}))
+    assert summarize(ws.budget_policy, ws.inventory.projects) is None
 
 
 def test_round_trips_through_the_run_result_json(summary):

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from governance.model.build import SCHEMA_KEY
-from governance.model.definitions import DEFINITION_KINDS
 from governance.model.inventory import INVENTORY_KINDS
 from governance.model.reference import REGENERATE, render
 from governance.model.schema import schemas
+from governance.model.workspace import DEFINITIONS
 from tests.conftest import REPO
 
 PAGE = REPO / "docs" / "reference" / "workspace.md"
@@ -46,7 +46,7 @@ def test_every_object_and_field_says_what_it_is(where, schema):
 
 def test_every_kind_and_entity_has_its_own_heading():
     headings = set(re.findall(r"^#{2,4} (\S+)", render(), re.MULTILINE))
-    models = [m.__name__ for m in DEFINITION_KINDS.values()] + [m.__name__ for m, _ in INVENTORY_KINDS.values()]
+    models = [d.model.__name__ for d in DEFINITIONS.values()] + [m.__name__ for m, _ in INVENTORY_KINDS.values()]
     assert set(models + ["Waiver", "Control", "Localized", "Phase", "DatasetRef"]) <= headings
 
 

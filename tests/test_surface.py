@@ -61,9 +61,9 @@ SURFACE = {
         "Path_", "RegoSource", "SUFFIXES", "SourceMap", "WorkspaceError", "WorkspaceErrors", "collector_paused", "discover",
         "id_problem", "is_check", "json_positions", "json_values", "problems_in", "read_document", "read_rego", "relative",
         "resolve"},
-    "governance.model": {"Control", "DEFAULT_DIMENSIONS", "DEFAULT_TIERS", "Goal", "MANIFEST", "MaturityAssessment", "OnKind",
-        "Phase", "Project", "Workspace", "assemble_input", "inventory_bytes", "load_workspace", "read_places", "rego_checks",
-        "schema_files"},
+    "governance.model": {"BudgetPolicy", "Control", "DEFAULT_DIMENSIONS", "DEFAULT_TIERS", "Goal", "MANIFEST",
+        "MaturityAssessment", "OnKind", "Person", "Phase", "Project", "StrategyPolicy", "Workspace", "assemble_input",
+        "inventory_bytes", "kinds_taken_by", "load_workspace", "read_places", "rego_checks", "schema_files"},
 }
 
 

@@ -22,8 +22,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from governance.engine import EngineError, StoredInput, die_with_parent
+from governance.evaluate import budget, strategy
 from governance.load import WorkspaceErrors
-from governance.model import OnKind, Workspace, assemble_input, inventory_bytes
+from governance.model import OnKind, Workspace, assemble_input, inventory_bytes, kinds_taken_by
+
+# What a run keeps of the inventory once OPA's input is built: the kinds the summaries take (their
+# signatures say which; run.assemble calls them). The rest reaches a result only through OPA's findings.
+KEPT = kinds_taken_by(budget.summarize, strategy.summarize)
 
 Load = Callable[[Path | str, OnKind | None], Workspace]
 
@@ -165,7 +170,7 @@ def _child(path: Path | str, as_of: str, load: Load, out: int, parent: int) -> N
                 if "budget_lines" not in sent:
                     send("budget_lines", ws.budget_lines_json())
                 # serialised whole before any of it is sent: a failure is then a crash it can report
-                outcome = pickle.dumps(("loaded", ws.after_input(), ws.waivers_json()), protocol=pickle.HIGHEST_PROTOCOL)
+                outcome = pickle.dumps(("loaded", ws.after_input(KEPT), ws.waivers_json()), protocol=pickle.HIGHEST_PROTOCOL)
             except WorkspaceErrors as exc:
                 outcome = pickle.dumps(("invalid", exc), protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # noqa: BLE001 — a bug: the parent reports it as one

@@ -9,27 +9,29 @@ in the `RunResult`, because renderers never read the workspace.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from governance.engine import EngineError
-from governance.model import Phase, Project, Workspace
+from governance.model import BudgetPolicy, Phase, Project
 from governance.result import Band, BudgetSummary, Number, PhaseBudget
 
 # Shares are rounded so the JSON stays readable; 1e-6 of a share is far below any tolerance.
 _DIGITS = 6
 
 
-def summarize(ws: Workspace, bands: dict[str, Any] | None = None) -> BudgetSummary | None:
+def summarize(policy: BudgetPolicy | None, projects: Mapping[str, Project],
+              bands: dict[str, Any] | None = None) -> BudgetSummary | None:
     """Per-phase amounts and shares; None when the workspace has no budget policy.
     `bands` is BUD-002's observations (phase -> category -> band): whether a share is in
-    its band is the check's call, never recomputed here."""
-    policy = ws.budget_policy
+    its band is the check's call, never recomputed here. The inventory kinds it takes are
+    what a run keeps of the inventory once OPA's input is built (evaluate/apart.py)."""
     if policy is None:
         return None
     projects_by_phase: dict[str, list] = defaultdict(list)
-    for project in ws.inventory.projects.values():
+    for project in projects.values():
         if project.phase is not None:
             projects_by_phase[project.phase].append(project)
     phases = [_phase(phase, projects_by_phase.get(phase.id, []), (bands or {}).get(phase.id) or {})

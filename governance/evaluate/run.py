@@ -13,6 +13,7 @@ from typing import Unpack
 
 from governance import __version__, library
 from governance.engine import EngineOptions, EngineResult
+from governance.evaluate import apart as apart_
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
@@ -86,6 +87,8 @@ def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_sou
     ws, policy = validate(path, overlap)
     chosen = selection_.select(ws, policy, skip, skip_source)
     input_json = overlap.input(ws, as_of.isoformat()) if overlap is not None else ws.input_json(as_of.isoformat())
+    # what only the input needed goes here too, as it does loaded apart: a read of it fails every run alike
+    ws = ws if overlap is not None and overlap.apart is not None else ws.after_input(apart_.KEPT)
     return Prepared(workspace=ws, policy=policy, input=input_json, as_of=as_of, selection=chosen)
 
 
@@ -120,8 +123,10 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         waivers=waivers,
         selection=prepared.selection,
         summary=summarize(findings, checks, fail_on),
-        budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS, skipped)),
-        strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT, skipped), skipped),
+        budget=budget_.summarize(ws.budget_policy, ws.inventory.projects, _observations(engine, BUDGET_BANDS, skipped)),
+        strategy=strategy_.summarize(ws.strategy_policy, ws.inventory.goals, ws.inventory.maturity_assessments,
+                                     ws.inventory.projects, ws.inventory.people,
+                                     findings, _observations(engine, strategy_.PILOT, skipped), skipped),
     ))
 
 

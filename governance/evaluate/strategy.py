@@ -10,25 +10,27 @@ module only arranges the workspace's facts around them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from governance.engine import EngineError
-from governance.model import DEFAULT_DIMENSIONS, DEFAULT_TIERS, Goal, MaturityAssessment, Workspace
+from governance.model import DEFAULT_DIMENSIONS, DEFAULT_TIERS, Goal, MaturityAssessment, Person, Project, StrategyPolicy
 from governance.result import AssessmentRecord, Finding, GoalRecord, PilotScope, StrategySummary
 
 OVERDUE = "STR-004"  # open goals past their due date
 PILOT = "STR-009"  # the pilot kept to a few projects; its observations list the running pilots
 
 
-def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | None = None,
+def summarize(policy: StrategyPolicy | None, goals: Mapping[str, Goal], assessments: Mapping[str, MaturityAssessment],
+              projects: Mapping[str, Project], people: Mapping[str, Person],
+              findings: list[Finding], pilot: dict[str, Any] | None = None,
               skipped: frozenset[str] = frozenset()) -> StrategySummary | None:
     """None when the workspace has no strategy: no StrategyPolicy, no goals, no assessments.
     `pilot` is STR-009's observations (phase -> {max_projects, running}); with STR-004 among the
-    `skipped` checks, no goal is called overdue and the summary says it was not judged."""
-    policy = ws.strategy_policy
-    goals, assessments = ws.inventory.goals, ws.inventory.maturity_assessments
+    `skipped` checks, no goal is called overdue and the summary says it was not judged. The
+    inventory kinds it takes are what a run keeps of the inventory once OPA's input is built."""
     if policy is None and not goals and not assessments:
         return None
     tiers = policy.tiers if policy else list(DEFAULT_TIERS)
@@ -39,7 +41,7 @@ def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | No
         policy=policy.id if policy else None,
         tiers=list(tiers),
         dimensions=list(dimensions),
-        goals=_tree(ws, list(tiers), overdue),
+        goals=_tree(goals, projects, people, list(tiers), overdue),
         latest=_assessment(timeline[-1]) if timeline else None,
         previous=_assessment(timeline[-2]) if len(timeline) > 1 else None,
         pilot=_pilot(pilot or {}),
@@ -47,16 +49,16 @@ def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | No
     )
 
 
-def _tree(ws: Workspace, tiers: list[str], overdue: set[str]) -> list[GoalRecord]:
+def _tree(goals: Mapping[str, Goal], projects: Mapping[str, Project], people: Mapping[str, Person],
+          tiers: list[str], overdue: set[str]) -> list[GoalRecord]:
     """Depth first from the roots (goals without a known parent), top tier first; children by id.
     A parent cycle has no root, so what the walk misses is appended as roots: nothing is dropped."""
-    goals = ws.inventory.goals
     children: dict[str, list[Goal]] = defaultdict(list)
     for goal in goals.values():
-        if goal.parent in goals:
+        if goal.parent is not None and goal.parent in goals:
             children[goal.parent].append(goal)
     serving: dict[str, list[str]] = defaultdict(list)
-    for project in ws.inventory.projects.values():
+    for project in projects.values():
         for goal_id in project.serves or []:
             serving[goal_id].append(project.id)
     rank = {tier: i for i, tier in enumerate(tiers)}
@@ -71,7 +73,7 @@ def _tree(ws: Workspace, tiers: list[str], overdue: set[str]) -> list[GoalRecord
         if goal.id in seen:
             return
         seen.add(goal.id)
-        out.append(_goal(ws, goal, depth, goal.id in overdue, sorted(serving.get(goal.id, []))))
+        out.append(_goal(people, goal, depth, goal.id in overdue, sorted(serving.get(goal.id, []))))
         for child in sorted(children.get(goal.id, []), key=lambda g: g.id):
             walk(child, depth + 1)
 
@@ -82,8 +84,8 @@ def _tree(ws: Workspace, tiers: list[str], overdue: set[str]) -> list[GoalRecord
     return out
 
 
-def _goal(ws: Workspace, goal: Goal, depth: int, overdue: bool, projects: list[str]) -> GoalRecord:
-    owner = ws.inventory.people.get(goal.owner) if goal.owner else None
+def _goal(people: Mapping[str, Person], goal: Goal, depth: int, overdue: bool, projects: list[str]) -> GoalRecord:
+    owner = people.get(goal.owner) if goal.owner else None
     return GoalRecord(
         id=goal.id, tier=goal.tier, statement=goal.statement, depth=depth, parent=goal.parent,
         owner=goal.owner, owner_name=owner.name if owner else None, metric=goal.metric,

@@ -1,12 +1,12 @@
 """Pydantic models of the governance domain and the validated `Workspace`."""
 
 from governance.model.build import MANIFEST, OnKind, inventory_bytes, load_workspace, read_places, rego_checks
-from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS, Phase
+from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS, BudgetPolicy, Phase, StrategyPolicy
 from governance.model.governance import Control
-from governance.model.inventory import Goal, MaturityAssessment, Project
+from governance.model.inventory import Goal, MaturityAssessment, Person, Project, kinds_taken_by
 from governance.model.schema import schema_files
 from governance.model.workspace import Workspace, assemble_input
 
-__all__ = ["Control", "DEFAULT_DIMENSIONS", "DEFAULT_TIERS", "Goal", "MANIFEST", "MaturityAssessment", "OnKind", "Phase",
-           "Project", "Workspace", "assemble_input", "inventory_bytes", "load_workspace", "read_places", "rego_checks",
-           "schema_files"]
+__all__ = ["assemble_input", "BudgetPolicy", "Control", "DEFAULT_DIMENSIONS", "DEFAULT_TIERS", "Goal",
+           "inventory_bytes", "kinds_taken_by", "load_workspace", "MANIFEST", "MaturityAssessment", "OnKind", "Person",
+           "Phase", "Project", "read_places", "rego_checks", "schema_files", "StrategyPolicy", "Workspace"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -32,6 +34,22 @@ Date = Annotated[dt.date, BeforeValidator(_written_as_a_date), AfterValidator(_i
 
 # A name or title: shown in every report's cells and headings, so bounded (load/limits.py)
 Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field whose value names another entity by id: `Annotated[str | None, Ref("person")]`,
+    also inside a list, and on a nested object that names one by its `id`. Every such id must resolve
+    (model/references.py walks the marks; tests/test_kinds.py fails on a field that looks like a
+    reference and is not marked). `kind` None: the object says the kind itself, in its own `kind`."""
+
+    kind: str | None = None
+
+
+def resource_kind(model: type) -> str:
+    """The kind findings and references name an entity by: its model's name in snake case
+    (`MaturityAssessment` -> `maturity_assessment`), so the name is written once."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
 
 
 class Strict(BaseModel):

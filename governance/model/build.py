@@ -31,20 +31,12 @@ from governance.load import (
     resolve,
 )
 from governance.model.base import Entity
-from governance.model.definitions import (
-    DEFINITION_KINDS,
-    RESOURCE_KIND,
-    SINGLETON_KINDS,
-    BudgetPolicy,
-    Committee,
-    PlacementPolicy,
-    StrategyPolicy,
-)
+from governance.model.definitions import BudgetPolicy, PlacementPolicy, StrategyPolicy
 from governance.model.errors import from_validation
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS
 from governance.model.references import check_references
-from governance.model.workspace import Workspace
+from governance.model.workspace import DEFINITIONS, Workspace
 
 MANIFEST = "governance.yaml"
 DATA = {".yaml", ".yml", ".json"}
@@ -281,32 +273,32 @@ def _manifest(b: _Builder) -> tuple[Manifest, Document]:
 def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
     data = doc.data
     if not isinstance(data, dict) or "kind" not in data:
-        why = f"a policy file holds one definition with a 'kind' (one of {', '.join(DEFINITION_KINDS)})"
+        why = f"a policy file holds one definition with a 'kind' (one of {', '.join(DEFINITIONS)})"
         b.errors.append(WorkspaceError(doc.sources.locate(()), why))
         return
     kind = data["kind"]
     # a list or mapping cannot even be looked up: it is as unknown as a misspelt name
-    model = DEFINITION_KINDS.get(kind) if isinstance(kind, str) else None
-    if model is None:
+    definition = DEFINITIONS.get(kind) if isinstance(kind, str) else None
+    if definition is None:
         shown = "a list" if isinstance(kind, list) else "a mapping" if isinstance(kind, dict) else f"'{kind}'"
         b.errors.append(WorkspaceError(doc.sources.locate(("kind",)),
-                                       f"unknown kind {shown} (expected one of {', '.join(DEFINITION_KINDS)})"))
+                                       f"unknown kind {shown} (expected one of {', '.join(DEFINITIONS)})"))
         return
-    entity = b.validate(model, data, doc, ())
+    entity = b.validate(definition.model, data, doc, ())
     if entity is None:
         return
-    if kind in SINGLETON_KINDS:
-        attr = RESOURCE_KIND[kind]
+    resource, attr = definition.resource, definition.attribute
+    if definition.singleton:
         existing = getattr(ws, attr)
         if existing is not None:
-            first = ws.declared_at(attr, existing.id)
+            first = ws.declared_at(resource, existing.id)
             why = f"a second {kind} ('{entity.id}'); the workspace may have one (first is '{existing.id}' at {first})"
             b.errors.append(WorkspaceError(doc.sources.locate(()), why))
             return
-        if b.register(ws, attr, entity.id, doc, ()):
+        if b.register(ws, resource, entity.id, doc, ()):
             setattr(ws, attr, entity)
-    elif isinstance(entity, Committee) and b.register(ws, "committee", entity.id, doc, ()):  # the kind a workspace has many of
-        ws.committees[entity.id] = entity
+    elif b.register(ws, resource, entity.id, doc, ()):  # a kind a workspace may have many of, by id
+        getattr(ws, attr)[entity.id] = entity
     if isinstance(entity, BudgetPolicy):
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))

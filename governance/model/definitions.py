@@ -5,19 +5,20 @@ tell the people who write these files."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from governance.model.base import Date, Entity, Localized, Number, Strict
+from governance.model.base import Date, Entity, Localized, Number, Ref, Strict
 
 
 class CommitteeMember(Strict):
     """A seat on the committee."""
 
-    person: str = Field(description="Person id of the member.")
+    person: Annotated[str, Ref("person")] = Field(description="Person id of the member.")
     role: str = Field(description="The role the member holds on the committee (e.g. CEO, HEAD_DATA).")
-    delegate: str | None = Field(default=None, description="Person id of who may stand in for the member.")
+    delegate: Annotated[str | None, Ref("person")] = Field(
+        default=None, description="Person id of who may stand in for the member.")
 
 
 class Quorum(Strict):
@@ -32,7 +33,7 @@ class Committee(Entity):
 
     kind: Literal["Committee"] = Field(description="What this file defines.")
     name: Localized | None = Field(default=None, description="The committee's name in Chinese and English.")
-    chair: str = Field(description="Person id of the chair.")
+    chair: Annotated[str, Ref("person")] = Field(description="Person id of the chair.")
     required_roles: list[str] = Field(default=[], description="Roles the members must cover between them.")
     members: list[CommitteeMember] = Field(default=[], description="The committee's seats.")
     quorum: Quorum | None = Field(default=None, description="What a meeting needs for its decisions to count.")
@@ -190,7 +191,7 @@ class GoalTiers(Strict):
 class Pilot(Strict):
     """The pilot: one or two scenarios at a time (handbook §1.3.1)."""
 
-    phase: str = Field(description="The BudgetPolicy phase id of the pilot.")
+    phase: Annotated[str, Ref("phase")] = Field(description="The BudgetPolicy phase id of the pilot.")
     max_projects: int = Field(ge=0, description="Most projects of that phase running at once.")
 
 
@@ -220,25 +221,3 @@ class StrategyPolicy(Entity):
         listed = self.maturity.dimensions if self.maturity else None
         return listed if listed is not None else list(DEFAULT_DIMENSIONS)
 
-
-DEFINITION_KINDS: dict[str, type[Entity]] = {
-    "Committee": Committee,
-    "AuthorityMatrix": AuthorityMatrix,
-    "BudgetPolicy": BudgetPolicy,
-    "ClassificationPolicy": ClassificationPolicy,
-    "PlacementPolicy": PlacementPolicy,
-    "StrategyPolicy": StrategyPolicy,
-}
-
-# Kinds the checks read as a single policy: a second one would make the rules ambiguous.
-SINGLETON_KINDS = {"AuthorityMatrix", "BudgetPolicy", "ClassificationPolicy", "PlacementPolicy", "StrategyPolicy"}
-
-# kind -> resource kind used in findings (snake_case, as docs/reference/workspace.md lists them)
-RESOURCE_KIND = {
-    "Committee": "committee",
-    "AuthorityMatrix": "authority_matrix",
-    "BudgetPolicy": "budget_policy",
-    "ClassificationPolicy": "classification_policy",
-    "PlacementPolicy": "placement_policy",
-    "StrategyPolicy": "strategy_policy",
-}

@@ -5,9 +5,11 @@ tell the people who write these files."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from governance.model.base import Date, Entity, Localized, Name, Strict
+from governance.model.base import Date, Entity, Localized, Name, Ref, Strict
 from governance.result import FailOn
 
 
@@ -22,14 +24,14 @@ class Waiver(Entity):
     """An approved exception: one check does not fail on one resource until it expires."""
 
     check: str = Field(description="Check id (e.g. BUD-003); the check must be waivable.")
-    resource: ResourceRef = Field(description="The resource the check's finding is about.")
+    resource: Annotated[ResourceRef, Ref()] = Field(description="The resource the check's finding is about.")
     justification: str = Field(description="Why the exception is accepted.")
-    requested_by: str = Field(description="Person id of who asked for it.")
-    approved_by: str = Field(
+    requested_by: Annotated[str, Ref("person")] = Field(description="Person id of who asked for it.")
+    approved_by: Annotated[str, Ref("person")] = Field(
         description="Person id of who approved it: not the requester, with a role under AuthorityMatrix limits.waiver.")
     approved_at: Date = Field(description="When it was approved.")
     expires: Date = Field(description="Last day it applies.")
-    decision: str | None = Field(
+    decision: Annotated[str | None, Ref("decision")] = Field(
         default=None, description="Decision id of the committee decision (type waiver) that granted it; "
                                   "required where AuthorityMatrix waiver_requires_decision is true.")
 

@@ -5,13 +5,13 @@ tell the people who write these files."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 
 from pydantic import BeforeValidator, Field
 
-from governance.model.base import Date, Entity, Name, Number, Strict
+from governance.model.base import Date, Entity, Name, Number, Ref, Strict, resource_kind
 from governance.model.definitions import Deployment, Encryption
 
 
@@ -26,7 +26,7 @@ class Owned(Entity):
     """An entity someone is accountable for: its name, and the person who owns it."""
 
     name: Name | None = Field(default=None, description="Display name.")
-    owner: str | None = Field(default=None, description="Person id of who is accountable for it.")
+    owner: Annotated[str | None, Ref("person")] = Field(default=None, description="Person id of who is accountable for it.")
 
 
 class Platform(Entity):
@@ -51,7 +51,7 @@ class Replica(Strict):
 class DatasetRef(Strict):
     """A dataset a system holds, and on which side of a hybrid system."""
 
-    id: str = Field(description="Dataset id.")
+    id: str = Field(description="Dataset id.")  # a reference: System.datasets, which holds it, is marked
     side: Literal["public", "private"] | None = Field(
         default=None, description="Which side of a hybrid system holds it (a plain id: private).")
 
@@ -59,12 +59,12 @@ class DatasetRef(Strict):
 class System(Owned):
     """An application or service, where it runs and the data it holds."""
 
-    platform: str | None = Field(default=None, description="Platform id it runs on.")
+    platform: Annotated[str | None, Ref("platform")] = Field(default=None, description="Platform id it runs on.")
     deployment: Deployment = Field(description="public, private, hybrid or on_prem.")
     region: str | None = Field(default=None, description="Where it runs (e.g. cn-bj-dc1).")
     jurisdiction: str | None = Field(default=None, description="Country it runs in, ISO 3166 alpha-2.")
     replicas: list[Replica] = Field(default=[], description="Where copies of it run.")
-    datasets: list[str | DatasetRef] = Field(
+    datasets: list[Annotated[str | DatasetRef, Ref("dataset")]] = Field(
         default=[], description="Datasets it stores: an id (stored on the system's deployment) or {id, side}.")
     ciio: bool = Field(default=False, description="Critical information infrastructure.")
     mlps_level: int | None = Field(default=None, ge=1, le=5, description="MLPS (等保) level.")
@@ -105,7 +105,8 @@ class Dataset(Owned):
     pipia_ref: str | None = Field(
         default=None, description="Reference of its personal information impact assessment (PIPL art. 55).")
     encryption_at_rest: Encryption = Field(default="none", description="none, required or cmk (none < required < cmk).")
-    security_officer: str | None = Field(default=None, description="Person id of its data security officer (important data).")
+    security_officer: Annotated[str | None, Ref("person")] = Field(
+        default=None, description="Person id of its data security officer (important data).")
     last_risk_assessment: Date | None = Field(default=None, description="Date of its last risk assessment (important data).")
     flows: list[Flow] = Field(default=[], description="Where it is sent.")
 
@@ -145,26 +146,26 @@ class BudgetLine(Entity):
 
     category: str = Field(description="Budget category, one of BudgetPolicy.categories.")
     amount: Number = Field(ge=0, description="Amount, in the BudgetPolicy's currency.")
-    owner: str | None = Field(default=None, description="Person id of who is accountable for it.")
+    owner: Annotated[str | None, Ref("person")] = Field(default=None, description="Person id of who is accountable for it.")
 
 
 class Project(Owned):
     """A piece of work with a budget, in a phase of the programme."""
 
-    phase: str | None = Field(default=None, description="BudgetPolicy phase id.")
+    phase: Annotated[str | None, Ref("phase")] = Field(default=None, description="BudgetPolicy phase id.")
     start: Date = Field(description="First day.")
     end: Date = Field(description="Last day.")
     maturity: Maturity | None = Field(default=None, description="The maturity step it is to achieve.")
     goal: ProjectGoal | None = Field(default=None, description="Its measurable outcome.")
     budget_lines: list[BudgetLine] = Field(
         default=[], description="Its budget, line by line; line ids are unique in the workspace.")
-    serves: list[str] = Field(default=[], description="Goal ids it delivers.")
+    serves: list[Annotated[str, Ref("goal")]] = Field(default=[], description="Goal ids it delivers.")
 
 
 class Spend(Entity):
     """Money spent on a budget line."""
 
-    budget_line: str = Field(description="Budget line id.")
+    budget_line: Annotated[str, Ref("budget_line")] = Field(description="Budget line id.")
     amount: Number = Field(description="Amount, in the BudgetPolicy's currency.")
     date: Date = Field(description="When it was spent.")
     tags: dict[str, str] = Field(default={}, description="Cost tags (BudgetPolicy.required_cost_tags are required).")
@@ -173,9 +174,9 @@ class Spend(Entity):
 class Meeting(Entity):
     """A committee meeting that was held (or, dated later than today, planned)."""
 
-    committee: str = Field(description="Committee id.")
+    committee: Annotated[str, Ref("committee")] = Field(description="Committee id.")
     date: Date = Field(description="When it met.")
-    present: list[str] = Field(default=[], description="Person ids of those present.")
+    present: list[Annotated[str, Ref("person")]] = Field(default=[], description="Person ids of those present.")
 
 
 class Subject(Strict):
@@ -190,13 +191,14 @@ class Decision(Entity):
 
     type: Literal["budget_allocation", "budget_reallocation", "waiver", "other"] = Field(
         description="What kind of decision; the AuthorityMatrix sets limits per type.")
-    subject: Subject | None = Field(
+    subject: Annotated[Subject | None, Ref()] = Field(
         default=None, description="What it is about; a decision of type waiver names the waiver it grants "
                                   "({kind: waiver, id: ...}), and that waiver names it back in `decision`.")
     amount: Number | None = Field(default=None, description="Amount decided, in the BudgetPolicy's currency.")
-    requested_by: str | None = Field(default=None, description="Person id of who asked for it.")
-    approved_by: list[str] = Field(default=[], description="Person ids of who approved it.")
-    meeting: str | None = Field(default=None, description="Meeting id, if taken in a committee meeting.")
+    requested_by: Annotated[str | None, Ref("person")] = Field(default=None, description="Person id of who asked for it.")
+    approved_by: list[Annotated[str, Ref("person")]] = Field(default=[], description="Person ids of who approved it.")
+    meeting: Annotated[str | None, Ref("meeting")] = Field(
+        default=None, description="Meeting id, if taken in a committee meeting.")
     date: Date | None = Field(default=None, description="When it was taken.")
 
 
@@ -207,8 +209,8 @@ class Goal(Entity):
     # one of StrategyPolicy.goals.tiers (the handbook's three without one)
     tier: str = Field(description="Goal tier, one of StrategyPolicy.goals.tiers (default: strategic, business, execution).")
     statement: str = Field(min_length=1, description="The goal in words.")
-    parent: str | None = Field(default=None, description="Goal id one tier up.")
-    owner: str | None = Field(default=None, description="Person id of who is accountable for it.")
+    parent: Annotated[str | None, Ref("goal")] = Field(default=None, description="Goal id one tier up.")
+    owner: Annotated[str | None, Ref("person")] = Field(default=None, description="Person id of who is accountable for it.")
     metric: str | None = Field(default=None, description="What is measured.")
     baseline: Number | None = Field(default=None, description="Its value at the start.")
     target: Number | None = Field(default=None, description="Its value to reach.")
@@ -220,31 +222,18 @@ class MaturityAssessment(Entity):
     """A maturity diagnosis (handbook §1.1): a level per dimension, and measured indicators."""
 
     date: Date = Field(description="When it was assessed.")
-    assessor: str | None = Field(default=None, description="Person id of the assessor.")
+    assessor: Annotated[str | None, Ref("person")] = Field(default=None, description="Person id of the assessor.")
     # dimension -> 1 manual … 5 intelligent
     scores: dict[str, Level] = Field(default={}, description="Maturity dimension -> whole level, 1 (manual) to 5 (intelligent).")
     # free names -> measured values
     indicators: dict[str, Number] = Field(default={}, description="Indicator name -> measured value.")
 
 
-# plural key in inventory files -> (model, resource kind)
-INVENTORY_KINDS: dict[str, tuple[type[Entity], str]] = {
-    "people": (Person, "person"),
-    "platforms": (Platform, "platform"),
-    "systems": (System, "system"),
-    "datasets": (Dataset, "dataset"),
-    "projects": (Project, "project"),
-    "spend": (Spend, "spend"),
-    "meetings": (Meeting, "meeting"),
-    "decisions": (Decision, "decision"),
-    "goals": (Goal, "goal"),
-    "maturity_assessments": (MaturityAssessment, "maturity_assessment"),
-}
-
-
 @dataclass
 class Inventory:
-    """Every inventory entity by kind, each kind keyed by id (in the order declared)."""
+    """Every inventory entity by kind, each kind keyed by id (in the order declared).
+    A field here is an inventory kind: its name is the kind's plural key in inventory files and
+    OPA's input, its model says the rest (INVENTORY_KINDS is read off these fields)."""
 
     people: dict[str, Person] = field(default_factory=dict)
     platforms: dict[str, Platform] = field(default_factory=dict)
@@ -267,3 +256,27 @@ class Inventory:
         for plural in INVENTORY_KINDS:
             if self.of(plural):
                 yield plural, self.of(plural)
+
+
+def _inventory_kinds() -> dict[str, tuple[type[Entity], str]]:
+    hints = get_type_hints(Inventory)
+    held = {f.name: get_args(hints[f.name])[1] for f in fields(Inventory)}  # dict[str, Model]
+    return {plural: (model, resource_kind(model)) for plural, model in held.items()}
+
+
+# plural key in inventory files -> (model, resource kind), in the order Inventory declares them
+INVENTORY_KINDS: dict[str, tuple[type[Entity], str]] = _inventory_kinds()
+
+
+def kinds_taken_by(*readers: Callable[..., object]) -> frozenset[str]:
+    """The inventory kinds (plurals) `readers` take: a parameter typed as a map of id to an
+    inventory model (`Mapping[str, Project]`) takes that kind. What a function reads of the
+    inventory is then said by its signature, and mypy holds its body to it."""
+    plural_of = {model: plural for plural, (model, _) in INVENTORY_KINDS.items()}
+    taken: set[str] = set()
+    for reader in readers:
+        for name, hint in get_type_hints(reader).items():
+            args = get_args(hint)
+            if name != "return" and get_origin(hint) in (Mapping, dict) and len(args) == 2 and args[1] in plural_of:
+                taken.add(plural_of[args[1]])
+    return frozenset(taken)

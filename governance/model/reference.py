@@ -16,8 +16,8 @@ from typing import Any
 
 from governance.model.base import EARLIEST, LATEST
 from governance.model.build import MANIFEST, SCHEMA_KEY
-from governance.model.definitions import RESOURCE_KIND
 from governance.model.schema import Schema, schemas
+from governance.model.workspace import DEFINITIONS
 
 REGENERATE = "python -m governance.model.reference > docs/reference/workspace.md"
 
@@ -83,7 +83,7 @@ def _section(section: Section, schema: Schema, seen: set[str]) -> Iterator[str]:
         for ref in schema["oneOf"]:
             name = _ref_name(ref)
             kind = defs[name]["properties"]["kind"]["const"]
-            yield from _definition(name, defs, seen, f"`kind: {kind}` · resource kind `{RESOURCE_KIND[kind]}`")
+            yield from _definition(name, defs, seen, f"`kind: {kind}` · resource kind `{DEFINITIONS[kind].resource}`")
         return
     yield f"\n{schema['description']}\n\n"
     yield _table(schema)

@@ -1,21 +1,29 @@
-"""Every reference must resolve: a dangling id is an error at the reference itself."""
+"""Every reference must resolve: a dangling id is an error at the reference itself.
+
+A reference is a field marked `Ref` (model/base.py); one walk over every declared entity finds them
+all, so a new reference field is checked as soon as it is marked."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Iterator
+from typing import Annotated, Any, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from governance.load import Path_, WorkspaceError
+from governance.model.base import Entity, Ref, resource_kind
 from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
-from governance.model.workspace import Workspace
-
-# resource kinds a decision subject or waiver may name, beyond entity kinds
-AGGREGATE_KINDS = {"phase", "portfolio"}
+from governance.model.governance import Control, Waiver
+from governance.model.inventory import INVENTORY_KINDS
+from governance.model.workspace import DEFINITIONS, Workspace
 
 
 def check_references(ws: Workspace) -> list[WorkspaceError]:
     errors: list[WorkspaceError] = []
-    for kind, id_, path, target_kind, target in _references(ws):
-        if target is None or ws.declares(target_kind, target):
+    for kind, id_, path, target_kind, target in references(ws):
+        if ws.declares(target_kind, target):
             continue
         why = f"{kind} '{id_}' refers to unknown {target_kind} '{target}'"
         if target_kind == "phase" and ws.budget_policy is None:
@@ -26,55 +34,120 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
     return errors
 
 
-Reference = tuple[str, str, Path_, str, str | None]  # (from kind, from id, field path, to kind, to id)
+Reference = tuple[str, str, Path_, str, str]  # (from kind, from id, field path, to kind, to id)
 
 
-def _references(ws: Workspace) -> Iterator[Reference]:
-    """(from kind, from id, field path, to kind, to id) for every reference."""
-    for c in ws.committees.values():
-        yield "committee", c.id, ("chair",), "person", c.chair
-        for i, m in enumerate(c.members):
-            yield "committee", c.id, ("members", i, "person"), "person", m.person
-            yield "committee", c.id, ("members", i, "delegate"), "person", m.delegate
-    inv = ws.inventory
-    for s in inv.systems.values():
-        yield "system", s.id, ("owner",), "person", s.owner
-        yield "system", s.id, ("platform",), "platform", s.platform
-        for i, ref in enumerate(s.datasets):
-            yield "system", s.id, ("datasets", i), "dataset", ref if isinstance(ref, str) else ref.id
-    for d in inv.datasets.values():
-        yield "dataset", d.id, ("owner",), "person", d.owner
-        yield "dataset", d.id, ("security_officer",), "person", d.security_officer
-    for p in inv.projects.values():
-        yield "project", p.id, ("owner",), "person", p.owner
-        yield "project", p.id, ("phase",), "phase", p.phase
-        for i, line in enumerate(p.budget_lines):
-            yield "project", p.id, ("budget_lines", i, "owner"), "person", line.owner
-        yield from _each("project", p.id, "serves", "goal", p.serves)
-    for g in inv.goals.values():
-        yield "goal", g.id, ("parent",), "goal", g.parent
-        yield "goal", g.id, ("owner",), "person", g.owner
-    for a in inv.maturity_assessments.values():
-        yield "maturity_assessment", a.id, ("assessor",), "person", a.assessor
-    for spend in inv.spend.values():
-        yield "spend", spend.id, ("budget_line",), "budget_line", spend.budget_line
-    for meeting in inv.meetings.values():
-        yield "meeting", meeting.id, ("committee",), "committee", meeting.committee
-        yield from _each("meeting", meeting.id, "present", "person", meeting.present)
-    for decision in inv.decisions.values():
-        yield "decision", decision.id, ("requested_by",), "person", decision.requested_by
-        yield from _each("decision", decision.id, "approved_by", "person", decision.approved_by)
-        yield "decision", decision.id, ("meeting",), "meeting", decision.meeting
-        if decision.subject:
-            yield "decision", decision.id, ("subject",), decision.subject.kind, decision.subject.id
-    sp = ws.strategy_policy
-    if sp and sp.pilot:
-        yield "strategy_policy", sp.id, ("pilot", "phase"), "phase", sp.pilot.phase
-    for w in ws.waivers.values():
-        yield "waiver", w.id, ("requested_by",), "person", w.requested_by
-        yield "waiver", w.id, ("approved_by",), "person", w.approved_by
-        yield "waiver", w.id, ("resource",), w.resource.kind, w.resource.id
-        yield "waiver", w.id, ("decision",), "decision", w.decision
+def references(ws: Workspace) -> Iterator[Reference]:
+    """(from kind, from id, field path, to kind, to id) for every reference the workspace makes."""
+    for kind, entities in _declared(ws):
+        for entity in entities:
+            for path, target_kind, target in references_in(entity):
+                yield kind, entity.id, path, target_kind, target
+
+
+def _declared(ws: Workspace) -> Iterator[tuple[str, Iterable[Entity]]]:
+    """(resource kind, its entities) for every kind a workspace declares at the top of a file:
+    definitions, inventory, waivers and controls. An entity declared inside another (a project's
+    budget lines) is walked with it, and its references are that entity's."""
+    for definition in DEFINITIONS.values():
+        held = getattr(ws, definition.attribute)
+        if definition.singleton:
+            held = {} if held is None else {held.id: held}
+        yield definition.resource, held.values()
+    for plural, entities in ws.inventory.kinds():
+        yield INVENTORY_KINDS[plural][1], entities.values()
+    yield resource_kind(Waiver), ws.waivers.values()
+    yield resource_kind(Control), ws.controls.values()
+
+
+Found = list[tuple[Path_, str, str]]  # (field path, kind, id) of each reference
+
+
+def references_in(model: BaseModel) -> Found:
+    """(field path, kind, id) of each reference `model` makes, in the objects it holds too."""
+    found: Found = []
+    _named_in(model, (), found)
+    return found
+
+
+def _named_in(model: BaseModel, path: Path_, found: Found) -> None:
+    """Each reference in `model` and the objects it holds, appended to `found`. The walk runs over
+    every entity of a large inventory: its fields are read off the model once (`_reference_fields`),
+    and an id or a list of ids, most references, is taken here without a call per id."""
+    for name, mark, kind in _reference_fields(type(model)):
+        value = getattr(model, name)
+        if value is None:
+            continue
+        where = (*path, name)
+        if mark is None:
+            _within(value, where, found)
+        elif kind is not None and type(value) is str:
+            found.append((where, kind, value))
+        elif kind is not None and type(value) is list:
+            for i, item in enumerate(value):
+                if type(item) is str:
+                    found.append(((*where, i), kind, item))
+                else:
+                    _named(item, (*where, i), mark, found)
+        else:
+            _named(value, where, mark, found)
+
+
+def _within(value: Any, path: Path_, found: Found) -> None:
+    if isinstance(value, BaseModel):
+        _named_in(value, path, found)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _within(item, (*path, i), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _within(item, (*path, key), found)
+
+
+def _named(value: Any, path: Path_, mark: Ref, found: Found) -> None:
+    """A marked value: an id, an object naming one by its `id` (and its `kind`, if the mark has none), or a list of them."""
+    if isinstance(value, str):
+        assert mark.kind is not None, f"{path}: a bare id needs its kind on the mark"
+        found.append((path, mark.kind, value))
+    elif isinstance(value, BaseModel):
+        found.append((path, mark.kind or value.kind, value.id))  # type: ignore[attr-defined]
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _named(item, (*path, i), mark, found)
+
+
+@functools.cache
+def _reference_fields(model: type[BaseModel]) -> tuple[tuple[str, Ref | None, str | None], ...]:
+    """The fields of `model` that may hold a reference: (name, its mark, the mark's kind), with no
+    mark for a field holding objects that do. Worked out once per model."""
+    found: list[tuple[str, Ref | None, str | None]] = []
+    for name, info in model.model_fields.items():
+        mark = mark_of(info)
+        if mark is not None or any(_reference_fields(m) for m in _models_in(info.annotation)):
+            found.append((name, mark, mark.kind if mark else None))
+    return tuple(found)
+
+
+def mark_of(info: FieldInfo) -> Ref | None:
+    """The `Ref` a field is marked with, on the field or on what its lists hold."""
+    marks = [m for m in info.metadata if isinstance(m, Ref)] + list(_marks_in(info.annotation))
+    assert len(set(marks)) <= 1, f"a field has one reference mark, not {marks}"
+    return marks[0] if marks else None
+
+
+def _marks_in(annotation: Any) -> Iterator[Ref]:
+    if get_origin(annotation) is Annotated:
+        yield from (m for m in annotation.__metadata__ if isinstance(m, Ref))
+    for arg in get_args(annotation):
+        yield from _marks_in(arg)
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models a field's type holds, through lists, maps, unions and annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _models_in(arg)
 
 
 def _waiver_grants(ws: Workspace) -> Iterator[WorkspaceError]:

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from governance.model.build import MANIFEST, PATH_LISTS, SCHEMA_KEY
-from governance.model.definitions import DEFINITION_KINDS
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS
+from governance.model.workspace import DEFINITIONS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_PROPERTY = {"type": "string", "description": "The JSON Schema this file follows, for editors; govern ignores it."}
@@ -102,7 +102,7 @@ def _manifest() -> Schema:
 
 def _policy() -> Schema:
     """One of the definition kinds; each requires its own `kind`, so exactly one can match."""
-    models = list(DEFINITION_KINDS.values())
+    models = [definition.model for definition in DEFINITIONS.values()]
     refs, top = models_json_schema([(m, "validation") for m in models], schema_generator=_Generator)
     defs = _standard_bounds(top)["$defs"]
     for model in models:

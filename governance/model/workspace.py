@@ -3,15 +3,17 @@ with the place each was declared."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+import types
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn, Union, cast, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel
 from pydantic_core import to_json
 
 from governance.load import Document, Location, Path_, RegoSource, SourceMap
+from governance.model.base import Entity, resource_kind
 from governance.model.definitions import (
     AuthorityMatrix,
     BudgetPolicy,
@@ -22,10 +24,6 @@ from governance.model.definitions import (
 )
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS, BudgetLine, Inventory
-
-# The inventory kinds read again once OPA's input is built: by the budget and strategy summaries
-# (evaluate/budget.py, strategy.py). The others reach a result only through OPA's findings.
-READ_AFTER_INPUT = ("people", "projects", "goals", "maturity_assessments")
 
 
 class NotKept(Mapping[str, Any]):
@@ -50,6 +48,9 @@ class NotKept(Mapping[str, Any]):
 
 @dataclass
 class Workspace:
+    """A field holding a policy definition (a model with a `kind`) is that definition's place:
+    `X | None` for one per workspace, `dict[str, X]` for many by id. DEFINITIONS is read off them."""
+
     root: Path
     manifest: Manifest
     documents: list[Document] = field(default_factory=list)  # every input file read
@@ -95,10 +96,10 @@ class Workspace:
         sources, path = self.origins[(kind, id_)]
         return sources.locate(path + field_path)
 
-    def after_input(self) -> Workspace:
-        """This workspace without what only OPA's input needed: the inventory kinds outside
-        READ_AFTER_INPUT and the budget lines. Positions (`origins`) stay: findings are placed by them."""
-        kinds = {plural: self.inventory.of(plural) if plural in READ_AFTER_INPUT else NotKept(f"the inventory's {plural}")
+    def after_input(self, kept: Collection[str]) -> Workspace:
+        """This workspace without what only OPA's input needed: the inventory kinds outside `kept`
+        (plurals) and the budget lines. Positions (`origins`) stay: findings are placed by them."""
+        kinds = {plural: self.inventory.of(plural) if plural in kept else NotKept(f"the inventory's {plural}")
                  for plural in INVENTORY_KINDS}
         return replace(self, inventory=Inventory(**cast(dict[str, Any], kinds)),
                        budget_lines=cast(dict[str, BudgetLine], NotKept("the budget lines")),
@@ -110,14 +111,12 @@ class Workspace:
         def dump(model: BaseModel | None) -> dict[str, Any] | None:
             return None if model is None else model.model_dump(mode="json", exclude_none=True, by_alias=True)
 
-        return {
-            "committees": {k: dump(v) for k, v in self.committees.items()},
-            "authority_matrix": dump(self.authority_matrix),
-            "budget_policy": dump(self.budget_policy),
-            "classification_policy": dump(self.classification_policy),
-            "placement_policy": dump(self.placement_policy),
-            "strategy_policy": self._strategy_definition(dump(self.strategy_policy)),
-        }
+        out: dict[str, Any] = {}
+        for definition in DEFINITIONS.values():
+            held = getattr(self, definition.attribute)
+            out[definition.attribute] = dump(held) if definition.singleton else {k: dump(v) for k, v in held.items()}
+        out["strategy_policy"] = self._strategy_definition(out["strategy_policy"])
+        return out
 
     def _strategy_definition(self, dumped: dict[str, Any] | None) -> dict[str, Any] | None:
         """The StrategyPolicy with its effective tiers and dimensions filled in, so the checks
@@ -165,6 +164,36 @@ class Workspace:
 
     def waivers_json(self) -> bytes:
         return to_json(self.waivers, exclude_none=True, by_alias=True)
+
+
+@dataclass(frozen=True)
+class DefinitionKind:
+    """A kind of policy definition, as the Workspace field that holds it declares it."""
+
+    name: str  # as a policy file's `kind` writes it: "BudgetPolicy"
+    model: type[Entity]
+    attribute: str  # the Workspace field that holds it, and its key in OPA's `data.govern.definitions`
+    resource: str  # the resource kind findings and references name it by: "budget_policy"
+    singleton: bool  # one per workspace (the checks read it as the policy), or many by id
+
+
+def _definition_kinds() -> dict[str, DefinitionKind]:
+    """Every Workspace field that holds a model with a `kind`, in the order declared."""
+    hints = get_type_hints(Workspace)
+    found: dict[str, DefinitionKind] = {}
+    for f in fields(Workspace):
+        hint = hints[f.name]
+        singleton = get_origin(hint) in (Union, types.UnionType)
+        args = [a for a in get_args(hint) if a is not type(None)]
+        model = args[0] if singleton else args[-1] if get_origin(hint) is dict else None
+        if isinstance(model, type) and issubclass(model, Entity) and "kind" in model.model_fields:
+            name = get_args(model.model_fields["kind"].annotation)[0]  # its Literal
+            found[name] = DefinitionKind(name, model, f.name, resource_kind(model), singleton)
+    return found
+
+
+# a policy file's `kind` -> what it defines and where the workspace keeps it
+DEFINITIONS = _definition_kinds()
 
 
 def assemble_input(as_of: str, inventory: Mapping[str, bytes], waivers: bytes) -> bytes:

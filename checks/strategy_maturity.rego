@@ -55,9 +55,12 @@ _overdue := {
 #   severity: high
 #   waivable: true
 #   resource: portfolio
+#   portfolio:
+#     id: maturity
+#     at: [strategy_policy]
 STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	_portfolio.maturity
-	v := lib.violation("portfolio", "maturity", _overdue)
+	v := lib.violation("portfolio", rego.metadata.rule().custom.portfolio.id, _overdue)
 })
 
 # ---------------------------------------------------------------- STR-007

@@ -58,9 +58,9 @@ BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 	})
 })
 
-_lines := lib.budget_lines if lib.budget_policy != null
+default _lines := {}
 
-else := {}
+_lines := lib.budget_lines if lib.budget_policy != null
 
 # ---------------------------------------------------------------- shared
 

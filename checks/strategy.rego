@@ -38,13 +38,13 @@ _rank := {tier: i | some i, tier in _tiers}
 # The maturity dimensions, effective as for the tiers (the policy's, else the default four).
 _dimensions := object.get(_policy, ["maturity", "dimensions"], [])
 
+default _goals := {}
+
 _goals := lib.goals if _active
 
-else := {}
+default _assessments := {}
 
 _assessments := lib.maturity_assessments if _active
-
-else := {}
 
 # A tier as the Chinese names it: the handbook's three by their Chinese names,
 # a tier of the policy's own by its id.
@@ -223,9 +223,9 @@ STR_004 := lib.check(rego.metadata.rule(), _open, {v |
 
 # ---------------------------------------------------------------- STR-005
 
-_running := {id: p | some id, p in lib.projects; lib.running(p)} if _active
+default _running := {}
 
-else := {}
+_running := {id: p | some id, p in lib.projects; lib.running(p)} if _active
 
 _serves_bottom(p) if {
 	some goal_id in object.get(p, "serves", [])

@@ -91,9 +91,9 @@ STR_007 := lib.check(rego.metadata.rule(), _assessments, {v |
 
 # ---------------------------------------------------------------- STR-008
 
-_matured := {id: p | some id, p in lib.projects; p.maturity} if _active
+default _matured := {}
 
-else := {}
+_matured := {id: p | some id, p in lib.projects; p.maturity} if _active
 
 # The latest assessment dated on or before each project's start, without a
 # scan of the assessments per project: sort assessments ([date, 0, id]) and

@@ -43,30 +43,32 @@ _rules_of := {ds_id: rules |
 }
 
 # The datasets a system holds, each with the reference that listed it (the
-# reference carries the side on a hybrid system) and its rules. Lookups only.
-_holdings(s) := [{"ref": ref, "id": ds_id, "dataset": lib.datasets[ds_id], "rules": _rules_of[ds_id]} |
+# reference carries the side on a hybrid system) and its rules: looked up in
+# `datasets` (by id) and `rules_of` (each dataset's rules). Lookups only.
+_holdings(s, datasets, rules_of) := [{"ref": ref, "id": ds_id, "dataset": datasets[ds_id], "rules": rules_of[ds_id]} |
 	some ref in object.get(s, "datasets", [])
 	ds_id := lib.ref_id(ref)
 ]
 
-# Datasets matched by some rule that sets one of `fields`, and the systems
-# holding one: those are the systems a rule on that dimension applies to.
-_bound(fields) := {ds_id |
-	some ds_id, rules in _rules_of
+# Datasets matched by some rule that sets one of `fields` (`rules_of`: each
+# dataset's rules), and the systems holding one: those are the systems a rule
+# on that dimension applies to.
+_bound(rules_of, fields) := {ds_id |
+	some ds_id, rules in rules_of
 	some rule in rules
 	some field in fields
 	rule[field]
 }
 
-_governed(bound) := {id |
-	some id, s in lib.systems
+_governed(systems, bound) := {id |
+	some id, s in systems
 	some ref in object.get(s, "datasets", [])
 	lib.ref_id(ref) in bound
 }
 
-_deployment_governed := _governed(_bound({"allowed_deployments"}))
+_deployment_governed := _governed(lib.systems, _bound(_rules_of, {"allowed_deployments"}))
 
-_residency_governed := _governed(_bound({"allowed_jurisdictions", "allowed_regions"}))
+_residency_governed := _governed(lib.systems, _bound(_rules_of, {"allowed_jurisdictions", "allowed_regions"}))
 
 # ---------------------------------------------------------------- PLC-001
 
@@ -92,7 +94,7 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 		"en": sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, where.en, rule.id, concat(", ", rule.allowed_deployments)]),
 		"zh": sprintf("%s存放 %s 级数据集 %s（规则 %s 仅允许 %s）", [where.zh, h.dataset.level, h.id, rule.id, concat("、", rule.allowed_deployments)]),
 	} |
-		some h in _holdings(s)
+		some h in _holdings(s, lib.datasets, _rules_of)
 		dep := lib.effective_deployment(s, h.ref)
 		some rule in h.rules
 		rule.allowed_deployments
@@ -165,7 +167,7 @@ _residency_offences(place, s) := {{
 	"en": sprintf("%s under rule %s: %s", [h.id, rule.id, o.en]),
 	"zh": sprintf("数据集 %s 按规则 %s：%s", [h.id, rule.id, o.zh]),
 } |
-	some h in _holdings(s)
+	some h in _holdings(s, lib.datasets, _rules_of)
 	some rule in h.rules
 	some o in _misplaced(place, rule)
 }
@@ -268,7 +270,7 @@ _cloud_levels := {"internal", "public"}
 #   resource: system
 PLC_009 := lib.check(rego.metadata.rule(), _elastic_private, {v |
 	some id, s in _elastic_private
-	held := _holdings(s)
+	held := _holdings(s, lib.datasets, _rules_of)
 	every h in held {
 		h.dataset.level in _cloud_levels
 	}

@@ -13,7 +13,7 @@ _localised(d) if lib.is_important(d)
 _ciio_localised := {id: ids |
 	some id, s in lib.systems
 	s.ciio == true
-	ids := {h.id | some h in _holdings(s); _localised(h.dataset)}
+	ids := {h.id | some h in _holdings(s, lib.datasets, _rules_of); _localised(h.dataset)}
 	count(ids) > 0
 }
 

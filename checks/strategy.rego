@@ -114,7 +114,8 @@ _below_top := {id: g | some id, g in _goals; _rank[g.tier] > 0}
 
 _tier_above(g) := _tiers[_rank[g.tier] - 1]
 
-_parent_one_up(g) if lib.goals[g.parent].tier == _tier_above(g)
+# `goals`: the goals by id, where the parent is looked up.
+_parent_one_up(g, goals) if goals[g.parent].tier == _tier_above(g)
 
 _parent_text(g) := {"en": "has no parent", "zh": "没有父目标"} if not g.parent
 
@@ -150,7 +151,7 @@ _parent_text(g) := {
 #   resource: goal
 STR_002 := lib.check(rego.metadata.rule(), _below_top, {v |
 	some id, g in _below_top
-	not _parent_one_up(g)
+	not _parent_one_up(g, lib.goals)
 	parent := _parent_text(g)
 	v := lib.violation("goal", id, {
 		"en": sprintf(
@@ -227,9 +228,10 @@ default _running := {}
 
 _running := {id: p | some id, p in lib.projects; lib.running(p)} if _active
 
-_serves_bottom(p) if {
+# `goals`: the goals by id, where each goal the project serves is looked up.
+_serves_bottom(p, goals) if {
 	some goal_id in object.get(p, "serves", [])
-	lib.goals[goal_id].tier == _bottom
+	goals[goal_id].tier == _bottom
 }
 
 # METADATA
@@ -249,7 +251,7 @@ _serves_bottom(p) if {
 #   resource: project
 STR_005 := lib.check(rego.metadata.rule(), _running, {v |
 	some id, p in _running
-	not _serves_bottom(p)
+	not _serves_bottom(p, lib.goals)
 	served := [_served_text(goal_id) | some goal_id in object.get(p, "serves", [])]
 	v := lib.violation("project", id, {
 		"en": sprintf(

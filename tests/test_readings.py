@@ -118,3 +118,33 @@ def test_a_workspace_check_cannot_claim_a_reading_or_move_a_portfolio_entry(opa_
     proc = check(ws)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.startswith("checks/house.rego:12:1:") and why in proc.stderr, proc.stderr  # at its rule
+
+
+# ---------------------------------------------------------------- the portfolio, loaded here or apart
+
+@pytest.mark.parametrize("apart", [False, True], ids=["loaded here", "loaded apart"])
+def test_a_portfolio_finding_and_a_waiver_on_it_are_placed_where_its_check_declares(tmp_path, monkeypatch, opa_binary,
+                                                                                     apart):
+    from governance.evaluate import apart as apart_
+    from governance.evaluate.run import run_check
+    from governance.load import WorkspaceErrors
+
+    ws = tmp_path / "acme"
+    shutil.copytree(EXAMPLE, ws)
+    budget = ws / "policies" / "budget.yaml"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("tag_compliance_min: 0.95", "tag_compliance_min: 1.0"),
+                      encoding="utf-8")
+    waivers = ws / "waivers" / "waivers.yaml"
+    waiver = ("\n  - {id: wv-spend, check: BUD-005, resource: {kind: portfolio, id: spend}, justification: x,\n"
+              "     requested_by: p-cto, approved_by: p-ceo, approved_at: 2026-11-01, expires: 2026-12-31}\n")
+    waivers.write_text(waivers.read_text(encoding="utf-8") + waiver, encoding="utf-8")
+    monkeypatch.setattr(apart_, "LARGE", 0 if apart else apart_.LARGE)
+    today = dt.date.fromisoformat(AS_OF)
+    result = run_check(ws, today, opa_url=conftest.shared_opa())
+    [finding] = [f for f in result.findings if f.resource.kind == "portfolio"]
+    assert (finding.check, finding.resource.id, finding.status, finding.waiver) == ("BUD-005", "spend", "waived", "wv-spend")
+    # custom.portfolio.at: [budget_policy, required_cost_tags]
+    assert finding.location and (finding.location.file, finding.location.line) == ("policies/budget.yaml", 11)
+    waivers.write_text(waivers.read_text(encoding="utf-8").replace("id: spend}", "id: spent}"), encoding="utf-8")
+    with pytest.raises(WorkspaceErrors, match="waiver 'wv-spend' refers to unknown portfolio 'spent'"):
+        run_check(ws, today, opa_url=conftest.shared_opa())

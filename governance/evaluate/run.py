@@ -43,6 +43,7 @@ from governance.result import (
 if TYPE_CHECKING:  # types only: not in the engine's __all__
     from governance.engine import Ahead, EngineOptions
 
+
 def now() -> str:
     """The run's clock, in the result's format (a run's start and end are its only timestamps)."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

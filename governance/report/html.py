@@ -163,7 +163,8 @@ def _phase_findings(result: RunResult) -> dict[str, Finding]:
 def _share_bar(label: str, share: float, target: float | None, band: Band | None, tol: str,
                t: Callable[..., str]) -> svg.Bar:
     """One category of a phase. In or out of its band is the check's own reading (`band`, emitted by the
-    check observing the bands), never decided here; a result saved before bands were recorded shows share and target only."""
+    check observing the bands), never decided here; a result saved before bands were recorded shows
+    share and target only."""
     if target is None:
         return svg.Bar(label=label, segments=((share, "share-none"),), note=f"{_pct(share)} · {t('html.no_target')}",
                        note_class="none")

@@ -16,6 +16,8 @@ import pytest
 from governance.engine import EngineError, inspect
 from governance.evaluate import readings
 from governance.evaluate.policy import catalogue, library_modules
+from governance.report import RenderOptions, render
+from governance.result import RunResult
 from tests import conftest, golden
 from tests.conftest import AS_OF, EXAMPLE, check, make_workspace
 
@@ -80,6 +82,12 @@ def test_renamed_observing_checks_still_fill_the_budget_chart_the_goal_tree_and_
     assert result["budget"] == expected["budget"] and any(p["bands"] for p in result["budget"]["phases"])
     assert result["strategy"] == expected["strategy"]
     assert any(g["overdue"] for g in result["strategy"]["goals"]) and result["strategy"]["pilot"]
+
+
+def test_the_budget_charts_badge_is_the_budget_domains_finding_on_the_phase_whatever_the_check_is_called():
+    saved = json.dumps(golden.data("acme-expiring")).replace('"BUD-002"', '"BUD-902"')
+    html = str(render("html", RunResult.model_validate_json(saved), RenderOptions(lang="en")))
+    assert '<span class="badge badge-fail">BUD-902 · ' in html
 
 
 def test_a_library_where_no_check_observes_a_reading_fails_closed(tmp_path, monkeypatch, opa_binary):

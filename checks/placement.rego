@@ -43,30 +43,32 @@ _rules_of := {ds_id: rules |
 }
 
 # The datasets a system holds, each with the reference that listed it (the
-# reference carries the side on a hybrid system) and its rules. Lookups only.
-_holdings(s) := [{"ref": ref, "id": ds_id, "dataset": lib.datasets[ds_id], "rules": _rules_of[ds_id]} |
+# reference carries the side on a hybrid system) and its rules: looked up in
+# `datasets` (by id) and `rules_of` (each dataset's rules). Lookups only.
+_holdings(s, datasets, rules_of) := [{"ref": ref, "id": ds_id, "dataset": datasets[ds_id], "rules": rules_of[ds_id]} |
 	some ref in object.get(s, "datasets", [])
 	ds_id := lib.ref_id(ref)
 ]
 
-# Datasets matched by some rule that sets one of `fields`, and the systems
-# holding one: those are the systems a rule on that dimension applies to.
-_bound(fields) := {ds_id |
-	some ds_id, rules in _rules_of
+# Datasets matched by some rule that sets one of `fields` (`rules_of`: each
+# dataset's rules), and the systems holding one: those are the systems a rule
+# on that dimension applies to.
+_bound(rules_of, fields) := {ds_id |
+	some ds_id, rules in rules_of
 	some rule in rules
 	some field in fields
 	rule[field]
 }
 
-_governed(bound) := {id |
-	some id, s in lib.systems
+_governed(systems, bound) := {id |
+	some id, s in systems
 	some ref in object.get(s, "datasets", [])
 	lib.ref_id(ref) in bound
 }
 
-_deployment_governed := _governed(_bound({"allowed_deployments"}))
+_deployment_governed := _governed(lib.systems, _bound(_rules_of, {"allowed_deployments"}))
 
-_residency_governed := _governed(_bound({"allowed_jurisdictions", "allowed_regions"}))
+_residency_governed := _governed(lib.systems, _bound(_rules_of, {"allowed_jurisdictions", "allowed_regions"}))
 
 # ---------------------------------------------------------------- PLC-001
 
@@ -92,7 +94,7 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 		"en": sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, where.en, rule.id, concat(", ", rule.allowed_deployments)]),
 		"zh": sprintf("%s存放 %s 级数据集 %s（规则 %s 仅允许 %s）", [where.zh, h.dataset.level, h.id, rule.id, concat("、", rule.allowed_deployments)]),
 	} |
-		some h in _holdings(s)
+		some h in _holdings(s, lib.datasets, _rules_of)
 		dep := lib.effective_deployment(s, h.ref)
 		some rule in h.rules
 		rule.allowed_deployments
@@ -165,7 +167,7 @@ _residency_offences(place, s) := {{
 	"en": sprintf("%s under rule %s: %s", [h.id, rule.id, o.en]),
 	"zh": sprintf("数据集 %s 按规则 %s：%s", [h.id, rule.id, o.zh]),
 } |
-	some h in _holdings(s)
+	some h in _holdings(s, lib.datasets, _rules_of)
 	some rule in h.rules
 	some o in _misplaced(place, rule)
 }
@@ -247,305 +249,6 @@ PLC_003 := lib.check(rego.metadata.rule(), _replicated, {v |
 	})
 })
 
-# ---------------------------------------------------------------- PLC-004
-_localised(d) if d.personal_info.contains == true
-
-_localised(d) if lib.is_important(d)
-
-# CIIO systems holding personal information or important data, with those datasets.
-_ciio_localised := {id: ids |
-	some id, s in lib.systems
-	s.ciio == true
-	ids := {h.id | some h in _holdings(s); _localised(h.dataset)}
-	count(ids) > 0
-}
-
-# METADATA
-# title: Critical information infrastructure keeps personal and important data in CN
-# description: >-
-#   Fires for each system with `ciio: true` that holds a dataset with
-#   `personal_info.contains: true` or a grade in `important_data.grades`,
-#   when the system or any replica has a `jurisdiction` other than CN (CII
-#   regulation art. 37 / PIPL art. 40). An undeclared jurisdiction is not
-#   CN and fires. Evaluates CIIO systems holding such data.
-# custom:
-#   id: PLC-004
-#   title_zh: 关键信息基础设施在境内（CN）存储个人信息和重要数据
-#   severity: critical
-#   waivable: false
-#   resource: system
-PLC_004 := lib.check(rego.metadata.rule(), _ciio_localised, {v |
-	some id, ids in _ciio_localised
-	s := lib.systems[id]
-	abroad := array.concat(
-		[{
-			"en": sprintf("system jurisdiction %s", [_shown(s, "jurisdiction")]),
-			"zh": sprintf("系统%s", [_jurisdiction_zh(s)]),
-		} |
-			object.get(s, "jurisdiction", null) != "CN"
-		],
-		[{
-			"en": sprintf("replica %d jurisdiction %s", [i + 1, _shown(r, "jurisdiction")]),
-			"zh": sprintf("第 %d 个副本%s", [i + 1, _jurisdiction_zh(r)]),
-		} |
-			some i, r in object.get(s, "replicas", [])
-			object.get(r, "jurisdiction", null) != "CN"
-		],
-	)
-	count(abroad) > 0
-	v := lib.violation("system", id, {
-		"en": sprintf(
-			"CIIO system %s holds personal information or important data (%s) outside CN: %s",
-			[id, concat(", ", ids), _joined(abroad, "en", "; ")],
-		),
-		"zh": sprintf(
-			"关键信息基础设施系统 %s 在 CN 以外存储个人信息或重要数据（%s）：%s",
-			[id, concat("、", ids), _joined(abroad, "zh", "；")],
-		),
-	})
-})
-
-_jurisdiction_zh(place) := sprintf("所在司法辖区为 %s", [place.jurisdiction]) if place.jurisdiction
-
-_jurisdiction_zh(place) := "未声明司法辖区" if not place.jurisdiction
-
-# ---------------------------------------------------------------- PLC-005/006/008
-_on_platform := {id: s | some id, s in lib.systems; lib.platforms[s.platform]}
-
-_leveled_on_platform := {id: s | some id, s in _on_platform; s.mlps_level}
-
-# METADATA
-# title: A system's protection level does not exceed its platform's
-# description: >-
-#   Fires for each system whose `mlps_level` is greater than its platform's
-#   `mlps_level` (GB/T 22239-2019: the platform must be protected at least
-#   at the level of what runs on it). A platform that declares no level
-#   cannot carry a levelled system and fires. Evaluates systems with an
-#   `mlps_level` that name a platform.
-# custom:
-#   id: PLC-005
-#   title_zh: 系统的等级保护级别不高于其所在平台
-#   severity: high
-#   waivable: true
-#   resource: system
-PLC_005 := lib.check(rego.metadata.rule(), _leveled_on_platform, {v |
-	some id, s in _leveled_on_platform
-	p := lib.platforms[s.platform]
-	s.mlps_level > object.get(p, "mlps_level", 0)
-	level := _platform_level(p)
-	v := lib.violation("system", id, {
-		"en": sprintf("system %s at MLPS level %d runs on platform %s %s", [id, s.mlps_level, s.platform, level.en]),
-		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，但其运行的平台 %s %s", [id, s.mlps_level, s.platform, level.zh]),
-	})
-})
-
-_platform_level(p) := {"en": sprintf("at level %d", [p.mlps_level]), "zh": sprintf("仅为第 %d 级", [p.mlps_level])} if p.mlps_level
-
-_platform_level(p) := {"en": "that declares no mlps_level", "zh": "未声明 mlps_level"} if not p.mlps_level
-
-_level_four := {id: s | some id, s in lib.systems; object.get(s, "mlps_level", 0) >= 4}
-
-# METADATA
-# title: Level 4 systems run on a dedicated resource pool
-# description: >-
-#   Fires for each system with `mlps_level` ≥ 4 whose platform is not
-#   `dedicated_pool: true`; a level 4 system that names no platform shows
-#   no dedicated pool and fires too. Evaluates systems at level 4 or above.
-# custom:
-#   id: PLC-006
-#   title_zh: 等级保护第四级及以上系统运行于专用资源池
-#   severity: high
-#   waivable: true
-#   resource: system
-PLC_006 := lib.check(rego.metadata.rule(), _level_four, {v |
-	some id, s in _level_four
-	not lib.platforms[object.get(s, "platform", "")].dedicated_pool == true
-	pool := _pool_text(s)
-	v := lib.violation("system", id, {
-		"en": sprintf("system %s at MLPS level %d %s", [id, s.mlps_level, pool.en]),
-		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，%s", [id, s.mlps_level, pool.zh]),
-	})
-})
-
-_pool_text(s) := {
-	"en": sprintf("runs on platform %s, which is not a dedicated pool", [s.platform]),
-	"zh": sprintf("但运行在平台 %s 上，该平台不是专用资源池", [s.platform]),
-} if s.platform
-
-_pool_text(s) := {"en": "names no platform, so no dedicated pool", "zh": "但未指定平台，因而没有专用资源池"} if not s.platform
-
-# METADATA
-# title: A system's deployment matches its platform's
-# description: >-
-#   Fires for each system whose `deployment` differs from its platform's
-#   `deployment`; a hybrid platform accepts any system deployment. Evaluates
-#   systems that name a platform.
-# custom:
-#   id: PLC-008
-#   title_zh: 系统的部署方式与其所在平台一致
-#   severity: medium
-#   waivable: true
-#   resource: system
-PLC_008 := lib.check(rego.metadata.rule(), _on_platform, {v |
-	some id, s in _on_platform
-	p := lib.platforms[s.platform]
-	p.deployment != "hybrid"
-	s.deployment != p.deployment
-	v := lib.violation("system", id, {
-		"en": sprintf("system %s is declared %s but runs on %s platform %s", [id, s.deployment, p.deployment, s.platform]),
-		"zh": sprintf("系统 %s 声明为 %s 部署，但运行在 %s 部署的平台 %s 上", [id, s.deployment, p.deployment, s.platform]),
-	})
-})
-
-# ---------------------------------------------------------------- PLC-007
-_abroad(d) := [f | some f in object.get(d, "flows", []); f.jurisdiction != "CN"]
-
-# Datasets sending data out of CN; only measured when the policy sets thresholds.
-_exporting := {id: d | some id, d in lib.datasets; count(_abroad(d)) > 0} if count(_cross_border) > 0
-
-else := {}
-
-_assessment := object.get(_cross_border, "security_assessment", {})
-
-_subjects(d) := object.get(d, ["personal_info", "subjects"], 0)
-
-_sensitive(d) if object.get(d, ["personal_info", "sensitive"], false) == true
-
-# CIIO systems holding a dataset: a lookup in lib.held_by, then one per holder.
-_ciio_holders(id) := sort([s | some s in object.get(lib.held_by, id, set()); lib.systems[s].ciio == true])
-
-# Why a dataset's outbound flows need a CAC security assessment (empty: they
-# don't). Arts. 7–8: an important grade, the subject thresholds, and any
-# personal information a CIIO holds.
-_assessment_reasons(id, d) := array.concat(
-	array.concat(
-		[{"en": sprintf("grade %s", [d.grade]), "zh": sprintf("分级为 %s", [d.grade])} |
-			d.grade in object.get(_assessment, "grades", [])
-		],
-		[_subjects_reason(d, n) |
-			n := _assessment.subjects_at_least
-			_subjects(d) >= n
-		],
-	),
-	array.concat(
-		[_sensitive_reason(d, n) |
-			_sensitive(d)
-			n := _assessment.sensitive_subjects_at_least
-			_subjects(d) >= n
-		],
-		[{
-			"en": sprintf("personal information held by CIIO system %s", [concat(", ", holders)]),
-			"zh": sprintf("个人信息由关键信息基础设施系统 %s 持有", [concat("、", holders)]),
-		} |
-			d.personal_info.contains == true
-			holders := _ciio_holders(id)
-			count(holders) > 0
-		],
-	),
-)
-
-# Why they need at least a standard contract or a certification (art. 8):
-# the subject threshold, or any sensitive personal information (≥ 1 subject).
-_contract_reasons(d) := array.concat(
-	[_subjects_reason(d, n) |
-		n := _cross_border.contract_or_certification.subjects_at_least
-		_subjects(d) >= n
-	],
-	[_sensitive_reason(d, 1) |
-		_sensitive(d)
-		_subjects(d) >= 1
-	],
-)
-
-_subjects_reason(d, n) := {
-	"en": sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]),
-	"zh": sprintf("个人信息主体 %s 人 ≥ %s 人", [lib.money(_subjects(d)), lib.money(n)]),
-}
-
-_sensitive_reason(d, n) := {
-	"en": sprintf("sensitive, %s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]),
-	"zh": sprintf("敏感个人信息主体 %s 人 ≥ %s 人", [lib.money(_subjects(d)), lib.money(n)]),
-}
-
-# What a dataset's outbound flows need, the mechanisms that satisfy it, and why.
-_requirement(id, d) := {
-	"needs": {"en": "security_assessment", "zh": "安全评估"},
-	"accepts": {"security_assessment"},
-	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
-} if {
-	reasons := _assessment_reasons(id, d)
-	count(reasons) > 0
-}
-
-_requirement(id, d) := {
-	"needs": {"en": "contract, certification or security_assessment", "zh": "标准合同、认证或安全评估"},
-	"accepts": {"contract", "certification", "security_assessment"},
-	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
-} if {
-	count(_assessment_reasons(id, d)) == 0
-	reasons := _contract_reasons(d)
-	count(reasons) > 0
-}
-
-# A flow's mechanism in Chinese, by the CAC provisions' names (the workspace model
-# allows only these four; any other would show as its id rather than drop the finding).
-_by_zh := {
-	"none": "未采用任何出境机制",
-	"contract": "采用标准合同",
-	"certification": "采用认证",
-	"security_assessment": "采用安全评估",
-}
-
-# METADATA
-# title: Cross-border flows use the mechanism the CAC provisions require
-# description: >-
-#   For each flow of a dataset with a `jurisdiction` other than CN (CAC 2024
-#   provisions, arts. 7–8): the flow needs `security_assessment` if the
-#   dataset's grade is in `cross_border.security_assessment.grades`, or its
-#   subjects ≥ `subjects_at_least`, or it is sensitive and its subjects ≥
-#   `sensitive_subjects_at_least`, or it has `personal_info.contains: true`
-#   and a system with `ciio: true` holds it (whatever the number of
-#   subjects); otherwise it needs contract, certification or
-#   security_assessment if subjects ≥
-#   `contract_or_certification.subjects_at_least`, or if it is sensitive
-#   with at least one subject (so sensitive data below
-#   `sensitive_subjects_at_least` still needs one); otherwise nothing.
-#   Subjects default to 0 and sensitive to false; "at least" thresholds
-#   pass at equality; a flow without a mechanism counts as none. A
-#   threshold the policy omits does not apply, the CIIO and sensitive rules
-#   always do. Fires once per dataset, listing every flow whose mechanism
-#   is not enough. Evaluates datasets with at least one flow out of CN
-#   (needs `cross_border` in the PlacementPolicy).
-# custom:
-#   id: PLC-007
-#   title_zh: 跨境数据流动采用网信办规定所要求的机制
-#   severity: critical
-#   waivable: false
-#   resource: dataset
-PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
-	some id, d in _exporting
-	req := _requirement(id, d)
-	short := {{
-		"en": sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]),
-		"zh": sprintf("流向 %s（%s），%s", [f.to, f.jurisdiction, object.get(_by_zh, mechanism, sprintf("采用 %s", [mechanism]))]),
-	} |
-		some f in _abroad(d)
-		mechanism := object.get(f, "mechanism", "none")
-		not mechanism in req.accepts
-	}
-	count(short) > 0
-	v := lib.violation("dataset", id, {
-		"en": sprintf(
-			"dataset %s flows abroad without the required %s (%s): %s",
-			[id, req.needs.en, req.why.en, _joined(short, "en", "; ")],
-		),
-		"zh": sprintf(
-			"数据集 %s 出境未采用所需的%s（%s）：%s",
-			[id, req.needs.zh, req.why.zh, _joined(short, "zh", "；")],
-		),
-	})
-})
-
 # ---------------------------------------------------------------- PLC-009
 _elastic_private := {id: s | some id, s in lib.systems; s.elastic == true; s.deployment in {"private", "on_prem"}}
 
@@ -567,7 +270,7 @@ _cloud_levels := {"internal", "public"}
 #   resource: system
 PLC_009 := lib.check(rego.metadata.rule(), _elastic_private, {v |
 	some id, s in _elastic_private
-	held := _holdings(s)
+	held := _holdings(s, lib.datasets, _rules_of)
 	every h in held {
 		h.dataset.level in _cloud_levels
 	}

@@ -61,7 +61,8 @@ SURFACE = {
         "Path_", "RegoSource", "SUFFIXES", "SourceMap", "WorkspaceError", "WorkspaceErrors", "collector_paused", "discover",
         "id_problem", "is_check", "json_positions", "json_values", "problems_in", "read_document", "read_rego", "relative",
         "resolve"},
-    "governance.model": {"BudgetPolicy", "Control", "DEFAULT_DIMENSIONS", "DEFAULT_TIERS", "Goal", "MANIFEST",
+    "governance.model": {"BudgetPolicy", "Control", "DEFAULT_DIMENSIONS", "DEFINITIONS", "DEFAULT_TIERS",
+        "check_pending_references", "Goal", "MANIFEST",
         "MaturityAssessment", "OnKind", "Person", "Phase", "Project", "StrategyPolicy", "Workspace", "assemble_input",
         "inventory_bytes", "kinds_taken_by", "load_workspace", "read_places", "rego_checks", "schema_files"},
 }

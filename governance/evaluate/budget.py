@@ -1,8 +1,9 @@
 """Budget allocation per phase, for reports: actual category shares against targets.
 
-The committee reads this next to BUD-002; it uses the same basis as that
-check (its METADATA): every budget line of every project in the phase, shares
-of the phase's total amount. It is computed in Python at run time and stored
+The committee reads this next to the check that observes the budget's bands
+(`custom.observes: budget_bands`); it uses the same basis as that check (its
+METADATA): every budget line of every project in the phase, shares of the
+phase's total amount. It is computed in Python at run time and stored
 in the `RunResult`, because renderers never read the workspace.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from governance.engine import EngineError
+from governance.evaluate.readings import Observed
 from governance.model import BudgetPolicy, Phase, Project
 from governance.result import Band, BudgetSummary, Number, PhaseBudget
 
@@ -23,10 +25,10 @@ _DIGITS = 6
 
 
 def summarize(policy: BudgetPolicy | None, projects: Mapping[str, Project],
-              bands: dict[str, Any] | None = None) -> BudgetSummary | None:
+              bands: Observed | None = None) -> BudgetSummary | None:
     """Per-phase amounts and shares; None when the workspace has no budget policy.
-    `bands` is BUD-002's observations (phase -> category -> band): whether a share is in
-    its band is the check's call, never recomputed here. The inventory kinds it takes are
+    `bands` is what the check observing them measured (phase -> category -> band): whether a
+    share is in its band is the check's call, never recomputed here. The inventory kinds it takes are
     what a run keeps of the inventory once OPA's input is built (evaluate/apart.py)."""
     if policy is None:
         return None
@@ -34,7 +36,8 @@ def summarize(policy: BudgetPolicy | None, projects: Mapping[str, Project],
     for project in projects.values():
         if project.phase is not None:
             projects_by_phase[project.phase].append(project)
-    phases = [_phase(phase, projects_by_phase.get(phase.id, []), (bands or {}).get(phase.id) or {})
+    observed = bands or Observed("", {})
+    phases = [_phase(phase, projects_by_phase.get(phase.id, []), observed.check, observed.observations.get(phase.id) or {})
               for phase in policy.phases]
     found = {cat for p in phases for cat in p.amounts}
     categories = list(policy.categories) + sorted(found - set(policy.categories))
@@ -42,7 +45,7 @@ def summarize(policy: BudgetPolicy | None, projects: Mapping[str, Project],
                          categories=categories, phases=phases)
 
 
-def _phase(phase: Phase, projects: list[Project], bands: dict[str, Any]) -> PhaseBudget:
+def _phase(phase: Phase, projects: list[Project], check: str, bands: dict[str, Any]) -> PhaseBudget:
     lines = [line for project in projects for line in project.budget_lines]
     amounts: dict[str, Number] = defaultdict(int)
     for line in lines:
@@ -59,12 +62,12 @@ def _phase(phase: Phase, projects: list[Project], bands: dict[str, Any]) -> Phas
         amounts={cat: amounts[cat] for cat in sorted(amounts)},
         shares=shares,
         targets={cat: float(share) for cat, share in sorted(phase.target_share.items())},
-        bands=_bands(phase.id, bands),
+        bands=_bands(check, phase.id, bands),
     )
 
 
-def _bands(phase_id: str, observed: dict[str, Any]) -> dict[str, Band]:
+def _bands(check: str, phase_id: str, observed: dict[str, Any]) -> dict[str, Band]:
     try:
         return {cat: Band.model_validate(band) for cat, band in sorted(observed.items())}
-    except ValidationError as exc:  # only the library's BUD-002 emits these: our fault, not the workspace's
-        raise EngineError(f"BUD-002 observed phase {phase_id} in an unexpected shape: {exc.errors()[0]['msg']}") from None
+    except ValidationError as exc:  # only a built-in check observes readings: our fault, not the workspace's
+        raise EngineError(f"{check} observed phase {phase_id} in an unexpected shape: {exc.errors()[0]['msg']}") from None

@@ -31,7 +31,7 @@ from governance.load import (
     resolve,
 )
 from governance.model.base import Entity
-from governance.model.definitions import BudgetPolicy, PlacementPolicy, StrategyPolicy
+from governance.model.definitions import BudgetPolicy, PlacementPolicy
 from governance.model.errors import from_validation
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS
@@ -302,13 +302,9 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
     if isinstance(entity, BudgetPolicy):
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))
-        ws.locations[("portfolio", "spend")] = doc.sources.locate(("required_cost_tags",))
     if isinstance(entity, PlacementPolicy):  # findings name its rules, which are unique within it only
         for i, rule in enumerate(entity.rules):
             b.fit_id("placement rule", rule.id, doc, ("rules", i))
-    if isinstance(entity, StrategyPolicy):
-        # STR-006 judges the portfolio's maturity diagnosis; its finding is placed at the StrategyPolicy
-        ws.locations[("portfolio", "maturity")] = doc.sources.locate(())
 
 
 def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:

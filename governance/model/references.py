@@ -19,10 +19,18 @@ from governance.model.governance import Control, Waiver
 from governance.model.inventory import INVENTORY_KINDS
 from governance.model.workspace import DEFINITIONS, Workspace
 
+# the kinds whose ids the checks declare (custom.portfolio): known once the policy is compiled,
+# so references to them are kept aside while loading (Workspace.pending_references) and
+# resolved then (check_pending_references)
+DECLARED_BY_CHECKS = {"portfolio"}
+
 
 def check_references(ws: Workspace) -> list[WorkspaceError]:
     errors: list[WorkspaceError] = []
     for kind, id_, path, target_kind, target in references(ws):
+        if target_kind in DECLARED_BY_CHECKS:
+            ws.pending_references.append((ws.locate(kind, id_, *path), f"{kind} '{id_}'", target_kind, target))
+            continue
         if ws.declares(target_kind, target):
             continue
         why = f"{kind} '{id_}' refers to unknown {target_kind} '{target}'"
@@ -32,6 +40,13 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
     errors += _vocabulary(ws)
     errors += _waiver_grants(ws)
     return errors
+
+
+def check_pending_references(ws: Workspace) -> list[WorkspaceError]:
+    """The references kept aside while loading, once the checks have declared what they name."""
+    return [WorkspaceError(where, f"{source} refers to unknown {target_kind} '{target}'")
+            for where, source, target_kind, target in ws.pending_references
+            if not ws.declares(target_kind, target)]
 
 
 Reference = tuple[str, str, Path_, str, str]  # (from kind, from id, field path, to kind, to id)

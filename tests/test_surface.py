@@ -24,11 +24,14 @@ ALLOWED = {
     "result": {"text"},
     "load": {"text"},
     "library": {"load", "text"},
-    "model": {"load", "result", "library", "text"},
-    "engine": {"result", "text"},
-    "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text"},
-    "report": {"result", "text"},
-    "cli": {"engine", "evaluate", "load", "model", "report", "result", "library", "entry", "__version__", "text"},
+    # the product's words (zh, en) and the handbook's defaults, read from the library's checks/vocabulary.json
+    "vocabulary": {"library", "result"},
+    "model": {"load", "result", "library", "text", "vocabulary"},
+    "engine": {"result", "text", "vocabulary"},  # OPA gets the vocabulary as data, under the policy revision
+    "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary"},
+    "report": {"result", "text", "vocabulary"},
+    "cli": {"engine", "evaluate", "load", "model", "report", "result", "library", "entry", "__version__", "text",
+            "vocabulary"},
     "entry": {"cli", "text"},
     "__main__": {"entry"},
 }
@@ -55,6 +58,8 @@ SURFACE = {
     "governance.load": {"Document", "Location", "RegoSource", "WorkspaceError", "WorkspaceErrors", "discover",
                         "read_document", "read_rego"},
     "governance.model": {"Workspace", "inventory_bytes", "load_workspace", "rego_checks"},
+    "governance.vocabulary": {"CATEGORIES", "DEFAULT_LANG", "LANGS", "Messages", "default_dimensions", "default_tiers",
+                              "document", "glossary", "localized", "messages", "names", "vocabulary"},
 }
 
 

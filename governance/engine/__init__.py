@@ -34,6 +34,7 @@ from governance.engine.outcome import CheckOutcome, Malformed, MalformedCheck, V
 from governance.engine.server import ManagedOpa, managed_opa
 from governance.engine.signing import DEFAULT_SIGNING_ALG, SIGNING_ALGS, SigningKeyError, VerificationKeyError
 from governance.engine.stored import StoredInput
+from governance.vocabulary import vocabulary
 
 __all__ = ["DEFAULT_SIGNING_ALG", "OPA_VERSION", "SIGNING_ALGS", "Annotation", "CheckOutcome", "DataRef", "EngineError",
            "EngineResult", "Inspection", "Malformed", "MalformedCheck", "Module", "RegoError", "RegoErrors", "SigningKeyError",
@@ -109,11 +110,13 @@ def canonical_json(value: object) -> bytes:
 
 
 def policy_revision(modules: list[Module], definitions: dict) -> str:
-    """sha256 over every Rego module (id and text) and the definitions, order-independent."""
+    """sha256 over every Rego module (id and text), the definitions and the product's vocabulary
+    (the checks' messages name things from it), order-independent."""
     h = hashlib.sha256()
     for m in sorted(modules, key=lambda m: m.id):
         h.update(m.id.encode() + b"\0" + m.text.encode() + b"\0")
-    h.update(canonical_json(definitions))
+    h.update(canonical_json(definitions) + b"\0")
+    h.update(canonical_json(vocabulary()))
     return "sha256:" + h.hexdigest()
 
 
@@ -251,7 +254,7 @@ def _load(session: OpaSession, modules: list[Module], definitions: dict, revisio
     keep = {m.id for m in modules}
     held = session.clear(keep) if private is None or not set(private) <= keep else private
     # the whole govern data subtree at once, so nothing an earlier client put there survives
-    session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}})
+    session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}, "vocabulary": vocabulary()})
     for module in modules:  # the library first: checks call its functions
         # a long-lived server often has the library already; every upload recompiles all modules
         if held.get(module.id) != module.text:
@@ -287,6 +290,11 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_js
                "other data: it was not built by `govern bundle` from this workspace" if bundles
                else "another client changed the server's data during the run")
         raise EngineError(f"the definitions OPA evaluated are not the ones this run loaded ({why})")
+    if report.vocabulary != json.loads(canonical_json(vocabulary())):
+        why = (f"the server's bundle {', '.join(sorted(bundles))} carries this workspace's revision and modules but "
+               "other words: it was not built by `govern bundle` from this govern" if bundles
+               else "another client changed the server's data during the run")
+        raise EngineError(f"the vocabulary OPA's messages were written from is not govern's ({why})")
     if shared:
         _still_held(session, modules, bundles)  # others can write to a shared server
     return EngineResult(opa_version=version, revision=revision, checks=report.checks, malformed=report.malformed)

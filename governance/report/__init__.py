@@ -3,7 +3,7 @@
 A format module in this package defines `FORMAT = "<name>"` and
 `render(result: RunResult, options: RenderOptions) -> str | bytes`; it is
 found by name, so adding a format means adding a module and nothing else
-(plus its labels in `_messages.py` if it shows words; docs/adding-a-format.md).
+(plus its labels in `checks/vocabulary.json` if it shows words; docs/adding-a-format.md).
 Modules whose name starts with `_` are helpers, not formats.
 Renderers never run OPA or read the workspace: everything they show comes
 from the `RunResult`.
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
 from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
-from governance.report._messages import DEFAULT_LANG, LANGS
 from governance.report._paths import repository_prefix
 from governance.result import RunResult
+from governance.vocabulary import DEFAULT_LANG, LANGS
 
 __all__ = ["DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render",
            "render_all", "render_group"]

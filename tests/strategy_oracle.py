@@ -1,7 +1,7 @@
 """An independent oracle for the strategy checks STR-001..STR-010.
 
 Written from the check catalogue's STR rows and each check's METADATA reading in
-checks/strategy.rego — not from the Rego rules — over the plain dicts a test
+checks/strategy*.rego — not from the Rego rules — over the plain dicts a test
 generated (never govern's models), so that a bug in the Rego, the engine or the
 model shows up as a disagreement. The rows it follows, as the product contract
 states them (copied here so the tests need nothing outside the repository):

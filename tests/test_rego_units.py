@@ -49,12 +49,15 @@ def test_library_line_coverage_gate(opa_binary):
 # ---------------------------------------------------------------- each check's tests see it fire and not fire
 #
 # A mutation test: for every check id declared in a module's METADATA, two mutants of the
-# module are made, and the tests beside it (its `_test.rego` twin) must fail on each:
+# module are made, and the tests of its package (the `_test.rego` twins of the package's
+# modules) must fail on each:
 #   never - the check reports no violation at all (a test must see it fire);
 #   extra - the check reports one violation it did not find (a test must see exactly what it
 #           finds, so also where it does not fire).
-# Each mutant lives under a package of its own (data.mutants.<kind>_<rule>.<package>) with a
-# copy of the twin renamed to match, so one `opa test` run says which mutant each failure kills.
+# Each mutant lives under a package of its own (data.mutants.<kind>_<rule>.<package>) with
+# copies of the package's other modules and of its tests renamed to match, so one `opa test`
+# run says which mutant each failure kills. A domain may span several files of one package
+# (docs/writing-checks.md): they share helpers and test fixtures, so they are mutated together.
 
 _ID = re.compile(r"^#\s+id:\s*([A-Z]+-\d+)", re.MULTILINE)
 _PACKAGE = re.compile(r"^package\s+(\S+)", re.MULTILINE)
@@ -67,26 +70,34 @@ _MUTATIONS = {
 CHECK_MODULES = ("checks", "examples/acme/checks")
 
 
-def _tests_reaching(rule: str, tests: str) -> str:
-    """`tests` with only the test rules that reach `rule`, directly or through the module's helpers
-    (the others cannot kill its mutants; dropping them keeps the run short)."""
-    starts = [m.start() for m in _BLOCK.finditer(tests)] + [len(tests)]
-    blocks = [tests[a:b] for a, b in zip(starts, starts[1:], strict=False)]
-    names = [_BLOCK.match(block).group(1) for block in blocks]
+def _tests_reaching(rule: str, tests: list[str]) -> list[str]:
+    """`tests` (the files of one test package) with only the test rules that reach `rule`, directly
+    or through the package's helpers (the others cannot kill its mutants; dropping them keeps the run short)."""
+    files = []
+    for text in tests:
+        starts = [m.start() for m in _BLOCK.finditer(text)] + [len(text)]
+        blocks = [text[a:b] for a, b in zip(starts, starts[1:], strict=False)]
+        files.append((text[:starts[0]], [(_BLOCK.match(block).group(1), block) for block in blocks]))
+    named = [pair for _, pairs in files for pair in pairs]
     reaching, grew = {rule}, True
     while grew:
         grew = False
-        for name, block in zip(names, blocks, strict=True):
+        for name, block in named:
             if name not in reaching and any(re.search(rf"\b{r}\b", block) for r in reaching):
                 reaching.add(name)
                 grew = True
-    kept = (block for name, block in zip(names, blocks, strict=True) if not name.startswith("test_") or name in reaching)
-    return tests[:starts[0]] + "".join(kept)
+    return [head + "".join(block for name, block in pairs if not name.startswith("test_") or name in reaching)
+            for head, pairs in files]
 
 
-def _mutants(module: Path, twin: Path):
-    """(check id, mutation, package prefix, mutated module, its tests) for every check of `module`."""
-    text, tests = module.read_text(encoding="utf-8"), twin.read_text(encoding="utf-8")
+def _package_of(module: Path) -> str:
+    return _PACKAGE.search(module.read_text(encoding="utf-8")).group(1)
+
+
+def _mutants(module: Path, siblings: list[Path], twins: list[Path]):
+    """(check id, mutation, package prefix, mutated modules, their tests) for every check of `module`;
+    `siblings` are the other modules of its package, `twins` the tests of all of them."""
+    text, tests = module.read_text(encoding="utf-8"), [t.read_text(encoding="utf-8") for t in twins]
     package = _PACKAGE.search(text).group(1)
     for cid in _ID.findall(text):
         rule = cid.replace("-", "_")
@@ -94,26 +105,37 @@ def _mutants(module: Path, twin: Path):
         assert len(head.findall(text)) == 1, f"{module.name}: no single rule {rule} for {cid}"
         for kind, definition in _MUTATIONS.items():
             prefix = f"mutants.{kind}_{rule.lower()}"
-            mutated = _PACKAGE.sub(f"package {prefix}.{package}", head.sub(f"_unmutated_{rule} :=", text), count=1)
-            mine = _PACKAGE.sub(lambda m, p=prefix: f"package {p}.{m.group(1)}", _tests_reaching(rule, tests), count=1)
-            mine = re.sub(rf"\bdata\.{re.escape(package)}\b", f"data.{prefix}.{package}", mine)
-            yield cid, kind, prefix, mutated + "\n" + definition.format(rule=rule), mine
+
+            def moved(source: str, p: str = prefix) -> str:
+                return _PACKAGE.sub(lambda m: f"package {p}.{m.group(1)}", source, count=1)
+
+            mutated = moved(head.sub(f"_unmutated_{rule} :=", text)) + "\n" + definition.format(rule=rule)
+            others = [moved(s.read_text(encoding="utf-8")) for s in siblings]
+            mine = [re.sub(rf"\bdata\.{re.escape(package)}\b", f"data.{prefix}.{package}", moved(t))
+                    for t in _tests_reaching(rule, tests)]
+            yield cid, kind, prefix, [mutated, *others], mine
 
 
 def test_every_checks_unit_tests_see_it_fire_and_not_fire(opa_binary, tmp_path):
     mutants, untested = {}, []
     for folder in CHECK_MODULES:
-        for module in sorted((REPO / folder).glob("*.rego")):
+        modules = [m for m in sorted((REPO / folder).glob("*.rego")) if not m.name.endswith("_test.rego")]
+        packages = {m: _package_of(m) for m in modules}
+        for module in modules:
             twin = module.with_name(module.stem + "_test.rego")
-            if module.name.endswith("_test.rego") or not _ID.search(module.read_text(encoding="utf-8")):
+            if not _ID.search(module.read_text(encoding="utf-8")):
                 continue
             if not twin.exists():
                 untested.append(f"{folder}/{module.name}: no {twin.name} beside it")
                 continue
-            for cid, kind, prefix, mutated, tests in _mutants(module, twin):
+            siblings = [m for m in modules if m != module and packages[m] == packages[module]]
+            twins = [t for m in [module, *siblings] if (t := m.with_name(m.stem + "_test.rego")).exists()]
+            for cid, kind, prefix, mutated, tests in _mutants(module, siblings, twins):
                 n = len(mutants)
-                (tmp_path / f"m{n}.rego").write_text(mutated, encoding="utf-8")
-                (tmp_path / f"m{n}_test.rego").write_text(tests, encoding="utf-8")
+                for k, text in enumerate(mutated):
+                    (tmp_path / f"m{n}_{k}.rego").write_text(text, encoding="utf-8")
+                for k, text in enumerate(tests):
+                    (tmp_path / f"m{n}_{k}_test.rego").write_text(text, encoding="utf-8")
                 mutants[prefix] = (f"{folder}/{module.name}", cid, kind)
     assert not untested, "\n".join(untested)
     declared, _, problems = catalogue(inspect(library_modules()))  # what OPA reads in the library's METADATA

@@ -1,0 +1,216 @@
+# Placement and residency (PLC): data kept in CN and sent abroad. The domain,
+# the policy bindings and the helpers these checks share are in placement.rego.
+package govern.checks.placement
+
+import data.govern.lib
+
+# ---------------------------------------------------------------- PLC-004
+_localised(d) if d.personal_info.contains == true
+
+_localised(d) if lib.is_important(d)
+
+# CIIO systems holding personal information or important data, with those datasets.
+_ciio_localised := {id: ids |
+	some id, s in lib.systems
+	s.ciio == true
+	ids := {h.id | some h in _holdings(s); _localised(h.dataset)}
+	count(ids) > 0
+}
+
+# METADATA
+# title: Critical information infrastructure keeps personal and important data in CN
+# description: >-
+#   Fires for each system with `ciio: true` that holds a dataset with
+#   `personal_info.contains: true` or a grade in `important_data.grades`,
+#   when the system or any replica has a `jurisdiction` other than CN (CII
+#   regulation art. 37 / PIPL art. 40). An undeclared jurisdiction is not
+#   CN and fires. Evaluates CIIO systems holding such data.
+# custom:
+#   id: PLC-004
+#   title_zh: 关键信息基础设施在境内（CN）存储个人信息和重要数据
+#   severity: critical
+#   waivable: false
+#   resource: system
+PLC_004 := lib.check(rego.metadata.rule(), _ciio_localised, {v |
+	some id, ids in _ciio_localised
+	s := lib.systems[id]
+	abroad := array.concat(
+		[{
+			"en": sprintf("system jurisdiction %s", [_shown(s, "jurisdiction")]),
+			"zh": sprintf("系统%s", [_jurisdiction_zh(s)]),
+		} |
+			object.get(s, "jurisdiction", null) != "CN"
+		],
+		[{
+			"en": sprintf("replica %d jurisdiction %s", [i + 1, _shown(r, "jurisdiction")]),
+			"zh": sprintf("第 %d 个副本%s", [i + 1, _jurisdiction_zh(r)]),
+		} |
+			some i, r in object.get(s, "replicas", [])
+			object.get(r, "jurisdiction", null) != "CN"
+		],
+	)
+	count(abroad) > 0
+	v := lib.violation("system", id, {
+		"en": sprintf(
+			"CIIO system %s holds personal information or important data (%s) outside CN: %s",
+			[id, concat(", ", ids), _joined(abroad, "en", "; ")],
+		),
+		"zh": sprintf(
+			"关键信息基础设施系统 %s 在 CN 以外存储个人信息或重要数据（%s）：%s",
+			[id, concat("、", ids), _joined(abroad, "zh", "；")],
+		),
+	})
+})
+
+_jurisdiction_zh(place) := sprintf("所在司法辖区为 %s", [place.jurisdiction]) if place.jurisdiction
+
+_jurisdiction_zh(place) := "未声明司法辖区" if not place.jurisdiction
+
+# ---------------------------------------------------------------- PLC-007
+_abroad(d) := [f | some f in object.get(d, "flows", []); f.jurisdiction != "CN"]
+
+# Datasets sending data out of CN; only measured when the policy sets thresholds.
+_exporting := {id: d | some id, d in lib.datasets; count(_abroad(d)) > 0} if count(_cross_border) > 0
+
+else := {}
+
+_assessment := object.get(_cross_border, "security_assessment", {})
+
+_subjects(d) := object.get(d, ["personal_info", "subjects"], 0)
+
+_sensitive(d) if object.get(d, ["personal_info", "sensitive"], false) == true
+
+# CIIO systems holding a dataset: a lookup in lib.held_by, then one per holder.
+_ciio_holders(id) := sort([s | some s in object.get(lib.held_by, id, set()); lib.systems[s].ciio == true])
+
+# Why a dataset's outbound flows need a CAC security assessment (empty: they
+# don't). Arts. 7–8: an important grade, the subject thresholds, and any
+# personal information a CIIO holds.
+_assessment_reasons(id, d) := array.concat(
+	array.concat(
+		[{"en": sprintf("grade %s", [d.grade]), "zh": sprintf("分级为 %s", [d.grade])} |
+			d.grade in object.get(_assessment, "grades", [])
+		],
+		[_subjects_reason(d, n) |
+			n := _assessment.subjects_at_least
+			_subjects(d) >= n
+		],
+	),
+	array.concat(
+		[_sensitive_reason(d, n) |
+			_sensitive(d)
+			n := _assessment.sensitive_subjects_at_least
+			_subjects(d) >= n
+		],
+		[{
+			"en": sprintf("personal information held by CIIO system %s", [concat(", ", holders)]),
+			"zh": sprintf("个人信息由关键信息基础设施系统 %s 持有", [concat("、", holders)]),
+		} |
+			d.personal_info.contains == true
+			holders := _ciio_holders(id)
+			count(holders) > 0
+		],
+	),
+)
+
+# Why they need at least a standard contract or a certification (art. 8):
+# the subject threshold, or any sensitive personal information (≥ 1 subject).
+_contract_reasons(d) := array.concat(
+	[_subjects_reason(d, n) |
+		n := _cross_border.contract_or_certification.subjects_at_least
+		_subjects(d) >= n
+	],
+	[_sensitive_reason(d, 1) |
+		_sensitive(d)
+		_subjects(d) >= 1
+	],
+)
+
+_subjects_reason(d, n) := {
+	"en": sprintf("%s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]),
+	"zh": sprintf("个人信息主体 %s 人 ≥ %s 人", [lib.money(_subjects(d)), lib.money(n)]),
+}
+
+_sensitive_reason(d, n) := {
+	"en": sprintf("sensitive, %s subjects ≥ %s", [lib.money(_subjects(d)), lib.money(n)]),
+	"zh": sprintf("敏感个人信息主体 %s 人 ≥ %s 人", [lib.money(_subjects(d)), lib.money(n)]),
+}
+
+# What a dataset's outbound flows need, the mechanisms that satisfy it, and why.
+_requirement(id, d) := {
+	"needs": {"en": "security_assessment", "zh": "安全评估"},
+	"accepts": {"security_assessment"},
+	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
+} if {
+	reasons := _assessment_reasons(id, d)
+	count(reasons) > 0
+}
+
+_requirement(id, d) := {
+	"needs": {"en": "contract, certification or security_assessment", "zh": "标准合同、认证或安全评估"},
+	"accepts": {"contract", "certification", "security_assessment"},
+	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
+} if {
+	count(_assessment_reasons(id, d)) == 0
+	reasons := _contract_reasons(d)
+	count(reasons) > 0
+}
+
+# A flow's mechanism in Chinese, by the CAC provisions' names (the workspace model
+# allows only these four; any other would show as its id rather than drop the finding).
+_by_zh := {
+	"none": "未采用任何出境机制",
+	"contract": "采用标准合同",
+	"certification": "采用认证",
+	"security_assessment": "采用安全评估",
+}
+
+# METADATA
+# title: Cross-border flows use the mechanism the CAC provisions require
+# description: >-
+#   For each flow of a dataset with a `jurisdiction` other than CN (CAC 2024
+#   provisions, arts. 7–8): the flow needs `security_assessment` if the
+#   dataset's grade is in `cross_border.security_assessment.grades`, or its
+#   subjects ≥ `subjects_at_least`, or it is sensitive and its subjects ≥
+#   `sensitive_subjects_at_least`, or it has `personal_info.contains: true`
+#   and a system with `ciio: true` holds it (whatever the number of
+#   subjects); otherwise it needs contract, certification or
+#   security_assessment if subjects ≥
+#   `contract_or_certification.subjects_at_least`, or if it is sensitive
+#   with at least one subject (so sensitive data below
+#   `sensitive_subjects_at_least` still needs one); otherwise nothing.
+#   Subjects default to 0 and sensitive to false; "at least" thresholds
+#   pass at equality; a flow without a mechanism counts as none. A
+#   threshold the policy omits does not apply, the CIIO and sensitive rules
+#   always do. Fires once per dataset, listing every flow whose mechanism
+#   is not enough. Evaluates datasets with at least one flow out of CN
+#   (needs `cross_border` in the PlacementPolicy).
+# custom:
+#   id: PLC-007
+#   title_zh: 跨境数据流动采用网信办规定所要求的机制
+#   severity: critical
+#   waivable: false
+#   resource: dataset
+PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
+	some id, d in _exporting
+	req := _requirement(id, d)
+	short := {{
+		"en": sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]),
+		"zh": sprintf("流向 %s（%s），%s", [f.to, f.jurisdiction, object.get(_by_zh, mechanism, sprintf("采用 %s", [mechanism]))]),
+	} |
+		some f in _abroad(d)
+		mechanism := object.get(f, "mechanism", "none")
+		not mechanism in req.accepts
+	}
+	count(short) > 0
+	v := lib.violation("dataset", id, {
+		"en": sprintf(
+			"dataset %s flows abroad without the required %s (%s): %s",
+			[id, req.needs.en, req.why.en, _joined(short, "en", "; ")],
+		),
+		"zh": sprintf(
+			"数据集 %s 出境未采用所需的%s（%s）：%s",
+			[id, req.needs.zh, req.why.zh, _joined(short, "zh", "；")],
+		),
+	})
+})

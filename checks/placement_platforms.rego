@@ -1,0 +1,93 @@
+# Placement and residency (PLC): systems against the platforms they run on.
+# The domain, the policy bindings and the shared helpers are in placement.rego.
+package govern.checks.placement
+
+import data.govern.lib
+
+# ---------------------------------------------------------------- PLC-005/006/008
+_on_platform := {id: s | some id, s in lib.systems; lib.platforms[s.platform]}
+
+_leveled_on_platform := {id: s | some id, s in _on_platform; s.mlps_level}
+
+# METADATA
+# title: A system's protection level does not exceed its platform's
+# description: >-
+#   Fires for each system whose `mlps_level` is greater than its platform's
+#   `mlps_level` (GB/T 22239-2019: the platform must be protected at least
+#   at the level of what runs on it). A platform that declares no level
+#   cannot carry a levelled system and fires. Evaluates systems with an
+#   `mlps_level` that name a platform.
+# custom:
+#   id: PLC-005
+#   title_zh: 系统的等级保护级别不高于其所在平台
+#   severity: high
+#   waivable: true
+#   resource: system
+PLC_005 := lib.check(rego.metadata.rule(), _leveled_on_platform, {v |
+	some id, s in _leveled_on_platform
+	p := lib.platforms[s.platform]
+	s.mlps_level > object.get(p, "mlps_level", 0)
+	level := _platform_level(p)
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s at MLPS level %d runs on platform %s %s", [id, s.mlps_level, s.platform, level.en]),
+		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，但其运行的平台 %s %s", [id, s.mlps_level, s.platform, level.zh]),
+	})
+})
+
+_platform_level(p) := {"en": sprintf("at level %d", [p.mlps_level]), "zh": sprintf("仅为第 %d 级", [p.mlps_level])} if p.mlps_level
+
+_platform_level(p) := {"en": "that declares no mlps_level", "zh": "未声明 mlps_level"} if not p.mlps_level
+
+_level_four := {id: s | some id, s in lib.systems; object.get(s, "mlps_level", 0) >= 4}
+
+# METADATA
+# title: Level 4 systems run on a dedicated resource pool
+# description: >-
+#   Fires for each system with `mlps_level` ≥ 4 whose platform is not
+#   `dedicated_pool: true`; a level 4 system that names no platform shows
+#   no dedicated pool and fires too. Evaluates systems at level 4 or above.
+# custom:
+#   id: PLC-006
+#   title_zh: 等级保护第四级及以上系统运行于专用资源池
+#   severity: high
+#   waivable: true
+#   resource: system
+PLC_006 := lib.check(rego.metadata.rule(), _level_four, {v |
+	some id, s in _level_four
+	not lib.platforms[object.get(s, "platform", "")].dedicated_pool == true
+	pool := _pool_text(s)
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s at MLPS level %d %s", [id, s.mlps_level, pool.en]),
+		"zh": sprintf("系统 %s 的等级保护级别为第 %d 级，%s", [id, s.mlps_level, pool.zh]),
+	})
+})
+
+_pool_text(s) := {
+	"en": sprintf("runs on platform %s, which is not a dedicated pool", [s.platform]),
+	"zh": sprintf("但运行在平台 %s 上，该平台不是专用资源池", [s.platform]),
+} if s.platform
+
+_pool_text(s) := {"en": "names no platform, so no dedicated pool", "zh": "但未指定平台，因而没有专用资源池"} if not s.platform
+
+# METADATA
+# title: A system's deployment matches its platform's
+# description: >-
+#   Fires for each system whose `deployment` differs from its platform's
+#   `deployment`; a hybrid platform accepts any system deployment. Evaluates
+#   systems that name a platform.
+# custom:
+#   id: PLC-008
+#   title_zh: 系统的部署方式与其所在平台一致
+#   severity: medium
+#   waivable: true
+#   resource: system
+PLC_008 := lib.check(rego.metadata.rule(), _on_platform, {v |
+	some id, s in _on_platform
+	p := lib.platforms[s.platform]
+	p.deployment != "hybrid"
+	s.deployment != p.deployment
+	v := lib.violation("system", id, {
+		"en": sprintf("system %s is declared %s but runs on %s platform %s", [id, s.deployment, p.deployment, s.platform]),
+		"zh": sprintf("系统 %s 声明为 %s 部署，但运行在 %s 部署的平台 %s 上", [id, s.deployment, p.deployment, s.platform]),
+	})
+})

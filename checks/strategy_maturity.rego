@@ -1,0 +1,193 @@
+# Strategy and planning (STR): digital maturity, assessed and stepped up. The
+# domain, the policy bindings and the helpers these checks share are in strategy.rego.
+package govern.checks.strategy
+
+import data.govern.lib
+
+# ---------------------------------------------------------------- STR-006
+
+_interval := object.get(_policy, ["maturity", "assessment_interval_days"], null)
+
+default _portfolio := {}
+
+_portfolio := {"maturity": count(lib.maturity_assessments)} if _active
+
+# [date, id] of assessments dated on or before today; the latest is the
+# largest pair (the latest date, then the larger id on a tie).
+_to_date := {[a.date, id] | some id, a in lib.maturity_assessments; a.date <= input.as_of}
+
+_overdue := {
+	"en": sprintf("no maturity assessment is dated on or before %s", [input.as_of]),
+	"zh": sprintf("截至评估基准日 %s，尚无成熟度评估", [input.as_of]),
+} if count(_to_date) == 0
+
+_overdue := {
+	"en": sprintf(
+		"the latest maturity assessment, %s of %s, is %d days old, more than assessment_interval_days %d",
+		[latest[1], latest[0], lib.days_since(latest[0]), _interval],
+	),
+	"zh": sprintf(
+		"最近一次成熟度评估 %s（%s）距评估基准日已 %d 天，超过 assessment_interval_days 规定的 %d 天",
+		[latest[1], latest[0], lib.days_since(latest[0]), _interval],
+	),
+} if {
+	count(_to_date) > 0
+	latest := max(_to_date)
+	is_number(_interval)
+	not lib.within_days(latest[0], _interval)
+}
+
+# METADATA
+# title: Digital maturity is assessed at the planned interval
+# description: >-
+#   Fires for the portfolio (kind `portfolio`, id `maturity`) when no
+#   maturity assessment is dated on or before today (as_of), or the latest
+#   such assessment (latest `date`, the larger id on a tie) is not within
+#   `maturity.assessment_interval_days` (as_of - date ≤ N passes, so an
+#   assessment exactly N days old passes). Assessments dated after today
+#   are ignored. Without an interval in the policy only a missing
+#   assessment fires. Evaluates the portfolio whenever there is a
+#   StrategyPolicy (without one the check is not_applicable); the finding's
+#   location is the StrategyPolicy.
+# custom:
+#   id: STR-006
+#   title_zh: 按计划周期开展数字化成熟度评估
+#   severity: high
+#   waivable: true
+#   resource: portfolio
+STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
+	_portfolio.maturity
+	v := lib.violation("portfolio", "maturity", _overdue)
+})
+
+# ---------------------------------------------------------------- STR-007
+
+# METADATA
+# title: Maturity assessments score every dimension
+# description: >-
+#   Fires for each maturity assessment whose `scores` lack some dimension of
+#   `maturity.dimensions` (the default four when the policy lists none); the
+#   message lists the missing ones. Scores of other dimensions are not
+#   judged here. Evaluates every maturity assessment (needs a
+#   StrategyPolicy: without one the check is not_applicable).
+# custom:
+#   id: STR-007
+#   title_zh: 成熟度评估对每个维度评分
+#   severity: medium
+#   waivable: true
+#   resource: maturity_assessment
+STR_007 := lib.check(rego.metadata.rule(), _assessments, {v |
+	some id, a in _assessments
+	missing := [d | some d in _dimensions; object.get(a, ["scores", d], null) == null]
+	count(missing) > 0
+	v := lib.violation("maturity_assessment", id, {
+		"en": sprintf("maturity assessment %s of %s does not score %s", [id, a.date, concat(", ", missing)]),
+		"zh": sprintf("成熟度评估 %s（%s）未对以下维度评分：%s", [id, a.date, concat("、", missing)]),
+	})
+})
+
+# ---------------------------------------------------------------- STR-008
+
+_matured := {id: p | some id, p in lib.projects; p.maturity} if _active
+
+else := {}
+
+# The latest assessment dated on or before each project's start, without a
+# scan of the assessments per project: sort assessments ([date, 0, id]) and
+# projects ([start, 1, id]) into one timeline once. An assessment sorts
+# before a project starting the same day (0 < 1), so "on or before" holds.
+# A project at timeline position k that is the i-th project has k - i
+# assessments before it, and the last of them in [date, id] order (the
+# larger id on a tie) is the latest.
+_assessment_order := sort([[a.date, id] | some id, a in lib.maturity_assessments])
+
+_project_order := {entry[2]: i | some i, entry in sort([[p.start, 1, id] | some id, p in _matured])}
+
+_timeline := sort(array.concat(
+	[[a.date, 0, id] | some id, a in lib.maturity_assessments],
+	[[p.start, 1, id] | some id, p in _matured],
+))
+
+# project id -> how many assessments are dated on or before its start
+_assessed_before := {id: n |
+	some k, entry in _timeline
+	entry[1] == 1
+	id := entry[2]
+	n := k - _project_order[id]
+}
+
+# project id -> id of the latest assessment dated on or before its start
+_baseline := {id: aid |
+	some id, n in _assessed_before
+	n > 0
+	aid := _assessment_order[n - 1][1]
+}
+
+_baseline_holds(id, m) if lib.maturity_assessments[_baseline[id]].scores[m.dimension] == m.from
+
+_baseline_gap(id, p) := {
+	"en": sprintf(
+		"starts %s at level %v but no maturity assessment is dated on or before its start %s",
+		[p.maturity.dimension, p.maturity.from, p.start],
+	),
+	"zh": sprintf(
+		"以 %s 的 %v 级为起点，但在其开始日期 %s 当日或之前没有任何成熟度评估",
+		[p.maturity.dimension, p.maturity.from, p.start],
+	),
+} if not _baseline[id]
+
+_baseline_gap(id, p) := {
+	"en": sprintf(
+		"starts %s at level %v but %s (%s), the latest maturity assessment on or before its start %s, %s",
+		[p.maturity.dimension, p.maturity.from, aid, a.date, p.start, score.en],
+	),
+	"zh": sprintf(
+		"以 %s 的 %v 级为起点，但在其开始日期 %s 当日或之前的最近一次成熟度评估 %s（%s）%s",
+		[p.maturity.dimension, p.maturity.from, p.start, aid, a.date, score.zh],
+	),
+} if {
+	aid := _baseline[id]
+	a := lib.maturity_assessments[aid]
+	score := _score_text(a, p.maturity.dimension)
+}
+
+_score_text(a, dimension) := {"en": sprintf("scores it %v", [a.scores[dimension]]), "zh": sprintf("对该维度的评分为 %v", [a.scores[dimension]])}
+
+_score_text(a, dimension) := {"en": "does not score it", "zh": "未对该维度评分"} if not a.scores[dimension]
+
+# METADATA
+# title: Project maturity steps start from the assessed level and go up
+# description: >-
+#   Fires for each project with `maturity` when `maturity.to` ≤
+#   `maturity.from`, or when the latest maturity assessment dated on or
+#   before the project's `start` (latest `date`, the larger id on a tie;
+#   today does not limit it) does not score `maturity.dimension` at exactly
+#   `maturity.from`. When no assessment is dated on or before the start,
+#   nothing supports the starting level and the check fires too; an
+#   assessment that does not score the dimension fires as well. One finding
+#   per project naming each reason. Evaluates projects with `maturity`
+#   (needs a StrategyPolicy: without one the check is not_applicable).
+# custom:
+#   id: STR-008
+#   title_zh: 项目成熟度以评估所得级别为起点并有所提升
+#   severity: medium
+#   waivable: true
+#   resource: project
+STR_008 := lib.check(rego.metadata.rule(), _matured, {v |
+	some id, p in _matured
+	m := p.maturity
+	reasons := array.concat(
+		[{
+			"en": sprintf("plans %s from level %v to %v, which is no step up", [m.dimension, m.from, m.to]),
+			"zh": sprintf("计划将 %s 从 %v 级变为 %v 级，未能提升", [m.dimension, m.from, m.to]),
+		} |
+			m.to <= m.from
+		],
+		[_baseline_gap(id, p) | not _baseline_holds(id, m)],
+	)
+	count(reasons) > 0
+	v := lib.violation("project", id, {
+		"en": sprintf("project %s %s", [id, concat("; ", [r.en | some r in reasons])]),
+		"zh": sprintf("项目 %s %s", [id, concat("；", [r.zh | some r in reasons])]),
+	})
+})

@@ -1,0 +1,101 @@
+# Strategy and planning (STR): how far things reach, the pilot's projects and a
+# system's business domains. The domain and the policy bindings are in strategy.rego.
+package govern.checks.strategy
+
+import data.govern.lib
+
+# ---------------------------------------------------------------- STR-009
+
+_pilot_phase := object.get(_policy, ["pilot", "phase"], null)
+
+_max_pilots := object.get(_policy, ["pilot", "max_projects"], null)
+
+# The pilot phase, when the policy sets both the phase and its limit.
+_pilot := {_pilot_phase: _max_pilots} if {
+	is_string(_pilot_phase)
+	is_number(_max_pilots)
+}
+
+else := {}
+
+# Projects of the pilot phase running today.
+_pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.running(p)}
+
+# METADATA
+# title: The pilot is kept to a few projects
+# description: >-
+#   Fires for the phase named by `pilot.phase` (kind `phase`, id = that
+#   phase id) when more than `pilot.max_projects` projects with that
+#   `phase` are running today (start ≤ as_of ≤ end); exactly
+#   `max_projects` passes. Projects of the phase that have not started or
+#   have ended do not count. The message lists the running pilot projects.
+#   Evaluates that one phase when the policy sets `pilot.phase` and
+#   `pilot.max_projects` (needs a StrategyPolicy: without one the check is
+#   not_applicable). Observes the running pilot projects and the limit for
+#   the report's pilot scope.
+# custom:
+#   id: STR-009
+#   title_zh: 试点阶段限于少数项目
+#   severity: medium
+#   waivable: true
+#   resource: phase
+STR_009 := lib.check_observed(
+	rego.metadata.rule(), _pilot, {v |
+		some phase, limit in _pilot
+		count(_pilots) > limit
+		v := lib.violation("phase", phase, {
+			"en": sprintf(
+				"phase %s has %d projects running (%s), more than pilot.max_projects %d",
+				[phase, count(_pilots), lib.list_text(_pilots), limit],
+			),
+			"zh": sprintf(
+				"阶段 %s 有 %d 个项目正在进行（%s），超过 pilot.max_projects 规定的 %d 个",
+				[phase, count(_pilots), lib.list_text_zh(_pilots), limit],
+			),
+		})
+	},
+	_pilot_observed,
+)
+
+# What STR-009 counted, for the report's pilot scope: the running pilot
+# projects and the limit, so the page shows the check's own count.
+_pilot_observed := {phase: {"max_projects": limit, "running": sort(_pilots)} | some phase, limit in _pilot}
+
+# ---------------------------------------------------------------- STR-010
+
+_max_domains := object.get(_policy, ["architecture", "max_domains_per_system"], null)
+
+# Systems that list at least one business domain, when the policy sets a limit.
+_domained := {id: s | some id, s in lib.systems; count(object.get(s, "domains", [])) > 0} if is_number(_max_domains)
+
+else := {}
+
+# METADATA
+# title: Each system serves no more business domains than allowed
+# description: >-
+#   Fires for each system that lists more `domains` than
+#   `architecture.max_domains_per_system` (exactly the maximum passes); a
+#   name listed twice counts once. Evaluates systems that list at least one
+#   domain when the policy sets `architecture.max_domains_per_system` (needs
+#   a StrategyPolicy: without one the check is not_applicable).
+# custom:
+#   id: STR-010
+#   title_zh: 每个系统服务的业务域不超过上限
+#   severity: low
+#   waivable: true
+#   resource: system
+STR_010 := lib.check(rego.metadata.rule(), _domained, {v |
+	some id, s in _domained
+	domains := {d | some d in s.domains}
+	count(domains) > _max_domains
+	v := lib.violation("system", id, {
+		"en": sprintf(
+			"system %s serves %d business domains (%s), more than max_domains_per_system %d",
+			[id, count(domains), lib.list_text(domains), _max_domains],
+		),
+		"zh": sprintf(
+			"系统 %s 服务于 %d 个业务域（%s），超过 max_domains_per_system 规定的 %d 个",
+			[id, count(domains), lib.list_text_zh(domains), _max_domains],
+		),
+	})
+})

@@ -239,17 +239,17 @@ _has_limits(d) if is_object(_limits[d.type])
 # The phrases below are pairs {en, zh}, so both sentences read the same values.
 _what(d) := {
 	"en": sprintf("%s of %s", [d.type, lib.money(d.amount)]),
-	"zh": sprintf("%s，金额 %s", [d.type, lib.money(d.amount)]),
+	"zh": sprintf("%s，金额 %s", [lib.zh(lib.names.decision_types, d.type), lib.money(d.amount)]),
 } if _has_amount(d)
 
 _what(d) := {
 	"en": sprintf("%s without an amount", [d.type]),
-	"zh": sprintf("%s，未列明金额", [d.type]),
+	"zh": sprintf("%s，未列明金额", [lib.zh(lib.names.decision_types, d.type)]),
 } if not _has_amount(d)
 
 _authority_gap(d) := {
 	"en": sprintf("type %s has no limits in authority matrix %s", [d.type, _matrix.id]),
-	"zh": sprintf("但授权矩阵 %s 未对决策类型 %s 设定审批额度", [_matrix.id, d.type]),
+	"zh": sprintf("但授权矩阵 %s 未对决策类型“%s”设定审批额度", [_matrix.id, lib.zh(lib.names.decision_types, d.type)]),
 } if {
 	not _has_limits(d)
 }
@@ -289,7 +289,7 @@ _role_limit(limits, _, role) := {
 
 _role_limit(limits, type, role) := {
 	"en": sprintf("%s may not approve %s", [role, type]),
-	"zh": sprintf("%s 无权批准 %s", [role, type]),
+	"zh": sprintf("%s 无权批准%s", [role, lib.zh(lib.names.decision_types, type)]),
 } if not role in object.keys(limits)
 
 # ---------------------------------------------------------------- GOV-006

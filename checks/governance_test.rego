@@ -197,7 +197,7 @@ test_gov_005_fires_above_every_approver_limit if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	_message(r, "d1") == "decision d1 (budget_allocation of 2,000,001) was taken outside a meeting and no approver's authority covers it: p-cto (HEAD_TECHNOLOGY up to 2,000,000); p-cdo (HEAD_DATA may not approve budget_allocation)"
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 2,000,001）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-cto（HEAD_TECHNOLOGY 审批上限为 2,000,000）；p-cdo（HEAD_DATA 无权批准 budget_allocation）"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 2,000,001）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-cto（HEAD_TECHNOLOGY 审批上限为 2,000,000）；p-cdo（HEAD_DATA 无权批准预算分配）"
 }
 
 test_gov_005_passes_exactly_at_limit if {
@@ -223,7 +223,7 @@ test_gov_005_unlisted_type_always_fires if {
 	r := governance.GOV_005 with input as _input({}, _decision("d1", {"type": "other", "approved_by": ["p-ceo"]}))
 		with data.govern.definitions as _defs
 	_message(r, "d1") == "decision d1 (other without an amount) was taken outside a meeting and type other has no limits in authority matrix doa"
-	_message_zh(r, "d1") == "决策 d1（other，未列明金额）在会议之外作出，但授权矩阵 doa 未对决策类型 other 设定审批额度"
+	_message_zh(r, "d1") == "决策 d1（其他，未列明金额）在会议之外作出，但授权矩阵 doa 未对决策类型“其他”设定审批额度"
 }
 
 test_gov_005_without_amount_only_unlimited_roles_cover if {
@@ -235,7 +235,7 @@ test_gov_005_without_amount_only_unlimited_roles_cover if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	contains(_message(r, "d1"), "p-ceo (CEO up to 10,000,000)")
-	_message_zh(r, "d1") == "决策 d1（budget_reallocation，未列明金额）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-ceo（CEO 审批上限为 10,000,000）"
+	_message_zh(r, "d1") == "决策 d1（预算调整，未列明金额）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-ceo（CEO 审批上限为 10,000,000）"
 }
 
 test_gov_005_names_approvers_without_roles if {
@@ -243,14 +243,14 @@ test_gov_005_names_approvers_without_roles if {
 	r := governance.GOV_005 with input as {"as_of": "2026-11-25", "inventory": {"people": people, "decisions": _decision("d1", {"amount": 1, "approved_by": ["p-x"]})}}
 		with data.govern.definitions as _defs
 	endswith(_message(r, "d1"), "no approver's authority covers it: p-x (holds no role)")
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 1）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-x（未担任任何角色）"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 1）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-x（未担任任何角色）"
 }
 
 test_gov_005_fires_without_approvers if {
 	r := governance.GOV_005 with input as _input({}, _decision("d1", {"amount": 10, "approved_by": []}))
 		with data.govern.definitions as _defs
 	_message(r, "d1") == "decision d1 (budget_allocation of 10) was taken outside a meeting and it names no approver"
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 10）在会议之外作出，且未列明批准人"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 10）在会议之外作出，且未列明批准人"
 }
 
 test_gov_005_ignores_meeting_decisions_and_needs_matrix if {
@@ -269,7 +269,7 @@ test_gov_006_fires_above_threshold_without_meeting if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	_message(r, "d1") == "decision d1 (budget_allocation of 5,000,001) exceeds the committee threshold 5,000,000 of doa but names no meeting"
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 5,000,001）超过授权矩阵 doa 规定的委员会审议门槛 5,000,000，但未列明会议"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 5,000,001）超过授权矩阵 doa 规定的委员会审议门槛 5,000,000，但未列明会议"
 }
 
 test_gov_006_passes_at_threshold_or_in_meeting if {

@@ -60,33 +60,9 @@ violation_keys contains ["WAV-009", v.resource.kind, v.resource.id] if some v in
 
 # ---------------------------------------------------------------- Chinese
 
-# A waived resource as the Chinese names it: its kind in Chinese, then its id
-# ("预算行 bl-18"); a kind not listed here shows as its id.
-_kind_zh := {
-	"authority_matrix": "授权矩阵",
-	"budget_line": "预算行",
-	"budget_policy": "预算政策",
-	"category": "类别",
-	"classification_policy": "分类分级政策",
-	"committee": "委员会",
-	"dataset": "数据集",
-	"decision": "决策",
-	"goal": "目标",
-	"maturity_assessment": "成熟度评估",
-	"meeting": "会议",
-	"person": "人员",
-	"phase": "阶段",
-	"placement_policy": "部署位置政策",
-	"platform": "平台",
-	"portfolio": "项目组合",
-	"project": "项目",
-	"spend": "支出",
-	"strategy_policy": "战略政策",
-	"system": "系统",
-	"waiver": "豁免",
-}
-
-_resource_zh(r) := sprintf("%s %s", [object.get(_kind_zh, r.kind, r.kind), r.id])
+# A waived resource as the Chinese names it: its kind's name in the vocabulary,
+# then its id ("预算行 bl-18"); a kind without a name shows as its id.
+_resource_zh(r) := sprintf("%s %s", [lib.zh(lib.names.kinds, r.kind), r.id])
 
 # ---------------------------------------------------------------- WAV-001
 
@@ -292,7 +268,7 @@ _stale contains v if {
 			[id, w.check, w.resource.kind, w.resource.id],
 		),
 		"zh": sprintf(
-			"豁免 %s 已无对应发现：本次运行中检查 %s 未对%s 报告任何问题",
+			"豁免 %s 已无对应发现：本次运行中检查 %s 未对%s 报告任何发现",
 			[id, w.check, _resource_zh(w.resource)],
 		),
 	})

@@ -207,7 +207,7 @@ test_wav_006_fires_when_the_resource_has_no_violation if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "BUD-003 reports nothing on budget_line bl-99")
-	v.message_zh == "豁免 wv-1 已无对应发现：本次运行中检查 BUD-003 未对预算行 bl-99 报告任何问题"
+	v.message_zh == "豁免 wv-1 已无对应发现：本次运行中检查 BUD-003 未对预算行 bl-99 报告任何发现"
 }
 
 test_wav_006_matches_the_resource_kind_too if {

@@ -48,7 +48,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
     for f in result.findings:
         sev = name(f.severity) if f.status == "fail" else t("table.severity_waived", severity=name(f.severity), waiver=f.waiver)
         loc = f"{f.location.file}:{f.location.line}" if f.location else "-"
-        row = [_plain(sev, STYLE[f.severity]), _plain(f.check), _plain(f"{f.resource.kind}/{f.resource.id}"),
+        row = [_plain(sev, STYLE[f.severity]), _plain(f.check), _plain(f"{name(f.resource.kind)} {f.resource.id}"),
                _plain(m.said(f)), _plain(loc)]
         if compared:
             row.append(_plain(name("new"), "bold") if f.baseline == "new" else _plain(name("existing")))
@@ -65,7 +65,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         console.print(_plain(t("skipped_checks", checks=", ".join(map(str, result.selection.skipped))), "yellow"))
     if result.resolved is not None:
         new = sum(1 for f in result.findings if f.baseline == "new")
-        gone = ", ".join(f"{f.check} {f.resource.kind}/{f.resource.id}" for f in result.resolved)
+        gone = ", ".join(f"{f.check} {name(f.resource.kind)} {f.resource.id}" for f in result.resolved)
         console.print(_plain(t("table.since_baseline", new=new, existing=len(result.findings) - new,
                                resolved=len(result.resolved))
                              + (t("table.resolved_which", which=gone) if gone else "")))

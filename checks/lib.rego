@@ -251,3 +251,13 @@ zh_list(named, values) := list_text_zh([zh(named, v) | some v in values])
 zh_called(named, value, _) := named[value].zh
 
 zh_called(named, value, noun) := sprintf("%s %v", [noun, value]) if not named[value].zh
+
+# A person as the Chinese messages show them: by name, with their id
+# ("陈静（p-cdo）"); an id naming no one with a name in `persons` (lib.people),
+# as written.
+person_zh(persons, id) := sprintf("%s（%s）", [persons[id].name, id]) if is_string(persons[id].name)
+
+person_zh(persons, id) := id if not is_string(persons[id].name)
+
+# Several people so shown, joined as list_text_zh joins them.
+people_zh(persons, ids) := list_text_zh([person_zh(persons, id) | some id in ids])

@@ -90,7 +90,7 @@ _self_approved contains v if {
 		),
 		"zh": sprintf(
 			"豁免 %s（检查 %s，%s）由其申请人 %s 本人批准",
-			[id, w.check, _resource_zh(w.resource), w.requested_by],
+			[id, w.check, _resource_zh(w.resource), lib.person_zh(lib.people, w.requested_by)],
 		),
 	})
 }
@@ -130,8 +130,8 @@ _unauthorised contains v if {
 			[id, w.approved_by, lib.list_text(roles), lib.list_text(sort(_waiver_roles))],
 		),
 		"zh": sprintf(
-			"豁免 %s 的批准人 %s（角色：%s）未担任任何有权批准豁免的角色（limits.waiver：%s）",
-			[id, w.approved_by, lib.list_text_zh(roles), lib.list_text_zh(sort(_waiver_roles))],
+			"豁免 %s 的批准人 %s，角色为 %s，未担任任何有权批准豁免的角色（limits.waiver：%s）",
+			[id, lib.person_zh(lib.people, w.approved_by), lib.list_text_zh(roles), lib.list_text_zh(sort(_waiver_roles))],
 		),
 	})
 }
@@ -432,8 +432,8 @@ _approver_problem(w, d) := [] if {
 		[d.id, lib.list_text(object.get(d, "approved_by", [])), w.approved_by],
 	),
 	"zh": sprintf(
-		"决策 %s 的批准人（%s）不含豁免的批准人 %s",
-		[d.id, lib.list_text_zh(object.get(d, "approved_by", [])), w.approved_by],
+		"决策 %s 的批准人为 %s，不含豁免的批准人 %s",
+		[d.id, lib.people_zh(lib.people, object.get(d, "approved_by", [])), lib.person_zh(lib.people, w.approved_by)],
 	),
 }]
 

@@ -421,7 +421,7 @@ _type_problem(d) := [] if {
 	d.type == "waiver"
 } else := [{
 	"en": sprintf("decision %s is of type %s, not waiver", [d.id, d.type]),
-	"zh": sprintf("决策 %s 的类型为 %s，而非 waiver", [d.id, d.type]),
+	"zh": sprintf("决策 %s 的类型为%s，而非%s", [d.id, lib.zh(lib.names.decision_types, d.type), lib.zh(lib.names.decision_types, "waiver")]),
 }]
 
 _approver_problem(w, d) := [] if {

@@ -340,7 +340,7 @@ test_wav_009_fires_for_a_decision_of_another_type if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	endswith(v.message, ": decision dec-1 is of type budget_allocation, not waiver")
-	endswith(v.message_zh, "：决策 dec-1 的类型为 budget_allocation，而非 waiver")
+	endswith(v.message_zh, "：决策 dec-1 的类型为预算分配，而非豁免")
 }
 
 test_wav_009_fires_when_the_approver_did_not_approve_the_decision if {

@@ -234,7 +234,8 @@ def test_a_chinese_report_of_the_example_shows_names_not_raw_values(tmp_path):
         assert not _tokens(finding["message_zh"] or "") & raw, finding["message_zh"]
     # what the reports say instead
     said = md.read_text(encoding="utf-8") + page.read_text(encoding="utf-8")
-    for words in ("公有云", "受限", "预算调整", "决策智能化", "推广期", "执行层", "评估基准日", "严重程度"):
+    for words in ("公有云", "受限", "预算调整", "决策智能化", "推广期", "执行层", "评估基准日", "严重程度",
+                  "王伟（p-ceo）"):  # a person by name, with their id
         assert words in said, words
 
 

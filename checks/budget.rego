@@ -58,9 +58,9 @@ BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 	})
 })
 
-_lines := lib.budget_lines if lib.budget_policy != null
+default _lines := {}
 
-else := {}
+_lines := lib.budget_lines if lib.budget_policy != null
 
 # ---------------------------------------------------------------- shared
 
@@ -194,6 +194,7 @@ _band(share, target) := {
 #   severity: medium
 #   waivable: true
 #   resource: phase
+#   observes: budget_bands
 BUD_002 := lib.check_observed(rego.metadata.rule(), _phase_totals, _off_target, _observations)
 
 # One violation per phase with a category out of band, read from the
@@ -305,6 +306,9 @@ _missing_tags(sp) := [k | some k in _required_tags; object.get(sp, ["tags", k], 
 #   severity: medium
 #   waivable: true
 #   resource: portfolio
+#   portfolio:
+#     id: spend
+#     at: [budget_policy, required_cost_tags]
 BUD_005 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	_portfolio.spend
 	total := sum([sp.amount | some sp in lib.spend])
@@ -314,7 +318,7 @@ BUD_005 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	minimum := object.get(_policy, "tag_compliance_min", 0)
 	_exact(tagged / total) < minimum
 	note := _untagged_note(untagged)
-	v := lib.violation("portfolio", "spend", {
+	v := lib.violation("portfolio", rego.metadata.rule().custom.portfolio.id, {
 		"en": sprintf(
 			"spend carrying every required cost tag (%s) is %s of %s (%s), below the minimum %s; untagged: %s",
 			[concat(", ", _required_tags), lib.money(tagged), lib.money(total), lib.pct(tagged / total), lib.pct(minimum), note.en],

@@ -1,6 +1,9 @@
 package govern.checks.budget_test
 
 import data.govern.checks.budget
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 _policy := {
 	"id": "budget", "currency": "CNY",
@@ -29,20 +32,6 @@ _spend(id, line, amount, date) := {id: {"id": id, "budget_line": line, "amount":
 _allocation(id, project, amount) := {id: {"id": id, "type": "budget_allocation", "subject": {"kind": "project", "id": project}, "amount": amount}}
 
 _input(inventory) := {"as_of": "2026-11-25", "inventory": inventory}
-
-_ids(r) := {v.resource.id | some v in r.violations}
-
-_message(r, id) := m if {
-	some v in r.violations
-	v.resource.id == id
-	m := v.message
-}
-
-_message_zh(r, id) := m if {
-	some v in r.violations
-	v.resource.id == id
-	m := v.message_zh
-}
 
 # ---------------------------------------------------------------- BUD-001
 

@@ -1,6 +1,9 @@
 package govern.checks.classification_test
 
 import data.govern.checks.classification
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 # as_of 2026-11-25: 2026-05-29 is exactly 180 days old, 2025-11-25 exactly 365.
 _as_of := "2026-11-25"
@@ -35,20 +38,6 @@ _input(datasets, systems) := {"as_of": _as_of, "inventory": {
 }}
 
 _holder(ids) := {"id": "sys-holder", "deployment": "private", "datasets": ids, "labels": {"data_level": "restricted"}}
-
-_ids(result) := {v.resource.id | some v in result.violations}
-
-_message(result, id) := m if {
-	some v in result.violations
-	v.resource.id == id
-	m := v.message
-}
-
-_message_zh(result, id) := m if {
-	some v in result.violations
-	v.resource.id == id
-	m := v.message_zh
-}
 
 # ---------------------------------------------------------------- CLS-001
 test_cls_001_fires_below_minimum_level if {

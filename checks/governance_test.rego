@@ -1,6 +1,9 @@
 package govern.checks.governance_test
 
 import data.govern.checks.governance
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 _people := {
 	"p-ceo": {"id": "p-ceo", "name": "王伟", "roles": ["CEO"]},
@@ -14,8 +17,6 @@ _committee(chair, members) := {"c": {
 }}
 
 _members := [{"person": "p-ceo", "role": "CEO"}, {"person": "p-cto", "role": "HEAD_TECHNOLOGY"}]
-
-_ids(result) := {v.resource.id | some v in result.violations}
 
 test_gov_001_fires_when_chair_is_not_ceo if {
 	r := governance.GOV_001 with input as {"as_of": "2026-11-25", "inventory": {"people": _people}}
@@ -91,18 +92,6 @@ _meeting(id, date, present) := {id: {"id": id, "committee": "board", "date": dat
 _decision(id, fields) := {id: object.union({"id": id, "type": "budget_allocation", "approved_by": ["p-ceo"]}, fields)}
 
 _input(meetings, decisions) := {"as_of": "2026-11-25", "inventory": {"people": _staff, "meetings": meetings, "decisions": decisions}}
-
-_message(r, id) := m if {
-	some v in r.violations
-	v.resource.id == id
-	m := v.message
-}
-
-_message_zh(r, id) := m if {
-	some v in r.violations
-	v.resource.id == id
-	m := v.message_zh
-}
 
 # ---------------------------------------------------------------- GOV-003
 

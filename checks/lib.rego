@@ -48,13 +48,13 @@ placement := object.get(defs, "placement_policy", null)
 
 strategy := object.get(defs, "strategy_policy", null)
 
+default object_or_empty(_) := {}
+
 # `x` if it is an object, else {}: the one guard for reading an optional
 # policy (null when absent) with object.get, which is an error on null under
 # strict builtin errors. Bind it once per file and read through the binding:
 # `_policy := lib.object_or_empty(lib.budget_policy)`.
 object_or_empty(x) := x if is_object(x)
-
-else := {}
 
 # The result every check rule produces. `subjects` is the collection of
 # resources the rule applies to (its size is the `evaluated` count), and
@@ -85,7 +85,7 @@ is_check(r) if {
 # {"en": ..., "zh": ...} so the committee reads the finding in Chinese: the
 # check writes both sentences beside each other, from the same values, so
 # neither language can say something the other does not. OPA's answer carries
-# the English as `message` (the JSON contract) and the Chinese as `message_zh`.
+# the English as `message` and the Chinese as `message_zh` (docs/writing-checks.md).
 violation(kind, id, message) := {"resource": {"kind": kind, "id": id}, "message": message} if is_string(message)
 
 violation(kind, id, message) := {

@@ -48,6 +48,10 @@ default revision := null
 
 revision := data.govern.meta.revision
 
+# METADATA
+# title: Every check's result, the definitions and the policy revision
+# description: The query the engine asks, with the workspace's input sent with it.
+# entrypoint: true
 report := {
 	"revision": revision,
 	"definitions": definitions,
@@ -62,6 +66,11 @@ report := {
 # copy of the whole inventory), but it does not read the body of a data write.
 # Outside data.govern, so no workspace check can read it (they read data.govern
 # only), and undefined when nothing was stored: no report, never an empty one.
+#
+# METADATA
+# title: The report on the stored input
+# description: The query the engine asks once it has stored the input as data.
+# entrypoint: true
 stored_report := r if {
 	r := report with input as data.govern_input
 }

@@ -1,6 +1,9 @@
 package govern.checks.mlps_test
 
 import data.govern.checks.mlps
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 # as_of 2026-11-25: 2025-11-25 is exactly 365 days old, 2026-05-26 exactly 183.
 _defs := {"classification_policy": {
@@ -22,20 +25,6 @@ _input(systems) := {"as_of": "2026-11-25", "inventory": {
 	"datasets": _datasets,
 	"systems": {s.id: s | some s in systems},
 }}
-
-_ids(result) := {v.resource.id | some v in result.violations}
-
-_message(result, id) := m if {
-	some v in result.violations
-	v.resource.id == id
-	m := v.message
-}
-
-_message_zh(result, id) := m if {
-	some v in result.violations
-	v.resource.id == id
-	m := v.message_zh
-}
 
 # ---------------------------------------------------------------- MLP-001
 test_mlp_001_level_two_and_above_need_filing if {

@@ -69,10 +69,10 @@ _jurisdiction_zh(place) := "未声明司法辖区" if not place.jurisdiction
 # ---------------------------------------------------------------- PLC-007
 _abroad(d) := [f | some f in object.get(d, "flows", []); f.jurisdiction != "CN"]
 
+default _exporting := {}
+
 # Datasets sending data out of CN; only measured when the policy sets thresholds.
 _exporting := {id: d | some id, d in lib.datasets; count(_abroad(d)) > 0} if count(_cross_border) > 0
-
-else := {}
 
 _assessment := object.get(_cross_border, "security_assessment", {})
 

@@ -2,6 +2,9 @@
 package govern.checks.placement_test
 
 import data.govern.checks.placement
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 # ---------------------------------------------------------------- PLC-004
 test_plc_004_fires_on_ciio_data_abroad if {

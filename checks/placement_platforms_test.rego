@@ -2,6 +2,9 @@
 package govern.checks.placement_test
 
 import data.govern.checks.placement
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 # ---------------------------------------------------------------- PLC-005
 test_plc_005_fires_above_platform_level if {

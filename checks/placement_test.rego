@@ -1,6 +1,9 @@
 package govern.checks.placement_test
 
 import data.govern.checks.placement
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 _classification := {
 	"id": "classification-2026",
@@ -59,20 +62,6 @@ _with_datasets(datasets, systems) := {"as_of": "2026-11-25", "inventory": {
 	"platforms": _platforms,
 	"systems": {s.id: s | some s in systems},
 }}
-
-_ids(result) := {v.resource.id | some v in result.violations}
-
-_message(result, id) := m if {
-	some v in result.violations
-	v.resource.id == id
-	m := v.message
-}
-
-_message_zh(result, id) := m if {
-	some v in result.violations
-	v.resource.id == id
-	m := v.message_zh
-}
 
 # ---------------------------------------------------------------- matching
 test_rule_matches_if_any_matcher_matches if {

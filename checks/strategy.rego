@@ -38,13 +38,13 @@ _rank := {tier: i | some i, tier in _tiers}
 # The maturity dimensions, effective as for the tiers (the policy's, else the default four).
 _dimensions := object.get(_policy, ["maturity", "dimensions"], [])
 
+default _goals := {}
+
 _goals := lib.goals if _active
 
-else := {}
+default _assessments := {}
 
 _assessments := lib.maturity_assessments if _active
-
-else := {}
 
 # A tier as the Chinese names it: the handbook's three by their names in the
 # vocabulary (战略层 …), a tier of the policy's own by its id ("team 层").
@@ -209,6 +209,7 @@ _open := {id: g | some id, g in _goals; object.get(g, "status", "open") == "open
 #   severity: low
 #   waivable: true
 #   resource: goal
+#   observes: overdue_goals
 STR_004 := lib.check(rego.metadata.rule(), _open, {v |
 	some id, g in _open
 	g.due < input.as_of
@@ -220,9 +221,9 @@ STR_004 := lib.check(rego.metadata.rule(), _open, {v |
 
 # ---------------------------------------------------------------- STR-005
 
-_running := {id: p | some id, p in lib.projects; lib.running(p)} if _active
+default _running := {}
 
-else := {}
+_running := {id: p | some id, p in lib.projects; lib.running(p)} if _active
 
 _serves_bottom(p) if {
 	some goal_id in object.get(p, "serves", [])

@@ -55,9 +55,12 @@ _overdue := {
 #   severity: high
 #   waivable: true
 #   resource: portfolio
+#   portfolio:
+#     id: maturity
+#     at: [strategy_policy]
 STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	_portfolio.maturity
-	v := lib.violation("portfolio", "maturity", _overdue)
+	v := lib.violation("portfolio", rego.metadata.rule().custom.portfolio.id, _overdue)
 })
 
 # ---------------------------------------------------------------- STR-007
@@ -88,9 +91,9 @@ STR_007 := lib.check(rego.metadata.rule(), _assessments, {v |
 
 # ---------------------------------------------------------------- STR-008
 
-_matured := {id: p | some id, p in lib.projects; p.maturity} if _active
+default _matured := {}
 
-else := {}
+_matured := {id: p | some id, p in lib.projects; p.maturity} if _active
 
 # The latest assessment dated on or before each project's start, without a
 # scan of the assessments per project: sort assessments ([date, 0, id]) and

@@ -10,13 +10,13 @@ _pilot_phase := object.get(_policy, ["pilot", "phase"], null)
 
 _max_pilots := object.get(_policy, ["pilot", "max_projects"], null)
 
+default _pilot := {}
+
 # The pilot phase, when the policy sets both the phase and its limit.
 _pilot := {_pilot_phase: _max_pilots} if {
 	is_string(_pilot_phase)
 	is_number(_max_pilots)
 }
-
-else := {}
 
 # Projects of the pilot phase running today.
 _pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.running(p)}
@@ -39,6 +39,7 @@ _pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.runnin
 #   severity: medium
 #   waivable: true
 #   resource: phase
+#   observes: pilot_scope
 STR_009 := lib.check_observed(
 	rego.metadata.rule(), _pilot, {v |
 		some phase, limit in _pilot
@@ -65,10 +66,10 @@ _pilot_observed := {phase: {"max_projects": limit, "running": sort(_pilots)} | s
 
 _max_domains := object.get(_policy, ["architecture", "max_domains_per_system"], null)
 
+default _domained := {}
+
 # Systems that list at least one business domain, when the policy sets a limit.
 _domained := {id: s | some id, s in lib.systems; count(object.get(s, "domains", [])) > 0} if is_number(_max_domains)
-
-else := {}
 
 # METADATA
 # title: Each system serves no more business domains than allowed

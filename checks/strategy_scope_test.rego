@@ -2,6 +2,9 @@
 package govern.checks.strategy_test
 
 import data.govern.checks.strategy
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 # ---------------------------------------------------------------- STR-009
 

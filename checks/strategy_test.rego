@@ -1,6 +1,9 @@
 package govern.checks.strategy_test
 
 import data.govern.checks.strategy
+import data.govern.testing.ids as _ids
+import data.govern.testing.message as _message
+import data.govern.testing.message_zh as _message_zh
 
 # as_of 2026-11-25: 2025-11-25 is exactly 365 days before it.
 _as_of := "2026-11-25"
@@ -21,20 +24,6 @@ _defs := {"strategy_policy": _policy}
 _no_policy := {"strategy_policy": null}
 
 _input(inventory) := {"as_of": _as_of, "inventory": inventory}
-
-_ids(r) := {v.resource.id | some v in r.violations}
-
-_message(r, id) := m if {
-	some v in r.violations
-	v.resource.id == id
-	m := v.message
-}
-
-_message_zh(r, id) := m if {
-	some v in r.violations
-	v.resource.id == id
-	m := v.message_zh
-}
 
 # A SMART goal; tests override what they exercise.
 _goal(id, tier, parent, extra) := {id: object.union(

@@ -1,5 +1,6 @@
 package govern.waiver_checks_test
 
+import data.govern.testing.ids as _ids
 import data.govern.waiver_checks as wav
 
 _people := {
@@ -44,8 +45,6 @@ _checks := {
 		"violations": {{"resource": {"kind": "system", "id": "sys-a"}, "message": "public"}},
 	}},
 }
-
-_ids(result) := {v.resource.id | some v in result.violations}
 
 # ---------------------------------------------------------------- WAV-001
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from governance.evaluate.run import validate
 from governance.load import WorkspaceErrors
 from governance.model import load_workspace
 from tests.conftest import EXAMPLE, govern, make_workspace
@@ -124,7 +125,12 @@ def test_the_strategy_domain_loads(tmp_path):
     assert str(ws.declared_at("goal", "g-crm-tags")) == "inventory/strategy.yaml:10:5"
     assert str(ws.declared_at("maturity_assessment", "ma-2026")) == "inventory/strategy.yaml:17:5"
     assert str(ws.declared_at("strategy_policy", "strategy-2026")) == "policies/strategy.yaml:1:1"
-    assert str(ws.declared_at("portfolio", "maturity")) == "policies/strategy.yaml:1:1"  # STR-006: at the policy
+
+
+def test_the_maturity_portfolio_is_shown_where_its_check_declares(tmp_path, opa_binary):
+    # STR-006's METADATA: custom.portfolio {id: maturity, at: [strategy_policy]}; known once the policy is compiled
+    ws, _ = validate(workspace(tmp_path, {}))
+    assert str(ws.declared_at("portfolio", "maturity")) == "policies/strategy.yaml:1:1"
 
 
 def test_without_a_strategy_policy_the_definition_is_null_and_the_defaults_apply(tmp_path):
@@ -132,7 +138,6 @@ def test_without_a_strategy_policy_the_definition_is_null_and_the_defaults_apply
     ws = load_workspace(workspace(tmp_path, {"policies/strategy.yaml": None, "policies/budget.yaml": None,
                                              "inventory/projects.yaml": PROJECTS.replace("phase: pilot\n    ", "")}))
     assert ws.strategy_policy is None and ws.definitions()["strategy_policy"] is None
-    assert ws.declared_at("portfolio", "maturity") is None
     assert len(ws.inventory.goals) == 2 and len(ws.inventory.maturity_assessments) == 1
 
 
@@ -452,4 +457,23 @@ waivers:
      requested_by: p-cto, approved_by: p-ceo, approved_at: 2026-01-01, expires: 2026-02-01}
 """
     assert set(load_workspace(workspace(tmp_path, {"waivers/w.yaml": waivers})).waivers) == {"wv-1", "wv-2"}
+
+
+def test_a_waiver_may_name_only_a_portfolio_entry_a_check_declares_for_a_policy_the_workspace_has(tmp_path, opa_binary):
+    waivers = """\
+waivers:
+  - {id: wv-1, check: STR-006, resource: {kind: portfolio, id: maturity}, justification: x,
+     requested_by: p-cto, approved_by: p-ceo, approved_at: 2026-01-01, expires: 2026-02-01}
+"""
+    ws, _ = validate(workspace(tmp_path / "ok", {"waivers/w.yaml": waivers}))
+    assert ws.declares("portfolio", "maturity")
+    # no StrategyPolicy: STR-006's entry is not there to waive
+    root = workspace(tmp_path / "none", {"waivers/w.yaml": waivers, "policies/strategy.yaml": None})
+    proc = govern("validate", str(root))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("waivers/w.yaml:2:32: waiver 'wv-1' refers to unknown portfolio 'maturity'"), proc.stderr
+    # an entry no check declares
+    root = workspace(tmp_path / "unknown", {"waivers/w.yaml": waivers.replace("id: maturity", "id: morale")})
+    proc = govern("validate", str(root))
+    assert proc.returncode == 2 and "waiver 'wv-1' refers to unknown portfolio 'morale'" in proc.stderr
 

@@ -38,7 +38,7 @@ class CheckOutcome:
     resource: str | None
     evaluated: int
     violations: tuple[Violation, ...]
-    # numbers a check emits for reports besides its findings (BUD-002: its bands per phase)
+    # numbers a check emits for reports besides its findings (the one observing `budget_bands`: its bands per phase)
     observations: dict[str, Any] = field(default_factory=dict)
 
 

@@ -27,6 +27,7 @@ from governance.engine import (
     RegoError,
     RegoErrors,
 )
+from governance.evaluate import readings
 from governance.load import RegoSource
 from governance.load.characters import problems_in
 from governance.load.errors import Location, WorkspaceError, WorkspaceErrors
@@ -69,6 +70,8 @@ class DeclaredCheck:
     severity: str
     waivable: bool
     resource: str | None  # the resource kind its findings name
+    observes: str | None = None  # the reading a report draws from it (readings.py), if any
+    portfolio: readings.Portfolio | None = None  # the portfolio entry its findings name, if any
 
     @property
     def builtin(self) -> bool:
@@ -81,6 +84,10 @@ class Policy:
     checks: dict[str, DeclaredCheck]  # id -> declaration: what a complete report holds
     packages: dict[str, str]  # module id -> package
     domains: dict[str, Domain]  # id -> declaration, for every domain a package declares
+
+    def observer(self, reading: str) -> str:
+        """The id of the check a report draws `reading` from (every reading has one: compile_policy)."""
+        return next(c.id for c in self.checks.values() if c.observes == reading)
 
 
 def library_modules() -> list[Module]:
@@ -126,7 +133,9 @@ def compile_policy(ws: Workspace, ahead: Ahead | None = None) -> Policy:
     problems += more
     if problems:
         raise blame(problems)
+    readings.require_every_reading({c.observes: c.id for c in checks.values() if c.observes})
     _check_controls(ws, checks)
+    readings.place_portfolios(ws, {c.portfolio.id: c.portfolio for c in checks.values() if c.portfolio})
     return Policy(modules=modules, checks=checks, packages=found.packages, domains=domains)
 
 
@@ -276,11 +285,14 @@ def _checks(found: Inspection, by_package: dict[tuple[str, ...], str]) -> tuple[
     which (custom.id) and how it reports, and the id is used once."""
     checks: dict[str, DeclaredCheck] = {}
     problems: list[RegoError] = []
+    drawn: list[tuple[Annotation, str | None, readings.Portfolio | None]] = []
     for a in sorted(found.annotations, key=lambda a: (a.module, a.row, a.col)):
         root = next((r for r in CHECK_ROOTS if a.path[:2] == r), None)
         if root is None or a.scope not in ("rule", "document"):
             continue
         why = _declaration_problem(a, root)
+        (observes, not_observed), (portfolio, no_portfolio) = readings.observes(a), readings.portfolio(a)
+        why = why or (f"check {a.custom['id']}: {not_observed or no_portfolio}" if not_observed or no_portfolio else None)
         if why:
             problems.append(RegoError(a.module, a.row, a.col, why))
             continue
@@ -293,8 +305,10 @@ def _checks(found: Inspection, by_package: dict[tuple[str, ...], str]) -> tuple[
         checks[cid] = DeclaredCheck(id=cid, rule=a.path, module=a.module, location=_location(a.module, a.row, a.col),
                                     domain=domain, invalidates_waiver=a.custom.get("invalidates_waiver", False),
                                     title=_titles(a), description=_one_line(a.description), severity=a.custom["severity"],
-                                    waivable=a.custom["waivable"], resource=a.custom.get("resource"))
-    return checks, problems
+                                    waivable=a.custom["waivable"], resource=a.custom.get("resource"),
+                                    observes=observes, portfolio=portfolio)
+        drawn.append((a, observes, portfolio))
+    return checks, problems + readings.duplicates(drawn)
 
 
 def _titles(a: Annotation) -> dict[str, str]:

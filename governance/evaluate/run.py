@@ -17,6 +17,7 @@ from governance.evaluate import apart as apart_
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
+from governance.evaluate import readings
 from governance.evaluate import selection as selection_
 from governance.evaluate import strategy as strategy_
 from governance.evaluate.git import git_state
@@ -41,9 +42,6 @@ from governance.result import (
 
 if TYPE_CHECKING:  # types only: not in the engine's __all__
     from governance.engine import Ahead, EngineOptions
-
-BUDGET_BANDS = "BUD-002"  # the check whose observations are the budget chart's bands
-
 
 def now() -> str:
     """The run's clock, in the result's format (a run's start and end are its only timestamps)."""
@@ -125,8 +123,9 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         waivers=waivers,
         selection=prepared.selection,
         summary=summarize(findings, checks, fail_on),
-        budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS, skipped)),
-        strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT, skipped), skipped),
+        budget=budget_.summarize(ws, _observed(policy, engine, readings.BUDGET_BANDS, skipped)),
+        strategy=strategy_.summarize(ws, findings, _observed(policy, engine, readings.PILOT_SCOPE, skipped),
+                                     policy.observer(readings.OVERDUE_GOALS), skipped),
     ))
 
 
@@ -162,11 +161,14 @@ def source_state(ws: Workspace) -> GitState | None:
     return git_state(ws.root, [f.path for f in _inputs(ws)])
 
 
-def _observations(engine: EngineResult, check_id: str, skipped: frozenset[str]) -> dict:
-    """What a check measured, for a report's chart; nothing of a skipped check is reported, this neither."""
+def _observed(policy: policy_.Policy, engine: EngineResult, reading: str,
+              skipped: frozenset[str]) -> readings.Observed:
+    """A reading for a report's chart: the check whose METADATA declares it, and what it measured;
+    nothing of a skipped check is reported, this neither."""
+    check_id = policy.observer(reading)
     if check_id in skipped:
-        return {}
-    return next((c.observations for c in engine.checks if c.id == check_id), {})
+        return readings.Observed(check_id, {})
+    return readings.Observed(check_id, next((c.observations for c in engine.checks if c.id == check_id), {}))
 
 
 def _domains(policy: policy_.Policy, checks: list[CheckSummary]) -> list[DomainRecord]:

@@ -3,39 +3,38 @@ before, and the pilot's scope (handbook §1.1–§1.3).
 
 Like the budget summary it is computed at run time and stored in the `RunResult`, because
 renderers never read the workspace. Judgements stay the checks' own: a goal is marked overdue
-because STR-004 fired on it, and the pilot's running projects are those STR-009 counted; this
-module only arranges the workspace's facts around them.
+because the check observing `overdue_goals` fired on it, and the pilot's running projects are
+those the check observing `pilot_scope` counted (readings.py); this module only arranges the
+workspace's facts around them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from pydantic import ValidationError
 
 from governance.engine import EngineError
+from governance.evaluate.readings import Observed
 from governance.model import Workspace
 from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
 from governance.model.inventory import Goal, MaturityAssessment
 from governance.result import AssessmentRecord, Finding, GoalRecord, PilotScope, StrategySummary
 
-OVERDUE = "STR-004"  # open goals past their due date
-PILOT = "STR-009"  # the pilot kept to a few projects; its observations list the running pilots
 
-
-def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | None = None,
+def summarize(ws: Workspace, findings: list[Finding], pilot: Observed, overdue_by: str,
               skipped: frozenset[str] = frozenset()) -> StrategySummary | None:
     """None when the workspace has no strategy: no StrategyPolicy, no goals, no assessments.
-    `pilot` is STR-009's observations (phase -> {max_projects, running}); with STR-004 among the
-    `skipped` checks, no goal is called overdue and the summary says it was not judged."""
+    `pilot` is what the check observing the pilot's scope counted (phase -> {max_projects,
+    running}); `overdue_by` is the id of the check whose findings on goals mark them overdue:
+    with it among the `skipped` checks, no goal is called overdue and the summary says it was not judged."""
     policy = ws.strategy_policy
     goals, assessments = ws.inventory.goals, ws.inventory.maturity_assessments
     if policy is None and not goals and not assessments:
         return None
     tiers = policy.tiers if policy else list(DEFAULT_TIERS)
     dimensions = policy.dimensions if policy else list(DEFAULT_DIMENSIONS)
-    overdue = {f.resource.id for f in findings if f.check == OVERDUE and f.resource.kind == "goal"}
+    overdue = {f.resource.id for f in findings if f.check == overdue_by and f.resource.kind == "goal"}
     timeline = sorted(assessments.values(), key=lambda a: (a.date, a.id))
     return StrategySummary(
         policy=policy.id if policy else None,
@@ -44,8 +43,8 @@ def summarize(ws: Workspace, findings: list[Finding], pilot: dict[str, Any] | No
         goals=_tree(ws, list(tiers), overdue),
         latest=_assessment(timeline[-1]) if timeline else None,
         previous=_assessment(timeline[-2]) if len(timeline) > 1 else None,
-        pilot=_pilot(pilot or {}),
-        overdue_assessed=OVERDUE not in skipped,
+        pilot=_pilot(pilot),
+        overdue_assessed=overdue_by not in skipped,
     )
 
 
@@ -99,10 +98,10 @@ def _assessment(a: MaturityAssessment) -> AssessmentRecord:
                             scores=dict(sorted(a.scores.items())), indicators=dict(sorted(a.indicators.items())))
 
 
-def _pilot(observed: dict[str, Any]) -> PilotScope | None:
-    """STR-009 evaluates at most the one phase `pilot.phase` names."""
+def _pilot(observed: Observed) -> PilotScope | None:
+    """The check evaluates at most the one phase `pilot.phase` names."""
     try:
-        scopes = [PilotScope.model_validate({"phase": phase, **scope}) for phase, scope in sorted(observed.items())]
-    except (ValidationError, TypeError) as exc:  # only the library's STR-009 emits these: our fault
-        raise EngineError(f"{PILOT} observed the pilot in an unexpected shape: {exc}") from None
+        scopes = [PilotScope.model_validate({"phase": phase, **scope}) for phase, scope in sorted(observed.observations.items())]
+    except (ValidationError, TypeError) as exc:  # only a built-in check observes readings: our fault
+        raise EngineError(f"{observed.check} observed the pilot in an unexpected shape: {exc}") from None
     return scopes[0] if scopes else None

@@ -34,7 +34,6 @@ from governance.model.definitions import (
     BudgetPolicy,
     Committee,
     PlacementPolicy,
-    StrategyPolicy,
 )
 from governance.model.errors import from_validation
 from governance.model.governance import Control, Manifest, Waiver
@@ -306,13 +305,9 @@ def _definition(ws: Workspace, doc: Document, b: _Builder) -> None:
     if isinstance(entity, BudgetPolicy):
         for i, phase in enumerate(entity.phases):
             b.register(ws, "phase", phase.id, doc, ("phases", i))
-        ws.locations[("portfolio", "spend")] = doc.sources.locate(("required_cost_tags",))
     if isinstance(entity, PlacementPolicy):  # findings name its rules, which are unique within it only
         for i, rule in enumerate(entity.rules):
             b.fit_id("placement rule", rule.id, doc, ("rules", i))
-    if isinstance(entity, StrategyPolicy):
-        # STR-006 judges the portfolio's maturity diagnosis; its finding is placed at the StrategyPolicy
-        ws.locations[("portfolio", "maturity")] = doc.sources.locate(())
 
 
 def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:

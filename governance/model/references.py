@@ -11,12 +11,21 @@ from governance.model.workspace import Workspace
 
 # resource kinds a decision subject or waiver may name, beyond entity kinds
 AGGREGATE_KINDS = {"phase", "portfolio"}
+# the kinds whose ids the checks declare (custom.portfolio): known once the policy is compiled,
+# so references to them are kept aside while loading (Workspace.pending_references) and
+# resolved then (check_pending_references)
+DECLARED_BY_CHECKS = {"portfolio"}
 
 
 def check_references(ws: Workspace) -> list[WorkspaceError]:
     errors: list[WorkspaceError] = []
     for kind, id_, path, target_kind, target in _references(ws):
-        if target is None or ws.declares(target_kind, target):
+        if target is None:
+            continue
+        if target_kind in DECLARED_BY_CHECKS:
+            ws.pending_references.append((ws.locate(kind, id_, *path), f"{kind} '{id_}'", target_kind, target))
+            continue
+        if ws.declares(target_kind, target):
             continue
         why = f"{kind} '{id_}' refers to unknown {target_kind} '{target}'"
         if target_kind == "phase" and ws.budget_policy is None:
@@ -25,6 +34,13 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
     errors += _vocabulary(ws)
     errors += _waiver_grants(ws)
     return errors
+
+
+def check_pending_references(ws: Workspace) -> list[WorkspaceError]:
+    """The references kept aside while loading, once the checks have declared what they name."""
+    return [WorkspaceError(where, f"{source} refers to unknown {target_kind} '{target}'")
+            for where, source, target_kind, target in ws.pending_references
+            if not ws.declares(target_kind, target)]
 
 
 Reference = tuple[str, str, Path_, str, str | None]  # (from kind, from id, field path, to kind, to id)

@@ -74,6 +74,9 @@ class Workspace:
     origins: dict[tuple[str, str], tuple[SourceMap, Path_]] = field(default_factory=dict)
     # (resource kind, id) -> where a resource that is not itself declared is shown (the portfolio)
     locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    # (where, which entity, kind, id) of each reference to what the checks declare (the portfolio's
+    # entries, references.DECLARED_BY_CHECKS): resolved once the policy is compiled
+    pending_references: list[tuple[Location, str, str, str]] = field(default_factory=list)
 
     @property
     def rego_files(self) -> list[Path]:

@@ -2,7 +2,8 @@
 maturity diagnosis against the previous one, the pilot's scope (handbook §1.1–§1.3).
 
 Everything comes from `RunResult.strategy`; overdue marks and the running pilots are the
-checks' own readings (STR-004, STR-009), carried in the result.
+checks' own readings (those declaring `custom.observes: overdue_goals` and `pilot_scope`),
+carried in the result.
 """
 
 from __future__ import annotations

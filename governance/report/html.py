@@ -25,7 +25,7 @@ from markupsafe import Markup
 from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report._escape import visible
-from governance.result import SEVERITIES, Band, RunResult, WaiverRecord, advisory, gate, rollup
+from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, advisory, gate, rollup
 from governance.vocabulary import localized, messages
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the package imports its formats
 
 FORMAT = "html"
 EXPIRY_WINDOW_DAYS = 30  # waivers lapsing this soon need the committee's attention now
+BUDGET_DOMAIN = "budget"  # the domain (its package's METADATA) whose findings on a phase sit beside its chart
 
 
 
@@ -129,7 +130,7 @@ def _budget(result: RunResult, t: Callable[..., str], name: Callable[[str], str]
     if summary is None:
         return None
     tol = f"{float(summary.tolerance_pp):g}"
-    findings = {f.resource.id: f for f in result.findings if f.check == "BUD-002" and f.resource.kind == "phase"}
+    findings = _phase_findings(result)
     phases = []
     for phase in summary.phases:
         cats = [c for c in summary.categories if c in phase.amounts or c in phase.targets]
@@ -148,10 +149,21 @@ def _budget(result: RunResult, t: Callable[..., str], name: Callable[[str], str]
     return {"summary": summary, "phases": phases, "tolerance": tol}
 
 
+def _phase_findings(result: RunResult) -> dict[str, Finding]:
+    """Phase id -> the finding of the budget domain on that phase, shown beside its chart: the finding
+    of the check observing the bands (the result names domains, not readings; the domain is its METADATA's)."""
+    budget = {c.id for c in result.checks if c.domain == BUDGET_DOMAIN}
+    shown: dict[str, Finding] = {}
+    for f in result.findings:
+        if f.check in budget and f.resource.kind == "phase":
+            shown.setdefault(f.resource.id, f)
+    return shown
+
+
 def _share_bar(label: str, share: float, target: float | None, band: Band | None, tol: str,
                t: Callable[..., str]) -> svg.Bar:
-    """One category of a phase. In or out of its band is BUD-002's own reading (`band`, emitted by the
-    check), never decided here; a result saved before bands were recorded shows share and target only."""
+    """One category of a phase. In or out of its band is the check's own reading (`band`, emitted by the
+    check observing the bands), never decided here; a result saved before bands were recorded shows share and target only."""
     if target is None:
         return svg.Bar(label=label, segments=((share, "share-none"),), note=f"{_pct(share)} · {t('html.no_target')}",
                        note_class="none")

@@ -194,8 +194,8 @@ class GitState(_Model):
 
 
 class Band(_Model):
-    """BUD-002's own reading of one targeted category in one phase (the check emits it, so the
-    chart cannot disagree with the finding)."""
+    """The budget check's own reading of one targeted category in one phase (the check observing
+    `budget_bands` emits it, so the chart cannot disagree with the finding)."""
 
     share: float  # actual share of the phase total, 0..1
     target: float
@@ -213,7 +213,7 @@ class PhaseBudget(_Model):
     amounts: dict[str, Number]  # category -> summed amount
     shares: dict[str, float]  # category -> amount / total (0..1); empty when total is 0
     targets: dict[str, float]  # category -> target share (0..1), from the policy
-    bands: dict[str, Band] = {}  # targeted category -> BUD-002's observation; empty where it did not evaluate
+    bands: dict[str, Band] = {}  # targeted category -> the check's observation; empty where it did not evaluate
 
 
 class BudgetSummary(_Model):
@@ -239,7 +239,7 @@ class GoalRecord(_Model):
     target: Number | None = None
     due: Day | None = None
     status: str = "open"
-    overdue: bool = False  # STR-004 fired on it (waived or not): the check's call, not recomputed
+    overdue: bool = False  # the check observing `overdue_goals` fired on it (waived or not): its call, not recomputed
     projects: list[str] = []  # the projects whose `serves` names it, sorted
 
 
@@ -254,7 +254,7 @@ class AssessmentRecord(_Model):
 
 
 class PilotScope(_Model):
-    """The pilot phase against its limit (handbook §1.3.1), as STR-009 counted it."""
+    """The pilot phase against its limit (handbook §1.3.1), as the check observing `pilot_scope` counted it."""
 
     phase: str
     max_projects: Count
@@ -269,7 +269,7 @@ class StrategySummary(_Model):
     latest: AssessmentRecord | None = None
     previous: AssessmentRecord | None = None  # the one before `latest`, for the change per dimension
     pilot: PilotScope | None = None
-    overdue_assessed: bool = True  # False when STR-004 was skipped: no goal's `overdue` was judged
+    overdue_assessed: bool = True  # False when the overdue goals' check was skipped: no goal's `overdue` was judged
 
 
 class RunResult(_Model):

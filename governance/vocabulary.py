@@ -85,7 +85,8 @@ def vocabulary() -> Mapping[str, Any]:
     found: Any = document()
     for key in DATA_PATH:
         found = found[key]
-    return found  # type: ignore[no-any-return]
+    words: Mapping[str, Any] = found
+    return words
 
 
 def default_tiers() -> tuple[str, ...]:

@@ -178,7 +178,7 @@ def _plain(value: str) -> Text:
 
 def as_markdown(found: Catalogue, m: Messages, *, regenerate: str) -> str:
     t = m.text
-    lines = [f"# {t('checks.md_title')}", "", "> " + t("checks.md_generated", command=markdown_code(regenerate)), "",
+    lines = [f"# {t('checks.page_title')}", "", "> " + t("checks.page_generated", command=markdown_code(regenerate)), "",
              markdown_text(_count(found, m)), ""]
     for domain in found.domains:
         lines += [f"## {markdown_text(localized(domain.title, m.lang, domain.id))} ({markdown_code(domain.id)})", ""]

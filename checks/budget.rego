@@ -52,8 +52,8 @@ BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 			[lib.money(spent), id, lib.money(line.amount), 1 + _tolerance, lib.money(limit)],
 		),
 		"zh": sprintf(
-			"预算行 %s 的支出 %s 超过 %s × %v（上限 %s），且没有 budget_reallocation 类型的决策覆盖该预算行",
-			[id, lib.money(spent), lib.money(line.amount), 1 + _tolerance, lib.money(limit)],
+			"预算行 %s 的支出 %s 超过 %s × %v（上限 %s），且没有%s类型的决策覆盖该预算行",
+			[id, lib.money(spent), lib.money(line.amount), 1 + _tolerance, lib.money(limit), lib.zh(lib.names.decision_types, "budget_reallocation")],
 		),
 	})
 })
@@ -113,7 +113,7 @@ BUD_001 := lib.check(rego.metadata.rule(), _lines, {v |
 # A reason is a pair {en, zh} written from the same values.
 _unknown_category(category) := {
 	"en": sprintf("has category %s, not one of %s", [category, concat(", ", _policy.categories)]),
-	"zh": sprintf("类别为 %s，不属于 %s 中的任何一个", [category, concat("、", _policy.categories)]),
+	"zh": sprintf("类别为%s，不属于%s中的任何一个", [lib.zh(lib.names.budget_categories, category), lib.zh_list(lib.names.budget_categories, _policy.categories)]),
 }
 
 # ---------------------------------------------------------------- BUD-002
@@ -212,15 +212,15 @@ _off_target := {v |
 			[ph, lib.money(total), count(_phase_lines[ph]), concat("; ", [o.en | some o in off])],
 		),
 		"zh": sprintf(
-			"阶段 %s 在 %d 条预算行中分配 %s，偏离目标占比：%s",
-			[ph, count(_phase_lines[ph]), lib.money(total), concat("；", [o.zh | some o in off])],
+			"%s在 %d 条预算行中分配 %s，偏离目标占比：%s",
+			[lib.zh_called(lib.names.phases, ph, "阶段"), count(_phase_lines[ph]), lib.money(total), concat("；", [o.zh | some o in off])],
 		),
 	})
 }
 
 _off_band(category, o) := {
 	"en": sprintf("%s %s (target %s ± %v pp)", [category, lib.pct(o.share), lib.pct(o.target), _tolerance_pp]),
-	"zh": sprintf("%s 占 %s（目标 %s ± %v 个百分点）", [category, lib.pct(o.share), lib.pct(o.target), _tolerance_pp]),
+	"zh": sprintf("%s占 %s（目标 %s ± %v 个百分点）", [lib.zh(lib.names.budget_categories, category), lib.pct(o.share), lib.pct(o.target), _tolerance_pp]),
 }
 
 # ---------------------------------------------------------------- BUD-004
@@ -389,8 +389,8 @@ BUD_006 := lib.check(rego.metadata.rule(), _phased, {v |
 			[id, month, p.start, p.phase, range[0], range[1]],
 		),
 		"zh": sprintf(
-			"项目 %s 自 %s 启动，目前处于第 %d 个月，不在阶段 %s 的月份范围（第 %d–%d 个月）内",
-			[id, p.start, month, p.phase, range[0], range[1]],
+			"项目 %s 自 %s 启动，目前处于第 %d 个月，不在%s的月份范围（第 %d–%d 个月）内",
+			[id, p.start, month, lib.zh_called(lib.names.phases, p.phase, "阶段"), range[0], range[1]],
 		),
 	})
 })
@@ -446,12 +446,12 @@ _allocated(project_id, total) if {
 
 _allocation_note(project_id) := {
 	"en": "no budget_allocation decision names it",
-	"zh": "没有以其为对象的 budget_allocation 类型决策",
+	"zh": sprintf("没有以其为对象的%s类型决策", [lib.zh(lib.names.decision_types, "budget_allocation")]),
 } if not _allocations[project_id]
 
 _allocation_note(project_id) := {
 	"en": sprintf("its largest budget_allocation decision, %s, is %s", [best, lib.money(amount)]),
-	"zh": sprintf("其金额最大的 budget_allocation 类型决策 %s 仅为 %s", [best, lib.money(amount)]),
+	"zh": sprintf("其金额最大的%s类型决策 %s 仅为 %s", [lib.zh(lib.names.decision_types, "budget_allocation"), best, lib.money(amount)]),
 } if {
 	amount := max({lib.decisions[d].amount | some d in _allocations[project_id]})
 	best := min({d | some d in _allocations[project_id]; lib.decisions[d].amount == amount})

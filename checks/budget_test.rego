@@ -44,7 +44,7 @@ test_bud_001_fires_on_unknown_category_and_missing_owner if {
 	_ids(r) == {"bl-1"}
 	r.evaluated == 2
 	_message(r, "bl-1") == "budget line bl-1 of project prj-a has category marketing, not one of technology, talent, operations and has no owner"
-	_message_zh(r, "bl-1") == "项目 prj-a 的预算行 bl-1 类别为 marketing，不属于 technology、talent、operations 中的任何一个，且没有负责人"
+	_message_zh(r, "bl-1") == "项目 prj-a 的预算行 bl-1 类别为marketing，不属于技术、人才、运营中的任何一个，且没有负责人"
 }
 
 test_bud_001_fires_on_missing_owner_alone if {
@@ -78,7 +78,7 @@ test_bud_002_fires_past_tolerance if {
 	r := budget.BUD_002 with input as _input(_pilot(710, 290)) with data.govern.definitions as _defs
 	_ids(r) == {"pilot"}
 	_message(r, "pilot") == "phase pilot allocates 1,000 over 2 budget lines off target: technology 71.0% (target 60.0% ± 10 pp)"
-	_message_zh(r, "pilot") == "阶段 pilot 在 2 条预算行中分配 1,000，偏离目标占比：technology 占 71.0%（目标 60.0% ± 10 个百分点）"
+	_message_zh(r, "pilot") == "试点期在 2 条预算行中分配 1,000，偏离目标占比：技术占 71.0%（目标 60.0% ± 10 个百分点）"
 }
 
 test_bud_002_fires_below_target if {
@@ -109,7 +109,7 @@ test_bud_002_lists_every_category_off_target if {
 	}
 	r := budget.BUD_002 with input as _input(inventory) with data.govern.definitions as _defs
 	_message(r, "scale_up") == "phase scale_up allocates 100 over 2 budget lines off target: operations 0.0% (target 30.0% ± 10 pp); talent 50.0% (target 30.0% ± 10 pp)"
-	_message_zh(r, "scale_up") == "阶段 scale_up 在 2 条预算行中分配 100，偏离目标占比：operations 占 0.0%（目标 30.0% ± 10 个百分点）；talent 占 50.0%（目标 30.0% ± 10 个百分点）"
+	_message_zh(r, "scale_up") == "推广期在 2 条预算行中分配 100，偏离目标占比：运营占 0.0%（目标 30.0% ± 10 个百分点）；人才占 50.0%（目标 30.0% ± 10 个百分点）"
 }
 
 test_bud_002_skips_phases_without_targets_lines_or_total if {
@@ -215,7 +215,7 @@ test_bud_003_passes_exactly_at_amount_plus_tolerance if {
 test_bud_003_fires_above_amount_plus_tolerance if {
 	r := budget.BUD_003 with input as _input(_overspend(2625001, {})) with data.govern.definitions as _defs
 	_message(r, "bl-18") == "spend 2,625,001 on bl-18 exceeds 2,500,000 × 1.05 (limit 2,625,000) and no budget_reallocation decision covers it"
-	_message_zh(r, "bl-18") == "预算行 bl-18 的支出 2,625,001 超过 2,500,000 × 1.05（上限 2,625,000），且没有 budget_reallocation 类型的决策覆盖该预算行"
+	_message_zh(r, "bl-18") == "预算行 bl-18 的支出 2,625,001 超过 2,500,000 × 1.05（上限 2,625,000），且没有预算调整类型的决策覆盖该预算行"
 }
 
 test_bud_003_reallocation_decision_covers_the_line if {
@@ -323,7 +323,7 @@ test_bud_006_passes_in_the_last_month_of_the_phase if {
 test_bud_006_fires_one_month_past_the_phase if {
 	r := budget.BUD_006 with input as _input({"projects": _project("prj-a", "pilot", "2026-05-31", "2027-05-31")}) with data.govern.definitions as _defs
 	_message(r, "prj-a") == "project prj-a is in month 7 since its start on 2026-05-31, outside phase pilot (months 1–6)"
-	_message_zh(r, "prj-a") == "项目 prj-a 自 2026-05-31 启动，目前处于第 7 个月，不在阶段 pilot 的月份范围（第 1–6 个月）内"
+	_message_zh(r, "prj-a") == "项目 prj-a 自 2026-05-31 启动，目前处于第 7 个月，不在试点期的月份范围（第 1–6 个月）内"
 }
 
 test_bud_006_fires_before_the_phase_across_years if {
@@ -371,7 +371,7 @@ test_bud_007_does_not_add_up_smaller_allocations if {
 	decisions := object.union(_allocation("d1", "prj-a", 600), _allocation("d2", "prj-a", 999))
 	r := budget.BUD_007 with input as _input(_funded(decisions)) with data.govern.definitions as _defs
 	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but its largest budget_allocation decision, d2, is 999"
-	_message_zh(r, "prj-a") == "项目 prj-a 的预算行合计 1,000，但其金额最大的 budget_allocation 类型决策 d2 仅为 999"
+	_message_zh(r, "prj-a") == "项目 prj-a 的预算行合计 1,000，但其金额最大的预算分配类型决策 d2 仅为 999"
 }
 
 test_bud_007_fires_without_allocation if {
@@ -382,7 +382,7 @@ test_bud_007_fires_without_allocation if {
 	}
 	r := budget.BUD_007 with input as _input(_funded(decisions)) with data.govern.definitions as _defs
 	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but no budget_allocation decision names it"
-	_message_zh(r, "prj-a") == "项目 prj-a 的预算行合计 1,000，但没有以其为对象的 budget_allocation 类型决策"
+	_message_zh(r, "prj-a") == "项目 prj-a 的预算行合计 1,000，但没有以其为对象的预算分配类型决策"
 }
 
 test_bud_007_skips_projects_without_lines if {

@@ -47,7 +47,7 @@ CLS_001 := lib.check(rego.metadata.rule(), _graded, {v |
 			"dataset %s of grade %s is classified %s, below the minimum level %s",
 			[id, d.grade, d.level, required],
 		),
-		"zh": sprintf("数据集 %s（分级 %s）的级别为 %s，低于最低级别 %s", [id, d.grade, d.level, required]),
+		"zh": sprintf("数据集 %s（分级为%s）的级别为%s，低于最低级别%s", [id, lib.zh(lib.names.grades, d.grade), lib.zh(lib.names.levels, d.level), lib.zh(lib.names.levels, required)]),
 	})
 })
 
@@ -94,8 +94,8 @@ CLS_002 := lib.check(rego.metadata.rule(), _reviewable, {v |
 			[id, d.grade, reason.en, days, source.en],
 		),
 		"zh": sprintf(
-			"数据集 %s（分级 %s）%s（复核周期 %d 天，%s）",
-			[id, d.grade, reason.zh, days, source.zh],
+			"数据集 %s（分级为%s）%s（复核周期 %d 天，%s）",
+			[id, lib.zh(lib.names.grades, d.grade), reason.zh, days, source.zh],
 		),
 	})
 })
@@ -182,7 +182,7 @@ CLS_004 := lib.check(rego.metadata.rule(), _top_rank, {v |
 	label_text := _label_text(label)
 	v := lib.violation("system", id, {
 		"en": sprintf("system %s %s but holds %s data (%s)", [id, label_text.en, highest, at_top]),
-		"zh": sprintf("系统 %s %s，但存放有 %s 级别的数据（%s）", [id, label_text.zh, highest, at_top_zh]),
+		"zh": sprintf("系统 %s %s，但存放有%s级数据（%s）", [id, label_text.zh, lib.zh(lib.names.levels, highest), at_top_zh]),
 	})
 })
 
@@ -190,7 +190,7 @@ _label_text(null) := {"en": "has no labels.data_level", "zh": "未设置 labels.
 
 _label_text(label) := {
 	"en": sprintf("is labelled data_level %s", [label]),
-	"zh": sprintf("的 data_level 标签为 %s", [label]),
+	"zh": sprintf("的 data_level 标签为%s", [lib.zh(lib.names.levels, label)]),
 } if label != null
 
 # ---------------------------------------------------------------- CLS-005/006
@@ -213,7 +213,7 @@ CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 	not d.security_officer
 	v := lib.violation("dataset", id, {
 		"en": sprintf("dataset %s of important grade %s names no security_officer", [id, d.grade]),
-		"zh": sprintf("数据集 %s（重要数据分级 %s）未指定数据安全负责人 security_officer", [id, d.grade]),
+		"zh": sprintf("数据集 %s（重要数据，分级为%s）未指定数据安全负责人 security_officer", [id, lib.zh(lib.names.grades, d.grade)]),
 	})
 })
 
@@ -236,7 +236,7 @@ CLS_006 := lib.check(rego.metadata.rule(), _important, {v |
 	reason := _assessment_overdue(d)
 	v := lib.violation("dataset", id, {
 		"en": sprintf("dataset %s of important grade %s %s", [id, d.grade, reason.en]),
-		"zh": sprintf("数据集 %s（重要数据分级 %s）%s", [id, d.grade, reason.zh]),
+		"zh": sprintf("数据集 %s（重要数据，分级为%s）%s", [id, lib.zh(lib.names.grades, d.grade), reason.zh]),
 	})
 })
 
@@ -293,8 +293,8 @@ CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
 			[id, d.level, actual, required],
 		),
 		"zh": sprintf(
-			"数据集 %s（级别 %s）的静态加密为%s，弱于要求的%s",
-			[id, d.level, _strength_zh[actual], _strength_zh[required]],
+			"数据集 %s（级别为%s）的静态加密为%s，弱于要求的%s",
+			[id, lib.zh(lib.names.levels, d.level), _strength_zh[actual], _strength_zh[required]],
 		),
 	})
 })

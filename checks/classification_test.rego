@@ -45,7 +45,7 @@ test_cls_001_fires_below_minimum_level if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-a"}
 	_message(r, "ds-a") == "dataset ds-a of grade general-3 is classified internal, below the minimum level confidential"
-	_message_zh(r, "ds-a") == "数据集 ds-a（分级 general-3）的级别为 internal，低于最低级别 confidential"
+	_message_zh(r, "ds-a") == "数据集 ds-a（分级为一般数据3级）的级别为内部，低于最低级别机密"
 }
 
 test_cls_001_passes_at_or_above_minimum_level if {
@@ -80,7 +80,7 @@ test_cls_002_fires_one_day_past_interval if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-core"}
 	_message(r, "ds-core") == "dataset ds-core of grade core was classified on 2026-05-28, 181 days ago (review interval 180 days, grade)"
-	_message_zh(r, "ds-core") == "数据集 ds-core（分级 core）于 2026-05-28 完成分类分级，距评估基准日 181 天（复核周期 180 天，按分级设定）"
+	_message_zh(r, "ds-core") == "数据集 ds-core（分级为核心数据）于 2026-05-28 完成分类分级，距评估基准日 181 天（复核周期 180 天，按分级设定）"
 }
 
 test_cls_002_uses_default_interval if {
@@ -94,7 +94,7 @@ test_cls_002_uses_default_interval if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-old"}
 	contains(_message(r, "ds-old"), "731 days ago (review interval 730 days, default)")
-	_message_zh(r, "ds-old") == "数据集 ds-old（分级 general-2）于 2024-11-24 完成分类分级，距评估基准日 731 天（复核周期 730 天，默认周期）"
+	_message_zh(r, "ds-old") == "数据集 ds-old（分级为一般数据2级）于 2024-11-24 完成分类分级，距评估基准日 731 天（复核周期 730 天，默认周期）"
 }
 
 test_cls_002_fires_without_classified_at if {
@@ -104,7 +104,7 @@ test_cls_002_fires_without_classified_at if {
 	_ids(r) == {"ds-never"}
 	contains(_message(r, "ds-never"), "has no classified_at")
 	_message(r, "ds-never") == "dataset ds-never of grade general-2 has no classified_at (review interval 730 days, default)"
-	_message_zh(r, "ds-never") == "数据集 ds-never（分级 general-2）未填写分类分级日期 classified_at（复核周期 730 天，默认周期）"
+	_message_zh(r, "ds-never") == "数据集 ds-never（分级为一般数据2级）未填写分类分级日期 classified_at（复核周期 730 天，默认周期）"
 }
 
 test_cls_002_grade_without_interval_or_default_is_not_evaluated if {
@@ -165,7 +165,7 @@ test_cls_004_fires_when_label_is_lower if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"s"}
 	_message(r, "s") == "system s is labelled data_level internal but holds confidential data (ds-c)"
-	_message_zh(r, "s") == "系统 s 的 data_level 标签为 internal，但存放有 confidential 级别的数据（ds-c）"
+	_message_zh(r, "s") == "系统 s 的 data_level 标签为内部，但存放有机密级数据（ds-c）"
 }
 
 test_cls_004_fires_when_label_is_higher if {
@@ -179,14 +179,14 @@ test_cls_004_names_every_dataset_at_the_highest_level if {
 	r := classification.CLS_004 with input as _input(datasets, [_sys("s", ["ds-i", "ds-c2", "ds-c"], "internal")])
 		with data.govern.definitions as _defs
 	_message(r, "s") == "system s is labelled data_level internal but holds confidential data (ds-c, ds-c2)"
-	_message_zh(r, "s") == "系统 s 的 data_level 标签为 internal，但存放有 confidential 级别的数据（ds-c、ds-c2）"
+	_message_zh(r, "s") == "系统 s 的 data_level 标签为内部，但存放有机密级数据（ds-c、ds-c2）"
 }
 
 test_cls_004_fires_when_label_missing if {
 	r := classification.CLS_004 with input as _input(_levelled, [{"id": "s", "deployment": "private", "datasets": ["ds-c", "ds-i"]}])
 		with data.govern.definitions as _defs
 	_message(r, "s") == "system s has no labels.data_level but holds confidential data (ds-c)"
-	_message_zh(r, "s") == "系统 s 未设置 labels.data_level，但存放有 confidential 级别的数据（ds-c）"
+	_message_zh(r, "s") == "系统 s 未设置 labels.data_level，但存放有机密级数据（ds-c）"
 }
 
 test_cls_004_skips_systems_without_datasets if {
@@ -209,7 +209,7 @@ test_cls_005_fires_on_important_without_officer if {
 	_ids(r) == {"ds-core"}
 	r.evaluated == 2
 	_message(r, "ds-core") == "dataset ds-core of important grade core names no security_officer"
-	_message_zh(r, "ds-core") == "数据集 ds-core（重要数据分级 core）未指定数据安全负责人 security_officer"
+	_message_zh(r, "ds-core") == "数据集 ds-core（重要数据，分级为核心数据）未指定数据安全负责人 security_officer"
 }
 
 test_cls_005_not_applicable_without_important_data if {
@@ -233,8 +233,8 @@ test_cls_006_boundary_of_risk_assessment_interval if {
 	r.evaluated == 3
 	_message(r, "ds-late") == "dataset ds-late of important grade important was last risk-assessed on 2025-11-24, 366 days ago, beyond the 365-day interval"
 	_message(r, "ds-none") == "dataset ds-none of important grade core has no last_risk_assessment"
-	_message_zh(r, "ds-late") == "数据集 ds-late（重要数据分级 important）最近一次风险评估于 2025-11-24，距评估基准日 366 天，超过 365 天的评估周期"
-	_message_zh(r, "ds-none") == "数据集 ds-none（重要数据分级 core）没有风险评估记录 last_risk_assessment"
+	_message_zh(r, "ds-late") == "数据集 ds-late（重要数据，分级为重要数据）最近一次风险评估于 2025-11-24，距评估基准日 366 天，超过 365 天的评估周期"
+	_message_zh(r, "ds-none") == "数据集 ds-none（重要数据，分级为核心数据）没有风险评估记录 last_risk_assessment"
 }
 
 test_cls_006_without_interval_only_missing_fires if {
@@ -268,8 +268,8 @@ test_cls_007_fires_when_weaker_than_required if {
 	r.evaluated == 5
 	_message(r, "ds-r-required") == "dataset ds-r-required of level restricted has encryption_at_rest required, weaker than the required cmk"
 	contains(_message(r, "ds-c-absent"), "has encryption_at_rest none")
-	_message_zh(r, "ds-r-required") == "数据集 ds-r-required（级别 restricted）的静态加密为已加密（required），弱于要求的客户管理密钥加密（cmk）"
-	_message_zh(r, "ds-c-absent") == "数据集 ds-c-absent（级别 confidential）的静态加密为未加密（none），弱于要求的已加密（required）"
+	_message_zh(r, "ds-r-required") == "数据集 ds-r-required（级别为受限）的静态加密为已加密（required），弱于要求的客户管理密钥加密（cmk）"
+	_message_zh(r, "ds-c-absent") == "数据集 ds-c-absent（级别为机密）的静态加密为未加密（none），弱于要求的已加密（required）"
 }
 
 # ---------------------------------------------------------------- CLS-008

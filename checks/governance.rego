@@ -35,8 +35,8 @@ GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 			[id, c.chair, object.get(lib.people, [c.chair, "name"], "?"), lib.list_text(roles)],
 		),
 		"zh": sprintf(
-			"委员会 %s 的主席为 %s（%s），其角色中没有 CEO（角色：%s）",
-			[id, c.chair, object.get(lib.people, [c.chair, "name"], "？"), lib.list_text_zh(roles)],
+			"委员会 %s 的主席为 %s，其角色中没有 CEO（角色：%s）",
+			[id, lib.person_zh(lib.people, c.chair), lib.list_text_zh(roles)],
 		),
 	})
 })
@@ -140,12 +140,12 @@ _chair_missing(m, c) := [_chair_absent(c.chair, delegates) |
 
 _chair_absent(chair, delegates) := {
 	"en": sprintf("without the chair %s present (the chair names no delegate)", [chair]),
-	"zh": sprintf("主席 %s 未出席（主席未指定代理人）", [chair]),
+	"zh": sprintf("主席 %s 未出席（主席未指定代理人）", [lib.person_zh(lib.people, chair)]),
 } if count(delegates) == 0
 
 _chair_absent(chair, delegates) := {
 	"en": sprintf("without the chair %s or the chair's delegate %s present", [chair, lib.list_text(delegates)]),
-	"zh": sprintf("主席 %s 及主席的代理人 %s 均未出席", [chair, lib.list_text_zh(delegates)]),
+	"zh": sprintf("主席 %s 及主席的代理人 %s 均未出席", [lib.person_zh(lib.people, chair), lib.people_zh(lib.people, delegates)]),
 } if count(delegates) > 0
 
 _chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); mb.person == c.chair; mb.delegate}
@@ -178,7 +178,7 @@ GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
 		),
 		"zh": sprintf(
 			"决策 %s 由 %s 提出申请，又由其本人批准（批准人：%s）",
-			[id, d.requested_by, lib.list_text_zh(_approvers(d))],
+			[id, lib.person_zh(lib.people, d.requested_by), lib.people_zh(lib.people, _approvers(d))],
 		),
 	})
 })
@@ -239,17 +239,17 @@ _has_limits(d) if is_object(_limits[d.type])
 # The phrases below are pairs {en, zh}, so both sentences read the same values.
 _what(d) := {
 	"en": sprintf("%s of %s", [d.type, lib.money(d.amount)]),
-	"zh": sprintf("%s，金额 %s", [d.type, lib.money(d.amount)]),
+	"zh": sprintf("%s，金额 %s", [lib.zh(lib.names.decision_types, d.type), lib.money(d.amount)]),
 } if _has_amount(d)
 
 _what(d) := {
 	"en": sprintf("%s without an amount", [d.type]),
-	"zh": sprintf("%s，未列明金额", [d.type]),
+	"zh": sprintf("%s，未列明金额", [lib.zh(lib.names.decision_types, d.type)]),
 } if not _has_amount(d)
 
 _authority_gap(d) := {
 	"en": sprintf("type %s has no limits in authority matrix %s", [d.type, _matrix.id]),
-	"zh": sprintf("但授权矩阵 %s 未对决策类型 %s 设定审批额度", [_matrix.id, d.type]),
+	"zh": sprintf("但授权矩阵 %s 未对决策类型“%s”设定审批额度", [_matrix.id, lib.zh(lib.names.decision_types, d.type)]),
 } if {
 	not _has_limits(d)
 }
@@ -271,7 +271,7 @@ _authority_gap(d) := {
 
 _approver_note(limits, type, p) := {
 	"en": sprintf("%s (%s)", [p, concat(", ", [n.en | some n in notes])]),
-	"zh": sprintf("%s（%s）", [p, concat("，", [n.zh | some n in notes])]),
+	"zh": sprintf("%s：%s", [lib.person_zh(lib.people, p), concat("，", [n.zh | some n in notes])]),
 } if {
 	notes := [_role_limit(limits, type, r) | some r in object.get(lib.people, [p, "roles"], [])]
 	count(notes) > 0
@@ -279,7 +279,7 @@ _approver_note(limits, type, p) := {
 
 _approver_note(_, _, p) := {
 	"en": sprintf("%s (holds no role)", [p]),
-	"zh": sprintf("%s（未担任任何角色）", [p]),
+	"zh": sprintf("%s：未担任任何角色", [lib.person_zh(lib.people, p)]),
 } if count(object.get(lib.people, [p, "roles"], [])) == 0
 
 _role_limit(limits, _, role) := {
@@ -289,7 +289,7 @@ _role_limit(limits, _, role) := {
 
 _role_limit(limits, type, role) := {
 	"en": sprintf("%s may not approve %s", [role, type]),
-	"zh": sprintf("%s 无权批准 %s", [role, type]),
+	"zh": sprintf("%s 无权批准%s", [role, lib.zh(lib.names.decision_types, type)]),
 } if not role in object.keys(limits)
 
 # ---------------------------------------------------------------- GOV-006
@@ -441,6 +441,6 @@ GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 			"decision %s names meeting %s (%s) but approver(s) %s were not present",
 			[id, m.id, m.date, lib.list_text(absent)],
 		),
-		"zh": sprintf("决策 %s 列明的会议为 %s（%s），但批准人 %s 未出席", [id, m.id, m.date, lib.list_text_zh(absent)]),
+		"zh": sprintf("决策 %s 列明的会议为 %s（%s），但批准人 %s 未出席", [id, m.id, m.date, lib.people_zh(lib.people, absent)]),
 	})
 })

@@ -25,7 +25,7 @@ test_gov_001_fires_when_chair_is_not_ceo if {
 	r.evaluated == 1
 	some v in r.violations
 	contains(v.message, "p-cto")
-	v.message_zh == "委员会 c 的主席为 p-cto（李娜），其角色中没有 CEO（角色：HEAD_TECHNOLOGY）"
+	v.message_zh == "委员会 c 的主席为 李娜（p-cto），其角色中没有 CEO（角色：HEAD_TECHNOLOGY）"
 }
 
 test_gov_001_passes_when_chair_is_ceo if {
@@ -124,14 +124,14 @@ test_gov_003_says_when_the_chair_names_no_delegate if {
 	r := governance.GOV_003 with input as _input(_meeting("m1", "2026-10-01", ["p-cto", "p-cdo", "p-dep"]), _decision("d1", {"meeting": "m1"}))
 		with data.govern.definitions as defs
 	_message(r, "d1") == "decision d1 was taken at meeting m1 (2026-10-01) of board without the chair p-ceo present (the chair names no delegate)"
-	_message_zh(r, "d1") == "决策 d1 在委员会 board 的会议 m1（2026-10-01）上作出，但主席 p-ceo 未出席（主席未指定代理人）"
+	_message_zh(r, "d1") == "决策 d1 在委员会 board 的会议 m1（2026-10-01）上作出，但主席 王伟（p-ceo） 未出席（主席未指定代理人）"
 }
 
 test_gov_003_names_both_reasons if {
 	r := governance.GOV_003 with input as _input(_meeting("m1", "2026-10-01", ["p-cto"]), _decision("d1", {"meeting": "m1"}))
 		with data.govern.definitions as _defs
 	_message(r, "d1") == "decision d1 was taken at meeting m1 (2026-10-01) of board with 1 present, below the quorum of 3 and without the chair p-ceo or the chair's delegate p-dep present"
-	_message_zh(r, "d1") == "决策 d1 在委员会 board 的会议 m1（2026-10-01）上作出，但出席人数为 1，低于法定人数 3，且主席 p-ceo 及主席的代理人 p-dep 均未出席"
+	_message_zh(r, "d1") == "决策 d1 在委员会 board 的会议 m1（2026-10-01）上作出，但出席人数为 1，低于法定人数 3，且主席 王伟（p-ceo） 及主席的代理人 刘洋（p-dep） 均未出席"
 }
 
 test_gov_003_passes_with_chair_delegate if {
@@ -165,7 +165,7 @@ test_gov_004_fires_on_self_approval if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	_message(r, "d1") == "decision d1 was requested by p-cto and approved by the same person (approvers: p-ceo, p-cto)"
-	_message_zh(r, "d1") == "决策 d1 由 p-cto 提出申请，又由其本人批准（批准人：p-ceo、p-cto）"
+	_message_zh(r, "d1") == "决策 d1 由 李娜（p-cto） 提出申请，又由其本人批准（批准人：王伟（p-ceo）、李娜（p-cto））"
 }
 
 test_gov_004_passes_and_skips_unrequested if {
@@ -186,7 +186,7 @@ test_gov_005_fires_above_every_approver_limit if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	_message(r, "d1") == "decision d1 (budget_allocation of 2,000,001) was taken outside a meeting and no approver's authority covers it: p-cto (HEAD_TECHNOLOGY up to 2,000,000); p-cdo (HEAD_DATA may not approve budget_allocation)"
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 2,000,001）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-cto（HEAD_TECHNOLOGY 审批上限为 2,000,000）；p-cdo（HEAD_DATA 无权批准 budget_allocation）"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 2,000,001）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：李娜（p-cto）：HEAD_TECHNOLOGY 审批上限为 2,000,000；陈静（p-cdo）：HEAD_DATA 无权批准预算分配"
 }
 
 test_gov_005_passes_exactly_at_limit if {
@@ -212,7 +212,7 @@ test_gov_005_unlisted_type_always_fires if {
 	r := governance.GOV_005 with input as _input({}, _decision("d1", {"type": "other", "approved_by": ["p-ceo"]}))
 		with data.govern.definitions as _defs
 	_message(r, "d1") == "decision d1 (other without an amount) was taken outside a meeting and type other has no limits in authority matrix doa"
-	_message_zh(r, "d1") == "决策 d1（other，未列明金额）在会议之外作出，但授权矩阵 doa 未对决策类型 other 设定审批额度"
+	_message_zh(r, "d1") == "决策 d1（其他，未列明金额）在会议之外作出，但授权矩阵 doa 未对决策类型“其他”设定审批额度"
 }
 
 test_gov_005_without_amount_only_unlimited_roles_cover if {
@@ -224,7 +224,7 @@ test_gov_005_without_amount_only_unlimited_roles_cover if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	contains(_message(r, "d1"), "p-ceo (CEO up to 10,000,000)")
-	_message_zh(r, "d1") == "决策 d1（budget_reallocation，未列明金额）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-ceo（CEO 审批上限为 10,000,000）"
+	_message_zh(r, "d1") == "决策 d1（预算调整，未列明金额）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：王伟（p-ceo）：CEO 审批上限为 10,000,000"
 }
 
 test_gov_005_names_approvers_without_roles if {
@@ -232,14 +232,14 @@ test_gov_005_names_approvers_without_roles if {
 	r := governance.GOV_005 with input as {"as_of": "2026-11-25", "inventory": {"people": people, "decisions": _decision("d1", {"amount": 1, "approved_by": ["p-x"]})}}
 		with data.govern.definitions as _defs
 	endswith(_message(r, "d1"), "no approver's authority covers it: p-x (holds no role)")
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 1）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：p-x（未担任任何角色）"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 1）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：钱多（p-x）：未担任任何角色"
 }
 
 test_gov_005_fires_without_approvers if {
 	r := governance.GOV_005 with input as _input({}, _decision("d1", {"amount": 10, "approved_by": []}))
 		with data.govern.definitions as _defs
 	_message(r, "d1") == "decision d1 (budget_allocation of 10) was taken outside a meeting and it names no approver"
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 10）在会议之外作出，且未列明批准人"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 10）在会议之外作出，且未列明批准人"
 }
 
 test_gov_005_ignores_meeting_decisions_and_needs_matrix if {
@@ -258,7 +258,7 @@ test_gov_006_fires_above_threshold_without_meeting if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	_message(r, "d1") == "decision d1 (budget_allocation of 5,000,001) exceeds the committee threshold 5,000,000 of doa but names no meeting"
-	_message_zh(r, "d1") == "决策 d1（budget_allocation，金额 5,000,001）超过授权矩阵 doa 规定的委员会审议门槛 5,000,000，但未列明会议"
+	_message_zh(r, "d1") == "决策 d1（预算分配，金额 5,000,001）超过授权矩阵 doa 规定的委员会审议门槛 5,000,000，但未列明会议"
 }
 
 test_gov_006_passes_at_threshold_or_in_meeting if {
@@ -355,7 +355,7 @@ test_gov_009_fires_when_approver_absent if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
 	_message(r, "d1") == "decision d1 names meeting m1 (2026-10-01) but approver(s) p-cto, p-cdo were not present"
-	_message_zh(r, "d1") == "决策 d1 列明的会议为 m1（2026-10-01），但批准人 p-cto、p-cdo 未出席"
+	_message_zh(r, "d1") == "决策 d1 列明的会议为 m1（2026-10-01），但批准人 李娜（p-cto）、陈静（p-cdo） 未出席"
 }
 
 test_gov_009_passes_when_approvers_present if {
@@ -374,5 +374,5 @@ test_gov_001_names_a_chair_without_roles if {
 	r := governance.GOV_001 with input as {"as_of": "2026-11-25", "inventory": {"people": people}}
 		with data.govern.definitions as {"committees": _committee("p-x", _members)}
 	_message(r, "c") == "committee c is chaired by p-x (钱多), who does not hold the CEO role (roles: none)"
-	_message_zh(r, "c") == "委员会 c 的主席为 p-x（钱多），其角色中没有 CEO（角色：无）"
+	_message_zh(r, "c") == "委员会 c 的主席为 钱多（p-x），其角色中没有 CEO（角色：无）"
 }

@@ -228,3 +228,36 @@ lines_of := {project_id: line_ids |
 	some project_id in {line.project | some line in budget_lines}
 	line_ids := {line_id | budget_lines[line_id].project == project_id}
 }
+
+# ---------------------------------------------------------------- the product's words
+
+# The product's vocabulary, checks/vocabulary.json, which govern loads as
+# data.govern.vocabulary: names[category][value] is {"zh": ..., "en": ...}
+# (docs/reference/glossary.md lists them). Without it every value reads as
+# written: a message never vanishes for want of a word.
+default names := {}
+
+names := data.govern.vocabulary.names
+
+# `value` as the Chinese names it in `named` (one category of `names`, e.g.
+# names.deployments); a value with no name there (a workspace's own id) as written.
+zh(named, value) := object.get(named, [value, "zh"], value)
+
+# Several values so named, joined as list_text_zh joins them.
+zh_list(named, values) := list_text_zh([zh(named, v) | some v in values])
+
+# `value`'s Chinese name in `named` where it has one, standing alone ("试点期");
+# else the value after `noun` ("阶段 p1").
+zh_called(named, value, _) := named[value].zh
+
+zh_called(named, value, noun) := sprintf("%s %v", [noun, value]) if not named[value].zh
+
+# A person as the Chinese messages show them: by name, with their id
+# ("陈静（p-cdo）"); an id naming no one with a name in `persons` (lib.people),
+# as written.
+person_zh(persons, id) := sprintf("%s（%s）", [persons[id].name, id]) if is_string(persons[id].name)
+
+person_zh(persons, id) := id if not is_string(persons[id].name)
+
+# Several people so shown, joined as list_text_zh joins them.
+people_zh(persons, ids) := list_text_zh([person_zh(persons, id) | some id in ids])

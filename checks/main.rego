@@ -1,5 +1,5 @@
-# The one query the engine asks: every check's result, and the policy revision
-# and definitions OPA held while evaluating them, in a single evaluation.
+# The one query the engine asks: every check's result, and the policy revision,
+# definitions and vocabulary OPA held while evaluating them, in a single evaluation.
 # (OPA's version is asked separately: opa.runtime is not among the builtins a
 # module may call.)
 package govern.main
@@ -40,6 +40,10 @@ default definitions := null
 
 definitions := data.govern.definitions
 
+default vocabulary := null
+
+vocabulary := data.govern.vocabulary
+
 default revision := null
 
 revision := data.govern.meta.revision
@@ -51,6 +55,7 @@ revision := data.govern.meta.revision
 report := {
 	"revision": revision,
 	"definitions": definitions,
+	"vocabulary": vocabulary,
 	"checks": checks,
 	"malformed": malformed,
 }

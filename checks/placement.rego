@@ -92,7 +92,7 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 	s := lib.systems[id]
 	offences := {{
 		"en": sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, where.en, rule.id, concat(", ", rule.allowed_deployments)]),
-		"zh": sprintf("%s存放 %s 级数据集 %s（规则 %s 仅允许 %s）", [where.zh, h.dataset.level, h.id, rule.id, concat("、", rule.allowed_deployments)]),
+		"zh": sprintf("%s存放%s级数据集 %s（规则 %s 仅允许%s）", [where.zh, lib.zh(lib.names.levels, h.dataset.level), h.id, rule.id, lib.zh_list(lib.names.deployments, rule.allowed_deployments)]),
 	} |
 		some h in _holdings(s, lib.datasets, _rules_of)
 		dep := lib.effective_deployment(s, h.ref)
@@ -108,9 +108,9 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 	})
 })
 
-_where(s, dep) := {"en": sprintf("on the %s side", [dep]), "zh": sprintf("在 %s 侧", [dep])} if s.deployment == "hybrid"
+_where(s, dep) := {"en": sprintf("on the %s side", [dep]), "zh": sprintf("在%s侧", [lib.zh(lib.names.deployments, dep)])} if s.deployment == "hybrid"
 
-_where(s, dep) := {"en": sprintf("on its %s deployment", [dep]), "zh": sprintf("在其 %s 部署上", [dep])} if s.deployment != "hybrid"
+_where(s, dep) := {"en": sprintf("on its %s deployment", [dep]), "zh": sprintf("在其%s部署上", [lib.zh(lib.names.deployments, dep)])} if s.deployment != "hybrid"
 
 # The fragments of a finding in one language, joined in the English order: a
 # set of {en, zh} objects sorts by `en` first, so both languages list the
@@ -277,7 +277,7 @@ PLC_009 := lib.check(rego.metadata.rule(), _elastic_private, {v |
 	holding := _data_text(held)
 	v := lib.violation("system", id, {
 		"en": sprintf("system %s is elastic on its %s deployment and %s: a candidate for public cloud", [id, s.deployment, holding.en]),
-		"zh": sprintf("系统 %s 为弹性负载，当前为 %s 部署，且%s：可考虑迁移至公有云", [id, s.deployment, holding.zh]),
+		"zh": sprintf("系统 %s 为弹性负载，部署方式为%s，且%s：可考虑迁移至%s", [id, lib.zh(lib.names.deployments, s.deployment), holding.zh, lib.zh(lib.names.deployments, "public")]),
 	})
 })
 
@@ -285,8 +285,8 @@ _data_text(held) := {"en": "holds no dataset", "zh": "未存放任何数据集"}
 
 _data_text(held) := {
 	"en": sprintf("holds only internal or public data (%s)", [_joined(listed, "en", ", ")]),
-	"zh": sprintf("仅存放 internal 或 public 级数据（%s）", [_joined(listed, "zh", "、")]),
+	"zh": sprintf("仅存放%s或%s级数据（%s）", [lib.zh(lib.names.levels, "internal"), lib.zh(lib.names.levels, "public"), _joined(listed, "zh", "、")]),
 } if {
 	count(held) > 0
-	listed := {{"en": sprintf("%s %s", [h.id, h.dataset.level]), "zh": sprintf("%s 为 %s 级", [h.id, h.dataset.level])} | some h in held}
+	listed := {{"en": sprintf("%s %s", [h.id, h.dataset.level]), "zh": sprintf("%s 为%s级", [h.id, lib.zh(lib.names.levels, h.dataset.level)])} | some h in held}
 }

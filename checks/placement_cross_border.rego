@@ -88,7 +88,7 @@ _ciio_holders(id) := sort([s | some s in object.get(lib.held_by, id, set()); lib
 # personal information a CIIO holds.
 _assessment_reasons(id, d) := array.concat(
 	array.concat(
-		[{"en": sprintf("grade %s", [d.grade]), "zh": sprintf("分级为 %s", [d.grade])} |
+		[{"en": sprintf("grade %s", [d.grade]), "zh": sprintf("分级为%s", [lib.zh(lib.names.grades, d.grade)])} |
 			d.grade in object.get(_assessment, "grades", [])
 		],
 		[_subjects_reason(d, n) |

@@ -46,11 +46,9 @@ default _assessments := {}
 
 _assessments := lib.maturity_assessments if _active
 
-# A tier as the Chinese names it: the handbook's three by their Chinese names,
-# a tier of the policy's own by its id.
-_tier_names_zh := {"strategic": "战略层", "business": "业务层", "execution": "执行层"}
-
-_tier_zh(tier) := object.get(_tier_names_zh, tier, sprintf("%s 层", [tier]))
+# A tier as the Chinese names it: the handbook's three by their names in the
+# vocabulary (战略层 …), a tier of the policy's own by its id ("team 层").
+_tier_zh(tier) := object.get(lib.names.tiers, [tier, "zh"], sprintf("%s 层", [tier]))
 
 # ---------------------------------------------------------------- STR-001
 

@@ -85,7 +85,7 @@ STR_007 := lib.check(rego.metadata.rule(), _assessments, {v |
 	count(missing) > 0
 	v := lib.violation("maturity_assessment", id, {
 		"en": sprintf("maturity assessment %s of %s does not score %s", [id, a.date, concat(", ", missing)]),
-		"zh": sprintf("成熟度评估 %s（%s）未对以下维度评分：%s", [id, a.date, concat("、", missing)]),
+		"zh": sprintf("成熟度评估 %s（%s）未对以下维度评分：%s", [id, a.date, lib.zh_list(lib.names.dimensions, missing)]),
 	})
 })
 
@@ -134,8 +134,8 @@ _baseline_gap(id, p) := {
 		[p.maturity.dimension, p.maturity.from, p.start],
 	),
 	"zh": sprintf(
-		"以 %s 的 %v 级为起点，但在其开始日期 %s 当日或之前没有任何成熟度评估",
-		[p.maturity.dimension, p.maturity.from, p.start],
+		"以%s的 %v 级为起点，但在其开始日期 %s 当日或之前没有任何成熟度评估",
+		[lib.zh(lib.names.dimensions, p.maturity.dimension), p.maturity.from, p.start],
 	),
 } if not _baseline[id]
 
@@ -145,8 +145,8 @@ _baseline_gap(id, p) := {
 		[p.maturity.dimension, p.maturity.from, aid, a.date, p.start, score.en],
 	),
 	"zh": sprintf(
-		"以 %s 的 %v 级为起点，但在其开始日期 %s 当日或之前的最近一次成熟度评估 %s（%s）%s",
-		[p.maturity.dimension, p.maturity.from, p.start, aid, a.date, score.zh],
+		"以%s的 %v 级为起点，但在其开始日期 %s 当日或之前的最近一次成熟度评估 %s（%s）%s",
+		[lib.zh(lib.names.dimensions, p.maturity.dimension), p.maturity.from, p.start, aid, a.date, score.zh],
 	),
 } if {
 	aid := _baseline[id]
@@ -182,7 +182,7 @@ STR_008 := lib.check(rego.metadata.rule(), _matured, {v |
 	reasons := array.concat(
 		[{
 			"en": sprintf("plans %s from level %v to %v, which is no step up", [m.dimension, m.from, m.to]),
-			"zh": sprintf("计划将 %s 从 %v 级变为 %v 级，未能提升", [m.dimension, m.from, m.to]),
+			"zh": sprintf("计划将%s从 %v 级变为 %v 级，未能提升", [lib.zh(lib.names.dimensions, m.dimension), m.from, m.to]),
 		} |
 			m.to <= m.from
 		],

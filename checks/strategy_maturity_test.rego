@@ -67,7 +67,7 @@ test_str_007_every_dimension_is_scored if {
 	_ids(r) == {"ma-partial", "ma-empty"}
 	r.evaluated == 3
 	_message(r, "ma-partial") == "maturity assessment ma-partial of 2025-02-20 does not score data_asset, decision_intelligence"
-	_message_zh(r, "ma-partial") == "成熟度评估 ma-partial（2025-02-20）未对以下维度评分：data_asset、decision_intelligence"
+	_message_zh(r, "ma-partial") == "成熟度评估 ma-partial（2025-02-20）未对以下维度评分：数据资产化、决策智能化"
 }
 
 test_str_007_follows_the_policy_dimensions if {
@@ -125,11 +125,11 @@ test_str_008_starts_from_the_latest_assessment_before_the_start if {
 	_message(r, "prj-down") == "project prj-down plans business_online from level 3 to 2, which is no step up; starts business_online at level 3 but ma-2025 (2025-02-20), the latest maturity assessment on or before its start 2025-03-01, scores it 2"
 	_message(r, "prj-too-early") == "project prj-too-early starts data_asset at level 1 but no maturity assessment is dated on or before its start 2025-02-19"
 	_message_zh(r, "prj-down") == concat("", [
-		"项目 prj-down 计划将 business_online 从 3 级变为 2 级，未能提升；",
-		"以 business_online 的 3 级为起点，但在其开始日期 2025-03-01 当日或之前的最近一次成熟度评估 ma-2025（2025-02-20）对该维度的评分为 2",
+		"项目 prj-down 计划将业务在线化从 3 级变为 2 级，未能提升；",
+		"以业务在线化的 3 级为起点，但在其开始日期 2025-03-01 当日或之前的最近一次成熟度评估 ma-2025（2025-02-20）对该维度的评分为 2",
 	])
-	_message_zh(r, "prj-unscored") == "项目 prj-unscored 以 decision_intelligence 的 1 级为起点，但在其开始日期 2026-06-01 当日或之前的最近一次成熟度评估 ma-2026b（2026-02-20）未对该维度评分"
-	_message_zh(r, "prj-too-early") == "项目 prj-too-early 以 data_asset 的 1 级为起点，但在其开始日期 2025-02-19 当日或之前没有任何成熟度评估"
+	_message_zh(r, "prj-unscored") == "项目 prj-unscored 以决策智能化的 1 级为起点，但在其开始日期 2026-06-01 当日或之前的最近一次成熟度评估 ma-2026b（2026-02-20）未对该维度评分"
+	_message_zh(r, "prj-too-early") == "项目 prj-too-early 以数据资产化的 1 级为起点，但在其开始日期 2025-02-19 当日或之前没有任何成熟度评估"
 }
 
 test_str_008_fires_without_any_assessment if {

@@ -50,8 +50,8 @@ STR_009 := lib.check_observed(
 				[phase, count(_pilots), lib.list_text(_pilots), limit],
 			),
 			"zh": sprintf(
-				"阶段 %s 有 %d 个项目正在进行（%s），超过 pilot.max_projects 规定的 %d 个",
-				[phase, count(_pilots), lib.list_text_zh(_pilots), limit],
+				"%s有 %d 个项目正在进行（%s），超过 pilot.max_projects 规定的 %d 个",
+				[lib.zh_called(lib.names.phases, phase, "阶段"), count(_pilots), lib.list_text_zh(_pilots), limit],
 			),
 		})
 	},

@@ -31,7 +31,7 @@ test_str_009_one_more_fires if {
 	r := strategy.STR_009 with input as _input(inv) with data.govern.definitions as _defs
 	_ids(r) == {"pilot"}
 	_message(r, "pilot") == "phase pilot has 3 projects running (prj-1, prj-2, prj-3), more than pilot.max_projects 2"
-	_message_zh(r, "pilot") == "阶段 pilot 有 3 个项目正在进行（prj-1、prj-2、prj-3），超过 pilot.max_projects 规定的 2 个"
+	_message_zh(r, "pilot") == "试点期有 3 个项目正在进行（prj-1、prj-2、prj-3），超过 pilot.max_projects 规定的 2 个"
 }
 
 test_str_009_running_includes_start_and_end_today if {

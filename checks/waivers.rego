@@ -60,33 +60,9 @@ violation_keys contains ["WAV-009", v.resource.kind, v.resource.id] if some v in
 
 # ---------------------------------------------------------------- Chinese
 
-# A waived resource as the Chinese names it: its kind in Chinese, then its id
-# ("预算行 bl-18"); a kind not listed here shows as its id.
-_kind_zh := {
-	"authority_matrix": "授权矩阵",
-	"budget_line": "预算行",
-	"budget_policy": "预算政策",
-	"category": "类别",
-	"classification_policy": "分类分级政策",
-	"committee": "委员会",
-	"dataset": "数据集",
-	"decision": "决策",
-	"goal": "目标",
-	"maturity_assessment": "成熟度评估",
-	"meeting": "会议",
-	"person": "人员",
-	"phase": "阶段",
-	"placement_policy": "部署位置政策",
-	"platform": "平台",
-	"portfolio": "项目组合",
-	"project": "项目",
-	"spend": "支出",
-	"strategy_policy": "战略政策",
-	"system": "系统",
-	"waiver": "豁免",
-}
-
-_resource_zh(r) := sprintf("%s %s", [object.get(_kind_zh, r.kind, r.kind), r.id])
+# A waived resource as the Chinese names it: its kind's name in the vocabulary,
+# then its id ("预算行 bl-18"); a kind without a name shows as its id.
+_resource_zh(r) := sprintf("%s %s", [lib.zh(lib.names.kinds, r.kind), r.id])
 
 # ---------------------------------------------------------------- WAV-001
 
@@ -114,7 +90,7 @@ _self_approved contains v if {
 		),
 		"zh": sprintf(
 			"豁免 %s（检查 %s，%s）由其申请人 %s 本人批准",
-			[id, w.check, _resource_zh(w.resource), w.requested_by],
+			[id, w.check, _resource_zh(w.resource), lib.person_zh(lib.people, w.requested_by)],
 		),
 	})
 }
@@ -154,8 +130,8 @@ _unauthorised contains v if {
 			[id, w.approved_by, lib.list_text(roles), lib.list_text(sort(_waiver_roles))],
 		),
 		"zh": sprintf(
-			"豁免 %s 的批准人 %s（角色：%s）未担任任何有权批准豁免的角色（limits.waiver：%s）",
-			[id, w.approved_by, lib.list_text_zh(roles), lib.list_text_zh(sort(_waiver_roles))],
+			"豁免 %s 的批准人 %s，角色为 %s，未担任任何有权批准豁免的角色（limits.waiver：%s）",
+			[id, lib.person_zh(lib.people, w.approved_by), lib.list_text_zh(roles), lib.list_text_zh(sort(_waiver_roles))],
 		),
 	})
 }
@@ -292,7 +268,7 @@ _stale contains v if {
 			[id, w.check, w.resource.kind, w.resource.id],
 		),
 		"zh": sprintf(
-			"豁免 %s 已无对应发现：本次运行中检查 %s 未对%s 报告任何问题",
+			"豁免 %s 已无对应发现：本次运行中检查 %s 未对%s 报告任何发现",
 			[id, w.check, _resource_zh(w.resource)],
 		),
 	})
@@ -445,7 +421,7 @@ _type_problem(d) := [] if {
 	d.type == "waiver"
 } else := [{
 	"en": sprintf("decision %s is of type %s, not waiver", [d.id, d.type]),
-	"zh": sprintf("决策 %s 的类型为 %s，而非 waiver", [d.id, d.type]),
+	"zh": sprintf("决策 %s 的类型为%s，而非%s", [d.id, lib.zh(lib.names.decision_types, d.type), lib.zh(lib.names.decision_types, "waiver")]),
 }]
 
 _approver_problem(w, d) := [] if {
@@ -456,8 +432,8 @@ _approver_problem(w, d) := [] if {
 		[d.id, lib.list_text(object.get(d, "approved_by", [])), w.approved_by],
 	),
 	"zh": sprintf(
-		"决策 %s 的批准人（%s）不含豁免的批准人 %s",
-		[d.id, lib.list_text_zh(object.get(d, "approved_by", [])), w.approved_by],
+		"决策 %s 的批准人为 %s，不含豁免的批准人 %s",
+		[d.id, lib.people_zh(lib.people, object.get(d, "approved_by", [])), lib.person_zh(lib.people, w.approved_by)],
 	),
 }]
 

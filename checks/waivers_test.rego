@@ -54,7 +54,7 @@ test_wav_001_fires_when_requester_approves if {
 	r.evaluated == 1
 	some v in r.violations
 	contains(v.message, "own requester p-cto")
-	v.message_zh == "豁免 wv-1（检查 BUD-003，预算行 bl-18）由其申请人 p-cto 本人批准"
+	v.message_zh == "豁免 wv-1（检查 BUD-003，预算行 bl-18）由其申请人 李娜（p-cto） 本人批准"
 }
 
 test_wav_001_passes_with_a_second_person if {
@@ -77,7 +77,7 @@ test_wav_002_fires_when_approver_has_no_waiver_role if {
 	some v in r.violations
 	contains(v.message, "SRE_LEAD")
 	contains(v.message, "CEO, HEAD_DATA")
-	v.message_zh == "豁免 wv-1 的批准人 p-ops（角色：SRE_LEAD）未担任任何有权批准豁免的角色（limits.waiver：CEO、HEAD_DATA）"
+	v.message_zh == "豁免 wv-1 的批准人 孙杰（p-ops），角色为 SRE_LEAD，未担任任何有权批准豁免的角色（limits.waiver：CEO、HEAD_DATA）"
 }
 
 test_wav_002_passes_for_a_role_with_no_limit if {
@@ -96,7 +96,7 @@ test_wav_002_fires_without_an_authority_matrix if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "limits.waiver: none")
-	v.message_zh == "豁免 wv-1 的批准人 p-ceo（角色：CEO）未担任任何有权批准豁免的角色（limits.waiver：无）"
+	v.message_zh == "豁免 wv-1 的批准人 王伟（p-ceo），角色为 CEO，未担任任何有权批准豁免的角色（limits.waiver：无）"
 }
 
 test_wav_002_fires_when_matrix_has_no_waiver_limits if {
@@ -206,7 +206,7 @@ test_wav_006_fires_when_the_resource_has_no_violation if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	contains(v.message, "BUD-003 reports nothing on budget_line bl-99")
-	v.message_zh == "豁免 wv-1 已无对应发现：本次运行中检查 BUD-003 未对预算行 bl-99 报告任何问题"
+	v.message_zh == "豁免 wv-1 已无对应发现：本次运行中检查 BUD-003 未对预算行 bl-99 报告任何发现"
 }
 
 test_wav_006_matches_the_resource_kind_too if {
@@ -339,7 +339,7 @@ test_wav_009_fires_for_a_decision_of_another_type if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	endswith(v.message, ": decision dec-1 is of type budget_allocation, not waiver")
-	endswith(v.message_zh, "：决策 dec-1 的类型为 budget_allocation，而非 waiver")
+	endswith(v.message_zh, "：决策 dec-1 的类型为预算分配，而非豁免")
 }
 
 test_wav_009_fires_when_the_approver_did_not_approve_the_decision if {
@@ -348,7 +348,7 @@ test_wav_009_fires_when_the_approver_did_not_approve_the_decision if {
 	_ids(r) == {"wv-1"}
 	some v in r.violations
 	endswith(v.message, ": decision dec-1 was approved by p-cdo, not by the waiver's approver p-ceo")
-	endswith(v.message_zh, "：决策 dec-1 的批准人（p-cdo）不含豁免的批准人 p-ceo")
+	endswith(v.message_zh, "：决策 dec-1 的批准人为 陈静（p-cdo），不含豁免的批准人 王伟（p-ceo）")
 }
 
 test_wav_009_fires_for_a_decision_dated_the_day_after_approval if {

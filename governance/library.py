@@ -31,3 +31,9 @@ def control_files() -> list[Path]:
 def baseline_dir() -> Path:
     """Handbook baseline definitions that `govern init` starts a workspace from."""
     return library_root() / "policies"
+
+
+def vocabulary_file() -> Path:
+    """The product's words (zh and en) and the handbook's defaults: one JSON document, which OPA
+    loads as data (`data.govern.vocabulary`, the document's own nesting) and Python reads."""
+    return library_root() / "checks" / "vocabulary.json"

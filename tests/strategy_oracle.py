@@ -48,8 +48,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_TIERS = ("strategic", "business", "execution")
-DEFAULT_DIMENSIONS = ("process_digital", "data_asset", "business_online", "decision_intelligence")
+from governance.vocabulary import default_dimensions, default_tiers
+
+# the handbook's defaults are data (the product's vocabulary), read as the product reads them; the rules are the oracle's
+DEFAULT_TIERS = default_tiers()
+DEFAULT_DIMENSIONS = default_dimensions()
 
 STR_CHECKS = tuple(f"STR-{n:03d}" for n in range(1, 11))
 

@@ -246,7 +246,7 @@ def _uuids(node: object) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("lang, words", [("zh", ["集团治理汇总报告", "最严重的问题", "3 个主体：1 个通过，2 个未通过"]),
+@pytest.mark.parametrize("lang, words", [("zh", ["集团治理汇总报告", "最严重的发现", "3 个主体：1 个通过，2 个未通过"]),
                                          ("en", ["Group governance report", "Worst findings", "3 entities: 1 pass, 2 fail"])])
 def test_markdown_and_html_speak_the_language_asked(three, lang, words):
     for fmt in ("markdown", "html"):

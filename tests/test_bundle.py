@@ -20,6 +20,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from governance.vocabulary import vocabulary
 from tests.conftest import AS_OF, check, govern, opa_server
 
 
@@ -75,6 +76,7 @@ def test_the_bundle_holds_the_runs_modules_and_data_under_govern_with_the_policy
     data = json.loads(members["data.json"])
     assert set(data) == {"govern"} and data["govern"]["meta"] == {"revision": manifest["revision"]}
     assert set(data["govern"]["definitions"]) >= {"committees", "budget_policy", "placement_policy"}
+    assert data["govern"]["vocabulary"] == vocabulary()  # the product's words, which the checks' messages read
     rego = {name for name in members if name.endswith(".rego")}
     assert "govern/checks/lib.rego" in rego and "workspace/checks/ownership.rego" in rego
     assert not {name for name in rego if name.endswith("_test.rego")}  # tests are not policy
@@ -161,6 +163,22 @@ def test_a_bundle_with_the_right_revision_and_modules_but_other_definitions_is_r
     assert proc.returncode == 3 and proc.stdout == ""
     assert "the definitions OPA evaluated are not the ones this run loaded" in proc.stderr
     assert "revision and modules but other data: it was not built by `govern bundle`" in proc.stderr
+    assert not out.exists()
+
+
+def test_a_bundle_with_the_right_revision_and_modules_but_other_words_is_refused(opa_binary, example, tmp_path):
+    """The vocabulary is data too: a bundle whose words were edited after the build (a public deployment
+    called private in the Chinese messages) is refused by the vocabulary the report query reads back."""
+    forged = _unpacked(_bundle(example, tmp_path / "acme.tar.gz"), tmp_path / "forged")
+    data = json.loads((forged / "data.json").read_text(encoding="utf-8"))
+    data["govern"]["vocabulary"]["names"]["deployments"]["public"]["zh"] = "私有云"
+    (forged / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "out" / "result.json"
+    with opa_server(opa_binary, "--bundle", str(forged)) as url:
+        proc = govern("check", str(example), "--as-of", AS_OF, "--format", f"json={out}", "--opa-url", url)
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "the vocabulary OPA's messages were written from is not govern's" in proc.stderr
+    assert "revision and modules but other words: it was not built by `govern bundle`" in proc.stderr
     assert not out.exists()
 
 

@@ -125,7 +125,7 @@ def test_the_markdown_has_a_section_per_domain_and_per_check(builtin):
     assert "| critical | no | decision | CTL-GOV-03 |" in md  # GOV-004: severity, waivable, resource, controls
     zh = govern("checks", "--format", "markdown", "--lang", "zh").stdout
     assert zh.startswith("# 检查参考\n\n> 本页由 `govern checks --format markdown --lang zh` 根据")
-    assert "| 严重度 | 可豁免 | 资源类型 | 控制项 |" in zh and "## 预算 (`budget`)" in zh
+    assert "| 严重程度 | 可豁免 | 资源类型 | 控制项 |" in zh and "## 预算 (`budget`)" in zh
 
 
 def test_the_checked_in_reference_is_the_markdown_output(opa_binary):

@@ -28,7 +28,7 @@ from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS, DatasetRef, Goal, Inventory, Project, Subject, kinds_taken_by
 from governance.model.references import check_references, mark_of, references, references_in
 from governance.model.workspace import DEFINITIONS, Workspace
-from governance.report._messages import LANGS, messages
+from governance.vocabulary import LANGS, messages
 from tests.conftest import AS_OF, EXAMPLE, REPO, make_workspace
 
 # ---------------------------------------------------------------- references

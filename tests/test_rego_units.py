@@ -140,7 +140,8 @@ def test_every_checks_unit_tests_see_it_fire_and_not_fire(opa_binary, tmp_path):
     assert not untested, "\n".join(untested)
     declared, _, problems = catalogue(inspect(library_modules()))  # what OPA reads in the library's METADATA
     assert problems == [] and {cid for where, cid, _ in mutants.values() if where.startswith("checks/")} == set(declared)
-    shared = [str(REPO / "checks" / name) for name in ("lib.rego", "testing_test.rego")]  # what every check and test reads
+    # what every check and test reads: the library, the shared test helpers, the product's words (data.govern.vocabulary)
+    shared = [str(REPO / "checks" / name) for name in ("lib.rego", "testing_test.rego", "vocabulary.json")]
     proc = subprocess.run([opa_binary, "test", *shared, str(tmp_path), "--format", "json"],
                           capture_output=True, text=True, timeout=300)
     assert proc.stdout.strip().startswith("["), f"the mutants did not compile: {proc.stderr}"

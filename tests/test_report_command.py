@@ -9,6 +9,7 @@ import select
 import subprocess
 import sys
 
+from governance.vocabulary import messages
 from tests import golden
 from tests.conftest import AS_OF, REPO, check, govern, govern_process
 from tests.reports_support import saved
@@ -53,7 +54,8 @@ def test_rerendering_keeps_baseline_marks(tmp_path):
     assert f"{counts['resolved']} resolved since baseline" in proc.stdout
     rows = {line for line in proc.stdout.splitlines() if "│" in line}
     for finding in result["findings"]:
-        [row] = [r for r in rows if f"{finding['resource']['kind']}/{finding['resource']['id']}" in r
+        resource = f"{messages('en').name(finding['resource']['kind'])} {finding['resource']['id']}"
+        [row] = [r for r in rows if resource in r
                  and f" {finding['check']} " in r]
         assert row.rstrip().rstrip("│").strip().endswith(finding["baseline"]), row
 

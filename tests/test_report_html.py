@@ -34,7 +34,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--hide-scrollbars", "--window-size=1280,900")
 
 HEADINGS = {
-    "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的问题",
+    "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的发现",
            "budget": "预算结构：实际占比与目标区间", "strategy": "战略与规划", "waivers": "豁免", "controls": "控制项",
            "evidence": "评估证据"},
     "en": {"domains": "Pass/fail by domain", "changes": "Changes since the last review", "findings": "Findings by severity",
@@ -245,7 +245,7 @@ def test_budget_chart_shows_each_phases_shares_and_agrees_with_bud_002(page, bro
             assert (int(figure.get_attribute("data-off")) > 0) == (phase["id"] in flagged), phase["id"]
 
 
-TIERS = {"zh": {"strategic": "战略目标", "business": "业务目标", "execution": "执行目标"},
+TIERS = {"zh": {"strategic": "战略层", "business": "业务层", "execution": "执行层"},
          "en": {"strategic": "Strategic", "business": "Business", "execution": "Execution"}}
 
 

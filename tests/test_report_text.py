@@ -26,6 +26,7 @@ from governance.report.table import TEXT_LIMIT
 from governance.result import RunResult
 from governance.result.verdict import sealed
 from governance.text import HIDDEN_RANGES
+from governance.vocabulary import messages
 from tests import golden
 from tests.conftest import SCHEMAS, govern, make_workspace
 
@@ -215,9 +216,10 @@ def test_the_table_cuts_a_long_text_and_says_how_much_it_left_out():
     long_id = "sys-" + "长" * (TEXT_LIMIT + 5000)
     f = first.model_copy(update={"resource": first.resource.model_copy(update={"id": long_id})})
     result = model.model_copy(update={"findings": [*model.findings[:at], f, *model.findings[at + 1:]]})
-    left = len(f"{f.resource.kind}/{long_id}") - TEXT_LIMIT
-    for lang, note in (("en", f"({left:,} more characters not shown; the JSON report has the whole text)"),
-                       ("zh", f"（另有 {left:,} 个字符未显示，完整内容见 JSON 报告）")):
+    for lang, note in (("en", "({left:,} more characters not shown; the JSON report has the whole text)"),
+                       ("zh", "（另有 {left:,} 个字符未显示，完整内容见 JSON 报告）")):
+        left = len(f"{messages(lang).name(f.resource.kind)} {long_id}") - TEXT_LIMIT  # the cell: the kind's name, the id
+        note = note.format(left=left)
         table = render("table", result, RenderOptions(lang=lang, width=10_000))  # wide: no folding
         assert "长" * 100 in table and table.count("长") < TEXT_LIMIT and note in table, lang
     assert long_id in render("json", result)

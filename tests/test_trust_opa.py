@@ -144,6 +144,7 @@ class StandIn(BaseHTTPRequestHandler):
     checks_kept: tuple[str, ...] = ("WAV-",)
     revision = None
     definitions = None
+    vocabulary = None
 
     def log_message(self, *args):
         pass
@@ -189,6 +190,7 @@ class StandIn(BaseHTTPRequestHandler):
         if self.path == "/v1/data/govern":
             sent = json.loads(body)
             type(self).revision, type(self).definitions = sent["meta"]["revision"], sent["definitions"]
+            type(self).vocabulary = sent["vocabulary"]
         self._send(204 if "/data/" in self.path else 200, None if "/data/" in self.path else {})
 
     def do_POST(self):
@@ -202,7 +204,7 @@ class StandIn(BaseHTTPRequestHandler):
         checks = [{"meta": {**meta, "custom": {**meta["custom"], "id": f"WAV-00{i}"}}, "evaluated": 0, "violations": [],
                    "rule": ["waiver_checks", f"WAV_00{i}"]} for i in range(1, 7)]
         self._send(200, {"result": {"revision": type(self).revision, "definitions": type(self).definitions,
-                                    "checks": checks, "malformed": []}})
+                                    "vocabulary": type(self).vocabulary, "checks": checks, "malformed": []}})
 
 
 @pytest.fixture

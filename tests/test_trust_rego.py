@@ -141,6 +141,7 @@ BETWEEN_ATTACK = "package govern.checks.budget\n\n_between(n, range) if {\n\tn >
 @pytest.mark.parametrize("package", [
     "govern.checks.budget", "govern.lib", "govern.main", "govern.waiver_checks", "govern.checks",
     "govern.checks.budget.extra", "govern", "govern.checks.evil.deeper", "other.place", 'govern.checks["budget"]',
+    "govern.vocabulary",
 ])
 def test_a_workspace_module_in_a_library_package_or_outside_govern_checks_is_exit_2(opa_binary, example, package):
     text = f"package {package}\n\nx := 1\n"
@@ -164,6 +165,9 @@ ATTACKS = {
     "same id as a built-in check": HEAD + check_rule("BUD-006"),
     "a check that is always undefined": HEAD + check_rule("EV-002").rstrip() + " if false\n",
     "a waiver check of its own": "package govern.waiver_checks\n\nimport data.govern.lib\n\n" + check_rule("WAV-001"),
+    # the product's words are the library's: the Chinese messages of the built-in checks read them
+    "renames a deployment in the vocabulary": "package govern.vocabulary.names.deployments\n\npublic := {\"zh\": \"私有云\"}\n",
+    "ref head into the vocabulary": HEAD + 'data.govern.vocabulary.names.levels.restricted := {"zh": "公开"}\n',
 }
 
 

@@ -27,7 +27,7 @@ from governance.cli._group import main
 from governance.evaluate import DeclaredCheck, Domain, compile_policy, load
 from governance.model import Workspace
 from governance.report import DEFAULT_LANG, LANGS, json_document, markdown_cell, markdown_code, markdown_text, visible
-from governance.report._messages import Messages, localized, messages
+from governance.vocabulary import Messages, localized, messages
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn
     from rich.text import Text
@@ -153,8 +153,8 @@ def as_table(found: Catalogue, m: Messages) -> str:
     console = Console(file=buffer, width=shutil.get_terminal_size((160, 24)).columns if interactive else 160,
                       force_terminal=interactive, color_system="standard" if interactive else None)
     table = Table(title=_plain(t("checks.heading", scope=_scope(found, m))), title_justify="left", show_lines=True)
-    for header in (t("check"), t("checks.title"), t("severity"), t("checks.waivable"), t("checks.resource_kind"),
-                   t("checks.domain"), t("controls"), t("checks.description")):
+    for header in (t("check"), t("checks.title"), t("severity"), t("checks.waivable"), t("resource_kind"),
+                   t("domain"), t("controls"), t("checks.description")):
         table.add_column(header, overflow="fold")
     for c in found.checks:
         table.add_row(*map(_plain, (c.id, localized(c.title, m.lang), m.name(c.severity), _yes_no(c.waivable, m),
@@ -176,7 +176,7 @@ def _plain(value: str) -> Text:
 
 def as_markdown(found: Catalogue, m: Messages, *, regenerate: str) -> str:
     t = m.text
-    lines = [f"# {t('checks.md_title')}", "", "> " + t("checks.md_generated", command=markdown_code(regenerate)), "",
+    lines = [f"# {t('checks.page_title')}", "", "> " + t("checks.page_generated", command=markdown_code(regenerate)), "",
              markdown_text(_count(found, m)), ""]
     for domain in found.domains:
         lines += [f"## {markdown_text(localized(domain.title, m.lang, domain.id))} ({markdown_code(domain.id)})", ""]
@@ -191,7 +191,7 @@ def _markdown_check(c: DeclaredCheck, controls: list[str], m: Messages) -> list[
     lines = [f"### {markdown_text(c.id)} · {markdown_text(title)}", ""]
     for other in (o for o in c.title.values() if o != title):  # the title in the other language, where there is one
         lines += [markdown_text(other), ""]
-    header = [t("severity"), t("checks.waivable"), t("checks.resource_kind"), t("controls")]
+    header = [t("severity"), t("checks.waivable"), t("resource_kind"), t("controls")]
     row = [m.name(c.severity), _yes_no(c.waivable, m), c.resource or "", ", ".join(controls)]
     lines += ["| " + " | ".join(map(markdown_cell, header)) + " |", "|" + " --- |" * len(header),
               "| " + " | ".join(map(markdown_cell, row)) + " |", ""]

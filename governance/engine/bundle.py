@@ -4,8 +4,8 @@
 data.json, .signatures.json), so what it writes any OPA or bundle server
 takes as is. The bundle holds what a managed run loads, where that run puts
 it: every module at its module id (govern/checks/…, workspace/…), the
-definitions at data.govern.definitions and the policy revision at
-data.govern.meta. Its manifest carries the same revision and owns the
+definitions at data.govern.definitions, the product's vocabulary at
+data.govern.vocabulary and the policy revision at data.govern.meta. Its manifest carries the same revision and owns the
 `govern` root, so an OPA serving it refuses every client's writes there.
 
 `opa build` writes its entries in a fixed order with mtime 0 and uid/gid 0,
@@ -27,6 +27,7 @@ from governance.engine.compile import _stage
 from governance.engine.errors import EngineError
 from governance.engine.module import Module
 from governance.engine.signing import DEFAULT_SIGNING_ALG, SigningKeyError, run_opa
+from governance.vocabulary import vocabulary
 
 ROOT = DATA_ROOT  # the one root the bundle owns: every module's package and all of its data are under it
 
@@ -57,6 +58,7 @@ def _layout(root: Path, modules: list[Module], definitions: dict, revision: str)
     for module in modules:
         _stage(root, module.id, module.text)
     _json(root / ROOT / "definitions" / "data.json", definitions)
+    _json(root / ROOT / "vocabulary" / "data.json", vocabulary())
     _json(root / ROOT / "meta" / "data.json", {"revision": revision})
     _json(root / ".manifest", {"revision": revision, "roots": [ROOT]})
 

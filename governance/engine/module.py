@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from governance.vocabulary import vocabulary
+
 
 @dataclass(frozen=True)
 class Module:
@@ -23,9 +25,11 @@ def canonical_json(value: object) -> bytes:
 
 
 def policy_revision(modules: list[Module], definitions: dict) -> str:
-    """sha256 over every Rego module (id and text) and the definitions, order-independent."""
+    """sha256 over every Rego module (id and text), the definitions and the product's vocabulary
+    (the checks' messages name things from it), order-independent."""
     h = hashlib.sha256()
     for m in sorted(modules, key=lambda m: m.id):
         h.update(m.id.encode() + b"\0" + m.text.encode() + b"\0")
-    h.update(canonical_json(definitions))
+    h.update(canonical_json(definitions) + b"\0")
+    h.update(canonical_json(vocabulary()))
     return "sha256:" + h.hexdigest()

@@ -54,6 +54,7 @@ class Malformed:
 class Report:
     revision: Any
     definitions: Any
+    vocabulary: Any
     checks: list[CheckOutcome]
     malformed: list[Malformed]
 
@@ -101,7 +102,7 @@ def parse_report(answer: Any) -> Report:
         if not (isinstance(entry, dict) and isinstance(entry.get("package"), str) and isinstance(entry.get("rule"), str)):
             raise EngineError(f"OPA answered an unexpected shape for the report: {str(entry)[:200]}")
         malformed.append(Malformed(package=entry["package"], rule=entry["rule"]))
-    return Report(revision=result.get("revision"), definitions=result.get("definitions"),
+    return Report(revision=result.get("revision"), definitions=result.get("definitions"), vocabulary=result.get("vocabulary"),
                   checks=[parse_check(c) for c in result["checks"]], malformed=malformed)
 
 

@@ -21,6 +21,7 @@ from governance.engine.module import Module, canonical_json, policy_revision
 from governance.engine.outcome import CheckOutcome, Malformed
 from governance.engine.server import ManagedOpa, managed_opa
 from governance.engine.stored import StoredInput
+from governance.vocabulary import vocabulary
 
 
 @dataclass
@@ -132,7 +133,7 @@ def _load(session: OpaSession, modules: list[Module], definitions: dict, revisio
     keep = {m.id for m in modules}
     held = session.clear(keep) if private is None or not set(private) <= keep else private
     # the whole govern data subtree at once, so nothing an earlier client put there survives
-    session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}})
+    session.put_data(DATA_ROOT, {"definitions": definitions, "meta": {"revision": revision}, "vocabulary": vocabulary()})
     for module in modules:  # the library first: checks call its functions
         # a long-lived server often has the library already; every upload recompiles all modules
         if held.get(module.id) != module.text:
@@ -168,6 +169,11 @@ def _run(session: OpaSession, modules: list[Module], definitions: dict, input_js
                "other data: it was not built by `govern bundle` from this workspace" if bundles
                else "another client changed the server's data during the run")
         raise EngineError(f"the definitions OPA evaluated are not the ones this run loaded ({why})")
+    if report.vocabulary != json.loads(canonical_json(vocabulary())):
+        why = (f"the server's bundle {', '.join(sorted(bundles))} carries this workspace's revision and modules but "
+               "other words: it was not built by `govern bundle` from this govern" if bundles
+               else "another client changed the server's data during the run")
+        raise EngineError(f"the vocabulary OPA's messages were written from is not govern's ({why})")
     if shared:
         _still_held(session, modules, bundles)  # others can write to a shared server
     return EngineResult(opa_version=version, revision=revision, checks=report.checks, malformed=report.malformed)

@@ -21,6 +21,7 @@ from governance.evaluate.policy import WORKSPACE, blame
 from governance.evaluate.run import validate
 from governance.load import RegoSource, WorkspaceErrors, discover, read_rego, relative
 from governance.model import MANIFEST, Workspace
+from governance.vocabulary import vocabulary
 
 OUTCOMES = (PASSED, FAILED, ERROR)  # in the order `govern test` counts them
 
@@ -54,7 +55,9 @@ def run_unit_tests(path: Path | str, *, coverage: bool) -> UnitTestReport:
         engine.inspect(modules)
     except RegoErrors as exc:
         raise blame(exc.errors) from None
-    run = run_tests(find_opa(), modules, {"govern": {"definitions": ws.definitions()}}, coverage=coverage)
+    # the data of an evaluation: the workspace's definitions, and the library's vocabulary its messages name things from
+    run = run_tests(find_opa(), modules, {"govern": {"definitions": ws.definitions(), "vocabulary": vocabulary()}},
+                    coverage=coverage)
     tests = [replace(t, module=t.module.removeprefix(WORKSPACE)) for t in run.tests]
     checks = {m.id for m in policy.modules if m.id.startswith(WORKSPACE)}
     covered = None if run.coverage is None else {

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from governance.model.base import Date, Entity, Localized, Number, Ref, Strict
+from governance.vocabulary import default_dimensions, default_tiers
 
 
 class CommitteeMember(Strict):
@@ -167,10 +168,10 @@ class PlacementPolicy(Entity):
     cross_border: CrossBorder | None = Field(default=None, description="Thresholds for flows out of CN.")
 
 
-# Handbook §1.2: goals in three tiers, top first. Used when no StrategyPolicy lists them.
-DEFAULT_TIERS = ("strategic", "business", "execution")
-# Handbook §1.1: the four maturity dimensions. Used when no StrategyPolicy lists them.
-DEFAULT_DIMENSIONS = ("process_digital", "data_asset", "business_online", "decision_intelligence")
+# Handbook §1.2: goals in three tiers, top first; §1.1: the four maturity dimensions. Used when
+# no StrategyPolicy lists them; the vocabulary holds them, with their names (checks/vocabulary.json).
+DEFAULT_TIERS = default_tiers()
+DEFAULT_DIMENSIONS = default_dimensions()
 
 
 class StrategyMaturity(Strict):
@@ -178,7 +179,7 @@ class StrategyMaturity(Strict):
 
     dimensions: list[str] | None = Field(  # None: DEFAULT_DIMENSIONS
         default=None, min_length=1,
-        description="Maturity dimensions (default: process_digital, data_asset, business_online, decision_intelligence).")
+        description=f"Maturity dimensions (default: {', '.join(DEFAULT_DIMENSIONS)}).")
     assessment_interval_days: int | None = Field(default=None, ge=0, description="Most days allowed since the latest assessment.")
 
 
@@ -206,7 +207,7 @@ class StrategyPolicy(Entity):
 
     kind: Literal["StrategyPolicy"] = Field(description="What this file defines.")
     maturity: StrategyMaturity | None = Field(default=None, description="The maturity diagnosis.")
-    goals: GoalTiers | None = Field(default=None, description="Goal tiers (default: strategic, business, execution).")
+    goals: GoalTiers | None = Field(default=None, description=f"Goal tiers (default: {', '.join(DEFAULT_TIERS)}).")
     pilot: Pilot | None = Field(default=None, description="The pilot phase and its size.")
     architecture: Architecture | None = Field(default=None, description="How systems are split by business domain.")
 

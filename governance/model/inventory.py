@@ -12,7 +12,7 @@ from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 from pydantic import BeforeValidator, Field
 
 from governance.model.base import Date, Entity, Name, Number, Ref, Strict, resource_kind
-from governance.model.definitions import Deployment, Encryption
+from governance.model.definitions import DEFAULT_TIERS, Deployment, Encryption
 
 
 class Person(Entity):
@@ -207,7 +207,7 @@ class Goal(Entity):
     optional here: a goal that lacks one is a governance finding (STR-001), not a typo."""
 
     # one of StrategyPolicy.goals.tiers (the handbook's three without one)
-    tier: str = Field(description="Goal tier, one of StrategyPolicy.goals.tiers (default: strategic, business, execution).")
+    tier: str = Field(description=f"Goal tier, one of StrategyPolicy.goals.tiers (default: {', '.join(DEFAULT_TIERS)}).")
     statement: str = Field(min_length=1, description="The goal in words.")
     parent: Annotated[str | None, Ref("goal")] = Field(default=None, description="Goal id one tier up.")
     owner: Annotated[str | None, Ref("person")] = Field(default=None, description="Person id of who is accountable for it.")

@@ -3,7 +3,7 @@
 A format module in this package defines `FORMAT = "<name>"` and
 `render(result: RunResult, options: RenderOptions) -> str | bytes`; it is
 found by name, so adding a format means adding a module and nothing else
-(plus its labels in `_messages.py` if it shows words; docs/adding-a-format.md).
+(plus its labels in `checks/vocabulary.json` if it shows words; docs/adding-a-format.md).
 Modules whose name starts with `_` are helpers, not formats.
 Renderers never run OPA or read the workspace: everything they show comes
 from the `RunResult`.
@@ -12,8 +12,8 @@ from the `RunResult`.
 from governance.report import evidence
 from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
 from governance.report._escape import json_document, markdown_cell, markdown_code, markdown_text, visible
-from governance.report._messages import DEFAULT_LANG, LANGS
 from governance.report._render import FORMATS, Rendered, Renderer, RenderOptions, render, render_all
+from governance.vocabulary import DEFAULT_LANG, LANGS
 
 __all__ = ["DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence",
            "json_document", "markdown_cell", "markdown_code", "markdown_text", "render", "render_all", "render_group",

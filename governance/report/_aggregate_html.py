@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from governance.report._messages import messages
 from governance.report.html import _env
 from governance.result import SEVERITIES, GroupResult
+from governance.vocabulary import messages
 
 if TYPE_CHECKING:  # the package imports this module
     from governance.report import RenderOptions

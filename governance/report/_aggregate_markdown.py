@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from governance.report._escape import markdown_code, markdown_text
-from governance.report._messages import Messages, messages
 from governance.report.markdown import _table
 from governance.result import SEVERITIES, STATUSES, Entity, GroupResult
+from governance.vocabulary import Messages, messages
 
 if TYPE_CHECKING:  # the package imports this module
     from governance.report import RenderOptions
@@ -29,7 +29,7 @@ def render(group: GroupResult, options: RenderOptions) -> str:
              f"- {t('aggregate.fail_on')}: {markdown_text(name(group.fail_on))}",
              f"- {t('aggregate.summary', n=len(group.entities), passed=passed, failed=len(group.entities) - passed)}", "",
              f"## {t('aggregate.entities')}", ""]
-    header = [t("aggregate.entity"), t("md.as_of"), t("aggregate.verdict"), *[name(s, capital=True) for s in SEVERITIES],
+    header = [t("entity"), t("as_of"), t("aggregate.verdict"), *[name(s, capital=True) for s in SEVERITIES],
               t("waived"), t("aggregate.checks"), t("policy_revision")]
     rows = [[e.name, e.as_of, _verdict(e, m), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
              " / ".join(str(e.checks.get(s, 0)) for s in STATUSES),
@@ -41,7 +41,7 @@ def render(group: GroupResult, options: RenderOptions) -> str:
     if not group.findings:
         return "\n".join(lines + [t("aggregate.no_findings")]) + "\n"
     lines += [t("aggregate.worst_note", shown=len(group.findings), total=group.findings_total), ""]
-    header = [t("severity"), t("aggregate.entity"), t("check"), t("resource"), t("message"), t("location")]
+    header = [t("severity"), t("entity"), t("check"), t("resource"), t("message"), t("location")]
     rows = [[name(f.severity), f.entity, f.check, f"{name(f.resource.kind)} {f.resource.id}", m.said(f),
              f"{f.location.file}:{f.location.line}" if f.location else "-"] for f in group.findings]
     return "\n".join(lines + _table(header, rows)) + "\n"

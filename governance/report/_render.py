@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
-from governance.report._messages import DEFAULT_LANG
 from governance.report._paths import repository_prefix
 from governance.result import RunResult
+from governance.vocabulary import DEFAULT_LANG
 
 PACKAGE = Path(__file__).parent  # where the format modules are
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from governance.report import _svg as svg
-from governance.report._messages import Messages
 from governance.result import GoalRecord, StrategySummary
+from governance.vocabulary import Messages
 
 MAX_LEVEL = 5  # maturity levels run 1 (manual) to 5 (intelligent)
 

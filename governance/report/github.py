@@ -26,9 +26,9 @@ import re
 from typing import TYPE_CHECKING
 
 from governance.report._escape import visible
-from governance.report._messages import messages
 from governance.report._paths import in_repository
 from governance.result import Finding, RunResult
+from governance.vocabulary import messages
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions

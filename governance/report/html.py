@@ -3,7 +3,7 @@
 Everything is inline (CSS, SVG charts) and the page carries a content
 security policy that forbids loading anything, so it opens offline and
 cannot leak a request when forwarded. No script. Labels come in Chinese
-(default) and English from the catalogue (`_messages.py`); domain titles from
+(default) and English from the vocabulary (`governance.vocabulary`); domain titles from
 the checks' METADATA (`RunResult.domains`); findings' messages and check
 titles in the language the checks wrote (Chinese where they wrote it).
 Unwaived info findings are advisories, listed apart and never counted as
@@ -25,8 +25,8 @@ from markupsafe import Markup
 from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report._escape import visible
-from governance.report._messages import localized, messages
 from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, advisory, gate, rollup
+from governance.vocabulary import localized, messages
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions

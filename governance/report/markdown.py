@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_text
-from governance.report._messages import localized, messages
 from governance.result import ControlRecord, Finding, RunResult, WaiverRecord, advisory
+from governance.vocabulary import localized, messages
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -69,7 +69,7 @@ class _Report:
         skipped = [f"- {_text(t('skipped_checks', checks=listed))}"] if listed else []
         return [
             f"# {t('md.title')} — {_text(r.workspace)}", "",
-            f"- {t('md.as_of')}: {_text(r.as_of)}",
+            f"- {t('as_of')}: {_text(r.as_of)}",
             f"- {t('md.run')}: {_text(run)}",
             f"- {t('tool')}: {_text(f'{r.tool.name} {r.tool.version} · OPA {r.engine.opa_version}')}",
             f"- {t('policy_revision')}: {_code(r.engine.policy_revision)}",
@@ -88,7 +88,7 @@ class _Report:
             rows.append([control.id, localized(control.title, self.lang), ", ".join(control.checks),
                          sum(s.evaluated for s in summaries), sum(s.failed for s in summaries),
                          sum(s.waived for s in summaries), self.status(control.status)])
-        header = [t("control"), t("md.control_title"), t("md.checks"), t("md.evaluated"), t("md.failed"), t("waived"),
+        header = [t("control"), t("control_title"), t("checks"), t("md.evaluated"), t("md.failed"), t("waived"),
                   t("status")]
         return lines + _table(header, rows, "lllrrrl") + [""]
 
@@ -96,7 +96,7 @@ class _Report:
         t = self.m.text
         lines = [f"## {t('md.findings')}", ""]
         if not self.failing:
-            return lines + [t("md.no_findings"), ""]
+            return lines + [t("no_findings"), ""]
         known = {c.id for c in self.r.controls}
         for control in self.r.controls:
             group = [f for f in self.failing if control.id in f.controls]
@@ -137,7 +137,7 @@ class _Report:
                      row.tier, row.owner,
                      (row.goal.due or "-") + (f" ⚠ {t('strategy.overdue')}" if row.goal.overdue else ""),
                      row.status, ", ".join(row.goal.projects) or "-"] for row in section.goals]
-            header = [t("strategy.goal"), t("strategy.tier"), t("strategy.owner"), t("strategy.due"), t("status"),
+            header = [t("goal"), t("tier"), t("owner"), t("due"), t("status"),
                       t("strategy.projects")]
             lines += _table(header, rows) + [""]
             if section.overdue:
@@ -153,9 +153,9 @@ class _Report:
                 t("strategy.previous", id=previous.id, date=previous.date) if previous else t("strategy.no_previous"))
             rows = [[d.name, "-" if d.latest is None else str(d.latest), "-" if d.previous is None else str(d.previous),
                      "-" if d.change is None else f"{d.change:+d}"] for d in section.dimensions]
-            header = [t("strategy.dimension"), t("strategy.latest_level"), t("strategy.previous_level"), t("strategy.change")]
+            header = [t("dimension"), t("strategy.latest_level"), t("strategy.previous_level"), t("strategy.change")]
             lines += [_text(note), ""] + _table(header, rows, "lrrr") + [""]
-        lines += [f"### {t('strategy.pilot')}", ""]
+        lines += [f"### {t('pilot_scope')}", ""]
         pilot = section.summary.pilot
         if pilot is None:
             lines += [t("strategy.no_pilot"), ""]
@@ -174,15 +174,15 @@ class _Report:
         invalid = [w for w in self.r.waivers if not w.valid]
         lines = [f"## {t('md.waivers')}", ""]
         if valid:
-            header = [t("waiver"), t("check"), t("resource"), t("md.requested_by"), t("md.approved_by"),
-                      t("md.approved_at"), t("granted_by"), t("md.expires"), t("md.applied"), t("md.justification")]
+            header = [t("waiver"), t("check"), t("resource"), t("requester"), t("approver"),
+                      t("approved_at"), t("granted_by"), t("md.expires"), t("md.applied"), t("md.justification")]
             rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.requested_by, w.approved_by,
                      w.approved_at, w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
             lines += _table(header, rows, "llllllllrl") + [""]
         else:
             lines += [t("md.no_waivers"), ""]
         if invalid:
-            header = [t("waiver"), t("check"), t("resource"), t("md.approved_by"), t("md.expires"), t("md.reasons")]
+            header = [t("waiver"), t("check"), t("resource"), t("approver"), t("md.expires"), t("reasons")]
             rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.approved_by, w.expires,
                      "; ".join(self.reasons(w))] for w in invalid]
             lines += [f"## {t('md.invalid')}", ""] + _table(header, rows) + [""]

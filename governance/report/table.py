@@ -1,6 +1,6 @@
 """`--format table`: findings for a person at a terminal, labelled in the `--lang` language (zh by default).
 
-The labels come from the catalogue (`_messages.py`); the values (ids, messages,
+The labels come from the vocabulary (`governance.vocabulary`); the values (ids, messages,
 file:line) are shown as the result holds them, escaped (`_escape.visible`), and
 each text is cut at TEXT_LIMIT characters with a note saying how much is left
 out: the table is for a person, and the terminal library's line folding takes
@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from governance.report._escape import visible
-from governance.report._messages import Messages, messages
 from governance.result import RunResult, advisory
+from governance.vocabulary import Messages, messages
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -43,12 +43,12 @@ def render(result: RunResult, options: RenderOptions) -> str:
                   show_lines=False)
     compared = result.resolved is not None  # ran with --baseline
     headers = [t("severity"), t("check"), t("resource"), t("message"), t("location")]
-    for header in headers + ([t("table.baseline")] if compared else []):
+    for header in headers + ([t("baseline")] if compared else []):
         table.add_column(header, overflow="fold")
     for f in result.findings:
         sev = name(f.severity) if f.status == "fail" else t("table.severity_waived", severity=name(f.severity), waiver=f.waiver)
         loc = f"{f.location.file}:{f.location.line}" if f.location else "-"
-        row = [_plain(sev, STYLE[f.severity]), _plain(f.check), _plain(f"{f.resource.kind}/{f.resource.id}"),
+        row = [_plain(sev, STYLE[f.severity]), _plain(f.check), _plain(f"{name(f.resource.kind)} {f.resource.id}"),
                _plain(m.said(f)), _plain(loc)]
         if compared:
             row.append(_plain(name("new"), "bold") if f.baseline == "new" else _plain(name("existing")))
@@ -65,7 +65,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         console.print(_plain(t("skipped_checks", checks=", ".join(map(str, result.selection.skipped))), "yellow"))
     if result.resolved is not None:
         new = sum(1 for f in result.findings if f.baseline == "new")
-        gone = ", ".join(f"{f.check} {f.resource.kind}/{f.resource.id}" for f in result.resolved)
+        gone = ", ".join(f"{f.check} {name(f.resource.kind)} {f.resource.id}" for f in result.resolved)
         console.print(_plain(t("table.since_baseline", new=new, existing=len(result.findings) - new,
                                resolved=len(result.resolved))
                              + (t("table.resolved_which", which=gone) if gone else "")))

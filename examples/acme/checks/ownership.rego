@@ -53,7 +53,7 @@ _ownership_problem(s) := {"en": "has no owner", "zh": "没有负责人"} if not 
 
 _ownership_problem(s) := {
 	"en": sprintf("is owned by %s (%s), who sits on the committee that reviews it", [s.owner, name]),
-	"zh": sprintf("的负责人 %s（%s）是审查该系统的委员会成员", [s.owner, name]),
+	"zh": sprintf("的负责人 %s 是审查该系统的委员会成员", [lib.person_zh(lib.people, s.owner)]),
 } if {
 	s.owner in committee_people
 	name := object.get(lib.people, [s.owner, "name"], "?")

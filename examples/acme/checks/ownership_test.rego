@@ -33,7 +33,7 @@ test_fires_when_a_committee_member_owns_it if {
 	some v in r.violations
 	contains(v.message, "owned by p-cdo (陈静)")
 	v.message == "production system sys-a is owned by p-cdo (陈静), who sits on the committee that reviews it"
-	v.message_zh == "生产系统 sys-a 的负责人 p-cdo（陈静）是审查该系统的委员会成员"
+	v.message_zh == "生产系统 sys-a 的负责人 陈静（p-cdo） 是审查该系统的委员会成员"
 }
 
 test_fires_when_the_chair_owns_it if {

@@ -5,6 +5,7 @@ refuses a bundle of another revision. Real OPA throughout.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import shutil
@@ -228,9 +229,16 @@ def test_a_signed_bundle_is_verified_by_a_plain_opa_and_a_wrong_key_is_refused(o
 def test_an_ecdsa_key_signs_with_es256(opa_binary, example, tmp_path):
     private, public = _keys(tmp_path, "ec")
     path = _bundle(example, tmp_path / "ec.tar.gz", "--signing-key", str(private), "--signing-alg", "ES256")
-    # OPA verifies with the algorithm it is told (RS256 unless --signing-alg says otherwise)
+    [token] = json.loads(_members(path)[".signatures.json"])["signatures"]
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header["alg"] == "ES256", header
+    # OPA verifies with the algorithm it is told (RS256 unless --signing-alg says otherwise): it activates the
+    # bundle only if the signature is good, and the run on it is the run on the shared server
     with opa_server(opa_binary, "--verification-key", str(public), "--signing-alg", "ES256", "--bundle", str(path)) as url:
-        assert govern("check", str(example), "--as-of", AS_OF, "--opa-url", url).returncode == 1
+        remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
+        assert _policy_ids(url) == sorted(f"{path}/{name}" for name in _members(path) if name.endswith(".rego"))  # the bundle's
+    assert remote.returncode == 1, remote.stderr
+    assert _result(remote) == _result(check(example, "--format", "json"))
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -167,8 +167,8 @@ def test_a_bundle_with_the_right_revision_and_modules_but_other_definitions_is_r
 
 @pytest.mark.parametrize("packed", [True, False], ids=["tarball", "folder"])
 def test_an_evaluation_error_in_a_workspace_check_is_exit_2_at_its_file_as_in_a_managed_run(opa_binary, tmp_path, packed):
+    from tests.checks_support import SLOW_CHECK
     from tests.conftest import make_workspace
-    from tests.test_engine import SLOW_CHECK
 
     rego = SLOW_CHECK.replace("some i in numbers.range(1, 3000)\n\tsome j in numbers.range(1, 3000)\n\ti * j == -1",
                               'x := to_number("not a number")\n\tx == 1')

@@ -9,41 +9,8 @@ import re
 
 import pytest
 
+from tests.checks_support import CHECK, FIRES
 from tests.conftest import EXAMPLE, govern, make_workspace
-
-CHECK = """\
-package govern.checks.ext
-
-import data.govern.lib
-
-# METADATA
-# title: Public systems are listed
-# custom:
-#   id: EXT-001
-#   severity: low
-#   waivable: true
-#   resource: system
-EXT_001 := lib.check(rego.metadata.rule(), lib.systems, {v |
-	some id, s in lib.systems
-	s.deployment == "public"
-	v := lib.violation("system", id, sprintf("system %s is public", [id]))
-})
-
-label(s) := "public" if s.deployment == "public"
-
-label(s) := "other" if s.deployment != "public"
-"""
-
-FIRES = """\
-package govern.checks.ext_test
-
-import data.govern.checks.ext
-
-test_fires_on_a_public_system if {
-	r := ext.EXT_001 with input as {"as_of": "2026-11-25", "inventory": {"systems": {"a": {"id": "a", "deployment": "public"}}}}
-	{v.resource.id | some v in r.violations} == {"a"}
-}
-"""
 
 
 def workspace(root, **tests: str):

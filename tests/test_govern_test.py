@@ -131,8 +131,12 @@ def test_an_invalid_workspace_is_exit_2(tmp_path):
 
 def test_the_workspaces_definitions_are_data_as_in_check(tmp_path):
     committee = 'test_sees_the_committee if {\n\tdata.govern.definitions.committees.board.chair == "p-ceo"\n}\n'
-    ran = govern("test", str(workspace(tmp_path, ext=FIRES + "\n" + committee)))
+    ran = govern("test", str(workspace(tmp_path / "board", ext=FIRES + "\n" + committee)))
     assert ran.returncode == 0, ran.stdout
+    assert "  data.govern.checks.ext_test.test_sees_the_committee: PASS" in ran.stdout
+    # the data is the workspace's own committee, not anything a test would pass on
+    other = govern("test", str(workspace(tmp_path / "other", ext=FIRES + "\n" + committee.replace('"p-ceo"', '"p-cto"'))))
+    assert other.returncode == 1 and "test_sees_the_committee: FAIL" in other.stdout, other.stdout
 
 
 # ---------------------------------------------------------------- OPA missing or dead: exit 3

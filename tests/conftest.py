@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from governance.cli import main as cli
 from governance.engine.binary import find_opa
@@ -117,6 +118,31 @@ def stop_shared_opa() -> None:
 
 def pytest_sessionfinish(session, exitstatus):
     stop_shared_opa()
+
+
+# ---------------------------------------------------------------- how deep the property tests go
+
+# CI (CI=true, as CI services set it) runs the property tests (test_fuzz.py, test_strategy_differential.py)
+# at full depth; a developer's `make test` runs fewer of the same seeded examples, so that the suite stays
+# quick. A GOVERN_*_EXAMPLES variable, when set, says how many either way.
+IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def depth(variable: str, *, ci: int, local: int) -> int:
+    """How many examples a property test runs: `variable` if set, else `ci` in CI, else `local`."""
+    return int(os.environ.get(variable) or (ci if IN_CI else local))
+
+
+def chunk_share(total: int, chunks: int, chunk: int) -> int:
+    """Chunk `chunk`'s share of `total` examples split into `chunks` (each its own Hypothesis seed, which
+    pytest-xdist spreads over its workers): together the chunks run exactly `total`."""
+    return total // chunks + (chunk < total % chunks)
+
+
+# Every example is a whole govern run, slow by Hypothesis's measure and the same on every run: no
+# deadline, no example database (the seeds decide), no health check about speed or data drawn.
+settings.register_profile("govern", deadline=None, database=None, suppress_health_check=list(HealthCheck))
+settings.load_profile("govern")
 
 
 # The longest tests first, so that pytest-xdist (`-n auto --dist load --maxschedchunk 1`, as `make test` runs

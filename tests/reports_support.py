@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from governance.result import RunResult
 from tests import golden
 from tests.conftest import check
 
@@ -40,3 +41,37 @@ def add_valid_waiver(workspace: Path, waiver_id: str = "wv-test-001",
     (workspace / "waivers" / f"{waiver_id}.yaml").write_text(
         "waivers:\n" + golden.waiver_yaml(waiver_id, failing[0], justification, "p-cto"), encoding="utf-8")
     return failing[0]
+
+
+HOSTILE = ("<script>alert(1)</script> ![t](http://tracker/x.png) [x](javascript:alert(1)) | col "
+           "*em* _em_ `code` ~~s~~ <img src=x onerror=alert(2)> &amp; # h \x1b[31m")
+
+
+def string_fields(node, keys: set[str], path=""):
+    """Every string value under one of `keys` anywhere in a JSON document, with where it is."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys and isinstance(value, str):
+                yield f"{path}.{key}", value
+            else:
+                yield from string_fields(value, keys, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from string_fields(value, keys, f"{path}[{i}]")
+
+
+def hostile_check_result() -> RunResult:
+    """A result whose check and finding carry HOSTILE text: every format must show it inert."""
+    from governance.result import CheckSummary, ControlRecord, Engine, Finding, FindingLocation, Resource, Summary, Tool
+
+    check = CheckSummary(id="ACME-001", title=HOSTILE, description=HOSTILE, severity="high", waivable=True,
+                         domain="acme|<b>x</b>", resource="system | ![r](http://tracker/r.png)", evaluated=1,
+                         failed=1, waived=0, status="fail", controls=["CTL-X"])
+    finding = Finding(check="ACME-001", severity="high", resource=Resource(kind="system", id="s-1"), message=HOSTILE,
+                      location=FindingLocation(file="governance.yaml", line=1, column=1), controls=["CTL-X"],
+                      status="fail", fingerprint="f1")
+    return RunResult(workspace="w", as_of="2026-11-25", tool=Tool(version="0.0.0"),
+                     engine=Engine(opa_version="1.20.2", policy_revision="sha256:x"), inputs=[],
+                     findings=[finding], checks=[check],
+                     controls=[ControlRecord(id="CTL-X", title={"en": HOSTILE}, checks=["ACME-001"], status="fail")],
+                     summary=Summary(fail=1, waived=0, by_severity={"high": 1}, checks={"fail": 1}))

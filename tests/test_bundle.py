@@ -5,6 +5,7 @@ refuses a bundle of another revision. Real OPA throughout.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import shutil
@@ -69,9 +70,9 @@ def _stale(example: Path) -> Path:
 
 def test_the_bundle_holds_the_runs_modules_and_data_under_govern_with_the_policy_revision(example, tmp_path):
     members = _members(_bundle(example, tmp_path / "acme.tar.gz"))
-    managed = _result(govern("check", str(example), "--as-of", AS_OF, "--format", "json"))
+    ran = _result(check(example, "--format", "json"))
     manifest = json.loads(members[".manifest"])
-    assert manifest["revision"] == managed["engine"]["policy_revision"]
+    assert manifest["revision"] == ran["engine"]["policy_revision"]
     assert manifest["roots"] == ["govern"]
     data = json.loads(members["data.json"])
     assert set(data) == {"govern"} and data["govern"]["meta"] == {"revision": manifest["revision"]}
@@ -184,8 +185,8 @@ def test_a_bundle_with_the_right_revision_and_modules_but_other_words_is_refused
 
 @pytest.mark.parametrize("packed", [True, False], ids=["tarball", "folder"])
 def test_an_evaluation_error_in_a_workspace_check_is_exit_2_at_its_file_as_in_a_managed_run(opa_binary, tmp_path, packed):
+    from tests.checks_support import SLOW_CHECK
     from tests.conftest import make_workspace
-    from tests.test_engine import SLOW_CHECK
 
     rego = SLOW_CHECK.replace("some i in numbers.range(1, 3000)\n\tsome j in numbers.range(1, 3000)\n\ti * j == -1",
                               'x := to_number("not a number")\n\tx == 1')
@@ -205,8 +206,7 @@ def test_a_server_still_takes_uploads_when_its_bundles_own_no_part_of_govern(opa
     (other / "p.rego").write_text("package payments\n\nallow := true\n")
     with opa_server(opa_binary, "--bundle", str(other)) as url:
         remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
-    managed = govern("check", str(example), "--as-of", AS_OF, "--format", "json")
-    assert _result(remote) == _result(managed)
+    assert _result(remote) == _result(check(example, "--format", "json"))  # as on a server without bundles
 
 
 def test_a_foreign_bundle_owning_all_of_data_is_refused_not_written_to(opa_binary, example, tmp_path):
@@ -231,7 +231,7 @@ def test_a_signed_bundle_is_verified_by_a_plain_opa_and_a_wrong_key_is_refused(o
     assert _bundle(example, tmp_path / "again.tar.gz", "--signing-key", str(private)).read_bytes() == path.read_bytes()
     with opa_server(opa_binary, "--verification-key", str(public), "--bundle", str(path)) as url:
         remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
-    assert _result(remote) == _result(govern("check", str(example), "--as-of", AS_OF, "--format", "json"))
+    assert _result(remote) == _result(check(example, "--format", "json"))
     (tmp_path / "stranger").mkdir()
     _, stranger = _keys(tmp_path / "stranger")
     refused = subprocess.run([opa_binary, "run", "--server", "--addr", "127.0.0.1:0", "--verification-key", str(stranger),
@@ -246,9 +246,16 @@ def test_a_signed_bundle_is_verified_by_a_plain_opa_and_a_wrong_key_is_refused(o
 def test_an_ecdsa_key_signs_with_es256(opa_binary, example, tmp_path):
     private, public = _keys(tmp_path, "ec")
     path = _bundle(example, tmp_path / "ec.tar.gz", "--signing-key", str(private), "--signing-alg", "ES256")
-    # OPA verifies with the algorithm it is told (RS256 unless --signing-alg says otherwise)
+    [token] = json.loads(_members(path)[".signatures.json"])["signatures"]
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header["alg"] == "ES256", header
+    # OPA verifies with the algorithm it is told (RS256 unless --signing-alg says otherwise): it activates the
+    # bundle only if the signature is good, and the run on it is the run on the shared server
     with opa_server(opa_binary, "--verification-key", str(public), "--signing-alg", "ES256", "--bundle", str(path)) as url:
-        assert govern("check", str(example), "--as-of", AS_OF, "--opa-url", url).returncode == 1
+        remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
+        assert _policy_ids(url) == sorted(f"{path}/{name}" for name in _members(path) if name.endswith(".rego"))  # the bundle's
+    assert remote.returncode == 1, remote.stderr
+    assert _result(remote) == _result(check(example, "--format", "json"))
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 from governance.engine import OPA_VERSION
+from governance.report import FORMATS
 from tests.conftest import AS_OF, check, govern, govern_process, make_workspace
 
 CLEAN = {"governance.yaml": "name: Clean Co\n"}
@@ -48,13 +50,22 @@ def test_exit_1_on_a_finding_with_its_location(tmp_path, opa_binary):
 
 
 def test_fail_on_threshold_and_never(tmp_path, opa_binary):
+    """The threshold decides the exit code and is recorded; the findings are the same whatever it is."""
     root = make_workspace(tmp_path, BROKEN_CHAIR)  # one high finding
-    assert _check_json(root, "--fail-on", "critical")[0].returncode == 0
-    assert _check_json(root, "--fail-on", "high")[0].returncode == 1
-    assert _check_json(root, "--fail-on", "never")[0].returncode == 0
+
+    def gated(*args: str) -> tuple[int, str]:
+        proc, result = _check_json(root, *args)
+        [finding] = [f for f in result["findings"] if f["status"] == "fail"]
+        assert (finding["check"], finding["severity"]) == ("GOV-001", "high"), finding
+        return proc.returncode, result["fail_on"]
+
+    assert gated("--fail-on", "critical") == (0, "critical")
+    assert gated("--fail-on", "high") == (1, "high")
+    assert gated("--fail-on", "never") == (0, "never")
+    assert gated() == (1, "low")  # no manifest key: low
     (root / "governance.yaml").write_text("fail_on: critical\n")
-    assert _check_json(root)[0].returncode == 0  # the manifest's default
-    assert _check_json(root, "--fail-on", "medium")[0].returncode == 1  # the flag wins
+    assert gated() == (0, "critical")  # the manifest's default
+    assert gated("--fail-on", "medium") == (1, "medium")  # the flag wins
 
 
 def test_exit_2_on_invalid_workspace_without_opa(tmp_path):
@@ -135,9 +146,17 @@ def test_output_file_and_table_default(example, opa_binary, tmp_path):
     assert "PLC-001" in table.stdout and "inventory/systems.yaml:" in table.stdout
 
 
-def test_bad_as_of_and_format_are_usage_errors(example):
-    assert govern("check", str(example), "--as-of", "25/11/2026").returncode == 2
-    assert govern("check", str(example), "--format", "pdf").returncode == 2
+def test_bad_as_of_and_format_are_usage_errors_before_anything_is_run_or_written(example, tmp_path):
+    no_opa = {**os.environ, "GOVERN_OPA": str(tmp_path / "no-opa")}  # had OPA been looked for: exit 3
+    before = sorted(example.rglob("*"))
+    date = govern("check", str(example), "--as-of", "25/11/2026", env=no_opa)
+    assert (date.returncode, date.stdout) == (2, ""), date.stderr
+    assert "Invalid value for '--as-of' (command line): '25/11/2026' is not a date written YYYY-MM-DD" in date.stderr
+    fmt = govern("check", str(example), "--format", "pdf", env=no_opa)
+    assert (fmt.returncode, fmt.stdout) == (2, ""), fmt.stderr
+    assert f"unknown format 'pdf' (known: {', '.join(sorted(FORMATS))})" in fmt.stderr
+    assert "Traceback" not in date.stderr + fmt.stderr
+    assert sorted(example.rglob("*")) == before
 
 
 def test_unwritable_report_path_exits_3(example, opa_binary, tmp_path):

@@ -6,110 +6,23 @@ import contextlib
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from governance.engine import OPA_VERSION
-from tests.conftest import AS_OF, REPO, check, govern, make_workspace
+from tests.checks_support import SLOW_CHECK, slow_workspace
+from tests.conftest import AS_OF, check, govern, make_workspace
+from tests.runs_support import alive, is_server, opa_children, start_run, wait_for_opa
 
 EMPTY_INPUT = b'{"as_of": "%s", "inventory": {}, "waivers": {}}' % AS_OF.encode()  # as a run sends it: serialised
-
-# A workspace check that keeps OPA busy for seconds, so a test can interfere mid-evaluation.
-SLOW_CHECK = """\
-package govern.checks.slow
-
-import data.govern.lib
-
-# METADATA
-# title: Deliberately slow
-# custom:
-#   id: SLOW-001
-#   severity: info
-#   waivable: true
-SLOW_001 := lib.check(rego.metadata.rule(), {1}, {v |
-	some i in numbers.range(1, 3000)
-	some j in numbers.range(1, 3000)
-	i * j == -1
-	v := lib.violation("system", "none", "never")
-})
-"""
-
-
-def _slow_workspace(root: Path) -> Path:
-    return make_workspace(root, {"governance.yaml": "checks: [checks]\n", "checks/slow.rego": SLOW_CHECK})
-
-
-def _opa_children(pid: int) -> list[int]:
-    """The `opa` processes whose parent is `pid`, read from /proc (no `ps` per poll)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:  # gone meanwhile
-            continue
-        comm, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
-        if comm == "opa" and int(rest[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie is dead for our purposes
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split()[2] == "Z")
-
-
-def _start(args: list[str], env=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "governance", *args], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _is_server(pid: int) -> bool:
-    """The managed `opa run --server`, not the short `opa check`/`opa inspect` that compile first."""
-    try:
-        return b"--server" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-
-
-def _wait_for_opa(proc: subprocess.Popen, seconds: float = 30) -> int:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        kids = [pid for pid in _opa_children(proc.pid) if _is_server(pid)]
-        if kids:
-            return kids[0]
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.01)
-    pytest.fail("govern never started OPA")
-
-
-@contextlib.contextmanager
-def _paused_with_its_opa(proc: subprocess.Popen):
-    """Wait until the run `proc` has started its OPA server, then hold the run still (SIGSTOP) while the
-    test looks at that OPA, which keeps serving; yields OPA's pid. The run resumes afterwards (SIGCONT).
-
-    Holding the run, rather than giving it a check slow enough to outlast the test's probes, keeps OPA
-    there for as long as the test needs it, however loaded the machine is."""
-    opa = _wait_for_opa(proc)
-    os.kill(proc.pid, signal.SIGSTOP)
-    try:
-        yield opa
-    finally:
-        os.kill(proc.pid, signal.SIGCONT)
 
 
 def _wait_gone(pid: int, seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not alive(pid):
             return True
         time.sleep(0.05)
     return False
@@ -175,18 +88,18 @@ def test_unexpected_shape_from_a_workspace_check_is_exit_2(tmp_path, opa_binary)
 
 def test_timeout_exits_3(tmp_path, opa_binary):
     # 2 s: past any module upload even on a loaded machine, far short of the slow check's evaluation
-    proc = govern("check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--timeout", "2", "--format", "json")
+    proc = govern("check", str(slow_workspace(tmp_path)), "--as-of", AS_OF, "--timeout", "2", "--format", "json")
     assert proc.returncode == 3
     assert "timed out" in proc.stderr and proc.stdout == ""
 
 
 def test_opa_killed_during_a_run_exits_3_not_a_pass(tmp_path, opa_binary):
-    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF, "--format", "json"])
-    _wait_for_opa(proc)
+    proc = start_run(["check", str(slow_workspace(tmp_path)), "--as-of", AS_OF, "--format", "json"])
+    wait_for_opa(proc)
     time.sleep(0.5)  # let it get into the evaluation
     killed = 0
     # the server (the run also starts `opa check` and `opa inspect` beside it while OPA starts early)
-    for pid in [p for p in _opa_children(proc.pid) if _is_server(p)]:
+    for pid in [p for p in opa_children(proc.pid) if is_server(p)]:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
             killed += 1
@@ -198,8 +111,8 @@ def test_opa_killed_during_a_run_exits_3_not_a_pass(tmp_path, opa_binary):
 
 
 def test_interrupt_stops_opa(tmp_path, opa_binary):
-    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
-    opa = _wait_for_opa(proc)
+    proc = start_run(["check", str(slow_workspace(tmp_path)), "--as-of", AS_OF])
+    opa = wait_for_opa(proc)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
@@ -209,8 +122,8 @@ def test_interrupt_stops_opa(tmp_path, opa_binary):
 
 
 def test_sigterm_stops_opa(tmp_path, opa_binary):
-    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
-    opa = _wait_for_opa(proc)
+    proc = start_run(["check", str(slow_workspace(tmp_path)), "--as-of", AS_OF])
+    opa = wait_for_opa(proc)
     proc.terminate()
     proc.communicate(timeout=30)
     assert proc.returncode == 3
@@ -218,18 +131,18 @@ def test_sigterm_stops_opa(tmp_path, opa_binary):
 
 
 def test_opa_dies_with_a_crashed_parent(tmp_path, opa_binary):
-    proc = _start(["check", str(_slow_workspace(tmp_path)), "--as-of", AS_OF])
-    opa = _wait_for_opa(proc)
+    proc = start_run(["check", str(slow_workspace(tmp_path)), "--as-of", AS_OF])
+    opa = wait_for_opa(proc)
     proc.kill()  # SIGKILL: no finally block runs; the kernel must take OPA down
     proc.communicate(timeout=30)
     assert _wait_gone(opa), "OPA outlived a killed parent"
 
 
 def test_no_opa_left_after_a_normal_run(tmp_path, opa_binary):
-    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF])
+    proc = start_run(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF])
     seen = set()
     while proc.poll() is None:
-        seen.update(_opa_children(proc.pid))
+        seen.update(opa_children(proc.pid))
         time.sleep(0.01)
     proc.communicate()
     assert proc.returncode == 0

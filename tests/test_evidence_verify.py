@@ -153,8 +153,13 @@ def test_untouched_workspace_verifies(audited):
 
 
 def test_workspace_defaults_to_the_current_directory(audited):
-    assert verify("out/result.json", cwd=audited).returncode == 0
-    assert verify(str(audited / "out" / "result.json"), cwd=audited.parent).returncode == 1
+    here = verify("out/result.json", cwd=audited)
+    assert here.returncode == 0 and here.stdout.startswith("verify: OK"), here.stdout + here.stderr
+    # from the folder above, the current directory is not the workspace: its recorded inputs are not there
+    above = verify(str(audited / "out" / "result.json"), cwd=audited.parent)
+    assert above.returncode == 1 and "verify: OK" not in above.stdout
+    assert "missing input: governance.yaml" in above.stdout.splitlines()
+    assert "this folder is not a govern workspace" in above.stdout
 
 
 @pytest.mark.parametrize("rel", ["inventory/systems.yaml", "policies/committee.yaml", "checks/audit_owner.rego"])

@@ -12,10 +12,13 @@ swapped lines, stray text, truncation — and runs `govern validate` and
 
 `check` evaluates on the real OPA server this pytest process shares
 (conftest.shared_opa: `--opa-url`, the same pipeline as the managed OPA but
-without a start per example). The 2,000 examples (GOVERN_FUZZ_EXAMPLES) are
-split into GOVERN_FUZZ_CHUNKS runs of their own Hypothesis seed, which
-pytest-xdist spreads over its workers; each run holds both sides of the
-agreement to the same minimum share as the whole.
+without a start per example). Both commands run whole, but on one load of the
+example's workspace (`_LoadedOnce`): loading is most of either command's time.
+
+The examples (GOVERN_FUZZ_EXAMPLES; 2,000 in CI, fewer in a developer's run:
+conftest.depth) are split into GOVERN_FUZZ_CHUNKS runs of their own Hypothesis
+seed, which pytest-xdist spreads over its workers; each run holds both sides of
+the agreement to the same minimum share as the whole.
 """
 
 from __future__ import annotations
@@ -25,14 +28,16 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from governance.cli import main
-from tests.conftest import AS_OF, EXAMPLE, shared_opa
+from governance.evaluate import run
+from governance.model import Workspace
+from tests.conftest import AS_OF, EXAMPLE, chunk_share, depth, shared_opa
 
-EXAMPLES = int(os.environ.get("GOVERN_FUZZ_EXAMPLES", "2000"))
-CHUNKS = max(1, min(EXAMPLES, int(os.environ.get("GOVERN_FUZZ_CHUNKS", "10"))))
+EXAMPLES = depth("GOVERN_FUZZ_EXAMPLES", ci=2000, local=200)
+CHUNKS = max(1, min(EXAMPLES, int(os.environ.get("GOVERN_FUZZ_CHUNKS", "10" if EXAMPLES >= 1000 else "2"))))
 SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
 
 HOSTILE = [
@@ -82,9 +87,32 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, out
 
 
-def _examples(chunk: int) -> int:
-    """This chunk's share of EXAMPLES: together the chunks run exactly EXAMPLES."""
-    return EXAMPLES // CHUNKS + (chunk < EXAMPLES % CHUNKS)
+class _LoadedOnce:
+    """`governance.evaluate.run.load`, which `validate` and `check` both load through, loading each
+    example's workspace once: the first command loads it, the second is handed the same workspace, or
+    the same refusal. Loading (YAML above all) is most of either command's time, and the same bytes
+    load the same; everything after the load (compilation, the manifest's skips, the input, OPA,
+    the report) still runs in both commands."""
+
+    def __init__(self, load) -> None:
+        self._load = load
+        self._outcome: Workspace | Exception | None = None
+        self.calls = 0
+
+    def forget(self) -> None:
+        """Before the next example."""
+        self._outcome, self.calls = None, 0
+
+    def __call__(self, path, on_kind=None):
+        self.calls += 1
+        if self._outcome is None:
+            try:
+                self._outcome = self._load(path, on_kind)
+            except Exception as exc:  # noqa: BLE001 — handed to both commands, each turns it into its exit code
+                self._outcome = exc
+        if isinstance(self._outcome, Exception):
+            raise self._outcome
+        return self._outcome
 
 
 # Outcomes by workspace content, for the whole pytest process: Hypothesis often draws a workspace
@@ -94,7 +122,7 @@ _OUTCOMES: dict[tuple[tuple[str, str], ...], tuple[int, int]] = {}
 
 
 @pytest.mark.parametrize("chunk", range(CHUNKS))
-def test_mutated_workspaces_never_crash_and_validate_agrees_with_check(opa_binary, tmp_path, chunk):
+def test_mutated_workspaces_never_crash_and_validate_agrees_with_check(opa_binary, tmp_path, monkeypatch, chunk):
     ws = tmp_path / "ws"
     shutil.copytree(EXAMPLE, ws)
     pristine = {p.relative_to(ws).as_posix(): p.read_text(encoding="utf-8")
@@ -102,11 +130,13 @@ def test_mutated_workspaces_never_crash_and_validate_agrees_with_check(opa_binar
     assert pristine, f"{EXAMPLE} holds no data file to mutate"
     files = sorted(pristine)
     url = shared_opa()
-    examples = _examples(chunk)
+    examples = chunk_share(EXAMPLES, CHUNKS, chunk)
+    loaded = _LoadedOnce(run.load)
+    monkeypatch.setattr(run, "load", loaded)
     counts = {"valid": 0, "invalid": 0, "already run": 0}
 
     @seed(chunk)  # each chunk its own examples, the same ones on every run
-    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples)
     @given(data=st.data())
     def one(data):
         now: dict[str, str] = {}
@@ -121,10 +151,12 @@ def test_mutated_workspaces_never_crash_and_validate_agrees_with_check(opa_binar
                 validate, check = _OUTCOMES[workspace]
                 counts["already run"] += 1
             else:
+                loaded.forget()
                 validate, vout = _run("validate", str(ws))
                 assert validate in (0, 2), vout
                 check, cout = _run("check", str(ws), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
                 assert check in (0, 1, 2), cout
+                assert loaded.calls == 2, f"validate and check loaded the workspace {loaded.calls} times in all, not once each"
                 assert (validate == 2) == (check == 2), f"validate {validate}, check {check}:\n{vout}\n{cout}"
                 _OUTCOMES[workspace] = validate, check
             counts["valid" if validate == 0 else "invalid"] += 1

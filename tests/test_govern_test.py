@@ -9,41 +9,8 @@ import re
 
 import pytest
 
+from tests.checks_support import CHECK, FIRES
 from tests.conftest import EXAMPLE, govern, make_workspace
-
-CHECK = """\
-package govern.checks.ext
-
-import data.govern.lib
-
-# METADATA
-# title: Public systems are listed
-# custom:
-#   id: EXT-001
-#   severity: low
-#   waivable: true
-#   resource: system
-EXT_001 := lib.check(rego.metadata.rule(), lib.systems, {v |
-	some id, s in lib.systems
-	s.deployment == "public"
-	v := lib.violation("system", id, sprintf("system %s is public", [id]))
-})
-
-label(s) := "public" if s.deployment == "public"
-
-label(s) := "other" if s.deployment != "public"
-"""
-
-FIRES = """\
-package govern.checks.ext_test
-
-import data.govern.checks.ext
-
-test_fires_on_a_public_system if {
-	r := ext.EXT_001 with input as {"as_of": "2026-11-25", "inventory": {"systems": {"a": {"id": "a", "deployment": "public"}}}}
-	{v.resource.id | some v in r.violations} == {"a"}
-}
-"""
 
 
 def workspace(root, **tests: str):
@@ -164,8 +131,12 @@ def test_an_invalid_workspace_is_exit_2(tmp_path):
 
 def test_the_workspaces_definitions_are_data_as_in_check(tmp_path):
     committee = 'test_sees_the_committee if {\n\tdata.govern.definitions.committees.board.chair == "p-ceo"\n}\n'
-    ran = govern("test", str(workspace(tmp_path, ext=FIRES + "\n" + committee)))
+    ran = govern("test", str(workspace(tmp_path / "board", ext=FIRES + "\n" + committee)))
     assert ran.returncode == 0, ran.stdout
+    assert "  data.govern.checks.ext_test.test_sees_the_committee: PASS" in ran.stdout
+    # the data is the workspace's own committee, not anything a test would pass on
+    other = govern("test", str(workspace(tmp_path / "other", ext=FIRES + "\n" + committee.replace('"p-ceo"', '"p-cto"'))))
+    assert other.returncode == 1 and "test_sees_the_committee: FAIL" in other.stdout, other.stdout
 
 
 # ---------------------------------------------------------------- OPA missing or dead: exit 3

@@ -163,6 +163,8 @@ datasets:
 """})
     proc = _validate(ws)
     assert proc.returncode == 0, proc.stderr
+    [flow] = dict(load_workspace(ws).inventory.kinds())["datasets"]["ds-a"].flows
+    assert (flow.mechanism, flow.approval_ref) == ("security_assessment", "doc://cac/2026-11")  # one plain string
 
 
 def test_duplicate_key_in_json_is_an_error_with_its_place(tmp_path):
@@ -267,5 +269,9 @@ def test_csv_findings_point_at_the_line_where_their_record_starts(tmp_path):
 
 @pytest.mark.parametrize("text", ["id,name,roles\n", "id,name,roles", "id,name,roles\n\n\n"])
 def test_a_csv_with_a_header_and_no_records_holds_nothing(tmp_path, text):
-    proc = _validate(make_workspace(tmp_path, {"inventory/people.csv": text}))
+    ws = make_workspace(tmp_path, {"inventory/people.csv": text})
+    proc = _validate(ws)
     assert proc.returncode == 0, proc.stderr
+    loaded = load_workspace(ws)
+    assert "inventory/people.csv" in [d.rel for d in loaded.documents]  # read, and added no one to people.yaml's two
+    assert sorted(dict(loaded.inventory.kinds())["people"]) == ["p-ceo", "p-cto"]

@@ -11,36 +11,47 @@ from governance.engine import inspect
 from governance.evaluate.policy import catalogue, library_modules
 from tests.conftest import REPO
 
-
-def _opa_test(opa: str, *extra: str) -> dict:
-    # --timeout: OPA's default 5 s per test is too short for the whole-library tests on a busy runner
-    proc = subprocess.run([opa, "test", "checks/", "--format", "json", "--timeout", "60s", *extra],
-                          cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
-    assert proc.stdout, f"opa test printed nothing: {proc.stderr}"
-    return {"rc": proc.returncode, "out": json.loads(proc.stdout), "err": proc.stderr}
-
-
-def test_every_rego_unit_test_passes(opa_binary):
-    run = _opa_test(opa_binary)
-    results = run["out"]
-    failed = [f"{r['package']}.{r['name']}: {r.get('fail') and 'FAIL' or r.get('error')}"
-              for r in results if r.get("fail") or r.get("error")]
-    assert not failed, "\n".join(failed)
-    assert run["rc"] == 0, run["err"]
-    assert len(results) >= 5
-
-
+# A test rule of a module: `test_…` at the start of a line (`todo_test_…` would be skipped, and fail the run).
+_TEST_RULE = re.compile(r"^(test_[A-Za-z0-9_]*)\b", re.MULTILINE)
 COVERAGE_MIN = 90.0
 
 
-def test_library_line_coverage_gate(opa_binary):
-    """`opa test --coverage` over the library's own modules (tests excluded) stays ≥ 90 %."""
-    files = _opa_test(opa_binary, "--coverage")["out"]["files"]
+def _declared_tests(folder: Path) -> dict[tuple[str, int], str]:
+    """Every test rule in the Rego files of `folder`, by (file as `opa test` names it, line): what it must run."""
+    tests = {}
+    for module in sorted(folder.glob("*.rego")):
+        text = module.read_text(encoding="utf-8")
+        for m in _TEST_RULE.finditer(text):
+            tests[(module.relative_to(REPO).as_posix(), text.count("\n", 0, m.start()) + 1)] = m.group(1)
+    return tests
+
+
+def _evaluated_lines(files: dict) -> set[tuple[str, int]]:
+    """The (file, line) pairs a `--coverage` report says were evaluated."""
+    return {(name, row) for name, f in files.items() for span in f.get("covered", [])
+            for row in range(span["start"]["row"], span["end"]["row"] + 1)}
+
+
+def test_every_rego_unit_test_runs_and_passes_and_covers_the_library(opa_binary):
+    """One `opa test --coverage` run of the library: it exits 0 only if every test passed and none was
+    skipped; each test rule of the files, by name and line, was evaluated; and the library's own
+    modules (tests excluded) are ≥ 90 % covered."""
+    # --timeout: OPA's default 5 s per test is too short for the whole-library tests on a busy runner
+    proc = subprocess.run([opa_binary, "test", "checks/", "--coverage", "--format", "json", "--timeout", "60s"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    # a failing test makes OPA print its failures (not the report) and exit 1; a skipped one, exit 2
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr
+    files = json.loads(proc.stdout)["files"]
+    declared = _declared_tests(REPO / "checks")
+    assert len(declared) >= 2 * len(catalogue(inspect(library_modules()))[0]), "fewer tests than two per check"
+    evaluated = _evaluated_lines(files)
+    not_run = [f"{where}:{line}: {name}" for (where, line), name in sorted(declared.items()) if (where, line) not in evaluated]
+    assert not not_run, "test rules `opa test` did not run:\n" + "\n".join(not_run)
     modules = {name: f for name, f in files.items() if not name.endswith("_test.rego")}
+    assert set(modules) == {p.relative_to(REPO).as_posix() for p in (REPO / "checks").glob("*.rego")
+                            if not p.name.endswith("_test.rego")}, "a library module the tests never reach"
     covered = sum(f.get("covered_lines", 0) for f in modules.values())
     missed = sum(f.get("not_covered_lines", 0) for f in modules.values())
-    assert covered + missed > 0
     pct = 100.0 * covered / (covered + missed)
     worst = sorted((f.get("coverage", 0), n) for n, f in modules.items())[:3]
     assert pct >= COVERAGE_MIN, f"library line coverage {pct:.1f}% < {COVERAGE_MIN}% (lowest: {worst})"

@@ -219,7 +219,7 @@ def test_markup_fields_carry_workspace_text_escaped():
     workspace adds no HTML, link or image there."""
     from markdown_it import MarkdownIt
 
-    from tests.test_report_sarif import hostile_check_result, string_fields
+    from tests.reports_support import hostile_check_result, string_fields
 
     doc = json.loads(render("oscal", hostile_check_result()))
     fields = dict(string_fields(doc, {"title", "description", "statement", "remarks"}))

@@ -15,7 +15,7 @@ from governance.report._escape import visible
 from governance.result import FindingLocation, RunResult
 from tests import golden
 from tests.conftest import SCHEMAS
-from tests.reports_support import run_json
+from tests.reports_support import HOSTILE, hostile_check_result, run_json, string_fields
 
 # the OASIS schema (errata 01), vendored in tests/schemas
 SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
@@ -221,23 +221,6 @@ def test_a_result_without_check_summaries_still_gives_a_rule_per_finding(run):
 
 # ---------------------------------------------------------------- workspace text in Markdown fields
 
-HOSTILE = ("<script>alert(1)</script> ![t](http://tracker/x.png) [x](javascript:alert(1)) | col "
-           "*em* _em_ `code` ~~s~~ <img src=x onerror=alert(2)> &amp; # h \x1b[31m")
-
-
-def string_fields(node, keys: set[str], path=""):
-    """Every string value under one of `keys` anywhere in a JSON document, with where it is."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in keys and isinstance(value, str):
-                yield f"{path}.{key}", value
-            else:
-                yield from string_fields(value, keys, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from string_fields(value, keys, f"{path}[{i}]")
-
-
 def markdown_fields(node):
     """Every `markdown` value of a multiformatMessageString/message anywhere in the log."""
     return string_fields(node, {"markdown"})
@@ -254,22 +237,6 @@ def assert_inert(markdown: str) -> None:
     assert "\x1b" not in markdown
     rows = [line for line in markdown.splitlines() if line.startswith("|")]
     assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 3 for row in rows), rows  # two columns, always
-
-
-def hostile_check_result() -> RunResult:
-    from governance.result import CheckSummary, ControlRecord, Engine, Finding, FindingLocation, Resource, Summary, Tool
-
-    check = CheckSummary(id="ACME-001", title=HOSTILE, description=HOSTILE, severity="high", waivable=True,
-                         domain="acme|<b>x</b>", resource="system | ![r](http://tracker/r.png)", evaluated=1,
-                         failed=1, waived=0, status="fail", controls=["CTL-X"])
-    finding = Finding(check="ACME-001", severity="high", resource=Resource(kind="system", id="s-1"), message=HOSTILE,
-                      location=FindingLocation(file="governance.yaml", line=1, column=1), controls=["CTL-X"],
-                      status="fail", fingerprint="f1")
-    return RunResult(workspace="w", as_of="2026-11-25", tool=Tool(version="0.0.0"),
-                     engine=Engine(opa_version="1.20.2", policy_revision="sha256:x"), inputs=[],
-                     findings=[finding], checks=[check],
-                     controls=[ControlRecord(id="CTL-X", title={"en": HOSTILE}, checks=["ACME-001"], status="fail")],
-                     summary=Summary(fail=1, waived=0, by_severity={"high": 1}, checks={"fail": 1}))
 
 
 def test_markdown_fields_escape_workspace_text_and_text_fields_stay_plain():

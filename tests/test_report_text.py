@@ -256,7 +256,7 @@ def test_the_checks_catalogue_shows_a_check_title_s_bidi_control_in_no_format(op
 
 
 def test_govern_test_shows_a_test_file_s_name_escaped(tmp_path):
-    from tests.test_govern_test import CHECK, FIRES
+    from tests.checks_support import CHECK, FIRES
 
     root = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n", "checks/ext.rego": CHECK,
                                             "checks/ext\u202e_test.rego": FIRES})

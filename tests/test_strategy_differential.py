@@ -19,9 +19,9 @@ levels and numbers so that target = baseline (1 against 1.0) and exactly
 generator to that without OPA, so the differential cannot pass by never
 reaching them.
 
-The EXAMPLES (GOVERN_STRATEGY_EXAMPLES, 150) are split into CHUNKS runs of their
-own Hypothesis seed, which pytest-xdist spreads over its workers, as
-tests/test_fuzz.py does.
+The EXAMPLES (GOVERN_STRATEGY_EXAMPLES; 150 in CI, 50 in a developer's run:
+conftest.depth) are split into CHUNKS runs of their own Hypothesis seed, which
+pytest-xdist spreads over its workers, as tests/test_fuzz.py does.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
-from tests.conftest import AS_OF, check, make_workspace
+from tests.conftest import AS_OF, check, chunk_share, depth, make_workspace
 from tests.strategy_oracle import (
     DEFAULT_DIMENSIONS,
     STR_CHECKS,
@@ -52,7 +52,7 @@ from tests.strategy_oracle import (
     tiers,
 )
 
-EXAMPLES = int(os.environ.get("GOVERN_STRATEGY_EXAMPLES", "150"))
+EXAMPLES = depth("GOVERN_STRATEGY_EXAMPLES", ci=150, local=50)
 CHUNKS = max(1, min(EXAMPLES, int(os.environ.get("GOVERN_STRATEGY_CHUNKS", "5"))))
 
 # Today: the suite's, the day after a leap day (2028-02-29), and a new year's day.
@@ -281,17 +281,12 @@ def expected_status(check_id: str, evaluated: dict[str, int], findings: set[tupl
     return "pass" if evaluated[check_id] else "not_applicable"
 
 
-def _examples(chunk: int) -> int:
-    """This chunk's share of EXAMPLES: together the chunks run exactly EXAMPLES."""
-    return EXAMPLES // CHUNKS + (chunk < EXAMPLES % CHUNKS)
-
-
 @pytest.mark.parametrize("chunk", range(CHUNKS))
 def test_strategy_findings_agree_with_the_oracle(opa_binary: str, tmp_path: Path, chunk: int) -> None:
     root = tmp_path / "ws"
 
     @seed(chunk)  # each chunk its own examples, the same ones on every run
-    @settings(max_examples=_examples(chunk), deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=chunk_share(EXAMPLES, CHUNKS, chunk))
     @given(drawn=strategies())
     def one(drawn: tuple[Strategy, tuple[str, ...]]) -> None:
         s, phases = drawn
@@ -372,7 +367,7 @@ def test_the_generator_reaches_the_edges() -> None:
     for chunk in range(CHUNKS):
 
         @seed(chunk)
-        @settings(max_examples=_examples(chunk), deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=chunk_share(EXAMPLES, CHUNKS, chunk))
         @given(drawn=strategies())
         def one(drawn: tuple[Strategy, tuple[str, ...]]) -> None:
             s, _ = drawn

@@ -21,7 +21,7 @@ import requests
 
 from governance.engine import OPA_VERSION
 from tests.conftest import AS_OF, check, govern, make_workspace, opa_server
-from tests.test_engine import _paused_with_its_opa, _start
+from tests.runs_support import paused_with_its_opa, start_run
 
 
 def _result(proc: subprocess.CompletedProcess) -> dict:
@@ -48,9 +48,9 @@ def _opa_port(pid: int) -> int:
 
 
 def test_another_local_process_can_neither_read_nor_replace_modules_of_a_run(opa_binary, tmp_path):
-    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--format", "json"])
+    proc = start_run(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF, "--format", "json"])
     try:
-        with _paused_with_its_opa(proc) as opa:
+        with paused_with_its_opa(proc) as opa:
             _probe_while_the_run_holds_its_opa(opa)
     finally:
         out, err = proc.communicate(timeout=120)
@@ -87,9 +87,9 @@ def _finished(proc) -> None:
 
 def test_the_managed_opa_gets_no_environment_from_the_runner(opa_binary, tmp_path):
     env = {**os.environ, "GOVERN_TEST_SECRET": "s3cr3t"}
-    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF], env=env)
+    proc = start_run(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF], env=env)
     try:
-        with _paused_with_its_opa(proc) as opa:
+        with paused_with_its_opa(proc) as opa:
             assert b"GOVERN_TEST_SECRET" in Path(f"/proc/{proc.pid}/environ").read_bytes()  # the runner has it …
             assert b"s3cr3t" not in Path(f"/proc/{opa}/environ").read_bytes()  # … its OPA does not
     finally:
@@ -405,9 +405,9 @@ def test_the_managed_opa_port_is_the_one_the_kernel_gave_it_not_a_probe(opa_bina
         s.bind(("127.0.0.1", 0))
         s.listen()
         assert listening_port(os.getpid()) == s.getsockname()[1]
-    proc = _start(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF])
+    proc = start_run(["check", str(make_workspace(tmp_path, {})), "--as-of", AS_OF])
     try:
-        with _paused_with_its_opa(proc) as opa:
+        with paused_with_its_opa(proc) as opa:
             assert b"127.0.0.1:0" in Path(f"/proc/{opa}/cmdline").read_bytes().split(b"\0")
     finally:
         _finished(proc)

@@ -16,7 +16,7 @@ from governance.history.schema import runs
 from governance.history.store import open_store
 from governance.history.url import parsed
 from tests.conftest import govern
-from tests.history_support import acme_result, new_database, postgres_cluster, store_url, variant, write  # noqa: F401
+from tests.history_support import acme_result, new_database, postgres_cluster, store_url, variant, write
 
 
 def fingerprints(doc: dict, status: str | None = None) -> list[str]:

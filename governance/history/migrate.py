@@ -24,7 +24,7 @@ def config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The revision this govern's code reads and writes."""
-    revision = ScriptDirectory.fromconfig(config()).get_current_head()
+    revision = ScriptDirectory.from_config(config()).get_current_head()
     assert revision is not None  # the package ships its migrations
     return revision
 
@@ -37,7 +37,7 @@ def current(connection: Connection) -> str | None:
 def known(revision: str) -> bool:
     """Whether this govern knows `revision` (a store of a newer govern has one it does not)."""
     try:
-        return ScriptDirectory.fromconfig(config()).get_revision(revision) is not None
+        return ScriptDirectory.from_config(config()).get_revision(revision) is not None
     except CommandError:
         return False
 

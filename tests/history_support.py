@@ -26,7 +26,15 @@ import pytest
 from governance.result import RunResult, check_status, rollup, sealed, summarize
 from tests.conftest import AS_OF, EXAMPLE, check
 
-PG_BIN = Path(os.environ.get("GOVERN_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """Debian's PostgreSQL programs (`make postgresql` installs them), the newest version when several are."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/missing/bin")
+
+
+PG_BIN = _pg_bin()
 PORT = 5432  # the socket's name only: the cluster listens on no TCP port
 _DATABASES = itertools.count(1)
 
@@ -38,7 +46,7 @@ def _as_postgres(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """The folder of a running cluster's socket; the cluster is stopped and removed at the end of the session."""
-    assert (PG_BIN / "initdb").exists(), f"PostgreSQL is not installed at {PG_BIN} (`make test` installs it)"
+    assert (PG_BIN / "initdb").exists(), "PostgreSQL is not installed (`make postgresql`, part of `make test`)"
     pwd.getpwnam("postgres")  # Debian's package creates the user
     folder = Path(tempfile.mkdtemp(prefix="govern-pg-"))
     shutil.chown(folder, "postgres")

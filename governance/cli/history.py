@@ -30,8 +30,12 @@ from governance.history.url import DEFAULT, ENV
 from governance.result import RunResult
 
 
+class HistoryCommand(GovernCommand):
+    group_name = "history"  # its options read GOVERN_HISTORY_<COMMAND>_<OPTION>
+
+
 class HistoryGroup(click.Group):
-    command_class = GovernCommand
+    command_class = HistoryCommand
 
 
 def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,12 +86,11 @@ def _recorded(outcome: RecordOutcome) -> str:
 
 
 @history.command(name="list")
-@click.option("--entity", "entities", multiple=True, metavar="NAME", envvar="GOVERN_HISTORY_LIST_ENTITY",
+@click.option("--entity", "entities", multiple=True, metavar="NAME",
               help="Only this entity's runs (a workspace's name); repeatable.")
-@click.option("--since", type=AsOf(), envvar="GOVERN_HISTORY_LIST_SINCE", help="Only runs with as_of on or after this day.")
-@click.option("--until", type=AsOf(), envvar="GOVERN_HISTORY_LIST_UNTIL", help="Only runs with as_of on or before this day.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              envvar="GOVERN_HISTORY_LIST_FORMAT", help="Output format.")
+@click.option("--since", type=AsOf(), help="Only runs with as_of on or after this day.")
+@click.option("--until", type=AsOf(), help="Only runs with as_of on or before this day.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
 @db_option
 def list_runs(entities: tuple[str, ...], since: Any, until: Any, fmt: str, db: str | None) -> None:
     """List the recorded runs, by entity and then as its runs are ordered (as_of, then start time)."""
@@ -109,9 +112,9 @@ def _row(run: RecordedRun) -> str:
 
 
 @history.command()
-@click.option("--before", type=AsOf(), required=True, envvar="GOVERN_HISTORY_PRUNE_BEFORE",
+@click.option("--before", type=AsOf(), required=True,
               help="Archive the runs with as_of before this day (each entity's latest run is kept).")
-@click.option("--archive", metavar="FILE", required=True, envvar="GOVERN_HISTORY_PRUNE_ARCHIVE",
+@click.option("--archive", metavar="FILE", required=True,
               help="Where to write the archive (a .tar.gz that `govern history record` loads back).")
 @db_option
 def prune(before: Any, archive: str, db: str | None) -> None:

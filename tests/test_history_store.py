@@ -234,3 +234,41 @@ def test_a_sqlite_store_is_never_written_through_a_link(acme_result, tmp_path):
 def test_an_unknown_fingerprint_is_a_clear_error(store_url):
     with open_store(store_url) as store, pytest.raises(StoreInputError, match="no recorded run"):
         store.finding("0" * 32)
+
+
+def test_text_from_a_result_is_a_value_never_sql(store_url, acme_result):
+    """An entity's name is the workspace's, and arrives in pull requests: it is bound, never spliced into SQL."""
+    name = "x'); DROP TABLE runs; --\" OR 1=1"
+    with open_store(store_url) as store:
+        store.record(variant(acme_result, entity=name), "a")
+        store.record(variant(acme_result, entity="other"), "b")
+        assert [p.entity for p in store.trend([name]).points] == [name]
+        assert len(store.runs()) == 2
+
+
+def test_list_filters_by_entity_and_dates(store_url, acme_result, tmp_path):
+    files = [write(tmp_path, variant(acme_result, entity=e, as_of=d))
+             for e in ("north", "south") for d in ("2026-11-01", "2026-11-10")]
+    assert history("record", *map(str, files), db=store_url).returncode == 0
+    listed = history("list", "--entity", "south", "--since", "2026-11-05", "--format", "json", db=store_url)
+    runs_ = json.loads(listed.stdout)["runs"]
+    assert [(r["entity"], r["as_of"]) for r in runs_] == [("south", "2026-11-10")]
+    table = history("list", "--until", "2026-11-01", db=store_url)
+    assert table.returncode == 0 and table.stdout.count("2026-11-01") == 2 and "2026-11-10" not in table.stdout
+
+
+def test_an_archive_with_anything_but_results_is_refused_whole(store_url, acme_result, tmp_path):
+    import io
+    import tarfile
+
+    data = variant(acme_result)
+    archive = tmp_path / "forged.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, body in (("a" * 64 + ".json", data), ("../escape.json", data)):
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+    ran = history("record", str(archive), db=store_url)
+    assert ran.returncode == 2 and "not an archived result" in ran.stderr, ran.stderr
+    with open_store(store_url) as store:
+        assert store.runs() == []

@@ -88,14 +88,26 @@ def finding_history(connection: Connection, fingerprint: str, entity: str | None
         names = ", ".join(repr(r.entity) for r in rows)
         raise StoreInputError(f"fingerprint {fingerprint!r} is a finding of several entities ({names}): name one with --entity")
     (row,) = rows
-    found = connection.execute(select(events.c.as_of, events.c.kind, runs.c.digest).join(runs, runs.c.id == events.c.run_id)
+    found = connection.execute(select(events.c.as_of, events.c.kind, events.c.order_key, runs.c.digest)
+                               .join(runs, runs.c.id == events.c.run_id)
                                .where(events.c.entity == row.entity, events.c.fingerprint == fingerprint)
                                .order_by(events.c.order_key)).all()
+    resolved = bool(found) and found[-1].kind == "resolved"
     return FindingHistory(entity=row.entity, fingerprint=fingerprint, check=row.check_id,
                           resource=Resource(kind=row.resource_kind, id=row.resource_id), severity=row.severity,
-                          first_seen=row.first_key[:10], last_seen=row.last_key[:10],
-                          state="resolved" if found and found[-1].kind == "resolved" else "open",
+                          first_seen=row.first_key[:10],
+                          last_seen=_last_seen(connection, row.entity, found[-1].order_key if resolved else None),
+                          state="resolved" if resolved else "open",
                           events=[FindingEvent(as_of=e.as_of, kind=e.kind, digest=e.digest) for e in found])
+
+
+def _last_seen(connection: Connection, entity: str, resolved_at: str | None) -> str:
+    """The as_of of the last run that reported a finding: the run before the one that resolved it, or, while it
+    is open, the entity's latest run (which reports it)."""
+    query = select(runs.c.as_of).where(runs.c.entity == entity)
+    if resolved_at is not None:
+        query = query.where(runs.c.order_key < resolved_at)
+    return str(connection.execute(query.order_by(runs.c.order_key.desc()).limit(1)).scalar_one())
 
 
 def _days(since: str, until: str) -> int:

@@ -1,7 +1,7 @@
 """Recording a run: its rows written once, then the lifecycles of its entity recomputed from the ordered
 timeline, from the run's place onwards (a run recorded late changes what came after it, never before).
 
-Every statement takes its values as bound parameters; nothing from a result is ever part of SQL text.
+Every value is bound or copied as data (bulk.py); nothing from a result is ever part of SQL text.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import datetime as dt
 import zlib
 from typing import Any
 
-from sqlalchemy import Connection, Insert, case, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from governance.history import lifecycle
+from governance.history.bulk import insert_rows
 from governance.history.counts import counted
 from governance.history.errors import StoreInputError
 from governance.history.schema import changes, events, findings, observations, results, runs
@@ -25,48 +25,47 @@ def order_key(as_of: str, started: str, digest: str) -> str:
     return f"{as_of} {started} {digest}"
 
 
-def insert_run(connection: Connection, result: RunResult, data: bytes, digest: str) -> int:
-    """The run's rows, written once: the run and its counts, its compressed bytes, one row per finding."""
+def insert_run(connection: Connection, result: RunResult, data: bytes, digest: str) -> tuple[int, str]:
+    """The run's rows, written once: the run and its counts, its compressed bytes, one row per finding, and
+    the identity of each finding no earlier run reported. Returns the run's id and order key."""
     started = result.run.started_at if result.run else ""
+    key = order_key(result.as_of, started, digest)
     row: dict[str, Any] = {
-        "digest": digest, "entity": result.workspace, "as_of": result.as_of, "started": started,
-        "order_key": order_key(result.as_of, started, digest), "fail_on": result.fail_on,
-        "tool_version": result.tool.version, "opa_version": result.engine.opa_version,
+        "digest": digest, "entity": result.workspace, "as_of": result.as_of, "started": started, "order_key": key,
+        "fail_on": result.fail_on, "tool_version": result.tool.version, "opa_version": result.engine.opa_version,
         "recorded_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **counted(result)}
     run_id = int(connection.execute(insert(runs).returning(runs.c.id), row).scalar_one())
     store_findings(connection, run_id, result, data)
-    identities = [{"entity": result.workspace, "fingerprint": f.fingerprint, "check_id": f.check,
-                   "resource_kind": f.resource.kind, "resource_id": f.resource.id, "severity": f.severity,
-                   "first_key": row["order_key"], "last_key": row["order_key"]} for f in result.findings]
-    if identities:
-        connection.execute(_identity_upsert(connection), identities)
-    return run_id
+    _identities(connection, result, key)
+    return run_id, key
 
 
 def store_findings(connection: Connection, run_id: int, result: RunResult, data: bytes) -> None:
     """The run's bytes and findings (also what loading an archived run back restores)."""
-    connection.execute(insert(results), {"run_id": run_id, "data": zlib.compress(data, 6)})
-    rows = [{"run_id": run_id, "fingerprint": f.fingerprint, "severity": f.severity, "status": f.status}
-            for f in result.findings]
-    if rows:
-        connection.execute(insert(observations), rows)
+    connection.execute(insert(results), {"run_id": run_id, "data": zlib.compress(data, 1)})
+    insert_rows(connection, observations, ("run_id", "fingerprint", "severity", "status"),
+                [(run_id, f.fingerprint, f.severity, f.status) for f in result.findings])
 
 
-def _identity_upsert(connection: Connection) -> Insert:
-    """Insert a finding's identity, or widen its first and last run to include this one."""
-    dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(findings)
-    new = stmt.excluded
-    upsert: Insert = stmt.on_conflict_do_update(index_elements=[findings.c.entity, findings.c.fingerprint], set_={
-        "first_key": case((new.first_key < findings.c.first_key, new.first_key), else_=findings.c.first_key),
-        "last_key": case((new.last_key > findings.c.last_key, new.last_key), else_=findings.c.last_key),
-        "severity": case((new.last_key > findings.c.last_key, new.severity), else_=findings.c.severity),
-    })
-    return upsert
+def _identities(connection: Connection, result: RunResult, key: str) -> None:
+    """Each finding's identity, once per entity; a run recorded before the first that reported it moves its
+    first run back."""
+    first = {fp: k for fp, k in connection.execute(select(findings.c.fingerprint, findings.c.first_key)
+                                                   .where(findings.c.entity == result.workspace))}
+    insert_rows(connection, findings,
+                ("entity", "fingerprint", "check_id", "resource_kind", "resource_id", "severity", "first_key"),
+                [(result.workspace, f.fingerprint, f.check, f.resource.kind, f.resource.id, f.severity, key)
+                 for f in result.findings if f.fingerprint not in first])
+    earlier = [{"fp": f.fingerprint, "key": key} for f in result.findings if first.get(f.fingerprint, "") > key]
+    if earlier:
+        connection.execute(update(findings).where(findings.c.entity == result.workspace,
+                                                  findings.c.fingerprint == bindparam("fp"))
+                           .values(first_key=bindparam("key")), earlier)
 
 
-def recompute(connection: Connection, entity: str, key: str) -> None:
-    """The events and changes of `entity`'s runs from the one at `key` onwards, from the ordered timeline."""
+def recompute(connection: Connection, entity: str, key: str, known: dict[int, lifecycle.Statuses]) -> None:
+    """The events and changes of `entity`'s runs from the one at `key` onwards, from the ordered timeline;
+    `known`: what runs reported, by id, where the caller has it already (the run just inserted)."""
     later = connection.execute(select(runs.c.id, runs.c.order_key, runs.c.as_of).where(
         runs.c.entity == entity, runs.c.order_key >= key).order_by(runs.c.order_key)).all()
     previous = connection.execute(select(runs.c.id).where(runs.c.entity == entity, runs.c.order_key < key)
@@ -75,15 +74,14 @@ def recompute(connection: Connection, entity: str, key: str) -> None:
     seen = set(connection.execute(select(findings.c.fingerprint).where(
         findings.c.entity == entity, findings.c.first_key < key)).scalars())
     ids = [r.id for r in later]
-    connection.execute(delete(events).where(events.c.run_id.in_(ids)))
-    connection.execute(delete(changes).where(changes.c.run_id.in_(ids)))
+    if len(ids) > 1:  # a backfill: the runs after it are recomputed too
+        connection.execute(delete(events).where(events.c.run_id.in_(ids)))
+        connection.execute(delete(changes).where(changes.c.run_id.in_(ids)))
     for run in later:
-        now = _statuses(connection, run.id)
+        now = known[run.id] if run.id in known else _statuses(connection, run.id)
         found = lifecycle.step(before, seen, now)
-        if found:
-            connection.execute(insert(events), [
-                {"run_id": run.id, "fingerprint": e.fingerprint, "entity": entity, "order_key": run.order_key,
-                 "as_of": run.as_of, "kind": e.kind, "status": e.status} for e in found])
+        insert_rows(connection, events, ("run_id", "fingerprint", "entity", "order_key", "as_of", "kind", "status"),
+                    [(run.id, e.fingerprint, entity, run.order_key, run.as_of, e.kind, e.status) for e in found])
         connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(found)})
         seen.update(now)
         before = now
@@ -98,4 +96,4 @@ def _statuses(connection: Connection, run_id: int) -> lifecycle.Statuses:
                               "needs its findings: load the archive back first (`govern history record ARCHIVE`)")
     rows = connection.execute(select(observations.c.fingerprint, observations.c.status)
                               .where(observations.c.run_id == run_id))
-    return {r.fingerprint: r.status for r in rows}
+    return {fp: status for fp, status in rows}

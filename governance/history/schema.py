@@ -4,7 +4,7 @@ What a run recorded is written once and never changed: `runs` (its identity and 
 the result alone), `results` (its bytes, compressed) and `observations` (one row per finding it
 reported). What depends on the order of an entity's runs is derived, and recomputed from the ordered
 timeline when a run is inserted before others (backfill): `events` (a finding's lifecycle), `changes`
-(new, resolved, regressed per run) and `findings` (each finding's identity, first and last run).
+(new, resolved, regressed per run) and `findings` (each finding's identity and first run).
 
 A run's place in its entity's timeline is `order_key`: as_of, start time, digest, in one string that
 sorts as the runs are ordered (the digest only breaks ties, so the order is the same whatever the
@@ -42,7 +42,9 @@ Index("ix_runs_entity_order", runs.c.entity, runs.c.order_key)
 results = Table(
     "results", metadata,
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    Column("data", LargeBinary, nullable=False),  # the result file's bytes, zlib-compressed; gone once archived
+    # the result file's bytes, zlib level 1 (JSON shrinks several times over at a fraction of level 6's time);
+    # gone once archived
+    Column("data", LargeBinary, nullable=False),
 )
 
 observations = Table(
@@ -60,9 +62,8 @@ findings = Table(
     Column("check_id", Text, nullable=False),
     Column("resource_kind", Text, nullable=False),
     Column("resource_id", Text, nullable=False),
-    Column("severity", String(8), nullable=False),  # as the latest run reporting it says
+    Column("severity", String(8), nullable=False),  # as the first run reporting it says
     Column("first_key", Text, nullable=False),  # order_key of the first run reporting it
-    Column("last_key", Text, nullable=False),  # order_key of the latest run reporting it
 )
 Index("ix_findings_fingerprint", findings.c.fingerprint)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from governance.cli._places import Reads, Refused, real_folder
 from governance.history.errors import StoreInputError
 
 ENV = "GOVERN_DB"
@@ -58,6 +57,10 @@ def _sqlite_file(parts: URL, url: str) -> URL:
     if not path or path == ":memory:" or path.startswith("file:") or parts.query:
         raise StoreInputError(f"{redact(url)}: a SQLite store is a file: give sqlite:///PATH (relative to the "
                               "current folder) or sqlite:////ABSOLUTE/PATH")
+    # the rules live with the commands' outputs; imported here, when a store is opened, since importing the
+    # cli package registers every command, the history commands among them, which import this module
+    from governance.cli._places import Reads, Refused, real_folder
+
     reads = Reads()
     try:
         real = real_folder(path, reads.trusted) / Path(path).name

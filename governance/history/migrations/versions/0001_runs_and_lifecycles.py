@@ -55,7 +55,6 @@ def upgrade() -> None:
         sa.Column("resource_id", sa.Text, nullable=False),
         sa.Column("severity", sa.String(8), nullable=False),
         sa.Column("first_key", sa.Text, nullable=False),
-        sa.Column("last_key", sa.Text, nullable=False),
     )
     op.create_index("ix_findings_fingerprint", "findings", ["fingerprint"])
     op.create_table(

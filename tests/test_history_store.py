@@ -272,3 +272,16 @@ def test_an_archive_with_anything_but_results_is_refused_whole(store_url, acme_r
     assert ran.returncode == 2 and "not an archived result" in ran.stderr, ran.stderr
     with open_store(store_url) as store:
         assert store.runs() == []
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://ci:s3cr3t@db/govern", "postgresql://ci:***@db/govern"),
+    ("postgresql://ci:s3@cr3t@db/govern", "postgresql://ci:***@db/govern"),  # an unescaped @ in the password
+    ("postgresql://ci@db/govern?sslmode=require&password=s3cr3t", "postgresql://ci@db/govern?sslmode=require&password=***"),
+    ("host=db password=s3cr3t dbname=govern", "host=db password=*** dbname=govern"),  # as a driver may quote it
+    ("sqlite:///.govern/history.db", "sqlite:///.govern/history.db"),
+])
+def test_a_url_is_shown_without_its_password(url, shown):
+    from governance.history.url import redact
+
+    assert redact(url) == shown

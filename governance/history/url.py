@@ -21,8 +21,9 @@ DEFAULT = "sqlite:///.govern/history.db"
 DRIVERS = {"sqlite": "sqlite+pysqlite", "sqlite+pysqlite": "sqlite+pysqlite",
            "postgresql": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg"}
 
-_USERINFO_PASSWORD = re.compile(r"(://[^/?#@]*?:)[^/?#@]*@")
-_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|pass)=)[^&#]*", re.IGNORECASE)
+_USERINFO_PASSWORD = re.compile(r"(://[^/?#@:]*:)[^/?#]*@")  # up to the last @: a password may hold an unescaped @
+# in a URL's query (?password=) and in a driver's key=value connection string (password=... host=...)
+_QUERY_PASSWORD = re.compile(r"((?:^|[?&\s])(?:password|passwd|pass)\s*=\s*)[^&#\s]*", re.IGNORECASE)
 
 
 def redact(url: str) -> str:

@@ -285,3 +285,12 @@ def test_a_url_is_shown_without_its_password(url, shown):
     from governance.history.url import redact
 
     assert redact(url) == shown
+
+
+def test_the_archive_never_replaces_the_store(acme_result, tmp_path):
+    db = tmp_path / "history.db"
+    assert history("record", str(write(tmp_path, variant(acme_result))), db=f"sqlite:///{db}").returncode == 0
+    before = db.read_bytes()
+    ran = history("prune", "--before", "2027-01-01", "--archive", str(db), db=f"sqlite:///{db}")
+    assert ran.returncode == 2 and "one of this run's inputs" in ran.stderr, ran.stderr
+    assert db.read_bytes() == before

@@ -26,7 +26,7 @@ from governance.history.archive import is_archive, members
 from governance.history.errors import StoreInputError, StoreUnavailable
 from governance.history.store import open_store, upgrade_store, valid_result
 from governance.history.types import RecordedRun, RecordOutcome
-from governance.history.url import DEFAULT, ENV
+from governance.history.url import DEFAULT, ENV, store_file
 from governance.result import RunResult
 
 
@@ -119,7 +119,8 @@ def _row(run: RecordedRun) -> str:
 @db_option
 def prune(before: Any, archive: str, db: str | None) -> None:
     """Move old runs' results and findings into an archive; their counts and lifecycles stay in the store."""
-    reads = Reads()
+    with store_errors("nothing was pruned."):
+        reads = Reads(None, [f for f in [store_file(db)] if f])  # the archive never replaces the store's own file
     path = target(archive, "--archive", reads)
     if path == "-":
         raise click.BadParameter("give the name of a file", param_hint="--archive")

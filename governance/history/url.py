@@ -53,6 +53,13 @@ def parsed(url: str) -> URL:
     return _sqlite_file(parts, url) if driver.startswith("sqlite") else parts
 
 
+def store_file(url: str | None) -> str | None:
+    """The file of the SQLite store `url` names (after --db, GOVERN_DB and the default), None for PostgreSQL:
+    what a command must never write a file onto."""
+    parts = parsed(chosen(url))
+    return parts.database if parts.get_backend_name() == "sqlite" else None
+
+
 def _sqlite_file(parts: URL, url: str) -> URL:
     path = parts.database or ""
     if not path or path == ":memory:" or path.startswith("file:") or parts.query:

@@ -294,3 +294,22 @@ def test_the_archive_never_replaces_the_store(acme_result, tmp_path):
     ran = history("prune", "--before", "2027-01-01", "--archive", str(db), db=f"sqlite:///{db}")
     assert ran.returncode == 2 and "one of this run's inputs" in ran.stderr, ran.stderr
     assert db.read_bytes() == before
+
+
+def test_a_file_that_is_no_database_is_exit_2_and_left_alone(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("not a database\n", encoding="utf-8")
+    ran = history("list", db=f"sqlite:///{path}")
+    assert ran.returncode == 2 and "not a govern history store" in ran.stderr, ran.stderr
+    assert path.read_text(encoding="utf-8") == "not a database\n"
+
+
+def test_a_database_of_something_else_is_refused(postgres_cluster):
+    url = new_database(postgres_cluster)
+    engine = create_engine(parsed(url))
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE invoices (id integer)"))
+    engine.dispose()
+    for name in ("list", "upgrade"):
+        ran = history(name, db=url)
+        assert ran.returncode == 2 and "no govern history store" in ran.stderr, ran.stderr

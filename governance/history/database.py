@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from governance.history.errors import StoreUnavailable
+from governance.history.errors import StoreInputError, StoreUnavailable
 from governance.history.url import redact
 
 BUSY_SECONDS = 60  # a writer waits this long for another (a large result takes seconds to record)
@@ -82,10 +82,14 @@ def _reported(engine: Engine) -> Iterator[None]:
         yield
     except DBAPIError as exc:
         said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        if engine.dialect.name == "sqlite" and "file is not a database" in said:  # the user named another file
+            raise StoreInputError(f"{_shown(engine)}: not a govern history store: {said}") from None
         raise StoreUnavailable(f"the history store {_shown(engine)} failed: {redact(said)}") from None
     except SQLAlchemyError as exc:
         raise StoreUnavailable(f"the history store {_shown(engine)} failed: {redact(str(exc).splitlines()[0])}") from None
 
 
 def _shown(engine: Engine) -> str:
-    return redact(engine.url.render_as_string(hide_password=True))
+    """The store's URL as the user writes it (without the driver govern picked), with no password."""
+    url = engine.url.set(drivername=engine.url.get_backend_name())
+    return redact(url.render_as_string(hide_password=True))

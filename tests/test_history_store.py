@@ -313,3 +313,21 @@ def test_a_database_of_something_else_is_refused(postgres_cluster):
     for name in ("list", "upgrade"):
         ran = history(name, db=url)
         assert ran.returncode == 2 and "no govern history store" in ran.stderr, ran.stderr
+
+
+def test_a_run_older_than_archived_runs_waits_for_the_archive(store_url, acme_result, tmp_path):
+    """Its place in the timeline needs the findings of the runs after it: refused (exit 2, nothing stored) until
+    the archive is loaded back, then recorded with the lifecycles of recording in order."""
+    files = [write(tmp_path, variant(acme_result, as_of=d)) for d in ("2026-11-02", "2026-11-03", "2026-11-04")]
+    assert history("record", *map(str, files), db=store_url).returncode == 0
+    archive = tmp_path / "old.tar.gz"
+    assert history("prune", "--before", "2026-11-04", "--archive", str(archive), db=store_url).returncode == 0
+    older = write(tmp_path, variant(acme_result, as_of="2026-11-01", keep=set()))
+    refused = history("record", str(older), db=store_url)
+    assert refused.returncode == 2 and "load the archive back first" in refused.stderr, refused.stderr
+    with open_store(store_url) as store:
+        assert len(store.runs()) == 3
+    assert history("record", str(archive), db=store_url).returncode == 0
+    assert history("record", str(older), db=store_url).returncode == 0
+    with open_store(store_url) as store:
+        assert [(p.new, p.resolved) for p in store.trend().points][:2] == [(0, 0), (len(acme_result["findings"]), 0)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Select, Table, insert
 
 
 def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -26,5 +26,19 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         else:
             sql = str(insert(table).values({c: None for c in columns}).compile(dialect=connection.dialect))
             cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def fetch_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """Every row of `query` as plain tuples, read by the driver in one go: the rows of a 50,000-finding run are
+    read back when the next run is recorded, and SQLAlchemy's row objects would cost more than the database."""
+    compiled = query.compile(dialect=connection.dialect)
+    values = compiled.params
+    bound: Any = tuple(values[name] for name in compiled.positiontup) if compiled.positiontup else values
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), bound)
+        return list(cursor.fetchall())
     finally:
         cursor.close()

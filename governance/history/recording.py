@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from governance.history import lifecycle
-from governance.history.bulk import insert_rows
+from governance.history.bulk import fetch_rows, insert_rows
 from governance.history.counts import counted
 from governance.history.errors import StoreInputError
 from governance.history.schema import changes, events, findings, observations, results, runs
@@ -25,9 +25,10 @@ def order_key(as_of: str, started: str, digest: str) -> str:
     return f"{as_of} {started} {digest}"
 
 
-def insert_run(connection: Connection, result: RunResult, data: bytes, digest: str) -> tuple[int, str]:
+def insert_run(connection: Connection, result: RunResult, data: bytes, digest: str) -> tuple[int, str, set[str]]:
     """The run's rows, written once: the run and its counts, its compressed bytes, one row per finding, and
-    the identity of each finding no earlier run reported. Returns the run's id and order key."""
+    the identity of each finding no earlier run reported. Returns the run's id, its order key, and the
+    fingerprints the entity's earlier runs reported."""
     started = result.run.started_at if result.run else ""
     key = order_key(result.as_of, started, digest)
     row: dict[str, Any] = {
@@ -36,8 +37,7 @@ def insert_run(connection: Connection, result: RunResult, data: bytes, digest: s
         "recorded_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **counted(result)}
     run_id = int(connection.execute(insert(runs).returning(runs.c.id), row).scalar_one())
     store_findings(connection, run_id, result, data)
-    _identities(connection, result, key)
-    return run_id, key
+    return run_id, key, _identities(connection, result, key)
 
 
 def store_findings(connection: Connection, run_id: int, result: RunResult, data: bytes) -> None:
@@ -47,11 +47,11 @@ def store_findings(connection: Connection, run_id: int, result: RunResult, data:
                 [(run_id, f.fingerprint, f.severity, f.status) for f in result.findings])
 
 
-def _identities(connection: Connection, result: RunResult, key: str) -> None:
+def _identities(connection: Connection, result: RunResult, key: str) -> set[str]:
     """Each finding's identity, once per entity; a run recorded before the first that reported it moves its
-    first run back."""
-    first = {fp: k for fp, k in connection.execute(select(findings.c.fingerprint, findings.c.first_key)
-                                                   .where(findings.c.entity == result.workspace))}
+    first run back. Returns the fingerprints reported before the run at `key`."""
+    first = {fp: k for fp, k in fetch_rows(connection, select(findings.c.fingerprint, findings.c.first_key)
+                                           .where(findings.c.entity == result.workspace))}
     insert_rows(connection, findings,
                 ("entity", "fingerprint", "check_id", "resource_kind", "resource_id", "severity", "first_key"),
                 [(result.workspace, f.fingerprint, f.check, f.resource.kind, f.resource.id, f.severity, key)
@@ -61,18 +61,19 @@ def _identities(connection: Connection, result: RunResult, key: str) -> None:
         connection.execute(update(findings).where(findings.c.entity == result.workspace,
                                                   findings.c.fingerprint == bindparam("fp"))
                            .values(first_key=bindparam("key")), earlier)
+    return {fp for fp, k in first.items() if k < key}
 
 
-def recompute(connection: Connection, entity: str, key: str, known: dict[int, lifecycle.Statuses]) -> None:
+def recompute(connection: Connection, entity: str, key: str, known: dict[int, lifecycle.Statuses],
+              seen: set[str]) -> None:
     """The events and changes of `entity`'s runs from the one at `key` onwards, from the ordered timeline;
-    `known`: what runs reported, by id, where the caller has it already (the run just inserted)."""
+    `known`: what runs reported, by id, where the caller has it already (the run just inserted); `seen`: the
+    fingerprints runs before `key` reported."""
     later = connection.execute(select(runs.c.id, runs.c.order_key, runs.c.as_of).where(
         runs.c.entity == entity, runs.c.order_key >= key).order_by(runs.c.order_key)).all()
     previous = connection.execute(select(runs.c.id).where(runs.c.entity == entity, runs.c.order_key < key)
                                   .order_by(runs.c.order_key.desc()).limit(1)).scalar()
     before = _statuses(connection, previous) if previous is not None else {}
-    seen = set(connection.execute(select(findings.c.fingerprint).where(
-        findings.c.entity == entity, findings.c.first_key < key)).scalars())
     ids = [r.id for r in later]
     if len(ids) > 1:  # a backfill: the runs after it are recomputed too
         connection.execute(delete(events).where(events.c.run_id.in_(ids)))
@@ -94,6 +95,6 @@ def _statuses(connection: Connection, run_id: int) -> lifecycle.Statuses:
         digest = connection.execute(select(runs.c.digest).where(runs.c.id == run_id)).scalar_one()
         raise StoreInputError(f"run {digest} was archived by `govern history prune`; a run recorded before it "
                               "needs its findings: load the archive back first (`govern history record ARCHIVE`)")
-    rows = connection.execute(select(observations.c.fingerprint, observations.c.status)
-                              .where(observations.c.run_id == run_id))
+    rows = fetch_rows(connection, select(observations.c.fingerprint, observations.c.status)
+                      .where(observations.c.run_id == run_id))
     return {fp: status for fp, status in rows}

@@ -67,9 +67,9 @@ class Store:
                     recording.store_findings(connection, run_id, result, data)
                     return outcome.model_copy(update={"stored": False, "restored": True})
                 return outcome.model_copy(update={"stored": False})
-            run_id, key = recording.insert_run(connection, result, data, digest)
+            run_id, key, seen = recording.insert_run(connection, result, data, digest)
             reported: dict[str, str] = {f.fingerprint: f.status for f in result.findings}
-            recording.recompute(connection, result.workspace, key, {run_id: reported})
+            recording.recompute(connection, result.workspace, key, {run_id: reported}, seen)
         return outcome
 
     # ------------------------------------------------------------ reading

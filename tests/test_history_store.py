@@ -331,3 +331,21 @@ def test_a_run_older_than_archived_runs_waits_for_the_archive(store_url, acme_re
     assert history("record", str(older), db=store_url).returncode == 0
     with open_store(store_url) as store:
         assert [(p.new, p.resolved) for p in store.trend().points][:2] == [(0, 0), (len(acme_result["findings"]), 0)]
+
+
+def test_no_history_command_ends_in_a_traceback_for_hostile_arguments(tmp_path):
+    db = f"sqlite:///{tmp_path}/h.db"
+    (tmp_path / "dir").mkdir()
+    hostile = [
+        ["record", "/dev/zero", "--db", db], ["record", str(tmp_path / "missing.json"), "--db", db],
+        ["record", str(tmp_path / "dir"), "--db", db], ["record", "--db", db],
+        ["list", "--since", "2026-02-30", "--db", db], ["list", "--format", "pdf", "--db", db],
+        ["prune", "--archive", str(tmp_path / "a.tar.gz"), "--db", db],
+        ["prune", "--before", "2026-01-01", "--archive", str(tmp_path / "dir"), "--db", db],
+        ["list", "--db", "::::"], ["list", "--db", "sqlite:///"], ["list", "--db", "sqlite:///a\0b"],
+        ["list", "--db", "sqlite://:memory:"], ["list", "--db", "oracle://u:pw@h/x"], ["nope"],
+    ]
+    for args in hostile:
+        ran = govern("history", *args, cwd=tmp_path)
+        assert ran.returncode == 2, (args, ran.stderr)
+        assert "Traceback" not in ran.stderr and "pw" not in ran.stderr, args

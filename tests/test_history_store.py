@@ -349,3 +349,17 @@ def test_no_history_command_ends_in_a_traceback_for_hostile_arguments(tmp_path):
         ran = govern("history", *args, cwd=tmp_path)
         assert ran.returncode == 2, (args, ran.stderr)
         assert "Traceback" not in ran.stderr and "pw" not in ran.stderr, args
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_reads(store_url):
+    """schema.py and migrations/versions/ describe the same store, on each database."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from governance.history.schema import metadata
+
+    open_store(store_url).engine.dispose()  # created on first use, by the migrations
+    engine = create_engine(parsed(store_url))
+    with engine.connect() as c:
+        assert compare_metadata(MigrationContext.configure(c), metadata) == []
+    engine.dispose()

@@ -363,3 +363,18 @@ def test_the_migrations_build_exactly_the_tables_the_code_reads(store_url):
     with engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c), metadata) == []
     engine.dispose()
+
+
+def test_results_too_large_to_hold_are_validated_whole_then_read_again(store_url, acme_result, tmp_path, monkeypatch):
+    """Beyond what is kept in memory, every file is still validated before anything is recorded."""
+    from governance.cli import history as command
+
+    monkeypatch.setattr(command, "KEEP_VALIDATED", 0)
+    files = [write(tmp_path, variant(acme_result, as_of=d)) for d in ("2026-11-01", "2026-11-02")]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert history("record", *map(str, files), str(bad), db=store_url).returncode == 2
+    with open_store(store_url) as store:
+        assert store.runs() == []
+    ran = history("record", *map(str, files), db=store_url)
+    assert ran.returncode == 0 and ran.stdout.count("recorded: acme") == 2, ran.stderr

@@ -68,15 +68,34 @@ def record(files: tuple[str, ...], db: str | None) -> None:
 
     Every file is validated before anything is recorded: one invalid file and nothing is stored.
     A result already recorded (the same bytes) changes nothing, and is said to be."""
-    valid: list[tuple[bytes, RunResult]] = []
+    kept: list[tuple[bytes, RunResult]] = []
+    size = 0
     with store_errors("nothing was recorded."):
-        for path in files:
-            data = saved_result_bytes(path)
-            found = members(Path(path), data) if is_archive(data) else [(path, data)]
-            valid.extend((raw, valid_result(raw, source)) for source, raw in found)
+        for source, raw in _results(files):
+            result = valid_result(raw, source)
+            size += len(raw)
+            if size <= KEEP_VALIDATED:
+                kept.append((raw, result))
     with store_errors("only the runs listed above as recorded were recorded."), open_store(db) as store:
-        for raw, result in valid:
-            say(_recorded(store.record_valid(raw, result)))
+        if size <= KEEP_VALIDATED:
+            for raw, result in kept:
+                say(_recorded(store.record_valid(raw, result)))
+        else:  # read again rather than hold every result of a year's archive in memory at once
+            del kept[:]
+            for source, raw in _results(files):
+                say(_recorded(store.record(raw, source)))
+
+
+# Results validated up to this many bytes in all are kept for recording; beyond, each is read and validated again
+# when it is recorded (a year's archive of large results would not fit in memory).
+KEEP_VALIDATED = 256 << 20
+
+
+def _results(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
+    """Each result given, by the name messages use for it: a file, or a member of an archive."""
+    for path in files:
+        data = saved_result_bytes(path)
+        yield from members(Path(path), data) if is_archive(data) else [(path, data)]
 
 
 def _recorded(outcome: RecordOutcome) -> str:

@@ -76,13 +76,13 @@ def recompute(connection: Connection, entity: str, key: str, known: dict[int, li
     before = _statuses(connection, previous) if previous is not None else {}
     ids = [r.id for r in later]
     if len(ids) > 1:  # a backfill: the runs after it are recomputed too
-        connection.execute(delete(events).where(events.c.run_id.in_(ids)))
+        connection.execute(delete(events).where(events.c.entity == entity, events.c.order_key >= key))
         connection.execute(delete(changes).where(changes.c.run_id.in_(ids)))
     for run in later:
         now = known[run.id] if run.id in known else _statuses(connection, run.id)
         found = lifecycle.step(before, seen, now)
-        insert_rows(connection, events, ("run_id", "fingerprint", "entity", "order_key", "as_of", "kind", "status"),
-                    [(run.id, e.fingerprint, entity, run.order_key, run.as_of, e.kind, e.status) for e in found])
+        insert_rows(connection, events, ("entity", "fingerprint", "order_key", "run_id", "as_of", "kind", "status"),
+                    [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status) for e in found])
         connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(found)})
         seen.update(now)
         before = now

@@ -67,17 +67,16 @@ findings = Table(
 )
 Index("ix_findings_fingerprint", findings.c.fingerprint)
 
-events = Table(
+events = Table(  # keyed as it is read (a finding's events in order) and deleted (an entity's from a run on)
     "events", metadata,
-    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("entity", Text, primary_key=True),
     Column("fingerprint", Text, primary_key=True),
-    Column("entity", Text, nullable=False),
-    Column("order_key", Text, nullable=False),
+    Column("order_key", Text, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
     Column("as_of", String(10), nullable=False),
     Column("kind", String(9), nullable=False),  # new, resolved, regressed, waived, unwaived
     Column("status", String(6), nullable=False),  # the finding's status from this run on (its last, once resolved)
 )
-Index("ix_events_entity_fingerprint", events.c.entity, events.c.fingerprint, events.c.order_key)
 Index("ix_events_entity_order", events.c.entity, events.c.order_key)
 
 changes = Table(

@@ -152,8 +152,10 @@ def open_store(url: str | None = None) -> Store:
     made by a newer govern is refused, one made by an older govern must be upgraded first (`upgrade_store`)."""
     with _engine(url) as (engine, shown):
         with read_transaction(engine) as connection:
-            revision, empty = migrate.current(connection), migrate.empty(connection)
-        if revision is None and empty:  # first use; another process may be creating it too: the lock decides
+            revision = migrate.current(connection)
+        # no store yet, or one being created by another process right now (read apart, its version and its
+        # tables could disagree): asked again under the schema's lock, which decides who creates it
+        if revision is None:
             with writing(engine) as connection:
                 revision = migrate.current(connection)
                 if revision is None and migrate.empty(connection):

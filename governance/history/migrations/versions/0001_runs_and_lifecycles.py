@@ -59,15 +59,14 @@ def upgrade() -> None:
     op.create_index("ix_findings_fingerprint", "findings", ["fingerprint"])
     op.create_table(
         "events",
-        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+        sa.Column("entity", sa.Text, primary_key=True),
         sa.Column("fingerprint", sa.Text, primary_key=True),
-        sa.Column("entity", sa.Text, nullable=False),
-        sa.Column("order_key", sa.Text, nullable=False),
+        sa.Column("order_key", sa.Text, primary_key=True),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
         sa.Column("as_of", sa.String(10), nullable=False),
         sa.Column("kind", sa.String(9), nullable=False),
         sa.Column("status", sa.String(6), nullable=False),
     )
-    op.create_index("ix_events_entity_fingerprint", "events", ["entity", "fingerprint", "order_key"])
     op.create_index("ix_events_entity_order", "events", ["entity", "order_key"])
     op.create_table(
         "changes",

@@ -28,7 +28,8 @@ ALLOWED = {
     "engine": {"result", "text"},
     "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text"},
     "report": {"result", "text"},
-    "cli": {"engine", "evaluate", "load", "model", "report", "result", "library", "entry", "__version__", "text"},
+    "history": {"evaluate", "result", "text"},  # the store reads saved results as evaluate/ validates them
+    "cli": {"engine", "evaluate", "history", "load", "model", "report", "result", "library", "entry", "__version__", "text"},
     "entry": {"cli", "text"},
     "__main__": {"entry"},
 }

@@ -21,7 +21,7 @@ from governance.cli import main
 from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, AsOf, ResultFile, exit_with, saved_result_bytes, say
 from governance.cli._environment import GovernCommand
 from governance.cli._output import target, write_all
-from governance.cli._places import Reads
+from governance.cli._places import Reads, Refused, real_folder
 from governance.history.archive import is_archive, members
 from governance.history.errors import StoreInputError, StoreUnavailable
 from governance.history.store import open_store, upgrade_store, valid_result
@@ -40,8 +40,26 @@ class HistoryGroup(click.Group):
 
 def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--db, read from GOVERN_DB: one variable for every history command (and check's --record), as one store serves them."""
-    return click.option("--db", envvar=ENV, show_envvar=True, metavar="URL",
+    return click.option("--db", envvar=ENV, show_envvar=True, metavar="URL", callback=confined_store,
                         help=f"The history store: sqlite:///PATH or postgresql://... [default: {DEFAULT}]")(command)
+
+
+def confined_store(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A SQLite store is a file govern writes: its path follows the rules of report outputs (_places.py), never
+    through a link, nor into what the workspace reads (a usage error, exit 2, as for a report's path)."""
+    try:
+        path = store_file(value)
+    except StoreInputError:
+        return value  # a bad URL: the command says so in its own words (exit 2)
+    if path is not None:
+        reads = Reads()
+        try:
+            reads.refuse(real_folder(path, reads.trusted) / Path(path).name, path)
+        except Refused as exc:
+            raise click.BadParameter(str(exc)) from None
+        except (OSError, ValueError) as exc:  # an unreadable link
+            raise click.BadParameter(f"{path} is not a usable path: {exc}") from None
+    return value
 
 
 @contextlib.contextmanager

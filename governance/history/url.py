@@ -1,15 +1,14 @@
 """The store's URL: which one (--db, GOVERN_DB, or the default), what it may name, and how it is shown.
 
 A URL may carry a password (postgresql://ci:secret@db/govern), and CI logs are read by many: every
-message shows the URL through `redact`. A SQLite store is a file govern writes, so its path follows the
-rules of report outputs (governance/cli/_places.py): never through a link, nor into what the workspace reads.
+message shows the URL through `redact`. A SQLite store is a file govern writes: the commands hold its
+path to the rules of report outputs (governance/cli/history.py, `--db`) before a store is opened.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -62,21 +61,9 @@ def store_file(url: str | None) -> str | None:
 
 def _sqlite_file(parts: URL, url: str) -> URL:
     path = parts.database or ""
-    if not path or path == ":memory:" or path.startswith("file:") or parts.query:
+    if not path or path == ":memory:" or path.startswith("file:") or parts.query or "\0" in path:
         raise StoreInputError(f"{redact(url)}: a SQLite store is a file: give sqlite:///PATH (relative to the "
                               "current folder) or sqlite:////ABSOLUTE/PATH")
-    # the rules live with the commands' outputs; imported here, when a store is opened, since importing the
-    # cli package registers every command, the history commands among them, which import this module
-    from governance.cli._places import Reads, Refused, real_folder
-
-    reads = Reads()
-    try:
-        real = real_folder(path, reads.trusted) / Path(path).name
-        reads.refuse(real, path)
-    except Refused as exc:
-        raise StoreInputError(f"{redact(url)}: {exc}") from None
-    except (OSError, ValueError) as exc:  # an unreadable link, a NUL byte
-        raise StoreInputError(f"{redact(url)}: {path} is not a usable path: {exc}") from None
-    if real.exists() and not real.is_file():
-        raise StoreInputError(f"{redact(url)}: {path} is not a file")
-    return parts.set(database=str(real))
+    if os.path.isdir(path):
+        raise StoreInputError(f"{redact(url)}: {path} is a folder, not a file")
+    return parts.set(database=os.path.abspath(path))

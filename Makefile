@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OPA_STAMP := $(VENV)/.opa-path
 
-.PHONY: demo test lint install opa chromium clean
+.PHONY: demo test lint install opa chromium postgresql clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,19 @@ chromium:
 	  apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk; \
 	fi
 
+# The history store is tested on PostgreSQL as well as SQLite (tests/history_support.py starts a throwaway
+# cluster of its own with initdb, as the postgres user). Only `make test` needs it; the service is not used.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  apt-get update && apt-get install -y postgresql; \
+	fi
+
 # The project's own gates: ruff and mypy (settings in pyproject.toml) must be clean.
 lint: install
 	$(BIN)/ruff check governance benchmarks tests
 	$(BIN)/mypy
 
-test: install opa chromium lint
+test: install opa chromium postgresql lint
 	GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest -n auto --dist load --maxschedchunk 1
 
 clean:

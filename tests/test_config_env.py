@@ -18,13 +18,14 @@ import click
 import pytest
 
 from governance.cli import main as cli
-from governance.cli._environment import FROM_MANIFEST, derived_name, env_names, table
+from governance.cli._environment import FROM_MANIFEST, commands, derived_name, env_names, table
 from governance.model.governance import Manifest
 from tests.conftest import REPO, check, govern
 
 DOC = REPO / "docs" / "configuration.md"
 BEGIN, END = "<!-- BEGIN options", "<!-- END options -->"
-OPTIONS = [(name, p) for name, command in sorted(cli.commands.items()) for p in command.params if isinstance(p, click.Option)]
+COMMANDS = dict(commands(cli))  # a group's commands by their full name: "history record"
+OPTIONS = [(name, p) for name, command in COMMANDS.items() for p in command.params if isinstance(p, click.Option)]
 
 
 def env(**variables: str) -> dict[str, str]:
@@ -56,8 +57,9 @@ def test_every_option_of_every_command_has_one_govern_variable():
     for command, option in OPTIONS:
         names = env_names(option)
         assert len(names) == 1 and names[0].startswith("GOVERN_"), (command, option.name, names)
-        # two variables serve several commands under one name: the OPA token, the repository path prefix
-        assert names[0] in {derived_name(command, option), "GOVERN_OPA_TOKEN", "GOVERN_PATH_PREFIX"}, names
+        # three variables serve several commands under one name: the OPA token, the repository path prefix,
+        # the history store
+        assert names[0] in {derived_name(command, option), "GOVERN_OPA_TOKEN", "GOVERN_PATH_PREFIX", "GOVERN_DB"}, names
         assert not option.allow_from_autoenv  # never also click's name from the Python parameter (GOVERN_CHECK_FORMATS)
     assert derived_name("check", next(p for c, p in OPTIONS if c == "check" and p.name == "formats")) == "GOVERN_CHECK_FORMAT"
 
@@ -67,10 +69,10 @@ def test_each_option_takes_its_value_from_its_variable(command, option, monkeypa
     """What click reads for the option when only its variable is set: the variable's value, split if repeatable."""
     (name,) = env_names(option)
     monkeypatch.setenv(name, "value-one value-two")
-    read = option.value_from_envvar(click.Context(cli.commands[command]))
+    read = option.value_from_envvar(click.Context(COMMANDS[command]))
     if option.is_flag:
         monkeypatch.setenv(name, "yes")
-        read = option.value_from_envvar(click.Context(cli.commands[command]))
+        read = option.value_from_envvar(click.Context(COMMANDS[command]))
         assert read in (True, "yes"), read
     elif option.multiple:
         assert list(read) == ["value-one", "value-two"]

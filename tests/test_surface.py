@@ -32,8 +32,9 @@ ALLOWED = {
     "engine": {"result", "text", "vocabulary"},  # OPA gets the vocabulary as data, under the policy revision
     "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary"},
     "report": {"result", "text", "vocabulary"},
-    "cli": {"engine", "evaluate", "load", "model", "report", "result", "library", "entry", "bug", "__version__", "text",
-            "vocabulary"},
+    "history": {"evaluate", "result", "text"},  # the store reads saved results as evaluate/ validates them
+    "cli": {"engine", "evaluate", "history", "load", "model", "report", "result", "library", "entry", "bug", "__version__",
+            "text", "vocabulary"},
     "bug": {"text"},  # neutral: how a failure nobody expected is told; the entry point and the CLI's guard ask it
     "entry": {"cli", "bug", "text"},
     "__main__": {"entry"},

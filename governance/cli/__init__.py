@@ -9,6 +9,7 @@ from governance.cli import (  # noqa: F401  (register commands)
     check,
     checks,
     controls,
+    history,
     init,
     report,
     schema,

@@ -41,8 +41,20 @@ def long_flag(option: click.Option) -> str:
 
 
 def derived_name(command: str, option: click.Option) -> str:
-    """GOVERN_<COMMAND>_<OPTION>, from the option's long flag."""
-    return f"{PREFIX}_{command}_{long_flag(option)[2:]}".upper().replace("-", "_")
+    """GOVERN_<COMMAND>_<OPTION>, from the option's long flag (a group's command: GOVERN_HISTORY_LIST_FORMAT)."""
+    return f"{PREFIX}_{command}_{long_flag(option)[2:]}".upper().replace("-", "_").replace(" ", "_")
+
+
+def commands(group: click.Group) -> list[tuple[str, click.Command]]:
+    """Every command by the name it is typed with (`history list` for one in a group), sorted."""
+    found: list[tuple[str, click.Command]] = []
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        if isinstance(command, click.Group):
+            found += [(f"{name} {sub}", c) for sub, c in commands(command)]
+        else:
+            found.append((name, command))
+    return found
 
 
 def env_names(option: click.Option) -> list[str]:
@@ -54,12 +66,14 @@ class GovernCommand(click.Command):
     """A command whose options each read one environment variable, shown in --help and named in
     every usage error about the option (the bad value may be in the environment, not typed)."""
 
+    group_name = ""  # the group the command is typed after (`history`), part of its variables' names
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for param in self.params:
             if isinstance(param, click.Option):
                 if not param.envvar:
-                    param.envvar = derived_name(self.name or "", param)
+                    param.envvar = derived_name(f"{self.group_name} {self.name or ''}".strip(), param)
                 param.allow_from_autoenv = False  # one name per option: never also click's derived one
                 param.show_envvar = True
 
@@ -145,8 +159,8 @@ def value(option: click.Option) -> str:
 def table(group: click.Group) -> str:
     """docs/configuration.md's table of every option and its variable, from the commands themselves."""
     rows = ["| command | option | environment variable | value | governance.yaml |", "|---|---|---|---|---|"]
-    for name in sorted(group.commands):
-        for option in (p for p in group.commands[name].params if isinstance(p, click.Option)):
+    for name, command in commands(group):
+        for option in (p for p in command.params if isinstance(p, click.Option)):
             manifest = FROM_MANIFEST.get((name, option.name or ""))
             names = ", ".join(f"`{n}`" for n in env_names(option))
             rows.append(f"| {name} | `{long_flag(option)}` | {names} | {value(option)} | {f'`{manifest}`' if manifest else ''} |")

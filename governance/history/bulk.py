@@ -1,0 +1,44 @@
+"""Writing many rows of one table at once, at the speed of the database's own bulk path: COPY on PostgreSQL,
+the driver's executemany on SQLite. A result of 50,000 findings writes 50,000 rows per table; SQLAlchemy's
+per-row parameter processing would cost more than the database does.
+
+Values are never part of SQL text: COPY carries them as data, executemany binds them; the statements are
+built from the store's own table and column names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, Table, insert
+
+
+def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """`rows` (values in the order of `columns`) into `table`, in the connection's transaction."""
+    if not rows:
+        return
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = str(insert(table).values({c: None for c in columns}).compile(dialect=connection.dialect))
+            cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def fetch_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """Every row of `query` as plain tuples, read by the driver in one go: the rows of a 50,000-finding run are
+    read back when the next run is recorded, and SQLAlchemy's row objects would cost more than the database."""
+    compiled = query.compile(dialect=connection.dialect)
+    values = compiled.params
+    bound: Any = tuple(values[name] for name in compiled.positiontup) if compiled.positiontup else values
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), bound)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()

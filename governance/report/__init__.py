@@ -15,12 +15,16 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
 from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
 from governance.report._messages import DEFAULT_LANG, LANGS
 from governance.report._paths import repository_prefix
 from governance.result import RunResult
+
+if TYPE_CHECKING:
+    from governance.history.views import ReportHistory
 
 __all__ = ["DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "evidence", "render",
            "render_all", "render_group"]
@@ -36,6 +40,8 @@ class RenderOptions:
     path_prefix: str = ""
     # `sha256:<hex>` of the saved result file `govern report` re-renders; its evidence says so (None: a run)
     rendered_from: str | None = None
+    # with a history store (`--db`): the trend section of the HTML and Markdown reports (history/views.py)
+    history: ReportHistory | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path_prefix", repository_prefix(self.path_prefix))

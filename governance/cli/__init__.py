@@ -23,6 +23,7 @@ from governance.cli import (  # noqa: E402,F401  (register commands)
     check,
     checks,
     controls,
+    history,
     init,
     report,
     schema,

@@ -96,6 +96,7 @@ class RecordOutcome(BaseModel):
     entity: str
     as_of: str
     stored: bool
+    restored: bool = False  # an archived run loaded back (`history record ARCHIVE`): its bytes and findings return
 
 
 class OpenFinding(BaseModel):

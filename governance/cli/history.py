@@ -1,0 +1,140 @@
+"""`govern history`: the store of recorded runs (docs/history.md).
+
+`record` remembers results (exit 0, also when every one was already stored), `list` lists the recorded
+runs, `prune` moves old runs into an archive, `upgrade` brings a store made by an older govern to this
+one's schema. Every command takes the store's URL from --db or GOVERN_DB (default
+sqlite:///.govern/history.db). Exit 2: a file that is not a valid result, a bad URL, a store of another
+govern's schema; exit 3: the store could not be reached or failed (nothing of the command is kept).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from governance.cli import main
+from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, AsOf, ResultFile, exit_with, saved_result_bytes, say
+from governance.cli._environment import GovernCommand
+from governance.cli._output import target, write_all
+from governance.cli._places import Reads
+from governance.history.archive import is_archive, members
+from governance.history.errors import StoreInputError, StoreUnavailable
+from governance.history.store import open_store, upgrade_store, valid_result
+from governance.history.types import RecordedRun, RecordOutcome
+from governance.history.url import DEFAULT, ENV
+from governance.result import RunResult
+
+
+class HistoryGroup(click.Group):
+    command_class = GovernCommand
+
+
+def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db, read from GOVERN_DB: one variable for every history command (and check's --record), as one store serves them."""
+    return click.option("--db", envvar=ENV, show_envvar=True, metavar="URL",
+                        help=f"The history store: sqlite:///PATH or postgresql://... [default: {DEFAULT}]")(command)
+
+
+@contextlib.contextmanager
+def store_errors(nothing: str) -> Iterator[None]:
+    """The store's failures as exit codes: what the user gave is wrong (2), the store failed (3)."""
+    try:
+        yield
+    except StoreInputError as exc:
+        exit_with(EXIT_INVALID, [*str(exc).split("\n"), nothing])
+    except StoreUnavailable as exc:
+        exit_with(EXIT_ENGINE, [f"error: {exc}", nothing])
+
+
+@main.group(cls=HistoryGroup)
+def history() -> None:
+    """Remember every run, and read the trend and each finding's lifecycle across runs."""
+
+
+@history.command()
+@click.argument("files", metavar="RESULT.json...", nargs=-1, required=True, type=ResultFile())
+@db_option
+def record(files: tuple[str, ...], db: str | None) -> None:
+    """Record saved results (`govern check --format json`), or an archive of `govern history prune`.
+
+    Every file is validated before anything is recorded: one invalid file and nothing is stored.
+    A result already recorded (the same bytes) changes nothing, and is said to be."""
+    valid: list[tuple[bytes, RunResult]] = []
+    with store_errors("nothing was recorded."):
+        for path in files:
+            data = saved_result_bytes(path)
+            found = members(Path(path), data) if is_archive(data) else [(path, data)]
+            valid.extend((raw, valid_result(raw, source)) for source, raw in found)
+    with store_errors("only the runs listed above as recorded were recorded."), open_store(db) as store:
+        for raw, result in valid:
+            say(_recorded(store.record_valid(raw, result)))
+
+
+def _recorded(outcome: RecordOutcome) -> str:
+    what = "recorded" if outcome.stored else (
+        "loaded back from the archive" if outcome.restored else "already recorded, nothing changed")
+    return f"{what}: {outcome.entity} {outcome.as_of} {outcome.digest}"
+
+
+@history.command(name="list")
+@click.option("--entity", "entities", multiple=True, metavar="NAME", envvar="GOVERN_HISTORY_LIST_ENTITY",
+              help="Only this entity's runs (a workspace's name); repeatable.")
+@click.option("--since", type=AsOf(), envvar="GOVERN_HISTORY_LIST_SINCE", help="Only runs with as_of on or after this day.")
+@click.option("--until", type=AsOf(), envvar="GOVERN_HISTORY_LIST_UNTIL", help="Only runs with as_of on or before this day.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              envvar="GOVERN_HISTORY_LIST_FORMAT", help="Output format.")
+@db_option
+def list_runs(entities: tuple[str, ...], since: Any, until: Any, fmt: str, db: str | None) -> None:
+    """List the recorded runs, by entity and then as its runs are ordered (as_of, then start time)."""
+    with store_errors("nothing was listed."), open_store(db) as store:
+        found = store.runs(entities, since and since.isoformat(), until and until.isoformat())
+    if fmt == "json":
+        click.echo(json.dumps({"runs": [r.model_dump(mode="json") for r in found]}, indent=2, ensure_ascii=False))
+        return
+    say("  ".join(("entity", "as_of", "started", "digest", "unwaived", "advisories", "waived", "new", "resolved",
+                   "regressed")))
+    for run in found:
+        say(_row(run))
+
+
+def _row(run: RecordedRun) -> str:
+    c = run.counts
+    return "  ".join(str(v) for v in (run.entity, run.as_of, run.started or "-", run.digest[:16], c.unwaived,
+                                      c.advisories, c.waived, c.new, c.resolved, c.regressed))
+
+
+@history.command()
+@click.option("--before", type=AsOf(), required=True, envvar="GOVERN_HISTORY_PRUNE_BEFORE",
+              help="Archive the runs with as_of before this day (each entity's latest run is kept).")
+@click.option("--archive", metavar="FILE", required=True, envvar="GOVERN_HISTORY_PRUNE_ARCHIVE",
+              help="Where to write the archive (a .tar.gz that `govern history record` loads back).")
+@db_option
+def prune(before: Any, archive: str, db: str | None) -> None:
+    """Move old runs' results and findings into an archive; their counts and lifecycles stay in the store."""
+    reads = Reads()
+    path = target(archive, "--archive", reads)
+    if path == "-":
+        raise click.BadParameter("give the name of a file", param_hint="--archive")
+
+    def write(data: bytes) -> None:
+        write_all([(path, data)], nothing="nothing was pruned", trusted=reads.trusted)
+
+    with store_errors("nothing was pruned."), open_store(db) as store:
+        outcome = store.prune(before.isoformat(), path, write)
+    say(f"archived {len(outcome.pruned)} run(s) into {archive}; kept {len(outcome.kept_latest)} latest run(s) "
+        f"of their entity although older than {before.isoformat()}")
+
+
+@history.command()
+@db_option
+def upgrade(db: str | None) -> None:
+    """Upgrade a store made by an older govern to this govern's schema (other govern versions sharing it
+    must then be upgraded too)."""
+    with store_errors("the store was not changed."):
+        was, now = upgrade_store(db)
+    say(f"the store is at schema {now}" + ("" if was == now else f" (was {was or 'empty'})"))

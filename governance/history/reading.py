@@ -1,0 +1,144 @@
+"""Reading a store: runs with their counts, a finding's lifecycle, what is open and for how long.
+
+A trend reads `runs` and `changes` only (counts precomputed when each run was recorded), never findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, func, or_, select
+
+from governance.history.errors import StoreInputError
+from governance.history.schema import changes, events, findings, runs
+from governance.history.types import (
+    FindingEvent,
+    FindingHistory,
+    OpenFinding,
+    RecordedRun,
+    ResolveTimes,
+    SeverityResolveTime,
+    TrendPoint,
+)
+from governance.result.types import Resource
+from governance.result.vocabulary import SEVERITIES, severity_rank
+
+
+def _runs_query() -> Select[Any]:
+    return select(runs, changes.c.new, changes.c.resolved, changes.c.regressed).join(
+        changes, changes.c.run_id == runs.c.id)
+
+
+def recorded(row: Any) -> RecordedRun:
+    point = TrendPoint(
+        entity=row.entity, as_of=row.as_of, digest=row.digest, started=row.started or None,
+        unwaived=row.unwaived, advisories=row.advisories, waived=row.waived,
+        by_severity=json.loads(row.by_severity), new=row.new, resolved=row.resolved, regressed=row.regressed,
+        by_domain=json.loads(row.by_domain), controls_satisfied=row.controls_satisfied,
+        controls_total=row.controls_total)
+    return RecordedRun(entity=row.entity, as_of=row.as_of, started=row.started or None, digest=row.digest,
+                       fail_on=row.fail_on, tool_version=row.tool_version, opa_version=row.opa_version, counts=point)
+
+
+def select_runs(connection: Connection, entities: Sequence[str] = (), since: str | None = None,
+                until: str | None = None) -> list[RecordedRun]:
+    """Recorded runs, ordered by entity and then as the entity's runs are ordered; `since`/`until`: as_of bounds
+    (both included)."""
+    query = _runs_query()
+    if entities:
+        query = query.where(runs.c.entity.in_(list(entities)))
+    if since:
+        query = query.where(runs.c.as_of >= since)
+    if until:
+        query = query.where(runs.c.as_of <= until)
+    return [recorded(r) for r in connection.execute(query.order_by(runs.c.entity, runs.c.order_key))]
+
+
+def previous_run(connection: Connection, entity: str, as_of: str, started: str | None) -> RecordedRun | None:
+    """The entity's latest run before a run of (as_of, started), which need not be recorded."""
+    earlier = or_(runs.c.as_of < as_of, and_(runs.c.as_of == as_of, runs.c.started < (started or "")))
+    row = connection.execute(_runs_query().where(runs.c.entity == entity, earlier)
+                             .order_by(runs.c.order_key.desc()).limit(1)).first()
+    return recorded(row) if row is not None else None
+
+
+def latest_runs(connection: Connection, as_of: str | None = None) -> list[RecordedRun]:
+    """Each entity's latest run on or before `as_of` (all runs when None), by entity."""
+    keys = select(runs.c.entity, func.max(runs.c.order_key).label("key"))
+    if as_of:
+        keys = keys.where(runs.c.as_of <= as_of)
+    latest = keys.group_by(runs.c.entity).subquery()
+    query = _runs_query().join(latest, and_(latest.c.entity == runs.c.entity, latest.c.key == runs.c.order_key))
+    return [recorded(r) for r in connection.execute(query.order_by(runs.c.entity))]
+
+
+def finding_history(connection: Connection, fingerprint: str, entity: str | None) -> FindingHistory:
+    query = select(findings).where(findings.c.fingerprint == fingerprint)
+    if entity is not None:
+        query = query.where(findings.c.entity == entity)
+    rows = connection.execute(query.order_by(findings.c.entity)).all()
+    if not rows:
+        where = f" of entity {entity!r}" if entity is not None else ""
+        raise StoreInputError(f"no recorded run{where} reports a finding with fingerprint {fingerprint!r}")
+    if len(rows) > 1:
+        names = ", ".join(repr(r.entity) for r in rows)
+        raise StoreInputError(f"fingerprint {fingerprint!r} is a finding of several entities ({names}): name one with --entity")
+    (row,) = rows
+    found = connection.execute(select(events.c.as_of, events.c.kind, runs.c.digest).join(runs, runs.c.id == events.c.run_id)
+                               .where(events.c.entity == row.entity, events.c.fingerprint == fingerprint)
+                               .order_by(events.c.order_key)).all()
+    return FindingHistory(entity=row.entity, fingerprint=fingerprint, check=row.check_id,
+                          resource=Resource(kind=row.resource_kind, id=row.resource_id), severity=row.severity,
+                          first_seen=row.first_key[:10], last_seen=row.last_key[:10],
+                          state="resolved" if found and found[-1].kind == "resolved" else "open",
+                          events=[FindingEvent(as_of=e.as_of, kind=e.kind, digest=e.digest) for e in found])
+
+
+def _days(since: str, until: str) -> int:
+    return (dt.date.fromisoformat(until) - dt.date.fromisoformat(since)).days
+
+
+def _lives(connection: Connection, entities: Iterable[str], as_of: str) -> tuple[list[tuple[Any, int]], list[OpenFinding]]:
+    """Every opening resolved on or before `as_of` (the identity and its days open), and every finding still open
+    then (with its age from its latest opening), from the events of `entities` (all when empty)."""
+    chosen = list(entities)
+    query = select(events.c.entity, events.c.fingerprint, events.c.kind, events.c.as_of, findings).join(
+        findings, and_(findings.c.entity == events.c.entity, findings.c.fingerprint == events.c.fingerprint)).where(
+        events.c.as_of <= as_of)
+    if chosen:
+        query = query.where(events.c.entity.in_(chosen))
+    query = query.order_by(events.c.entity, events.c.fingerprint, events.c.order_key)
+    resolved: list[tuple[Any, int]] = []
+    opened: dict[tuple[str, str], tuple[Any, str]] = {}
+    for e in connection.execute(query):
+        key = (e.entity, e.fingerprint)
+        if e.kind in ("new", "regressed"):
+            opened[key] = (e, e.as_of)
+        elif e.kind == "resolved" and key in opened:
+            row, since = opened.pop(key)
+            resolved.append((row, _days(since, e.as_of)))
+    still = [OpenFinding(entity=r.entity, fingerprint=r.fingerprint, check=r.check_id,
+                         resource=Resource(kind=r.resource_kind, id=r.resource_id), severity=r.severity,
+                         first_seen=since, age_days=_days(since, as_of)) for r, since in opened.values()]
+    still.sort(key=lambda f: (-f.age_days, severity_rank(f.severity), f.entity, f.check, f.fingerprint))
+    return resolved, still
+
+
+def oldest_open(connection: Connection, entity: str, as_of: str, limit: int) -> list[OpenFinding]:
+    """The entity's findings open on `as_of`, longest open first (then the most severe)."""
+    return _lives(connection, [entity], as_of)[1][:limit]
+
+
+def resolve_times(connection: Connection, entities: Sequence[str], as_of: str) -> ResolveTimes:
+    resolved, still = _lives(connection, entities, as_of)
+    per: dict[str, SeverityResolveTime] = {}
+    for severity in SEVERITIES:
+        days = [d for r, d in resolved if r.severity == severity]
+        longest = next((f for f in still if f.severity == severity), None)
+        per[severity] = SeverityResolveTime(resolved=len(days), median_days=statistics.median(days) if days else None,
+                                            longest_open=longest)
+    return ResolveTimes.model_validate({"as_of": as_of, "by_severity": per})

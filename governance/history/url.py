@@ -1,0 +1,71 @@
+"""The store's URL: which one (--db, GOVERN_DB, or the default), what it may name, and how it is shown.
+
+A URL may carry a password (postgresql://ci:secret@db/govern), and CI logs are read by many: every
+message shows the URL through `redact`. A SQLite store is a file govern writes, so its path follows the
+rules of report outputs (governance/cli/_places.py): never through a link, nor into what the workspace reads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from governance.cli._places import Reads, Refused, real_folder
+from governance.history.errors import StoreInputError
+
+ENV = "GOVERN_DB"
+DEFAULT = "sqlite:///.govern/history.db"
+DRIVERS = {"sqlite": "sqlite+pysqlite", "sqlite+pysqlite": "sqlite+pysqlite",
+           "postgresql": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg"}
+
+_USERINFO_PASSWORD = re.compile(r"(://[^/?#@]*?:)[^/?#@]*@")
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|pass)=)[^&#]*", re.IGNORECASE)
+
+
+def redact(url: str) -> str:
+    """`url` as it may be printed: any password replaced by ***, in the user part and in the query."""
+    return _QUERY_PASSWORD.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1***@", url))
+
+
+def chosen(url: str | None) -> str:
+    """The URL in force: the one given, else GOVERN_DB, else the default (a set but empty variable is unset)."""
+    if url:
+        return url
+    return os.environ.get(ENV, "").strip() or DEFAULT
+
+
+def parsed(url: str) -> URL:
+    """`url` as SQLAlchemy connects to it: a known dialect with its driver (psycopg 3 for PostgreSQL), and
+    for SQLite the real path of a file that the rules of report outputs allow govern to write."""
+    try:
+        parts = make_url(url)
+    except (ArgumentError, ValueError):
+        raise StoreInputError(f"{redact(url)} is not a database URL: give sqlite:///PATH or postgresql://...") from None
+    driver = DRIVERS.get(parts.drivername)
+    if driver is None:
+        raise StoreInputError(f"{redact(url)}: a history store is sqlite:///PATH or postgresql://..., "
+                              f"not {parts.drivername}")
+    parts = parts.set(drivername=driver)
+    return _sqlite_file(parts, url) if driver.startswith("sqlite") else parts
+
+
+def _sqlite_file(parts: URL, url: str) -> URL:
+    path = parts.database or ""
+    if not path or path == ":memory:" or path.startswith("file:") or parts.query:
+        raise StoreInputError(f"{redact(url)}: a SQLite store is a file: give sqlite:///PATH (relative to the "
+                              "current folder) or sqlite:////ABSOLUTE/PATH")
+    reads = Reads()
+    try:
+        real = real_folder(path, reads.trusted) / Path(path).name
+        reads.refuse(real, path)
+    except Refused as exc:
+        raise StoreInputError(f"{redact(url)}: {exc}") from None
+    except (OSError, ValueError) as exc:  # an unreadable link, a NUL byte
+        raise StoreInputError(f"{redact(url)}: {path} is not a usable path: {exc}") from None
+    if real.exists() and not real.is_file():
+        raise StoreInputError(f"{redact(url)}: {path} is not a file")
+    return parts.set(database=str(real))

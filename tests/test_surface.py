@@ -27,8 +27,11 @@ ALLOWED = {
     "model": {"load", "result", "library", "text"},
     "engine": {"result", "text"},
     "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text"},
-    "report": {"result", "text"},
-    "cli": {"engine", "evaluate", "load", "model", "report", "result", "library", "entry", "__version__", "text"},
+    # the history store keeps saved results (read as evaluate/ reads them); report/ draws its answers (history/types.py)
+    "history": {"cli", "evaluate", "result", "text"},
+    "report": {"history", "result", "text"},
+    "cli": {"engine", "evaluate", "history", "load", "model", "report", "result", "library", "entry", "__version__",
+            "text"},
     "entry": {"cli", "text"},
     "__main__": {"entry"},
 }

@@ -82,7 +82,7 @@ def _point_row(p: TrendPoint) -> list:
 
 def _point_header(m: Messages) -> list[str]:
     t = m.text
-    return [t("history.entity"), t("history.as_of"), t("history.run"), t("history.unwaived"),
+    return [t("aggregate.entity"), t("history.as_of"), t("history.run"), t("history.unwaived"),
             *[m.name(s, capital=True) for s in SEVERITIES], t("waived"), m.name("new", capital=True),
             m.name("resolved", capital=True), m.name("regressed", capital=True), t("history.controls")]
 
@@ -176,9 +176,9 @@ def _finding_table(h: FindingHistory, m: Messages) -> str:
     t = m.text
     buf = io.StringIO()
     console = Console(file=buf, width=160, force_terminal=False, color_system=None)
-    state = t(f"history.state_{h.state}")
+    state = t("history.state_open") if h.state == "open" else m.name("resolved")
     console.print(Text(visible(f"{t('history.finding_title')}: {h.check} {h.resource.kind}/{h.resource.id} · "
-                               f"{t('history.entity')} {h.entity} · {m.name(h.severity)} · {state}")))
+                               f"{t('aggregate.entity')} {h.entity} · {m.name(h.severity)} · {state}")))
     console.print(Text(visible(f"{t('history.first_seen')} {h.first_seen} · {t('history.last_seen')} {h.last_seen} · "
                                f"{h.fingerprint}")))
     events = Table(show_header=True)
@@ -198,8 +198,10 @@ def compared_line(result: RunResult, m: Messages) -> str | None:
     counts = (result.summary.model_extra or {}).get("baseline")
     if not isinstance(counts, dict) or not isinstance(counts.get("as_of"), str) or not isinstance(counts.get("digest"), str):
         return None
-    key = "history.compared_store" if counts.get("source") == "history" else "history.compared_file"
-    return m.text(key, as_of=counts["as_of"], digest=counts["digest"][:SHORT_DIGEST])
+    as_of, digest = counts["as_of"], counts["digest"][:SHORT_DIGEST]
+    if counts.get("source") == "history":
+        return m.text("history.compared_store", as_of=as_of, digest=digest)
+    return m.text("history.compared_file", as_of=as_of, digest=digest)
 
 
 def oldest_header(m: Messages) -> list[str]:

@@ -92,7 +92,7 @@ class _Report:
         against = compared_line(self.r, self.m)
         counts = t("table.since_baseline", new=new, existing=len(self.r.findings) - new, resolved=len(self.r.resolved))
         gone = [[name(f.severity), f.check, f"{name(f.resource.kind)} {f.resource.id}"] for f in self.r.resolved]
-        lines = [f"## {t('md.h_changes')}", "", *([_text(against), ""] if against else []), _text(counts), ""]
+        lines = [f"## {t('html.h_changes')}", "", *([_text(against), ""] if against else []), _text(counts), ""]
         if gone:
             lines += [f"### {name('resolved', capital=True)}", ""] + _table([t("severity"), t("check"), t("resource")], gone)
             lines += [""]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -156,3 +157,26 @@ def test_days_carry_each_entity_forward():
     assert [(d.as_of, d.by_severity["high"], d.entities) for d in series] == [
         ("2026-01-01", 2, 1), ("2026-01-02", 7, 2), ("2026-01-03", 6, 2)]
     assert _ticks(9) == [0, 5, 10] and _ticks(0) == [0, 1]
+
+
+def test_aggregate_from_the_store_shows_how_old_each_entitys_run_is(example, db, tmp_path):
+    _run(example, db, "2026-11-20")
+    _run(example, db, "2026-11-25")
+    south = tmp_path / "south"
+    shutil.copytree(example, south)
+    manifest = south / "governance.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("Acme Retail Group", "Acme South", 1), encoding="utf-8")
+    _run(south, db, "2026-10-01")  # stopped reporting after this run
+    proc = govern("aggregate", "--db", db, "--as-of", "2026-11-30")
+    assert proc.returncode in (0, 1), proc.stderr
+    group = json.loads(proc.stdout)
+    ages = {e["name"]: (e["as_of"], e["age_days"]) for e in group["entities"]}
+    assert ages == {"Acme Retail Group": ("2026-11-25", 5), "Acme South": ("2026-10-01", 60)}
+    assert group["as_of"] == "2026-11-30"
+    earlier = json.loads(govern("aggregate", "--db", db, "--as-of", "2026-11-21").stdout)
+    assert {e["name"]: e["as_of"] for e in earlier["entities"]} == {"Acme Retail Group": "2026-11-20",
+                                                                   "Acme South": "2026-10-01"}
+    md = govern("aggregate", "--db", db, "--as-of", "2026-11-30", "--format", "markdown", "--lang", "en").stdout
+    assert "2026-10-01 (run 60 days old)" in md
+    assert govern("aggregate", "--db", db, "--as-of", "2026-09-01").returncode == 2  # no run on or before it
+    assert govern("aggregate").returncode == 2  # neither files nor a store

@@ -66,12 +66,16 @@ def compared_with_previous(store: Store, result: RunResult) -> RunResult:
     before = store.previous_run(result.workspace, result.as_of, started)
     if before is None:
         return result
-    data = store.result_bytes(before.digest)
+    return compared(result, recorded_result(store, before.digest), before.digest, "history")
+
+
+def recorded_result(store: Store, digest: str) -> RunResult:
+    """A recorded run's result, read back from the bytes the store keeps and validated as any saved result."""
+    data = store.result_bytes(digest)
     try:
-        previous = read_result(f"history:{before.digest}", data)
+        return read_result(f"history:{digest}", data)
     except ResultFileError as exc:  # the store validated it when it recorded it: its bytes are not what it kept
-        raise StoreUnavailable(f"the run {before.digest} in the history store no longer reads as a result: {exc}") from None
-    return compared(result, previous, before.digest, "history")
+        raise StoreUnavailable(f"the run {digest} in the history store no longer reads as a result: {exc}") from None
 
 
 def report_history(store: Store, result: RunResult, digest: str | None) -> ReportHistory:

@@ -6,6 +6,7 @@ store filled by `check --record` and `history record`."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -26,7 +27,8 @@ def _run(example: Path, db: str, as_of: str, *args: str) -> dict:
     out = example.parent / f"run-{as_of}.json"
     proc = check(example, "--record", "--db", db, "--format", f"json={out}", *args, as_of=as_of)
     assert proc.returncode in (0, 1), proc.stderr
-    assert "recorded run" in proc.stderr
+    # the run recorded is the result file --format json wrote, byte for byte
+    assert f"recorded run {hashlib.sha256(out.read_bytes()).hexdigest()} of " in proc.stderr
     return json.loads(out.read_text(encoding="utf-8"))
 
 

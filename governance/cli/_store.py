@@ -10,7 +10,7 @@ The store's modules (SQLAlchemy) are imported only by a command that uses one.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import click
@@ -18,13 +18,15 @@ import click
 from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, exit_with
 
 if TYPE_CHECKING:
+    from click.decorators import FC
+
     from governance.history.store import Store
 
 DB_HELP = ("The history store: sqlite:///PATH or postgresql://USER@HOST/DB (default: sqlite:///.govern/history.db "
            "in the current folder). Credentials in it are never printed.")
 
 
-def db_option(help_text: str = DB_HELP) -> click.Option:  # type: ignore[type-arg]
+def db_option(help_text: str = DB_HELP) -> Callable[[FC], FC]:
     """`--db URL`, read from GOVERN_DB too (one store for every command of a CI job)."""
     return click.option("--db", envvar="GOVERN_DB", show_envvar=True, metavar="URL", help=help_text)
 

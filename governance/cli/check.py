@@ -47,6 +47,7 @@ from governance.result import RunResult, gate
 if TYPE_CHECKING:
     from governance.history.store import Store
 
+TREND_SHOWN = ("html", "markdown")  # the formats with a trend section, when a history store is given
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -129,8 +130,9 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
                     step("reading the previous run from the history store")
                     result = compared_with_previous(store, result)
                 if store is not None:
-                    data = render("json", result).encode("utf-8")  # what is recorded: the result as json writes it
-                    history = report_history(store, result, digest_of(data))
+                    data = _json_bytes(result)  # what is recorded: the result as --format json writes it
+                    if any(fmt in TREND_SHOWN for fmt, _ in targets):
+                        history = report_history(store, result, digest_of(data))
             options = RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix, history=history)
             rendered = render_all(targets, result, options, step=step)
             if key is not None:
@@ -139,6 +141,11 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
         # to record is recorded once the report files are in place, before any report is shown on stdout
         write_all(rendered, trusted=reads.trusted, then=_recording(store, data, result) if record and store else None)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
+
+
+def _json_bytes(result: RunResult) -> bytes:
+    written = render("json", result)
+    return written.encode("utf-8") if isinstance(written, str) else written
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, inspect
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _config(connection: Connection | None = None) -> Config:
+def config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -24,7 +24,7 @@ def _config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The revision this govern's code reads and writes."""
-    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    revision = ScriptDirectory.from_config(config()).get_current_head()
     assert revision is not None  # the package ships its migrations
     return revision
 
@@ -37,7 +37,7 @@ def current(connection: Connection) -> str | None:
 def known(revision: str) -> bool:
     """Whether this govern knows `revision` (a store of a newer govern has one it does not)."""
     try:
-        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+        return ScriptDirectory.from_config(config()).get_revision(revision) is not None
     except CommandError:
         return False
 
@@ -49,4 +49,4 @@ def empty(connection: Connection) -> bool:
 
 def upgrade(connection: Connection) -> None:
     """Every migration from the store's revision to this govern's, inside the caller's transaction."""
-    command.upgrade(_config(connection), "head")
+    command.upgrade(config(connection), "head")

@@ -1,0 +1,236 @@
+"""The history store on SQLite and on PostgreSQL (docs/history.md): a run recorded once, an invalid result
+refused whole, lifecycles (new, resolved, regressed, waived, unwaived) whatever the order of recording,
+prune into an archive that loads back, the schema's versions, and what the store reads and reveals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, select, text
+
+from governance.history.errors import StoreInputError
+from governance.history.migrate import config
+from governance.history.schema import runs
+from governance.history.store import open_store
+from governance.history.url import parsed
+from tests.conftest import govern
+from tests.history_support import acme_result, new_database, postgres_cluster, store_url, variant, write
+
+
+def fingerprints(doc: dict, status: str | None = None) -> list[str]:
+    return [f["fingerprint"] for f in doc["findings"] if status is None or f["status"] == status]
+
+
+def history(*args: str, db: str):
+    return govern("history", *args, "--db", db)
+
+
+# ---------------------------------------------------------------- recording
+
+
+def test_recording_the_same_bytes_twice_stores_them_once_and_says_so(store_url, acme_result, tmp_path):
+    path = write(tmp_path, variant(acme_result))
+    first = history("record", str(path), db=store_url)
+    again = history("record", str(path), db=store_url)
+    assert first.returncode == 0 and first.stdout.startswith("recorded: acme 2026-11-25 "), first.stderr
+    assert again.returncode == 0 and again.stdout.startswith("already recorded, nothing changed: acme"), again.stderr
+    listed = json.loads(history("list", "--format", "json", db=store_url).stdout)["runs"]
+    assert len(listed) == 1
+    with open_store(store_url) as store:
+        assert store.result_bytes(listed[0]["digest"]) == path.read_bytes()  # kept byte for byte
+
+
+def test_an_invalid_result_is_exit_2_and_nothing_of_any_file_is_stored(store_url, acme_result, tmp_path):
+    good = write(tmp_path, variant(acme_result))
+    forged = json.loads(variant(acme_result))
+    forged["summary"]["fail"] += 1  # disagrees with its findings
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(forged, indent=2), encoding="utf-8")
+    ran = history("record", str(good), str(bad), db=store_url)
+    assert ran.returncode == 2, ran.stderr
+    assert f"{bad}:" in ran.stderr and "nothing was recorded" in ran.stderr
+    with open_store(store_url) as store:
+        assert store.runs() == []
+
+
+def test_recorded_runs_are_never_updated_in_place(store_url, acme_result):
+    """Recording an older run later changes the derived lifecycles, never a recorded run's row."""
+    everything = set(fingerprints(acme_result))
+    with open_store(store_url) as store:
+        store.record(variant(acme_result, as_of="2026-11-20"), "a")
+        store.record(variant(acme_result, as_of="2026-11-25", keep=set()), "b")
+        engine = create_engine(parsed(store_url))
+        with engine.connect() as c:
+            before = [tuple(r) for r in c.execute(select(runs).order_by(runs.c.id))]
+        store.record(variant(acme_result, as_of="2026-11-22", keep=everything - {fingerprints(acme_result)[0]}), "c")
+        with engine.connect() as c:
+            after = [tuple(r) for r in c.execute(select(runs).order_by(runs.c.id))]
+        engine.dispose()
+        assert after[:2] == before
+        assert [p.as_of for p in store.trend().points] == ["2026-11-20", "2026-11-22", "2026-11-25"]
+
+
+# ---------------------------------------------------------------- lifecycles
+
+
+def test_a_finding_is_new_then_resolved_then_regressed(store_url, acme_result):
+    one = fingerprints(acme_result, "fail")[0]
+    rest = set(fingerprints(acme_result)) - {one}
+    with open_store(store_url) as store:
+        for day, keep in (("2026-11-01", None), ("2026-11-08", rest), ("2026-11-15", None)):
+            store.record(variant(acme_result, as_of=day, keep=keep), day)
+        life = store.finding(one)
+        points = store.trend().points
+    assert [(e.as_of, e.kind) for e in life.events] == [
+        ("2026-11-01", "new"), ("2026-11-08", "resolved"), ("2026-11-15", "regressed")]
+    assert (life.first_seen, life.last_seen, life.state, life.entity) == ("2026-11-01", "2026-11-15", "open", "acme")
+    assert [(p.new, p.resolved, p.regressed) for p in points] == [(len(rest) + 1, 0, 0), (0, 1, 0), (0, 0, 1)]
+
+
+def test_a_change_between_waived_and_failing_is_an_event(store_url, acme_result):
+    waived = fingerprints(acme_result, "waived")[0]
+    with open_store(store_url) as store:
+        store.record(variant(acme_result, as_of="2026-11-01"), "a")
+        store.record(variant(acme_result, as_of="2026-11-02", unwaive={waived}), "b")
+        store.record(variant(acme_result, as_of="2026-11-03"), "c")
+        kinds = [e.kind for e in store.finding(waived, "acme").events]
+        points = store.trend().points
+    assert kinds == ["new", "unwaived", "waived"]  # first reported waived: `new` only
+    assert [p.waived for p in points] == [2, 1, 2]
+
+
+def test_recording_out_of_order_gives_the_lifecycles_of_recording_in_order(store_url, acme_result, postgres_cluster):
+    one, two = fingerprints(acme_result, "fail")[:2]
+    every = set(fingerprints(acme_result))
+    runs_ = [variant(acme_result, as_of=d, keep=k) for d, k in (
+        ("2026-11-01", every - {two}), ("2026-11-02", every - {one}), ("2026-11-03", every),
+        ("2026-11-03", every - {one, two}))]
+    runs_[3] = variant(acme_result, as_of="2026-11-03", started="2026-11-25T09:00:00Z", keep=every - {one, two})
+
+    def lifecycles(url: str, order: list[int]) -> tuple:
+        with open_store(url) as store:
+            for i in order:
+                store.record(runs_[i], f"r{i}")
+            return (store.trend(), store.finding(one), store.finding(two))
+
+    in_order = lifecycles(new_database(postgres_cluster) if "postgresql" in store_url else store_url, [0, 1, 2, 3])
+    backfilled = lifecycles(store_url.replace("history.db", "other.db") if "sqlite" in store_url
+                            else new_database(postgres_cluster), [3, 1, 0, 2])
+    assert backfilled == in_order
+    assert [e.kind for e in in_order[1].events] == ["new", "resolved", "regressed", "resolved"]
+
+
+# ---------------------------------------------------------------- reading for the committee
+
+
+def test_oldest_open_and_time_to_resolve(store_url, acme_result):
+    one = fingerprints(acme_result, "fail")[0]
+    severity = next(f["severity"] for f in acme_result["findings"] if f["fingerprint"] == one)
+    rest = set(fingerprints(acme_result)) - {one}
+    with open_store(store_url) as store:
+        store.record(variant(acme_result, as_of="2026-11-01", keep=rest), "a")
+        store.record(variant(acme_result, as_of="2026-11-05"), "b")
+        store.record(variant(acme_result, as_of="2026-11-15", keep=rest), "c")
+        times = store.resolve_times([], "2026-12-01")
+        oldest = store.oldest_open("acme", "2026-12-01", 3)
+        latest = store.latest_runs("2026-11-10")
+        previous = store.previous_run("acme", "2026-11-15", "2026-11-25T08:00:00Z")
+    assert times.by_severity[severity].resolved == 1 and times.by_severity[severity].median_days == 10
+    assert [f.age_days for f in oldest] == [30, 30, 30] and oldest[0].first_seen == "2026-11-01"
+    assert [r.as_of for r in latest] == ["2026-11-05"]
+    assert previous is not None and previous.as_of == "2026-11-05"
+
+
+# ---------------------------------------------------------------- retention
+
+
+def test_prune_archives_old_runs_keeps_the_latest_and_the_archive_loads_back(store_url, acme_result, tmp_path):
+    days = ["2026-11-01", "2026-11-02", "2026-11-03"]
+    files = [write(tmp_path, variant(acme_result, as_of=d)) for d in days]
+    other = write(tmp_path, variant(acme_result, entity="beta", as_of="2026-10-01"))
+    assert history("record", *map(str, files), str(other), db=store_url).returncode == 0
+    with open_store(store_url) as store:
+        trend_before = store.trend()
+    archive = tmp_path / "old.tar.gz"
+    ran = history("prune", "--before", "2026-11-03", "--archive", str(archive), db=store_url)
+    assert ran.returncode == 0, ran.stderr
+    assert "archived 2 run(s)" in ran.stdout and "kept 1 latest" in ran.stdout  # beta's only run stays whole
+    with open_store(store_url) as store:
+        assert store.trend() == trend_before  # counts and lifecycles stay
+        with pytest.raises(StoreInputError, match="archived"):
+            store.result_bytes(json.loads(history("list", "--format", "json", db=store_url).stdout)["runs"][0]["digest"])
+        assert store.result_bytes(store.trend(["acme"]).points[-1].digest) == files[-1].read_bytes()
+    back = history("record", str(archive), db=store_url)
+    assert back.returncode == 0 and back.stdout.count("loaded back from the archive") == 2, back.stdout + back.stderr
+    with open_store(store_url) as store:
+        assert store.result_bytes(store.trend(["acme"]).points[0].digest) == files[0].read_bytes()
+
+
+# ---------------------------------------------------------------- the store itself
+
+
+def test_a_store_newer_than_this_govern_is_refused_and_an_older_one_upgraded(store_url, acme_result, tmp_path):
+    path = write(tmp_path, variant(acme_result))
+    assert history("record", str(path), db=store_url).returncode == 0
+    engine = create_engine(parsed(store_url))
+    with engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": "9999"})
+    newer = history("list", db=store_url)
+    assert newer.returncode == 2 and "made by a newer govern" in newer.stderr, newer.stderr
+    assert history("upgrade", db=store_url).returncode == 2
+    with engine.begin() as c:  # what migration 0002 added, taken away again: a store of the govern before it
+        c.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": "0002"})
+        command.downgrade(config(c), "0001")
+    engine.dispose()
+    older = history("record", str(path), db=store_url)
+    assert older.returncode == 2 and "govern history upgrade" in older.stderr, older.stderr
+    upgraded = history("upgrade", db=store_url)
+    assert upgraded.returncode == 0 and "at schema 0002 (was 0001)" in upgraded.stdout, upgraded.stderr
+    assert history("record", str(path), db=store_url).stdout.startswith("already recorded")
+
+
+def test_the_default_store_is_created_on_first_use_under_the_current_folder(acme_result, tmp_path, monkeypatch):
+    path = write(tmp_path, variant(acme_result))
+    monkeypatch.delenv("GOVERN_DB", raising=False)
+    ran = govern("history", "record", str(path), cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / ".govern" / "history.db").is_file()
+    monkeypatch.setenv("GOVERN_DB", f"sqlite:///{tmp_path}/env.db")
+    assert govern("history", "record", str(path), cwd=tmp_path).returncode == 0
+    assert (tmp_path / "env.db").is_file()
+
+
+def test_a_password_in_the_url_is_never_printed(postgres_cluster, acme_result, tmp_path):
+    secret = "s3cr3t-pw"
+    url = new_database(postgres_cluster, password=secret)
+    path = write(tmp_path, variant(acme_result))
+    ran = [history("record", str(path), db=url), history("list", db=url),
+           history("record", str(path), db=url.replace("/govern_", "/missing_")),  # no such database: exit 3
+           history("list", db=f"postgresql://u:{secret}@/x?host={tmp_path}/nowhere&port=1"),
+           history("list", db=f"mysql://u:{secret}@h/x"),
+           history("list", db=f"postgresql://u@/x?host={tmp_path}&password={secret}&port=1")]
+    assert [r.returncode for r in ran] == [0, 0, 3, 3, 2, 3], [r.stderr for r in ran]
+    for r in ran:
+        assert secret not in r.stdout + r.stderr
+    assert "***" in ran[2].stderr
+
+
+def test_a_sqlite_store_is_never_written_through_a_link(acme_result, tmp_path):
+    path = write(tmp_path, variant(acme_result))
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "history.db").symlink_to(outside / "target.db")
+    (ws / "linked").symlink_to(outside)
+    for url in ("sqlite:///history.db", "sqlite:///linked/history.db"):
+        ran = govern("history", "record", str(path), "--db", url, cwd=ws)
+        assert ran.returncode == 2 and "symbolic link" in ran.stderr, ran.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_an_unknown_fingerprint_is_a_clear_error(store_url):
+    with open_store(store_url) as store, pytest.raises(StoreInputError, match="no recorded run"):
+        store.finding("0" * 32)

@@ -13,11 +13,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from governance.history.types import FindingHistory, Trend
 from governance.report._trend import _ticks, days
 from tests.conftest import check, govern
+from tests.history_support import postgres_cluster, store_url  # noqa: F401  (fixtures)
 
 TREND_KEYS = {"entity", "as_of", "digest", "unwaived", "advisories", "waived", "by_severity", "new", "resolved",
               "regressed"}
@@ -33,8 +35,9 @@ def _run(example: Path, db: str, as_of: str, *args: str) -> dict:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store' / 'history.db'}"
+def db(store_url: str) -> str:
+    """An empty store, on each database."""
+    return store_url
 
 
 def test_trend_and_finding_follow_recorded_runs(example, db, tmp_path):
@@ -127,14 +130,30 @@ def test_a_newer_or_bad_store_is_refused_before_evaluating(example, tmp_path):
     assert "nothing was evaluated" in unreachable.stderr
 
 
-def test_a_run_that_cannot_be_recorded_leaves_no_report(example, tmp_path):
-    """The store opens and answers, then refuses the run when it is recorded (a trigger of the database's own):
-    exit 3, and the reports written for it are taken back, a file it replaced restored."""
-    store = tmp_path / "store" / "history.db"
-    db = f"sqlite:///{store}"
+REFUSE = {
+    "sqlite": ["CREATE TRIGGER refuse BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+    "postgresql": ["CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+                   "CREATE TRIGGER refuse BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION refuse()"],
+}
+
+
+def _refuse_runs(db: str) -> None:
+    """The database itself refuses every new run from now on (a trigger), while it still opens and answers."""
+    if db.startswith("sqlite:///"):
+        with sqlite3.connect(db.removeprefix("sqlite:///")) as connection:
+            for statement in REFUSE["sqlite"]:
+                connection.execute(statement)
+        return
+    with psycopg.connect(db) as connection:
+        for statement in REFUSE["postgresql"]:
+            connection.execute(statement)
+
+
+def test_a_run_that_cannot_be_recorded_leaves_no_report(example, db, tmp_path):
+    """The store opens and answers, then refuses the run when it is recorded: exit 3, and the reports written
+    for it are taken back, a file it replaced restored, nothing shown on stdout."""
     _run(example, db, "2026-11-20")
-    with sqlite3.connect(store) as connection:
-        connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    _refuse_runs(db)
     out, old = tmp_path / "out.json", tmp_path / "old.md"
     old.write_text("previous\n", encoding="utf-8")
     evidence = (tmp_path / "evidence.json").read_bytes()  # the first run's, beside its result

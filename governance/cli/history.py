@@ -29,7 +29,7 @@ from governance.history.store import open_store, upgrade_store, valid_result
 from governance.history.types import RecordedRun, RecordOutcome
 from governance.history.url import DEFAULT, ENV
 from governance.report import DEFAULT_LANG, LANGS, RenderOptions
-from governance.report._history import FINDING_FORMATS, TREND_FORMATS, render_finding, render_trend
+from governance.report._history_formats import FINDING_FORMATS, TREND_FORMATS
 from governance.result import RunResult
 
 
@@ -162,6 +162,8 @@ def trend(entities: tuple[str, ...], since: Any, until: Any, fmt: str, output: s
           db: str | None) -> None:
     """The trend of recorded runs: one point per run (unwaived by severity, advisories, waived, new, resolved,
     regressed, controls satisfied), charts in HTML, and the time to resolve by severity."""
+    from governance.report._history import render_trend  # rich and jinja2, only for this command
+
     reads = Reads()
     path = target(output, "--output", reads) if output else None
     with store_errors("no trend was written."), open_store(db) as store:
@@ -184,6 +186,8 @@ def trend(entities: tuple[str, ...], since: Any, until: Any, fmt: str, output: s
 def finding(fingerprint: str, entity: str | None, fmt: str, lang: str, db: str | None) -> None:
     """One finding's life across runs: first and last seen, open or resolved, and every event (new, resolved,
     regressed, waived, unwaived) with the run it happened at."""
+    from governance.report._history import render_finding  # rich, only for this command
+
     with store_errors("nothing was shown."), open_store(db) as store:
         found = store.finding(fingerprint, entity)
     write_all([(None, render_finding(fmt, found, RenderOptions(lang=lang)))], nothing="nothing was shown")

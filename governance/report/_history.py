@@ -21,6 +21,7 @@ from rich.text import Text
 from governance.history.types import FindingHistory, ResolveTimes, Trend, TrendPoint
 from governance.report import _trend
 from governance.report._escape import json_document, markdown_text, visible
+from governance.report._history_formats import FINDING_FORMATS, TREND_FORMATS
 from governance.report._messages import Messages, messages
 from governance.report.csv import BOM
 from governance.report.csv import _cell as csv_cell
@@ -30,9 +31,8 @@ from governance.result import SEVERITIES, RunResult
 if TYPE_CHECKING:
     from governance.history.views import ReportHistory
     from governance.report import RenderOptions
+__all__ = ["FINDING_FORMATS", "TREND_FORMATS", "render_finding", "render_trend"]
 
-TREND_FORMATS = ("table", "json", "csv", "markdown", "html")
-FINDING_FORMATS = ("table", "json")
 SHORT_DIGEST = 12  # hex digits of a digest shown to people (the JSON and CSV keep all 64)
 TREND_COLUMNS = ("entity", "as_of", "started", "digest", "unwaived", "advisories", "waived", *SEVERITIES,
                  "new", "resolved", "regressed", "controls_satisfied", "controls_total")

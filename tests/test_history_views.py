@@ -201,3 +201,23 @@ def test_aggregate_from_the_store_shows_how_old_each_entitys_run_is(example, db,
     assert "2026-10-01 (run 60 days old)" in md
     assert govern("aggregate", "--db", db, "--as-of", "2026-09-01").returncode == 2  # no run on or before it
     assert govern("aggregate").returncode == 2  # neither files nor a store
+
+
+def test_trend_keeps_to_its_entities_and_days(example, db, tmp_path):
+    _run(example, db, "2026-11-20")
+    _run(example, db, "2026-11-25")
+
+    def days_of(*args: str) -> list[str]:
+        proc = govern("history", "trend", "--db", db, "--format", "json", *args)
+        assert proc.returncode == 0, proc.stderr
+        return [p["as_of"] for p in json.loads(proc.stdout)["points"]]
+
+    assert days_of("--since", "2026-11-21") == ["2026-11-25"]
+    assert days_of("--until", "2026-11-21") == ["2026-11-20"]
+    assert days_of("--entity", "Acme Retail Group") == ["2026-11-20", "2026-11-25"]
+    assert days_of("--entity", "nobody") == []
+    empty = govern("history", "trend", "--db", db, "--entity", "nobody", "--format", "markdown", "--lang", "en")
+    assert empty.returncode == 0 and "The history store holds no run that matches." in empty.stdout
+    out = tmp_path / "trend.html"
+    assert govern("history", "trend", "--db", db, "--format", "html", "--output", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

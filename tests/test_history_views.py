@@ -108,7 +108,10 @@ def test_baseline_file_comparison_names_its_as_of(example, tmp_path):
     base = tmp_path / "base.json"
     assert check(example, "--format", f"json={base}", as_of="2026-11-20").returncode in (0, 1)
     proc = check(example, "--baseline", str(base), "--format", "markdown", "--lang", "en", as_of="2026-11-25")
-    assert "Compared with: the run of 2026-11-20 in the --baseline file" in proc.stdout
+    named = f"Compared with: the run of 2026-11-20 in the --baseline file, {hashlib.sha256(base.read_bytes()).hexdigest()[:12]}"
+    assert named in proc.stdout
+    table = check(example, "--baseline", str(base), "--lang", "en", as_of="2026-11-25")
+    assert named in table.stdout
 
 
 def test_report_with_a_store_compares_with_the_previous_recorded_run(example, db, tmp_path):

@@ -65,6 +65,7 @@ CATEGORIES: dict[str, str] = {
     "grades": "Data grades (GB/T 43697-2024)",
     "levels": "Organisational classification levels (ISO/IEC 27001 A.5.12)",
     "decision_types": "Decision types (the AuthorityMatrix sets limits per type)",
+    "finding_events": "A change in a finding's life between recorded runs (`govern history finding`)",
 }
 
 REGENERATE = "python -m governance.vocabulary > docs/reference/glossary.md"

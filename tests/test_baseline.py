@@ -6,6 +6,7 @@ findings "new" (checkov#7647); govern's fingerprint is check + resource only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from ruamel.yaml import YAML
@@ -36,7 +37,10 @@ def test_same_workspace_against_itself_is_all_existing(example, opa_binary):
     after, _ = run_json(example, "--baseline", str(baseline))
     assert {f["baseline"] for f in after["findings"]} == {"existing"}
     assert after["resolved"] == []
-    assert after["summary"]["baseline"] == {"new": 0, "existing": len(after["findings"]), "resolved": 0}
+    # the counts, and the run compared with, named by its as_of and the sha256 of the file's bytes
+    assert after["summary"]["baseline"] == {"new": 0, "existing": len(after["findings"]), "resolved": 0,
+                                            "as_of": before["as_of"], "source": "file",
+                                            "digest": hashlib.sha256(baseline.read_bytes()).hexdigest()}
     assert check(example, "--baseline", str(baseline)).returncode == 1
     assert check(example, "--baseline", str(baseline), "--fail-on-new-only").returncode == 0
 

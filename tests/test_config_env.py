@@ -58,7 +58,7 @@ def test_every_option_of_every_command_has_one_govern_variable():
         names = env_names(option)
         assert len(names) == 1 and names[0].startswith("GOVERN_"), (command, option.name, names)
         # three variables serve several commands under one name: the OPA token, the repository path prefix,
-        # the history store
+        # the history store (docs/history.md)
         assert names[0] in {derived_name(command, option), "GOVERN_OPA_TOKEN", "GOVERN_PATH_PREFIX", "GOVERN_DB"}, names
         assert not option.allow_from_autoenv  # never also click's name from the Python parameter (GOVERN_CHECK_FORMATS)
     assert derived_name("check", next(p for c, p in OPTIONS if c == "check" and p.name == "formats")) == "GOVERN_CHECK_FORMAT"

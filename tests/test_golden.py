@@ -20,6 +20,7 @@ from governance.engine.outcome import parse_report
 from governance.evaluate.baseline import compare
 from governance.evaluate.findings import build
 from governance.evaluate.run import assemble, prepare
+from governance.history.views import compared, digest_of
 from governance.result import SEVERITIES, RunResult, gate
 from tests import golden
 from tests.conftest import AS_OF, EXAMPLE
@@ -202,8 +203,10 @@ def unmarked(result: RunResult) -> RunResult:
 
 
 def test_compare_marks_what_the_cli_marked():
-    """The acme-changes run, compared by hand with the acme run, is what `check --baseline` gave."""
-    marked = compare(unmarked(golden.result("acme-changes")), golden.result("acme"))
+    """The acme-changes run, compared by hand with the acme run, is what `check --baseline` gave, naming
+    the baseline file (the acme run without its run times) by its digest."""
+    written = json.dumps(golden.without_run(golden.data("acme")), ensure_ascii=False).encode("utf-8")
+    marked = compared(unmarked(golden.result("acme-changes")), golden.result("acme"), digest_of(written), "file")
     assert golden.without_run(json.loads(marked.to_json())) == golden.without_run(golden.data("acme-changes"))
 
 

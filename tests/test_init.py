@@ -100,3 +100,31 @@ def _as_text(value):
     if isinstance(value, list):
         return [_as_text(v) for v in value]
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def test_init_keeps_the_history_store_out_of_git(tmp_path):
+    root = tmp_path / "ws"
+    assert govern("init", str(root)).returncode == 0
+    assert (root / ".gitignore").read_text(encoding="utf-8") == ".govern/\n"
+
+
+def test_init_adds_the_history_store_to_an_existing_gitignore_once(tmp_path):
+    fresh, named = tmp_path / "fresh", tmp_path / "named"
+    fresh.mkdir()
+    named.mkdir()
+    (fresh / ".gitignore").write_text("*.pyc", encoding="utf-8")  # no newline at its end
+    (named / ".gitignore").write_text("/.govern\n", encoding="utf-8")
+    assert govern("init", str(fresh)).returncode == 0
+    assert govern("init", str(named)).returncode == 0
+    assert (fresh / ".gitignore").read_text(encoding="utf-8") == "*.pyc\n.govern/\n"
+    assert (named / ".gitignore").read_text(encoding="utf-8") == "/.govern\n"
+
+
+def test_init_refuses_a_gitignore_that_is_a_link(tmp_path):
+    root, elsewhere = tmp_path / "ws", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.write_text("x\n", encoding="utf-8")
+    (root / ".gitignore").symlink_to(elsewhere)
+    proc = govern("init", str(root))
+    assert proc.returncode == 2 and ".gitignore (a symbolic link)" in proc.stderr
+    assert elsewhere.read_text(encoding="utf-8") == "x\n" and not (root / "governance.yaml").exists()

@@ -31,8 +31,9 @@ ALLOWED = {
     "model": {"load", "result", "library", "text", "vocabulary"},
     "engine": {"result", "text", "vocabulary"},  # OPA gets the vocabulary as data, under the policy revision
     "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary"},
-    "report": {"result", "text", "vocabulary"},
-    "history": {"evaluate", "result", "text"},  # the store reads saved results as evaluate/ validates them
+    # the history store keeps saved results (read as evaluate/ reads them); report/ draws its answers (history/types.py)
+    "history": {"evaluate", "result", "text"},
+    "report": {"history", "result", "text", "vocabulary"},
     "cli": {"engine", "evaluate", "history", "load", "model", "report", "result", "library", "entry", "bug", "__version__",
             "text", "vocabulary"},
     "bug": {"text"},  # neutral: how a failure nobody expected is told; the entry point and the CLI's guard ask it
@@ -60,7 +61,7 @@ SURFACE = {
         "read_bytes", "read_result", "record_for", "run_check", "run_unit_tests", "signed", "validate"},
     "governance.report": {"DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
         "evidence", "json_document", "markdown_cell", "markdown_code", "markdown_text", "render", "render_all",
-        "render_group", "visible"},
+        "render_group", "visible", "FINDING_FORMATS", "TREND_FORMATS", "render_finding", "render_trend"},
     "governance.load": {"CHECK_ID", "Document", "Location", "MAX_ID_CHARS", "MAX_NAME_CHARS", "MISSING", "PathProblem",
         "Path_", "RegoSource", "SUFFIXES", "SourceMap", "WorkspaceError", "WorkspaceErrors", "collector_paused", "discover",
         "id_problem", "is_check", "json_positions", "json_values", "problems_in", "read_document", "read_rego", "relative",

@@ -171,14 +171,17 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
 
 
 def write_all(rendered: Rendered, nothing: str = "no report of this run was written",
-              trusted: list[Path] | None = None) -> None:
+              trusted: list[Path] | None = None, then: Callable[[], None] | None = None) -> None:
     """Every report file in place, then the streams; on any failure no report is left changed (exit 3),
     and the error ends with `nothing` (what was not written, in the command's words). Each evidence.json
     is renamed into place after every report: a set interrupted on the way keeps the previous run's
     evidence, which then no longer matches the new reports, and `govern verify` says so.
 
     `trusted` are the areas a link above a target may lead into (as `outputs` checked them; a link that
-    appeared since is an error here, never followed)."""
+    appeared since is an error here, never followed).
+
+    `then` runs once every report file is in place and before any stream is sent (`check --record`
+    records the run there); if it fails, the files are put back as they were and nothing is sent."""
     areas = trusted if trusted is not None else trusted_areas(None)
     files = on_disk(rendered)
     files.sort(key=lambda f: Path(f[0]).name == BESIDE)  # the evidence last
@@ -191,6 +194,8 @@ def write_all(rendered: Rendered, nothing: str = "no report of this run was writ
         for path, content in files:
             files_written.stage(path, content, areas)
         files_written.commit()
+        if then is not None:
+            then()
         for stream, sent in streams:
             _send(stream, sent)
 

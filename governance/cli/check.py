@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import click
@@ -26,16 +28,24 @@ from governance.cli._common import (
     as_of_date,
     key_refused,
     saved_result,
+    saved_result_bytes,
+    say,
 )
 from governance.cli._group import main
 from governance.cli._output import outputs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
+from governance.cli._store import db_option, opened, store_errors
 from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
-from governance.evaluate import SkipRefused, can_sign, compare, run_check, signed
-from governance.report import DEFAULT_LANG, FORMATS, LANGS, Rendered, RenderOptions, evidence, render_all
-from governance.result import gate
+from governance.evaluate import SkipRefused, can_sign, run_check, signed
+from governance.history import compared, compared_with_previous, digest_of, report_history
+from governance.report import DEFAULT_LANG, FORMATS, LANGS, Rendered, RenderOptions, evidence, render, render_all
+from governance.result import RunResult, gate
 
+if TYPE_CHECKING:
+    from governance.history import Store
+
+TREND_SHOWN = ("html", "markdown")  # the formats with a trend section, when a history store is given
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -71,11 +81,17 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
                    "PEM); `govern verify --verification-key PUBLIC.pem` checks it.")
 @click.option("--signing-alg", type=click.Choice(SIGNING_ALGS),
               help=f"Signature algorithm of --signing-key (default: {DEFAULT_SIGNING_ALG}).")
+@click.option("--record", is_flag=True,
+              help="Record this run in the history store once its reports are written (docs/history.md); if it "
+                   "cannot be recorded, no report is left (exit 3).")
+@db_option("The history store (default: sqlite:///.govern/history.db in the current folder): with it, HTML and "
+           "Markdown reports add the trend, and the run is compared with the entity's previous recorded run unless "
+           "--baseline is given. Credentials in it are never printed.")
 def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: dt.date | None, fail_on: str | None,
           skips: tuple[str, ...],
           opa_url: str | None, opa_token: str | None, opa_ca: str | None, allow_opa_versions: tuple[str, ...], timeout: float,
           lang: str, baseline: str | None, fail_on_new_only: bool, path_prefix: str,
-          signing_key: str | None, signing_alg: str | None) -> None:
+          signing_key: str | None, signing_alg: str | None, record: bool, db: str | None) -> None:
     """Evaluate every check on OPA and report findings."""
     reads = Reads(workspace, (baseline, opa_ca, signing_key))
     targets = outputs(formats, output, reads)
@@ -88,25 +104,64 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
     if signing_alg and not signing_key:
         raise click.UsageError("--signing-alg goes with --signing-key")
     key, alg = (Path(signing_key) if signing_key else None), signing_alg or DEFAULT_SIGNING_ALG
-    with Guard(), progress() as step, key_refused("--signing-key", signing_key, nothing="no report was written."):
-        if key is not None:
-            can_sign(key, alg)  # a key that cannot sign is exit 2 before the run, not after it
-        previous = saved_result(baseline) if baseline else None  # bad baseline: exit 2 before OPA starts
-        try:
-            result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, skip=skips, skip_source=_source("skips"),
-                               progress=step, opa_url=opa_url, timeout=timeout, token=opa_token if opa_url else None,
-                               ca=opa_ca, opa_versions=(OPA_VERSION, *allow_opa_versions))
-        except SkipRefused as exc:  # found once the policy is compiled, before OPA evaluates anything
-            raise click.BadParameter(str(exc), param_hint="--skip") from None
-        if previous is not None:
-            result = compare(result, previous)
-        rendered = render_all(targets, result, RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix),
-                              step=step)
-        if key is not None:
-            rendered = sign_evidence(rendered, [fmt for fmt, _ in targets], key, alg)
-    # only now, with every report rendered (and evidence.json beside them), does anything get written
-    write_all(rendered, trusted=reads.trusted)
+    with Guard(), contextlib.ExitStack() as stack:  # the history store stays open until the run is recorded
+        with progress() as step, key_refused("--signing-key", signing_key, nothing="no report was written."):
+            if key is not None:
+                can_sign(key, alg)  # a key that cannot sign is exit 2 before the run, not after it
+            baseline_bytes = saved_result_bytes(baseline) if baseline else b""
+            previous = saved_result(baseline, baseline_bytes) if baseline else None  # bad baseline: exit 2 before OPA
+            # the store is opened and checked before anything is evaluated: a bad or newer store is exit 2, one that
+            # cannot be reached exit 3, and nothing is written either way
+            store = stack.enter_context(_store(db)) if (record or db) else None
+            try:
+                result = run_check(workspace, as_of_date(as_of), fail_on=fail_on, skip=skips,
+                                   skip_source=_source("skips"), progress=step, opa_url=opa_url, timeout=timeout,
+                                   token=opa_token if opa_url else None, ca=opa_ca,
+                                   opa_versions=(OPA_VERSION, *allow_opa_versions))
+            except SkipRefused as exc:  # found once the policy is compiled, before OPA evaluates anything
+                raise click.BadParameter(str(exc), param_hint="--skip") from None
+            data, history = b"", None
+            with store_errors("no report was written."):
+                if previous is not None:
+                    result = compared(result, previous, digest_of(baseline_bytes), "file")
+                elif store is not None:
+                    step("reading the previous run from the history store")
+                    result = compared_with_previous(store, result)
+                if store is not None:
+                    data = _json_bytes(result)  # what is recorded: the result as --format json writes it
+                    if any(fmt in TREND_SHOWN for fmt, _ in targets):
+                        history = report_history(store, result, digest_of(data))
+            options = RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix, history=history)
+            rendered = render_all(targets, result, options, step=step)
+            if key is not None:
+                rendered = sign_evidence(rendered, [fmt for fmt, _ in targets], key, alg)
+        # only now, with every report rendered (and evidence.json beside them), does anything get written; a run
+        # to record is recorded once the report files are in place, before any report is shown on stdout
+        write_all(rendered, trusted=reads.trusted, then=_recording(store, data, result) if record and store else None)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
+
+
+def _json_bytes(result: RunResult) -> bytes:
+    written = render("json", result)
+    return written.encode("utf-8") if isinstance(written, str) else written
+
+
+@contextlib.contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    with store_errors("nothing was evaluated; no report was written."):
+        store = opened(db)
+    with store:
+        yield store
+
+
+def _recording(store: Store, data: bytes, result: RunResult) -> Callable[[], None]:
+    """Record the run (its result's bytes); any failure is exit 3, and `write_all` takes the reports back."""
+    def record() -> None:
+        with store_errors("the run was not recorded; no report of this run was left.", after_writing=True):
+            outcome = store.record_valid(data, result)
+        said = "recorded" if outcome.stored else "already recorded (nothing changed):"
+        say(f"{said} run {outcome.digest} of {result.workspace} ({result.as_of}) in {store.shown}", err=True)
+    return record
 
 
 def sign_evidence(rendered: Rendered, formats: list[str], key: Path, alg: str) -> Rendered:

@@ -10,6 +10,7 @@ govern's schema; exit 3: the store could not be reached or failed (nothing of th
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from governance.history import (
     upgrade_store,
     valid_result,
 )
+from governance.report import DEFAULT_LANG, FINDING_FORMATS, LANGS, TREND_FORMATS, RenderOptions, render_finding, render_trend
 from governance.result import RunResult
 
 
@@ -188,3 +190,49 @@ def upgrade(db: str | None) -> None:
     with store_errors("the store was not changed."):
         was, now = upgrade_store(db)
     say(f"the store is at schema {now}" + ("" if was == now else f" (was {was or 'empty'})"))
+
+
+# ---------------------------------------------------------------- reading: trend and one finding's history
+
+@history.command()
+@click.option("--entity", "entities", multiple=True, metavar="NAME", envvar="GOVERN_HISTORY_TREND_ENTITY",
+              help="Only this entity's runs (a workspace's name); repeatable. Default: every entity (the group trend).")
+@click.option("--since", type=AsOf(), envvar="GOVERN_HISTORY_TREND_SINCE", help="Only runs with as_of on or after this day.")
+@click.option("--until", type=AsOf(), envvar="GOVERN_HISTORY_TREND_UNTIL",
+              help="Only runs with as_of on or before this day; time to resolve is counted at it (default: the last run's).")
+@click.option("--format", "fmt", type=click.Choice(TREND_FORMATS), default="table", show_default=True,
+              envvar="GOVERN_HISTORY_TREND_FORMAT", help="Output format.")
+@click.option("--output", "-o", metavar="PATH", envvar="GOVERN_HISTORY_TREND_OUTPUT",
+              help="Write the trend to PATH instead of stdout.")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
+              envvar="GOVERN_HISTORY_TREND_LANG", help="Language of the table, Markdown and HTML.")
+@db_option
+def trend(entities: tuple[str, ...], since: Any, until: Any, fmt: str, output: str | None, lang: str,
+          db: str | None) -> None:
+    """The trend of recorded runs: one point per run (unwaived by severity, advisories, waived, new, resolved,
+    regressed, controls satisfied), charts in HTML, and the time to resolve by severity."""
+    reads = Reads()
+    path = target(output, "--output", reads) if output else None
+    with store_errors("no trend was written."), open_store(db) as store:
+        found = store.trend(entities, since and since.isoformat(), until and until.isoformat())
+        last = until.isoformat() if until else max((p.as_of for p in found.points), default=None)
+        times = store.resolve_times(entities or sorted({p.entity for p in found.points}), last or dt.date.today().isoformat())
+    write_all([(path, render_trend(fmt, found, times, RenderOptions(lang=lang)))], nothing="no trend was written",
+              trusted=reads.trusted)
+
+
+@history.command()
+@click.argument("fingerprint")
+@click.option("--entity", metavar="NAME", envvar="GOVERN_HISTORY_FINDING_ENTITY",
+              help="The entity whose finding it is, when several report one fingerprint.")
+@click.option("--format", "fmt", type=click.Choice(FINDING_FORMATS), default="table", show_default=True,
+              envvar="GOVERN_HISTORY_FINDING_FORMAT", help="Output format.")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
+              envvar="GOVERN_HISTORY_FINDING_LANG", help="Language of the table.")
+@db_option
+def finding(fingerprint: str, entity: str | None, fmt: str, lang: str, db: str | None) -> None:
+    """One finding's life across runs: first and last seen, open or resolved, and every event (new, resolved,
+    regressed, waived, unwaived) with the run it happened at."""
+    with store_errors("nothing was shown."), open_store(db) as store:
+        found = store.finding(fingerprint, entity)
+    write_all([(None, render_finding(fmt, found, RenderOptions(lang=lang)))], nothing="nothing was shown")

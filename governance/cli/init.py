@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 from pathlib import Path, PurePosixPath
 
 import click
@@ -45,6 +47,7 @@ def init(directory: str, name: str) -> None:
         real = root.resolve()
         taken = [why for rel in files if (why := occupied(real, rel))]
         taken += [why for rel in FOLDERS if (why := occupied(real, Path(rel), folder=True))]
+        taken += [why for why in [_ignore_refused(real)] if why]
         if taken:
             taken = list(dict.fromkeys(taken))  # a folder in the way of several files is named once
             raise click.UsageError(f"{root}: not overwriting; these exist already (nothing was written):\n  "
@@ -94,6 +97,8 @@ def _write(root: Path, files: dict[Path, str]) -> None:
                 os.close(fd)
         for name in FOLDERS:
             os.close(open_folder(root / name, made))
+        if _ignore_store(root):
+            created.append(root / GITIGNORE)
     except BaseException:
         for path in reversed(created):
             with contextlib.suppress(OSError):
@@ -102,3 +107,43 @@ def _write(root: Path, files: dict[Path, str]) -> None:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+
+
+GITIGNORE = ".gitignore"
+STORE_FOLDER = ".govern/"  # where the default history store lives (docs/history.md): local, never committed
+
+
+def _ignore_refused(root: Path) -> str | None:
+    """Why the workspace's .gitignore cannot be added to: it is a link or not a file. One that exists
+    is added to, never a reason to refuse (a fresh repository often brings one)."""
+    try:
+        mode = os.lstat(root / GITIGNORE).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{GITIGNORE} ({exc.strerror or exc})"
+    if stat.S_ISLNK(mode):
+        return f"{GITIGNORE} (a symbolic link)"
+    return None if stat.S_ISREG(mode) else f"{GITIGNORE} (not a file)"
+
+
+def _ignore_store(root: Path) -> bool:
+    """`.govern/` in the workspace's .gitignore, so the history store is never committed; True when the
+    file was created here. A .gitignore that already names the folder is left as it is."""
+    fd = open_folder(root, [])
+    try:
+        try:
+            old = os.open(GITIGNORE, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+        except FileNotFoundError:
+            create(fd, GITIGNORE, f"{STORE_FOLDER}\n".encode())
+            return True
+        with os.fdopen(old, "r+b") as ignore:
+            if not stat.S_ISREG(os.fstat(ignore.fileno()).st_mode):
+                raise OSError(errno.EINVAL, "is not a file", GITIGNORE)
+            text = ignore.read()
+            if any(line.strip() in (b".govern", b".govern/", b"/.govern", b"/.govern/") for line in text.splitlines()):
+                return False
+            ignore.write((b"" if not text or text.endswith(b"\n") else b"\n") + f"{STORE_FOLDER}\n".encode())
+        return False
+    finally:
+        os.close(fd)

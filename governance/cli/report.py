@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,7 +13,12 @@ from governance.cli._group import main
 from governance.cli._output import outputs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
+from governance.cli._store import db_option, opened, store_errors
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
+from governance.result import RunResult
+
+if TYPE_CHECKING:
+    from governance.history import ReportHistory
 
 
 @main.command()
@@ -24,7 +30,10 @@ from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, rende
               help="Language of human-readable reports.")
 @click.option("--path-prefix", envvar="GOVERN_PATH_PREFIX", show_envvar=True, type=PathPrefix(), default="",
               help="The workspace's folder from the repository root, for the paths of sarif, github and junit reports.")
-def report(result_file: str, formats: tuple[str, ...], output: str | None, lang: str, path_prefix: str) -> None:
+@db_option("A history store (default: none): HTML and Markdown reports add the trend, and a result not compared "
+           "with another is compared with its entity's previous recorded run. Credentials in it are never printed.")
+def report(result_file: str, formats: tuple[str, ...], output: str | None, lang: str, path_prefix: str,
+           db: str | None) -> None:
     """Render a result saved with `govern check --format json` (no OPA needed).
 
     Its evidence (evidence.json beside report files, --format evidence) says it was re-rendered from
@@ -35,8 +44,22 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
         step(f"reading {result_file}")
         raw = saved_result_bytes(result_file)
         result = saved_result(result_file, raw)
+        history = None
+        if db:
+            result, history = _with_history(db, result, raw)
         options = RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix,
-                                rendered_from="sha256:" + hashlib.sha256(raw).hexdigest())
+                                rendered_from="sha256:" + hashlib.sha256(raw).hexdigest(), history=history)
         rendered = render_all(targets, result, options, step=step)
     # as in `check`: nothing is written until every report rendered
     write_all(rendered, trusted=reads.trusted)
+
+
+def _with_history(db: str, result: RunResult, raw: bytes) -> tuple[RunResult, ReportHistory]:
+    """The result compared with its entity's previous recorded run (unless it was compared already, with
+    --baseline), and its trend section, from the store at `db`."""
+    from governance.history import compared_with_previous, digest_of, report_history
+
+    with store_errors("no report was written."), opened(db) as store:
+        if result.resolved is None:
+            result = compared_with_previous(store, result)
+        return result, report_history(store, result, digest_of(raw))

@@ -16,6 +16,7 @@ read as the group's pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import unicodedata
@@ -40,7 +41,7 @@ from governance.result import (
 )
 from governance.text import one_line
 
-__all__ = ["MixedRevisions", "ResultFileError", "aggregate", "failing", "laxer", "library_digest", "merge"]
+__all__ = ["MixedRevisions", "ResultFileError", "aged", "aggregate", "failing", "laxer", "library_digest", "merge"]
 
 DEFAULT_TOP = 50  # the worst findings a group report lists
 DEFAULT_FAIL_ON = "low"  # as for `govern check`
@@ -78,6 +79,16 @@ def merge(results: dict[str, RunResult], *, top: int = DEFAULT_TOP, allow_mixed:
     return GroupResult(tool=Tool(version=__version__), fail_on=fail_on, library=library, opa_version=opa,
                        mixed_revisions=len(engines) > 1, entities=entities,
                        findings=unwaived[:top] if top else unwaived, findings_total=len(unwaived))
+
+
+def aged(group: GroupResult, as_of: str, digests: dict[str, str]) -> GroupResult:
+    """The group of each entity's latest recorded run on or before `as_of` (`govern aggregate --db`), each
+    entity saying how old its run is (`age_days`) and which it is (`digest`): an entity that stopped
+    reporting shows an old run, never a silent pass. `digests`: the recorded run of each entity, by name."""
+    day = dt.date.fromisoformat(as_of)
+    entities = [Entity.model_validate({**e.model_dump(), "age_days": (day - dt.date.fromisoformat(e.as_of)).days,
+                                       "digest": digests[e.name]}) for e in group.entities]
+    return GroupResult.model_validate({**group.model_dump(), "as_of": as_of, "entities": entities})
 
 
 def failing(group: GroupResult) -> bool:

@@ -19,7 +19,18 @@ from governance.history.types import (
     TrendPoint,
 )
 from governance.history.url import DEFAULT, ENV, redact, store_file
+from governance.history.views import (
+    ReportHistory,
+    compared,
+    compared_with_previous,
+    current_point,
+    digest_of,
+    recorded_result,
+    report_history,
+)
 
-__all__ = ["DEFAULT", "ENV", "FindingEvent", "FindingHistory", "HistoryError", "OpenFinding", "PruneOutcome", "RecordOutcome",
-           "RecordedRun", "ResolveTimes", "SeverityResolveTime", "Store", "StoreInputError", "StoreUnavailable", "Trend",
-           "TrendPoint", "is_archive", "members", "open_store", "redact", "store_file", "upgrade_store", "valid_result"]
+__all__ = ["DEFAULT", "ENV", "FindingEvent", "FindingHistory", "HistoryError", "OpenFinding", "PruneOutcome",
+           "RecordOutcome", "RecordedRun", "ReportHistory", "ResolveTimes", "SeverityResolveTime", "Store",
+           "StoreInputError", "StoreUnavailable", "Trend", "TrendPoint", "compared", "compared_with_previous",
+           "current_point", "digest_of", "is_archive", "members", "open_store", "recorded_result", "redact",
+           "report_history", "store_file", "upgrade_store", "valid_result"]

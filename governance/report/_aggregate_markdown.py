@@ -31,10 +31,13 @@ def render(group: GroupResult, options: RenderOptions) -> str:
              f"## {t('aggregate.entities')}", ""]
     header = [t("entity"), t("as_of"), t("aggregate.verdict"), *[name(s, capital=True) for s in SEVERITIES],
               t("waived"), t("aggregate.checks"), t("policy_revision")]
-    rows = [[e.name, e.as_of, _verdict(e, m), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
+    rows = [[e.name, _as_of(e, m), _verdict(e, m), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
              " / ".join(str(e.checks.get(s, 0)) for s in STATUSES),
              e.policy_revision[:19] + "…"] for e in group.entities]
     lines += _table(header, rows, "lll" + "r" * (len(SEVERITIES) + 1) + "ll")
+    recorded = (group.model_extra or {}).get("as_of")
+    if recorded:
+        lines += ["", t("aggregate.recorded_note", as_of=recorded)]
     if any(e.laxer_than_group for e in group.entities):
         lines += ["", t("aggregate.laxer_note", group=name(group.fail_on))]
     lines += ["", f"## {t('aggregate.worst')}", ""]
@@ -51,3 +54,9 @@ def _verdict(e: Entity, m: Messages) -> str:
     """The verdict at the group's threshold; flagged when the entity's own threshold is laxer."""
     verdict = m.name(e.verdict, capital=True)
     return f"{verdict} ⚠ {m.text('aggregate.laxer', own=m.name(e.fail_on))}" if e.laxer_than_group else verdict
+
+
+def _as_of(e: Entity, m: Messages) -> str:
+    """The entity's as_of, and with a history store (`aggregate --db`) how old its run is."""
+    age = (e.model_extra or {}).get("age_days")
+    return e.as_of if age is None else f"{e.as_of} ({m.text('aggregate.age', days=age)})"

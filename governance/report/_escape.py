@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from governance.text import HIDDEN, HIDDEN_CODES, visible
 
@@ -118,3 +119,13 @@ def markdown_code(value: object) -> str:
     text = " ".join(visible(value).split())
     fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
     return f"{fence} {text} {fence}" if text.startswith("`") or text.endswith("`") else f"{fence}{text}{fence}"
+
+
+def markdown_table(header: list[str], rows: list[list], align: str = "") -> list[str]:
+    """A Markdown table's lines: every cell escaped (markdown_cell); `align` is one l or r per column."""
+    marks = [("---:" if a == "r" else "---") for a in (align or "l" * len(header))]
+    return [_markdown_row(header), "| " + " | ".join(marks) + " |"] + [_markdown_row(r) for r in rows]
+
+
+def _markdown_row(cells: Iterable[object]) -> str:
+    return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"

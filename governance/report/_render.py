@@ -7,11 +7,15 @@ import pkgutil
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from governance.report import evidence  # a format like the others; also places its manifest beside reports
 from governance.report._paths import repository_prefix
 from governance.result import RunResult
 from governance.vocabulary import DEFAULT_LANG
+
+if TYPE_CHECKING:
+    from governance.history import ReportHistory
 
 PACKAGE = Path(__file__).parent  # where the format modules are
 
@@ -26,6 +30,8 @@ class RenderOptions:
     path_prefix: str = ""
     # `sha256:<hex>` of the saved result file `govern report` re-renders; its evidence says so (None: a run)
     rendered_from: str | None = None
+    # with a history store (`--db`): the trend section of the HTML and Markdown reports (history/views.py)
+    history: ReportHistory | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path_prefix", repository_prefix(self.path_prefix))

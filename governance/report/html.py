@@ -24,11 +24,14 @@ from markupsafe import Markup
 
 from governance.report import _strategy as strategy
 from governance.report import _svg as svg
+from governance.report import _trend
 from governance.report._escape import visible
+from governance.report._history_parts import compared_line, oldest_header, oldest_rows, resolve_header, resolve_rows
 from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, advisory, gate, rollup
-from governance.vocabulary import localized, messages
+from governance.vocabulary import Messages, localized, messages
 
 if TYPE_CHECKING:  # the package imports its formats
+    from governance.history import ReportHistory
     from governance.report import RenderOptions
 
 FORMAT = "html"
@@ -74,6 +77,8 @@ def render(result: RunResult, options: RenderOptions) -> str:
         strategy=strategy.section(result.strategy, m),
         waivers=[_waiver(w, result.as_of) for w in result.waivers],
         changes=_changes(result),
+        compared=compared_line(result, m),
+        trend=_trend_section(options.history, m),
         library_count=len(getattr(result, "library", None) or []),
     )
 
@@ -194,3 +199,12 @@ def _changes(result: RunResult) -> dict | None:
         "existing": sum(1 for f in result.findings if f.baseline == "existing"),
         "resolved": result.resolved or [],
     }
+
+
+def _trend_section(history: ReportHistory | None, m: Messages) -> dict | None:
+    """The trend from a history store (`--db`): its charts, the oldest open findings, time to resolve."""
+    if history is None:
+        return None
+    return {"charts": _trend.charts(_trend.days(history.points), m),
+            "oldest_header": oldest_header(m), "oldest": oldest_rows(history, m),
+            "resolve_header": resolve_header(m), "resolve": resolve_rows(history.resolve_times, m)}

@@ -1,6 +1,8 @@
 """`--format markdown`: the audit report a person reads (zh or en, by --lang).
 
-Sections: the run and its evidence, a table of controls, the findings
+Sections: the run and its evidence, the changes since the run it is compared
+with (`--baseline`, or a history store's previous run, which it names), the
+trend from a history store (`--db`), a table of controls, the findings
 grouped by control with file:line (advisories, the unwaived info findings
 that cannot fail the run, apart), the strategy chapter (goal tree, maturity
 against the previous assessment, pilot scope), then the waivers in force and
@@ -10,15 +12,15 @@ report's language where the check wrote it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from governance.report import _strategy as strategy
-from governance.report._escape import markdown_cell, markdown_code, markdown_text
+from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
 from governance.result import ControlRecord, Finding, RunResult, WaiverRecord, advisory
 from governance.vocabulary import localized, messages
 
 if TYPE_CHECKING:  # the package imports its formats
+    from governance.history import ReportHistory
     from governance.report import RenderOptions
 
 FORMAT = "markdown"
@@ -31,18 +33,13 @@ _code = markdown_code
 _cell = markdown_cell
 
 
-def _row(cells: Iterable[object]) -> str:
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
-
-
-def _table(header: list[str], rows: list[list], align: str = "") -> list[str]:
-    marks = [("---:" if a == "r" else "---") for a in (align or "l" * len(header))]
-    return [_row(header), "| " + " | ".join(marks) + " |"] + [_row(r) for r in rows]
+_table = markdown_table
 
 
 class _Report:
-    def __init__(self, result: RunResult, lang: str):
+    def __init__(self, result: RunResult, lang: str, history: ReportHistory | None = None):
         self.r = result
+        self.history = history
         self.m = messages(lang)
         self.lang = self.m.lang
         self.checks = {c.id: c for c in result.checks}
@@ -53,7 +50,8 @@ class _Report:
         return f"{ICON.get(state, '')} {self.m.name(state)}".strip()
 
     def build(self) -> str:
-        lines = self.header() + self.controls() + self.findings() + self.advisories() + self.strategy() + self.waivers()
+        lines = (self.header() + self.changes() + self.trend() + self.controls() + self.findings() + self.advisories()
+                 + self.strategy() + self.waivers())
         return "\n".join(lines).rstrip() + "\n"
 
     def header(self) -> list[str]:
@@ -76,6 +74,28 @@ class _Report:
             f"- {t('inputs')}: {len(r.inputs)}{t('md.inputs_note')}",
             f"- {t('md.outcome')}: {outcome}", *skipped, "",
         ]
+
+    def changes(self) -> list[str]:
+        """Since the last review: new and resolved findings against the run compared with, which it names."""
+        if self.r.resolved is None:
+            return []
+        from governance.report._history_parts import compared_line
+        t, name = self.m.text, self.m.name
+        new = sum(1 for f in self.r.findings if f.baseline == "new")
+        against = compared_line(self.r, self.m)
+        counts = t("table.since_baseline", new=new, existing=len(self.r.findings) - new, resolved=len(self.r.resolved))
+        gone = [[name(f.severity), f.check, f"{name(f.resource.kind)} {f.resource.id}"] for f in self.r.resolved]
+        lines = [f"## {t('html.h_changes')}", "", *([_text(against), ""] if against else []), _text(counts), ""]
+        if gone:
+            lines += [f"### {name('resolved', capital=True)}", ""] + _table([t("severity"), t("check"), t("resource")], gone)
+            lines += [""]
+        return lines
+
+    def trend(self) -> list[str]:
+        if self.history is None:
+            return []
+        from governance.report._history_parts import markdown_section
+        return markdown_section(self.history, self.m)
 
     def controls(self) -> list[str]:
         t = self.m.text
@@ -196,4 +216,4 @@ class _Report:
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    return _Report(result, options.lang).build()
+    return _Report(result, options.lang, options.history).build()

@@ -69,6 +69,10 @@ def render(result: RunResult, options: RenderOptions) -> str:
         console.print(_plain(t("table.since_baseline", new=new, existing=len(result.findings) - new,
                                resolved=len(result.resolved))
                              + (t("table.resolved_which", which=gone) if gone else "")))
+        from governance.report._history_parts import compared_line  # the run compared with, where the result names it
+        against = compared_line(result, m)
+        if against:
+            console.print(_plain(against))
     return buf.getvalue()
 
 

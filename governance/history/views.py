@@ -1,0 +1,102 @@
+"""What a run's reports show of its past, read from a history store (docs/history.md, "Reports that know
+their past"): the run it is compared with, and the trend section of the HTML and Markdown reports.
+
+`check` and `report` call these with an open store; the renderers then read only the `ReportHistory`
+they are given, never the store.
+
+- The run a result is compared with ("since the last review") is the entity's latest recorded run
+  before it, by as_of then start time (`Store.previous_run`), read back from the bytes the store keeps
+  and validated as every saved result is. The comparison names it: its as_of and digest, in the
+  summary's `baseline` counts, where a `--baseline` file's are named too.
+- The trend is the entity's recorded runs up to this one's as_of. The run being reported counts from
+  its own result when the store does not hold it yet (`check --record` records only once the reports
+  are written): a chart of a committee's report ends on the day it reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from governance.evaluate import ResultFileError, compare, read_result
+from governance.history.counts import counted
+from governance.history.errors import StoreUnavailable
+from governance.history.types import OpenFinding, ResolveTimes, TrendPoint
+from governance.result import RunResult
+
+if TYPE_CHECKING:
+    from governance.history.store import Store
+
+OLDEST_SHOWN = 10  # open findings a report lists, oldest first
+OPEN_ASKED = 1000  # open findings asked of the store, of which those this run still reports are kept
+
+
+@dataclass(frozen=True)
+class ReportHistory:
+    """The trend section of one run's report: the entity's runs up to it (this one last among its day's),
+    its oldest open findings, and the time to resolve at its as_of."""
+
+    entity: str
+    as_of: str
+    points: list[TrendPoint]
+    oldest_open: list[OpenFinding]
+    resolve_times: ResolveTimes
+
+
+def digest_of(data: bytes) -> str:
+    """How a run is named, in the store and in reports: the sha256 of its result file's bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def compared(result: RunResult, previous: RunResult, digest: str, source: str) -> RunResult:
+    """`result` compared with `previous` (`evaluate/baseline.compare`), the comparison naming the run it
+    compared with: its as_of, its digest, and where it came from (`history`: the store; `file`: --baseline)."""
+    marked = compare(result, previous)
+    counts = dict((marked.summary.model_extra or {}).get("baseline") or {})
+    counts.update({"as_of": previous.as_of, "digest": digest, "source": source})
+    return marked.model_copy(update={"summary": marked.summary.model_copy(update={"baseline": counts})})
+
+
+def compared_with_previous(store: Store, result: RunResult) -> RunResult:
+    """`result` compared with its entity's latest recorded run before it; unchanged when there is none."""
+    started = result.run.started_at if result.run else None
+    before = store.previous_run(result.workspace, result.as_of, started)
+    if before is None:
+        return result
+    return compared(result, recorded_result(store, before.digest), before.digest, "history")
+
+
+def recorded_result(store: Store, digest: str) -> RunResult:
+    """A recorded run's result, read back from the bytes the store keeps and validated as any saved result."""
+    data = store.result_bytes(digest)
+    try:
+        return read_result(f"history:{digest}", data)
+    except ResultFileError as exc:  # the store validated it when it recorded it: its bytes are not what it kept
+        raise StoreUnavailable(f"the run {digest} in the history store no longer reads as a result: {exc}") from None
+
+
+def report_history(store: Store, result: RunResult, digest: str | None) -> ReportHistory:
+    """The trend section of `result`'s reports (`digest`: its bytes', when it has been or will be recorded)."""
+    entity, as_of = result.workspace, result.as_of
+    points = [p for p in store.trend([entity], until=as_of).points if p.digest != digest]
+    points = sorted([*points, current_point(result, digest or "")], key=lambda p: (p.as_of, p.started or ""))
+    now = {f.fingerprint for f in result.findings}
+    # the store's open findings as of its latest run on that day; those this run no longer reports are not open
+    oldest = [f for f in store.oldest_open(entity, as_of, OPEN_ASKED)
+              if f.fingerprint in now][:OLDEST_SHOWN]
+    return ReportHistory(entity=entity, as_of=as_of, points=points, oldest_open=oldest,
+                         resolve_times=store.resolve_times([entity], as_of))
+
+
+def current_point(result: RunResult, digest: str) -> TrendPoint:
+    """The counts of the run being reported, as the store computes them when it records it (`counted`);
+    new, resolved and regressed are the store's to say, 0 here (the charts do not show them)."""
+    counts = counted(result)
+    return TrendPoint(entity=result.workspace, as_of=result.as_of, digest=digest,
+                      started=result.run.started_at if result.run else None, unwaived=counts["unwaived"],
+                      advisories=counts["advisories"], waived=counts["waived"],
+                      by_severity=json.loads(counts["by_severity"]), new=0, resolved=0, regressed=0,
+                      by_domain=json.loads(counts["by_domain"]), controls_satisfied=counts["controls_satisfied"],
+                      controls_total=counts["controls_total"])

@@ -73,6 +73,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                      "checks: {passed} pass, {failed} fail, {na} not applicable"),
     "check_counts_skipped": ("、{skipped} 已跳过",
                              ", {skipped} skipped"),
+    "check_counts_advisory": ("、{n} 通过（有提示）",
+                              ", {n} pass with advisories"),
     "skipped_checks": ("已跳过的检查（照常评估，但不报告发现，也不影响结果）：{checks}",
                        "Skipped checks (evaluated, but their findings are not reported and never fail the run): {checks}"),
 
@@ -414,6 +416,8 @@ _NAMES: dict[str, tuple[str, str]] = {
     "fail": ("未通过", "fail"),
     "not_applicable": ("不适用", "not applicable"),
     "skipped": ("已跳过", "skipped"),
+    # a check, control or domain whose only unwaived findings are advisories (governance.result.STANDINGS)
+    "advisory": ("通过（有提示）", "pass with advisories"),
     # a finding against --baseline
     "new": ("新增", "new"),
     "existing": ("既有", "existing"),

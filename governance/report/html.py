@@ -7,7 +7,8 @@ cannot leak a request when forwarded. No script. Labels come in Chinese
 the checks' METADATA (`RunResult.domains`); findings' messages and check
 titles in the language the checks wrote (Chinese where they wrote it).
 Unwaived info findings are advisories, listed apart and never counted as
-failing.
+failing; a check or domain whose only findings are advisories passes with advisories
+(`governance.result.standing`).
 The page depends only on the `RunResult`, so `govern report` reproduces it
 byte for byte from saved JSON.
 """
@@ -26,7 +27,17 @@ from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report._escape import visible
 from governance.report._messages import localized, messages
-from governance.result import SEVERITIES, Band, RunResult, WaiverRecord, advisory, gate, rollup
+from governance.result import (
+    SEVERITIES,
+    Band,
+    RunResult,
+    WaiverRecord,
+    advisory,
+    check_standings,
+    gate,
+    group_standing,
+    tally,
+)
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -65,7 +76,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         severity_counts=_severity_counts(result),
         findings=[f for f in result.findings if not advisory(f, result.fail_on)],  # a test, not a search of `advice`
         advisories=advice,
-        failing=result.summary.fail - len(advice),
+        tally=tally(result),
         titles={c.id: m.title(c) for c in result.checks},
         controls=[(c, localized(c.title, lang)) for c in result.controls],
         control_titles={c.id: localized(c.title, lang) for c in result.controls},
@@ -82,18 +93,20 @@ def _domains(result: RunResult, lang: str) -> list[dict]:
     from METADATA; then any domain a check names that the list lacks, sorted and titled by its id.
     Advisories are not counted as failing."""
     by_check = Counter((f.check, "advisory" if advisory(f, result.fail_on) else f.status) for f in result.findings)
+    standings = check_standings(result.checks, result.fail_on)
     titles = {d.id: localized(d.title, lang, d.id) for d in result.domains}
     found = {c.domain for c in result.checks}
     rows = []
     for domain in list(titles) + sorted(found - set(titles)):
         mine = [c for c in result.checks if c.domain == domain]
-        states = Counter(c.status for c in mine)
+        states = Counter(standings[c.id] for c in mine)
         rows.append({
-            "key": domain, "title": titles.get(domain, domain), "status": rollup(c.status for c in mine),
+            "key": domain, "title": titles.get(domain, domain), "status": group_standing(states),
             "checks": len(mine), "pass": states["pass"], "fail": states["fail"], "not_applicable": states["not_applicable"],
-            "skipped": states["skipped"],
+            "skipped": states["skipped"], "advisory": states["advisory"],
             "failing": sum(by_check[(c.id, "fail")] for c in mine),
             "waived": sum(by_check[(c.id, "waived")] for c in mine),
+            "advisories": sum(by_check[(c.id, "advisory")] for c in mine),
         })
     return rows
 

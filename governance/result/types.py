@@ -174,6 +174,9 @@ class Summary(_Model):
     fail: Count  # unwaived findings of every severity (the JSON contract), advisories included
     waived: Count
     advisories: Count = 0  # of `fail`, the info findings that cannot fail this run (see verdict.advisory)
+    # of `checks["fail"]`, the checks failing on advisories alone: reports show them passing with advisories
+    # (vocabulary.standing); None in a result from before they were counted
+    advisory_checks: Count | None = None
     by_severity: dict[Severity, Count]
     checks: dict[Status, Count] = {}
 

@@ -43,7 +43,9 @@ SURFACE = {
         "Number", "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES", "STATUSES",
         "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord",
         "advisory", "check_status", "gate", "leftovers", "rollup", "sealed", "severity_rank", "summarize", "temporary_name",
-        "verdict_digest"},
+        "verdict_digest",
+        # how reports read what fails (advisories apart), and the committee's meeting cadence
+        "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally"},
     "governance.engine": {"Ahead", "Annotation", "CheckOutcome", "DEFAULT_SIGNING_ALG", "DataRef", "ERROR", "EngineError",
         "EngineOptions", "EngineResult", "FAILED", "FileCoverage", "Inspection", "MEMORY_FORMAT", "Malformed",
         "MalformedCheck", "ManagedOpa", "Module", "OPA_VERSION", "PASSED", "RegoError", "RegoErrors", "SIGNED_FILE",
@@ -63,7 +65,7 @@ SURFACE = {
         "resolve"},
     "governance.model": {"Control", "DEFAULT_DIMENSIONS", "DEFAULT_TIERS", "Goal", "MANIFEST", "MaturityAssessment", "OnKind",
         "Phase", "Project", "Workspace", "assemble_input", "inventory_bytes", "load_workspace", "read_places", "rego_checks",
-        "schema_files"},
+        "schema_files", "cadence"},
 }
 
 

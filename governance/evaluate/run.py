@@ -21,7 +21,7 @@ from governance.evaluate import strategy as strategy_
 from governance.evaluate.git import git_state
 from governance.evaluate.overlap import Overlap
 from governance.load import relative
-from governance.model import OnKind, Workspace, load_workspace
+from governance.model import OnKind, Workspace, cadence, load_workspace
 from governance.result import (
     CheckSummary,
     ControlRecord,
@@ -122,6 +122,7 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         summary=summarize(findings, checks, fail_on),
         budget=budget_.summarize(ws, _observations(engine, BUDGET_BANDS, skipped)),
         strategy=strategy_.summarize(ws, findings, _observations(engine, strategy_.PILOT, skipped), skipped),
+        cadence_days=cadence(ws.committees.values()),
     ))
 
 

@@ -5,11 +5,18 @@ tell the people who write these files."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field
 
 from governance.model.base import Date, Entity, Localized, Number, Strict
+from governance.result import DEFAULT_CADENCE_DAYS
+
+
+def cadence(committees: Iterable[Committee]) -> int:
+    """The workspace's meeting cadence: the soonest next regular meeting of any of its committees."""
+    return min((c.cadence() for c in committees), default=DEFAULT_CADENCE_DAYS)  # no committee: the default
 
 
 class CommitteeMember(Strict):
@@ -37,6 +44,13 @@ class Committee(Entity):
     members: list[CommitteeMember] = Field(default=[], description="The committee's seats.")
     quorum: Quorum | None = Field(default=None, description="What a meeting needs for its decisions to count.")
     max_meeting_gap_days: int | None = Field(default=None, ge=0, description="Most days allowed since the last meeting held.")
+    cadence_days: int | None = Field(
+        default=None, ge=1, description="Days between regular meetings: a waiver expiring before the next one "
+                                        "needs the committee now (default `max_meeting_gap_days`, else 30).")
+
+    def cadence(self) -> int:
+        """Days from one regular meeting to the next."""
+        return self.cadence_days or self.max_meeting_gap_days or DEFAULT_CADENCE_DAYS
 
 
 class AuthorityMatrix(Entity):

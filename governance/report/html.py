@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "html"
-EXPIRY_WINDOW_DAYS = 30  # waivers lapsing this soon need the committee's attention now
 
 
 
@@ -82,7 +81,8 @@ def render(result: RunResult, options: RenderOptions) -> str:
         control_titles={c.id: localized(c.title, lang) for c in result.controls},
         budget=_budget(result, m.text, name),
         strategy=strategy.section(result.strategy, m),
-        waivers=[_waiver(w, result.as_of) for w in result.waivers],
+        waivers=[_waiver(w, result.as_of, result.cadence_days) for w in result.waivers],
+        next_meeting=_next_meeting(result),
         changes=_changes(result),
         library_count=len(getattr(result, "library", None) or []),
     )
@@ -180,9 +180,17 @@ def _share_bar(label: str, share: float, target: float | None, band: Band | None
     )
 
 
-def _waiver(w: WaiverRecord, as_of: str) -> dict:
+def _waiver(w: WaiverRecord, as_of: str, cadence_days: int) -> dict:
+    """A waiver as the committee reads it: expired, or expiring before its next regular meeting
+    (`cadence_days` after `as_of`, that day included), so that it is renewed or let lapse now."""
     left = (dt.date.fromisoformat(w.expires) - dt.date.fromisoformat(as_of)).days
-    return {"w": w, "left": left, "expiring": 0 <= left <= EXPIRY_WINDOW_DAYS}
+    return {"w": w, "left": left, "expired": left < 0, "expiring": 0 <= left <= cadence_days}
+
+
+def _next_meeting(result: RunResult) -> dict:
+    """The window up to the committee's next regular meeting, as the waivers section names it."""
+    until = dt.date.fromisoformat(result.as_of) + dt.timedelta(days=result.cadence_days)
+    return {"days": result.cadence_days, "until": until.isoformat()}
 
 
 def _changes(result: RunResult) -> dict | None:

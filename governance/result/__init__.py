@@ -36,7 +36,6 @@ from governance.result.types import (
     WaiverRecord,
 )
 from governance.result.verdict import (
-    Tally,
     advisory,
     check_standings,
     control_standing,
@@ -47,6 +46,7 @@ from governance.result.verdict import (
     verdict_digest,
 )
 from governance.result.vocabulary import (
+    DEFAULT_CADENCE_DAYS,
     EARLIEST,
     FAIL_ON,
     LATEST,
@@ -58,20 +58,19 @@ from governance.result.vocabulary import (
     Severity,
     Standing,
     Status,
-    advises,
     check_status,
     group_standing,
     rollup,
     severity_rank,
-    standing,
 )
 from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
 __all__ = ["AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
-           "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn", "Finding",
+           "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
+           "Finding",
            "FindingLocation", "GROUP_SCHEMA_VERSION", "GitState", "GoalRecord", "GroupFinding", "GroupResult", "InputFile",
            "LATEST", "Manifest", "Number", "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "SCHEMA_VERSION",
            "SEVERITIES", "STANDINGS", "STATUSES", "Selection", "Severity", "SkippedCheck", "Standing", "Status",
-           "StrategySummary", "Summary", "Tally", "Tool", "Verdict", "WaiverRecord", "advises", "advisory",
-           "check_standings", "check_status", "control_standing", "gate", "group_standing", "leftovers", "rollup",
-           "sealed", "severity_rank", "standing", "summarize", "tally", "temporary_name", "verdict_digest"]
+           "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord", "advisory", "check_standings",
+           "check_status", "control_standing", "gate", "group_standing", "leftovers", "rollup", "sealed",
+           "severity_rank", "summarize", "tally", "temporary_name", "verdict_digest"]

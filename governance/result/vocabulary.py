@@ -29,6 +29,9 @@ STATUSES: tuple[Status, ...] = get_args(Status)
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
 
+# days from one regular committee meeting to the next, where no committee sets its cadence
+DEFAULT_CADENCE_DAYS = 30
+
 # money keeps its int-ness, as written in the inventory
 Number = StrictInt | float
 

@@ -154,6 +154,24 @@ def test_headline_shows_the_runs_verdict_and_counts(page, browser):
     assert pills == {s: n for s, n in failing.items() if n}
 
 
+@pytest.mark.parametrize("width", [1280, 760])
+def test_the_location_column_never_breaks_a_file_name(page, browser, width):
+    """A path may wrap between its folders, never inside a name (not at a hyphen either)."""
+    browser.set_window_size(width, 900)
+    try:
+        show(browser, page.html)
+        cells = browser.find_elements(By.CSS_SELECTOR, "[data-table=findings] td.location")
+        located = [f for f in page.result["findings"] if f["location"] and not is_advisory(f, page.result)]
+        assert [c.text for c in cells if c.text != "—"] == [f"{f['location']['file']}:{f['location']['line']}"
+                                                           for f in located]
+        assert any("-" in f["location"]["file"] for f in located)  # acme's inventory/governance-records.yaml
+        lines = browser.execute_script(
+            "return [...document.querySelectorAll('td.location .seg')].map(e => e.getClientRects().length)")
+        assert lines and set(lines) == {1}
+    finally:
+        browser.set_window_size(1280, 900)
+
+
 def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
     show(browser, page.html)
     r = page.result

@@ -35,7 +35,7 @@ class Quorum(Strict):
 
 
 class Committee(Entity):
-    """The digital-operations committee (handbook §1.3); a workspace may have several."""
+    """The digital-operations committee (handbook §1.3.2); a workspace may have several."""
 
     kind: Literal["Committee"] = Field(description="What this file defines.")
     name: Localized | None = Field(default=None, description="The committee's name in Chinese and English.")
@@ -81,7 +81,7 @@ class Phase(Strict):
 
 
 class BudgetPolicy(Entity):
-    """How the budget is split across categories and phases (handbook §2.1). One per workspace."""
+    """How the budget is split across categories and phases (handbook §1.3.2). One per workspace."""
 
     kind: Literal["BudgetPolicy"] = Field(description="What this file defines.")
     currency: str = Field(default="CNY", description="Currency of every amount in the workspace.")

@@ -428,7 +428,7 @@ _NAMES: dict[str, tuple[str, str]] = {
     "technology": ("技术", "technology"),
     "talent": ("人才", "talent"),
     "operations": ("运营", "operations"),
-    # the handbook's phases (§2.1: 试点期、推广期、深化期), as the baseline policy names them
+    # the handbook's phases (§1.3.1: 试点期、推广期、深化期), as the baseline policy names them
     "pilot": ("试点期", "pilot"),
     "scale_up": ("推广期", "scale-up"),
     "deepen": ("深化期", "deepen"),

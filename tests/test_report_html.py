@@ -330,12 +330,13 @@ def test_pilot_scope_is_shown_against_max_projects(page, browser):
     assert attrs(browser, "#strategy p.pilot code", "textContent") == pilot["running"]
 
 
-def test_waivers_section_lists_those_expiring_within_30_days(page, browser):
+def test_waivers_section_lists_expired_and_those_expiring_before_the_next_meeting(page, browser):
     show(browser, page.html)
     as_of = dt.date.fromisoformat(page.result["as_of"])
-    soon = [w["id"] for w in page.result["waivers"]
-            if 0 <= (dt.date.fromisoformat(w["expires"]) - as_of).days <= 30]
-    assert attrs(browser, "ul.expiring li", "data-waiver") == soon
+    cadence = page.result["cadence_days"]  # acme's committee sets none: its max_meeting_gap_days
+    left = {w["id"]: (dt.date.fromisoformat(w["expires"]) - as_of).days for w in page.result["waivers"]}
+    assert attrs(browser, "ul.expiring li", "data-waiver") == [w for w, n in left.items() if 0 <= n <= cadence]
+    assert attrs(browser, "ul.expired li", "data-waiver") == [w for w, n in left.items() if n < 0] != []
     assert attrs(browser, "table.waivers tbody tr", "data-waiver") == [w["id"] for w in page.result["waivers"]]
     assert attrs(browser, "table.waivers tbody tr", "data-valid") == [str(w["valid"]).lower() for w in page.result["waivers"]]
 
@@ -422,7 +423,7 @@ def test_expiring_waiver_and_a_phase_out_of_its_band(browser, tmp_path):
     assert pilot["shares"]["technology"] > pilot["targets"]["technology"] + result["budget"]["tolerance_pp"] / 100
 
     show(browser, html, tmp_path / "report-changed.png")
-    assert attrs(browser, "ul.expiring li", "data-waiver") == ["wv-test-soon"]
+    assert attrs(browser, "ul.expiring li", "data-waiver") == ["wv-2026-023", "wv-test-soon"]  # within acme's 90 days
     assert "15 day(s) left" in text(browser, "ul.expiring li[data-waiver='wv-test-soon']")
     row = browser.find_element(By.CSS_SELECTOR, "[data-table=findings] tr[data-check='BUD-007'][data-status=waived]")
     assert "wv-test-soon" in row.text

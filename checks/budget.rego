@@ -1,4 +1,4 @@
-# Budget (BUD): handbook §2.1, allocation across technology, talent and
+# Budget (BUD): handbook §1.3.2, allocation across technology, talent and
 # operations with target shares per phase, and spend against budget lines.
 # METADATA
 # scope: package

@@ -1,4 +1,4 @@
-# Committee and authority (GOV): handbook §1.3, the CEO-led digital
+# Committee and authority (GOV): handbook §1.3.2, the CEO-led digital
 # operations committee and the delegation of authority.
 # METADATA
 # scope: package

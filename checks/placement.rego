@@ -1,4 +1,4 @@
-# Placement and residency (PLC): handbook §1.3/§2.1 public, private and
+# Placement and residency (PLC): handbook §2.1.1 public, private and
 # hybrid cloud; PIPL/DSL localisation, the CII regulation and the 2024 CAC
 # cross-border rules; GB/T 22239-2019 platform levels.
 # METADATA

@@ -53,7 +53,7 @@ DATA_PATH = ("govern", "vocabulary")
 CATEGORIES: dict[str, str] = {
     "kinds": "Resource kinds (a finding's resource, an inventory or policy kind, an aggregate the checks report on)",
     "severities": "Severities, most severe first",
-    "statuses": "Statuses of a check, control or domain",
+    "statuses": "Statuses of a check, control or domain (and the standing of one whose only unwaived findings are advisories)",
     "baseline_marks": "A finding against `--baseline`",
     "budget_categories": "The handbook's budget categories (§1.3.2)",
     "phases": "The handbook's phases (§1.3.1)",

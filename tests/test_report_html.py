@@ -42,8 +42,8 @@ HEADINGS = {
            "waivers": "Waivers",
            "controls": "Controls", "evidence": "Evidence"},
 }
-STATUS = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用"},
-          "en": {"pass": "Pass", "fail": "Fail", "not_applicable": "Not applicable"}}
+STATUS = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "advisory": "通过（有提示）"},
+          "en": {"pass": "Pass", "fail": "Fail", "not_applicable": "Not applicable", "advisory": "Pass with advisories"}}
 VERDICT = {"zh": {"pass": "通过", "fail": "未通过"}, "en": {"pass": "Pass", "fail": "Fail"}}
 ADVISORIES = {"zh": "提示", "en": "Advisories"}
 
@@ -51,6 +51,11 @@ ADVISORIES = {"zh": "提示", "en": "Advisories"}
 def is_advisory(f: dict, r: dict) -> bool:
     """An unwaived info finding cannot fail the run (unless --fail-on info): the page lists it apart."""
     return f["status"] == "fail" and f["severity"] == "info" and r["fail_on"] != "info"
+
+
+def standing(c: dict, r: dict) -> str:
+    """A check as the page reads it: failing on advisories alone, it passes with advisories."""
+    return "advisory" if c["status"] == "fail" and c["severity"] == "info" and r["fail_on"] != "info" else c["status"]
 
 
 def said(f: dict, lang: str) -> str:
@@ -140,11 +145,31 @@ def test_headline_shows_the_runs_verdict_and_counts(page, browser):
     assert int(text(browser, "[data-stat=advisories]")) == len(advisories) == r["summary"]["advisories"]
     assert int(text(browser, "[data-stat=waived]")) == r["summary"]["waived"]
     assert int(text(browser, "[data-stat=checks-pass]")) == sum(c["status"] == "pass" for c in r["checks"])
-    assert int(text(browser, "[data-stat=checks-fail]")) == sum(c["status"] == "fail" for c in r["checks"])
+    assert int(text(browser, "[data-stat=checks-fail]")) == sum(standing(c, r) == "fail" for c in r["checks"]) \
+        == sum(c["status"] == "fail" for c in r["checks"]) - 2  # acme's two info checks have advisories only
+    assert int(text(browser, "[data-stat=checks-advisory]")) == 2
     pills = {e.get_attribute("data-severity"): int(e.find_element(By.TAG_NAME, "b").text)
              for e in browser.find_elements(By.CSS_SELECTOR, "#verdict .pill")}
     failing = {s: n - sum(f["severity"] == s for f in advisories) for s, n in r["summary"]["by_severity"].items()}
     assert pills == {s: n for s, n in failing.items() if n}
+
+
+@pytest.mark.parametrize("width", [1280, 760])
+def test_the_location_column_never_breaks_a_file_name(page, browser, width):
+    """A path may wrap between its folders, never inside a name (not at a hyphen either)."""
+    browser.set_window_size(width, 900)
+    try:
+        show(browser, page.html)
+        cells = browser.find_elements(By.CSS_SELECTOR, "[data-table=findings] td.location")
+        located = [f for f in page.result["findings"] if f["location"] and not is_advisory(f, page.result)]
+        assert [c.text for c in cells if c.text != "—"] == [f"{f['location']['file']}:{f['location']['line']}"
+                                                           for f in located]
+        assert any("-" in f["location"]["file"] for f in located)  # acme's inventory/governance-records.yaml
+        lines = browser.execute_script(
+            "return [...document.querySelectorAll('td.location .seg')].map(e => e.getClientRects().length)")
+        assert lines and set(lines) == {1}
+    finally:
+        browser.set_window_size(1280, 900)
 
 
 def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
@@ -158,8 +183,8 @@ def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
     for domain in domains:
         checks = [c for c in r["checks"] if c["domain"] == domain]
         ids = {c["id"] for c in checks}
-        states = [c["status"] for c in checks]
-        status = "fail" if "fail" in states else ("pass" if "pass" in states else "not_applicable")
+        states = [standing(c, r) for c in checks]
+        status = next((s for s in ("fail", "advisory", "pass") if s in states), "not_applicable")
         card = f"[data-domain='{domain}']"
         assert browser.find_element(By.CSS_SELECTOR, card).get_attribute("data-status") == status
         assert text(browser, f"{card} [data-field=status]") == STATUS[page.lang][status]
@@ -169,6 +194,8 @@ def test_every_domain_card_shows_pass_or_fail_with_its_counts(page, browser):
             f["status"] == "waived" and f["check"] in ids for f in r["findings"])
         for field, state in (("checks-pass", "pass"), ("checks-fail", "fail"), ("checks-na", "not_applicable")):
             assert int(text(browser, f"{card} [data-field={field}]")) == states.count(state), (domain, field)
+        shown = browser.find_elements(By.CSS_SELECTOR, f"{card} [data-field=checks-advisory]")
+        assert [int(e.text) for e in shown] == ([states.count("advisory")] if "advisory" in states else [])
     assert any(c["status"] == "fail" for c in r["checks"]), "examples/acme is meant to show failing domains"
 
 
@@ -303,12 +330,13 @@ def test_pilot_scope_is_shown_against_max_projects(page, browser):
     assert attrs(browser, "#strategy p.pilot code", "textContent") == pilot["running"]
 
 
-def test_waivers_section_lists_those_expiring_within_30_days(page, browser):
+def test_waivers_section_lists_expired_and_those_expiring_before_the_next_meeting(page, browser):
     show(browser, page.html)
     as_of = dt.date.fromisoformat(page.result["as_of"])
-    soon = [w["id"] for w in page.result["waivers"]
-            if 0 <= (dt.date.fromisoformat(w["expires"]) - as_of).days <= 30]
-    assert attrs(browser, "ul.expiring li", "data-waiver") == soon
+    cadence = page.result["cadence_days"]  # acme's committee sets none: its max_meeting_gap_days
+    left = {w["id"]: (dt.date.fromisoformat(w["expires"]) - as_of).days for w in page.result["waivers"]}
+    assert attrs(browser, "ul.expiring li", "data-waiver") == [w for w, n in left.items() if 0 <= n <= cadence]
+    assert attrs(browser, "ul.expired li", "data-waiver") == [w for w, n in left.items() if n < 0] != []
     assert attrs(browser, "table.waivers tbody tr", "data-waiver") == [w["id"] for w in page.result["waivers"]]
     assert attrs(browser, "table.waivers tbody tr", "data-valid") == [str(w["valid"]).lower() for w in page.result["waivers"]]
 
@@ -395,7 +423,7 @@ def test_expiring_waiver_and_a_phase_out_of_its_band(browser, tmp_path):
     assert pilot["shares"]["technology"] > pilot["targets"]["technology"] + result["budget"]["tolerance_pp"] / 100
 
     show(browser, html, tmp_path / "report-changed.png")
-    assert attrs(browser, "ul.expiring li", "data-waiver") == ["wv-test-soon"]
+    assert attrs(browser, "ul.expiring li", "data-waiver") == ["wv-2026-023", "wv-test-soon"]  # within acme's 90 days
     assert "15 day(s) left" in text(browser, "ul.expiring li[data-waiver='wv-test-soon']")
     row = browser.find_element(By.CSS_SELECTOR, "[data-table=findings] tr[data-check='BUD-007'][data-status=waived]")
     assert "wv-test-soon" in row.text

@@ -38,8 +38,10 @@ def test_one_testcase_per_check_with_domain_and_title():
 def test_counts_agree_with_the_result_at_every_level():
     result, root = junit("acme")
     status = [c["status"] for c in result["checks"]]
+    advice = [c for c in result["checks"] if c["status"] == "fail" and c["severity"] == "info"]
+    assert result["fail_on"] != "info" and advice  # an advisory is not a failure
     assert int(root.get("tests")) == len(status)
-    assert int(root.get("failures")) == status.count("fail") > 0
+    assert int(root.get("failures")) == status.count("fail") - len(advice) > 0
     assert int(root.get("skipped")) == status.count("not_applicable")
     assert root.get("errors") == "0"
     for suite in root.iter("testsuite"):
@@ -55,11 +57,13 @@ def test_failure_lists_every_unwaived_finding_and_waived_ones_go_to_system_out()
     found = cases(root)
     for check in result["checks"]:
         failure = found[check["id"]].find("failure")
-        assert (failure is not None) == (check["status"] == "fail")
+        assert (failure is not None) == (check["status"] == "fail" and check["severity"] != "info")
     for f in result["findings"]:
         case = found[f["check"]]
         where = f"{f['location']['file']}:{f['location']['line']}"
-        if f["status"] == "fail":
+        if f["status"] == "fail" and f["severity"] == "info":  # an advisory: shown, never a failure
+            assert case.find("failure") is None and f"advisory: {where}" in case.find("system-out").text
+        elif f["status"] == "fail":
             assert f["message"] in case.find("failure").text and where in case.find("failure").text
         else:
             assert f["message"] in case.find("system-out").text and f["waiver"] in case.find("system-out").text
@@ -102,7 +106,8 @@ def test_testcase_file_is_where_the_checks_findings_are_from_the_repository_root
         assert case.get("file") == (lead + expected if expected else None), cid
     # the paths listed in the failure and system-out text are the same repository paths
     for f in result["findings"]:
-        text = found[f["check"]].find("failure" if f["status"] == "fail" else "system-out").text
+        failure = f["status"] == "fail" and f["severity"] != "info"  # an advisory is listed in system-out
+        text = found[f["check"]].find("failure" if failure else "system-out").text
         assert f"{lead}{f['location']['file']}:{f['location']['line']}: " in text
 
 

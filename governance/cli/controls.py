@@ -15,12 +15,13 @@ from governance.cli._group import main
 from governance.evaluate import load
 from governance.model import Control
 from governance.report import visible
+from governance.result import STANDINGS, check_standings, control_standing
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn
     from rich.table import Table
     from rich.text import Text
 
-STATUS_STYLE = {"fail": "bold red", "pass": "green", "not_applicable": "dim", "skipped": "yellow"}
+STATUS_STYLE = {"fail": "bold red", "pass": "green", "advisory": "green", "not_applicable": "dim", "skipped": "yellow"}
 # Reference keys used by the built-in catalogue (controls/*.yaml) and how a reader knows them;
 # a workspace may use other keys, which are shown as written.
 SOURCES = {
@@ -58,9 +59,12 @@ def controls(workspace: str, result_path: str | None) -> None:
 
 
 def read_statuses(path: str) -> dict[str, str]:
-    """control id -> status, from the `controls[]` of a saved JSON result, read as every command reads
-    one (validated: exit 2 at its file:line:col when it is not a coherent result)."""
-    return {r.id: r.status for r in saved_result(path).controls}
+    """control id -> standing, as every report reads the `controls[]` of a saved JSON result (a control
+    whose only findings are advisories passes with advisories: `governance.result.standing`), read as
+    every command reads one (validated: exit 2 at its file:line:col when it is not a coherent result)."""
+    result = saved_result(path)
+    checks = check_standings(result.checks, result.fail_on)
+    return {r.id: control_standing(r, checks) for r in result.controls}
 
 
 def plain(value: str, style: str = "") -> Text:
@@ -94,9 +98,11 @@ def footer(catalogue: list[Control], statuses: dict[str, str] | None) -> str:
     checks = {ch for c in catalogue for ch in c.checks}
     line = f"{len(catalogue)} controls evidenced by {len(checks)} checks"
     if statuses is not None:
-        counts = {s: sum(1 for c in catalogue if statuses.get(c.id) == s) for s in ("fail", "pass", "not_applicable", "skipped")}
+        counts = {s: sum(1 for c in catalogue if statuses.get(c.id) == s) for s in STANDINGS}
         missing = sum(1 for c in catalogue if c.id not in statuses)
-        line += f" · in the result: {counts['fail']} fail, {counts['pass']} pass, {counts['not_applicable']} not applicable"
+        line += f" · in the result: {counts['fail']} fail, {counts['pass']} pass"
+        line += f", {counts['advisory']} advisory (pass with advisories)" if counts["advisory"] else ""
+        line += f", {counts['not_applicable']} not applicable"
         line += f", {counts['skipped']} skipped" if counts["skipped"] else ""
         line += f", {missing} not in the result" if missing else ""
     return line

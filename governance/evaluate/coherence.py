@@ -187,9 +187,9 @@ def _selection(r: RunResult) -> Iterator[Problem]:
 def _summary(r: RunResult) -> Iterator[Problem]:
     """The summary is what `summarize` makes of the findings and checks, as a run writes it."""
     now, at = summarize(r.findings, r.checks, r.fail_on), ("summary",)
-    for name in ("fail", "waived", "advisories"):
+    for name in ("fail", "waived", "advisories", "advisory_checks"):
         given, made = getattr(r.summary, name), getattr(now, name)
-        if given != made:
+        if given != made and not (name == "advisory_checks" and given is None):  # None: counted before they were
             yield (*at, name), f"{given}, but the findings make it {made}"
     for severity in SEVERITIES:
         given, made = r.summary.by_severity.get(severity, 0), now.by_severity.get(severity, 0)

@@ -23,7 +23,7 @@ from governance.evaluate import strategy as strategy_
 from governance.evaluate.git import git_state
 from governance.evaluate.overlap import Overlap
 from governance.load import relative
-from governance.model import OnKind, Workspace, load_workspace
+from governance.model import OnKind, Workspace, cadence, load_workspace
 from governance.result import (
     CheckSummary,
     ControlRecord,
@@ -128,6 +128,7 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
                                      ws.inventory.projects, ws.inventory.people, findings,
                                      _observed(policy, engine, readings.PILOT_SCOPE, skipped),
                                      policy.observer(readings.OVERDUE_GOALS), skipped),
+        cadence_days=cadence(ws.committees.values()),
     ))
 
 

@@ -5,12 +5,19 @@ tell the people who write these files."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from governance.model.base import Date, Entity, Localized, Number, Ref, Strict
+from governance.result import DEFAULT_CADENCE_DAYS
 from governance.vocabulary import default_dimensions, default_tiers
+
+
+def cadence(committees: Iterable[Committee]) -> int:
+    """The workspace's meeting cadence: the soonest next regular meeting of any of its committees."""
+    return min((c.cadence() for c in committees), default=DEFAULT_CADENCE_DAYS)  # no committee: the default
 
 
 class CommitteeMember(Strict):
@@ -30,7 +37,7 @@ class Quorum(Strict):
 
 
 class Committee(Entity):
-    """The digital-operations committee (handbook §1.3); a workspace may have several."""
+    """The digital-operations committee (handbook §1.3.2); a workspace may have several."""
 
     kind: Literal["Committee"] = Field(description="What this file defines.")
     name: Localized | None = Field(default=None, description="The committee's name in Chinese and English.")
@@ -39,6 +46,13 @@ class Committee(Entity):
     members: list[CommitteeMember] = Field(default=[], description="The committee's seats.")
     quorum: Quorum | None = Field(default=None, description="What a meeting needs for its decisions to count.")
     max_meeting_gap_days: int | None = Field(default=None, ge=0, description="Most days allowed since the last meeting held.")
+    cadence_days: int | None = Field(
+        default=None, ge=1, description="Days between regular meetings: a waiver expiring before the next one "
+                                        "needs the committee now (default `max_meeting_gap_days`, else 30).")
+
+    def cadence(self) -> int:
+        """Days from one regular meeting to the next."""
+        return self.cadence_days or self.max_meeting_gap_days or DEFAULT_CADENCE_DAYS
 
 
 class AuthorityMatrix(Entity):
@@ -69,7 +83,7 @@ class Phase(Strict):
 
 
 class BudgetPolicy(Entity):
-    """How the budget is split across categories and phases (handbook §2.1). One per workspace."""
+    """How the budget is split across categories and phases (handbook §1.3.2). One per workspace."""
 
     kind: Literal["BudgetPolicy"] = Field(description="What this file defines.")
     currency: str = Field(default="CNY", description="Currency of every amount in the workspace.")

@@ -7,7 +7,8 @@ cannot leak a request when forwarded. No script. Labels come in Chinese
 the checks' METADATA (`RunResult.domains`); findings' messages and check
 titles in the language the checks wrote (Chinese where they wrote it).
 Unwaived info findings are advisories, listed apart and never counted as
-failing.
+failing; a check or domain whose only findings are advisories passes with advisories
+(`governance.result.standing`).
 The page depends only on the `RunResult`, so `govern report` reproduces it
 byte for byte from saved JSON.
 """
@@ -27,7 +28,18 @@ from governance.report import _svg as svg
 from governance.report import _trend
 from governance.report._escape import visible
 from governance.report._history_parts import compared_line, oldest_header, oldest_rows, resolve_header, resolve_rows
-from governance.result import SEVERITIES, Band, Finding, RunResult, WaiverRecord, advisory, gate, rollup
+from governance.result import (
+    SEVERITIES,
+    Band,
+    Finding,
+    RunResult,
+    WaiverRecord,
+    advisory,
+    check_standings,
+    gate,
+    group_standing,
+    tally,
+)
 from governance.vocabulary import Messages, localized, messages
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -35,7 +47,6 @@ if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "html"
-EXPIRY_WINDOW_DAYS = 30  # waivers lapsing this soon need the committee's attention now
 BUDGET_DOMAIN = "budget"  # the domain (its package's METADATA) whose findings on a phase sit beside its chart
 
 
@@ -69,13 +80,14 @@ def render(result: RunResult, options: RenderOptions) -> str:
         severity_counts=_severity_counts(result),
         findings=[f for f in result.findings if not advisory(f, result.fail_on)],  # a test, not a search of `advice`
         advisories=advice,
-        failing=result.summary.fail - len(advice),
+        tally=tally(result),
         titles={c.id: m.title(c) for c in result.checks},
         controls=[(c, localized(c.title, lang)) for c in result.controls],
         control_titles={c.id: localized(c.title, lang) for c in result.controls},
         budget=_budget(result, m.text, name),
         strategy=strategy.section(result.strategy, m),
-        waivers=[_waiver(w, result.as_of) for w in result.waivers],
+        waivers=[_waiver(w, result.as_of, result.cadence_days) for w in result.waivers],
+        next_meeting=_next_meeting(result),
         changes=_changes(result),
         compared=compared_line(result, m),
         trend=_trend_section(options.history, m),
@@ -88,18 +100,20 @@ def _domains(result: RunResult, lang: str) -> list[dict]:
     from METADATA; then any domain a check names that the list lacks, sorted and titled by its id.
     Advisories are not counted as failing."""
     by_check = Counter((f.check, "advisory" if advisory(f, result.fail_on) else f.status) for f in result.findings)
+    standings = check_standings(result.checks, result.fail_on)
     titles = {d.id: localized(d.title, lang, d.id) for d in result.domains}
     found = {c.domain for c in result.checks}
     rows = []
     for domain in list(titles) + sorted(found - set(titles)):
         mine = [c for c in result.checks if c.domain == domain]
-        states = Counter(c.status for c in mine)
+        states = Counter(standings[c.id] for c in mine)
         rows.append({
-            "key": domain, "title": titles.get(domain, domain), "status": rollup(c.status for c in mine),
+            "key": domain, "title": titles.get(domain, domain), "status": group_standing(states),
             "checks": len(mine), "pass": states["pass"], "fail": states["fail"], "not_applicable": states["not_applicable"],
-            "skipped": states["skipped"],
+            "skipped": states["skipped"], "advisory": states["advisory"],
             "failing": sum(by_check[(c.id, "fail")] for c in mine),
             "waived": sum(by_check[(c.id, "waived")] for c in mine),
+            "advisories": sum(by_check[(c.id, "advisory")] for c in mine),
         })
     return rows
 
@@ -185,9 +199,17 @@ def _share_bar(label: str, share: float, target: float | None, band: Band | None
     )
 
 
-def _waiver(w: WaiverRecord, as_of: str) -> dict:
+def _waiver(w: WaiverRecord, as_of: str, cadence_days: int) -> dict:
+    """A waiver as the committee reads it: expired, or expiring before its next regular meeting
+    (`cadence_days` after `as_of`, that day included), so that it is renewed or let lapse now."""
     left = (dt.date.fromisoformat(w.expires) - dt.date.fromisoformat(as_of)).days
-    return {"w": w, "left": left, "expiring": 0 <= left <= EXPIRY_WINDOW_DAYS}
+    return {"w": w, "left": left, "expired": left < 0, "expiring": 0 <= left <= cadence_days}
+
+
+def _next_meeting(result: RunResult) -> dict:
+    """The window up to the committee's next regular meeting, as the waivers section names it."""
+    until = dt.date.fromisoformat(result.as_of) + dt.timedelta(days=result.cadence_days)
+    return {"days": result.cadence_days, "until": until.isoformat()}
 
 
 def _changes(result: RunResult) -> dict | None:

@@ -2,8 +2,9 @@
 
 One testsuite per domain, one testcase per check. A check that failed carries
 a <failure> listing its unwaived findings; a check with nothing to evaluate
-is <skipped/>; waived findings are listed in <system-out> so the exception
-stays visible without failing the test.
+is <skipped/>; advisories (unwaived info findings, which never fail the run:
+`governance.result.advisory`) and waived findings are listed in <system-out>,
+so they stay visible without failing the test.
 
 GitLab's test report reads two more testcase attributes. `file` is where to
 look: the file of the check's first unwaived finding (else its first waived
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from governance.report._escape import visible
 from governance.report._paths import in_repository
-from governance.result import CheckSummary, Finding, RunResult
+from governance.result import CheckSummary, Finding, RunResult, advisory
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -50,7 +51,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         suite_ms = 0
         for check in sorted(by_domain[domain], key=lambda c: c.id):
             ms = next(shares)
-            _testcase(suite, check, by_check.get(check.id, []), ms, options.path_prefix)
+            _testcase(suite, check, by_check.get(check.id, []), ms, options.path_prefix, result.fail_on)
             suite_ms += ms
         _count(suite, suite.findall("testcase"), suite_ms)
         run_ms += suite_ms
@@ -93,11 +94,13 @@ def _properties(suite: ET.Element, result: RunResult) -> None:
         ET.SubElement(props, "property", name=name, value=value)
 
 
-def _testcase(suite: ET.Element, check: CheckSummary, findings: list[Finding], ms: int, prefix: str) -> None:
+def _testcase(suite: ET.Element, check: CheckSummary, findings: list[Finding], ms: int, prefix: str,
+              fail_on: str) -> None:
     case = ET.SubElement(suite, "testcase", classname=check.domain, name=f"{check.id} {check.title}")
-    failing = [f for f in findings if f.status == "fail"]
+    advice = [f for f in findings if advisory(f, fail_on)]
+    failing = [f for f in findings if f.status == "fail" and not advisory(f, fail_on)]
     waived = [f for f in findings if f.status == "waived"]
-    located = next((f.location for f in failing + waived if f.location), None)
+    located = next((f.location for f in failing + advice + waived if f.location), None)
     if located is not None:
         case.set("file", in_repository(prefix, located.file))
     case.set("time", _seconds(ms))
@@ -110,9 +113,10 @@ def _testcase(suite: ET.Element, check: CheckSummary, findings: list[Finding], m
     elif check.status == "skipped":
         ET.SubElement(case, "skipped", message="skipped by this run's selection (--skip or the manifest's skip:): "
                       "its findings are not reported")
-    if waived:
+    if advice or waived:
         out = ET.SubElement(case, "system-out")
-        out.text = "\n".join(f"waived by {f.waiver}: {_line(f, prefix)}" for f in waived)
+        out.text = "\n".join([f"advisory: {_line(f, prefix)}" for f in advice]
+                             + [f"waived by {f.waiver}: {_line(f, prefix)}" for f in waived])
 
 
 def _line(f: Finding, prefix: str) -> str:

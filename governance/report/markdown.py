@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
-from governance.result import ControlRecord, Finding, RunResult, WaiverRecord, advisory
+from governance.result import (
+    ControlRecord,
+    Finding,
+    RunResult,
+    WaiverRecord,
+    advisory,
+    check_standings,
+    control_standing,
+    tally,
+)
 from governance.vocabulary import localized, messages
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -25,7 +34,7 @@ if TYPE_CHECKING:  # the package imports its formats
 
 FORMAT = "markdown"
 
-ICON = {"pass": "✅", "fail": "❌", "not_applicable": "➖", "skipped": "⏭️"}
+ICON = {"pass": "✅", "advisory": "✅", "fail": "❌", "not_applicable": "➖", "skipped": "⏭️"}
 
 
 _text = markdown_text  # the escaping is shared with every Markdown field of another format (_escape.py)
@@ -43,6 +52,7 @@ class _Report:
         self.m = messages(lang)
         self.lang = self.m.lang
         self.checks = {c.id: c for c in result.checks}
+        self.standings = check_standings(result.checks, result.fail_on)
         self.advice = [f for f in result.findings if advisory(f, result.fail_on)]
         self.failing = [f for f in result.findings if not advisory(f, result.fail_on)]
 
@@ -56,11 +66,13 @@ class _Report:
 
     def header(self) -> list[str]:
         r, t = self.r, self.m.text
-        s, c = r.summary, r.summary.checks
+        counts = tally(r)
+        c = counts.checks
         run = f"{r.run.started_at} – {r.run.finished_at}" if r.run else "-"
-        checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
-        checks += t("check_counts_skipped", skipped=c["skipped"]) if c.get("skipped") else ""
-        outcome = t("md.outcome_text", fail=s.fail - len(self.advice), waived=s.waived, checks=checks)
+        checks = t("check_counts", passed=c["pass"], failed=c["fail"], na=c["not_applicable"])
+        checks += t("check_counts_advisory", n=c["advisory"]) if c["advisory"] else ""
+        checks += t("check_counts_skipped", skipped=c["skipped"]) if c["skipped"] else ""
+        outcome = t("md.outcome_text", fail=counts.failing, waived=counts.waived, checks=checks)
         if self.advice:
             outcome += t("md.outcome_advisories", n=len(self.advice))
         listed = ", ".join(map(str, r.selection.skipped))
@@ -107,7 +119,7 @@ class _Report:
             summaries = [self.checks[c] for c in control.checks if c in self.checks]
             rows.append([control.id, localized(control.title, self.lang), ", ".join(control.checks),
                          sum(s.evaluated for s in summaries), sum(s.failed for s in summaries),
-                         sum(s.waived for s in summaries), self.status(control.status)])
+                         sum(s.waived for s in summaries), self.status(control_standing(control, self.standings))])
         header = [t("control"), t("control_title"), t("checks"), t("md.evaluated"), t("md.failed"), t("waived"),
                   t("status")]
         return lines + _table(header, rows, "lllrrrl") + [""]
@@ -132,7 +144,7 @@ class _Report:
         rows = [[name(f.severity), f.check, f"{name(f.resource.kind)} {f.resource.id}", self.m.said(f), self.location(f),
                  t("md.waived_by", waiver=f.waiver) if f.status == "waived" else t("md.open")] for f in group]
         header = [t("severity"), t("check"), t("resource"), t("message"), t("location"), t("md.disposition")]
-        suffix = f" ({self.status(control.status)})" if control else ""
+        suffix = f" ({self.status(control_standing(control, self.standings))})" if control else ""
         return [f"### {_text(heading + suffix)}", ""] + _table(header, rows) + [""]
 
     def advisories(self) -> list[str]:

@@ -6,8 +6,10 @@ Mapping (docs/audit.md):
   whose subject is the resource and whose evidence is its input file with
   that file's sha256 (also a back-matter resource with the hash);
 - each control → one OSCAL `finding`, target objective-id = control id,
-  `satisfied` unless one of its checks has an unwaived finding or was skipped
-  by the run's selection (then `not-satisfied`, reason `other`: not assessed);
+  `satisfied` unless one of its checks has an unwaived finding other than an
+  advisory (`not-satisfied`) or was skipped by the run's selection (then
+  `not-satisfied`, reason `other`: not assessed); advisories are noted in its
+  description and counted in an `advisories` prop;
 - each waived finding → a `risk` with status `deviation-approved`, naming
   the waiver, its approver and its expiry.
 
@@ -25,7 +27,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from governance.report._escape import markdown_text, visible_json
-from governance.result import CheckSummary, ControlRecord, Finding, RunResult, WaiverRecord
+from governance.result import (
+    CheckSummary,
+    ControlRecord,
+    Finding,
+    RunResult,
+    Standing,
+    WaiverRecord,
+    advisory,
+    check_standings,
+    control_standing,
+)
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -67,9 +79,10 @@ def _token(value: str) -> str:
 REASON = {"not_applicable": "not-applicable", "skipped": "other"}
 
 
-def _satisfied(status: str) -> bool:
-    """A skipped check's evidence was not looked at, so what it evidences cannot be called satisfied."""
-    return status not in ("fail", "skipped")
+def _satisfied(standing: str) -> bool:
+    """A skipped check's evidence was not looked at, so what it evidences cannot be called satisfied;
+    advisories alone do not make it unsatisfied (`governance.result.standing`)."""
+    return standing not in ("fail", "skipped")
 
 
 def _prop(name: str, value: object, **extra: str) -> dict:
@@ -104,6 +117,7 @@ class _Document:
         self.file_hash = {f.path: f.sha256 for f in result.inputs}
         self.waivers = {w.id: w for w in result.waivers}
         self.skipped = {s.check for s in result.selection.skipped}
+        self.standings = check_standings(result.checks, result.fail_on)
 
     # ---------------------------------------------------------------- top level
 
@@ -286,38 +300,53 @@ class _Document:
                 if c.id not in mapped and c.status != "not_applicable"]
         return out
 
+    def advice(self, related: list[Finding]) -> tuple[str, list[dict]]:
+        """The advisories among `related`, told in a description and counted in a prop (none: nothing)."""
+        advice = sorted({f.check for f in related if advisory(f, self.r.fail_on)})
+        if not advice:
+            return "", []
+        n = sum(advisory(f, self.r.fail_on) for f in related)
+        return f"; with {n} advisory finding(s) from {', '.join(advice)}", [_prop("advisories", n)]
+
     def control_finding(self, control: ControlRecord, by_check: dict[str, list[Finding]]) -> dict:
         related = [f for check in control.checks for f in by_check.get(check, [])]
-        failed = [f.check for f in related if f.status == "fail"]
-        satisfied = _satisfied(control.status)
+        failed = [f.check for f in related if f.status == "fail" and not advisory(f, self.r.fail_on)]
+        standing = control_standing(control, self.standings)
+        satisfied = _satisfied(standing)
         title = control.title.get("en") or control.title.get("zh") or control.id
-        if control.status == "not_applicable":
+        noted, advice_props = self.advice(related)
+        if standing == "not_applicable":
             why = "none of its checks had anything to evaluate"
-        elif control.status == "skipped":
+        elif standing == "skipped":
             why = f"not assessed: this run skipped {', '.join(sorted(self.skipped & set(control.checks)))}"
         elif satisfied:
-            why = "every evaluated check passed" + (" (some findings waived)" if related else "")
+            waived = any(f.status == "waived" for f in related)
+            why = "every evaluated check passed" + (" (some findings waived)" if waived else "") + noted
         else:
-            why = "unwaived findings from " + ", ".join(sorted(set(failed)))
+            why = "unwaived findings from " + ", ".join(sorted(set(failed))) + noted
         description = (f"Control {control.id} is {'satisfied' if satisfied else 'not satisfied'}: {why}. "
                        f"Checks: {', '.join(control.checks) or 'none'}.")
-        props = ([_prop("control-status", control.status)]
+        props = ([_prop("control-status", control.status)] + advice_props
                  + [_prop(f"title-{lang}", text) for lang, text in sorted(control.title.items()) if text.strip()]
                  + [_prop("check", c) for c in control.checks])
-        return self._finding("control", control.id, control.status, f"{control.id} {title}", description, related, props)
+        return self._finding("control", control.id, standing, f"{control.id} {title}", description, related, props)
 
     def check_finding(self, check: CheckSummary, related: list[Finding]) -> dict:
-        description = (f"Check {check.id} evidences no control in this workspace; it {check.status}ed "
-                       f"with {check.failed} unwaived and {check.waived} waived finding(s).")
+        standing = self.standings[check.id]
+        noted, advice_props = self.advice(related)
+        description = (f"Check {check.id} evidences no control in this workspace; it "
+                       f"{'passed' if standing == 'advisory' else check.status + 'ed'} "
+                       f"with {check.failed} unwaived and {check.waived} waived finding(s){noted}.")
         if check.status == "skipped":
             description = f"Check {check.id} evidences no control in this workspace; this run skipped it (not assessed)."
-        props = [_prop("check", check.id), _prop("check-status", check.status)]
-        return self._finding("check", check.id, check.status, f"{check.id} {check.title} (no control)", description,
+        props = [_prop("check", check.id), _prop("check-status", check.status)] + advice_props
+        return self._finding("check", check.id, standing, f"{check.id} {check.title} (no control)", description,
                              related, props)
 
-    def _finding(self, kind: str, id_: str, status: str, title: str, description: str, related: list[Finding],
+    def _finding(self, kind: str, id_: str, status: Standing, title: str, description: str, related: list[Finding],
                  props: list[dict]) -> dict:
-        """The finding on a control (or on a check that evidences none), `id_` its target, judged by its `status`."""
+        """The finding on a control (or on a check that evidences none), `id_` its target, judged by its
+        standing (`status`)."""
         satisfied = _satisfied(status)
         out = {
             "uuid": _uuid("finding", kind, id_),

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from governance.report._escape import visible
-from governance.result import RunResult, advisory
+from governance.result import RunResult, tally
 from governance.vocabulary import Messages, messages
 
 if TYPE_CHECKING:  # the package imports its formats
@@ -55,11 +55,13 @@ def render(result: RunResult, options: RenderOptions) -> str:
         table.add_row(*row)
     if result.findings:
         console.print(table)
-    s, c = result.summary, result.summary.checks
-    checks = t("check_counts", passed=c.get("pass", 0), failed=c.get("fail", 0), na=c.get("not_applicable", 0))
-    checks += t("check_counts_skipped", skipped=c["skipped"]) if c.get("skipped") else ""
-    advice = sum(1 for f in result.findings if advisory(f, result.fail_on))
-    console.print(_plain(t("table.summary", fail=s.fail - advice, waived=s.waived, advisories=advice, checks=checks,
+    counts = tally(result)
+    c = counts.checks
+    checks = t("check_counts", passed=c["pass"], failed=c["fail"], na=c["not_applicable"])
+    checks += t("check_counts_advisory", n=c["advisory"]) if c["advisory"] else ""
+    checks += t("check_counts_skipped", skipped=c["skipped"]) if c["skipped"] else ""
+    console.print(_plain(t("table.summary", fail=counts.failing, waived=counts.waived, advisories=counts.advisories,
+                           checks=checks,
                            opa=result.engine.opa_version, revision=result.engine.policy_revision[:19])))
     if result.selection.skipped:
         console.print(_plain(t("skipped_checks", checks=", ".join(map(str, result.selection.skipped))), "yellow"))

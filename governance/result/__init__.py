@@ -35,27 +35,42 @@ from governance.result.types import (
     Verdict,
     WaiverRecord,
 )
-from governance.result.verdict import advisory, gate, sealed, summarize, verdict_digest
+from governance.result.verdict import (
+    advisory,
+    check_standings,
+    control_standing,
+    gate,
+    sealed,
+    summarize,
+    tally,
+    verdict_digest,
+)
 from governance.result.vocabulary import (
+    DEFAULT_CADENCE_DAYS,
     EARLIEST,
     FAIL_ON,
     LATEST,
     SEVERITIES,
+    STANDINGS,
     STATUSES,
     FailOn,
     Number,
     Severity,
+    Standing,
     Status,
     check_status,
+    group_standing,
     rollup,
     severity_rank,
 )
 from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
 __all__ = ["AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
-           "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn", "Finding",
+           "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
+           "Finding",
            "FindingLocation", "GROUP_SCHEMA_VERSION", "GitState", "GoalRecord", "GroupFinding", "GroupResult", "InputFile",
            "LATEST", "Manifest", "Number", "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "SCHEMA_VERSION",
-           "SEVERITIES", "STATUSES", "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary",
-           "Tool", "Verdict", "WaiverRecord", "advisory", "check_status", "gate", "leftovers", "rollup", "sealed",
-           "severity_rank", "summarize", "temporary_name", "verdict_digest"]
+           "SEVERITIES", "STANDINGS", "STATUSES", "Selection", "Severity", "SkippedCheck", "Standing", "Status",
+           "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord", "advisory", "check_standings",
+           "check_status", "control_standing", "gate", "group_standing", "leftovers", "rollup", "sealed",
+           "severity_rank", "summarize", "tally", "temporary_name", "verdict_digest"]

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
-from governance.result.vocabulary import EARLIEST, LATEST, FailOn, Number, Severity, Status
+from governance.result.vocabulary import DEFAULT_CADENCE_DAYS, EARLIEST, LATEST, FailOn, Number, Severity, Status
 
 SCHEMA_VERSION = 1
 
@@ -174,6 +174,9 @@ class Summary(_Model):
     fail: Count  # unwaived findings of every severity (the JSON contract), advisories included
     waived: Count
     advisories: Count = 0  # of `fail`, the info findings that cannot fail this run (see verdict.advisory)
+    # of `checks["fail"]`, the checks failing on advisories alone: reports show them passing with advisories
+    # (vocabulary.standing); None in a result from before they were counted
+    advisory_checks: Count | None = None
     by_severity: dict[Severity, Count]
     checks: dict[Status, Count] = {}
 
@@ -296,6 +299,8 @@ class RunResult(_Model):
     resolved: list[Finding] | None = None  # with --baseline: findings of the baseline gone now
     budget: BudgetSummary | None = None  # shares per phase against targets, for the committee's chart
     strategy: StrategySummary | None = None  # goal tree, maturity, pilot scope, for the committee's strategy section
+    # days to the committee's next regular meeting (its `cadence_days`): waivers expiring sooner need it now
+    cadence_days: Annotated[StrictInt, Field(ge=1)] = DEFAULT_CADENCE_DAYS
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"

@@ -5,15 +5,56 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from governance.result.types import CheckSummary, Finding, RunResult, Summary, Verdict
-from governance.result.vocabulary import SEVERITIES, STATUSES, severity_rank
+from governance.result.types import CheckSummary, ControlRecord, Finding, RunResult, Summary, Verdict
+from governance.result.vocabulary import (
+    SEVERITIES,
+    STATUSES,
+    Standing,
+    advises,
+    group_standing,
+    severity_rank,
+    standing,
+)
 
 
 def advisory(finding: Finding, fail_on: str) -> bool:
     """An unwaived info finding is advice, not a failure: info never fails a run unless the
     run asked for it with --fail-on info. Reports list advisories apart from failing findings."""
-    return finding.status == "fail" and finding.severity == "info" and fail_on != "info"
+    return finding.status == "fail" and advises(finding.severity, fail_on)
+
+
+def check_standings(checks: Iterable[CheckSummary], fail_on: str) -> dict[str, Standing]:
+    """check id -> how the reports read it (vocabulary.standing)."""
+    return {c.id: standing(c.status, c.severity, fail_on) for c in checks}
+
+
+def control_standing(control: ControlRecord, checks: dict[str, Standing]) -> Standing:
+    """A control as the reports read it, from its checks' standings (`checks`, check_standings)."""
+    return group_standing(checks.get(c, "not_applicable") for c in control.checks)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a run's findings, checks and controls count to, as every format shows them: failing
+    findings apart from advisories, and checks and controls by standing."""
+
+    failing: int  # unwaived findings that are not advisories
+    advisories: int
+    waived: int
+    checks: Counter[Standing]
+    controls: Counter[Standing]
+
+
+def tally(result: RunResult) -> Tally:
+    checks = check_standings(result.checks, result.fail_on)
+    advice = sum(advisory(f, result.fail_on) for f in result.findings)
+    return Tally(failing=sum(f.status == "fail" for f in result.findings) - advice, advisories=advice,
+                 waived=sum(f.status == "waived" for f in result.findings), checks=Counter(checks.values()),
+                 controls=Counter(control_standing(c, checks) for c in result.controls))
 
 
 def summarize(findings: list[Finding], checks: list[CheckSummary], fail_on: str = "low") -> Summary:
@@ -25,6 +66,7 @@ def summarize(findings: list[Finding], checks: list[CheckSummary], fail_on: str 
         fail=sum(1 for f in findings if f.status == "fail"),
         waived=sum(1 for f in findings if f.status == "waived"),
         advisories=sum(1 for f in findings if advisory(f, fail_on)),
+        advisory_checks=sum(1 for c in checks if standing(c.status, c.severity, fail_on) == "advisory"),
         by_severity={k: v for k, v in by_severity.items() if v},
         checks={s: sum(1 for c in checks if c.status == s) for s in STATUSES},
     )

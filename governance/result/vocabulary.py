@@ -29,6 +29,9 @@ STATUSES: tuple[Status, ...] = get_args(Status)
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
 
+# days from one regular committee meeting to the next, where no committee sets its cadence
+DEFAULT_CADENCE_DAYS = 30
+
 # money keeps its int-ness, as written in the inventory
 Number = StrictInt | float
 
@@ -43,6 +46,34 @@ def rollup(states: Iterable[Status]) -> Status:
 
 
 _ROLLUP_ORDER: tuple[Status, ...] = ("fail", "skipped", "pass")
+
+
+# How the reports read a check, control or domain: its status, except that one whose unwaived findings
+# are all advisories does not fail, it passes with advisories ("advisory"). The JSON keeps the status
+# (`fail` = an unwaived finding); every other format judges by the standing.
+Standing = Literal["fail", "advisory", "pass", "not_applicable", "skipped"]
+STANDINGS: tuple[Standing, ...] = get_args(Standing)
+
+
+def advises(severity: str, fail_on: str) -> bool:
+    """An unwaived finding of `severity` is advice, not a failure: info never fails a run unless the
+    run asked for it (`--fail-on info`)."""
+    return severity == "info" and fail_on != "info"
+
+
+def standing(status: Status, severity: str, fail_on: str) -> Standing:
+    """One check (all its findings have its severity): failing on advisories alone, it has advisories."""
+    return "advisory" if status == "fail" and advises(severity, fail_on) else status
+
+
+def group_standing(members: Iterable[Standing]) -> Standing:
+    """A control or a domain, as `rollup` reads statuses; with no member failing or skipped, a member
+    with advisories makes the group pass with advisories."""
+    seen = set(members)
+    return next((s for s in _STANDING_ORDER if s in seen), "not_applicable")
+
+
+_STANDING_ORDER: tuple[Standing, ...] = ("fail", "skipped", "advisory", "pass")
 
 
 def check_status(failed: int, waived: int, evaluated: int) -> Status:

@@ -90,10 +90,10 @@ def finding_history(connection: Connection, fingerprint: str, entity: str | None
     (row,) = rows
     first = connection.execute(select(runs.c.as_of, literal("new").label("kind"), runs.c.order_key, runs.c.digest)
                                .where(runs.c.entity == row.entity, runs.c.order_key == row.first_key)).all()
-    found = first + connection.execute(select(events.c.as_of, events.c.kind, events.c.order_key, runs.c.digest)
-                                       .join(runs, runs.c.id == events.c.run_id)
-                                       .where(events.c.entity == row.entity, events.c.fingerprint == fingerprint)
-                                       .order_by(events.c.order_key)).all()
+    found = [*first, *connection.execute(select(events.c.as_of, events.c.kind, events.c.order_key, runs.c.digest)
+                                         .join(runs, runs.c.id == events.c.run_id)
+                                         .where(events.c.entity == row.entity, events.c.fingerprint == fingerprint)
+                                         .order_by(events.c.order_key))]
     resolved = bool(found) and found[-1].kind == "resolved"
     return FindingHistory(entity=row.entity, fingerprint=fingerprint, check=row.check_id,
                           resource=Resource(kind=row.resource_kind, id=row.resource_id), severity=row.severity,

@@ -5,25 +5,31 @@ and controls satisfied."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from governance.result import SEVERITIES, RunResult
 
 
 def counted(result: RunResult) -> dict[str, Any]:
-    """The columns of the run's row in `runs` that come from its result."""
-    unwaived = [f for f in result.findings if f.status == "fail"]
+    """The columns of the run's row in `runs` that come from its result (one pass over its findings: a run may
+    hold 100,000)."""
     domain = {c.id: c.domain for c in result.checks}
-    by_domain: dict[str, int] = {}
-    for f in unwaived:
+    by_severity = dict.fromkeys(SEVERITIES, 0)
+    by_domain: Counter[str] = Counter()
+    waived = 0
+    for f in result.findings:
+        if f.status == "waived":
+            waived += 1
+            continue
+        by_severity[f.severity] += 1
         if f.severity != "info":
-            key = domain.get(f.check, "")
-            by_domain[key] = by_domain.get(key, 0) + 1
+            by_domain[domain.get(f.check, "")] += 1
     return {
-        "unwaived": sum(f.severity != "info" for f in unwaived),
-        "advisories": sum(f.severity == "info" for f in unwaived),
-        "waived": sum(f.status == "waived" for f in result.findings),
-        "by_severity": json.dumps({s: sum(f.severity == s for f in unwaived) for s in SEVERITIES}),
+        "unwaived": sum(by_severity.values()) - by_severity["info"],
+        "advisories": by_severity["info"],
+        "waived": waived,
+        "by_severity": json.dumps(by_severity),
         "by_domain": json.dumps(dict(sorted(by_domain.items()))),
         "controls_satisfied": sum(c.status == "pass" for c in result.controls),
         "controls_total": len(result.controls),

@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, literal, or_, select
 
 from governance.history.errors import StoreInputError
 from governance.history.schema import changes, events, findings, runs
@@ -87,10 +87,12 @@ def finding_history(connection: Connection, fingerprint: str, entity: str | None
         names = ", ".join(repr(r.entity) for r in rows)
         raise StoreInputError(f"fingerprint {fingerprint!r} is a finding of several entities ({names}): name one with --entity")
     (row,) = rows
-    found = connection.execute(select(events.c.as_of, events.c.kind, events.c.order_key, runs.c.digest)
-                               .join(runs, runs.c.id == events.c.run_id)
-                               .where(events.c.entity == row.entity, events.c.fingerprint == fingerprint)
-                               .order_by(events.c.order_key)).all()
+    first = connection.execute(select(runs.c.as_of, literal("new").label("kind"), runs.c.order_key, runs.c.digest)
+                               .where(runs.c.entity == row.entity, runs.c.order_key == row.first_key)).all()
+    found = [*first, *connection.execute(select(events.c.as_of, events.c.kind, events.c.order_key, runs.c.digest)
+                                         .join(runs, runs.c.id == events.c.run_id)
+                                         .where(events.c.entity == row.entity, events.c.fingerprint == fingerprint)
+                                         .order_by(events.c.order_key))]
     resolved = bool(found) and found[-1].kind == "resolved"
     return FindingHistory(entity=row.entity, fingerprint=fingerprint, check=row.check_id,
                           resource=Resource(kind=row.resource_kind, id=row.resource_id), severity=row.severity,
@@ -117,6 +119,13 @@ def _lives(connection: Connection, entities: Iterable[str], as_of: str) -> tuple
     """Every opening resolved on or before `as_of` (the identity and its days open), and every finding still open
     then (with its age from its latest opening), from the events of `entities` (all when empty)."""
     chosen = list(entities)
+    # a finding opens at its first run (its `new`, which is not an event row: findings.first_key), every other
+    # change is an event row; an order key begins with its run's as_of
+    first = select(findings).where(func.substr(findings.c.first_key, 1, 10) <= as_of)
+    if chosen:
+        first = first.where(findings.c.entity.in_(chosen))
+    opened: dict[tuple[str, str], tuple[Any, str]] = {
+        (f.entity, f.fingerprint): (f, f.first_key[:10]) for f in connection.execute(first)}
     query = select(events.c.entity, events.c.fingerprint, events.c.kind, events.c.as_of, findings).join(
         findings, and_(findings.c.entity == events.c.entity, findings.c.fingerprint == events.c.fingerprint)).where(
         events.c.as_of <= as_of)
@@ -124,7 +133,6 @@ def _lives(connection: Connection, entities: Iterable[str], as_of: str) -> tuple
         query = query.where(events.c.entity.in_(chosen))
     query = query.order_by(events.c.entity, events.c.fingerprint, events.c.order_key)
     resolved: list[tuple[Any, int]] = []
-    opened: dict[tuple[str, str], tuple[Any, str]] = {}
     for e in connection.execute(query):
         key = (e.entity, e.fingerprint)
         if e.kind in ("new", "regressed"):

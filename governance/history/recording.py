@@ -81,8 +81,10 @@ def recompute(connection: Connection, entity: str, key: str, known: dict[int, li
     for run in later:
         now = known[run.id] if run.id in known else _statuses(connection, run.id)
         found = lifecycle.step(before, seen, now)
+        # a finding's `new` is not written: it is its first run (findings.first_key), read from there
         insert_rows(connection, events, ("entity", "fingerprint", "order_key", "run_id", "as_of", "kind", "status"),
-                    [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status) for e in found])
+                    [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status) for e in found
+                     if e.kind != "new"])
         connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(found)})
         seen.update(now)
         before = now

@@ -74,7 +74,8 @@ events = Table(  # keyed as it is read (a finding's events in order) and deleted
     Column("order_key", Text, primary_key=True),
     Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
     Column("as_of", String(10), nullable=False),
-    Column("kind", String(9), nullable=False),  # new, resolved, regressed, waived, unwaived
+    # resolved, regressed, waived, unwaived (a finding's `new` is its first run: findings.first_key, no row here)
+    Column("kind", String(9), nullable=False),
     Column("status", String(6), nullable=False),  # the finding's status from this run on (its last, once resolved)
 )
 Index("ix_events_entity_order", events.c.entity, events.c.order_key)

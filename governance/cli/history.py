@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -180,6 +182,30 @@ def prune(before: Any, archive: str, db: str | None) -> None:
         outcome = store.prune(before.isoformat(), path, write)
     say(f"archived {len(outcome.pruned)} run(s) into {archive}; kept {len(outcome.kept_latest)} latest run(s) "
         f"of their entity although older than {before.isoformat()}")
+
+
+@history.command()
+@click.argument("digest")
+@click.option("--output", "-o", metavar="PATH", help="Write the result to PATH instead of stdout.")
+@db_option
+def export(digest: str, output: str | None, db: str | None) -> None:
+    """Give back a recorded run's result, byte for byte as it was recorded (its sha256 is DIGEST), so it can be
+    re-rendered with `govern report` and proved with `govern verify`."""
+    wanted = digest.removeprefix("sha256:").lower()
+    if not _DIGEST.fullmatch(wanted):
+        raise click.BadParameter(f"{digest!r} is not a run's digest (64 hex digits, as `govern history list "
+                                 "--format json` shows it)", param_hint="DIGEST")
+    reads = Reads()
+    path = target(output, "--output", reads) if output else None
+    with store_errors("no result was written."), open_store(db) as store:
+        data = store.result_bytes(wanted)
+    if hashlib.sha256(data).hexdigest() != wanted:  # the store's bytes are the evidence: never hand on others
+        exit_with(EXIT_ENGINE, [f"error: the store holds bytes for run {wanted} whose sha256 is not its digest",
+                                "no result was written."])
+    write_all([(path, data)], nothing="no result was written", trusted=reads.trusted)
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 @history.command()

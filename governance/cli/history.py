@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, AsOf, ResultFile, 
 from governance.cli._environment import GovernCommand
 from governance.cli._group import main
 from governance.cli._output import target, write_all
-from governance.cli._places import Reads, Refused, real_folder
+from governance.cli._places import Reads, Refused, open_folder, real_folder
 from governance.history import (
     DEFAULT,
     ENV,
@@ -175,13 +176,45 @@ def prune(before: Any, archive: str, db: str | None) -> None:
     if path == "-":
         raise click.BadParameter("give the name of a file", param_hint="--archive")
 
+    if os.path.lexists(path):  # an archive holds runs no store holds any more: never replace one
+        raise click.BadParameter(f"{archive} already exists; give a new file name", param_hint="--archive")
+
     def write(data: bytes) -> None:
-        write_all([(path, data)], nothing="nothing was pruned", trusted=reads.trusted)
+        try:
+            exclusively(path, data, reads.trusted)
+        except FileExistsError:
+            raise StoreInputError(f"{archive} already exists; give a new file name") from None
+        except (OSError, Refused) as exc:
+            raise StoreUnavailable(f"could not write {archive}: {exc}") from None
 
     with store_errors("nothing was pruned."), open_store(db) as store:
         outcome = store.prune(before.isoformat(), path, write)
+    if outcome.archive is None:
+        say(f"no run to archive before {before.isoformat()}: nothing was pruned and no archive was written")
+        return
     say(f"archived {len(outcome.pruned)} run(s) into {archive}; kept {len(outcome.kept_latest)} latest run(s) "
         f"of their entity although older than {before.isoformat()}")
+
+
+def exclusively(path: str, data: bytes, trusted: list[Path]) -> None:
+    """`data` as the new file `path`, created never over a file and never through a link, and on disk before
+    the store removes what it holds (a half-written archive is removed)."""
+    folder = open_folder(real_folder(path, trusted), [])
+    name = Path(path).name
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.fsync(folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=folder)
+            raise
+    finally:
+        os.close(folder)
 
 
 @history.command()

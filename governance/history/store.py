@@ -124,7 +124,8 @@ class Store:
 
 def _file_writer(path: str) -> Callable[[bytes], None]:
     def write(data: bytes) -> None:
-        Path(path).write_bytes(data)
+        with open(path, "xb") as out:  # never over an archive already there: its runs are in no store any more
+            out.write(data)
     return write
 
 

@@ -66,4 +66,6 @@ def _sqlite_file(parts: URL, url: str) -> URL:
                               "current folder) or sqlite:////ABSOLUTE/PATH")
     if os.path.isdir(path):
         raise StoreInputError(f"{redact(url)}: {path} is a folder, not a file")
+    if os.path.exists(path) and not os.path.isfile(path):  # /dev/null: SQLite would write a journal beside it
+        raise StoreInputError(f"{redact(url)}: {path} is not a regular file")
     return parts.set(database=os.path.abspath(path))

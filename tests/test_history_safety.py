@@ -85,3 +85,24 @@ def test_aggregate_of_files_ignores_govern_db(tmp_path, acme_result):  # noqa: F
     both = govern("aggregate", str(result), "--db", f"sqlite:///{tmp_path}/never.db")
     assert both.returncode == 2 and "not both" in both.stderr
     assert not (tmp_path / "never.db").exists()
+
+
+# ---------------------------------------------------------------- passwords
+
+
+def test_a_password_with_an_unescaped_at_is_refused_before_any_driver_sees_it():
+    ran = govern("history", "list", "--db", "postgresql://ci:pa@ss@127.0.0.1:1/govern")
+    assert ran.returncode == 2 and "%40" in ran.stderr, ran.stdout + ran.stderr
+    assert "pa@ss" not in ran.stdout + ran.stderr and "ss@127" not in ran.stdout + ran.stderr
+    escaped = govern("history", "list", "--db", "postgresql://ci:pa%40ss@127.0.0.1:1/govern")
+    assert escaped.returncode == 3 and "pa@ss" not in escaped.stderr and "pa%40ss" not in escaped.stderr
+
+
+def test_a_driver_message_quoting_the_url_or_the_password_is_scrubbed():
+    from sqlalchemy.engine import make_url
+
+    from governance.history.url import scrubbed
+
+    url = make_url("postgresql+psycopg://ci:hunter22@db:5432/govern")
+    said = scrubbed(f"auth failed for {url.render_as_string(hide_password=False)} (password hunter22 rejected)", url)
+    assert "hunter22" not in said and "db:5432/govern" in said

@@ -11,6 +11,8 @@ import tarfile
 
 import pytest
 
+from governance.history.archive import members
+from governance.history.errors import StoreInputError
 from tests.conftest import check, govern
 from tests.history_support import acme_result, variant, write  # noqa: F401  (acme_result is a fixture)
 
@@ -74,7 +76,11 @@ def test_check_record_refuses_a_store_inside_the_workspace_or_behind_a_link(tmp_
 def test_a_store_path_that_is_not_a_regular_file_is_refused(tmp_path):
     ran = govern("history", "list", "--db", "sqlite:////dev/null")
     assert ran.returncode == 2 and "not a regular file" in ran.stderr, ran.stdout + ran.stderr
-    assert not os.path.exists("/dev/null-journal")
+    fifo = tmp_path / "fifo.db"
+    os.mkfifo(fifo)
+    ran = govern("history", "list", "--db", f"sqlite:///{fifo}")
+    assert ran.returncode == 2 and "not a regular file" in ran.stderr, ran.stdout + ran.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.db"]  # no journal made beside it
 
 
 def test_aggregate_of_files_ignores_govern_db(tmp_path, acme_result):  # noqa: F811
@@ -106,3 +112,56 @@ def test_a_driver_message_quoting_the_url_or_the_password_is_scrubbed():
     url = make_url("postgresql+psycopg://ci:hunter22@db:5432/govern")
     said = scrubbed(f"auth failed for {url.render_as_string(hide_password=False)} (password hunter22 rejected)", url)
     assert "hunter22" not in said and "db:5432/govern" in said
+
+
+# ---------------------------------------------------------------- what is refused rather than done
+
+
+def test_upgrade_refuses_a_store_that_does_not_exist(tmp_path):
+    ran = govern("history", "upgrade", "--db", f"sqlite:///{tmp_path}/typo.db")
+    assert ran.returncode == 2 and "nothing to upgrade" in ran.stderr, ran.stdout + ran.stderr
+    assert not (tmp_path / "typo.db").exists()
+
+
+def _archive(path, sizes: list[int]) -> None:
+    """A gzipped tar of members named like results, each `size` zero bytes, written as a stream."""
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as gz, \
+            tarfile.open(fileobj=gz, mode="w|") as tar:
+        for i, size in enumerate(sizes):
+            info = tarfile.TarInfo(f"{i:064x}.json")
+            info.size = size
+            tar.addfile(info, _Zeros(size))
+
+
+class _Zeros(io.RawIOBase):
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n < 0 else min(n, self.left)
+        self.left -= n
+        return bytes(n)
+
+
+def test_record_refuses_an_empty_archive_and_one_that_would_decompress_beyond_any_real_result(tmp_path):
+    url = f"sqlite:///{tmp_path}/h.db"
+    empty = tmp_path / "empty.tar.gz"
+    _archive(empty, [])
+    ran = govern("history", "record", str(empty), "--db", url)
+    assert ran.returncode == 2 and "holds no result" in ran.stderr, ran.stdout + ran.stderr
+    big = tmp_path / "big.tar.gz"
+    _archive(big, [257 << 20])
+    ran = govern("history", "record", str(big), "--db", url)
+    assert ran.returncode == 2 and "would decompress beyond" in ran.stderr, ran.stdout + ran.stderr
+    many = tmp_path / "many.tar.gz"  # each member within bounds, all of them not
+    _archive(many, [200 << 20, 200 << 20])
+    read = members(many, many.read_bytes())
+    assert len(next(read)[1]) == 200 << 20
+    with pytest.raises(StoreInputError, match="would decompress beyond"):
+        next(read)
+
+
+def test_a_failing_store_says_it_failed_once(tmp_path):
+    for args in (("history", "list"), ("aggregate",)):
+        ran = govern(*args, "--db", "postgresql://ci@127.0.0.1:1/govern")
+        assert ran.returncode == 3 and ran.stderr.count("history store") == 1, ran.stderr

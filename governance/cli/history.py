@@ -91,7 +91,15 @@ def _results(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
     """Each result given, by the name messages use for it: a file, or a member of an archive."""
     for path in files:
         data = saved_result_bytes(path)
-        yield from members(Path(path), data) if is_archive(data) else [(path, data)]
+        if not is_archive(data):
+            yield path, data
+            continue
+        held = 0
+        for member in members(Path(path), data):
+            held += 1
+            yield member
+        if not held:  # `prune` writes no empty archive: this one is not what the user meant to load
+            raise StoreInputError(f"{path}: the archive holds no result; nothing in it to record")
 
 
 def _recorded(outcome: RecordOutcome) -> str:

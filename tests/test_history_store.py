@@ -378,3 +378,21 @@ def test_results_too_large_to_hold_are_validated_whole_then_read_again(store_url
         assert store.runs() == []
     ran = history("record", *map(str, files), db=store_url)
     assert ran.returncode == 0 and ran.stdout.count("recorded: acme") == 2, ran.stderr
+
+
+def test_prune_never_replaces_an_archive_and_writes_none_when_nothing_is_old(store_url, acme_result, tmp_path):
+    days = ["2026-11-01", "2026-11-02", "2026-11-03"]
+    files = [write(tmp_path, variant(acme_result, as_of=d)) for d in days]
+    assert history("record", *map(str, files), db=store_url).returncode == 0
+    archive = tmp_path / "arch.tar.gz"
+    assert history("prune", "--before", "2026-11-02", "--archive", str(archive), db=store_url).returncode == 0
+    first = archive.read_bytes()
+    again = history("prune", "--before", "2026-11-03", "--archive", str(archive), db=store_url)
+    assert again.returncode == 2 and "already exists" in again.stderr, again.stdout + again.stderr
+    assert archive.read_bytes() == first  # the first archive's runs are still there
+    with open_store(store_url) as store:  # and nothing more was pruned
+        assert store.result_bytes(store.trend(["acme"]).points[1].digest) == files[1].read_bytes()
+    empty = tmp_path / "empty.tar.gz"
+    none = history("prune", "--before", "2026-11-01", "--archive", str(empty), db=store_url)
+    assert none.returncode == 0 and "no archive was written" in none.stdout, none.stdout + none.stderr
+    assert not empty.exists()

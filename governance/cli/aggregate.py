@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from governance.cli._common import (
     EXIT_ENGINE,
@@ -33,7 +34,7 @@ from governance.cli._common import (
 from governance.cli._group import main
 from governance.cli._output import target, write_all
 from governance.cli._places import Reads
-from governance.cli._store import db_option, opened, store_errors
+from governance.cli._store import db_option, keep_store, opened, store_errors
 from governance.evaluate import aggregate as merging
 from governance.report import DEFAULT_LANG, GROUP_FORMATS, LANGS, RenderOptions, render_group
 from governance.result import GroupResult
@@ -60,6 +61,8 @@ def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: 
               allow_mixed_revisions: bool, lang: str, db: str | None, as_of: dt.date | None) -> None:
     """Merge `govern check --format json` results of many workspaces (one per subsidiary, say) into one report:
     a summary per entity and the worst findings across them."""
+    if result_files and click.get_current_context().get_parameter_source("db") is not ParameterSource.COMMANDLINE:
+        db = None  # result files given win over GOVERN_DB: only a --db on the command line conflicts with them
     if bool(result_files) == bool(db):
         raise click.UsageError("give result files, or --db for the runs recorded in a history store (not both)")
     if as_of and not db:
@@ -67,6 +70,8 @@ def aggregate(result_files: tuple[str, ...], fmt: str, output: str | None, top: 
     if output is not None and (not output or os.path.isdir(output) or output.endswith(("/", os.sep))):
         raise click.BadParameter("give the name of a file, or - for stdout", param_hint="--output")
     reads = Reads(None, result_files)
+    if db:
+        keep_store(db, reads)  # no group report over the store's files
     if output is not None:
         output = target(output, "--output", reads)
     with Guard():

@@ -35,7 +35,7 @@ from governance.cli._group import main
 from governance.cli._output import outputs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
-from governance.cli._store import db_option, opened, store_errors
+from governance.cli._store import db_option, keep_store, opened, store_errors
 from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
 from governance.evaluate import SkipRefused, can_sign, run_check, signed
 from governance.history import compared, compared_with_previous, digest_of, report_history
@@ -94,6 +94,8 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
           signing_key: str | None, signing_alg: str | None, record: bool, db: str | None) -> None:
     """Evaluate every check on OPA and report findings."""
     reads = Reads(workspace, (baseline, opa_ca, signing_key))
+    if record or db:
+        keep_store(db, reads)  # never inside the workspace, and no report over its files
     targets = outputs(formats, output, reads)
     if fail_on_new_only and not baseline:
         raise click.UsageError("--fail-on-new-only needs --baseline")

@@ -13,21 +13,21 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from governance.cli._common import EXIT_ENGINE, EXIT_INVALID, AsOf, ResultFile, exit_with, saved_result_bytes, say
+from governance.cli._common import EXIT_ENGINE, AsOf, ResultFile, exit_with, saved_result_bytes, say
 from governance.cli._environment import GovernCommand
 from governance.cli._group import main
 from governance.cli._output import target, write_all
-from governance.cli._places import Reads, Refused, real_folder
+from governance.cli._places import Reads, Refused, open_folder, real_folder
+from governance.cli._store import db_option, keep_store, store_errors
 from governance.history import (
-    DEFAULT,
-    ENV,
     RecordedRun,
     RecordOutcome,
     StoreInputError,
@@ -35,7 +35,6 @@ from governance.history import (
     is_archive,
     members,
     open_store,
-    store_file,
     upgrade_store,
     valid_result,
 )
@@ -51,41 +50,6 @@ class HistoryGroup(click.Group):
     command_class = HistoryCommand
 
 
-def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--db, read from GOVERN_DB: one variable for every history command (and check's --record), as one store serves them."""
-    return click.option("--db", envvar=ENV, show_envvar=True, metavar="URL", callback=confined_store,
-                        help=f"The history store: sqlite:///PATH or postgresql://... [default: {DEFAULT}]")(command)
-
-
-def confined_store(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A SQLite store is a file govern writes: its path follows the rules of report outputs (_places.py), never
-    through a link, nor into what the workspace reads (a usage error, exit 2, as for a report's path)."""
-    try:
-        path = store_file(value)
-    except StoreInputError:
-        return value  # a bad URL: the command says so in its own words (exit 2)
-    if path is not None:
-        reads = Reads()
-        try:
-            reads.refuse(real_folder(path, reads.trusted) / Path(path).name, path)
-        except Refused as exc:
-            raise click.BadParameter(str(exc)) from None
-        except (OSError, ValueError) as exc:  # an unreadable link
-            raise click.BadParameter(f"{path} is not a usable path: {exc}") from None
-    return value
-
-
-@contextlib.contextmanager
-def store_errors(nothing: str) -> Iterator[None]:
-    """The store's failures as exit codes: what the user gave is wrong (2), the store failed (3)."""
-    try:
-        yield
-    except StoreInputError as exc:
-        exit_with(EXIT_INVALID, [*str(exc).split("\n"), nothing])
-    except StoreUnavailable as exc:
-        exit_with(EXIT_ENGINE, [f"error: {exc}", nothing])
-
-
 @main.group(cls=HistoryGroup)
 def history() -> None:
     """Remember every run, and read the trend and each finding's lifecycle across runs."""
@@ -93,12 +57,13 @@ def history() -> None:
 
 @history.command()
 @click.argument("files", metavar="RESULT.json...", nargs=-1, required=True, type=ResultFile())
-@db_option
+@db_option()
 def record(files: tuple[str, ...], db: str | None) -> None:
     """Record saved results (`govern check --format json`), or an archive of `govern history prune`.
 
     Every file is validated before anything is recorded: one invalid file and nothing is stored.
     A result already recorded (the same bytes) changes nothing, and is said to be."""
+    keep_store(db, Reads())
     kept: list[tuple[bytes, RunResult]] = []
     size = 0
     with store_errors("nothing was recorded."):
@@ -126,7 +91,15 @@ def _results(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
     """Each result given, by the name messages use for it: a file, or a member of an archive."""
     for path in files:
         data = saved_result_bytes(path)
-        yield from members(Path(path), data) if is_archive(data) else [(path, data)]
+        if not is_archive(data):
+            yield path, data
+            continue
+        held = 0
+        for member in members(Path(path), data):
+            held += 1
+            yield member
+        if not held:  # `prune` writes no empty archive: this one is not what the user meant to load
+            raise StoreInputError(f"{path}: the archive holds no result; nothing in it to record")
 
 
 def _recorded(outcome: RecordOutcome) -> str:
@@ -141,9 +114,10 @@ def _recorded(outcome: RecordOutcome) -> str:
 @click.option("--since", type=AsOf(), help="Only runs with as_of on or after this day.")
 @click.option("--until", type=AsOf(), help="Only runs with as_of on or before this day.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
-@db_option
+@db_option()
 def list_runs(entities: tuple[str, ...], since: Any, until: Any, fmt: str, db: str | None) -> None:
     """List the recorded runs, by entity and then as its runs are ordered (as_of, then start time)."""
+    keep_store(db, Reads())
     with store_errors("nothing was listed."), open_store(db) as store:
         found = store.runs(entities, since and since.isoformat(), until and until.isoformat())
     if fmt == "json":
@@ -166,28 +140,60 @@ def _row(run: RecordedRun) -> str:
               help="Archive the runs with as_of before this day (each entity's latest run is kept).")
 @click.option("--archive", metavar="FILE", required=True,
               help="Where to write the archive (a .tar.gz that `govern history record` loads back).")
-@db_option
+@db_option()
 def prune(before: Any, archive: str, db: str | None) -> None:
     """Move old runs' results and findings into an archive; their counts and lifecycles stay in the store."""
-    with store_errors("nothing was pruned."):
-        reads = Reads(None, [f for f in [store_file(db)] if f])  # the archive never replaces the store's own file
+    reads = Reads()
+    keep_store(db, reads)  # the archive never replaces the store's own files
     path = target(archive, "--archive", reads)
     if path == "-":
         raise click.BadParameter("give the name of a file", param_hint="--archive")
 
+    if os.path.lexists(path):  # an archive holds runs no store holds any more: never replace one
+        raise click.BadParameter(f"{archive} already exists; give a new file name", param_hint="--archive")
+
     def write(data: bytes) -> None:
-        write_all([(path, data)], nothing="nothing was pruned", trusted=reads.trusted)
+        try:
+            exclusively(path, data, reads.trusted)
+        except FileExistsError:
+            raise StoreInputError(f"{archive} already exists; give a new file name") from None
+        except (OSError, Refused) as exc:
+            raise StoreUnavailable(f"could not write {archive}: {exc}") from None
 
     with store_errors("nothing was pruned."), open_store(db) as store:
         outcome = store.prune(before.isoformat(), path, write)
+    if outcome.archive is None:
+        say(f"no run to archive before {before.isoformat()}: nothing was pruned and no archive was written")
+        return
     say(f"archived {len(outcome.pruned)} run(s) into {archive}; kept {len(outcome.kept_latest)} latest run(s) "
         f"of their entity although older than {before.isoformat()}")
+
+
+def exclusively(path: str, data: bytes, trusted: list[Path]) -> None:
+    """`data` as the new file `path`, created never over a file and never through a link, and on disk before
+    the store removes what it holds (a half-written archive is removed)."""
+    folder = open_folder(real_folder(path, trusted), [])
+    name = Path(path).name
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.fsync(folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=folder)
+            raise
+    finally:
+        os.close(folder)
 
 
 @history.command()
 @click.argument("digest")
 @click.option("--output", "-o", metavar="PATH", help="Write the result to PATH instead of stdout.")
-@db_option
+@db_option()
 def export(digest: str, output: str | None, db: str | None) -> None:
     """Give back a recorded run's result, byte for byte as it was recorded (its sha256 is DIGEST), so it can be
     re-rendered with `govern report` and proved with `govern verify`."""
@@ -196,6 +202,7 @@ def export(digest: str, output: str | None, db: str | None) -> None:
         raise click.BadParameter(f"{digest!r} is not a run's digest (64 hex digits, as `govern history list "
                                  "--format json` shows it)", param_hint="DIGEST")
     reads = Reads()
+    keep_store(db, reads)
     path = target(output, "--output", reads) if output else None
     with store_errors("no result was written."), open_store(db) as store:
         data = store.result_bytes(wanted)
@@ -209,10 +216,11 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 @history.command()
-@db_option
+@db_option()
 def upgrade(db: str | None) -> None:
     """Upgrade a store made by an older govern to this govern's schema (other govern versions sharing it
     must then be upgraded too)."""
+    keep_store(db, Reads())
     with store_errors("the store was not changed."):
         was, now = upgrade_store(db)
     say(f"the store is at schema {now}" + ("" if was == now else f" (was {was or 'empty'})"))
@@ -232,12 +240,13 @@ def upgrade(db: str | None) -> None:
               help="Write the trend to PATH instead of stdout.")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               envvar="GOVERN_HISTORY_TREND_LANG", help="Language of the table, Markdown and HTML.")
-@db_option
+@db_option()
 def trend(entities: tuple[str, ...], since: Any, until: Any, fmt: str, output: str | None, lang: str,
           db: str | None) -> None:
     """The trend of recorded runs: one point per run (unwaived by severity, advisories, waived, new, resolved,
     regressed, controls satisfied), charts in HTML, and the time to resolve by severity."""
     reads = Reads()
+    keep_store(db, reads)
     path = target(output, "--output", reads) if output else None
     with store_errors("no trend was written."), open_store(db) as store:
         found = store.trend(entities, since and since.isoformat(), until and until.isoformat())
@@ -255,10 +264,11 @@ def trend(entities: tuple[str, ...], since: Any, until: Any, fmt: str, output: s
               envvar="GOVERN_HISTORY_FINDING_FORMAT", help="Output format.")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               envvar="GOVERN_HISTORY_FINDING_LANG", help="Language of the table.")
-@db_option
+@db_option()
 def finding(fingerprint: str, entity: str | None, fmt: str, lang: str, db: str | None) -> None:
     """One finding's life across runs: first and last seen, open or resolved, and every event (new, resolved,
     regressed, waived, unwaived) with the run it happened at."""
+    keep_store(db, Reads())
     with store_errors("nothing was shown."), open_store(db) as store:
         found = store.finding(fingerprint, entity)
     write_all([(None, render_finding(fmt, found, RenderOptions(lang=lang)))], nothing="nothing was shown")

@@ -13,7 +13,7 @@ from governance.cli._group import main
 from governance.cli._output import outputs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
-from governance.cli._store import db_option, opened, store_errors
+from governance.cli._store import db_option, keep_store, opened, store_errors
 from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
 from governance.result import RunResult
 
@@ -39,6 +39,8 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
     Its evidence (evidence.json beside report files, --format evidence) says it was re-rendered from
     this result file, by the sha256 of its bytes: it never reads as the evidence of a run."""
     reads = Reads(None, (result_file,))
+    if db:
+        keep_store(db, reads)  # no report over the store's files
     targets = outputs(formats, output, reads)
     with Guard(), progress() as step:
         step(f"reading {result_file}")

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from governance.history.errors import StoreInputError
 
-MAX_MEMBER = 1 << 30  # no govern result is a gigabyte; a member claiming more is not one
+MAX_MEMBER = 256 << 20  # as large as `govern history record` keeps validated results in memory: no real result is more
+# An archive's results in all: JSON compresses some tenfold, never a thousandfold as a crafted (bomb) archive does.
+MAX_RATIO = 64
 _MEMBER = re.compile(r"[0-9a-f]{64}\.json")
 
 
@@ -35,13 +37,20 @@ def is_archive(data: bytes) -> bool:
 
 
 def members(path: Path, data: bytes) -> Iterator[tuple[str, bytes]]:
-    """Each archived result of the archive `data` (read from `path`): its name for messages, and its bytes."""
+    """Each archived result of the archive `data` (read from `path`): its name for messages, and its bytes.
+    Read as a stream, each member's size bounded before it is read, and all of them together (exit 2 beyond)."""
+    budget = max(MAX_MEMBER, MAX_RATIO * len(data))
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r|gz") as tar:
             for info in tar:
-                if not info.isreg() or not _MEMBER.fullmatch(info.name) or info.size > MAX_MEMBER:
+                if not info.isreg() or not _MEMBER.fullmatch(info.name):
                     raise StoreInputError(f"{path}: {info.name!r} is not an archived result (an archive of "
                                           "`govern history prune` holds only <digest>.json files)")
+                budget -= info.size
+                if info.size > MAX_MEMBER or budget < 0:
+                    raise StoreInputError(f"{path}: {info.name!r} would decompress beyond what any archive of real "
+                                          f"results holds ({MAX_MEMBER >> 20} MiB a result, {MAX_RATIO} times the "
+                                          "archive's size in all): not read")
                 handle = tar.extractfile(info)
                 if handle is None:
                     raise StoreInputError(f"{path}: {info.name!r} cannot be read")

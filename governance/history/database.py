@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from governance.history.errors import StoreInputError, StoreUnavailable
-from governance.history.url import redact
+from governance.history.url import redact, scrubbed
 
 BUSY_SECONDS = 60  # a writer waits this long for another (a large result takes seconds to record)
 _SCHEMA_LOCK = 0x676F7665  # the advisory lock that serialises creating and upgrading a PostgreSQL store
@@ -84,9 +84,10 @@ def _reported(engine: Engine) -> Iterator[None]:
         said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
         if engine.dialect.name == "sqlite" and "file is not a database" in said:  # the user named another file
             raise StoreInputError(f"{_shown(engine)}: not a govern history store: {said}") from None
-        raise StoreUnavailable(f"the history store {_shown(engine)} failed: {redact(said)}") from None
+        raise StoreUnavailable(f"the history store {_shown(engine)} failed: {scrubbed(said, engine.url)}") from None
     except SQLAlchemyError as exc:
-        raise StoreUnavailable(f"the history store {_shown(engine)} failed: {redact(str(exc).splitlines()[0])}") from None
+        said = str(exc).splitlines()[0]
+        raise StoreUnavailable(f"the history store {_shown(engine)} failed: {scrubbed(said, engine.url)}") from None
 
 
 def _shown(engine: Engine) -> str:

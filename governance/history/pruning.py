@@ -25,6 +25,8 @@ def prune(engine: Engine, before: str, archive_path: str, write: Callable[[bytes
             .where(runs.c.as_of < before).order_by(runs.c.entity, runs.c.order_key)).all()
         moved = [r for r in old if r.order_key != r.key]
         kept = [r.digest for r in old if r.order_key == r.key]
+        if not moved:  # no archive at all: an empty one would only stand where a real one may be wanted
+            return PruneOutcome(archive=None, pruned=[], kept_latest=kept)
         write(archived((r.digest, zlib.decompress(r.data)) for r in moved))  # in place before anything is removed
         ids = [r.id for r in moved]
         for start in range(0, len(ids), 500):

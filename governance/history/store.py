@@ -124,7 +124,8 @@ class Store:
 
 def _file_writer(path: str) -> Callable[[bytes], None]:
     def write(data: bytes) -> None:
-        Path(path).write_bytes(data)
+        with open(path, "xb") as out:  # never over an archive already there: its runs are in no store any more
+            out.write(data)
     return write
 
 
@@ -166,7 +167,11 @@ def open_store(url: str | None = None) -> Store:
 
 
 def upgrade_store(url: str | None = None) -> tuple[str | None, str]:
-    """Upgrade the store at `url` to this govern's schema: (the revision it had, the one it has now)."""
+    """Upgrade the store at `url` to this govern's schema: (the revision it had, the one it has now). There must be
+    a store: upgrading a mistyped path or an empty database would make a new store nobody asked for."""
+    where = parsed(chosen(url))
+    if where.get_backend_name() == "sqlite" and not Path(where.database or "").exists():
+        raise StoreInputError(f"{redact(chosen(url))}: {_NO_STORE}")
     with _engine(url) as (engine, shown):
         try:
             with writing(engine) as connection:
@@ -175,10 +180,15 @@ def upgrade_store(url: str | None = None) -> tuple[str | None, str]:
                     _refuse_other_revision(revision, shown)
                 if revision is None and not migrate.empty(connection):
                     raise StoreInputError(f"{shown} holds tables but no govern history store: give another database")
+                if revision is None:
+                    raise StoreInputError(f"{shown}: {_NO_STORE}")
                 migrate.upgrade(connection)
         finally:
             engine.dispose()
     return revision, migrate.head()
+
+
+_NO_STORE = "no history store there, nothing to upgrade (the first `govern history record` or `check --record` makes one)"
 
 
 def _refuse_other_revision(revision: str | None, shown: str) -> None:

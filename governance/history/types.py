@@ -128,8 +128,8 @@ class ResolveTimes(BaseModel):
 
 class PruneOutcome(BaseModel):
     """What `prune` did: the runs moved to the archive (their digests) and the latest runs it kept although
-    they were older than the date (an entity's latest run is never pruned)."""
+    they were older than the date (an entity's latest run is never pruned). No run to move: no archive (None)."""
 
-    archive: str
+    archive: str | None
     pruned: list[str]
     kept_latest: list[str]

@@ -30,6 +30,16 @@ def redact(url: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1***@", url))
 
 
+def scrubbed(said: str, url: URL) -> str:
+    """A driver's message `said` about the store at `url` as it may be printed: the URL's text and its password
+    value replaced wherever they appear (a driver may quote either), then any password `redact` finds."""
+    whole = url.render_as_string(hide_password=False)
+    said = said.replace(whole, redact(url.render_as_string(hide_password=True)))
+    if url.password:
+        said = said.replace(str(url.password), "***")
+    return redact(said)
+
+
 def chosen(url: str | None) -> str:
     """The URL in force: the one given, else GOVERN_DB, else the default (a set but empty variable is unset)."""
     if url:
@@ -40,6 +50,11 @@ def chosen(url: str | None) -> str:
 def parsed(url: str) -> URL:
     """`url` as SQLAlchemy connects to it: a known dialect with its driver (psycopg 3 for PostgreSQL), and
     for SQLite the real path of a file that the rules of report outputs allow govern to write."""
+    authority = url.partition("://")[2]
+    for end in "/?#":
+        authority = authority.partition(end)[0]
+    if authority.count("@") > 1:  # which @ ends the password is a guess, and a wrong guess shows the rest of it
+        raise StoreInputError(f"{redact(url)}: more than one @ before the host: write @ in a password as %40")
     try:
         parts = make_url(url)
     except (ArgumentError, ValueError):
@@ -66,4 +81,6 @@ def _sqlite_file(parts: URL, url: str) -> URL:
                               "current folder) or sqlite:////ABSOLUTE/PATH")
     if os.path.isdir(path):
         raise StoreInputError(f"{redact(url)}: {path} is a folder, not a file")
+    if os.path.exists(path) and not os.path.isfile(path):  # /dev/null: SQLite would write a journal beside it
+        raise StoreInputError(f"{redact(url)}: {path} is not a regular file")
     return parts.set(database=os.path.abspath(path))

@@ -18,6 +18,7 @@ import pytest
 
 from governance.history.types import FindingHistory, Trend
 from governance.report._trend import _ticks, days
+from governance.vocabulary import messages
 from tests.conftest import check, govern
 from tests.history_support import postgres_cluster, store_url  # noqa: F401  (fixtures)
 
@@ -62,6 +63,15 @@ def test_trend_and_finding_follow_recorded_runs(example, db, tmp_path):
     assert [(e.as_of, e.kind) for e in history.events] == [("2026-11-20", "new"), ("2027-01-05", "unwaived")]
     assert history.state == "open" and history.first_seen == "2026-11-20"
     assert any(f["fingerprint"] == changed["fingerprint"] for f in second["findings"])
+    # its header names the resource's kind in the report's language, never the raw kind
+    words = {"zh": messages("zh").name(changed["resource"]["kind"], "kinds"),
+             "en": messages("en").name(changed["resource"]["kind"], "kinds")}
+    for lang, kind in words.items():
+        table = govern("history", "finding", changed["fingerprint"], "--db", db, "--lang", lang)
+        assert table.returncode == 0, table.stderr
+        header = table.stdout.splitlines()[0]
+        assert f"{changed['check']} {kind} {changed['resource']['id']}" in header, header
+    assert words["zh"] != changed["resource"]["kind"]
 
 
 def test_trend_formats_in_both_languages(example, db, tmp_path):

@@ -125,7 +125,7 @@ def _uncarried(doc: Any, at: tuple[str | int, ...]) -> list[Problem]:
                                           "which a workspace never gives (the loader refuses it)")]
     if isinstance(doc, dict):
         found = [(at, f"the key {one_line(k)!r} holds the control character or lone surrogate "
-                      f"{codepoint(k[i])}") for k in doc if (i := first_control(k)) is not None]  # type: ignore[index]
+                      f"{codepoint(k[i])}") for k in doc if (i := first_control(k)) is not None]
         return found + [p for k, v in doc.items() for p in _uncarried(v, (*at, k))]
     if isinstance(doc, list):
         return [p for i, v in enumerate(doc) for p in _uncarried(v, (*at, i))]

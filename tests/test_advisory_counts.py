@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from governance.result import SEVERITIES
 from tests.conftest import EXAMPLE, check, govern, make_workspace
 
 ONLY_ADVICE = {
@@ -124,3 +125,38 @@ def test_with_fail_on_info_an_info_finding_fails_in_every_format(opa_binary, tmp
     want = held_to_one_count(run_all(ws, tmp_path / "out", "--fail-on", "info"))
     assert want == {"failing": 1, "advisories": 0, "checks_fail": 1, "checks_advisory": 0, "controls_fail": 1,
                     "controls_advisory": 0}
+
+
+def test_the_group_report_and_the_trend_count_advisories_as_the_run_does(opa_binary, tmp_path):
+    """`govern aggregate` (JSON, Markdown, HTML, OSCAL) and a recorded run's controls_satisfied read checks
+    and controls by standing, as the run's own reports do."""
+    from governance.evaluate.aggregate import merge
+    from governance.evaluate.saved import read_result
+    from governance.history.counts import counted
+    from governance.report import RenderOptions, render_group
+
+    texts = run_all(EXAMPLE, tmp_path / "out")
+    want = held_to_one_count(texts)
+    result = read_result(tmp_path / "out" / "result.json")
+    (entity,) = merge({"r": result}).entities
+    assert entity.checks_standing["fail"] == want["checks_fail"]
+    assert entity.checks_standing["advisory"] == want["checks_advisory"] == 2
+    standings = list(entity.controls_standing.values())
+    assert standings.count("fail") == want["controls_fail"]
+    assert standings.count("advisory") == want["controls_advisory"]
+    assert entity.advisories == want["advisories"]
+    satisfied = standings.count("pass") + standings.count("advisory")  # the run's own control_standing
+    assert satisfied > sum(c.status == "pass" for c in result.controls)  # advisories alone do not unsatisfy
+    assert counted(result)["controls_satisfied"] == satisfied
+    group = merge({"r": result})
+    md = render_group("markdown", group, RenderOptions(lang="en"))
+    checks = f"| {entity.checks_standing['pass']} / {want['checks_fail']} / 2 / "
+    assert checks in md, md
+    info = SEVERITIES.index("info")
+    row = next(line for line in md.splitlines() if line.startswith(f"| {result.workspace} "))
+    assert row.split("|")[4 + info].strip() == str(want["advisories"]), row
+    html = render_group("html", group, RenderOptions(lang="en"))
+    assert f'<td data-severity="info">{want["advisories"]}</td>' in html
+    (oscal,) = json.loads(render_group("oscal", group, RenderOptions()))["assessment-results"]["results"]
+    states = [f["target"]["status"]["state"] for f in oscal["findings"]]
+    assert states.count("not-satisfied") == want["controls_fail"] + standings.count("skipped")

@@ -18,6 +18,7 @@ import pytest
 
 from governance.history.types import FindingHistory, Trend
 from governance.report._trend import _ticks, days
+from governance.vocabulary import messages
 from tests.conftest import check, govern
 from tests.history_support import postgres_cluster, store_url  # noqa: F401  (fixtures)
 
@@ -62,6 +63,15 @@ def test_trend_and_finding_follow_recorded_runs(example, db, tmp_path):
     assert [(e.as_of, e.kind) for e in history.events] == [("2026-11-20", "new"), ("2027-01-05", "unwaived")]
     assert history.state == "open" and history.first_seen == "2026-11-20"
     assert any(f["fingerprint"] == changed["fingerprint"] for f in second["findings"])
+    # its header names the resource's kind in the report's language, never the raw kind
+    words = {"zh": messages("zh").name(changed["resource"]["kind"], "kinds"),
+             "en": messages("en").name(changed["resource"]["kind"], "kinds")}
+    for lang, kind in words.items():
+        table = govern("history", "finding", changed["fingerprint"], "--db", db, "--lang", lang)
+        assert table.returncode == 0, table.stderr
+        header = table.stdout.splitlines()[0]
+        assert f"{changed['check']} {kind} {changed['resource']['id']}" in header, header
+    assert words["zh"] != changed["resource"]["kind"]
 
 
 def test_trend_formats_in_both_languages(example, db, tmp_path):
@@ -224,3 +234,24 @@ def test_trend_keeps_to_its_entities_and_days(example, db, tmp_path):
     out = tmp_path / "trend.html"
     assert govern("history", "trend", "--db", db, "--format", "html", "--output", str(out)).returncode == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_check_compares_with_the_latest_run_the_store_still_keeps_after_a_prune(example, db, tmp_path):
+    _run(example, db, "2026-11-10")
+    kept = hashlib.sha256((example.parent / "run-2026-11-10.json").read_bytes()).hexdigest()
+    for as_of in ("2026-11-20", "2026-12-20"):
+        _run(example, db, as_of)
+    first, second = tmp_path / "first.tar.gz", tmp_path / "second.tar.gz"
+    for before, archive in (("2026-11-15", first), ("2026-12-01", second)):
+        pruned = govern("history", "prune", "--before", before, "--archive", str(archive), "--db", db)
+        assert pruned.returncode == 0, pruned.stderr
+    # the runs before 2026-12-05 are archived: no comparison, and never a failed check for it
+    proc = check(example, "--db", db, "--format", "json", as_of="2026-12-05")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not json.loads(proc.stdout)["summary"].get("baseline")
+    # the first archive loaded back: 2026-11-20's bytes are still archived, the check compares with 2026-11-10's
+    assert govern("history", "record", str(first), "--db", db).returncode == 0
+    proc = check(example, "--db", db, "--format", "json", as_of="2026-12-05")
+    assert proc.returncode in (0, 1), proc.stderr
+    baseline = json.loads(proc.stdout)["summary"]["baseline"]
+    assert baseline["as_of"] == "2026-11-10" and baseline["digest"] == kept  # named: the run it compares with

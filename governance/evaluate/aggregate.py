@@ -29,6 +29,7 @@ from governance.load import MAX_NAME_CHARS, id_problem
 from governance.result import (
     FAIL_ON,
     SEVERITIES,
+    STANDINGS,
     STATUSES,
     Entity,
     GroupFinding,
@@ -36,6 +37,8 @@ from governance.result import (
     RunResult,
     Tool,
     advisory,
+    check_standings,
+    control_standing,
     gate,
     severity_rank,
 )
@@ -142,12 +145,16 @@ def _entity(r: RunResult, fail_on: str) -> Entity:
         return {s: sum(1 for f in r.findings if f.status == status and f.severity == s and not advisory(f, fail_on))
                 for s in SEVERITIES}
 
+    standings = check_standings(r.checks, fail_on)
     return Entity(
         name=r.workspace, as_of=r.as_of, fail_on=r.fail_on, verdict="fail" if gate(r, fail_on) else "pass",
         own_verdict="fail" if gate(r, r.fail_on) else "pass", laxer_than_group=laxer(r.fail_on, fail_on),
         failing=by_severity("fail"), waived=by_severity("waived"), advisories=sum(advisory(f, fail_on) for f in r.findings),
         checks={s: sum(1 for c in r.checks if c.status == s) for s in STATUSES},
-        controls={c.id: c.status for c in r.controls}, tool_version=r.tool.version, opa_version=r.engine.opa_version,
+        controls={c.id: c.status for c in r.controls},
+        checks_standing={s: sum(v == s for v in standings.values()) for s in STANDINGS},
+        controls_standing={c.id: control_standing(c, standings) for c in r.controls},
+        tool_version=r.tool.version, opa_version=r.engine.opa_version,
         policy_revision=r.engine.policy_revision, library=library_digest(r),
         started_at=r.run.started_at if r.run else None, finished_at=r.run.finished_at if r.run else None)
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, literal, or_, select
 
 from governance.history.errors import StoreInputError
-from governance.history.schema import changes, events, findings, runs
+from governance.history.schema import changes, events, findings, results, runs
 from governance.history.types import (
     FindingEvent,
     FindingHistory,
@@ -57,11 +57,15 @@ def select_runs(connection: Connection, entities: Sequence[str] = (), since: str
     return [recorded(r) for r in connection.execute(query.order_by(runs.c.entity, runs.c.order_key))]
 
 
-def previous_run(connection: Connection, entity: str, as_of: str, started: str | None) -> RecordedRun | None:
-    """The entity's latest run before a run of (as_of, started), which need not be recorded."""
+def previous_run(connection: Connection, entity: str, as_of: str, started: str | None,
+                 *, whole: bool = False) -> RecordedRun | None:
+    """The entity's latest run before a run of (as_of, started), which need not be recorded; with `whole`, the
+    latest whose result's bytes the store still keeps (not archived by a prune)."""
     earlier = or_(runs.c.as_of < as_of, and_(runs.c.as_of == as_of, runs.c.started < (started or "")))
-    row = connection.execute(_runs_query().where(runs.c.entity == entity, earlier)
-                             .order_by(runs.c.order_key.desc()).limit(1)).first()
+    query = _runs_query().where(runs.c.entity == entity, earlier)
+    if whole:
+        query = query.where(runs.c.id.in_(select(results.c.run_id)))
+    row = connection.execute(query.order_by(runs.c.order_key.desc()).limit(1)).first()
     return recorded(row) if row is not None else None
 
 

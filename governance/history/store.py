@@ -93,9 +93,9 @@ class Store:
         with read_transaction(self.engine) as connection:
             return reading.resolve_times(connection, entities, as_of)
 
-    def previous_run(self, entity: str, as_of: str, started: str | None) -> RecordedRun | None:
+    def previous_run(self, entity: str, as_of: str, started: str | None, *, whole: bool = False) -> RecordedRun | None:
         with read_transaction(self.engine) as connection:
-            return reading.previous_run(connection, entity, as_of, started)
+            return reading.previous_run(connection, entity, as_of, started, whole=whole)
 
     def latest_runs(self, as_of: str | None = None) -> list[RecordedRun]:
         with read_transaction(self.engine) as connection:

@@ -60,9 +60,11 @@ def compared(result: RunResult, previous: RunResult, digest: str, source: str) -
 
 
 def compared_with_previous(store: Store, result: RunResult) -> RunResult:
-    """`result` compared with its entity's latest recorded run before it; unchanged when there is none."""
+    """`result` compared with its entity's latest recorded run before it whose result the store still keeps
+    (a prune archives older runs' bytes: the comparison, named by its digest, is then with the latest kept
+    one, never a failed check); unchanged when there is none."""
     started = result.run.started_at if result.run else None
-    before = store.previous_run(result.workspace, result.as_of, started)
+    before = store.previous_run(result.workspace, result.as_of, started, whole=True)
     if before is None:
         return result
     return compared(result, recorded_result(store, before.digest), before.digest, "history")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from governance.report._aggregate_markdown import SHOWN_STANDINGS, unwaived
 from governance.report.html import _env
 from governance.result import SEVERITIES, GroupResult
 from governance.vocabulary import messages
@@ -25,4 +26,5 @@ def render(group: GroupResult, options: RenderOptions) -> str:
 
     return _env.get_template("aggregate.html.j2").render(
         lang=m.lang, t=m.text, name=name, kind_name=m.name, said=m.said, g=group, severities=SEVERITIES,
+        standings=SHOWN_STANDINGS, unwaived=unwaived,
         passed=sum(e.verdict == "pass" for e in group.entities))

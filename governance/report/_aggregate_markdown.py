@@ -11,11 +11,21 @@ from typing import TYPE_CHECKING
 
 from governance.report._escape import markdown_code, markdown_text
 from governance.report.markdown import _table
-from governance.result import SEVERITIES, STATUSES, Entity, GroupResult
+from governance.result import SEVERITIES, Entity, GroupResult, Standing
 from governance.vocabulary import Messages, messages
 
 if TYPE_CHECKING:  # the package imports this module
     from governance.report import RenderOptions
+
+
+# the checks column, in the order of its label (aggregate.checks): as each entity's own report counts them
+SHOWN_STANDINGS: tuple[Standing, ...] = ("pass", "fail", "advisory", "not_applicable", "skipped")
+
+
+def unwaived(e: Entity, severity: str) -> int:
+    """An entity's unwaived findings of `severity`; info ones that are advisories are unwaived too (shown
+    apart from the failing in its own report, but not absent)."""
+    return e.failing.get(severity, 0) + (e.advisories if severity == "info" else 0)
 
 
 def render(group: GroupResult, options: RenderOptions) -> str:
@@ -31,8 +41,8 @@ def render(group: GroupResult, options: RenderOptions) -> str:
              f"## {t('aggregate.entities')}", ""]
     header = [t("entity"), t("as_of"), t("aggregate.verdict"), *[name(s, capital=True) for s in SEVERITIES],
               t("waived"), t("aggregate.checks"), t("policy_revision")]
-    rows = [[e.name, _as_of(e, m), _verdict(e, m), *[e.failing.get(s, 0) for s in SEVERITIES], sum(e.waived.values()),
-             " / ".join(str(e.checks.get(s, 0)) for s in STATUSES),
+    rows = [[e.name, _as_of(e, m), _verdict(e, m), *[unwaived(e, s) for s in SEVERITIES], sum(e.waived.values()),
+             " / ".join(str(e.checks_standing.get(s, 0)) for s in SHOWN_STANDINGS),
              e.policy_revision[:19] + "…"] for e in group.entities]
     lines += _table(header, rows, "lll" + "r" * (len(SEVERITIES) + 1) + "ll")
     recorded = (group.model_extra or {}).get("as_of")

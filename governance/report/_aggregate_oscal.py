@@ -72,7 +72,8 @@ def _result(e: Entity, findings: list[GroupFinding]) -> dict:
                   _prop("policy-revision", e.policy_revision), _prop("library", e.library),
                   _prop("opa-version", e.opa_version),
                   *[_prop(f"findings-failed-{s}", e.failing.get(s, 0)) for s in SEVERITIES],
-                  *[_prop(f"checks-{state.replace('_', '-')}", n) for state, n in sorted(e.checks.items())]],
+                  *[_prop(f"checks-{state.replace('_', '-')}", n) for state, n in sorted(e.checks.items())],
+                  _prop("advisories", e.advisories), _prop("checks-advisory", e.checks_standing.get("advisory", 0))],
         "local-definitions": {"components": [{
             "uuid": tool, "type": "software", "title": "govern", "description": _markup(f"govern {e.tool_version}"),
             "status": {"state": "operational"}}]},
@@ -84,7 +85,9 @@ def _result(e: Entity, findings: list[GroupFinding]) -> dict:
     if findings:  # OSCAL forbids empty arrays
         out["observations"] = [_observation(e, f, origins, end) for f in findings]
     if e.controls:
-        out["findings"] = [_control(e, c, status, origins) for c, status in sorted(e.controls.items())]
+        # judged by standing, as the per-run OSCAL does: advisories alone leave a control satisfied
+        out["findings"] = [_control(e, c, e.controls_standing.get(c, status), origins)
+                           for c, status in sorted(e.controls.items())]
     return out
 
 

@@ -136,7 +136,7 @@ def _finding_table(h: FindingHistory, m: Messages) -> str:
     buf = io.StringIO()
     console = Console(file=buf, width=160, force_terminal=False, color_system=None)
     state = t("history.state_open") if h.state == "open" else m.name("resolved")
-    console.print(Text(visible(f"{t('history.finding_title')}: {h.check} {h.resource.kind}/{h.resource.id} · "
+    console.print(Text(visible(f"{t('history.finding_title')}: {h.check} {m.name(h.resource.kind, 'kinds')} {h.resource.id} · "
                                f"{t('entity')} {h.entity} · {m.name(h.severity)} · {state}")))
     console.print(Text(visible(f"{t('history.first_seen')} {h.first_seen} · {t('history.last_seen')} {h.last_seen} · "
                                f"{h.fingerprint}")))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from governance.result.types import Finding, Tool, _Model
-from governance.result.vocabulary import FailOn, Status
+from governance.result.vocabulary import FailOn, Standing, Status
 
 GROUP_SCHEMA_VERSION = 1
 
@@ -27,11 +27,15 @@ class Entity(_Model):
     # its own fail_on lets pass findings that the group's threshold fails (`fail_on: never` against `low`, say):
     # its own green run does not mean the group's pass
     laxer_than_group: bool
-    failing: dict[str, int]  # unwaived findings by severity, every severity listed (info: advisories included)
+    failing: dict[str, int]  # unwaived findings by severity, every severity listed, advisories not among them
     waived: dict[str, int]  # waived findings by severity, every severity listed
     advisories: int  # unwaived info findings that cannot fail it at the group's threshold
     checks: dict[str, int]  # checks by status: pass, fail, not_applicable
     controls: dict[str, Status] = {}  # control id -> its status in this workspace
+    # as every per-run report reads them at the group's threshold (governance.result.verdict.tally): a check or
+    # control whose unwaived findings are all advisories passes with advisories ("advisory"), it does not fail
+    checks_standing: dict[str, int] = {}  # checks by standing, every standing listed
+    controls_standing: dict[str, Standing] = {}  # control id -> its standing in this workspace
     tool_version: str
     opa_version: str
     policy_revision: str

@@ -85,7 +85,7 @@ is_check(r) if {
 # {"en": ..., "zh": ...} so the committee reads the finding in Chinese: the
 # check writes both sentences beside each other, from the same values, so
 # neither language can say something the other does not. OPA's answer carries
-# the English as `message` and the Chinese as `message_zh` (docs/writing-checks.md).
+# the English as `message` and the Chinese as `message_zh` (the guide to writing checks in docs/).
 violation(kind, id, message) := {"resource": {"kind": kind, "id": id}, "message": message} if is_string(message)
 
 violation(kind, id, message) := {

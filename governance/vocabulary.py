@@ -179,7 +179,7 @@ def glossary() -> str:
              "and the name of every value they show, in Chinese and English. One idea, one word: "
              "a report or a message says it this way and no other.", "",
              f"Generated from `checks/vocabulary.json` by `{REGENERATE}`; do not edit it by hand. "
-             "The same file is `data.govern.vocabulary` to the checks (see docs/writing-checks.md).", "",
+             "The same file is `data.govern.vocabulary` to the checks (see the guide to writing checks in docs/).", "",
              "## Terms", "", "| key | 中文 | English |", "|---|---|---|"]
     lines += [f"| `{key}` | {pair['zh']} | {pair['en']} |" for key, pair in v["terms"].items()]
     lines += ["", "## Names", "", "A value that has no name here (a workspace's own id) is shown as written."]

@@ -1,7 +1,7 @@
 """Kinds declare themselves (governance/model): a reference is marked on its field and one walk finds
 it; the definition and inventory tables are read off the Workspace and the Inventory; what a run keeps
 of the inventory after OPA's input is built is what the summaries take. And a kind is registered
-everywhere it must be (docs/writing-checks.md, "Adding a kind or a policy"), or a test here fails."""
+everywhere it must be (the guide to writing checks in docs/, "Adding a kind or a policy"), or a test here fails."""
 
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def test_every_rego_unit_test_runs_and_passes_and_covers_the_library(opa_binary)
 # Each mutant lives under a package of its own (data.mutants.<kind>_<rule>.<package>) with
 # copies of the package's other modules and of its tests renamed to match, so one `opa test`
 # run says which mutant each failure kills. A domain may span several files of one package
-# (docs/writing-checks.md): they share helpers and test fixtures, so they are mutated together.
+# (the guide to writing checks in docs/): they share helpers and test fixtures, so they are mutated together.
 
 _ID = re.compile(r"^#\s+id:\s*([A-Z]+-\d+)", re.MULTILINE)
 _PACKAGE = re.compile(r"^package\s+(\S+)", re.MULTILINE)

@@ -2,7 +2,7 @@
 
 A chart or a section of a report shows a check's own reading (its observations, or the
 resources it fires on), never a re-derivation of it. Which check that is, the check's METADATA
-says (`custom.observes`, docs/writing-checks.md); Python names the reading, never the check. So
+says (`custom.observes`, the guide to writing checks in docs/); Python names the reading, never the check. So
 renaming or splitting a check cannot silently empty a chart: the library declares every reading
 exactly once, or no run starts, and a workspace check cannot claim one.
 

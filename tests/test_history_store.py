@@ -396,38 +396,3 @@ def test_prune_never_replaces_an_archive_and_writes_none_when_nothing_is_old(sto
     none = history("prune", "--before", "2026-11-01", "--archive", str(empty), db=store_url)
     assert none.returncode == 0 and "no archive was written" in none.stdout, none.stdout + none.stderr
     assert not empty.exists()
-
-
-@pytest.mark.parametrize(("where", "text"), [("workspace", "Nul\u0000Co"), ("message", "esc \u001b[31m red"),
-                                            ("workspace", "two\nlines")])
-def test_a_result_holding_what_the_loader_refuses_is_exit_2_on_every_database(store_url, acme_result, tmp_path,
-                                                                             where, text):
-    """The same file is refused alike on SQLite and PostgreSQL (whose text cannot hold NUL), at its string,
-    before anything is stored; a workspace never gives a result such a string."""
-    doc = json.loads(variant(acme_result))
-    if where == "workspace":
-        doc["workspace"] = text
-    else:
-        doc["findings"][0]["message"] += text
-    path = write(tmp_path, _sealed(doc).encode())
-    ran = history("record", str(path), db=store_url)
-    assert ran.returncode == 2, ran.stderr
-    assert f"{path}:" in ran.stderr and "control" in ran.stderr and "Traceback" not in ran.stderr
-    assert "verdict.digest" not in ran.stderr  # refused for the string alone
-    with open_store(store_url) as store:
-        assert store.trend().points == []
-
-
-def test_a_message_with_a_newline_and_a_tab_is_recorded(store_url, acme_result, tmp_path):
-    """The loader allows tab and newline in a string, so a result may hold them."""
-    doc = json.loads(variant(acme_result))
-    doc["findings"][0]["message"] += "\n\tsecond line"
-    ran = history("record", str(write(tmp_path, _sealed(doc).encode())), db=store_url)
-    assert ran.returncode == 0, ran.stderr
-
-
-def _sealed(doc: dict) -> str:
-    """`doc` with the verdict digest a run would seal it with."""
-    from governance.result import RunResult, sealed
-
-    return sealed(RunResult.model_validate(doc)).to_json()

@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator
 
 from governance.evaluate.findings import fingerprint
-from governance.load import MAX_NAME_CHARS, id_problem
 from governance.result import (
     SEVERITIES,
     STATUSES,
@@ -42,7 +41,7 @@ RESULT_ONLY = ("findings", "checks", "summary", "waivers", "controls", "domains"
 
 def result_problems(r: RunResult) -> list[Problem]:
     checks = _first_by_id(r.checks)
-    return [*_kind(r), *_workspace(r), *_run(r.run), *_duplicates(r), *_listed_once(r), *_findings(r, checks), *_resolved(r),
+    return [*_kind(r), *_run(r.run), *_duplicates(r), *_listed_once(r), *_findings(r, checks), *_resolved(r),
             *_checks(r), *_selection(r), *_summary(r), *_waivers(r, checks), *_controls(r, checks), *_digest(r)]
 
 
@@ -57,14 +56,6 @@ def manifest_problems(m: Manifest) -> list[Problem]:
         out.append((("outcome", "checks", "skipped"), f"{skipped or 0} check(s) skipped, but the selection skips "
                     f"{len(m.selection.skipped)}"))
     return out
-
-
-def _workspace(r: RunResult) -> Iterator[Problem]:
-    """The workspace's name is read as the loader reads it (a newline or an invisible character refused):
-    a result naming one no workspace could have was not written by govern check."""
-    why = id_problem(r.workspace, MAX_NAME_CHARS) if r.workspace else None
-    if why:
-        yield ("workspace",), f"the workspace name {why}; a workspace's name never does"
 
 
 def _kind(r: RunResult) -> Iterator[Problem]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from governance.evaluate.coherence import Problem, manifest_problems, result_problems
 from governance.load import SourceMap, WorkspaceErrors, json_positions, json_values
 from governance.result import EVIDENCE_KIND, SCHEMA_VERSION, Manifest, RunResult
-from governance.text import codepoint, first_control, one_line
+from governance.text import first_surrogate, one_line
 
 MAX_SHOWN = 20  # problems listed; a result edited by hand wrong everywhere would otherwise flood the terminal
 RESULT = "a govern JSON result (expected the output of `govern check --format json`)"
@@ -92,8 +92,7 @@ def _valid(path: Path, doc: dict, text: str, model: type[M], coherence: Callable
         where = _positions(text, path).locate(("schema_version",))
         raise ResultFileError(f"{where}: schema_version {version!r} is not supported (this govern reads 1 to "
                               f"{SCHEMA_VERSION}); re-run the newer govern or upgrade")
-    suspect = _UNCARRIED_ESCAPE.search(text) or first_control(text) is not None
-    unwritable = _uncarried(doc, ()) if suspect else []
+    unwritable = _lone_surrogates(doc, ()) if _SURROGATE_ESCAPE.search(text) else []
     if unwritable:
         raise _error(path, text, unwritable, what)
     try:
@@ -108,27 +107,22 @@ def _valid(path: Path, doc: dict, text: str, model: type[M], coherence: Callable
     raise _error(path, text, problems, what)
 
 
-# A control character or a lone surrogate reaches a JSON document's strings as a \u escape (the JSON
-# text cannot hold a raw C0 control in a string) or, for DEL and C1 controls, raw: the text is walked only
-# when it holds one or the other. A pair of surrogate escapes (an emoji) decodes to one character and is fine.
-_UNCARRIED_ESCAPE = re.compile(r"\\u(?:00[01][0-9a-fA-F]|00[89][0-9a-fA-F]|007[fF]|[dD][89a-fA-F])")
+# A lone surrogate can reach a JSON document only as a \u escape (UTF-8 text cannot hold one); a pair
+# (an emoji written as two escapes) decodes to one character and is fine, so the escape only says where to look.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def _uncarried(doc: Any, at: tuple[str | int, ...]) -> list[Problem]:
-    """Where a string (a key or a value) holds what the workspace loader refuses in any string
-    (load/characters.py): a control character other than tab, newline and CR before a newline, or a
-    lone surrogate. A workspace never gives one to a result, so a result holding one was not written by
-    govern check; and not every store or report can carry it (PostgreSQL text refuses NUL)."""
+def _lone_surrogates(doc: Any, at: tuple[str | int, ...]) -> list[Problem]:
+    """Where a string (a key or a value) holds a lone surrogate: no report can write it (UTF-8 has no
+    encoding for it), and a workspace never gives one to a result (the loader refuses it)."""
     if isinstance(doc, str):
-        i = first_control(doc)
-        return [] if i is None else [(at, f"holds the control character or lone surrogate {codepoint(doc[i])}, "
-                                          "which a workspace never gives (the loader refuses it)")]
+        return [(at, "holds a lone surrogate (a \\ud800-\\udfff escape with no pair), which no text can carry")] \
+            if first_surrogate(doc) is not None else []
     if isinstance(doc, dict):
-        found = [(at, f"the key {one_line(k)!r} holds the control character or lone surrogate "
-                      f"{codepoint(k[i])}") for k in doc if (i := first_control(k)) is not None]
-        return found + [p for k, v in doc.items() for p in _uncarried(v, (*at, k))]
+        found = [(at, f"the key {one_line(k)!r} holds a lone surrogate") for k in doc if first_surrogate(k) is not None]
+        return found + [p for k, v in doc.items() for p in _lone_surrogates(v, (*at, k))]
     if isinstance(doc, list):
-        return [p for i, v in enumerate(doc) for p in _uncarried(v, (*at, i))]
+        return [p for i, v in enumerate(doc) for p in _lone_surrogates(v, (*at, i))]
     return []
 
 

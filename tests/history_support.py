@@ -17,14 +17,13 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from governance.result import RunResult, check_status, rollup, sealed, summarize
 from tests.conftest import AS_OF, EXAMPLE, check
+from tests.results_support import resealed
 
 
 def _pg_bin() -> Path:
@@ -112,21 +111,6 @@ def variant(base: dict, *, entity: str = "acme", as_of: str = AS_OF, started: st
     return (json.dumps(resealed(doc), indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def resealed(doc: dict) -> dict:
-    """Counts, statuses, summary and verdict digest recomputed with govern's own functions."""
-    r = RunResult.model_validate(doc)
-    failed = Counter(f.check for f in r.findings if f.status == "fail")
-    waived = Counter(f.check for f in r.findings if f.status == "waived")
-    checks = [c if c.status == "skipped" else c.model_copy(update={
-        "failed": failed[c.id], "waived": waived[c.id],
-        "status": check_status(failed[c.id], waived[c.id], c.evaluated)}) for c in r.checks]
-    status = {c.id: c.status for c in checks}
-    controls = [c.model_copy(update={"status": rollup(status[k] for k in c.checks)}) for c in r.controls]
-    applied = Counter(f.waiver for f in r.findings if f.status == "waived")
-    waivers = [w.model_copy(update={"applied": applied[w.id]}) for w in r.waivers]
-    r = r.model_copy(update={"checks": checks, "controls": controls, "waivers": waivers})
-    r = r.model_copy(update={"summary": summarize(r.findings, r.checks, r.fail_on)})
-    return json.loads(sealed(r).to_json())
 
 
 def write(folder: Path, data: bytes, name: str | None = None) -> Path:

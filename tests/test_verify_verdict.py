@@ -7,16 +7,16 @@ import hashlib
 import json
 import os
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from governance.engine import OPA_VERSION
 from governance.evaluate.findings import fingerprint
-from governance.result import RunResult, check_status, rollup, sealed, summarize, verdict_digest
+from governance.result import RunResult, verdict_digest
 from tests import conftest
 from tests.conftest import AS_OF, EXAMPLE, Ran, govern
+from tests.results_support import resealed
 
 
 @pytest.fixture(scope="module")
@@ -54,22 +54,7 @@ def save(ws: Path, doc: dict, name: str = "forged.json") -> Path:
     return path
 
 
-def reseal(doc: dict) -> dict:
-    """What a careful forger does after editing findings: counts, statuses, summary and verdict digest
-    recomputed with govern's own functions, so the result agrees with itself."""
-    r = RunResult.model_validate(doc)
-    failed = Counter(f.check for f in r.findings if f.status == "fail")
-    waived = Counter(f.check for f in r.findings if f.status == "waived")
-    checks = [c if c.status == "skipped" else c.model_copy(update={
-        "failed": failed[c.id], "waived": waived[c.id],
-        "status": check_status(failed[c.id], waived[c.id], c.evaluated)}) for c in r.checks]
-    status = {c.id: c.status for c in checks}
-    controls = [c.model_copy(update={"status": rollup(status[k] for k in c.checks)}) for c in r.controls]
-    applied = Counter(f.waiver for f in r.findings if f.status == "waived")
-    waivers = [w.model_copy(update={"applied": applied[w.id]}) for w in r.waivers]
-    r = r.model_copy(update={"checks": checks, "controls": controls, "waivers": waivers})
-    r = r.model_copy(update={"summary": summarize(r.findings, r.checks, r.fail_on)})
-    return json.loads(sealed(r).to_json())
+reseal = resealed  # what a careful forger does after editing findings
 
 
 def failing(doc: dict) -> list[dict]:

@@ -4,7 +4,9 @@ Sections: the run and its evidence, the changes since the run it is compared
 with (`--baseline`, or a history store's previous run, which it names), the
 trend from a history store (`--db`), a table of controls, the findings
 grouped by control with file:line (advisories, the unwaived info findings
-that cannot fail the run, apart), the strategy chapter (goal tree, maturity
+that cannot fail the run, apart), the budget chapter (the plan's shares against their targets, plan against
+actual spend per category and phase, the burn of running projects), the
+strategy chapter (goal tree, maturity
 against the previous assessment, pilot scope), then the waivers in force and
 the invalid ones with the reasons the WAV checks gave. Messages are in the
 report's language where the check wrote it.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from governance.report import _budget as budget
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
 from governance.result import (
@@ -61,7 +64,7 @@ class _Report:
 
     def build(self) -> str:
         lines = (self.header() + self.changes() + self.trend() + self.controls() + self.findings() + self.advisories()
-                 + self.strategy() + self.waivers())
+                 + budget.markdown_section(self.r, self.m) + self.strategy() + self.waivers())
         return "\n".join(lines).rstrip() + "\n"
 
     def header(self) -> list[str]:

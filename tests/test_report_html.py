@@ -384,6 +384,21 @@ def test_waivers_section_lists_expired_and_those_expiring_before_the_next_meetin
     assert attrs(browser, "table.waivers tbody tr", "data-valid") == [str(w["valid"]).lower() for w in page.result["waivers"]]
 
 
+def test_a_waivers_requester_and_approver_are_shown_by_name_and_id(page, browser):
+    show(browser, page.html)
+    people = {w["requested_by"]: w["requested_by_name"] for w in page.result["waivers"]}
+    people |= {w["approved_by"]: w["approved_by_name"] for w in page.result["waivers"]}
+    assert "王伟" in people.values()  # acme's CEO, approver of its waivers
+    for w, row in zip(page.result["waivers"], browser.find_elements(By.CSS_SELECTOR, "table.waivers tbody tr"),
+                      strict=True):
+        said = row.find_elements(By.TAG_NAME, "td")[3].text
+        assert said.startswith(f"{people[w['requested_by']]} ({w['requested_by']}) → {people[w['approved_by']]} "
+                               f"({w['approved_by']})"), said
+    for item in browser.find_elements(By.CSS_SELECTOR, "ul.expired li"):
+        w = next(w for w in page.result["waivers"] if w["id"] == item.get_attribute("data-waiver"))
+        assert f"{w['approved_by_name']} ({w['approved_by']})" in item.text
+
+
 def test_footer_carries_the_evidence(page, browser):
     show(browser, page.html)
     r = page.result

@@ -148,9 +148,12 @@ def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
     assert set(invalid) == {w for w, v in waivers.items() if not v["valid"]}
     for wid, row in in_force.items():
         w = waivers[wid]
-        assert (row[4], row[6], row[7], int(row[8])) == (w["approved_by"], w.get("decision") or "-", w["expires"],
-                                                        w["applied"])
+        approver = f"{w['approved_by_name']} ({w['approved_by']})" if w.get("approved_by_name") else w["approved_by"]
+        requester = f"{w['requested_by_name']} ({w['requested_by']})" if w.get("requested_by_name") else w["requested_by"]
+        assert (row[3], row[4], row[6], row[7], int(row[8])) == (requester, approver, w.get("decision") or "-",
+                                                                 w["expires"], w["applied"])
     assert in_force[golden.WAIVER_ID][9] == golden.WAIVER_JUSTIFICATION  # its pipe escaped, not a cell border
+    assert any("王伟 (p-ceo)" == row[4] for row in in_force.values())  # by name: acme's CEO approves
     for wid, row in invalid.items():
         reasons = [f"{f['check']}: {' '.join(f['message'].split())}" for f in result["findings"]
                    if f["resource"] == {"kind": "waiver", "id": wid}]

@@ -29,6 +29,7 @@ from governance.report import _svg as svg
 from governance.report import _trend
 from governance.report._escape import visible
 from governance.report._history_parts import compared_line, oldest_header, oldest_rows, resolve_header, resolve_rows
+from governance.report._people import person
 from governance.result import (
     SEVERITIES,
     Band,
@@ -73,7 +74,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
 
     advice = [f for f in result.findings if advisory(f, result.fail_on)]
     return _env.get_template("report.html.j2").render(
-        lang=lang, t=m.text, name=name, kind_name=m.name, said=m.said, r=result,
+        lang=lang, t=m.text, name=name, kind_name=m.name, said=m.said, person=person, r=result,
         verdict="fail" if gate(result, result.fail_on) else "pass",
         domains=_domains(result, lang),
         severity_chart=_severity_chart(result, m.text, name),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from governance.report import _budget as budget
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
+from governance.report._people import person
 from governance.result import (
     ControlRecord,
     Finding,
@@ -211,14 +212,16 @@ class _Report:
         if valid:
             header = [t("waiver"), t("check"), t("resource"), t("requester"), t("approver"),
                       t("approved_at"), t("granted_by"), t("md.expires"), t("md.applied"), t("md.justification")]
-            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.requested_by, w.approved_by,
-                     w.approved_at, w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
+            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}",
+                     person(w.requested_by, w.requested_by_name), person(w.approved_by, w.approved_by_name), w.approved_at,
+                     w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
             lines += _table(header, rows, "llllllllrl") + [""]
         else:
             lines += [t("md.no_waivers"), ""]
         if invalid:
             header = [t("waiver"), t("check"), t("resource"), t("approver"), t("md.expires"), t("reasons")]
-            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.approved_by, w.expires,
+            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", person(w.approved_by, w.approved_by_name),
+                     w.expires,
                      "; ".join(self.reasons(w))] for w in invalid]
             lines += [f"## {t('md.invalid')}", ""] + _table(header, rows) + [""]
         return lines

@@ -188,7 +188,7 @@ def test_budget_chapter_sets_the_plan_against_spend_and_burn(tmp_path):
     assert money["Total"] == (f"{sum(expected.planned.values()):,.0f}", f"{sum(expected.spent.values()):,.0f}")
     phases = {r[0]: (r[1], r[2]) for r in by_phase}
     assert phases["pilot"] == (f"{expected.phase_planned['pilot']:,.0f}", f"{expected.phase_spent['pilot']:,.0f}")
-    rows = {r[0].rsplit("（", 1)[1].rstrip("）"): r for r in burn}
+    rows = {r[0].rsplit(" (", 1)[1].rstrip(")"): r for r in burn}
     assert set(rows) == set(expected.running)
     for project, (lines, spent, elapsed, days) in expected.running.items():
         row = rows[project]

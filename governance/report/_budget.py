@@ -91,7 +91,7 @@ def spent_share_chart(phase: PhaseBudget, categories: list[str], name: Callable[
 
 
 def project_label(p: ProjectBurn) -> str:
-    return f"{p.name}（{p.id}）" if p.name else p.id
+    return f"{p.name} ({p.id})" if p.name else p.id  # as the reports show a person: name (id)
 
 
 def burn_chart(projects: list[ProjectBurn], m: Messages) -> Markup:
@@ -142,7 +142,7 @@ def _plan_table(rows: list[PlanRow], first: str, name: Callable[[str], str], m: 
     t = m.text
     body = [[name(r.key), money(r.planned), money(r.spent), pct(r.rate)] for r in rows]
     planned, spent = sum(r.planned for r in rows), sum(r.spent for r in rows)
-    body.append([t("budget.total_row"), money(planned), money(spent), pct(spent / planned if planned else None)])
+    body.append([t("html.total"), money(planned), money(spent), pct(spent / planned if planned else None)])
     return markdown_table([first, t("planned"), t("spent"), t("budget.spent_rate")], body, "lrrr")
 
 
@@ -155,7 +155,7 @@ def _burn_markdown(summary: BudgetSummary, on_project: dict[str, list[Finding]],
              "—" if p.approved is None else money(p.approved), money(p.spent), pct(p.spent_share),
              pct(p.spent / p.approved) if p.approved else "—",
              t("budget.days", elapsed=p.elapsed_days, days=p.days, pct=pct(p.time_share)),
-             ", ".join(f.check for f in on_project.get(p.id, [])) or "—"]
+             ", ".join(f.check for f in on_project.get(p.id, []))]
             for p in summary.projects]
     header = [m.name("project", "kinds", capital=True), t("phase"), t("budget.budget_lines"), t("approved_amount"),
               t("spent"), t("budget.of_budget"), t("budget.of_approved"), t("budget.elapsed"), t("check")]

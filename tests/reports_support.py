@@ -92,6 +92,7 @@ class AcmeBudget:
     phase_planned: dict[str, float]  # phase -> ...
     phase_spent: dict[str, float]
     running: dict[str, tuple[float, float, int, int]]  # running project -> (lines, spent, elapsed days, days)
+    overspent: list[tuple[str, float, float]]  # (line, amount, spent) of the lines spent above their amount, by id
 
 
 def acme_budget() -> AcmeBudget:
@@ -117,4 +118,6 @@ def acme_budget() -> AcmeBudget:
             running[p["id"]] = (sum(line["amount"] for line in p["budget_lines"]),
                                 sum(on_line.get(line["id"], 0) for line in p["budget_lines"]),
                                 (day - p["start"]).days, (p["end"] - p["start"]).days)
-    return AcmeBudget(planned, spent, phase_planned, phase_spent, running)
+    overspent = sorted((line["id"], line["amount"], on_line[line["id"]]) for p in projects for line in p["budget_lines"]
+                       if on_line.get(line["id"], 0) > line["amount"])
+    return AcmeBudget(planned, spent, phase_planned, phase_spent, running, overspent)

@@ -166,6 +166,21 @@ def test_spend_is_summed_per_category_and_phase_up_to_as_of(tmp_path):
     assert of(ws, "2026-11-26").phases[0].spent["travel"] == 1050
 
 
+def test_lines_spent_above_their_amount_are_listed_by_id(tmp_path):
+    spend = SPEND + "  - {id: sp-6, budget_line: bl-2, amount: 100, date: 2026-03-01}\n" \
+                    "  - {id: sp-7, budget_line: bl-2, amount: 0.5, date: 2026-03-02}\n"
+    ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS,
+                                        "inventory/spend.yaml": spend}))
+    # bl-2 (100) spent 100.5: above; bl-4 (300) spent 50 by as_of, 1050 the day after
+    assert [(x.id, x.project, x.category, x.amount, x.spent) for x in of(ws).overspent] == [
+        ("bl-2", "prj-b", "talent", 100, 100.5)]
+    assert [x.id for x in of(ws, "2026-11-26").overspent] == ["bl-2", "bl-4"]
+    exactly = spend.replace("amount: 0.5", "amount: 0")
+    ws = load(make_workspace(tmp_path / "exactly", {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS,
+                                                    "inventory/spend.yaml": exactly}))
+    assert of(ws).overspent == []  # spent exactly the amount is not above it
+
+
 def test_burn_of_running_projects_against_approval_and_time(tmp_path):
     decisions = """\
 decisions:
@@ -198,5 +213,6 @@ def test_acme_plan_and_spend_computed_from_its_files():
     assert {p.id: p.total for p in budget.phases} == expected.phase_planned
     assert {p.id: p.spent_total for p in budget.phases} == expected.phase_spent
     assert {b.id: (b.budget, b.spent, b.elapsed_days, b.days) for b in budget.projects} == expected.running
+    assert [(x.id, x.amount, x.spent) for x in budget.overspent] == expected.overspent
     payments = next(b for b in budget.projects if b.id == "prj-payments")
     assert (payments.spent, payments.spent_share) == (4_530_000, round(4_530_000 / 5_800_000, 6))

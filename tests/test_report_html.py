@@ -313,6 +313,13 @@ def test_budget_spend_against_plan_and_burn_match_the_example_files(page, browse
         assert cells[5] == f"{spent / lines * 100:.1f}%"
         assert f"{elapsed}" in cells[7] and f"{days}" in cells[7] and f"{elapsed / days * 100:.1f}%" in cells[7]
     assert len(browser.find_elements(By.CSS_SELECTOR, "#budget figure[data-chart=burn] svg line.mark")) == len(rows)
+    over = browser.find_elements(By.CSS_SELECTOR, "#budget table.overspent tbody tr")
+    assert [r.get_attribute("data-line") for r in over] == [line for line, _, _ in expected.overspent] != []
+    bud003 = {f["resource"]["id"] for f in page.result["findings"] if f["check"] == "BUD-003"}
+    for row, (line, amount, spent) in zip(over, expected.overspent, strict=True):
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[3:6] == [f"{amount:,.0f}", f"{spent:,.0f}", f"{spent - amount:,.0f}"]
+        assert ("BUD-003" in cells[6]) == (line in bud003)
 
 
 TIERS = {"zh": {"strategic": "战略层", "business": "业务层", "execution": "执行层"},

@@ -180,7 +180,9 @@ def test_budget_chapter_sets_the_plan_against_spend_and_burn(tmp_path):
     """Plan against spend per category and phase and the running projects' burn, against acme's own files
     counted without govern (reports_support.acme_budget)."""
     expected = acme_budget()
-    shares, by_category, by_phase, burn = _budget_tables(rerender(saved("acme", tmp_path), "en"))
+    shares, by_category, by_phase, overspent, burn = _budget_tables(rerender(saved("acme", tmp_path), "en"))
+    assert [(r[0], r[3], r[4]) for r in overspent] == [(line, f"{amount:,.0f}", f"{spent:,.0f}")
+                                                        for line, amount, spent in expected.overspent]
     assert {(r[0], r[1]) for r in shares} >= {("pilot", "technology"), ("scale-up", "talent")}
     money = {r[0]: (r[1], r[2]) for r in by_category}
     for cat, planned in expected.planned.items():

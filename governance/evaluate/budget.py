@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from governance.engine import EngineError
 from governance.evaluate.readings import Observed
 from governance.model import BudgetPolicy, Decision, Phase, Project, Spend
-from governance.result import Band, BudgetSummary, Number, PhaseBudget, ProjectBurn
+from governance.result import Band, BudgetSummary, LineSpend, Number, PhaseBudget, ProjectBurn
 
 # Shares are rounded so the JSON stays readable; 1e-6 of a share is far below any tolerance.
 _DIGITS = 6
@@ -51,7 +51,7 @@ def summarize(policy: BudgetPolicy | None, projects: Mapping[str, Project], spen
     categories = list(policy.categories) + sorted(found - set(policy.categories))
     return BudgetSummary(policy=policy.id, currency=policy.currency, tolerance_pp=policy.tolerance_pp,
                          categories=categories, phases=phases, planned=planned, spent=actual,
-                         projects=_burn(projects, spent, _approved(decisions), as_of))
+                         projects=_burn(projects, spent, _approved(decisions), as_of), overspent=_overspent(every, spent))
 
 
 def _spent_by_line(spend: Iterable[Spend], as_of: dt.date) -> dict[str, Number]:
@@ -98,6 +98,14 @@ def _phase(phase: Phase, projects: list[Project], spent: Mapping[str, Number], c
         spent_total=spent_total,
         spent_shares={cat: round(actual[cat] / spent_total, _DIGITS) for cat in actual} if spent_total else {},
     )
+
+
+def _overspent(projects: list[Project], spent: Mapping[str, Number]) -> list[LineSpend]:
+    """Budget lines spent above their amount, by id: a fact beside the check on a line's overspend, which
+    allows a tolerance and a reallocation decision and so decides on its own whether it is a finding."""
+    over = [LineSpend(id=line.id, project=p.id, category=line.category, amount=line.amount, spent=spent[line.id])
+            for p in projects for line in p.budget_lines if spent.get(line.id, 0) > line.amount]
+    return sorted(over, key=lambda line: line.id)
 
 
 def _approved(decisions: Mapping[str, Decision]) -> dict[str, Number]:

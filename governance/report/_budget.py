@@ -127,7 +127,27 @@ def markdown_section(result: RunResult, m: Messages) -> list[str]:
     lines += ["", f"### {t('budget.h_spend')}", "", markdown_text(t("budget.spend_basis", as_of=result.as_of)), ""]
     lines += _plan_table(category_rows(summary), m.name("category", "kinds", capital=True), name, m) + [""]
     lines += _plan_table(phase_rows(summary), t("phase"), name, m) + [""]
+    lines += _overspent_markdown(summary, findings_on(result, "budget_line"), m)
     return lines + _burn_markdown(summary, findings_on(result, "project"), m)
+
+
+def overspent_rows(summary: BudgetSummary, on_line: dict[str, list[Finding]]) -> list[dict]:
+    """The lines spent above their amount, as both reports show them, with the budget domain's findings on each."""
+    return [{"line": line, "amount": money(line.amount), "spent": money(line.spent), "over": money(line.spent - line.amount),
+             "checks": on_line.get(line.id, [])} for line in summary.overspent]
+
+
+def _overspent_markdown(summary: BudgetSummary, on_line: dict[str, list[Finding]], m: Messages) -> list[str]:
+    t = m.text
+    lines = [f"### {t('budget.h_overspent')}", "", markdown_text(t("budget.overspent_note")), ""]
+    rows = overspent_rows(summary, on_line)
+    if not rows:
+        return lines + [t("budget.no_overspent"), ""]
+    body = [[r["line"].id, r["line"].project, m.name(r["line"].category), r["amount"], r["spent"], r["over"],
+             ", ".join(f.check for f in r["checks"])] for r in rows]
+    header = [m.name("budget_line", "kinds", capital=True), m.name("project", "kinds", capital=True),
+              m.name("category", "kinds", capital=True), t("budget.line_amount"), t("spent"), t("budget.over_by"), t("check")]
+    return lines + markdown_table(header, body, "lllrrrl") + [""]
 
 
 def _target(p: PhaseBudget, category: str, summary: BudgetSummary, m: Messages) -> str:

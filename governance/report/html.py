@@ -172,6 +172,7 @@ def _budget(result: RunResult, m: Messages, name: Callable[[str], str]) -> dict 
             "by_category": spend.plan_chart(spend.category_rows(summary), name, m, t("budget.chart_categories")),
             "by_phase": spend.plan_chart(spend.phase_rows(summary), name, m, t("budget.chart_phases")),
             "burn": spend.burn_chart(summary.projects, m) if summary.projects else None,
+            "overspent": spend.overspent_rows(summary, spend.findings_on(result, "budget_line")),
             "projects": [{"p": p, "label": spend.project_label(p), "findings": on_project.get(p.id, []),
                           "budget": spend.money(p.budget), "approved": None if p.approved is None else spend.money(p.approved),
                           "spent": spend.money(p.spent), "of_budget": spend.pct(p.spent_share),

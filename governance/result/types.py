@@ -226,6 +226,16 @@ class PhaseBudget(_Model):
     spent_shares: dict[str, float] = {}  # category -> spent / spent_total (0..1); empty when nothing was spent
 
 
+class LineSpend(_Model):
+    """A budget line and what was spent on it (spend dated on or before as_of)."""
+
+    id: str
+    project: str
+    category: str
+    amount: Number
+    spent: Number
+
+
 class ProjectBurn(_Model):
     """A running project's spend to date against what was approved and against the time gone by."""
 
@@ -255,6 +265,7 @@ class BudgetSummary(_Model):
     planned: dict[str, Number] = {}
     spent: dict[str, Number] = {}
     projects: list[ProjectBurn] = []  # running projects (start <= as_of <= end) with budget lines, by id
+    overspent: list[LineSpend] = []  # budget lines spent above their amount, by id (whether that is a finding: BUD-003)
 
 
 class GoalRecord(_Model):

@@ -5,15 +5,16 @@ package govern.checks.placement
 import data.govern.lib
 
 # ---------------------------------------------------------------- PLC-004
-_localised(d) if d.personal_info.contains == true
+# `grades`: the grades of important data (lib.important_grades).
+_localised(d, _) if d.personal_info.contains == true
 
-_localised(d) if lib.is_important(lib.important_grades, d)
+_localised(d, grades) if lib.is_important(grades, d)
 
 # CIIO systems holding personal information or important data, with those datasets.
 _ciio_localised := {id: ids |
 	some id, s in lib.systems
 	s.ciio == true
-	ids := {h.id | some h in _holdings(s, lib.datasets, _rules_of); _localised(h.dataset)}
+	ids := {h.id | some h in _holdings(s, lib.datasets, _rules_of); _localised(h.dataset, lib.important_grades)}
 	count(ids) > 0
 }
 
@@ -85,8 +86,9 @@ _ciio_holders(id, held_by, systems) := sort([s | some s in object.get(held_by, i
 # Why a dataset's outbound flows need a CAC security assessment (empty: they
 # don't). Arts. 7–8: an important grade, the subject thresholds, and any
 # personal information a CIIO holds. `assessment` is the policy's
-# cross_border.security_assessment, `grades` the vocabulary's grades.
-_assessment_reasons(id, d, assessment, grades) := array.concat(
+# cross_border.security_assessment, `grades` the vocabulary's grades,
+# `holders` the CIIO systems holding the dataset (_ciio_holders).
+_assessment_reasons(d, assessment, grades, holders) := array.concat(
 	array.concat(
 		[{"en": sprintf("graded %s", [lib.en(grades, d.grade)]), "zh": sprintf("分级为%s", [lib.zh(grades, d.grade)])} |
 			d.grade in object.get(assessment, "grades", [])
@@ -107,7 +109,6 @@ _assessment_reasons(id, d, assessment, grades) := array.concat(
 			"zh": sprintf("个人信息由关键信息基础设施系统 %s 持有", [concat("、", holders)]),
 		} |
 			d.personal_info.contains == true
-			holders := _ciio_holders(id, lib.held_by, lib.systems)
 			count(holders) > 0
 		],
 	),
@@ -138,22 +139,23 @@ _sensitive_reason(d, n) := {
 }
 
 # What a dataset's outbound flows need, the mechanisms that satisfy it, and
-# why; `cross_border` is the policy's, `grades` the vocabulary's grades.
-_requirement(id, d, cross_border, grades) := {
+# why; `cross_border` is the policy's, `grades` the vocabulary's grades,
+# `holders` the CIIO systems holding the dataset.
+_requirement(d, cross_border, grades, holders) := {
 	"needs": {"en": "security_assessment", "zh": "安全评估"},
 	"accepts": {"security_assessment"},
 	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
 } if {
-	reasons := _assessment_reasons(id, d, object.get(cross_border, "security_assessment", {}), grades)
+	reasons := _assessment_reasons(d, object.get(cross_border, "security_assessment", {}), grades, holders)
 	count(reasons) > 0
 }
 
-_requirement(id, d, cross_border, grades) := {
+_requirement(d, cross_border, grades, holders) := {
 	"needs": {"en": "contract, certification or security_assessment", "zh": "标准合同、认证或安全评估"},
 	"accepts": {"contract", "certification", "security_assessment"},
 	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
 } if {
-	count(_assessment_reasons(id, d, object.get(cross_border, "security_assessment", {}), grades)) == 0
+	count(_assessment_reasons(d, object.get(cross_border, "security_assessment", {}), grades, holders)) == 0
 	reasons := _contract_reasons(d, cross_border)
 	count(reasons) > 0
 }
@@ -195,7 +197,7 @@ _by_zh := {
 #   resource: dataset
 PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
 	some id, d in _exporting
-	req := _requirement(id, d, _cross_border, lib.names.grades)
+	req := _requirement(d, _cross_border, lib.names.grades, _ciio_holders(id, lib.held_by, lib.systems))
 	short := {{
 		"en": sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]),
 		"zh": sprintf("流向 %s（%s），%s", [f.to, f.jurisdiction, object.get(_by_zh, mechanism, sprintf("采用 %s", [mechanism]))]),

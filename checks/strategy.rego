@@ -116,8 +116,8 @@ _below_top := {id: g | some id, g in _goals; _rank[g.tier] > 0}
 # The tier directly above `tier` in `tiers` (top first), whose positions `rank` gives.
 _tier_above(tier, tiers, rank) := tiers[rank[tier] - 1]
 
-# `goals`: the goals by id, where the parent is looked up.
-_parent_one_up(g, goals) if goals[g.parent].tier == _tier_above(g.tier, _tiers, _rank)
+# `goals`: the goals by id, where the parent is looked up; `tiers` and `rank` as for _tier_above.
+_parent_one_up(g, goals, tiers, rank) if goals[g.parent].tier == _tier_above(g.tier, tiers, rank)
 
 # `goals`: the goals by id; `named`: the vocabulary's tiers.
 _parent_text(g, _, _) := {"en": "has no parent", "zh": "没有父目标"} if not g.parent
@@ -154,7 +154,7 @@ _parent_text(g, goals, named) := {
 #   resource: goal
 STR_002 := lib.check(rego.metadata.rule(), _below_top, {v |
 	some id, g in _below_top
-	not _parent_one_up(g, lib.goals)
+	not _parent_one_up(g, lib.goals, _tiers, _rank)
 	parent := _parent_text(g, lib.goals, lib.names.tiers)
 	above := _tier_above(g.tier, _tiers, _rank)
 	v := lib.violation("goal", id, {

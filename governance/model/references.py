@@ -13,11 +13,10 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from governance.load import Path_, WorkspaceError
-from governance.model.base import Entity, Ref, resource_kind
+from governance.model.base import Entity, Ref
 from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
-from governance.model.governance import Control, Waiver
 from governance.model.inventory import INVENTORY_KINDS
-from governance.model.workspace import DEFINITIONS, Workspace
+from governance.model.workspace import DEFINITIONS, LISTS, Workspace
 
 # the kinds whose ids the checks declare (custom.portfolio): known once the policy is compiled,
 # so references to them are kept aside while loading (Workspace.pending_references) and
@@ -71,8 +70,8 @@ def _declared(ws: Workspace) -> Iterator[tuple[str, Iterable[Entity]]]:
         yield definition.resource, held.values()
     for plural, entities in ws.inventory.kinds():
         yield INVENTORY_KINDS[plural][1], entities.values()
-    yield resource_kind(Waiver), ws.waivers.values()
-    yield resource_kind(Control), ws.controls.values()
+    for listed in LISTS.values():
+        yield listed.resource, getattr(ws, listed.attribute).values()
 
 
 Found = list[tuple[Path_, str, str]]  # (field path, kind, id) of each reference

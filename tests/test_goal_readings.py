@@ -11,7 +11,7 @@ import pytest
 
 from governance.load import WorkspaceErrors
 from governance.model import load_workspace
-from tests.conftest import check, make_workspace
+from tests.conftest import check, govern, make_workspace
 
 POLICY = """\
 kind: StrategyPolicy
@@ -159,3 +159,48 @@ def test_a_goal_without_a_recent_reading_fires_str_012(tmp_path):
 def test_without_a_reading_interval_str_012_is_not_applicable(tmp_path):
     declared, _ = _str(_run(_workspace(tmp_path, policy="kind: StrategyPolicy\nid: strategy-2026\n")), "STR-012")
     assert (declared["evaluated"], declared["status"]) == (0, "not_applicable")
+
+
+# ---------------------------------------------------------------- the goal tree in the reports
+
+def _saved(root: Path, *args: str) -> Path:
+    out = root.parent / "result.json"
+    ran = check(root, "--format", f"json={out}", *args)
+    assert ran.returncode in (0, 1), ran.stderr
+    return out
+
+
+def test_the_goal_tree_carries_str_011s_own_reading_of_each_goal(tmp_path):
+    result = _run(_workspace(tmp_path))
+    (goal,) = result["strategy"]["goals"]
+    observed = {"date": "2026-09-30", "value": 0.39, "plan": 0.443278, "behind": True}
+    assert goal["progress"] == observed
+
+
+def test_with_str_011_skipped_no_goal_shows_progress(tmp_path):
+    saved = _saved(_workspace(tmp_path), "--skip", "STR-011")
+    (goal,) = json.loads(saved.read_text(encoding="utf-8"))["strategy"]["goals"]
+    assert goal.get("progress") is None
+
+
+@pytest.mark.parametrize(("lang", "cell"), [
+    ("en", "| 0.39 / 0.443278 ⚠ behind plan (read 2026-09-30) |"),
+    ("zh", "| 0.39 / 0.443278 ⚠ 落后于计划 (2026-09-30 读数) |"),
+])
+def test_the_markdown_goal_tree_shows_the_latest_reading_against_the_plan(tmp_path, lang, cell):
+    saved = _saved(_workspace(tmp_path))
+    md = govern("report", str(saved), "--format", "markdown", "--lang", lang)
+    assert md.returncode == 0, md.stderr
+    row = next(line for line in md.stdout.splitlines() if "(g-online-sales)" in line)
+    assert cell in row, row
+
+
+@pytest.mark.parametrize(("lang", "verdict", "read"), [("en", "on track", "read 2026-09-30"),
+                                                       ("zh", "符合计划", "2026-09-30 读数")])
+def test_the_html_goal_tree_shows_a_goal_on_track(tmp_path, lang, verdict, read):
+    saved = _saved(_workspace(tmp_path, goals=GOALS.replace("value: 0.39", "value: 0.42")))
+    page = govern("report", str(saved), "--format", "html", "--lang", lang)
+    assert page.returncode == 0, page.stderr
+    cell = page.stdout[page.stdout.index('<td class="progress" data-behind="false">'):]
+    cell = cell[:cell.index("</td>")]
+    assert "0.42 / 0.443278" in cell and f'<span class="badge badge-pass">{verdict}</span>' in cell and read in cell

@@ -17,8 +17,8 @@ exactly `assessment_interval_days` old ± 1, a project starting or ending today,
 an assessment dated on a project's start, two assessments on one day), and
 levels and numbers so that target = baseline (1 against 1.0) and exactly
 `max_projects` pilots happen; readings land on the bound to the sixth place and a millionth
-either side, on the due date, today, the day after today and exactly the reading interval ago. `test_the_generator_reaches_the_edges` holds the
-generator to that without OPA, so the differential cannot pass by never
+either side, on the due date, today, the day after today and exactly the reading interval ago.
+`test_the_generator_reaches_the_edges` holds the generator to that without OPA, so the differential cannot pass by never
 reaching them.
 
 The EXAMPLES (GOVERN_STRATEGY_EXAMPLES; 150 in CI, 50 in a developer's run:

@@ -44,7 +44,8 @@ ALLOWED = {
 SURFACE = {
     "governance.result": {"AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
         "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn", "Finding", "FindingLocation",
-        "GROUP_SCHEMA_VERSION", "GitState", "GoalRecord", "GroupFinding", "GroupResult", "InputFile", "LATEST", "Manifest",
+        "GROUP_SCHEMA_VERSION", "GitState", "GoalProgress", "GoalRecord", "GroupFinding", "GroupResult", "InputFile", "LATEST",
+        "Manifest",
         "Number", "PhaseBudget", "PilotScope", "Resource", "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES", "STATUSES",
         "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord",
         "advisory", "check_status", "gate", "leftovers", "rollup", "sealed", "severity_rank", "summarize", "temporary_name",

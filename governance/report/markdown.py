@@ -12,6 +12,7 @@ report's language where the check wrote it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from governance.report import _strategy as strategy
@@ -43,6 +44,15 @@ _cell = markdown_cell
 
 
 _table = markdown_table
+
+
+def _progress_cell(row: strategy.GoalRow, t: Callable[..., str]) -> str:
+    """A goal's latest reading against its plan, the check's verdict and the reading's date."""
+    p = row.goal.progress
+    if p is None:
+        return row.progress
+    mark = "⚠ " if p.behind else ""
+    return f"{row.progress} {mark}{row.verdict} ({t('strategy.read_on', date=p.date)})"
 
 
 class _Report:
@@ -168,8 +178,8 @@ class _Report:
             rows = [["↳" * row.goal.depth + (" " if row.goal.depth else "") + row.goal.statement + f" ({row.goal.id})",
                      row.tier, row.owner,
                      (row.goal.due or "-") + (f" ⚠ {t('strategy.overdue')}" if row.goal.overdue else ""),
-                     row.status, ", ".join(row.goal.projects) or "-"] for row in section.goals]
-            header = [t("goal"), t("tier"), t("owner"), t("due"), t("status"),
+                     row.status, _progress_cell(row, t), ", ".join(row.goal.projects) or "-"] for row in section.goals]
+            header = [t("goal"), t("tier"), t("owner"), t("due"), t("status"), t("strategy.progress"),
                       t("strategy.projects")]
             lines += _table(header, rows) + [""]
             if section.overdue:

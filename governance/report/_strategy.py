@@ -81,7 +81,8 @@ def _progress(g: GoalRecord, m: Messages) -> tuple[str, str]:
     p = g.progress
     if p is None:
         return "—", ""
-    return f"{_decimal(p.value)} / {_decimal(p.plan)}", m.text("strategy.behind" if p.behind else "strategy.on_track")
+    verdict = m.text("strategy.behind") if p.behind else m.text("strategy.on_track")
+    return f"{_decimal(p.value)} / {_decimal(p.plan)}", verdict
 
 
 def _decimal(x: float) -> str:

@@ -178,9 +178,9 @@ class _Report:
             rows = [["↳" * row.goal.depth + (" " if row.goal.depth else "") + row.goal.statement + f" ({row.goal.id})",
                      row.tier, row.owner,
                      (row.goal.due or "-") + (f" ⚠ {t('strategy.overdue')}" if row.goal.overdue else ""),
-                     row.status, _progress_cell(row, t), ", ".join(row.goal.projects) or "-"] for row in section.goals]
-            header = [t("goal"), t("tier"), t("owner"), t("due"), t("status"), t("strategy.progress"),
-                      t("strategy.projects")]
+                     row.status, ", ".join(row.goal.projects) or "-", _progress_cell(row, t)] for row in section.goals]
+            header = [t("goal"), t("tier"), t("owner"), t("due"), t("status"), t("strategy.projects"),
+                      t("strategy.progress")]
             lines += _table(header, rows) + [""]
             if section.overdue:
                 lines += [t("strategy.overdue_count", n=section.overdue), ""]

@@ -14,8 +14,9 @@ _latest_reading := {id: reading |
 	some id, g in _goals
 	dates := [r.date | some r in object.get(g, "readings", []); r.date <= input.as_of]
 	count(dates) > 0
+	last := max(dates)
 	some reading in g.readings
-	reading.date == max(dates)
+	reading.date == last
 }
 
 # A goal as the Chinese messages name it: its statement, then its id.

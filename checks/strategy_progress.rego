@@ -114,6 +114,8 @@ _progress := {id: {
 # custom:
 #   id: STR-011
 #   title_zh: 未完成的目标按计划线推进
+#   description_zh: >-
+#     未完成目标在今天（评估基准日）或之前的最近一次读数落后于计划超过 `goals.progress_tolerance` × |`target` − `baseline`| 时报告发现。读数日期 t 的计划值为 `baseline` + (`target` − `baseline`) × f，f = (t − `start`) / (`due` − `start`)，按天计并限定在 [0, 1]。目标值高于基线时，读数低于计划值减容差即为落后；目标值低于基线时，读数高于计划值加容差即为落后；读数与界限各自四舍五入（远离零）保留 6 位小数后再比较，恰在容差上的读数通过。晚于今天的读数不计。评估有 `start`、`baseline`、`target` 与 `due`、`start` 早于 `due`、目标值不等于基线且今天或之前有读数的未完成目标（需要战略政策：没有时本检查为不适用）。记录每个目标的最近读数、计划值与界限，供委员会的进度图使用。
 #   severity: medium
 #   waivable: true
 #   resource: goal
@@ -190,6 +192,8 @@ _unread_text(id, g, _) := {
 # custom:
 #   id: STR-012
 #   title_zh: 未完成的目标按读数周期计量
+#   description_zh: >-
+#     战略政策设定 `goals.reading_interval_days`（N）时，未完成目标在今天（评估基准日）之前 N 天内没有读数即报告发现（评估基准日 − 读数日期 ≤ N 且读数日期不晚于今天，恰好 N 天前的读数通过；晚于今天的读数不计）。`start` 在今天之前 N 天以内或尚未到来的目标暂不判断。评估其余未完成目标（没有该设定或没有战略政策时本检查为不适用）。
 #   severity: low
 #   waivable: true
 #   resource: goal

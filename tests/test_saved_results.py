@@ -62,9 +62,9 @@ def _findings_deleted(doc: dict) -> tuple[str, str | None]:
     """The forgery: every failing finding deleted, and the checks and controls they failed made to pass,
     so the summary is what gives it away (and is not lost past the problems a refusal lists)."""
     doc["findings"] = [f for f in doc["findings"] if f["status"] != "fail"]
-    for check in doc["checks"]:
-        if check["failed"]:
-            check["failed"], check["status"] = 0, "pass"
+    for emptied in doc["checks"]:
+        if emptied["failed"]:
+            emptied["failed"], emptied["status"] = 0, "pass"
     for control in doc["controls"]:
         if control["status"] == "fail":
             control["status"] = "pass"

@@ -128,12 +128,12 @@ class Workspace:
         return out
 
     def _strategy_definition(self, dumped: dict[str, Any] | None) -> dict[str, Any] | None:
-        """The StrategyPolicy with its effective tiers and dimensions filled in, so the checks
-        read them and the handbook's defaults are written in one place (model/definitions.py)."""
+        """The StrategyPolicy with its effective tiers, dimensions and progress tolerance filled in, so
+        the checks read them and the defaults are written in one place (model/definitions.py)."""
         sp = self.strategy_policy
         if sp is None or dumped is None:
             return dumped
-        dumped["goals"] = {**dumped.get("goals", {}), "tiers": sp.tiers}
+        dumped["goals"] = {**dumped.get("goals", {}), "tiers": sp.tiers, "progress_tolerance": sp.progress_tolerance}
         dumped["maturity"] = {**dumped.get("maturity", {}), "dimensions": sp.dimensions}
         return dumped
 

@@ -139,7 +139,7 @@ BETWEEN_ATTACK = "package govern.checks.budget\n\n_between(n, range) if {\n\tn >
 
 
 @pytest.mark.parametrize("package", [
-    "govern.checks.budget", "govern.lib", "govern.main", "govern.waiver_checks", "govern.checks",
+    "govern.checks.budget", "govern.lib", "govern.main", "govern.waiver_checks", "govern.action_checks", "govern.checks",
     "govern.checks.budget.extra", "govern", "govern.checks.evil.deeper", "other.place", 'govern.checks["budget"]',
     "govern.vocabulary",
 ])

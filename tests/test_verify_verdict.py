@@ -354,7 +354,10 @@ def test_a_forged_clean_result_re_rendered_by_report_fails_verify(ws, careful):
                   "--format", f"markdown={rendered / 'report.md'}")
     if not careful:  # a result that contradicts itself is not re-rendered at all: nothing to verify
         assert proc.returncode == 2 and not rendered.exists()
-        assert f"summary.fail: {len(hidden)}, but the findings make it 0" in proc.stderr
+        # each failing check's count contradicts the findings left; the summary's is among the problems
+        # past the twentieth, which acme's many failing checks push out of the listing
+        hidden_checks = sorted({f["check"] for f in hidden})
+        assert f"check {hidden_checks[0]}: failed is" in proc.stderr and "but 0 of its findings are unwaived" in proc.stderr
         return
     assert proc.returncode == 0, proc.stderr
     evidence = json.loads((rendered / "evidence.json").read_text(encoding="utf-8"))

@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal, get_args
 import pytest
 from pydantic import BaseModel
 
-from governance.evaluate import apart as apart_
 from governance.evaluate import actions, budget, strategy
+from governance.evaluate import apart as apart_
 from governance.evaluate import run as run_
 from governance.load import WorkspaceErrors
 from governance.model.base import Entity, Ref, Strict, resource_kind

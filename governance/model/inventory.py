@@ -243,7 +243,8 @@ class Action(Entity):
     owner: Annotated[str, Ref("person")] = Field(description="Person id of who is to do it.")
     due: Date = Field(description="When it is to be done.")
     status: Literal["open", "done", "dropped"] = Field(default="open", description="open, done or dropped.")
-    meeting: Annotated[str | None, Ref("meeting")] = Field(default=None, description="Meeting id of the meeting that assigned it.")
+    meeting: Annotated[str | None, Ref("meeting")] = Field(
+        default=None, description="Meeting id of the meeting that assigned it.")
     addresses: list[Addressed] = Field(default=[], description="The findings it resolves, each {check, resource: {kind, id}}.")
     goals: list[Annotated[str, Ref("goal")]] = Field(default=[], description="Goal ids it advances.")
     done_at: Date | None = Field(default=None, description="When it was done.")

@@ -70,7 +70,7 @@ SURFACE = {
         "Path_", "RegoSource", "SUFFIXES", "SourceMap", "WorkspaceError", "WorkspaceErrors", "collector_paused", "discover",
         "id_problem", "is_check", "json_positions", "json_values", "problems_in", "read_document", "read_rego", "relative",
         "resolve"},
-    "governance.model": {"BudgetPolicy", "cadence", "Control", "DEFAULT_DIMENSIONS", "DEFINITIONS", "DEFAULT_TIERS",
+    "governance.model": {"Action", "BudgetPolicy", "cadence", "Control", "DEFAULT_DIMENSIONS", "DEFINITIONS", "DEFAULT_TIERS",
         "check_pending_references", "Goal", "MANIFEST",
         "MaturityAssessment", "OnKind", "Person", "Phase", "Project",
         "Decision", "Spend", "StrategyPolicy", "Workspace", "assemble_input",

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 
 from governance.evaluate import ResultFileError, read_result
 from governance.history import migrate, reading, recording
+from governance.history.bulk import collector_paused
 from governance.history.database import engine_for, read_transaction, writing
 from governance.history.errors import StoreInputError
 from governance.history.pruning import prune
@@ -59,12 +60,12 @@ class Store:
         """Record a result already validated (`valid_result`): its rows, then its entity's lifecycles."""
         digest = hashlib.sha256(data).hexdigest()
         outcome = RecordOutcome(digest=digest, entity=result.workspace, as_of=result.as_of, stored=True)
-        with writing(self.engine, result.workspace) as connection:
+        with collector_paused(), writing(self.engine, result.workspace) as connection:
             run_id = connection.execute(select(runs.c.id).where(runs.c.digest == digest)).scalar()
             if run_id is not None:
                 held = connection.execute(select(results.c.run_id).where(results.c.run_id == run_id)).scalar()
                 if held is None:  # an archived run loaded back: its bytes and findings return, its lifecycles stayed
-                    recording.store_findings(connection, run_id, result, data)
+                    recording.store_findings(connection, run_id, recording.by_fingerprint(result), data)
                     return outcome.model_copy(update={"stored": False, "restored": True})
                 return outcome.model_copy(update={"stored": False})
             run_id, key, seen = recording.insert_run(connection, result, data, digest)

@@ -43,7 +43,8 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
 def fetch_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
     """Every row of `query` as plain tuples, read by the driver in one go: the rows of a 50,000-finding run are
     read back when the next run is recorded, and SQLAlchemy's row objects would cost more than the database."""
-    compiled = query.compile(dialect=connection.dialect)
+    # an IN list's values rendered as one bound parameter each (still bound, never SQL text)
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     values = compiled.params
     bound: Any = tuple(values[name] for name in compiled.positiontup) if compiled.positiontup else values
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]

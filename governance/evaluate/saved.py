@@ -71,6 +71,12 @@ def read_recorded(path: Path | str, raw: bytes | None = None) -> tuple[dict[str,
     raise ResultFileError(f"{path}:1:1: not {RESULT_OR_MANIFEST}: neither `findings` nor `kind: {EVIDENCE_KIND}`")
 
 
+def result_refused(path: Path | str, raw: bytes, problems: list[Problem], what: str) -> ResultFileError:
+    """A result `read_result` accepted, refused by a reader's own rule (`what` it is not, for the last line):
+    each problem (its JSON path, what is wrong) at its file:line:col in `raw`, the file's bytes."""
+    return _error(Path(path), raw.decode("utf-8-sig"), problems, what)
+
+
 def _read(path: Path, what: str, raw: bytes | None = None) -> tuple[Any, str]:
     with collector_paused():
         return _parsed(path, what, raw)

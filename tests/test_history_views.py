@@ -255,3 +255,11 @@ def test_a_check_compares_with_the_latest_run_the_store_still_keeps_after_a_prun
     assert proc.returncode in (0, 1), proc.stderr
     baseline = json.loads(proc.stdout)["summary"]["baseline"]
     assert baseline["as_of"] == "2026-11-10" and baseline["digest"] == kept  # named: the run it compares with
+
+
+def test_the_formats_that_draw_a_trend_section_are_those_whose_module_says_so():
+    """`check --db` and `report --db` read the store's trend for these formats alone (a format's `TREND`)."""
+    from governance.report import FORMATS, shows_trend
+
+    assert {fmt for fmt in FORMATS if shows_trend(fmt)} == {"html", "markdown"}
+    assert not shows_trend("no-such-format")

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "html"
+TREND = True  # with a history store (`--db`), the trend section: `check` and `report` read it for this format
 BUDGET_DOMAIN = "budget"  # the domain (its package's METADATA) whose findings on a phase sit beside its chart
 
 

@@ -263,3 +263,15 @@ def test_the_formats_that_draw_a_trend_section_are_those_whose_module_says_so():
 
     assert {fmt for fmt in FORMATS if shows_trend(fmt)} == {"html", "markdown"}
     assert not shows_trend("no-such-format")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_history_list_heads_its_table_in_the_language_asked(lang, tmp_path):
+    m = messages(lang)
+    ran = govern("history", "list", "--db", f"sqlite:///{tmp_path}/h.db", "--lang", lang)
+    assert ran.returncode == 0, ran.stderr
+    header = ran.stdout.splitlines()[0]
+    for word in (m.text("entity"), m.text("as_of"), m.text("history.unwaived"), m.name("regressed", capital=True)):
+        assert word in header
+    if lang == "zh":  # no English word left in it
+        assert not any(c.isascii() and c.isalpha() for c in header), header

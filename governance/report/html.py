@@ -27,7 +27,14 @@ from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report import _trend
 from governance.report._escape import visible
-from governance.report._history_parts import compared_line, oldest_header, oldest_rows, resolve_header, resolve_rows
+from governance.report._history_parts import (
+    compared_line,
+    not_compared_line,
+    oldest_header,
+    oldest_rows,
+    resolve_header,
+    resolve_rows,
+)
 from governance.result import (
     SEVERITIES,
     Band,
@@ -228,6 +235,6 @@ def _trend_section(history: ReportHistory | None, m: Messages) -> dict | None:
     """The trend from a history store (`--db`): its charts, the oldest open findings, time to resolve."""
     if history is None:
         return None
-    return {"charts": _trend.charts(_trend.days(history.points), m),
+    return {"charts": _trend.charts(_trend.days(history.points), m), "not_compared": not_compared_line(history, m),
             "oldest_header": oldest_header(m), "oldest": oldest_rows(history, m),
             "resolve_header": resolve_header(m), "resolve": resolve_rows(history.resolve_times, m)}

@@ -153,6 +153,8 @@ _needing contains [v.resource.kind, v.resource.id] if {
 # custom:
 #   id: ACT-001
 #   title_zh: 达到委员会规定严重程度的未豁免发现均有进行中的行动项
+#   description_zh: >-
+#     委员会设定 `actions.required_at`（一个严重程度；多个委员会时取最严格者）时，某资源存在该严重程度及以上、且不属于 WAV 或 ACT 检查的未豁免发现，而没有状态为 `open` 的行动项处理它，即对该资源报告一项发现（逾期但仍在进行中的行动项仍算处理：逾期由 ACT-002 报告）；消息列出每个这样的检查。已豁免的发现无需行动项。评估每个有该严重程度及以上未豁免发现的资源；未设定 `required_at` 时不评估任何资源。
 #   severity: medium
 #   waivable: false
 #   agenda: true
@@ -185,6 +187,8 @@ _open := {id | some id, a in lib.actions; _status(a) == "open"}
 # custom:
 #   id: ACT-002
 #   title_zh: 进行中的行动项未逾期
+#   description_zh: >-
+#     状态为 `open` 且 `due` 早于评估基准日的行动项报告发现；到期日恰为评估基准日不算逾期。评估每个进行中的行动项。
 #   severity: medium
 #   waivable: false
 #   resource: action
@@ -222,6 +226,8 @@ _done := {id | some id, a in lib.actions; _status(a) == "done"}
 # custom:
 #   id: ACT-003
 #   title_zh: 已完成的行动项所处理的发现不再存在
+#   description_zh: >-
+#     状态为 `done` 的行动项所处理的某项发现（检查与资源）在本次运行中仍未豁免，即报告发现：仅在纸面上完成。已豁免或未触发的发现不使其保持未完成。评估每个已完成的行动项。
 #   severity: high
 #   waivable: false
 #   resource: action
@@ -259,6 +265,8 @@ _open_addressing := {id | some id in _open; count(object.get(lib.actions[id], "a
 # custom:
 #   id: ACT-004
 #   title_zh: 进行中的行动项对应本次运行的发现
+#   description_zh: >-
+#     状态为 `open`、至少有一项 `addresses`，且其处理的发现（检查与资源，无论是否豁免）在本次运行中均未触发的行动项报告发现：已过时，应予关闭。评估每个有 `addresses` 的进行中行动项。
 #   severity: low
 #   waivable: false
 #   resource: action

@@ -106,6 +106,7 @@ _quorum_bound := {id: m |
 #   severity: high
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_003 := lib.check(rego.metadata.rule(), _quorum_bound, {v |
 	some id, m in _quorum_bound
 	c := lib.committees[m.committee]
@@ -207,6 +208,7 @@ _outside_meeting := {id: d |
 #   severity: high
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_005 := lib.check(rego.metadata.rule(), _outside_meeting, {v |
 	some id, d in _outside_meeting
 	not _within_authority(d)
@@ -313,6 +315,7 @@ _sized := {id: d |
 #   severity: high
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_006 := lib.check(rego.metadata.rule(), _sized, {v |
 	some id, d in _sized
 	d.amount > _matrix.committee_required_above
@@ -394,6 +397,7 @@ _gap_bound := {id: c |
 #   severity: low
 #   waivable: true
 #   resource: committee
+#   agenda: true
 GOV_008 := lib.check(rego.metadata.rule(), _gap_bound, {v |
 	some id, c in _gap_bound
 	reason := _meeting_overdue(id, c.max_meeting_gap_days)
@@ -432,6 +436,7 @@ _meeting_overdue(id, gap) := {
 #   severity: medium
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 	some id, m in _in_meeting
 	absent := [p | some p in _approvers(lib.decisions[id]); not p in _present(m)]

@@ -98,6 +98,7 @@ class CheckSummary(_Model):
     waived: Count
     status: Status
     controls: list[str] = []
+    agenda: bool = False  # its findings need a committee decision (METADATA custom.agenda): `govern agenda` lists them
 
 
 class SkippedCheck(_Model):

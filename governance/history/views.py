@@ -20,11 +20,11 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from governance.evaluate import ResultFileError, compare, read_result
+from governance.evaluate import ResultFileError, agenda, compare, read_result
 from governance.history.counts import counted
 from governance.history.errors import StoreUnavailable
 from governance.history.types import OpenFinding, ResolveTimes, TrendPoint
-from governance.result import RunResult
+from governance.result import AgendaPoint, RunResult
 
 if TYPE_CHECKING:
     from governance.history.store import Store
@@ -102,3 +102,16 @@ def current_point(result: RunResult, digest: str) -> TrendPoint:
                       by_severity=json.loads(counts["by_severity"]), new=0, resolved=0, regressed=0,
                       by_domain=json.loads(counts["by_domain"]), controls_satisfied=counts["controls_satisfied"],
                       controls_total=counts["controls_total"])
+
+
+def before_meeting(store: Store, result: RunResult) -> tuple[RunResult, agenda.Earlier | None, list[AgendaPoint]]:
+    """What a meeting pack (`govern agenda`) reads of the store: `result` (the run at the meeting's date)
+    compared with the entity's last recorded run before the meeting's date, whose bytes the store still
+    keeps, and that run; and the entity's recorded runs up to the meeting, for the trend."""
+    points = [AgendaPoint(as_of=p.as_of, unwaived=p.unwaived, waived=p.waived)
+              for p in store.trend([result.workspace], until=result.as_of).points]
+    before = store.previous_run(result.workspace, result.as_of, None, whole=True)  # as_of before the meeting's
+    if before is None:
+        return result, None, points
+    earlier = recorded_result(store, before.digest)
+    return compared(result, earlier, before.digest, "history"), agenda.Earlier(earlier, before.digest, "history"), points

@@ -20,6 +20,7 @@ from governance.cli._common import (
     EXIT_OK,
     AsOf,
     Guard,
+    OpaUrl,
     ResultFile,
     Timeout,
     as_of_date,
@@ -51,10 +52,11 @@ NOTHING = "no agenda was written."
                    "json` result (the last meeting's).")
 @db_option("The history store: the pack compares the run with the entity's last recorded run before the meeting, "
            "and shows the trend. Credentials in it are never printed.")
+@click.option("--opa-url", type=OpaUrl(), metavar="URL", help="Use a running OPA server instead of starting one.")
 @click.option("--timeout", type=Timeout(), default=120.0, show_default=True,
               help="Seconds to wait for any one OPA request (at most 3600).")
 def agenda(workspace: str, meeting: dt.date | None, fmt: str, output: str | None, lang: str, baseline: str | None,
-           db: str | None, timeout: float) -> None:
+           db: str | None, opa_url: str | None, timeout: float) -> None:
     """The committee's meeting pack: what needs a decision at the meeting, what changed since the last one,
     and progress against plan. Exit 0 when it is written (it is not a gate)."""
     if baseline and db:
@@ -75,7 +77,8 @@ def agenda(workspace: str, meeting: dt.date | None, fmt: str, output: str | None
         if db:
             with store_errors(f"nothing was evaluated; {NOTHING}"):
                 store = stack.enter_context(opened(db))
-        result, ws = pack.meeting_run(workspace, as_of_date(meeting), progress=step, timeout=timeout)
+        result, ws = pack.meeting_run(workspace, as_of_date(meeting), progress=step, opa_url=opa_url,
+                                         timeout=timeout)
         earlier: pack.Earlier | None = None
         trend: list[AgendaPoint] = []
         with store_errors(NOTHING):

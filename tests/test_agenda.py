@@ -297,3 +297,11 @@ def test_the_markdown_pack_reads_in_its_language(acme, lang, words):
     for item in got["items"]:
         assert item["check"] in ran.stdout and item["owner_name"] in ran.stdout
     assert "agenda." not in ran.stdout  # no label key left unsaid
+
+
+@pytest.mark.parametrize("meeting", [AS_OF, "2026-10-22"])
+def test_the_last_meeting_is_the_latest_recorded_before_this_one(meeting):
+    held = sorted(m.date.isoformat() for m in load(EXAMPLE).inventory.meetings.values())
+    assert meeting in held or meeting == AS_OF
+    got = pack(EXAMPLE, meeting=meeting)
+    assert got["last_meeting"] == max(d for d in held if d < meeting)  # the meeting's own day is not its past

@@ -77,8 +77,15 @@ def build(result: RunResult, ws: Workspace, earlier: Earlier | None = None,
         fail_on=result.fail_on, verdict="fail" if gate(result, result.fail_on) else "pass",
         counts=counts(result, len(items)), previous=_previous(earlier, ws, _marked(result)), groups=used, items=items,
         changes=_changes(result) if earlier is not None else None, trend=trend or [],
-        goals=result.strategy.goals if result.strategy else [],
+        goals=result.strategy.goals if result.strategy else [], last_meeting=last_meeting(ws, result.as_of),
     )
+
+
+def last_meeting(ws: Workspace, meeting: str) -> str | None:
+    """The date of the committees' latest recorded meeting before this one (`meetings` in the inventory)."""
+    day = dt.date.fromisoformat(meeting)
+    held = [m.date for m in ws.inventory.meetings.values() if m.date < day]
+    return max(held).isoformat() if held else None
 
 
 def counts(result: RunResult, items: int) -> AgendaCounts:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from governance.report import _agenda_svg as svg
 from governance.report._escape import json_document
-from governance.result import Agenda, AgendaChange, AgendaCounts, AgendaItem, GoalRecord
+from governance.report._trend import line_chart
+from governance.result import ActionRecord, Agenda, AgendaChange, AgendaCounts, AgendaItem, GoalProgress, GoalRecord
 from governance.vocabulary import Messages, localized
 
 if TYPE_CHECKING:  # the package imports this module
@@ -112,7 +114,7 @@ def date(m: Messages, item: AgendaItem) -> str:
     return f"{word} {item.date}"
 
 
-def location(item: AgendaItem | AgendaChange) -> str:
+def location(item: AgendaItem | AgendaChange | ActionRecord) -> str:
     return f"{item.location.file}:{item.location.line}" if item.location else "—"
 
 
@@ -135,3 +137,43 @@ def what(m: Messages, item: AgendaItem) -> str:
 
 def goal_owner(m: Messages, goal: GoalRecord) -> str:
     return person(m, goal.owner, goal.owner_name)
+
+
+def by_owner(agenda: Agenda, m: Messages) -> list[tuple[str, list[ActionRecord]]]:
+    """The open actions under each owner (名字（id）), in the pack's order (by owner, then due date)."""
+    owners: dict[str, list[ActionRecord]] = {}
+    for action in agenda.actions:
+        owners.setdefault(person(m, action.owner, action.owner_name), []).append(action)
+    return list(owners.items())
+
+
+def latest(p: GoalProgress) -> str:
+    return f"{p.readings[-1].value:g} ({p.readings[-1].date})" if p.readings else "—"
+
+
+def planned(p: GoalProgress) -> str:
+    return "—" if p.planned is None else f"{p.planned:.4g}"
+
+
+def plan(m: Messages, p: GoalProgress) -> str:
+    if None in (p.baseline, p.target, p.start, p.due):
+        return "—"
+    return m.text("agenda.plan_text", start=p.start, baseline=f"{p.baseline:g}", due=p.due, target=f"{p.target:g}")
+
+
+def chart(m: Messages, p: GoalProgress, meeting: str) -> svg.Markup | None:
+    if not svg.chartable(p):
+        return None
+    words = svg.Words(title=m.text("agenda.chart", goal=p.goal), plan=m.text("agenda.plan"),
+                      readings=m.text("agenda.readings"), meeting=m.text("agenda.meeting"))
+    return svg.progress_chart(p, meeting, words)
+
+
+def trend_chart(agenda: Agenda, m: Messages) -> svg.Markup | None:
+    """The entity's recorded runs up to the meeting (history store): unwaived and waived findings."""
+    if len(agenda.trend) < 2:
+        return None
+    dates = [p.as_of for p in agenda.trend]
+    return line_chart(dates, [(m.text("html.failing"), "sev-high", [p.unwaived for p in agenda.trend]),
+                              (m.text("waived"), "waived", [p.waived for p in agenda.trend])],
+                      title=m.text("agenda.runs"))

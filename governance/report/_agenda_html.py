@@ -27,4 +27,4 @@ def render(agenda: Agenda, options: RenderOptions) -> str:
 
     return _env.get_template("agenda.html.j2").render(
         lang=m.lang, t=m.text, name=name, kind_name=m.name, a=agenda, m=m, pack=pack,
-        counts=pack.counts(agenda, m), groups=pack.grouped(agenda))
+        counts=pack.counts(agenda, m), groups=pack.grouped(agenda), by_owner=pack.by_owner(agenda, m))

@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the package imports this module
 
 def render(agenda: Agenda, options: RenderOptions) -> str:
     m = messages(options.lang)
-    lines = _page_one(agenda, m) + _items(agenda, m) + _changes(agenda, m) + _goals(agenda, m)
+    lines = _page_one(agenda, m) + _items(agenda, m) + _changes(agenda, m) + _actions(agenda, m) + _progress(agenda, m)
+    lines += _goals(agenda, m)
     lines += ["", "---", "", m.text("agenda.footer", as_of=agenda.meeting)]
     return "\n".join(lines) + "\n"
 
@@ -75,9 +76,43 @@ def _changes(agenda: Agenda, m: Messages) -> list[str]:
     return lines + markdown_table(header, rows)
 
 
+def _actions(agenda: Agenda, m: Messages) -> list[str]:
+    t = m.text
+    lines = ["", f"## {t('agenda.actions')}", ""]
+    if agenda.actions:
+        header = [t("owner"), t("agenda.action"), t("due"), t("agenda.addresses"), t("agenda.assigned_at"), t("location")]
+        rows = [[owner if i == 0 else "", f"{x.title} ({x.id})",
+                 x.due + (f" ⚠ {t('strategy.overdue')}" if x.overdue else ""), ", ".join(x.addresses) or "—",
+                 x.meeting or "—", pack.location(x)]
+                for owner, actions in pack.by_owner(agenda, m) for i, x in enumerate(actions)]
+        lines += markdown_table(header, rows)
+    else:
+        lines.append(t("agenda.no_actions"))
+    if agenda.last_meeting is None:
+        return [*lines, "", t("agenda.no_last_meeting")]
+    lines += ["", f"### {t('agenda.closed', date=agenda.last_meeting)}", ""]
+    if not agenda.closed:
+        return [*lines, t("agenda.no_closed")]
+    header = [t("owner"), t("agenda.action"), t("status"), t("agenda.done_at"), t("due")]
+    rows = [[pack.person(m, x.owner, x.owner_name), f"{x.title} ({x.id})", m.name(x.status, capital=True),
+             x.done_at or "—", x.due] for x in agenda.closed]
+    return lines + markdown_table(header, rows)
+
+
+def _progress(agenda: Agenda, m: Messages) -> list[str]:
+    t = m.text
+    lines = ["", f"## {t('agenda.progress')}", ""]
+    if not agenda.progress:
+        return [*lines, t("agenda.no_progress")]
+    header = [t("goal"), t("owner"), t("agenda.plan"), t("agenda.latest"), t("agenda.planned"), t("agenda.flagged")]
+    rows = [[f"{p.statement} ({p.goal})", pack.person(m, p.owner, p.owner_name), pack.plan(m, p), pack.latest(p),
+             pack.planned(p), ", ".join(p.checks) or "—"] for p in agenda.progress]
+    return lines + markdown_table(header, rows)
+
+
 def _goals(agenda: Agenda, m: Messages) -> list[str]:
     t = m.text
-    lines = ["", f"## {t('agenda.progress')}", "", f"### {t('strategy.goals')}", ""]
+    lines = ["", f"### {t('strategy.goals')}", ""]
     if not agenda.goals:
         return [*lines, t("strategy.no_goals")]
     for g in agenda.goals:

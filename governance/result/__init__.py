@@ -7,6 +7,7 @@ other. Renderers need nothing but a `RunResult`.
 
 from governance.result.agenda import (
     AGENDA_KIND,
+    ActionRecord,
     Agenda,
     AgendaChange,
     AgendaCounts,
@@ -14,7 +15,9 @@ from governance.result.agenda import (
     AgendaItem,
     AgendaPoint,
     AgendaWindow,
+    GoalProgress,
     PreviousRun,
+    Reading,
 )
 from governance.result.group import GROUP_SCHEMA_VERSION, Entity, GroupFinding, GroupResult
 from governance.result.types import (
@@ -77,7 +80,7 @@ from governance.result.vocabulary import (
 from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
 __all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-           "AgendaWindow", "PreviousRun",
+           "AgendaWindow", "ActionRecord", "GoalProgress", "PreviousRun", "Reading",
            "AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
            "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
            "Finding",

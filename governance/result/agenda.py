@@ -21,7 +21,7 @@ from governance.result.types import (
     Tool,
     _Model,
 )
-from governance.result.vocabulary import FailOn, Severity
+from governance.result.vocabulary import FailOn, Number, Severity
 
 AGENDA_KIND: Literal["govern-agenda"] = "govern-agenda"
 AGENDA_SCHEMA_VERSION = 1
@@ -109,6 +109,48 @@ class AgendaPoint(_Model):
     waived: Count
 
 
+class Reading(_Model):
+    """A goal's metric as measured on one day."""
+
+    date: Day
+    value: Number
+
+
+class GoalProgress(_Model):
+    """One goal's readings against its plan line: from `baseline` on `start` to `target` on `due`."""
+
+    goal: str
+    statement: str
+    tier: str
+    owner: str | None = None
+    owner_name: str | None = None
+    metric: str | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    start: Day | None = None
+    due: Day | None = None
+    status: str = "open"
+    readings: list[Reading] = []  # by date
+    planned: Number | None = None  # the plan line's value on the latest reading's date, where both exist
+    checks: list[str] = []  # the marked checks with an unwaived finding on the goal (behind plan, overdue …)
+
+
+class ActionRecord(_Model):
+    """A committee action item, as the pack lists it by owner."""
+
+    id: str
+    title: str
+    owner: str
+    owner_name: str | None = None
+    due: Day
+    status: Literal["open", "done", "dropped"]
+    overdue: bool = False  # open, and due before the meeting
+    meeting: str | None = None  # the meeting that assigned it
+    done_at: Day | None = None
+    addresses: list[str] = []  # the findings it addresses, as CHECK kind/id
+    location: FindingLocation | None = None
+
+
 class Agenda(_Model):
     kind: Literal["govern-agenda"] = AGENDA_KIND
     schema_version: int = AGENDA_SCHEMA_VERSION
@@ -128,6 +170,10 @@ class Agenda(_Model):
     changes: list[AgendaChange] | None = None  # None without a previous run
     trend: list[AgendaPoint] = []
     goals: list[GoalRecord] = []  # the goal tree, depth first
+    progress: list[GoalProgress] = []  # the goals with a plan or readings, in the tree's order
+    last_meeting: Day | None = None  # the committee's latest meeting before this one, where one is recorded
+    actions: list[ActionRecord] = []  # open, by owner then due date
+    closed: list[ActionRecord] = []  # done or dropped since the last meeting
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, by_alias=True) + "\n"

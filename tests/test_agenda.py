@@ -224,16 +224,37 @@ def test_with_a_baseline_the_pack_compares_counts_and_lists_what_changed(tmp_pat
     assert got["previous"]["counts"]["unwaived"] == len(unwaived_before)
 
 
-def test_with_a_history_store_the_pack_compares_with_the_last_run_before_the_meeting(tmp_path):
+def test_with_a_history_store_the_pack_compares_with_the_run_of_the_last_meeting(tmp_path):
+    """Runs recorded nightly: the pack compares with the last one on or before the committee's last meeting
+    (acme's is 2026-10-22), and dates each change by the run that first recorded it."""
     db = f"sqlite:///{tmp_path / 'history.db'}"
-    for as_of in ("2026-09-30", "2026-10-20", AS_OF):  # the meeting's own date is not "before the meeting"
+    runs = ("2026-09-30", "2026-10-20", "2026-10-25", AS_OF)
+    for as_of in runs:
         ran = check(EXAMPLE, "--record", "--db", db, "--format", "json", "--output", str(tmp_path / f"{as_of}.json"),
                     as_of=as_of)
         assert ran.returncode == 1, ran.stderr
     got = pack(EXAMPLE, "--db", db)
+    assert got["last_meeting"] == "2026-10-22"
     assert got["previous"]["as_of"] == "2026-10-20" and got["previous"]["source"] == "history"
-    assert [p["as_of"] for p in got["trend"]] == ["2026-09-30", "2026-10-20", AS_OF]
-    assert got["changes"] is not None
+    assert [p["as_of"] for p in got["trend"]] == list(runs)
+    before = {f["fingerprint"] for f in json.loads((tmp_path / "2026-10-20.json").read_text())["findings"]}
+    then = {f["fingerprint"] for f in json.loads((tmp_path / "2026-10-25.json").read_text())["findings"]}
+    gone_by_then = before - then  # e.g. a waiver not yet in force on 10-20 (WAV-007), in force by 10-25
+    assert gone_by_then
+    resolved = {c["fingerprint"]: c["date"] for c in got["changes"] if c["change"] == "resolved"}
+    assert {fp: resolved[fp] for fp in gone_by_then} == {fp: "2026-10-25" for fp in gone_by_then}
+
+
+def test_without_a_recorded_meeting_the_store_gives_the_last_run_before_the_meeting(tmp_path):
+    ws = make_workspace(tmp_path / "ws", {})  # a committee, two people, no meeting
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    for as_of in ("2026-10-20", "2026-11-01", AS_OF):  # the meeting's own date is not "before the meeting"
+        ran = check(ws, "--record", "--db", db, "--format", "json", "--output", str(tmp_path / f"{as_of}.json"),
+                    as_of=as_of)
+        assert ran.returncode in (0, 1), ran.stderr
+    assert pack(ws, "--db", db, meeting="2026-10-20")["previous"] is None  # nothing recorded before it
+    got = pack(ws, "--db", db)
+    assert got["last_meeting"] is None and got["previous"]["as_of"] == "2026-11-01"
 
 
 def test_db_and_baseline_on_one_command_line_are_a_usage_error(tmp_path):

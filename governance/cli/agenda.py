@@ -81,6 +81,7 @@ def agenda(workspace: str, meeting: dt.date | None, fmt: str, output: str | None
                                          timeout=timeout)
         earlier: pack.Earlier | None = None
         trend: list[AgendaPoint] = []
+        dates: dict[str, str] = {}
         with store_errors(NOTHING):
             if previous is not None:
                 from governance.history import compared, digest_of
@@ -90,8 +91,10 @@ def agenda(workspace: str, meeting: dt.date | None, fmt: str, output: str | None
             elif store is not None:
                 from governance.history import before_meeting
 
-                step("reading the last run before the meeting from the history store")
-                result, earlier, trend = before_meeting(store, result)
-        content = render_agenda(fmt, pack.build(result, ws, earlier, trend), RenderOptions(lang=lang, color=False))
+                step("reading the run of the last meeting from the history store")
+                read = before_meeting(store, result, pack.last_meeting(ws, result.as_of))
+                result, earlier, trend, dates = read.result, read.earlier, read.trend, read.dates
+        built = pack.build(result, ws, earlier, trend, dates)
+        content = render_agenda(fmt, built, RenderOptions(lang=lang, color=False))
     write_all([(output, content)], nothing="no agenda was written", trusted=reads.trusted)
     sys.exit(EXIT_OK)

@@ -60,10 +60,11 @@ class Earlier:
 
 
 def build(result: RunResult, ws: Workspace, earlier: Earlier | None = None,
-          trend: list[AgendaPoint] | None = None) -> Agenda:
+          trend: list[AgendaPoint] | None = None, dates: dict[str, str] | None = None) -> Agenda:
     """The pack for the meeting on `result.as_of`. `result` is the run at that date, compared with
     `earlier` where there is one (its findings marked new or existing, `resolved` set); `ws` the workspace
-    it evaluated, loaded whole (owners, people, dates); `trend` the entity's recorded runs up to it."""
+    it evaluated, loaded whole (owners, people, dates); `trend` the entity's recorded runs up to it; `dates`
+    the day each change was first recorded, by fingerprint (history store)."""
     meeting = dt.date.fromisoformat(result.as_of)
     window = AgendaWindow(start=result.as_of, to=(meeting + dt.timedelta(days=result.cadence_days)).isoformat())
     groups = _groups(result)
@@ -76,7 +77,7 @@ def build(result: RunResult, ws: Workspace, earlier: Earlier | None = None,
         tool=result.tool, engine=result.engine, run_verdict=result.verdict.digest if result.verdict else None,
         fail_on=result.fail_on, verdict="fail" if gate(result, result.fail_on) else "pass",
         counts=counts(result, len(items)), previous=_previous(earlier, ws, _marked(result)), groups=used, items=items,
-        changes=_changes(result) if earlier is not None else None, trend=trend or [],
+        changes=_changes(result, dates or {}) if earlier is not None else None, trend=trend or [],
         goals=result.strategy.goals if result.strategy else [], last_meeting=last_meeting(ws, result.as_of),
     )
 
@@ -198,11 +199,12 @@ def _name(ws: Workspace, person: str | None) -> str | None:
     return found.name if found is not None else None
 
 
-def _changes(result: RunResult) -> list[AgendaChange]:
+def _changes(result: RunResult, dates: dict[str, str]) -> list[AgendaChange]:
     """What appeared (findings marked new) and what went away (`resolved`) since the previous run."""
     def change(kind: Literal["new", "resolved"], f: Finding) -> AgendaChange:
         return AgendaChange(change=kind, check=f.check, severity=f.severity, status=f.status,
-                      resource=f.resource, message=f.message, message_zh=f.message_zh, location=f.location)
+                      resource=f.resource, message=f.message, message_zh=f.message_zh, location=f.location,
+                            fingerprint=f.fingerprint, date=dates.get(f.fingerprint))
 
     new = [change("new", f) for f in result.findings if f.baseline == "new"]
     return new + [change("resolved", f) for f in result.resolved or []]

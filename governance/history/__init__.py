@@ -20,6 +20,7 @@ from governance.history.types import (
 )
 from governance.history.url import DEFAULT, ENV, redact, store_file
 from governance.history.views import (
+    Meeting,
     ReportHistory,
     before_meeting,
     compared,
@@ -30,7 +31,7 @@ from governance.history.views import (
     report_history,
 )
 
-__all__ = ["DEFAULT", "ENV", "FindingEvent", "FindingHistory", "HistoryError", "OpenFinding", "PruneOutcome",
+__all__ = ["DEFAULT", "ENV", "FindingEvent", "FindingHistory", "HistoryError", "Meeting", "OpenFinding", "PruneOutcome",
            "RecordOutcome", "RecordedRun", "ReportHistory", "ResolveTimes", "SeverityResolveTime", "Store",
            "StoreInputError", "StoreUnavailable", "Trend", "TrendPoint", "before_meeting", "compared", "compared_with_previous",
            "current_point", "digest_of", "is_archive", "members", "open_store", "recorded_result", "redact",

@@ -70,8 +70,8 @@ def _changes(agenda: Agenda, m: Messages) -> list[str]:
               + t(compared, as_of=previous.as_of, digest=markdown_code(previous.digest[:12])), ""]
     if not agenda.changes:
         return [*lines, t("agenda.no_changes")]
-    header = [t("agenda.change"), t("severity"), t("check"), t("resource"), t("message"), t("location")]
-    rows = [[m.name(c.change, "baseline_marks"), m.name(c.severity, capital=True), c.check,
+    header = [t("agenda.change"), t("agenda.date"), t("severity"), t("check"), t("resource"), t("message"), t("location")]
+    rows = [[m.name(c.change, "baseline_marks"), c.date or "—", m.name(c.severity, capital=True), c.check,
              f"{m.name(c.resource.kind)} {c.resource.id}", pack.said(m, c), pack.location(c)] for c in agenda.changes]
     return lines + markdown_table(header, rows)
 

@@ -99,6 +99,8 @@ class AgendaChange(_Model):
     message: str = ""
     message_zh: str | None = None
     location: FindingLocation | None = None
+    fingerprint: str = ""
+    date: Day | None = None  # the run it was first recorded in, between the previous run and the meeting (history)
 
 
 class AgendaPoint(_Model):

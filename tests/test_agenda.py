@@ -326,3 +326,24 @@ def test_the_last_meeting_is_the_latest_recorded_before_this_one(meeting):
     assert meeting in held or meeting == AS_OF
     got = pack(EXAMPLE, meeting=meeting)
     assert got["last_meeting"] == max(d for d in held if d < meeting)  # the meeting's own day is not its past
+
+
+# ---------------------------------------------------------------- where the pack may go
+
+def test_the_pack_is_never_written_where_the_workspace_reads_or_over_its_baseline(example, tmp_path):
+    into = agenda(example, "--output", str(example / "inventory" / "pack.html"))
+    assert into.returncode == 2 and "which the workspace reads" in into.stderr
+    assert not (example / "inventory" / "pack.html").exists()
+    baseline = tmp_path / "b.json"
+    baseline.write_text(json.dumps(run_json(EXAMPLE)), encoding="utf-8")
+    before = baseline.read_bytes()
+    over = agenda(example, "--baseline", str(baseline), "--output", str(baseline))
+    assert over.returncode == 2 and "inputs" in over.stderr and baseline.read_bytes() == before
+
+
+def test_the_pack_is_never_written_through_a_link(tmp_path):
+    target = tmp_path / "elsewhere.html"
+    link = tmp_path / "pack.html"
+    link.symlink_to(target)
+    ran = agenda(EXAMPLE, "--output", str(link))
+    assert ran.returncode == 2 and "link" in ran.stderr and not target.exists()

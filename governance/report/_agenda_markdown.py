@@ -68,6 +68,10 @@ def _changes(agenda: Agenda, m: Messages) -> list[str]:
     compared = "history.compared_store" if previous.source == "history" else "history.compared_file"
     lines += [t("agenda.changes_between", start=previous.as_of, end=agenda.meeting) + " · "
               + t(compared, as_of=previous.as_of, digest=markdown_code(previous.digest[:12])), ""]
+    if agenda.trend:
+        first, last = agenda.trend[0], agenda.trend[-1]
+        lines += [t("agenda.runs_text", n=len(agenda.trend), first=first.as_of, last=last.as_of, was=first.unwaived,
+                    now=last.unwaived), ""]
     if not agenda.changes:
         return [*lines, t("agenda.no_changes")]
     header = [t("agenda.change"), t("agenda.date"), t("severity"), t("check"), t("resource"), t("message"), t("location")]

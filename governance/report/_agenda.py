@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from governance.report import _agenda_svg as svg
 from governance.report._escape import json_document
 from governance.report._trend import line_chart
-from governance.result import ActionRecord, Agenda, AgendaChange, AgendaCounts, AgendaItem, GoalProgress, GoalRecord
+from governance.result import ActionRecord, Agenda, AgendaChange, AgendaCounts, AgendaGoal, AgendaItem, GoalRecord
 from governance.vocabulary import Messages, localized
 
 if TYPE_CHECKING:  # the package imports this module
@@ -147,21 +147,21 @@ def by_owner(agenda: Agenda, m: Messages) -> list[tuple[str, list[ActionRecord]]
     return list(owners.items())
 
 
-def latest(p: GoalProgress) -> str:
+def latest(p: AgendaGoal) -> str:
     return f"{p.readings[-1].value:g} ({p.readings[-1].date})" if p.readings else "—"
 
 
-def planned(p: GoalProgress) -> str:
+def planned(p: AgendaGoal) -> str:
     return "—" if p.planned is None else f"{p.planned:.4g}"
 
 
-def plan(m: Messages, p: GoalProgress) -> str:
+def plan(m: Messages, p: AgendaGoal) -> str:
     if None in (p.baseline, p.target, p.start, p.due):
         return "—"
     return m.text("agenda.plan_text", start=p.start, baseline=f"{p.baseline:g}", due=p.due, target=f"{p.target:g}")
 
 
-def chart(m: Messages, p: GoalProgress, meeting: str) -> svg.Markup | None:
+def chart(m: Messages, p: AgendaGoal, meeting: str) -> svg.Markup | None:
     if not svg.chartable(p):
         return None
     words = svg.Words(title=m.text("agenda.chart", goal=p.goal), plan=m.text("agenda.plan"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from governance.result import GoalProgress
+from governance.result import AgendaGoal
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,12 @@ def _value(v: float) -> str:
     return f"{v:.4g}"
 
 
-def chartable(p: GoalProgress) -> bool:
+def chartable(p: AgendaGoal) -> bool:
     """A chart needs a plan line (baseline, target, start and due) or at least one reading."""
     return bool(p.readings) or None not in (p.baseline, p.target, p.start, p.due)
 
 
-def progress_chart(p: GoalProgress, meeting: str, words: Words, layout: Layout = Layout()) -> Markup:
+def progress_chart(p: AgendaGoal, meeting: str, words: Words, layout: Layout = Layout()) -> Markup:
     lay = layout
     plan = ([(p.start, p.baseline), (p.due, p.target)]
             if p.start and p.due and p.baseline is not None and p.target is not None else [])

@@ -11,13 +11,13 @@ from governance.result.agenda import (
     Agenda,
     AgendaChange,
     AgendaCounts,
+    AgendaGoal,
     AgendaGroup,
     AgendaItem,
     AgendaPoint,
+    AgendaReading,
     AgendaWindow,
-    GoalProgress,
     PreviousRun,
-    Reading,
 )
 from governance.result.group import GROUP_SCHEMA_VERSION, Entity, GroupFinding, GroupResult
 from governance.result.types import (
@@ -80,7 +80,7 @@ from governance.result.vocabulary import (
 from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
 __all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-           "AgendaWindow", "ActionRecord", "GoalProgress", "PreviousRun", "Reading",
+           "AgendaWindow", "ActionRecord", "AgendaGoal", "PreviousRun", "AgendaReading",
            "AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
            "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
            "Finding",

@@ -111,14 +111,14 @@ class AgendaPoint(_Model):
     waived: Count
 
 
-class Reading(_Model):
+class AgendaReading(_Model):
     """A goal's metric as measured on one day."""
 
     date: Day
     value: Number
 
 
-class GoalProgress(_Model):
+class AgendaGoal(_Model):
     """One goal's readings against its plan line: from `baseline` on `start` to `target` on `due`."""
 
     goal: str
@@ -132,7 +132,7 @@ class GoalProgress(_Model):
     start: Day | None = None
     due: Day | None = None
     status: str = "open"
-    readings: list[Reading] = []  # by date
+    readings: list[AgendaReading] = []  # by date
     planned: Number | None = None  # the plan line's value on the latest reading's date, where both exist
     checks: list[str] = []  # the marked checks with an unwaived finding on the goal (behind plan, overdue …)
 
@@ -172,7 +172,7 @@ class Agenda(_Model):
     changes: list[AgendaChange] | None = None  # None without a previous run
     trend: list[AgendaPoint] = []
     goals: list[GoalRecord] = []  # the goal tree, depth first
-    progress: list[GoalProgress] = []  # the goals with a plan or readings, in the tree's order
+    progress: list[AgendaGoal] = []  # the goals with a plan or readings, in the tree's order
     last_meeting: Day | None = None  # the committee's latest meeting before this one, where one is recorded
     actions: list[ActionRecord] = []  # open, by owner then due date
     closed: list[ActionRecord] = []  # done or dropped since the last meeting

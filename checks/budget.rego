@@ -37,6 +37,8 @@ _reallocated := {d.subject.id |
 # custom:
 #   id: BUD-003
 #   title_zh: 预算行支出不超过其金额与容差之和
+#   description_zh: >-
+#     预算行上的支出合计超过 金额 ×（1 + line_overspend_tolerance），且没有以该预算行为对象的预算调整（budget_reallocation）决策时报告发现。评估每个预算行（需要预算政策）。
 #   severity: high
 #   waivable: true
 #   resource: budget_line
@@ -89,6 +91,8 @@ _categories := {c | some c in object.get(_policy, "categories", [])}
 # custom:
 #   id: BUD-001
 #   title_zh: 预算行使用已定义的类别并有负责人
+#   description_zh: >-
+#     预算行的 `category` 不在 BudgetPolicy.categories 之中，或没有 `owner`（负责人）时报告发现；每个预算行一项发现，列出全部原因。评估每个预算行（需要定义类别的预算政策）。
 #   severity: medium
 #   waivable: true
 #   resource: budget_line
@@ -192,6 +196,8 @@ _band(share, target) := {
 # custom:
 #   id: BUD-002
 #   title_zh: 各阶段预算分配接近目标占比
+#   description_zh: >-
+#     对设有 `target_share` 的预算政策阶段，按该阶段各项目的全部预算行计算，任一设定目标的类别在总金额中的占比与其目标相差超过 `tolerance_pp` 个百分点时报告发现（恰好等于容差则通过；按 1e-9 精度比较，以免小数目标误报）。资源为该阶段（类型 `phase`，id 为阶段 id）；消息列出全部偏离目标的类别。评估至少有一个预算行且合计为正的设定目标的阶段。
 #   severity: medium
 #   waivable: true
 #   resource: phase
@@ -255,6 +261,8 @@ _spent_to_date(project_id) := sum([sp.amount |
 # custom:
 #   id: BUD-004
 #   title_zh: 项目支出进度不超出预算
+#   description_zh: >-
+#     对 start < 评估基准日 < end 的项目，将截至评估基准日的支出（其预算行上日期不晚于评估基准日的支出）除以自 `start` 起已过的整天数，再乘以项目的总天数（`end - start`），结果超过其预算行合计时报告发现（推算值恰好等于预算则通过；按 支出 × 总天数 > 预算 × 已过天数 比较，不涉及舍入）。评估有预算行的在建项目。
 #   severity: low
 #   waivable: true
 #   resource: project
@@ -304,6 +312,8 @@ _missing_tags(sp) := [k | some k in _required_tags; object.get(sp, ["tags", k], 
 # custom:
 #   id: BUD-005
 #   title_zh: 支出带有必需的成本标签
+#   description_zh: >-
+#     对项目组合（类型 `portfolio`，id `spend`）：`tags` 中每个 `required_cost_tags` 键都有非空值的支出金额占总支出金额的比例低于 `tag_compliance_min` 时报告发现（恰好等于下限则通过；总额为零时无从归属，不报告）。消息最多列出 10 个缺少标签的支出 id。有支出时评估项目组合（需要预算政策）。
 #   severity: medium
 #   waivable: true
 #   resource: portfolio
@@ -376,6 +386,8 @@ _month_number(start) := month if {
 # custom:
 #   id: BUD-006
 #   title_zh: 项目所处阶段与其启动以来的月数相符
+#   description_zh: >-
+#     对进行中的项目（start ≤ 评估基准日 ≤ end，两端均含），其 `phase` 的月份范围 [from, to]（含两端）不包含其当前月序号时报告发现；`start` 所在月为第 1 个月，月序号 =（今年 - 启动年）× 12 + 本月 - 启动月 + 1（按整自然月计）。只评估 `phase` 为预算政策阶段的进行中项目：尚未启动或已结束的项目没有当前月序号，不评估，没有阶段的项目也不评估（需要预算政策）。
 #   severity: low
 #   waivable: true
 #   resource: project
@@ -426,6 +438,8 @@ _allocations := {project_id: ids |
 # custom:
 #   id: BUD-007
 #   title_zh: 各项目预算行均有预算分配决策覆盖
+#   description_zh: >-
+#     项目有预算行，但没有任何一项以该项目为 `subject`、`amount` 不低于其预算行合计的预算分配（budget_allocation）决策时报告发现（多项较小的决策不累加；没有金额的决策不覆盖任何预算）。评估有预算行的项目。
 #   severity: high
 #   waivable: true
 #   resource: project

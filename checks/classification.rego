@@ -35,6 +35,8 @@ _risk_interval := object.get(_policy, ["important_data", "risk_assessment_interv
 # custom:
 #   id: CLS-001
 #   title_zh: 数据集级别不低于其分级对应的最低级别
+#   description_zh: >-
+#     数据集的 `level` 低于 `min_level[grade]`（在 ClassificationPolicy.levels 中排位更靠后）时报告发现。评估其分级设有最低级别的数据集。
 #   severity: high
 #   waivable: true
 #   resource: dataset
@@ -80,6 +82,8 @@ _reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(d.grade)}
 # custom:
 #   id: CLS-002
 #   title_zh: 数据集分类分级在其分级规定的周期内复核
+#   description_zh: >-
+#     数据集的 `classified_at` 早于评估基准日超过 `review_interval_days[grade]` 天时报告发现（该分级未设周期时用 `default`；“N 天内”指 评估基准日 - 日期 <= N，恰好 N 天则通过）。没有 `classified_at` 的数据集从未复核，同样报告发现。评估其分级设有周期或存在 `default` 的数据集；两者皆无的分级没有复核要求，不评估。
 #   severity: medium
 #   waivable: true
 #   resource: dataset
@@ -123,6 +127,8 @@ _sensitive := {id: d | some id, d in lib.datasets; d.personal_info.sensitive == 
 # custom:
 #   id: CLS-003
 #   title_zh: 敏感个人信息已开展个人信息保护影响评估
+#   description_zh: >-
+#     数据集 `personal_info.sensitive` 为 true 而未指明 `pipia_ref`（《个人信息保护法》第 55 条规定的个人信息保护影响评估）时报告发现。评估存放敏感个人信息的数据集。
 #   severity: high
 #   waivable: true
 #   resource: dataset
@@ -163,6 +169,8 @@ _top_rank := {sys_id: min(ranks) |
 # custom:
 #   id: CLS-004
 #   title_zh: 系统数据级别标签与其存放数据的最高级别一致
+#   description_zh: >-
+#     系统存放至少一个数据集，而其 `labels.data_level` 缺失或不是所存数据集中的最高级别（按级别排位，ClassificationPolicy.levels 中靠前者为高）时报告发现。标签高于实际数据同样不一致：标签必须说明实际存放的数据。消息列出处于最高级别的数据集。评估存放至少一个数据集的系统（需要分类分级政策为级别排位）。
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -205,6 +213,8 @@ _important := {id: d | some id, d in lib.datasets; lib.is_important(d)}
 # custom:
 #   id: CLS-005
 #   title_zh: 重要数据已指定数据安全负责人
+#   description_zh: >-
+#     数据集的分级属于 `important_data.grades` 而未指明 `security_officer`（数据安全负责人，《数据安全法》第 27 条）时报告发现。评估重要分级的数据集。
 #   severity: high
 #   waivable: true
 #   resource: dataset
@@ -228,6 +238,8 @@ CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 # custom:
 #   id: CLS-006
 #   title_zh: 重要数据的风险评估在有效期内
+#   description_zh: >-
+#     数据集的分级属于 `important_data.grades`，而其 `last_risk_assessment` 缺失或早于评估基准日超过 `important_data.risk_assessment_interval_days` 天时报告发现（恰好 N 天则通过）。政策未设周期时只有缺少评估才报告发现。评估重要分级的数据集。
 #   severity: high
 #   waivable: true
 #   resource: dataset
@@ -279,6 +291,8 @@ _encryption_bound := {id: d | some id, d in lib.datasets; _required_encryption[d
 # custom:
 #   id: CLS-007
 #   title_zh: 静态加密强度满足数据集级别的要求
+#   description_zh: >-
+#     数据集的 `encryption_at_rest`（缺省为 none）弱于 `ClassificationPolicy.encryption_at_rest[level]` 时报告发现，强弱顺序为 none < required < cmk。评估其级别列于政策中的数据集；未列出的级别没有要求。
 #   severity: high
 #   waivable: true
 #   resource: dataset
@@ -310,6 +324,8 @@ CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
 # custom:
 #   id: CLS-008
 #   title_zh: 每个数据集均存放于某一系统
+#   description_zh: >-
+#     数据集未被任何系统列在 `datasets` 之下时报告发现（孤立数据集：无法检查其部署位置与保护措施）。评估每个数据集；不需要政策。
 #   severity: info
 #   waivable: true
 #   resource: dataset

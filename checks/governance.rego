@@ -22,6 +22,8 @@ import data.govern.lib
 # custom:
 #   id: GOV-001
 #   title_zh: 委员会由首席执行官担任主席
+#   description_zh: >-
+#     委员会的 `chair`（主席）不是角色（`roles`）含 CEO 的人员时，对该委员会报告发现。评估每个委员会。
 #   severity: high
 #   waivable: true
 #   resource: committee
@@ -49,6 +51,8 @@ GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 # custom:
 #   id: GOV-002
 #   title_zh: 委员会成员涵盖全部必需角色
+#   description_zh: >-
+#     `required_roles` 中有任一角色没有成员（`members[].role`）担任时，对该委员会报告发现；消息列出全部缺少的角色。
 #   severity: high
 #   waivable: true
 #   resource: committee
@@ -103,6 +107,8 @@ _quorum_bound := {id: m |
 # custom:
 #   id: GOV-003
 #   title_zh: 会议决策满足法定人数且主席出席
+#   description_zh: >-
+#     决策指明了 `meeting`，而该会议 `present` 中的不同出席人数低于其委员会的 `quorum.min_present`，或 `chair_or_delegate_required` 为 true 而委员会主席及主席本人成员条目中的代理人均未出席时（其他成员的代理人不能代替主席），对该决策报告发现。评估指明了设有 `quorum` 的委员会会议的决策。
 #   severity: high
 #   waivable: true
 #   resource: decision
@@ -166,6 +172,8 @@ _requested := {id: d |
 # custom:
 #   id: GOV-004
 #   title_zh: 任何人不得批准本人提出的申请
+#   description_zh: >-
+#     决策的 `requested_by`（申请人）出现在 `approved_by`（批准人）之中时，对该决策报告发现。评估指明了申请人的决策。
 #   severity: critical
 #   waivable: false
 #   resource: decision
@@ -205,6 +213,8 @@ _outside_meeting := {id: d |
 # custom:
 #   id: GOV-005
 #   title_zh: 会外决策不超出批准人的审批权限
+#   description_zh: >-
+#     未在会议上作出的决策，若没有任何批准人担任在 `limits[type]` 中额度为 null（不设上限）或不低于 `amount` 的角色，则报告发现。未列入该决策类型额度表的角色无权批准该类型；`limits` 中没有的决策类型一律报告发现。没有 `amount` 的决策无法证明在有限额度之内，只有不设上限的角色才能覆盖。评估未在会议上作出的决策（需要授权矩阵）。
 #   severity: high
 #   waivable: true
 #   resource: decision
@@ -312,6 +322,8 @@ _sized := {id: d |
 # custom:
 #   id: GOV-006
 #   title_zh: 大额决策须在委员会会议上作出
+#   description_zh: >-
+#     决策的 `amount` 严格大于 `committee_required_above` 且未指明 `meeting` 时报告发现（金额恰好等于阈值则通过）。授权矩阵设定了 `committee_required_above` 时，评估有金额的决策。
 #   severity: high
 #   waivable: true
 #   resource: decision
@@ -347,6 +359,8 @@ _matrices := {id: _matrix | id := _matrix.id}
 # custom:
 #   id: GOV-007
 #   title_zh: 授权矩阵每年复核
+#   description_zh: >-
+#     授权矩阵缺少 `reviewed_at`，或其早于评估基准日超过 365 天时报告发现（恰好 365 天则通过）。评估授权矩阵（如有）。
 #   severity: medium
 #   waivable: true
 #   resource: authority_matrix
@@ -394,6 +408,8 @@ _gap_bound := {id: c |
 # custom:
 #   id: GOV-008
 #   title_zh: 委员会定期召开会议
+#   description_zh: >-
+#     委员会在评估基准日及之前召开的最近一次会议距今超过 `max_meeting_gap_days` 天，或没有这样的会议时，对该委员会报告发现（日期晚于评估基准日的会议只是计划，尚未召开，不计入）。评估设定了 `max_meeting_gap_days` 的委员会。
 #   severity: low
 #   waivable: true
 #   resource: committee
@@ -433,6 +449,8 @@ _meeting_overdue(id, gap) := {
 # custom:
 #   id: GOV-009
 #   title_zh: 会议决策的批准人均出席该会议
+#   description_zh: >-
+#     决策指明了 `meeting`，而 `approved_by` 中有人不在该会议的 `present` 之中时，对该决策报告发现（代理人出席不等于缺席的批准人出席）。评估指明了会议的决策。
 #   severity: medium
 #   waivable: true
 #   resource: decision

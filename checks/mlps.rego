@@ -27,6 +27,8 @@ _filed := {id: s | some id, s in lib.systems; _level(s) >= 2}
 # custom:
 #   id: MLP-001
 #   title_zh: 等级保护第二级及以上系统已向公安机关备案
+#   description_zh: >-
+#     `mlps_level` ≥ 2 的系统没有 `mlps_filing_id`（备案编号）时报告发现。评估第二级及以上的系统；没有 `mlps_level` 的系统不评估。
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -59,6 +61,8 @@ _assessed := {id: s | some id, s in lib.systems; _level(s) >= 3}
 # custom:
 #   id: MLP-002
 #   title_zh: 等级保护第三级及以上系统的等级测评在有效期内
+#   description_zh: >-
+#     `mlps_level` = 3 的系统，其 `mlps_last_assessment` 缺失或早于评估基准日超过 365 天时报告发现；第四级及以上的系统缺失或超过 183 天时报告发现（“N 天内”指 评估基准日 - 日期 <= N，恰好 365 或 183 天则通过）。评估第三级及以上的系统；没有 `mlps_level` 的系统不评估。
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -106,6 +110,8 @@ _important_holders := {id: ids |
 # custom:
 #   id: MLP-003
 #   title_zh: 存放重要数据的系统的等级保护级别不低于第三级
+#   description_zh: >-
+#     系统存放的数据集分级属于 `important_data.grades`，而其 `mlps_level` 低于 3 时报告发现；没有 `mlps_level` 的系统根本未定级，同样报告发现。评估存放重要数据的系统。
 #   severity: medium
 #   waivable: true
 #   resource: system

@@ -84,6 +84,8 @@ _residency_governed := _governed(lib.systems, _bound(_rules_of, {"allowed_jurisd
 # custom:
 #   id: PLC-001
 #   title_zh: 数据集仅以部署位置规则允许的部署方式存放
+#   description_zh: >-
+#     系统存放的某个数据集匹配某条设有 `allowed_deployments` 的部署位置规则，而该数据集的实际部署方式（系统的部署方式；混合云系统取其所在一侧；仅写 id 的按私有云计）不在允许之列时，对该系统报告一项发现。消息列出每个不合规的数据集及规则。评估存放了被设有 `allowed_deployments` 的规则匹配的数据集的系统。
 #   severity: critical
 #   waivable: false
 #   resource: system
@@ -185,6 +187,8 @@ _residency_offences(place, s) := {{
 # custom:
 #   id: PLC-002
 #   title_zh: 系统位于其数据允许的司法辖区和区域
+#   description_zh: >-
+#     系统存放的某个数据集匹配某条规则，而系统的 `jurisdiction`（司法辖区）不在该规则的 `allowed_jurisdictions` 之中，或其 `region`（区域）不在 `allowed_regions` 之中时（规则设定了相应字段才检查），对该系统报告一项发现。未声明受限字段的系统视为不合规。消息列出每个不合规的数据集、规则与维度。评估存放了被设有 allowed_jurisdictions 或 allowed_regions 的规则匹配的数据集的系统。
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -221,6 +225,8 @@ _replicated := {id | some id in _residency_governed; count(object.get(lib.system
 # custom:
 #   id: PLC-003
 #   title_zh: 副本位于其数据允许的司法辖区和区域
+#   description_zh: >-
+#     与 PLC-002 相同，但针对系统 `replicas` 中的每个副本：某个副本的 `jurisdiction` 或 `region` 超出匹配其数据集的规则所允许的范围时，对该系统报告一项发现。副本缺少规则所限制的字段时无法证明合规，视为不合规（不继承系统的值）。消息列出每个不合规的副本（从 1 起的序号）及其数据集、规则与维度。评估有副本且存放了此类规则所匹配数据集的系统。
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -260,11 +266,13 @@ _cloud_levels := {"internal", "public"}
 #   Fires (info) for each system with `elastic: true` on a `private` or
 #   `on_prem` deployment when every dataset it holds has level internal or
 #   public; a system holding no dataset satisfies "every" and fires too
-#   (nothing keeps it off public cloud capacity, handbook §2.1). Evaluates
+#   (nothing keeps it off public cloud capacity, handbook §2.1.1). Evaluates
 #   elastic systems on private or on_prem deployments.
 # custom:
 #   id: PLC-009
 #   title_zh: 不含敏感数据的弹性负载可考虑迁移至公有云
+#   description_zh: >-
+#     `elastic` 为 true、部署方式为 `private` 或 `on_prem` 的系统，所存每个数据集的级别均为 internal 或 public 时报告发现（提示）；不存放数据集的系统同样满足“每个”并报告发现（没有理由使其不能使用公有云资源，手册 §2.1.1）。评估部署在私有云或本地的弹性系统。
 #   severity: info
 #   waivable: true
 #   resource: system

@@ -28,6 +28,8 @@ _ciio_localised := {id: ids |
 # custom:
 #   id: PLC-004
 #   title_zh: 关键信息基础设施在境内（CN）存储个人信息和重要数据
+#   description_zh: >-
+#     `ciio` 为 true 的系统存放了 `personal_info.contains` 为 true 或分级属于 `important_data.grades` 的数据集，而系统或其任一副本的 `jurisdiction` 不是 CN 时报告发现（《关键信息基础设施安全保护条例》第 37 条 /《个人信息保护法》第 40 条）。未声明的司法辖区不算 CN，同样报告发现。评估存放此类数据的关键信息基础设施系统。
 #   severity: critical
 #   waivable: false
 #   resource: system
@@ -188,6 +190,8 @@ _by_zh := {
 # custom:
 #   id: PLC-007
 #   title_zh: 跨境数据流动采用网信办规定所要求的机制
+#   description_zh: >-
+#     对 `jurisdiction` 不是 CN 的每条数据流（网信办 2024 年规定第 7–8 条）：若数据集的分级属于 `cross_border.security_assessment.grades`，或其主体数 ≥ `subjects_at_least`，或为敏感数据且主体数 ≥ `sensitive_subjects_at_least`，或 `personal_info.contains` 为 true 且由 `ciio` 为 true 的系统存放（无论主体数多少），该数据流须采用 security_assessment；否则，若主体数 ≥ `contract_or_certification.subjects_at_least`，或为敏感数据且至少有一个主体（因此低于 `sensitive_subjects_at_least` 的敏感数据仍需机制），须采用 contract、certification 或 security_assessment 之一；否则无要求。主体数缺省为 0，敏感缺省为 false；“至少”类阈值相等即满足；未写机制的数据流按 none 计。政策省略的阈值不适用，关键信息基础设施与敏感数据的规则始终适用。每个数据集一项发现，列出机制不足的全部数据流。评估至少有一条出境（CN 以外）数据流的数据集（需要部署位置政策中的 `cross_border`）。
 #   severity: critical
 #   waivable: false
 #   resource: dataset

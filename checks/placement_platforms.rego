@@ -20,6 +20,8 @@ _leveled_on_platform := {id: s | some id, s in _on_platform; s.mlps_level}
 # custom:
 #   id: PLC-005
 #   title_zh: 系统的等级保护级别不高于其所在平台
+#   description_zh: >-
+#     系统的 `mlps_level` 高于其所在平台的 `mlps_level` 时报告发现（GB/T 22239-2019：平台的保护级别至少应与其上运行的系统相同）。未声明级别的平台不能承载定级系统，同样报告发现。评估有 `mlps_level` 且指明平台的系统。
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -49,6 +51,8 @@ _level_four := {id: s | some id, s in lib.systems; object.get(s, "mlps_level", 0
 # custom:
 #   id: PLC-006
 #   title_zh: 等级保护第四级及以上系统运行于专用资源池
+#   description_zh: >-
+#     `mlps_level` ≥ 4 的系统所在平台不是 `dedicated_pool: true` 时报告发现；未指明平台的第四级系统无法表明使用专用资源池，同样报告发现。评估第四级及以上的系统。
 #   severity: high
 #   waivable: true
 #   resource: system
@@ -78,6 +82,8 @@ _pool_text(s) := {"en": "names no platform, so no dedicated pool", "zh": "但未
 # custom:
 #   id: PLC-008
 #   title_zh: 系统的部署方式与其所在平台一致
+#   description_zh: >-
+#     系统的 `deployment`（部署方式）与其所在平台的 `deployment` 不同时报告发现；混合云平台接受任何部署方式的系统。评估指明平台的系统。
 #   severity: medium
 #   waivable: true
 #   resource: system

@@ -92,6 +92,8 @@ _smart_gaps(g) := array.concat(
 # custom:
 #   id: STR-001
 #   title_zh: 目标要素齐全（指标、基线、目标值、负责人、截止日期）
+#   description_zh: >-
+#     目标缺少 SMART 要素时报告发现：没有 `metric`（具体），没有 `baseline` 或 `target`（可衡量），`target` 等于 `baseline`（按数值比较，1 等于 1.0；两者都给出时才比较），没有 `owner`（负责人，可问责）或没有 `due`（截止日期，有时限）。字段缺省、为 null 或为空文本均视为缺少。每个目标一项发现，消息按上述顺序列出全部缺少的要素。评估每个目标（需要战略政策：没有时本检查为不适用）。
 #   severity: medium
 #   waivable: true
 #   resource: goal
@@ -144,6 +146,8 @@ _parent_text(g) := {
 # custom:
 #   id: STR-002
 #   title_zh: 非最高层目标指明直接上一层的父目标
+#   description_zh: >-
+#     目标的层级不是 `StrategyPolicy.goals.tiers` 的最高层（最高层在前；政策未列出时为战略层、业务层、执行层）时，若没有 `parent`、其父目标不是目标，或父目标的层级不是其直接上一层（父目标高两层、同层或更低均报告发现），则报告发现。最高层目标有无父目标均可，本检查不作判断。评估层级为最高层以外的政策层级的目标（需要战略政策：没有时本检查为不适用）。
 #   severity: medium
 #   waivable: true
 #   resource: goal
@@ -178,6 +182,8 @@ _dated_under_parent := {id: g | some id, g in _goals; g.due; lib.goals[g.parent]
 # custom:
 #   id: STR-003
 #   title_zh: 目标的截止日期不晚于其父目标
+#   description_zh: >-
+#     目标有 `due`，其 `parent` 也有 `due`，而目标的截止日期晚于父目标时报告发现（同一天则通过）。评估有截止日期且父目标也有截止日期的目标（需要战略政策：没有时本检查为不适用）。
 #   severity: low
 #   waivable: true
 #   resource: goal
@@ -207,6 +213,8 @@ _open := {id: g | some id, g in _goals; object.get(g, "status", "open") == "open
 # custom:
 #   id: STR-004
 #   title_zh: 未完成的目标不逾期
+#   description_zh: >-
+#     目标的 `status` 为 `open`（缺省即为 open）且 `due` 早于今天（评估基准日）时报告发现；今天到期的目标通过，已达成或已放弃的目标不作判断。评估有截止日期的未完成目标（需要战略政策：没有时本检查为不适用）。
 #   severity: low
 #   waivable: true
 #   resource: goal
@@ -245,6 +253,8 @@ _serves_bottom(p, goals) if {
 # custom:
 #   id: STR-005
 #   title_zh: 进行中的项目服务于最底层（执行层）目标
+#   description_zh: >-
+#     进行中的项目（start ≤ 评估基准日 ≤ end）`serves` 中的目标没有一个属于 `StrategyPolicy.goals.tiers` 的最底层（缺省为执行层）时报告发现，包括 `serves` 缺省或为空的情况。消息列出其服务的目标及各目标的层级。评估进行中的项目（需要战略政策：没有时本检查为不适用）。
 #   severity: medium
 #   waivable: true
 #   resource: project

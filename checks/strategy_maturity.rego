@@ -52,6 +52,8 @@ _overdue := {
 # custom:
 #   id: STR-006
 #   title_zh: 按计划周期开展数字化成熟度评估
+#   description_zh: >-
+#     对项目组合（类型 `portfolio`，id `maturity`）：没有日期不晚于今天（评估基准日）的成熟度评估，或最近一次此类评估（`date` 最晚者，同日取 id 较大者）不在 `maturity.assessment_interval_days` 之内时报告发现（评估基准日 - 日期 ≤ N 则通过，恰好 N 天的评估通过）。日期晚于今天的评估不计入。政策未设周期时只有缺少评估才报告发现。只要有战略政策就评估项目组合（没有时本检查为不适用）；发现的位置为战略政策。
 #   severity: high
 #   waivable: true
 #   resource: portfolio
@@ -76,6 +78,8 @@ STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
 # custom:
 #   id: STR-007
 #   title_zh: 成熟度评估对每个维度评分
+#   description_zh: >-
+#     成熟度评估的 `scores` 缺少 `maturity.dimensions`（政策未列出时为默认的四个维度）中的某个维度时报告发现；消息列出缺少的维度。其他维度的评分本检查不作判断。评估每次成熟度评估（需要战略政策：没有时本检查为不适用）。
 #   severity: medium
 #   waivable: true
 #   resource: maturity_assessment
@@ -173,6 +177,8 @@ _score_text(a, dimension) := {"en": "does not score it", "zh": "未对该维度�
 # custom:
 #   id: STR-008
 #   title_zh: 项目成熟度以评估所得级别为起点并有所提升
+#   description_zh: >-
+#     项目有 `maturity`，而 `maturity.to` ≤ `maturity.from`，或日期不晚于项目 `start` 的最近一次成熟度评估（`date` 最晚者，同日取 id 较大者；不受评估基准日限制）对 `maturity.dimension` 的评分不恰好等于 `maturity.from` 时报告发现。项目启动前没有任何评估时，起点级别无据可依，同样报告发现；评估未对该维度评分时也报告发现。每个项目一项发现，列出各项原因。评估有 `maturity` 的项目（需要战略政策：没有时本检查为不适用）。
 #   severity: medium
 #   waivable: true
 #   resource: project

@@ -36,6 +36,8 @@ _pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.runnin
 # custom:
 #   id: STR-009
 #   title_zh: 试点阶段限于少数项目
+#   description_zh: >-
+#     对 `pilot.phase` 指定的阶段（类型 `phase`，id 为该阶段 id）：今天（start ≤ 评估基准日 ≤ end）处于进行中、`phase` 为该阶段的项目多于 `pilot.max_projects` 个时报告发现；恰好 `max_projects` 个则通过。该阶段尚未启动或已结束的项目不计入。消息列出进行中的试点项目。政策设定 `pilot.phase` 与 `pilot.max_projects` 时评估该阶段（需要战略政策：没有时本检查为不适用）。本检查为报告的试点范围记录进行中的试点项目与上限。
 #   severity: medium
 #   waivable: true
 #   resource: phase
@@ -83,6 +85,8 @@ _domained := {id: s | some id, s in lib.systems; count(object.get(s, "domains", 
 # custom:
 #   id: STR-010
 #   title_zh: 每个系统服务的业务域不超过上限
+#   description_zh: >-
+#     系统列出的 `domains`（业务域）多于 `architecture.max_domains_per_system` 时报告发现（恰好等于上限则通过）；重复列出的名称只计一次。政策设定 `architecture.max_domains_per_system` 时评估至少列出一个业务域的系统（需要战略政策：没有时本检查为不适用）。
 #   severity: low
 #   waivable: true
 #   resource: system

@@ -74,6 +74,8 @@ _resource_zh(r) := sprintf("%s %s", [lib.zh(lib.names.kinds, r.kind), r.id])
 # custom:
 #   id: WAV-001
 #   title_zh: 豁免不由其申请人本人批准
+#   description_zh: >-
+#     豁免的 `approved_by`（批准人）即其 `requested_by`（申请人）时报告发现。评估每个豁免。触发本检查的豁免不予应用。
 #   severity: critical
 #   waivable: false
 #   resource: waiver
@@ -108,6 +110,8 @@ _self_approved contains v if {
 # custom:
 #   id: WAV-002
 #   title_zh: 豁免的批准人担任有权批准豁免的角色
+#   description_zh: >-
+#     豁免的批准人未担任授权矩阵 `limits.waiver` 中列出的任何角色时报告发现（豁免没有金额，列出的角色不论额度均可批准）。没有授权矩阵或没有 `limits.waiver` 时没有角色被列出，每个豁免都报告发现。评估每个豁免。触发本检查的豁免不予应用。
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -149,6 +153,8 @@ _unauthorised contains v if {
 # custom:
 #   id: WAV-003
 #   title_zh: 豁免有效期不超过 max_waiver_days
+#   description_zh: >-
+#     豁免的 `expires - approved_at`（整天数）大于授权矩阵的 `max_waiver_days` 时报告发现（恰好等于上限允许）。设定了 `max_waiver_days` 时评估每个豁免，否则不评估（没有可违反的上限）。触发本检查的豁免不予应用。
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -190,6 +196,8 @@ _too_long contains v if {
 # custom:
 #   id: WAV-004
 #   title_zh: 豁免针对的检查可以豁免
+#   description_zh: >-
+#     豁免针对的检查在其 METADATA 中声明 `waivable: false` 时报告发现（WAV 检查一律不可豁免）。针对不存在的检查的豁免由 WAV-006 报告。评估每个豁免。触发本检查的豁免不予应用。
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -216,6 +224,8 @@ _not_waivable contains v if {
 # custom:
 #   id: WAV-005
 #   title_zh: 豁免未过期
+#   description_zh: >-
+#     豁免的 `expires`（到期日）早于评估基准日时报告发现；豁免在到期日当天仍然有效。评估每个豁免。触发本检查的豁免不予应用。
 #   severity: medium
 #   waivable: false
 #   resource: waiver
@@ -251,6 +261,8 @@ _expired contains v if {
 # custom:
 #   id: WAV-006
 #   title_zh: 豁免对应本次运行的一项发现
+#   description_zh: >-
+#     豁免（无论有效与否）与本次运行的任何原始违规都不对应（检查 id、资源类型与 id 均相同）时报告发现；豁免针对的检查 id 不在本次运行加载的检查库中时也报告发现。评估除针对 WAV-006 本身的豁免（由 WAV-004 报告）以外的每个豁免。
 #   severity: low
 #   waivable: false
 #   resource: waiver
@@ -303,6 +315,8 @@ _stale contains v if {
 # custom:
 #   id: WAV-007
 #   title_zh: 豁免已生效（批准日期不晚于评估基准日）
+#   description_zh: >-
+#     豁免的 `approved_at`（批准日期）晚于评估基准日时报告发现：豁免尚未生效，若予应用，还会让远期批准的豁免逃过 `max_waiver_days` 与今日的到期检查。评估基准日当天批准的豁免已生效。评估每个豁免。触发本检查的豁免不予应用。
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -337,6 +351,8 @@ _not_yet_in_force contains v if {
 # custom:
 #   id: WAV-008
 #   title_zh: 豁免的到期日不早于其批准日期
+#   description_zh: >-
+#     豁免的 `expires` 早于其 `approved_at` 时报告发现：有效期为负，任何豁免都不可能如此。批准当天到期是允许的（一天的豁免）。评估每个豁免。触发本检查的豁免不予应用。
 #   severity: high
 #   waivable: false
 #   resource: waiver
@@ -374,6 +390,8 @@ _expires_before_approval contains v if {
 # custom:
 #   id: WAV-009
 #   title_zh: 授权矩阵要求时，豁免由豁免决策授予
+#   description_zh: >-
+#     授权矩阵设定 `waiver_requires_decision: true` 时，豁免未指明 `decision`，或其决策类型不是 `waiver`、不是由豁免的 `approved_by` 批准、没有 `date`，或日期晚于豁免的 `approved_at`（同一天的决策可以授予）时报告发现。每个豁免一项发现，列出全部原因。授权矩阵要求决策时评估每个豁免，否则不评估。触发本检查的豁免不予应用。
 #   severity: high
 #   waivable: false
 #   resource: waiver

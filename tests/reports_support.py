@@ -9,12 +9,17 @@ they render instead of hard-coding it.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from governance.result import RunResult
 from tests import golden
-from tests.conftest import check
+from tests.conftest import AS_OF, EXAMPLE, check
 
 
 def run_json(workspace: Path, *args: str, name: str = "result.json") -> tuple[dict, Path]:
@@ -75,3 +80,44 @@ def hostile_check_result() -> RunResult:
                      findings=[finding], checks=[check],
                      controls=[ControlRecord(id="CTL-X", title={"en": HOSTILE}, checks=["ACME-001"], status="fail")],
                      summary=Summary(fail=1, waived=0, by_severity={"high": 1}, checks={"fail": 1}))
+
+
+@dataclass(frozen=True)
+class AcmeBudget:
+    """examples/acme's plan and spend, counted from its YAML and CSV without govern: what the reports'
+    budget section must show. Spend counts when dated on or before AS_OF."""
+
+    planned: dict[str, float]  # category -> the budget lines' amounts
+    spent: dict[str, float]  # category -> spend
+    phase_planned: dict[str, float]  # phase -> ...
+    phase_spent: dict[str, float]
+    running: dict[str, tuple[float, float, int, int]]  # running project -> (lines, spent, elapsed days, days)
+    overspent: list[tuple[str, float, float]]  # (line, amount, spent) of the lines spent above their amount, by id
+
+
+def acme_budget() -> AcmeBudget:
+    projects = YAML(typ="safe").load((EXAMPLE / "inventory" / "projects.yaml").read_text(encoding="utf-8"))["projects"]
+    with (EXAMPLE / "inventory" / "spend.csv").open(encoding="utf-8") as f:
+        spend = [row for row in csv.DictReader(f) if row["date"] <= AS_OF]
+    on_line: dict[str, float] = {}
+    for row in spend:
+        on_line[row["budget_line"]] = on_line.get(row["budget_line"], 0) + float(row["amount"])
+    planned: dict[str, float] = {}
+    spent: dict[str, float] = {}
+    phase_planned: dict[str, float] = {}
+    phase_spent: dict[str, float] = {}
+    running = {}
+    day = dt.date.fromisoformat(AS_OF)
+    for p in projects:
+        for line in p["budget_lines"]:
+            cat, amount, used = line["category"], line["amount"], on_line.get(line["id"], 0)
+            planned[cat], spent[cat] = planned.get(cat, 0) + amount, spent.get(cat, 0) + used
+            phase_planned[p["phase"]] = phase_planned.get(p["phase"], 0) + amount
+            phase_spent[p["phase"]] = phase_spent.get(p["phase"], 0) + used
+        if p["start"] <= day <= p["end"]:
+            running[p["id"]] = (sum(line["amount"] for line in p["budget_lines"]),
+                                sum(on_line.get(line["id"], 0) for line in p["budget_lines"]),
+                                (day - p["start"]).days, (p["end"] - p["start"]).days)
+    overspent = sorted((line["id"], line["amount"], on_line[line["id"]]) for p in projects for line in p["budget_lines"]
+                       if on_line.get(line["id"], 0) > line["amount"])
+    return AcmeBudget(planned, spent, phase_planned, phase_spent, running, overspent)

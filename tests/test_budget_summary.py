@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from governance.evaluate.budget import summarize
 from governance.evaluate.run import load
 from governance.result import RunResult
-from tests.conftest import make_workspace
+from tests.conftest import AS_OF, EXAMPLE, check, make_workspace
+from tests.reports_support import acme_budget
 
 POLICY = """\
 kind: BudgetPolicy
@@ -57,10 +60,15 @@ projects:
 """
 
 
+def of(ws, as_of: str = AS_OF):
+    inv = ws.inventory
+    return summarize(ws.budget_policy, inv.projects, inv.spend, inv.decisions, dt.date.fromisoformat(as_of))
+
+
 @pytest.fixture
 def summary(tmp_path):
     ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS}))
-    return summarize(ws.budget_policy, ws.inventory.projects)
+    return of(ws)
 
 
 def test_shares_are_over_every_line_of_every_project_in_the_phase(summary):
@@ -109,12 +117,12 @@ projects:
       - {id: bl-2, category: talent, amount: 2, owner: p-cto}
 """
     ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": projects}))
-    assert summarize(ws.budget_policy, ws.inventory.projects).phases[0].shares == {"talent": 0.666667, "technology": 0.333333}
+    assert of(ws).phases[0].shares == {"talent": 0.666667, "technology": 0.333333}
 
 
 def test_no_budget_policy_means_no_budget_section(tmp_path):
     ws = load(make_workspace(tmp_path, {}))
-    assert summarize(ws.budget_policy, ws.inventory.projects) is None
+    assert of(ws) is None
 
 
 def test_round_trips_through_the_run_result_json(summary):
@@ -127,3 +135,84 @@ def test_round_trips_through_the_run_result_json(summary):
     assert again.budget == summary
     assert again.to_json() == result.to_json()
     assert RunResult(**base).budget is None
+
+
+# ---------------------------------------------------------------- plan against spend, and burn
+
+
+SPEND = """\
+spend:
+  - {id: sp-1, budget_line: bl-1, amount: 200, date: 2026-03-01}
+  - {id: sp-2, budget_line: bl-4, amount: 50, date: 2026-11-25}
+  - {id: sp-3, budget_line: bl-4, amount: 1000, date: 2026-11-26}
+  - {id: sp-4, budget_line: bl-5, amount: 1.5, date: 2026-02-01}
+  - {id: sp-5, budget_line: bl-7, amount: 9, date: 2026-02-01}
+"""
+
+
+def test_spend_is_summed_per_category_and_phase_up_to_as_of(tmp_path):
+    ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS,
+                                        "inventory/spend.yaml": SPEND}))
+    summary = of(ws)
+    pilot, scale_up, deepen = summary.phases
+    # sp-2 is dated on as_of and counts; sp-3 is dated the day after and has not happened yet
+    assert (pilot.spent, pilot.spent_total) == ({"talent": 0, "technology": 200, "travel": 50}, 250)
+    assert pilot.spent_shares == {"talent": 0.0, "technology": 0.8, "travel": 0.2}
+    assert (scale_up.spent, scale_up.spent_total) == ({"operations": 1.5}, 1.5)
+    assert (deepen.spent, deepen.spent_total, deepen.spent_shares) == ({}, 0, {})
+    # every project's lines, the unphased one too (bl-7 and its spend)
+    assert summary.planned == {"operations": 7.5, "talent": 1099, "technology": 600, "travel": 300}
+    assert summary.spent == {"operations": 1.5, "talent": 9, "technology": 200, "travel": 50}
+    assert of(ws, "2026-11-26").phases[0].spent["travel"] == 1050
+
+
+def test_lines_spent_above_their_amount_are_listed_by_id(tmp_path):
+    spend = SPEND + "  - {id: sp-6, budget_line: bl-2, amount: 100, date: 2026-03-01}\n" \
+                    "  - {id: sp-7, budget_line: bl-2, amount: 0.5, date: 2026-03-02}\n"
+    ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS,
+                                        "inventory/spend.yaml": spend}))
+    # bl-2 (100) spent 100.5: above; bl-4 (300) spent 50 by as_of, 1050 the day after
+    assert [(x.id, x.project, x.category, x.amount, x.spent) for x in of(ws).overspent] == [
+        ("bl-2", "prj-b", "talent", 100, 100.5)]
+    assert [x.id for x in of(ws, "2026-11-26").overspent] == ["bl-2", "bl-4"]
+    exactly = spend.replace("amount: 0.5", "amount: 0")
+    ws = load(make_workspace(tmp_path / "exactly", {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS,
+                                                    "inventory/spend.yaml": exactly}))
+    assert of(ws).overspent == []  # spent exactly the amount is not above it
+
+
+def test_burn_of_running_projects_against_approval_and_time(tmp_path):
+    decisions = """\
+decisions:
+  - {id: d-small, type: budget_allocation, amount: 300, subject: {kind: project, id: prj-b}}
+  - {id: d-big, type: budget_allocation, amount: 350, subject: {kind: project, id: prj-b}}
+  - {id: d-other, type: budget_reallocation, amount: 9000, subject: {kind: project, id: prj-b}}
+  - {id: d-none, type: budget_allocation, subject: {kind: project, id: prj-a}}
+"""
+    projects = PROJECTS.replace("id: prj-unphased\n    start: 2026-01-01", "id: prj-unphased\n    start: 2026-11-26")
+    ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": projects,
+                                        "inventory/spend.yaml": SPEND, "inventory/decisions.yaml": decisions}))
+    burn = {b.id: b for b in of(ws).projects}
+    # prj-empty has no lines; prj-unphased has not started
+    assert sorted(burn) == ["prj-a", "prj-b", "prj-c"]
+    b = burn["prj-b"]
+    assert (b.budget, b.approved, b.spent, b.spent_share) == (400, 350, 200, 0.5)  # the largest allocation, not summed
+    assert (b.elapsed_days, b.days, b.time_share) == (328, 364, round(328 / 364, 6))
+    assert (b.name, b.phase, b.start, b.end) == (None, "pilot", "2026-01-01", "2026-12-31")
+    assert (burn["prj-a"].approved, burn["prj-a"].spent) == (None, 50)  # a decision without an amount approves nothing
+    assert of(ws, "2027-01-01").projects == []  # every project has ended
+
+
+def test_acme_plan_and_spend_computed_from_its_files():
+    """The result's numbers on acme, against a count made from its YAML and CSV (reports_support.acme_budget)."""
+    expected = acme_budget()
+    budget = RunResult.model_validate_json(check(EXAMPLE, "--format", "json").stdout).budget
+    assert budget is not None
+    assert budget.planned == expected.planned and budget.spent == expected.spent
+    assert sum(budget.spent.values()) == 9_700_000
+    assert {p.id: p.total for p in budget.phases} == expected.phase_planned
+    assert {p.id: p.spent_total for p in budget.phases} == expected.phase_spent
+    assert {b.id: (b.budget, b.spent, b.elapsed_days, b.days) for b in budget.projects} == expected.running
+    assert [(x.id, x.amount, x.spent) for x in budget.overspent] == expected.overspent
+    payments = next(b for b in budget.projects if b.id == "prj-payments")
+    assert (payments.spent, payments.spent_share) == (4_530_000, round(4_530_000 / 5_800_000, 6))

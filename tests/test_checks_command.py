@@ -17,6 +17,7 @@ import pytest
 from governance import library
 from governance.engine import OPA_VERSION
 from governance.load import read_document
+from governance.report import markdown_text
 from tests.conftest import EXAMPLE, REPO, govern, govern_forked
 
 REFERENCE = REPO / "docs/reference/checks.md"
@@ -87,6 +88,42 @@ def test_a_check_carries_its_metadata_as_written(builtin):
     assert wav["waivable"] is False
 
 
+def test_every_builtin_check_has_a_chinese_description(builtin):
+    """`custom.description_zh`: natural Chinese, one line, in the product's words (the glossary's terms)."""
+    missing = [c["id"] for c in builtin["checks"] if not c["description_zh"]]
+    assert missing == []
+    for c in builtin["checks"]:
+        zh = c["description_zh"]
+        assert "\n" not in zh and "  " not in zh and zh != c["description"], c["id"]
+        assert re.search(r"[\u4e00-\u9fff]", zh) and zh.endswith("。"), c["id"]
+        assert "Fires" not in zh and "Evaluates" not in zh, c["id"]  # not left half in English
+    bud = next(c for c in builtin["checks"] if c["id"] == "BUD-003")
+    assert bud["description_zh"].startswith("预算行上的支出合计超过")
+
+
+def test_checks_lang_zh_gives_the_chinese_descriptions_and_en_the_english(builtin):
+    zh = govern("checks", "--lang", "zh", "--format", "markdown").stdout
+    en = govern("checks", "--lang", "en", "--format", "markdown").stdout
+    for c in builtin["checks"]:
+        section_zh = zh.split(f"### {c['id']} · ", 1)[1].split("\n### ", 1)[0]
+        section_en = en.split(f"### {c['id']} · ", 1)[1].split("\n### ", 1)[0]
+        # the page's language first, the other language's below it (as titles)
+        said_zh, said_en = markdown_text(c["description_zh"])[:20], markdown_text(c["description"])[:20]
+        assert section_zh.index(said_zh) < section_zh.index(said_en), c["id"]
+        assert section_en.index(said_en) < section_en.index(said_zh), c["id"]
+    table = govern("checks", "--lang", "zh").stdout
+    assert "预算行上的支出合计超过" in "".join(table.split())  # the table folds long cells over lines
+    assert "Fires for each budget line whose summed spend" not in " ".join(table.split())
+
+
+def test_a_workspace_checks_chinese_description_must_be_text(opa_binary, example):
+    bad = OWN_CHECK.replace("#   title_zh: 额外的检查\n", "#   title_zh: 额外的检查\n#   description_zh: [1, 2]\n")
+    (example / "checks" / "extra.rego").write_text(bad, encoding="utf-8")
+    proc = govern("checks", str(example))
+    assert proc.returncode == 2 and "custom.description_zh must be text" in proc.stderr, proc.stderr
+    assert "checks/extra.rego:" in proc.stderr
+
+
 def test_checks_come_by_domain_in_reading_order_then_by_id(builtin):
     order = [d["id"] for d in builtin["domains"]]
     assert order[:2] == ["committee", "budget"] and len(order) == len(set(order))
@@ -101,7 +138,8 @@ def test_json_is_the_same_bytes_every_time(opa_binary):
     assert runs[0] == runs[1] and runs[0].endswith("}\n")
     assert list(json.loads(runs[0])) == ["schema_version", "tool", "workspace", "domains", "checks"]
     assert list(json.loads(runs[0])["checks"][0]) == ["id", "title", "severity", "waivable", "resource", "domain",
-                                                       "description", "controls", "builtin", "location"]
+                                                       "description", "description_zh", "controls", "builtin",
+                                                       "location"]
 
 
 def test_the_table_lists_every_check_once_in_the_chosen_language(builtin):

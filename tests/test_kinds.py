@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from governance.evaluate import apart as apart_
 from governance.evaluate import budget, strategy
+from governance.evaluate import findings as findings_
 from governance.evaluate import run as run_
 from governance.load import WorkspaceErrors
 from governance.model.base import Entity, Ref, Strict, resource_kind
@@ -251,8 +252,8 @@ def _reads(projects: Mapping[str, Project], limit: int, goals: dict[str, Goal], 
 
 def test_the_kinds_a_function_takes_are_read_off_its_signature():
     assert kinds_taken_by(_reads) == {"projects", "goals"}
-    assert apart_.KEPT == kinds_taken_by(budget.summarize, strategy.summarize)
-    assert apart_.KEPT == {"people", "projects", "goals", "maturity_assessments"}
+    assert apart_.KEPT == kinds_taken_by(budget.summarize, strategy.summarize, findings_.named)
+    assert apart_.KEPT == {"people", "projects", "goals", "maturity_assessments", "spend", "decisions"}
 
 
 def test_a_run_loaded_here_keeps_what_a_run_loaded_apart_keeps():

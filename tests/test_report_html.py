@@ -26,7 +26,7 @@ from selenium.webdriver.common.by import By
 
 from tests import golden
 from tests.conftest import AS_OF, check, govern
-from tests.reports_support import saved
+from tests.reports_support import acme_budget, saved
 
 CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"  # as `make chromium` installs them, found on PATH
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -35,10 +35,10 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 HEADINGS = {
     "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的发现",
-           "budget": "预算结构：实际占比与目标区间", "strategy": "战略与规划", "waivers": "豁免", "controls": "控制项",
+           "budget": "预算：计划与实际支出", "strategy": "战略与规划", "waivers": "豁免", "controls": "控制项",
            "evidence": "评估证据"},
     "en": {"domains": "Pass/fail by domain", "changes": "Changes since the last review", "findings": "Findings by severity",
-           "budget": "Budget allocation: actual shares against target bands", "strategy": "Strategy and planning",
+           "budget": "Budget: plan and actual spend", "strategy": "Strategy and planning",
            "waivers": "Waivers",
            "controls": "Controls", "evidence": "Evidence"},
 }
@@ -272,6 +272,56 @@ def test_budget_chart_shows_each_phases_shares_and_agrees_with_bud_002(page, bro
             assert (int(figure.get_attribute("data-off")) > 0) == (phase["id"] in flagged), phase["id"]
 
 
+BUDGET_TITLES = {"zh": ("预算计划（预算行）的类别占比", "实际支出的类别占比"),
+                 "en": ("planned shares by category (budget lines)", "actual spend shares by category")}
+
+
+def test_each_budget_chart_title_says_whether_it_shows_the_plan_or_the_spend(page, browser):
+    show(browser, page.html)
+    planned, spent = BUDGET_TITLES[page.lang]
+    plan_titles = [e.get_attribute("aria-label") for e in browser.find_elements(By.CSS_SELECTOR, "#budget figure.phase svg")]
+    spend_titles = [e.get_attribute("aria-label")
+                    for e in browser.find_elements(By.CSS_SELECTOR, "#budget figure.phase-spend svg")]
+    assert plan_titles and all(planned in title for title in plan_titles)
+    assert spend_titles and all(spent in title for title in spend_titles)
+    assert not any("实际" in title or "actual" in title.lower() for title in plan_titles)
+
+
+def test_budget_spend_against_plan_and_burn_match_the_example_files(page, browser):
+    """Plan against spend per category and phase, and each running project's burn, as counted from acme's
+    YAML and CSV here (reports_support.acme_budget), not read back from the result."""
+    show(browser, page.html)
+    expected = acme_budget()
+    by_category = texts(browser, "#budget figure[data-chart=spend-by-category] svg text.note")
+    categories = [c for c in ("technology", "talent", "operations") if c in expected.planned]
+    assert len(by_category) == len(categories)
+    for note, cat in zip(by_category, categories, strict=True):
+        assert f"{expected.spent[cat]:,.0f}" in note and f"{expected.planned[cat]:,.0f}" in note
+        assert f"{expected.spent[cat] / expected.planned[cat] * 100:.1f}%" in note
+    by_phase = texts(browser, "#budget figure[data-chart=spend-by-phase] svg text.note")
+    for note, phase in zip(by_phase, ("pilot", "scale_up", "deepen"), strict=True):
+        assert f"{expected.phase_spent[phase]:,.0f}" in note and f"{expected.phase_planned[phase]:,.0f}" in note
+    for phase, spent in expected.phase_spent.items():
+        caption = text(browser, f"#budget figure[data-spend-phase='{phase}'] figcaption")
+        assert f"{spent:,.0f}" in caption
+    rows = browser.find_elements(By.CSS_SELECTOR, "#budget table.burn tbody tr")
+    assert sorted(r.get_attribute("data-project") for r in rows) == sorted(expected.running)
+    for row in rows:
+        lines, spent, elapsed, days = expected.running[row.get_attribute("data-project")]
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[2] == f"{lines:,.0f}" and cells[4] == f"{spent:,.0f}"
+        assert cells[5] == f"{spent / lines * 100:.1f}%"
+        assert f"{elapsed}" in cells[7] and f"{days}" in cells[7] and f"{elapsed / days * 100:.1f}%" in cells[7]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#budget figure[data-chart=burn] svg line.mark")) == len(rows)
+    over = browser.find_elements(By.CSS_SELECTOR, "#budget table.overspent tbody tr")
+    assert [r.get_attribute("data-line") for r in over] == [line for line, _, _ in expected.overspent] != []
+    bud003 = {f["resource"]["id"] for f in page.result["findings"] if f["check"] == "BUD-003"}
+    for row, (line, amount, spent) in zip(over, expected.overspent, strict=True):
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[3:6] == [f"{amount:,.0f}", f"{spent:,.0f}", f"{spent - amount:,.0f}"]
+        assert ("BUD-003" in cells[6]) == (line in bud003)
+
+
 TIERS = {"zh": {"strategic": "战略层", "business": "业务层", "execution": "执行层"},
          "en": {"strategic": "Strategic", "business": "Business", "execution": "Execution"}}
 
@@ -339,6 +389,21 @@ def test_waivers_section_lists_expired_and_those_expiring_before_the_next_meetin
     assert attrs(browser, "ul.expired li", "data-waiver") == [w for w, n in left.items() if n < 0] != []
     assert attrs(browser, "table.waivers tbody tr", "data-waiver") == [w["id"] for w in page.result["waivers"]]
     assert attrs(browser, "table.waivers tbody tr", "data-valid") == [str(w["valid"]).lower() for w in page.result["waivers"]]
+
+
+def test_a_waivers_requester_and_approver_are_shown_by_name_and_id(page, browser):
+    show(browser, page.html)
+    people = {w["requested_by"]: w["requested_by_name"] for w in page.result["waivers"]}
+    people |= {w["approved_by"]: w["approved_by_name"] for w in page.result["waivers"]}
+    assert "王伟" in people.values()  # acme's CEO, approver of its waivers
+    for w, row in zip(page.result["waivers"], browser.find_elements(By.CSS_SELECTOR, "table.waivers tbody tr"),
+                      strict=True):
+        said = row.find_elements(By.TAG_NAME, "td")[3].text
+        assert said.startswith(f"{people[w['requested_by']]} ({w['requested_by']}) → {people[w['approved_by']]} "
+                               f"({w['approved_by']})"), said
+    for item in browser.find_elements(By.CSS_SELECTOR, "ul.expired li"):
+        w = next(w for w in page.result["waivers"] if w["id"] == item.get_attribute("data-waiver"))
+        assert f"{w['approved_by_name']} ({w['approved_by']})" in item.text
 
 
 def test_footer_carries_the_evidence(page, browser):

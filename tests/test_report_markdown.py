@@ -12,7 +12,7 @@ from governance.report import RenderOptions, render
 from governance.result import RunResult
 from tests import golden
 from tests.conftest import check, govern
-from tests.reports_support import saved
+from tests.reports_support import acme_budget, saved
 
 _TOKEN = re.compile(r"\\.|\||[^\\|]+")  # a backslash escape, a cell border, or plain text
 
@@ -148,12 +148,51 @@ def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
     assert set(invalid) == {w for w, v in waivers.items() if not v["valid"]}
     for wid, row in in_force.items():
         w = waivers[wid]
-        assert (row[4], row[6], row[7], int(row[8])) == (w["approved_by"], w.get("decision") or "-", w["expires"],
-                                                        w["applied"])
+        approver = f"{w['approved_by_name']} ({w['approved_by']})" if w.get("approved_by_name") else w["approved_by"]
+        requester = f"{w['requested_by_name']} ({w['requested_by']})" if w.get("requested_by_name") else w["requested_by"]
+        assert (row[3], row[4], row[6], row[7], int(row[8])) == (requester, approver, w.get("decision") or "-",
+                                                                 w["expires"], w["applied"])
     assert in_force[golden.WAIVER_ID][9] == golden.WAIVER_JUSTIFICATION  # its pipe escaped, not a cell border
+    assert any("王伟 (p-ceo)" == row[4] for row in in_force.values())  # by name: acme's CEO approves
     for wid, row in invalid.items():
         reasons = [f"{f['check']}: {' '.join(f['message'].split())}" for f in result["findings"]
                    if f["resource"] == {"kind": "waiver", "id": wid}]
         assert reasons, wid
         for reason in reasons:
             assert reason in row[5]
+
+
+def _budget_tables(markdown: str) -> list[list[list[str]]]:
+    """The tables of the budget chapter, in order, each as its rows (header and rule dropped)."""
+    chapter = markdown.split("\n## Budget: plan and actual spend\n", 1)[1].split("\n## ", 1)[0]
+    found: list[list[list[str]]] = []
+    previous = ""
+    for line in chapter.splitlines():
+        if line.startswith("| ") and not previous.startswith("| "):
+            found.append([])
+        if line.startswith("| "):
+            found[-1].append(cells(line))
+        previous = line
+    return [rows[2:] for rows in found]
+
+
+def test_budget_chapter_sets_the_plan_against_spend_and_burn(tmp_path):
+    """Plan against spend per category and phase and the running projects' burn, against acme's own files
+    counted without govern (reports_support.acme_budget)."""
+    expected = acme_budget()
+    shares, by_category, by_phase, overspent, burn = _budget_tables(rerender(saved("acme", tmp_path), "en"))
+    assert [(r[0], r[3], r[4]) for r in overspent] == [(line, f"{amount:,.0f}", f"{spent:,.0f}")
+                                                        for line, amount, spent in expected.overspent]
+    assert {(r[0], r[1]) for r in shares} >= {("pilot", "technology"), ("scale-up", "talent")}
+    money = {r[0]: (r[1], r[2]) for r in by_category}
+    for cat, planned in expected.planned.items():
+        assert money[cat] == (f"{planned:,.0f}", f"{expected.spent[cat]:,.0f}")
+    assert money["Total"] == (f"{sum(expected.planned.values()):,.0f}", f"{sum(expected.spent.values()):,.0f}")
+    phases = {r[0]: (r[1], r[2]) for r in by_phase}
+    assert phases["pilot"] == (f"{expected.phase_planned['pilot']:,.0f}", f"{expected.phase_spent['pilot']:,.0f}")
+    rows = {r[0].rsplit(" (", 1)[1].rstrip(")"): r for r in burn}
+    assert set(rows) == set(expected.running)
+    for project, (lines, spent, elapsed, days) in expected.running.items():
+        row = rows[project]
+        assert (row[2], row[4], row[5]) == (f"{lines:,.0f}", f"{spent:,.0f}", f"{spent / lines * 100:.1f}%")
+        assert row[7] == f"{elapsed} of {days} days ({elapsed / days * 100:.1f}%)"

@@ -37,7 +37,7 @@ ALL = "".join(chr(c) for c in sorted(HIDDEN - SURROGATES))
 # look-alike ids: a check and a system that read as others
 SAMPLE = "PLC-001\u200d sys-payment-center\u202e\u2066 \x00 \x1b[31m \ufeff\u200b"
 FREE_TEXT = {"workspace", "message", "title", "title_zh", "description", "justification", "requested_by",
-             "approved_by", "file", "path", "zh", "en"}
+             "approved_by", "file", "path", "zh", "en", "requested_by_name", "approved_by_name", "name"}
 
 
 def hostile(doc: object, text: str, key: str = "") -> object:

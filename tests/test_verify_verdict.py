@@ -10,10 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from governance.engine import OPA_VERSION
 from governance.evaluate.findings import fingerprint
-from governance.result import RunResult, verdict_digest
+from governance.result import RunResult, Verdict, verdict_digest
 from tests import conftest
 from tests.conftest import AS_OF, EXAMPLE, Ran, govern
 from tests.results_support import resealed
@@ -259,6 +260,39 @@ def test_an_edited_verdict_digest_is_refused_when_read(ws):
     doc["verdict"]["digest"] = "sha256:" + "0" * 64
     path = save(ws, doc)
     invalid(verify(ws, path), path, f"verdict.digest: recorded sha256:{'0' * 64}, but the result's findings")
+
+
+def test_a_waivers_people_carry_their_names_and_the_digest_covers_them(ws):
+    """The reports show a waiver's requester and approver by name: the names are the run's, bound by its
+    digest, so a name edited into a saved result is refused when read, and one resealed fails verify."""
+    doc = result_doc(ws)
+    people = {p["id"]: p["name"] for p in _people()}
+    assert doc["waivers"]
+    for w in doc["waivers"]:
+        assert (w["requested_by_name"], w["approved_by_name"]) == (people[w["requested_by"]], people[w["approved_by"]])
+    doc["waivers"][0]["approved_by_name"] = "董事会"
+    path = save(ws, doc)
+    invalid(verify(ws, path), path, "verdict.digest: recorded")
+    proc = verify(ws, save(ws, reseal(doc), "resealed.json"))
+    assert_failed(proc, "waivers[0].approved_by_name: recorded '董事会', re-evaluation")
+
+
+def test_a_result_whose_waivers_carry_no_names_keeps_the_digest_it_had(ws):
+    """A result saved before waivers carried names: its digest is over what it has, and it still reads."""
+    result = RunResult.model_validate(result_doc(ws))
+    nameless = result.model_copy(update={"waivers": [w.model_copy(update={"requested_by_name": None,
+                                                                          "approved_by_name": None})
+                                                     for w in result.waivers]})
+    assert verdict_digest(nameless) != verdict_digest(result)
+    doc = json.loads(nameless.model_copy(update={"verdict": Verdict(digest=verdict_digest(nameless))}).to_json())
+    for w in doc["waivers"]:
+        del w["requested_by_name"], w["approved_by_name"]
+    proc = govern("report", str(save(ws, doc, "old.json")), "--format", "markdown")
+    assert proc.returncode == 0, proc.stderr
+
+
+def _people() -> list[dict]:
+    return YAML(typ="safe").load((EXAMPLE / "inventory" / "people.yaml").read_text(encoding="utf-8"))["people"]
 
 
 def test_a_clean_result_dressed_as_evidence_with_the_real_digest_is_refused(ws):

@@ -44,9 +44,10 @@ JSON_HELP = """\b
   domains         [{id, title: {en, zh}, order}] in reading order (declared order, then by id);
                   a domain no package declares has title {} and order null
   checks          [{id, title: {en, zh}, severity, waivable, resource, domain, description,
-                    controls: [control id...], builtin, location: {file, line, column}}]
+                    description_zh, controls: [control id...], builtin, location: {file, line, column}}]
                   by domain in reading order, then by id. title.zh only where the check has
-                  custom.title_zh; resource null and description "" where METADATA has none;
+                  custom.title_zh; resource null, description and description_zh (its
+                  custom.description_zh) "" where METADATA has none;
                   location.file of a built-in check starts with <govern>/
 """
 
@@ -135,7 +136,8 @@ def as_json(found: Catalogue) -> str:
         "workspace": found.workspace,
         "domains": [{"id": d.id, "title": d.title, "order": d.order} for d in found.domains],
         "checks": [{"id": c.id, "title": c.title, "severity": c.severity, "waivable": c.waivable, "resource": c.resource,
-                    "domain": c.domain, "description": c.description, "controls": found.controls[c.id],
+                    "domain": c.domain, "description": c.description, "description_zh": c.description_zh,
+                    "controls": found.controls[c.id],
                     "builtin": c.builtin, "location": c.location.as_dict()} for c in found.checks],
     }
     return json_document(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"  # as the JSON result: nothing raw
@@ -159,7 +161,7 @@ def as_table(found: Catalogue, m: Messages) -> str:
     for c in found.checks:
         table.add_row(*map(_plain, (c.id, localized(c.title, m.lang), m.name(c.severity), _yes_no(c.waivable, m),
                                     c.resource or "-", localized(found.domain(c).title, m.lang, c.domain),
-                                    ", ".join(found.controls[c.id]) or "-", c.description or "-")))
+                                    ", ".join(found.controls[c.id]) or "-", c.described(m.lang) or "-")))
     console.print(table)
     console.print(_plain(_count(found, m)))
     return buffer.getvalue()
@@ -195,7 +197,9 @@ def _markdown_check(c: DeclaredCheck, controls: list[str], m: Messages) -> list[
     row = [m.name(c.severity), _yes_no(c.waivable, m), c.resource or "", ", ".join(controls)]
     lines += ["| " + " | ".join(map(markdown_cell, header)) + " |", "|" + " --- |" * len(header),
               "| " + " | ".join(map(markdown_cell, row)) + " |", ""]
-    return lines + ([markdown_text(c.description), ""] if c.description else [])
+    described = c.described(m.lang)
+    others = [d for d in (c.description, c.description_zh) if d and d != described]  # the other language's, as titles
+    return lines + [line for d in [described, *others] if d for line in (markdown_text(d), "")]
 
 
 # ---------------------------------------------------------------- words shared by the table and Markdown

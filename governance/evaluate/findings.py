@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 
 from governance.engine import CheckOutcome, EngineError
 from governance.evaluate.policy import DeclaredCheck
-from governance.model import Workspace
+from governance.model import Person, Workspace
 from governance.result import (
     CheckSummary,
     Finding,
@@ -120,3 +121,13 @@ def _waiver_records(ws: Workspace, problems: dict[str, set[str]], applied: dict[
         )
         for w in sorted(ws.waivers.values(), key=lambda w: w.id)
     ]
+
+
+def named(waivers: list[WaiverRecord], people: Mapping[str, Person]) -> list[WaiverRecord]:
+    """The waivers with their requester's and approver's names, where the inventory knows them: a report shows a
+    person as name (id), and renderers never read the workspace."""
+    def name(person: str) -> str | None:
+        known = people.get(person)
+        return known.name if known else None
+    return [w.model_copy(update={"requested_by_name": name(w.requested_by), "approved_by_name": name(w.approved_by)})
+            for w in waivers]

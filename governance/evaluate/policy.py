@@ -79,6 +79,11 @@ class DeclaredCheck:
     # its findings need the committee: `govern agenda` lists them (METADATA custom.agenda)
     agenda: bool = False
     portfolio: readings.Portfolio | None = None  # the portfolio entry its findings name, if any
+    description_zh: str = ""  # METADATA `custom.description_zh` on one line, "" where there is none
+
+    def described(self, lang: str) -> str:
+        """The description in `lang`: the Chinese one for zh where the check writes one, else the English."""
+        return (self.description_zh or self.description) if lang == "zh" else self.description
 
     @property
     def builtin(self) -> bool:
@@ -313,7 +318,8 @@ def _checks(found: Inspection, by_package: dict[tuple[str, ...], str]) -> tuple[
                                     domain=domain, invalidates_waiver=a.custom.get("invalidates_waiver", False),
                                     title=_titles(a), description=_one_line(a.description), severity=a.custom["severity"],
                                     waivable=a.custom["waivable"], resource=a.custom.get("resource"),
-                                    observes=observes, portfolio=portfolio, agenda=a.custom.get("agenda", False))
+                                    observes=observes, portfolio=portfolio, agenda=a.custom.get("agenda", False),
+                                    description_zh=_one_line(a.custom.get("description_zh")))
         drawn.append((a, observes, portfolio))
     return checks, problems + readings.duplicates(drawn)
 
@@ -338,8 +344,9 @@ def _declaration_problem(a: Annotation, root: tuple[str, ...]) -> str | None:
     if len(a.path) != len(root) + (2 if root[1] == "checks" else 1):
         return f"check {cid}: a check is a rule directly in its package, not {rule}"
     why = engine.metadata_problem(a.title, a.custom)
-    if why is None and not isinstance(a.custom.get("title_zh", ""), str):  # catalogues show it as text
-        why = "custom.title_zh must be text"
+    for key in ("title_zh", "description_zh"):  # catalogues show them as text
+        if why is None and not isinstance(a.custom.get(key, ""), str):
+            why = f"custom.{key} must be text"
     return f"check {cid}: {why}" if why else None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from governance.report import _svg as svg
+from governance.report._people import person
 from governance.result import GoalRecord, StrategySummary
 from governance.vocabulary import Messages
 
@@ -76,7 +77,7 @@ def _score(assessment: object, dimension: str) -> int | None:
 def _owner(g: GoalRecord) -> str:
     if g.owner is None:
         return "—"
-    return f"{g.owner_name} ({g.owner})" if g.owner_name else g.owner
+    return person(g.owner, g.owner_name)
 
 
 def _chart(dims: list[Dimension], m: Messages) -> svg.Markup:

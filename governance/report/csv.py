@@ -2,7 +2,9 @@
 
 UTF-8 with a byte-order mark, because Excel reads BOM-less CSV in the local
 ANSI code page and garbles Chinese names. The renderer returns bytes so the
-BOM is written exactly once, whether to a file or to stdout.
+BOM is written exactly once, whether to a file or to stdout. The message and
+title columns are in the report's language (`--lang`): the check's Chinese
+where it wrote one, else its English. The other columns are values, not prose.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from governance.report._escape import visible
 from governance.result import Finding, RunResult
+from governance.vocabulary import messages
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -26,18 +29,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(result: RunResult, options: RenderOptions) -> bytes:
-    titles = {c.id: c.title for c in result.checks}
+    m = messages(options.lang)
+    titles = {c.id: m.title(c) for c in result.checks}
     buf = io.StringIO()
     writer = csv.writer(buf)  # RFC 4180: quoted as needed, CRLF rows
     writer.writerow(COLUMNS)
     for f in result.findings:
-        writer.writerow(_row(f, titles.get(f.check, "")))
+        writer.writerow(_row(f, titles.get(f.check, ""), m.said(f)))
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
-def _row(f: Finding, title: str) -> list:
+def _row(f: Finding, title: str, message: str) -> list:
     loc = f.location
-    text = [f.severity, f.status, f.check, title, f.resource.kind, f.resource.id, f.message,
+    text = [f.severity, f.status, f.check, title, f.resource.kind, f.resource.id, message,
             loc.file if loc else ""]
     tail = [";".join(f.controls), f.waiver or "", f.fingerprint, f.baseline or ""]
     return [_cell(v) for v in text] + [loc.line if loc else "", loc.column if loc else ""] + [_cell(v) for v in tail]

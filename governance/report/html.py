@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from governance.report import _budget as spend
 from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report import _trend
 from governance.report._escape import visible
 from governance.report._history_parts import compared_line, oldest_header, oldest_rows, resolve_header, resolve_rows
+from governance.report._people import person
 from governance.result import (
     SEVERITIES,
     Band,
@@ -47,7 +49,6 @@ if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "html"
-BUDGET_DOMAIN = "budget"  # the domain (its package's METADATA) whose findings on a phase sit beside its chart
 
 
 
@@ -73,7 +74,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
 
     advice = [f for f in result.findings if advisory(f, result.fail_on)]
     return _env.get_template("report.html.j2").render(
-        lang=lang, t=m.text, name=name, kind_name=m.name, said=m.said, r=result,
+        lang=lang, t=m.text, name=name, kind_name=m.name, said=m.said, person=person, r=result,
         verdict="fail" if gate(result, result.fail_on) else "pass",
         domains=_domains(result, lang),
         severity_chart=_severity_chart(result, m.text, name),
@@ -84,7 +85,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         titles={c.id: m.title(c) for c in result.checks},
         controls=[(c, localized(c.title, lang)) for c in result.controls],
         control_titles={c.id: localized(c.title, lang) for c in result.controls},
-        budget=_budget(result, m.text, name),
+        budget=_budget(result, m, name),
         strategy=strategy.section(result.strategy, m),
         waivers=[_waiver(w, result.as_of, result.cadence_days) for w in result.waivers],
         next_meeting=_next_meeting(result),
@@ -140,14 +141,12 @@ def _pct(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
-def money(amount: float) -> str:
-    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-
-
-def _budget(result: RunResult, t: Callable[..., str], name: Callable[[str], str]) -> dict | None:
+def _budget(result: RunResult, m: Messages, name: Callable[[str], str]) -> dict | None:
+    """The plan's shares per phase against their bands, then plan against actual spend (_budget.py)."""
     summary = result.budget
     if summary is None:
         return None
+    t = m.text
     tol = f"{float(summary.tolerance_pp):g}"
     findings = _phase_findings(result)
     phases = []
@@ -157,21 +156,35 @@ def _budget(result: RunResult, t: Callable[..., str], name: Callable[[str], str]
                 for c in cats]
         phases.append({
             "phase": phase,
-            "total": money(phase.total),
+            "total": spend.money(phase.total),
             "chart": svg.hbars(bars, 1.0, title=t("html.chart_budget", phase=name(phase.id)),
                                layout=svg.Layout(width=760, label_width=110, note_width=300,
                                                  ticks=(0, 0.25, 0.5, 0.75, 1.0), tick_format="{:.0%}"))
             if phase.total else None,
             "off": sum(1 for b in bars if b.note_class == "off"),
             "finding": findings.get(phase.id),
+            "spent": spend.money(phase.spent_total),
+            "spent_chart": spend.spent_share_chart(phase, summary.categories, name,
+                                                   t("budget.chart_spent_shares", phase=name(phase.id))),
         })
-    return {"summary": summary, "phases": phases, "tolerance": tol}
+    on_project = spend.findings_on(result, "project")
+    return {"summary": summary, "phases": phases, "tolerance": tol,
+            "by_category": spend.plan_chart(spend.category_rows(summary), name, m, t("budget.chart_categories")),
+            "by_phase": spend.plan_chart(spend.phase_rows(summary), name, m, t("budget.chart_phases")),
+            "burn": spend.burn_chart(summary.projects, m) if summary.projects else None,
+            "overspent": spend.overspent_rows(summary, spend.findings_on(result, "budget_line")),
+            "projects": [{"p": p, "label": spend.project_label(p), "findings": on_project.get(p.id, []),
+                          "budget": spend.money(p.budget), "approved": None if p.approved is None else spend.money(p.approved),
+                          "spent": spend.money(p.spent), "of_budget": spend.pct(p.spent_share),
+                          "of_approved": spend.pct(p.spent / p.approved) if p.approved else None,
+                          "elapsed": t("budget.days", elapsed=p.elapsed_days, days=p.days, pct=spend.pct(p.time_share))}
+                         for p in summary.projects]}
 
 
 def _phase_findings(result: RunResult) -> dict[str, Finding]:
     """Phase id -> the finding of the budget domain on that phase, shown beside its chart: the finding
     of the check observing the bands (the result names domains, not readings; the domain is its METADATA's)."""
-    budget = {c.id for c in result.checks if c.domain == BUDGET_DOMAIN}
+    budget = {c.id for c in result.checks if c.domain == spend.BUDGET_DOMAIN}
     shown: dict[str, Finding] = {}
     for f in result.findings:
         if f.check in budget and f.resource.kind == "phase":

@@ -4,7 +4,9 @@ Sections: the run and its evidence, the changes since the run it is compared
 with (`--baseline`, or a history store's previous run, which it names), the
 trend from a history store (`--db`), a table of controls, the findings
 grouped by control with file:line (advisories, the unwaived info findings
-that cannot fail the run, apart), the strategy chapter (goal tree, maturity
+that cannot fail the run, apart), the budget chapter (the plan's shares against their targets, plan against
+actual spend per category and phase, the burn of running projects), the
+strategy chapter (goal tree, maturity
 against the previous assessment, pilot scope), then the waivers in force and
 the invalid ones with the reasons the WAV checks gave. Messages are in the
 report's language where the check wrote it.
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from governance.report import _budget as budget
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
+from governance.report._people import person
 from governance.result import (
     ControlRecord,
     Finding,
@@ -61,7 +65,7 @@ class _Report:
 
     def build(self) -> str:
         lines = (self.header() + self.changes() + self.trend() + self.controls() + self.findings() + self.advisories()
-                 + self.strategy() + self.waivers())
+                 + budget.markdown_section(self.r, self.m) + self.strategy() + self.waivers())
         return "\n".join(lines).rstrip() + "\n"
 
     def header(self) -> list[str]:
@@ -208,14 +212,16 @@ class _Report:
         if valid:
             header = [t("waiver"), t("check"), t("resource"), t("requester"), t("approver"),
                       t("approved_at"), t("granted_by"), t("md.expires"), t("md.applied"), t("md.justification")]
-            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.requested_by, w.approved_by,
-                     w.approved_at, w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
+            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}",
+                     person(w.requested_by, w.requested_by_name), person(w.approved_by, w.approved_by_name), w.approved_at,
+                     w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
             lines += _table(header, rows, "llllllllrl") + [""]
         else:
             lines += [t("md.no_waivers"), ""]
         if invalid:
             header = [t("waiver"), t("check"), t("resource"), t("approver"), t("md.expires"), t("reasons")]
-            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", w.approved_by, w.expires,
+            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", person(w.approved_by, w.approved_by_name),
+                     w.expires,
                      "; ".join(self.reasons(w))] for w in invalid]
             lines += [f"## {t('md.invalid')}", ""] + _table(header, rows) + [""]
         return lines

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from governance.report._escape import markdown_text, visible_json
+from governance.report._people import person
 from governance.result import (
     CheckSummary,
     ControlRecord,
@@ -269,8 +270,9 @@ class _Document:
             statement, props = _markup(approval), []
         else:
             granted = f", granted by decision {w.decision}" if w.decision else ""
-            approval = (f"Waiver {w.id} approved by {w.approved_by} on {w.approved_at}{granted} "
-                        f"(requested by {w.requested_by}); it expires {w.expires} (valid through that day).")
+            approval = (f"Waiver {w.id} approved by {person(w.approved_by, w.approved_by_name)} on {w.approved_at}{granted} "
+                        f"(requested by {person(w.requested_by, w.requested_by_name)}); it expires {w.expires} "
+                        "(valid through that day).")
             statement = _markup(w.justification)
             props = [_prop("approved-by", w.approved_by), _prop("approved-at", w.approved_at),
                      _prop("requested-by", w.requested_by), _prop("expires", w.expires)]

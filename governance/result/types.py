@@ -127,6 +127,9 @@ class WaiverRecord(_Model):
     justification: str
     requested_by: str
     approved_by: str
+    # the people's names where the inventory knows them, so a report shows a person as name (id)
+    requested_by_name: str | None = None
+    approved_by_name: str | None = None
     approved_at: Day
     expires: Day
     decision: str | None = None  # the decision that granted it, where the waiver names one
@@ -220,6 +223,39 @@ class PhaseBudget(_Model):
     shares: dict[str, float]  # category -> amount / total (0..1); empty when total is 0
     targets: dict[str, float]  # category -> target share (0..1), from the policy
     bands: dict[str, Band] = {}  # targeted category -> the check's observation; empty where it did not evaluate
+    # spend dated on or before as_of on those lines: what was spent against `amounts` (the plan)
+    spent: dict[str, Number] = {}  # category -> summed spend
+    spent_total: Number = 0
+    spent_shares: dict[str, float] = {}  # category -> spent / spent_total (0..1); empty when nothing was spent
+
+
+class LineSpend(_Model):
+    """A budget line and what was spent on it (spend dated on or before as_of)."""
+
+    id: str
+    project: str
+    category: str
+    amount: Number
+    spent: Number
+
+
+class ProjectBurn(_Model):
+    """A running project's spend to date against what was approved and against the time gone by."""
+
+    id: str
+    name: str | None = None
+    phase: str | None = None
+    start: Day
+    end: Day
+    budget: Number  # the sum of its budget lines (the plan)
+    # the largest budget_allocation decision naming it, on the basis of the check on allocations (decisions are
+    # not added up); None when no such decision has an amount
+    approved: Number | None = None
+    spent: Number  # spend dated on or before as_of on its lines
+    elapsed_days: Count  # whole days from start to as_of
+    days: Count  # whole days from start to end
+    spent_share: float | None = None  # spent / budget; None when the budget is 0
+    time_share: float | None = None  # elapsed_days / days; None when the project lasts no whole day
 
 
 class BudgetSummary(_Model):
@@ -228,6 +264,11 @@ class BudgetSummary(_Model):
     tolerance_pp: Number  # ± percentage points around each target share
     categories: list[str]  # the policy's categories, then any other category found on a line
     phases: list[PhaseBudget]
+    # every project's budget lines (any phase) against spend dated on or before as_of, per category
+    planned: dict[str, Number] = {}
+    spent: dict[str, Number] = {}
+    projects: list[ProjectBurn] = []  # running projects (start <= as_of <= end) with budget lines, by id
+    overspent: list[LineSpend] = []  # budget lines spent above their amount, by id (whether that is a finding: BUD-003)
 
 
 class GoalRecord(_Model):

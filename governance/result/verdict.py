@@ -85,8 +85,9 @@ def gate(result: RunResult, fail_on: str, *, new_only: bool = False) -> bool:
 def verdict_digest(result: RunResult) -> str:
     """sha256 over a canonical serialisation of what the run concluded: the date and threshold it
     judged by, every finding (in the result's order) as check, resource, status, severity, waiver,
-    fingerprint and message, each check's severity, status and counts, and the summary's counts.
-    Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest."""
+    fingerprint and message, each check's severity, status and counts, and the summary's counts; and the
+    people of each waiver whose record names them (requester and approver, ids and names), as the reports
+    show them. Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest."""
     concluded = {
         "as_of": result.as_of,
         "fail_on": result.fail_on,
@@ -99,6 +100,12 @@ def verdict_digest(result: RunResult) -> str:
                     "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
                     "checks": result.summary.checks},
     }
+    # Only where a record carries names: a result saved before waivers carried them keeps its digest.
+    people = [{"id": w.id, "requested_by": w.requested_by, "requested_by_name": w.requested_by_name,
+               "approved_by": w.approved_by, "approved_by_name": w.approved_by_name}
+              for w in result.waivers if w.requested_by_name is not None or w.approved_by_name is not None]
+    if people:
+        concluded["waiver_people"] = people
     # ASCII-escaped, so any text a check wrote serialises the same everywhere
     canonical = json.dumps(concluded, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()

@@ -96,6 +96,7 @@ def capture(workspace: Path, out: Path) -> None:
 
     from governance.engine import policy_revision
     from governance.evaluate.run import prepare
+    from governance.vocabulary import vocabulary
 
     prepared = prepare(workspace, dt.date.fromisoformat(AS_OF))
     definitions = prepared.workspace.definitions()
@@ -103,7 +104,8 @@ def capture(workspace: Path, out: Path) -> None:
         path = out / "rego" / module.id
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(module.text, encoding="utf-8")
-    data = {"govern": {"definitions": definitions,
+    # the vocabulary too: govern's OPA holds it as data, and the checks' messages name values from it
+    data = {"govern": {"definitions": definitions, "vocabulary": vocabulary(),
                        "meta": {"revision": policy_revision(prepared.policy.modules, definitions)}}}
     (out / "data.json").write_text(json.dumps(data), encoding="utf-8")
     (out / "input.json").write_bytes(prepared.input)

@@ -51,8 +51,8 @@ BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 	not id in _reallocated
 	v := lib.violation("budget_line", id, {
 		"en": sprintf(
-			"spend %s on %s exceeds %s × %v (limit %s) and no budget_reallocation decision covers it",
-			[lib.money(spent), id, lib.money(line.amount), 1 + _tolerance, lib.money(limit)],
+			"spend %s on %s exceeds %s × %v (limit %s) and no %s decision covers it",
+			[lib.money(spent), id, lib.money(line.amount), 1 + _tolerance, lib.money(limit), lib.en(lib.names.decision_types, "budget_reallocation")],
 		),
 		"zh": sprintf(
 			"预算行 %s 的支出 %s 超过 %s × %v（上限 %s），且没有%s类型的决策覆盖该预算行",
@@ -75,7 +75,8 @@ _policy := lib.object_or_empty(lib.budget_policy)
 # 0.3 (inexact in binary) do not fire a share sitting exactly on the bound.
 _exact(x) := round(x * 1000000000) / 1000000000
 
-_line_total(project_id) := sum([lib.budget_lines[l].amount | some l in lib.lines_of[project_id]])
+# The sum of the budget lines `line_ids` among `lines` (lib.budget_lines).
+_line_total(lines, line_ids) := sum([lines[l].amount | some l in line_ids])
 
 # ---------------------------------------------------------------- BUD-001
 
@@ -99,7 +100,7 @@ _categories := {c | some c in object.get(_policy, "categories", [])}
 BUD_001 := lib.check(rego.metadata.rule(), _lines, {v |
 	some id, line in _lines
 	reasons := array.concat(
-		[_unknown_category(line.category) | not line.category in _categories],
+		[_unknown_category(line.category, _policy.categories, lib.names.budget_categories) | not line.category in _categories],
 		[{"en": "has no owner", "zh": "没有负责人"} | not line.owner],
 	)
 	count(reasons) > 0
@@ -115,10 +116,11 @@ BUD_001 := lib.check(rego.metadata.rule(), _lines, {v |
 	})
 })
 
-# A reason is a pair {en, zh} written from the same values.
-_unknown_category(category) := {
-	"en": sprintf("has category %s, not one of %s", [category, concat(", ", _policy.categories)]),
-	"zh": sprintf("类别为%s，不属于%s中的任何一个", [lib.zh(lib.names.budget_categories, category), lib.zh_list(lib.names.budget_categories, _policy.categories)]),
+# A reason is a pair {en, zh} written from the same values; `named` is the
+# vocabulary's budget categories.
+_unknown_category(category, categories, named) := {
+	"en": sprintf("has category %s, not one of %s", [lib.en(named, category), lib.en_list(named, categories)]),
+	"zh": sprintf("类别为%s，不属于%s中的任何一个", [lib.zh(named, category), lib.zh_list(named, categories)]),
 }
 
 # ---------------------------------------------------------------- BUD-002
@@ -150,9 +152,10 @@ _phase_totals := {ph: total |
 	total > 0
 }
 
-_category_amount(ph, category) := sum([line.amount |
-	some l in _phase_lines[ph]
-	line := lib.budget_lines[l]
+# The amount of the budget lines `line_ids` among `lines` in `category`.
+_category_amount(lines, line_ids, category) := sum([line.amount |
+	some l in line_ids
+	line := lines[l]
 	line.category == category
 ])
 
@@ -160,26 +163,30 @@ _tolerance_pp := object.get(_policy, "tolerance_pp", 0)
 
 # The one band test: a share is in band when it differs from its target by
 # at most tolerance_pp percentage points, compared at 1e-9 precision.
-_in_band(share, target) := _exact(abs(share - target) * 100) <= _tolerance_pp
+_in_band(share, target, tolerance_pp) := _exact(abs(share - target) * 100) <= tolerance_pp
 
 # BUD-002's reading of every targeted category of every phase it evaluates,
 # in band or not: the result carries it, so the committee's chart draws what
 # the check decided instead of deciding again. Built once per query; the
 # violation below reads it too, so the two cannot disagree.
-_observations := {ph: _observed(ph, total) | some ph, total in _phase_totals}
+_observations := {ph: _observed(_targeted[ph].target_share, lib.budget_lines, _phase_lines[ph], total, _tolerance_pp) |
+	some ph, total in _phase_totals
+}
 
-_observed(ph, total) := {category: _band(_category_amount(ph, category) / total, target) |
-	some category, target in _targeted[ph].target_share
+# Each targeted category's band over the phase's lines `line_ids` (of `lines`), whose amounts sum to `total`.
+_observed(targets, lines, line_ids, total, tolerance_pp) := {category: _band(share, target, tolerance_pp) |
+	some category, target in targets
+	share := _category_amount(lines, line_ids, category) / total
 }
 
 # The band's edges are rounded like the test (0.6 + 0.1 is not exactly 0.7),
 # so a chart draws them where the check puts them.
-_band(share, target) := {
+_band(share, target, tolerance_pp) := {
 	"share": share,
 	"target": target,
-	"low": max([0, _exact(target - (_tolerance_pp / 100))]),
-	"high": min([1, _exact(target + (_tolerance_pp / 100))]),
-	"in_band": _in_band(share, target),
+	"low": max([0, _exact(target - (tolerance_pp / 100))]),
+	"high": min([1, _exact(target + (tolerance_pp / 100))]),
+	"in_band": _in_band(share, target, tolerance_pp),
 }
 
 # METADATA
@@ -208,15 +215,15 @@ BUD_002 := lib.check_observed(rego.metadata.rule(), _phase_totals, _off_target, 
 # observations (so the finding and the chart agree).
 _off_target := {v |
 	some ph, total in _phase_totals
-	off := [_off_band(category, o) |
+	off := [_off_band(category, o, _tolerance_pp, lib.names.budget_categories) |
 		some category, o in _observations[ph]
 		o.in_band == false
 	]
 	count(off) > 0
 	v := lib.violation("phase", ph, {
 		"en": sprintf(
-			"phase %s allocates %s over %d budget lines off target: %s",
-			[ph, lib.money(total), count(_phase_lines[ph]), concat("; ", [o.en | some o in off])],
+			"%s allocates %s over %d budget lines off target: %s",
+			[lib.en_called(lib.names.phases, ph, "phase"), lib.money(total), count(_phase_lines[ph]), concat("; ", [o.en | some o in off])],
 		),
 		"zh": sprintf(
 			"%s在 %d 条预算行中分配 %s，偏离目标占比：%s",
@@ -225,9 +232,10 @@ _off_target := {v |
 	})
 }
 
-_off_band(category, o) := {
-	"en": sprintf("%s %s (target %s ± %v pp)", [category, lib.pct(o.share), lib.pct(o.target), _tolerance_pp]),
-	"zh": sprintf("%s占 %s（目标 %s ± %v 个百分点）", [lib.zh(lib.names.budget_categories, category), lib.pct(o.share), lib.pct(o.target), _tolerance_pp]),
+# `named` is the vocabulary's budget categories.
+_off_band(category, o, tolerance_pp, named) := {
+	"en": sprintf("%s %s (target %s ± %v pp)", [lib.en(named, category), lib.pct(o.share), lib.pct(o.target), tolerance_pp]),
+	"zh": sprintf("%s占 %s（目标 %s ± %v 个百分点）", [lib.zh(named, category), lib.pct(o.share), lib.pct(o.target), tolerance_pp]),
 }
 
 # ---------------------------------------------------------------- BUD-004
@@ -240,12 +248,13 @@ _under_way := {id: p |
 	lib.lines_of[id]
 }
 
-# Spend dated on or before as_of on the project's lines.
-_spent_to_date(project_id) := sum([sp.amount |
-	some l in lib.lines_of[project_id]
-	some s in lib.spend_by_line[l]
-	sp := lib.spend[s]
-	sp.date <= input.as_of
+# Spend dated on or before `as_of` on the budget lines `line_ids`, from
+# `spend` grouped by line in `by_line` (lib.spend, lib.spend_by_line).
+_spent_to_date(spend, by_line, line_ids, as_of) := sum([sp.amount |
+	some l in line_ids
+	some s in by_line[l]
+	sp := spend[s]
+	sp.date <= as_of
 ])
 
 # METADATA
@@ -268,8 +277,8 @@ _spent_to_date(project_id) := sum([sp.amount |
 #   resource: project
 BUD_004 := lib.check(rego.metadata.rule(), _under_way, {v |
 	some id, p in _under_way
-	spent := _spent_to_date(id)
-	budget := _line_total(id)
+	spent := _spent_to_date(lib.spend, lib.spend_by_line, lib.lines_of[id], input.as_of)
+	budget := _line_total(lib.budget_lines, lib.lines_of[id])
 	elapsed := lib.days_since(p.start)
 	days := lib.days_between(p.start, p.end)
 	spent * days > budget * elapsed
@@ -298,7 +307,7 @@ _portfolio := {"spend": count(lib.spend)} if {
 _required_tags := object.get(_policy, "required_cost_tags", [])
 
 # A tag counts only with a non-empty value (an empty CSV cell is absent too).
-_missing_tags(sp) := [k | some k in _required_tags; object.get(sp, ["tags", k], "") == ""]
+_missing_tags(sp, required) := [k | some k in required; object.get(sp, ["tags", k], "") == ""]
 
 # METADATA
 # title: Spend carries the required cost tags
@@ -324,7 +333,7 @@ BUD_005 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	_portfolio.spend
 	total := sum([sp.amount | some sp in lib.spend])
 	total != 0
-	untagged := {id: missing | some id, sp in lib.spend; missing := _missing_tags(sp); count(missing) > 0}
+	untagged := {id: missing | some id, sp in lib.spend; missing := _missing_tags(sp, _required_tags); count(missing) > 0}
 	tagged := total - sum([lib.spend[id].amount | some id, _ in untagged])
 	minimum := object.get(_policy, "tag_compliance_min", 0)
 	_exact(tagged / total) < minimum
@@ -362,12 +371,12 @@ _phases := {ph.id: ph | some ph in object.get(_policy, "phases", [])}
 _phased := {id: p |
 	some id, p in lib.projects
 	_phases[p.phase]
-	lib.running(p)
+	lib.running(p, input.as_of)
 }
 
 # Month 1 is the month of `start`; whole calendar months (the METADATA below).
-_month_number(start) := month if {
-	[year, month_of_year, _] := time.date(lib.as_of_ns)
+_month_number(start, as_of_ns) := month if {
+	[year, month_of_year, _] := time.date(as_of_ns)
 	[start_year, start_month, _] := time.date(lib.date_ns(start))
 	month := ((((year - start_year) * 12) + month_of_year) - start_month) + 1
 }
@@ -393,13 +402,13 @@ _month_number(start) := month if {
 #   resource: project
 BUD_006 := lib.check(rego.metadata.rule(), _phased, {v |
 	some id, p in _phased
-	month := _month_number(p.start)
+	month := _month_number(p.start, lib.as_of_ns)
 	range := _phases[p.phase].months
 	not _between(month, range)
 	v := lib.violation("project", id, {
 		"en": sprintf(
-			"project %s is in month %d since its start on %s, outside phase %s (months %d–%d)",
-			[id, month, p.start, p.phase, range[0], range[1]],
+			"project %s is in month %d since its start on %s, outside %s (months %d–%d)",
+			[id, month, p.start, lib.en_called(lib.names.phases, p.phase, "phase"), range[0], range[1]],
 		),
 		"zh": sprintf(
 			"项目 %s 自 %s 启动，目前处于第 %d 个月，不在%s的月份范围（第 %d–%d 个月）内",
@@ -446,29 +455,33 @@ _allocations := {project_id: ids |
 #   agenda: true
 BUD_007 := lib.check(rego.metadata.rule(), lib.lines_of, {v |
 	some id, _ in lib.lines_of
-	total := _line_total(id)
-	not _allocated(id, total)
-	note := _allocation_note(id)
+	total := _line_total(lib.budget_lines, lib.lines_of[id])
+	not _allocated(lib.decisions, object.get(_allocations, id, set()), total)
+	note := _allocation_note(lib.decisions, object.get(_allocations, id, set()), lib.names.decision_types)
 	v := lib.violation("project", id, {
 		"en": sprintf("project %s has budget lines totalling %s but %s", [id, lib.money(total), note.en]),
 		"zh": sprintf("项目 %s 的预算行合计 %s，但%s", [id, lib.money(total), note.zh]),
 	})
 })
 
-_allocated(project_id, total) if {
-	some d in _allocations[project_id]
-	lib.decisions[d].amount >= total
+# `allocations`: the ids of the project's budget_allocation decisions with an
+# amount (_allocations), among `decisions` (lib.decisions).
+_allocated(decisions, allocations, total) if {
+	some d in allocations
+	decisions[d].amount >= total
 }
 
-_allocation_note(project_id) := {
-	"en": "no budget_allocation decision names it",
-	"zh": sprintf("没有以其为对象的%s类型决策", [lib.zh(lib.names.decision_types, "budget_allocation")]),
-} if not _allocations[project_id]
+# `named` is the vocabulary's decision types.
+_allocation_note(_, allocations, named) := {
+	"en": sprintf("no %s decision names it", [lib.en(named, "budget_allocation")]),
+	"zh": sprintf("没有以其为对象的%s类型决策", [lib.zh(named, "budget_allocation")]),
+} if count(allocations) == 0
 
-_allocation_note(project_id) := {
-	"en": sprintf("its largest budget_allocation decision, %s, is %s", [best, lib.money(amount)]),
-	"zh": sprintf("其金额最大的%s类型决策 %s 仅为 %s", [lib.zh(lib.names.decision_types, "budget_allocation"), best, lib.money(amount)]),
+_allocation_note(decisions, allocations, named) := {
+	"en": sprintf("its largest %s decision, %s, is %s", [lib.en(named, "budget_allocation"), best, lib.money(amount)]),
+	"zh": sprintf("其金额最大的%s类型决策 %s 仅为 %s", [lib.zh(named, "budget_allocation"), best, lib.money(amount)]),
 } if {
-	amount := max({lib.decisions[d].amount | some d in _allocations[project_id]})
-	best := min({d | some d in _allocations[project_id]; lib.decisions[d].amount == amount})
+	count(allocations) > 0
+	amount := max({decisions[d].amount | some d in allocations})
+	best := min({d | some d in allocations; decisions[d].amount == amount})
 }

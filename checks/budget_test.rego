@@ -77,7 +77,7 @@ test_bud_002_passes_exactly_at_tolerance if {
 test_bud_002_fires_past_tolerance if {
 	r := budget.BUD_002 with input as _input(_pilot(710, 290)) with data.govern.definitions as _defs
 	_ids(r) == {"pilot"}
-	_message(r, "pilot") == "phase pilot allocates 1,000 over 2 budget lines off target: technology 71.0% (target 60.0% ± 10 pp)"
+	_message(r, "pilot") == "the pilot phase allocates 1,000 over 2 budget lines off target: technology 71.0% (target 60.0% ± 10 pp)"
 	_message_zh(r, "pilot") == "试点期在 2 条预算行中分配 1,000，偏离目标占比：技术占 71.0%（目标 60.0% ± 10 个百分点）"
 }
 
@@ -108,7 +108,7 @@ test_bud_002_lists_every_category_off_target if {
 		"budget_lines": object.union(_line("bl-1", "prj-s", "talent", 50), _line("bl-2", "prj-s", "technology", 50)),
 	}
 	r := budget.BUD_002 with input as _input(inventory) with data.govern.definitions as _defs
-	_message(r, "scale_up") == "phase scale_up allocates 100 over 2 budget lines off target: operations 0.0% (target 30.0% ± 10 pp); talent 50.0% (target 30.0% ± 10 pp)"
+	_message(r, "scale_up") == "the scale-up phase allocates 100 over 2 budget lines off target: operations 0.0% (target 30.0% ± 10 pp); talent 50.0% (target 30.0% ± 10 pp)"
 	_message_zh(r, "scale_up") == "推广期在 2 条预算行中分配 100，偏离目标占比：运营占 0.0%（目标 30.0% ± 10 个百分点）；人才占 50.0%（目标 30.0% ± 10 个百分点）"
 }
 
@@ -214,7 +214,7 @@ test_bud_003_passes_exactly_at_amount_plus_tolerance if {
 
 test_bud_003_fires_above_amount_plus_tolerance if {
 	r := budget.BUD_003 with input as _input(_overspend(2625001, {})) with data.govern.definitions as _defs
-	_message(r, "bl-18") == "spend 2,625,001 on bl-18 exceeds 2,500,000 × 1.05 (limit 2,625,000) and no budget_reallocation decision covers it"
+	_message(r, "bl-18") == "spend 2,625,001 on bl-18 exceeds 2,500,000 × 1.05 (limit 2,625,000) and no budget reallocation decision covers it"
 	_message_zh(r, "bl-18") == "预算行 bl-18 的支出 2,625,001 超过 2,500,000 × 1.05（上限 2,625,000），且没有预算调整类型的决策覆盖该预算行"
 }
 
@@ -322,7 +322,7 @@ test_bud_006_passes_in_the_last_month_of_the_phase if {
 
 test_bud_006_fires_one_month_past_the_phase if {
 	r := budget.BUD_006 with input as _input({"projects": _project("prj-a", "pilot", "2026-05-31", "2027-05-31")}) with data.govern.definitions as _defs
-	_message(r, "prj-a") == "project prj-a is in month 7 since its start on 2026-05-31, outside phase pilot (months 1–6)"
+	_message(r, "prj-a") == "project prj-a is in month 7 since its start on 2026-05-31, outside the pilot phase (months 1–6)"
 	_message_zh(r, "prj-a") == "项目 prj-a 自 2026-05-31 启动，目前处于第 7 个月，不在试点期的月份范围（第 1–6 个月）内"
 }
 
@@ -340,7 +340,7 @@ test_bud_006_evaluates_projects_starting_or_ending_today if {
 	r := budget.BUD_006 with input as _input({"projects": projects}) with data.govern.definitions as _defs
 	r.evaluated == 2
 	_ids(r) == {"prj-a"}
-	_message(r, "prj-a") == "project prj-a is in month 1 since its start on 2026-11-25, outside phase scale_up (months 7–18)"
+	_message(r, "prj-a") == "project prj-a is in month 1 since its start on 2026-11-25, outside the scale-up phase (months 7–18)"
 }
 
 test_bud_006_skips_projects_not_running if {
@@ -370,7 +370,7 @@ test_bud_007_passes_when_one_allocation_equals_the_lines if {
 test_bud_007_does_not_add_up_smaller_allocations if {
 	decisions := object.union(_allocation("d1", "prj-a", 600), _allocation("d2", "prj-a", 999))
 	r := budget.BUD_007 with input as _input(_funded(decisions)) with data.govern.definitions as _defs
-	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but its largest budget_allocation decision, d2, is 999"
+	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but its largest budget allocation decision, d2, is 999"
 	_message_zh(r, "prj-a") == "项目 prj-a 的预算行合计 1,000，但其金额最大的预算分配类型决策 d2 仅为 999"
 }
 
@@ -381,7 +381,7 @@ test_bud_007_fires_without_allocation if {
 		"d3": {"id": "d3", "type": "budget_allocation", "subject": {"kind": "project", "id": "prj-b"}, "amount": 5000},
 	}
 	r := budget.BUD_007 with input as _input(_funded(decisions)) with data.govern.definitions as _defs
-	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but no budget_allocation decision names it"
+	_message(r, "prj-a") == "project prj-a has budget lines totalling 1,000 but no budget allocation decision names it"
 	_message_zh(r, "prj-a") == "项目 prj-a 的预算行合计 1,000，但没有以其为对象的预算分配类型决策"
 }
 

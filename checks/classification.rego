@@ -43,11 +43,11 @@ _risk_interval := object.get(_policy, ["important_data", "risk_assessment_interv
 CLS_001 := lib.check(rego.metadata.rule(), _graded, {v |
 	some id, d in _graded
 	required := _min_level[d.grade]
-	lib.level_rank(d.level) > lib.level_rank(required)
+	lib.level_rank(lib.levels, d.level) > lib.level_rank(lib.levels, required)
 	v := lib.violation("dataset", id, {
 		"en": sprintf(
-			"dataset %s of grade %s is classified %s, below the minimum level %s",
-			[id, d.grade, d.level, required],
+			"dataset %s (%s) is classified %s, below the minimum level %s",
+			[id, lib.en(lib.names.grades, d.grade), lib.en(lib.names.levels, d.level), lib.en(lib.names.levels, required)],
 		),
 		"zh": sprintf("数据集 %s（分级为%s）的级别为%s，低于最低级别%s", [id, lib.zh(lib.names.grades, d.grade), lib.zh(lib.names.levels, d.level), lib.zh(lib.names.levels, required)]),
 	})
@@ -57,17 +57,18 @@ _graded := {id: d | some id, d in lib.datasets; _min_level[d.grade]}
 
 # ---------------------------------------------------------------- CLS-002
 
-# The grade's own interval, else `default`; no interval means no review duty.
-_review_days(grade) := _review_interval[grade]
+# The grade's own interval in `intervals` (review_interval_days), else
+# `default`; no interval means no review duty.
+_review_days(intervals, grade) := intervals[grade]
 
-_review_days(grade) := _review_interval["default"] if not grade in object.keys(_review_interval)
+_review_days(intervals, grade) := intervals["default"] if not grade in object.keys(intervals)
 
 # Where the interval came from, as the message says it in each language.
-_interval_source(grade) := {"en": "grade", "zh": "按分级设定"} if grade in object.keys(_review_interval)
+_interval_source(intervals, grade) := {"en": "grade", "zh": "按分级设定"} if grade in object.keys(intervals)
 
-_interval_source(grade) := {"en": "default", "zh": "默认周期"} if not grade in object.keys(_review_interval)
+_interval_source(intervals, grade) := {"en": "default", "zh": "默认周期"} if not grade in object.keys(intervals)
 
-_reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(d.grade)}
+_reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(_review_interval, d.grade)}
 
 # METADATA
 # title: Dataset classification is reviewed within its grade's interval
@@ -89,13 +90,13 @@ _reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(d.grade)}
 #   resource: dataset
 CLS_002 := lib.check(rego.metadata.rule(), _reviewable, {v |
 	some id, d in _reviewable
-	days := _review_days(d.grade)
+	days := _review_days(_review_interval, d.grade)
 	reason := _review_overdue(d, days)
-	source := _interval_source(d.grade)
+	source := _interval_source(_review_interval, d.grade)
 	v := lib.violation("dataset", id, {
 		"en": sprintf(
-			"dataset %s of grade %s %s (review interval %d days, %s)",
-			[id, d.grade, reason.en, days, source.en],
+			"dataset %s (%s) %s (review interval %d days, %s)",
+			[id, lib.en(lib.names.grades, d.grade), reason.en, days, source.en],
 		),
 		"zh": sprintf(
 			"数据集 %s（分级为%s）%s（复核周期 %d 天，%s）",
@@ -152,7 +153,7 @@ CLS_003 := lib.check(rego.metadata.rule(), _sensitive, {v |
 # comprehension, not a partial rule, which OPA builds in quadratic time.
 _top_rank := {sys_id: min(ranks) |
 	some sys_id, s in lib.systems
-	ranks := {lib.level_rank(lib.datasets[lib.ref_id(ref)].level) | some ref in object.get(s, "datasets", [])}
+	ranks := {lib.level_rank(lib.levels, lib.datasets[lib.ref_id(ref)].level) | some ref in object.get(s, "datasets", [])}
 	count(ranks) > 0
 }
 
@@ -187,22 +188,23 @@ CLS_004 := lib.check(rego.metadata.rule(), _top_rank, {v |
 	})
 	at_top := concat(", ", top_ids)
 	at_top_zh := concat("、", top_ids)
-	label_text := _label_text(label)
+	label_text := _label_text(label, lib.names.levels)
 	v := lib.violation("system", id, {
-		"en": sprintf("system %s %s but holds %s data (%s)", [id, label_text.en, highest, at_top]),
+		"en": sprintf("system %s %s but holds %s data (%s)", [id, label_text.en, lib.en(lib.names.levels, highest), at_top]),
 		"zh": sprintf("系统 %s %s，但存放有%s级数据（%s）", [id, label_text.zh, lib.zh(lib.names.levels, highest), at_top_zh]),
 	})
 })
 
-_label_text(null) := {"en": "has no labels.data_level", "zh": "未设置 labels.data_level"}
+# `named` is the vocabulary's levels.
+_label_text(null, _) := {"en": "has no labels.data_level", "zh": "未设置 labels.data_level"}
 
-_label_text(label) := {
-	"en": sprintf("is labelled data_level %s", [label]),
-	"zh": sprintf("的 data_level 标签为%s", [lib.zh(lib.names.levels, label)]),
+_label_text(label, named) := {
+	"en": sprintf("is labelled data_level %s", [lib.en(named, label)]),
+	"zh": sprintf("的 data_level 标签为%s", [lib.zh(named, label)]),
 } if label != null
 
 # ---------------------------------------------------------------- CLS-005/006
-_important := {id: d | some id, d in lib.datasets; lib.is_important(d)}
+_important := {id: d | some id, d in lib.datasets; lib.is_important(lib.important_grades, d)}
 
 # METADATA
 # title: Important data has a named security officer
@@ -222,7 +224,7 @@ CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 	some id, d in _important
 	not d.security_officer
 	v := lib.violation("dataset", id, {
-		"en": sprintf("dataset %s of important grade %s names no security_officer", [id, d.grade]),
+		"en": sprintf("dataset %s (important, graded %s) names no security_officer", [id, lib.en(lib.names.grades, d.grade)]),
 		"zh": sprintf("数据集 %s（重要数据，分级为%s）未指定数据安全负责人 security_officer", [id, lib.zh(lib.names.grades, d.grade)]),
 	})
 })
@@ -245,30 +247,31 @@ CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 #   resource: dataset
 CLS_006 := lib.check(rego.metadata.rule(), _important, {v |
 	some id, d in _important
-	reason := _assessment_overdue(d)
+	reason := _assessment_overdue(d, _risk_interval)
 	v := lib.violation("dataset", id, {
-		"en": sprintf("dataset %s of important grade %s %s", [id, d.grade, reason.en]),
+		"en": sprintf("dataset %s (important, graded %s) %s", [id, lib.en(lib.names.grades, d.grade), reason.en]),
 		"zh": sprintf("数据集 %s（重要数据，分级为%s）%s", [id, lib.zh(lib.names.grades, d.grade), reason.zh]),
 	})
 })
 
-_assessment_overdue(d) := {
+# `interval`: the policy's risk_assessment_interval_days, null when unset.
+_assessment_overdue(d, _) := {
 	"en": "has no last_risk_assessment",
 	"zh": "没有风险评估记录 last_risk_assessment",
 } if not d.last_risk_assessment
 
-_assessment_overdue(d) := msg if {
-	_risk_interval != null
+_assessment_overdue(d, interval) := msg if {
+	interval != null
 	age := lib.days_since(d.last_risk_assessment)
-	age > _risk_interval
+	age > interval
 	msg := {
 		"en": sprintf(
 			"was last risk-assessed on %s, %d days ago, beyond the %d-day interval",
-			[d.last_risk_assessment, age, _risk_interval],
+			[d.last_risk_assessment, age, interval],
 		),
 		"zh": sprintf(
 			"最近一次风险评估于 %s，距评估基准日 %d 天，超过 %d 天的评估周期",
-			[d.last_risk_assessment, age, _risk_interval],
+			[d.last_risk_assessment, age, interval],
 		),
 	}
 }
@@ -304,7 +307,7 @@ CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
 	v := lib.violation("dataset", id, {
 		"en": sprintf(
 			"dataset %s of level %s has encryption_at_rest %s, weaker than the required %s",
-			[id, d.level, actual, required],
+			[id, lib.en(lib.names.levels, d.level), actual, required],
 		),
 		"zh": sprintf(
 			"数据集 %s（级别为%s）的静态加密为%s，弱于要求的%s",

@@ -44,7 +44,7 @@ test_cls_001_fires_below_minimum_level if {
 	r := classification.CLS_001 with input as _input([_ds("ds-a", {"grade": "general-3", "level": "internal"})], [])
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-a"}
-	_message(r, "ds-a") == "dataset ds-a of grade general-3 is classified internal, below the minimum level confidential"
+	_message(r, "ds-a") == "dataset ds-a (general data, grade 3) is classified internal, below the minimum level confidential"
 	_message_zh(r, "ds-a") == "数据集 ds-a（分级为一般数据3级）的级别为内部，低于最低级别机密"
 }
 
@@ -79,7 +79,7 @@ test_cls_002_fires_one_day_past_interval if {
 	r := classification.CLS_002 with input as _input([_ds("ds-core", {"grade": "core", "classified_at": "2026-05-28"})], [])
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-core"}
-	_message(r, "ds-core") == "dataset ds-core of grade core was classified on 2026-05-28, 181 days ago (review interval 180 days, grade)"
+	_message(r, "ds-core") == "dataset ds-core (core data) was classified on 2026-05-28, 181 days ago (review interval 180 days, grade)"
 	_message_zh(r, "ds-core") == "数据集 ds-core（分级为核心数据）于 2026-05-28 完成分类分级，距评估基准日 181 天（复核周期 180 天，按分级设定）"
 }
 
@@ -103,7 +103,7 @@ test_cls_002_fires_without_classified_at if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-never"}
 	contains(_message(r, "ds-never"), "has no classified_at")
-	_message(r, "ds-never") == "dataset ds-never of grade general-2 has no classified_at (review interval 730 days, default)"
+	_message(r, "ds-never") == "dataset ds-never (general data, grade 2) has no classified_at (review interval 730 days, default)"
 	_message_zh(r, "ds-never") == "数据集 ds-never（分级为一般数据2级）未填写分类分级日期 classified_at（复核周期 730 天，默认周期）"
 }
 
@@ -208,7 +208,7 @@ test_cls_005_fires_on_important_without_officer if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-core"}
 	r.evaluated == 2
-	_message(r, "ds-core") == "dataset ds-core of important grade core names no security_officer"
+	_message(r, "ds-core") == "dataset ds-core (important, graded core data) names no security_officer"
 	_message_zh(r, "ds-core") == "数据集 ds-core（重要数据，分级为核心数据）未指定数据安全负责人 security_officer"
 }
 
@@ -231,8 +231,8 @@ test_cls_006_boundary_of_risk_assessment_interval if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-late", "ds-none"}
 	r.evaluated == 3
-	_message(r, "ds-late") == "dataset ds-late of important grade important was last risk-assessed on 2025-11-24, 366 days ago, beyond the 365-day interval"
-	_message(r, "ds-none") == "dataset ds-none of important grade core has no last_risk_assessment"
+	_message(r, "ds-late") == "dataset ds-late (important, graded important data) was last risk-assessed on 2025-11-24, 366 days ago, beyond the 365-day interval"
+	_message(r, "ds-none") == "dataset ds-none (important, graded core data) has no last_risk_assessment"
 	_message_zh(r, "ds-late") == "数据集 ds-late（重要数据，分级为重要数据）最近一次风险评估于 2025-11-24，距评估基准日 366 天，超过 365 天的评估周期"
 	_message_zh(r, "ds-none") == "数据集 ds-none（重要数据，分级为核心数据）没有风险评估记录 last_risk_assessment"
 }

@@ -29,12 +29,12 @@ import data.govern.lib
 #   resource: committee
 GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	some id, c in lib.committees
-	not lib.has_role(c.chair, "CEO")
+	not lib.has_role(lib.people, c.chair, "CEO")
 	roles := object.get(lib.people, [c.chair, "roles"], [])
 	v := lib.violation("committee", id, {
 		"en": sprintf(
-			"committee %s is chaired by %s (%s), who does not hold the CEO role (roles: %s)",
-			[id, c.chair, object.get(lib.people, [c.chair, "name"], "?"), lib.list_text(roles)],
+			"committee %s is chaired by %s, who does not hold the CEO role (roles: %s)",
+			[id, lib.person_en(lib.people, c.chair), lib.list_text(roles)],
 		),
 		"zh": sprintf(
 			"委员会 %s 的主席为 %s，其角色中没有 CEO（角色：%s）",
@@ -116,7 +116,7 @@ _quorum_bound := {id: m |
 GOV_003 := lib.check(rego.metadata.rule(), _quorum_bound, {v |
 	some id, m in _quorum_bound
 	c := lib.committees[m.committee]
-	reasons := array.concat(_short_of_quorum(m, c.quorum), _chair_missing(m, c))
+	reasons := array.concat(_short_of_quorum(m, c.quorum), _chair_missing(m, c, lib.people))
 	count(reasons) > 0
 	v := lib.violation("decision", id, {
 		"en": sprintf(
@@ -139,20 +139,21 @@ _short_of_quorum(m, quorum) := [{
 	n < quorum.min_present
 ]
 
-_chair_missing(m, c) := [_chair_absent(c.chair, delegates) |
+# `persons` is lib.people, for naming the chair and the delegates.
+_chair_missing(m, c, persons) := [_chair_absent(c.chair, delegates, persons) |
 	object.get(c.quorum, "chair_or_delegate_required", false) == true
 	delegates := _chair_delegates(c)
 	count((delegates | {c.chair}) & _present(m)) == 0
 ]
 
-_chair_absent(chair, delegates) := {
-	"en": sprintf("without the chair %s present (the chair names no delegate)", [chair]),
-	"zh": sprintf("主席 %s 未出席（主席未指定代理人）", [lib.person_zh(lib.people, chair)]),
+_chair_absent(chair, delegates, persons) := {
+	"en": sprintf("without the chair %s present (the chair names no delegate)", [lib.person_en(persons, chair)]),
+	"zh": sprintf("主席 %s 未出席（主席未指定代理人）", [lib.person_zh(persons, chair)]),
 } if count(delegates) == 0
 
-_chair_absent(chair, delegates) := {
-	"en": sprintf("without the chair %s or the chair's delegate %s present", [chair, lib.list_text(delegates)]),
-	"zh": sprintf("主席 %s 及主席的代理人 %s 均未出席", [lib.person_zh(lib.people, chair), lib.people_zh(lib.people, delegates)]),
+_chair_absent(chair, delegates, persons) := {
+	"en": sprintf("without the chair %s or the chair's delegate %s present", [lib.person_en(persons, chair), lib.people_en(persons, delegates)]),
+	"zh": sprintf("主席 %s 及主席的代理人 %s 均未出席", [lib.person_zh(persons, chair), lib.people_zh(persons, delegates)]),
 } if count(delegates) > 0
 
 _chair_delegates(c) := {mb.delegate | some mb in object.get(c, "members", []); mb.person == c.chair; mb.delegate}
@@ -183,7 +184,7 @@ GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
 	v := lib.violation("decision", id, {
 		"en": sprintf(
 			"decision %s was requested by %s and approved by the same person (approvers: %s)",
-			[id, d.requested_by, lib.list_text(_approvers(d))],
+			[id, lib.person_en(lib.people, d.requested_by), lib.people_en(lib.people, _approvers(d))],
 		),
 		"zh": sprintf(
 			"决策 %s 由 %s 提出申请，又由其本人批准（批准人：%s）",
@@ -221,19 +222,21 @@ _outside_meeting := {id: d |
 #   agenda: true
 GOV_005 := lib.check(rego.metadata.rule(), _outside_meeting, {v |
 	some id, d in _outside_meeting
-	not _within_authority(d)
-	what := _what(d)
-	gap := _authority_gap(d)
+	not _within_authority(d, _limits, lib.people)
+	what := _what(d, lib.names.decision_types)
+	gap := _authority_gap(d, _matrix.id, _limits, lib.people, lib.names.decision_types)
 	v := lib.violation("decision", id, {
 		"en": sprintf("decision %s (%s) was taken outside a meeting and %s", [id, what.en, gap.en]),
 		"zh": sprintf("决策 %s（%s）在会议之外作出，%s", [id, what.zh, gap.zh]),
 	})
 })
 
-_within_authority(d) if {
+# `limits`: the authority matrix's limits, by decision type; `persons` is
+# lib.people, whose roles the approvers hold.
+_within_authority(d, limits, persons) if {
 	some p in _approvers(d)
-	some role in object.get(lib.people, [p, "roles"], [])
-	_role_covers(_limits[d.type], role, d)
+	some role in object.get(persons, [p, "roles"], [])
+	_role_covers(limits[d.type], role, d)
 }
 
 _role_covers(limits, role, _) if limits[role] == null
@@ -246,62 +249,63 @@ _role_covers(limits, role, d) if {
 # (`not f(x.field)` would fail outright when the field is absent, hence the helpers)
 _has_amount(d) if is_number(d.amount)
 
-_has_limits(d) if is_object(_limits[d.type])
+# `limits`: the authority matrix's limits, by decision type.
+_has_limits(d, limits) if is_object(limits[d.type])
 
-# The phrases below are pairs {en, zh}, so both sentences read the same values.
-_what(d) := {
-	"en": sprintf("%s of %s", [d.type, lib.money(d.amount)]),
-	"zh": sprintf("%s，金额 %s", [lib.zh(lib.names.decision_types, d.type), lib.money(d.amount)]),
+# The phrases below are pairs {en, zh}, so both sentences read the same values;
+# `types` is the vocabulary's decision types, `persons` lib.people.
+_what(d, types) := {
+	"en": sprintf("%s of %s", [lib.en(types, d.type), lib.money(d.amount)]),
+	"zh": sprintf("%s，金额 %s", [lib.zh(types, d.type), lib.money(d.amount)]),
 } if _has_amount(d)
 
-_what(d) := {
-	"en": sprintf("%s without an amount", [d.type]),
-	"zh": sprintf("%s，未列明金额", [lib.zh(lib.names.decision_types, d.type)]),
+_what(d, types) := {
+	"en": sprintf("%s without an amount", [lib.en(types, d.type)]),
+	"zh": sprintf("%s，未列明金额", [lib.zh(types, d.type)]),
 } if not _has_amount(d)
 
-_authority_gap(d) := {
-	"en": sprintf("type %s has no limits in authority matrix %s", [d.type, _matrix.id]),
-	"zh": sprintf("但授权矩阵 %s 未对决策类型“%s”设定审批额度", [_matrix.id, lib.zh(lib.names.decision_types, d.type)]),
+_authority_gap(d, matrix_id, limits, _, types) := {
+	"en": sprintf("type %s has no limits in authority matrix %s", [lib.en(types, d.type), matrix_id]),
+	"zh": sprintf("但授权矩阵 %s 未对决策类型“%s”设定审批额度", [matrix_id, lib.zh(types, d.type)]),
 } if {
-	not _has_limits(d)
+	not _has_limits(d, limits)
 }
 
-_authority_gap(d) := {"en": "it names no approver", "zh": "且未列明批准人"} if {
-	_has_limits(d)
+_authority_gap(d, _, limits, _, _) := {"en": "it names no approver", "zh": "且未列明批准人"} if {
+	_has_limits(d, limits)
 	count(_approvers(d)) == 0
 }
 
-_authority_gap(d) := {
+_authority_gap(d, _, limits, persons, types) := {
 	"en": sprintf("no approver's authority covers it: %s", [concat("; ", [n.en | some n in notes])]),
 	"zh": sprintf("但没有任何批准人的审批权限覆盖该决策：%s", [concat("；", [n.zh | some n in notes])]),
 } if {
-	_has_limits(d)
-	limits := _limits[d.type]
-	notes := [_approver_note(limits, d.type, p) | some p in _approvers(d)]
+	_has_limits(d, limits)
+	notes := [_approver_note(limits[d.type], d.type, p, persons, types) | some p in _approvers(d)]
 	count(notes) > 0
 }
 
-_approver_note(limits, type, p) := {
-	"en": sprintf("%s (%s)", [p, concat(", ", [n.en | some n in notes])]),
-	"zh": sprintf("%s：%s", [lib.person_zh(lib.people, p), concat("，", [n.zh | some n in notes])]),
+_approver_note(limits, type, p, persons, types) := {
+	"en": sprintf("%s (%s)", [lib.person_en(persons, p), concat(", ", [n.en | some n in notes])]),
+	"zh": sprintf("%s：%s", [lib.person_zh(persons, p), concat("，", [n.zh | some n in notes])]),
 } if {
-	notes := [_role_limit(limits, type, r) | some r in object.get(lib.people, [p, "roles"], [])]
+	notes := [_role_limit(limits, type, r, types) | some r in object.get(persons, [p, "roles"], [])]
 	count(notes) > 0
 }
 
-_approver_note(_, _, p) := {
-	"en": sprintf("%s (holds no role)", [p]),
-	"zh": sprintf("%s：未担任任何角色", [lib.person_zh(lib.people, p)]),
-} if count(object.get(lib.people, [p, "roles"], [])) == 0
+_approver_note(_, _, p, persons, _) := {
+	"en": sprintf("%s (holds no role)", [lib.person_en(persons, p)]),
+	"zh": sprintf("%s：未担任任何角色", [lib.person_zh(persons, p)]),
+} if count(object.get(persons, [p, "roles"], [])) == 0
 
-_role_limit(limits, _, role) := {
+_role_limit(limits, _, role, _) := {
 	"en": sprintf("%s up to %s", [role, lib.money(limits[role])]),
 	"zh": sprintf("%s 审批上限为 %s", [role, lib.money(limits[role])]),
 } if is_number(limits[role])
 
-_role_limit(limits, type, role) := {
-	"en": sprintf("%s may not approve %s", [role, type]),
-	"zh": sprintf("%s 无权批准%s", [role, lib.zh(lib.names.decision_types, type)]),
+_role_limit(limits, type, role, types) := {
+	"en": sprintf("%s may not approve %s", [role, lib.en(types, type)]),
+	"zh": sprintf("%s 无权批准%s", [role, lib.zh(types, type)]),
 } if not role in object.keys(limits)
 
 # ---------------------------------------------------------------- GOV-006
@@ -332,7 +336,7 @@ GOV_006 := lib.check(rego.metadata.rule(), _sized, {v |
 	some id, d in _sized
 	d.amount > _matrix.committee_required_above
 	not d.meeting
-	what := _what(d)
+	what := _what(d, lib.names.decision_types)
 	threshold := lib.money(_matrix.committee_required_above)
 	v := lib.violation("decision", id, {
 		"en": sprintf(
@@ -416,23 +420,24 @@ _gap_bound := {id: c |
 #   agenda: true
 GOV_008 := lib.check(rego.metadata.rule(), _gap_bound, {v |
 	some id, c in _gap_bound
-	reason := _meeting_overdue(id, c.max_meeting_gap_days)
+	reason := _meeting_overdue(_held, id, c.max_meeting_gap_days, input.as_of)
 	v := lib.violation("committee", id, {
 		"en": sprintf("committee %s %s", [id, reason.en]),
 		"zh": sprintf("委员会 %s %s", [id, reason.zh]),
 	})
 })
 
-_meeting_overdue(id, _) := {
-	"en": sprintf("has no meeting recorded on or before %s", [input.as_of]),
-	"zh": sprintf("截至评估基准日 %s 没有会议记录", [input.as_of]),
-} if not _held[id]
+# `held`: the dates of meetings held, per committee (_held).
+_meeting_overdue(held, id, _, as_of) := {
+	"en": sprintf("has no meeting recorded on or before %s", [as_of]),
+	"zh": sprintf("截至评估基准日 %s 没有会议记录", [as_of]),
+} if not held[id]
 
-_meeting_overdue(id, gap) := {
+_meeting_overdue(held, id, gap, _) := {
 	"en": sprintf("last met on %s, %d days ago (allowed gap %d days)", [latest, n, gap]),
 	"zh": sprintf("最近一次会议于 %s 召开，距评估基准日 %d 天（允许间隔 %d 天）", [latest, n, gap]),
 } if {
-	latest := max(_held[id])
+	latest := max(held[id])
 	n := lib.days_since(latest)
 	n > gap
 }
@@ -462,7 +467,7 @@ GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 	v := lib.violation("decision", id, {
 		"en": sprintf(
 			"decision %s names meeting %s (%s) but approver(s) %s were not present",
-			[id, m.id, m.date, lib.list_text(absent)],
+			[id, m.id, m.date, lib.people_en(lib.people, absent)],
 		),
 		"zh": sprintf("决策 %s 列明的会议为 %s（%s），但批准人 %s 未出席", [id, m.id, m.date, lib.people_zh(lib.people, absent)]),
 	})

@@ -116,21 +116,21 @@ test_gov_003_fires_without_chair_or_delegate if {
 	r := governance.GOV_003 with input as _input(_meeting("m1", "2026-10-01", ["p-cto", "p-cto2", "p-cdo"]), _decision("d1", {"meeting": "m1"}))
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
-	contains(_message(r, "d1"), "without the chair p-ceo or the chair's delegate p-dep present")
+	contains(_message(r, "d1"), "without the chair 王伟 (p-ceo) or the chair's delegate 刘洋 (p-dep) present")
 }
 
 test_gov_003_says_when_the_chair_names_no_delegate if {
 	defs := {"committees": {"board": object.union(_board.board, {"members": [{"person": "p-ceo", "role": "CEO"}]})}}
 	r := governance.GOV_003 with input as _input(_meeting("m1", "2026-10-01", ["p-cto", "p-cdo", "p-dep"]), _decision("d1", {"meeting": "m1"}))
 		with data.govern.definitions as defs
-	_message(r, "d1") == "decision d1 was taken at meeting m1 (2026-10-01) of board without the chair p-ceo present (the chair names no delegate)"
+	_message(r, "d1") == "decision d1 was taken at meeting m1 (2026-10-01) of board without the chair 王伟 (p-ceo) present (the chair names no delegate)"
 	_message_zh(r, "d1") == "决策 d1 在委员会 board 的会议 m1（2026-10-01）上作出，但主席 王伟（p-ceo） 未出席（主席未指定代理人）"
 }
 
 test_gov_003_names_both_reasons if {
 	r := governance.GOV_003 with input as _input(_meeting("m1", "2026-10-01", ["p-cto"]), _decision("d1", {"meeting": "m1"}))
 		with data.govern.definitions as _defs
-	_message(r, "d1") == "decision d1 was taken at meeting m1 (2026-10-01) of board with 1 present, below the quorum of 3 and without the chair p-ceo or the chair's delegate p-dep present"
+	_message(r, "d1") == "decision d1 was taken at meeting m1 (2026-10-01) of board with 1 present, below the quorum of 3 and without the chair 王伟 (p-ceo) or the chair's delegate 刘洋 (p-dep) present"
 	_message_zh(r, "d1") == "决策 d1 在委员会 board 的会议 m1（2026-10-01）上作出，但出席人数为 1，低于法定人数 3，且主席 王伟（p-ceo） 及主席的代理人 刘洋（p-dep） 均未出席"
 }
 
@@ -164,7 +164,7 @@ test_gov_004_fires_on_self_approval if {
 	r := governance.GOV_004 with input as _input({}, _decision("d1", {"requested_by": "p-cto", "approved_by": ["p-ceo", "p-cto"]}))
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
-	_message(r, "d1") == "decision d1 was requested by p-cto and approved by the same person (approvers: p-ceo, p-cto)"
+	_message(r, "d1") == "decision d1 was requested by 李娜 (p-cto) and approved by the same person (approvers: 王伟 (p-ceo), 李娜 (p-cto))"
 	_message_zh(r, "d1") == "决策 d1 由 李娜（p-cto） 提出申请，又由其本人批准（批准人：王伟（p-ceo）、李娜（p-cto））"
 }
 
@@ -185,7 +185,7 @@ test_gov_005_fires_above_every_approver_limit if {
 	r := governance.GOV_005 with input as _input({}, _decision("d1", {"amount": 2000001, "approved_by": ["p-cto", "p-cdo"]}))
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
-	_message(r, "d1") == "decision d1 (budget_allocation of 2,000,001) was taken outside a meeting and no approver's authority covers it: p-cto (HEAD_TECHNOLOGY up to 2,000,000); p-cdo (HEAD_DATA may not approve budget_allocation)"
+	_message(r, "d1") == "decision d1 (budget allocation of 2,000,001) was taken outside a meeting and no approver's authority covers it: 李娜 (p-cto) (HEAD_TECHNOLOGY up to 2,000,000); 陈静 (p-cdo) (HEAD_DATA may not approve budget allocation)"
 	_message_zh(r, "d1") == "决策 d1（预算分配，金额 2,000,001）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：李娜（p-cto）：HEAD_TECHNOLOGY 审批上限为 2,000,000；陈静（p-cdo）：HEAD_DATA 无权批准预算分配"
 }
 
@@ -223,7 +223,7 @@ test_gov_005_without_amount_only_unlimited_roles_cover if {
 	r := governance.GOV_005 with input as _input({}, decisions)
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
-	contains(_message(r, "d1"), "p-ceo (CEO up to 10,000,000)")
+	contains(_message(r, "d1"), "王伟 (p-ceo) (CEO up to 10,000,000)")
 	_message_zh(r, "d1") == "决策 d1（预算调整，未列明金额）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：王伟（p-ceo）：CEO 审批上限为 10,000,000"
 }
 
@@ -231,14 +231,14 @@ test_gov_005_names_approvers_without_roles if {
 	people := object.union(_staff, {"p-x": {"id": "p-x", "name": "钱多", "roles": []}})
 	r := governance.GOV_005 with input as {"as_of": "2026-11-25", "inventory": {"people": people, "decisions": _decision("d1", {"amount": 1, "approved_by": ["p-x"]})}}
 		with data.govern.definitions as _defs
-	endswith(_message(r, "d1"), "no approver's authority covers it: p-x (holds no role)")
+	endswith(_message(r, "d1"), "no approver's authority covers it: 钱多 (p-x) (holds no role)")
 	_message_zh(r, "d1") == "决策 d1（预算分配，金额 1）在会议之外作出，但没有任何批准人的审批权限覆盖该决策：钱多（p-x）：未担任任何角色"
 }
 
 test_gov_005_fires_without_approvers if {
 	r := governance.GOV_005 with input as _input({}, _decision("d1", {"amount": 10, "approved_by": []}))
 		with data.govern.definitions as _defs
-	_message(r, "d1") == "decision d1 (budget_allocation of 10) was taken outside a meeting and it names no approver"
+	_message(r, "d1") == "decision d1 (budget allocation of 10) was taken outside a meeting and it names no approver"
 	_message_zh(r, "d1") == "决策 d1（预算分配，金额 10）在会议之外作出，且未列明批准人"
 }
 
@@ -257,7 +257,7 @@ test_gov_006_fires_above_threshold_without_meeting if {
 	r := governance.GOV_006 with input as _input({}, _decision("d1", {"amount": 5000001}))
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
-	_message(r, "d1") == "decision d1 (budget_allocation of 5,000,001) exceeds the committee threshold 5,000,000 of doa but names no meeting"
+	_message(r, "d1") == "decision d1 (budget allocation of 5,000,001) exceeds the committee threshold 5,000,000 of doa but names no meeting"
 	_message_zh(r, "d1") == "决策 d1（预算分配，金额 5,000,001）超过授权矩阵 doa 规定的委员会审议门槛 5,000,000，但未列明会议"
 }
 
@@ -354,7 +354,7 @@ test_gov_009_fires_when_approver_absent if {
 	r := governance.GOV_009 with input as _input(_meeting("m1", "2026-10-01", ["p-ceo", "p-dep"]), _decision("d1", {"meeting": "m1", "approved_by": ["p-ceo", "p-cto", "p-cdo"]}))
 		with data.govern.definitions as _defs
 	_ids(r) == {"d1"}
-	_message(r, "d1") == "decision d1 names meeting m1 (2026-10-01) but approver(s) p-cto, p-cdo were not present"
+	_message(r, "d1") == "decision d1 names meeting m1 (2026-10-01) but approver(s) 李娜 (p-cto), 陈静 (p-cdo) were not present"
 	_message_zh(r, "d1") == "决策 d1 列明的会议为 m1（2026-10-01），但批准人 李娜（p-cto）、陈静（p-cdo） 未出席"
 }
 
@@ -373,6 +373,6 @@ test_gov_001_names_a_chair_without_roles if {
 	people := object.union(_people, {"p-x": {"id": "p-x", "name": "钱多", "roles": []}})
 	r := governance.GOV_001 with input as {"as_of": "2026-11-25", "inventory": {"people": people}}
 		with data.govern.definitions as {"committees": _committee("p-x", _members)}
-	_message(r, "c") == "committee c is chaired by p-x (钱多), who does not hold the CEO role (roles: none)"
+	_message(r, "c") == "committee c is chaired by 钱多 (p-x), who does not hold the CEO role (roles: none)"
 	_message_zh(r, "c") == "委员会 c 的主席为 钱多（p-x），其角色中没有 CEO（角色：无）"
 }

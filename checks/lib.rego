@@ -110,15 +110,16 @@ within_days(d, n) if days_since(d) <= n
 # Whole days from `a` to `b`.
 days_between(a, b) := (date_ns(b) - date_ns(a)) / day_ns
 
-# A project is running when start <= as_of <= end (BUD-006, STR-005, STR-009).
-# ISO dates compare as strings.
-running(p) if {
-	p.start <= input.as_of
-	input.as_of <= p.end
+# A project is running on `as_of` (input.as_of) when start <= as_of <= end
+# (BUD-006, STR-005, STR-009). ISO dates compare as strings.
+running(p, as_of) if {
+	p.start <= as_of
+	as_of <= p.end
 }
 
 # ---------------------------------------------------------------- people
-has_role(person_id, role) if role in people[person_id].roles
+# `persons` is lib.people (or any people by id).
+has_role(persons, person_id, role) if role in persons[person_id].roles
 
 # ---------------------------------------------------------------- money
 # 2730000 -> "2,730,000"; non-integers keep two decimals.
@@ -170,12 +171,13 @@ _classification_fields := object_or_empty(classification)
 
 levels := object.get(_classification_fields, "levels", [])
 
-# Position in ClassificationPolicy.levels; 0 is the highest level.
-level_rank(level) := i if levels[i] == level
+# Position in `ordered` (ClassificationPolicy.levels, lib.levels); 0 is the highest level.
+level_rank(ordered, level) := i if ordered[i] == level
 
 important_grades := {g | some g in object.get(_classification_fields, ["important_data", "grades"], [])}
 
-is_important(d) if d.grade in important_grades
+# `grades`: the grades of important data (lib.important_grades).
+is_important(grades, d) if d.grade in grades
 
 # ---------------------------------------------------------------- holdings
 # A system's datasets may be given as a plain id or {id, side}.
@@ -257,7 +259,29 @@ zh_called(named, value, noun) := sprintf("%s %v", [noun, value]) if not named[va
 # as written.
 person_zh(persons, id) := sprintf("%s（%s）", [persons[id].name, id]) if is_string(persons[id].name)
 
-person_zh(persons, id) := id if not is_string(persons[id].name)
+person_zh(persons, id) := id if not is_string(object.get(persons, [id, "name"], null))
 
 # Several people so shown, joined as list_text_zh joins them.
 people_zh(persons, ids) := list_text_zh([person_zh(persons, id) | some id in ids])
+
+# The English twins of the helpers above, for the `en` message: `value` as the
+# English names it in `named`; a value with no name there as written.
+en(named, value) := object.get(named, [value, "en"], value)
+
+# Several values so named, joined as list_text joins them.
+en_list(named, values) := list_text([en(named, v) | some v in values])
+
+# `value`'s English name in `named` where it has one, with `noun` after it
+# ("the scale-up phase"); else the value after `noun` ("phase p1").
+en_called(named, value, noun) := sprintf("the %s %s", [named[value].en, noun]) if named[value].en
+
+en_called(named, value, noun) := sprintf("%s %v", [noun, value]) if not named[value].en
+
+# A person as the English messages show them: by name, with their id
+# ("Chen Jing (p-cdo)"); an id naming no one with a name in `persons`, as written.
+person_en(persons, id) := sprintf("%s (%s)", [persons[id].name, id]) if is_string(persons[id].name)
+
+person_en(persons, id) := id if not is_string(object.get(persons, [id, "name"], null))
+
+# Several people so shown, joined as list_text joins them.
+people_en(persons, ids) := list_text([person_en(persons, id) | some id in ids])

@@ -95,7 +95,7 @@ _important_holders := {id: ids |
 	ids := {ds_id |
 		some ref in object.get(s, "datasets", [])
 		ds_id := lib.ref_id(ref)
-		lib.is_important(lib.datasets[ds_id])
+		lib.is_important(lib.important_grades, lib.datasets[ds_id])
 	}
 	count(ids) > 0
 }

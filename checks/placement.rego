@@ -93,7 +93,7 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 	some id in _deployment_governed
 	s := lib.systems[id]
 	offences := {{
-		"en": sprintf("%s dataset %s %s (rule %s allows %s)", [h.dataset.level, h.id, where.en, rule.id, concat(", ", rule.allowed_deployments)]),
+		"en": sprintf("%s dataset %s %s (rule %s allows %s)", [lib.en(lib.names.levels, h.dataset.level), h.id, where.en, rule.id, lib.en_list(lib.names.deployments, rule.allowed_deployments)]),
 		"zh": sprintf("%s存放%s级数据集 %s（规则 %s 仅允许%s）", [where.zh, lib.zh(lib.names.levels, h.dataset.level), h.id, rule.id, lib.zh_list(lib.names.deployments, rule.allowed_deployments)]),
 	} |
 		some h in _holdings(s, lib.datasets, _rules_of)
@@ -101,7 +101,7 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 		some rule in h.rules
 		rule.allowed_deployments
 		not dep in rule.allowed_deployments
-		where := _where(s, dep)
+		where := _where(s, dep, lib.names.deployments)
 	}
 	count(offences) > 0
 	v := lib.violation("system", id, {
@@ -110,9 +110,10 @@ PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 	})
 })
 
-_where(s, dep) := {"en": sprintf("on the %s side", [dep]), "zh": sprintf("在%s侧", [lib.zh(lib.names.deployments, dep)])} if s.deployment == "hybrid"
+# `named` is the vocabulary's deployments.
+_where(s, dep, named) := {"en": sprintf("on the %s side", [lib.en(named, dep)]), "zh": sprintf("在%s侧", [lib.zh(named, dep)])} if s.deployment == "hybrid"
 
-_where(s, dep) := {"en": sprintf("on its %s deployment", [dep]), "zh": sprintf("在其%s部署上", [lib.zh(lib.names.deployments, dep)])} if s.deployment != "hybrid"
+_where(s, dep, named) := {"en": sprintf("on its %s deployment", [lib.en(named, dep)]), "zh": sprintf("在其%s部署上", [lib.zh(named, dep)])} if s.deployment != "hybrid"
 
 # The fragments of a finding in one language, joined in the English order: a
 # set of {en, zh} objects sorts by `en` first, so both languages list the
@@ -164,12 +165,13 @@ _suspect_places := {place |
 	count(_misplaced(place, rule)) > 0
 }
 
-# Every (dataset, rule, dimension) offence of one place for a system's data.
-_residency_offences(place, s) := {{
+# Every (dataset, rule, dimension) offence of one place for a system's data,
+# its holdings looked up as _holdings looks them up.
+_residency_offences(place, s, datasets, rules_of) := {{
 	"en": sprintf("%s under rule %s: %s", [h.id, rule.id, o.en]),
 	"zh": sprintf("数据集 %s 按规则 %s：%s", [h.id, rule.id, o.zh]),
 } |
-	some h in _holdings(s, lib.datasets, _rules_of)
+	some h in _holdings(s, datasets, rules_of)
 	some rule in h.rules
 	some o in _misplaced(place, rule)
 }
@@ -196,7 +198,7 @@ PLC_002 := lib.check(rego.metadata.rule(), _residency_governed, {v |
 	some id in _residency_governed
 	s := lib.systems[id]
 	_place(s) in _suspect_places
-	offences := _residency_offences(s, s)
+	offences := _residency_offences(s, s, lib.datasets, _rules_of)
 	count(offences) > 0
 	v := lib.violation("system", id, {
 		"en": sprintf(
@@ -239,7 +241,7 @@ PLC_003 := lib.check(rego.metadata.rule(), _replicated, {v |
 	} |
 		some i, r in s.replicas
 		_place(r) in _suspect_places
-		found := _residency_offences(r, s)
+		found := _residency_offences(r, s, lib.datasets, _rules_of)
 		count(found) > 0
 	]
 	count(offences) > 0
@@ -282,19 +284,23 @@ PLC_009 := lib.check(rego.metadata.rule(), _elastic_private, {v |
 	every h in held {
 		h.dataset.level in _cloud_levels
 	}
-	holding := _data_text(held)
+	holding := _data_text(held, lib.names.levels)
 	v := lib.violation("system", id, {
-		"en": sprintf("system %s is elastic on its %s deployment and %s: a candidate for public cloud", [id, s.deployment, holding.en]),
+		"en": sprintf(
+			"system %s is elastic on its %s deployment and %s: a candidate for %s",
+			[id, lib.en(lib.names.deployments, s.deployment), holding.en, lib.en(lib.names.deployments, "public")],
+		),
 		"zh": sprintf("系统 %s 为弹性负载，部署方式为%s，且%s：可考虑迁移至%s", [id, lib.zh(lib.names.deployments, s.deployment), holding.zh, lib.zh(lib.names.deployments, "public")]),
 	})
 })
 
-_data_text(held) := {"en": "holds no dataset", "zh": "未存放任何数据集"} if count(held) == 0
+# `levels` is the vocabulary's levels.
+_data_text(held, _) := {"en": "holds no dataset", "zh": "未存放任何数据集"} if count(held) == 0
 
-_data_text(held) := {
-	"en": sprintf("holds only internal or public data (%s)", [_joined(listed, "en", ", ")]),
-	"zh": sprintf("仅存放%s或%s级数据（%s）", [lib.zh(lib.names.levels, "internal"), lib.zh(lib.names.levels, "public"), _joined(listed, "zh", "、")]),
+_data_text(held, levels) := {
+	"en": sprintf("holds only %s or %s data (%s)", [lib.en(levels, "internal"), lib.en(levels, "public"), _joined(listed, "en", ", ")]),
+	"zh": sprintf("仅存放%s或%s级数据（%s）", [lib.zh(levels, "internal"), lib.zh(levels, "public"), _joined(listed, "zh", "、")]),
 } if {
 	count(held) > 0
-	listed := {{"en": sprintf("%s %s", [h.id, h.dataset.level]), "zh": sprintf("%s 为%s级", [h.id, lib.zh(lib.names.levels, h.dataset.level)])} | some h in held}
+	listed := {{"en": sprintf("%s %s", [h.id, lib.en(levels, h.dataset.level)]), "zh": sprintf("%s 为%s级", [h.id, lib.zh(levels, h.dataset.level)])} | some h in held}
 }

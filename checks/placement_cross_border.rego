@@ -5,15 +5,16 @@ package govern.checks.placement
 import data.govern.lib
 
 # ---------------------------------------------------------------- PLC-004
-_localised(d) if d.personal_info.contains == true
+# `grades`: the grades of important data (lib.important_grades).
+_localised(d, _) if d.personal_info.contains == true
 
-_localised(d) if lib.is_important(d)
+_localised(d, grades) if lib.is_important(grades, d)
 
 # CIIO systems holding personal information or important data, with those datasets.
 _ciio_localised := {id: ids |
 	some id, s in lib.systems
 	s.ciio == true
-	ids := {h.id | some h in _holdings(s, lib.datasets, _rules_of); _localised(h.dataset)}
+	ids := {h.id | some h in _holdings(s, lib.datasets, _rules_of); _localised(h.dataset, lib.important_grades)}
 	count(ids) > 0
 }
 
@@ -76,32 +77,33 @@ default _exporting := {}
 # Datasets sending data out of CN; only measured when the policy sets thresholds.
 _exporting := {id: d | some id, d in lib.datasets; count(_abroad(d)) > 0} if count(_cross_border) > 0
 
-_assessment := object.get(_cross_border, "security_assessment", {})
-
 _subjects(d) := object.get(d, ["personal_info", "subjects"], 0)
 
 _sensitive(d) if object.get(d, ["personal_info", "sensitive"], false) == true
 
-# CIIO systems holding a dataset: a lookup in lib.held_by, then one per holder.
-_ciio_holders(id) := sort([s | some s in object.get(lib.held_by, id, set()); lib.systems[s].ciio == true])
+# CIIO systems holding a dataset: a lookup in `held_by` (lib.held_by), then one
+# per holder in `systems` (lib.systems).
+_ciio_holders(id, held_by, systems) := sort([s | some s in object.get(held_by, id, set()); systems[s].ciio == true])
 
 # Why a dataset's outbound flows need a CAC security assessment (empty: they
 # don't). Arts. 7–8: an important grade, the subject thresholds, and any
-# personal information a CIIO holds.
-_assessment_reasons(id, d) := array.concat(
+# personal information a CIIO holds. `assessment` is the policy's
+# cross_border.security_assessment, `grades` the vocabulary's grades,
+# `holders` the CIIO systems holding the dataset (_ciio_holders).
+_assessment_reasons(d, assessment, grades, holders) := array.concat(
 	array.concat(
-		[{"en": sprintf("grade %s", [d.grade]), "zh": sprintf("分级为%s", [lib.zh(lib.names.grades, d.grade)])} |
-			d.grade in object.get(_assessment, "grades", [])
+		[{"en": sprintf("graded %s", [lib.en(grades, d.grade)]), "zh": sprintf("分级为%s", [lib.zh(grades, d.grade)])} |
+			d.grade in object.get(assessment, "grades", [])
 		],
 		[_subjects_reason(d, n) |
-			n := _assessment.subjects_at_least
+			n := assessment.subjects_at_least
 			_subjects(d) >= n
 		],
 	),
 	array.concat(
 		[_sensitive_reason(d, n) |
 			_sensitive(d)
-			n := _assessment.sensitive_subjects_at_least
+			n := assessment.sensitive_subjects_at_least
 			_subjects(d) >= n
 		],
 		[{
@@ -109,7 +111,6 @@ _assessment_reasons(id, d) := array.concat(
 			"zh": sprintf("个人信息由关键信息基础设施系统 %s 持有", [concat("、", holders)]),
 		} |
 			d.personal_info.contains == true
-			holders := _ciio_holders(id)
 			count(holders) > 0
 		],
 	),
@@ -117,9 +118,10 @@ _assessment_reasons(id, d) := array.concat(
 
 # Why they need at least a standard contract or a certification (art. 8):
 # the subject threshold, or any sensitive personal information (≥ 1 subject).
-_contract_reasons(d) := array.concat(
+# `cross_border` is the policy's cross_border.
+_contract_reasons(d, cross_border) := array.concat(
 	[_subjects_reason(d, n) |
-		n := _cross_border.contract_or_certification.subjects_at_least
+		n := cross_border.contract_or_certification.subjects_at_least
 		_subjects(d) >= n
 	],
 	[_sensitive_reason(d, 1) |
@@ -138,23 +140,25 @@ _sensitive_reason(d, n) := {
 	"zh": sprintf("敏感个人信息主体 %s 人 ≥ %s 人", [lib.money(_subjects(d)), lib.money(n)]),
 }
 
-# What a dataset's outbound flows need, the mechanisms that satisfy it, and why.
-_requirement(id, d) := {
+# What a dataset's outbound flows need, the mechanisms that satisfy it, and
+# why; `cross_border` is the policy's, `grades` the vocabulary's grades,
+# `holders` the CIIO systems holding the dataset.
+_requirement(d, cross_border, grades, holders) := {
 	"needs": {"en": "security_assessment", "zh": "安全评估"},
 	"accepts": {"security_assessment"},
 	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
 } if {
-	reasons := _assessment_reasons(id, d)
+	reasons := _assessment_reasons(d, object.get(cross_border, "security_assessment", {}), grades, holders)
 	count(reasons) > 0
 }
 
-_requirement(id, d) := {
+_requirement(d, cross_border, grades, holders) := {
 	"needs": {"en": "contract, certification or security_assessment", "zh": "标准合同、认证或安全评估"},
 	"accepts": {"contract", "certification", "security_assessment"},
 	"why": {"en": concat(", ", [r.en | some r in reasons]), "zh": concat("，", [r.zh | some r in reasons])},
 } if {
-	count(_assessment_reasons(id, d)) == 0
-	reasons := _contract_reasons(d)
+	count(_assessment_reasons(d, object.get(cross_border, "security_assessment", {}), grades, holders)) == 0
+	reasons := _contract_reasons(d, cross_border)
 	count(reasons) > 0
 }
 
@@ -197,7 +201,7 @@ _by_zh := {
 #   resource: dataset
 PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
 	some id, d in _exporting
-	req := _requirement(id, d)
+	req := _requirement(d, _cross_border, lib.names.grades, _ciio_holders(id, lib.held_by, lib.systems))
 	short := {{
 		"en": sprintf("to %s (%s) by %s", [f.to, f.jurisdiction, mechanism]),
 		"zh": sprintf("流向 %s（%s），%s", [f.to, f.jurisdiction, object.get(_by_zh, mechanism, sprintf("采用 %s", [mechanism]))]),

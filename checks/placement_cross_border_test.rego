@@ -50,7 +50,7 @@ test_plc_007_security_assessment_thresholds if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"ds-grade", "ds-million", "ds-sensitive"}
 	r.evaluated == 4
-	_message(r, "ds-grade") == "dataset ds-grade flows abroad without the required security_assessment (grade important): to partner-SG-contract (SG) by contract"
+	_message(r, "ds-grade") == "dataset ds-grade flows abroad without the required security_assessment (graded important data): to partner-SG-contract (SG) by contract"
 	_message(r, "ds-million") == "dataset ds-million flows abroad without the required security_assessment (1,000,000 subjects ≥ 1,000,000): to partner-SG-certification (SG) by certification"
 	_message(r, "ds-sensitive") == "dataset ds-sensitive flows abroad without the required security_assessment (sensitive, 10,000 subjects ≥ 10,000): to partner-SG-contract (SG) by contract"
 	_message_zh(r, "ds-grade") == "数据集 ds-grade 出境未采用所需的安全评估（分级为重要数据）：流向 partner-SG-contract（SG），采用标准合同"
@@ -63,7 +63,7 @@ test_plc_007_lists_every_reason_in_both_languages if {
 	datasets := [_exporter("ds-core-pi", "core", {"contains": true, "sensitive": true, "subjects": 2000000}, [_flow("SG", "contract")])]
 	r := placement.PLC_007 with input as _with_datasets(datasets, [])
 		with data.govern.definitions as _defs
-	_message(r, "ds-core-pi") == "dataset ds-core-pi flows abroad without the required security_assessment (grade core, 2,000,000 subjects ≥ 1,000,000, sensitive, 2,000,000 subjects ≥ 10,000): to partner-SG-contract (SG) by contract"
+	_message(r, "ds-core-pi") == "dataset ds-core-pi flows abroad without the required security_assessment (graded core data, 2,000,000 subjects ≥ 1,000,000, sensitive, 2,000,000 subjects ≥ 10,000): to partner-SG-contract (SG) by contract"
 	_message_zh(r, "ds-core-pi") == "数据集 ds-core-pi 出境未采用所需的安全评估（分级为核心数据，个人信息主体 2,000,000 人 ≥ 1,000,000 人，敏感个人信息主体 2,000,000 人 ≥ 10,000 人）：流向 partner-SG-contract（SG），采用标准合同"
 }
 

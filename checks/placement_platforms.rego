@@ -93,7 +93,10 @@ PLC_008 := lib.check(rego.metadata.rule(), _on_platform, {v |
 	p.deployment != "hybrid"
 	s.deployment != p.deployment
 	v := lib.violation("system", id, {
-		"en": sprintf("system %s is declared %s but runs on %s platform %s", [id, s.deployment, p.deployment, s.platform]),
+		"en": sprintf(
+			"system %s is declared %s but runs on %s platform %s",
+			[id, lib.en(lib.names.deployments, s.deployment), lib.en(lib.names.deployments, p.deployment), s.platform],
+		),
 		"zh": sprintf("系统 %s 的部署方式为%s，但运行在部署方式为%s的平台 %s 上", [id, lib.zh(lib.names.deployments, s.deployment), lib.zh(lib.names.deployments, p.deployment), s.platform]),
 	})
 })

@@ -53,6 +53,6 @@ test_plc_008_deployment_differs_from_platform if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"sys-mismatch", "sys-hybrid-on-private"}
 	r.evaluated == 4
-	_message(r, "sys-mismatch") == "system sys-mismatch is declared private but runs on public platform plat-pub"
+	_message(r, "sys-mismatch") == "system sys-mismatch is declared private cloud but runs on public cloud platform plat-pub"
 	_message_zh(r, "sys-mismatch") == "系统 sys-mismatch 的部署方式为私有云，但运行在部署方式为公有云的平台 plat-pub 上"
 }

@@ -85,7 +85,7 @@ test_plc_001_fires_on_restricted_public_side if {
 	})])
 		with data.govern.definitions as _defs
 	_ids(r) == {"sys-pay"}
-	_message(r, "sys-pay") == "system sys-pay stores restricted dataset ds-restricted on the public side (rule restricted-private-only allows private, on_prem)"
+	_message(r, "sys-pay") == "system sys-pay stores restricted dataset ds-restricted on the public cloud side (rule restricted-private-only allows private cloud, on premises)"
 	_message_zh(r, "sys-pay") == "系统 sys-pay 在公有云侧存放受限级数据集 ds-restricted（规则 restricted-private-only 仅允许私有云、本地部署）"
 }
 
@@ -93,8 +93,8 @@ test_plc_001_fires_on_public_deployment_listing_each_dataset if {
 	r := placement.PLC_001 with input as _input([_sys("sys-web", {"deployment": "public", "datasets": ["ds-core", "ds-restricted", "ds-public"]})])
 		with data.govern.definitions as _defs
 	_message(r, "sys-web") == concat("", [
-		"system sys-web stores restricted dataset ds-core on its public deployment (rule restricted-private-only allows private, on_prem); ",
-		"restricted dataset ds-restricted on its public deployment (rule restricted-private-only allows private, on_prem)",
+		"system sys-web stores restricted dataset ds-core on its public cloud deployment (rule restricted-private-only allows private cloud, on premises); ",
+		"restricted dataset ds-restricted on its public cloud deployment (rule restricted-private-only allows private cloud, on premises)",
 	])
 	_message_zh(r, "sys-web") == concat("", [
 		"系统 sys-web 在其公有云部署上存放受限级数据集 ds-core（规则 restricted-private-only 仅允许私有云、本地部署）；",
@@ -214,8 +214,8 @@ test_plc_009_elastic_private_without_sensitive_data if {
 		with data.govern.definitions as _defs
 	_ids(r) == {"sys-elastic", "sys-empty"}
 	r.evaluated == 3
-	_message(r, "sys-elastic") == "system sys-elastic is elastic on its private deployment and holds only internal or public data (ds-internal internal, ds-public public): a candidate for public cloud"
-	_message(r, "sys-empty") == "system sys-empty is elastic on its on_prem deployment and holds no dataset: a candidate for public cloud"
+	_message(r, "sys-elastic") == "system sys-elastic is elastic on its private cloud deployment and holds only internal or public data (ds-internal internal, ds-public public): a candidate for public cloud"
+	_message(r, "sys-empty") == "system sys-empty is elastic on its on premises deployment and holds no dataset: a candidate for public cloud"
 	_message_zh(r, "sys-elastic") == "系统 sys-elastic 为弹性负载，部署方式为私有云，且仅存放内部或公开级数据（ds-internal 为内部级、ds-public 为公开级）：可考虑迁移至公有云"
 	_message_zh(r, "sys-empty") == "系统 sys-empty 为弹性负载，部署方式为本地部署，且未存放任何数据集：可考虑迁移至公有云"
 }

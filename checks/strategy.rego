@@ -47,8 +47,11 @@ default _assessments := {}
 _assessments := lib.maturity_assessments if _active
 
 # A tier as the Chinese names it: the handbook's three by their names in the
-# vocabulary (战略层 …), a tier of the policy's own by its id ("team 层").
-_tier_zh(tier) := object.get(lib.names.tiers, [tier, "zh"], sprintf("%s 层", [tier]))
+# vocabulary `named` (lib.names.tiers: 战略层 …), a tier of the policy's own by
+# its id ("team 层"); the English likewise ("the business tier", "tier team").
+_tier_zh(named, tier) := object.get(named, [tier, "zh"], sprintf("%s 层", [tier]))
+
+_tier_en(named, tier) := lib.en_called(named, tier, "tier")
 
 # ---------------------------------------------------------------- STR-001
 
@@ -112,25 +115,27 @@ STR_001 := lib.check(rego.metadata.rule(), _goals, {v |
 # Goals of a known tier below the top one.
 _below_top := {id: g | some id, g in _goals; _rank[g.tier] > 0}
 
-_tier_above(g) := _tiers[_rank[g.tier] - 1]
+# The tier directly above `tier` in `tiers` (top first), whose positions `rank` gives.
+_tier_above(tier, tiers, rank) := tiers[rank[tier] - 1]
 
-# `goals`: the goals by id, where the parent is looked up.
-_parent_one_up(g, goals) if goals[g.parent].tier == _tier_above(g)
+# `goals`: the goals by id, where the parent is looked up; `tiers` and `rank` as for _tier_above.
+_parent_one_up(g, goals, tiers, rank) if goals[g.parent].tier == _tier_above(g.tier, tiers, rank)
 
-_parent_text(g) := {"en": "has no parent", "zh": "没有父目标"} if not g.parent
+# `goals`: the goals by id; `named`: the vocabulary's tiers.
+_parent_text(g, _, _) := {"en": "has no parent", "zh": "没有父目标"} if not g.parent
 
-_parent_text(g) := {
+_parent_text(g, goals, _) := {
 	"en": sprintf("names parent %s, which is not a goal", [g.parent]),
 	"zh": sprintf("所指父目标 %s 不是已定义的目标", [g.parent]),
 } if {
 	g.parent
-	not lib.goals[g.parent]
+	not goals[g.parent]
 }
 
-_parent_text(g) := {
-	"en": sprintf("has parent %s of tier %s", [g.parent, tier]),
-	"zh": sprintf("的父目标 %s 属于%s", [g.parent, _tier_zh(tier)]),
-} if tier := lib.goals[g.parent].tier
+_parent_text(g, goals, named) := {
+	"en": sprintf("has parent %s of %s", [g.parent, _tier_en(named, tier)]),
+	"zh": sprintf("的父目标 %s 属于%s", [g.parent, _tier_zh(named, tier)]),
+} if tier := goals[g.parent].tier
 
 # METADATA
 # title: Goals below the top tier name a parent one tier up
@@ -153,16 +158,17 @@ _parent_text(g) := {
 #   resource: goal
 STR_002 := lib.check(rego.metadata.rule(), _below_top, {v |
 	some id, g in _below_top
-	not _parent_one_up(g, lib.goals)
-	parent := _parent_text(g)
+	not _parent_one_up(g, lib.goals, _tiers, _rank)
+	parent := _parent_text(g, lib.goals, lib.names.tiers)
+	above := _tier_above(g.tier, _tiers, _rank)
 	v := lib.violation("goal", id, {
 		"en": sprintf(
-			"goal %s of tier %s %s; it should name a parent goal of tier %s, the tier directly above",
-			[id, g.tier, parent.en, _tier_above(g)],
+			"goal %s of %s %s; it should name a parent goal of %s, the tier directly above",
+			[id, _tier_en(lib.names.tiers, g.tier), parent.en, _tier_en(lib.names.tiers, above)],
 		),
 		"zh": sprintf(
 			"%s目标 %s %s；应指明直接上一层（%s）的父目标",
-			[_tier_zh(g.tier), id, parent.zh, _tier_zh(_tier_above(g))],
+			[_tier_zh(lib.names.tiers, g.tier), id, parent.zh, _tier_zh(lib.names.tiers, above)],
 		),
 	})
 })
@@ -233,12 +239,13 @@ STR_004 := lib.check(rego.metadata.rule(), _open, {v |
 
 default _running := {}
 
-_running := {id: p | some id, p in lib.projects; lib.running(p)} if _active
+_running := {id: p | some id, p in lib.projects; lib.running(p, input.as_of)} if _active
 
-# `goals`: the goals by id, where each goal the project serves is looked up.
-_serves_bottom(p, goals) if {
+# `goals`: the goals by id, where each goal the project serves is looked up;
+# `bottom` the bottom tier.
+_serves_bottom(p, goals, bottom) if {
 	some goal_id in object.get(p, "serves", [])
-	goals[goal_id].tier == _bottom
+	goals[goal_id].tier == bottom
 }
 
 # METADATA
@@ -260,27 +267,28 @@ _serves_bottom(p, goals) if {
 #   resource: project
 STR_005 := lib.check(rego.metadata.rule(), _running, {v |
 	some id, p in _running
-	not _serves_bottom(p, lib.goals)
-	served := [_served_text(goal_id) | some goal_id in object.get(p, "serves", [])]
+	not _serves_bottom(p, lib.goals, _bottom)
+	served := [_served_text(goal_id, lib.goals, lib.names.tiers) | some goal_id in object.get(p, "serves", [])]
 	v := lib.violation("project", id, {
 		"en": sprintf(
-			"project %s is running (%s to %s) but serves no %s goal (serves: %s)",
-			[id, p.start, p.end, _bottom, lib.list_text([s.en | some s in served])],
+			"project %s is running (%s to %s) but serves no goal of %s (serves: %s)",
+			[id, p.start, p.end, _tier_en(lib.names.tiers, _bottom), lib.list_text([s.en | some s in served])],
 		),
 		"zh": sprintf(
 			"项目 %s 正在进行（%s 至 %s），但未服务于任何%s目标（服务于：%s）",
-			[id, p.start, p.end, _tier_zh(_bottom), lib.list_text_zh([s.zh | some s in served])],
+			[id, p.start, p.end, _tier_zh(lib.names.tiers, _bottom), lib.list_text_zh([s.zh | some s in served])],
 		),
 	})
 })
 
-# A goal a project serves, with its tier.
-_served_text(goal_id) := {
-	"en": sprintf("%s (%s)", [goal_id, tier]),
-	"zh": sprintf("%s（%s）", [goal_id, _tier_zh(tier)]),
-} if tier := lib.goals[goal_id].tier
+# A goal a project serves, with its tier; `goals` the goals by id, `named`
+# the vocabulary's tiers.
+_served_text(goal_id, goals, named) := {
+	"en": sprintf("%s (%s tier)", [goal_id, lib.en(named, tier)]),
+	"zh": sprintf("%s（%s）", [goal_id, _tier_zh(named, tier)]),
+} if tier := goals[goal_id].tier
 
-_served_text(goal_id) := {
+_served_text(goal_id, goals, _) := {
 	"en": sprintf("%s (not a goal)", [goal_id]),
 	"zh": sprintf("%s（未定义的目标）", [goal_id]),
-} if not lib.goals[goal_id].tier
+} if not goals[goal_id].tier

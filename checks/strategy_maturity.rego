@@ -88,7 +88,7 @@ STR_007 := lib.check(rego.metadata.rule(), _assessments, {v |
 	missing := [d | some d in _dimensions; object.get(a, ["scores", d], null) == null]
 	count(missing) > 0
 	v := lib.violation("maturity_assessment", id, {
-		"en": sprintf("maturity assessment %s of %s does not score %s", [id, a.date, concat(", ", missing)]),
+		"en": sprintf("maturity assessment %s of %s does not score %s", [id, a.date, lib.en_list(lib.names.dimensions, missing)]),
 		"zh": sprintf("成熟度评估 %s（%s）未对以下维度评分：%s", [id, a.date, lib.zh_list(lib.names.dimensions, missing)]),
 	})
 })
@@ -130,31 +130,34 @@ _baseline := {id: aid |
 	aid := _assessment_order[n - 1][1]
 }
 
-_baseline_holds(id, m) if lib.maturity_assessments[_baseline[id]].scores[m.dimension] == m.from
+# `baseline`: each project's baseline assessment id (_baseline); `assessments`
+# the maturity assessments by id.
+_baseline_holds(baseline, assessments, id, m) if assessments[baseline[id]].scores[m.dimension] == m.from
 
-_baseline_gap(id, p) := {
+# `named` is the vocabulary's dimensions.
+_baseline_gap(baseline, _, id, p, named) := {
 	"en": sprintf(
 		"starts %s at level %v but no maturity assessment is dated on or before its start %s",
-		[p.maturity.dimension, p.maturity.from, p.start],
+		[lib.en(named, p.maturity.dimension), p.maturity.from, p.start],
 	),
 	"zh": sprintf(
 		"以%s的 %v 级为起点，但在其开始日期 %s 当日或之前没有任何成熟度评估",
-		[lib.zh(lib.names.dimensions, p.maturity.dimension), p.maturity.from, p.start],
+		[lib.zh(named, p.maturity.dimension), p.maturity.from, p.start],
 	),
-} if not _baseline[id]
+} if not baseline[id]
 
-_baseline_gap(id, p) := {
+_baseline_gap(baseline, assessments, id, p, named) := {
 	"en": sprintf(
 		"starts %s at level %v but %s (%s), the latest maturity assessment on or before its start %s, %s",
-		[p.maturity.dimension, p.maturity.from, aid, a.date, p.start, score.en],
+		[lib.en(named, p.maturity.dimension), p.maturity.from, aid, a.date, p.start, score.en],
 	),
 	"zh": sprintf(
 		"以%s的 %v 级为起点，但在其开始日期 %s 当日或之前的最近一次成熟度评估 %s（%s）%s",
-		[lib.zh(lib.names.dimensions, p.maturity.dimension), p.maturity.from, p.start, aid, a.date, score.zh],
+		[lib.zh(named, p.maturity.dimension), p.maturity.from, p.start, aid, a.date, score.zh],
 	),
 } if {
-	aid := _baseline[id]
-	a := lib.maturity_assessments[aid]
+	aid := baseline[id]
+	a := assessments[aid]
 	score := _score_text(a, p.maturity.dimension)
 }
 
@@ -187,12 +190,14 @@ STR_008 := lib.check(rego.metadata.rule(), _matured, {v |
 	m := p.maturity
 	reasons := array.concat(
 		[{
-			"en": sprintf("plans %s from level %v to %v, which is no step up", [m.dimension, m.from, m.to]),
+			"en": sprintf("plans %s from level %v to %v, which is no step up", [lib.en(lib.names.dimensions, m.dimension), m.from, m.to]),
 			"zh": sprintf("计划将%s从 %v 级变为 %v 级，未能提升", [lib.zh(lib.names.dimensions, m.dimension), m.from, m.to]),
 		} |
 			m.to <= m.from
 		],
-		[_baseline_gap(id, p) | not _baseline_holds(id, m)],
+		[_baseline_gap(_baseline, lib.maturity_assessments, id, p, lib.names.dimensions) |
+			not _baseline_holds(_baseline, lib.maturity_assessments, id, m)
+		],
 	)
 	count(reasons) > 0
 	v := lib.violation("project", id, {

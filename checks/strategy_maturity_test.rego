@@ -66,7 +66,7 @@ test_str_007_every_dimension_is_scored if {
 	r := strategy.STR_007 with input as _input(inv) with data.govern.definitions as _defs
 	_ids(r) == {"ma-partial", "ma-empty"}
 	r.evaluated == 3
-	_message(r, "ma-partial") == "maturity assessment ma-partial of 2025-02-20 does not score data_asset, decision_intelligence"
+	_message(r, "ma-partial") == "maturity assessment ma-partial of 2025-02-20 does not score data as an asset, decision intelligence"
 	_message_zh(r, "ma-partial") == "成熟度评估 ma-partial（2025-02-20）未对以下维度评分：数据资产化、决策智能化"
 }
 
@@ -119,11 +119,11 @@ test_str_008_starts_from_the_latest_assessment_before_the_start if {
 	r := strategy.STR_008 with input as _input(_assessed) with data.govern.definitions as _defs
 	_ids(r) == {"prj-2025-off", "prj-same-day-off", "prj-unscored", "prj-flat", "prj-down", "prj-too-early"}
 	r.evaluated == 10
-	_message(r, "prj-2025-off") == "project prj-2025-off starts process_digital at level 3 but ma-2025 (2025-02-20), the latest maturity assessment on or before its start 2026-02-19, scores it 2"
-	_message(r, "prj-unscored") == "project prj-unscored starts decision_intelligence at level 1 but ma-2026b (2026-02-20), the latest maturity assessment on or before its start 2026-06-01, does not score it"
-	_message(r, "prj-flat") == "project prj-flat plans process_digital from level 3 to 3, which is no step up"
-	_message(r, "prj-down") == "project prj-down plans business_online from level 3 to 2, which is no step up; starts business_online at level 3 but ma-2025 (2025-02-20), the latest maturity assessment on or before its start 2025-03-01, scores it 2"
-	_message(r, "prj-too-early") == "project prj-too-early starts data_asset at level 1 but no maturity assessment is dated on or before its start 2025-02-19"
+	_message(r, "prj-2025-off") == "project prj-2025-off starts process digitalisation at level 3 but ma-2025 (2025-02-20), the latest maturity assessment on or before its start 2026-02-19, scores it 2"
+	_message(r, "prj-unscored") == "project prj-unscored starts decision intelligence at level 1 but ma-2026b (2026-02-20), the latest maturity assessment on or before its start 2026-06-01, does not score it"
+	_message(r, "prj-flat") == "project prj-flat plans process digitalisation from level 3 to 3, which is no step up"
+	_message(r, "prj-down") == "project prj-down plans business online from level 3 to 2, which is no step up; starts business online at level 3 but ma-2025 (2025-02-20), the latest maturity assessment on or before its start 2025-03-01, scores it 2"
+	_message(r, "prj-too-early") == "project prj-too-early starts data as an asset at level 1 but no maturity assessment is dated on or before its start 2025-02-19"
 	_message_zh(r, "prj-down") == concat("", [
 		"项目 prj-down 计划将业务在线化从 3 级变为 2 级，未能提升；",
 		"以业务在线化的 3 级为起点，但在其开始日期 2025-03-01 当日或之前的最近一次成熟度评估 ma-2025（2025-02-20）对该维度的评分为 2",

@@ -19,7 +19,7 @@ _pilot := {_pilot_phase: _max_pilots} if {
 }
 
 # Projects of the pilot phase running today.
-_pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.running(p)}
+_pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.running(p, input.as_of)}
 
 # METADATA
 # title: The pilot is kept to a few projects
@@ -49,8 +49,8 @@ STR_009 := lib.check_observed(
 		count(_pilots) > limit
 		v := lib.violation("phase", phase, {
 			"en": sprintf(
-				"phase %s has %d projects running (%s), more than pilot.max_projects %d",
-				[phase, count(_pilots), lib.list_text(_pilots), limit],
+				"%s has %d projects running (%s), more than pilot.max_projects %d",
+				[lib.en_called(lib.names.phases, phase, "phase"), count(_pilots), lib.list_text(_pilots), limit],
 			),
 			"zh": sprintf(
 				"%s有 %d 个项目正在进行（%s），超过 pilot.max_projects 规定的 %d 个",

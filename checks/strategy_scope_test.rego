@@ -30,7 +30,7 @@ test_str_009_one_more_fires if {
 	inv := {"projects": object.union(_pilots(3).projects, _not_counted)}
 	r := strategy.STR_009 with input as _input(inv) with data.govern.definitions as _defs
 	_ids(r) == {"pilot"}
-	_message(r, "pilot") == "phase pilot has 3 projects running (prj-1, prj-2, prj-3), more than pilot.max_projects 2"
+	_message(r, "pilot") == "the pilot phase has 3 projects running (prj-1, prj-2, prj-3), more than pilot.max_projects 2"
 	_message_zh(r, "pilot") == "试点期有 3 个项目正在进行（prj-1、prj-2、prj-3），超过 pilot.max_projects 规定的 2 个"
 }
 

@@ -107,9 +107,9 @@ test_str_002_parent_must_be_one_tier_up if {
 	r := strategy.STR_002 with input as _input(_tree) with data.govern.definitions as _defs
 	_ids(r) == {"g-skip", "g-orphan", "g-sibling", "g-upside", "g-dangling"}
 	r.evaluated == 7 # every goal below the top tier
-	_message(r, "g-skip") == "goal g-skip of tier execution has parent g-s of tier strategic; it should name a parent goal of tier business, the tier directly above"
-	_message(r, "g-orphan") == "goal g-orphan of tier business has no parent; it should name a parent goal of tier strategic, the tier directly above"
-	_message(r, "g-dangling") == "goal g-dangling of tier execution names parent g-none, which is not a goal; it should name a parent goal of tier business, the tier directly above"
+	_message(r, "g-skip") == "goal g-skip of the execution tier has parent g-s of the strategic tier; it should name a parent goal of the business tier, the tier directly above"
+	_message(r, "g-orphan") == "goal g-orphan of the business tier has no parent; it should name a parent goal of the strategic tier, the tier directly above"
+	_message(r, "g-dangling") == "goal g-dangling of the execution tier names parent g-none, which is not a goal; it should name a parent goal of the business tier, the tier directly above"
 	_message_zh(r, "g-skip") == "执行层目标 g-skip 的父目标 g-s 属于战略层；应指明直接上一层（业务层）的父目标"
 	_message_zh(r, "g-orphan") == "业务层目标 g-orphan 没有父目标；应指明直接上一层（战略层）的父目标"
 	_message_zh(r, "g-dangling") == "执行层目标 g-dangling 所指父目标 g-none 不是已定义的目标；应指明直接上一层（业务层）的父目标"
@@ -204,8 +204,8 @@ test_str_005_running_projects_serve_an_execution_goal if {
 	r := strategy.STR_005 with input as _input(_served) with data.govern.definitions as _defs
 	_ids(r) == {"prj-biz", "prj-none", "prj-empty", "prj-starts-today"}
 	r.evaluated == 6
-	_message(r, "prj-biz") == "project prj-biz is running (2026-01-01 to 2026-12-31) but serves no execution goal (serves: g-b (business), g-s (strategic))"
-	_message(r, "prj-none") == "project prj-none is running (2026-01-01 to 2026-12-31) but serves no execution goal (serves: none)"
+	_message(r, "prj-biz") == "project prj-biz is running (2026-01-01 to 2026-12-31) but serves no goal of the execution tier (serves: g-b (business tier), g-s (strategic tier))"
+	_message(r, "prj-none") == "project prj-none is running (2026-01-01 to 2026-12-31) but serves no goal of the execution tier (serves: none)"
 	_message_zh(r, "prj-biz") == "项目 prj-biz 正在进行（2026-01-01 至 2026-12-31），但未服务于任何执行层目标（服务于：g-b（业务层）、g-s（战略层））"
 	_message_zh(r, "prj-none") == "项目 prj-none 正在进行（2026-01-01 至 2026-12-31），但未服务于任何执行层目标（服务于：无）"
 }
@@ -213,7 +213,7 @@ test_str_005_running_projects_serve_an_execution_goal if {
 test_str_005_names_a_served_id_that_is_not_a_goal if {
 	inv := object.union(_tree, {"projects": _project("prj-lost", "pilot", "2026-01-01", "2026-12-31", {"serves": ["g-missing", "g-e"]})})
 	r := strategy.STR_005 with input as _input(inv) with data.govern.definitions as {"strategy_policy": object.union(_policy, {"goals": {"tiers": ["strategic", "business"]}})}
-	_message(r, "prj-lost") == "project prj-lost is running (2026-01-01 to 2026-12-31) but serves no business goal (serves: g-missing (not a goal), g-e (execution))"
+	_message(r, "prj-lost") == "project prj-lost is running (2026-01-01 to 2026-12-31) but serves no goal of the business tier (serves: g-missing (not a goal), g-e (execution tier))"
 	_message_zh(r, "prj-lost") == "项目 prj-lost 正在进行（2026-01-01 至 2026-12-31），但未服务于任何业务层目标（服务于：g-missing（未定义的目标）、g-e（执行层））"
 }
 
@@ -221,7 +221,7 @@ test_str_005_bottom_tier_follows_the_policy if {
 	defs := {"strategy_policy": object.union(_policy, {"goals": {"tiers": ["strategic", "business"]}})}
 	r := strategy.STR_005 with input as _input(_served) with data.govern.definitions as defs
 	_ids(r) == {"prj-none", "prj-empty", "prj-starts-today", "prj-ends-today"}
-	contains(_message(r, "prj-ends-today"), "serves no business goal (serves: g-skip (execution))")
+	contains(_message(r, "prj-ends-today"), "serves no goal of the business tier (serves: g-skip (execution tier))")
 }
 
 test_str_005_not_applicable_without_policy if {

@@ -58,11 +58,14 @@ violation_keys contains ["WAV-008", v.resource.kind, v.resource.id] if some v in
 
 violation_keys contains ["WAV-009", v.resource.kind, v.resource.id] if some v in _ungranted
 
-# ---------------------------------------------------------------- Chinese
+# ---------------------------------------------------------------- names
 
-# A waived resource as the Chinese names it: its kind's name in the vocabulary,
-# then its id ("预算行 bl-18"); a kind without a name shows as its id.
-_resource_zh(r) := sprintf("%s %s", [lib.zh(lib.names.kinds, r.kind), r.id])
+# A waived resource as a message names it: its kind's name in the vocabulary
+# (`kinds`, lib.names.kinds), then its id ("budget line bl-18", "预算行 bl-18");
+# a kind without a name shows as written.
+_resource_en(r, kinds) := sprintf("%s %s", [lib.en(kinds, r.kind), r.id])
+
+_resource_zh(r, kinds) := sprintf("%s %s", [lib.zh(kinds, r.kind), r.id])
 
 # ---------------------------------------------------------------- WAV-001
 
@@ -87,12 +90,12 @@ _self_approved contains v if {
 	w.approved_by == w.requested_by
 	v := lib.violation("waiver", id, {
 		"en": sprintf(
-			"waiver %s for %s on %s %s is approved by its own requester %s",
-			[id, w.check, w.resource.kind, w.resource.id, w.requested_by],
+			"waiver %s for %s on %s is approved by its own requester %s",
+			[id, w.check, _resource_en(w.resource, lib.names.kinds), lib.person_en(lib.people, w.requested_by)],
 		),
 		"zh": sprintf(
 			"豁免 %s（检查 %s，%s）由其申请人 %s 本人批准",
-			[id, w.check, _resource_zh(w.resource), lib.person_zh(lib.people, w.requested_by)],
+			[id, w.check, _resource_zh(w.resource, lib.names.kinds), lib.person_zh(lib.people, w.requested_by)],
 		),
 	})
 }
@@ -131,7 +134,7 @@ _unauthorised contains v if {
 	v := lib.violation("waiver", id, {
 		"en": sprintf(
 			"waiver %s is approved by %s (roles: %s), who holds no role allowed to approve waivers (limits.waiver: %s)",
-			[id, w.approved_by, lib.list_text(roles), lib.list_text(sort(_waiver_roles))],
+			[id, lib.person_en(lib.people, w.approved_by), lib.list_text(roles), lib.list_text(sort(_waiver_roles))],
 		),
 		"zh": sprintf(
 			"豁免 %s 的批准人 %s，角色为 %s，未担任任何有权批准豁免的角色（limits.waiver：%s）",
@@ -239,12 +242,12 @@ _expired contains v if {
 	days > 0
 	v := lib.violation("waiver", id, {
 		"en": sprintf(
-			"waiver %s for %s on %s %s expired on %s (%d days before %s)",
-			[id, w.check, w.resource.kind, w.resource.id, w.expires, days, input.as_of],
+			"waiver %s for %s on %s expired on %s (%d days before %s)",
+			[id, w.check, _resource_en(w.resource, lib.names.kinds), w.expires, days, input.as_of],
 		),
 		"zh": sprintf(
 			"豁免 %s（检查 %s，%s）已于 %s 到期（早于评估基准日 %s 共 %d 天）",
-			[id, w.check, _resource_zh(w.resource), w.expires, input.as_of, days],
+			[id, w.check, _resource_zh(w.resource, lib.names.kinds), w.expires, input.as_of, days],
 		),
 	})
 }
@@ -277,12 +280,12 @@ _stale contains v if {
 	not [w.check, w.resource.kind, w.resource.id] in violation_keys
 	v := lib.violation("waiver", id, {
 		"en": sprintf(
-			"waiver %s is stale: %s reports nothing on %s %s this run",
-			[id, w.check, w.resource.kind, w.resource.id],
+			"waiver %s is stale: %s reports nothing on %s this run",
+			[id, w.check, _resource_en(w.resource, lib.names.kinds)],
 		),
 		"zh": sprintf(
 			"豁免 %s 已无对应发现：本次运行中检查 %s 未对%s 报告任何发现",
-			[id, w.check, _resource_zh(w.resource)],
+			[id, w.check, _resource_zh(w.resource, lib.names.kinds)],
 		),
 	})
 }
@@ -329,12 +332,12 @@ _not_yet_in_force contains v if {
 	days > 0
 	v := lib.violation("waiver", id, {
 		"en": sprintf(
-			"waiver %s for %s on %s %s is approved on %s, %d days after %s: it is not yet in force",
-			[id, w.check, w.resource.kind, w.resource.id, w.approved_at, days, input.as_of],
+			"waiver %s for %s on %s is approved on %s, %d days after %s: it is not yet in force",
+			[id, w.check, _resource_en(w.resource, lib.names.kinds), w.approved_at, days, input.as_of],
 		),
 		"zh": sprintf(
 			"豁免 %s（检查 %s，%s）的批准日期 %s 晚于评估基准日 %s 共 %d 天，尚未生效",
-			[id, w.check, _resource_zh(w.resource), w.approved_at, input.as_of, days],
+			[id, w.check, _resource_zh(w.resource, lib.names.kinds), w.approved_at, input.as_of, days],
 		),
 	})
 }
@@ -407,7 +410,7 @@ _grant_subjects := lib.waivers if _requires_decision
 _ungranted contains v if {
 	_requires_decision
 	some id, w in lib.waivers
-	reasons := _grant_problems(w)
+	reasons := _grant_problems(w, lib.decisions, lib.people, lib.names.decision_types)
 	count(reasons) > 0
 	v := lib.violation("waiver", id, {
 		"en": sprintf(
@@ -424,35 +427,37 @@ _ungranted contains v if {
 # Why the waiver's decision does not grant it, in order; [] when it does.
 # A decision the inventory does not hold cannot grant anything (the loader
 # rejects such a reference; this keeps the check closed on its own).
-_grant_problems(w) := [{"en": "it names no decision", "zh": "未注明授予它的决策"}] if {
+# `decisions` and `persons` are lib.decisions and lib.people, `types` the
+# vocabulary's decision types.
+_grant_problems(w, decisions, persons, types) := [{"en": "it names no decision", "zh": "未注明授予它的决策"}] if {
 	object.get(w, "decision", null) == null
 } else := [{
 	"en": sprintf("its decision %s does not exist", [w.decision]),
 	"zh": sprintf("其决策 %s 不存在", [w.decision]),
 }] if {
-	not lib.decisions[w.decision]
+	not decisions[w.decision]
 } else := array.concat(
-	array.concat(_type_problem(lib.decisions[w.decision]), _approver_problem(w, lib.decisions[w.decision])),
-	_date_problem(w, lib.decisions[w.decision]),
+	array.concat(_type_problem(decisions[w.decision], types), _approver_problem(w, decisions[w.decision], persons)),
+	_date_problem(w, decisions[w.decision]),
 )
 
-_type_problem(d) := [] if {
+_type_problem(d, types) := [] if {
 	d.type == "waiver"
 } else := [{
-	"en": sprintf("decision %s is of type %s, not waiver", [d.id, d.type]),
-	"zh": sprintf("决策 %s 的类型为%s，而非%s", [d.id, lib.zh(lib.names.decision_types, d.type), lib.zh(lib.names.decision_types, "waiver")]),
+	"en": sprintf("decision %s is of type %s, not %s", [d.id, lib.en(types, d.type), lib.en(types, "waiver")]),
+	"zh": sprintf("决策 %s 的类型为%s，而非%s", [d.id, lib.zh(types, d.type), lib.zh(types, "waiver")]),
 }]
 
-_approver_problem(w, d) := [] if {
+_approver_problem(w, d, persons) := [] if {
 	w.approved_by in object.get(d, "approved_by", [])
 } else := [{
 	"en": sprintf(
 		"decision %s was approved by %s, not by the waiver's approver %s",
-		[d.id, lib.list_text(object.get(d, "approved_by", [])), w.approved_by],
+		[d.id, lib.people_en(persons, object.get(d, "approved_by", [])), lib.person_en(persons, w.approved_by)],
 	),
 	"zh": sprintf(
 		"决策 %s 的批准人为 %s，不含豁免的批准人 %s",
-		[d.id, lib.people_zh(lib.people, object.get(d, "approved_by", [])), lib.person_zh(lib.people, w.approved_by)],
+		[d.id, lib.people_zh(persons, object.get(d, "approved_by", [])), lib.person_zh(persons, w.approved_by)],
 	),
 }]
 

@@ -53,7 +53,7 @@ test_wav_001_fires_when_requester_approves if {
 	_ids(r) == {"wv-1"}
 	r.evaluated == 1
 	some v in r.violations
-	contains(v.message, "own requester p-cto")
+	contains(v.message, "own requester 李娜 (p-cto)")
 	v.message_zh == "豁免 wv-1（检查 BUD-003，预算行 bl-18）由其申请人 李娜（p-cto） 本人批准"
 }
 
@@ -205,7 +205,7 @@ test_wav_006_fires_when_the_resource_has_no_violation if {
 		with data.govern.checks as _checks
 	_ids(r) == {"wv-1"}
 	some v in r.violations
-	contains(v.message, "BUD-003 reports nothing on budget_line bl-99")
+	contains(v.message, "BUD-003 reports nothing on budget line bl-99")
 	v.message_zh == "豁免 wv-1 已无对应发现：本次运行中检查 BUD-003 未对预算行 bl-99 报告任何发现"
 }
 
@@ -338,7 +338,7 @@ test_wav_009_fires_for_a_decision_of_another_type if {
 	r := wav.WAV_009 with input as _granted(_cited, d) with data.govern.definitions as _requiring
 	_ids(r) == {"wv-1"}
 	some v in r.violations
-	endswith(v.message, ": decision dec-1 is of type budget_allocation, not waiver")
+	endswith(v.message, ": decision dec-1 is of type budget allocation, not waiver")
 	endswith(v.message_zh, "：决策 dec-1 的类型为预算分配，而非豁免")
 }
 
@@ -347,7 +347,7 @@ test_wav_009_fires_when_the_approver_did_not_approve_the_decision if {
 		with data.govern.definitions as _requiring
 	_ids(r) == {"wv-1"}
 	some v in r.violations
-	endswith(v.message, ": decision dec-1 was approved by p-cdo, not by the waiver's approver p-ceo")
+	endswith(v.message, ": decision dec-1 was approved by 陈静 (p-cdo), not by the waiver's approver 王伟 (p-ceo)")
 	endswith(v.message_zh, "：决策 dec-1 的批准人为 陈静（p-cdo），不含豁免的批准人 王伟（p-ceo）")
 }
 
@@ -383,7 +383,7 @@ test_wav_009_lists_every_reason_in_one_finding if {
 	some v in r.violations
 	endswith(v.message, concat("; ", [
 		": decision dec-1 is of type other, not waiver",
-		"decision dec-1 was approved by p-cdo, not by the waiver's approver p-ceo",
+		"decision dec-1 was approved by 陈静 (p-cdo), not by the waiver's approver 王伟 (p-ceo)",
 		"decision dec-1 is dated 2026-05-03, after the waiver's approval on 2026-05-02",
 	]))
 }

@@ -1,4 +1,4 @@
-"""An independent oracle for the strategy checks STR-001..STR-010.
+"""An independent oracle for the strategy checks STR-001..STR-012.
 
 Written from the check catalogue's STR rows and each check's METADATA reading in
 checks/strategy*.rego — not from the Rego rules — over the plain dicts a test
@@ -26,6 +26,18 @@ states them (copied here so the tests need nothing outside the repository):
 - STR-009 phase `pilot.phase`: more than `pilot.max_projects` projects of that
   phase are running today.
 - STR-010 system: lists more `domains` than `architecture.max_domains_per_system`.
+- STR-011 goal: open, with `start`, `baseline`, `target` and `due` (`start` < `due`), a
+  reading dated on or before today, and the latest such reading behind plan by more
+  than `goals.progress_tolerance` × |target − baseline|. Plan at t: baseline +
+  (target − baseline) × f, f = (t − start) / (due − start) in days, clipped to [0, 1],
+  t = the reading's date. Behind: value < plan − margin when target > baseline; value >
+  plan + margin when target < baseline; value and bound each rounded to 6 decimal
+  places, half away from zero, before comparing; target = baseline never fires.
+- STR-012 goal: the policy sets `goals.reading_interval_days` (N), the goal is open, its
+  `start` (if any) is more than N days before today, and it has no reading dated within
+  N days before today (as_of − date ≤ N, date ≤ today).
+  "The latest reading" is the one with the latest date on or before today; readings
+  dated after today are ignored. The tolerance is 0.1 when the policy sets none.
 
 The model's defaults when the policy lists no tiers or dimensions (the contract's
 "Strategy policy" section, as copied into docs/strategy.md): tiers strategic, business, execution; dimensions
@@ -38,7 +50,14 @@ STR-003 unless both have one; STR-006 without an interval fires only when no
 assessment is dated on or before today, and ignores assessments after today;
 STR-008's "on or before its start" is not limited by today; STR-009 evaluates the
 pilot phase only when the policy sets a pilot; STR-010 counts a domain listed
-twice once and evaluates only systems that list at least one domain.
+twice once and evaluates only systems that list at least one domain. STR-011
+evaluates only the goals the plan line can judge (open, all four fields, start before
+due, target apart from baseline, a reading on or before today); STR-012 evaluates the
+open goals it judges (a start N days before today or later is not judged yet).
+
+STR-011 is computed here exactly: dates as whole days, the plan as a fraction, the
+values as the decimals written, and the 6-place rounding done by hand on the exact
+number, so OPA's float arithmetic cannot agree with itself by accident.
 """
 
 from __future__ import annotations
@@ -46,6 +65,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from governance.vocabulary import default_dimensions, default_tiers
@@ -54,7 +74,8 @@ from governance.vocabulary import default_dimensions, default_tiers
 DEFAULT_TIERS = default_tiers()
 DEFAULT_DIMENSIONS = default_dimensions()
 
-STR_CHECKS = tuple(f"STR-{n:03d}" for n in range(1, 11))
+STR_CHECKS = tuple(f"STR-{n:03d}" for n in range(1, 13))
+DEFAULT_PROGRESS_TOLERANCE = "0.1"  # the contract's default for goals.progress_tolerance
 
 Doc = dict[str, Any]
 Finding = tuple[str, str, str]  # (check id, resource kind, resource id)
@@ -195,6 +216,79 @@ def domains_per_system(s: Strategy) -> Verdict:
     return Verdict("system", len(listing), frozenset(sy["id"] for sy in listing if len(set(sy["domains"])) > limit))
 
 
+# ---------------------------------------------------------------- goal progress (STR-011, STR-012)
+
+
+def exact(number: object) -> Fraction:
+    """A number as written in the generated file (its shortest decimal text), exactly."""
+    return Fraction(repr(number))
+
+
+def round6(x: Fraction) -> Fraction:
+    """`x` to 6 decimal places, half away from zero, on the exact number."""
+    scaled = abs(x) * 1_000_000
+    whole = scaled.numerator // scaled.denominator
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    return Fraction(whole if x >= 0 else -whole, 1_000_000)
+
+
+def latest_reading(goal: Doc, today: dt.date) -> Doc | None:
+    past = [r for r in goal.get("readings") or [] if day(r["date"]) <= today]
+    return max(past, key=lambda r: day(r["date"]), default=None)
+
+
+def tolerance(policy: Doc | None) -> Fraction:
+    written = ((policy or {}).get("goals") or {}).get("progress_tolerance")
+    return Fraction(DEFAULT_PROGRESS_TOLERANCE) if written is None else exact(written)
+
+
+def plan_bound(goal: Doc, date: dt.date, share: Fraction) -> Fraction:
+    """The plan at `date`, less (rising) or plus (falling) the margin, exactly."""
+    baseline, target = exact(goal["baseline"]), exact(goal["target"])
+    start, due = day(goal["start"]), day(goal["due"])
+    elapsed = min(Fraction(1), max(Fraction(0), Fraction((date - start).days, (due - start).days)))
+    plan = baseline + (target - baseline) * elapsed
+    margin = share * abs(target - baseline)
+    return plan - margin if target > baseline else plan + margin
+
+
+def plannable(goal: Doc, today: dt.date) -> bool:
+    """The goals STR-011 evaluates."""
+    if goal.get("status", "open") != "open" or any(goal.get(f) is None for f in ("start", "baseline", "target", "due")):
+        return False
+    return day(goal["start"]) < day(goal["due"]) and goal["target"] != goal["baseline"] \
+        and latest_reading(goal, today) is not None
+
+
+def behind_plan(s: Strategy) -> Verdict:
+    today = day(s.as_of)
+    share = tolerance(s.policy)
+    judged = [g for g in s.goals if plannable(g, today)]
+
+    def behind(goal: Doc) -> bool:
+        reading = latest_reading(goal, today)
+        assert reading is not None
+        value, bound = round6(exact(reading["value"])), round6(plan_bound(goal, day(reading["date"]), share))
+        return value < bound if goal["target"] > goal["baseline"] else value > bound
+
+    return Verdict("goal", len(judged), frozenset(g["id"] for g in judged if behind(g)))
+
+
+def read_recently(s: Strategy) -> Verdict:
+    interval = ((s.policy or {}).get("goals") or {}).get("reading_interval_days")
+    if interval is None:
+        return Verdict("goal", 0, frozenset())
+    today = day(s.as_of)
+    judged = [g for g in s.goals if g.get("status", "open") == "open"
+              and not (g.get("start") and (today - day(g["start"])).days <= interval)]
+
+    def recent(goal: Doc) -> bool:
+        return any(day(r["date"]) <= today and (today - day(r["date"])).days <= interval for r in goal.get("readings") or [])
+
+    return Verdict("goal", len(judged), frozenset(g["id"] for g in judged if not recent(g)))
+
+
 ROWS: dict[str, Callable[[Strategy], Verdict]] = {
     "STR-001": smart,
     "STR-002": parent_one_tier_up,
@@ -206,6 +300,8 @@ ROWS: dict[str, Callable[[Strategy], Verdict]] = {
     "STR-008": maturity_step,
     "STR-009": pilot_size,
     "STR-010": domains_per_system,
+    "STR-011": behind_plan,
+    "STR-012": read_recently,
 }
 
 

@@ -264,8 +264,8 @@ def test_severities_follow_the_catalogue(main_run):
 def test_exact_messages(main_run):
     found = ours(main_run)
     assert found[("PLC-001", "sys-public-restricted")]["message"] == (
-        "system sys-public-restricted stores restricted dataset ds-core-bare on its public deployment "
-        "(rule restricted-private-only allows private, on_prem)")
+        "system sys-public-restricted stores restricted dataset ds-core-bare on its public cloud deployment "
+        "(rule restricted-private-only allows private cloud, on premises)")
     # held by a CIIO system: any flow of its personal information needs an assessment (CAC 2024 art. 7)
     assert found[("PLC-007", "ds-export")]["message"] == (
         "dataset ds-export flows abroad without the required security_assessment "

@@ -193,10 +193,10 @@ def test_governance_findings(tmp_path, opa_binary):
     }
     assert message(result, "GOV-003", "d-quorum") == (
         "decision d-quorum was taken at meeting m-1 (2026-08-01) of board with 2 present, below the quorum of 3"
-        " and without the chair p-ceo present (the chair names no delegate)")
+        " and without the chair 王伟 (p-ceo) present (the chair names no delegate)")
     assert message(result, "GOV-005", "d-limit") == (
-        "decision d-limit (budget_allocation of 3,000,000) was taken outside a meeting and no approver's"
-        " authority covers it: p-cto (HEAD_TECHNOLOGY up to 2,000,000)")
+        "decision d-limit (budget allocation of 3,000,000) was taken outside a meeting and no approver's"
+        " authority covers it: 李娜 (p-cto) (HEAD_TECHNOLOGY up to 2,000,000)")
     assert message(result, "GOV-008", "board") == "committee board last met on 2026-08-01, 116 days ago (allowed gap 90 days)"
     gov = summaries(result)
     assert gov["GOV-004"]["severity"] == "critical" and gov["GOV-004"]["waivable"] is False
@@ -236,7 +236,7 @@ def test_budget_findings(tmp_path, opa_binary):
         "project prj-a spent 328,001 in 328 of its 365 days; at that rate it reaches 365,001 by 2027-01-01,"
         " above its budget lines' total 365,000")
     assert message(result, "BUD-002", "scale_up") == (
-        "phase scale_up allocates 1,000,000 over 2 budget lines off target:"
+        "the scale-up phase allocates 1,000,000 over 2 budget lines off target:"
         " operations 0.0% (target 30.0% ± 10 pp); talent 10.0% (target 30.0% ± 10 pp)")
     assert message(result, "BUD-001", "bl-2") == (
         "budget line bl-2 of project prj-a has category marketing, not one of technology, talent, operations"

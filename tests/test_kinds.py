@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args, get_type_hints
 
 import pytest
 from pydantic import BaseModel
@@ -28,7 +28,7 @@ from governance.model.base import Entity, Ref, Strict, resource_kind
 from governance.model.governance import Control, Manifest, Waiver
 from governance.model.inventory import INVENTORY_KINDS, DatasetRef, Goal, Inventory, Project, Subject, kinds_taken_by
 from governance.model.references import check_references, mark_of, references, references_in
-from governance.model.workspace import DEFINITIONS, Workspace
+from governance.model.workspace import DEFINITIONS, LISTS, Workspace
 from governance.vocabulary import LANGS, messages
 from tests.conftest import AS_OF, EXAMPLE, REPO, make_workspace
 
@@ -208,6 +208,30 @@ def test_every_definition_loads_into_its_field_and_reaches_opa_under_its_name():
         first = entities[0]
         assert ws.declares(d.resource, first.id)
         assert (data[d.attribute] if d.singleton else data[d.attribute][first.id])["id"] == first.id
+
+
+def test_every_workspace_field_of_entities_is_a_definition_or_a_listed_folder():
+    """A field of entities that neither DEFINITIONS nor LISTS reads off the Workspace would never be
+    loaded nor walked for references: it would stay empty, silently."""
+    hints = get_type_hints(Workspace)
+    holding = {f.name for f in fields(Workspace)
+               if any(isinstance(a, type) and issubclass(a, Entity) for a in get_args(hints[f.name]))}
+    declared = {d.attribute for d in DEFINITIONS.values()} | set(LISTS)
+    assert holding - declared == {"budget_lines"}, "budget lines are declared inside a project and loaded with it"
+    assert declared <= holding
+
+
+def test_each_listed_folder_loads_into_its_field_and_its_references_are_walked():
+    assert {attribute: (listed.model, listed.resource) for attribute, listed in LISTS.items()} == {
+        "waivers": (Waiver, "waiver"), "controls": (Control, "control")}
+    ws = run_.load(EXAMPLE)
+    walked = [kind for kind, *_ in references(ws)]
+    for listed in LISTS.values():
+        held = getattr(ws, listed.attribute)
+        assert held and all(isinstance(e, listed.model) and ws.declares(listed.resource, i) for i, e in held.items())
+        made = sum(len(references_in(e)) for e in held.values())
+        assert walked.count(listed.resource) == made, f"every reference acme's {listed.attribute} make is walked"
+    assert walked.count("waiver") > 0
 
 
 def test_every_policy_is_read_by_the_built_in_checks():

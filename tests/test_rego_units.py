@@ -179,3 +179,59 @@ def test_library_passes_strict_checks_and_is_formatted(opa_binary):
     unformatted = subprocess.run([opa_binary, "fmt", "--list", "checks/", "examples/acme/checks/"], cwd=REPO,
                                  capture_output=True, text=True, timeout=120)
     assert unformatted.stdout.strip() == "", f"run `opa fmt -w` on: {unformatted.stdout}"
+
+
+# ---------------------------------------------------------------- functions take what they read
+
+def _names_in(node: object, found: set[str]) -> None:
+    """The dotted heads of every reference in a parsed Rego node (`lib.people`, `input.as_of`)."""
+    if isinstance(node, dict):
+        if node.get("type") == "ref" and node["value"] and node["value"][0].get("type") == "var":
+            parts = [node["value"][0]["value"]]
+            for term in node["value"][1:]:
+                if term.get("type") != "string":
+                    break
+                parts.append(term["value"])
+            found.add(".".join(parts[:2]))
+        for value in node.values():
+            _names_in(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _names_in(value, found)
+
+
+def _reaching_functions(opa_binary: str, module: Path) -> list[str]:
+    """`name: what` for each function of `module` that reads `input`, `data` or a rule of lib (its
+    inventory, policies, indexes, vocabulary) in its body instead of taking it as an argument."""
+    lib = _parsed(opa_binary, REPO / "checks" / "lib.rego")
+    lib_rules = {f"lib.{r['head']['ref'][0]['value']}" for r in lib["rules"] if not r["head"].get("args")}
+    reaching = []
+    for rule in _parsed(opa_binary, module)["rules"]:
+        if rule["head"].get("args"):
+            found: set[str] = set()
+            _names_in([rule.get("body"), rule["head"].get("value"), rule.get("else")], found)
+            read = sorted(n for n in found if n.split(".")[0] in {"input", "data"} or n in lib_rules)
+            if read:
+                reaching.append(f"{rule['head']['ref'][0]['value']}: {', '.join(read)}")
+    return reaching
+
+
+def _parsed(opa_binary: str, module: Path) -> dict:
+    ran = subprocess.run([opa_binary, "parse", "--format", "json", str(module)], capture_output=True, text=True, check=True)
+    return json.loads(ran.stdout)
+
+
+def test_every_library_function_takes_what_it_reads_as_arguments(opa_binary):
+    """A helper reads what it is given (lib.people, lib.names.<category>, input.as_of, an index), so what
+    a check depends on reads at its call; lib's own date helpers read the run's as_of."""
+    modules = [p for p in sorted((REPO / "checks").glob("*.rego")) if not p.name.endswith("_test.rego")]
+    reaching = {p.name: r for p in modules if (r := _reaching_functions(opa_binary, p))}
+    assert reaching == {}, reaching
+
+
+def test_the_reading_sees_a_function_that_reaches_for_what_it_reads(opa_binary, tmp_path):
+    planted = tmp_path / "planted.rego"
+    planted.write_text("package govern.checks.planted\n\nimport data.govern.lib\n\n"
+                       "_named(id) := lib.people[id].name\n\n_late(d) if d < input.as_of\n\n_fine(people, id) := people[id]\n",
+                       encoding="utf-8")
+    assert _reaching_functions(opa_binary, planted) == ["_named: lib.people", "_late: input.as_of"]

@@ -346,6 +346,9 @@ def test_strategy_section_shows_the_goal_tree_with_overdue_goals_marked(page, br
         assert g["statement"] in cells[0] and cells[1] == TIERS[page.lang][g["tier"]]
         assert (g["owner_name"] or "—") in cells[2] and (g["due"] or "—") in cells[3]
         assert all(p in cells[5] for p in g["projects"])
+        # the latest reading against the plan, as STR-011 measured it
+        progress = g.get("progress")
+        assert cells[6] == "—" if progress is None else cells[6].startswith(f"{progress['value']} / {progress['plan']}")
 
 
 def test_maturity_chart_draws_the_latest_level_against_the_previous(page, browser):

@@ -59,8 +59,15 @@ def _negative_summary(doc: dict) -> tuple[str, str | None]:
 
 
 def _findings_deleted(doc: dict) -> tuple[str, str | None]:
-    """The forgery: every failing finding deleted, the rest left as it was."""
+    """The forgery: every failing finding deleted, and the checks and controls they failed made to pass,
+    so the summary is what gives it away (and is not lost past the problems a refusal lists)."""
     doc["findings"] = [f for f in doc["findings"] if f["status"] != "fail"]
+    for emptied in doc["checks"]:
+        if emptied["failed"]:
+            emptied["failed"], emptied["status"] = 0, "pass"
+    for control in doc["controls"]:
+        if control["status"] == "fail":
+            control["status"] = "pass"
     return '"fail"', '"summary"'
 
 
@@ -152,7 +159,7 @@ BAD: dict[str, tuple[Edit, str]] = {
     "run ending before it starts": (_run_backwards, "run.finished_at: the run finished (2026-12-01T00:00:00Z) before"),
     "negative check count": (_negative_evaluated, "checks[0].evaluated: Input should be greater than or equal to 0"),
     "negative summary count": (_negative_summary, "summary.advisories: Input should be greater than or equal to 0"),
-    "failing findings deleted": (_findings_deleted, "summary.fail: 19, but the findings make it 0"),
+    "failing findings deleted": (_findings_deleted, "summary.fail: 21, but the findings make it 0"),
     "check count against its findings": (_check_count, "failed is"),
     "check status against its counts": (_check_status, "status pass, but evaluated"),
     "severity outside the vocabulary": (_severity, "findings[0].severity: Input should be 'critical'"),
@@ -431,7 +438,7 @@ def _manifest_with_findings(doc: dict) -> tuple[str, str | None]:
     (_manifest_with_findings, "summary: `summary` is a result's"),
     (_manifest_as_of, "as_of: '2025-02-29' is not a real date"),
     (_manifest_negative, "outcome.waived: Input should be greater than or equal to 0"),
-    (_manifest_sum, "outcome.fail: 0 unwaived finding(s), but by_severity counts 19"),
+    (_manifest_sum, "outcome.fail: 0 unwaived finding(s), but by_severity counts 21"),
     (_manifest_fail_on, "outcome.fail_on: Input should be 'critical'"),
     (_manifest_severity, "outcome.by_severity.severe: Input should be 'critical'"),
     (_manifest_run, "run.finished_at: '2026-02-30T00:00:00Z' is not a time"),

@@ -5,7 +5,8 @@ Hypothesis generates random but valid workspaces that carry the strategy domain
 pilot, a domain limit, an assessment interval), a BudgetPolicy's phases, goals
 in tiers with right and wrong parents, missing SMART elements and due dates
 around today, maturity assessments around the interval's edge, projects around
-today with `serves` and `maturity`, systems with `domains` — and runs
+today with `serves` and `maturity`, systems with `domains`, goals with a start and
+readings at their plan's bound, a tolerance and a reading interval — and runs
 `govern check --format json` on each against the test worker's OPA server. Its STR findings
 (check, resource kind, resource id), each STR check's `evaluated` count and
 status must be what tests/strategy_oracle.py, a plain-Python reading of the
@@ -15,8 +16,9 @@ Dates are drawn at the edges the rows name (due = today ± 1, an assessment
 exactly `assessment_interval_days` old ± 1, a project starting or ending today,
 an assessment dated on a project's start, two assessments on one day), and
 levels and numbers so that target = baseline (1 against 1.0) and exactly
-`max_projects` pilots happen. `test_the_generator_reaches_the_edges` holds the
-generator to that without OPA, so the differential cannot pass by never
+`max_projects` pilots happen; readings land on the bound to the sixth place and a millionth
+either side, on the due date, today, the day after today and exactly the reading interval ago.
+`test_the_generator_reaches_the_edges` holds the generator to that without OPA, so the differential cannot pass by never
 reaching them.
 
 The EXAMPLES (GOVERN_STRATEGY_EXAMPLES; 150 in CI, 50 in a developer's run:
@@ -31,6 +33,7 @@ import json
 import os
 import shutil
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +49,16 @@ from tests.strategy_oracle import (
     Strategy,
     day,
     dimensions,
+    exact,
     expected,
     latest,
+    latest_reading,
+    plan_bound,
+    plannable,
+    round6,
     running,
     tiers,
+    tolerance,
 )
 
 EXAMPLES = depth("GOVERN_STRATEGY_EXAMPLES", ci=150, local=50)
@@ -118,6 +127,7 @@ def _policy(draw: st.DrawFn, phases: tuple[str, ...]) -> Doc | None:
         doc["pilot"] = {"phase": draw(st.sampled_from(phases)), "max_projects": draw(st.integers(0, 3))}
     if _often(draw):
         doc["architecture"] = {"max_domains_per_system": draw(st.integers(1, 3))}
+    _progress_settings(draw, doc)
     return doc
 
 
@@ -240,11 +250,107 @@ def strategies(draw: st.DrawFn) -> tuple[Strategy, tuple[str, ...]]:
     goals = _goals(draw, tiers(policy), day(today))
     assessments = _assessments(draw, dims, interval, day(today))
     pilot = (policy or {}).get("pilot", {}).get("phase")
+    _progress(draw, goals, policy, day(today))
     projects = _projects(draw, phases, pilot, goals, dims, assessments, day(today))
     if policy and "pilot" in policy and _often(draw):  # the limit at the running pilots' count, or one off
         pilots = sum(p.get("phase") == policy["pilot"]["phase"] and running(p, day(today)) for p in projects)
         policy["pilot"]["max_projects"] = max(0, pilots + draw(st.sampled_from([-1, 0, 0, 1])))
     return Strategy(today, policy, goals, assessments, projects, _systems(draw)), phases
+
+
+# ---------------------------------------------------------------- goal progress (STR-011, STR-012)
+
+# Tolerances whose margin lands on a half of the sixth place (0.1234565 × 1) and that OPA's
+# arithmetic cannot hold exactly (0.3999995), besides round ones; spans of a plan in days.
+TOLERANCES = (0.3999995, 0.1234565, 0, 0.05, 0.1, 0.25, 1)  # Hypothesis favours the first
+SPANS = (1, 2, 7, 100, 365, 729, 1999)
+MICRO = Fraction(1, 1_000_000)
+
+
+def _progress_settings(draw: st.DrawFn, doc: Doc) -> None:
+    """The policy's goals.progress_tolerance (often unset: the default) and reading_interval_days."""
+    goals: Doc = dict(doc.get("goals", {}))
+    if draw(st.booleans()):
+        goals["progress_tolerance"] = draw(st.sampled_from(TOLERANCES))
+    if _often(draw):
+        goals["reading_interval_days"] = draw(st.one_of(st.sampled_from([1, 30, 92]), st.integers(1, 400)))
+    if goals:
+        doc["goals"] = goals
+
+
+def _progress(draw: st.DrawFn, goals: list[Doc], policy: Doc | None, today: dt.date) -> None:
+    """Each goal's `start` and `readings`, at the edges STR-011 and STR-012 name."""
+    interval = ((policy or {}).get("goals") or {}).get("reading_interval_days", 30)
+    for g in goals:
+        if _rarely(draw, 5):  # no start, no readings
+            continue
+        due = day(g["due"]) if g.get("due") else _near(draw, today)
+        planned = due - dt.timedelta(days=draw(st.sampled_from(SPANS)))  # mostly a plan line to judge by
+        start = planned if _often(draw) else draw(st.sampled_from([
+            due, due + dt.timedelta(days=1), today - dt.timedelta(days=interval),
+            today - dt.timedelta(days=interval + 1), _near(draw, today)]))
+        g["start"] = _text(start)
+        if isinstance(g.get("baseline"), int | float) and g.get("target") == g["baseline"] and _often(draw):
+            g["target"] = g["baseline"] + 1  # a plan line with a direction, |target - baseline| = 1
+        dates = [] if _rarely(draw, 6) else draw(st.lists(st.sampled_from([
+            _near(draw, today, -400, 0), today, today + dt.timedelta(days=1), due, start,
+            today - dt.timedelta(days=interval), today - dt.timedelta(days=interval + 1)]),
+            min_size=1, max_size=4, unique=True))
+        g["readings"] = [{"date": _text(d), "value": _value(draw, g, policy, d)} for d in dates]
+
+
+def _value(draw: st.DrawFn, goal: Doc, policy: Doc | None, date: dt.date) -> object:
+    """A reading: often at the plan's bound to the sixth place, one millionth either side of it, or
+    the bound unrounded; else the baseline, the target or anything near them."""
+    numbers = isinstance(goal.get("baseline"), int | float) and isinstance(goal.get("target"), int | float)
+    if numbers and goal.get("start") and goal.get("due") and day(goal["start"]) < day(goal["due"]) and _often(draw):
+        bound = plan_bound(goal, date, tolerance(policy))
+        how = draw(st.sampled_from(["at", "at", "below", "above", "unrounded"]))
+        value = bound if how == "unrounded" else round6(bound) + {"at": 0, "below": -MICRO, "above": MICRO}[how]
+        return float(value)
+    return draw(st.one_of(st.sampled_from([goal.get("baseline") or 0, goal.get("target") or 1]),
+                          st.floats(-1, 3, allow_nan=False).map(lambda x: round(x, 3))))
+
+
+def progress_edges(s: Strategy) -> set[str]:
+    """The boundaries of STR-011 and STR-012 this workspace sits on."""
+    today = day(s.as_of)
+    interval = ((s.policy or {}).get("goals") or {}).get("reading_interval_days")
+    hit: set[str] = set()
+    for g in s.goals:
+        dates = {r["date"] for r in g.get("readings") or []}
+        if s.as_of in dates:
+            hit.add("a reading dated today")
+        if _text(today + dt.timedelta(days=1)) in dates:
+            hit.add("a reading after today")
+        if interval is not None and _text(today - dt.timedelta(days=interval)) in dates:
+            hit.add("a reading exactly N days old")
+        if interval is not None and g.get("start") == _text(today - dt.timedelta(days=interval)):
+            hit.add("a start exactly N days before today")
+        if not plannable(g, today):
+            continue
+        reading = latest_reading(g, today)
+        assert reading is not None
+        bound = plan_bound(g, day(reading["date"]), tolerance(s.policy))
+        gap = round6(exact(reading["value"])) - round6(bound)
+        hit.add({0: "a reading exactly at the tolerance", MICRO: "a reading a millionth above the bound",
+                 -MICRO: "a reading a millionth below the bound"}.get(gap, "a reading elsewhere"))
+        if (bound * 1_000_000).denominator == 2:
+            hit.add("a bound on a half of the sixth place")
+        if reading["date"] == g["due"]:
+            hit.add("a reading on the due date")
+        if g["due"] == s.as_of:
+            hit.add("a goal due today judged")
+        if g["target"] < g["baseline"]:
+            hit.add("a falling goal judged")
+    return hit
+
+
+PROGRESS_EDGES = {"a reading dated today", "a reading after today", "a reading exactly N days old",
+                  "a start exactly N days before today", "a reading exactly at the tolerance",
+                  "a reading a millionth above the bound", "a reading a millionth below the bound",
+                  "a reading elsewhere", "a bound on a half of the sixth place", "a reading on the due date",
+                  "a goal due today judged", "a falling goal judged"}
 
 
 # ---------------------------------------------------------------- the workspace and govern's answer
@@ -338,7 +444,7 @@ def edges(s: Strategy) -> set[str]:
     limit = (policy.get("architecture") or {}).get("max_domains_per_system")
     if limit and any(len(set(sy.get("domains", []))) == limit for sy in s.systems):
         hit.add("system with exactly max_domains_per_system")
-    return hit
+    return hit | progress_edges(s)
 
 
 def _tie_decides(project: Doc, assessments: list[Doc]) -> bool:
@@ -355,7 +461,7 @@ EDGES = {"open goal due today", "goal due the day its parent is", "target 1.0 = 
          "the larger id decides a project's baseline",
          "latest assessment exactly the interval old", "two assessments on one day",
          "project starts the day of an assessment", "exactly max_projects pilots running",
-         "project starts or ends today", "system with exactly max_domains_per_system"}
+         "project starts or ends today", "system with exactly max_domains_per_system", *PROGRESS_EDGES}
 
 
 def test_the_generator_reaches_the_edges() -> None:

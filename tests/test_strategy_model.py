@@ -104,7 +104,7 @@ def test_the_strategy_domain_loads(tmp_path):
         "kind": "StrategyPolicy", "id": "strategy-2026",
         "maturity": {"dimensions": ["process_digital", "data_asset", "business_online", "decision_intelligence"],
                      "assessment_interval_days": 365},
-        "goals": {"tiers": ["strategic", "business", "execution"]},
+        "goals": {"tiers": ["strategic", "business", "execution"], "progress_tolerance": 0.1},
         "pilot": {"phase": "pilot", "max_projects": 2},
         "architecture": {"max_domains_per_system": 1},
     }
@@ -161,10 +161,10 @@ def test_a_policy_without_sections_uses_the_handbook_defaults(tmp_path):
     sp = ws.strategy_policy
     assert sp and sp.tiers == ["strategic", "business", "execution"]
     assert sp.dimensions == ["process_digital", "data_asset", "business_online", "decision_intelligence"]
-    # OPA gets the effective tiers and dimensions: the checks hold no defaults of their own
+    # OPA gets the effective tiers, dimensions and tolerance: the checks hold no defaults of their own
     assert ws.definitions()["strategy_policy"] == {
         "kind": "StrategyPolicy", "id": "s",
-        "goals": {"tiers": ["strategic", "business", "execution"]},
+        "goals": {"tiers": ["strategic", "business", "execution"], "progress_tolerance": 0.1},
         "maturity": {"dimensions": ["process_digital", "data_asset", "business_online", "decision_intelligence"]},
     }
 

@@ -44,8 +44,8 @@ ALLOWED = {
 SURFACE = {
     "governance.result": {"AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
         "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn", "Finding", "FindingLocation",
-        "GROUP_SCHEMA_VERSION", "GitState", "GoalRecord", "GroupFinding", "GroupResult", "InputFile", "LATEST", "LineSpend",
-        "Manifest",
+        "GROUP_SCHEMA_VERSION", "GitState", "GoalProgress", "GoalRecord", "GroupFinding", "GroupResult", "InputFile", "LATEST",
+        "LineSpend", "Manifest",
         "Number", "PhaseBudget", "PilotScope", "ProjectBurn", "Resource", "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES",
         "STATUSES",
         "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord",

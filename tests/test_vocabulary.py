@@ -1,5 +1,5 @@
 """The product's one vocabulary (checks/vocabulary.json): complete, one word per idea, the same to
-OPA and to Python, and what a Chinese report of the example shows instead of raw values."""
+OPA and to Python, and what a report of the example shows instead of raw values, in Chinese and in English."""
 
 from __future__ import annotations
 
@@ -245,3 +245,47 @@ def test_a_chinese_report_of_the_example_shows_names_not_raw_values(tmp_path):
 def test_every_kind_a_report_names_reads_in_its_language(lang):
     m = messages(lang)
     assert all(m.name(kind) == pair[lang] for kind, pair in names("kinds").items())
+
+
+# ---------------------------------------------------------------- an English report shows names
+
+def _raw_values_en() -> set[str]:
+    """Every value the vocabulary gives an English name other than itself, except a value that is itself
+    a word of some English name or term ("public" is a level's name, and a word of "public cloud")."""
+    v = vocabulary()
+    said = [pair["en"] for c in CATEGORIES for pair in names(c).values()] + \
+        [pair["en"] for table in ("terms", "labels") for pair in v[table].values()]
+    words = {token for text in said for token in _tokens(text)}
+    return {value for c in CATEGORIES for value, pair in names(c).items() if pair["en"] != value} - words
+
+
+def test_the_english_reading_sees_a_planted_raw_value():
+    """The reading below would see a raw value if an English report or message wrote one."""
+    raw = _raw_values_en()
+    assert {"scale_up", "on_prem", "budget_reallocation", "decision_intelligence", "general-3"} <= raw
+    assert _tokens("system sys-a is declared on_prem but runs on public cloud platform p") & raw == {"on_prem"}
+    assert _tokens(_markdown_prose("| phase scale_up | the scale-up phase |", ["phase scale_up"])) & raw == set()
+    assert _tokens(_html_prose("<p>outside <code>scale_up</code> the scale_up phase</p>")) & raw == {"scale_up"}
+
+
+def test_an_english_report_of_the_example_shows_names_not_raw_values(tmp_path):
+    md, page, result = tmp_path / "r.md", tmp_path / "r.html", tmp_path / "r.json"
+    ran = check(EXAMPLE, "--lang", "en", "--format", f"markdown={md}", "--format", f"html={page}",
+                "--format", f"json={result}")
+    assert ran.returncode == 1, ran.stderr
+    doc = json.loads(result.read_text(encoding="utf-8"))
+    en = messages("en")
+    resources = [f"{en.name(r['kind'])} {r['id']}" for r in
+                 [f["resource"] for f in doc["findings"]] + [w["resource"] for w in doc.get("waivers", [])]]
+    raw = _raw_values_en()
+    for finding in doc["findings"]:  # each built-in check's English message
+        assert not _tokens(finding["message"]) & raw, finding["message"]
+    for name, prose in (("markdown", _markdown_prose(md.read_text(encoding="utf-8"), resources)),
+                        ("html", _html_prose(page.read_text(encoding="utf-8")))):
+        shown = sorted(_tokens(prose) & raw)
+        assert shown == [], f"the en {name} report shows raw values where the vocabulary names them: {shown}"
+    # what the messages say instead
+    said = " ".join(f["message"] for f in doc["findings"])
+    for words in ("public cloud", "restricted", "budget reallocation", "decision intelligence", "the execution tier",
+                  "王伟 (p-ceo)"):  # a person by name (as the workspace writes it), with their id
+        assert words in said, words

@@ -276,7 +276,8 @@ UNGRANTED = {
     "other-type": ([waiver(decision="dec-w1")], [grant(type="other", subject="wv-1")],
                    "decision dec-w1 is of type other, not waiver"),
     "approver-not-among-its-approvers": ([waiver(decision="dec-w1")], [grant(approved_by=["p-cdo"])],
-                                         "decision dec-w1 was approved by p-cdo, not by the waiver's approver p-ceo"),
+                                         "decision dec-w1 was approved by 陈静 (p-cdo), "
+                                         "not by the waiver's approver 王伟 (p-ceo)"),
     "dated-the-day-after": ([waiver(decision="dec-w1")], [grant(date="2026-05-02")],
                             "decision dec-w1 is dated 2026-05-02, after the waiver's approval on 2026-05-01"),
 }

@@ -24,7 +24,9 @@ from governance.model import DEFINITIONS, Workspace, check_pending_references
 BUDGET_BANDS = "budget_bands"  # its observations: phase -> targeted category -> band (the budget chart)
 PILOT_SCOPE = "pilot_scope"  # its observations: pilot phase -> {max_projects, running} (the pilot's scope)
 OVERDUE_GOALS = "overdue_goals"  # the goals it fires on are the goal tree's overdue ones
-READINGS = (BUDGET_BANDS, PILOT_SCOPE, OVERDUE_GOALS)
+# its observations: goal -> {date, value, plan, bound, behind} (each goal's latest reading against its plan line)
+GOAL_PROGRESS = "goal_progress"
+READINGS = (BUDGET_BANDS, PILOT_SCOPE, OVERDUE_GOALS, GOAL_PROGRESS)
 
 POLICY_KINDS = tuple(sorted(d.resource for d in DEFINITIONS.values() if d.singleton))  # where a portfolio entry may be shown
 

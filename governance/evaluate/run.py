@@ -127,7 +127,8 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
         strategy=strategy_.summarize(ws.strategy_policy, ws.inventory.goals, ws.inventory.maturity_assessments,
                                      ws.inventory.projects, ws.inventory.people, findings,
                                      _observed(policy, engine, readings.PILOT_SCOPE, skipped),
-                                     policy.observer(readings.OVERDUE_GOALS), skipped),
+                                     policy.observer(readings.OVERDUE_GOALS), skipped,
+                                     progress=_observed(policy, engine, readings.GOAL_PROGRESS, skipped)),
         cadence_days=cadence(ws.committees.values()),
     ))
 

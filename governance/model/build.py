@@ -33,10 +33,10 @@ from governance.load import (
 from governance.model.base import Entity
 from governance.model.definitions import BudgetPolicy, PlacementPolicy
 from governance.model.errors import from_validation
-from governance.model.governance import Control, Manifest, Waiver
+from governance.model.governance import Manifest
 from governance.model.inventory import INVENTORY_KINDS
 from governance.model.references import check_references
-from governance.model.workspace import DEFINITIONS, Workspace
+from governance.model.workspace import DEFINITIONS, LISTS, ListedKind, Workspace
 
 MANIFEST = "governance.yaml"
 DATA = {".yaml", ".yml", ".json"}
@@ -158,8 +158,7 @@ def _load_workspace(root: Path | str, library_controls: list[Path] | None, on_ki
 
     policy_docs = b.read(b.files("policies", DATA))
     inventory_docs = b.read(b.files("inventory", DATA | {".csv"}))
-    waiver_docs = b.read(b.files("waivers", DATA))
-    control_docs = b.read(b.files("controls", DATA))
+    listed_docs = {attribute: b.read(b.files(attribute, DATA)) for attribute in LISTS}
     ws.rego_sources = b.read_rego(b.files("checks", {".rego"}, is_check))
     library_docs = b.read_library(library_controls or [])
 
@@ -171,14 +170,15 @@ def _load_workspace(root: Path | str, library_controls: list[Path] | None, on_ki
         if on_kind is not None and not b.errors:
             for plural in [p for p, at in last.items() if at == i and p in INVENTORY_KINDS and ws.inventory.of(p)]:
                 on_kind(plural, ws)
-    for doc in waiver_docs:
-        _listed(ws, doc, b, "waivers", Waiver, "waiver", ws.waivers)
-    for doc in library_docs + control_docs:
-        _listed(ws, doc, b, "controls", Control, "control", ws.controls)
-    for doc in policy_docs + inventory_docs + waiver_docs + control_docs + library_docs:
+    for listed in LISTS.values():
+        # the built-in catalogue's controls come first, as if listed before the workspace's own
+        for doc in (library_docs if listed.attribute == "controls" else []) + listed_docs[listed.attribute]:
+            _listed(ws, doc, b, listed)
+    workspace_docs = policy_docs + inventory_docs + [doc for docs in listed_docs.values() for doc in docs]
+    for doc in workspace_docs + library_docs:
         doc.data = None  # the models hold it now; a large inventory should not live twice
     # the built-in catalogue is part of the tool, not evidence about this workspace
-    ws.documents += policy_docs + inventory_docs + waiver_docs + control_docs
+    ws.documents += workspace_docs
     ws.library_documents = library_docs  # hashed as read, for the evidence of what ran
     if not b.errors:
         b.errors += check_references(ws)
@@ -331,13 +331,15 @@ def _inventory(ws: Workspace, doc: Document, b: _Builder) -> None:
                     ws.budget_line_project[line.id] = entity.id
 
 
-def _listed(ws: Workspace, doc: Document, b: _Builder, key: str, model: type[E], kind: str, store: dict[str, E]) -> None:
+def _listed(ws: Workspace, doc: Document, b: _Builder, listed: ListedKind) -> None:
+    key = listed.attribute
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict) or set(data) - {key}:
         b.errors.append(WorkspaceError(doc.sources.locate(()), f"expected a mapping with the single key '{key}'"))
         return
-    for i, entity in _entities(doc, b, key, data.get(key) or [], model):
-        if b.register(ws, kind, entity.id, doc, (key, i)):
+    store = getattr(ws, key)
+    for i, entity in _entities(doc, b, key, data.get(key) or [], listed.model):
+        if b.register(ws, listed.resource, entity.id, doc, (key, i)):
             store[entity.id] = entity
 
 

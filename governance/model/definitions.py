@@ -186,6 +186,9 @@ class PlacementPolicy(Entity):
 # no StrategyPolicy lists them; the vocabulary holds them, with their names (checks/vocabulary.json).
 DEFAULT_TIERS = default_tiers()
 DEFAULT_DIMENSIONS = default_dimensions()
+# How far a goal's reading may lag its plan line, as a share of |target - baseline| (STR-011),
+# when the policy sets none.
+DEFAULT_PROGRESS_TOLERANCE = 0.1
 
 
 class StrategyMaturity(Strict):
@@ -197,10 +200,20 @@ class StrategyMaturity(Strict):
     assessment_interval_days: int | None = Field(default=None, ge=0, description="Most days allowed since the latest assessment.")
 
 
-class GoalTiers(Strict):
-    """The tiers of SMART goals (handbook §1.2)."""
+class GoalSettings(Strict):
+    """The tiers of SMART goals (handbook §1.2), and how the committee monitors their progress (§1.3.2)."""
 
-    tiers: list[str] = Field(min_length=1, description="Goal tiers, top first; a goal below the top names a parent one tier up.")
+    tiers: list[str] | None = Field(  # None: DEFAULT_TIERS
+        default=None, min_length=1,
+        description="Goal tiers, top first; a goal below the top names a parent one tier up "
+                    f"(default: {', '.join(DEFAULT_TIERS)}).")
+    # a share of the whole distance: 0 allows no lag at all, 1 lets a goal lag by all of it
+    progress_tolerance: Number = Field(
+        default=DEFAULT_PROGRESS_TOLERANCE, ge=0, le=1,
+        description="How far a goal's latest reading may lag its plan line, as a share of |target - baseline|, "
+                    f"0 to 1 (STR-011; default {DEFAULT_PROGRESS_TOLERANCE}).")
+    reading_interval_days: int | None = Field(
+        default=None, ge=1, description="An open goal needs a reading at least this often (STR-012; unset: not judged).")
 
 
 class Pilot(Strict):
@@ -221,14 +234,21 @@ class StrategyPolicy(Entity):
 
     kind: Literal["StrategyPolicy"] = Field(description="What this file defines.")
     maturity: StrategyMaturity | None = Field(default=None, description="The maturity diagnosis.")
-    goals: GoalTiers | None = Field(default=None, description=f"Goal tiers (default: {', '.join(DEFAULT_TIERS)}).")
+    goals: GoalSettings | None = Field(
+        default=None, description=f"Goal tiers (default: {', '.join(DEFAULT_TIERS)}) and progress monitoring.")
     pilot: Pilot | None = Field(default=None, description="The pilot phase and its size.")
     architecture: Architecture | None = Field(default=None, description="How systems are split by business domain.")
 
     @property
     def tiers(self) -> list[str]:
         """Goal tiers, top first (the handbook's three unless the policy lists its own)."""
-        return self.goals.tiers if self.goals else list(DEFAULT_TIERS)
+        listed = self.goals.tiers if self.goals else None
+        return listed if listed is not None else list(DEFAULT_TIERS)
+
+    @property
+    def progress_tolerance(self) -> float:
+        """The share of |target - baseline| a goal's reading may lag its plan (STR-011)."""
+        return self.goals.progress_tolerance if self.goals else DEFAULT_PROGRESS_TOLERANCE
 
     @property
     def dimensions(self) -> list[str]:

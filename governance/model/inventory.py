@@ -202,6 +202,13 @@ class Decision(Entity):
     date: Date | None = Field(default=None, description="When it was taken.")
 
 
+class Reading(Strict):
+    """A goal's metric as measured on one day."""
+
+    date: Date = Field(description="When it was measured.")
+    value: Number = Field(description="The metric's measured value.")
+
+
 class Goal(Entity):
     """A strategic, business or execution goal (handbook §1.2). The SMART elements are
     optional here: a goal that lacks one is a governance finding (STR-001), not a typo."""
@@ -214,8 +221,12 @@ class Goal(Entity):
     metric: str | None = Field(default=None, description="What is measured.")
     baseline: Number | None = Field(default=None, description="Its value at the start.")
     target: Number | None = Field(default=None, description="Its value to reach.")
+    start: Date | None = Field(default=None, description="When its plan starts: the plan line runs from the baseline "
+                                                         "on this day to the target on `due` (STR-011).")
     due: Date | None = Field(default=None, description="When it is to be reached.")
     status: Literal["open", "achieved", "dropped"] = Field(default="open", description="open, achieved or dropped.")
+    readings: list[Reading] | None = Field(
+        default=None, description="Measured values of its metric, at most one a day: the committee's progress monitoring.")
 
 
 class MaturityAssessment(Entity):

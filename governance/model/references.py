@@ -5,6 +5,7 @@ all, so a new reference field is checked as soon as it is marked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Collection, Iterable, Iterator
 from typing import Annotated, Any, get_args, get_origin
@@ -13,11 +14,10 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from governance.load import Path_, WorkspaceError
-from governance.model.base import Entity, Ref, resource_kind
+from governance.model.base import Entity, Ref
 from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
-from governance.model.governance import Control, Waiver
-from governance.model.inventory import INVENTORY_KINDS
-from governance.model.workspace import DEFINITIONS, Workspace
+from governance.model.inventory import INVENTORY_KINDS, Goal
+from governance.model.workspace import DEFINITIONS, LISTS, Workspace
 
 # the kinds whose ids the checks declare (custom.portfolio): known once the policy is compiled,
 # so references to them are kept aside while loading (Workspace.pending_references) and
@@ -71,8 +71,8 @@ def _declared(ws: Workspace) -> Iterator[tuple[str, Iterable[Entity]]]:
         yield definition.resource, held.values()
     for plural, entities in ws.inventory.kinds():
         yield INVENTORY_KINDS[plural][1], entities.values()
-    yield resource_kind(Waiver), ws.waivers.values()
-    yield resource_kind(Control), ws.controls.values()
+    for listed in LISTS.values():
+        yield listed.resource, getattr(ws, listed.attribute).values()
 
 
 Found = list[tuple[Path_, str, str]]  # (field path, kind, id) of each reference
@@ -200,6 +200,18 @@ def _distinct(ws: Workspace, kind: str, id_: str, field: Path_, values: list[str
         first.setdefault(value, i)
 
 
+def _one_reading_a_day(ws: Workspace, goal: Goal) -> Iterator[WorkspaceError]:
+    """A goal is measured once on a date: two readings of one day would leave "the latest reading"
+    (STR-011, STR-012) to the order of the file. The second is the error."""
+    first: dict[dt.date, int] = {}
+    for i, reading in enumerate(goal.readings or []):
+        if reading.date in first:
+            earlier = ws.locate("goal", goal.id, "readings", first[reading.date], "date")
+            yield WorkspaceError(ws.locate("goal", goal.id, "readings", i, "date"),
+                                 f"goal '{goal.id}' has two readings dated {reading.date} (first at {earlier})")
+        first.setdefault(reading.date, i)
+
+
 def _vocabulary(ws: Workspace) -> list[WorkspaceError]:
     """Grades, levels and categories named in one policy must exist in the policy that defines them."""
     errors: list[WorkspaceError] = []
@@ -248,7 +260,7 @@ def _strategy_vocabulary(ws: Workspace) -> list[WorkspaceError]:
     sp = ws.strategy_policy
     tiers = sp.tiers if sp else list(DEFAULT_TIERS)
     dimensions = sp.dimensions if sp else list(DEFAULT_DIMENSIONS)
-    if sp and sp.goals:
+    if sp and sp.goals and sp.goals.tiers:
         errors += _distinct(ws, "strategy_policy", sp.id, ("goals", "tiers"), sp.goals.tiers, "tier")
     if sp and sp.maturity and sp.maturity.dimensions:
         errors += _distinct(ws, "strategy_policy", sp.id, ("maturity", "dimensions"), sp.maturity.dimensions, "dimension")
@@ -262,6 +274,7 @@ def _strategy_vocabulary(ws: Workspace) -> list[WorkspaceError]:
     inv = ws.inventory
     for g in inv.goals.values():
         need("goal", g.id, ("tier",), g.tier, tiers, "goal tier")
+        errors += _one_reading_a_day(ws, g)
     for a in inv.maturity_assessments.values():
         for dim in a.scores:
             need("maturity_assessment", a.id, ("scores", dim), dim, dimensions, "maturity dimension")

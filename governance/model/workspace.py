@@ -46,10 +46,16 @@ class NotKept(Mapping[str, Any]):
         self._refuse()
 
 
+# marks a Workspace field that holds what the folder of its name lists (`waivers/`: `waivers: [...]`)
+LISTED = {"listed": True}
+
+
 @dataclass
 class Workspace:
     """A field holding a policy definition (a model with a `kind`) is that definition's place:
-    `X | None` for one per workspace, `dict[str, X]` for many by id. DEFINITIONS is read off them."""
+    `X | None` for one per workspace, `dict[str, X]` for many by id. DEFINITIONS is read off them.
+    A field marked LISTED holds the entities of the workspace folder of its name, each file a
+    mapping with that one key; LISTS is read off them."""
 
     root: Path
     manifest: Manifest
@@ -65,8 +71,8 @@ class Workspace:
     inventory: Inventory = field(default_factory=Inventory)
     budget_lines: dict[str, BudgetLine] = field(default_factory=dict)
     budget_line_project: dict[str, str] = field(default_factory=dict)
-    waivers: dict[str, Waiver] = field(default_factory=dict)
-    controls: dict[str, Control] = field(default_factory=dict)
+    waivers: dict[str, Waiver] = field(default_factory=dict, metadata=LISTED)
+    controls: dict[str, Control] = field(default_factory=dict, metadata=LISTED)
     # (resource kind, id) -> (source map, path of the entity in its document): a position is
     # worked out only when asked for, since most entities of a large inventory never are
     origins: dict[tuple[str, str], tuple[SourceMap, Path_]] = field(default_factory=dict)
@@ -141,12 +147,12 @@ class Workspace:
         return out
 
     def _strategy_definition(self, dumped: dict[str, Any] | None) -> dict[str, Any] | None:
-        """The StrategyPolicy with its effective tiers and dimensions filled in, so the checks
-        read them and the handbook's defaults are written in one place (model/definitions.py)."""
+        """The StrategyPolicy with its effective tiers, dimensions and progress tolerance filled in, so
+        the checks read them and the defaults are written in one place (model/definitions.py)."""
         sp = self.strategy_policy
         if sp is None or dumped is None:
             return dumped
-        dumped["goals"] = {**dumped.get("goals", {}), "tiers": sp.tiers}
+        dumped["goals"] = {**dumped.get("goals", {}), "tiers": sp.tiers, "progress_tolerance": sp.progress_tolerance}
         dumped["maturity"] = {**dumped.get("maturity", {}), "dimensions": sp.dimensions}
         return dumped
 
@@ -216,6 +222,30 @@ def _definition_kinds() -> dict[str, DefinitionKind]:
 
 # a policy file's `kind` -> what it defines and where the workspace keeps it
 DEFINITIONS = _definition_kinds()
+
+
+@dataclass(frozen=True)
+class ListedKind:
+    """Entities a workspace folder lists, as the Workspace field that holds them declares them."""
+
+    attribute: str  # the Workspace field, the folder, and the single key of each of its files: "waivers"
+    model: type[Entity]
+    resource: str  # the resource kind findings and references name them by: "waiver"
+
+
+def _listed_kinds() -> dict[str, ListedKind]:
+    """Every Workspace field marked LISTED, in the order declared."""
+    hints = get_type_hints(Workspace)
+    found: dict[str, ListedKind] = {}
+    for f in fields(Workspace):
+        if f.metadata.get("listed"):
+            model = get_args(hints[f.name])[-1]  # dict[str, X]
+            found[f.name] = ListedKind(f.name, model, resource_kind(model))
+    return found
+
+
+# a workspace folder of listed entities -> what it lists and where the workspace keeps it
+LISTS = _listed_kinds()
 
 
 def assemble_input(as_of: str, inventory: Mapping[str, bytes], waivers: bytes) -> bytes:

@@ -1,9 +1,10 @@
-"""The strategy section, as the HTML and Markdown reports both show it: the goal tree, the
-maturity diagnosis against the previous one, the pilot's scope (handbook §1.1–§1.3).
+"""The strategy section, as the HTML and Markdown reports both show it: the goal tree with each
+goal's latest reading against its plan, the maturity diagnosis against the previous one, the
+pilot's scope (handbook §1.1–§1.3).
 
-Everything comes from `RunResult.strategy`; overdue marks and the running pilots are the
-checks' own readings (those declaring `custom.observes: overdue_goals` and `pilot_scope`),
-carried in the result.
+Everything comes from `RunResult.strategy`; overdue marks, progress against plan and the running
+pilots are the checks' own readings (those declaring `custom.observes: overdue_goals`,
+`goal_progress` and `pilot_scope`), carried in the result.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class GoalRow:
     tier: str  # the tier's name in the report's language
     status: str
     owner: str  # name (id), or "—"
+    progress: str  # "reading / plan", or "—" when the goal was not judged against a plan line
+    verdict: str  # on track or behind plan, in the report's language ("" when not judged)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ def section(summary: StrategySummary | None, m: Messages) -> Section | None:
     pilot = summary.pilot
     return Section(
         summary=summary,
-        goals=[GoalRow(g, m.name(g.tier, capital=True), m.name(g.status, capital=True), _owner(g)) for g in summary.goals],
+        goals=[GoalRow(g, m.name(g.tier, capital=True), m.name(g.status, capital=True), _owner(g), *_progress(g, m))
+               for g in summary.goals],
         overdue=sum(1 for g in summary.goals if g.overdue),
         dimensions=dims,
         chart=_chart(dims, m) if summary.latest else None,
@@ -72,6 +76,19 @@ def _dimensions(summary: StrategySummary) -> list[str]:
 def _score(assessment: object, dimension: str) -> int | None:
     scores = getattr(assessment, "scores", None) or {}
     return scores.get(dimension)
+
+
+def _progress(g: GoalRecord, m: Messages) -> tuple[str, str]:
+    p = g.progress
+    if p is None:
+        return "—", ""
+    verdict = m.text("strategy.behind") if p.behind else m.text("strategy.on_track")
+    return f"{_decimal(p.value)} / {_decimal(p.plan)}", verdict
+
+
+def _decimal(x: float) -> str:
+    """At most the 6 places the check compares (0.443278, 6, 0.95), never an exponent."""
+    return f"{x:.6f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
 
 
 def _owner(g: GoalRecord) -> str:

@@ -14,6 +14,7 @@ report's language where the check wrote it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from governance.report import _budget as budget
@@ -47,6 +48,15 @@ _cell = markdown_cell
 
 
 _table = markdown_table
+
+
+def _progress_cell(row: strategy.GoalRow, t: Callable[..., str]) -> str:
+    """A goal's latest reading against its plan, the check's verdict and the reading's date."""
+    p = row.goal.progress
+    if p is None:
+        return row.progress
+    mark = "⚠ " if p.behind else ""
+    return f"{row.progress} {mark}{row.verdict} ({t('strategy.read_on', date=p.date)})"
 
 
 class _Report:
@@ -172,9 +182,9 @@ class _Report:
             rows = [["↳" * row.goal.depth + (" " if row.goal.depth else "") + row.goal.statement + f" ({row.goal.id})",
                      row.tier, row.owner,
                      (row.goal.due or "-") + (f" ⚠ {t('strategy.overdue')}" if row.goal.overdue else ""),
-                     row.status, ", ".join(row.goal.projects) or "-"] for row in section.goals]
-            header = [t("goal"), t("tier"), t("owner"), t("due"), t("status"),
-                      t("strategy.projects")]
+                     row.status, ", ".join(row.goal.projects) or "-", _progress_cell(row, t)] for row in section.goals]
+            header = [t("goal"), t("tier"), t("owner"), t("due"), t("status"), t("strategy.projects"),
+                      t("strategy.progress")]
             lines += _table(header, rows) + [""]
             if section.overdue:
                 lines += [t("strategy.overdue_count", n=section.overdue), ""]

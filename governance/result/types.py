@@ -271,6 +271,15 @@ class BudgetSummary(_Model):
     overspent: list[LineSpend] = []  # budget lines spent above their amount, by id (whether that is a finding: BUD-003)
 
 
+class GoalProgress(_Model):
+    """A goal's latest reading against its plan line, as the check observing `goal_progress` measured it."""
+
+    date: Day  # the latest reading dated on or before as_of
+    value: Number
+    plan: Number  # the plan line at that date, to 6 decimal places
+    behind: bool  # behind by more than the tolerance: the check's call, not recomputed
+
+
 class GoalRecord(_Model):
     """One goal as the committee reads it in the goal tree (handbook §1.2)."""
 
@@ -288,6 +297,7 @@ class GoalRecord(_Model):
     status: str = "open"
     overdue: bool = False  # the check observing `overdue_goals` fired on it (waived or not): its call, not recomputed
     projects: list[str] = []  # the projects whose `serves` names it, sorted
+    progress: GoalProgress | None = None  # None: the check did not judge it against a plan line
 
 
 class AssessmentRecord(_Model):

@@ -42,19 +42,17 @@ production := {id | some id, s in lib.systems; object.get(s, ["tags", "environme
 #   resource: system
 ACME_001 := lib.check(rego.metadata.rule(), production, {v |
 	some id in production
-	reason := _ownership_problem(lib.systems[id])
+	reason := _ownership_problem(lib.systems[id], committee_people, lib.people)
 	v := lib.violation("system", id, {
 		"en": sprintf("production system %s %s", [id, reason.en]),
 		"zh": sprintf("生产系统 %s %s", [id, reason.zh]),
 	})
 })
 
-_ownership_problem(s) := {"en": "has no owner", "zh": "没有负责人"} if not s.owner
+# `members`: everyone on a committee; `persons`: lib.people, to name the owner.
+_ownership_problem(s, _, _) := {"en": "has no owner", "zh": "没有负责人"} if not s.owner
 
-_ownership_problem(s) := {
-	"en": sprintf("is owned by %s (%s), who sits on the committee that reviews it", [s.owner, name]),
-	"zh": sprintf("的负责人 %s 是审查该系统的委员会成员", [lib.person_zh(lib.people, s.owner)]),
-} if {
-	s.owner in committee_people
-	name := object.get(lib.people, [s.owner, "name"], "?")
-}
+_ownership_problem(s, members, persons) := {
+	"en": sprintf("is owned by %s, who sits on the committee that reviews it", [lib.person_en(persons, s.owner)]),
+	"zh": sprintf("的负责人 %s 是审查该系统的委员会成员", [lib.person_zh(persons, s.owner)]),
+} if s.owner in members

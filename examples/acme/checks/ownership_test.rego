@@ -31,8 +31,8 @@ test_fires_for_a_production_system_without_owner if {
 test_fires_when_a_committee_member_owns_it if {
 	r := _run({"sys-a": _system({"owner": "p-cdo"})})
 	some v in r.violations
-	contains(v.message, "owned by p-cdo (陈静)")
-	v.message == "production system sys-a is owned by p-cdo (陈静), who sits on the committee that reviews it"
+	contains(v.message, "owned by 陈静 (p-cdo)")
+	v.message == "production system sys-a is owned by 陈静 (p-cdo), who sits on the committee that reviews it"
 	v.message_zh == "生产系统 sys-a 的负责人 陈静（p-cdo） 是审查该系统的委员会成员"
 }
 

@@ -347,3 +347,24 @@ def test_the_pack_is_never_written_through_a_link(tmp_path):
     link.symlink_to(target)
     ran = agenda(EXAMPLE, "--output", str(link))
     assert ran.returncode == 2 and "link" in ran.stderr and not target.exists()
+
+
+# ---------------------------------------------------------------- progress against plan
+
+def test_each_goal_with_a_plan_or_readings_shows_its_progress_as_the_check_measured_it(acme):
+    got, run = acme
+    goals = {g["id"]: g for g in run["strategy"]["goals"]}
+    workspace = load(EXAMPLE)
+    planned = {gid for gid, g in workspace.inventory.goals.items()
+               if g.readings or None not in (g.start, g.due, g.baseline, g.target)}
+    assert planned and [p["goal"] for p in got["progress"]] == [gid for gid in goals if gid in planned]
+    marked = {c["id"] for c in run["checks"] if c["agenda"]}
+    for p in got["progress"]:
+        record = goals[p["goal"]]
+        assert p["planned"] == (record["progress"]["plan"] if record.get("progress") else None)
+        readings = workspace.inventory.goals[p["goal"]].readings or []
+        assert [r["date"] for r in p["readings"]] == sorted(r.date.isoformat() for r in readings if r.date.isoformat() <= AS_OF)
+        firing = {f["check"] for f in run["findings"] if f["status"] == "fail" and f["check"] in marked
+                  and f["resource"] == {"kind": "goal", "id": p["goal"]}}
+        assert p["checks"] == sorted(firing)
+    assert any(p["checks"] for p in got["progress"]), "acme has a goal behind its plan"

@@ -595,3 +595,14 @@ def test_the_pack_is_self_contained(agenda_page):
     refs.feed(source)
     assert refs.tags.isdisjoint({"script", "link", "iframe", "img", "object", "embed"}), refs.tags
     assert not re.search(r"url\(|@import|https?://", source, re.I)
+
+
+def test_the_pack_draws_each_goals_readings_against_its_plan_line(agenda_page, browser):
+    show(browser, agenda_page.html)
+    progress = agenda_page.result["progress"]
+    figures = browser.find_elements(By.CSS_SELECTOR, "#progress figure.progress")
+    assert [f.get_attribute("data-goal") for f in figures] == [p["goal"] for p in progress]
+    for figure, p in zip(figures, progress, strict=True):
+        assert len(figure.find_elements(By.CSS_SELECTOR, "svg .reading circle.dot")) == len(p["readings"])
+        assert bool(figure.find_elements(By.CSS_SELECTOR, "svg g.reading.behind")) == (bool(p["checks"]) and bool(p["readings"]))
+        assert figure.find_elements(By.CSS_SELECTOR, "svg line.today")  # the meeting marked

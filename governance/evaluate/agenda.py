@@ -26,9 +26,11 @@ from governance.result import (
     Agenda,
     AgendaChange,
     AgendaCounts,
+    AgendaGoal,
     AgendaGroup,
     AgendaItem,
     AgendaPoint,
+    AgendaReading,
     AgendaWindow,
     Finding,
     PreviousRun,
@@ -47,6 +49,7 @@ ANSWERS_FOR = ("chair", "approved_by", "requested_by")
 DATE_FIELDS = ("due", "expires", "date", "start")
 GROUP_LABEL = "agenda.group.{}"  # the vocabulary's agenda heading of a domain, by its id
 WAIVER_KIND = "waiver"
+GOAL_KIND = "goal"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ def build(result: RunResult, ws: Workspace, earlier: Earlier | None = None,
         counts=counts(result, len(items)), previous=_previous(earlier, ws, _marked(result)), groups=used, items=items,
         changes=_changes(result, dates or {}) if earlier is not None else None, trend=trend or [],
         goals=result.strategy.goals if result.strategy else [], last_meeting=last_meeting(ws, result.as_of),
+        progress=progress(ws, result),
     )
 
 
@@ -225,3 +229,33 @@ def meeting_run(path: Path | str, meeting: dt.date, progress: Callable[[str], No
         raise EngineError("the workspace changed while the agenda was built (its files differ between two reads); "
                           "run it again")
     return result, ws
+
+
+def progress(ws: Workspace, result: RunResult) -> list[AgendaGoal]:
+    """Each goal with a plan line (baseline on its start, target on its due date) or readings, in the goal
+    tree's order: its readings up to the meeting, the plan line's value on the latest one as the check
+    observing `goal_progress` measured it (GoalRecord.progress; not recomputed), and the marked checks with
+    an unwaived finding on it (behind plan, overdue …)."""
+    marked = _marked(result)
+    flagged: dict[str, set[str]] = {}
+    for f in result.findings:
+        if f.status == "fail" and f.check in marked and f.resource.kind == GOAL_KIND:
+            flagged.setdefault(f.resource.id, set()).add(f.check)
+    records = {g.id: g for g in result.strategy.goals} if result.strategy else {}
+    order = [*records, *sorted(set(ws.inventory.goals) - set(records))]
+    shown = []
+    for gid in order:
+        goal = ws.inventory.goals.get(gid)
+        if goal is None:
+            continue
+        readings = sorted((r for r in goal.readings or () if r.date.isoformat() <= result.as_of), key=lambda r: r.date)
+        planned = records[gid].progress if gid in records else None
+        if not readings and None in (goal.start, goal.due, goal.baseline, goal.target):
+            continue
+        shown.append(AgendaGoal(
+            goal=gid, statement=goal.statement, tier=goal.tier, owner=goal.owner, owner_name=_name(ws, goal.owner),
+            metric=goal.metric, baseline=goal.baseline, target=goal.target,
+            start=goal.start.isoformat() if goal.start else None, due=goal.due.isoformat() if goal.due else None,
+            status=goal.status, readings=[AgendaReading(date=r.date.isoformat(), value=r.value) for r in readings],
+            planned=planned.plan if planned else None, checks=sorted(flagged.get(gid, ()))))
+    return shown

@@ -133,7 +133,7 @@ class AgendaGoal(_Model):
     due: Day | None = None
     status: str = "open"
     readings: list[AgendaReading] = []  # by date
-    planned: Number | None = None  # the plan line's value on the latest reading's date, where both exist
+    planned: Number | None = None  # the plan line on the latest reading's date, as the check measured it
     checks: list[str] = []  # the marked checks with an unwaived finding on the goal (behind plan, overdue …)
 
 

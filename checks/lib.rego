@@ -31,6 +31,8 @@ goals := object.get(inventory, "goals", {})
 
 maturity_assessments := object.get(inventory, "maturity_assessments", {})
 
+actions := object.get(inventory, "actions", {})
+
 waivers := object.get(input, "waivers", {})
 
 committees := object.get(defs, "committees", {})

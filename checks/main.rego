@@ -20,6 +20,12 @@ checks contains object.union(r, {"rule": ["waiver_checks", name]}) if {
 	lib.is_check(r)
 }
 
+checks contains object.union(r, {"rule": ["action_checks", name]}) if {
+	some name
+	r := data.govern.action_checks[name]
+	lib.is_check(r)
+}
+
 # A value under a check package that looks like a check result but has no
 # custom id in its METADATA would vanish from `checks`: name it, so the run
 # can refuse it.

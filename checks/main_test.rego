@@ -21,13 +21,15 @@ _packages := {
 test_each_check_names_the_rule_that_produced_it if {
 	rules := {c.meta.custom.id: c.rule | some c in main.checks} with data.govern.checks as {"b": {"B_1": _check("B-001")}}
 		with data.govern.waiver_checks as {"W_1": _check("WAV-001")}
-	rules == {"B-001": ["checks", "b", "B_1"], "WAV-001": ["waiver_checks", "W_1"]}
+		with data.govern.action_checks as {"A_1": _check("ACT-001")}
+	rules == {"B-001": ["checks", "b", "B_1"], "WAV-001": ["waiver_checks", "W_1"], "ACT-001": ["action_checks", "A_1"]}
 }
 
 test_checks_are_every_rule_with_a_metadata_id if {
 	ids := {c.meta.custom.id | some c in main.checks} with data.govern.checks as _packages
 		with data.govern.waiver_checks as {"W_1": _check("WAV-001")}
-	ids == {"A-001", "B-001", "WAV-001"}
+		with data.govern.action_checks as {"A_1": _check("ACT-001")}
+	ids == {"A-001", "B-001", "WAV-001", "ACT-001"}
 }
 
 test_check_shaped_values_without_an_id_are_named if {
@@ -45,7 +47,7 @@ test_nothing_is_malformed_when_every_check_has_an_id if {
 
 test_the_report_carries_the_revision_and_names_malformed_values if {
 	r := main.report with data.govern.checks as _packages
-		with data.govern.waiver_checks as {}
+		with data.govern.waiver_checks as {} with data.govern.action_checks as {}
 		with data.govern.meta as {"revision": "sha256:r"}
 		with data.govern.definitions as {"budget_policy": {"id": "b"}}
 	r.revision == "sha256:r"
@@ -55,7 +57,7 @@ test_the_report_carries_the_revision_and_names_malformed_values if {
 }
 
 test_the_revision_is_null_when_none_was_loaded if {
-	r := main.report with data.govern.checks as {} with data.govern.waiver_checks as {}
+	r := main.report with data.govern.checks as {} with data.govern.waiver_checks as {} with data.govern.action_checks as {}
 	r.revision == null
 	r.definitions == null
 }
@@ -85,10 +87,12 @@ test_the_stored_report_is_the_report_on_the_stored_input if {
 		with data.govern.checks.budget as {} with data.govern.checks.governance as {}
 		with data.govern.checks.mlps as {} with data.govern.checks.placement as {}
 		with data.govern.checks.strategy as {} with data.govern.waiver_checks as {}
+		with data.govern.action_checks as {}
 	direct := main.report with input as _stored_input
 		with data.govern.checks.budget as {} with data.govern.checks.governance as {}
 		with data.govern.checks.mlps as {} with data.govern.checks.placement as {}
 		with data.govern.checks.strategy as {} with data.govern.waiver_checks as {}
+		with data.govern.action_checks as {}
 	stored == direct
 	_fired(stored) == {["CLS-008", "d-1"]}
 }
@@ -98,6 +102,7 @@ test_the_stored_report_reads_the_stored_input_not_the_query_input if {
 		with data.govern.checks.budget as {} with data.govern.checks.governance as {}
 		with data.govern.checks.mlps as {} with data.govern.checks.placement as {}
 		with data.govern.checks.strategy as {} with data.govern.waiver_checks as {}
+		with data.govern.action_checks as {}
 	_fired(stored) == {["CLS-008", "d-1"]}
 }
 

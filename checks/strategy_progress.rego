@@ -157,26 +157,26 @@ _to_read := {id: g |
 	not _started_within(g, _reading_interval)
 }
 
-_read_within(g, n) if {
+_read_within(g, n, as_of) if {
 	some r in object.get(g, "readings", [])
-	r.date <= input.as_of
+	r.date <= as_of
 	lib.within_days(r.date, n)
 }
 
-_unread_text(id, g, n) := {
+_unread_text(id, g, n, as_of) := {
 	"en": sprintf(
 		"goal %s (%s) has no reading within reading_interval_days %d of %s; its latest is of %s, %d days before",
-		[id, g.statement, n, input.as_of, r.date, lib.days_since(r.date)],
+		[id, g.statement, n, as_of, r.date, lib.days_since(r.date)],
 	),
 	"zh": sprintf(
 		"目标%s在评估基准日 %s 前 %d 天（reading_interval_days）内没有读数；最近一次读数为 %s，已过 %d 天",
-		[_goal_zh(id, g), input.as_of, n, r.date, lib.days_since(r.date)],
+		[_goal_zh(id, g), as_of, n, r.date, lib.days_since(r.date)],
 	),
 } if r := _latest_reading[id]
 
-_unread_text(id, g, _) := {
-	"en": sprintf("goal %s (%s) has no reading dated on or before %s", [id, g.statement, input.as_of]),
-	"zh": sprintf("目标%s截至评估基准日 %s 尚无读数", [_goal_zh(id, g), input.as_of]),
+_unread_text(id, g, _, as_of) := {
+	"en": sprintf("goal %s (%s) has no reading dated on or before %s", [id, g.statement, as_of]),
+	"zh": sprintf("目标%s截至评估基准日 %s 尚无读数", [_goal_zh(id, g), as_of]),
 } if not _latest_reading[id]
 
 # METADATA
@@ -199,6 +199,6 @@ _unread_text(id, g, _) := {
 #   resource: goal
 STR_012 := lib.check(rego.metadata.rule(), _to_read, {v |
 	some id, g in _to_read
-	not _read_within(g, _reading_interval)
-	v := lib.violation("goal", id, _unread_text(id, g, _reading_interval))
+	not _read_within(g, _reading_interval, input.as_of)
+	v := lib.violation("goal", id, _unread_text(id, g, _reading_interval, input.as_of))
 })

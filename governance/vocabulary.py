@@ -61,6 +61,7 @@ CATEGORIES: dict[str, str] = {
     "dimensions": "Maturity dimensions (§1.1.1)",
     "indicators": "Maturity indicators (§1.1.1)",
     "goal_statuses": "A goal's status",
+    "action_statuses": "A committee action item's status",
     "deployments": "Deployments of a platform or system (§2.1.1)",
     "grades": "Data grades (GB/T 43697-2024)",
     "levels": "Organisational classification levels (ISO/IEC 27001 A.5.12)",

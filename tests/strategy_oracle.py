@@ -312,3 +312,91 @@ def expected(s: Strategy) -> tuple[set[Finding], dict[str, int]]:
     verdicts = {check: row(s) for check, row in ROWS.items()}
     findings = {(check, v.kind, rid) for check, v in verdicts.items() for rid in v.failing}
     return findings, {check: v.evaluated for check, v in verdicts.items()}
+
+
+# ---------------------------------------------------------------- the committee's actions: ACT-001..ACT-004
+#
+# The ACT rows, as the contract states them (copied here, as the STR rows above):
+#
+# - An action *addresses* a finding when one of its `addresses` entries names the finding's check and
+#   resource (kind and id). "Unwaived this run" means a finding of this run whose status is `fail`.
+#   An action's `status` is `open` by default.
+# - ACT-001 (the finding's resource): the Committee sets `actions.required_at` (a severity), and some
+#   unwaived finding of a check that is neither WAV nor ACT, of severity at or above it, is addressed by no
+#   action whose `status` is `open` (an overdue open action still addresses it); one finding per resource.
+# - ACT-002 action: `status` is `open` and `due` < today.
+# - ACT-003 action: `status` is `done` and some finding it addresses is unwaived this run.
+# - ACT-004 action: `status` is `open`, it has at least one `addresses` entry, and none of the findings it
+#   addresses fired this run.
+#
+# The oracle takes the run's other findings and their statuses (waived or fail) as the result gives them:
+# whether the ACT checks read the run's waivers as the run applies them is what it tests.
+# Readings the METADATA states and this oracle follows: ACT-001 evaluates each resource with an unwaived
+# finding at or above the severity (none without `required_at`); ACT-002 every open action; ACT-003 every
+# done action; ACT-004 every open action with an `addresses` entry.
+
+ACT_CHECKS = tuple(f"ACT-{n:03d}" for n in range(1, 5))
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")  # most severe first
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What a generated workspace holds of the committee's actions, as plain data."""
+
+    as_of: str
+    required_at: str | None  # the Committee's actions.required_at, or None when it sets none
+    actions: list[Doc]
+
+
+def _key(finding: Doc) -> Finding:
+    return finding["check"], finding["resource"]["kind"], finding["resource"]["id"]
+
+
+def _addressed(action: Doc) -> set[Finding]:
+    return {(x["check"], x["resource"]["kind"], x["resource"]["id"]) for x in action.get("addresses", [])}
+
+
+def _status(action: Doc) -> str:
+    return str(action.get("status", "open"))
+
+
+def act_001(a: Actions, findings: list[Doc]) -> tuple[int, set[Finding]]:
+    if a.required_at is None:
+        return 0, set()
+    at = SEVERITY_ORDER.index(a.required_at)
+    needing = [f for f in findings if f["status"] == "fail" and not f["check"].startswith(("WAV-", "ACT-"))
+               and SEVERITY_ORDER.index(f["severity"]) <= at]
+    covered = set().union(*(_addressed(x) for x in a.actions if _status(x) == "open"))
+    resources = {(f["resource"]["kind"], f["resource"]["id"]) for f in needing}
+    unowned = {(f["resource"]["kind"], f["resource"]["id"]) for f in needing if _key(f) not in covered}
+    return len(resources), {("ACT-001", kind, rid) for kind, rid in unowned}
+
+
+def act_002(a: Actions, findings: list[Doc]) -> tuple[int, set[Finding]]:
+    open_ = [x for x in a.actions if _status(x) == "open"]
+    return len(open_), {("ACT-002", "action", x["id"]) for x in open_ if day(x["due"]) < day(a.as_of)}
+
+
+def act_003(a: Actions, findings: list[Doc]) -> tuple[int, set[Finding]]:
+    failing = {_key(f) for f in findings if f["status"] == "fail"}
+    done = [x for x in a.actions if _status(x) == "done"]
+    return len(done), {("ACT-003", "action", x["id"]) for x in done if _addressed(x) & failing}
+
+
+def act_004(a: Actions, findings: list[Doc]) -> tuple[int, set[Finding]]:
+    fired = {_key(f) for f in findings}
+    listing = [x for x in a.actions if _status(x) == "open" and x.get("addresses")]
+    return len(listing), {("ACT-004", "action", x["id"]) for x in listing if not _addressed(x) & fired}
+
+
+ACT_ROWS: dict[str, Callable[[Actions, list[Doc]], tuple[int, set[Finding]]]] = {
+    "ACT-001": act_001, "ACT-002": act_002, "ACT-003": act_003, "ACT-004": act_004,
+}
+
+
+def expected_actions(a: Actions, findings: list[Doc]) -> tuple[set[Finding], dict[str, int]]:
+    """The ACT findings and each ACT check's evaluated count, given the run's other `findings` (result JSON)."""
+    others = [f for f in findings if not f["check"].startswith("ACT-")]
+    verdicts = {check: row(a, others) for check, row in ACT_ROWS.items()}
+    return ({f for _, fired in verdicts.values() for f in fired},
+            {check: evaluated for check, (evaluated, _) in verdicts.items()})

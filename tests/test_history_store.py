@@ -10,13 +10,16 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, select, text
 
+from governance.evaluate.findings import fingerprint
 from governance.history.errors import StoreInputError
 from governance.history.migrate import config
 from governance.history.schema import runs
 from governance.history.store import open_store
 from governance.history.url import parsed
+from governance.result import RunResult
 from tests.conftest import govern
 from tests.history_support import acme_result, new_database, postgres_cluster, store_url, variant, write
+from tests.results_support import resealed
 
 
 def fingerprints(doc: dict, status: str | None = None) -> list[str]:
@@ -53,6 +56,48 @@ def test_an_invalid_result_is_exit_2_and_nothing_of_any_file_is_stored(store_url
     assert f"{bad}:" in ran.stderr and "nothing was recorded" in ran.stderr
     with open_store(store_url) as store:
         assert store.runs() == []
+
+
+def _with_text(base: dict, *, resource_id: str | None = None, message: str | None = None) -> bytes:
+    """A valid result like `base` whose first unwaived finding has another resource id (its fingerprint made
+    again) or message."""
+    doc = json.loads(json.dumps(base))
+    f = next(f for f in doc["findings"] if f["status"] == "fail")
+    if resource_id is not None:
+        f["resource"]["id"] = resource_id
+        f["fingerprint"] = fingerprint(f["check"], f["resource"]["kind"], resource_id)
+    if message is not None:
+        f["message"] = message
+    return (json.dumps(resealed(doc), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def test_a_nul_in_a_string_the_store_keeps_as_text_is_exit_2_at_its_place_on_every_database(
+        store_url, acme_result, tmp_path):
+    """PostgreSQL's text cannot hold NUL (SQLite's can): refused alike on both, before anything is written."""
+    path = write(tmp_path, _with_text(acme_result, resource_id="sys-\0-x"))
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if '"id": "sys-\\u0000-x"' in text)
+    ran = history("record", str(path), db=store_url)
+    assert ran.returncode == 2, ran.stderr
+    assert f"{path}:{line}:" in ran.stderr and "resource.id: holds a NUL character" in ran.stderr, ran.stderr
+    assert "PostgreSQL" in ran.stderr and "nothing was recorded" in ran.stderr and "Traceback" not in ran.stderr
+    with open_store(store_url) as store:
+        assert store.runs() == []
+        with pytest.raises(StoreInputError, match=r"findings\[\d+\]\.resource\.id: holds a NUL"):  # check --record's way
+            store.record_valid(path.read_bytes(), RunResult.model_validate_json(path.read_bytes()))
+        assert store.runs() == []
+
+
+@pytest.mark.parametrize("message", ["a NUL \0 in a message", "an escape \x1b[31m a workspace check wrote"])
+def test_control_characters_in_a_message_are_recorded_byte_for_byte_on_every_database(
+        store_url, acme_result, tmp_path, message):
+    """A message is kept only in the result's bytes, which hold any character: recorded, and given back whole."""
+    path = write(tmp_path, _with_text(acme_result, message=message))
+    ran = history("record", str(path), db=store_url)
+    assert ran.returncode == 0, ran.stderr
+    listed = json.loads(history("list", "--format", "json", db=store_url).stdout)["runs"]
+    with open_store(store_url) as store:
+        assert store.result_bytes(listed[0]["digest"]) == path.read_bytes()
 
 
 def test_recorded_runs_are_never_updated_in_place(store_url, acme_result):

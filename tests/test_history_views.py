@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import shutil
@@ -17,6 +18,7 @@ import psycopg
 import pytest
 
 from governance.history.types import FindingHistory, Trend
+from governance.report._history_parts import SHORT_DIGEST
 from governance.report._trend import _ticks, days
 from governance.vocabulary import messages
 from tests.conftest import check, govern
@@ -249,9 +251,38 @@ def test_a_check_compares_with_the_latest_run_the_store_still_keeps_after_a_prun
     proc = check(example, "--db", db, "--format", "json", as_of="2026-12-05")
     assert proc.returncode in (0, 1), proc.stderr
     assert not json.loads(proc.stdout)["summary"].get("baseline")
+    # and its reports say why they compare with no run, in either language
+    latest = hashlib.sha256((example.parent / "run-2026-11-20.json").read_bytes()).hexdigest()
+    for lang, fmt in (("en", "markdown"), ("zh", "html"), ("zh", "markdown")):
+        proc = check(example, "--db", db, "--format", fmt, "--lang", lang, as_of="2026-12-05")
+        assert proc.returncode in (0, 1), proc.stderr
+        said = messages(lang).text("history.not_compared", as_of="2026-11-20", digest=latest[:SHORT_DIGEST])
+        assert (html.escape(said, quote=False) if fmt == "html" else said.replace("_", "\\_")) in proc.stdout
     # the first archive loaded back: 2026-11-20's bytes are still archived, the check compares with 2026-11-10's
     assert govern("history", "record", str(first), "--db", db).returncode == 0
     proc = check(example, "--db", db, "--format", "json", as_of="2026-12-05")
     assert proc.returncode in (0, 1), proc.stderr
     baseline = json.loads(proc.stdout)["summary"]["baseline"]
     assert baseline["as_of"] == "2026-11-10" and baseline["digest"] == kept  # named: the run it compares with
+    compared = check(example, "--db", db, "--format", "markdown", "--lang", "en", as_of="2026-12-05")
+    assert "Not compared with an earlier run" not in compared.stdout
+
+
+def test_the_formats_that_draw_a_trend_section_are_those_whose_module_says_so():
+    """`check --db` and `report --db` read the store's trend for these formats alone (a format's `TREND`)."""
+    from governance.report import FORMATS, shows_trend
+
+    assert {fmt for fmt in FORMATS if shows_trend(fmt)} == {"html", "markdown"}
+    assert not shows_trend("no-such-format")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_history_list_heads_its_table_in_the_language_asked(lang, tmp_path):
+    m = messages(lang)
+    ran = govern("history", "list", "--db", f"sqlite:///{tmp_path}/h.db", "--lang", lang)
+    assert ran.returncode == 0, ran.stderr
+    header = ran.stdout.splitlines()[0]
+    for word in (m.text("entity"), m.text("as_of"), m.text("history.unwaived"), m.name("regressed", capital=True)):
+        assert word in header
+    if lang == "zh":  # no English word left in it
+        assert not any(c.isascii() and c.isalpha() for c in header), header

@@ -56,7 +56,7 @@ def test_rerendering_keeps_baseline_marks(tmp_path):
     for finding in result["findings"]:
         resource = f"{messages('en').name(finding['resource']['kind'])} {finding['resource']['id']}"
         [row] = [r for r in rows if resource in r
-                 and f" {finding['check']} " in r]
+                 and f"│ {finding['check']} " in r]
         assert row.rstrip().rstrip("│").strip().endswith(finding["baseline"]), row
 
 

@@ -41,16 +41,20 @@ import pytest
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
-from tests.conftest import AS_OF, check, chunk_share, depth, make_workspace
+from tests.conftest import AS_OF, MINIMAL_POLICIES, check, chunk_share, depth, make_workspace
 from tests.strategy_oracle import (
+    ACT_CHECKS,
     DEFAULT_DIMENSIONS,
+    SEVERITY_ORDER,
     STR_CHECKS,
+    Actions,
     Doc,
     Strategy,
     day,
     dimensions,
     exact,
     expected,
+    expected_actions,
     latest,
     latest_reading,
     plan_bound,
@@ -486,3 +490,113 @@ def test_the_generator_reaches_the_edges() -> None:
     assert set(fired) == set(STR_CHECKS), f"never fires: {sorted(set(STR_CHECKS) - set(fired))}"
     assert set(passed) == set(STR_CHECKS), f"never passes: {sorted(set(STR_CHECKS) - set(passed))}"
     assert set(reached) == EDGES, f"never reached: {sorted(EDGES - set(reached))}"
+
+
+# ---------------------------------------------------------------- the committee's actions: ACT-001..ACT-004
+#
+# The same random strategy workspaces, with a Committee that sometimes sets `actions.required_at` (each
+# severity), an AuthorityMatrix, waivers on findings the workspace has (applied, expired the day before,
+# expiring today, or approved by their own requester, which is not applied) and actions around today
+# (open, done, dropped, no status) addressing those findings and findings that do not fire. The ACT
+# findings and counts govern gives must be what the oracle computes from the run's own non-ACT findings
+# and their statuses: the ACT checks (Rego) and the run (Python) must agree on what is unwaived.
+
+ACT_EXAMPLES = depth("GOVERN_ACT_EXAMPLES", ci=100, local=30)
+ACT_CHUNKS = max(1, min(ACT_EXAMPLES, int(os.environ.get("GOVERN_ACT_CHUNKS", "3"))))
+AUTHORITY = {"kind": "AuthorityMatrix", "id": "doa", "limits": {"waiver": {"CEO": None}}, "max_waiver_days": 180}
+
+
+def _resources(s: Strategy) -> list[tuple[str, str]]:
+    """The resources an action or a waiver may name here: every one must exist (exit 2 otherwise)."""
+    return ([("goal", g["id"]) for g in s.goals] + [("project", p["id"]) for p in s.projects]
+            + [("system", sy["id"]) for sy in s.systems] + [("maturity_assessment", a["id"]) for a in s.assessments])
+
+
+def _act_keys(draw: st.DrawFn, s: Strategy) -> list[tuple[str, str, str]]:
+    """Findings the workspace has (the oracle's STR findings on those resources) and a few that do not fire."""
+    resources = _resources(s)
+    fired = sorted(f for f in expected(s)[0] if (f[1], f[2]) in set(resources))
+    quiet = [(draw(st.sampled_from(STR_CHECKS)), *draw(st.sampled_from(resources))) for _ in range(draw(st.integers(0, 2)))] \
+        if resources else []
+    return fired + quiet
+
+
+def _act_waivers(draw: st.DrawFn, keys: list[tuple[str, str, str]], today: dt.date) -> list[Doc]:
+    waivers: list[Doc] = []
+    for i in range(draw(st.integers(0, min(3, len(keys))))):
+        check_id, kind, rid = draw(st.sampled_from(keys))
+        waivers.append({
+            "id": f"wv-{i}", "check": check_id, "resource": {"kind": kind, "id": rid}, "justification": "j",
+            "requested_by": "p-cto", "approved_by": draw(st.sampled_from(["p-ceo", "p-ceo", "p-cto"])),
+            "approved_at": _text(today - dt.timedelta(days=10)),
+            "expires": _text(today + dt.timedelta(days=draw(st.sampled_from([30, 30, 0, -1])))),
+        })
+    return waivers
+
+
+def _act_items(draw: st.DrawFn, keys: list[tuple[str, str, str]], today: dt.date) -> list[Doc]:
+    actions: list[Doc] = []
+    for i in range(draw(st.integers(0, 5))):
+        a: Doc = {"id": f"act-{i}", "title": "t", "owner": draw(st.sampled_from(PEOPLE)),
+                  "due": _text(_near(draw, today, -60, 60))}
+        _put(a, "status", draw(st.sampled_from([ABSENT, "open", "open", "done", "done", "dropped"])))
+        if keys and _often(draw):
+            chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3))
+            a["addresses"] = [{"check": c, "resource": {"kind": k, "id": r}} for c, k, r in chosen]
+        actions.append(a)
+    return actions
+
+
+@st.composite
+def acted(draw: st.DrawFn) -> tuple[Strategy, tuple[str, ...], Actions, list[Doc]]:
+    """A strategy workspace, its committee's actions, and its waivers."""
+    s, phases = draw(strategies())
+    today = day(s.as_of)
+    keys = _act_keys(draw, s)
+    required_at = draw(st.sampled_from([None, *SEVERITY_ORDER]))
+    return s, phases, Actions(s.as_of, required_at, _act_items(draw, keys, today)), _act_waivers(draw, keys, today)
+
+
+def write_actions(root: Path, a: Actions, waivers: list[Doc]) -> None:
+    """The committee's actions, its required_at and the waivers, over a workspace write_workspace wrote."""
+    committee = MINIMAL_POLICIES["policies/committee.yaml"]
+    if a.required_at is not None:
+        committee += f"actions: {{required_at: {a.required_at}}}\n"
+    make_workspace(root, {
+        "policies/committee.yaml": committee,
+        "policies/authority.json": json.dumps(AUTHORITY),
+        "inventory/actions.json": json.dumps({"actions": a.actions}),
+        "waivers/waivers.json": json.dumps({"waivers": waivers}),
+    }, base=None)
+
+
+def govern_actions(root: Path, as_of: str) -> tuple[list[Doc], set[tuple[str, str, str]], dict[str, int]]:
+    """The run's findings, its ACT findings and each ACT check's evaluated count."""
+    ran = check(root, "--format", "json", as_of=as_of)
+    assert ran.returncode in (0, 1), f"exit {ran.returncode}: the generator made an invalid workspace\n{ran.stderr}"
+    result: dict[str, Any] = json.loads(ran.stdout)
+    acts = {(f["check"], f["resource"]["kind"], f["resource"]["id"])
+            for f in result["findings"] if f["check"].startswith("ACT-")}
+    return result["findings"], acts, {c["id"]: c["evaluated"] for c in result["checks"] if c["id"].startswith("ACT-")}
+
+
+@pytest.mark.parametrize("chunk", range(ACT_CHUNKS))
+def test_act_findings_agree_with_the_oracle(opa_binary: str, tmp_path: Path, chunk: int) -> None:
+    root = tmp_path / "ws"
+    statuses: Counter[str] = Counter()
+
+    @seed(chunk)
+    @settings(max_examples=chunk_share(ACT_EXAMPLES, ACT_CHUNKS, chunk))
+    @given(drawn=acted())
+    def one(drawn: tuple[Strategy, tuple[str, ...], Actions, list[Doc]]) -> None:
+        s, phases, a, waivers = drawn
+        write_actions(write_workspace(root, s, phases), a, waivers)
+        findings, acts, evaluated = govern_actions(root, s.as_of)
+        want, want_evaluated = expected_actions(a, findings)
+        assert set(evaluated) == set(ACT_CHECKS), sorted(evaluated)
+        assert acts == want, f"govern only: {sorted(acts - want)}; oracle only: {sorted(want - acts)}"
+        assert evaluated == want_evaluated
+        statuses.update(f["status"] for f in findings if not f["check"].startswith(("WAV-", "ACT-")))
+
+    one()
+    assert statuses["waived"] and statuses["fail"], statuses  # waivers were applied, and not all findings waived

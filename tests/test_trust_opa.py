@@ -226,7 +226,7 @@ def test_a_report_missing_checks_is_exit_3_not_a_pass(opa_binary, example, stand
     url = stand_in()
     proc = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
     assert proc.returncode == 3 and proc.stdout == ""
-    assert "OPA's report is not the evaluation of this run's policy: it lacks built-in checks (BUD-001" in proc.stderr
+    assert "OPA's report is not the evaluation of this run's policy: it lacks built-in checks (ACT-001" in proc.stderr
 
 
 def test_a_server_of_another_opa_version_is_refused_unless_allowed(opa_binary, example, stand_in):

@@ -139,7 +139,7 @@ BETWEEN_ATTACK = "package govern.checks.budget\n\n_between(n, range) if {\n\tn >
 
 
 @pytest.mark.parametrize("package", [
-    "govern.checks.budget", "govern.lib", "govern.main", "govern.waiver_checks", "govern.checks",
+    "govern.checks.budget", "govern.lib", "govern.main", "govern.waiver_checks", "govern.action_checks", "govern.checks",
     "govern.checks.budget.extra", "govern", "govern.checks.evil.deeper", "other.place", 'govern.checks["budget"]',
     "govern.vocabulary",
 ])
@@ -275,7 +275,7 @@ def test_a_control_naming_an_unknown_check_is_exit_2_at_the_control(opa_binary, 
 def test_the_example_is_valid_and_validate_counts_its_checks(opa_binary):
     proc = govern("validate", str(EXAMPLE))
     assert proc.returncode == 0, proc.stderr
-    assert "56 checks" in proc.stdout
+    assert "60 checks" in proc.stdout
 
 
 @pytest.mark.parametrize("ref", ["data.payments.secrets", "data.system.authz", "data.govern_input", "data[name]",

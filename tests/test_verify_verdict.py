@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from governance.engine import OPA_VERSION
@@ -534,3 +536,49 @@ def test_a_listed_report_outside_the_evidence_folder_is_a_difference(ws):
     evidence["reports"].append({"path": "../outside.md", "sha256": hashlib.sha256(outside.read_bytes()).hexdigest()})
     (ws / "out" / "evidence.json").write_text(json.dumps(evidence, indent=2), encoding="utf-8")
     assert_failed(verify(ws, ws / "out" / "evidence.json"), "outside the evidence's folder: report ../outside.md")
+
+
+# ---------------------------------------------------------------- the digest's serialisation
+
+def _digest_by_dumps(result: RunResult) -> str:
+    """The verdict digest as json.dumps writes the concluded values, one dict per finding: what verdict_digest's
+    templates must give, byte for byte (results sealed before them must still verify)."""
+    concluded = {
+        "as_of": result.as_of, "fail_on": result.fail_on,
+        "findings": [{"check": f.check, "resource": {"kind": f.resource.kind, "id": f.resource.id}, "status": f.status,
+                      "severity": f.severity, "waiver": f.waiver, "fingerprint": f.fingerprint, "message": f.message}
+                     for f in result.findings],
+        "checks": [{"id": c.id, "severity": c.severity, "status": c.status, "evaluated": c.evaluated, "failed": c.failed,
+                    "waived": c.waived} for c in result.checks],
+        "summary": {"fail": result.summary.fail, "waived": result.summary.waived,
+                    "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
+                    "checks": result.summary.checks}}
+    canonical = json.dumps(concluded, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)  # any code point, surrogates too
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.tuples(_TEXT, _TEXT, _TEXT, _TEXT, st.none() | _TEXT), min_size=0, max_size=4))
+def test_the_verdict_digest_is_json_dumps_of_what_the_run_concluded_whatever_the_text(texts, acme_doc):
+    """Quotes, backslashes, control characters, non-ASCII text, emoji and lone surrogates in any string a finding
+    carries serialise as json.dumps serialises them."""
+    doc = json.loads(json.dumps(acme_doc))
+    model = doc["findings"][0]
+    doc["findings"] = [{**model, "check": check, "resource": {"kind": kind, "id": id_}, "message": message,
+                        "waiver": waiver, "status": "waived" if waiver is not None else "fail"}
+                       for check, kind, id_, message, waiver in texts] + doc["findings"]
+    result = RunResult.model_validate(doc)
+    assert verdict_digest(result) == _digest_by_dumps(result)
+
+
+def test_the_verdict_digest_of_a_real_run_is_json_dumps_of_what_it_concluded(acme_doc):
+    result = RunResult.model_validate(acme_doc)
+    assert result.verdict is not None and verdict_digest(result) == _digest_by_dumps(result) == result.verdict.digest
+
+
+@pytest.fixture(scope="module")
+def acme_doc(checked_once: Path) -> dict:
+    return json.loads((checked_once / "out" / "result.json").read_text(encoding="utf-8"))

@@ -30,8 +30,10 @@ def test_cadence_is_the_committees_then_its_longest_gap_then_thirty_days():
 
 
 def set_cadence(workspace: Path, days: int) -> None:
+    """The committee's `cadence_days` set to `days` (acme sets its own: replaced)."""
     path = workspace / COMMITTEE
-    path.write_text(path.read_text(encoding="utf-8") + f"cadence_days: {days}\n", encoding="utf-8")
+    kept = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("cadence_days:")]
+    path.write_text("\n".join([*kept, f"cadence_days: {days}"]) + "\n", encoding="utf-8")
 
 
 def waivers_section(html: str) -> str:

@@ -39,13 +39,22 @@ from governance.cli._store import db_option, keep_store, opened, store_errors
 from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
 from governance.evaluate import SkipRefused, can_sign, run_check, signed
 from governance.history import compared, compared_with_previous, digest_of, report_history
-from governance.report import DEFAULT_LANG, FORMATS, LANGS, Rendered, RenderOptions, evidence, render, render_all
+from governance.report import (
+    DEFAULT_LANG,
+    FORMATS,
+    LANGS,
+    Rendered,
+    RenderOptions,
+    evidence,
+    render,
+    render_all,
+    shows_trend,
+)
 from governance.result import RunResult, gate
 
 if TYPE_CHECKING:
     from governance.history import Store
 
-TREND_SHOWN = ("html", "markdown")  # the formats with a trend section, when a history store is given
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -131,7 +140,7 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
                     result = compared_with_previous(store, result)
                 if store is not None:
                     data = _json_bytes(result)  # what is recorded: the result as --format json writes it
-                    if any(fmt in TREND_SHOWN for fmt, _ in targets):
+                    if any(shows_trend(fmt) for fmt, _ in targets):
                         history = report_history(store, result, digest_of(data))
             options = RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix, history=history)
             rendered = render_all(targets, result, options, step=step)

@@ -40,6 +40,7 @@ from governance.history import (
 )
 from governance.report import DEFAULT_LANG, FINDING_FORMATS, LANGS, TREND_FORMATS, RenderOptions, render_finding, render_trend
 from governance.result import RunResult
+from governance.vocabulary import messages
 
 
 class HistoryCommand(GovernCommand):
@@ -114,8 +115,10 @@ def _recorded(outcome: RecordOutcome) -> str:
 @click.option("--since", type=AsOf(), help="Only runs with as_of on or after this day.")
 @click.option("--until", type=AsOf(), help="Only runs with as_of on or before this day.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
+              help="Language of the table's header.")
 @db_option()
-def list_runs(entities: tuple[str, ...], since: Any, until: Any, fmt: str, db: str | None) -> None:
+def list_runs(entities: tuple[str, ...], since: Any, until: Any, fmt: str, lang: str, db: str | None) -> None:
     """List the recorded runs, by entity and then as its runs are ordered (as_of, then start time)."""
     keep_store(db, Reads())
     with store_errors("nothing was listed."), open_store(db) as store:
@@ -123,8 +126,10 @@ def list_runs(entities: tuple[str, ...], since: Any, until: Any, fmt: str, db: s
     if fmt == "json":
         click.echo(json.dumps({"runs": [r.model_dump(mode="json") for r in found]}, indent=2, ensure_ascii=False))
         return
-    say("  ".join(("entity", "as_of", "started", "digest", "unwaived", "advisories", "waived", "new", "resolved",
-                   "regressed")))
+    m = messages(lang)
+    say("  ".join((m.text("entity"), m.text("as_of"), m.text("html.run_started"), m.text("history.run"),
+                   m.text("history.unwaived"), m.text("advisories"), m.text("waived"),
+                   *(m.name(change, capital=True) for change in ("new", "resolved", "regressed")))))
     for run in found:
         say(_row(run))
 

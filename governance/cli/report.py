@@ -14,7 +14,7 @@ from governance.cli._output import outputs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.cli._store import db_option, keep_store, opened, store_errors
-from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all
+from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all, shows_trend
 from governance.result import RunResult
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
         result = saved_result(result_file, raw)
         history = None
         if db:
-            result, history = _with_history(db, result, raw)
+            result, history = _with_history(db, result, raw, any(shows_trend(fmt) for fmt, _ in targets))
         options = RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix,
                                 rendered_from="sha256:" + hashlib.sha256(raw).hexdigest(), history=history)
         rendered = render_all(targets, result, options, step=step)
@@ -56,12 +56,12 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
     write_all(rendered, trusted=reads.trusted)
 
 
-def _with_history(db: str, result: RunResult, raw: bytes) -> tuple[RunResult, ReportHistory]:
+def _with_history(db: str, result: RunResult, raw: bytes, trend: bool) -> tuple[RunResult, ReportHistory | None]:
     """The result compared with its entity's previous recorded run (unless it was compared already, with
-    --baseline), and its trend section, from the store at `db`."""
+    --baseline), and its trend section when a requested format shows one (`trend`), from the store at `db`."""
     from governance.history import compared_with_previous, digest_of, report_history
 
     with store_errors("no report was written."), opened(db) as store:
         if result.resolved is None:
             result = compared_with_previous(store, result)
-        return result, report_history(store, result, digest_of(raw))
+        return result, report_history(store, result, digest_of(raw)) if trend else None

@@ -8,7 +8,7 @@ from governance.evaluate.baseline import compare
 from governance.evaluate.policy import DeclaredCheck, Domain, compile_policy
 from governance.evaluate.report_set import record_for
 from governance.evaluate.run import load, run_check, validate
-from governance.evaluate.saved import ResultFileError, read_bytes, read_result
+from governance.evaluate.saved import ResultFileError, read_bytes, read_result, result_refused
 from governance.evaluate.selection import SkipRefused
 from governance.evaluate.signature import can_sign, check_signature, signed
 from governance.evaluate.unit_tests import OUTCOMES, UnitTestReport, run_unit_tests
@@ -16,4 +16,4 @@ from governance.evaluate.verify import Recorded, differences
 
 __all__ = ["DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused", "UnitTestReport", "agenda",
            "aggregate", "can_sign", "check_signature", "compare", "compile_policy", "differences", "load", "read_bytes",
-           "read_result", "record_for", "run_check", "run_unit_tests", "signed", "validate"]
+           "read_result", "record_for", "result_refused", "run_check", "run_unit_tests", "signed", "validate"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from governance.evaluate.findings import fingerprint
 from governance.result import (
@@ -25,6 +26,8 @@ from governance.result import (
     Run,
     RunResult,
     Summary,
+    WaiverRecord,
+    advisory,
     check_status,
     rollup,
     summarize,
@@ -41,8 +44,22 @@ RESULT_ONLY = ("findings", "checks", "summary", "waivers", "controls", "domains"
 
 def result_problems(r: RunResult) -> list[Problem]:
     checks = _first_by_id(r.checks)
-    return [*_kind(r), *_run(r.run), *_duplicates(r), *_listed_once(r), *_findings(r, checks), *_resolved(r),
-            *_checks(r), *_selection(r), *_summary(r), *_waivers(r, checks), *_controls(r, checks), *_digest(r)]
+    problems: list[Problem] = []
+    counts = _findings(r, checks, problems)  # one pass over the findings (a run may hold 100,000)
+    return [*_kind(r), *_run(r.run), *_duplicates(r), *problems, *_resolved(r), *_checks(r, counts),
+            *_selection(r), *_summary(r, counts), *_waivers(r, checks, counts), *_controls(r, checks), *_digest(r)]
+
+
+@dataclass
+class _Counts:
+    """What the findings add up to, counted in the one pass that holds each of them to the rest."""
+
+    failed: Counter[str] = field(default_factory=Counter)  # check -> its unwaived findings
+    waived: Counter[str] = field(default_factory=Counter)  # check -> its waived findings
+    applied: Counter[str | None] = field(default_factory=Counter)  # waiver -> the findings it waives
+    unwaived: Counter[str] = field(default_factory=Counter)  # severity -> unwaived findings
+    baseline: Counter[str | None] = field(default_factory=Counter)  # new, existing (with --baseline)
+    advisories: int = 0
 
 
 def manifest_problems(m: Manifest) -> list[Problem]:
@@ -62,16 +79,6 @@ def _kind(r: RunResult) -> Iterator[Problem]:
     """A run writes `kind` only in an evidence manifest: a result claiming one is dressed up as evidence."""
     if "kind" in (r.model_extra or {}):
         yield ("kind",), "a result has no `kind` (only an evidence manifest does, and it holds no findings)"
-
-
-def _listed_once(r: RunResult) -> Iterator[Problem]:
-    """Each finding is listed once: a run gives one finding per check and resource."""
-    seen: dict[tuple[str, str, str], int] = {}
-    for i, f in enumerate(r.findings):
-        key = (f.check, f.resource.kind, f.resource.id)
-        if key in seen:
-            yield ("findings", i, "fingerprint"), f"finding listed more than once: {named(f)} (as findings[{seen[key]}])"
-        seen.setdefault(key, i)
 
 
 def _digest(r: RunResult) -> Iterator[Problem]:
@@ -119,32 +126,52 @@ def _fingerprint(f: Finding, at: JsonPath) -> Iterator[Problem]:
                                      f"(that is {fingerprint(f.check, f.resource.kind, f.resource.id)})")
 
 
-def _findings(r: RunResult, checks: dict[str, CheckSummary]) -> Iterator[Problem]:
+def _findings(r: RunResult, checks: dict[str, CheckSummary], problems: list[Problem]) -> _Counts:
+    """Each finding listed once (a run gives one per check and resource), with its own fingerprint, of a check
+    the result lists and at its severity, waived only as a waiver the result lists allows; the counts besides."""
     waivers = {w.id: w for w in r.waivers}
+    counts = _Counts()
+    seen: dict[tuple[str, str, str], int] = {}
     for i, f in enumerate(r.findings):
         at: JsonPath = ("findings", i)
-        yield from _fingerprint(f, at)
+        key = (f.check, f.resource.kind, f.resource.id)
+        if key in seen:
+            problems.append(((*at, "fingerprint"), f"finding listed more than once: {named(f)} (as findings[{seen[key]}])"))
+        seen.setdefault(key, i)
+        if f.fingerprint != fingerprint(*key):
+            problems.extend(_fingerprint(f, at))
+        counts.baseline[f.baseline] += 1
         check = checks.get(f.check)
         if check is None:
-            yield (*at, "check"), f"a finding of check {f.check}, which the result's checks do not list"
+            problems.append(((*at, "check"), f"a finding of check {f.check}, which the result's checks do not list"))
         elif f.severity != check.severity:
-            yield (*at, "severity"), f"severity {f.severity}, but check {f.check} is {check.severity}"
-        if f.status == "fail" and f.waiver is not None:
-            yield (*at, "waiver"), f"an unwaived finding (status fail) names waiver {f.waiver}"
-        if f.status != "waived":
+            problems.append(((*at, "severity"), f"severity {f.severity}, but check {f.check} is {check.severity}"))
+        if f.status == "fail":
+            counts.failed[f.check] += 1
+            counts.unwaived[f.severity] += 1
+            counts.advisories += advisory(f, r.fail_on)
+            if f.waiver is not None:
+                problems.append(((*at, "waiver"), f"an unwaived finding (status fail) names waiver {f.waiver}"))
             continue
-        if check is not None and not check.waivable:
-            yield (*at, "status"), f"waived, but check {f.check} is not waivable"
-        waiver = waivers.get(f.waiver) if f.waiver is not None else None
-        if f.waiver is None:
-            yield (*at, "waiver"), "a waived finding names no waiver"
-        elif waiver is None:
-            yield (*at, "waiver"), f"waived by {f.waiver}, which the result's waivers do not list"
-        elif not waiver.valid:
-            yield (*at, "waiver"), f"waived by {f.waiver}, which the result lists as invalid"
-        elif (waiver.check, waiver.resource.kind, waiver.resource.id) != (f.check, f.resource.kind, f.resource.id):
-            yield (*at, "waiver"), (f"waived by {f.waiver}, which waives {waiver.check} on {waiver.resource.kind} "
-                                    f"{waiver.resource.id}, not this finding")
+        counts.waived[f.check] += 1
+        counts.applied[f.waiver] += 1
+        problems.extend(_waived(f, at, check, waivers))
+    return counts
+
+
+def _waived(f: Finding, at: JsonPath, check: CheckSummary | None, waivers: dict[str, WaiverRecord]) -> Iterator[Problem]:
+    if check is not None and not check.waivable:
+        yield (*at, "status"), f"waived, but check {f.check} is not waivable"
+    waiver = waivers.get(f.waiver) if f.waiver is not None else None
+    if f.waiver is None:
+        yield (*at, "waiver"), "a waived finding names no waiver"
+    elif waiver is None:
+        yield (*at, "waiver"), f"waived by {f.waiver}, which the result's waivers do not list"
+    elif not waiver.valid:
+        yield (*at, "waiver"), f"waived by {f.waiver}, which the result lists as invalid"
+    elif (waiver.check, waiver.resource.kind, waiver.resource.id) != (f.check, f.resource.kind, f.resource.id):
+        yield (*at, "waiver"), (f"waived by {f.waiver}, which waives {waiver.check} on {waiver.resource.kind} "
+                                f"{waiver.resource.id}, not this finding")
 
 
 def _resolved(r: RunResult) -> Iterator[Problem]:
@@ -153,9 +180,8 @@ def _resolved(r: RunResult) -> Iterator[Problem]:
         yield from _fingerprint(f, ("resolved", i))
 
 
-def _checks(r: RunResult) -> Iterator[Problem]:
-    failed = Counter(f.check for f in r.findings if f.status == "fail")
-    waived = Counter(f.check for f in r.findings if f.status == "waived")
+def _checks(r: RunResult, counts: _Counts) -> Iterator[Problem]:
+    failed, waived = counts.failed, counts.waived
     for i, c in enumerate(r.checks):
         at: JsonPath = ("checks", i)
         if c.failed != failed[c.id]:
@@ -184,9 +210,14 @@ def _selection(r: RunResult) -> Iterator[Problem]:
                 else f"the selection skips {s.check}, but its status is {status[s.check]}")
 
 
-def _summary(r: RunResult) -> Iterator[Problem]:
-    """The summary is what `summarize` makes of the findings and checks, as a run writes it."""
-    now, at = summarize(r.findings, r.checks, r.fail_on), ("summary",)
+def _summary(r: RunResult, counts: _Counts) -> Iterator[Problem]:
+    """The summary is what `summarize` makes of the findings and checks, as a run writes it (the findings'
+    part from their counts, taken in the pass over them)."""
+    at: JsonPath = ("summary",)
+    now = summarize([], r.checks, r.fail_on).model_copy(update={
+        "fail": counts.unwaived.total(), "waived": counts.waived.total(),
+        "advisories": counts.advisories,
+        "by_severity": {s: counts.unwaived[s] for s in SEVERITIES if counts.unwaived[s]}})
     for name in ("fail", "waived", "advisories", "advisory_checks"):
         given, made = getattr(r.summary, name), getattr(now, name)
         if given != made and not (name == "advisory_checks" and given is None):  # None: counted before they were
@@ -202,16 +233,15 @@ def _summary(r: RunResult) -> Iterator[Problem]:
             if given != made:
                 yield (((*at, "checks", status) if status in r.summary.checks else (*at, "checks")),
                        f"{given} check(s) {status}, but the checks hold {made}")
-    yield from _baseline(r)
+    yield from _baseline(r, counts.baseline)
 
 
-def _baseline(r: RunResult) -> Iterator[Problem]:
+def _baseline(r: RunResult, baseline: Counter[str | None]) -> Iterator[Problem]:
     """With --baseline, the summary counts new, existing and resolved findings."""
     counts = (r.summary.model_extra or {}).get("baseline")
     if counts is None:
         return
-    made = {"new": sum(f.baseline == "new" for f in r.findings),
-            "existing": sum(f.baseline == "existing" for f in r.findings), "resolved": len(r.resolved or [])}
+    made = {"new": baseline["new"], "existing": baseline["existing"], "resolved": len(r.resolved or [])}
     if not isinstance(counts, dict):
         yield ("summary", "baseline"), "must be an object counting new, existing and resolved findings"
         return
@@ -231,8 +261,8 @@ def _counts(summary: Summary, at: JsonPath) -> Iterator[Problem]:
                                     f"{summary.by_severity.get('info', 0)} unwaived info finding(s)")
 
 
-def _waivers(r: RunResult, checks: dict[str, CheckSummary]) -> Iterator[Problem]:
-    applied = Counter(f.waiver for f in r.findings if f.status == "waived")
+def _waivers(r: RunResult, checks: dict[str, CheckSummary], counts: _Counts) -> Iterator[Problem]:
+    applied = counts.applied
     for i, w in enumerate(r.waivers):
         at: JsonPath = ("waivers", i)
         if w.applied != applied[w.id]:

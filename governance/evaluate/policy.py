@@ -45,7 +45,8 @@ if TYPE_CHECKING:  # a type only: not in the engine's __all__
 
 WORKSPACE = "workspace/"  # module ids of workspace checks; the library's start with govern/
 NO_MODULE = "?"  # where a result came from no module of this run
-CHECK_ROOTS = (("govern", "checks"), ("govern", "waiver_checks"))  # main.rego reads checks from these
+# main.rego reads checks from these
+CHECK_ROOTS = (("govern", "checks"), ("govern", "waiver_checks"), ("govern", "action_checks"))
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOMAIN_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 UNDECLARED_DOMAIN = "custom"  # the domain of a check whose package declares none

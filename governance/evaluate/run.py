@@ -13,6 +13,7 @@ from typing import Unpack
 
 from governance import __version__, library
 from governance.engine import EngineOptions, EngineResult
+from governance.evaluate import actions as actions_
 from governance.evaluate import apart as apart_
 from governance.evaluate import budget as budget_
 from governance.evaluate import findings as findings_
@@ -22,7 +23,7 @@ from governance.evaluate import selection as selection_
 from governance.evaluate import strategy as strategy_
 from governance.evaluate.git import git_state
 from governance.evaluate.overlap import Overlap
-from governance.load import relative
+from governance.load import WorkspaceErrors, relative
 from governance.model import OnKind, Workspace, cadence, load_workspace
 from governance.result import (
     CheckSummary,
@@ -65,6 +66,9 @@ def validate(path: Path | str, overlap: Overlap | None = None) -> tuple[Workspac
         policy = policy_.compile_policy(ws, running.compiling)
         running.settle()
     selection_.check_manifest(ws, policy)
+    problems = actions_.address_problems(ws.inventory.actions, policy.checks, ws.locate)
+    if problems:
+        raise WorkspaceErrors(problems)
     return ws, policy
 
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from governance.evaluate.coherence import Problem, manifest_problems, result_problems
-from governance.load import SourceMap, WorkspaceErrors, json_positions, json_values
+from governance.load import SourceMap, WorkspaceErrors, collector_paused, json_positions, json_values
 from governance.result import EVIDENCE_KIND, SCHEMA_VERSION, Manifest, RunResult
 from governance.text import first_surrogate, one_line
 
@@ -71,7 +71,18 @@ def read_recorded(path: Path | str, raw: bytes | None = None) -> tuple[dict[str,
     raise ResultFileError(f"{path}:1:1: not {RESULT_OR_MANIFEST}: neither `findings` nor `kind: {EVIDENCE_KIND}`")
 
 
+def result_refused(path: Path | str, raw: bytes, problems: list[Problem], what: str) -> ResultFileError:
+    """A result `read_result` accepted, refused by a reader's own rule (`what` it is not, for the last line):
+    each problem (its JSON path, what is wrong) at its file:line:col in `raw`, the file's bytes."""
+    return _error(Path(path), raw.decode("utf-8-sig"), problems, what)
+
+
 def _read(path: Path, what: str, raw: bytes | None = None) -> tuple[Any, str]:
+    with collector_paused():
+        return _parsed(path, what, raw)
+
+
+def _parsed(path: Path, what: str, raw: bytes | None) -> tuple[Any, str]:
     try:
         text = (read_bytes(path) if raw is None else raw).decode("utf-8-sig")  # tolerate a BOM added by an editor
     except UnicodeDecodeError:
@@ -96,12 +107,13 @@ def _valid(path: Path, doc: dict, text: str, model: type[M], coherence: Callable
     if unwritable:
         raise _error(path, text, unwritable, what)
     try:
-        value = model.model_validate(doc)
+        with collector_paused():  # a result's models are acyclic: collections set off by making them find nothing
+            value = model.model_validate(doc)
+            problems = coherence(value)
     except ValidationError as exc:
         # a dict key's error ends its path with "[key]": the path up to the key already names it
         problems = [(tuple(p for p in e["loc"] if p != "[key]"), _message(e)) for e in exc.errors()]
     else:
-        problems = coherence(value)
         if not problems:
             return value
     raise _error(path, text, problems, what)

@@ -7,21 +7,25 @@ built from the store's own table and column names."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, insert
 
 
-def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """`rows` (values in the order of `columns`) into `table`, in the connection's transaction."""
+def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+                *, ordered: bool = False) -> None:
+    """`rows` (values in the order of `columns`) into `table`, in the connection's transaction; `ordered`: the
+    caller gives them in the order of the table's key already."""
     if not rows:
         return
     # in the order of the table's key: each row lands next to the one before in its index (B-tree), instead of
     # at a random page of it (fingerprints are hashes), which costs the database a page read and write each
     key = [columns.index(c.name) for c in table.primary_key.columns if c.name in columns]
-    if key:
+    if key and not ordered:
         rows = sorted(rows, key=itemgetter(*key))
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -39,7 +43,8 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
 def fetch_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
     """Every row of `query` as plain tuples, read by the driver in one go: the rows of a 50,000-finding run are
     read back when the next run is recorded, and SQLAlchemy's row objects would cost more than the database."""
-    compiled = query.compile(dialect=connection.dialect)
+    # an IN list's values rendered as one bound parameter each (still bound, never SQL text)
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     values = compiled.params
     bound: Any = tuple(values[name] for name in compiled.positiontup) if compiled.positiontup else values
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -48,3 +53,17 @@ def fetch_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ..
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off while a run's rows are made: a 50,000-finding run makes hundreds of
+    thousands of tuples, none in a cycle, and each collection they set off walks everything alive (the
+    validated result's models too) and finds nothing. Reference counting still frees what is dropped."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

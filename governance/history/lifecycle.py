@@ -8,13 +8,12 @@ to an entity's runs in their order, so recording in any order gives the same eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Statuses = dict[str, str]  # fingerprint -> fail or waived, as one run reports them
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):  # a tuple: an entity's first run makes one per finding
     fingerprint: str
     kind: str  # new, resolved, regressed, waived, unwaived
     status: str  # the finding's status from this run on (for resolved: the one it had)

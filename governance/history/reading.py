@@ -9,10 +9,11 @@ import datetime as dt
 import json
 import statistics
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, and_, func, literal, or_, select
 
+from governance.history.bulk import fetch_rows
 from governance.history.errors import StoreInputError
 from governance.history.schema import changes, events, findings, results, runs
 from governance.history.types import (
@@ -119,49 +120,69 @@ def _days(since: str, until: str) -> int:
     return (dt.date.fromisoformat(until) - dt.date.fromisoformat(since)).days
 
 
-def _lives(connection: Connection, entities: Iterable[str], as_of: str) -> tuple[list[tuple[Any, int]], list[OpenFinding]]:
-    """Every opening resolved on or before `as_of` (the identity and its days open), and every finding still open
-    then (with its age from its latest opening), from the events of `entities` (all when empty)."""
+class _Open(NamedTuple):
+    """A finding open on the day asked about, in the order the oldest are listed: longest open first, then the
+    most severe, then by entity, check and fingerprint. A tuple: an entity may have 100,000 open."""
+
+    age_days: int  # negated, so that the longest open sorts first
+    rank: int
+    entity: str
+    check: str
+    fingerprint: str
+    identity: tuple[Any, ...]  # the finding's row: entity, fingerprint, check, resource kind and id, severity, first key
+    since: str
+
+
+def _lives(connection: Connection, entities: Iterable[str], as_of: str) -> tuple[list[tuple[str, int]], list[_Open]]:
+    """Every opening resolved on or before `as_of` (its severity and days open), and every finding still open then
+    (with its age from its latest opening, oldest first), from the events of `entities` (all when empty).
+
+    Two reads, each in the order of its table's key, put together in one pass: the findings' identities, and
+    their events in order (a join of the two has the database look each event's finding up, or each finding's
+    events, which grew with the square of the findings)."""
     chosen = list(entities)
     # a finding opens at its first run (its `new`, which is not an event row: findings.first_key), every other
     # change is an event row; an order key begins with its run's as_of
-    first = select(findings).where(func.substr(findings.c.first_key, 1, 10) <= as_of)
+    first = select(findings.c.entity, findings.c.fingerprint, findings.c.check_id, findings.c.resource_kind,
+                   findings.c.resource_id, findings.c.severity, findings.c.first_key).where(
+        func.substr(findings.c.first_key, 1, 10) <= as_of)
+    later = select(events.c.entity, events.c.fingerprint, events.c.kind, events.c.as_of).where(events.c.as_of <= as_of)
     if chosen:
         first = first.where(findings.c.entity.in_(chosen))
-    opened: dict[tuple[str, str], tuple[Any, str]] = {
-        (f.entity, f.fingerprint): (f, f.first_key[:10]) for f in connection.execute(first)}
-    query = select(events.c.entity, events.c.fingerprint, events.c.kind, events.c.as_of, findings).join(
-        findings, and_(findings.c.entity == events.c.entity, findings.c.fingerprint == events.c.fingerprint)).where(
-        events.c.as_of <= as_of)
-    if chosen:
-        query = query.where(events.c.entity.in_(chosen))
-    query = query.order_by(events.c.entity, events.c.fingerprint, events.c.order_key)
-    resolved: list[tuple[Any, int]] = []
-    for e in connection.execute(query):
-        key = (e.entity, e.fingerprint)
-        if e.kind in ("new", "regressed"):
-            opened[key] = (e, e.as_of)
-        elif e.kind == "resolved" and key in opened:
-            row, since = opened.pop(key)
-            resolved.append((row, _days(since, e.as_of)))
-    still = [OpenFinding(entity=r.entity, fingerprint=r.fingerprint, check=r.check_id,
-                         resource=Resource(kind=r.resource_kind, id=r.resource_id), severity=r.severity,
-                         first_seen=since, age_days=_days(since, as_of)) for r, since in opened.values()]
-    still.sort(key=lambda f: (-f.age_days, severity_rank(f.severity), f.entity, f.check, f.fingerprint))
+        later = later.where(events.c.entity.in_(chosen))
+    identity = {(row[0], row[1]): row for row in fetch_rows(connection, first)}
+    opened: dict[tuple[str, str], str] = {key: row[6][:10] for key, row in identity.items()}
+    resolved: list[tuple[str, int]] = []
+    for entity, fingerprint, kind, day in fetch_rows(connection, later.order_by(
+            events.c.entity, events.c.fingerprint, events.c.order_key)):
+        key = (entity, fingerprint)
+        if kind in ("new", "regressed"):
+            opened[key] = day
+        elif kind == "resolved" and key in opened:
+            resolved.append((identity[key][5], _days(opened.pop(key), day)))
+    still = [_Open(-_days(since, as_of), severity_rank(identity[key][5]), key[0], identity[key][2], key[1],
+                   identity[key], since) for key, since in opened.items()]
+    still.sort()
     return resolved, still
+
+
+def _open_finding(found: _Open) -> OpenFinding:
+    entity, fingerprint, check, kind, id_, severity, _ = found.identity
+    return OpenFinding(entity=entity, fingerprint=fingerprint, check=check, resource=Resource(kind=kind, id=id_),
+                       severity=severity, first_seen=found.since, age_days=-found.age_days)
 
 
 def oldest_open(connection: Connection, entity: str, as_of: str, limit: int) -> list[OpenFinding]:
     """The entity's findings open on `as_of`, longest open first (then the most severe)."""
-    return _lives(connection, [entity], as_of)[1][:limit]
+    return [_open_finding(f) for f in _lives(connection, [entity], as_of)[1][:limit]]
 
 
 def resolve_times(connection: Connection, entities: Sequence[str], as_of: str) -> ResolveTimes:
     resolved, still = _lives(connection, entities, as_of)
     per: dict[str, SeverityResolveTime] = {}
     for severity in SEVERITIES:
-        days = [d for r, d in resolved if r.severity == severity]
-        longest = next((f for f in still if f.severity == severity), None)
+        days = [d for s, d in resolved if s == severity]
+        longest = next((_open_finding(f) for f in still if f.identity[5] == severity), None)
         per[severity] = SeverityResolveTime(resolved=len(days), median_days=statistics.median(days) if days else None,
                                             longest_open=longest)
     return ResolveTimes.model_validate({"as_of": as_of, "by_severity": per})

@@ -17,12 +17,14 @@ from typing import Self
 
 from sqlalchemy import Engine, select
 
-from governance.evaluate import ResultFileError, read_result
+from governance.evaluate import ResultFileError, read_result, result_refused
 from governance.history import migrate, reading, recording
+from governance.history.bulk import collector_paused
 from governance.history.database import engine_for, read_transaction, writing
 from governance.history.errors import StoreInputError
 from governance.history.pruning import prune
 from governance.history.schema import results, runs
+from governance.history.text_columns import WHAT, nul_in_text
 from governance.history.types import (
     FindingHistory,
     OpenFinding,
@@ -57,14 +59,17 @@ class Store:
 
     def record_valid(self, data: bytes, result: RunResult) -> RecordOutcome:
         """Record a result already validated (`valid_result`): its rows, then its entity's lifecycles."""
+        unstorable = nul_in_text(result, data)
+        if unstorable:  # this run's own result (`check --record`): no file to point into, its JSON paths instead
+            raise StoreInputError("\n".join(f"{_shown(at)}: {why}" for at, why in unstorable[:MAX_SHOWN]))
         digest = hashlib.sha256(data).hexdigest()
         outcome = RecordOutcome(digest=digest, entity=result.workspace, as_of=result.as_of, stored=True)
-        with writing(self.engine, result.workspace) as connection:
+        with collector_paused(), writing(self.engine, result.workspace) as connection:
             run_id = connection.execute(select(runs.c.id).where(runs.c.digest == digest)).scalar()
             if run_id is not None:
                 held = connection.execute(select(results.c.run_id).where(results.c.run_id == run_id)).scalar()
                 if held is None:  # an archived run loaded back: its bytes and findings return, its lifecycles stayed
-                    recording.store_findings(connection, run_id, result, data)
+                    recording.store_findings(connection, run_id, recording.by_fingerprint(result), data)
                     return outcome.model_copy(update={"stored": False, "restored": True})
                 return outcome.model_copy(update={"stored": False})
             run_id, key, seen = recording.insert_run(connection, result, data, digest)
@@ -132,9 +137,21 @@ def _file_writer(path: str) -> Callable[[bytes], None]:
 def valid_result(data: bytes, source: str) -> RunResult:
     """`data` validated as a saved result; an invalid one is StoreInputError (exit 2) at its file:line:col."""
     try:
-        return read_result(Path(source), data)
+        result = read_result(Path(source), data)
+        unstorable = nul_in_text(result, data)
+        if unstorable:
+            raise result_refused(source, data, unstorable, WHAT)
+        return result
     except ResultFileError as exc:
         raise StoreInputError(str(exc)) from None
+
+
+MAX_SHOWN = 20
+
+
+def _shown(at: tuple[str | int, ...]) -> str:
+    """A JSON path as a reader finds it in the file: findings[3].check."""
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(at))
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from governance.evaluate import ResultFileError, agenda, compare, read_result
 from governance.history.counts import counted
 from governance.history.errors import StoreInputError, StoreUnavailable
-from governance.history.types import OpenFinding, ResolveTimes, TrendPoint
+from governance.history.types import OpenFinding, RecordedRun, ResolveTimes, TrendPoint
 from governance.result import AgendaPoint, RunResult
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ class ReportHistory:
     points: list[TrendPoint]
     oldest_open: list[OpenFinding]
     resolve_times: ResolveTimes
+    # the entity's latest earlier run, when the run was compared with none because every earlier run's bytes
+    # were archived (a prune): the report says so rather than show no comparison without a word
+    archived_previous: RecordedRun | None = None
 
 
 def digest_of(data: bytes) -> str:
@@ -90,7 +93,15 @@ def report_history(store: Store, result: RunResult, digest: str | None) -> Repor
     oldest = [f for f in store.oldest_open(entity, as_of, OPEN_ASKED)
               if f.fingerprint in now][:OLDEST_SHOWN]
     return ReportHistory(entity=entity, as_of=as_of, points=points, oldest_open=oldest,
-                         resolve_times=store.resolve_times([entity], as_of))
+                         resolve_times=store.resolve_times([entity], as_of), archived_previous=_archived(store, result))
+
+
+def _archived(store: Store, result: RunResult) -> RecordedRun | None:
+    """The entity's latest run before `result` when `result` was compared with no run (compared_with_previous
+    found none whose bytes the store keeps) though the store records earlier ones: all of them archived."""
+    if result.resolved is not None:  # compared (with a recorded run, or a --baseline file)
+        return None
+    return store.previous_run(result.workspace, result.as_of, result.run.started_at if result.run else None)
 
 
 def current_point(result: RunResult, digest: str) -> TrendPoint:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from governance.model.base import Date, Entity, Localized, Number, Ref, Strict
-from governance.result import DEFAULT_CADENCE_DAYS
+from governance.result import DEFAULT_CADENCE_DAYS, Severity
 from governance.vocabulary import default_dimensions, default_tiers
 
 
@@ -36,6 +36,13 @@ class Quorum(Strict):
     chair_or_delegate_required: bool = Field(default=False, description="The chair, or the chair's delegate, must be present.")
 
 
+class ActionRule(Strict):
+    """What the committee wants an owner and a deadline for."""
+
+    required_at: Severity = Field(
+        description="Unwaived findings at or above this severity need an open action addressing them (ACT-001).")
+
+
 class Committee(Entity):
     """The digital-operations committee (handbook §1.3.2); a workspace may have several."""
 
@@ -49,6 +56,8 @@ class Committee(Entity):
     cadence_days: int | None = Field(
         default=None, ge=1, description="Days between regular meetings: a waiver expiring before the next one "
                                         "needs the committee now (default `max_meeting_gap_days`, else 30).")
+    actions: ActionRule | None = Field(
+        default=None, description="Which findings need an open action item (without it, ACT-001 is not applicable).")
 
     def cadence(self) -> int:
         """Days from one regular meeting to the next."""

@@ -240,6 +240,27 @@ class MaturityAssessment(Entity):
     indicators: dict[str, Number] = Field(default={}, description="Indicator name -> measured value.")
 
 
+class Addressed(Strict):
+    """A finding an action resolves: a check and the resource it reports on."""
+
+    check: str = Field(description="Check id (an unknown one is an error; it need not fire).")
+    resource: Annotated[Subject, Ref()] = Field(description="The resource the check reports on ({kind, id}).")
+
+
+class Action(Entity):
+    """A committee action item (handbook §1.3.2, progress monitoring): who fixes what by when."""
+
+    title: Name = Field(description="What is to be done.")
+    owner: Annotated[str, Ref("person")] = Field(description="Person id of who is to do it.")
+    due: Date = Field(description="When it is to be done.")
+    status: Literal["open", "done", "dropped"] = Field(default="open", description="open, done or dropped.")
+    meeting: Annotated[str | None, Ref("meeting")] = Field(
+        default=None, description="Meeting id of the meeting that assigned it.")
+    addresses: list[Addressed] = Field(default=[], description="The findings it resolves, each {check, resource: {kind, id}}.")
+    goals: list[Annotated[str, Ref("goal")]] = Field(default=[], description="Goal ids it advances.")
+    done_at: Date | None = Field(default=None, description="When it was done.")
+
+
 @dataclass
 class Inventory:
     """Every inventory entity by kind, each kind keyed by id (in the order declared).
@@ -256,6 +277,7 @@ class Inventory:
     decisions: dict[str, Decision] = field(default_factory=dict)
     goals: dict[str, Goal] = field(default_factory=dict)
     maturity_assessments: dict[str, MaturityAssessment] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
 
     def of(self, plural: str) -> dict[str, Entity]:
         """The entities of one kind, by its plural key in inventory files (one of INVENTORY_KINDS)."""

@@ -1,7 +1,8 @@
 """Renderers: one module per output format behind one interface.
 
 A format module in this package defines `FORMAT = "<name>"` and
-`render(result: RunResult, options: RenderOptions) -> str | bytes`; it is
+`render(result: RunResult, options: RenderOptions) -> str | bytes` (and `TREND = True` if it draws a
+history store's trend section); it is
 found by name, so adding a format means adding a module and nothing else
 (plus its labels in `checks/vocabulary.json` if it shows words; docs/adding-a-format.md).
 Modules whose name starts with `_` are helpers, not formats.
@@ -14,10 +15,10 @@ from governance.report._agenda import AGENDA_FORMATS, render_agenda  # the meeti
 from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
 from governance.report._escape import json_document, markdown_cell, markdown_code, markdown_text, visible
 from governance.report._history_formats import FINDING_FORMATS, TREND_FORMATS, render_finding, render_trend
-from governance.report._render import FORMATS, Rendered, Renderer, RenderOptions, render, render_all
+from governance.report._render import FORMATS, Rendered, Renderer, RenderOptions, render, render_all, shows_trend
 from governance.vocabulary import DEFAULT_LANG, LANGS
 
 __all__ = ["AGENDA_FORMATS", "DEFAULT_LANG", "FINDING_FORMATS", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions",
            "Rendered", "Renderer", "TREND_FORMATS", "evidence", "json_document", "markdown_cell", "markdown_code",
            "markdown_text", "render", "render_agenda", "render_all", "render_finding", "render_group", "render_trend",
-           "visible"]
+           "shows_trend", "visible"]

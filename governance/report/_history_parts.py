@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from governance.report import _trend
 from governance.report._escape import markdown_table as _table
+from governance.report._escape import markdown_text
 from governance.result import SEVERITIES, RunResult
 from governance.vocabulary import Messages
 
@@ -69,6 +70,14 @@ def compared_line(result: RunResult, m: Messages) -> str | None:
     return m.text("history.compared_file", as_of=as_of, digest=digest)
 
 
+def not_compared_line(history: ReportHistory, m: Messages) -> str | None:
+    """Why the report compares with no earlier run though the store records some: all archived (None: not so)."""
+    run = history.archived_previous
+    if run is None:
+        return None
+    return m.text("history.not_compared", as_of=run.as_of, digest=run.digest[:SHORT_DIGEST])
+
+
 def oldest_header(m: Messages) -> list[str]:
     return [m.text("severity"), m.text("check"), m.text("resource"), m.text("history.first_seen"), m.text("history.age_days")]
 
@@ -81,7 +90,10 @@ def oldest_rows(history: ReportHistory, m: Messages) -> list[list]:
 def markdown_section(history: ReportHistory, m: Messages) -> list[str]:
     """The trend section of the Markdown report: the charts' data, the oldest open findings, time to resolve."""
     t = m.text
-    lines = [f"## {t('history.section')}", "", f"### {t('history.chart_severity')}", ""]
+    lines = [f"## {t('history.section')}", ""]
+    unmatched = not_compared_line(history, m)
+    lines += [markdown_text(unmatched), ""] if unmatched else []
+    lines += [f"### {t('history.chart_severity')}", ""]
     lines += markdown_charts(_trend.days(history.points), m)
     lines += [f"### {t('history.oldest_h')}", ""]
     rows = oldest_rows(history, m)

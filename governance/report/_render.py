@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,15 @@ class _Formats(MutableMapping[str, Renderer]):
 
 
 FORMATS: MutableMapping[str, Renderer] = _Formats()
+
+
+def shows_trend(fmt: str) -> bool:
+    """Whether the format `fmt` draws a history store's trend section: its module says so (`TREND = True`), so a
+    run reads the store's trend only for a report that shows it, and a new format that draws one is asked for it."""
+    if fmt not in FORMATS:
+        return False
+    FORMATS[fmt]  # imports its module
+    return getattr(sys.modules.get(f"governance.report.{fmt}"), "TREND", False) is True
 
 
 def render(fmt: str, result: RunResult, options: RenderOptions | None = None) -> str | bytes:

@@ -28,7 +28,14 @@ from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report import _trend
 from governance.report._escape import visible
-from governance.report._history_parts import compared_line, oldest_header, oldest_rows, resolve_header, resolve_rows
+from governance.report._history_parts import (
+    compared_line,
+    not_compared_line,
+    oldest_header,
+    oldest_rows,
+    resolve_header,
+    resolve_rows,
+)
 from governance.report._people import person
 from governance.result import (
     SEVERITIES,
@@ -49,6 +56,7 @@ if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "html"
+TREND = True  # with a history store (`--db`), the trend section: `check` and `report` read it for this format
 
 
 
@@ -240,6 +248,6 @@ def _trend_section(history: ReportHistory | None, m: Messages) -> dict | None:
     """The trend from a history store (`--db`): its charts, the oldest open findings, time to resolve."""
     if history is None:
         return None
-    return {"charts": _trend.charts(_trend.days(history.points), m),
+    return {"charts": _trend.charts(_trend.days(history.points), m), "not_compared": not_compared_line(history, m),
             "oldest_header": oldest_header(m), "oldest": oldest_rows(history, m),
             "resolve_header": resolve_header(m), "resolve": resolve_rows(history.resolve_times, m)}

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "markdown"
+TREND = True  # with a history store (`--db`), the trend section: `check` and `report` read it for this format
 
 ICON = {"pass": "✅", "advisory": "✅", "fail": "❌", "not_applicable": "➖", "skipped": "⏭️"}
 

@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 
 from governance.result.types import CheckSummary, ControlRecord, Finding, RunResult, Summary, Verdict
 from governance.result.vocabulary import (
@@ -87,28 +88,38 @@ def verdict_digest(result: RunResult) -> str:
     judged by, every finding (in the result's order) as check, resource, status, severity, waiver,
     fingerprint and message, each check's severity, status and counts, and the summary's counts; and the
     people of each waiver whose record names them (requester and approver, ids and names), as the reports
-    show them. Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest."""
-    concluded = {
-        "as_of": result.as_of,
-        "fail_on": result.fail_on,
-        "findings": [{"check": f.check, "resource": {"kind": f.resource.kind, "id": f.resource.id}, "status": f.status,
-                      "severity": f.severity, "waiver": f.waiver, "fingerprint": f.fingerprint, "message": f.message}
-                     for f in result.findings],
-        "checks": [{"id": c.id, "severity": c.severity, "status": c.status, "evaluated": c.evaluated, "failed": c.failed,
-                    "waived": c.waived} for c in result.checks],
-        "summary": {"fail": result.summary.fail, "waived": result.summary.waived,
-                    "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
-                    "checks": result.summary.checks},
-    }
+    show them. Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest.
+
+    The serialisation is `json.dumps(..., sort_keys=True, ensure_ascii=True, separators=(",", ":"))` of
+    those values; the findings (a run may hold 100,000) are written by one template apiece with the same
+    string encoder json.dumps uses, instead of a dict apiece for it to sort and walk: the same text."""
+    head = _canonical({"as_of": result.as_of, "checks": [
+        {"id": c.id, "severity": c.severity, "status": c.status, "evaluated": c.evaluated, "failed": c.failed,
+         "waived": c.waived} for c in result.checks], "fail_on": result.fail_on})
+    summary = _canonical({"fail": result.summary.fail, "waived": result.summary.waived,
+                          "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
+                          "checks": result.summary.checks})
+    findings = ",".join([_FINDING % (_text(f.check), _text(f.fingerprint), _text(f.message), _text(f.resource.id),
+                                     _text(f.resource.kind), _text(f.severity), _text(f.status),
+                                     "null" if f.waiver is None else _text(f.waiver)) for f in result.findings])
     # Only where a record carries names: a result saved before waivers carried them keeps its digest.
     people = [{"id": w.id, "requested_by": w.requested_by, "requested_by_name": w.requested_by_name,
                "approved_by": w.approved_by, "approved_by_name": w.approved_by_name}
               for w in result.waivers if w.requested_by_name is not None or w.approved_by_name is not None]
-    if people:
-        concluded["waiver_people"] = people
-    # ASCII-escaped, so any text a check wrote serialises the same everywhere
-    canonical = json.dumps(concluded, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    named = f',"waiver_people":{_canonical(people)}' if people else ""
+    # the keys in sorted order: as_of, checks, fail_on (head), findings, summary, waiver_people
+    canonical = f'{head[:-1]},"findings":[{findings}],"summary":{summary}{named}}}'
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+# one finding as json.dumps writes it with sorted keys and no spaces
+_FINDING = ('{"check":%s,"fingerprint":%s,"message":%s,"resource":{"id":%s,"kind":%s},"severity":%s,"status":%s,'
+            '"waiver":%s}')
+_text = encode_basestring_ascii  # ASCII-escaped, so any text a check wrote serialises the same everywhere
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 
 
 def sealed(result: RunResult) -> RunResult:

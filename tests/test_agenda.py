@@ -368,3 +368,31 @@ def test_each_goal_with_a_plan_or_readings_shows_its_progress_as_the_check_measu
                   and f["resource"] == {"kind": "goal", "id": p["goal"]}}
         assert p["checks"] == sorted(firing)
     assert any(p["checks"] for p in got["progress"]), "acme has a goal behind its plan"
+
+
+# ---------------------------------------------------------------- the committee's action items
+
+def test_open_actions_are_listed_by_owner_with_their_due_dates_overdue_marked(acme):
+    got, _ = acme
+    workspace = load(EXAMPLE)
+    people = workspace.inventory.people
+    still = sorted((a for a in workspace.inventory.actions.values() if a.status == "open"),
+                   key=lambda a: (people[a.owner].name, a.owner, a.due, a.id))
+    assert still and [x["id"] for x in got["actions"]] == [a.id for a in still]
+    for listed, action in zip(got["actions"], still, strict=True):
+        assert listed["owner_name"] == people[action.owner].name and listed["due"] == action.due.isoformat()
+        assert listed["overdue"] is (action.due.isoformat() < AS_OF)
+        assert listed["location"]["file"] == "inventory/actions.yaml"
+    assert any(x["overdue"] for x in got["actions"]), "acme has an overdue action"
+
+
+@pytest.mark.parametrize("meeting", ["2026-10-22", AS_OF])
+def test_actions_closed_since_the_last_meeting_are_listed(meeting):
+    workspace = load(EXAMPLE)
+    got = pack(EXAMPLE, meeting=meeting)
+    last = got["last_meeting"]
+    expected = sorted((a.done_at.isoformat(), a.id) for a in workspace.inventory.actions.values()
+                      if a.status != "open" and a.done_at and last < a.done_at.isoformat() <= meeting)
+    assert [(x["done_at"], x["id"]) for x in got["closed"]] == expected
+    if meeting == "2026-10-22":
+        assert expected, "acme closed an action between its July and October meetings"

@@ -606,3 +606,12 @@ def test_the_pack_draws_each_goals_readings_against_its_plan_line(agenda_page, b
         assert len(figure.find_elements(By.CSS_SELECTOR, "svg .reading circle.dot")) == len(p["readings"])
         assert bool(figure.find_elements(By.CSS_SELECTOR, "svg g.reading.behind")) == (bool(p["checks"]) and bool(p["readings"]))
         assert figure.find_elements(By.CSS_SELECTOR, "svg line.today")  # the meeting marked
+
+
+def test_the_pack_lists_open_actions_by_owner_overdue_marked(agenda_page, browser):
+    show(browser, agenda_page.html)
+    actions = agenda_page.result["actions"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.actions tbody tr")
+    assert [r.get_attribute("data-action") for r in rows] == [x["id"] for x in actions]
+    assert [r.get_attribute("class") == "overdue" for r in rows] == [x["overdue"] for x in actions]
+    assert any(x["overdue"] for x in actions)

@@ -21,8 +21,9 @@ from typing import Literal, Unpack
 
 from governance.engine import EngineError, EngineOptions
 from governance.evaluate.run import load, run_check
-from governance.model import Workspace
+from governance.model import Action, Workspace
 from governance.result import (
+    ActionRecord,
     Agenda,
     AgendaChange,
     AgendaCounts,
@@ -33,6 +34,7 @@ from governance.result import (
     AgendaReading,
     AgendaWindow,
     Finding,
+    FindingLocation,
     PreviousRun,
     Resource,
     RunResult,
@@ -50,6 +52,7 @@ DATE_FIELDS = ("due", "expires", "date", "start")
 GROUP_LABEL = "agenda.group.{}"  # the vocabulary's agenda heading of a domain, by its id
 WAIVER_KIND = "waiver"
 GOAL_KIND = "goal"
+ACTION_KIND = "action"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ def build(result: RunResult, ws: Workspace, earlier: Earlier | None = None,
     it evaluated, loaded whole (owners, people, dates); `trend` the entity's recorded runs up to it; `dates`
     the day each change was first recorded, by fingerprint (history store)."""
     meeting = dt.date.fromisoformat(result.as_of)
+    last = last_meeting(ws, result.as_of)
+    still, closed = actions(ws, result.as_of, last)
     window = AgendaWindow(start=result.as_of, to=(meeting + dt.timedelta(days=result.cadence_days)).isoformat())
     groups = _groups(result)
     items = _finding_items(result, ws) + _waiver_items(result, ws, window.to)
@@ -81,8 +86,8 @@ def build(result: RunResult, ws: Workspace, earlier: Earlier | None = None,
         fail_on=result.fail_on, verdict="fail" if gate(result, result.fail_on) else "pass",
         counts=counts(result, len(items)), previous=_previous(earlier, ws, _marked(result)), groups=used, items=items,
         changes=_changes(result, dates or {}) if earlier is not None else None, trend=trend or [],
-        goals=result.strategy.goals if result.strategy else [], last_meeting=last_meeting(ws, result.as_of),
-        progress=progress(ws, result),
+        goals=result.strategy.goals if result.strategy else [], last_meeting=last, progress=progress(ws, result),
+        actions=still, closed=closed,
     )
 
 
@@ -259,3 +264,25 @@ def progress(ws: Workspace, result: RunResult) -> list[AgendaGoal]:
             status=goal.status, readings=[AgendaReading(date=r.date.isoformat(), value=r.value) for r in readings],
             planned=planned.plan if planned else None, checks=sorted(flagged.get(gid, ()))))
     return shown
+
+
+def actions(ws: Workspace, meeting: str, last: str | None) -> tuple[list[ActionRecord], list[ActionRecord]]:
+    """The open actions, by owner then due date; and those done or dropped since the committee's last
+    meeting `last`, by their `done_at` (one without it cannot be dated, and is not listed)."""
+    day = dt.date.fromisoformat(meeting)
+    records = [_action(ws, a, day) for a in ws.inventory.actions.values()]
+    still = sorted((r for r in records if r.status == "open"),
+                   key=lambda r: (r.owner_name or r.owner, r.owner, r.due, r.id))
+    closed = sorted((r for r in records if r.status != "open" and last is not None and r.done_at is not None
+                     and last < r.done_at <= meeting), key=lambda r: (r.done_at or "", r.id))
+    return still, closed
+
+
+def _action(ws: Workspace, action: Action, day: dt.date) -> ActionRecord:
+    where = ws.declared_at(ACTION_KIND, action.id)
+    return ActionRecord(
+        id=action.id, title=action.title, owner=action.owner, owner_name=_name(ws, action.owner),
+        due=action.due.isoformat(), status=action.status, overdue=action.status == "open" and action.due < day,
+        meeting=action.meeting, done_at=action.done_at.isoformat() if action.done_at else None,
+        addresses=[f"{a.check} {a.resource.kind}/{a.resource.id}" for a in action.addresses],
+        location=FindingLocation(**where.as_dict()) if where else None)

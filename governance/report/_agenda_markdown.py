@@ -84,11 +84,12 @@ def _actions(agenda: Agenda, m: Messages) -> list[str]:
     t = m.text
     lines = ["", f"## {t('agenda.actions')}", ""]
     if agenda.actions:
-        header = [t("owner"), t("agenda.action"), t("due"), t("agenda.addresses"), t("agenda.assigned_at"), t("location")]
-        rows = [[owner if i == 0 else "", f"{x.title} ({x.id})",
+        header = [t("owner"), m.name("action", "kinds", capital=True), t("due"), t("agenda.addresses"),
+                  t("agenda.assigned_at"), t("location")]
+        rows = [[owner, f"{x.title} ({x.id})",
                  x.due + (f" ⚠ {t('strategy.overdue')}" if x.overdue else ""), ", ".join(x.addresses) or "—",
                  x.meeting or "—", pack.location(x)]
-                for owner, actions in pack.by_owner(agenda, m) for i, x in enumerate(actions)]
+                for owner, actions in pack.by_owner(agenda, m) for x in actions]
         lines += markdown_table(header, rows)
     else:
         lines.append(t("agenda.no_actions"))
@@ -97,8 +98,8 @@ def _actions(agenda: Agenda, m: Messages) -> list[str]:
     lines += ["", f"### {t('agenda.closed', date=agenda.last_meeting)}", ""]
     if not agenda.closed:
         return [*lines, t("agenda.no_closed")]
-    header = [t("owner"), t("agenda.action"), t("status"), t("agenda.done_at"), t("due")]
-    rows = [[pack.person(m, x.owner, x.owner_name), f"{x.title} ({x.id})", m.name(x.status, capital=True),
+    header = [t("owner"), m.name("action", "kinds", capital=True), t("status"), t("agenda.done_at"), t("due")]
+    rows = [[pack.person(m, x.owner, x.owner_name), f"{x.title} ({x.id})", m.name(x.status, "action_statuses", capital=True),
              x.done_at or "—", x.due] for x in agenda.closed]
     return lines + markdown_table(header, rows)
 

@@ -199,7 +199,7 @@ _overdue contains v if {
 	v := lib.violation("action", id, {
 		"en": sprintf(
 			"action %s (%s), owned by %s, was due on %s, %d days before %s, and is still open",
-			[id, a.title, a.owner, a.due, days, input.as_of],
+			[id, a.title, lib.person_en(lib.people, a.owner), a.due, days, input.as_of],
 		),
 		"zh": sprintf(
 			"行动项 %s%s由 %s 负责，应于 %s 完成，至评估基准日 %s 已逾期 %d 天，仍在进行中",
@@ -236,7 +236,7 @@ _done_on_paper contains v if {
 	v := lib.violation("action", id, {
 		"en": sprintf(
 			"action %s (%s), owned by %s, is marked done, but findings it addresses still fail: %s",
-			[id, a.title, a.owner, _findings_text(failing)],
+			[id, a.title, lib.person_en(lib.people, a.owner), _findings_text(failing)],
 		),
 		"zh": sprintf(
 			"行动项 %s%s由 %s 负责，已标记为已完成，但其处理的发现本次运行仍未通过且未豁免：%s",
@@ -271,7 +271,7 @@ _stale contains v if {
 	v := lib.violation("action", id, {
 		"en": sprintf(
 			"action %s (%s), owned by %s, is open, but none of the findings it addresses fired this run (%s): close it",
-			[id, a.title, a.owner, _findings_text(_keys(a))],
+			[id, a.title, lib.person_en(lib.people, a.owner), _findings_text(_keys(a))],
 		),
 		"zh": sprintf(
 			"行动项 %s%s由 %s 负责，仍在进行中，但其处理的发现本次运行均未出现（%s），应予关闭",

@@ -188,7 +188,7 @@ test_act_002_fires_on_an_open_action_due_before_today if {
 		with data.govern.definitions as _defs
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
 	_ids(r) == {"act-1"}
-	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by p-cto, was due on 2026-11-24, 1 days before 2026-11-25, and is still open"
+	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), was due on 2026-11-24, 1 days before 2026-11-25, and is still open"
 	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，应于 2026-11-24 完成，至评估基准日 2026-11-25 已逾期 1 天，仍在进行中"
 }
 
@@ -223,7 +223,7 @@ test_act_003_fires_on_a_done_action_whose_finding_is_unwaived if {
 		with data.govern.definitions as _defs
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
 	_ids(r) == {"act-1"}
-	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by p-cto, is marked done, but findings it addresses still fail: PLC-001 on system sys-1"
+	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), is marked done, but findings it addresses still fail: PLC-001 on system sys-1"
 	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，已标记为已完成，但其处理的发现本次运行仍未通过且未豁免：PLC-001（系统 sys-1）"
 }
 
@@ -247,7 +247,7 @@ test_act_003_one_failing_finding_of_several_is_enough if {
 	r := act.ACT_003 with input as _input(_action("act-1", {"status": "done", "addresses": addresses}), {})
 		with data.govern.definitions as _defs
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
-	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by p-cto, is marked done, but findings it addresses still fail: PLC-001 on system sys-2"
+	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), is marked done, but findings it addresses still fail: PLC-001 on system sys-2"
 }
 
 test_act_003_evaluates_done_actions_only if {
@@ -265,7 +265,7 @@ test_act_004_fires_on_an_open_action_none_of_whose_findings_fired if {
 		with data.govern.definitions as _defs
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
 	_ids(r) == {"act-1"}
-	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by p-cto, is open, but none of the findings it addresses fired this run (PLC-001 on system sys-9): close it"
+	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), is open, but none of the findings it addresses fired this run (PLC-001 on system sys-9): close it"
 	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，仍在进行中，但其处理的发现本次运行均未出现（PLC-001（系统 sys-9）），应予关闭"
 }
 

@@ -21,10 +21,13 @@ install: $(STAMP)
 opa: | $(STAMP)
 	@bash scripts/install-opa.sh > $(OPA_STAMP).tmp && mv $(OPA_STAMP).tmp $(OPA_STAMP)
 
-# Findings are the point of the demo: exit 1 is success here; 2 and 3 are not.
+# Findings are the point of the demo: exit 1 is success here; 2 and 3 are not. It ends with the
+# committee's meeting pack for the same date (govern agenda: exit 0 when written).
 demo: install opa
 	@GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/govern check examples/acme --as-of 2026-11-25; \
 	  rc=$$?; if [ $$rc -gt 1 ]; then echo "govern check failed with exit $$rc" >&2; exit $$rc; fi
+	@GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/govern agenda examples/acme --meeting 2026-11-25 --output out/acme-agenda.html
+	@echo "The committee's meeting pack for this run: out/acme-agenda.html (govern agenda examples/acme --meeting 2026-11-25; --lang en, --format markdown|json)"
 
 # The HTML report is tested in a real headless browser (tests/test_report_html.py).
 # Only `make test` needs it; CI runs as root on Debian, like this machine.

@@ -42,6 +42,7 @@ _reallocated := {d.subject.id |
 #   severity: high
 #   waivable: true
 #   resource: budget_line
+#   agenda: true
 BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 	some id, line in _lines
 	spent := lib.spent_on(id)
@@ -451,6 +452,7 @@ _allocations := {project_id: ids |
 #   severity: high
 #   waivable: true
 #   resource: project
+#   agenda: true
 BUD_007 := lib.check(rego.metadata.rule(), lib.lines_of, {v |
 	some id, _ in lib.lines_of
 	total := _line_total(lib.budget_lines, lib.lines_of[id])

@@ -112,6 +112,7 @@ _quorum_bound := {id: m |
 #   severity: high
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_003 := lib.check(rego.metadata.rule(), _quorum_bound, {v |
 	some id, m in _quorum_bound
 	c := lib.committees[m.committee]
@@ -218,6 +219,7 @@ _outside_meeting := {id: d |
 #   severity: high
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_005 := lib.check(rego.metadata.rule(), _outside_meeting, {v |
 	some id, d in _outside_meeting
 	not _within_authority(d, _limits, lib.people)
@@ -329,6 +331,7 @@ _sized := {id: d |
 #   severity: high
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_006 := lib.check(rego.metadata.rule(), _sized, {v |
 	some id, d in _sized
 	d.amount > _matrix.committee_required_above
@@ -414,6 +417,7 @@ _gap_bound := {id: c |
 #   severity: low
 #   waivable: true
 #   resource: committee
+#   agenda: true
 GOV_008 := lib.check(rego.metadata.rule(), _gap_bound, {v |
 	some id, c in _gap_bound
 	reason := _meeting_overdue(_held, id, c.max_meeting_gap_days, input.as_of)
@@ -455,6 +459,7 @@ _meeting_overdue(held, id, gap, _) := {
 #   severity: medium
 #   waivable: true
 #   resource: decision
+#   agenda: true
 GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 	some id, m in _in_meeting
 	absent := [p | some p in _approvers(lib.decisions[id]); not p in _present(m)]

@@ -224,6 +224,7 @@ _open := {id: g | some id, g in _goals; object.get(g, "status", "open") == "open
 #   severity: low
 #   waivable: true
 #   resource: goal
+#   agenda: true
 #   observes: overdue_goals
 STR_004 := lib.check(rego.metadata.rule(), _open, {v |
 	some id, g in _open

@@ -41,6 +41,7 @@ _pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.runnin
 #   severity: medium
 #   waivable: true
 #   resource: phase
+#   agenda: true
 #   observes: pilot_scope
 STR_009 := lib.check_observed(
 	rego.metadata.rule(), _pilot, {v |

@@ -237,6 +237,7 @@ _not_waivable contains v if {
 #   severity: medium
 #   waivable: false
 #   resource: waiver
+#   agenda: true
 #   invalidates_waiver: true
 WAV_005 := lib.check(rego.metadata.rule(), lib.waivers, _expired)
 

@@ -40,6 +40,16 @@ def test_the_waiver_invalidating_checks_are_marked_in_metadata(library):
     assert marked == {"WAV-001", "WAV-002", "WAV-003", "WAV-004", "WAV-005", "WAV-007", "WAV-008", "WAV-009"}
 
 
+def test_the_agenda_checks_are_marked_in_metadata(library):
+    """The checks whose findings need a committee decision say so themselves (`custom.agenda: true`);
+    `govern agenda` reads the marks and names no check."""
+    checks, _ = library
+    marked = {c.id for c in checks.values() if c.agenda}
+    assert {"GOV-003", "GOV-005", "GOV-006", "GOV-008", "GOV-009", "BUD-003", "BUD-007", "STR-004", "STR-009",
+            "WAV-005"} <= marked
+    assert not marked & {"GOV-001", "BUD-001", "STR-001", "WAV-006", "PLC-001"}  # the rest are the owners' to fix
+
+
 MODULE = """\
 {block}package govern.checks.house
 
@@ -106,3 +116,39 @@ def test_a_malformed_domain_is_exit_2_at_its_block(opa_binary, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "checks/house.rego:11:1:" in proc.stderr  # at its package line
     assert "custom.domain must be an object with an id" in proc.stderr
+
+
+AGENDA_MODULE = """\
+package govern.checks.house
+
+import data.govern.lib
+
+# METADATA
+# title: Always fires
+# custom:
+#   id: HOUSE-001
+#   severity: low
+#   waivable: true
+#   resource: committee
+#   agenda: {agenda}
+HOUSE_001 := lib.check(rego.metadata.rule(), {{"c": 1}}, {{lib.violation("committee", "c", {{"en": "x", "zh": "x"}})}})
+"""
+
+
+@pytest.mark.parametrize("agenda, marked", [("true", True), ("false", False)])
+def test_a_workspace_check_marks_its_own_findings_for_the_agenda(opa_binary, tmp_path, agenda, marked):
+    import json
+
+    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n",
+                                          "checks/house.rego": AGENDA_MODULE.format(agenda=agenda)})
+    proc = check(ws, "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert next(c for c in json.loads(proc.stdout)["checks"] if c["id"] == "HOUSE-001")["agenda"] is marked
+
+
+def test_an_agenda_mark_that_is_not_true_or_false_is_exit_2_at_its_check(opa_binary, tmp_path):
+    ws = make_workspace(tmp_path / "ws", {"governance.yaml": "checks: [checks]\n",
+                                          "checks/house.rego": AGENDA_MODULE.format(agenda='"yes"')})
+    proc = check(ws, "--format", "json")
+    assert proc.returncode == 2, proc.stderr
+    assert "checks/house.rego:" in proc.stderr and "custom.agenda must be true or false" in proc.stderr

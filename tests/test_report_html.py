@@ -523,3 +523,95 @@ def test_changes_since_the_baseline_show_new_and_resolved(browser, tmp_path):
     assert attrs(browser, "[data-table=resolved] tbody tr", "data-check") == [f["check"] for f in result["resolved"]]
     assert any(f["resource"]["id"] == "ds-test-orphan" for f in new)
     assert {f["check"] for f in result["resolved"]} >= {"WAV-005"}
+
+
+# ---------------------------------------------------------------- the committee's meeting pack (govern agenda)
+
+A4_PRINTED = (186 / 25.4 * 96, 269 / 25.4 * 96)  # A4 less the page's margins (report.css @page), in CSS pixels
+PACK_WORDS = {"zh": {"items": "待决事项", "progress": "进展"},
+              "en": {"items": "Items needing a decision", "progress": "Progress"}}
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def agenda_page(request, tmp_path_factory, browser) -> Page:
+    """The meeting pack of examples/acme at AS_OF in both languages, with its JSON and a screenshot."""
+    from tests.conftest import EXAMPLE, shared_opa
+
+    lang = request.param
+    root = tmp_path_factory.mktemp(f"agenda-{lang}")
+    html, data = root / "agenda.html", {}
+    for fmt, out in (("html", html), ("json", root / "agenda.json")):
+        proc = govern("agenda", str(EXAMPLE), "--meeting", AS_OF, "--opa-url", shared_opa(), "--lang", lang,
+                      "--format", fmt, "--output", str(out))
+        assert proc.returncode == 0, proc.stderr
+    data = json.loads((root / "agenda.json").read_text(encoding="utf-8"))
+    shot = root / f"agenda-{lang}.png"
+    show(browser, html, shot)
+    return Page(lang, html, data, 0, shot)
+
+
+def test_the_packs_page_one_has_the_verdict_the_counts_and_the_items_to_decide(agenda_page, browser):
+    show(browser, agenda_page.html)
+    a = agenda_page.result
+    assert browser.find_element(By.CSS_SELECTOR, "#glance .verdict-word").get_attribute("data-verdict") == a["verdict"]
+    assert text(browser, "#glance .verdict-word") == VERDICT[agenda_page.lang][a["verdict"]]
+    assert int(browser.find_element(By.CSS_SELECTOR, "#glance .decide").get_attribute("data-items")) == len(a["items"])
+    assert attrs(browser, "#glance ol.groups li", "data-group") == [g["id"] for g in a["groups"]]
+    assert text(browser, "#items h2") == PACK_WORDS[agenda_page.lang]["items"]
+    assert text(browser, "#progress h2") == PACK_WORDS[agenda_page.lang]["progress"]
+    assert screenshot_ok(agenda_page.screenshot)
+
+
+def test_the_packs_items_name_their_owner_date_and_location(agenda_page, browser):
+    show(browser, agenda_page.html)
+    items = agenda_page.result["items"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.items tbody tr")
+    assert [r.get_attribute("data-check") for r in rows] == [i["check"] for i in items]
+    for row, item in zip(rows, items, strict=True):
+        assert item["owner_name"] in row.find_element(By.CSS_SELECTOR, "td.owner").text
+        assert item["location"]["file"] in row.find_element(By.CSS_SELECTOR, "td.location").text
+        if item["date"]:
+            assert item["date"] in row.find_element(By.CSS_SELECTOR, "td.date").text
+
+
+def test_the_packs_page_one_stands_alone_on_a_printed_a4_page(agenda_page, browser):
+    show(browser, agenda_page.html)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    width, height = A4_PRINTED
+    browser.set_window_size(int(width) + 16, 900)
+    try:
+        style = browser.execute_script("return getComputedStyle(document.getElementById('page-one')).breakAfter")
+        assert style == "page"
+        tall = browser.execute_script("return document.getElementById('page-one').getBoundingClientRect().height")
+        assert tall <= height, f"page one is {tall:.0f}px tall on A4, more than the {height:.0f}px a page holds"
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.set_window_size(1280, 900)
+
+
+def test_the_pack_is_self_contained(agenda_page):
+    source = agenda_page.html.read_text(encoding="utf-8")
+    refs = _References()
+    refs.feed(source)
+    assert refs.tags.isdisjoint({"script", "link", "iframe", "img", "object", "embed"}), refs.tags
+    assert not re.search(r"url\(|@import|https?://", source, re.I)
+
+
+def test_the_pack_draws_each_goals_readings_against_its_plan_line(agenda_page, browser):
+    show(browser, agenda_page.html)
+    progress = agenda_page.result["progress"]
+    figures = browser.find_elements(By.CSS_SELECTOR, "#progress figure.progress")
+    assert [f.get_attribute("data-goal") for f in figures] == [p["goal"] for p in progress]
+    for figure, p in zip(figures, progress, strict=True):
+        assert len(figure.find_elements(By.CSS_SELECTOR, "svg .reading circle.dot")) == len(p["readings"])
+        assert bool(figure.find_elements(By.CSS_SELECTOR, "svg g.reading.behind")) == (bool(p["checks"]) and bool(p["readings"]))
+        assert figure.find_elements(By.CSS_SELECTOR, "svg line.today")  # the meeting marked
+
+
+def test_the_pack_lists_open_actions_by_owner_overdue_marked(agenda_page, browser):
+    show(browser, agenda_page.html)
+    actions = agenda_page.result["actions"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.actions tbody tr")
+    assert [r.get_attribute("data-action") for r in rows] == [x["id"] for x in actions]
+    assert [r.get_attribute("class") == "overdue" for r in rows] == [x["overdue"] for x in actions]
+    assert any(x["overdue"] for x in actions)

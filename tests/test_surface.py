@@ -52,7 +52,10 @@ SURFACE = {
         "advisory", "check_status", "gate", "leftovers", "rollup", "sealed", "severity_rank", "summarize", "temporary_name",
         "verdict_digest",
         # how reports read what fails (advisories apart), and the committee's meeting cadence
-        "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally"},
+        "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally",
+        # the committee's meeting pack (govern agenda)
+        "AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
+        "AgendaWindow", "ActionRecord", "AgendaGoal", "PreviousRun", "AgendaReading"},
     "governance.engine": {"Ahead", "Annotation", "CheckOutcome", "DEFAULT_SIGNING_ALG", "DataRef", "ERROR", "EngineError",
         "EngineOptions", "EngineResult", "FAILED", "FileCoverage", "Inspection", "MEMORY_FORMAT", "Malformed",
         "MalformedCheck", "ManagedOpa", "Module", "OPA_VERSION", "PASSED", "RegoError", "RegoErrors", "SIGNED_FILE",
@@ -60,10 +63,11 @@ SURFACE = {
         "canonical_json", "compiling_ahead", "data_refs", "die_with_parent", "evaluate", "find_opa", "inspect",
         "metadata_problem", "parse_memory", "policy_revision", "run_tests", "sign", "starting_opa", "storing_input",
         "url_problem", "verification_key", "verified_payload"},
-    "governance.evaluate": {"DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused",
+    "governance.evaluate": {"agenda", "DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused",
         "UnitTestReport", "aggregate", "can_sign", "check_signature", "compare", "compile_policy", "differences", "load",
         "read_bytes", "read_result", "record_for", "result_refused", "run_check", "run_unit_tests", "signed", "validate"},
-    "governance.report": {"DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
+    "governance.report": {"AGENDA_FORMATS", "render_agenda",  # the committee's meeting pack (govern agenda)
+        "DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
         "evidence", "json_document", "markdown_cell", "markdown_code", "markdown_text", "render", "render_all",
         "render_group", "visible", "FINDING_FORMATS", "TREND_FORMATS", "render_finding", "render_trend", "shows_trend"},
     "governance.load": {"CHECK_ID", "Document", "Location", "MAX_ID_CHARS", "MAX_NAME_CHARS", "MISSING", "PathProblem",

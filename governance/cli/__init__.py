@@ -4,6 +4,7 @@ One module per command; each registers itself on `main` (_group.py) as it is imp
 """
 
 from governance.cli import (  # noqa: F401  (register commands)
+    agenda,
     aggregate,
     bundle,
     check,

@@ -86,6 +86,8 @@ def metadata_problem(title: Any, custom: Any) -> str | None:
             return f"custom.{key} must be text"
     if not isinstance(custom.get("invalidates_waiver", False), bool):
         return "custom.invalidates_waiver must be true or false"
+    if not isinstance(custom.get("agenda", False), bool):
+        return "custom.agenda must be true or false"
     return None
 
 

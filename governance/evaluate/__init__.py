@@ -1,6 +1,9 @@
 """Findings and waivers: from OPA's raw violations to the run result."""
 
-from governance.evaluate import aggregate  # the group report of many results, as a whole (govern aggregate)
+from governance.evaluate import (
+           agenda,  # the committee's meeting pack (govern agenda)
+           aggregate,  # the group report of many results, as a whole (govern aggregate)
+)
 from governance.evaluate.baseline import compare
 from governance.evaluate.policy import DeclaredCheck, Domain, compile_policy
 from governance.evaluate.report_set import record_for
@@ -11,6 +14,6 @@ from governance.evaluate.signature import can_sign, check_signature, signed
 from governance.evaluate.unit_tests import OUTCOMES, UnitTestReport, run_unit_tests
 from governance.evaluate.verify import Recorded, differences
 
-__all__ = ["DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused", "UnitTestReport", "aggregate",
-           "can_sign", "check_signature", "compare", "compile_policy", "differences", "load", "read_bytes", "read_result",
-           "record_for", "result_refused", "run_check", "run_unit_tests", "signed", "validate"]
+__all__ = ["DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused", "UnitTestReport", "agenda",
+           "aggregate", "can_sign", "check_signature", "compare", "compile_policy", "differences", "load", "read_bytes",
+           "read_result", "record_for", "result_refused", "run_check", "run_unit_tests", "signed", "validate"]

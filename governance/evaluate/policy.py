@@ -77,6 +77,8 @@ class DeclaredCheck:
     waivable: bool
     resource: str | None  # the resource kind its findings name
     observes: str | None = None  # the reading a report draws from it (readings.py), if any
+    # its findings need the committee: `govern agenda` lists them (METADATA custom.agenda)
+    agenda: bool = False
     portfolio: readings.Portfolio | None = None  # the portfolio entry its findings name, if any
     description_zh: str = ""  # METADATA `custom.description_zh` on one line, "" where there is none
 
@@ -317,7 +319,7 @@ def _checks(found: Inspection, by_package: dict[tuple[str, ...], str]) -> tuple[
                                     domain=domain, invalidates_waiver=a.custom.get("invalidates_waiver", False),
                                     title=_titles(a), description=_one_line(a.description), severity=a.custom["severity"],
                                     waivable=a.custom["waivable"], resource=a.custom.get("resource"),
-                                    observes=observes, portfolio=portfolio,
+                                    observes=observes, portfolio=portfolio, agenda=a.custom.get("agenda", False),
                                     description_zh=_one_line(a.custom.get("description_zh")))
         drawn.append((a, observes, portfolio))
     return checks, problems + readings.duplicates(drawn)

@@ -20,7 +20,9 @@ from governance.history.types import (
 )
 from governance.history.url import DEFAULT, ENV, redact, store_file
 from governance.history.views import (
+    Meeting,
     ReportHistory,
+    before_meeting,
     compared,
     compared_with_previous,
     current_point,
@@ -29,8 +31,8 @@ from governance.history.views import (
     report_history,
 )
 
-__all__ = ["DEFAULT", "ENV", "FindingEvent", "FindingHistory", "HistoryError", "OpenFinding", "PruneOutcome",
+__all__ = ["DEFAULT", "ENV", "FindingEvent", "FindingHistory", "HistoryError", "Meeting", "OpenFinding", "PruneOutcome",
            "RecordOutcome", "RecordedRun", "ReportHistory", "ResolveTimes", "SeverityResolveTime", "Store",
-           "StoreInputError", "StoreUnavailable", "Trend", "TrendPoint", "compared", "compared_with_previous",
+           "StoreInputError", "StoreUnavailable", "Trend", "TrendPoint", "before_meeting", "compared", "compared_with_previous",
            "current_point", "digest_of", "is_archive", "members", "open_store", "recorded_result", "redact",
            "report_history", "store_file", "upgrade_store", "valid_result"]

@@ -15,16 +15,17 @@ they are given, never the store.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from governance.evaluate import ResultFileError, compare, read_result
+from governance.evaluate import ResultFileError, agenda, compare, read_result
 from governance.history.counts import counted
-from governance.history.errors import StoreUnavailable
+from governance.history.errors import StoreInputError, StoreUnavailable
 from governance.history.types import OpenFinding, RecordedRun, ResolveTimes, TrendPoint
-from governance.result import RunResult
+from governance.result import AgendaPoint, RunResult
 
 if TYPE_CHECKING:
     from governance.history.store import Store
@@ -113,3 +114,51 @@ def current_point(result: RunResult, digest: str) -> TrendPoint:
                       by_severity=json.loads(counts["by_severity"]), new=0, resolved=0, regressed=0,
                       by_domain=json.loads(counts["by_domain"]), controls_satisfied=counts["controls_satisfied"],
                       controls_total=counts["controls_total"])
+
+
+def before_meeting(store: Store, result: RunResult, last_meeting: str | None) -> Meeting:
+    """What a meeting pack (`govern agenda`) reads of the store, for `result` (the run at the meeting's date):
+
+    - the run it is compared with: the entity's last recorded run on or before the committee's last meeting
+      (`last_meeting`), so the pack says what changed since then however often runs are recorded; without
+      a recorded meeting, its last run before the meeting's date. Only a run whose bytes the store keeps.
+    - `result` compared with it, and the day each change was first recorded between the two (the finding's
+      event in the store; one the store has not seen yet, the meeting's date);
+    - the entity's recorded runs up to the meeting, for the trend."""
+    points = [AgendaPoint(as_of=p.as_of, unwaived=p.unwaived, waived=p.waived)
+              for p in store.trend([result.workspace], until=result.as_of).points]
+    until = (dt.date.fromisoformat(last_meeting) + dt.timedelta(days=1)).isoformat() if last_meeting else result.as_of
+    before = store.previous_run(result.workspace, min(until, result.as_of), None, whole=True)
+    if before is None:
+        return Meeting(result, None, points, {})
+    earlier = recorded_result(store, before.digest)
+    now = compared(result, earlier, before.digest, "history")
+    return Meeting(now, agenda.Earlier(earlier, before.digest, "history"), points, _dated(store, now, before.as_of))
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """`before_meeting`'s answer."""
+
+    result: RunResult
+    earlier: agenda.Earlier | None
+    trend: list[AgendaPoint]
+    dates: dict[str, str]  # fingerprint of a change -> the as_of it was first recorded
+
+
+_CHANGED = {"new": ("new", "regressed"), "resolved": ("resolved",)}
+
+
+def _dated(store: Store, result: RunResult, since: str) -> dict[str, str]:
+    """The as_of of the latest event that made each change (after `since`, up to the meeting), by fingerprint."""
+    changed = [(f.fingerprint, "new") for f in result.findings if f.baseline == "new"]
+    changed += [(f.fingerprint, "resolved") for f in result.resolved or []]
+    dates = {}
+    for fingerprint, change in changed:
+        try:
+            events = store.finding(fingerprint, result.workspace).events
+        except StoreInputError:  # reported by no recorded run: first seen in the meeting's own run
+            events = []
+        seen = [e.as_of for e in events if e.kind in _CHANGED[change] and since < e.as_of <= result.as_of]
+        dates[fingerprint] = max(seen) if seen else result.as_of
+    return dates

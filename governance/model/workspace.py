@@ -100,6 +100,25 @@ class Workspace:
         origin = self.origins.get((kind, id_))
         return origin[0].locate(origin[1]) if origin is not None else self.locations.get((kind, id_))
 
+    def entity(self, kind: str, id_: str) -> Entity | None:
+        """The entity a finding names by resource kind and id (a definition, an inventory entity, a budget
+        line, a waiver), or None for an aggregate resource (the portfolio, a phase) or a kind not kept
+        (`after_input`)."""
+        if kind == resource_kind(BudgetLine):
+            lines = self.budget_lines
+            return None if isinstance(lines, NotKept) else lines.get(id_)
+        if kind == resource_kind(Waiver):
+            return self.waivers.get(id_)
+        for definition in DEFINITIONS.values():
+            if definition.resource == kind:
+                held = getattr(self, definition.attribute)
+                return (held if held is not None and held.id == id_ else None) if definition.singleton else held.get(id_)
+        for plural, (_, resource) in INVENTORY_KINDS.items():
+            entities = self.inventory.of(plural)
+            if resource == kind and not isinstance(entities, NotKept):
+                return entities.get(id_)
+        return None
+
     def locate(self, kind: str, id_: str, *field_path: str | int) -> Location:
         """Where one of an entity's fields was written."""
         sources, path = self.origins[(kind, id_)]

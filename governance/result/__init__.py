@@ -5,6 +5,20 @@ the renderers and the CLI can all depend on it without depending on each
 other. Renderers need nothing but a `RunResult`.
 """
 
+from governance.result.agenda import (
+    AGENDA_KIND,
+    ActionRecord,
+    Agenda,
+    AgendaChange,
+    AgendaCounts,
+    AgendaGoal,
+    AgendaGroup,
+    AgendaItem,
+    AgendaPoint,
+    AgendaReading,
+    AgendaWindow,
+    PreviousRun,
+)
 from governance.result.group import GROUP_SCHEMA_VERSION, Entity, GroupFinding, GroupResult
 from governance.result.types import (
     COMMIT,
@@ -68,7 +82,9 @@ from governance.result.vocabulary import (
 )
 from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
-__all__ = ["AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
+__all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
+           "AgendaWindow", "ActionRecord", "AgendaGoal", "PreviousRun", "AgendaReading",
+           "AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
            "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
            "Finding",
            "FindingLocation", "GROUP_SCHEMA_VERSION", "GitState", "GoalProgress", "GoalRecord", "GroupFinding", "GroupResult",

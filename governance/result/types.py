@@ -98,6 +98,9 @@ class CheckSummary(_Model):
     waived: Count
     status: Status
     controls: list[str] = []
+    # its findings need a committee decision (METADATA custom.agenda): `govern agenda` lists them; None in a
+    # result from before checks were marked
+    agenda: bool | None = None
 
 
 class SkippedCheck(_Model):

@@ -120,6 +120,38 @@ def pytest_sessionfinish(session, exitstatus):
     stop_shared_opa()
 
 
+# ---------------------------------------------------------------- one headless Chromium per worker
+
+CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"  # as `make chromium` installs them, found on PATH
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--window-size=1280,900")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """A real headless Chromium for the whole pytest process (one per xdist worker): its start costs
+    more than most pages take to show, so the HTML tests of every module share it. A test that
+    resizes the window puts it back (test_report_html.show). Missing, it is a failure, not a skip."""
+    from selenium import webdriver  # only a process that shows a page pays for importing selenium
+    from selenium.webdriver.chrome.service import Service
+
+    found = {name: shutil.which(name) for name in (CHROMIUM, CHROMEDRIVER)}
+    missing = [name for name, path in found.items() if path is None]
+    if missing:
+        pytest.fail(f"headless Chromium is required for the HTML report test; missing {', '.join(missing)}. "
+                    "`make test` installs it (apt-get install chromium chromium-driver).", pytrace=False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = found[CHROMIUM]
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(found[CHROMEDRIVER]), options=options)
+    yield driver
+    driver.quit()
+
+
 # ---------------------------------------------------------------- how deep the property tests go
 
 # CI (CI=true, as CI services set it) runs the property tests (test_fuzz.py, test_strategy_differential.py)

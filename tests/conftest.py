@@ -11,7 +11,8 @@ Three ways to run the CLI, cheapest first:
   child, and a few end-to-end runs.
 - `govern_forked(...)` runs the real entry point in a forked child: a process
   with its own stdout file descriptor (the very pipe or file stdout is, a
-  reader that went away) without a Python start-up.
+  reader that went away) without a Python start-up; `govern_forked_at_once`
+  starts several such processes together (concurrent writers of one store).
 - `check(...)` is `govern check` in this process on the shared OPA server of
   this process (`shared_opa()`, one per pytest-xdist worker), for tests that
   need a verdict and are not about how OPA is started or trusted.
@@ -229,13 +230,18 @@ def govern_process(*args: str, env: dict[str, str] | None = None, timeout: float
                           env=env, timeout=timeout, cwd=cwd)
 
 
-def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | None = None, cwd: Path | str = REPO,
-                  timeout: float = 120) -> Ran:
-    """Run the CLI's real entry point (governance.entry.main) in a child process forked from this one: a
-    process of its own, with its own file descriptors 1 and 2, but without a Python start-up.
+@dataclass(frozen=True)
+class _Forked:
+    """A forked child running the CLI: its pid and the read ends of its stdout (None: given a file) and stderr."""
 
-    For what only a real stdout shows (the very pipe or file it is, a reader that went away). `stdout` is
-    a file descriptor to give the child as its stdout (the result's stdout is then empty), else a pipe."""
+    args: tuple[str, ...]
+    pid: int
+    out: int | None
+    err: int
+
+
+def _fork_govern(args: tuple[str, ...], stdout: int | None, env: dict[str, str] | None, cwd: Path | str) -> _Forked:
+    """Fork a child that runs governance.entry.main with `args` and never returns into pytest."""
     out_r, out_w = os.pipe() if stdout is None else (None, None)
     err_r, err_w = os.pipe()
     pid = os.fork()
@@ -266,11 +272,18 @@ def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | N
                 with contextlib.suppress(Exception):
                     stream.flush()
             os._exit(code)
+    # closed here before any other child is forked, so that no other child holds this one's pipes open
     os.close(err_w)
     if out_w is not None:
         os.close(out_w)
-    received: dict[int, bytes] = {fd: b"" for fd in (out_r, err_r) if fd is not None}
+    return _Forked(args, pid, out_r, err_r)
+
+
+def _collect(children: list[_Forked], timeout: float) -> list[Ran]:
+    """Read every child's output as it comes (none waits on a full pipe while another is read), then reap them."""
+    received: dict[int, bytes] = {fd: b"" for c in children for fd in (c.out, c.err) if fd is not None}
     reading, deadline = set(received), time.monotonic() + timeout
+    statuses: dict[int, int] = {}
     try:
         while reading and time.monotonic() < deadline:
             for fd in select.select(list(reading), [], [], 1)[0]:
@@ -279,21 +292,42 @@ def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | N
                     received[fd] += data
                 else:
                     reading.discard(fd)
-        while time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
+        while len(statuses) < len(children) and time.monotonic() < deadline:
+            for c in children:
+                if c.pid not in statuses:
+                    done, status = os.waitpid(c.pid, os.WNOHANG)
+                    if done:
+                        statuses[c.pid] = status
             time.sleep(0.005)
-        else:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            pytest.fail(f"`govern {' '.join(args)}` (forked) did not finish in {timeout} s")
+        late = [c for c in children if c.pid not in statuses]
+        for c in late:
+            os.kill(c.pid, signal.SIGKILL)
+            os.waitpid(c.pid, 0)
+        if late:
+            pytest.fail(f"`govern {' '.join(late[0].args)}` (forked) did not finish in {timeout} s")
     finally:
         for fd in received:
             os.close(fd)
     decoded = {fd: data.decode("utf-8", "replace") for fd, data in received.items()}
-    return Ran(args=args, returncode=os.waitstatus_to_exitcode(status),
-               stdout=decoded.get(out_r, "") if out_r is not None else "", stderr=decoded[err_r])
+    return [Ran(args=c.args, returncode=os.waitstatus_to_exitcode(statuses[c.pid]),
+                stdout=decoded[c.out] if c.out is not None else "", stderr=decoded[c.err]) for c in children]
+
+
+def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | None = None, cwd: Path | str = REPO,
+                  timeout: float = 120) -> Ran:
+    """Run the CLI's real entry point (governance.entry.main) in a child process forked from this one: a
+    process of its own, with its own file descriptors 1 and 2, but without a Python start-up.
+
+    For what only a real stdout shows (the very pipe or file it is, a reader that went away). `stdout` is
+    a file descriptor to give the child as its stdout (the result's stdout is then empty), else a pipe."""
+    return _collect([_fork_govern(args, stdout, env, cwd)], timeout)[0]
+
+
+def govern_forked_at_once(commands: list[tuple[str, ...]], env: dict[str, str] | None = None, cwd: Path | str = REPO,
+                          timeout: float = 300) -> list[Ran]:
+    """Run several CLI commands at once, each in a forked child as `govern_forked` runs one: all of them
+    are started before any is waited for. For processes that meet in a shared resource (a store)."""
+    return _collect([_fork_govern(args, None, env, cwd) for args in commands], timeout)
 
 
 def check(workspace: Path | str, *args: str, as_of: str = AS_OF, env: dict[str, str] | None = None) -> Ran:

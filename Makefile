@@ -49,8 +49,11 @@ lint: install
 	$(BIN)/ruff check governance benchmarks tests
 	$(BIN)/mypy
 
+# PYTHONDONTWRITEBYTECODE emptied: with it set, every pytest worker rewrote the assertions of all test modules
+# and every `python -m governance` the tests start compiled its modules again, on every run. The caches go to
+# __pycache__ (ignored by git) and make the next run's start-ups cheap.
 test: install opa chromium postgresql lint
-	GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest -n auto --dist load --maxschedchunk 1
+	PYTHONDONTWRITEBYTECODE= GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/python -m pytest -n auto --dist load --maxschedchunk 1
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -11,7 +11,8 @@ Three ways to run the CLI, cheapest first:
   child, and a few end-to-end runs.
 - `govern_forked(...)` runs the real entry point in a forked child: a process
   with its own stdout file descriptor (the very pipe or file stdout is, a
-  reader that went away) without a Python start-up.
+  reader that went away) without a Python start-up; `govern_forked_at_once`
+  starts several such processes together (concurrent writers of one store).
 - `check(...)` is `govern check` in this process on the shared OPA server of
   this process (`shared_opa()`, one per pytest-xdist worker), for tests that
   need a verdict and are not about how OPA is started or trusted.
@@ -120,6 +121,38 @@ def pytest_sessionfinish(session, exitstatus):
     stop_shared_opa()
 
 
+# ---------------------------------------------------------------- one headless Chromium per worker
+
+CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"  # as `make chromium` installs them, found on PATH
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--window-size=1280,900")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """A real headless Chromium for the whole pytest process (one per xdist worker): its start costs
+    more than most pages take to show, so the HTML tests of every module share it. A test that
+    resizes the window puts it back (test_report_html.show). Missing, it is a failure, not a skip."""
+    from selenium import webdriver  # only a process that shows a page pays for importing selenium
+    from selenium.webdriver.chrome.service import Service
+
+    found = {name: shutil.which(name) for name in (CHROMIUM, CHROMEDRIVER)}
+    missing = [name for name, path in found.items() if path is None]
+    if missing:
+        pytest.fail(f"headless Chromium is required for the HTML report test; missing {', '.join(missing)}. "
+                    "`make test` installs it (apt-get install chromium chromium-driver).", pytrace=False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = found[CHROMIUM]
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(found[CHROMEDRIVER]), options=options)
+    yield driver
+    driver.quit()
+
+
 # ---------------------------------------------------------------- how deep the property tests go
 
 # CI (CI=true, as CI services set it) runs the property tests (test_fuzz.py, test_strategy_differential.py)
@@ -147,7 +180,10 @@ settings.load_profile("govern")
 
 # The longest tests first, so that pytest-xdist (`-n auto --dist load --maxschedchunk 1`, as `make test` runs
 # it) starts them on every worker at once instead of leaving one of them to finish alone.
-LONGEST_FIRST = ("tests/test_fuzz.py", "tests/test_strategy_differential.py")
+# Beside the property tests: the concurrent history recordings (up to 8 processes at once), the two
+# `opa test` runs of the library, and the test checking acme with each workspace attack in turn.
+LONGEST_FIRST = ("tests/test_fuzz.py", "tests/test_strategy_differential.py", "tests/test_history_concurrency.py",
+                 "tests/test_rego_units.py::test_every_", "tests/test_trust_rego.py::test_no_workspace_module_changes")
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -194,13 +230,18 @@ def govern_process(*args: str, env: dict[str, str] | None = None, timeout: float
                           env=env, timeout=timeout, cwd=cwd)
 
 
-def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | None = None, cwd: Path | str = REPO,
-                  timeout: float = 120) -> Ran:
-    """Run the CLI's real entry point (governance.entry.main) in a child process forked from this one: a
-    process of its own, with its own file descriptors 1 and 2, but without a Python start-up.
+@dataclass(frozen=True)
+class _Forked:
+    """A forked child running the CLI: its pid and the read ends of its stdout (None: given a file) and stderr."""
 
-    For what only a real stdout shows (the very pipe or file it is, a reader that went away). `stdout` is
-    a file descriptor to give the child as its stdout (the result's stdout is then empty), else a pipe."""
+    args: tuple[str, ...]
+    pid: int
+    out: int | None
+    err: int
+
+
+def _fork_govern(args: tuple[str, ...], stdout: int | None, env: dict[str, str] | None, cwd: Path | str) -> _Forked:
+    """Fork a child that runs governance.entry.main with `args` and never returns into pytest."""
     out_r, out_w = os.pipe() if stdout is None else (None, None)
     err_r, err_w = os.pipe()
     pid = os.fork()
@@ -231,11 +272,18 @@ def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | N
                 with contextlib.suppress(Exception):
                     stream.flush()
             os._exit(code)
+    # closed here before any other child is forked, so that no other child holds this one's pipes open
     os.close(err_w)
     if out_w is not None:
         os.close(out_w)
-    received: dict[int, bytes] = {fd: b"" for fd in (out_r, err_r) if fd is not None}
+    return _Forked(args, pid, out_r, err_r)
+
+
+def _collect(children: list[_Forked], timeout: float) -> list[Ran]:
+    """Read every child's output as it comes (none waits on a full pipe while another is read), then reap them."""
+    received: dict[int, bytes] = {fd: b"" for c in children for fd in (c.out, c.err) if fd is not None}
     reading, deadline = set(received), time.monotonic() + timeout
+    statuses: dict[int, int] = {}
     try:
         while reading and time.monotonic() < deadline:
             for fd in select.select(list(reading), [], [], 1)[0]:
@@ -244,21 +292,42 @@ def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | N
                     received[fd] += data
                 else:
                     reading.discard(fd)
-        while time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
+        while len(statuses) < len(children) and time.monotonic() < deadline:
+            for c in children:
+                if c.pid not in statuses:
+                    done, status = os.waitpid(c.pid, os.WNOHANG)
+                    if done:
+                        statuses[c.pid] = status
             time.sleep(0.005)
-        else:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            pytest.fail(f"`govern {' '.join(args)}` (forked) did not finish in {timeout} s")
+        late = [c for c in children if c.pid not in statuses]
+        for c in late:
+            os.kill(c.pid, signal.SIGKILL)
+            os.waitpid(c.pid, 0)
+        if late:
+            pytest.fail(f"`govern {' '.join(late[0].args)}` (forked) did not finish in {timeout} s")
     finally:
         for fd in received:
             os.close(fd)
     decoded = {fd: data.decode("utf-8", "replace") for fd, data in received.items()}
-    return Ran(args=args, returncode=os.waitstatus_to_exitcode(status),
-               stdout=decoded.get(out_r, "") if out_r is not None else "", stderr=decoded[err_r])
+    return [Ran(args=c.args, returncode=os.waitstatus_to_exitcode(statuses[c.pid]),
+                stdout=decoded[c.out] if c.out is not None else "", stderr=decoded[c.err]) for c in children]
+
+
+def govern_forked(*args: str, stdout: int | None = None, env: dict[str, str] | None = None, cwd: Path | str = REPO,
+                  timeout: float = 120) -> Ran:
+    """Run the CLI's real entry point (governance.entry.main) in a child process forked from this one: a
+    process of its own, with its own file descriptors 1 and 2, but without a Python start-up.
+
+    For what only a real stdout shows (the very pipe or file it is, a reader that went away). `stdout` is
+    a file descriptor to give the child as its stdout (the result's stdout is then empty), else a pipe."""
+    return _collect([_fork_govern(args, stdout, env, cwd)], timeout)[0]
+
+
+def govern_forked_at_once(commands: list[tuple[str, ...]], env: dict[str, str] | None = None, cwd: Path | str = REPO,
+                          timeout: float = 300) -> list[Ran]:
+    """Run several CLI commands at once, each in a forked child as `govern_forked` runs one: all of them
+    are started before any is waited for. For processes that meet in a shared resource (a store)."""
+    return _collect([_fork_govern(args, None, env, cwd) for args in commands], timeout)
 
 
 def check(workspace: Path | str, *args: str, as_of: str = AS_OF, env: dict[str, str] | None = None) -> Ran:

@@ -177,9 +177,13 @@ def test_policy_revision_changed_under_the_run_exits_3(running_opa, tmp_path):
     from governance.evaluate.policy import library_modules
 
     class RacedSession(OpaSession):
+        raced = False
+
         def load_module(self, module_id, text):
             super().load_module(module_id, text)
-            self.client.update_or_create_data({"revision": "sha256:someone-else"}, "govern/meta")  # the other client
+            if not self.raced:  # once, after the first module: every later write would recompile what is loaded
+                self.raced = True
+                self.client.update_or_create_data({"revision": "sha256:someone-else"}, "govern/meta")  # the other client
 
     modules = library_modules()
     session = RacedSession(client_for(running_opa, 60), running_opa)
@@ -198,9 +202,13 @@ def test_definitions_changed_under_the_run_exit_3_even_with_the_revision_left_al
     definitions = {"budget_policy": {"id": "bp"}}
 
     class RacedSession(OpaSession):
+        raced = False
+
         def load_module(self, module_id, text):
             super().load_module(module_id, text)
-            self.client.update_or_create_data({}, "govern/definitions")  # the other client
+            if not self.raced:  # once, after the first module (as above)
+                self.raced = True
+                self.client.update_or_create_data({}, "govern/definitions")  # the other client
 
     modules = library_modules()
     session = RacedSession(client_for(running_opa, 60), running_opa)

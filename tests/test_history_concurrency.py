@@ -5,24 +5,18 @@ also when they record runs of one entity."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 from governance.history.errors import StoreInputError
 from governance.history.store import open_store
+from tests.conftest import Ran, govern_forked_at_once
 from tests.history_support import acme_result, new_database, postgres_cluster, variant, write  # fixtures, by import
 
 
-def at_once(url: str, files: list, cwd) -> list[subprocess.CompletedProcess]:
-    """One `govern history record` process per file, all started before any is waited for."""
-    env = {**os.environ, "GOVERN_DB": url}
-    procs = [subprocess.Popen([sys.executable, "-m", "governance", "history", "record", str(f)], cwd=cwd, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
-    out = []
-    for p in procs:
-        stdout, stderr = p.communicate(timeout=300)
-        out.append(subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr))
-    return out
+def at_once(url: str, files: list, cwd) -> list[Ran]:
+    """One `govern history record` process per file, all started before any is waited for: each a process
+    of its own (forked from this one, without a Python start-up), with its own connections to the store."""
+    return govern_forked_at_once([("history", "record", str(f)) for f in files], env={**os.environ, "GOVERN_DB": url},
+                                 cwd=cwd)
 
 
 def one_after_another(url: str, files: list) -> tuple:

@@ -15,23 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from tests import golden
 from tests.conftest import AS_OF, check, govern
 from tests.reports_support import acme_budget, saved
-
-CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"  # as `make chromium` installs them, found on PATH
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--window-size=1280,900")
 
 HEADINGS = {
     "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的发现",
@@ -62,25 +54,7 @@ def said(f: dict, lang: str) -> str:
     return (f.get("message_zh") or f["message"]) if lang == "zh" else f["message"]
 
 
-# ---------------------------------------------------------------- browser
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    found = {name: shutil.which(name) for name in (CHROMIUM, CHROMEDRIVER)}
-    missing = [name for name, path in found.items() if path is None]
-    if missing:
-        pytest.fail(f"headless Chromium is required for the HTML report test; missing {', '.join(missing)}. "
-                    "`make test` installs it (apt-get install chromium chromium-driver).", pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = found[CHROMIUM]
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(found[CHROMEDRIVER]), options=options)
-    yield driver
-    driver.quit()
-
+# ---------------------------------------------------------------- browser (the `browser` fixture: conftest.py)
 
 def show(driver, page: Path, screenshot: Path | None = None):
     """Load a report from disk; with `screenshot`, save the whole page as a PNG."""

@@ -553,6 +553,11 @@ def _digest_by_dumps(result: RunResult) -> str:
         "summary": {"fail": result.summary.fail, "waived": result.summary.waived,
                     "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
                     "checks": result.summary.checks}}
+    people = [{"id": w.id, "requested_by": w.requested_by, "requested_by_name": w.requested_by_name,
+               "approved_by": w.approved_by, "approved_by_name": w.approved_by_name}
+              for w in result.waivers if w.requested_by_name is not None or w.approved_by_name is not None]
+    if people:  # only where a record names them: a result saved before names keeps its digest
+        concluded["waiver_people"] = people
     canonical = json.dumps(concluded, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 

@@ -396,3 +396,15 @@ def test_actions_closed_since_the_last_meeting_are_listed(meeting):
     assert [(x["done_at"], x["id"]) for x in got["closed"]] == expected
     if meeting == "2026-10-22":
         assert expected, "acme closed an action between its July and October meetings"
+
+
+
+def test_an_action_names_the_findings_it_addresses_in_the_packs_language():
+    """The open actions' "addresses" column names each resource's kind in the pack's language, never the raw key."""
+    packs = {}
+    for lang in ("zh", "en"):
+        ran = agenda(EXAMPLE, "--format", "markdown", "--lang", lang)
+        assert ran.returncode == 0, ran.stderr
+        packs[lang] = ran.stdout
+    assert "GOV-006 决策 dec-2026-088" in packs["zh"] and "budget_line/" not in packs["zh"]
+    assert "GOV-006 decision dec-2026-088" in packs["en"] and "BUD-003 budget line bl-18" in packs["en"]

@@ -24,6 +24,7 @@ from governance.evaluate.run import load, run_check
 from governance.model import Action, Workspace
 from governance.result import (
     ActionRecord,
+    Addressed,
     Agenda,
     AgendaChange,
     AgendaCounts,
@@ -284,5 +285,6 @@ def _action(ws: Workspace, action: Action, day: dt.date) -> ActionRecord:
         id=action.id, title=action.title, owner=action.owner, owner_name=_name(ws, action.owner),
         due=action.due.isoformat(), status=action.status, overdue=action.status == "open" and action.due < day,
         meeting=action.meeting, done_at=action.done_at.isoformat() if action.done_at else None,
-        addresses=[f"{a.check} {a.resource.kind}/{a.resource.id}" for a in action.addresses],
+        addresses=[Addressed(check=a.check, resource=Resource(kind=a.resource.kind, id=a.resource.id))
+                   for a in action.addresses],
         location=FindingLocation(**where.as_dict()) if where else None)

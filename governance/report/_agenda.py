@@ -135,6 +135,11 @@ def what(m: Messages, item: AgendaItem) -> str:
     return said(m, item)
 
 
+def addressed(m: Messages, action: ActionRecord) -> list[str]:
+    """The findings an action addresses, each as its check and its resource named in the pack's language."""
+    return [f"{a.check} {m.name(a.resource.kind, 'kinds')} {a.resource.id}" for a in action.addresses]
+
+
 def goal_owner(m: Messages, goal: GoalRecord) -> str:
     return person(m, goal.owner, goal.owner_name)
 

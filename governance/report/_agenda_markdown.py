@@ -87,7 +87,7 @@ def _actions(agenda: Agenda, m: Messages) -> list[str]:
         header = [t("owner"), m.name("action", "kinds", capital=True), t("due"), t("agenda.addresses"),
                   t("agenda.assigned_at"), t("location")]
         rows = [[owner, f"{x.title} ({x.id})",
-                 x.due + (f" ⚠ {t('strategy.overdue')}" if x.overdue else ""), ", ".join(x.addresses) or "—",
+                 x.due + (f" ⚠ {t('strategy.overdue')}" if x.overdue else ""), ", ".join(pack.addressed(m, x)) or "—",
                  x.meeting or "—", pack.location(x)]
                 for owner, actions in pack.by_owner(agenda, m) for x in actions]
         lines += markdown_table(header, rows)

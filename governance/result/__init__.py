@@ -8,6 +8,7 @@ other. Renderers need nothing but a `RunResult`.
 from governance.result.agenda import (
     AGENDA_KIND,
     ActionRecord,
+    Addressed,
     Agenda,
     AgendaChange,
     AgendaCounts,
@@ -83,7 +84,7 @@ from governance.result.vocabulary import (
 from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
 __all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-           "AgendaWindow", "ActionRecord", "AgendaGoal", "PreviousRun", "AgendaReading",
+           "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
            "AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
            "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
            "Finding",

@@ -137,6 +137,13 @@ class AgendaGoal(_Model):
     checks: list[str] = []  # the marked checks with an unwaived finding on the goal (behind plan, overdue …)
 
 
+class Addressed(_Model):
+    """A finding an action addresses: a check on a resource (the check need not fire)."""
+
+    check: str
+    resource: Resource
+
+
 class ActionRecord(_Model):
     """A committee action item, as the pack lists it by owner."""
 
@@ -149,7 +156,7 @@ class ActionRecord(_Model):
     overdue: bool = False  # open, and due before the meeting
     meeting: str | None = None  # the meeting that assigned it
     done_at: Day | None = None
-    addresses: list[str] = []  # the findings it addresses, as CHECK kind/id
+    addresses: list[Addressed] = []  # the findings it addresses
     location: FindingLocation | None = None
 
 

@@ -263,7 +263,20 @@ _done_on_paper contains v if {
 
 # ---------------------------------------------------------------- ACT-004
 
-_open_addressing := {id | some id in _open; count(object.get(lib.actions[id], "addresses", [])) > 0}
+# An action addressing a finding of a skipped check is not judged: that finding
+# was not looked at this run, so it is not gone (as a baseline does not list it
+# as resolved).
+_open_addressing := {id |
+	some id in _open
+	addresses := object.get(lib.actions[id], "addresses", [])
+	count(addresses) > 0
+	not _names_skipped(addresses, _skipped)
+}
+
+_names_skipped(addresses, skipped) if {
+	some x in addresses
+	x.check in skipped
+}
 
 # METADATA
 # title: An open action addresses a finding of this run
@@ -274,13 +287,14 @@ _open_addressing := {id | some id in _open; count(object.get(lib.actions[id], "a
 #   addressed resource need not exist (a finding's resource may be gone).
 #   An action cannot address an ACT check (exit 2, deliberately): an ACT
 #   finding is about an action and goes when that action is fixed, never by
-#   another action. A skipped check fires nothing this run.
-#   Evaluates every open action with an `addresses` entry.
+#   another action. Evaluates every open action with an `addresses` entry
+#   but one addressing a finding of a check the run skips (not looked at,
+#   so not gone).
 # custom:
 #   id: ACT-004
 #   title_zh: 进行中的行动项对应本次运行的发现
 #   description_zh: >-
-#     状态为 `open`、至少有一项 `addresses`，且其处理的发现（检查与资源，无论是否豁免）在本次运行中均未触发的行动项报告发现：已过时，应予关闭。所处理的资源不必存在（发现的资源可能已被删除）。行动项不能处理 ACT 检查（刻意规定为退出码 2）：ACT 发现关乎行动项本身，随该行动项得到处理而消失，而非由另一行动项处理。被跳过的检查本次运行不触发任何发现。评估每个有 `addresses` 的进行中行动项。
+#     状态为 `open`、至少有一项 `addresses`，且其处理的发现（检查与资源，无论是否豁免）在本次运行中均未触发的行动项报告发现：已过时，应予关闭。所处理的资源不必存在（发现的资源可能已被删除）。行动项不能处理 ACT 检查（刻意规定为退出码 2）：ACT 发现关乎行动项本身，随该行动项得到处理而消失，而非由另一行动项处理。评估每个有 `addresses` 的进行中行动项，但处理本次运行跳过的检查之发现者除外（该发现未被查看，并非已消失）。
 #   severity: low
 #   waivable: false
 #   resource: action

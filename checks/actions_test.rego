@@ -145,11 +145,13 @@ test_act_003_a_skipped_check_does_not_hold_a_done_action_open if {
 	count(r.violations) == 0
 }
 
-test_act_004_a_skipped_check_fired_nothing if {
-	r := act.ACT_004 with input as _skipping(_action("act-1", {}), ["PLC-001"])
+test_act_004_does_not_judge_an_action_on_a_skipped_check if {
+	actions := object.union(_action("act-1", {}), _action("act-2", {"addresses": [_addresses("DIA-002", "system", "sys-9")]}))
+	r := act.ACT_004 with input as _skipping(actions, ["PLC-001"])
 		with data.govern.definitions as _defs
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
-	_ids(r) == {"act-1"}
+	_ids(r) == {"act-2"}
+	r.evaluated == 1
 }
 
 test_act_001_ignores_findings_below_the_severity if {

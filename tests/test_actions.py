@@ -113,6 +113,15 @@ def test_a_skipped_check_feeds_no_act_check(opa_binary, example):
     assert named("--skip", "CLS-001") == set()
 
 
+def test_an_action_on_a_skipped_check_is_not_called_stale(opa_binary, example):
+    """A skipped check's finding was not looked at, so it is not gone: ACT-004 does not judge the action."""
+    _actions(example, [_action("act-1", [("PLC-001", "system", "sys-payment-center")]),
+                       _action("act-2", [("PLC-001", "system", "sys-gone")])])
+    ran = check(example, "--format", "json", "--skip", "PLC-001")
+    act_004 = next(c for c in json.loads(ran.stdout)["checks"] if c["id"] == "ACT-004")
+    assert (act_004["status"], act_004["evaluated"]) == ("not_applicable", 0)
+
+
 def test_a_skipped_check_feeds_no_act_check_on_the_runs_own_opa(opa_binary, example):
     """The run's own OPA was given the input while the workspace loaded, before the skips were known."""
     ran = govern("check", str(example), "--as-of", AS_OF, "--skip", "CLS-001", "--format", "json")

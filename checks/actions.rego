@@ -5,6 +5,12 @@
 # waiver checks invalidate; reading those from inside govern.checks or
 # govern.waiver_checks would be a recursion. ACT findings are never waivable
 # (their METADATA), so no ACT finding changes what this package reads.
+# The checks it holds actions against are those of this run: a check the run
+# skips (input.skipped, which the run fills) has no findings.
+# Which checks are ACT checks is decided by package, here: the rules of this
+# package. A check of any other package cannot take an ACT- or WAV- id
+# (governance/evaluate/policy.py refuses it), so an id's prefix says the same
+# (lib.action_check).
 # METADATA
 # scope: package
 # title: Action items
@@ -37,6 +43,11 @@ _waiver_checks contains r if {
 
 _results := _checks | _waiver_checks
 
+_skipped := {id | some id in object.get(input, "skipped", [])}
+
+# The results whose findings are this run's: all but the skipped checks'.
+_reported := {r | some r in _results; not r.meta.custom.id in _skipped}
+
 # A waiver on which a check marked `invalidates_waiver: true` fired is not
 # applied: the marker says which checks those are, as it does for the run.
 invalid_waivers contains v.resource.id if {
@@ -61,14 +72,14 @@ _waived(r, key) if {
 
 # [check id, resource kind, resource id] of every finding this run.
 fired contains [r.meta.custom.id, v.resource.kind, v.resource.id] if {
-	some r in _results
+	some r in _reported
 	some v in r.violations
 }
 
 # [check id, resource kind, resource id] of every finding this run whose
 # status is fail: no applicable waiver covers it.
 unwaived contains key if {
-	some r in _results
+	some r in _reported
 	some v in r.violations
 	key := [r.meta.custom.id, v.resource.kind, v.resource.id]
 	not _waived(r, key)
@@ -88,11 +99,19 @@ _addressed_open contains [x.check, x.resource.kind, x.resource.id] if {
 
 _keys(a) := {[x.check, x.resource.kind, x.resource.id] | some x in object.get(a, "addresses", [])}
 
-_resource_zh(kind, id) := sprintf("%s %s", [lib.zh(lib.names.kinds, kind), id])
+# A resource as the messages name it: its kind's name (`kinds`, lib.names.kinds), then its id.
+_resource_zh(kinds, kind, id) := sprintf("%s %s", [lib.zh(kinds, kind), id])
 
-_findings_text(keys) := concat("; ", sort([sprintf("%s on %s %s", [k[0], k[1], k[2]]) | some k in keys]))
+_resource_en(kinds, kind, id) := sprintf("%s %s", [lib.en(kinds, kind), id])
 
-_findings_text_zh(keys) := concat("；", sort([sprintf("%s（%s）", [k[0], _resource_zh(k[1], k[2])]) | some k in keys]))
+_findings_text(kinds, keys) := concat("; ", sort([sprintf("%s on %s", [k[0], _resource_en(kinds, k[1], k[2])]) | some k in keys]))
+
+_findings_text_zh(kinds, keys) := concat("；", sort([sprintf("%s（%s）", [k[0], _resource_zh(kinds, k[1], k[2])]) | some k in keys]))
+
+# "1 day", "2 days": the English count of whole days.
+_days_en(1) := "1 day"
+
+_days_en(n) := sprintf("%d days", [n]) if n != 1
 
 _title_zh(a) := sprintf("「%s」", [a.title])
 
@@ -109,19 +128,11 @@ _required_at := s if {
 	rank == max(ranks)
 }
 
-# A check whose findings ACT-001 holds to the committee: neither WAV (about
-# waivers themselves) nor ACT (about actions).
-_held(r) if {
-	not startswith(r.meta.custom.id, "WAV-")
-	not startswith(r.meta.custom.id, "ACT-")
-}
-
 # resource [kind, id] -> ids of the checks whose unwaived findings on it, at or
 # above the committee's severity, no open action addresses.
 _unowned[resource] contains r.meta.custom.id if {
 	threshold := _rank[_required_at]
 	some r in _checks
-	_held(r)
 	_rank[r.meta.custom.severity] <= threshold
 	some v in r.violations
 	key := [r.meta.custom.id, v.resource.kind, v.resource.id]
@@ -134,7 +145,6 @@ _unowned[resource] contains r.meta.custom.id if {
 _needing contains [v.resource.kind, v.resource.id] if {
 	threshold := _rank[_required_at]
 	some r in _checks
-	_held(r)
 	_rank[r.meta.custom.severity] <= threshold
 	some v in r.violations
 	[r.meta.custom.id, v.resource.kind, v.resource.id] in unwaived
@@ -165,12 +175,12 @@ _unowned_violations contains v if {
 	checks := sort(ids)
 	v := lib.violation(resource[0], resource[1], {
 		"en": sprintf(
-			"%s %s has unwaived findings of %s at or above %s that no open action addresses",
-			[resource[0], resource[1], lib.list_text(checks), _required_at],
+			"%s has unwaived findings of %s at or above %s that no %s action addresses",
+			[_resource_en(lib.names.kinds, resource[0], resource[1]), lib.list_text(checks), _required_at, lib.en(lib.names.action_statuses, "open")],
 		),
 		"zh": sprintf(
-			"%s 有检查 %s 的未豁免发现，严重程度达到或高于“%s”，尚无进行中的行动项处理",
-			[_resource_zh(resource[0], resource[1]), lib.list_text_zh(checks), lib.zh(lib.names.severities, _required_at)],
+			"%s 有检查 %s 的未豁免发现，严重程度达到或高于“%s”，尚无%s的行动项处理",
+			[_resource_zh(lib.names.kinds, resource[0], resource[1]), lib.list_text_zh(checks), lib.zh(lib.names.severities, _required_at), lib.zh(lib.names.action_statuses, "open")],
 		),
 	})
 }
@@ -202,12 +212,12 @@ _overdue contains v if {
 	days > 0
 	v := lib.violation("action", id, {
 		"en": sprintf(
-			"action %s (%s), owned by %s, was due on %s, %d days before %s, and is still open",
-			[id, a.title, lib.person_en(lib.people, a.owner), a.due, days, input.as_of],
+			"action %s (%s), owned by %s, was due on %s, %s before %s, and is still %s",
+			[id, a.title, lib.person_en(lib.people, a.owner), a.due, _days_en(days), input.as_of, lib.en(lib.names.action_statuses, "open")],
 		),
 		"zh": sprintf(
-			"行动项 %s%s由 %s 负责，应于 %s 完成，至评估基准日 %s 已逾期 %d 天，仍在进行中",
-			[id, _title_zh(a), lib.person_zh(lib.people, a.owner), a.due, input.as_of, days],
+			"行动项 %s%s由 %s 负责，应于 %s 完成，至评估基准日 %s 已逾期 %d 天，状态仍为%s",
+			[id, _title_zh(a), lib.person_zh(lib.people, a.owner), a.due, input.as_of, days, lib.zh(lib.names.action_statuses, "open")],
 		),
 	})
 }
@@ -241,32 +251,50 @@ _done_on_paper contains v if {
 	count(failing) > 0
 	v := lib.violation("action", id, {
 		"en": sprintf(
-			"action %s (%s), owned by %s, is marked done, but findings it addresses still fail: %s",
-			[id, a.title, lib.person_en(lib.people, a.owner), _findings_text(failing)],
+			"action %s (%s), owned by %s, is marked %s, but findings it addresses still fail: %s",
+			[id, a.title, lib.person_en(lib.people, a.owner), lib.en(lib.names.action_statuses, "done"), _findings_text(lib.names.kinds, failing)],
 		),
 		"zh": sprintf(
-			"行动项 %s%s由 %s 负责，已标记为已完成，但其处理的发现本次运行仍未通过且未豁免：%s",
-			[id, _title_zh(a), lib.person_zh(lib.people, a.owner), _findings_text_zh(failing)],
+			"行动项 %s%s由 %s 负责，已标记为%s，但其处理的发现本次运行仍未解决且未豁免：%s",
+			[id, _title_zh(a), lib.person_zh(lib.people, a.owner), lib.zh(lib.names.action_statuses, "done"), _findings_text_zh(lib.names.kinds, failing)],
 		),
 	})
 }
 
 # ---------------------------------------------------------------- ACT-004
 
-_open_addressing := {id | some id in _open; count(object.get(lib.actions[id], "addresses", [])) > 0}
+# An action addressing a finding of a skipped check is not judged: that finding
+# was not looked at this run, so it is not gone (as a baseline does not list it
+# as resolved).
+_open_addressing := {id |
+	some id in _open
+	addresses := object.get(lib.actions[id], "addresses", [])
+	count(addresses) > 0
+	not _names_skipped(addresses, _skipped)
+}
+
+_names_skipped(addresses, skipped) if {
+	some x in addresses
+	x.check in skipped
+}
 
 # METADATA
 # title: An open action addresses a finding of this run
 # description: >-
 #   Fires for each action whose `status` is `open`, which has at least one
 #   `addresses` entry, and none of whose addressed findings (check and
-#   resource, waived or not) fired this run: it is stale, close it.
-#   Evaluates every open action with an `addresses` entry.
+#   resource, waived or not) fired this run: it is stale, close it. The
+#   addressed resource need not exist (a finding's resource may be gone).
+#   An action cannot address an ACT check (exit 2, deliberately): an ACT
+#   finding is about an action and goes when that action is fixed, never by
+#   another action. Evaluates every open action with an `addresses` entry
+#   but one addressing a finding of a check the run skips (not looked at,
+#   so not gone).
 # custom:
 #   id: ACT-004
 #   title_zh: 进行中的行动项对应本次运行的发现
 #   description_zh: >-
-#     状态为 `open`、至少有一项 `addresses`，且其处理的发现（检查与资源，无论是否豁免）在本次运行中均未触发的行动项报告发现：已过时，应予关闭。评估每个有 `addresses` 的进行中行动项。
+#     状态为 `open`、至少有一项 `addresses`，且其处理的发现（检查与资源，无论是否豁免）在本次运行中均未触发的行动项报告发现：已过时，应予关闭。所处理的资源不必存在（发现的资源可能已被删除）。行动项不能处理 ACT 检查（刻意规定为退出码 2）：ACT 发现关乎行动项本身，随该行动项得到处理而消失，而非由另一行动项处理。评估每个有 `addresses` 的进行中行动项，但处理本次运行跳过的检查之发现者除外（该发现未被查看，并非已消失）。
 #   severity: low
 #   waivable: false
 #   resource: action
@@ -278,12 +306,12 @@ _stale contains v if {
 	count({k | some k in _keys(a); k in fired}) == 0
 	v := lib.violation("action", id, {
 		"en": sprintf(
-			"action %s (%s), owned by %s, is open, but none of the findings it addresses fired this run (%s): close it",
-			[id, a.title, lib.person_en(lib.people, a.owner), _findings_text(_keys(a))],
+			"action %s (%s), owned by %s, is %s, but none of the findings it addresses fired this run (%s): close it",
+			[id, a.title, lib.person_en(lib.people, a.owner), lib.en(lib.names.action_statuses, "open"), _findings_text(lib.names.kinds, _keys(a))],
 		),
 		"zh": sprintf(
-			"行动项 %s%s由 %s 负责，仍在进行中，但其处理的发现本次运行均未出现（%s），应予关闭",
-			[id, _title_zh(a), lib.person_zh(lib.people, a.owner), _findings_text_zh(_keys(a))],
+			"行动项 %s%s由 %s 负责，状态仍为%s，但其处理的发现本次运行均未出现（%s），应予关闭",
+			[id, _title_zh(a), lib.person_zh(lib.people, a.owner), lib.zh(lib.names.action_statuses, "open"), _findings_text_zh(lib.names.kinds, _keys(a))],
 		),
 	})
 }

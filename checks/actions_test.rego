@@ -98,6 +98,62 @@ test_act_001_fires_per_resource_with_an_unowned_finding_at_or_above_the_severity
 	_message_zh(r, "sys-1") == "系统 sys-1 有检查 PLC-001 的未豁免发现，严重程度达到或高于“高”，尚无进行中的行动项处理"
 }
 
+test_act_001_names_a_kind_by_its_name_in_each_language if {
+	checks := {"budget": {"BUD_003": _result("BUD-003", "high", true, {["budget_line", "bl-52"]})}}
+	r := act.ACT_001 with input as _input({}, {})
+		with data.govern.definitions as _defs
+		with data.govern.checks as checks with data.govern.waiver_checks as {}
+	_message(r, "bl-52") == "budget line bl-52 has unwaived findings of BUD-003 at or above high that no open action addresses"
+	_message_zh(r, "bl-52") == "预算行 bl-52 有检查 BUD-003 的未豁免发现，严重程度达到或高于“高”，尚无进行中的行动项处理"
+}
+
+test_act_003_names_a_kind_by_its_name_in_each_language if {
+	checks := {"budget": {"BUD_003": _result("BUD-003", "high", true, {["budget_line", "bl-52"]})}}
+	r := act.ACT_003 with input as _input(_action("act-1", {"status": "done", "addresses": [_addresses("BUD-003", "budget_line", "bl-52")]}), {})
+		with data.govern.definitions as _defs
+		with data.govern.checks as checks with data.govern.waiver_checks as {}
+	endswith(_message(r, "act-1"), "still fail: BUD-003 on budget line bl-52")
+	endswith(_message_zh(r, "act-1"), "：BUD-003（预算行 bl-52）")
+}
+
+# ---------------------------------------------------------------- a skipped check has no findings this run
+
+_skipping(actions, skipped) := object.union(_input(actions, {}), {"skipped": skipped})
+
+test_a_skipped_check_has_no_finding_this_run if {
+	u := act.unwaived with input as _skipping({}, ["PLC-001"])
+		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
+	f := act.fired with input as _skipping({}, ["PLC-001"])
+		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
+	not ["PLC-001", "system", "sys-1"] in u
+	not ["PLC-001", "system", "sys-1"] in f
+	["DIA-002", "system", "sys-1"] in u
+}
+
+test_act_001_needs_no_action_for_a_skipped_check if {
+	r := act.ACT_001 with input as _skipping({}, ["PLC-001", "CLS-001"])
+		with data.govern.definitions as _defs
+		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
+	count(r.violations) == 0
+	r.evaluated == 0
+}
+
+test_act_003_a_skipped_check_does_not_hold_a_done_action_open if {
+	r := act.ACT_003 with input as _skipping(_action("act-1", {"status": "done"}), ["PLC-001"])
+		with data.govern.definitions as _defs
+		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
+	count(r.violations) == 0
+}
+
+test_act_004_does_not_judge_an_action_on_a_skipped_check if {
+	actions := object.union(_action("act-1", {}), _action("act-2", {"addresses": [_addresses("DIA-002", "system", "sys-9")]}))
+	r := act.ACT_004 with input as _skipping(actions, ["PLC-001"])
+		with data.govern.definitions as _defs
+		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
+	_ids(r) == {"act-2"}
+	r.evaluated == 1
+}
+
 test_act_001_ignores_findings_below_the_severity if {
 	r := act.ACT_001 with input as _input({}, {})
 		with data.govern.definitions as {"committees": _committee("critical")}
@@ -188,8 +244,15 @@ test_act_002_fires_on_an_open_action_due_before_today if {
 		with data.govern.definitions as _defs
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
 	_ids(r) == {"act-1"}
-	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), was due on 2026-11-24, 1 days before 2026-11-25, and is still open"
-	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，应于 2026-11-24 完成，至评估基准日 2026-11-25 已逾期 1 天，仍在进行中"
+	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), was due on 2026-11-24, 1 day before 2026-11-25, and is still open"
+	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，应于 2026-11-24 完成，至评估基准日 2026-11-25 已逾期 1 天，状态仍为进行中"
+}
+
+test_act_002_counts_days_in_the_plural_from_two if {
+	r := act.ACT_002 with input as _input(_action("act-1", {"due": "2026-11-23"}), {})
+		with data.govern.definitions as _defs
+		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
+	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), was due on 2026-11-23, 2 days before 2026-11-25, and is still open"
 }
 
 test_act_002_an_action_due_today_is_not_overdue if {
@@ -224,7 +287,7 @@ test_act_003_fires_on_a_done_action_whose_finding_is_unwaived if {
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
 	_ids(r) == {"act-1"}
 	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), is marked done, but findings it addresses still fail: PLC-001 on system sys-1"
-	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，已标记为已完成，但其处理的发现本次运行仍未通过且未豁免：PLC-001（系统 sys-1）"
+	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，已标记为已完成，但其处理的发现本次运行仍未解决且未豁免：PLC-001（系统 sys-1）"
 }
 
 test_act_003_a_waived_finding_does_not_hold_a_done_action_open if {
@@ -266,7 +329,7 @@ test_act_004_fires_on_an_open_action_none_of_whose_findings_fired if {
 		with data.govern.checks as _checks with data.govern.waiver_checks as _waiver_checks
 	_ids(r) == {"act-1"}
 	_message(r, "act-1") == "action act-1 (迁移支付中心), owned by 李娜 (p-cto), is open, but none of the findings it addresses fired this run (PLC-001 on system sys-9): close it"
-	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，仍在进行中，但其处理的发现本次运行均未出现（PLC-001（系统 sys-9）），应予关闭"
+	_message_zh(r, "act-1") == "行动项 act-1「迁移支付中心」由 李娜（p-cto） 负责，状态仍为进行中，但其处理的发现本次运行均未出现（PLC-001（系统 sys-9）），应予关闭"
 }
 
 test_act_004_a_waived_finding_still_fired if {

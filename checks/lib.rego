@@ -83,6 +83,13 @@ is_check(r) if {
 	is_string(r.meta.custom.id)
 }
 
+# The id prefix of the action checks (package govern.action_checks). A check
+# of another package cannot take it (the run refuses it at its METADATA:
+# governance/evaluate/policy.py, which reserves WAV- for govern.waiver_checks
+# the same way), so where that package cannot be read (the waiver checks:
+# the action checks read theirs) the prefix says which checks are ACT's.
+action_check_prefix := "ACT-"
+
 # A finding on one resource. `message` is English text, or an object
 # {"en": ..., "zh": ...} so the committee reads the finding in Chinese: the
 # check writes both sentences beside each other, from the same values, so

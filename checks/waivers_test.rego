@@ -155,6 +155,19 @@ test_wav_004_fires_for_a_waiver_check if {
 	_ids(r) == {"wv-1"}
 }
 
+test_wav_004_fires_for_an_action_check_known_by_its_prefix if {
+	w := _waiver({"check": "ACT-003", "resource": {"kind": "action", "id": "act-1"}})
+	r := wav.WAV_004 with input as _input(w) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	_ids(r) == {"wv-1"}
+}
+
+test_wav_004_an_id_that_only_resembles_the_prefix_is_not_an_action_check if {
+	r := wav.WAV_004 with input as _input(_waiver({"check": "ACTX-003"})) with data.govern.definitions as _defs
+		with data.govern.checks as _checks
+	count(r.violations) == 0
+}
+
 test_wav_004_passes_for_a_waivable_check if {
 	r := wav.WAV_004 with input as _input(_waiver({})) with data.govern.definitions as _defs
 		with data.govern.checks as _checks

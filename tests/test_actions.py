@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import check, govern
+from governance.evaluate import policy as policy_
+from governance.evaluate.run import load
+from tests.conftest import AS_OF, EXAMPLE, REPO, check, govern
 
 ACTIONS = "inventory/actions.yaml"
 
@@ -67,13 +69,74 @@ def test_an_action_may_address_a_workspace_check_that_does_not_fire(opa_binary, 
     assert [f["resource"]["id"] for f in stale] == ["act-1"]
 
 
-def test_an_action_naming_an_unknown_resource_owner_or_meeting_is_exit_2(opa_binary, example):
-    action = _action("act-1", [("PLC-001", "system", "sys-gone")]) | {"owner": "p-gone", "meeting": "mtg-gone"}
+def test_an_action_naming_an_unknown_owner_or_meeting_is_exit_2(opa_binary, example):
+    action = _action("act-1", [("PLC-001", "system", "sys-payment-center")]) | {"owner": "p-gone", "meeting": "mtg-gone"}
     _actions(example, [action])
     ran = govern("validate", str(example))
     assert ran.returncode == 2
-    for gone in ("unknown system 'sys-gone'", "unknown person 'p-gone'", "unknown meeting 'mtg-gone'"):
+    for gone in ("unknown person 'p-gone'", "unknown meeting 'mtg-gone'"):
         assert f"action 'act-1' refers to {gone}" in ran.stderr
+
+
+def test_an_action_addressing_a_resource_that_is_gone_is_act_004s_business(opa_binary, example):
+    """The resource of a finding may be gone (the fix was to delete it): the action is stale, not invalid."""
+    _actions(example, [_action("act-1", [("PLC-001", "system", "sys-gone")])])
+    assert govern("validate", str(example)).returncode == 0
+    stale = [f for f in _result(example)["findings"] if f["check"] == "ACT-004"]
+    assert [f["resource"]["id"] for f in stale] == ["act-1"]
+    assert "PLC-001 on system sys-gone" in stale[0]["message"]
+
+
+def test_a_workspace_check_cannot_take_an_act_or_wav_id(opa_binary, example):
+    for cid in ("ACT-900", "WAV-900"):
+        (example / "checks" / "evil.rego").write_text(
+            "package govern.checks.evil\n\nimport data.govern.lib\n\n"
+            f"# METADATA\n# title: Critical thing\n# custom:\n#   id: {cid}\n#   severity: critical\n"
+            "#   waivable: true\n#   resource: system\n"
+            f"{cid.replace('-', '_')} := lib.check(rego.metadata.rule(), {{\"sys-crm\"}}, "
+            "{lib.violation(\"system\", \"sys-crm\", \"bad\")})\n", encoding="utf-8")
+        for ran in (govern("validate", str(example)), check(example)):
+            assert ran.returncode == 2 and ran.stdout == "", ran.stderr
+            assert f"checks/evil.rego:5:1: METADATA custom.id '{cid}': the prefix {cid[:3]}- is reserved" in ran.stderr
+            assert "Traceback" not in ran.stderr
+
+
+def test_a_skipped_check_feeds_no_act_check(opa_binary, example):
+    """A skipped check has no findings this run: no ACT check holds an action or a resource to it."""
+    _committee(example, "medium")
+    def named(*args: str) -> set[str]:
+        ran = check(example, "--format", "json", *args)
+        assert ran.returncode in (0, 1), ran.stderr
+        findings = json.loads(ran.stdout)["findings"]
+        return {f["check"] for f in findings if f["check"].startswith("ACT-") and "CLS-001" in f["message"]}
+    assert named() == {"ACT-001", "ACT-003"}  # what the skip takes away
+    assert named("--skip", "CLS-001") == set()
+
+
+def test_an_action_on_a_skipped_check_is_not_called_stale(opa_binary, example):
+    """A skipped check's finding was not looked at, so it is not gone: ACT-004 does not judge the action."""
+    _actions(example, [_action("act-1", [("PLC-001", "system", "sys-payment-center")]),
+                       _action("act-2", [("PLC-001", "system", "sys-gone")])])
+    ran = check(example, "--format", "json", "--skip", "PLC-001")
+    act_004 = next(c for c in json.loads(ran.stdout)["checks"] if c["id"] == "ACT-004")
+    assert (act_004["status"], act_004["evaluated"]) == ("not_applicable", 0)
+
+
+def test_a_skipped_check_feeds_no_act_check_on_the_runs_own_opa(opa_binary, example):
+    """The run's own OPA was given the input while the workspace loaded, before the skips were known."""
+    ran = govern("check", str(example), "--as-of", AS_OF, "--skip", "CLS-001", "--format", "json")
+    assert ran.returncode == 1, ran.stderr
+    findings = json.loads(ran.stdout)["findings"]
+    assert not [f for f in findings if f["check"].startswith("ACT-") and "CLS-001" in f["message"]]
+    assert any(f["check"] == "ACT-002" for f in findings)  # the ACT checks ran
+
+
+def test_the_act_prefix_is_the_action_checks_package_in_python_and_in_rego():
+    assert policy_.RESERVED_PREFIXES["ACT-"] == policy_.ACTION_CHECKS == ("govern", "action_checks")
+    assert 'action_check_prefix := "ACT-"' in (REPO / "checks" / "lib.rego").read_text(encoding="utf-8")
+    declared = policy_.compile_policy(load(EXAMPLE)).checks.values()
+    for prefix, root in policy_.RESERVED_PREFIXES.items():
+        assert {d.id for d in declared if d.rule[:2] == root} == {d.id for d in declared if d.id.startswith(prefix)}
 
 
 def test_a_waiver_of_an_act_check_is_refused_by_wav_004(opa_binary, example):

@@ -7,15 +7,14 @@ actions themselves (the ACT checks read which findings actions address)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 
+from governance.evaluate.policy import ACTION_CHECKS, DeclaredCheck
 from governance.load import Location, WorkspaceError
 from governance.model import Action
 
-ACTION_CHECKS = "ACT-"  # the prefix of the action checks' ids (checks/actions.rego)
 
-
-def address_problems(actions: Mapping[str, Action], checks: Collection[str],
+def address_problems(actions: Mapping[str, Action], checks: Mapping[str, DeclaredCheck],
                      locate: Callable[..., Location]) -> list[WorkspaceError]:
     """An error at each `addresses` entry naming a check that is not in `checks`, or an ACT check;
     `locate(kind, id, *path)` places it (Workspace.locate)."""
@@ -29,9 +28,10 @@ def address_problems(actions: Mapping[str, Action], checks: Collection[str],
     return errors
 
 
-def _problem(check: str, checks: Collection[str]) -> str | None:
-    if check.startswith(ACTION_CHECKS):
-        return f"{check}, an action check: its findings are about actions, address the finding behind it"
-    if check not in checks:
+def _problem(check: str, checks: Mapping[str, DeclaredCheck]) -> str | None:
+    declared = checks.get(check)
+    if declared is None:
         return f"unknown check {check}"
+    if declared.rule[:2] == ACTION_CHECKS:
+        return f"{check}, an action check: its findings are about actions, address the finding behind it"
     return None

@@ -47,6 +47,11 @@ WORKSPACE = "workspace/"  # module ids of workspace checks; the library's start 
 NO_MODULE = "?"  # where a result came from no module of this run
 # main.rego reads checks from these
 CHECK_ROOTS = (("govern", "checks"), ("govern", "waiver_checks"), ("govern", "action_checks"))
+# The id prefix each of the library's own check packages owns: an ACT check is a rule of
+# govern.action_checks, a WAV check one of govern.waiver_checks, and no other check takes their prefix,
+# so an id says the same as the package (checks/lib.rego's action_check_prefix is ACT-).
+RESERVED_PREFIXES = {"WAV-": ("govern", "waiver_checks"), "ACT-": ("govern", "action_checks")}
+ACTION_CHECKS = ("govern", "action_checks")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOMAIN_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 UNDECLARED_DOMAIN = "custom"  # the domain of a check whose package declares none
@@ -229,10 +234,21 @@ def _check_text_problems(a: Annotation) -> list[str]:
         shown = f"{cid[:40]}…" if len(cid) > 40 else cid
         whys.append(f"METADATA custom.id '{shown}' is not a check id: upper-case letters and digits in words "
                     f"joined by ASCII hyphens (e.g. PLC-001), at most {MAX_ID_CHARS} characters")
+    whys += _reserved_problem(cid, a.path[:2])
     for key, title in (("title", a.title), ("custom.title_zh", a.custom.get("title_zh"))):
         if isinstance(title, str) and len(title) > MAX_NAME_CHARS:
             whys.append(f"METADATA {key}: a title may be at most {MAX_NAME_CHARS:,} characters (this one has {len(title):,})")
     return whys
+
+
+def _reserved_problem(cid: str, root: tuple[str, ...]) -> list[str]:
+    """A check outside the package that owns a prefix cannot take it: the ACT checks hold actions against
+    every other check's findings and WAV-004 knows an ACT check by its id (checks/waivers.rego)."""
+    owner = next((r for prefix, r in RESERVED_PREFIXES.items() if cid.startswith(prefix)), None)
+    if owner is None or owner == root:
+        return []
+    return [f"METADATA custom.id '{cid}': the prefix {cid.split('-')[0]}- is reserved for govern's own "
+            f"{'action' if owner == ACTION_CHECKS else 'waiver'} checks"]
 
 
 def _metadata_line(text: str, row: int) -> int:

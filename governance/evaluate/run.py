@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -90,6 +91,7 @@ def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_sou
     ws, policy = validate(path, overlap)
     chosen = selection_.select(ws, policy, skip, skip_source)
     input_json = overlap.input(ws, as_of.isoformat()) if overlap is not None else ws.input_json(as_of.isoformat())
+    input_json = _with_skipped(input_json, [s.check for s in chosen.skipped])
     # what only the input needed goes here too, as it does loaded apart: a read of it fails every run alike
     ws = ws if overlap is not None and overlap.apart is not None else ws.after_input(apart_.KEPT)
     return Prepared(workspace=ws, policy=policy, input=input_json, as_of=as_of, selection=chosen)
@@ -98,7 +100,17 @@ def prepare(path: Path | str, as_of: dt.date, skip: Sequence[str] = (), skip_sou
 def evaluate(prepared: Prepared, **engine_options: Unpack[EngineOptions]) -> EngineResult:
     """OPA's complete report on the prepared workspace. `engine_options` go to the engine:
     opa_url, timeout, token, ca, opa_versions."""
+    if prepared.selection.skipped:  # the input written ahead lacks the skips: the whole input goes again
+        engine_options["written"] = None
     return policy_.evaluate(prepared.policy, prepared.workspace.definitions(), prepared.input, **engine_options)
+
+
+def _with_skipped(input_json: bytes, skipped: Sequence[str]) -> bytes:
+    """The input with `skipped`, the checks this run leaves out, when it leaves any out: the ACT checks hold
+    actions against this run's findings, and a skipped check has none (checks/actions.rego)."""
+    if not skipped:
+        return input_json
+    return input_json[:input_json.rindex(b"}")] + b',"skipped":' + json.dumps(sorted(skipped)).encode() + b"}"
 
 
 def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on: str | None = None,

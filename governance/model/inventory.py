@@ -243,8 +243,13 @@ class MaturityAssessment(Entity):
 class Addressed(Strict):
     """A finding an action resolves: a check and the resource it reports on."""
 
-    check: str = Field(description="Check id (an unknown one is an error; it need not fire).")
-    resource: Annotated[Subject, Ref()] = Field(description="The resource the check reports on ({kind, id}).")
+    check: str = Field(description="Check id (an unknown one is an error; it need not fire). An ACT check is an "
+                       "error too, deliberately: its finding is about an action and goes when that action is "
+                       "fixed, never by another action; address the finding behind it.")
+    # not a reference: a finding's resource may be gone (fixed by deleting it); ACT-004 reports an action
+    # none of whose findings fired, which is what naming a resource that is not there comes to
+    resource: Subject = Field(description="The resource the check reports on ({kind, id}); it need not exist "
+                              "(ACT-004 reports an open action none of whose findings fired).")
 
 
 class Action(Entity):

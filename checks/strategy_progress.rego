@@ -55,10 +55,15 @@ _bound(g, plan, tolerance) := plan - (tolerance * (g.target - g.baseline)) if _r
 
 _bound(g, plan, tolerance) := plan + (tolerance * (g.baseline - g.target)) if not _rising(g)
 
-# `x` rounded to 6 decimal places, half away from zero (round is Go's
-# math.Round), as a whole number of millionths. OPA's arithmetic leaves
-# noise far below 1e-12 (0.3 - 0.0999995 is not exactly 0.2000005), which at
-# an exact half would tip the rounding: `x` is taken to 1e-12 first.
+# A reading's value rounded once to 6 decimal places, half away from zero
+# (round is Go's math.Round), as a whole number of millionths. OPA multiplies
+# the value as written exactly, so rounding it once is the rounding of the
+# decimal written: 0.8999994999996 is 0.899999.
+_value_micro(x) := round(x * 1000000)
+
+# The bound, computed, carries OPA's arithmetic noise far below 1e-12 (0.3 -
+# 0.0999995 is not exactly 0.2000005), which at an exact half would tip the
+# rounding: the computed bound alone is taken to 1e-12 first.
 _micro(x) := round(round(x * 1000000000000) / 1000000)
 
 # `x` as the check compares it: 6 decimal places.
@@ -70,12 +75,12 @@ default _behind(_, _, _) := false
 
 _behind(g, value, bound) if {
 	_rising(g)
-	_micro(value) < _micro(bound)
+	_value_micro(value) < _micro(bound)
 }
 
 _behind(g, value, bound) if {
 	not _rising(g)
-	_micro(value) > _micro(bound)
+	_value_micro(value) > _micro(bound)
 }
 
 # What STR-011 measured on each goal it evaluates: the latest reading, the

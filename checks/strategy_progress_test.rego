@@ -84,6 +84,19 @@ test_str_011_an_exact_half_rounds_away_from_zero_despite_float_error if {
 	r.observations["g-at"].bound == -0.1
 }
 
+test_str_011_rounds_a_reading_once_as_written if {
+	# bound 0.9 on the due date: 0.8999994999996 is 0.899999 at 6 places, behind;
+	# taking it to 1e-12 first would make it 0.8999995 and then 0.9, on track
+	r := _str_011(
+		[
+			_goal("g-dbl", {"readings": [_read("2026-04-11", 0.8999994999996)]}),
+			_goal("g-half", {"readings": [_read("2026-04-11", 0.8999995)]}), # 0.9 at 6 places
+		],
+		_defs,
+	)
+	_ids(r) == {"g-dbl"}
+}
+
 test_str_011_a_reading_on_the_due_date_is_held_to_the_target if {
 	# f = 1: plan 1, bound 0.9
 	r := _str_011(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -196,3 +197,32 @@ def test_budget_chapter_sets_the_plan_against_spend_and_burn(tmp_path):
         row = rows[project]
         assert (row[2], row[4], row[5]) == (f"{lines:,.0f}", f"{spent:,.0f}", f"{spent / lines * 100:.1f}%")
         assert row[7] == f"{elapsed} of {days} days ({elapsed / days * 100:.1f}%)"
+
+
+def _without_spend(path: Path) -> Path:
+    """The result at `path` as a result saved before the budget recorded spend: no spend fields at all."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("planned", "spent", "projects", "overspent"):
+        del doc["budget"][key]
+    for phase in doc["budget"]["phases"]:
+        for key in ("spent", "spent_total", "spent_shares"):
+            del phase[key]
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_result_saved_before_spend_was_recorded_says_so(tmp_path):
+    """Its empty defaults are not facts: no zero spend, no "no overspent lines", no "no running projects"."""
+    path = _without_spend(saved("acme", tmp_path))
+    proc = govern("report", str(path), "--format", f"markdown={tmp_path / 'r.md'}")
+    assert proc.returncode == 0, proc.stderr
+    zh = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "本结果未记录支出" in zh
+    for claim in ("没有支出超出其金额的预算行", "没有在建且有预算行的项目", "实际支出为评估基准日"):
+        assert claim not in zh
+    assert "BUD-003" in zh  # the findings still report what the check saw
+    en = rerender(path, "en")
+    assert "does not record spend" in en and "No budget line is spent above" not in en
+    page = render("html", RunResult.model_validate_json(path.read_text(encoding="utf-8")), RenderOptions(lang="zh"))
+    assert 'data-spend="not-recorded"' in page
+    assert "没有支出超出其金额的预算行" not in page and "没有在建且有预算行的项目" not in page

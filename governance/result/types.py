@@ -189,9 +189,13 @@ class Summary(_Model):
 
 class Verdict(_Model):
     """What the run concluded, bound by one digest (`verdict.verdict_digest`): its findings, the checks'
-    statuses and counts, and the summary. A result edited after the run no longer matches it."""
+    statuses and counts, and the summary, and (coverage 2) what the committee reads beside them. A result
+    edited after the run no longer matches it."""
 
     digest: str  # sha256:<hex>
+    # what the digest covers (result/verdict.py): 1, the verdict alone, in results saved before 2 bound what the
+    # committee reads too (Chinese messages, budget, strategy, cadence_days); absent in those results, so 1
+    covers: int = 1
 
 
 class GitState(_Model):

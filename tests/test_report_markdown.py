@@ -139,7 +139,7 @@ def test_findings_grouped_by_control_with_file_and_line(run):
 
 
 def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
-    result, _, path = run
+    result, zh, path = run
     tabs = tables(rerender(path, "en"))
     in_force = {r[0]: r for r in section(tabs, "Waivers in force")}
     invalid = {r[0]: r for r in section(tabs, "Invalid waivers")}
@@ -155,6 +155,9 @@ def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
                                                                  w["expires"], w["applied"])
     assert in_force[golden.WAIVER_ID][9] == golden.WAIVER_JUSTIFICATION  # its pipe escaped, not a cell border
     assert any("王伟 (p-ceo)" == row[4] for row in in_force.values())  # by name: acme's CEO approves
+    # in Chinese a person is 名字（id）, in the tables as in the checks' messages
+    rows = [cells(line) for line in zh.splitlines() if line.startswith(f"| {golden.WAIVER_ID} |")]
+    assert rows and all("（p-" in row[4] and " (p-" not in row[4] for row in rows), rows
     for wid, row in invalid.items():
         reasons = [f"{f['check']}: {' '.join(f['message'].split())}" for f in result["findings"]
                    if f["resource"] == {"kind": "waiver", "id": wid}]

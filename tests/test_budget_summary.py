@@ -204,7 +204,8 @@ decisions:
   - {id: d-other, type: budget_reallocation, amount: 9000, subject: {kind: project, id: prj-b}}
   - {id: d-none, type: budget_allocation, subject: {kind: project, id: prj-a}}
 """
-    projects = PROJECTS.replace("id: prj-unphased\n    start: 2026-01-01", "id: prj-unphased\n    start: 2026-11-26") + ON_THE_EDGES
+    projects = PROJECTS.replace("id: prj-unphased\n    start: 2026-01-01", "id: prj-unphased\n    start: 2026-11-26")
+    projects += ON_THE_EDGES
     ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": projects,
                                         "inventory/spend.yaml": SPEND, "inventory/decisions.yaml": decisions}))
     burn = {b.id: b for b in of(ws).projects}

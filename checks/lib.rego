@@ -131,18 +131,18 @@ running(p, as_of) if {
 has_role(persons, person_id, role) if role in persons[person_id].roles
 
 # ---------------------------------------------------------------- money
-# 2730000 -> "2,730,000"; non-integers keep two decimals.
-money(x) := s if {
-	x == round(x)
-	s := _grouped(sprintf("%d", [abs(x)]), x)
+# 2730000 -> "2,730,000"; other amounts are rounded to the cent first and
+# keep two decimals unless they round to a whole number. Rounding once, to
+# cents, keeps the carry: 1,800,000 × 1.05 computes to 1889999.99999..., which
+# is 1,890,000, not 1,889,999 and a cent part of "1.00".
+money(x) := concat("", [_grouped(sprintf("%d", [whole]), x), _cents(cents - (whole * 100))]) if {
+	cents := round(abs(x) * 100)
+	whole := floor(cents / 100)
 }
 
-money(x) := s if {
-	x != round(x)
-	whole := floor(abs(x))
-	cents := sprintf("%.2f", [abs(x) - whole])
-	s := concat("", [_grouped(sprintf("%d", [whole]), x), substring(cents, 1, -1)])
-}
+_cents(0) := ""
+
+_cents(c) := sprintf(".%02d", [c]) if c != 0
 
 _grouped(digits, x) := s if {
 	n := count(digits)

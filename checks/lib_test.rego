@@ -36,3 +36,14 @@ test_person_zh_shows_an_unknown_id_as_written if {
 	lib.person_zh(_persons, "p-cdo") == "Chen Jing（p-cdo）"
 	lib.person_zh(_persons, "p-gone") == "p-gone"
 }
+
+# Money rounds once, to the cent, so a computed limit keeps its carry.
+test_money_groups_thousands_and_keeps_the_carry if {
+	lib.money(2730000) == "2,730,000"
+	lib.money(94) == "94"
+	lib.money(1800000 * 1.05) == "1,890,000"
+	lib.money(1234.5) == "1,234.50"
+	lib.money(1234.567) == "1,234.57"
+	lib.money(0.05) == "0.05"
+	lib.money(-1500.25) == "-1,500.25"
+}

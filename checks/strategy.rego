@@ -218,9 +218,9 @@ _open := {id: g | some id, g in _goals; object.get(g, "status", "open") == "open
 #   not_applicable).
 # custom:
 #   id: STR-004
-#   title_zh: 未完成的目标不逾期
+#   title_zh: 进行中的目标不逾期
 #   description_zh: >-
-#     目标的 `status` 为 `open`（缺省即为 open）且 `due` 早于今天（评估基准日）时报告发现；今天到期的目标通过，已达成或已放弃的目标不作判断。评估有截止日期的未完成目标（需要战略政策：没有时本检查为不适用）。
+#     目标的 `status` 为 `open`（缺省即为 open）且 `due` 早于今天（评估基准日）时报告发现；今天到期的目标通过，已达成或已放弃的目标不作判断。评估有截止日期的进行中的目标（需要战略政策：没有时本检查为不适用）。
 #   severity: low
 #   waivable: true
 #   resource: goal
@@ -259,9 +259,9 @@ _serves_bottom(p, goals, bottom) if {
 #   without one the check is not_applicable).
 # custom:
 #   id: STR-005
-#   title_zh: 进行中的项目服务于最底层（执行层）目标
+#   title_zh: 在建项目服务于最底层（执行层）目标
 #   description_zh: >-
-#     进行中的项目（start ≤ 评估基准日 ≤ end）`serves` 中的目标没有一个属于 `StrategyPolicy.goals.tiers` 的最底层（缺省为执行层）时报告发现，包括 `serves` 缺省或为空的情况。消息列出其服务的目标及各目标的层级。评估进行中的项目（需要战略政策：没有时本检查为不适用）。
+#     在建项目（start ≤ 评估基准日 ≤ end）`serves` 中的目标没有一个属于 `StrategyPolicy.goals.tiers` 的最底层（缺省为执行层）时报告发现，包括 `serves` 缺省或为空的情况。消息列出其服务的目标及各目标的层级。评估在建项目（需要战略政策：没有时本检查为不适用）。
 #   severity: medium
 #   waivable: true
 #   resource: project

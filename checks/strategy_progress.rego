@@ -55,10 +55,15 @@ _bound(g, plan, tolerance) := plan - (tolerance * (g.target - g.baseline)) if _r
 
 _bound(g, plan, tolerance) := plan + (tolerance * (g.baseline - g.target)) if not _rising(g)
 
-# `x` rounded to 6 decimal places, half away from zero (round is Go's
-# math.Round), as a whole number of millionths. OPA's arithmetic leaves
-# noise far below 1e-12 (0.3 - 0.0999995 is not exactly 0.2000005), which at
-# an exact half would tip the rounding: `x` is taken to 1e-12 first.
+# A reading's value rounded once to 6 decimal places, half away from zero
+# (round is Go's math.Round), as a whole number of millionths. OPA multiplies
+# the value as written exactly, so rounding it once is the rounding of the
+# decimal written: 0.8999994999996 is 0.899999.
+_value_micro(x) := round(x * 1000000)
+
+# The bound, computed, carries OPA's arithmetic noise far below 1e-12 (0.3 -
+# 0.0999995 is not exactly 0.2000005), which at an exact half would tip the
+# rounding: the computed bound alone is taken to 1e-12 first.
 _micro(x) := round(round(x * 1000000000000) / 1000000)
 
 # `x` as the check compares it: 6 decimal places.
@@ -70,12 +75,12 @@ default _behind(_, _, _) := false
 
 _behind(g, value, bound) if {
 	_rising(g)
-	_micro(value) < _micro(bound)
+	_value_micro(value) < _micro(bound)
 }
 
 _behind(g, value, bound) if {
 	not _rising(g)
-	_micro(value) > _micro(bound)
+	_value_micro(value) > _micro(bound)
 }
 
 # What STR-011 measured on each goal it evaluates: the latest reading, the
@@ -113,9 +118,9 @@ _progress := {id: {
 #   committee's progress chart.
 # custom:
 #   id: STR-011
-#   title_zh: 未完成的目标按计划线推进
+#   title_zh: 进行中的目标按计划线推进
 #   description_zh: >-
-#     未完成目标在今天（评估基准日）或之前的最近一次读数落后于计划超过 `goals.progress_tolerance` × |`target` − `baseline`| 时报告发现。读数日期 t 的计划值为 `baseline` + (`target` − `baseline`) × f，f = (t − `start`) / (`due` − `start`)，按天计并限定在 [0, 1]。目标值高于基线时，读数低于计划值减容差即为落后；目标值低于基线时，读数高于计划值加容差即为落后；读数与界限各自四舍五入（远离零）保留 6 位小数后再比较，恰在容差上的读数通过。晚于今天的读数不计。评估有 `start`、`baseline`、`target` 与 `due`、`start` 早于 `due`、目标值不等于基线且今天或之前有读数的未完成目标（需要战略政策：没有时本检查为不适用）。记录每个目标的最近读数、计划值与界限，供委员会的进度图使用。
+#     进行中的目标在今天（评估基准日）或之前的最近一次读数落后于计划超过 `goals.progress_tolerance` × |`target` − `baseline`| 时报告发现。读数日期 t 的计划值为 `baseline` + (`target` − `baseline`) × f，f = (t − `start`) / (`due` − `start`)，按天计并限定在 [0, 1]。目标值高于基线时，读数低于计划值减容差即为落后；目标值低于基线时，读数高于计划值加容差即为落后；读数与界限各自四舍五入（远离零）保留 6 位小数后再比较，恰在容差上的读数通过。晚于今天的读数不计。评估有 `start`、`baseline`、`target` 与 `due`、`start` 早于 `due`、目标值不等于基线且今天或之前有读数的进行中的目标（需要战略政策：没有时本检查为不适用）。记录每个目标的最近读数、计划值与界限，供委员会的进度图使用。
 #   severity: medium
 #   waivable: true
 #   resource: goal
@@ -136,7 +141,7 @@ _behind_text(id, g, p, tolerance) := {
 		[id, g.statement, p.value, p.date, p.plan, tolerance, p.bound, g.baseline, g.start, g.target, g.due],
 	),
 	"zh": sprintf(
-		"目标%s于 %s 的读数为 %v，计划值为 %v，落后超过容差 progress_tolerance %v × |目标值 − 基线|（界限 %v；计划自 %s 的基线 %v 至 %s 的目标值 %v）",
+		"目标%s于 %s 的读数为 %v，计划值为 %v，落后超过容差 %v × |目标值 − 基线|（界限 %v；计划自 %s 的基线 %v 至 %s 的目标值 %v）",
 		[_goal_zh(id, g), p.date, p.value, p.plan, tolerance, p.bound, g.start, g.baseline, g.due, g.target],
 	),
 }
@@ -191,9 +196,9 @@ _unread_text(id, g, _, as_of) := {
 #   without a StrategyPolicy, the check is not_applicable).
 # custom:
 #   id: STR-012
-#   title_zh: 未完成的目标按读数周期计量
+#   title_zh: 进行中的目标按读数周期计量
 #   description_zh: >-
-#     战略政策设定 `goals.reading_interval_days`（N）时，未完成目标在今天（评估基准日）之前 N 天内没有读数即报告发现（评估基准日 − 读数日期 ≤ N 且读数日期不晚于今天，恰好 N 天前的读数通过；晚于今天的读数不计）。`start` 在今天之前 N 天以内或尚未到来的目标暂不判断。评估其余未完成目标（没有该设定或没有战略政策时本检查为不适用）。
+#     战略政策设定 `goals.reading_interval_days`（N）时，进行中的目标在今天（评估基准日）之前 N 天内没有读数即报告发现（评估基准日 − 读数日期 ≤ N 且读数日期不晚于今天，恰好 N 天前的读数通过；晚于今天的读数不计）。`start` 在今天之前 N 天以内或尚未到来的目标暂不判断。评估其余进行中的目标（没有该设定或没有战略政策时本检查为不适用）。
 #   severity: low
 #   waivable: true
 #   resource: goal

@@ -84,6 +84,19 @@ test_str_011_an_exact_half_rounds_away_from_zero_despite_float_error if {
 	r.observations["g-at"].bound == -0.1
 }
 
+test_str_011_rounds_a_reading_once_as_written if {
+	# bound 0.9 on the due date: 0.8999994999996 is 0.899999 at 6 places, behind;
+	# taking it to 1e-12 first would make it 0.8999995 and then 0.9, on track
+	r := _str_011(
+		[
+			_goal("g-dbl", {"readings": [_read("2026-04-11", 0.8999994999996)]}),
+			_goal("g-half", {"readings": [_read("2026-04-11", 0.8999995)]}), # 0.9 at 6 places
+		],
+		_defs,
+	)
+	_ids(r) == {"g-dbl"}
+}
+
 test_str_011_a_reading_on_the_due_date_is_held_to_the_target if {
 	# f = 1: plan 1, bound 0.9
 	r := _str_011(
@@ -160,7 +173,7 @@ test_str_011_evaluates_only_goals_the_plan_line_can_judge if {
 test_str_011_names_the_goal_the_reading_the_plan_and_the_date if {
 	r := _str_011([_goal("g-sales", {"readings": [_read("2026-02-20", 0.3)]})], _defs)
 	_message(r, "g-sales") == "goal g-sales (线上销售占比提升) read 0.3 on 2026-02-20, behind its plan of 0.5 by more than progress_tolerance 0.1 × |target − baseline| (the bound is 0.4; the plan runs from baseline 0 on 2026-01-01 to target 1 on 2026-04-11)"
-	_message_zh(r, "g-sales") == "目标「线上销售占比提升」（g-sales）于 2026-02-20 的读数为 0.3，计划值为 0.5，落后超过容差 progress_tolerance 0.1 × |目标值 − 基线|（界限 0.4；计划自 2026-01-01 的基线 0 至 2026-04-11 的目标值 1）"
+	_message_zh(r, "g-sales") == "目标「线上销售占比提升」（g-sales）于 2026-02-20 的读数为 0.3，计划值为 0.5，落后超过容差 0.1 × |目标值 − 基线|（界限 0.4；计划自 2026-01-01 的基线 0 至 2026-04-11 的目标值 1）"
 	r.observations == {"g-sales": {"date": "2026-02-20", "value": 0.3, "plan": 0.5, "bound": 0.4, "behind": true}}
 }
 

@@ -98,10 +98,13 @@ class AcmeBudget:
 def acme_budget() -> AcmeBudget:
     projects = YAML(typ="safe").load((EXAMPLE / "inventory" / "projects.yaml").read_text(encoding="utf-8"))["projects"]
     with (EXAMPLE / "inventory" / "spend.csv").open(encoding="utf-8") as f:
-        spend = [row for row in csv.DictReader(f) if row["date"] <= AS_OF]
-    on_line: dict[str, float] = {}
-    for row in spend:
-        on_line[row["budget_line"]] = on_line.get(row["budget_line"], 0) + float(row["amount"])
+        every = list(csv.DictReader(f))
+    on_line: dict[str, float] = {}  # spend dated on or before as_of
+    ever: dict[str, float] = {}  # all spend whatever its date: BUD-003's basis, and the overspent lines'
+    for row in every:
+        ever[row["budget_line"]] = ever.get(row["budget_line"], 0) + float(row["amount"])
+        if row["date"] <= AS_OF:
+            on_line[row["budget_line"]] = on_line.get(row["budget_line"], 0) + float(row["amount"])
     planned: dict[str, float] = {}
     spent: dict[str, float] = {}
     phase_planned: dict[str, float] = {}
@@ -114,10 +117,10 @@ def acme_budget() -> AcmeBudget:
             planned[cat], spent[cat] = planned.get(cat, 0) + amount, spent.get(cat, 0) + used
             phase_planned[p["phase"]] = phase_planned.get(p["phase"], 0) + amount
             phase_spent[p["phase"]] = phase_spent.get(p["phase"], 0) + used
-        if p["start"] <= day <= p["end"]:
+        if p["start"] < day < p["end"]:  # running as BUD-004 has it
             running[p["id"]] = (sum(line["amount"] for line in p["budget_lines"]),
                                 sum(on_line.get(line["id"], 0) for line in p["budget_lines"]),
                                 (day - p["start"]).days, (p["end"] - p["start"]).days)
-    overspent = sorted((line["id"], line["amount"], on_line[line["id"]]) for p in projects for line in p["budget_lines"]
-                       if on_line.get(line["id"], 0) > line["amount"])
+    overspent = sorted((line["id"], line["amount"], ever[line["id"]]) for p in projects for line in p["budget_lines"]
+                       if ever.get(line["id"], 0) > line["amount"])
     return AcmeBudget(planned, spent, phase_planned, phase_spent, running, overspent)

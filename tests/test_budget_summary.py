@@ -171,14 +171,29 @@ def test_lines_spent_above_their_amount_are_listed_by_id(tmp_path):
                     "  - {id: sp-7, budget_line: bl-2, amount: 0.5, date: 2026-03-02}\n"
     ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS,
                                         "inventory/spend.yaml": spend}))
-    # bl-2 (100) spent 100.5: above; bl-4 (300) spent 50 by as_of, 1050 the day after
+    # bl-2 (100) spent 100.5: above; bl-4 (300) spent 50 by as_of and 1000 more the day after: all spend on a
+    # line counts, whatever its date, as BUD-003 counts it
     assert [(x.id, x.project, x.category, x.amount, x.spent) for x in of(ws).overspent] == [
-        ("bl-2", "prj-b", "talent", 100, 100.5)]
-    assert [x.id for x in of(ws, "2026-11-26").overspent] == ["bl-2", "bl-4"]
+        ("bl-2", "prj-b", "talent", 100, 100.5), ("bl-4", "prj-a", "travel", 300, 1050)]
+    assert [x.id for x in of(ws, "2026-01-01").overspent] == ["bl-2", "bl-4"]
     exactly = spend.replace("amount: 0.5", "amount: 0")
     ws = load(make_workspace(tmp_path / "exactly", {"policies/budget.yaml": POLICY, "inventory/projects.yaml": PROJECTS,
                                                     "inventory/spend.yaml": exactly}))
-    assert of(ws).overspent == []  # spent exactly the amount is not above it
+    assert [x.id for x in of(ws).overspent] == ["bl-4"]  # bl-2 spent exactly its amount: not above it
+
+
+ON_THE_EDGES = """\
+  - id: prj-starts
+    start: 2026-11-25
+    end: 2026-12-31
+    budget_lines:
+      - {id: bl-8, category: talent, amount: 10, owner: p-cto}
+  - id: prj-ends
+    start: 2026-01-01
+    end: 2026-11-25
+    budget_lines:
+      - {id: bl-9, category: talent, amount: 10, owner: p-cto}
+"""
 
 
 def test_burn_of_running_projects_against_approval_and_time(tmp_path):
@@ -190,10 +205,12 @@ decisions:
   - {id: d-none, type: budget_allocation, subject: {kind: project, id: prj-a}}
 """
     projects = PROJECTS.replace("id: prj-unphased\n    start: 2026-01-01", "id: prj-unphased\n    start: 2026-11-26")
+    projects += ON_THE_EDGES
     ws = load(make_workspace(tmp_path, {"policies/budget.yaml": POLICY, "inventory/projects.yaml": projects,
                                         "inventory/spend.yaml": SPEND, "inventory/decisions.yaml": decisions}))
     burn = {b.id: b for b in of(ws).projects}
-    # prj-empty has no lines; prj-unphased has not started
+    # prj-empty has no lines; prj-unphased has not started; prj-starts and prj-ends start or end on as_of:
+    # running is start < as_of < end, as BUD-004 has it
     assert sorted(burn) == ["prj-a", "prj-b", "prj-c"]
     b = burn["prj-b"]
     assert (b.budget, b.approved, b.spent, b.spent_share) == (400, 350, 200, 0.5)  # the largest allocation, not summed
@@ -216,3 +233,15 @@ def test_acme_plan_and_spend_computed_from_its_files():
     assert [(x.id, x.amount, x.spent) for x in budget.overspent] == expected.overspent
     payments = next(b for b in budget.projects if b.id == "prj-payments")
     assert (payments.spent, payments.spent_share) == (4_530_000, round(4_530_000 / 5_800_000, 6))
+
+
+def test_the_overspent_lines_are_counted_as_bud_003_counts_them(example):
+    """Spend dated after as_of is on the line all the same for BUD-003: the overspent table lists the line too."""
+    with (example / "inventory" / "spend.csv").open("a", encoding="utf-8") as f:
+        f.write("sp-999,bl-17,99000000,2026-12-20,CC-410,prj-payments,prod\n")
+    result = RunResult.model_validate_json(check(example, "--format", "json").stdout)
+    fired = {f.resource.id for f in result.findings if f.check == "BUD-003"}
+    assert result.budget is not None
+    listed = {line.id for line in result.budget.overspent}
+    assert "bl-17" in fired and fired <= listed
+    assert next(line for line in result.budget.overspent if line.id == "bl-17").spent > 99_000_000

@@ -89,6 +89,8 @@ def test_two_goals_may_be_read_on_the_same_date(tmp_path):
     ("{date: 2026-06-30}", "missing required field 'readings.0.value'"),
     ("{date: 2026-06-31, value: 0.4}", "is not a valid date"),
     ("{date: 2026-06-30, value: high}", "readings.0.value"),
+    ("{date: 2026-06-30, value: true}", "readings.0.value"),  # a number, strictly: true is not 1
+    ("{date: 2026-06-30, value: '0.4'}", "readings.0.value"),
 ])
 def test_a_reading_needs_a_date_and_a_number(tmp_path, field, why):
     goals = GOALS.split("    readings:\n")[0] + f"    readings:\n      - {field}\n"

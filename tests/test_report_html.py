@@ -373,14 +373,17 @@ def test_a_waivers_requester_and_approver_are_shown_by_name_and_id(page, browser
     people = {w["requested_by"]: w["requested_by_name"] for w in page.result["waivers"]}
     people |= {w["approved_by"]: w["approved_by_name"] for w in page.result["waivers"]}
     assert "王伟" in people.values()  # acme's CEO, approver of its waivers
+
+    def named(id_: str) -> str:  # 名字（id） in Chinese, as the checks' messages name a person; Name (id) in English
+        return f"{people[id_]}（{id_}）" if page.lang == "zh" else f"{people[id_]} ({id_})"
+
     for w, row in zip(page.result["waivers"], browser.find_elements(By.CSS_SELECTOR, "table.waivers tbody tr"),
                       strict=True):
         said = row.find_elements(By.TAG_NAME, "td")[3].text
-        assert said.startswith(f"{people[w['requested_by']]} ({w['requested_by']}) → {people[w['approved_by']]} "
-                               f"({w['approved_by']})"), said
+        assert said.startswith(f"{named(w['requested_by'])} → {named(w['approved_by'])}"), said
     for item in browser.find_elements(By.CSS_SELECTOR, "ul.expired li"):
         w = next(w for w in page.result["waivers"] if w["id"] == item.get_attribute("data-waiver"))
-        assert f"{w['approved_by_name']} ({w['approved_by']})" in item.text
+        assert named(w["approved_by"]) in item.text
 
 
 def test_footer_carries_the_evidence(page, browser):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from governance.report import RenderOptions, render
-from governance.result import RunResult
+from governance.result import RunResult, verdict_digest
 from tests import golden
 from tests.conftest import check, govern
 from tests.reports_support import acme_budget, saved
@@ -138,7 +139,7 @@ def test_findings_grouped_by_control_with_file_and_line(run):
 
 
 def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
-    result, _, path = run
+    result, zh, path = run
     tabs = tables(rerender(path, "en"))
     in_force = {r[0]: r for r in section(tabs, "Waivers in force")}
     invalid = {r[0]: r for r in section(tabs, "Invalid waivers")}
@@ -154,6 +155,9 @@ def test_waivers_in_force_and_invalid_waivers_with_reasons(run):
                                                                  w["expires"], w["applied"])
     assert in_force[golden.WAIVER_ID][9] == golden.WAIVER_JUSTIFICATION  # its pipe escaped, not a cell border
     assert any("王伟 (p-ceo)" == row[4] for row in in_force.values())  # by name: acme's CEO approves
+    # in Chinese a person is 名字（id）, in the tables as in the checks' messages
+    rows = [cells(line) for line in zh.splitlines() if line.startswith(f"| {golden.WAIVER_ID} |")]
+    assert rows and all("（p-" in row[4] and " (p-" not in row[4] for row in rows), rows
     for wid, row in invalid.items():
         reasons = [f"{f['check']}: {' '.join(f['message'].split())}" for f in result["findings"]
                    if f["resource"] == {"kind": "waiver", "id": wid}]
@@ -196,3 +200,34 @@ def test_budget_chapter_sets_the_plan_against_spend_and_burn(tmp_path):
         row = rows[project]
         assert (row[2], row[4], row[5]) == (f"{lines:,.0f}", f"{spent:,.0f}", f"{spent / lines * 100:.1f}%")
         assert row[7] == f"{elapsed} of {days} days ({elapsed / days * 100:.1f}%)"
+
+
+def _without_spend(path: Path) -> Path:
+    """The result at `path` as a result saved before the budget recorded spend: no spend fields at all."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("planned", "spent", "projects", "overspent"):
+        del doc["budget"][key]
+    for phase in doc["budget"]["phases"]:
+        for key in ("spent", "spent_total", "spent_shares"):
+            del phase[key]
+    # such a result's digest covers the verdict alone (coverage 1): its budget section was not bound
+    doc["verdict"] = {"digest": verdict_digest(RunResult.model_validate(doc), 1)}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_result_saved_before_spend_was_recorded_says_so(tmp_path):
+    """Its empty defaults are not facts: no zero spend, no "no overspent lines", no "no running projects"."""
+    path = _without_spend(saved("acme", tmp_path))
+    proc = govern("report", str(path), "--format", f"markdown={tmp_path / 'r.md'}")
+    assert proc.returncode == 0, proc.stderr
+    zh = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "本结果未记录支出" in zh
+    for claim in ("没有支出超出其金额的预算行", "没有在建且有预算行的项目", "实际支出为评估基准日"):
+        assert claim not in zh
+    assert "BUD-003" in zh  # the findings still report what the check saw
+    en = rerender(path, "en")
+    assert "does not record spend" in en and "No budget line is spent above" not in en
+    page = render("html", RunResult.model_validate_json(path.read_text(encoding="utf-8")), RenderOptions(lang="zh"))
+    assert 'data-spend="not-recorded"' in page
+    assert "没有支出超出其金额的预算行" not in page and "没有在建且有预算行的项目" not in page

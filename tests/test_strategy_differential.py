@@ -269,6 +269,7 @@ def strategies(draw: st.DrawFn) -> tuple[Strategy, tuple[str, ...]]:
 TOLERANCES = (0.3999995, 0.1234565, 0, 0.05, 0.1, 0.25, 1)  # Hypothesis favours the first
 SPANS = (1, 2, 7, 100, 365, 729, 1999)
 MICRO = Fraction(1, 1_000_000)
+HAIR = Fraction(4, 10**13)  # 0.9 - 0.0000005 - HAIR is 0.8999994999996: 0.899999 rounded once, 0.9 rounded twice
 
 
 def _progress_settings(draw: st.DrawFn, doc: Doc) -> None:
@@ -309,7 +310,10 @@ def _value(draw: st.DrawFn, goal: Doc, policy: Doc | None, date: dt.date) -> obj
     numbers = isinstance(goal.get("baseline"), int | float) and isinstance(goal.get("target"), int | float)
     if numbers and goal.get("start") and goal.get("due") and day(goal["start"]) < day(goal["due"]) and _often(draw):
         bound = plan_bound(goal, date, tolerance(policy))
-        how = draw(st.sampled_from(["at", "at", "below", "above", "unrounded"]))
+        how = draw(st.sampled_from(["at", "at", "below", "above", "unrounded", "short of a half"]))
+        if how == "short of a half":  # a hair short of the half beyond the bound: rounded once, it is behind
+            away = -1 if goal["target"] > goal["baseline"] else 1
+            return float(round6(bound) + away * (MICRO / 2 + HAIR))
         value = bound if how == "unrounded" else round6(bound) + {"at": 0, "below": -MICRO, "above": MICRO}[how]
         return float(value)
     return draw(st.one_of(st.sampled_from([goal.get("baseline") or 0, goal.get("target") or 1]),
@@ -339,6 +343,8 @@ def progress_edges(s: Strategy) -> set[str]:
         gap = round6(exact(reading["value"])) - round6(bound)
         hit.add({0: "a reading exactly at the tolerance", MICRO: "a reading a millionth above the bound",
                  -MICRO: "a reading a millionth below the bound"}.get(gap, "a reading elsewhere"))
+        if abs(exact(reading["value"]) - round6(bound)) == MICRO / 2 + HAIR:
+            hit.add("a reading a hair short of a half beyond the bound")
         if (bound * 1_000_000).denominator == 2:
             hit.add("a bound on a half of the sixth place")
         if reading["date"] == g["due"]:
@@ -354,7 +360,8 @@ PROGRESS_EDGES = {"a reading dated today", "a reading after today", "a reading e
                   "a start exactly N days before today", "a reading exactly at the tolerance",
                   "a reading a millionth above the bound", "a reading a millionth below the bound",
                   "a reading elsewhere", "a bound on a half of the sixth place", "a reading on the due date",
-                  "a goal due today judged", "a falling goal judged"}
+                  "a goal due today judged", "a falling goal judged",
+                  "a reading a hair short of a half beyond the bound"}
 
 
 # ---------------------------------------------------------------- the workspace and govern's answer

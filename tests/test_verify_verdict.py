@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -286,10 +287,55 @@ def test_a_result_whose_waivers_carry_no_names_keeps_the_digest_it_had(ws):
                                                                           "approved_by_name": None})
                                                      for w in result.waivers]})
     assert verdict_digest(nameless) != verdict_digest(result)
-    doc = json.loads(nameless.model_copy(update={"verdict": Verdict(digest=verdict_digest(nameless))}).to_json())
+    # saved before names, so before the digest covered the committee's sections too (coverage 1)
+    doc = json.loads(nameless.model_copy(update={"verdict": Verdict(digest=verdict_digest(nameless, 1))}).to_json())
     for w in doc["waivers"]:
         del w["requested_by_name"], w["approved_by_name"]
     proc = govern("report", str(save(ws, doc, "old.json")), "--format", "markdown")
+    assert proc.returncode == 0, proc.stderr
+
+
+def _committee_edits() -> list[tuple[str, Callable[[dict], None]]]:
+    """What the committee reads beside the verdict, each edited as a forger would, without resealing."""
+    def message_zh(doc: dict) -> None:
+        next(f for f in doc["findings"] if f.get("message_zh"))["message_zh"] = "一切正常"
+
+    def spent(doc: dict) -> None:
+        doc["budget"]["phases"][0]["spent_total"] += 1
+
+    def progress(doc: dict) -> None:
+        goal = next(g for g in doc["strategy"]["goals"] if g.get("progress"))
+        goal["progress"]["behind"] = not goal["progress"]["behind"]
+
+    def cadence(doc: dict) -> None:
+        doc["cadence_days"] += 30
+
+    return [("message_zh", message_zh), ("budget", spent), ("strategy", progress), ("cadence_days", cadence)]
+
+
+@pytest.mark.parametrize("edit", [e for _, e in _committee_edits()], ids=[n for n, _ in _committee_edits()])
+def test_the_digest_covers_what_the_committee_reads(ws, edit):
+    """Chinese messages, the budget and strategy sections and cadence_days are what the committee reads: one edited
+    after the run is refused when read, even by verify --inputs-only, which evaluates nothing again."""
+    doc = result_doc(ws)
+    assert doc["verdict"]["covers"] == 2
+    edit(doc)
+    path = save(ws, doc)
+    invalid(verify(ws, path, "--inputs-only"), path, "verdict.digest: recorded")
+    proc = govern("report", str(path), "--format", "markdown")
+    assert proc.returncode == 2 and "verdict.digest: recorded" in proc.stderr, proc.stderr
+
+
+def test_a_result_whose_digest_covers_the_verdict_alone_keeps_verifying(ws):
+    """A result saved before the digest covered the committee's sections records no coverage: it reads with the
+    digest it had, and its committee's sections are not bound (the digest is no signature anyway)."""
+    doc = result_doc(ws)
+    del doc["verdict"]["covers"]
+    doc["verdict"]["digest"] = verdict_digest(RunResult.model_validate(doc), 1)
+    proc = verify(ws, save(ws, doc, "old.json"))  # evaluated again: the digest compared on what it covers
+    assert proc.returncode == 0 and "verify: OK" in proc.stdout, proc.stdout + proc.stderr
+    doc["cadence_days"] += 30
+    proc = govern("report", str(save(ws, doc, "old-edited.json")), "--format", "markdown")
     assert proc.returncode == 0, proc.stderr
 
 
@@ -540,10 +586,11 @@ def test_a_listed_report_outside_the_evidence_folder_is_a_difference(ws):
 
 # ---------------------------------------------------------------- the digest's serialisation
 
-def _digest_by_dumps(result: RunResult) -> str:
+def _digest_by_dumps(result: RunResult, covers: int = 2) -> str:
     """The verdict digest as json.dumps writes the concluded values, one dict per finding: what verdict_digest's
-    templates must give, byte for byte (results sealed before them must still verify)."""
-    concluded = {
+    templates must give, byte for byte (results sealed before them must still verify). With coverage 2, also
+    what the committee reads: each finding's message_zh, the budget and strategy sections, cadence_days."""
+    concluded: dict = {
         "as_of": result.as_of, "fail_on": result.fail_on,
         "findings": [{"check": f.check, "resource": {"kind": f.resource.kind, "id": f.resource.id}, "status": f.status,
                       "severity": f.severity, "waiver": f.waiver, "fingerprint": f.fingerprint, "message": f.message}
@@ -556,8 +603,14 @@ def _digest_by_dumps(result: RunResult) -> str:
     people = [{"id": w.id, "requested_by": w.requested_by, "requested_by_name": w.requested_by_name,
                "approved_by": w.approved_by, "approved_by_name": w.approved_by_name}
               for w in result.waivers if w.requested_by_name is not None or w.approved_by_name is not None]
-    if people:  # only where a record names them: a result saved before names keeps its digest
+    if people:  # the waivers' people, where their records name them
         concluded["waiver_people"] = people
+    if covers == 2:
+        for finding, f in zip(concluded["findings"], result.findings, strict=True):
+            finding["message_zh"] = f.message_zh
+        concluded["budget"] = None if result.budget is None else result.budget.model_dump(mode="json")
+        concluded["strategy"] = None if result.strategy is None else result.strategy.model_dump(mode="json")
+        concluded["cadence_days"] = result.cadence_days
     canonical = json.dumps(concluded, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
@@ -577,6 +630,7 @@ def test_the_verdict_digest_is_json_dumps_of_what_the_run_concluded_whatever_the
                        for check, kind, id_, message, waiver in texts] + doc["findings"]
     result = RunResult.model_validate(doc)
     assert verdict_digest(result) == _digest_by_dumps(result)
+    assert verdict_digest(result, 1) == _digest_by_dumps(result, 1)
 
 
 def test_the_verdict_digest_of_a_real_run_is_json_dumps_of_what_it_concluded(acme_doc):

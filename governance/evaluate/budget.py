@@ -6,7 +6,9 @@ METADATA): every budget line of every project in the phase, shares of the
 phase's total amount. Beside the plan, what was spent: spend dated on or before
 as_of, per category and phase, and for each running project its spend against
 its budget lines, its approval and the time gone by (the basis of the check on
-a project's spend rate). It is computed in Python at run time and stored
+a project's spend rate: running is start < as_of < end). The lines spent above
+their amount count all spend on a line, whatever its date, as the check on a
+line's overspend does. It is computed in Python at run time and stored
 in the `RunResult`, because renderers never read the workspace.
 """
 
@@ -51,14 +53,16 @@ def summarize(policy: BudgetPolicy | None, projects: Mapping[str, Project], spen
     categories = list(policy.categories) + sorted(found - set(policy.categories))
     return BudgetSummary(policy=policy.id, currency=policy.currency, tolerance_pp=policy.tolerance_pp,
                          categories=categories, phases=phases, planned=planned, spent=actual,
-                         projects=_burn(projects, spent, _approved(decisions), as_of), overspent=_overspent(every, spent))
+                         projects=_burn(projects, spent, _approved(decisions), as_of),
+                         overspent=_overspent(every, _spent_by_line(spend.values(), None)))
 
 
-def _spent_by_line(spend: Iterable[Spend], as_of: dt.date) -> dict[str, Number]:
-    """Budget line id -> spend on it dated on or before as_of (spend dated later has not happened yet)."""
+def _spent_by_line(spend: Iterable[Spend], as_of: dt.date | None) -> dict[str, Number]:
+    """Budget line id -> spend on it dated on or before as_of (spend dated later has not happened yet),
+    or all of it whatever its date when as_of is None."""
     out: dict[str, Number] = defaultdict(int)
     for record in spend:
-        if record.date <= as_of:
+        if as_of is None or record.date <= as_of:
             out[record.budget_line] += record.amount
     return out
 
@@ -101,8 +105,9 @@ def _phase(phase: Phase, projects: list[Project], spent: Mapping[str, Number], c
 
 
 def _overspent(projects: list[Project], spent: Mapping[str, Number]) -> list[LineSpend]:
-    """Budget lines spent above their amount, by id: a fact beside the check on a line's overspend, which
-    allows a tolerance and a reallocation decision and so decides on its own whether it is a finding."""
+    """Budget lines spent above their amount, by id: a fact beside the check on a line's overspend, on its
+    basis (`spent` is all spend on a line, whatever its date), which allows a tolerance and a reallocation
+    decision and so decides on its own whether it is a finding."""
     over = [LineSpend(id=line.id, project=p.id, category=line.category, amount=line.amount, spent=spent[line.id])
             for p in projects for line in p.budget_lines if spent.get(line.id, 0) > line.amount]
     return sorted(over, key=lambda line: line.id)
@@ -120,11 +125,12 @@ def _approved(decisions: Mapping[str, Decision]) -> dict[str, Number]:
 
 def _burn(projects: Mapping[str, Project], spent: Mapping[str, Number], approved: Mapping[str, Number],
           as_of: dt.date) -> list[ProjectBurn]:
-    """Each running project (start <= as_of <= end) with budget lines, by id: spent against its lines and its
-    approval, and against the share of its days gone by (as the check on a project's spend rate measures it)."""
+    """Each running project (start < as_of < end, as the check on a project's spend rate has it: on its
+    first day nothing has elapsed to divide by) with budget lines, by id: spent against its lines and its
+    approval, and against the share of its days gone by (as that check measures it)."""
     out = []
     for project in sorted(projects.values(), key=lambda p: p.id):
-        if not project.budget_lines or not project.start <= as_of <= project.end:
+        if not project.budget_lines or not project.start < as_of < project.end:
             continue
         budget = sum(line.amount for line in project.budget_lines)
         used = sum(spent.get(line.id, 0) for line in project.budget_lines)

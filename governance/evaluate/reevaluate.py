@@ -17,7 +17,7 @@ from governance.evaluate.coherence import named
 from governance.evaluate.run import run_check
 from governance.evaluate.selection import SkipRefused
 from governance.load import WorkspaceErrors
-from governance.result import Finding, RunResult, Selection, Summary, Verdict
+from governance.result import Finding, RunResult, Selection, Summary, Verdict, verdict_digest
 
 
 def engine_refusal(recorded_version: str) -> list[str]:
@@ -100,9 +100,12 @@ def summary_differs(recorded: Summary | dict, again: Summary) -> list[str]:
 
 
 def digest_differs(recorded: Verdict | None, again: RunResult) -> list[str]:
-    if recorded is None or again.verdict is None or recorded.digest == again.verdict.digest:
+    """The recorded digest against the re-evaluation's, made with the coverage the recorded one has: a result
+    saved before the digest covered the committee's sections is compared on what its digest covers."""
+    if recorded is None or again.verdict is None:
         return []
-    return [f"verdict digest differs: recorded {recorded.digest}, re-evaluation {again.verdict.digest}"]
+    digest = verdict_digest(again, recorded.covers)
+    return [] if recorded.digest == digest else [f"verdict digest differs: recorded {recorded.digest}, re-evaluation {digest}"]
 
 
 SHOWN = 10  # differences named by the field-by-field comparison; the count says how many more

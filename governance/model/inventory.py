@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, StrictFloat, StrictInt
 
 from governance.model.base import Date, Entity, Name, Number, Ref, Strict, resource_kind
 from governance.model.definitions import DEFAULT_TIERS, Deployment, Encryption
@@ -206,7 +206,8 @@ class Reading(Strict):
     """A goal's metric as measured on one day."""
 
     date: Date = Field(description="When it was measured.")
-    value: Number = Field(description="The metric's measured value.")
+    # a number as written: true or "0.4" is no measurement (Number's float part would read them as 1.0, 0.4)
+    value: StrictInt | StrictFloat = Field(description="The metric's measured value.")
 
 
 class Goal(Entity):

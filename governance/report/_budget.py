@@ -124,7 +124,10 @@ def markdown_section(result: RunResult, m: Messages) -> list[str]:
             for p in summary.phases for c in summary.categories if c in p.amounts or c in p.targets]
     lines += markdown_table([t("phase"), m.name("category", "kinds", capital=True), t("planned"), t("budget.planned_share"),
                              t("html.legend_target"), t("check")], rows, "llrrll")
-    lines += ["", f"### {t('budget.h_spend')}", "", markdown_text(t("budget.spend_basis", as_of=result.as_of)), ""]
+    lines += ["", f"### {t('budget.h_spend')}", ""]
+    if not summary.records_spend:  # saved before spend was recorded: its empty defaults are no facts
+        return lines + [markdown_text(t("budget.spend_not_recorded")), ""]
+    lines += [markdown_text(t("budget.spend_basis", as_of=result.as_of)), ""]
     lines += _plan_table(category_rows(summary), m.name("category", "kinds", capital=True), name, m) + [""]
     lines += _plan_table(phase_rows(summary), t("phase"), name, m) + [""]
     lines += _overspent_markdown(summary, findings_on(result, "budget_line"), m)

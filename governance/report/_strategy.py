@@ -58,7 +58,7 @@ def section(summary: StrategySummary | None, m: Messages) -> Section | None:
     pilot = summary.pilot
     return Section(
         summary=summary,
-        goals=[GoalRow(g, m.name(g.tier, capital=True), m.name(g.status, capital=True), _owner(g), *_progress(g, m))
+        goals=[GoalRow(g, m.name(g.tier, capital=True), m.name(g.status, capital=True), _owner(g, m.lang), *_progress(g, m))
                for g in summary.goals],
         overdue=sum(1 for g in summary.goals if g.overdue),
         dimensions=dims,
@@ -91,10 +91,10 @@ def _decimal(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
 
 
-def _owner(g: GoalRecord) -> str:
+def _owner(g: GoalRecord, lang: str) -> str:
     if g.owner is None:
         return "—"
-    return person(g.owner, g.owner_name)
+    return person(g.owner, g.owner_name, lang)
 
 
 def _chart(dims: list[Dimension], m: Messages) -> svg.Markup:

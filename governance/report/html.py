@@ -176,7 +176,7 @@ def _budget(result: RunResult, m: Messages, name: Callable[[str], str]) -> dict 
                                                    t("budget.chart_spent_shares", phase=name(phase.id))),
         })
     on_project = spend.findings_on(result, "project")
-    return {"summary": summary, "phases": phases, "tolerance": tol,
+    return {"summary": summary, "phases": phases, "tolerance": tol, "records_spend": summary.records_spend,
             "by_category": spend.plan_chart(spend.category_rows(summary), name, m, t("budget.chart_categories")),
             "by_phase": spend.plan_chart(spend.phase_rows(summary), name, m, t("budget.chart_phases")),
             "burn": spend.burn_chart(summary.projects, m) if summary.projects else None,

@@ -224,14 +224,15 @@ class _Report:
             header = [t("waiver"), t("check"), t("resource"), t("requester"), t("approver"),
                       t("approved_at"), t("granted_by"), t("md.expires"), t("md.applied"), t("md.justification")]
             rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}",
-                     person(w.requested_by, w.requested_by_name), person(w.approved_by, w.approved_by_name), w.approved_at,
-                     w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
+                     person(w.requested_by, w.requested_by_name, self.lang), person(w.approved_by, w.approved_by_name, self.lang),
+                     w.approved_at, w.decision or "-", w.expires, w.applied, w.justification] for w in valid]
             lines += _table(header, rows, "llllllllrl") + [""]
         else:
             lines += [t("md.no_waivers"), ""]
         if invalid:
             header = [t("waiver"), t("check"), t("resource"), t("approver"), t("md.expires"), t("reasons")]
-            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}", person(w.approved_by, w.approved_by_name),
+            rows = [[w.id, w.check, f"{self.m.name(w.resource.kind)} {w.resource.id}",
+                     person(w.approved_by, w.approved_by_name, self.lang),
                      w.expires,
                      "; ".join(self.reasons(w))] for w in invalid]
             lines += [f"## {t('md.invalid')}", ""] + _table(header, rows) + [""]

@@ -189,9 +189,13 @@ class Summary(_Model):
 
 class Verdict(_Model):
     """What the run concluded, bound by one digest (`verdict.verdict_digest`): its findings, the checks'
-    statuses and counts, and the summary. A result edited after the run no longer matches it."""
+    statuses and counts, and the summary, and (coverage 2) what the committee reads beside them. A result
+    edited after the run no longer matches it."""
 
     digest: str  # sha256:<hex>
+    # what the digest covers (result/verdict.py): 1, the verdict alone, in results saved before 2 bound what the
+    # committee reads too (Chinese messages, budget, strategy, cadence_days); absent in those results, so 1
+    covers: int = 1
 
 
 class GitState(_Model):
@@ -230,7 +234,7 @@ class PhaseBudget(_Model):
 
 
 class LineSpend(_Model):
-    """A budget line and what was spent on it (spend dated on or before as_of)."""
+    """A budget line and what was spent on it (all spend on it, whatever its date, as BUD-003 counts it)."""
 
     id: str
     project: str
@@ -267,8 +271,16 @@ class BudgetSummary(_Model):
     # every project's budget lines (any phase) against spend dated on or before as_of, per category
     planned: dict[str, Number] = {}
     spent: dict[str, Number] = {}
-    projects: list[ProjectBurn] = []  # running projects (start <= as_of <= end) with budget lines, by id
-    overspent: list[LineSpend] = []  # budget lines spent above their amount, by id (whether that is a finding: BUD-003)
+    projects: list[ProjectBurn] = []  # running projects (start < as_of < end, as BUD-004) with budget lines, by id
+    # budget lines whose spend, all of it whatever its date (as BUD-003 counts), is above their amount, by id
+    # (whether that is a finding: BUD-003)
+    overspent: list[LineSpend] = []
+
+    @property
+    def records_spend(self) -> bool:
+        """Whether the result records spend at all: one saved before spend was recorded lacks `spent`, and
+        its defaults (nothing spent, nothing overspent, nothing running) would be read as facts."""
+        return "spent" in self.model_fields_set
 
 
 class GoalProgress(_Model):

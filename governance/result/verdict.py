@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 
+from pydantic import BaseModel
+
 from governance.result.types import CheckSummary, ControlRecord, Finding, RunResult, Summary, Verdict
 from governance.result.vocabulary import (
     SEVERITIES,
@@ -83,23 +85,35 @@ def gate(result: RunResult, fail_on: str, *, new_only: bool = False) -> bool:
                for f in result.findings)
 
 
-def verdict_digest(result: RunResult) -> str:
+# What a digest made now covers (Verdict.covers): 2 adds what the committee reads beside the verdict (each
+# finding's Chinese message, the budget and strategy sections, cadence_days). A result records the coverage
+# its digest was made with, so one saved before keeps verifying with the coverage it had.
+DIGEST_COVERS = 2
+
+
+def verdict_digest(result: RunResult, covers: int | None = None) -> str:
     """sha256 over a canonical serialisation of what the run concluded: the date and threshold it
     judged by, every finding (in the result's order) as check, resource, status, severity, waiver,
     fingerprint and message, each check's severity, status and counts, and the summary's counts; and the
     people of each waiver whose record names them (requester and approver, ids and names), as the reports
-    show them. Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest.
+    show them. With coverage 2 (`covers`; by default the one the result's verdict records, else
+    DIGEST_COVERS), also each finding's message_zh and the result's budget, strategy and cadence_days.
+    Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest.
 
     The serialisation is `json.dumps(..., sort_keys=True, ensure_ascii=True, separators=(",", ":"))` of
     those values; the findings (a run may hold 100,000) are written by one template apiece with the same
     string encoder json.dumps uses, instead of a dict apiece for it to sort and walk: the same text."""
-    head = _canonical({"as_of": result.as_of, "checks": [
+    judged = _canonical({"checks": [
         {"id": c.id, "severity": c.severity, "status": c.status, "evaluated": c.evaluated, "failed": c.failed,
-         "waived": c.waived} for c in result.checks], "fail_on": result.fail_on})
+         "waived": c.waived} for c in result.checks], "fail_on": result.fail_on})[1:-1]
     summary = _canonical({"fail": result.summary.fail, "waived": result.summary.waived,
                           "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
                           "checks": result.summary.checks})
-    findings = ",".join([_FINDING % (_text(f.check), _text(f.fingerprint), _text(f.message), _text(f.resource.id),
+    if covers is None:
+        covers = DIGEST_COVERS if result.verdict is None else result.verdict.covers
+    committee = covers >= 2
+    findings = ",".join([_FINDING % (_text(f.check), _text(f.fingerprint), _text(f.message),
+                                     _zh(f.message_zh) if committee else "", _text(f.resource.id),
                                      _text(f.resource.kind), _text(f.severity), _text(f.status),
                                      "null" if f.waiver is None else _text(f.waiver)) for f in result.findings])
     # Only where a record carries names: a result saved before waivers carried them keeps its digest.
@@ -107,15 +121,28 @@ def verdict_digest(result: RunResult) -> str:
                "approved_by": w.approved_by, "approved_by_name": w.approved_by_name}
               for w in result.waivers if w.requested_by_name is not None or w.approved_by_name is not None]
     named = f',"waiver_people":{_canonical(people)}' if people else ""
-    # the keys in sorted order: as_of, checks, fail_on (head), findings, summary, waiver_people
-    canonical = f'{head[:-1]},"findings":[{findings}],"summary":{summary}{named}}}'
+    # what the committee reads beside the verdict, in its place among the sorted keys
+    budget = f',"budget":{_section(result.budget)},"cadence_days":{_canonical(result.cadence_days)}' if committee else ""
+    strategy = f',"strategy":{_section(result.strategy)}' if committee else ""
+    # the keys in sorted order: as_of, [budget, cadence_days], checks, fail_on, findings, [strategy], summary,
+    # waiver_people
+    canonical = (f'{{"as_of":{_canonical(result.as_of)}{budget},{judged},"findings":[{findings}]{strategy}'
+                 f',"summary":{summary}{named}}}')
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-# one finding as json.dumps writes it with sorted keys and no spaces
-_FINDING = ('{"check":%s,"fingerprint":%s,"message":%s,"resource":{"id":%s,"kind":%s},"severity":%s,"status":%s,'
+# one finding as json.dumps writes it with sorted keys and no spaces (message_zh, `_zh`, only with coverage 2)
+_FINDING = ('{"check":%s,"fingerprint":%s,"message":%s%s,"resource":{"id":%s,"kind":%s},"severity":%s,"status":%s,'
             '"waiver":%s}')
 _text = encode_basestring_ascii  # ASCII-escaped, so any text a check wrote serialises the same everywhere
+
+
+def _zh(message: str | None) -> str:
+    return ',"message_zh":' + ("null" if message is None else _text(message))
+
+
+def _section(section: BaseModel | None) -> str:
+    return "null" if section is None else _canonical(section.model_dump(mode="json"))
 
 
 def _canonical(value: object) -> str:
@@ -124,4 +151,5 @@ def _canonical(value: object) -> str:
 
 def sealed(result: RunResult) -> RunResult:
     """The result with the digest of its verdict: the one place a result gets it."""
-    return result.model_copy(update={"verdict": Verdict(digest=verdict_digest(result))})
+    return result.model_copy(update={"verdict": Verdict(digest=verdict_digest(result, DIGEST_COVERS),
+                                                        covers=DIGEST_COVERS)})

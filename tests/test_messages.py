@@ -96,13 +96,18 @@ def test_every_label_a_renderer_asks_for_exists_and_every_label_is_used():
     sources = [p.read_text(encoding="utf-8") for p in sorted(REPORT.glob("*.py"))]
     sources += [p.read_text(encoding="utf-8") for p in sorted((REPORT.parent / "cli").glob("*.py"))]
     sources += [p.read_text(encoding="utf-8") for p in sorted((REPORT / "templates").glob("*.j2"))]
-    asked = set()
+    sources += [(REPORT.parent / "evaluate" / "agenda.py").read_text(encoding="utf-8")]  # the agenda's headings
+    asked, families = set(), set()
     for source in sources:
         asked |= set(re.findall(r"""\b(?:t|text)\(\s*["']([\w.]+)["']""", source))
+        # a key built from a value (f"agenda.field.{field}", "agenda.group.{}"): every label under its prefix
+        families |= set(re.findall(r"""["']([a-z_]+(?:\.[a-z_]+)*\.)\{""", source))
     texts, labels = set(messages(DEFAULT_LANG).texts), set(vocabulary()["labels"])
     assert asked, "the renderers ask the catalogue through t(...) or m.text(...)"
     assert asked - texts == set(), "asked for but not in the catalogue"
-    assert labels - asked == set(), "a label used by no renderer"  # a term may be the glossary's alone
+    assert {"agenda.field.", "agenda.group."} <= families, families
+    unused = {label for label in labels - asked if not label.startswith(tuple(families))}
+    assert unused == set(), "a label used by no renderer"  # a term may be the glossary's alone
 
 
 def test_renderers_keep_no_label_tables_of_their_own():

@@ -36,7 +36,7 @@ def _page_one(agenda: Agenda, m: Messages) -> list[str]:
              f"- **{t('agenda.items_count', n=agenda.counts.items)}**", "",
              f"## {t('agenda.glance')}", ""]
     before = t("agenda.before", as_of=agenda.previous.as_of) if agenda.previous else None
-    header = [t("agenda.measure"), t("agenda.now"), *([before, t("agenda.trend")] if before else [])]
+    header = [t("agenda.measure"), t("agenda.now"), *([before, t("strategy.change")] if before else [])]
     rows = [[c.label, c.now, *([c.before, f"{c.arrow} {c.delta}"] if before else [])] for c in pack.counts(agenda, m)]
     lines += markdown_table(header, rows, "lr" + ("rl" if before else ""))
     if agenda.previous is None:
@@ -74,7 +74,7 @@ def _changes(agenda: Agenda, m: Messages) -> list[str]:
                     now=last.unwaived), ""]
     if not agenda.changes:
         return [*lines, t("agenda.no_changes")]
-    header = [t("agenda.change"), t("agenda.date"), t("severity"), t("check"), t("resource"), t("message"), t("location")]
+    header = [t("strategy.change"), t("agenda.date"), t("severity"), t("check"), t("resource"), t("message"), t("location")]
     rows = [[m.name(c.change, "baseline_marks"), c.date or "—", m.name(c.severity, capital=True), c.check,
              f"{m.name(c.resource.kind)} {c.resource.id}", pack.said(m, c), pack.location(c)] for c in agenda.changes]
     return lines + markdown_table(header, rows)

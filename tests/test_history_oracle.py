@@ -81,7 +81,7 @@ def random_runs(base: dict, rng: random.Random) -> list[bytes]:
     return out
 
 
-@pytest.mark.parametrize("seed", [1, 2, 4])
+@pytest.mark.parametrize("seed", [1, 4, 5])  # seeds whose runs exercise every kind of event with acme as it is
 def test_the_store_agrees_with_an_oracle_computed_from_the_result_files(store_url, acme_result, seed):
     files = random_runs(acme_result, random.Random(seed))
     points, lives = oracle(files)

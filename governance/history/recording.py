@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection, Sequence
+from concurrent.futures import Executor, Future
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, insert, select, update
+from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, case, delete, insert, select, update
 
 from governance.history import lifecycle
 from governance.history.bulk import fetch_rows, insert_rows
@@ -27,10 +28,10 @@ def order_key(as_of: str, started: str, digest: str) -> str:
     return f"{as_of} {started} {digest}"
 
 
-def insert_run(connection: Connection, result: RunResult, data: bytes, digest: str) -> tuple[int, str, set[str]]:
-    """The run's rows, written once: the run and its counts, its compressed bytes, one row per finding, and
-    the identity of each finding no earlier run reported. Returns the run's id, its order key, and the
-    fingerprints the entity's earlier runs reported."""
+def insert_run(connection: Connection, result: RunResult, digest: str, ordered: list[Finding],
+               packed: Future[bytes]) -> tuple[int, str]:
+    """The run's rows, written once: the run and its counts, its compressed bytes (`packed`), one row per finding
+    (`ordered`: by_fingerprint). Returns the run's id and its order key."""
     started = result.run.started_at if result.run else ""
     key = order_key(result.as_of, started, digest)
     row: dict[str, Any] = {
@@ -38,9 +39,8 @@ def insert_run(connection: Connection, result: RunResult, data: bytes, digest: s
         "fail_on": result.fail_on, "tool_version": result.tool.version, "opa_version": result.engine.opa_version,
         "recorded_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **counted(result)}
     run_id = int(connection.execute(insert(runs).returning(runs.c.id), row).scalar_one())
-    ordered = by_fingerprint(result)
-    store_findings(connection, run_id, ordered, data)
-    return run_id, key, _identities(connection, result.workspace, ordered, key)
+    store_findings(connection, run_id, ordered, packed)
+    return run_id, key
 
 
 def by_fingerprint(result: RunResult) -> list[Finding]:
@@ -49,14 +49,63 @@ def by_fingerprint(result: RunResult) -> list[Finding]:
     return sorted(result.findings, key=attrgetter("fingerprint"))
 
 
-def store_findings(connection: Connection, run_id: int, ordered: list[Finding], data: bytes) -> None:
-    """The run's bytes and findings (`ordered`: by_fingerprint; also what loading an archived run back restores).
-    The bytes are compressed in a thread while the findings are written: zlib lets go of the interpreter."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        compressed = pool.submit(zlib.compress, data, 1)
-        insert_rows(connection, observations, ("run_id", "fingerprint", "severity", "status"),
-                    [(run_id, f.fingerprint, f.severity, f.status) for f in ordered], ordered=True)
-        connection.execute(insert(results), {"run_id": run_id, "data": compressed.result()})
+def packing(pool: Executor, data: bytes) -> Future[bytes]:
+    """The result's bytes compressed in `pool` while the rows are written: zlib lets go of the interpreter."""
+    return pool.submit(zlib.compress, data, 1)
+
+
+def store_findings(connection: Connection, run_id: int, ordered: list[Finding], packed: Future[bytes]) -> None:
+    """The run's bytes (`packed`: packing) and findings (`ordered`: by_fingerprint; also what loading an archived
+    run back restores)."""
+    insert_rows(connection, observations, ("run_id", "fingerprint", "severity", "status"),
+                [(run_id, f.fingerprint, f.severity, f.status) for f in ordered], ordered=True)
+    connection.execute(insert(results), {"run_id": run_id, "data": packed.result()})
+
+
+def follow(connection: Connection, entity: str, run_id: int, key: str, ordered: list[Finding]) -> None:
+    """The lifecycles of `entity` once its run `run_id` (at `key`, reporting `ordered`) is written: each finding's
+    identity, the run's events and changes, and those of every later run (a backfill)."""
+    now: lifecycle.Statuses = {f.fingerprint: f.status for f in ordered}
+    later = connection.execute(select(runs.c.id, runs.c.order_key, runs.c.as_of).where(
+        runs.c.entity == entity, runs.c.order_key >= key).order_by(runs.c.order_key)).all()
+    previous = connection.execute(select(runs.c.id).where(runs.c.entity == entity, runs.c.order_key < key)
+                                  .order_by(runs.c.order_key.desc()).limit(1)).scalar()
+    before = _statuses(connection, previous) if previous is not None else {}
+    if len(later) == 1:  # the entity's latest run, the common case: only what changed since the run before is read
+        reported_earlier = now.keys() - before.keys()  # new, or regressed when an earlier run reported it
+        seen = _known(connection, entity, reported_earlier) if previous is not None else set()
+        _insert_identities(connection, entity, [f for f in ordered if f.fingerprint in reported_earlier
+                                                and f.fingerprint not in seen], key)
+    else:  # a backfill: every finding the entity knows is read, and the runs after it are recomputed too
+        seen = _identities(connection, entity, ordered, key)
+        connection.execute(delete(events).where(events.c.entity == entity, events.c.order_key >= key))
+        connection.execute(delete(changes).where(changes.c.run_id.in_([r.id for r in later])))
+    _steps(connection, entity, later, before, seen, {run_id: now})
+
+
+def _known(connection: Connection, entity: str, fingerprints: Collection[str]) -> set[str]:
+    """Which of `fingerprints` the entity's findings hold (an earlier run reported them), looked up by key: on
+    PostgreSQL as one bound array (a statement of hundreds of parameters costs its planner more than the lookup),
+    on SQLite in chunks of bound parameters."""
+    wanted = sorted(fingerprints)
+    if connection.dialect.name == "postgresql":
+        return {fp for (fp,) in fetch_rows(connection, select(findings.c.fingerprint).where(
+            findings.c.entity == entity, findings.c.fingerprint == any_(bindparam("wanted", wanted, ARRAY(Text)))))}
+    found: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        found.update(fp for (fp,) in fetch_rows(connection, select(findings.c.fingerprint).where(
+            findings.c.entity == entity, findings.c.fingerprint.in_(wanted[start:start + _CHUNK]))))
+    return found
+
+
+_CHUNK = 500
+
+
+def _insert_identities(connection: Connection, entity: str, first_reported: list[Finding], key: str) -> None:
+    insert_rows(connection, findings,
+                ("entity", "fingerprint", "check_id", "resource_kind", "resource_id", "severity", "first_key"),
+                [(entity, f.fingerprint, f.check, f.resource.kind, f.resource.id, f.severity, key)
+                 for f in first_reported], ordered=True)
 
 
 def _identities(connection: Connection, entity: str, ordered: list[Finding], key: str) -> set[str]:
@@ -66,10 +115,7 @@ def _identities(connection: Connection, entity: str, ordered: list[Finding], key
     # hundred bytes) is not needed, and a 50,000-finding entity would read it 50,000 times
     known = dict(fetch_rows(connection, select(findings.c.fingerprint, case((findings.c.first_key > key, 1), else_=0))
                             .where(findings.c.entity == entity)))
-    insert_rows(connection, findings,
-                ("entity", "fingerprint", "check_id", "resource_kind", "resource_id", "severity", "first_key"),
-                [(entity, f.fingerprint, f.check, f.resource.kind, f.resource.id, f.severity, key)
-                 for f in ordered if f.fingerprint not in known], ordered=True)
+    _insert_identities(connection, entity, [f for f in ordered if f.fingerprint not in known], key)
     earlier = [{"fp": f.fingerprint, "key": key} for f in ordered if known.get(f.fingerprint)]
     if earlier:
         connection.execute(update(findings).where(findings.c.entity == entity,
@@ -78,21 +124,13 @@ def _identities(connection: Connection, entity: str, ordered: list[Finding], key
     return {fp for fp, later in known.items() if not later}
 
 
-def recompute(connection: Connection, entity: str, key: str, known: dict[int, lifecycle.Statuses],
-              seen: set[str]) -> None:
-    """The events and changes of `entity`'s runs from the one at `key` onwards, from the ordered timeline;
-    `known`: what runs reported, by id, where the caller has it already (the run just inserted); `seen`: the
-    fingerprints runs before `key` reported."""
-    later = connection.execute(select(runs.c.id, runs.c.order_key, runs.c.as_of).where(
-        runs.c.entity == entity, runs.c.order_key >= key).order_by(runs.c.order_key)).all()
-    previous = connection.execute(select(runs.c.id).where(runs.c.entity == entity, runs.c.order_key < key)
-                                  .order_by(runs.c.order_key.desc()).limit(1)).scalar()
-    before = _statuses(connection, previous) if previous is not None else {}
-    ids = [r.id for r in later]
-    if len(ids) > 1:  # a backfill: the runs after it are recomputed too
-        connection.execute(delete(events).where(events.c.entity == entity, events.c.order_key >= key))
-        connection.execute(delete(changes).where(changes.c.run_id.in_(ids)))
-    for run in later:
+def _steps(connection: Connection, entity: str, later: Sequence[Any], before: lifecycle.Statuses,
+           seen: set[str], known: dict[int, lifecycle.Statuses]) -> None:
+    """The events and changes of `later` (runs' rows: id, order_key, as_of; in order) from the ordered timeline;
+    `before`: what the run before the first of them reported; `known`: what runs reported, by id, where the caller
+    has it already; `seen`: the fingerprints runs before them reported (for the entity's latest run, those of its
+    findings not in `before` are enough)."""
+    for i, run in enumerate(later):
         now = known[run.id] if run.id in known else _statuses(connection, run.id)
         found = lifecycle.step(before, seen, now)
         # a finding's `new` is not written: it is its first run (findings.first_key), read from there
@@ -100,7 +138,8 @@ def recompute(connection: Connection, entity: str, key: str, known: dict[int, li
                     [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status) for e in found
                      if e.kind != "new"])
         connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(found)})
-        seen.update(now)
+        if i + 1 < len(later):  # the next run's `seen`; none after the last
+            seen.update(now)
         before = now
 
 

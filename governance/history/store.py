@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -62,19 +63,21 @@ class Store:
         unstorable = nul_in_text(result, data)
         if unstorable:  # this run's own result (`check --record`): no file to point into, its JSON paths instead
             raise StoreInputError("\n".join(f"{_shown(at)}: {why}" for at, why in unstorable[:MAX_SHOWN]))
-        digest = hashlib.sha256(data).hexdigest()
-        outcome = RecordOutcome(digest=digest, entity=result.workspace, as_of=result.as_of, stored=True)
-        with collector_paused(), writing(self.engine, result.workspace) as connection:
-            run_id = connection.execute(select(runs.c.id).where(runs.c.digest == digest)).scalar()
-            if run_id is not None:
-                held = connection.execute(select(results.c.run_id).where(results.c.run_id == run_id)).scalar()
-                if held is None:  # an archived run loaded back: its bytes and findings return, its lifecycles stayed
-                    recording.store_findings(connection, run_id, recording.by_fingerprint(result), data)
-                    return outcome.model_copy(update={"stored": False, "restored": True})
-                return outcome.model_copy(update={"stored": False})
-            run_id, key, seen = recording.insert_run(connection, result, data, digest)
-            reported: dict[str, str] = {f.fingerprint: f.status for f in result.findings}
-            recording.recompute(connection, result.workspace, key, {run_id: reported}, seen)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # hashing and zlib let go of the interpreter
+            hashed, packed = pool.submit(_sha256, data), recording.packing(pool, data)
+            ordered = recording.by_fingerprint(result)  # meanwhile
+            digest = hashed.result()
+            outcome = RecordOutcome(digest=digest, entity=result.workspace, as_of=result.as_of, stored=True)
+            with collector_paused(), writing(self.engine, result.workspace) as connection:
+                run_id = connection.execute(select(runs.c.id).where(runs.c.digest == digest)).scalar()
+                if run_id is not None:
+                    held = connection.execute(select(results.c.run_id).where(results.c.run_id == run_id)).scalar()
+                    if held is None:  # an archived run loaded back: its bytes and findings return, its lifecycles stayed
+                        recording.store_findings(connection, run_id, ordered, packed)
+                        return outcome.model_copy(update={"stored": False, "restored": True})
+                    return outcome.model_copy(update={"stored": False})
+                run_id, key = recording.insert_run(connection, result, digest, ordered, packed)
+                recording.follow(connection, result.workspace, run_id, key, ordered)
         return outcome
 
     # ------------------------------------------------------------ reading
@@ -125,6 +128,10 @@ class Store:
         lifecycles stay: trends and finding histories read as before. Nothing is removed unless the archive
         was written."""
         return prune(self.engine, before, archive_path, write or _file_writer(archive_path))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _file_writer(path: str) -> Callable[[bytes], None]:

@@ -31,8 +31,9 @@ ALLOWED = {
     "model": {"load", "result", "library", "text", "vocabulary"},
     "engine": {"result", "text", "vocabulary"},  # OPA gets the vocabulary as data, under the policy revision
     "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary"},
-    # the history store keeps saved results (read as evaluate/ reads them); report/ draws its answers (history/types.py)
-    "history": {"evaluate", "result", "text"},
+    # the history store keeps saved results (read as evaluate/ reads them, with load's collector pause); report/ draws
+    # its answers (history/types.py)
+    "history": {"evaluate", "load", "result", "text"},
     "report": {"history", "result", "text", "vocabulary"},
     "cli": {"engine", "evaluate", "history", "load", "model", "report", "result", "library", "entry", "bug", "__version__",
             "text", "vocabulary"},

@@ -7,9 +7,7 @@ built from the store's own table and column names."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -53,17 +51,3 @@ def fetch_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ..
         return list(cursor.fetchall())
     finally:
         cursor.close()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector off while a run's rows are made: a 50,000-finding run makes hundreds of
-    thousands of tuples, none in a cycle, and each collection they set off walks everything alive (the
-    validated result's models too) and finds nothing. Reference counting still frees what is dropped."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

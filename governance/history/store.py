@@ -20,7 +20,6 @@ from sqlalchemy import Engine, select
 
 from governance.evaluate import ResultFileError, read_result, result_refused
 from governance.history import migrate, reading, recording
-from governance.history.bulk import collector_paused
 from governance.history.database import engine_for, read_transaction, writing
 from governance.history.errors import StoreInputError
 from governance.history.pruning import prune
@@ -36,6 +35,7 @@ from governance.history.types import (
     Trend,
 )
 from governance.history.url import chosen, parsed, redact
+from governance.load import collector_paused
 from governance.result import RunResult
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from governance.result import Citation  # a clause of a framework, as the result and the views carry it
 from governance.vocabulary import messages
 
 __all__ = ["FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "known", "normalise",
@@ -83,14 +84,6 @@ FRAMEWORKS: Mapping[str, Framework] = MappingProxyType({f.key: f for f in (
 )})
 
 
-@dataclass(frozen=True)
-class Citation:
-    """One clause of one framework, as a control cites it."""
-
-    framework: str
-    clause: str
-
-
 def known() -> str:
     """The keys, as an error lists them."""
     return ", ".join(FRAMEWORKS)
@@ -116,7 +109,7 @@ def citations(references: Mapping[str, object]) -> Iterator[Citation]:
     """Each clause a control's `references` cites, in the order written (a single clause or a list)."""
     for framework, cited in references.items():
         for clause in cited if isinstance(cited, list) else [cited]:
-            yield Citation(framework, str(clause))
+            yield Citation(framework=framework, clause=str(clause))
 
 
 def display(framework: str, clause: str, lang: str) -> str:

@@ -68,7 +68,8 @@ def heading(view: View, m: Messages) -> str:
 
 
 def counted(counts: dict[str, int], category: str, m: Messages) -> str:
-    return ", ".join(m.text("controls.count", status=m.name(key, category), count=n) for key, n in counts.items())
+    return m.text("controls.separator").join(m.text("controls.count", status=m.name(key, category), count=n)
+                                              for key, n in counts.items())
 
 
 def footer(view: ControlsView, m: Messages) -> str:
@@ -81,7 +82,7 @@ def footer(view: ControlsView, m: Messages) -> str:
     counts: dict[str, int] = {s: seen[s] for s in STANDINGS if seen[s] or s in ("fail", "pass", "not_applicable")}
     shown = counted(counts, "statuses", m)
     if seen[None]:
-        shown += ", " + counted({"not_evaluated": seen[None]}, "requirement_statuses", m)
+        shown += m.text("controls.separator") + counted({"not_evaluated": seen[None]}, "requirement_statuses", m)
     return line + " · " + m.text("controls.in_run", counts=shown)
 
 

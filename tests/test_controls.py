@@ -15,7 +15,8 @@ import pytest
 
 from governance import library
 from governance.load import read_document
-from tests.conftest import check, govern
+from governance.report import markdown_text
+from tests.conftest import AS_OF, check, govern, shared_opa
 
 STANDARDS = {"handbook", "iso27001", "gbt43697", "gbt22239", "pipl", "dsl", "csl", "cac2024"}
 
@@ -120,11 +121,11 @@ def test_findings_and_controls_in_the_result(opa_binary, library_run):
         assert ctl["status"] == expected, ctl["id"]
 
 
-def test_a_workspace_control_joins_the_builtin_catalogue(example):
+def test_a_workspace_control_joins_the_builtin_catalogue(opa_binary, example):
     (example / "controls" / "extra.yaml").write_text(
         "controls:\n  - id: CTL-X-01\n    title: {zh: 附加控制, en: Extra control}\n    checks: [GOV-001]\n",
         encoding="utf-8")
-    proc = govern("controls", str(example))
+    proc = govern("controls", str(example), "--as-of", AS_OF, "--opa-url", shared_opa())
     assert proc.returncode == 0, proc.stderr
     assert "CTL-X-01" in proc.stdout and "附加控制" in proc.stdout and "CTL-GOV-01" in proc.stdout
 
@@ -139,17 +140,22 @@ def test_a_workspace_may_not_redefine_a_builtin_control(example):
 
 # ---------------------------------------------------------------- govern controls
 
-def test_govern_controls_lists_every_control_with_both_titles(example):
-    proc = govern("controls", str(example))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_govern_controls_lists_every_control_in_its_language(opa_binary, example, lang):
+    proc = govern("controls", str(example), "--lang", lang, "--as-of", AS_OF, "--opa-url", shared_opa())
     assert proc.returncode == 0, proc.stderr
+    page = govern("controls", str(example), "--lang", lang, "--as-of", AS_OF, "--opa-url", shared_opa(),
+                  "--format", "markdown").stdout  # a table folds long titles
     for c in builtin_controls():
         assert c["id"] in proc.stdout
-        assert c["title"]["zh"] in proc.stdout
-    assert "Committee composition and chair" in proc.stdout
-    assert "GOV-001, GOV-002" in proc.stdout
-    assert "手册 §1.3.2; ISO/IEC 27001:2022 A.5.2" in proc.stdout  # references named for a reader
-    assert "Status" not in proc.stdout
-    assert re.search(r"\d+ controls evidenced by \d+ checks", proc.stdout)
+        assert markdown_text(c["title"][lang]) in page
+    if lang == "en":
+        assert "GOV-001 (pass), GOV-002 (pass)" in page
+        assert "Handbook §1.3.2; ISO/IEC 27001:2022 A.5.2" in page  # references named for a reader
+        assert re.search(r"\d+ controls evidenced by \d+ checks · in the run: ", proc.stdout)
+    else:
+        assert "GOV-001 (通过), GOV-002 (通过)" in page and "手册 §1.3.2; ISO/IEC 27001:2022 A.5.2" in page
+        assert re.search(r"\d+ 个控制项，由 \d+ 项检查提供证据 · 本次评估中：", proc.stdout)
 
 
 def test_govern_controls_shows_status_from_a_result(opa_binary, example, tmp_path):
@@ -158,19 +164,20 @@ def test_govern_controls_shows_status_from_a_result(opa_binary, example, tmp_pat
     assert proc.returncode in (0, 1), proc.stderr
     saved = json.loads(result.read_text(encoding="utf-8"))
     records = saved["controls"]
-    proc = govern("controls", str(example), "--result", str(result))
+    proc = govern("controls", str(example), "--result", str(result), "--lang", "en")
     assert proc.returncode == 0, proc.stderr
     rows = {line.split("│")[1].strip(): line for line in proc.stdout.splitlines() if line.startswith("│ CTL-")}
     # a control failing on advisories alone (unwaived info findings) passes with advisories, as in every report
     info = {c["id"] for c in saved["checks"] if c["severity"] == "info"}
     shown = {r["id"]: "advisory" if r["status"] == "fail" and set(r["checks"]) <= info else r["status"] for r in records}
     assert "advisory" in shown.values()
+    said = {"fail": "fail", "pass": "pass", "advisory": "pass with advisories", "not_applicable": "not applicable"}
     for r in records:
         assert r["id"] in rows
-        assert rows[r["id"]].rstrip().rstrip("│").strip().endswith(shown[r["id"]]), rows[r["id"]]
+        assert rows[r["id"]].rstrip().rstrip("│").strip().endswith(said[shown[r["id"]]]), rows[r["id"]]
     counts = {s: sum(1 for v in shown.values() if v == s) for s in ("fail", "pass", "advisory", "not_applicable")}
-    assert (f"in the result: {counts['fail']} fail, {counts['pass']} pass, {counts['advisory']} advisory "
-            f"(pass with advisories), {counts['not_applicable']} not applicable") in proc.stdout
+    assert (f"in the run: {counts['fail']} fail, {counts['advisory']} pass with advisories, {counts['pass']} pass, "
+            f"{counts['not_applicable']} not applicable") in proc.stdout
 
 
 @pytest.mark.parametrize("content, why", [

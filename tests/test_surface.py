@@ -28,15 +28,17 @@ ALLOWED = {
     "library": {"load", "text"},
     # the product's words (zh, en) and the handbook's defaults, read from the library's checks/vocabulary.json
     "vocabulary": {"library", "result"},
-    "model": {"load", "result", "library", "text", "vocabulary"},
+    # the frameworks a control cites: their keys, how a clause is written, how a citation reads (in the vocabulary's words)
+    "frameworks": {"result", "vocabulary"},
+    "model": {"load", "result", "library", "text", "vocabulary", "frameworks"},
     "engine": {"result", "text", "vocabulary"},  # OPA gets the vocabulary as data, under the policy revision
-    "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary"},
+    "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary", "frameworks"},
     # the history store keeps saved results (read as evaluate/ reads them, with load's collector pause); report/ draws
     # its answers (history/types.py)
     "history": {"evaluate", "load", "result", "text"},
-    "report": {"history", "result", "text", "vocabulary"},
+    "report": {"history", "result", "text", "vocabulary", "frameworks"},
     "cli": {"engine", "evaluate", "history", "load", "model", "report", "result", "library", "entry", "bug", "__version__",
-            "text", "vocabulary"},
+            "text", "vocabulary", "frameworks"},
     "bug": {"text"},  # neutral: how a failure nobody expected is told; the entry point and the CLI's guard ask it
     "entry": {"cli", "bug", "text"},
     "__main__": {"entry"},
@@ -56,7 +58,11 @@ SURFACE = {
         "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally",
         # the committee's meeting pack (govern agenda)
         "AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-        "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading"},
+        "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
+        # govern controls: the catalogue and one framework's view of it
+        "CONTROLS_KIND", "Citation", "ControlsView", "Coverage", "FRAMEWORK_KIND", "FrameworkView",
+        "REQUIREMENT_STATUSES", "Requirement", "RequirementStatus", "ViewCheck", "ViewControl", "coverage",
+        "requirement_status"},
     "governance.engine": {"Ahead", "Annotation", "CheckOutcome", "DEFAULT_SIGNING_ALG", "DataRef", "ERROR", "EngineError",
         "EngineOptions", "EngineResult", "FAILED", "FileCoverage", "Inspection", "MEMORY_FORMAT", "Malformed",
         "MalformedCheck", "ManagedOpa", "Module", "OPA_VERSION", "PASSED", "RegoError", "RegoErrors", "SIGNED_FILE",
@@ -66,8 +72,10 @@ SURFACE = {
         "url_problem", "verification_key", "verified_payload"},
     "governance.evaluate": {"agenda", "DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused",
         "UnitTestReport", "aggregate", "can_sign", "check_signature", "compare", "compile_policy", "differences", "load",
-        "read_bytes", "read_result", "record_for", "result_refused", "run_check", "run_unit_tests", "signed", "validate"},
+        "read_bytes", "read_result", "record_for", "result_refused", "run_check", "run_unit_tests", "signed", "validate",
+        "controls_view", "evaluated", "framework_view"},
     "governance.report": {"AGENDA_FORMATS", "render_agenda",  # the committee's meeting pack (govern agenda)
+        "CONTROLS_FORMATS", "render_controls",  # the control catalogue and a framework's view (govern controls)
         "DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
         "evidence", "json_document", "markdown_cell", "markdown_code", "markdown_text", "render", "render_all",
         "render_group", "visible", "FINDING_FORMATS", "TREND_FORMATS", "render_finding", "render_trend", "shows_trend"},
@@ -82,6 +90,8 @@ SURFACE = {
         "inventory_bytes", "kinds_taken_by", "load_workspace", "read_places", "rego_checks", "schema_files"},
     "governance.vocabulary": {"CATEGORIES", "DEFAULT_LANG", "LANGS", "Messages", "default_dimensions", "default_tiers",
         "document", "glossary", "localized", "messages", "names", "vocabulary"},
+    "governance.frameworks": {"FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "known",
+        "normalise", "problems", "title"},
 }
 
 

@@ -1,108 +1,75 @@
-"""`govern controls`: the control catalogue, the checks that evidence each
-control, and (given a `govern check --format json` result) each control's status."""
+"""`govern controls`: the control catalogue, the checks that evidence each control and the clauses it
+cites, with each control's standing in a run; with `--framework`, that framework's view: each clause the
+catalogue cites, its controls and checks, its status, and the coverage (docs/audit.md).
+
+The run is a saved `govern check --format json` result (`--result`), or a fresh evaluation of the
+workspace as `govern check` makes it. Exit 0 when the view is written, whatever it shows (it is not a
+gate); 2 for invalid input (the workspace, the result, an option, an unknown framework); 3 when the
+evaluation fails. Either way nothing is written.
+"""
 
 from __future__ import annotations
 
-import io
-import shutil
+import datetime as dt
 import sys
-from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
-from governance.cli._common import Guard, ResultFile, saved_result
+from governance import frameworks
+from governance.cli._common import EXIT_OK, AsOf, Guard, OpaUrl, ResultFile, Timeout, as_of_date, saved_result
 from governance.cli._group import main
-from governance.evaluate import load
-from governance.model import Control
-from governance.report import visible
-from governance.result import STANDINGS, check_standings, control_standing
+from governance.cli._progress import progress
+from governance.evaluate import controls_view, evaluated, framework_view, load
+from governance.report import CONTROLS_FORMATS, DEFAULT_LANG, LANGS, RenderOptions, render_controls
 
-if TYPE_CHECKING:  # rich is imported where a table is drawn
-    from rich.table import Table
-    from rich.text import Text
-
-STATUS_STYLE = {"fail": "bold red", "pass": "green", "advisory": "green", "not_applicable": "dim", "skipped": "yellow"}
-# Reference keys used by the built-in catalogue (controls/*.yaml) and how a reader knows them;
-# a workspace may use other keys, which are shown as written.
-SOURCES = {
-    "handbook": "手册 §",
-    "iso27001": "ISO/IEC 27001:2022 ",
-    "gbt43697": "GB/T 43697-2024 ",
-    "gbt22239": "GB/T 22239-2019 ",
-    "pipl": "PIPL ",
-    "dsl": "DSL ",
-    "csl": "CSL ",
-    "cac2024": "CAC 2024 cross-border ",
-}
+# the options of a fresh evaluation, which a saved result has already fixed
+EVALUATION_OPTIONS = ("as_of", "opa_url", "timeout")
 
 
 @main.command()
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
 @click.option("--result", "result_path", metavar="RESULT.json", type=ResultFile(exists=False),
-              help="A `govern check --format json` result: show each control's status in that run.")
-def controls(workspace: str, result_path: str | None) -> None:
-    """List controls, their titles and the checks that evidence them."""
-    statuses = read_statuses(result_path) if result_path else None
-    with Guard():
-        ws = load(workspace)
-    catalogue = sorted(ws.controls.values(), key=lambda c: c.id)
-    from rich.console import Console  # only now: other commands, imported with this one, do not pay for rich
-
-    interactive = sys.stdout.isatty()
-    # rendered to a string, then echoed: rich itself would exit 1 ("findings") if the reader of stdout went away
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=shutil.get_terminal_size((160, 24)).columns if interactive else 160,
-                      force_terminal=interactive, color_system="standard" if interactive else None)
-    console.print(table(catalogue, statuses, f"govern controls · {ws.name}"))
-    console.print(plain(footer(catalogue, statuses)))
-    click.echo(buffer.getvalue(), nl=False)
-
-
-def read_statuses(path: str) -> dict[str, str]:
-    """control id -> standing, as every report reads the `controls[]` of a saved JSON result (a control
-    whose only findings are advisories passes with advisories: `governance.result.standing`), read as
-    every command reads one (validated: exit 2 at its file:line:col when it is not a coherent result)."""
-    result = saved_result(path)
-    checks = check_standings(result.checks, result.fail_on)
-    return {r.id: control_standing(r, checks) for r in result.controls}
-
-
-def plain(value: str, style: str = "") -> Text:
-    """Workspace and result text shown as written: rich reads no markup in a Text ("[/]" stays "[/]")."""
-    from rich.text import Text
-
-    return Text(visible(value), style=style)
-
-
-def table(catalogue: list[Control], statuses: dict[str, str] | None, title: str) -> Table:
-    from rich.table import Table
-
-    t = Table(title=plain(title), title_justify="left", show_lines=True)
-    for col in ("Control", "标题", "Title", "Checks", "References") + (("Status",) if statuses is not None else ()):
-        t.add_column(col, overflow="fold")
-    for c in catalogue:
-        row = [plain(c.id), plain(c.title.zh), plain(c.title.en), plain(", ".join(c.checks)), plain(references(c.references))]
-        if statuses is not None:
-            status = statuses.get(c.id)
-            row.append(plain(status, STATUS_STYLE.get(status, "")) if status else plain("not in result"))
-        t.add_row(*row)
-    return t
+              help="A `govern check --format json` result: each control's status in that run "
+                   "(default: evaluate the workspace now, as `govern check` does).")
+@click.option("--format", "fmt", type=click.Choice(CONTROLS_FORMATS), default="table", show_default=True,
+              help="Format of the view.")
+@click.option("--framework", metavar="NAME",
+              help=f"Turn the view around for one framework ({frameworks.known()}; also mlps, cac-2024, "
+                   "GB/T 22239 …): each clause the catalogue cites, its controls and checks, its status, and the coverage.")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True, help="Language of the view.")
+@click.option("--as-of", "as_of", type=AsOf(), help="The date the evaluation counts from (default: today); not with --result.")
+@click.option("--opa-url", type=OpaUrl(), metavar="URL", help="Use a running OPA server instead of starting one.")
+@click.option("--timeout", type=Timeout(), default=120.0, show_default=True,
+              help="Seconds to wait for any one OPA request (at most 3600).")
+def controls(workspace: str, result_path: str | None, fmt: str, framework: str | None, lang: str,
+             as_of: dt.date | None, opa_url: str | None, timeout: float) -> None:
+    """List controls, their checks, the clauses they cite and their status in a run; with --framework, each
+    requirement of that framework the catalogue cites, its status and the coverage. Exit 0 when written."""
+    key = _framework(framework)
+    if result_path:
+        given = [name for name in EVALUATION_OPTIONS
+                 if click.get_current_context().get_parameter_source(name) is ParameterSource.COMMANDLINE]
+        if given:
+            raise click.UsageError(f"--{given[0].replace('_', '-')} is for a fresh evaluation; a --result has its own")
+    with Guard(), progress() as step:
+        if result_path:
+            result = saved_result(result_path)  # a bad result: exit 2 before the workspace is read
+            ws = load(workspace)
+        else:
+            result, ws = evaluated(workspace, as_of_date(as_of), progress=step, opa_url=opa_url, timeout=timeout)
+        view = controls_view(ws, result)
+        shown = framework_view(view, key) if key else view
+        content = render_controls(fmt, shown, RenderOptions(lang=lang, color=fmt == "table" and sys.stdout.isatty()))
+    click.echo(content, nl=False)
+    sys.exit(EXIT_OK)
 
 
-def references(refs: dict[str, object]) -> str:
-    """{handbook: "1.3", iso27001: [A.5.2, A.5.3]} -> "手册 §1.3; ISO/IEC 27001:2022 A.5.2, A.5.3"."""
-    return "; ".join(f"{SOURCES.get(k, k + ' ')}{', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in refs.items())
-
-
-def footer(catalogue: list[Control], statuses: dict[str, str] | None) -> str:
-    checks = {ch for c in catalogue for ch in c.checks}
-    line = f"{len(catalogue)} controls evidenced by {len(checks)} checks"
-    if statuses is not None:
-        counts = {s: sum(1 for c in catalogue if statuses.get(c.id) == s) for s in STANDINGS}
-        missing = sum(1 for c in catalogue if c.id not in statuses)
-        line += f" · in the result: {counts['fail']} fail, {counts['pass']} pass"
-        line += f", {counts['advisory']} advisory (pass with advisories)" if counts["advisory"] else ""
-        line += f", {counts['not_applicable']} not applicable"
-        line += f", {counts['skipped']} skipped" if counts["skipped"] else ""
-        line += f", {missing} not in the result" if missing else ""
-    return line
+def _framework(name: str | None) -> str | None:
+    """The key of the framework `--framework` names; an unknown one is a usage error listing the known."""
+    if name is None:
+        return None
+    key = frameworks.normalise(name)
+    if key is None:
+        raise click.BadParameter(f"unknown framework '{name}' (known: {frameworks.known()})", param_hint="--framework")
+    return key

@@ -20,6 +20,21 @@ from governance.result.agenda import (
     AgendaWindow,
     PreviousRun,
 )
+from governance.result.controls import (
+    CONTROLS_KIND,
+    FRAMEWORK_KIND,
+    REQUIREMENT_STATUSES,
+    Citation,
+    ControlsView,
+    Coverage,
+    FrameworkView,
+    Requirement,
+    RequirementStatus,
+    ViewCheck,
+    ViewControl,
+    coverage,
+    requirement_status,
+)
 from governance.result.group import GROUP_SCHEMA_VERSION, Entity, GroupFinding, GroupResult
 from governance.result.types import (
     COMMIT,
@@ -94,4 +109,8 @@ __all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup
            "SEVERITIES", "STANDINGS", "STATUSES", "Selection", "Severity", "SkippedCheck", "Standing", "Status",
            "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord", "advisory", "check_standings",
            "check_status", "control_standing", "gate", "group_standing", "leftovers", "rollup", "sealed",
-           "severity_rank", "summarize", "tally", "temporary_name", "verdict_digest"]
+           "severity_rank", "summarize", "tally", "temporary_name", "verdict_digest",
+           # govern controls: the catalogue and one framework's view of it
+           "CONTROLS_KIND", "Citation", "ControlsView", "Coverage", "FRAMEWORK_KIND", "FrameworkView",
+           "REQUIREMENT_STATUSES", "Requirement", "RequirementStatus", "ViewCheck", "ViewControl", "coverage",
+           "requirement_status"]

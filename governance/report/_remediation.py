@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from governance.report._escape import markdown_code, markdown_text
 from governance.result import RunResult
 from governance.vocabulary import Messages, localized
 
@@ -32,3 +33,15 @@ def remedies(result: RunResult, m: Messages) -> list[Remedy]:
     listed = dict.fromkeys(f.check for f in result.findings if f.status == "fail")
     return [Remedy(cid, m.title(checks[cid]), localized(checks[cid].remediation, m.lang))
             for cid in listed if cid in checks and localized(checks[cid].remediation, m.lang)]
+
+
+def as_markdown(remedy: Remedy) -> str:
+    """Its text as literal Markdown on one line, what it writes in backticks as code spans."""
+    out = []
+    for code, part in remedy.spans:
+        if code:
+            out.append(markdown_code(part))
+            continue
+        text = markdown_text(part)  # one line, trimmed: the spaces around a code span put back
+        out.append((" " if part[:1].isspace() else "") + text + (" " if text and part[-1:].isspace() else ""))
+    return "".join(out)

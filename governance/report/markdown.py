@@ -22,7 +22,7 @@ from governance.report import _budget as budget
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
 from governance.report._people import person
-from governance.report._remediation import remedies
+from governance.report._remediation import as_markdown, remedies
 from governance.result import (
     ControlRecord,
     Finding,
@@ -178,7 +178,7 @@ class _Report:
         found = remedies(self.r, self.m)
         if not found:
             return []
-        items = [f"- **{_text(r.check)}** {_text(r.title)} — {_text(r.text)}" for r in found]
+        items = [f"- **{_text(r.check)}** {_text(r.title)} — {as_markdown(r)}" for r in found]
         return [f"## {self.m.text('remediation')}", "", *items, ""]
 
     def strategy(self) -> list[str]:

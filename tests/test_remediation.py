@@ -220,3 +220,36 @@ def test_a_result_saved_before_checks_declared_remediation_still_loads():
     saved = {"id": "OLD-001", "title": "Old", "severity": "low", "waivable": True, "domain": "custom",
              "evaluated": 1, "failed": 0, "waived": 0, "status": "pass"}
     assert CheckSummary.model_validate(saved).remediation == {}
+
+
+# ---------------------------------------------------------------- the committee's meeting pack
+
+@pytest.fixture(scope="module")
+def pack(opa_binary) -> dict[str, str]:
+    """The example's meeting pack as JSON, Markdown (zh) and HTML (en)."""
+    made = {}
+    for fmt, lang in (("json", "zh"), ("markdown", "zh"), ("html", "en")):
+        proc = govern("agenda", str(EXAMPLE), "--meeting", "2026-11-25", "--format", fmt, "--lang", lang)
+        assert proc.returncode in (0, 1), proc.stderr
+        made[fmt] = proc.stdout
+    return made
+
+
+def test_the_meeting_pack_says_how_to_fix_what_each_group_lists(pack, acme):
+    doc = json.loads(pack["json"])
+    declared = {c.id: c.remediation for c in acme.checks if c.remediation}
+    item_checks = {i["check"] for i in doc["items"]}
+    assert doc["remediation"] == {cid: declared[cid] for cid in sorted(item_checks & set(declared))}
+    assert "GOV-003" in doc["remediation"]
+    groups = [(g["id"], list(dict.fromkeys(i["check"] for i in doc["items"] if i["group"] == g["id"])))
+              for g in doc["groups"]]
+    md = pack["markdown"].split("\n## ")[2]  # the items, group by group
+    for (group, checks), part in zip(groups, md.split("\n### ")[1:], strict=True):
+        listed = re.findall(r"^- \*\*(\S+)\*\* — ", part.split("**整改建议**", 1)[1], re.MULTILINE)
+        assert listed == [c for c in checks if c in declared], group
+    assert "- **GOV-006** — 金额超过 `committee_required_above` 的决策须由委员会在会议上作出" in md
+    page = pack["html"]
+    shown = re.findall(r'<div data-check="([^"]+)"><dt>Remediation · <code>[^<]+</code></dt><dd>(.*?)</dd></div>', page)
+    assert [cid for cid, _ in shown] == [c for _, checks in groups for c in checks if c in declared]
+    for cid, said in shown:
+        assert unescape(re.sub(r"<code>(.*?)</code>", r"`\1`", said)) == declared[cid]["en"], cid

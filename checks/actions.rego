@@ -168,6 +168,8 @@ _needing contains [v.resource.kind, v.resource.id] if {
 #   severity: medium
 #   waivable: false
 #   agenda: true
+#   remediation: {zh: "由该资源的负责人修复发现；修复完成前，在清单的 `actions` 中登记一项状态为 `open` 的行动项，写明 `owner` 与 `due`，并在 `addresses` 中列出消息所列的每个检查及该资源，由委员会在会议上确认。",
+#                 en: "The resource's owner fixes the finding; until it is fixed, record an `open` action in the inventory's `actions` with an `owner` and a `due` date, whose `addresses` list each check the message names with this resource, for the committee to confirm at its meeting."}
 ACT_001 := lib.check(rego.metadata.rule(), _needing, _unowned_violations)
 
 _unowned_violations contains v if {
@@ -203,6 +205,8 @@ _open := {id | some id, a in lib.actions; _status(a) == "open"}
 #   waivable: false
 #   resource: action
 #   agenda: true
+#   remediation: {zh: "由行动项的负责人完成该行动项，将 `status` 改为 `done` 并填写 `done_at`；确需延期的，经委员会会议同意后更新 `due`。",
+#                 en: "The action's owner completes it and sets `status: done` with `done_at`; where more time is truly needed, the committee agrees a new `due` at its meeting."}
 ACT_002 := lib.check(rego.metadata.rule(), _open, _overdue)
 
 _overdue contains v if {
@@ -242,6 +246,8 @@ _done := {id | some id, a in lib.actions; _status(a) == "done"}
 #   waivable: false
 #   resource: action
 #   agenda: true
+#   remediation: {zh: "所处理的发现仍未消除：由行动项的负责人将 `status` 改回 `open` 并继续整改，直至该发现不再出现；发现确需保留的，应申请豁免，而不是在纸面上关闭行动项。",
+#                 en: "The findings it addresses still fail: the action's owner sets `status` back to `open` and finishes the work until they no longer fire; a finding that is to stay needs a waiver, not an action closed on paper."}
 ACT_003 := lib.check(rego.metadata.rule(), _done, _done_on_paper)
 
 _done_on_paper contains v if {
@@ -298,6 +304,8 @@ _names_skipped(addresses, skipped) if {
 #   severity: low
 #   waivable: false
 #   resource: action
+#   remediation: {zh: "所处理的发现已不再出现：由行动项的负责人确认整改完成后将 `status` 改为 `done` 并填写 `done_at`（不再需要的改为 `dropped`）；若 `addresses` 写错了检查或资源，予以更正。",
+#                 en: "None of the findings it addresses fires any more: the action's owner confirms the fix and sets `status: done` with `done_at` (or `dropped` if it is no longer needed), or corrects `addresses` if they name the wrong check or resource."}
 ACT_004 := lib.check(rego.metadata.rule(), _open_addressing, _stale)
 
 _stale contains v if {

@@ -43,6 +43,8 @@ _reallocated := {d.subject.id |
 #   waivable: true
 #   resource: budget_line
 #   agenda: true
+#   remediation: {zh: "由预算行负责人核对超支原因：更正误计入该预算行的支出，或暂停后续支出；确需追加的，提交以该预算行为 `subject` 的预算调整决策（`type: budget_reallocation`），按授权矩阵批准后登记到清单的 `decisions` 中。",
+#                 en: "The budget line's owner reviews the overspend: correct spend booked to the wrong line or stop further spend; where more money is needed, obtain a budget reallocation decision (`type: budget_reallocation`) with this line as its `subject`, approved within the authority matrix and recorded in the inventory's `decisions`."}
 BUD_003 := lib.check(rego.metadata.rule(), _lines, {v |
 	some id, line in _lines
 	spent := lib.spent_on(id)
@@ -97,6 +99,8 @@ _categories := {c | some c in object.get(_policy, "categories", [])}
 #   severity: medium
 #   waivable: true
 #   resource: budget_line
+#   remediation: {zh: "由项目负责人在清单中修正该预算行：将 `category` 改为预算政策 `categories` 中的类别，并在 `owner` 中填写对该预算行负责的人员 id。",
+#                 en: "The project's owner corrects the budget line in the inventory: set `category` to one of the BudgetPolicy's `categories` and `owner` to the id of the person accountable for the line."}
 BUD_001 := lib.check(rego.metadata.rule(), _lines, {v |
 	some id, line in _lines
 	reasons := array.concat(
@@ -209,6 +213,8 @@ _band(share, target, tolerance_pp) := {
 #   waivable: true
 #   resource: phase
 #   observes: budget_bands
+#   remediation: {zh: "由委员会审视该阶段各项目的预算行，在下一次预算分配时调整各类别的金额，使其占比回到 `target_share` 上下 `tolerance_pp` 个百分点以内；目标占比已不适用的，经委员会决策后修改预算政策中的 `target_share`。",
+#                 en: "The committee reviews the budget lines of the phase's projects and rebalances the categories at the next allocation, so that each share is within `tolerance_pp` points of its `target_share`; if the targets no longer fit, it changes `target_share` in the BudgetPolicy by a decision."}
 BUD_002 := lib.check_observed(rego.metadata.rule(), _phase_totals, _off_target, _observations)
 
 # One violation per phase with a category out of band, read from the
@@ -262,11 +268,10 @@ _spent_to_date(spend, by_line, line_ids, as_of) := sum([sp.amount |
 # description: >-
 #   Fires for each project with start < as_of < end when spend to date (spend
 #   on its lines dated on or before as_of) divided by the whole days elapsed
-#   since `start`, times the project's whole days (`end - start`), exceeds
-#   the sum of its budget lines (a projection exactly equal to the budget
-#   passes; compared as spend × total days > budget × elapsed days, so no
-#   rounding is involved). Evaluates projects under way that have budget
-#   lines.
+#   since `start`, times the project's whole days (`end - start`), exceeds the
+#   sum of its budget lines (a projection exactly equal to the budget passes;
+#   compared as spend × total days > budget × elapsed days, so no rounding is
+#   involved). Evaluates projects under way that have budget lines.
 # custom:
 #   id: BUD-004
 #   title_zh: 项目支出进度不超出预算
@@ -275,6 +280,8 @@ _spent_to_date(spend, by_line, line_ids, as_of) := sum([sp.amount |
 #   severity: low
 #   waivable: true
 #   resource: project
+#   remediation: {zh: "由项目负责人分析支出进度快于工期进度的原因，放缓或推迟后续支出；确需更多资金的，申请预算分配或预算调整决策，经批准后再增加该项目的预算行金额。",
+#                 en: "The project's owner explains why spend runs ahead of the schedule and slows or defers further spend; where the project needs more money, they seek a budget allocation or reallocation decision and raise its budget lines once it is approved."}
 BUD_004 := lib.check(rego.metadata.rule(), _under_way, {v |
 	some id, p in _under_way
 	spent := _spent_to_date(lib.spend, lib.spend_by_line, lib.lines_of[id], input.as_of)
@@ -329,6 +336,8 @@ _missing_tags(sp, required) := [k | some k in required; object.get(sp, ["tags", 
 #   portfolio:
 #     id: spend
 #     at: [budget_policy, required_cost_tags]
+#   remediation: {zh: "由财务部门会同各预算行负责人为消息所列的支出补齐 `required_cost_tags` 规定的每个成本标签（支出记录的 `tags`），并在记账流程中将这些标签设为必填。",
+#                 en: "Finance, with each budget line's owner, adds every tag of `required_cost_tags` to the spend the message lists (the spend record's `tags`) and makes those tags mandatory where spend is booked."}
 BUD_005 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	_portfolio.spend
 	total := sum([sp.amount | some sp in lib.spend])
@@ -400,6 +409,8 @@ _month_number(start, as_of_ns) := month if {
 #   severity: low
 #   waivable: true
 #   resource: project
+#   remediation: {zh: "由项目负责人将项目的 `phase` 改为其当前月份所在的阶段（见预算政策 `phases` 的 `months`）；项目确应停留在原阶段的，由委员会决策调整项目的起止日期或阶段划分。",
+#                 en: "The project's owner sets its `phase` to the phase whose `months` contain the project's current month (BudgetPolicy `phases`); if it should stay where it is, the committee decides on its dates or on the phase plan instead."}
 BUD_006 := lib.check(rego.metadata.rule(), _phased, {v |
 	some id, p in _phased
 	month := _month_number(p.start, lib.as_of_ns)
@@ -453,6 +464,8 @@ _allocations := {project_id: ids |
 #   waivable: true
 #   resource: project
 #   agenda: true
+#   remediation: {zh: "由项目负责人申请一项以该项目为 `subject`、`amount` 不低于其全部预算行之和的预算分配决策（`type: budget_allocation`），经授权矩阵规定的批准人或委员会批准后登记到清单的 `decisions` 中；或将预算行削减到已批准的金额以内。",
+#                 en: "The project's owner obtains one budget allocation decision (`type: budget_allocation`) with the project as its `subject` and an `amount` at least the sum of its budget lines, approved within the authority matrix or by the committee and recorded in the inventory's `decisions`; or cuts the lines to what was approved."}
 BUD_007 := lib.check(rego.metadata.rule(), lib.lines_of, {v |
 	some id, _ in lib.lines_of
 	total := _line_total(lib.budget_lines, lib.lines_of[id])

@@ -40,6 +40,8 @@ _risk_interval := object.get(_policy, ["important_data", "risk_assessment_interv
 #   severity: high
 #   waivable: true
 #   resource: dataset
+#   remediation: {zh: "由数据集负责人将该数据集的 `level` 提高到分类分级政策 `min_level` 对其分级要求的最低级别，并落实该级别的加密与部署要求；分级本身有误的，经复核后更正 `grade`。",
+#                 en: "The dataset's owner raises its `level` to at least the `min_level` its grade requires in the ClassificationPolicy and applies that level's encryption and placement; if the grade itself is wrong, re-classify the dataset and correct `grade`."}
 CLS_001 := lib.check(rego.metadata.rule(), _graded, {v |
 	some id, d in _graded
 	required := _min_level[d.grade]
@@ -88,6 +90,8 @@ _reviewable := {id: d | some id, d in lib.datasets; _ := _review_days(_review_in
 #   severity: medium
 #   waivable: true
 #   resource: dataset
+#   remediation: {zh: "由数据集负责人组织对该数据集重新进行分类分级复核，确认 `grade` 与 `level` 后，将复核日期填入 `classified_at`。",
+#                 en: "The dataset's owner has its classification reviewed again, confirms `grade` and `level`, and records the review date in `classified_at`."}
 CLS_002 := lib.check(rego.metadata.rule(), _reviewable, {v |
 	some id, d in _reviewable
 	days := _review_days(_review_interval, d.grade)
@@ -133,6 +137,8 @@ _sensitive := {id: d | some id, d in lib.datasets; d.personal_info.sensitive == 
 #   severity: high
 #   waivable: true
 #   resource: dataset
+#   remediation: {zh: "由数据集负责人会同个人信息保护负责人开展个人信息保护影响评估（《个人信息保护法》第五十五条），并将评估报告编号填入该数据集的 `pipia_ref`；评估完成前不应扩大处理范围。",
+#                 en: "The dataset's owner, with the personal information protection officer, carries out a personal information protection impact assessment (PIPL art. 55) and records its reference in the dataset's `pipia_ref`; the processing should not widen before it is done."}
 CLS_003 := lib.check(rego.metadata.rule(), _sensitive, {v |
 	some id, d in _sensitive
 	not d.pipia_ref
@@ -175,6 +181,8 @@ _top_rank := {sys_id: min(ranks) |
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人将该系统的 `labels.data_level` 改为其所存数据集中的最高级别（消息已列出这些数据集），使标签如实反映所存数据；数据集不应存放于此的，先迁出再更新标签。",
+#                 en: "The system's owner sets its `labels.data_level` to the highest level among the datasets it holds (the message names them), so that the label states the data actually held; if a dataset does not belong there, move it out first, then update the label."}
 CLS_004 := lib.check(rego.metadata.rule(), _top_rank, {v |
 	some id, rank in _top_rank
 	s := lib.systems[id]
@@ -220,6 +228,8 @@ _important := {id: d | some id, d in lib.datasets; lib.is_important(lib.importan
 #   severity: high
 #   waivable: true
 #   resource: dataset
+#   remediation: {zh: "由数据集负责人为该重要数据指定数据安全负责人（《数据安全法》第二十七条），并将其人员 id 填入数据集的 `security_officer`（该人员须登记在清单的 `people` 中）。",
+#                 en: "The dataset's owner appoints a data security officer for this important data (DSL art. 27) and records their person id in the dataset's `security_officer` (a person listed under `people`)."}
 CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 	some id, d in _important
 	not d.security_officer
@@ -245,6 +255,8 @@ CLS_005 := lib.check(rego.metadata.rule(), _important, {v |
 #   severity: high
 #   waivable: true
 #   resource: dataset
+#   remediation: {zh: "由该数据集的数据安全负责人组织开展重要数据风险评估，将完成日期填入 `last_risk_assessment`，此后在 `important_data.risk_assessment_interval_days` 规定的周期内重复评估。",
+#                 en: "The dataset's security officer has a risk assessment of this important data carried out and records its date in `last_risk_assessment`, then repeats it within `important_data.risk_assessment_interval_days`."}
 CLS_006 := lib.check(rego.metadata.rule(), _important, {v |
 	some id, d in _important
 	reason := _assessment_overdue(d, _risk_interval)
@@ -299,6 +311,8 @@ _encryption_bound := {id: d | some id, d in lib.datasets; _required_encryption[d
 #   severity: high
 #   waivable: true
 #   resource: dataset
+#   remediation: {zh: "由存放该数据集的系统的负责人按分类分级政策 `encryption_at_rest` 对其级别的要求启用静态加密（required：加密存储；cmk：使用客户自管密钥加密），完成后更新数据集的 `encryption_at_rest`。",
+#                 en: "The owner of the system holding the dataset enables encryption at rest as strong as the ClassificationPolicy's `encryption_at_rest` requires for its level (`required`: encrypted; `cmk`: with customer-managed keys), then updates the dataset's `encryption_at_rest`."}
 CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
 	some id, d in _encryption_bound
 	required := _required_encryption[d.level]
@@ -332,6 +346,8 @@ CLS_007 := lib.check(rego.metadata.rule(), _encryption_bound, {v |
 #   severity: info
 #   waivable: true
 #   resource: dataset
+#   remediation: {zh: "由数据集负责人查明该数据集存放在哪个系统，并将其加入该系统的 `datasets`；数据集已停用的，从清单中删除。",
+#                 en: "The dataset's owner finds the system that holds it and adds it to that system's `datasets`; a retired dataset is removed from the inventory."}
 CLS_008 := lib.check(rego.metadata.rule(), lib.datasets, {v |
 	some id, _ in lib.datasets
 	not lib.held_by[id]

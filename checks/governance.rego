@@ -27,6 +27,8 @@ import data.govern.lib
 #   severity: high
 #   waivable: true
 #   resource: committee
+#   remediation: {zh: "按手册 §1.3.2 由首席执行官担任委员会主席：将委员会的 `chair` 改为 `roles` 含 CEO 的人员；CEO 已任主席而人员记录有误的，在 `people` 中为其补上 CEO 角色。",
+#                 en: "Make the chief executive the committee's chair (handbook §1.3.2): set `chair` to a person whose `roles` include CEO, or, if the CEO already chairs it, add CEO to that person's `roles` under `people`."}
 GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	some id, c in lib.committees
 	not lib.has_role(lib.people, c.chair, "CEO")
@@ -56,6 +58,8 @@ GOV_001 := lib.check(rego.metadata.rule(), lib.committees, {v |
 #   severity: high
 #   waivable: true
 #   resource: committee
+#   remediation: {zh: "由委员会主席为消息所列的每个缺失角色任命成员，并在委员会的 `members` 中登记其 `person` 与 `role`；不再需要的角色，经委员会决策后从 `required_roles` 中删除。",
+#                 en: "The committee's chair appoints a member for each missing role the message lists and records them under the committee's `members` (`person` and `role`); a role no longer needed is removed from `required_roles` by a committee decision."}
 GOV_002 := lib.check(rego.metadata.rule(), lib.committees, {v |
 	some id, c in lib.committees
 	held := {m.role | some m in object.get(c, "members", [])}
@@ -113,6 +117,8 @@ _quorum_bound := {id: m |
 #   waivable: true
 #   resource: decision
 #   agenda: true
+#   remediation: {zh: "该决策作出时不足法定人数或主席（或其代理人）未出席：由委员会在满足 `quorum` 的会议上重新审议并作出决策，并在会议的 `present` 中如实记录出席人员；只是出席记录遗漏的，补全 `present`。",
+#                 en: "The decision was taken without a quorum or without the chair (or the chair's delegate): the committee takes it again at a meeting that meets its `quorum` and records who attended in the meeting's `present`; if attendance was only mis-recorded, complete `present`."}
 GOV_003 := lib.check(rego.metadata.rule(), _quorum_bound, {v |
 	some id, m in _quorum_bound
 	c := lib.committees[m.committee]
@@ -178,6 +184,8 @@ _requested := {id: d |
 #   severity: critical
 #   waivable: false
 #   resource: decision
+#   remediation: {zh: "申请人不得批准本人的申请：由授权矩阵中另一位有审批权限的人员重新审批该决策，并将申请人从 `approved_by` 中移除。",
+#                 en: "A requester may not approve their own request: another person with authority under the authority matrix approves the decision again, and the requester is taken off `approved_by`."}
 GOV_004 := lib.check(rego.metadata.rule(), _requested, {v |
 	some id, d in _requested
 	d.requested_by in _approvers(d)
@@ -220,6 +228,8 @@ _outside_meeting := {id: d |
 #   waivable: true
 #   resource: decision
 #   agenda: true
+#   remediation: {zh: "该会外决策超出了批准人的审批权限：由授权矩阵 `limits` 中对该决策类型与金额有权限的人员重新批准（更新 `approved_by`），或提交委员会会议决策并填写 `meeting`。",
+#                 en: "The decision exceeds its approvers' authority: have it approved by someone whose role's `limits` for its type cover the amount (update `approved_by`), or take it to a committee meeting and record that `meeting`."}
 GOV_005 := lib.check(rego.metadata.rule(), _outside_meeting, {v |
 	some id, d in _outside_meeting
 	not _within_authority(d, _limits, lib.people)
@@ -332,6 +342,8 @@ _sized := {id: d |
 #   waivable: true
 #   resource: decision
 #   agenda: true
+#   remediation: {zh: "金额超过 `committee_required_above` 的决策须由委员会在会议上作出：将其提交下一次委员会会议审议，并在决策中填写该会议的 `meeting`。",
+#                 en: "A decision above `committee_required_above` belongs to the committee: put it to the next committee meeting and record that `meeting` on the decision."}
 GOV_006 := lib.check(rego.metadata.rule(), _sized, {v |
 	some id, d in _sized
 	d.amount > _matrix.committee_required_above
@@ -368,6 +380,8 @@ _matrices := {id: _matrix | id := _matrix.id}
 #   severity: medium
 #   waivable: true
 #   resource: authority_matrix
+#   remediation: {zh: "由委员会复核授权矩阵（决策类型、角色与限额），复核后将日期填入授权矩阵的 `reviewed_at`，此后每年至少复核一次。",
+#                 en: "The committee reviews the authority matrix (decision types, roles and limits) and records the date in its `reviewed_at`, then reviews it at least once a year."}
 GOV_007 := lib.check(rego.metadata.rule(), _matrices, {v |
 	some id, am in _matrices
 	reason := _review_overdue(am)
@@ -418,6 +432,8 @@ _gap_bound := {id: c |
 #   waivable: true
 #   resource: committee
 #   agenda: true
+#   remediation: {zh: "由委员会主席召集会议，并在清单的 `meetings` 中登记会议日期与出席人员；此后按 `max_meeting_gap_days` 规定的间隔定期召开。",
+#                 en: "The committee's chair convenes a meeting and records its date and attendance in the inventory's `meetings`, then keeps meetings no more than `max_meeting_gap_days` apart."}
 GOV_008 := lib.check(rego.metadata.rule(), _gap_bound, {v |
 	some id, c in _gap_bound
 	reason := _meeting_overdue(_held, id, c.max_meeting_gap_days, input.as_of)
@@ -460,6 +476,8 @@ _meeting_overdue(held, id, gap, _) := {
 #   waivable: true
 #   resource: decision
 #   agenda: true
+#   remediation: {zh: "会议决策的批准人须出席该会议：由未出席的批准人在其出席的会议上重新确认该决策，或将其从 `approved_by` 中移除；只是出席记录遗漏的，补全会议的 `present`。",
+#                 en: "An approver who was not at the meeting cannot approve in it: have them confirm the decision at a meeting they attend, or take them off `approved_by`; if attendance was only mis-recorded, complete the meeting's `present`."}
 GOV_009 := lib.check(rego.metadata.rule(), _in_meeting, {v |
 	some id, m in _in_meeting
 	absent := [p | some p in _approvers(lib.decisions[id]); not p in _present(m)]

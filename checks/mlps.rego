@@ -32,6 +32,8 @@ _filed := {id: s | some id, s in lib.systems; _level(s) >= 2}
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人向所在地公安机关办理等级保护备案，取得备案证明后，将备案编号填入该系统在清单中的 `mlps_filing_id`。",
+#                 en: "The system's owner files the system with the local public security bureau and, once the filing certificate is issued, records its number as the system's `mlps_filing_id` in the inventory."}
 MLP_001 := lib.check(rego.metadata.rule(), _filed, {v |
 	some id, s in _filed
 	not s.mlps_filing_id
@@ -66,6 +68,8 @@ _assessed := {id: s | some id, s in lib.systems; _level(s) >= 3}
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人委托具备资质的等级测评机构开展等级测评（第三级每年一次，第四级及以上每半年一次），并将测评日期填入该系统的 `mlps_last_assessment`。",
+#                 en: "The system's owner commissions a level assessment from a qualified MLPS assessment body (yearly at level 3, every six months at level 4 and above) and records its date in the system's `mlps_last_assessment`."}
 MLP_002 := lib.check(rego.metadata.rule(), _assessed, {v |
 	some id, s in _assessed
 	days := _assessment_days(s.mlps_level)
@@ -115,6 +119,8 @@ _important_holders := {id: ids |
 #   severity: medium
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人将该系统重新定级为第三级及以上（`mlps_level` 不低于 3），并按该级别完成备案与测评；或将重要数据迁至已达第三级及以上的系统。",
+#                 en: "The system's owner has the system levelled at MLPS level 3 or above (`mlps_level`) and filed and assessed at that level, or moves the important data to a system already at level 3 or above."}
 MLP_003 := lib.check(rego.metadata.rule(), _important_holders, {v |
 	some id, ids in _important_holders
 	s := lib.systems[id]

@@ -89,6 +89,8 @@ _residency_governed := _governed(lib.systems, _bound(_rules_of, {"allowed_jurisd
 #   severity: critical
 #   waivable: false
 #   resource: system
+#   remediation: {zh: "由系统负责人将消息所列的数据集迁至部署位置规则 `allowed_deployments` 允许的部署方式（另一系统、混合云系统允许的一侧即 `datasets` 中的 `side`，或允许部署方式的平台），迁移完成后更新清单。",
+#                 en: "The system's owner moves each dataset the message lists onto a deployment its placement rules allow (`allowed_deployments`): another system, the allowed side of a hybrid system (`side` under `datasets`), or a platform of an allowed deployment; then updates the inventory."}
 PLC_001 := lib.check(rego.metadata.rule(), _deployment_governed, {v |
 	some id in _deployment_governed
 	s := lib.systems[id]
@@ -194,6 +196,8 @@ _residency_offences(place, s, datasets, rules_of) := {{
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人将系统迁至规则允许的司法辖区和区域（`allowed_jurisdictions`、`allowed_regions`），或将受限的数据集迁出该系统；系统未填写 `jurisdiction` 或 `region` 的，按实际部署补填。",
+#                 en: "The system's owner moves the system into a jurisdiction and region the rules allow (`allowed_jurisdictions`, `allowed_regions`) or moves the restricted datasets off it; a system that does not declare its `jurisdiction` or `region` gets them filled in as deployed."}
 PLC_002 := lib.check(rego.metadata.rule(), _residency_governed, {v |
 	some id in _residency_governed
 	s := lib.systems[id]
@@ -232,6 +236,8 @@ _replicated := {id | some id in _residency_governed; count(object.get(lib.system
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人将消息所列的副本迁至规则允许的司法辖区和区域，或停用该副本并从 `replicas` 中删除；副本未填写 `jurisdiction` 或 `region` 的，按实际位置补填（副本不继承系统的取值）。",
+#                 en: "The system's owner moves each replica the message lists into an allowed jurisdiction and region, or retires it and removes it from `replicas`; a replica that omits its `jurisdiction` or `region` gets them filled in as deployed (it does not inherit the system's)."}
 PLC_003 := lib.check(rego.metadata.rule(), _replicated, {v |
 	some id in _replicated
 	s := lib.systems[id]
@@ -278,6 +284,8 @@ _cloud_levels := {"internal", "public"}
 #   severity: info
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "这是提示而非违规：由系统负责人与技术负责人评估将该弹性负载迁至公有云（手册 §2.1.1）；系统实际并无弹性需求的，将 `elastic` 改为 false。",
+#                 en: "Advice, not a breach: the system's owner and the head of technology weigh moving this elastic workload to public cloud (handbook §2.1.1); if it is not elastic after all, set `elastic: false`."}
 PLC_009 := lib.check(rego.metadata.rule(), _elastic_private, {v |
 	some id, s in _elastic_private
 	held := _holdings(s, lib.datasets, _rules_of)

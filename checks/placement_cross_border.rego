@@ -34,6 +34,8 @@ _ciio_localised := {id: ids |
 #   severity: critical
 #   waivable: false
 #   resource: system
+#   remediation: {zh: "由系统负责人将该关键信息基础设施系统及其全部副本置于境内（`jurisdiction: CN`）；个人信息和重要数据确需出境的，须先通过国家网信部门的数据出境安全评估。系统或副本未填写 `jurisdiction` 的，按实际位置补填。",
+#                 en: "The system's owner keeps this critical information infrastructure system and every replica in China (`jurisdiction: CN`); personal information or important data that must leave needs a CAC security assessment first. A system or replica without a `jurisdiction` gets it filled in as deployed."}
 PLC_004 := lib.check(rego.metadata.rule(), _ciio_localised, {v |
 	some id, ids in _ciio_localised
 	s := lib.systems[id]
@@ -199,6 +201,8 @@ _by_zh := {
 #   severity: critical
 #   waivable: false
 #   resource: dataset
+#   remediation: {zh: "由数据集负责人为消息所列的每条出境数据流落实所需机制（通过数据出境安全评估，或在允许时订立个人信息出境标准合同、取得个人信息保护认证），并在数据流中填写 `mechanism` 与 `approval_ref`；机制落实前暂停该数据流。",
+#                 en: "The dataset's owner puts the required mechanism in place for each flow the message lists (a CAC security assessment, or where that suffices the standard contract or a certification) and records `mechanism` and `approval_ref` on the flow; the flow stops until it is in place."}
 PLC_007 := lib.check(rego.metadata.rule(), _exporting, {v |
 	some id, d in _exporting
 	req := _requirement(d, _cross_border, lib.names.grades, _ciio_holders(id, lib.held_by, lib.systems))

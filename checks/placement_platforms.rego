@@ -25,6 +25,8 @@ _leveled_on_platform := {id: s | some id, s in _on_platform; s.mlps_level}
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人将系统迁至等级保护级别不低于本系统的平台，或由平台运营方按更高级别完成平台的定级与测评后更新其 `mlps_level`；平台未填写 `mlps_level` 的须补填。",
+#                 en: "The system's owner moves it to a platform protected at least at its `mlps_level`, or the platform's operator has the platform levelled and assessed higher and updates its `mlps_level` (a platform without one must declare it)."}
 PLC_005 := lib.check(rego.metadata.rule(), _leveled_on_platform, {v |
 	some id, s in _leveled_on_platform
 	p := lib.platforms[s.platform]
@@ -56,6 +58,8 @@ _level_four := {id: s | some id, s in lib.systems; object.get(s, "mlps_level", 0
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人将该第四级系统迁至专用资源池的平台（`dedicated_pool: true`），并在系统的 `platform` 中指明该平台。",
+#                 en: "The system's owner moves this level 4 system onto a platform with a dedicated resource pool (`dedicated_pool: true`) and names that platform in the system's `platform`."}
 PLC_006 := lib.check(rego.metadata.rule(), _level_four, {v |
 	some id, s in _level_four
 	not lib.platforms[object.get(s, "platform", "")].dedicated_pool == true
@@ -87,6 +91,8 @@ _pool_text(s) := {"en": "names no platform, so no dedicated pool", "zh": "但未
 #   severity: medium
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人更正系统的 `deployment`，使之与所在平台一致，或将 `platform` 改为系统实际运行的平台。",
+#                 en: "The system's owner corrects its `deployment` to match its platform's, or sets `platform` to the platform it actually runs on."}
 PLC_008 := lib.check(rego.metadata.rule(), _on_platform, {v |
 	some id, s in _on_platform
 	p := lib.platforms[s.platform]

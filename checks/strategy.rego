@@ -100,6 +100,8 @@ _smart_gaps(g) := array.concat(
 #   severity: medium
 #   waivable: true
 #   resource: goal
+#   remediation: {zh: "由目标负责人（目标尚无负责人时由其父目标的负责人）补齐消息所列的要素：`metric`、`baseline`、不同于基线的 `target`、`owner` 和 `due`，使目标符合 SMART 原则（手册 §1.2.1）。",
+#                 en: "The goal's owner (or, where it has none, the parent goal's owner) fills in the elements the message lists, `metric`, `baseline`, a `target` other than the baseline, `owner` and `due`, so that the goal is SMART (handbook §1.2.1)."}
 STR_001 := lib.check(rego.metadata.rule(), _goals, {v |
 	some id, g in _goals
 	gaps := _smart_gaps(g)
@@ -156,6 +158,8 @@ _parent_text(g, goals, named) := {
 #   severity: medium
 #   waivable: true
 #   resource: goal
+#   remediation: {zh: "由目标负责人在 `parent` 中指明直接上一层的父目标（如执行层目标指向业务层目标），使目标体系逐层分解（手册 §1.2.2）。",
+#                 en: "The goal's owner sets `parent` to a goal exactly one tier up (an execution goal to a business goal, say), so that the goals break down tier by tier (handbook §1.2.2)."}
 STR_002 := lib.check(rego.metadata.rule(), _below_top, {v |
 	some id, g in _below_top
 	not _parent_one_up(g, lib.goals, _tiers, _rank)
@@ -193,6 +197,8 @@ _dated_under_parent := {id: g | some id, g in _goals; g.due; lib.goals[g.parent]
 #   severity: low
 #   waivable: true
 #   resource: goal
+#   remediation: {zh: "由目标负责人将目标的 `due` 提前到不晚于父目标的截止日期，或与父目标负责人商定后推迟父目标的 `due`。",
+#                 en: "The goal's owner brings its `due` forward to no later than its parent's, or agrees with the parent goal's owner to move the parent's `due`."}
 STR_003 := lib.check(rego.metadata.rule(), _dated_under_parent, {v |
 	some id, g in _dated_under_parent
 	parent_due := lib.goals[g.parent].due
@@ -226,6 +232,8 @@ _open := {id: g | some id, g in _goals; object.get(g, "status", "open") == "open
 #   resource: goal
 #   agenda: true
 #   observes: overdue_goals
+#   remediation: {zh: "由目标负责人更新目标状态：已达成的改为 `achieved`，已放弃的改为 `dropped`；仍在推进的，由委员会审议后设定新的 `due`。",
+#                 en: "The goal's owner updates it: `status: achieved` if it was met, `dropped` if it was abandoned; if the work goes on, the committee agrees a new `due`."}
 STR_004 := lib.check(rego.metadata.rule(), _open, {v |
 	some id, g in _open
 	g.due < input.as_of
@@ -265,6 +273,8 @@ _serves_bottom(p, goals, bottom) if {
 #   severity: medium
 #   waivable: true
 #   resource: project
+#   remediation: {zh: "由项目负责人在项目的 `serves` 中列出它交付的执行层目标；尚无对应目标的，先在其业务层父目标下建立执行层目标。",
+#                 en: "The project's owner lists in `serves` the execution-tier goal it delivers; where there is none yet, create one under its business-tier parent first."}
 STR_005 := lib.check(rego.metadata.rule(), _running, {v |
 	some id, p in _running
 	not _serves_bottom(p, lib.goals, _bottom)

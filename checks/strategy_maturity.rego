@@ -60,6 +60,8 @@ _overdue := {
 #   portfolio:
 #     id: maturity
 #     at: [strategy_policy]
+#   remediation: {zh: "由委员会指定评估人开展数字化成熟度评估（手册 §1.1.1：四个维度，1–5 级），在清单的 `maturity_assessments` 中登记日期、评估人与各维度得分，此后按 `maturity.assessment_interval_days` 定期评估。",
+#                 en: "The committee has an assessor diagnose digital maturity (handbook §1.1.1: four dimensions, levels 1–5) and record it in the inventory's `maturity_assessments` with its date, assessor and scores, then repeat it within `maturity.assessment_interval_days`."}
 STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
 	_portfolio.maturity
 	v := lib.violation("portfolio", rego.metadata.rule().custom.portfolio.id, _overdue)
@@ -83,6 +85,8 @@ STR_006 := lib.check(rego.metadata.rule(), _portfolio, {v |
 #   severity: medium
 #   waivable: true
 #   resource: maturity_assessment
+#   remediation: {zh: "由评估人为该成熟度评估补齐消息所列维度的得分（`scores` 中 1–5 的整数级别）。",
+#                 en: "The assessor adds a score for each dimension the message lists (a whole level 1–5 under `scores`)."}
 STR_007 := lib.check(rego.metadata.rule(), _assessments, {v |
 	some id, a in _assessments
 	missing := [d | some d in _dimensions; object.get(a, ["scores", d], null) == null]
@@ -185,6 +189,8 @@ _score_text(a, dimension) := {"en": "does not score it", "zh": "未对该维度�
 #   severity: medium
 #   waivable: true
 #   resource: project
+#   remediation: {zh: "由项目负责人将 `maturity.from` 改为项目启动前最近一次成熟度评估对该维度的得分，并使 `maturity.to` 高于它；启动前没有评估或评估未对该维度评分的，先补做评估。",
+#                 en: "The project's owner sets `maturity.from` to the score its dimension got in the latest assessment before the project's start, and `maturity.to` above it; where no assessment before the start scores that dimension, one is needed first."}
 STR_008 := lib.check(rego.metadata.rule(), _matured, {v |
 	some id, p in _matured
 	m := p.maturity

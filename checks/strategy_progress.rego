@@ -126,6 +126,8 @@ _progress := {id: {
 #   resource: goal
 #   agenda: true
 #   observes: goal_progress
+#   remediation: {zh: "由目标负责人分析进度落后的原因，提出追赶措施提交委员会审议；计划线本身不合理的，经委员会决策后调整目标的 `start`、`due` 或 `target`。",
+#                 en: "The goal's owner explains the lag and brings a recovery plan to the committee; if the plan line itself is wrong, the committee decides to change the goal's `start`, `due` or `target`."}
 STR_011 := lib.check_observed(
 	rego.metadata.rule(), _planned, {v |
 		some id, p in _progress
@@ -202,6 +204,8 @@ _unread_text(id, g, _, as_of) := {
 #   severity: low
 #   waivable: true
 #   resource: goal
+#   remediation: {zh: "由目标负责人测量目标指标，在目标的 `readings` 中登记日期与数值，此后至少每 `goals.reading_interval_days` 天登记一次。",
+#                 en: "The goal's owner measures its metric and records the date and value under `readings`, then does so at least every `goals.reading_interval_days` days."}
 STR_012 := lib.check(rego.metadata.rule(), _to_read, {v |
 	some id, g in _to_read
 	not _read_within(g, _reading_interval, input.as_of)

@@ -43,6 +43,8 @@ _pilots := {id | some id, p in lib.projects; p.phase == _pilot_phase; lib.runnin
 #   resource: phase
 #   agenda: true
 #   observes: pilot_scope
+#   remediation: {zh: "由委员会将试点阶段同时在建的项目压缩到 `pilot.max_projects` 个以内（手册 §1.3.1：试点期只选一两个高价值、易实施的场景），其余项目推迟启动或转入后续阶段。",
+#                 en: "The committee cuts the pilot's running projects to `pilot.max_projects` (handbook §1.3.1: one or two high-value, easy scenarios), deferring the others or moving them to a later phase."}
 STR_009 := lib.check_observed(
 	rego.metadata.rule(), _pilot, {v |
 		some phase, limit in _pilot
@@ -90,6 +92,8 @@ _domained := {id: s | some id, s in lib.systems; count(object.get(s, "domains", 
 #   severity: low
 #   waivable: true
 #   resource: system
+#   remediation: {zh: "由系统负责人会同架构师按业务域拆分该系统（手册 §2.1.2），使每个系统的 `domains` 不超过 `architecture.max_domains_per_system` 个。",
+#                 en: "The system's owner, with the architects, splits the system by business domain (handbook §2.1.2) so that no system lists more `domains` than `architecture.max_domains_per_system`."}
 STR_010 := lib.check(rego.metadata.rule(), _domained, {v |
 	some id, s in _domained
 	domains := {d | some d in s.domains}

@@ -89,6 +89,8 @@ _resource_zh(r, kinds) := sprintf("%s %s", [lib.zh(kinds, r.kind), r.id])
 #   waivable: false
 #   resource: waiver
 #   invalidates_waiver: true
+#   remediation: {zh: "该豁免无效：由授权矩阵 `limits.waiver` 所列角色中的另一人重新审批，并将 `approved_by` 改为此人；申请人不得批准本人的豁免。",
+#                 en: "The waiver does not apply: another person holding a role under the authority matrix's `limits.waiver` approves it again and becomes its `approved_by`; a requester never approves their own waiver."}
 WAV_001 := lib.check(rego.metadata.rule(), lib.waivers, _self_approved)
 
 _self_approved contains v if {
@@ -125,6 +127,8 @@ _self_approved contains v if {
 #   waivable: false
 #   resource: waiver
 #   invalidates_waiver: true
+#   remediation: {zh: "由担任授权矩阵 `limits.waiver` 所列角色的人员重新审批该豁免并更新 `approved_by`；授权矩阵尚未规定谁可批准豁免的，由委员会在 `limits.waiver` 中补充相应角色。",
+#                 en: "Have the waiver approved again by someone holding a role listed under the authority matrix's `limits.waiver`, and update `approved_by`; if the matrix lists no such role yet, the committee adds one under `limits.waiver`."}
 WAV_002 := lib.check(rego.metadata.rule(), lib.waivers, _unauthorised)
 
 # lib.authority is null when the workspace has no authority matrix.
@@ -168,6 +172,8 @@ _unauthorised contains v if {
 #   waivable: false
 #   resource: waiver
 #   invalidates_waiver: true
+#   remediation: {zh: "由申请人将豁免的 `expires` 缩短到 `approved_at` 之后 `max_waiver_days` 天以内；届时仍需豁免的，在到期前重新申请并审批。",
+#                 en: "The requester brings `expires` within `max_waiver_days` of `approved_at`; if the exception is still needed then, a new waiver is requested and approved before this one expires."}
 WAV_003 := lib.check(rego.metadata.rule(), _lifetime_subjects, _too_long)
 
 _max_days := object.get(_authority, "max_waiver_days", null)
@@ -211,6 +217,8 @@ _too_long contains v if {
 #   waivable: false
 #   resource: waiver
 #   invalidates_waiver: true
+#   remediation: {zh: "该检查不可豁免，只能整改：删除该豁免，由资源负责人修复发现本身；豁免写错了检查 id 的，更正 `check`。",
+#                 en: "The check cannot be waived, only fixed: remove the waiver and have the resource's owner fix the finding; if the waiver names the wrong check, correct `check`."}
 WAV_004 := lib.check(rego.metadata.rule(), lib.waivers, _not_waivable)
 
 _not_waivable contains v if {
@@ -240,6 +248,8 @@ _not_waivable contains v if {
 #   resource: waiver
 #   agenda: true
 #   invalidates_waiver: true
+#   remediation: {zh: "豁免已过期：由资源负责人修复对应的发现并删除该豁免，或由申请人重新申请，批准后更新 `approved_at` 与 `expires`。",
+#                 en: "The waiver has expired: the resource's owner fixes the finding and removes the waiver, or the requester asks again and, once it is approved, records the new `approved_at` and `expires`."}
 WAV_005 := lib.check(rego.metadata.rule(), lib.waivers, _expired)
 
 _expired contains v if {
@@ -275,6 +285,8 @@ _expired contains v if {
 #   severity: low
 #   waivable: false
 #   resource: waiver
+#   remediation: {zh: "该豁免已不对应任何发现：发现已修复的，删除该豁免；`check` 或 `resource` 写错的，予以更正。",
+#                 en: "No finding matches this waiver: remove it if the finding has been fixed, or correct its `check` or `resource` if they are wrong."}
 WAV_006 := lib.check(rego.metadata.rule(), _stale_subjects, _stale)
 
 _stale_subjects := {id | some id, w in lib.waivers; w.check != "WAV-006"}
@@ -330,6 +342,8 @@ _stale contains v if {
 #   waivable: false
 #   resource: waiver
 #   invalidates_waiver: true
+#   remediation: {zh: "豁免的 `approved_at` 晚于评估基准日，尚未生效：将其更正为实际批准日期；尚未批准的豁免，待批准后再登记。",
+#                 en: "The waiver's `approved_at` is after the as-of date, so it is not in force: correct it to the day it was really approved, and record a waiver only once it has been approved."}
 WAV_007 := lib.check(rego.metadata.rule(), lib.waivers, _not_yet_in_force)
 
 _not_yet_in_force contains v if {
@@ -366,6 +380,8 @@ _not_yet_in_force contains v if {
 #   waivable: false
 #   resource: waiver
 #   invalidates_waiver: true
+#   remediation: {zh: "豁免的到期日早于其批准日期：由申请人更正 `approved_at` 或 `expires`，使到期日不早于批准日期。",
+#                 en: "The waiver expires before it was approved: the requester corrects `approved_at` or `expires` so that it expires on or after the day of approval."}
 WAV_008 := lib.check(rego.metadata.rule(), lib.waivers, _expires_before_approval)
 
 _expires_before_approval contains v if {
@@ -405,6 +421,8 @@ _expires_before_approval contains v if {
 #   waivable: false
 #   resource: waiver
 #   invalidates_waiver: true
+#   remediation: {zh: "由委员会作出一项豁免决策（`type: waiver`）授予该豁免，由豁免的批准人批准、日期不晚于其 `approved_at`，并在豁免的 `decision` 中填写该决策 id。",
+#                 en: "Have the committee grant the waiver by a waiver decision (`type: waiver`), approved by the waiver's approver and dated on or before its `approved_at`, and name that decision in the waiver's `decision`."}
 WAV_009 := lib.check(rego.metadata.rule(), _grant_subjects, _ungranted)
 
 _requires_decision if object.get(_authority, "waiver_requires_decision", false) == true

@@ -138,7 +138,7 @@ def test_json_is_the_same_bytes_every_time(opa_binary):
     assert runs[0] == runs[1] and runs[0].endswith("}\n")
     assert list(json.loads(runs[0])) == ["schema_version", "tool", "workspace", "domains", "checks"]
     assert list(json.loads(runs[0])["checks"][0]) == ["id", "title", "severity", "waivable", "resource", "domain",
-                                                       "description", "description_zh", "controls", "builtin",
+                                                       "description", "description_zh", "remediation", "controls", "builtin",
                                                        "location"]
 
 

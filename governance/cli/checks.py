@@ -1,7 +1,7 @@
 """`govern checks`: the check catalogue, read from the checks' own METADATA.
 
 Every fact shown (id, titles, severity, waivable, resource kind, domain,
-description) is what `opa inspect` reads in the Rego, as `govern check`
+description, remediation) is what `opa inspect` reads in the Rego, as `govern check`
 catalogues it; the controls are those of the control catalogues that name the
 check. Nothing here is written twice, so the reference built from it
 (docs/reference/checks.md, `--format markdown`) cannot drift from the checks.
@@ -44,10 +44,12 @@ JSON_HELP = """\b
   domains         [{id, title: {en, zh}, order}] in reading order (declared order, then by id);
                   a domain no package declares has title {} and order null
   checks          [{id, title: {en, zh}, severity, waivable, resource, domain, description,
-                    description_zh, controls: [control id...], builtin, location: {file, line, column}}]
+                    description_zh, remediation: {zh, en}, controls: [control id...], builtin,
+                    location: {file, line, column}}]
                   by domain in reading order, then by id. title.zh only where the check has
                   custom.title_zh; resource null, description and description_zh (its
-                  custom.description_zh) "" where METADATA has none;
+                  custom.description_zh) "" where METADATA has none; remediation (its
+                  custom.remediation) holds the languages it is written in, {} for none;
                   location.file of a built-in check starts with <govern>/
 """
 
@@ -137,6 +139,7 @@ def as_json(found: Catalogue) -> str:
         "domains": [{"id": d.id, "title": d.title, "order": d.order} for d in found.domains],
         "checks": [{"id": c.id, "title": c.title, "severity": c.severity, "waivable": c.waivable, "resource": c.resource,
                     "domain": c.domain, "description": c.description, "description_zh": c.description_zh,
+                    "remediation": c.remediation,
                     "controls": found.controls[c.id],
                     "builtin": c.builtin, "location": c.location.as_dict()} for c in found.checks],
     }
@@ -161,10 +164,17 @@ def as_table(found: Catalogue, m: Messages) -> str:
     for c in found.checks:
         table.add_row(*map(_plain, (c.id, localized(c.title, m.lang), m.name(c.severity), _yes_no(c.waivable, m),
                                     c.resource or "-", localized(found.domain(c).title, m.lang, c.domain),
-                                    ", ".join(found.controls[c.id]) or "-", c.described(m.lang) or "-")))
+                                    ", ".join(found.controls[c.id]) or "-", _description_cell(c, m))))
     console.print(table)
     console.print(_plain(_count(found, m)))
     return buffer.getvalue()
+
+
+def _description_cell(c: DeclaredCheck, m: Messages) -> str:
+    """The description, then how to fix what the check finds below it: one column more would fold the others."""
+    fix = localized(c.remediation, m.lang)
+    parts = [c.described(m.lang), m.text("checks.remediation", text=fix) if fix else ""]
+    return "\n\n".join(p for p in parts if p) or "-"
 
 
 def _plain(value: str) -> Text:
@@ -199,7 +209,18 @@ def _markdown_check(c: DeclaredCheck, controls: list[str], m: Messages) -> list[
               "| " + " | ".join(map(markdown_cell, row)) + " |", ""]
     described = c.described(m.lang)
     others = [d for d in (c.description, c.description_zh) if d and d != described]  # the other language's, as titles
-    return lines + [line for d in [described, *others] if d for line in (markdown_text(d), "")]
+    lines += [line for d in [described, *others] if d for line in (markdown_text(d), "")]
+    return lines + _markdown_remediation(c, m)
+
+
+def _markdown_remediation(c: DeclaredCheck, m: Messages) -> list[str]:
+    """How to fix what the check finds: in the page's language, then the other one, as the descriptions."""
+    fix = localized(c.remediation, m.lang)
+    if not fix:
+        return []
+    others = [text for text in c.remediation.values() if text != fix]
+    return [f"**{markdown_text(m.text('remediation'))}**: {markdown_text(fix)}", "",
+            *(line for text in others for line in (markdown_text(text), ""))]
 
 
 # ---------------------------------------------------------------- words shared by the table and Markdown

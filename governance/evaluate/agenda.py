@@ -88,8 +88,14 @@ def build(result: RunResult, ws: Workspace, earlier: Earlier | None = None,
         counts=counts(result, len(items)), previous=_previous(earlier, ws, _marked(result)), groups=used, items=items,
         changes=_changes(result, dates or {}) if earlier is not None else None, trend=trend or [],
         goals=result.strategy.goals if result.strategy else [], last_meeting=last, progress=progress(ws, result),
-        actions=still, closed=closed,
+        actions=still, closed=closed, remediation=_remediation(result, items),
     )
+
+
+def _remediation(result: RunResult, items: list[AgendaItem]) -> dict[str, dict[str, str]]:
+    """How to fix what the items' checks find, as their METADATA says it: what the committee assigns."""
+    declared = {c.id: c.remediation for c in result.checks if c.remediation}
+    return {cid: dict(declared[cid]) for cid in sorted({i.check for i in items}) if cid in declared}
 
 
 def last_meeting(ws: Workspace, meeting: str) -> str | None:

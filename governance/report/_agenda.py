@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from governance.report import _agenda_svg as svg
 from governance.report._escape import json_document
+from governance.report._remediation import Remedy
 from governance.report._trend import line_chart
 from governance.result import ActionRecord, Agenda, AgendaChange, AgendaCounts, AgendaGoal, AgendaItem, GoalRecord
 from governance.vocabulary import Messages, localized
@@ -126,6 +127,13 @@ def heading(agenda: Agenda, group_id: str, lang: str) -> str:
 def grouped(agenda: Agenda) -> list[tuple[str, list[AgendaItem]]]:
     """(group id, its items) in the pack's order."""
     return [(g.id, [i for i in agenda.items if i.group == g.id]) for g in agenda.groups]
+
+
+def remedies(agenda: Agenda, items: list[AgendaItem], m: Messages) -> list[Remedy]:
+    """How to fix what each check of `items` finds, in their order and the pack's language (the pack holds no
+    check titles: a remedy's title is empty)."""
+    return [Remedy(cid, "", localized(agenda.remediation[cid], m.lang)) for cid in dict.fromkeys(i.check for i in items)
+            if localized(agenda.remediation.get(cid, {}), m.lang)]
 
 
 def what(m: Messages, item: AgendaItem) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from governance.report import _agenda as pack
 from governance.report._escape import markdown_code, markdown_table, markdown_text
+from governance.report._remediation import as_markdown
 from governance.result import Agenda
 from governance.vocabulary import Messages, messages
 
@@ -56,6 +57,10 @@ def _items(agenda: Agenda, m: Messages) -> list[str]:
                  pack.what(m, i), pack.owner(m, i), pack.date(m, i), pack.location(i)] for i in items]
         lines += ["", f"### {markdown_text(pack.heading(agenda, group, m.lang))} ({len(items)})", ""]
         lines += markdown_table(header, rows)
+        fixes = pack.remedies(agenda, items, m)
+        if fixes:
+            lines += ["", f"**{t('remediation')}**", ""]
+            lines += [f"- **{markdown_text(r.check)}** — {as_markdown(r)}" for r in fixes]
     return lines
 
 

@@ -8,7 +8,8 @@ the checks' METADATA (`RunResult.domains`); findings' messages and check
 titles in the language the checks wrote (Chinese where they wrote it).
 Unwaived info findings are advisories, listed apart and never counted as
 failing; a check or domain whose only findings are advisories passes with advisories
-(`governance.result.standing`).
+(`governance.result.standing`). Below the findings, each check with an unwaived one
+says how to fix it (its METADATA's remediation), once, in the report's language.
 The page depends only on the `RunResult`, so `govern report` reproduces it
 byte for byte from saved JSON.
 """
@@ -37,6 +38,7 @@ from governance.report._history_parts import (
     resolve_rows,
 )
 from governance.report._people import person
+from governance.report._remediation import remedies
 from governance.result import (
     SEVERITIES,
     Band,
@@ -89,6 +91,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         severity_counts=_severity_counts(result),
         findings=[f for f in result.findings if not advisory(f, result.fail_on)],  # a test, not a search of `advice`
         advisories=advice,
+        remedies=remedies(result, m),
         tally=tally(result),
         titles={c.id: m.title(c) for c in result.checks},
         controls=[(c, localized(c.title, lang)) for c in result.controls],

@@ -4,7 +4,8 @@ Sections: the run and its evidence, the changes since the run it is compared
 with (`--baseline`, or a history store's previous run, which it names), the
 trend from a history store (`--db`), a table of controls, the findings
 grouped by control with file:line (advisories, the unwaived info findings
-that cannot fail the run, apart), the budget chapter (the plan's shares against their targets, plan against
+that cannot fail the run, apart), how to fix each check with an unwaived
+finding (its METADATA's remediation, once per check), the budget chapter (the plan's shares against their targets, plan against
 actual spend per category and phase, the burn of running projects), the
 strategy chapter (goal tree, maturity
 against the previous assessment, pilot scope), then the waivers in force and
@@ -21,6 +22,7 @@ from governance.report import _budget as budget
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
 from governance.report._people import person
+from governance.report._remediation import as_markdown, remedies
 from governance.result import (
     ControlRecord,
     Finding,
@@ -76,6 +78,7 @@ class _Report:
 
     def build(self) -> str:
         lines = (self.header() + self.changes() + self.trend() + self.controls() + self.findings() + self.advisories()
+                 + self.remediation()
                  + budget.markdown_section(self.r, self.m) + self.strategy() + self.waivers())
         return "\n".join(lines).rstrip() + "\n"
 
@@ -169,6 +172,14 @@ class _Report:
         rows = [[f.check, f"{name(f.resource.kind)} {f.resource.id}", self.m.said(f), self.location(f)] for f in self.advice]
         header = [t("check"), t("resource"), t("message"), t("location")]
         return [f"## {t('advisories')}", "", t("advisories_note"), ""] + _table(header, rows) + [""]
+
+    def remediation(self) -> list[str]:
+        """How to fix each check with an unwaived finding above, once per check (its METADATA's words)."""
+        found = remedies(self.r, self.m)
+        if not found:
+            return []
+        items = [f"- **{_text(r.check)}** {_text(r.title)} — {as_markdown(r)}" for r in found]
+        return [f"## {self.m.text('remediation')}", "", *items, ""]
 
     def strategy(self) -> list[str]:
         t, name = self.m.text, self.m.name

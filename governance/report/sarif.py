@@ -24,6 +24,7 @@ from urllib.parse import quote
 from governance.report._escape import markdown_cell, markdown_text, visible_json
 from governance.report._paths import in_repository
 from governance.result import CheckSummary, Finding, FindingLocation, RunResult
+from governance.vocabulary import messages
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -42,6 +43,8 @@ LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note
 # security severity at all, so GitHub files them as plain notes rather than as security alerts.
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 BASELINE_STATE = {"new": "new", "existing": "unchanged"}
+REMEDIATION_LANGS = ("en", "zh")  # the order help shows a check's remediation in
+COLON = {"en": ": ", "zh": "："}  # after the label, as each language writes it
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
@@ -143,8 +146,17 @@ def _facts(check: CheckSummary, control_titles: dict[str, str]) -> list[tuple[st
     ]
 
 
+def _remediation(check: CheckSummary) -> list[tuple[str, str, str]]:
+    """How to fix what the check finds, English first (a code-scanning UI's language), then the Chinese the
+    committee reads: (label, colon, text) per language the check's METADATA says it in."""
+    return [(messages(lang).text("remediation"), COLON[lang], check.remediation[lang]) for lang in REMEDIATION_LANGS
+            if check.remediation.get(lang)]
+
+
 def _help_text(check: CheckSummary, control_titles: dict[str, str]) -> str:
     lines = [f"{check.id}: {check.title}", "", check.description or check.title, ""]
+    fixes = [f"{label}{colon}{text}" for label, colon, text in _remediation(check)]
+    lines += [*fixes, ""] if fixes else []
     lines += [f"{k}: {v}" for k, v in _facts(check, control_titles)]
     if check.waivable:
         lines += ["", "An approved, unexpired waiver for this check and resource turns a finding into `waived`."]
@@ -156,7 +168,10 @@ def _help_markdown(check: CheckSummary, control_titles: dict[str, str]) -> str:
     the id, title, description, resource, domain and control titles: each is escaped as the Markdown
     report escapes it, so none can add a link, an image, raw HTML or a table column."""
     lines = [f"**{markdown_text(check.id)}** — {markdown_text(check.title)}", "",
-             markdown_text(check.description or check.title), "", "| | |", "|---|---|"]
+             markdown_text(check.description or check.title), ""]
+    lines += [line for label, colon, text in _remediation(check)
+              for line in (f"**{markdown_text(label)}**{colon}{markdown_text(text)}", "")]
+    lines += ["| | |", "|---|---|"]
     lines += [f"| {k} | {markdown_cell(v)} |" for k, v in _facts(check, control_titles)]
     if check.waivable:
         lines += ["", "An approved, unexpired waiver (`waivers/`) for this check and resource turns a finding into `waived`."]

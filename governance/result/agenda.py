@@ -183,6 +183,9 @@ class Agenda(_Model):
     last_meeting: Day | None = None  # the committee's latest meeting before this one, where one is recorded
     actions: list[ActionRecord] = []  # open, by owner then due date
     closed: list[ActionRecord] = []  # done or dropped since the last meeting
+    # how to fix, per check of the items (check id -> language -> text, its METADATA custom.remediation), by id;
+    # {} in a pack from before checks declared it
+    remediation: dict[str, dict[str, str]] = {}
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, by_alias=True) + "\n"

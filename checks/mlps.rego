@@ -32,6 +32,12 @@ _filed := {id: s | some id, s in lib.systems; _level(s) >= 2}
 #   severity: high
 #   waivable: true
 #   resource: system
+#   remediation:
+#     zh: 由系统负责人向所在地公安机关办理等级保护备案，取得备案证明后，将备案编号填入该系统在清单中的 `mlps_filing_id`。
+#     en: >-
+#       The system's owner files the system with the local public security
+#       bureau and, once the filing certificate is issued, records its number
+#       as the system's `mlps_filing_id` in the inventory.
 MLP_001 := lib.check(rego.metadata.rule(), _filed, {v |
 	some id, s in _filed
 	not s.mlps_filing_id

@@ -96,7 +96,7 @@ def _summary(outcome: CheckOutcome, catalogue: dict[str, DeclaredCheck], control
         severity=outcome.severity,
         waivable=outcome.waivable, domain=catalogue[outcome.id].domain, resource=outcome.resource,
         evaluated=evaluated, failed=failed, waived=waived, status=status, controls=controls.get(outcome.id, []),
-        agenda=catalogue[outcome.id].agenda,
+        agenda=catalogue[outcome.id].agenda, remediation=dict(catalogue[outcome.id].remediation),
     )
 
 

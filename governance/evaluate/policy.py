@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
@@ -39,6 +39,7 @@ from governance.load import (
     problems_in,
 )
 from governance.model import Workspace, rego_checks
+from governance.vocabulary import LANGS
 
 if TYPE_CHECKING:  # a type only: not in the engine's __all__
     from governance.engine import Ahead
@@ -86,6 +87,8 @@ class DeclaredCheck:
     agenda: bool = False
     portfolio: readings.Portfolio | None = None  # the portfolio entry its findings name, if any
     description_zh: str = ""  # METADATA `custom.description_zh` on one line, "" where there is none
+    # how to fix what it finds, language -> text on one line (METADATA custom.remediation); {} where it says none
+    remediation: dict[str, str] = field(default_factory=dict)
 
     def described(self, lang: str) -> str:
         """The description in `lang`: the Chinese one for zh where the check writes one, else the English."""
@@ -235,10 +238,23 @@ def _check_text_problems(a: Annotation) -> list[str]:
         whys.append(f"METADATA custom.id '{shown}' is not a check id: upper-case letters and digits in words "
                     f"joined by ASCII hyphens (e.g. PLC-001), at most {MAX_ID_CHARS} characters")
     whys += _reserved_problem(cid, a.path[:2])
+    whys += _remediation_problem(a.custom.get("remediation"))
     for key, title in (("title", a.title), ("custom.title_zh", a.custom.get("title_zh"))):
         if isinstance(title, str) and len(title) > MAX_NAME_CHARS:
             whys.append(f"METADATA {key}: a title may be at most {MAX_NAME_CHARS:,} characters (this one has {len(title):,})")
     return whys
+
+
+def _remediation_problem(value: object) -> list[str]:
+    """`custom.remediation` maps a language of the reports to text saying how to fix what the check finds;
+    a workspace check may say it in one language, or not at all."""
+    if value is None:
+        return []
+    if (not isinstance(value, dict) or not value or not set(value) <= set(LANGS)
+            or not all(isinstance(text, str) and text.strip() for text in value.values())):
+        return [f"METADATA custom.remediation must map {' and/or '.join(LANGS)} to text saying how to fix what the check "
+                "finds, e.g. {zh: 为系统填写负责人, en: Name the system's owner}"]
+    return []
 
 
 def _reserved_problem(cid: str, root: tuple[str, ...]) -> list[str]:
@@ -336,7 +352,8 @@ def _checks(found: Inspection, by_package: dict[tuple[str, ...], str]) -> tuple[
                                     title=_titles(a), description=_one_line(a.description), severity=a.custom["severity"],
                                     waivable=a.custom["waivable"], resource=a.custom.get("resource"),
                                     observes=observes, portfolio=portfolio, agenda=a.custom.get("agenda", False),
-                                    description_zh=_one_line(a.custom.get("description_zh")))
+                                    description_zh=_one_line(a.custom.get("description_zh")),
+                                    remediation=_remediation(a.custom.get("remediation")))
         drawn.append((a, observes, portfolio))
     return checks, problems + readings.duplicates(drawn)
 
@@ -346,6 +363,14 @@ def _titles(a: Annotation) -> dict[str, str]:
     Chinese; _declaration_problem made sure both are text."""
     zh = str(a.custom.get("title_zh", "")).strip()
     return {"en": str(a.title), **({"zh": zh} if zh else {})}
+
+
+def _remediation(value: object) -> dict[str, str]:
+    """A check's remediation per language, each on one line; {} where it declares none (or a malformed one, which
+    _remediation_problem refuses before any catalogue is used)."""
+    if not isinstance(value, dict):
+        return {}
+    return {lang: _one_line(value[lang]) for lang in LANGS if isinstance(value.get(lang), str) and value[lang].strip()}
 
 
 def _one_line(text: object) -> str:

@@ -125,6 +125,9 @@ class CheckSummary(_Model):
     # its findings need a committee decision (METADATA custom.agenda): `govern agenda` lists them; None in a
     # result from before checks were marked
     agenda: bool | None = None
+    # how to fix what it finds, language (zh, en) -> text, from its METADATA custom.remediation; {} where the check
+    # declares none and in a result from before checks declared it
+    remediation: dict[str, str] = {}
 
 
 class SkippedCheck(_Model):

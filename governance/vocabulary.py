@@ -67,6 +67,9 @@ CATEGORIES: dict[str, str] = {
     "levels": "Organisational classification levels (ISO/IEC 27001 A.5.12)",
     "decision_types": "Decision types (the AuthorityMatrix sets limits per type)",
     "finding_events": "A change in a finding's life between recorded runs (`govern history finding`)",
+    "frameworks": "Frameworks a control cites (its `references`), by key",
+    "framework_citations": "How a citation names its framework, before the clause (《个人信息保护法》第51条, PIPL Art. 51)",
+    "requirement_statuses": "A framework requirement's status in `govern controls --framework`, from its controls'",
 }
 
 REGENERATE = "python -m governance.vocabulary > docs/reference/glossary.md"

@@ -28,15 +28,17 @@ ALLOWED = {
     "library": {"load", "text"},
     # the product's words (zh, en) and the handbook's defaults, read from the library's checks/vocabulary.json
     "vocabulary": {"library", "result"},
-    "model": {"load", "result", "library", "text", "vocabulary"},
+    # the frameworks a control cites: their keys, how a clause is written, how a citation reads (in the vocabulary's words)
+    "frameworks": {"vocabulary"},
+    "model": {"load", "result", "library", "text", "vocabulary", "frameworks"},
     "engine": {"result", "text", "vocabulary"},  # OPA gets the vocabulary as data, under the policy revision
-    "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary"},
+    "evaluate": {"engine", "load", "model", "result", "library", "__version__", "text", "vocabulary", "frameworks"},
     # the history store keeps saved results (read as evaluate/ reads them, with load's collector pause); report/ draws
     # its answers (history/types.py)
     "history": {"evaluate", "load", "result", "text"},
-    "report": {"history", "result", "text", "vocabulary"},
+    "report": {"history", "result", "text", "vocabulary", "frameworks"},
     "cli": {"engine", "evaluate", "history", "load", "model", "report", "result", "library", "entry", "bug", "__version__",
-            "text", "vocabulary"},
+            "text", "vocabulary", "frameworks"},
     "bug": {"text"},  # neutral: how a failure nobody expected is told; the entry point and the CLI's guard ask it
     "entry": {"cli", "bug", "text"},
     "__main__": {"entry"},
@@ -82,6 +84,8 @@ SURFACE = {
         "inventory_bytes", "kinds_taken_by", "load_workspace", "read_places", "rego_checks", "schema_files"},
     "governance.vocabulary": {"CATEGORIES", "DEFAULT_LANG", "LANGS", "Messages", "default_dimensions", "default_tiers",
         "document", "glossary", "localized", "messages", "names", "vocabulary"},
+    "governance.frameworks": {"FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "known",
+        "normalise", "problems", "title"},
 }
 
 

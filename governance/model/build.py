@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from governance import library
+from governance import frameworks, library
 from governance.load import (
     MAX_ID_CHARS,
     MAX_NAME_CHARS,
@@ -33,7 +33,7 @@ from governance.load import (
 from governance.model.base import Entity
 from governance.model.definitions import BudgetPolicy, PlacementPolicy
 from governance.model.errors import from_validation
-from governance.model.governance import Manifest
+from governance.model.governance import Control, Manifest
 from governance.model.inventory import INVENTORY_KINDS
 from governance.model.references import check_references
 from governance.model.workspace import DEFINITIONS, LISTS, ListedKind, Workspace
@@ -339,8 +339,17 @@ def _listed(ws: Workspace, doc: Document, b: _Builder, listed: ListedKind) -> No
         return
     store = getattr(ws, key)
     for i, entity in _entities(doc, b, key, data.get(key) or [], listed.model):
+        if isinstance(entity, Control):
+            _citations(entity, doc, b, (key, i))
         if b.register(ws, listed.resource, entity.id, doc, (key, i)):
             store[entity.id] = entity
+
+
+def _citations(control: Control, doc: Document, b: _Builder, path: Path_) -> None:
+    """A control's references, held to the frameworks govern knows and how each writes a clause: a
+    citation is evidence an auditor follows, so one that leads nowhere is an error where it is written."""
+    for where, why in frameworks.problems(control.references):
+        b.errors.append(WorkspaceError(doc.sources.locate(path + ("references", *where)), f"control '{control.id}': {why}"))
 
 
 def _entities(doc: Document, b: _Builder, key: str, items: Any, model: type[E]) -> Iterator[tuple[int, E]]:

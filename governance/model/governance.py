@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from governance.frameworks import FRAMEWORKS
 from governance.model.base import Date, Entity, Localized, Name, Ref, Strict
 from governance.result import FailOn
 
@@ -42,7 +43,10 @@ class Control(Entity):
     title: Localized = Field(description="The control's title in Chinese and English.")
     checks: list[str] = Field(default=[], description="Ids of the checks that evidence it.")
     references: dict[str, object] = Field(
-        default={}, description="Source -> the sections it cites (e.g. handbook: \"1.3.2\", iso27001: [A.5.3]).")
+        default={}, json_schema_extra={"propertyNames": {"enum": list(FRAMEWORKS)}},
+        description="Framework -> the clause it cites, or a list of them (e.g. handbook: \"1.3.2\", iso27001: [A.5.3], "
+                    "pipl: [art. 51], gbt22239: [\"8.1.4.8\"], gbt43697: [\"6.5\", Annex G]). Frameworks: "
+                    + ", ".join(FRAMEWORKS) + "; a clause written otherwise than its framework's is an error.")
     domain: str | None = Field(default=None, description="Domain id it belongs to (e.g. budget).")
 
 

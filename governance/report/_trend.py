@@ -146,5 +146,5 @@ def charts(series: list[Day], m: Messages) -> list[Markup]:
     if not series:
         return []
     return [severity_chart(series, m.text("history.chart_severity"), lambda s: m.name(s, capital=True)),
-            controls_chart(series, m.text("history.chart_controls"), m.text("history.satisfied"),
+            controls_chart(series, m.text("history.chart_controls"), m.name("satisfied", "requirement_statuses"),
                            m.text("history.controls_total"))]

@@ -1,0 +1,173 @@
+"""The frameworks a control cites: the one place that knows them.
+
+A control's `references` maps a framework's key to the clause it cites, or a list of them:
+
+    references: {handbook: "1.3.2", gbt22239: ["8.1.4.8"], pipl: [art. 51], iso27001: [A.5.12]}
+
+Here are the keys, the other names a reader may call a framework by on the command line (`mlps`,
+`cac-2024` …: `normalise`), how a clause of each is written (`problems` says what is wrong with a
+citation, for the loader's `file:line:col` errors), the natural order of clauses (`clause_order`:
+8.1.4.2 before 8.1.4.10, art. 9 before art. 21), and how a citation reads in Chinese and English
+(`display`). The words -- a framework's name, how a citation names it, 第…条 / Art. … -- are the
+vocabulary's (`names.frameworks`, `names.framework_citations`, the `citation.*` labels).
+
+A file writes the key itself: a citation is evidence an auditor follows, so it is spelt one way.
+An alias in a file is refused with the key to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from governance.vocabulary import messages
+
+__all__ = ["FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "known", "normalise",
+           "problems", "title"]
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One way a clause is written: `kind` names the vocabulary's label that says it (`citation.<kind>`);
+    the pattern's first group is the part the label quotes (the article's number, the annex's letter)."""
+
+    kind: str
+    pattern: re.Pattern[str]
+
+
+_SECTION = r"[1-9]\d?(?:\.[1-9]\d?){0,4}"  # 8, 8.1, 8.1.4.8: numbered sections of a standard
+SECTION = _Form("section", re.compile(f"({_SECTION})"))
+PARAGRAPH = _Form("paragraph", re.compile(f"({_SECTION})"))  # the handbook's §1.3.2
+ANNEX = _Form("annex", re.compile(r"Annex ([A-Z](?:\.[1-9]\d?){0,3})"))
+ARTICLE = _Form("article", re.compile(r"art\. ([1-9]\d{0,2})"))
+# ISO/IEC 27001:2022 Annex A: 5.1-5.37 organisational, 6.1-6.8 people, 7.1-7.14 physical, 8.1-8.34 technological
+ANNEX_A = _Form("section", re.compile(
+    r"(A\.(?:5\.(?:[1-9]|[12]\d|3[0-7])|6\.[1-8]|7\.(?:[1-9]|1[0-4])|8\.(?:[1-9]|[12]\d|3[0-4])))"))
+
+
+@dataclass(frozen=True)
+class Framework:
+    key: str  # as a control's `references` writes it
+    aliases: tuple[str, ...]  # other names for it on the command line, compared as `normalise` reads them
+    forms: tuple[_Form, ...]
+    written: str  # how a clause is written, for an error
+    articles: int | None = None  # a law's last article, where a clause is an article
+
+    def form_of(self, clause: str) -> tuple[_Form, re.Match[str]] | None:
+        """The form `clause` is written in and its match, or None if it is no clause of this framework."""
+        for form in self.forms:
+            match = form.pattern.fullmatch(clause)
+            if match and (form is not ARTICLE or self.articles is None or int(match[1]) <= self.articles):
+                return form, match
+        return None
+
+
+# In the order the views list them: the national baseline, the laws, the standards, the handbook
+FRAMEWORKS: Mapping[str, Framework] = MappingProxyType({f.key: f for f in (
+    Framework("gbt22239", ("mlps", "mlps2", "mlps2.0", "mlps-2.0", "等保", "等保2.0", "gb/t22239", "gb/t22239-2019",
+                           "gbt22239-2019"),
+              (SECTION,), 'a section number, in quotes: "8.1.4.8"'),
+    Framework("pipl", ("个人信息保护法",), (ARTICLE,), "an article: art. 51 (art. 1 to art. 74)", articles=74),
+    Framework("dsl", ("数据安全法",), (ARTICLE,), "an article: art. 21 (art. 1 to art. 55)", articles=55),
+    # the law as amended in 2025: its last article is not pinned here
+    Framework("csl", ("网络安全法",), (ARTICLE,), "an article: art. 21"),
+    Framework("gbt43697", ("gb/t43697", "gb/t43697-2024", "gbt43697-2024"), (SECTION, ANNEX),
+              'a section number in quotes ("6.5") or an annex (Annex G)'),
+    Framework("cac2024", ("cac-2024", "cac2024-provisions", "促进和规范数据跨境流动规定"), (ARTICLE,),
+              "an article: art. 7 (art. 1 to art. 14)", articles=14),
+    Framework("iso27001", ("iso-27001", "iso/iec27001", "iso27001:2022", "iso/iec27001:2022"), (ANNEX_A,),
+              "an Annex A control: A.5.12 (A.5.1-A.5.37, A.6.1-A.6.8, A.7.1-A.7.14, A.8.1-A.8.34)"),
+    Framework("handbook", ("手册",), (PARAGRAPH,), 'a section number, in quotes: "1.3.2"'),
+)})
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One clause of one framework, as a control cites it."""
+
+    framework: str
+    clause: str
+
+
+def known() -> str:
+    """The keys, as an error lists them."""
+    return ", ".join(FRAMEWORKS)
+
+
+def normalise(name: str) -> str | None:
+    """The key of the framework `name` calls (`mlps`, `GB/T 22239`, `cac-2024`, `ISO27001` …), or None."""
+    compact = re.sub(r"[\s_《》]+", "", name).lower()
+    return next((f.key for f in FRAMEWORKS.values() if compact == f.key or compact in f.aliases), None)
+
+
+def clause_order(framework: str, clause: str) -> tuple[object, ...]:
+    """A clause's place among its framework's: sections by their numbers, then annexes, articles by number."""
+    found = FRAMEWORKS[framework].form_of(clause) if framework in FRAMEWORKS else None
+    if found is None:
+        return (2, clause)
+    form, match = found
+    parts = tuple(int(p) if p.isdigit() else p for p in re.split(r"\.", match[1].removeprefix("A.")))
+    return (1 if form is ANNEX else 0, parts)
+
+
+def citations(references: Mapping[str, object]) -> Iterator[Citation]:
+    """Each clause a control's `references` cites, in the order written (a single clause or a list)."""
+    for framework, cited in references.items():
+        for clause in cited if isinstance(cited, list) else [cited]:
+            yield Citation(framework, str(clause))
+
+
+def display(framework: str, clause: str, lang: str) -> str:
+    """A citation as a reader knows it: 《个人信息保护法》第51条 / PIPL Art. 51; 手册 §1.3.2. One of a saved result
+    that names a framework govern does not know (an older catalogue) reads as written."""
+    found = FRAMEWORKS[framework].form_of(clause) if framework in FRAMEWORKS else None
+    if found is None:
+        return f"{framework} {clause}"
+    form, match = found
+    m = messages(lang)
+    return m.text(f"citation.{form.kind}", framework=m.name(framework, "framework_citations"), clause=match[1])
+
+
+def title(framework: str, lang: str) -> str:
+    """The framework's full name (GB/T 22239-2019 … (MLPS 2.0)); an unknown key as written."""
+    return messages(lang).name(framework, "frameworks")
+
+
+Where = tuple[str | int, ...]  # under a control's `references`: a key, or a key and the index of a clause
+
+
+def problems(references: Mapping[str, object]) -> list[tuple[Where, str]]:
+    """What is wrong with a control's `references`, each placed under it: an unknown framework, a citation
+    that is not a clause or a list of them, a malformed clause, a clause cited twice."""
+    out: list[tuple[Where, str]] = []
+    for key, cited in references.items():
+        framework = FRAMEWORKS.get(key)
+        if framework is None:
+            alias = normalise(key)
+            why = (f"framework '{key}' is written '{alias}' in a control's references" if alias
+                   else f"unknown framework '{key}' (known: {known()})")
+            out.append(((key,), why))
+            continue
+        if not isinstance(cited, list):
+            out += [((key,), why) for why in _clause_problems(framework, cited, set())]
+            continue
+        if not cited:
+            out.append(((key,), f"{key}: cites no clause; write {framework.written}"))
+        seen: set[str] = set()
+        out += [((key, i), why) for i, clause in enumerate(cited) for why in _clause_problems(framework, clause, seen)]
+    return out
+
+
+def _clause_problems(framework: Framework, clause: object, seen: set[str]) -> list[str]:
+    key = framework.key
+    if not isinstance(clause, str):
+        # YAML reads 1.3 as a number (and 1.10 as 1.1): a clause is text
+        return [f"{key}: a clause is text: write {framework.written}"]
+    if framework.form_of(clause) is None:
+        return [f"{key}: '{clause[:60]}' is not a clause of {key}; write {framework.written}"]
+    if clause in seen:
+        return [f"{key}: '{clause}' is cited twice"]
+    seen.add(clause)
+    return []

@@ -270,6 +270,25 @@ def test_each_control_and_finding_carries_its_framework_references(example_run, 
     assert any(reference_props(o) for o in res["observations"])
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reference_reads_as_its_citation_in_the_reports_language(lang):
+    """The prop's remarks say the citation as a reader knows it and the framework's name (governance/frameworks.py),
+    in the report's language: 《个人信息保护法》第51条 / PIPL Art. 51."""
+    from governance import frameworks
+    from governance.report import RenderOptions
+
+    doc = json.loads(render("oscal", golden.result("acme"), RenderOptions(lang=lang)))
+    (res,) = doc["assessment-results"]["results"]
+    refs = [p for f in res["findings"] for p in f["props"] if p.get("ns") == REFERENCE_NS]
+    assert {p["name"] for p in refs} >= {"pipl", "gbt22239"}
+    for p in refs:
+        assert p["class"] == "framework-reference"
+        assert p["remarks"] == markdown_text(f"{frameworks.display(p['name'], p['value'], lang)} — "
+                                             f"{frameworks.title(p['name'], lang)}")
+    pipl = next(p for p in refs if p["name"] == "pipl")
+    assert ("第" in pipl["remarks"]) == (lang == "zh")
+
+
 def parties_of(doc: dict) -> dict[str, dict]:
     """party uuid -> party, from the document's metadata."""
     (top,) = doc.values()

@@ -14,6 +14,7 @@ import json
 import uuid
 from urllib.parse import quote
 
+from governance import frameworks
 from governance.report._escape import markdown_text
 from governance.report._people import person
 from governance.result import CheckSummary, ControlRecord, Finding, RunResult, WaiverRecord
@@ -84,23 +85,22 @@ def times(result: RunResult) -> tuple[str, str]:
     return midnight, midnight
 
 
-def framework_title(key: str, lang: str) -> str | None:
-    """A framework's display name (GB/T 22239 for `gbt22239`), where govern knows one: none yet, so a
-    reference names its framework by the key the control catalogue writes."""
-    return None
+def _cited_order(citation: frameworks.Citation) -> tuple[object, ...]:
+    """Frameworks in the order the views list them (unknown keys of an older result last, by name), clauses in
+    their natural order."""
+    known = list(frameworks.FRAMEWORKS)
+    place = known.index(citation.framework) if citation.framework in known else len(known)
+    return place, citation.framework, frameworks.clause_order(citation.framework, citation.clause)
 
 
 def reference_props(references: dict, lang: str) -> list[dict]:
     """One prop per clause a control cites (`references`: framework key -> clause or list of clauses), in
-    REFERENCE_NS, named by the framework's key; its display name, where known, in the remarks."""
-    out = []
-    for key in sorted(references):
-        clauses = references[key]
-        title = framework_title(key, lang)
-        extra = {"class": "framework-reference"} | ({"remarks": markup(title)} if title else {})
-        for clause in clauses if isinstance(clauses, list) else [clauses]:
-            out.append({"name": token(str(key)), "ns": REFERENCE_NS, "value": text(clause), **extra})
-    return out
+    REFERENCE_NS, named by the framework's key; the citation as a reader knows it and the framework's full
+    name, in `lang`, in its remarks (governance/frameworks.py)."""
+    return [{"name": token(c.framework), "ns": REFERENCE_NS, "value": text(c.clause), "class": "framework-reference",
+             "remarks": markup(f"{frameworks.display(c.framework, c.clause, lang)} — "
+                               f"{frameworks.title(c.framework, lang)}")}
+            for c in sorted(frameworks.citations(references), key=_cited_order)]
 
 
 def remediation(check: CheckSummary | None, lang: str) -> str | None:

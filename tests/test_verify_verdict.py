@@ -344,6 +344,17 @@ def test_a_result_whose_digest_covers_the_verdict_alone_keeps_verifying(ws):
     assert proc.returncode == 0, proc.stderr
 
 
+def test_an_action_edited_and_resealed_is_caught_by_evaluating_again(ws):
+    """A careful forger moves an open action's due date and reseals the digest: the result agrees with itself,
+    but the workspace, evaluated again, records another date, and verify names the field."""
+    doc = result_doc(ws)
+    i, action = next((i, a) for i, a in enumerate(doc["actions"]) if a["status"] == "open")
+    recorded = action["due"]
+    action["due"] = "2027-06-30"
+    assert_failed(verify(ws, save(ws, reseal(doc))),
+                  f"actions[{i}].due: recorded '2027-06-30', re-evaluation '{recorded}'")
+
+
 def test_a_result_saved_before_it_recorded_actions_keeps_verifying(ws):
     """A result whose digest covers the committee's sections but not the action items (coverage 2, no `actions`)
     reads and verifies with the digest it had: the re-evaluation's action items are not held against it."""

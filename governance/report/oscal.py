@@ -42,9 +42,6 @@ if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
 
 FORMAT = "oscal"
-# the primitives under the names the group report's OSCAL (_aggregate_oscal.py) imports them by
-_markup, _prop, _token, _uuid = markup, prop, token, uuid_for
-__all__ = ["FORMAT", "OSCAL_VERSION", "REASON", "render"]
 
 
 # the target's status reason where it is not plain pass or fail
@@ -62,7 +59,7 @@ class _Document(OscalParts):
 
     def __init__(self, result: RunResult, lang: str) -> None:
         super().__init__(result, lang)
-        self.plan_uuid = _uuid("assessment-plan", result.engine.policy_revision)
+        self.plan_uuid = uuid_for("assessment-plan", result.engine.policy_revision)
         self.skipped = {s.check for s in result.selection.skipped}
         self.standings = check_standings(result.checks, result.fail_on)
         self.people = parties(result)
@@ -71,7 +68,7 @@ class _Document(OscalParts):
 
     def build(self) -> dict:
         return {"assessment-results": {
-            "uuid": _uuid("assessment-results", self.identity),
+            "uuid": uuid_for("assessment-results", self.identity),
             "metadata": self.metadata(),
             "import-ap": {
                 "href": f"#{self.plan_uuid}",
@@ -85,7 +82,7 @@ class _Document(OscalParts):
     def metadata(self) -> dict:
         r = self.r
         return {
-            "title": _markup(f"govern assessment results: {self.workspace} as of {r.as_of}"),
+            "title": markup(f"govern assessment results: {self.workspace} as of {r.as_of}"),
             "last-modified": self.finished,
             "version": f"{r.as_of}-{self.identity[:12]}",
             "oscal-version": OSCAL_VERSION,
@@ -99,20 +96,20 @@ class _Document(OscalParts):
         risks = [self.waiver_risk(f) for f in r.findings if f.status == "waived"]
         findings = self.findings()
         out = {
-            "uuid": _uuid("result", self.identity),
-            "title": _markup(f"govern check of {self.workspace}"),
-            "description": _markup(
+            "uuid": uuid_for("result", self.identity),
+            "title": markup(f"govern check of {self.workspace}"),
+            "description": markup(
                 f"Every check evaluated on Open Policy Agent {r.engine.opa_version} as of {r.as_of}, "
                 f"policy revision {r.engine.policy_revision}: {r.summary.fail} unwaived and "
                 f"{r.summary.waived} waived finding(s) over {len(r.checks)} check(s)."),
             "start": self.started,
             "end": self.finished,
             "props": [
-                _prop("as-of", r.as_of),
-                _prop("fail-on", r.fail_on),
-                _prop("findings-failed", r.summary.fail),
-                _prop("findings-waived", r.summary.waived),
-                *[_prop(f"checks-{state.replace('_', '-')}", n) for state, n in sorted(r.summary.checks.items())],
+                prop("as-of", r.as_of),
+                prop("fail-on", r.fail_on),
+                prop("findings-failed", r.summary.fail),
+                prop("findings-waived", r.summary.waived),
+                *[prop(f"checks-{state.replace('_', '-')}", n) for state, n in sorted(r.summary.checks.items())],
             ],
             "local-definitions": self.local_definitions(),
             "reviewed-controls": self.reviewed_controls(),
@@ -137,7 +134,7 @@ class _Document(OscalParts):
         if not controls:
             return {"control-selections": [{"remarks": "The workspace defines no controls."}]}
         return {"control-selections": [{
-            "include-controls": [{"control-id": _token(c.id)} for c in controls],
+            "include-controls": [{"control-id": token(c.id)} for c in controls],
         }]}
 
     def findings(self) -> list[dict]:
@@ -157,7 +154,7 @@ class _Document(OscalParts):
         if not advice:
             return "", []
         n = sum(advisory(f, self.r.fail_on) for f in related)
-        return f"; with {n} advisory finding(s) from {', '.join(advice)}", [_prop("advisories", n)]
+        return f"; with {n} advisory finding(s) from {', '.join(advice)}", [prop("advisories", n)]
 
     def control_finding(self, control: ControlRecord, by_check: dict[str, list[Finding]]) -> dict:
         related = [f for check in control.checks for f in by_check.get(check, [])]
@@ -177,9 +174,9 @@ class _Document(OscalParts):
             why = "unwaived findings from " + ", ".join(sorted(set(failed))) + noted
         description = (f"Control {control.id} is {'satisfied' if satisfied else 'not satisfied'}: {why}. "
                        f"Checks: {', '.join(control.checks) or 'none'}.")
-        props = ([_prop("control-status", control.status)] + advice_props
-                 + [_prop(f"title-{lang}", text) for lang, text in sorted(control.title.items()) if text.strip()]
-                 + [_prop("check", c) for c in control.checks] + reference_props(control.references, self.lang))
+        props = ([prop("control-status", control.status)] + advice_props
+                 + [prop(f"title-{lang}", text) for lang, text in sorted(control.title.items()) if text.strip()]
+                 + [prop("check", c) for c in control.checks] + reference_props(control.references, self.lang))
         return self._finding("control", control.id, standing, f"{control.id} {title}", description, related, props)
 
     def check_finding(self, check: CheckSummary, related: list[Finding]) -> dict:
@@ -190,7 +187,7 @@ class _Document(OscalParts):
                        f"with {check.failed} unwaived and {check.waived} waived finding(s){noted}.")
         if check.status == "skipped":
             description = f"Check {check.id} evidences no control in this workspace; this run skipped it (not assessed)."
-        props = [_prop("check", check.id), _prop("check-status", check.status)] + advice_props
+        props = [prop("check", check.id), prop("check-status", check.status)] + advice_props
         return self._finding("check", check.id, standing, f"{check.id} {check.title} (no control)", description,
                              related, props)
 
@@ -200,14 +197,14 @@ class _Document(OscalParts):
         standing (`status`)."""
         satisfied = _satisfied(status)
         out = {
-            "uuid": _uuid("finding", kind, id_),
-            "title": _markup(title),
-            "description": _markup(description),
+            "uuid": uuid_for("finding", kind, id_),
+            "title": markup(title),
+            "description": markup(description),
             "props": props,
             "origins": self.origins(),
             "target": {
                 "type": "objective-id",
-                "target-id": _token(id_),
+                "target-id": token(id_),
                 "status": {"state": "satisfied" if satisfied else "not-satisfied",
                            "reason": REASON.get(status, "pass" if satisfied else "fail")},
             },
@@ -224,12 +221,12 @@ class _Document(OscalParts):
         plan = {
             "uuid": self.plan_uuid,
             "title": "govern assessment plan: checks at the recorded policy revision",
-            "description": _markup(
+            "description": markup(
                 f"The built-in govern library and the workspace's own Rego checks and policy definitions, "
                 f"together identified by policy revision {r.engine.policy_revision}; every check is evaluated "
                 f"on Open Policy Agent {r.engine.opa_version}."),
-            "props": [_prop("policy-revision", r.engine.policy_revision)]
-                     + [_prop("library-module", f"{f.path} sha256:{f.sha256}") for f in r.library],
+            "props": [prop("policy-revision", r.engine.policy_revision)]
+                     + [prop("library-module", f"{f.path} sha256:{f.sha256}") for f in r.library],
         }
         return [plan] + self.file_resources()
 

@@ -133,7 +133,8 @@ class _Plan(OscalParts):
             "uuid": self.risk_uuid(f),
             "title": markup(f"Open finding: {f.check} on {f.resource.kind} {f.resource.id}"),
             "description": markup(self.message(f)),
-            "statement": markup(f"Unwaived {f.severity} finding of check {f.check}: {self.message(f)}"),
+            "statement": markup(f"Unwaived {f.severity} finding of check {f.check} on {f.resource.kind} "
+                                f"{f.resource.id}: its message says what is wrong."),
             "props": [prop("check", f.check), prop("severity", f.severity), *self.references(f.controls)],
             "status": "remediating" if open_ else "open",
             "origins": self.origins(),

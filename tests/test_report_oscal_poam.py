@@ -256,3 +256,21 @@ def test_workspace_text_is_inert_and_the_plan_still_validates(validator):
     for where, text in fields.items():
         html = md.render(text)
         assert not any(tag in html for tag in ("<script", "<img", "<a ", "<em>")), (where, html)
+
+
+@pytest.mark.parametrize("name", ["acme", "acme-waivers", "acme-expiring"])
+def test_uuids_are_unique_within_the_plan(name):
+    seen: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("uuid"), str):
+                seen.append(node["uuid"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(render("oscal-poam", golden.result(name))))
+    assert len(seen) == len(set(seen)) > 50

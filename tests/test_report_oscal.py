@@ -233,3 +233,154 @@ def test_markup_fields_carry_workspace_text_escaped():
     for where, text in fields.items():  # … and inert everywhere
         html = md.render(text)
         assert not any(tag in html for tag in ("<script", "<img", "<a ", "<em>")), (where, html)
+
+
+# ---------------------------------------------------------------- the mapping, the people, another tool's models
+
+REFERENCE_NS = "urn:govern:oscal:reference"
+
+
+def cited(references: dict) -> set[tuple[str, str]]:
+    """(framework, clause) for each clause a control's references cite."""
+    return {(key, clause) for key, clauses in references.items()
+            for clause in (clauses if isinstance(clauses, list) else [clauses])}
+
+
+def reference_props(node: dict) -> set[tuple[str, str]]:
+    return {(p["name"], p["value"]) for p in node.get("props", []) if p.get("ns") == REFERENCE_NS}
+
+
+def test_each_control_and_finding_carries_its_framework_references(example_run, validator):
+    """An auditor asked which MLPS or PIPL clauses a finding bears on reads it off the OSCAL: one prop per
+    clause, named by the framework's key, on the control's finding, and on each observation and risk of a
+    finding of its checks."""
+    result, doc = example_run
+    (res,) = doc["assessment-results"]["results"]
+    by_target = {f["target"]["target-id"]: f for f in res["findings"]}
+    controls = {c["id"]: c for c in result["controls"]}
+    assert {"gbt22239", "pipl", "iso27001"} <= {key for c in controls.values() for key in c["references"]}
+    for cid, control in controls.items():
+        assert reference_props(by_target[cid]) == cited(control["references"]), cid
+    for finding, obs in zip(result["findings"], res["observations"], strict=True):
+        expected = set().union(*(cited(controls[c]["references"]) for c in finding["controls"]))
+        assert reference_props(obs) == expected, finding["check"]
+    for risk in res.get("risks", []):
+        (observation,) = [o for o in res["observations"] if o["uuid"] == risk["related-observations"][0]["observation-uuid"]]
+        assert reference_props(risk) == reference_props(observation)
+    assert any(reference_props(o) for o in res["observations"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reference_reads_as_its_citation_in_the_reports_language(lang):
+    """The prop's remarks say the citation as a reader knows it and the framework's name (governance/frameworks.py),
+    in the report's language: 《个人信息保护法》第51条 / PIPL Art. 51."""
+    from governance import frameworks
+    from governance.report import RenderOptions
+
+    doc = json.loads(render("oscal", golden.result("acme"), RenderOptions(lang=lang)))
+    (res,) = doc["assessment-results"]["results"]
+    refs = [p for f in res["findings"] for p in f["props"] if p.get("ns") == REFERENCE_NS]
+    assert {p["name"] for p in refs} >= {"pipl", "gbt22239"}
+    for p in refs:
+        assert p["class"] == "framework-reference"
+        assert p["remarks"] == markdown_text(f"{frameworks.display(p['name'], p['value'], lang)} — "
+                                             f"{frameworks.title(p['name'], lang)}")
+    pipl = next(p for p in refs if p["name"] == "pipl")
+    assert ("第" in pipl["remarks"]) == (lang == "zh")
+
+
+def parties_of(doc: dict) -> dict[str, dict]:
+    """party uuid -> party, from the document's metadata."""
+    (top,) = doc.values()
+    return {p["uuid"]: p for p in top["metadata"].get("parties", [])}
+
+
+def party_refs(node) -> list[str]:
+    """Every party UUID the document points at, wherever it does."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        found += node.get("party-uuids", [])
+        if "party-uuid" in node:
+            found.append(node["party-uuid"])
+        if node.get("type") == "party" and "actor-uuid" in node:
+            found.append(node["actor-uuid"])
+        for value in node.values():
+            found += party_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += party_refs(value)
+    return found
+
+
+def test_the_people_involved_are_parties_pointed_at_by_uuid(validator):
+    """Waivers' approvers and requesters, action owners and goal owners are `parties` (a person, by name, with
+    their workspace id), each with a UUID of its id alone; the waived risk names its approver by that UUID."""
+    import uuid
+
+    result, doc = rendered("acme-waivers")
+    assert_valid(validator, doc)
+    party = parties_of(doc)
+    by_id = {props(p)["person-id"][0]: p for p in party.values()}
+    people = {w["approved_by"] for w in result["waivers"]} | {w["requested_by"] for w in result["waivers"]}
+    people |= {a["owner"] for a in result["actions"]} | {g["owner"] for g in result["strategy"]["goals"] if g["owner"]}
+    assert set(by_id) == people
+    names = {w["approved_by"]: w["approved_by_name"] for w in result["waivers"]}
+    names |= {a["owner"]: a["owner_name"] for a in result["actions"]}
+    for pid, p in by_id.items():
+        assert p["type"] == "person" and uuid.UUID(p["uuid"]).version == 5
+        if names.get(pid):
+            assert p["name"] == names[pid]
+    refs = party_refs(doc)
+    assert refs and set(refs) <= set(party)  # every pointer names a party of the document
+    meta = doc["assessment-results"]["metadata"]
+    roles = {r["id"] for r in meta["roles"]}
+    assert {rp["role-id"] for rp in meta["responsible-parties"]} == roles >= {"waiver-approver", "action-owner"}
+    (res,) = doc["assessment-results"]["results"]
+    risk = next(r for r in res["risks"] if props(r)["waiver"] == [golden.WAIVER_ID])
+    (entry,) = risk["risk-log"]["entries"]
+    assert entry["logged-by"] == [{"party-uuid": by_id["p-ceo"]["uuid"], "role-id": "waiver-approver"}]
+    assert entry["status-change"] == "deviation-approved" and risk["deadline"].startswith("2026-12-31")
+    # the same person, the same UUID, in another document
+    _, plain = rendered("acme")
+    assert {props(p)["person-id"][0]: u for u, p in parties_of(plain).items()}["p-ceo"] == by_id["p-ceo"]["uuid"]
+
+
+def test_a_checks_remediation_is_the_recommended_response_of_its_risks(validator):
+    """Where the check says how to fix what it finds (METADATA custom.remediation), its waived findings' risks
+    carry it, in the report's language."""
+    from governance.report import RenderOptions
+
+    result = golden.result("acme")
+    waived = {f.check for f in result.findings if f.status == "waived"}
+    told = {"zh": "补齐 *负责人*", "en": "Name the *owner*"}  # Markdown in it stays text
+    result = result.model_copy(update={"checks": [
+        c.model_copy(update={"remediation": told}) if c.id == min(waived) else c.model_copy(update={"remediation": {}})
+        for c in result.checks]})
+    doc = json.loads(render("oscal", result, RenderOptions(lang="en")))
+    assert_valid(validator, doc)
+    how = {c.id: c.remediation for c in result.checks if c.remediation}
+    (res,) = doc["assessment-results"]["results"]
+    risks = {props(r)["check"][0]: r for r in res["risks"]}
+    assert set(how) < set(risks)
+    for check_id, risk in risks.items():
+        if check_id in how:
+            (response,) = risk["remediations"]
+            assert response["lifecycle"] == "recommendation"
+            assert response["description"] == markdown_text(how[check_id]["en"])
+        else:
+            assert "remediations" not in risk
+    zh = json.loads(render("oscal", result, RenderOptions(lang="zh")))
+    zh_risks = {props(r)["check"][0]: r for r in zh["assessment-results"]["results"][0]["risks"]}
+    (check_id,) = how
+    assert zh_risks[check_id]["remediations"][0]["description"] == markdown_text(how[check_id]["zh"])
+
+
+@pytest.mark.parametrize("name", ["acme", "acme-waivers"])
+def test_loads_in_compliance_trestle(name):
+    """Another tool's OSCAL models (compliance-trestle's pydantic ones) load the document."""
+    from trestle.oscal.assessment_results import AssessmentResults
+
+    _, doc = rendered(name)
+    loaded = AssessmentResults.parse_obj(doc["assessment-results"])
+    assert str(loaded.uuid) == doc["assessment-results"]["uuid"]
+    assert len(loaded.metadata.parties or []) == len(doc["assessment-results"]["metadata"]["parties"])

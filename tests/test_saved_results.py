@@ -148,6 +148,16 @@ def _dressed_as_evidence(doc: dict) -> tuple[str, str | None]:
     return '"kind": "govern-evidence"', None
 
 
+def _action_due(doc: dict) -> tuple[str, str | None]:
+    doc["actions"][0]["due"] = "2026-02-30"
+    return '"due": "2026-02-30"', None
+
+
+def _action_status(doc: dict) -> tuple[str, str | None]:
+    doc["actions"][0]["status"] = "closed"
+    return '"status": "closed"', '"actions"'
+
+
 BAD: dict[str, tuple[Edit, str]] = {
     "a finding listed twice": (_finding_twice, "finding listed more than once: "),
     "a stale verdict digest": (_stale_digest, "verdict.digest: recorded sha256:"),
@@ -169,6 +179,8 @@ BAD: dict[str, tuple[Edit, str]] = {
     "finding of a check not listed": (_unknown_check, "a finding of check ZZZ-999, which the result's checks do not list"),
     "waived by a waiver not listed": (_unknown_waiver, "waived by wv-nowhere, which the result's waivers do not list"),
     "waived by an invented waiver": (_waived_without_waiver_listed, "waived by wv-invented, which the result's waivers"),
+    "impossible action due date": (_action_due, "actions[0].due: '2026-02-30' is not a real date"),
+    "action status outside the vocabulary": (_action_status, "actions[0].status: Input should be 'open'"),
 }
 
 
@@ -257,6 +269,17 @@ def _selection(doc: dict) -> tuple[str, str | None]:
     return f'"check": "{doc["checks"][0]["id"]}"', '"selection"'
 
 
+def _action_twice(doc: dict) -> tuple[str, str | None]:
+    before = doc["actions"][-1]["id"]
+    doc["actions"].append(dict(doc["actions"][0]))
+    return f'"id": "{doc["actions"][0]["id"]}"', f'"id": "{before}"'
+
+
+def _action_of_no_check(doc: dict) -> tuple[str, str | None]:
+    doc["actions"][0]["addresses"][0]["check"] = "ZZZ-999"
+    return '"check": "ZZZ-999"', None
+
+
 INCOHERENT: dict[str, tuple[Edit, str]] = {
     "a finding's severity against its check's": (_severity_of_its_check, "severity info, but check"),
     "a forged fingerprint": (_fingerprint, "findings[0].fingerprint: not the fingerprint of check"),
@@ -267,6 +290,8 @@ INCOHERENT: dict[str, tuple[Edit, str]] = {
     "waived though its check is not waivable": (_unwaivable, "is not waivable"),
     "a control's status against its checks'": (_control_status, "status pass, but its checks make it fail"),
     "a selection against the checks": (_selection, "but its status is"),
+    "an action listed twice": (_action_twice, "is listed twice in actions"),
+    "an action addressing a check not listed": (_action_of_no_check, "addresses check ZZZ-999, which the result's checks"),
 }
 
 

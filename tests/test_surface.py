@@ -58,7 +58,7 @@ SURFACE = {
         "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally",
         # the committee's meeting pack (govern agenda)
         "AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-        "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
+        "AgendaWindow", "ActionItem", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
         # govern controls: the catalogue and one framework's view of it
         "CONTROLS_KIND", "Citation", "ControlsView", "Coverage", "FRAMEWORK_KIND", "FrameworkView",
         "REQUIREMENT_STATUSES", "Requirement", "RequirementStatus", "ViewCheck", "ViewControl", "coverage",

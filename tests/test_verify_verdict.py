@@ -310,15 +310,20 @@ def _committee_edits() -> list[tuple[str, Callable[[dict], None]]]:
     def cadence(doc: dict) -> None:
         doc["cadence_days"] += 30
 
-    return [("message_zh", message_zh), ("budget", spent), ("strategy", progress), ("cadence_days", cadence)]
+    def action(doc: dict) -> None:  # the plan of action and milestones reads the action items
+        next(a for a in doc["actions"] if a["status"] == "open")["due"] = "2027-06-30"
+
+    return [("message_zh", message_zh), ("budget", spent), ("strategy", progress), ("cadence_days", cadence),
+            ("actions", action)]
 
 
 @pytest.mark.parametrize("edit", [e for _, e in _committee_edits()], ids=[n for n, _ in _committee_edits()])
 def test_the_digest_covers_what_the_committee_reads(ws, edit):
-    """Chinese messages, the budget and strategy sections and cadence_days are what the committee reads: one edited
-    after the run is refused when read, even by verify --inputs-only, which evaluates nothing again."""
+    """Chinese messages, the budget and strategy sections, cadence_days and the action items are what the committee
+    reads: one edited after the run is refused when read, even by verify --inputs-only, which evaluates nothing
+    again."""
     doc = result_doc(ws)
-    assert doc["verdict"]["covers"] == 2
+    assert doc["verdict"]["covers"] == 3
     edit(doc)
     path = save(ws, doc)
     invalid(verify(ws, path, "--inputs-only"), path, "verdict.digest: recorded")
@@ -337,6 +342,35 @@ def test_a_result_whose_digest_covers_the_verdict_alone_keeps_verifying(ws):
     doc["cadence_days"] += 30
     proc = govern("report", str(save(ws, doc, "old-edited.json")), "--format", "markdown")
     assert proc.returncode == 0, proc.stderr
+
+
+def test_an_action_edited_and_resealed_is_caught_by_evaluating_again(ws):
+    """A careful forger moves an open action's due date and reseals the digest: the result agrees with itself,
+    but the workspace, evaluated again, records another date, and verify names the field."""
+    doc = result_doc(ws)
+    i, action = next((i, a) for i, a in enumerate(doc["actions"]) if a["status"] == "open")
+    recorded = action["due"]
+    action["due"] = "2027-06-30"
+    assert_failed(verify(ws, save(ws, reseal(doc))),
+                  f"actions[{i}].due: recorded '2027-06-30', re-evaluation '{recorded}'")
+
+
+def test_a_result_saved_before_it_recorded_actions_keeps_verifying(ws):
+    """A result whose digest covers the committee's sections but not the action items (coverage 2, no `actions`)
+    reads and verifies with the digest it had: the re-evaluation's action items are not held against it."""
+    doc = result_doc(ws)
+    assert doc["actions"] and all(a["owner_name"] for a in doc["actions"])  # acme's, with their owners' names
+    del doc["actions"]
+    doc["verdict"] = {"digest": verdict_digest(RunResult.model_validate(doc), 2), "covers": 2}
+    proc = verify(ws, save(ws, doc, "old.json"))
+    assert proc.returncode == 0 and "verify: OK" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_an_action_naming_a_check_the_result_does_not_list_is_refused(ws):
+    doc = result_doc(ws)
+    doc["actions"][0]["addresses"][0]["check"] = "NOPE-001"
+    path = save(ws, reseal(doc))
+    invalid(verify(ws, path, "--inputs-only"), path, "addresses check NOPE-001, which the result's checks do not list")
 
 
 def _people() -> list[dict]:
@@ -586,10 +620,13 @@ def test_a_listed_report_outside_the_evidence_folder_is_a_difference(ws):
 
 # ---------------------------------------------------------------- the digest's serialisation
 
-def _digest_by_dumps(result: RunResult, covers: int = 2) -> str:
+def _digest_by_dumps(result: RunResult, covers: int | None = None) -> str:
     """The verdict digest as json.dumps writes the concluded values, one dict per finding: what verdict_digest's
     templates must give, byte for byte (results sealed before them must still verify). With coverage 2, also
-    what the committee reads: each finding's message_zh, the budget and strategy sections, cadence_days."""
+    what the committee reads: each finding's message_zh, the budget and strategy sections, cadence_days; with 3,
+    also the action items. Coverage by default the result's own, as verdict_digest's."""
+    if covers is None:
+        covers = result.verdict.covers if result.verdict else 3
     concluded: dict = {
         "as_of": result.as_of, "fail_on": result.fail_on,
         "findings": [{"check": f.check, "resource": {"kind": f.resource.kind, "id": f.resource.id}, "status": f.status,
@@ -605,7 +642,9 @@ def _digest_by_dumps(result: RunResult, covers: int = 2) -> str:
               for w in result.waivers if w.requested_by_name is not None or w.approved_by_name is not None]
     if people:  # the waivers' people, where their records name them
         concluded["waiver_people"] = people
-    if covers == 2:
+    if covers >= 3:
+        concluded["actions"] = None if result.actions is None else [a.model_dump(mode="json") for a in result.actions]
+    if covers >= 2:
         for finding, f in zip(concluded["findings"], result.findings, strict=True):
             finding["message_zh"] = f.message_zh
         concluded["budget"] = None if result.budget is None else result.budget.model_dump(mode="json")
@@ -631,6 +670,7 @@ def test_the_verdict_digest_is_json_dumps_of_what_the_run_concluded_whatever_the
     result = RunResult.model_validate(doc)
     assert verdict_digest(result) == _digest_by_dumps(result)
     assert verdict_digest(result, 1) == _digest_by_dumps(result, 1)
+    assert verdict_digest(result, 3) == _digest_by_dumps(result, 3)
 
 
 def test_the_verdict_digest_of_a_real_run_is_json_dumps_of_what_it_concluded(acme_doc):

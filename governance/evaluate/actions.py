@@ -1,4 +1,5 @@
-"""The checks an action item `addresses` are checks of this run's policy.
+"""The committee's action items: the checks one `addresses` are checks of this run's policy, and the
+result records them all (`RunResult.actions`).
 
 Which check ids exist is known only once the policy (the library and the workspace's own
 checks) is compiled, so this is said after the workspace loads, as the manifest's `skip:` is:
@@ -11,7 +12,22 @@ from collections.abc import Callable, Mapping
 
 from governance.evaluate.policy import ACTION_CHECKS, DeclaredCheck
 from governance.load import Location, WorkspaceError
-from governance.model import Action
+from governance.model import Action, Person
+from governance.result import ActionItem, Addressed, Resource
+
+
+def records(actions: Mapping[str, Action], people: Mapping[str, Person]) -> list[ActionItem]:
+    """Every action item, by id, with its owner's name where the inventory knows the person: the result
+    carries them because reports (the plan of action and milestones) never read the workspace."""
+    def name(person: str) -> str | None:
+        known = people.get(person)
+        return known.name if known else None
+    return [ActionItem(
+        id=a.id, title=a.title, owner=a.owner, owner_name=name(a.owner), due=a.due.isoformat(), status=a.status,
+        meeting=a.meeting, goals=list(a.goals), done_at=a.done_at.isoformat() if a.done_at else None,
+        addresses=[Addressed(check=x.check, resource=Resource(kind=x.resource.kind, id=x.resource.id))
+                   for x in a.addresses],
+    ) for a in sorted(actions.values(), key=lambda a: a.id)]
 
 
 def address_problems(actions: Mapping[str, Action], checks: Mapping[str, DeclaredCheck],

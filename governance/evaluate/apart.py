@@ -29,7 +29,7 @@ from governance.model import OnKind, Workspace, assemble_input, inventory_bytes,
 # What a run keeps of the inventory once OPA's input is built: the kinds the summaries and the waivers' names take (their
 # signatures say which; run.assemble calls them), and the actions, whose `addresses` are held to the compiled policy's
 # checks (run.validate). The rest reaches a result only through OPA's findings.
-KEPT = kinds_taken_by(budget.summarize, strategy.summarize, findings.named, actions.address_problems)
+KEPT = kinds_taken_by(budget.summarize, strategy.summarize, findings.named, actions.address_problems, actions.records)
 
 Load = Callable[[Path | str, OnKind | None], Workspace]
 

@@ -39,7 +39,8 @@ Problem = tuple[JsonPath, str]  # where in the document, what is wrong
 
 
 # keys only a result has: a manifest holding them is a result in disguise (its findings would be ignored)
-RESULT_ONLY = ("findings", "checks", "summary", "waivers", "controls", "domains", "resolved", "budget", "strategy")
+RESULT_ONLY = ("findings", "checks", "summary", "waivers", "controls", "domains", "resolved", "budget", "strategy",
+               "actions")
 
 
 def result_problems(r: RunResult) -> list[Problem]:
@@ -47,7 +48,8 @@ def result_problems(r: RunResult) -> list[Problem]:
     problems: list[Problem] = []
     counts = _findings(r, checks, problems)  # one pass over the findings (a run may hold 100,000)
     return [*_kind(r), *_run(r.run), *_duplicates(r), *problems, *_resolved(r), *_checks(r, counts),
-            *_selection(r), *_summary(r, counts), *_waivers(r, checks, counts), *_controls(r, checks), *_digest(r)]
+            *_selection(r), *_summary(r, counts), *_waivers(r, checks, counts), *_controls(r, checks),
+            *_actions(r, checks), *_digest(r)]
 
 
 @dataclass
@@ -111,7 +113,7 @@ def _run(run: Run | None) -> Iterator[Problem]:
 
 def _duplicates(r: RunResult) -> Iterator[Problem]:
     lists: dict[str, list[str]] = {"checks": [c.id for c in r.checks], "waivers": [w.id for w in r.waivers],
-                                   "controls": [c.id for c in r.controls]}
+                                   "controls": [c.id for c in r.controls], "actions": [a.id for a in r.actions or []]}
     for key, ids in lists.items():
         seen: set[str] = set()
         for i, id_ in enumerate(ids):
@@ -285,3 +287,12 @@ def _controls(r: RunResult, checks: dict[str, CheckSummary]) -> Iterator[Problem
         made = rollup(checks[c].status if c in checks else "not_applicable" for c in control.checks)
         if control.status != made:
             yield (*at, "status"), f"control {control.id}: status {control.status}, but its checks make it {made}"
+
+
+def _actions(r: RunResult, checks: dict[str, CheckSummary]) -> Iterator[Problem]:
+    """An action addresses checks of the run's policy (evaluate/actions.py), and every one of them is listed."""
+    for i, action in enumerate(r.actions or []):
+        for k, addressed in enumerate(action.addresses):
+            if addressed.check not in checks:
+                yield (("actions", i, "addresses", k, "check"),
+                       f"action {action.id} addresses check {addressed.check}, which the result's checks do not list")

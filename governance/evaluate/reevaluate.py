@@ -120,6 +120,9 @@ def result_differs(recorded: RunResult, again: RunResult) -> list[str]:
     re-evaluation 14`. Findings and checks are paired by check and resource (by id), so a finding moved
     in the list is named once, by findings_differ and checks_differ, which already name what they compare."""
     before, now = _comparable(recorded), _comparable(again)
+    if recorded.actions is None:  # saved before results recorded action items: nothing to compare them with
+        now.pop("actions", None)
+        before.pop("actions", None)
     found: list[str] = []
     matched = {_key(f): i for i, f in enumerate(again.findings)}
     for i, f in enumerate(recorded.findings):

@@ -6,7 +6,7 @@ reports beside the previous run's evidence; a later run that writes fewer format
 reports beside its own. Either way the folder no longer holds one run's set, and this says so,
 naming the run each file comes from where the file names one (its start time: `run.started_at` in
 the JSON result and evidence, SARIF's `startTimeUtc`, the HTML and Markdown run line, the JUnit
-property `run_started`, OSCAL's `start`; CSV carries none, and is bound by its sha256 alone).
+property `run_started`, OSCAL's `start`, the POA&M's `run-started` prop; CSV carries none, and is bound by its sha256 alone).
 
 Every line says what is wrong with the set; none means the folder is whole (or holds no evidence).
 """
@@ -32,6 +32,7 @@ _RUN_MARKS = [re.compile(p.replace("TIME", _TIME), re.MULTILINE) for p in (
     r'data-evidence="started">TIME<',  # html
     r'name="run_started" value="TIME"',  # junit
     r'^- [^:\n]+: TIME – ',  # markdown: its run line, "- <label>: start – end", in either language
+    r'"name":\s*"run-started",\s*"ns":\s*"[^"]*",\s*"value":\s*"TIME"',  # oscal-poam: before its risk logs' starts
     r'"start":\s*"TIME"',  # oscal
 )]
 

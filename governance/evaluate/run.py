@@ -146,6 +146,7 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
                                      policy.observer(readings.OVERDUE_GOALS), skipped,
                                      progress=_observed(policy, engine, readings.GOAL_PROGRESS, skipped)),
         cadence_days=cadence(ws.committees.values()),
+        actions=actions_.records(ws.inventory.actions, ws.inventory.people),
     ))
 
 

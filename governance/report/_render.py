@@ -42,19 +42,20 @@ Renderer = Callable[[RunResult, RenderOptions], str | bytes]
 
 
 class _Formats(MutableMapping[str, Renderer]):
-    """Format name -> renderer. A format's module bears its name (html.py is `html`) and is
-    imported the first time the format is asked for: a run that writes JSON does not pay
-    for the HTML report's templates or the table's console."""
+    """Format name -> renderer. A format's module bears its name (html.py is `html`; a `-` in the name is a `_`
+    in the module's, oscal_poam.py is `oscal-poam`) and is imported the first time the format is asked for: a
+    run that writes JSON does not pay for the HTML report's templates or the table's console."""
 
     def __init__(self) -> None:
-        self._names = {info.name for info in pkgutil.iter_modules([str(PACKAGE)]) if not info.name.startswith("_")}
+        self._names = {format_name(info.name) for info in pkgutil.iter_modules([str(PACKAGE)])
+                       if not info.name.startswith("_")}
         self._loaded: dict[str, Renderer] = {}
 
     def __getitem__(self, name: str) -> Renderer:
         if name not in self._loaded:
             if name not in self._names:
                 raise KeyError(name)
-            module = importlib.import_module(f"governance.report.{name}")
+            module = importlib.import_module(f"governance.report.{module_name(name)}")
             if getattr(module, "FORMAT", None) != name:
                 raise LookupError(f"report module {name} must declare FORMAT = {name!r}")
             self._loaded[name] = module.render
@@ -75,6 +76,14 @@ class _Formats(MutableMapping[str, Renderer]):
         return len(self._names)
 
 
+def format_name(module: str) -> str:
+    return module.replace("_", "-")
+
+
+def module_name(fmt: str) -> str:
+    return fmt.replace("-", "_")
+
+
 FORMATS: MutableMapping[str, Renderer] = _Formats()
 
 
@@ -84,7 +93,7 @@ def shows_trend(fmt: str) -> bool:
     if fmt not in FORMATS:
         return False
     FORMATS[fmt]  # imports its module
-    return getattr(sys.modules.get(f"governance.report.{fmt}"), "TREND", False) is True
+    return getattr(sys.modules.get(f"governance.report.{module_name(fmt)}"), "TREND", False) is True
 
 
 def render(fmt: str, result: RunResult, options: RenderOptions | None = None) -> str | bytes:

@@ -8,7 +8,6 @@ other. Renderers need nothing but a `RunResult`.
 from governance.result.agenda import (
     AGENDA_KIND,
     ActionRecord,
-    Addressed,
     Agenda,
     AgendaChange,
     AgendaCounts,
@@ -39,6 +38,8 @@ from governance.result.group import GROUP_SCHEMA_VERSION, Entity, GroupFinding, 
 from governance.result.types import (
     COMMIT,
     SCHEMA_VERSION,
+    ActionItem,
+    Addressed,
     AssessmentRecord,
     Band,
     BudgetSummary,
@@ -99,7 +100,7 @@ from governance.result.vocabulary import (
 from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
 
 __all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-           "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
+           "AgendaWindow", "ActionItem", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
            "AssessmentRecord", "BESIDE", "Band", "BudgetSummary", "COMMIT", "CheckSummary", "ControlRecord",
            "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
            "Finding",

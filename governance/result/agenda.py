@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from governance.result.types import (
+    Addressed,
     Count,
     Day,
     Engine,
@@ -135,13 +136,6 @@ class AgendaGoal(_Model):
     readings: list[AgendaReading] = []  # by date
     planned: Number | None = None  # the plan line on the latest reading's date, as the check measured it
     checks: list[str] = []  # the marked checks with an unwaived finding on the goal (behind plan, overdue …)
-
-
-class Addressed(_Model):
-    """A finding an action addresses: a check on a resource (the check need not fire)."""
-
-    check: str
-    resource: Resource
 
 
 class ActionRecord(_Model):

@@ -84,6 +84,30 @@ class Finding(_Model):
     baseline: Literal["new", "existing"] | None = None  # set only with --baseline
 
 
+class Addressed(_Model):
+    """A finding an action addresses: a check on a resource (the check need not fire)."""
+
+    check: str
+    resource: Resource
+
+
+class ActionItem(_Model):
+    """A committee action item as the run records it (the workspace's `actions`): who fixes which findings by
+    when. The plan of action and milestones (`--format oscal-poam`) pairs each finding with the actions that
+    address it, from a saved result as from a run."""
+
+    id: str
+    title: str
+    owner: str  # person id
+    owner_name: str | None = None  # where the inventory knows the person
+    due: Day
+    status: Literal["open", "done", "dropped"]
+    meeting: str | None = None  # the meeting that assigned it
+    addresses: list[Addressed] = []
+    goals: list[str] = []  # goal ids it advances
+    done_at: Day | None = None
+
+
 class CheckSummary(_Model):
     id: str
     title: str  # English, from the check's METADATA title
@@ -197,7 +221,8 @@ class Verdict(_Model):
 
     digest: str  # sha256:<hex>
     # what the digest covers (result/verdict.py): 1, the verdict alone, in results saved before 2 bound what the
-    # committee reads too (Chinese messages, budget, strategy, cadence_days); absent in those results, so 1
+    # committee reads too (Chinese messages, budget, strategy, cadence_days); absent in those results, so 1;
+    # 3 adds the action items
     covers: int = 1
 
 
@@ -368,6 +393,8 @@ class RunResult(_Model):
     resolved: list[Finding] | None = None  # with --baseline: findings of the baseline gone now
     budget: BudgetSummary | None = None  # shares per phase against targets, for the committee's chart
     strategy: StrategySummary | None = None  # goal tree, maturity, pilot scope, for the committee's strategy section
+    # the committee's action items, by id; None in a result saved before they were recorded (not "no actions")
+    actions: list[ActionItem] | None = None
     # days to the committee's next regular meeting (its `cadence_days`): waivers expiring sooner need it now
     cadence_days: Annotated[StrictInt, Field(ge=1)] = DEFAULT_CADENCE_DAYS
 

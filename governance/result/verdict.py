@@ -86,9 +86,10 @@ def gate(result: RunResult, fail_on: str, *, new_only: bool = False) -> bool:
 
 
 # What a digest made now covers (Verdict.covers): 2 adds what the committee reads beside the verdict (each
-# finding's Chinese message, the budget and strategy sections, cadence_days). A result records the coverage
-# its digest was made with, so one saved before keeps verifying with the coverage it had.
-DIGEST_COVERS = 2
+# finding's Chinese message, the budget and strategy sections, cadence_days); 3 adds the action items, which
+# the plan of action and milestones pairs with the findings. A result records the coverage its digest was made
+# with, so one saved before keeps verifying with the coverage it had.
+DIGEST_COVERS = 3
 
 
 def verdict_digest(result: RunResult, covers: int | None = None) -> str:
@@ -97,7 +98,8 @@ def verdict_digest(result: RunResult, covers: int | None = None) -> str:
     fingerprint and message, each check's severity, status and counts, and the summary's counts; and the
     people of each waiver whose record names them (requester and approver, ids and names), as the reports
     show them. With coverage 2 (`covers`; by default the one the result's verdict records, else
-    DIGEST_COVERS), also each finding's message_zh and the result's budget, strategy and cadence_days.
+    DIGEST_COVERS), also each finding's message_zh and the result's budget, strategy and cadence_days; with
+    coverage 3, also its action items (`actions`).
     Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest.
 
     The serialisation is `json.dumps(..., sort_keys=True, ensure_ascii=True, separators=(",", ":"))` of
@@ -124,9 +126,10 @@ def verdict_digest(result: RunResult, covers: int | None = None) -> str:
     # what the committee reads beside the verdict, in its place among the sorted keys
     budget = f',"budget":{_section(result.budget)},"cadence_days":{_canonical(result.cadence_days)}' if committee else ""
     strategy = f',"strategy":{_section(result.strategy)}' if committee else ""
-    # the keys in sorted order: as_of, [budget, cadence_days], checks, fail_on, findings, [strategy], summary,
-    # waiver_people
-    canonical = (f'{{"as_of":{_canonical(result.as_of)}{budget},{judged},"findings":[{findings}]{strategy}'
+    actions = f'"actions":{_actions(result)},' if covers >= 3 else ""
+    # the keys in sorted order: [actions], as_of, [budget, cadence_days], checks, fail_on, findings, [strategy],
+    # summary, waiver_people
+    canonical = (f'{{{actions}"as_of":{_canonical(result.as_of)}{budget},{judged},"findings":[{findings}]{strategy}'
                  f',"summary":{summary}{named}}}')
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
@@ -143,6 +146,13 @@ def _zh(message: str | None) -> str:
 
 def _section(section: BaseModel | None) -> str:
     return "null" if section is None else _canonical(section.model_dump(mode="json"))
+
+
+def _actions(result: RunResult) -> str:
+    """The action items as the digest binds them; null where the result records none (saved before they were)."""
+    if result.actions is None:
+        return "null"
+    return _canonical([a.model_dump(mode="json") for a in result.actions])
 
 
 def _canonical(value: object) -> str:

@@ -10,7 +10,7 @@ import click
 
 from governance.cli._common import Guard, PathPrefix, ResultFile, saved_result, saved_result_bytes
 from governance.cli._group import main
-from governance.cli._output import outputs, write_all
+from governance.cli._output import outputs, packs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.cli._store import db_option, keep_store, opened, store_errors
@@ -53,7 +53,7 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
                                 rendered_from="sha256:" + hashlib.sha256(raw).hexdigest(), history=history)
         rendered = render_all(targets, result, options, step=step)
     # as in `check`: nothing is written until every report rendered
-    write_all(rendered, trusted=reads.trusted)
+    write_all(rendered, trusted=reads.trusted, packs=packs(targets))
 
 
 def _with_history(db: str, result: RunResult, raw: bytes, trend: bool) -> tuple[RunResult, ReportHistory | None]:

@@ -13,12 +13,14 @@ from the `RunResult`.
 from governance.report import evidence
 from governance.report._agenda import AGENDA_FORMATS, render_agenda  # the meeting pack's formats (govern agenda)
 from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
+from governance.report._audit import AUDIT_FORMAT, audit_listing, audit_members, is_audit_pack, render_all  # + packs
 from governance.report._escape import json_document, markdown_cell, markdown_code, markdown_text, visible
 from governance.report._history_formats import FINDING_FORMATS, TREND_FORMATS, render_finding, render_trend
-from governance.report._render import FORMATS, Rendered, Renderer, RenderOptions, render, render_all, shows_trend
+from governance.report._render import FORMATS, Rendered, Renderer, RenderOptions, Seal, render, shows_trend
 from governance.vocabulary import DEFAULT_LANG, LANGS
 
-__all__ = ["AGENDA_FORMATS", "DEFAULT_LANG", "FINDING_FORMATS", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions",
+__all__ = ["AGENDA_FORMATS", "AUDIT_FORMAT", "Seal", "audit_listing", "audit_members", "is_audit_pack",
+           "DEFAULT_LANG", "FINDING_FORMATS", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions",
            "Rendered", "Renderer", "TREND_FORMATS", "evidence", "json_document", "markdown_cell", "markdown_code",
            "markdown_text", "render", "render_agenda", "render_all", "render_finding", "render_group", "render_trend",
            "shows_trend", "visible"]

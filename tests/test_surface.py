@@ -56,7 +56,8 @@ SURFACE = {
         "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally",
         # the committee's meeting pack (govern agenda)
         "AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-        "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading"},
+        "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
+        "PACK", "PACK_RESULT"},  # what an audit pack's writer and `govern verify` agree on
     "governance.engine": {"Ahead", "Annotation", "CheckOutcome", "DEFAULT_SIGNING_ALG", "DataRef", "ERROR", "EngineError",
         "EngineOptions", "EngineResult", "FAILED", "FileCoverage", "Inspection", "MEMORY_FORMAT", "Malformed",
         "MalformedCheck", "ManagedOpa", "Module", "OPA_VERSION", "PASSED", "RegoError", "RegoErrors", "SIGNED_FILE",

@@ -358,10 +358,20 @@ class _Transaction:
         for folder, name, previous in reversed(self.kept):
             if previous is None:
                 _quietly(os.unlink, name, dir_fd=folder)
+            elif _same_file(folder, previous, name):  # its rename failed: rename(2) between two links does nothing
+                _quietly(os.unlink, previous, dir_fd=folder)
             else:  # the very file that was there: same inode, same times
                 _quietly(os.replace, previous, name, src_dir_fd=folder, dst_dir_fd=folder)
         for made in reversed(self.made):
             _quietly(os.rmdir, made)  # only when empty: never a folder that holds anything else
+
+
+def _same_file(folder: int, one: str, other: str) -> bool:
+    try:
+        return os.path.samestat(os.stat(one, dir_fd=folder, follow_symlinks=False),
+                                os.stat(other, dir_fd=folder, follow_symlinks=False))
+    except OSError:
+        return False
 
 
 def _mode(folder: int, name: str) -> int:

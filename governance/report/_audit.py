@@ -23,12 +23,11 @@ from pathlib import Path
 
 from governance.report import _render, evidence
 from governance.report._render import Rendered, RenderOptions, Seal, render
-from governance.result import BESIDE, RunResult
+from governance.result import BESIDE, PACK, PACK_RESULT, RunResult
 from governance.vocabulary import LANGS
 
 AUDIT_FORMAT = "audit"  # `--format audit=DIR`: a folder, not one file, so not among the single-file FORMATS
-RESULT = "result.json"  # the member every other is rendered from; verify reads it back
-PACK_KEY = "pack"  # the key of evidence.json that makes it a pack's, and says how the pack was rendered
+RESULT = PACK_RESULT  # the member every other is rendered from; verify reads it back
 JSON, MARKDOWN, CSV = "application/json", "text/markdown; charset=utf-8", "text/csv; charset=utf-8"
 
 Files = list[tuple[str, bytes]]  # (file name in the pack, its bytes)
@@ -89,7 +88,7 @@ def manifest(result: RunResult, files: Iterable[tuple[str, bytes, str]], lang: s
     listed = sorted(files, key=lambda f: f[0])
     data = dict((name, content) for name, content, _ in listed)
     doc = evidence.manifest(result, rendered_from)
-    doc[PACK_KEY] = {"format": AUDIT_FORMAT, "lang": lang, "result": {
+    doc[PACK] = {"format": AUDIT_FORMAT, "lang": lang, "result": {
         "path": RESULT, "sha256": hashlib.sha256(data[RESULT]).hexdigest(),
         "verdict": result.verdict.digest if result.verdict else None}}
     doc["reports"] = [{"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content),
@@ -137,7 +136,7 @@ def audit_members(result: RunResult, lang: str, rendered_from: str | None) -> di
 
 def is_audit_pack(doc: object) -> bool:
     """Whether a parsed evidence.json is an audit pack's."""
-    return isinstance(doc, dict) and doc.get("kind") == evidence.KIND and isinstance(doc.get(PACK_KEY), dict)
+    return isinstance(doc, dict) and doc.get("kind") == evidence.KIND and isinstance(doc.get(PACK), dict)
 
 
 def audit_listing(path: Path) -> list[str] | None:

@@ -39,6 +39,7 @@ from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
 from governance.evaluate import SkipRefused, can_sign, run_check, signed
 from governance.history import compared, compared_with_previous, digest_of, report_history
 from governance.report import (
+    AUDIT_FORMAT,
     DEFAULT_LANG,
     FORMATS,
     LANGS,
@@ -59,7 +60,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @main.command()
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
 @click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
-              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
+              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}; "
+                   f"{AUDIT_FORMAT}=DIR writes the audit pack into the folder DIR (docs/audit.md).")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--as-of", "as_of", type=AsOf(), help="The date every date rule counts from (default: today).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)),

@@ -14,7 +14,7 @@ from governance.cli._output import outputs, packs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.cli._store import db_option, keep_store, opened, store_errors
-from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all, shows_trend
+from governance.report import AUDIT_FORMAT, DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all, shows_trend
 from governance.result import RunResult
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 @main.command()
 @click.argument("result_file", metavar="RESULT.json", type=ResultFile())
 @click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
-              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
+              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}; "
+                   f"{AUDIT_FORMAT}=DIR writes the audit pack into the folder DIR (docs/audit.md).")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               help="Language of human-readable reports.")

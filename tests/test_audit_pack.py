@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from governance.cli import _output
 from governance.report import _audit
@@ -310,6 +312,15 @@ def test_where_a_pack_cannot_go_is_a_usage_error(workspace, tmp_path, spec, says
     assert says in ran.stderr
 
 
+def test_a_pack_never_replaces_the_result_it_is_made_from(made, tmp_path):
+    folder = Path(shutil.copytree(made, tmp_path / "audit"))
+    before = {name: (folder / name).read_bytes() for name in listing(folder)}
+    ran = govern("report", str(folder / "result.json"), "--format", f"audit={folder}")
+    assert ran.returncode == 2, ran.stderr
+    assert "one of this run's inputs; a pack must not replace what it was made from" in ran.stderr
+    assert {name: (folder / name).read_bytes() for name in listing(folder)} == before
+
+
 def test_no_other_report_goes_into_the_packs_folder(workspace, tmp_path):
     ran = check(workspace, "--format", f"audit={tmp_path / 'audit'}", "--format", f"sarif={tmp_path / 'audit' / 'g.sarif'}")
     assert ran.returncode == 2, ran.stderr
@@ -322,6 +333,26 @@ def test_a_link_as_the_packs_folder_is_refused(workspace, tmp_path):
     (tmp_path / "audit").symlink_to(tmp_path / "real")
     ran = check(workspace, "--format", f"audit={tmp_path / 'audit'}")
     assert ran.returncode == 2 and "is a symbolic link" in ran.stderr, ran.stderr
+
+
+def test_a_signed_pack_verifies_with_its_key_and_an_edited_one_does_not(workspace, tmp_path):
+    key = ec.generate_private_key(ec.SECP256R1())
+    private, public = tmp_path / "key.pem", tmp_path / "key.pub.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    folder = tmp_path / "audit"
+    ran = check(workspace, "--format", f"audit={folder}", "--signing-key", str(private), "--signing-alg", "ES256")
+    assert ran.returncode == 1, ran.stderr
+    assert evidence_of(folder)["signature"]["alg"] == "ES256"
+    ran = verify(folder / "report.md", workspace, "--inputs-only", "--verification-key", str(public))
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "signature: OK" in ran.stdout
+    _tamper(folder, "oscal.json")
+    rewrite_evidence(folder)  # keeps the signature, which no longer matches
+    ran = verify(folder / "evidence.json", workspace, "--inputs-only", "--verification-key", str(public))
+    assert ran.returncode == 1 and "verify: FAILED: signature: " in ran.stdout, ran.stdout
 
 
 # ---------------------------------------------------------------- a member is one line

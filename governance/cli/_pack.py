@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from governance.cli._places import Reads, Refused, real_folder
+from governance.cli._places import Reads, Refused, inside, real_folder
 from governance.report import audit_listing
 from governance.result import BESIDE, leftovers
 
@@ -34,6 +34,10 @@ def pack_target(spec: str, path: str, reads: Reads) -> str:
     except (OSError, ValueError) as exc:
         raise Refused(f"{spec}: {path} is not a usable path: {exc}") from None
     reads.refuse(folder, path)
+    given = [f for f in reads.files if inside(f, folder)]
+    if given:  # replaced with the old pack, a pack's own result.json given back to `govern report`, say
+        raise Refused(f"{spec}: {path} holds {given[0]}, one of this run's inputs; a pack must not replace what it "
+                      "was made from: write it into another folder")
     stranger = strangers(folder)
     if stranger:
         raise Refused(f"{spec}: {path} holds {stranger[0]}, which is no file of an audit pack; the pack goes into a "

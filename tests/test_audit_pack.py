@@ -170,6 +170,13 @@ def test_an_edited_evidence_is_named(pack, workspace):
     assert "audit pack: evidence.json's `as_of` is not the one a pack of result.json carries" in ran.stdout
 
 
+def test_a_pack_in_a_language_govern_does_not_write_is_named(pack, workspace):
+    rewrite_evidence(pack, lambda doc: doc["pack"].update(lang="fr"))
+    ran = verify(pack / "evidence.json", workspace, "--inputs-only")
+    assert ran.returncode == 1, ran.stdout
+    assert "audit pack: evidence.json: pack.lang: language 'fr' is not one govern writes (zh, en)" in ran.stdout
+
+
 def test_a_missing_member_is_named_listed_or_not(pack, workspace):
     (pack / "oscal.json").unlink()
     ran = verify(pack / "evidence.json", workspace, "--inputs-only")
@@ -304,6 +311,8 @@ def test_opa_failing_leaves_no_pack(workspace, tmp_path):
     ("audit=-", "not a stream"),
     ("audit={tmp}/file.txt", "is a file, not a folder"),
     ("audit={ws}/inventory", "which the workspace reads"),
+    ("audit={tmp}/file.txt/audit", "cannot be read"),
+    ("audit={tmp}/a\0b", "is not a usable path"),
 ])
 def test_where_a_pack_cannot_go_is_a_usage_error(workspace, tmp_path, spec, says):
     (tmp_path / "file.txt").write_text("x\n", encoding="utf-8")

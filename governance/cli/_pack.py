@@ -38,7 +38,10 @@ def pack_target(spec: str, path: str, reads: Reads) -> str:
     if given:  # replaced with the old pack, a pack's own result.json given back to `govern report`, say
         raise Refused(f"{spec}: {path} holds {given[0]}, one of this run's inputs; a pack must not replace what it "
                       "was made from: write it into another folder")
-    stranger = strangers(folder)
+    try:
+        stranger = strangers(folder)
+    except (OSError, ValueError) as exc:
+        raise Refused(f"{spec}: {path} cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
     if stranger:
         raise Refused(f"{spec}: {path} holds {stranger[0]}, which is no file of an audit pack; the pack goes into a "
                       "new or empty folder, or replaces a pack written there before (a folder holding anything "

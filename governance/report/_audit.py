@@ -76,7 +76,7 @@ def _options(lang: str) -> RenderOptions:
     return RenderOptions(lang=lang)
 
 
-def _media(result: RunResult, lang: str) -> list[tuple[str, bytes, str]]:
+def _rendered(result: RunResult, lang: str) -> list[tuple[str, bytes, str]]:
     options = _options(lang)
     return [(name, data, member.media_type) for member in MEMBERS for name, data in member.files(result, options)]
 
@@ -98,7 +98,7 @@ def manifest(result: RunResult, files: Iterable[tuple[str, bytes, str]], lang: s
 
 def pack(result: RunResult, folder: str, lang: str, rendered_from: str | None = None) -> list[tuple[str, bytes]]:
     """Every file of the pack for `folder`, as (path, bytes), evidence.json last and unsigned."""
-    files = _media(result, lang)
+    files = _rendered(result, lang)
     names = [name for name, _, _ in files]
     if len(set(names)) != len(names) or BESIDE in names:
         raise RuntimeError(f"the audit pack's members name one file twice: {sorted(names)}")  # a MEMBERS mistake
@@ -129,7 +129,7 @@ def audit_members(result: RunResult, lang: str, rendered_from: str | None) -> di
     holds a pack's files to. A language govern does not write is a ValueError."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} is not one govern writes ({', '.join(LANGS)})")
-    files = _media(result, lang)
+    files = _rendered(result, lang)
     return {**{name: data for name, data, _ in files},
             BESIDE: _bytes(evidence.dump(manifest(result, files, lang, rendered_from)))}
 

@@ -98,8 +98,10 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         say(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now"
             f"{trusted}")
         sys.exit(EXIT_DIFFERENT)
+    reports = (f"the audit pack's {len(rec.reports)} file(s), each rendered from its result.json," if rec.pack is not None
+               else f"{len(rec.reports)} report(s)")
     matched = (f"{len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
-               f"{len(rec.reports)} report(s) and policy revision {rec.engine.policy_revision} match")
+               f"{reports} and policy revision {rec.engine.policy_revision} match")
     if done.reevaluated is None:
         say(f"verify: OK (inputs only), {matched}; findings were not re-evaluated{trusted}")
     else:

@@ -52,12 +52,12 @@ SURFACE = {
         "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord",
         "advisory", "check_status", "gate", "leftovers", "rollup", "sealed", "severity_rank", "summarize", "temporary_name",
         "verdict_digest",
+        "PACK", "PACK_RESULT",  # what an audit pack's writer and `govern verify` agree on
         # how reports read what fails (advisories apart), and the committee's meeting cadence
         "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally",
         # the committee's meeting pack (govern agenda)
         "AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
-        "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
-        "PACK", "PACK_RESULT"},  # what an audit pack's writer and `govern verify` agree on
+        "AgendaWindow", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading"},
     "governance.engine": {"Ahead", "Annotation", "CheckOutcome", "DEFAULT_SIGNING_ALG", "DataRef", "ERROR", "EngineError",
         "EngineOptions", "EngineResult", "FAILED", "FileCoverage", "Inspection", "MEMORY_FORMAT", "Malformed",
         "MalformedCheck", "ManagedOpa", "Module", "OPA_VERSION", "PASSED", "RegoError", "RegoErrors", "SIGNED_FILE",

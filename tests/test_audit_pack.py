@@ -17,11 +17,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from governance.cli import _output
-from governance.report import _audit
+from governance.evaluate import read_result
+from governance.report import _audit, audit_members
 from governance.result import RunResult
 from tests.conftest import EXAMPLE, check, govern
 
-MEMBERS = ["oscal.json", "report.md", "result.json"]  # what a pack holds on main, beside its evidence.json
+MEMBERS = ["oscal.json", "report.md", "result.json"]  # members every pack holds (the declared list may add more)
 OTHER_RUN = "2026-01-01T00:00:00Z"
 
 
@@ -42,6 +43,12 @@ def rewrite_evidence(folder: Path, change=lambda doc: None) -> None:
         entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
     doc["pack"]["result"]["sha256"] = hashlib.sha256((folder / "result.json").read_bytes()).hexdigest()
     (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def declared(folder: Path) -> list[str]:
+    """The files a pack of the result in `folder` holds, evidence.json among them, as the declared members say."""
+    result = read_result(folder / "result.json")
+    return sorted(audit_members(result, evidence_of(folder)["pack"]["lang"], None))
 
 
 def verify(path: Path, workspace: Path, *args: str):
@@ -73,15 +80,14 @@ def pack(made, tmp_path) -> Path:
 
 
 def test_the_pack_holds_its_members_and_an_evidence_that_hashes_each_and_binds_the_result(made):
-    assert listing(made) == ["evidence.json", *MEMBERS]
+    assert listing(made) == declared(made) and set(MEMBERS) < set(listing(made))
     doc = evidence_of(made)
-    types = {"result.json": "application/json", "oscal.json": "application/json",
-             "report.md": "text/markdown; charset=utf-8"}
+    types = {".json": "application/json", ".md": "text/markdown; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
     for entry in doc["reports"]:
         data = (made / entry["path"]).read_bytes()
         assert entry == {"path": entry["path"], "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                         "media_type": types[entry["path"]]}
-    assert [e["path"] for e in doc["reports"]] == MEMBERS
+                         "media_type": types[Path(entry["path"]).suffix]}
+    assert [e["path"] for e in doc["reports"]] == [name for name in listing(made) if name != "evidence.json"]
     result = json.loads((made / "result.json").read_text(encoding="utf-8"))
     assert doc["pack"] == {"format": "audit", "lang": "zh", "result": {
         "path": "result.json", "sha256": hashlib.sha256((made / "result.json").read_bytes()).hexdigest(),
@@ -96,14 +102,15 @@ def test_a_whole_pack_verifies_whichever_of_its_files_is_named(made, workspace, 
     ran = verify(made / name, workspace)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "verify: OK, " in ran.stdout
-    assert "the audit pack's 3 file(s), each rendered from its result.json, and policy revision" in ran.stdout
+    files = len(listing(made)) - 1
+    assert f"the audit pack's {files} file(s), each rendered from its result.json, and policy revision" in ran.stdout
 
 
 def test_report_writes_a_pack_of_a_saved_result_that_says_it_was_re_rendered(made, workspace, tmp_path):
     folder = tmp_path / "again"
     ran = govern("report", str(made / "result.json"), "--format", f"audit={folder}", "--lang", "en")
     assert ran.returncode == 0, ran.stderr
-    assert listing(folder) == ["evidence.json", *MEMBERS]
+    assert listing(folder) == declared(folder) and set(MEMBERS) < set(listing(folder))
     doc = evidence_of(folder)
     assert doc["rendered_from"] == {"result": "sha256:" + hashlib.sha256((made / "result.json").read_bytes()).hexdigest()}
     assert doc["pack"]["lang"] == "en" and (folder / "result.json").read_bytes() == (made / "result.json").read_bytes()
@@ -259,7 +266,7 @@ def test_a_previous_pack_is_replaced_whole(made, workspace, tmp_path):
                                                                 "media_type": "text/markdown; charset=utf-8"}))
     ran = check(workspace, "--format", f"audit={folder}")
     assert ran.returncode == 1, ran.stderr
-    assert listing(folder) == ["evidence.json", *MEMBERS]  # the old member went with the old pack
+    assert listing(folder) == listing(made)  # the old member went with the old pack
     assert evidence_of(folder)["run"] != evidence_of(made)["run"]
     assert verify(folder / "evidence.json", workspace, "--inputs-only").returncode == 0
 
@@ -376,16 +383,17 @@ def _framework_view(result: RunResult, options, framework: str) -> str:
 
 def test_a_member_declared_in_one_line_is_written_hashed_and_verified(workspace, tmp_path, monkeypatch):
     monkeypatch.setattr(_audit, "MEMBERS", (*_audit.MEMBERS,
-                                            _audit.per_framework("controls-{framework}.md", _framework_view,
+                                            _audit.per_framework("cited-{framework}.md", _framework_view,
                                                                  _audit.MARKDOWN)))
     folder = tmp_path / "audit"
     ran = check(workspace, "--format", f"audit={folder}")
     assert ran.returncode == 1, ran.stderr
-    views = [name for name in listing(folder) if name.startswith("controls-")]
-    assert {"controls-gbt22239.md", "controls-pipl.md"} <= set(views)
-    assert sorted(r["path"] for r in evidence_of(folder)["reports"]) == sorted([*MEMBERS, *views])
+    views = [name for name in listing(folder) if name.startswith("cited-")]
+    assert {"cited-gbt22239.md", "cited-pipl.md"} <= set(views)
+    assert "- CTL-MLP-02\n" in (folder / "cited-gbt22239.md").read_text(encoding="utf-8")
+    assert {r["path"] for r in evidence_of(folder)["reports"]} == set(listing(folder)) - {"evidence.json"}
     assert verify(folder / "evidence.json", workspace, "--inputs-only").returncode == 0
-    (folder / "controls-pipl.md").write_text("# pipl\n\n- CTL-NONE\n", encoding="utf-8")
+    (folder / "cited-pipl.md").write_text("# pipl\n\n- CTL-NONE\n", encoding="utf-8")
     rewrite_evidence(folder)
     ran = verify(folder / "evidence.json", workspace, "--inputs-only")
-    assert ran.returncode == 1 and "audit pack: controls-pipl.md was not rendered from result.json" in ran.stdout
+    assert ran.returncode == 1 and "audit pack: cited-pipl.md was not rendered from result.json" in ran.stdout

@@ -338,8 +338,10 @@ def test_a_pack_never_replaces_the_result_it_is_made_from(made, tmp_path):
     assert {name: (folder / name).read_bytes() for name in listing(folder)} == before
 
 
-def test_no_other_report_goes_into_the_packs_folder(workspace, tmp_path):
-    ran = check(workspace, "--format", f"audit={tmp_path / 'audit'}", "--format", f"sarif={tmp_path / 'audit' / 'g.sarif'}")
+@pytest.mark.parametrize("other", ["sarif=audit/g.sarif", "sarif=audit", "audit=audit/inner"])
+def test_no_other_report_goes_into_the_packs_folder(workspace, tmp_path, other):
+    fmt, path = other.split("=")
+    ran = check(workspace, "--format", f"audit={tmp_path / 'audit'}", "--format", f"{fmt}={tmp_path / path}")
     assert ran.returncode == 2, ran.stderr
     assert "which holds the audit pack alone" in ran.stderr
     assert listing(tmp_path) == []

@@ -172,11 +172,15 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
     folders = {_where(path): f"{name}={path}" for name, path in pairs if name == AUDIT_FORMAT and path is not None}
     if len(folders) < len(packs(pairs)):
         raise click.BadParameter("two audit packs name the same folder", param_hint="--format")
+    nested = [(inner, outer) for inner in folders for outer in folders if outer in inner.parents]
+    if nested:
+        raise click.BadParameter(f"{folders[nested[0][0]]} is inside the folder of {folders[nested[0][1]]}, which "
+                                 "holds the audit pack alone", param_hint="--format")
     seen: dict[Path, str] = {}
     for name, path in pairs:
         if path is None or _stdout(path) or name == AUDIT_FORMAT:
             continue
-        inside_pack = [pack for folder, pack in folders.items() if folder in _where(path).parents]
+        inside_pack = [pack for folder, pack in folders.items() if folder in (_where(path), *_where(path).parents)]
         if inside_pack:  # the pack's folder holds the pack and nothing else
             raise click.BadParameter(f"{name}={path} is inside the folder of {inside_pack[0]}, which holds the audit "
                                      "pack alone; write it elsewhere", param_hint="--format")

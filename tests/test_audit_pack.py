@@ -383,6 +383,19 @@ def _framework_view(result: RunResult, options, framework: str) -> str:
     return f"# {framework}\n\n" + "".join(f"- {c}\n" for c in cited)
 
 
+def test_a_member_named_after_a_workspace_word_never_leaves_the_folder(example, tmp_path, monkeypatch):
+    """A framework key is the workspace's word: made into a member's name, it is a file name or nothing is written."""
+    (example / "controls" / "escape.yaml").write_text(
+        "controls:\n  - id: CTL-ESC-01\n    title: {zh: 逃逸, en: Escape}\n    domain: acme\n    checks: [ACME-001]\n"
+        "    references:\n      ../../escaped: '1'\n", encoding="utf-8")
+    monkeypatch.setattr(_audit, "MEMBERS", (*_audit.MEMBERS, _audit.per_framework("cited-{framework}.md",
+                                                                                    _framework_view, _audit.MARKDOWN)))
+    ran = check(example, "--format", f"audit={tmp_path / 'out' / 'audit'}")
+    assert ran.returncode in (2, 3), ran.stderr  # refused where the catalogue is read, or where the pack is made
+    assert "Traceback" not in ran.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*") if "acme" not in p.parts) == []
+
+
 def test_a_member_declared_in_one_line_is_written_hashed_and_verified(workspace, tmp_path, monkeypatch):
     monkeypatch.setattr(_audit, "MEMBERS", (*_audit.MEMBERS,
                                             _audit.per_framework("cited-{framework}.md", _framework_view,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ RESULT = PACK_RESULT  # the member every other is rendered from; verify reads it
 JSON, MARKDOWN, CSV = "application/json", "text/markdown; charset=utf-8", "text/csv; charset=utf-8"
 
 Files = list[tuple[str, bytes]]  # (file name in the pack, its bytes)
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")  # a file in the pack's folder, never a path or hidden
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,10 @@ def pack(result: RunResult, folder: str, lang: str, rendered_from: str | None = 
     names = [name for name, _, _ in files]
     if len(set(names)) != len(names) or BESIDE in names:
         raise RuntimeError(f"the audit pack's members name one file twice: {sorted(names)}")  # a MEMBERS mistake
+    # a name made from the result (a framework's key) is the workspace's word: never a path out of the folder
+    unsafe = [name for name in names if not _FILE_NAME.fullmatch(name)]
+    if unsafe:
+        raise RuntimeError(f"the audit pack would hold {unsafe[0]!r}, which is not a plain file name")
     doc = manifest(result, files, lang, rendered_from)
     return [(str(Path(folder) / name), data) for name, data, _ in files] + \
         [(str(Path(folder) / BESIDE), _bytes(evidence.dump(doc)))]

@@ -5,7 +5,8 @@ A format module in this package defines `FORMAT = "<name>"` and
 history store's trend section); it is
 found by name, so adding a format means adding a module and nothing else
 (plus its labels in `checks/vocabulary.json` if it shows words; docs/adding-a-format.md).
-Modules whose name starts with `_` are helpers, not formats.
+Modules whose name starts with `_` are helpers, not formats. The audit pack (`--format audit=DIR`,
+_audit.py) is not a format either but a folder of them, declared member by member in one list.
 Renderers never run OPA or read the workspace: everything they show comes
 from the `RunResult`.
 """

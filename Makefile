@@ -21,11 +21,13 @@ install: $(STAMP)
 opa: | $(STAMP)
 	@bash scripts/install-opa.sh > $(OPA_STAMP).tmp && mv $(OPA_STAMP).tmp $(OPA_STAMP)
 
-# Findings are the point of the demo: exit 1 is success here; 2 and 3 are not. It ends with the
+# Findings are the point of the demo: exit 1 is success here; 2 and 3 are not. The run also writes its
+# audit pack (out/audit, replaced whole on the next demo). It ends with the
 # committee's meeting pack for the same date (govern agenda: exit 0 when written).
 demo: install opa
-	@GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/govern check examples/acme --as-of 2026-11-25; \
+	@GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/govern check examples/acme --as-of 2026-11-25 --format table --format audit=out/audit; \
 	  rc=$$?; if [ $$rc -gt 1 ]; then echo "govern check failed with exit $$rc" >&2; exit $$rc; fi
+	@echo "The audit pack of this run: out/audit (govern verify out/audit/evidence.json examples/acme; docs/audit.md)"
 	@GOVERN_OPA="$$(cat $(OPA_STAMP))" $(BIN)/govern agenda examples/acme --meeting 2026-11-25 --output out/acme-agenda.html
 	@echo "The committee's meeting pack for this run: out/acme-agenda.html (govern agenda examples/acme --meeting 2026-11-25; --lang en, --format markdown|json)"
 

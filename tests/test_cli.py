@@ -154,7 +154,7 @@ def test_bad_as_of_and_format_are_usage_errors_before_anything_is_run_or_written
     assert "Invalid value for '--as-of' (command line): '25/11/2026' is not a date written YYYY-MM-DD" in date.stderr
     fmt = govern("check", str(example), "--format", "pdf", env=no_opa)
     assert (fmt.returncode, fmt.stdout) == (2, ""), fmt.stderr
-    assert f"unknown format 'pdf' (known: {', '.join(sorted(FORMATS))})" in fmt.stderr
+    assert f"unknown format 'pdf' (known: {', '.join(sorted(FORMATS))}; audit=DIR for the audit pack)" in fmt.stderr
     assert "Traceback" not in date.stderr + fmt.stderr
     assert sorted(example.rglob("*")) == before
 

@@ -54,6 +54,7 @@ SURFACE = {
         "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord",
         "advisory", "check_status", "gate", "leftovers", "rollup", "sealed", "severity_rank", "summarize", "temporary_name",
         "verdict_digest",
+        "PACK", "PACK_RESULT",  # what an audit pack's writer and `govern verify` agree on
         # how reports read what fails (advisories apart), and the committee's meeting cadence
         "DEFAULT_CADENCE_DAYS", "STANDINGS", "Standing", "check_standings", "control_standing", "group_standing", "tally",
         # the committee's meeting pack (govern agenda)
@@ -78,7 +79,9 @@ SURFACE = {
         "CONTROLS_FORMATS", "render_controls",  # the control catalogue and a framework's view (govern controls)
         "DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
         "evidence", "json_document", "markdown_cell", "markdown_code", "markdown_text", "render", "render_all",
-        "render_group", "visible", "FINDING_FORMATS", "TREND_FORMATS", "render_finding", "render_trend", "shows_trend"},
+        "render_group", "visible", "FINDING_FORMATS", "TREND_FORMATS", "render_finding", "render_trend", "shows_trend",
+        # the audit pack (`--format audit=DIR`), and the seal (signature) every evidence manifest rendered gets
+        "AUDIT_FORMAT", "Seal", "audit_listing", "audit_members", "is_audit_pack"},
     "governance.load": {"CHECK_ID", "Document", "Location", "MAX_ID_CHARS", "MAX_NAME_CHARS", "MISSING", "PathProblem",
         "Path_", "RegoSource", "SUFFIXES", "SourceMap", "WorkspaceError", "WorkspaceErrors", "collector_paused", "discover",
         "id_problem", "is_check", "json_positions", "json_values", "problems_in", "read_document", "read_rego", "relative",

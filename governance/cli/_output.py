@@ -26,6 +26,7 @@ from typing import Literal, Self
 import click
 
 from governance.cli._common import EXIT_ENGINE, exit_with, silence_stdout
+from governance.cli._pack import pack_target, replaced, strangers
 from governance.cli._places import (
     Reads,
     Refused,
@@ -34,7 +35,7 @@ from governance.cli._places import (
     real_folder,
     trusted_areas,
 )
-from governance.report import FORMATS, Rendered, evidence
+from governance.report import AUDIT_FORMAT, FORMATS, Rendered, evidence
 from governance.result import BESIDE, temporary_name
 
 
@@ -65,8 +66,15 @@ def outputs(formats: tuple[str, ...], output: str | None, reads: Reads) -> list[
     pairs: list[tuple[str, str | None]] = []
     for spec in formats or ("table",):
         name, eq, path = spec.partition("=")
+        if name == AUDIT_FORMAT:  # a folder of files (_pack.py), never stdout or --output
+            try:
+                pairs.append((name, pack_target(spec, path, reads)))
+            except Refused as exc:
+                raise click.BadParameter(str(exc), param_hint="--format") from None
+            continue
         if name not in FORMATS:
-            raise click.BadParameter(f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format")
+            raise click.BadParameter(f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))}; "
+                                     f"{AUDIT_FORMAT}=DIR for the audit pack)", param_hint="--format")
         if eq and not path:
             raise click.BadParameter(f"{spec}: the path after = is empty; give a file, or - for stdout",
                                      param_hint="--format")
@@ -80,6 +88,11 @@ def outputs(formats: tuple[str, ...], output: str | None, reads: Reads) -> list[
         pairs[unnamed[0]] = (pairs[unnamed[0]][0], target(output, "--output", reads))
     _refuse_collisions(pairs)
     return pairs
+
+
+def packs(targets: list[tuple[str, str | None]]) -> list[str]:
+    """The folders that receive an audit pack."""
+    return [path for fmt, path in targets if fmt == AUDIT_FORMAT and path is not None]
 
 
 # Names that are this process's stdout whatever it is connected to.
@@ -156,10 +169,21 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
     if len(shown) > 1:
         raise click.BadParameter(f"{' and '.join(shown)} would both go to stdout; give all but one of them =PATH",
                                  param_hint="--format")
+    folders = {_where(path): f"{name}={path}" for name, path in pairs if name == AUDIT_FORMAT and path is not None}
+    if len(folders) < len(packs(pairs)):
+        raise click.BadParameter("two audit packs name the same folder", param_hint="--format")
+    nested = [(inner, outer) for inner in folders for outer in folders if outer in inner.parents]
+    if nested:
+        raise click.BadParameter(f"{folders[nested[0][0]]} is inside the folder of {folders[nested[0][1]]}, which "
+                                 "holds the audit pack alone", param_hint="--format")
     seen: dict[Path, str] = {}
     for name, path in pairs:
-        if path is None or _stdout(path):
+        if path is None or _stdout(path) or name == AUDIT_FORMAT:
             continue
+        inside_pack = [pack for folder, pack in folders.items() if folder in (_where(path), *_where(path).parents)]
+        if inside_pack:  # the pack's folder holds the pack and nothing else
+            raise click.BadParameter(f"{name}={path} is inside the folder of {inside_pack[0]}, which holds the audit "
+                                     "pack alone; write it elsewhere", param_hint="--format")
         where = _where(path)
         if where in seen:
             raise click.BadParameter(f"{seen[where]} and {name}={path} name the same file {where}", param_hint="--format")
@@ -171,7 +195,8 @@ def _refuse_collisions(pairs: list[tuple[str, str | None]]) -> None:
 
 
 def write_all(rendered: Rendered, nothing: str = "no report of this run was written",
-              trusted: list[Path] | None = None, then: Callable[[], None] | None = None) -> None:
+              trusted: list[Path] | None = None, then: Callable[[], None] | None = None, packs: list[str] | None = None
+              ) -> None:
     """Every report file in place, then the streams; on any failure no report is left changed (exit 3),
     and the error ends with `nothing` (what was not written, in the command's words). Each evidence.json
     is renamed into place after every report: a set interrupted on the way keeps the previous run's
@@ -181,7 +206,10 @@ def write_all(rendered: Rendered, nothing: str = "no report of this run was writ
     appeared since is an error here, never followed).
 
     `then` runs once every report file is in place and before any stream is sent (`check --record`
-    records the run there); if it fails, the files are put back as they were and nothing is sent."""
+    records the run there); if it fails, the files are put back as they were and nothing is sent.
+
+    `packs` are the folders that receive an audit pack (_pack.py): the files of a pack written there
+    before that the new one does not write are removed with the write, and put back if it fails."""
     areas = trusted if trusted is not None else trusted_areas(None)
     files = on_disk(rendered)
     files.sort(key=lambda f: Path(f[0]).name == BESIDE)  # the evidence last
@@ -193,11 +221,27 @@ def write_all(rendered: Rendered, nothing: str = "no report of this run was writ
     with _Transaction(nothing) as files_written:
         for path, content in files:
             files_written.stage(path, content, areas)
+        for folder in packs or []:
+            for name in _stale(folder, files, areas):
+                files_written.retire(str(Path(folder) / name), areas)
         files_written.commit()
         if then is not None:
             then()
         for stream, sent in streams:
             _send(stream, sent)
+
+
+def _stale(folder: str, files: list[tuple[str, str | bytes]], areas: list[Path]) -> list[str]:
+    """The previous pack's files in `folder` that the new pack does not write; anything else that has
+    appeared there since the run started is an error (nothing of the new pack is left)."""
+    try:
+        real = real_folder(Path(folder) / BESIDE, areas)
+    except Refused as exc:
+        raise OSError(errno.ELOOP, str(exc), folder) from None
+    stranger = strangers(real)
+    if stranger:
+        raise OSError(errno.EEXIST, f"holds {stranger[0]}, which is no file of an audit pack", folder)
+    return replaced(real, {Path(path).name for path, _ in files if _where(path).parent == real})
 
 
 def _send(path: str | None, content: str | bytes) -> None:
@@ -233,6 +277,7 @@ class _Transaction:
         self.made: list[Path] = []  # folders created for reports, outermost first
         self.staged: list[tuple[int, str, str, str]] = []  # (folder, temporary, name, as given)
         self.kept: list[tuple[int, str, str | None]] = []  # (folder, name, second name of the file it replaced)
+        self.retired: list[tuple[int, str, str]] = []  # (folder, name, as given): removed by the commit
 
     def __enter__(self) -> Self:
         return self
@@ -273,8 +318,23 @@ class _Transaction:
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, path) from exc  # name the report, not the temporary
 
+    def retire(self, path: str, trusted: list[Path]) -> None:
+        """Remove the file `path` with the commit (a member of an audit pack that the new pack does not have)."""
+        try:
+            folder = self._folder(real_folder(path, trusted))
+        except Refused as exc:
+            raise OSError(errno.ELOOP, str(exc), path) from None
+        self.retired.append((folder, Path(path).name, path))
+
     def commit(self) -> None:
-        """Rename every staged file over its target; the folders are flushed before the first evidence.json."""
+        """Remove what is retired, then rename every staged file over its target; the folders are flushed
+        before the first evidence.json."""
+        for folder, name, path in self.retired:
+            try:  # kept under its second name until the write is done, to be put back if it fails
+                self.kept.append((folder, name, _second_name(folder, name)))
+                os.unlink(name, dir_fd=folder)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, path) from exc
         flushed = False
         for folder, tmp, name, path in self.staged:
             try:
@@ -302,10 +362,20 @@ class _Transaction:
         for folder, name, previous in reversed(self.kept):
             if previous is None:
                 _quietly(os.unlink, name, dir_fd=folder)
+            elif _same_file(folder, previous, name):  # its rename failed: rename(2) between two links does nothing
+                _quietly(os.unlink, previous, dir_fd=folder)
             else:  # the very file that was there: same inode, same times
                 _quietly(os.replace, previous, name, src_dir_fd=folder, dst_dir_fd=folder)
         for made in reversed(self.made):
             _quietly(os.rmdir, made)  # only when empty: never a folder that holds anything else
+
+
+def _same_file(folder: int, one: str, other: str) -> bool:
+    try:
+        return os.path.samestat(os.stat(one, dir_fd=folder, follow_symlinks=False),
+                                os.stat(other, dir_fd=folder, follow_symlinks=False))
+    except OSError:
+        return False
 
 
 def _mode(folder: int, name: str) -> int:

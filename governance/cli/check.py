@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,7 +31,7 @@ from governance.cli._common import (
     say,
 )
 from governance.cli._group import main
-from governance.cli._output import outputs, write_all
+from governance.cli._output import outputs, packs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.cli._store import db_option, keep_store, opened, store_errors
@@ -40,12 +39,12 @@ from governance.engine import DEFAULT_SIGNING_ALG, OPA_VERSION, SIGNING_ALGS
 from governance.evaluate import SkipRefused, can_sign, run_check, signed
 from governance.history import compared, compared_with_previous, digest_of, report_history
 from governance.report import (
+    AUDIT_FORMAT,
     DEFAULT_LANG,
     FORMATS,
     LANGS,
-    Rendered,
     RenderOptions,
-    evidence,
+    Seal,
     render,
     render_all,
     shows_trend,
@@ -61,7 +60,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @main.command()
 @click.argument("workspace", default=".", type=click.Path(file_okay=False))
 @click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
-              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
+              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}; "
+                   f"{AUDIT_FORMAT}=DIR writes the audit pack into the folder DIR (docs/audit.md).")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--as-of", "as_of", type=AsOf(), help="The date every date rule counts from (default: today).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)),
@@ -143,12 +143,11 @@ def check(workspace: str, formats: tuple[str, ...], output: str | None, as_of: d
                     if any(shows_trend(fmt) for fmt, _ in targets):
                         history = report_history(store, result, digest_of(data))
             options = RenderOptions(lang=lang, color=sys.stdout.isatty(), path_prefix=path_prefix, history=history)
-            rendered = render_all(targets, result, options, step=step)
-            if key is not None:
-                rendered = sign_evidence(rendered, [fmt for fmt, _ in targets], key, alg)
+            rendered = render_all(targets, result, options, step=step, seal=_sealing(key, alg))
         # only now, with every report rendered (and evidence.json beside them), does anything get written; a run
         # to record is recorded once the report files are in place, before any report is shown on stdout
-        write_all(rendered, trusted=reads.trusted, then=_recording(store, data, result) if record and store else None)
+        write_all(rendered, trusted=reads.trusted, packs=packs(targets),
+                  then=_recording(store, data, result) if record and store else None)
     sys.exit(EXIT_FINDINGS if gate(result, result.fail_on, new_only=fail_on_new_only) else EXIT_OK)
 
 
@@ -175,12 +174,12 @@ def _recording(store: Store, data: bytes, result: RunResult) -> Callable[[], Non
     return record
 
 
-def sign_evidence(rendered: Rendered, formats: list[str], key: Path, alg: str) -> Rendered:
-    """`render_all`'s output with every evidence manifest signed: the requested `evidence` format
-    (`formats`: those requested, in order) and each evidence.json that `render_all` places after them."""
-    return [(path, evidence.dump(signed(json.loads(content), key, alg)))
-            if i >= len(formats) or formats[i] == evidence.FORMAT else (path, content)
-            for i, (path, content) in enumerate(rendered)]
+def _sealing(key: Path | None, alg: str) -> Seal | None:
+    """What completes every evidence manifest the run renders (evidence.json beside reports and in an audit
+    pack, the `evidence` format): its signature with `key`, when there is one."""
+    if key is None:
+        return None
+    return lambda doc: signed(doc, key, alg)
 
 
 def _source(param: str) -> Literal["cli", "env"]:

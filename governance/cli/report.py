@@ -10,11 +10,11 @@ import click
 
 from governance.cli._common import Guard, PathPrefix, ResultFile, saved_result, saved_result_bytes
 from governance.cli._group import main
-from governance.cli._output import outputs, write_all
+from governance.cli._output import outputs, packs, write_all
 from governance.cli._places import Reads
 from governance.cli._progress import progress
 from governance.cli._store import db_option, keep_store, opened, store_errors
-from governance.report import DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all, shows_trend
+from governance.report import AUDIT_FORMAT, DEFAULT_LANG, FORMATS, LANGS, RenderOptions, render_all, shows_trend
 from governance.result import RunResult
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 @main.command()
 @click.argument("result_file", metavar="RESULT.json", type=ResultFile())
 @click.option("--format", "formats", multiple=True, metavar="F[=PATH]",
-              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}.")
+              help=f"Output format, repeatable; F=PATH writes to a file. Formats: {', '.join(sorted(FORMATS))}; "
+                   f"{AUDIT_FORMAT}=DIR writes the audit pack into the folder DIR (docs/audit.md).")
 @click.option("--output", "-o", metavar="PATH", help="Write the (single) format to PATH instead of stdout.")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               help="Language of human-readable reports.")
@@ -53,7 +54,7 @@ def report(result_file: str, formats: tuple[str, ...], output: str | None, lang:
                                 rendered_from="sha256:" + hashlib.sha256(raw).hexdigest(), history=history)
         rendered = render_all(targets, result, options, step=step)
     # as in `check`: nothing is written until every report rendered
-    write_all(rendered, trusted=reads.trusted)
+    write_all(rendered, trusted=reads.trusted, packs=packs(targets))
 
 
 def _with_history(db: str, result: RunResult, raw: bytes, trend: bool) -> tuple[RunResult, ReportHistory | None]:

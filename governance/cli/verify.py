@@ -26,6 +26,7 @@ from governance.cli._common import (
 )
 from governance.cli._group import main
 from governance.evaluate import Recorded, ResultFileError, check_signature, differences, record_for
+from governance.report import audit_members
 
 EXIT_DIFFERENT = EXIT_FINDINGS
 SHOWN = 20  # differences printed; the count of the rest follows
@@ -82,7 +83,7 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
             say(f"note: {signature.note}")
     with Guard():  # anything unexpected is exit 3, never a silent 0 or 1; OPA failing too, as for check
         try:
-            done = differences(result_path, root, inputs_only=inputs_only)
+            done = differences(result_path, root, inputs_only=inputs_only, pack=audit_members)
         except ResultFileError as exc:
             raise _refused(exc) from None
     rec, problems = done.recorded, done.problems
@@ -97,8 +98,10 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         say(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now"
             f"{trusted}")
         sys.exit(EXIT_DIFFERENT)
+    reports = (f"the audit pack's {len(rec.reports)} file(s), each rendered from its result.json," if rec.pack is not None
+               else f"{len(rec.reports)} report(s)")
     matched = (f"{len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
-               f"{len(rec.reports)} report(s) and policy revision {rec.engine.policy_revision} match")
+               f"{reports} and policy revision {rec.engine.policy_revision} match")
     if done.reevaluated is None:
         say(f"verify: OK (inputs only), {matched}; findings were not re-evaluated{trusted}")
     else:

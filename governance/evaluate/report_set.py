@@ -18,7 +18,7 @@ import json
 import re
 from pathlib import Path
 
-from governance.result import BESIDE, leftovers
+from governance.result import BESIDE, PACK, leftovers
 from governance.result import EVIDENCE_KIND as KIND
 
 MAX_SNIFFED = 64 * 1024 * 1024  # a report larger than this is not searched for its run (its sha256 still binds it)
@@ -73,18 +73,31 @@ def _is_record(path: Path) -> bool:
 
 
 def record_for(path: Path) -> Path:
-    """What verify reads for `path`: the file itself, or, for a report of another format (SARIF, HTML, …),
-    the evidence.json of its folder."""
+    """What verify reads for `path`: the file itself, or, for a report of another format (SARIF, HTML, …)
+    and for any file of an audit pack (its result.json too: a pack is verified whole), the evidence.json
+    of its folder."""
     beside = path.parent / BESIDE
-    if path.name != BESIDE and beside.is_file() and not _is_record(path):
+    if path.name != BESIDE and beside.is_file() and (not _is_record(path) or in_pack(path)):
         return beside
     return path
 
 
-def differences(path: Path) -> list[str]:
+def in_pack(path: Path) -> bool:
+    """Whether `path` is in the folder of an audit pack: its evidence.json says it is a pack's."""
+    try:
+        doc = json.loads((path.parent / BESIDE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and doc.get("kind") == KIND and isinstance(doc.get(PACK), dict)
+
+
+def differences(path: Path, *, closed: bool = False) -> list[str]:
     """Why the folder of `path` (any file of a report set) does not hold one run's set: a report the
     evidence lists that another run wrote, a govern report it does not list, what an interrupted write
-    left behind. The sha256 of the listed reports themselves is compared by verify (`reports`)."""
+    left behind. The sha256 of the listed reports themselves is compared by verify (`reports`).
+
+    A `closed` set (an audit pack) holds what its evidence lists and nothing else: every other entry of
+    the folder is named, a govern report or not, a file or not."""
     folder = path.parent
     problems = [f"report set: {name} was left by an interrupted write of {target} (the next run into "
                 f"{folder} removes it)" for name, target, _ in leftovers(_names(folder))]
@@ -112,7 +125,12 @@ def differences(path: Path) -> list[str]:
                 problems.append(f"report set: {name} is not the file {BESIDE} ({of_run}) lists: another run wrote it")
         elif not report.is_file() and path != evidence:
             problems.append(f"report set: {name}, listed by {BESIDE} ({of_run}), is missing")
+    left = {entry for entry, _, _ in leftovers(_names(folder))}  # named above
     for name in _names(folder):
+        if closed and name != BESIDE and name not in listed and name not in left:
+            problems.append(f"audit pack: {name} is in {folder}, and {BESIDE} does not list it (a pack holds the "
+                            "files its evidence lists and nothing else)")
+            continue
         if name == BESIDE or name in listed or name.startswith(".") or not (folder / name).is_file():
             continue
         other = run_named(folder / name)

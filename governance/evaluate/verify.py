@@ -11,6 +11,10 @@ workspace. Verification, each part a function named after what it proves:
    reports an evidence manifest lists beside it;
 3. evaluating the workspace again (governance.evaluate.reevaluate), at the recorded `as_of` on the
    recorded OPA version, gives the same verdict, finding for finding. `inputs_only` skips this.
+
+An audit pack (its evidence.json carries `pack`) is verified whole whichever of its files is named:
+its folder holds what the evidence lists and nothing else, and every member is rendered from its
+result.json (audit_pack.py).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from governance import __version__
 from governance.engine import policy_revision
-from governance.evaluate import reevaluate, report_set, saved
+from governance.evaluate import audit_pack, reevaluate, report_set, saved
 from governance.evaluate.baseline import load_result
 from governance.evaluate.policy import library_modules, workspace_modules
 from governance.evaluate.run import library_files, load
@@ -53,6 +57,7 @@ class Recorded(BaseModel):
     outcome: dict | None = None  # an evidence manifest's summary counts
     reports: list[InputFile] = []  # only in an evidence.json written beside reports
     rendered_from: RenderedFrom | None = None  # evidence written by `govern report`, not by a run
+    pack: dict | None = None  # an audit pack's evidence: how the pack was rendered, the result it binds
 
 
 @dataclass
@@ -226,16 +231,23 @@ def taken_on_trust(root: Path, rec: Recorded) -> list[str]:
     return trusted
 
 
-def differences(result_path: Path, root: Path, *, inputs_only: bool = False) -> Verification:
+def differences(result_path: Path, root: Path, *, inputs_only: bool = False,
+                pack: audit_pack.Members | None = None) -> Verification:
     """Every way the result, the workspace, the installed library, the reports and (unless `inputs_only`)
-    a new evaluation differ from the record."""
-    rec, result = read_recorded(report_set.record_for(result_path))  # a SARIF, HTML, … report: its folder's evidence
+    a new evaluation differ from the record. `pack` renders an audit pack's members from its result
+    (governance.report.audit_members); without it a pack's members are held to their sha256 only."""
+    record = report_set.record_for(result_path)  # a SARIF, HTML, … report, or any file of a pack: the evidence
+    rec, result = read_recorded(record)
+    if rec.pack is not None:
+        result_path = record  # a pack is verified whole, whichever of its files was named
     if result is None and rec.reports:
         result = listed_result(rec, result_path.parent)
     problems = check_consistency(rec, result)
     inputs = check_workspace(root, rec) + check_library(rec)
     problems += inputs + compare_files(rec.reports, result_path.parent, "report", "evidence's folder")
-    problems += report_set.differences(result_path)  # one run's set, or which file is whose
+    problems += report_set.differences(result_path, closed=rec.pack is not None)  # one run's set, or which file is whose
+    if rec.pack is not None and pack is not None:
+        problems += audit_pack.differences(result_path, rec, result, pack)
     done = Verification(rec, result, problems, on_trust=taken_on_trust(root, rec))
     if inputs_only:
         return done

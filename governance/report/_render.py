@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import sys
 from collections.abc import Callable, Iterator, MutableMapping
@@ -106,12 +107,14 @@ Rendered = list[tuple[str | None, str | bytes]]  # (path, None or "-" for stdout
 
 
 def render_all(targets: list[tuple[str, str | None]], result: RunResult, options: RenderOptions | None = None,
-               *, step: Callable[[str], None] | None = None) -> Rendered:
+               *, step: Callable[[str], None] | None = None, seal: Seal | None = None) -> Rendered:
     """Every requested report, in the order asked, then an `evidence.json` for each folder that
     receives a report file (evidence.beside). Writes nothing: the caller writes the lot only once
     every report rendered, so a renderer that fails leaves no report behind.
 
-    `targets` is [(format, path or None for stdout)]; `step` is told "rendering <format>" before each."""
+    `targets` is [(format, path or None for stdout)]; `step` is told "rendering <format>" before each;
+    `seal` completes every evidence manifest rendered (its signature), once the manifest is whole.
+    (The package's `render_all` is governance/report/_audit.py's, which adds the audit pack.)"""
     rendered: Rendered = []
     for fmt, path in targets:
         if step is not None:
@@ -120,4 +123,16 @@ def render_all(targets: list[tuple[str, str | None]], result: RunResult, options
     manifests = dict(evidence.beside(result, rendered, options.rendered_from if options else None))
     # a requested evidence.json among reports is the folder's manifest: it takes the list of its reports
     rendered = [(path, manifests.pop(path)) if path in manifests else (path, content) for path, content in rendered]
-    return rendered + list(manifests.items())
+    rendered += list(manifests.items())
+    if seal is None:
+        return rendered
+    sealed = {i for i, (fmt, _) in enumerate(targets) if fmt == evidence.FORMAT} | set(range(len(targets), len(rendered)))
+    return [(path, sealed_manifest(content, seal)) if i in sealed else (path, content)
+            for i, (path, content) in enumerate(rendered)]
+
+
+Seal = Callable[[dict], dict]  # an evidence manifest -> the same, signed
+
+
+def sealed_manifest(content: str | bytes, seal: Seal) -> str:
+    return evidence.dump(seal(json.loads(content)))

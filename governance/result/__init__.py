@@ -97,7 +97,7 @@ from governance.result.vocabulary import (
     rollup,
     severity_rank,
 )
-from governance.result.written import BESIDE, EVIDENCE_KIND, leftovers, temporary_name
+from governance.result.written import BESIDE, EVIDENCE_KIND, PACK, PACK_RESULT, leftovers, temporary_name
 
 __all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup", "AgendaItem", "AgendaPoint",
            "AgendaWindow", "ActionItem", "ActionRecord", "Addressed", "AgendaGoal", "PreviousRun", "AgendaReading",
@@ -105,7 +105,8 @@ __all__ = ["AGENDA_KIND", "Agenda", "AgendaChange", "AgendaCounts", "AgendaGroup
            "DEFAULT_CADENCE_DAYS", "DomainRecord", "EARLIEST", "EVIDENCE_KIND", "Engine", "Entity", "FAIL_ON", "FailOn",
            "Finding",
            "FindingLocation", "GROUP_SCHEMA_VERSION", "GitState", "GoalProgress", "GoalRecord", "GroupFinding", "GroupResult",
-           "InputFile", "LATEST", "LineSpend", "Manifest", "Number", "PhaseBudget", "PilotScope", "ProjectBurn", "Resource",
+           "InputFile", "LATEST", "LineSpend", "Manifest", "Number", "PACK", "PACK_RESULT", "PhaseBudget", "PilotScope",
+           "ProjectBurn", "Resource",
            "Run", "RunResult", "SCHEMA_VERSION",
            "SEVERITIES", "STANDINGS", "STATUSES", "Selection", "Severity", "SkippedCheck", "Standing", "Status",
            "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord", "advisory", "check_standings",

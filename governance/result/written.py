@@ -16,6 +16,10 @@ from collections.abc import Iterable, Iterator
 
 BESIDE = "evidence.json"  # the evidence manifest a run writes into every folder it writes reports to
 EVIDENCE_KIND = "govern-evidence"  # its `kind`
+# An audit pack's evidence.json carries this key (how the pack was rendered, the result it binds), and the pack
+# holds the run's JSON result under this name: what the pack's writer and `govern verify` agree on.
+PACK = "pack"
+PACK_RESULT = "result.json"
 LEFTOVER = re.compile(r"\.(?P<name>.+)\.govern-(?P<pid>[0-9]+)-[0-9a-f]{12}\.(?P<kind>tmp|old)")
 
 

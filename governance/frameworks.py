@@ -22,11 +22,23 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from governance.result import Citation  # a clause of a framework, as the result and the views carry it
+from governance.result import (  # a clause of a framework, as the result and the views carry it
+    Citation,
+    ControlsView,
+    FrameworkView,
+    Requirement,
+    RunResult,
+    ViewCheck,
+    ViewControl,
+    check_standings,
+    control_standing,
+    coverage,
+    requirement_status,
+)
 from governance.vocabulary import messages
 
-__all__ = ["FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "known", "normalise",
-           "problems", "title"]
+__all__ = ["FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "framework_view", "known",
+           "normalise", "problems", "recorded_view", "title"]
 
 
 @dataclass(frozen=True)
@@ -169,3 +181,29 @@ def _clause_problems(framework: Framework, clause: object, seen: set[str]) -> li
         return [f"{key}: '{clause}' is cited twice"]
     seen.add(clause)
     return []
+
+
+def framework_view(view: ControlsView, framework: str) -> FrameworkView:
+    """`framework` (a key: `normalise` reads the names a user gives) turned around: each clause the catalogue
+    cites, in the framework's clause order, with the controls citing it and its status."""
+    citing: dict[str, list[ViewControl]] = {}
+    for control in view.controls:
+        for clause in dict.fromkeys(c.clause for c in control.references if c.framework == framework):
+            citing.setdefault(clause, []).append(control)
+    requirements = [Requirement(clause=clause, status=requirement_status(c.status for c in controls), controls=controls)
+                    for clause, controls in sorted(citing.items(), key=lambda kv: clause_order(framework, kv[0]))]
+    return FrameworkView(workspace=view.workspace, as_of=view.as_of, framework=framework, requirements=requirements,
+                         coverage=coverage(requirements))
+
+
+def recorded_view(result: RunResult) -> ControlsView:
+    """The catalogue as the run recorded it (its `controls[]`, with their references), each control with its
+    standing: the view a saved result gives alone, as the audit pack renders it. A workspace's catalogue can
+    hold controls added since the run (not evaluated there): `govern controls` builds from the workspace."""
+    checks = check_standings(result.checks, result.fail_on)
+    titles = {c.id: {"zh": c.title_zh or c.title, "en": c.title} for c in result.checks}
+    return ControlsView(workspace=result.workspace, as_of=result.as_of, controls=[
+        ViewControl(id=r.id, title=r.title, status=control_standing(r, checks),
+                    checks=[ViewCheck(id=c, title=titles.get(c, {}), status=checks.get(c)) for c in r.checks],
+                    references=list(citations(r.references)))
+        for r in sorted(result.controls, key=lambda r: r.id)])

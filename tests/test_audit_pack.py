@@ -98,6 +98,28 @@ def test_the_pack_holds_its_members_and_an_evidence_that_hashes_each_and_binds_t
         == result["run"]["started_at"]
 
 
+@pytest.mark.parametrize(("framework", "fmt", "name"), [("mlps", "markdown", "controls-gbt22239.md"),
+                                                      ("pipl", "csv", "controls-pipl.csv")])
+def test_a_frameworks_view_in_the_pack_is_what_govern_controls_shows_of_the_packs_result(made, workspace, framework,
+                                                                                          fmt, name):
+    shown = govern("controls", str(workspace), "--result", str(made / "result.json"), "--framework", framework,
+                   "--format", fmt)
+    assert shown.returncode == 0, shown.stderr
+    # the subprocess's stdout is read as text (universal newlines): the CSV's \r\n arrives as \n
+    assert shown.stdout == (made / name).read_bytes().decode("utf-8").replace("\r\n", "\n")
+
+
+def test_the_pack_has_a_view_for_each_framework_its_controls_cite_and_the_plan_of_action(made):
+    result = json.loads((made / "result.json").read_text(encoding="utf-8"))
+    cited = {key for control in result["controls"] for key in control["references"]}
+    assert {"gbt22239", "pipl"} <= cited
+    assert {n for n in listing(made) if n.startswith("controls-")} == \
+        {f"controls-{key}.{suffix}" for key in cited for suffix in ("md", "csv")}
+    poam = json.loads((made / "poam.json").read_text(encoding="utf-8"))["plan-of-action-and-milestones"]
+    assert len(poam["poam-items"]) == sum(1 for f in result["findings"]
+                                          if f["status"] == "fail" and f["severity"] != "info")
+
+
 @pytest.mark.parametrize("name", ["evidence.json", "result.json", "report.md"])
 def test_a_whole_pack_verifies_whichever_of_its_files_is_named(made, workspace, name):
     ran = verify(made / name, workspace)

@@ -74,7 +74,7 @@ SURFACE = {
     "governance.evaluate": {"agenda", "DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused",
         "UnitTestReport", "aggregate", "can_sign", "check_signature", "compare", "compile_policy", "differences", "load",
         "read_bytes", "read_result", "record_for", "result_refused", "run_check", "run_unit_tests", "signed", "validate",
-        "controls_view", "evaluated", "framework_view"},
+        "controls_view", "evaluated"},
     "governance.report": {"AGENDA_FORMATS", "render_agenda",  # the committee's meeting pack (govern agenda)
         "CONTROLS_FORMATS", "render_controls",  # the control catalogue and a framework's view (govern controls)
         "DEFAULT_LANG", "FORMATS", "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer",
@@ -94,7 +94,7 @@ SURFACE = {
     "governance.vocabulary": {"CATEGORIES", "DEFAULT_LANG", "LANGS", "Messages", "default_dimensions", "default_tiers",
         "document", "glossary", "localized", "messages", "names", "vocabulary"},
     "governance.frameworks": {"FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "known",
-        "normalise", "problems", "title"},
+        "normalise", "problems", "title", "framework_view", "recorded_view"},
 }
 
 

@@ -20,7 +20,8 @@ from governance import frameworks
 from governance.cli._common import EXIT_OK, AsOf, Guard, OpaUrl, ResultFile, Timeout, as_of_date, saved_result
 from governance.cli._group import main
 from governance.cli._progress import progress
-from governance.evaluate import controls_view, evaluated, framework_view, load
+from governance.evaluate import controls_view, evaluated, load
+from governance.frameworks import framework_view
 from governance.report import CONTROLS_FORMATS, DEFAULT_LANG, LANGS, RenderOptions, render_controls
 
 # the options of a fresh evaluation, which a saved result has already fixed

@@ -5,7 +5,7 @@ from governance.evaluate import (
            aggregate,  # the group report of many results, as a whole (govern aggregate)
 )
 from governance.evaluate.baseline import compare
-from governance.evaluate.controls import controls_view, evaluated, framework_view
+from governance.evaluate.controls import controls_view, evaluated
 from governance.evaluate.policy import DeclaredCheck, Domain, compile_policy
 from governance.evaluate.report_set import record_for
 from governance.evaluate.run import load, run_check, validate
@@ -17,5 +17,5 @@ from governance.evaluate.verify import Recorded, differences
 
 __all__ = ["DeclaredCheck", "Domain", "OUTCOMES", "Recorded", "ResultFileError", "SkipRefused", "UnitTestReport", "agenda",
            "aggregate", "can_sign", "check_signature", "compare", "compile_policy", "controls_view", "differences",
-           "evaluated", "framework_view", "load", "read_bytes", "read_result", "record_for", "result_refused", "run_check",
+           "evaluated", "load", "read_bytes", "read_result", "record_for", "result_refused", "run_check",
            "run_unit_tests", "signed", "validate"]

@@ -20,16 +20,12 @@ from governance.evaluate.run import load, run_check
 from governance.model import Workspace
 from governance.result import (
     ControlsView,
-    FrameworkView,
-    Requirement,
     RunResult,
     Standing,
     ViewCheck,
     ViewControl,
     check_standings,
     control_standing,
-    coverage,
-    requirement_status,
 )
 
 
@@ -61,16 +57,3 @@ def controls_view(ws: Workspace, result: RunResult | None) -> ControlsView:
             checks=[ViewCheck(id=c, title=titles.get(c, {}), status=checks.get(c)) for c in control.checks],
             references=list(frameworks.citations(control.references))))
     return ControlsView(workspace=ws.name, as_of=result.as_of if result else None, controls=out)
-
-
-def framework_view(view: ControlsView, framework: str) -> FrameworkView:
-    """`framework` (a key: `frameworks.normalise` reads the names a user gives) turned around: each clause
-    the catalogue cites, in the framework's clause order, with the controls citing it and its status."""
-    citing: dict[str, list[ViewControl]] = {}
-    for control in view.controls:
-        for clause in dict.fromkeys(c.clause for c in control.references if c.framework == framework):
-            citing.setdefault(clause, []).append(control)
-    requirements = [Requirement(clause=clause, status=requirement_status(c.status for c in controls), controls=controls)
-                    for clause, controls in sorted(citing.items(), key=lambda kv: frameworks.clause_order(framework, kv[0]))]
-    return FrameworkView(workspace=view.workspace, as_of=view.as_of, framework=framework, requirements=requirements,
-                         coverage=coverage(requirements))

@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from governance import frameworks
 from governance.report import _render, evidence
+from governance.report._controls import render_controls
 from governance.report._render import Rendered, RenderOptions, Seal, render
 from governance.result import BESIDE, PACK, PACK_RESULT, RunResult
 from governance.vocabulary import LANGS
@@ -55,6 +57,13 @@ def per_framework(pattern: str, view: Callable[[RunResult, RenderOptions, str], 
         (pattern.format(framework=key), _bytes(view(result, options, key))) for key in cited(result)])
 
 
+def framework(fmt: str) -> Callable[[RunResult, RenderOptions, str], str]:
+    """One framework's view of the catalogue as the run recorded it (`govern controls --framework F --result R`),
+    in `fmt`."""
+    return lambda result, options, key: render_controls(
+        fmt, frameworks.framework_view(frameworks.recorded_view(result), key), options)
+
+
 def cited(result: RunResult) -> list[str]:
     """The frameworks the result's controls cite, by their reference key, sorted."""
     return sorted({str(key) for control in result.controls for key in control.references})
@@ -64,6 +73,9 @@ def cited(result: RunResult) -> list[str]:
 MEMBERS: tuple[Member, ...] = (
     single(RESULT, "json", JSON),
     single("oscal.json", "oscal", JSON),
+    single("poam.json", "oscal-poam", JSON),
+    per_framework("controls-{framework}.md", framework("markdown"), MARKDOWN),
+    per_framework("controls-{framework}.csv", framework("csv"), CSV),
     single("report.md", "markdown", MARKDOWN),
 )
 

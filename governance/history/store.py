@@ -65,7 +65,7 @@ class Store:
             raise StoreInputError("\n".join(f"{_shown(at)}: {why}" for at, why in unstorable[:MAX_SHOWN]))
         with ThreadPoolExecutor(max_workers=2) as pool:  # hashing and zlib let go of the interpreter
             hashed, packed = pool.submit(_sha256, data), recording.packing(pool, data)
-            ordered = recording.by_fingerprint(result)  # meanwhile
+            ordered = recording.rows(result)  # meanwhile
             digest = hashed.result()
             outcome = RecordOutcome(digest=digest, entity=result.workspace, as_of=result.as_of, stored=True)
             with collector_paused(), writing(self.engine, result.workspace) as connection:

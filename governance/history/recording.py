@@ -55,7 +55,7 @@ def rows(result: RunResult) -> list[Row]:
     # taken from the models in the findings' own order, where they lie one after another in memory, and only then
     # sorted: read in fingerprint order, each model is somewhere else (3-4x slower at 50,000, benchmarks/README.md
     # "Recording, round 4")
-    made = [(f.fingerprint, f.status, f.severity, f.check, f.resource.kind, f.resource.id) for f in result.findings]
+    made: list[Row] = [(f.fingerprint, f.status, f.severity, f.check, f.resource.kind, f.resource.id) for f in result.findings]
     made.sort(key=itemgetter(FINGERPRINT))
     return made
 

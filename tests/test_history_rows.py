@@ -1,14 +1,20 @@
 """What recording writes, on SQLite and on PostgreSQL: a finding's `new` is read from its first run, not
 written as an event row (an entity's first run of 50,000 findings writes 100,000 rows, not 150,000), and a
-store of the schema that kept those rows reads the same after `govern history upgrade`."""
+store of the schema that kept those rows reads the same after `govern history upgrade`; a run's bytes are
+kept in zstandard, and those an earlier govern kept in zlib read back as they were."""
 
 from __future__ import annotations
 
-from alembic import command
-from sqlalchemy import create_engine, func, select, text
+import hashlib
+import zlib
 
+from alembic import command
+from sqlalchemy import create_engine, func, select, text, update
+
+from governance.history import packed
+from governance.history.archive import members
 from governance.history.migrate import config
-from governance.history.schema import events
+from governance.history.schema import events, results, runs
 from governance.history.store import open_store
 from governance.history.url import parsed
 from tests.history_support import acme_result, postgres_cluster, store_url, variant
@@ -64,3 +70,32 @@ def test_a_store_that_kept_new_as_rows_reads_the_same_once_upgraded(store_url, a
     engine.dispose()
     assert _kinds(store_url) == {"resolved": 1}
     assert _lifecycles(store_url, every, "2026-11-08") == before
+
+
+def test_a_run_is_kept_in_zstandard_and_a_run_kept_in_zlib_still_reads_back_byte_for_byte(
+        store_url, acme_result, tmp_path):
+    older, newer = (variant(acme_result, as_of=day) for day in ("2026-11-01", "2026-11-08"))
+    with open_store(store_url) as store:
+        store.record(older, "a")
+        store.record(newer, "b")
+    engine = create_engine(parsed(store_url))
+    with engine.begin() as c:  # the first run as a govern before zstandard kept it
+        first = c.execute(select(runs.c.id).where(runs.c.digest == _digest(older))).scalar_one()
+        c.execute(update(results).where(results.c.run_id == first).values(data=zlib.compress(older, 1)))
+    with engine.connect() as c:
+        kept = dict(c.execute(select(runs.c.digest, results.c.data).join(results, results.c.run_id == runs.c.id)).all())
+    assert kept[_digest(newer)][:4] == packed.ZSTD_MAGIC and kept[_digest(older)][:1] == b"\x78"
+    with open_store(store_url) as store:
+        assert store.result_bytes(_digest(older)) == older and store.result_bytes(_digest(newer)) == newer
+        store.prune("2026-11-08", str(tmp_path / "old.tar.gz"))
+    archive = tmp_path / "old.tar.gz"
+    assert list(members(archive, archive.read_bytes())) == [(f"{archive}:{_digest(older)}.json", older)]
+    with engine.begin() as c:  # a govern of the schema before reads zlib only: a downgrade writes zlib back
+        command.downgrade(config(c), "0003")
+    with engine.connect() as c:
+        assert [zlib.decompress(d) for (d,) in c.execute(select(results.c.data))] == [newer]
+    engine.dispose()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

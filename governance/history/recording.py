@@ -7,7 +7,6 @@ Every value is bound or copied as data (bulk.py); nothing from a result is ever 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections.abc import Collection, Sequence
 from concurrent.futures import Executor, Future
 from operator import itemgetter
@@ -19,6 +18,7 @@ from governance.history import lifecycle
 from governance.history.bulk import fetch_rows, insert_rows
 from governance.history.counts import counted
 from governance.history.errors import StoreInputError
+from governance.history.packed import pack
 from governance.history.schema import changes, events, findings, observations, results, runs
 from governance.result import RunResult
 
@@ -61,8 +61,8 @@ def rows(result: RunResult) -> list[Row]:
 
 
 def packing(pool: Executor, data: bytes) -> Future[bytes]:
-    """The result's bytes compressed in `pool` while the rows are written: zlib lets go of the interpreter."""
-    return pool.submit(zlib.compress, data, 1)
+    """The result's bytes compressed in `pool` while the rows are written: zstandard lets go of the interpreter."""
+    return pool.submit(pack, data)
 
 
 def store_findings(connection: Connection, run_id: int, ordered: list[Row], packed: Future[bytes]) -> None:

@@ -42,8 +42,8 @@ Index("ix_runs_entity_order", runs.c.entity, runs.c.order_key)
 results = Table(
     "results", metadata,
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    # the result file's bytes, zlib level 1 (JSON shrinks several times over at a fraction of level 6's time);
-    # gone once archived
+    # the result file's bytes, compressed (packed.py: zstandard; zlib in runs recorded before it); gone once
+    # archived
     Column("data", LargeBinary, nullable=False),
 )
 

@@ -9,12 +9,14 @@ import hashlib
 import zlib
 
 from alembic import command
-from sqlalchemy import create_engine, func, select, text, update
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, inspect, select, text, update
 
 from governance.history import packed
 from governance.history.archive import members
 from governance.history.migrate import config
-from governance.history.schema import events, results, runs
+from governance.history.schema import events, metadata, observations, results, runs
 from governance.history.store import open_store
 from governance.history.url import parsed
 from tests.history_support import acme_result, postgres_cluster, store_url, variant
@@ -99,3 +101,35 @@ def test_a_run_is_kept_in_zstandard_and_a_run_kept_in_zlib_still_reads_back_byte
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def test_a_runs_observations_and_events_hold_no_foreign_key_and_an_upgrade_drops_it_keeping_the_rows(
+        store_url, acme_result):
+    every = [f["fingerprint"] for f in acme_result["findings"]]
+    with open_store(store_url) as store:
+        store.record(variant(acme_result, as_of="2026-11-01"), "a")
+        store.record(variant(acme_result, as_of="2026-11-08", keep=set(every[1:])), "b")
+    before = _lifecycles(store_url, every, "2026-11-08")
+    engine = create_engine(parsed(store_url))
+
+    def keys_and_rows() -> tuple[dict[str, list], tuple[int, int]]:
+        with engine.connect() as c:
+            found = inspect(c)
+            counted = (c.execute(select(func.count()).select_from(observations)).scalar_one(),
+                       c.execute(select(func.count()).select_from(events)).scalar_one())
+            return {t: found.get_foreign_keys(t) for t in ("observations", "events", "results", "changes")}, counted
+
+    now, rows = keys_and_rows()
+    assert now["observations"] == now["events"] == [] and now["results"] and now["changes"]
+    with engine.begin() as c:  # the schema before: the key back, on every row already written
+        command.downgrade(config(c), "0004")
+    keyed, kept = keys_and_rows()
+    assert [k["referred_table"] for t in ("observations", "events") for k in keyed[t]] == ["runs", "runs"]
+    assert kept == rows == (2 * len(every) - 1, 1)
+    with engine.begin() as c:
+        command.upgrade(config(c), "head")
+    assert keys_and_rows() == (now, rows)
+    with engine.connect() as c:  # and every index is where it was
+        assert compare_metadata(MigrationContext.configure(c), metadata) == []
+    engine.dispose()
+    assert _lifecycles(store_url, every, "2026-11-08") == before

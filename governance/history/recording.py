@@ -86,7 +86,8 @@ def follow(connection: Connection, entity: str, run_id: int, key: str, ordered: 
         reported_earlier = now.keys() - before.keys()  # new, or regressed when an earlier run reported it
         seen = _known(connection, entity, reported_earlier) if previous is not None else set()
         first = reported_earlier - seen
-        _insert_identities(connection, entity, [r for r in ordered if r[FINGERPRINT] in first], key)
+        _insert_identities(connection, entity, ordered if len(first) == len(ordered) else  # every one: a first run
+                           [r for r in ordered if r[FINGERPRINT] in first], key)
     else:  # a backfill: every finding the entity knows is read, and the runs after it are recomputed too
         seen = _identities(connection, entity, ordered, key)
         connection.execute(delete(events).where(events.c.entity == entity, events.c.order_key >= key))
@@ -143,12 +144,12 @@ def _steps(connection: Connection, entity: str, later: Sequence[Any], before: li
     findings not in `before` are enough)."""
     for i, run in enumerate(later):
         now = known[run.id] if run.id in known else _statuses(connection, run.id)
-        found = lifecycle.step(before, seen, now)
+        changed = lifecycle.step(before, seen, now)
         # a finding's `new` is not written: it is its first run (findings.first_key), read from there
         insert_rows(connection, events, ("entity", "fingerprint", "order_key", "run_id", "as_of", "kind", "status"),
-                    [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status) for e in found
-                     if e.kind != "new"])
-        connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(found)})
+                    [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status)
+                     for e in changed.events])
+        connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(changed)})
         if i + 1 < len(later):  # the next run's `seen`; none after the last
             seen.update(now)
         before = now

@@ -8,21 +8,26 @@ For each size N (findings a run), on SQLite and on a throwaway PostgreSQL cluste
    `Store.record` does before it (governance/evaluate/saved.py, shared with report, verify and aggregate)
    is timed apart;
 3. the raw bulk load, by the database's own bulk path (PostgreSQL COPY, SQLite executemany), in one
-   transaction into a new database, of the rows read from the same result file. What "the same rows" are
-   can be read two ways, and both are measured:
+   transaction into a new database (SQLite in WAL, as the store), of the rows read from the same result file.
+   What "the same rows" are can be read two ways, and both are measured:
    - `one row`: one row per finding with everything the store keeps of it (run, fingerprint, check, resource
      kind and id, severity, status), in one table keyed like the store's observations;
-   - `same rows`: exactly the finding rows govern writes for that run, into tables shaped and keyed like the
-     store's: one observation per finding, and the identity of each finding no earlier run reported (every
-     finding on the entity's first run, the new tenth on the second);
-   the lifecycle events, the run's row and its compressed bytes are govern's own work, on no raw side;
+   - `same rows`: exactly the finding rows govern writes for that run, into tables shaped, keyed and indexed
+     like the store's (`findings`' index on the fingerprint included; neither side has a foreign key): one
+     observation per finding, and the identity of each finding no earlier run reported (every finding on the
+     entity's first run, the new tenth on the second);
+   the lifecycle events, the run's row, its counts and its compressed bytes are govern's own work, on no raw
+   side; the raw side is handed its rows in key order (sorted untimed), govern sorts its own;
 4. the parse of the file belongs on both sides or neither: `writing` compares `Store.record_valid` (the result
    already validated) with the load alone, `recording` compares validation and writing (`Store.record`) with
    json.loads of the file, the rows taken from it and the load;
 5. after the second run, the entity's ten oldest open findings (`Store.oldest_open`, the report's trend
    section) are read and timed;
-6. it prints each time, the best of `--rounds` (on a machine shared with other jobs the best is the least
-   disturbed: a median still moves by half with the load), and each ratio.
+6. each timing is taken three ways: wall time, this process's CPU time (every thread: hashing and compressing
+   run in threads), and on PostgreSQL the server's CPU time (the cluster's processes, read from /proc); the
+   ratios are given for wall time and for CPU on both sides of the socket. Govern's writing and the raw loads
+   run in turns, round after round, and each figure is the best of `--rounds` (on a machine shared with other
+   jobs the best is the least disturbed: a median still moves by half with the load).
 
     GOVERN_OPA=$(cat .venv/.opa-path) .venv/bin/python benchmarks/history_record.py            # 1k 10k 50k 100k
     GOVERN_OPA=$(cat .venv/.opa-path) .venv/bin/python benchmarks/history_record.py 50000 --rounds 3
@@ -33,7 +38,9 @@ PostgreSQL runs as the `postgres` user in a temporary folder (root cannot run it
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -43,6 +50,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -54,20 +62,22 @@ from governance.evaluate.saved import read_result  # noqa: E402
 from governance.history.store import open_store  # noqa: E402
 from tests.history_support import PG_BIN, PORT, _as_postgres, new_database, resealed  # noqa: E402
 
-# (table, its columns, its key): the one-row-per-finding table, and tables shaped and keyed like the store's
+# (table, its columns, its key, its other indexes): the one-row-per-finding table, and tables shaped, keyed and
+# indexed like the store's (`findings` has an index on the fingerprint alone; no foreign key on either side)
 ONE_ROW = ("raw_findings", ("run_id", "fingerprint", "check_id", "resource_kind", "resource_id", "severity", "status"),
-           ("run_id", "fingerprint"))
-OBSERVATIONS = ("raw_observations", ("run_id", "fingerprint", "severity", "status"), ("run_id", "fingerprint"))
+           ("run_id", "fingerprint"), ())
+OBSERVATIONS = ("raw_observations", ("run_id", "fingerprint", "severity", "status"), ("run_id", "fingerprint"), ())
 IDENTITIES = ("raw_identities", ("entity", "fingerprint", "check_id", "resource_kind", "resource_id", "severity",
-                                 "first_key"), ("entity", "fingerprint"))
-Table = tuple[str, tuple[str, ...], tuple[str, ...]]
+                                 "first_key"), ("entity", "fingerprint"), (("fingerprint",),))
+Table = tuple[str, tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]
 Load = list[tuple[Table, list[tuple]]]
 
 
-def create(table: Table) -> str:
-    name, columns, key = table
+def create(table: Table) -> list[str]:
+    name, columns, key, indexes = table
     typed = ", ".join(f"{c} {'INTEGER' if c == 'run_id' else 'TEXT'} NOT NULL" for c in columns)
-    return f"CREATE TABLE {name} ({typed}, PRIMARY KEY ({', '.join(key)}))"
+    return [f"CREATE TABLE {name} ({typed}, PRIMARY KEY ({', '.join(key)}))",
+            *(f"CREATE INDEX ix_{name}_{i} ON {name} ({', '.join(index)})" for i, index in enumerate(indexes))]
 
 
 def acme_result(folder: Path) -> dict:
@@ -121,37 +131,94 @@ def in_key_order(load: Load) -> Load:
     return [(t, sorted(rows, key=lambda r, t=t: tuple(r[t[1].index(c)] for c in t[2]))) for t, rows in load]
 
 
-def raw_sqlite(folder: Path, load: Load) -> float:
+class Took(NamedTuple):
+    """One timing: wall seconds, this process's CPU seconds (every thread), the database server's CPU seconds
+    (PostgreSQL's processes; 0 for SQLite, which runs in this process)."""
+    wall: float
+    cpu: float
+    server: float
+
+    @property
+    def work(self) -> float:  # CPU on both sides of the socket
+        return self.cpu + self.server
+
+
+def took(action: Callable[[], object], server: Callable[[], float]) -> Took:
+    s0, c0, w0 = server(), time.process_time(), time.perf_counter()
+    action()
+    w1, c1 = time.perf_counter(), time.process_time()
+    time.sleep(0.2)  # a backend whose connection just closed is reaped by the postmaster, its CPU counted there
+    return Took(w1 - w0, c1 - c0, server() - s0)
+
+
+def fastest(takes: list[Took]) -> Took:
+    """The least disturbed of several: each figure's own minimum."""
+    return Took(*(min(t[i] for t in takes) for i in range(3)))
+
+
+def no_server() -> float:
+    return 0.0
+
+
+def postgres_cpu(folder: Path) -> Callable[[], float]:
+    """CPU seconds spent so far by the cluster in `folder`: the postmaster, its children alive, and those it reaped
+    (a backend ends with its connection)."""
+    postmaster = int((folder / "data" / "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def spent() -> float:
+        total = 0
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(proc.name) == postmaster:  # its own, and its reaped children's
+                total += sum(int(f) for f in fields[11:15])
+            elif int(fields[1]) == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
+    return spent
+
+
+def raw_sqlite(folder: Path, load: Load) -> Took:
     """executemany in one transaction into a new file, in WAL like the store."""
     path = folder / f"raw-{time.monotonic_ns()}.db"
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     for table, _ in load:
-        db.execute(create(table))
-    start = time.perf_counter()
-    db.execute("BEGIN IMMEDIATE")
-    for (name, columns, _), rows in load:
-        db.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
-    db.execute("COMMIT")
-    took = time.perf_counter() - start
+        for sql in create(table):
+            db.execute(sql)
+
+    def bulk() -> None:
+        db.execute("BEGIN IMMEDIATE")
+        for (name, columns, _, _), rows in load:
+            db.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                           rows)
+        db.execute("COMMIT")
+    done = took(bulk, no_server)
     db.close()
-    return took
+    return done
 
 
-def raw_postgres(url: str, load: Load) -> float:
+def raw_postgres(url: str, load: Load, server: Callable[[], float]) -> Took:
     """COPY in one transaction into new tables."""
     with psycopg.connect(_libpq(url)) as db:
         for table, _ in load:
-            db.execute(create(table))
+            for sql in create(table):
+                db.execute(sql)
         db.commit()
-        start = time.perf_counter()
-        with db.cursor() as cursor:
-            for (name, columns, _), rows in load:
-                with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-        db.commit()
-        return time.perf_counter() - start
+
+        def bulk() -> None:
+            with db.cursor() as cursor:
+                for (name, columns, _, _), rows in load:
+                    with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+            db.commit()
+        return took(bulk, server)
 
 
 def _libpq(url: str) -> str:
@@ -185,49 +252,58 @@ def cluster() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def best(action: Callable[[], float | None], rounds: int) -> float:
-    return min(_timed_or_took(action) for _ in range(rounds))
+def ratio(ours: Took, raw: Took) -> str:
+    """Ours against the raw load's: wall time, and CPU on both sides of the socket (client and server)."""
+    return f"wall {ours.wall / raw.wall:4.1f}x, CPU {ours.work / raw.work:4.1f}x"
 
 
-def _timed_or_took(action: Callable[[], float | None]) -> float:
-    start = time.perf_counter()
-    took = action()
-    return took if took is not None else time.perf_counter() - start
+def shown(t: Took) -> str:
+    return f"{t.wall:5.2f} s wall, {t.cpu:5.2f} s CPU" + (f" + {t.server:5.2f} s server" if t.server else "")
 
 
 def measure(n: int, rounds: int, base: dict, work: Path, pg: Path | None) -> list[str]:
     files = [sized(base, n, as_of="2026-11-25"),
              sized(base, n, as_of="2026-11-26", offset=n // 10)]  # the next day: a tenth resolved, as many new
     valid = [read_result("first.json", data) for data in files]
-    check = [best(lambda data=data: read_result("run.json", data) and None, rounds) for data in files]
+    gc.collect()
+    check = [fastest([took(lambda data=data: read_result("run.json", data), no_server) for _ in range(rounds)])
+             for data in files]
     first_prints = {f.fingerprint for f in valid[0].findings}
     loads = {"one row": [lambda: one_row(files[0]), lambda: one_row(files[1])],
              "same rows": [lambda: same_rows(files[0], set()), lambda: same_rows(files[1], first_prints)]}
-    parse = {way: [best(lambda make=make: make() and None, rounds) for make in makes] for way, makes in loads.items()}
+    parse = {way: [fastest([took(make, no_server) for _ in range(rounds)]) for make in makes]
+             for way, makes in loads.items()}
     rows = {way: [in_key_order(make()) for make in makes] for way, makes in loads.items()}
-    lines = [f"{n} findings: validating the result {check[0]:.2f} s / {check[1]:.2f} s (first / second run); "
-             f"json.loads and rows: one row {parse['one row'][0]:.2f} s, same rows {parse['same rows'][0]:.2f} s"]
-    databases: list[tuple[str, Callable[[], str], Callable[[Load], float]]] = [
-        ("sqlite", lambda: f"sqlite:///{work}/s-{time.monotonic_ns()}.db", lambda load: raw_sqlite(work, load))]
+    lines = [f"{n} findings: validating the result {shown(check[0])} / {shown(check[1])} (first / second run); "
+             f"json.loads and rows: one row {shown(parse['one row'][0])}, same rows {shown(parse['same rows'][0])}"]
+    databases: list[tuple[str, Callable[[], str], Callable[[Load], Took], Callable[[], float]]] = [
+        ("sqlite", lambda: f"sqlite:///{work}/s-{time.monotonic_ns()}.db", lambda load: raw_sqlite(work, load),
+         no_server)]
     if pg is not None:
-        databases.append(("postgresql", lambda: new_database(pg), lambda load: raw_postgres(new_database(pg), load)))
-    for name, new_url, raw in databases:
-        written: list[list[float]] = [[], []]
+        server = postgres_cpu(pg)
+        databases.append(("postgresql", lambda: new_database(pg),
+                          lambda load: raw_postgres(new_database(pg), load, server), server))
+    for name, new_url, raw, server in databases:
+        written: list[list[Took]] = [[], []]
+        loaded: dict[str, list[list[Took]]] = {way: [[], []] for way in rows}
         oldest: list[float] = []
-        for _ in range(rounds):
+        for _ in range(rounds):  # govern's writing and the raw loads in turns, so that both meet the same load
             with open_store(new_url()) as store:
                 for i in (0, 1):
-                    written[i].append(timed(lambda i=i: store.record_valid(files[i], valid[i])))
+                    written[i].append(took(lambda i=i: store.record_valid(files[i], valid[i]), server))
                 oldest.append(timed(lambda: store.oldest_open(valid[1].workspace, valid[1].as_of, 10)))
+            for way in rows:
+                for i in (0, 1):
+                    loaded[way][i].append(raw(rows[way][i]))
         for i, which in enumerate(("first run", "second run")):
-            w = min(written[i])
-            cells = []
-            for way in ("one row", "same rows"):
-                b = min(raw(rows[way][i]) for _ in range(rounds))
-                whole, raw_whole = w + check[i], b + parse[way][i]
-                cells.append(f"{way}: raw {b:5.2f} s, writing {w / b:4.1f}x, recording {whole:5.2f} s against "
-                             f"{raw_whole:5.2f} s {whole / raw_whole:4.1f}x")
-            lines.append(f"  {name:10} {which:10} writing {w:5.2f} s | " + " | ".join(cells))
+            w = fastest(written[i])
+            lines.append(f"  {name:10} {which:10} writing {shown(w)}")
+            for way in rows:
+                b = fastest(loaded[way][i])
+                whole = Took(w.wall + check[i].wall, w.cpu + check[i].cpu, w.server)
+                raw_whole = Took(b.wall + parse[way][i].wall, b.cpu + parse[way][i].cpu, b.server)
+                lines.append(f"    {way:9}: raw load {shown(b)}; writing {ratio(w, b)}; "
+                             f"recording (validation + writing against json.loads + rows + load) {ratio(whole, raw_whole)}")
         lines.append(f"  {name:10} oldest_open (10 of {n}) {min(oldest):6.3f} s")
     return lines
 

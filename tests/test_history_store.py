@@ -232,7 +232,7 @@ def test_a_store_newer_than_this_govern_is_refused_and_an_older_one_upgraded(sto
     older = history("record", str(path), db=store_url)
     assert older.returncode == 2 and "govern history upgrade" in older.stderr, older.stderr
     upgraded = history("upgrade", db=store_url)
-    assert upgraded.returncode == 0 and "at schema 0003 (was 0001)" in upgraded.stdout, upgraded.stderr
+    assert upgraded.returncode == 0 and "at schema 0005 (was 0001)" in upgraded.stdout, upgraded.stderr
     assert history("record", str(path), db=store_url).stdout.startswith("already recorded")
 
 

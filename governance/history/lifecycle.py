@@ -13,29 +13,46 @@ from typing import NamedTuple
 Statuses = dict[str, str]  # fingerprint -> fail or waived, as one run reports them
 
 
-class Event(NamedTuple):  # a tuple: an entity's first run makes one per finding
+class Event(NamedTuple):  # a tuple: a run that resolves tens of thousands of findings makes one each
     fingerprint: str
-    kind: str  # new, resolved, regressed, waived, unwaived
+    kind: str  # resolved, regressed, waived, unwaived (a finding's `new` is no event: Step.new counts them)
     status: str  # the finding's status from this run on (for resolved: the one it had)
 
 
-def step(before: Statuses, seen: set[str], now: Statuses) -> list[Event]:
+class Step(NamedTuple):
+    """What a run changed: the events written, and how many of its findings are new (a finding's `new` is its
+    first run, read from there: no event is made for it, an entity's first run of 50,000 findings makes none)."""
+    events: list[Event]  # resolved, regressed, waived, unwaived
+    new: int
+
+
+def step(before: Statuses, seen: set[str], now: Statuses) -> Step:
     """The events of a run reporting `now`, after a run reporting `before`; `seen`: every fingerprint any
     earlier run of the entity reported (a finding never seen is new, one seen but not reported just before
     has regressed; only fingerprints `before` lacks are looked up in it)."""
+    if not before and not seen:  # the entity's first run: every finding is new, nothing else happened
+        return Step([], len(now))
     # one loop with a lookup each: set differences of the two runs' (fingerprint, status) pairs were measured
     # slower (a set of 50,000 new tuples to build and hash), benchmarks/README.md "Recording, round 3"
     found: list[Event] = []
+    new = 0
     for fingerprint, status in now.items():
         was = before.get(fingerprint)
         if was is None:
-            found.append(Event(fingerprint, "regressed" if fingerprint in seen else "new", status))
+            if fingerprint in seen:
+                found.append(Event(fingerprint, "regressed", status))
+            else:
+                new += 1
         elif was != status:
             found.append(Event(fingerprint, "waived" if status == "waived" else "unwaived", status))
     found.extend(Event(f, "resolved", s) for f, s in before.items() if f not in now)
-    return found
+    return Step(found, new)
 
 
-def tally(found: list[Event]) -> dict[str, int]:
-    """A run's `new`, `resolved` and `regressed` counts from its events."""
-    return {kind: sum(e.kind == kind for e in found) for kind in ("new", "resolved", "regressed")}
+def tally(changed: Step) -> dict[str, int]:
+    """A run's `new`, `resolved` and `regressed` counts."""
+    counted = {"new": changed.new, "resolved": 0, "regressed": 0}
+    for e in changed.events:
+        if e.kind in counted:
+            counted[e.kind] += 1
+    return counted

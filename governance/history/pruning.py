@@ -4,13 +4,13 @@ An entity's latest run is never archived (the next run's changes are computed ag
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 
 from sqlalchemy import Engine, delete, func, select
 
 from governance.history.archive import archived
 from governance.history.database import writing
+from governance.history.packed import unpack
 from governance.history.schema import observations, results, runs
 from governance.history.types import PruneOutcome
 
@@ -27,7 +27,7 @@ def prune(engine: Engine, before: str, archive_path: str, write: Callable[[bytes
         kept = [r.digest for r in old if r.order_key == r.key]
         if not moved:  # no archive at all: an empty one would only stand where a real one may be wanted
             return PruneOutcome(archive=None, pruned=[], kept_latest=kept)
-        write(archived((r.digest, zlib.decompress(r.data)) for r in moved))  # in place before anything is removed
+        write(archived((r.digest, unpack(r.data)) for r in moved))  # in place before anything is removed
         ids = [r.id for r in moved]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]

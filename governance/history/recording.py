@@ -7,10 +7,9 @@ Every value is bound or copied as data (bulk.py); nothing from a result is ever 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections.abc import Collection, Sequence
 from concurrent.futures import Executor, Future
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, case, delete, insert, select, update
@@ -19,8 +18,14 @@ from governance.history import lifecycle
 from governance.history.bulk import fetch_rows, insert_rows
 from governance.history.counts import counted
 from governance.history.errors import StoreInputError
+from governance.history.packed import pack
 from governance.history.schema import changes, events, findings, observations, results, runs
-from governance.result import Finding, RunResult
+from governance.result import RunResult
+
+# What the store keeps of one finding, as a plain tuple: (fingerprint, status, severity, check, resource kind,
+# resource id). Every table a run writes takes its rows from these, not from the findings' models.
+Row = tuple[str, str, str, str, str, str]
+FINGERPRINT, STATUS = 0, 1  # the places read one at a time
 
 
 def order_key(as_of: str, started: str, digest: str) -> str:
@@ -28,10 +33,10 @@ def order_key(as_of: str, started: str, digest: str) -> str:
     return f"{as_of} {started} {digest}"
 
 
-def insert_run(connection: Connection, result: RunResult, digest: str, ordered: list[Finding],
+def insert_run(connection: Connection, result: RunResult, digest: str, ordered: list[Row],
                packed: Future[bytes]) -> tuple[int, str]:
     """The run's rows, written once: the run and its counts, its compressed bytes (`packed`), one row per finding
-    (`ordered`: by_fingerprint). Returns the run's id and its order key."""
+    (`ordered`: rows). Returns the run's id and its order key."""
     started = result.run.started_at if result.run else ""
     key = order_key(result.as_of, started, digest)
     row: dict[str, Any] = {
@@ -43,29 +48,35 @@ def insert_run(connection: Connection, result: RunResult, digest: str, ordered: 
     return run_id, key
 
 
-def by_fingerprint(result: RunResult) -> list[Finding]:
-    """The run's findings in the order of the store's keys (entity or run, then fingerprint), sorted once for
-    every table they are written to: each row then lands next to the one before in its index."""
-    return sorted(result.findings, key=attrgetter("fingerprint"))
+def rows(result: RunResult) -> list[Row]:
+    """What the store keeps of each of the run's findings, in the order of the store's keys (entity or run, then
+    fingerprint), sorted once for every table they are written to: each row then lands next to the one before in
+    its index."""
+    # taken from the models in the findings' own order, where they lie one after another in memory, and only then
+    # sorted: read in fingerprint order, each model is somewhere else (3-4x slower at 50,000, benchmarks/README.md
+    # "Recording, round 4")
+    made: list[Row] = [(f.fingerprint, f.status, f.severity, f.check, f.resource.kind, f.resource.id) for f in result.findings]
+    made.sort(key=itemgetter(FINGERPRINT))
+    return made
 
 
 def packing(pool: Executor, data: bytes) -> Future[bytes]:
-    """The result's bytes compressed in `pool` while the rows are written: zlib lets go of the interpreter."""
-    return pool.submit(zlib.compress, data, 1)
+    """The result's bytes compressed in `pool` while the rows are written: zstandard lets go of the interpreter."""
+    return pool.submit(pack, data)
 
 
-def store_findings(connection: Connection, run_id: int, ordered: list[Finding], packed: Future[bytes]) -> None:
-    """The run's bytes (`packed`: packing) and findings (`ordered`: by_fingerprint; also what loading an archived
-    run back restores)."""
+def store_findings(connection: Connection, run_id: int, ordered: list[Row], packed: Future[bytes]) -> None:
+    """The run's bytes (`packed`: packing) and findings (`ordered`: rows; also what loading an archived run back
+    restores)."""
     insert_rows(connection, observations, ("run_id", "fingerprint", "severity", "status"),
-                [(run_id, f.fingerprint, f.severity, f.status) for f in ordered], ordered=True)
+                [(run_id, fp, severity, status) for fp, status, severity, _, _, _ in ordered], ordered=True)
     connection.execute(insert(results), {"run_id": run_id, "data": packed.result()})
 
 
-def follow(connection: Connection, entity: str, run_id: int, key: str, ordered: list[Finding]) -> None:
+def follow(connection: Connection, entity: str, run_id: int, key: str, ordered: list[Row]) -> None:
     """The lifecycles of `entity` once its run `run_id` (at `key`, reporting `ordered`) is written: each finding's
     identity, the run's events and changes, and those of every later run (a backfill)."""
-    now: lifecycle.Statuses = {f.fingerprint: f.status for f in ordered}
+    now: lifecycle.Statuses = dict(map(itemgetter(FINGERPRINT, STATUS), ordered))
     later = connection.execute(select(runs.c.id, runs.c.order_key, runs.c.as_of).where(
         runs.c.entity == entity, runs.c.order_key >= key).order_by(runs.c.order_key)).all()
     previous = connection.execute(select(runs.c.id).where(runs.c.entity == entity, runs.c.order_key < key)
@@ -74,8 +85,9 @@ def follow(connection: Connection, entity: str, run_id: int, key: str, ordered: 
     if len(later) == 1:  # the entity's latest run, the common case: only what changed since the run before is read
         reported_earlier = now.keys() - before.keys()  # new, or regressed when an earlier run reported it
         seen = _known(connection, entity, reported_earlier) if previous is not None else set()
-        _insert_identities(connection, entity, [f for f in ordered if f.fingerprint in reported_earlier
-                                                and f.fingerprint not in seen], key)
+        first = reported_earlier - seen
+        _insert_identities(connection, entity, ordered if len(first) == len(ordered) else  # every one: a first run
+                           [r for r in ordered if r[FINGERPRINT] in first], key)
     else:  # a backfill: every finding the entity knows is read, and the runs after it are recomputed too
         seen = _identities(connection, entity, ordered, key)
         connection.execute(delete(events).where(events.c.entity == entity, events.c.order_key >= key))
@@ -101,22 +113,22 @@ def _known(connection: Connection, entity: str, fingerprints: Collection[str]) -
 _CHUNK = 500
 
 
-def _insert_identities(connection: Connection, entity: str, first_reported: list[Finding], key: str) -> None:
+def _insert_identities(connection: Connection, entity: str, first_reported: list[Row], key: str) -> None:
     insert_rows(connection, findings,
                 ("entity", "fingerprint", "check_id", "resource_kind", "resource_id", "severity", "first_key"),
-                [(entity, f.fingerprint, f.check, f.resource.kind, f.resource.id, f.severity, key)
-                 for f in first_reported], ordered=True)
+                [(entity, fp, check, kind, resource, severity, key)
+                 for fp, _, severity, check, kind, resource in first_reported], ordered=True)
 
 
-def _identities(connection: Connection, entity: str, ordered: list[Finding], key: str) -> set[str]:
+def _identities(connection: Connection, entity: str, ordered: list[Row], key: str) -> set[str]:
     """Each finding's identity, once per entity; a run recorded before the first that reported it moves its
     first run back. Returns the fingerprints reported before the run at `key`."""
     # the fingerprint and whether its first run comes after this one: the first run's key itself (some
     # hundred bytes) is not needed, and a 50,000-finding entity would read it 50,000 times
     known = dict(fetch_rows(connection, select(findings.c.fingerprint, case((findings.c.first_key > key, 1), else_=0))
                             .where(findings.c.entity == entity)))
-    _insert_identities(connection, entity, [f for f in ordered if f.fingerprint not in known], key)
-    earlier = [{"fp": f.fingerprint, "key": key} for f in ordered if known.get(f.fingerprint)]
+    _insert_identities(connection, entity, [r for r in ordered if r[FINGERPRINT] not in known], key)
+    earlier = [{"fp": r[FINGERPRINT], "key": key} for r in ordered if known.get(r[FINGERPRINT])]
     if earlier:
         connection.execute(update(findings).where(findings.c.entity == entity,
                                                   findings.c.fingerprint == bindparam("fp"))
@@ -132,12 +144,12 @@ def _steps(connection: Connection, entity: str, later: Sequence[Any], before: li
     findings not in `before` are enough)."""
     for i, run in enumerate(later):
         now = known[run.id] if run.id in known else _statuses(connection, run.id)
-        found = lifecycle.step(before, seen, now)
+        changed = lifecycle.step(before, seen, now)
         # a finding's `new` is not written: it is its first run (findings.first_key), read from there
         insert_rows(connection, events, ("entity", "fingerprint", "order_key", "run_id", "as_of", "kind", "status"),
-                    [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status) for e in found
-                     if e.kind != "new"])
-        connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(found)})
+                    [(entity, e.fingerprint, run.order_key, run.id, run.as_of, e.kind, e.status)
+                     for e in changed.events])
+        connection.execute(insert(changes), {"run_id": run.id, **lifecycle.tally(changed)})
         if i + 1 < len(later):  # the next run's `seen`; none after the last
             seen.update(now)
         before = now

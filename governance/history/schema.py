@@ -42,14 +42,16 @@ Index("ix_runs_entity_order", runs.c.entity, runs.c.order_key)
 results = Table(
     "results", metadata,
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    # the result file's bytes, zlib level 1 (JSON shrinks several times over at a fraction of level 6's time);
-    # gone once archived
+    # the result file's bytes, compressed (packed.py: zstandard; zlib in runs recorded before it); gone once
+    # archived
     Column("data", LargeBinary, nullable=False),
 )
 
+# A run's observations and events name their run without a foreign key: on PostgreSQL it cost the server a
+# lookup of the run for every row (migrations/versions/0005); they are written with their run, and no run is removed.
 observations = Table(
     "observations", metadata,
-    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("run_id", Integer, primary_key=True),
     Column("fingerprint", Text, primary_key=True),
     Column("severity", String(8), nullable=False),
     Column("status", String(6), nullable=False),  # fail or waived
@@ -72,7 +74,7 @@ events = Table(  # keyed as it is read (a finding's events in order) and deleted
     Column("entity", Text, primary_key=True),
     Column("fingerprint", Text, primary_key=True),
     Column("order_key", Text, primary_key=True),
-    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("run_id", Integer, nullable=False),  # no foreign key, as observations
     Column("as_of", String(10), nullable=False),
     # resolved, regressed, waived, unwaived (a finding's `new` is its first run: findings.first_key, no row here)
     Column("kind", String(9), nullable=False),

@@ -8,7 +8,6 @@ changes nothing, and says so.
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from governance.evaluate import ResultFileError, read_result, result_refused
 from governance.history import migrate, reading, recording
 from governance.history.database import engine_for, read_transaction, writing
 from governance.history.errors import StoreInputError
+from governance.history.packed import unpack
 from governance.history.pruning import prune
 from governance.history.schema import results, runs
 from governance.history.text_columns import WHAT, nul_in_text
@@ -63,9 +63,9 @@ class Store:
         unstorable = nul_in_text(result, data)
         if unstorable:  # this run's own result (`check --record`): no file to point into, its JSON paths instead
             raise StoreInputError("\n".join(f"{_shown(at)}: {why}" for at, why in unstorable[:MAX_SHOWN]))
-        with ThreadPoolExecutor(max_workers=2) as pool:  # hashing and zlib let go of the interpreter
+        with ThreadPoolExecutor(max_workers=2) as pool:  # hashing and compressing let go of the interpreter
             hashed, packed = pool.submit(_sha256, data), recording.packing(pool, data)
-            ordered = recording.by_fingerprint(result)  # meanwhile
+            ordered = recording.rows(result)  # meanwhile
             digest = hashed.result()
             outcome = RecordOutcome(digest=digest, entity=result.workspace, as_of=result.as_of, stored=True)
             with collector_paused(), writing(self.engine, result.workspace) as connection:
@@ -118,7 +118,7 @@ class Store:
             raise StoreInputError(f"no recorded run has digest {digest!r}")
         if row.data is None:
             raise StoreInputError(f"run {digest} was archived by `govern history prune`: load the archive back first")
-        return zlib.decompress(row.data)
+        return unpack(row.data)
 
     # ------------------------------------------------------------ retention
 

@@ -107,9 +107,9 @@ def _policy(draw: st.DrawFn) -> Doc | None:
     doc: Doc = {"kind": "StrategyPolicy", "id": "strategy-2026"}
     if not _rarely(draw, 7):
         doc["diagnosis"] = {
-            "map_interval_days": draw(st.one_of(st.sampled_from([365, 30, 0]), st.integers(1, 400))),
+            "map_interval_days": draw(st.one_of(st.sampled_from([365, 30, 1]), st.integers(1, 400))),
             "max_manual_steps": draw(st.sampled_from([1, 0, 2, 3])),
-            "benchmark_interval_days": draw(st.one_of(st.sampled_from([365, 90, 0]), st.integers(1, 400))),
+            "benchmark_interval_days": draw(st.one_of(st.sampled_from([365, 90, 1]), st.integers(1, 400))),
         }
     return doc
 

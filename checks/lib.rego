@@ -33,6 +33,14 @@ maturity_assessments := object.get(inventory, "maturity_assessments", {})
 
 actions := object.get(inventory, "actions", {})
 
+value_streams := object.get(inventory, "value_streams", {})
+
+pain_points := object.get(inventory, "pain_points", {})
+
+root_causes := object.get(inventory, "root_causes", {})
+
+benchmarks := object.get(inventory, "benchmarks", {})
+
 waivers := object.get(input, "waivers", {})
 
 committees := object.get(defs, "committees", {})
@@ -249,6 +257,12 @@ lines_of := {project_id: line_ids |
 default names := {}
 
 names := data.govern.vocabulary.names
+
+# The words for the domain's ideas, terms[key] {"zh": ..., "en": ...}
+# (docs/reference/glossary.md, "Terms"); none without the vocabulary.
+default terms := {}
+
+terms := data.govern.vocabulary.terms
 
 # `value` as the Chinese names it in `named` (one category of `names`, e.g.
 # names.deployments); a value with no name there (a workspace's own id) as written.

@@ -66,6 +66,8 @@ CATEGORIES: dict[str, str] = {
     "grades": "Data grades (GB/T 43697-2024)",
     "levels": "Organisational classification levels (ISO/IEC 27001 A.5.12)",
     "decision_types": "Decision types (the AuthorityMatrix sets limits per type)",
+    "root_cause_categories": "A root cause's category (§1.1.1 step 3)",
+    "root_cause_methods": "How a root cause was found (§1.1.1 step 3)",
     "finding_events": "A change in a finding's life between recorded runs (`govern history finding`)",
 }
 

@@ -79,6 +79,7 @@ SURFACE = {
         "check_pending_references", "Goal", "MANIFEST",
         "MaturityAssessment", "OnKind", "Person", "Phase", "Project",
         "Decision", "Spend", "StrategyPolicy", "Workspace", "assemble_input",
+        "Benchmark", "PainPoint", "RootCause", "Step", "ValueStream",  # the diagnosis (handbook §1.1)
         "inventory_bytes", "kinds_taken_by", "load_workspace", "read_places", "rego_checks", "schema_files"},
     "governance.vocabulary": {"CATEGORIES", "DEFAULT_LANG", "LANGS", "Messages", "default_dimensions", "default_tiers",
         "document", "glossary", "localized", "messages", "names", "vocabulary"},

@@ -17,6 +17,7 @@ from governance.engine import Module, inspect, policy_revision
 from governance.engine import module as engine_module
 from governance.evaluate.policy import catalogue, library_modules
 from governance.model.definitions import Deployment
+from governance.model.diagnosis import RootCause
 from governance.model.inventory import INVENTORY_KINDS, Action, Decision, Goal
 from governance.model.workspace import DEFINITIONS
 from governance.result import SEVERITIES, STANDINGS, STATUSES
@@ -98,6 +99,8 @@ def test_the_named_values_are_the_ones_the_model_and_the_result_know():
     assert set(names("decision_types")) == set(_literal(Decision.model_fields["type"].annotation))
     assert set(names("goal_statuses")) == set(_literal(Goal.model_fields["status"].annotation))
     assert set(names("action_statuses")) == set(_literal(Action.model_fields["status"].annotation))
+    assert set(names("root_cause_categories")) == set(_literal(RootCause.model_fields["category"].annotation))
+    assert set(names("root_cause_methods")) == set(_literal(RootCause.model_fields["method"].annotation))
 
 
 def test_the_handbook_defaults_are_named_and_in_the_handbook_order():

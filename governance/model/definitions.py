@@ -238,8 +238,17 @@ class Architecture(Strict):
     max_domains_per_system: int = Field(ge=1, description="Most business domains one system may serve.")
 
 
+class Diagnosis(Strict):
+    """How the diagnosis is kept current (handbook §1.1): the DIA checks read it."""
+
+    map_interval_days: int = Field(ge=1, description="A core value stream is mapped again at least this often (DIA-001).")
+    max_manual_steps: int = Field(
+        ge=0, description="Most manual hand-offs a value stream may have before each needs a pain point (DIA-004).")
+    benchmark_interval_days: int = Field(ge=1, description="A benchmark study at least this often (DIA-007).")
+
+
 class StrategyPolicy(Entity):
-    """The strategy: maturity diagnosis, goal tiers, pilot and architecture (handbook §1.1-§2.1). One per workspace."""
+    """The strategy: maturity and diagnosis, goal tiers, pilot and architecture (handbook §1.1-§2.1). One per workspace."""
 
     kind: Literal["StrategyPolicy"] = Field(description="What this file defines.")
     maturity: StrategyMaturity | None = Field(default=None, description="The maturity diagnosis.")
@@ -247,6 +256,8 @@ class StrategyPolicy(Entity):
         default=None, description=f"Goal tiers (default: {', '.join(DEFAULT_TIERS)}) and progress monitoring.")
     pilot: Pilot | None = Field(default=None, description="The pilot phase and its size.")
     architecture: Architecture | None = Field(default=None, description="How systems are split by business domain.")
+    diagnosis: Diagnosis | None = Field(
+        default=None, description="How the diagnosis is kept current (without it, the DIA checks are not applicable).")
 
     @property
     def tiers(self) -> list[str]:

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, StrictFloat, StrictInt
 
 from governance.model.base import Date, Entity, Name, Number, Ref, Strict, resource_kind
 from governance.model.definitions import DEFAULT_TIERS, Deployment, Encryption
+from governance.model.diagnosis import Benchmark, PainPoint, RootCause, ValueStream
 
 
 class Person(Entity):
@@ -160,6 +161,9 @@ class Project(Owned):
     budget_lines: list[BudgetLine] = Field(
         default=[], description="Its budget, line by line; line ids are unique in the workspace.")
     serves: list[Annotated[str, Ref("goal")]] = Field(default=[], description="Goal ids it delivers.")
+    root_causes: list[Annotated[str, Ref("root_cause")]] = Field(
+        default=[], description="Root cause ids it removes (handbook §1.1.1).")
+    technologies: list[str] = Field(default=[], description="Technologies it brings in, free names (e.g. iot, ml).")
 
 
 class Spend(Entity):
@@ -284,6 +288,10 @@ class Inventory:
     goals: dict[str, Goal] = field(default_factory=dict)
     maturity_assessments: dict[str, MaturityAssessment] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
+    value_streams: dict[str, ValueStream] = field(default_factory=dict)
+    pain_points: dict[str, PainPoint] = field(default_factory=dict)
+    root_causes: dict[str, RootCause] = field(default_factory=dict)
+    benchmarks: dict[str, Benchmark] = field(default_factory=dict)
 
     def of(self, plural: str) -> dict[str, Entity]:
         """The entities of one kind, by its plural key in inventory files (one of INVENTORY_KINDS)."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from governance.load import Path_, WorkspaceError
+from governance.load import MAX_ID_CHARS, Path_, WorkspaceError, id_problem
 from governance.model.base import Entity, Ref
 from governance.model.definitions import DEFAULT_DIMENSIONS, DEFAULT_TIERS
 from governance.model.inventory import INVENTORY_KINDS, Goal
@@ -39,6 +39,7 @@ def check_references(ws: Workspace) -> list[WorkspaceError]:
         errors.append(WorkspaceError(ws.locate(kind, id_, *path), why))
     errors += _vocabulary(ws)
     errors += _waiver_grants(ws)
+    errors += _steps_within_streams(ws)
     return errors
 
 
@@ -183,6 +184,32 @@ def _waiver_grants(ws: Workspace) -> Iterator[WorkspaceError]:
             yield WorkspaceError(ws.locate("waiver", w.id, "decision"),
                                  f"waiver '{w.id}' cites decision '{w.decision}', which grants waiver "
                                  f"'{granted.subject.id}', not this one")
+
+
+def _steps_within_streams(ws: Workspace) -> Iterator[WorkspaceError]:
+    """A step's id is unique within its value stream (the second is the error, naming the first), and
+    a pain point's `steps` name steps of its own stream: a step of another stream is no place it can hurt."""
+    steps: dict[str, set[str]] = {}
+    for vs in ws.inventory.value_streams.values():
+        first: dict[str, int] = {}
+        for i, step in enumerate(vs.steps):
+            why = id_problem(step.id, MAX_ID_CHARS)
+            if why:
+                yield WorkspaceError(ws.locate("value_stream", vs.id, "steps", i, "id"), f"step id '{step.id[:60]}' {why}")
+            elif step.id in first:
+                earlier = ws.locate("value_stream", vs.id, "steps", first[step.id], "id")
+                yield WorkspaceError(ws.locate("value_stream", vs.id, "steps", i, "id"),
+                                     f"value_stream '{vs.id}' has a second step '{step.id}' (first at {earlier})")
+            first.setdefault(step.id, i)
+        steps[vs.id] = set(first)
+    for pp in ws.inventory.pain_points.values():
+        if pp.value_stream not in steps:
+            continue  # an unknown stream is the error, said at `value_stream`
+        for i, step_id in enumerate(pp.steps):
+            if step_id not in steps[pp.value_stream]:
+                yield WorkspaceError(ws.locate("pain_point", pp.id, "steps", i),
+                                     f"pain_point '{pp.id}' names step '{step_id}', which is not a step of "
+                                     f"value_stream '{pp.value_stream}'")
 
 
 def _each(kind: str, id_: str, field: str, target_kind: str, ids: Iterable[str]) -> Iterator[Reference]:

@@ -17,7 +17,7 @@
 # custom:
 #   domain:
 #     id: actions
-#     order: 8
+#     order: 9
 #     title:
 #       zh: 行动项
 #       en: Action items

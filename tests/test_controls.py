@@ -59,7 +59,7 @@ def library_run(tmp_path_factory) -> dict:
 
 def test_a_run_reports_exactly_the_declared_checks(opa_binary, library_run):
     assert {c["id"] for c in library_run["checks"]} == declared_check_ids()
-    assert len(declared_check_ids()) == 61
+    assert len(declared_check_ids()) == 69
 
 
 def test_every_check_evidences_a_control(opa_binary, library_run):

@@ -112,15 +112,15 @@ def acme_budget() -> AcmeBudget:
     running = {}
     day = dt.date.fromisoformat(AS_OF)
     for p in projects:
-        for line in p["budget_lines"]:
+        for line in p.get("budget_lines", []):
             cat, amount, used = line["category"], line["amount"], on_line.get(line["id"], 0)
             planned[cat], spent[cat] = planned.get(cat, 0) + amount, spent.get(cat, 0) + used
             phase_planned[p["phase"]] = phase_planned.get(p["phase"], 0) + amount
             phase_spent[p["phase"]] = phase_spent.get(p["phase"], 0) + used
-        if p["start"] < day < p["end"]:  # running as BUD-004 has it
-            running[p["id"]] = (sum(line["amount"] for line in p["budget_lines"]),
-                                sum(on_line.get(line["id"], 0) for line in p["budget_lines"]),
+        if p.get("budget_lines") and p["start"] < day < p["end"]:  # running as BUD-004 has it, with a budget to burn
+            running[p["id"]] = (sum(line["amount"] for line in p.get("budget_lines", [])),
+                                sum(on_line.get(line["id"], 0) for line in p.get("budget_lines", [])),
                                 (day - p["start"]).days, (p["end"] - p["start"]).days)
-    overspent = sorted((line["id"], line["amount"], ever[line["id"]]) for p in projects for line in p["budget_lines"]
+    overspent = sorted((line["id"], line["amount"], ever[line["id"]]) for p in projects for line in p.get("budget_lines", [])
                        if ever.get(line["id"], 0) > line["amount"])
     return AcmeBudget(planned, spent, phase_planned, phase_spent, running, overspent)

@@ -275,7 +275,7 @@ def test_a_control_naming_an_unknown_check_is_exit_2_at_the_control(opa_binary, 
 def test_the_example_is_valid_and_validate_counts_its_checks(opa_binary):
     proc = govern("validate", str(EXAMPLE))
     assert proc.returncode == 0, proc.stderr
-    assert "62 checks" in proc.stdout
+    assert "70 checks" in proc.stdout
 
 
 @pytest.mark.parametrize("ref", ["data.payments.secrets", "data.system.authz", "data.govern_input", "data[name]",

@@ -27,7 +27,8 @@ from tests.reports_support import acme_budget, saved
 
 HEADINGS = {
     "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的发现",
-           "budget": "预算：计划与实际支出", "strategy": "战略与规划", "diagnosis": "现状诊断", "waivers": "豁免", "controls": "控制项",
+           "budget": "预算：计划与实际支出", "strategy": "战略与规划", "diagnosis": "现状诊断",
+           "waivers": "豁免", "controls": "控制项",
            "evidence": "评估证据"},
     "en": {"domains": "Pass/fail by domain", "changes": "Changes since the last review", "findings": "Findings by severity",
            "budget": "Budget: plan and actual spend", "strategy": "Strategy and planning",

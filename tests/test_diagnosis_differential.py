@@ -10,7 +10,10 @@ projects around today that remove root causes, name technologies and serve goals
 and runs `govern check --format json` on each against the test worker's OPA server.
 Its DIA findings (check, resource kind, resource id), each DIA check's `evaluated`
 count and status must be what tests/diagnosis_oracle.py, a plain-Python reading of
-the catalogue's DIA rows, computes from the same generated data.
+the catalogue's DIA rows, computes from the same generated data. So must the result's diagnosis
+section (each step a hand-off or not, the chain's gaps, each removing project live or ended: the
+readings the reports draw from DIA-004..006), and DIA-002's message must name each step that lacks
+something and what it lacks.
 
 The edges are built on purpose, not left to Hypothesis's favour: a stream with
 exactly `max_manual_steps` hand-offs and one with one more, whose pain points name
@@ -49,7 +52,11 @@ from tests.diagnosis_oracle import (
     Doc,
     day,
     expected,
+    gaps,
     hand_offs,
+    live,
+    removed,
+    rooted,
     running,
 )
 
@@ -289,15 +296,57 @@ def write_workspace(root: Path, d: Diagnosis) -> Path:
     return make_workspace(root, files)
 
 
-def govern_diagnosis(root: Path, as_of: str) -> tuple[set[tuple[str, str, str]], dict[str, int], dict[str, str]]:
-    """govern's DIA findings, and each DIA check's evaluated count and status."""
+def govern_run(root: Path, as_of: str) -> dict[str, Any]:
+    """govern's result of the workspace."""
     ran = check(root, "--format", "json", as_of=as_of)
     assert ran.returncode in (0, 1), f"exit {ran.returncode}: the generator made an invalid workspace\n{ran.stderr}"
     result: dict[str, Any] = json.loads(ran.stdout)
+    return result
+
+
+def dia_rows(result: dict[str, Any]) -> tuple[set[tuple[str, str, str]], dict[str, int], dict[str, str]]:
+    """The result's DIA findings, and each DIA check's evaluated count and status."""
     findings = {(f["check"], f["resource"]["kind"], f["resource"]["id"])
                 for f in result["findings"] if f["check"].startswith("DIA-")}
     checks = [c for c in result["checks"] if c["id"].startswith("DIA-")]
     return findings, {c["id"]: c["evaluated"] for c in checks}, {c["id"]: c["status"] for c in checks}
+
+
+def assert_section_agrees(d: Diagnosis, section: dict[str, Any] | None) -> None:
+    """The diagnosis section marks what the oracle computes: each step a hand-off or not, each pain point
+    without a root cause, each root cause no live project removes, each removing project live or ended;
+    nothing of it when the checks judge nothing."""
+    if not d.streams:
+        assert section is None
+        return
+    assert section is not None
+    judged = d.settings is not None
+    assert section["judged"] is judged
+    for stream in section["streams"]:
+        written = next(v for v in d.streams if v["id"] == stream["id"])
+        marked = [s["id"] for s in stream["steps"] if s["hand_off"]]
+        assert marked == (hand_offs(written) if judged else []), stream["id"]
+    unrooted = {p["id"] for p in section["pain_points"] if p["unrooted"]}
+    unremoved = {r["id"] for r in section["root_causes"] if r["unremoved"]}
+    assert unrooted == (set(rooted(d).failing) if judged else set())
+    assert unremoved == (set(removed(d).failing) if judged else set())
+    today = day(d.as_of)
+    projects = {p["id"]: p for p in d.projects}
+    assert all(link["live"] == (live(projects[link["id"]], today) if judged else None)
+               for r in section["root_causes"] for link in r["projects"])
+
+
+def assert_gaps_named(d: Diagnosis, result: dict[str, Any]) -> None:
+    """DIA-002's message names each step that lacks something, and what it lacks."""
+    for f in result["findings"]:
+        if f["check"] != "DIA-002":
+            continue
+        stream = next(v for v in d.streams if v["id"] == f["resource"]["id"])
+        for step in stream["steps"]:
+            if gaps(step):
+                assert f"step {step['id']} lacks {', '.join(gaps(step))}" in f["message"], (step, f["message"])
+            else:
+                assert f"step {step['id']} " not in f["message"], (step, f["message"])
 
 
 def expected_status(check_id: str, evaluated: dict[str, int], findings: set[tuple[str, str, str]]) -> str:
@@ -314,7 +363,8 @@ def test_diagnosis_findings_agree_with_the_oracle(opa_binary: str, tmp_path: Pat
     @settings(max_examples=chunk_share(EXAMPLES, CHUNKS, chunk))
     @given(d=diagnoses())
     def one(d: Diagnosis) -> None:
-        findings, evaluated, status = govern_diagnosis(write_workspace(root, d), d.as_of)
+        result = govern_run(write_workspace(root, d), d.as_of)
+        findings, evaluated, status = dia_rows(result)
         want_findings, want_evaluated = expected(d)
         assert set(evaluated) == set(DIA_CHECKS), sorted(evaluated)
         assert findings == want_findings, (
@@ -322,6 +372,8 @@ def test_diagnosis_findings_agree_with_the_oracle(opa_binary: str, tmp_path: Pat
         assert evaluated == want_evaluated, {c: f"govern {evaluated[c]}, oracle {want_evaluated[c]}"
                                              for c in DIA_CHECKS if evaluated[c] != want_evaluated[c]}
         assert status == {c: expected_status(c, want_evaluated, want_findings) for c in DIA_CHECKS}
+        assert_section_agrees(d, result["diagnosis"])
+        assert_gaps_named(d, result)
 
     one()
 

@@ -23,6 +23,10 @@ import pytest
 from ruamel.yaml import YAML
 from selenium.webdriver.common.by import By
 
+from governance.engine import EngineError
+from governance.evaluate import diagnosis
+from governance.evaluate.readings import Observed
+from governance.model import StrategyPolicy, ValueStream
 from governance.report import _svg as svg
 from tests.conftest import AS_OF, EXAMPLE, check, govern, make_workspace
 
@@ -270,3 +274,13 @@ def test_fit_cuts_by_width_counting_a_chinese_character_as_a_full_em():
     cut = svg.fit("订单履约流程", 48, 12)
     assert cut == "订单履…" and svg.text_width(cut, 12) <= 48
 
+
+
+def test_an_observation_of_an_unexpected_shape_is_the_librarys_fault_not_a_quiet_gap():
+    """Only a built-in check observes hand-offs: a reading of another shape fails the run closed (exit 3)."""
+    stream = ValueStream.model_validate({"id": "vs", "owner": "p", "steps": [{"id": "s"}]})
+    policy = StrategyPolicy.model_validate({"kind": "StrategyPolicy", "id": "sp", "diagnosis": {
+        "map_interval_days": 1, "max_manual_steps": 0, "benchmark_interval_days": 1}})
+    with pytest.raises(EngineError, match="DIA-004 observed the diagnosis in an unexpected shape"):
+        diagnosis.summarize(policy, {"vs": stream}, {}, {}, {}, {}, {}, [], hand_offs=Observed("DIA-004", {"vs": "s"}),
+                            unrooted_by="DIA-005", removal=Observed("DIA-006", {}))

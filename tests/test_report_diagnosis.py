@@ -284,3 +284,17 @@ def test_an_observation_of_an_unexpected_shape_is_the_librarys_fault_not_a_quiet
     with pytest.raises(EngineError, match="DIA-004 observed the diagnosis in an unexpected shape"):
         diagnosis.summarize(policy, {"vs": stream}, {}, {}, {}, {}, {}, [], hand_offs=Observed("DIA-004", {"vs": "s"}),
                             unrooted_by="DIA-005", removal=Observed("DIA-006", {}))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_result_saved_before_the_diagnosis_was_recorded_says_so_not_that_no_stream_exists(acme, tmp_path, fmt):
+    result, _ = acme
+    older = {k: v for k, v in result.items() if k != "diagnosis"}
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(older, ensure_ascii=False, indent=2), encoding="utf-8")
+    out = tmp_path / "report.out"
+    proc = govern("report", str(path), "--lang", "en", "--format", f"{fmt}={out}")
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "This result was saved before results recorded the diagnosis" in page
+    assert "The workspace maps no value stream." not in page

@@ -145,12 +145,14 @@ def _noted(text: str, note: str, lang: str) -> str:
     return f"{text}（{note}）" if lang == "zh" else f"{text} ({note})"
 
 
-def markdown_section(summary: DiagnosisSummary | None, m: Messages) -> list[str]:
+def markdown_section(summary: DiagnosisSummary | None, m: Messages, recorded: bool = True) -> list[str]:
+    """`recorded`: whether the result records the diagnosis at all (one saved before it did has no key, and
+    its absence is not "no value stream")."""
     t = m.text
     lines = [f"## {t('diagnosis.h')}", ""]
     found = section(summary, m)
     if found is None:
-        return lines + [t("diagnosis.no_streams"), ""]
+        return lines + [t("diagnosis.no_streams" if recorded else "diagnosis.not_recorded"), ""]
     if not found.summary.judged:
         lines += [markdown_text(t("diagnosis.not_judged")), ""]
     lines += [f"### {t('diagnosis.streams')}", ""]

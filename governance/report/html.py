@@ -97,6 +97,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         budget=_budget(result, m, name),
         strategy=strategy.section(result.strategy, m),
         diagnosis=diagnosis.section(result.diagnosis, m),
+        diagnosis_recorded="diagnosis" in result.model_fields_set,  # a result saved before has no key
         waivers=[_waiver(w, result.as_of, result.cadence_days) for w in result.waivers],
         next_meeting=_next_meeting(result),
         changes=_changes(result),

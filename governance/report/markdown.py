@@ -79,7 +79,8 @@ class _Report:
     def build(self) -> str:
         lines = (self.header() + self.changes() + self.trend() + self.controls() + self.findings() + self.advisories()
                  + budget.markdown_section(self.r, self.m) + self.strategy()
-                 + diagnosis.markdown_section(self.r.diagnosis, self.m) + self.waivers())
+                 + diagnosis.markdown_section(self.r.diagnosis, self.m, "diagnosis" in self.r.model_fields_set)
+                 + self.waivers())
         return "\n".join(lines).rstrip() + "\n"
 
     def header(self) -> list[str]:

@@ -42,6 +42,7 @@ def test_every_builtin_check_on_the_portfolio_declares_its_entry(library):
     assert entries == {
         "BUD-005": readings.Portfolio(id="spend", policy="budget_policy", field=("required_cost_tags",)),
         "STR-006": readings.Portfolio(id="maturity", policy="strategy_policy", field=()),
+        "DIA-007": readings.Portfolio(id="benchmark", policy="strategy_policy", field=()),
     }
     assert not [c.id for c in library.values() if c.portfolio and c.resource != "portfolio"]
 

@@ -114,7 +114,8 @@ def test_english_labels_and_titles(run):
 
 KINDS_ZH = {"system": "系统", "dataset": "数据集", "project": "项目", "budget_line": "预算行", "phase": "阶段",
             "decision": "决策", "meeting": "会议", "committee": "委员会", "waiver": "豁免", "goal": "目标",
-            "authority_matrix": "授权矩阵", "portfolio": "项目组合", "maturity_assessment": "成熟度评估", "action": "行动项"}
+            "authority_matrix": "授权矩阵", "portfolio": "项目组合", "maturity_assessment": "成熟度评估", "action": "行动项",
+            "value_stream": "价值流", "pain_point": "痛点", "root_cause": "根因"}
 
 
 def test_findings_grouped_by_control_with_file_and_line(run):

@@ -233,6 +233,10 @@ _pain_points_of := {vs_id: pp_ids |
 # The step ids a stream's pain points name; `of` is _pain_points_of, `points` lib.pain_points.
 _named_steps(vs_id, of, points) := {s | some pp_id in object.get(of, vs_id, set()); some s in points[pp_id].steps}
 
+# value stream id -> the ids of its hand-off steps, in order: what the check counts, and what the
+# diagnosis section of the reports marks (its observations).
+_hand_offs := {id: [step.id | some step in vs.steps; _hand_off(step)] | some id, vs in _streams}
+
 # METADATA
 # title: Manual hand-offs beyond the tolerance each have a pain point
 # description: >-
@@ -252,22 +256,26 @@ _named_steps(vs_id, of, points) := {s | some pp_id in object.get(of, vs_id, set(
 #   severity: medium
 #   waivable: true
 #   resource: value_stream
+#   observes: hand_offs
 #   remediation:
 #     zh: 为所列人工交接步骤登记痛点（`pain_points`，在 `steps` 中指明这些步骤），写明耗时与差错，再追查根因。
 #     en: Record a pain point naming each hand-off step listed (in its `steps`), with its time and errors, then find its root cause.
-DIA_004 := lib.check(rego.metadata.rule(), _streams, {v |
-	some id, vs in _streams
-	hand_offs := [step.id | some step in vs.steps; _hand_off(step)]
-	count(hand_offs) > _max_manual
-	named := _named_steps(id, _pain_points_of, lib.pain_points)
-	unnamed := [s | some s in hand_offs; not s in named]
-	count(unnamed) > 0
-	v := lib.violation("value_stream", id, {
-		"en": sprintf("value stream %s has %d hand-offs, more than max_manual_steps %d, and no pain point names %s", [
-			_stream_en(vs, id), count(hand_offs), _max_manual, lib.list_text(unnamed),
-		]),
-		"zh": sprintf("价值流 %s 有 %d 个%s步骤，超过 max_manual_steps 规定的 %d 个，其中 %s 没有对应的痛点", [
-			_stream_zh(vs, id), count(hand_offs), _term_zh(lib.terms, "hand_off"), _max_manual, lib.list_text_zh(unnamed),
-		]),
-	})
-})
+DIA_004 := lib.check_observed(
+	rego.metadata.rule(), _streams, {v |
+		some id, vs in _streams
+		hand_offs := _hand_offs[id]
+		count(hand_offs) > _max_manual
+		named := _named_steps(id, _pain_points_of, lib.pain_points)
+		unnamed := [s | some s in hand_offs; not s in named]
+		count(unnamed) > 0
+		v := lib.violation("value_stream", id, {
+			"en": sprintf("value stream %s has %d hand-offs, more than max_manual_steps %d, and no pain point names %s", [
+				_stream_en(vs, id), count(hand_offs), _max_manual, lib.list_text(unnamed),
+			]),
+			"zh": sprintf("价值流 %s 有 %d 个%s步骤，超过 max_manual_steps 规定的 %d 个，其中 %s 没有对应的痛点", [
+				_stream_zh(vs, id), count(hand_offs), _term_zh(lib.terms, "hand_off"), _max_manual, lib.list_text_zh(unnamed),
+			]),
+		})
+	},
+	_hand_offs,
+)

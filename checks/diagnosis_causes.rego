@@ -27,6 +27,7 @@ _root_causes := lib.root_causes if _active
 #   severity: medium
 #   waivable: true
 #   resource: pain_point
+#   observes: unrooted_pain_points
 #   remediation:
 #     zh: 用鱼骨图或 5 Why 分析找出该痛点的根因，登记到 `root_causes`，并在痛点的 `root_causes` 中引用。
 #     en: Find the pain point's root cause by fishbone or 5 Whys, record it in `root_causes`, and name it in the pain point's `root_causes`.
@@ -83,6 +84,12 @@ _no_remover(rc, id, ids, projects, as_of, named) := {
 	ended_zh := lib.list_text_zh([sprintf("%s（%s 结束）", [p, projects[p].end]) | some p in ids])
 }
 
+# root cause id -> the ids of the live projects removing it, sorted: what the check counts, and what the
+# diagnosis section of the reports shows beside each removing project (its observations).
+_live_removers := {id: sort({p | some p in object.get(_removed_by, id, set()); _live(lib.projects[p], input.as_of)}) |
+	some id, _ in _root_causes
+}
+
 # METADATA
 # title: Every root cause is removed by a live project
 # description: >-
@@ -100,16 +107,19 @@ _no_remover(rc, id, ids, projects, as_of, named) := {
 #   severity: medium
 #   waivable: true
 #   resource: root_cause
+#   observes: root_cause_removal
 #   remediation:
 #     zh: 立项或调整在建项目以消除该根因，并在项目的 `root_causes` 中列出它；确已消除的根因应从诊断中移除。
 #     en: Start a project, or extend a running one, that removes the root cause and list it in the project's `root_causes`; remove a cause that is gone from the diagnosis.
-DIA_006 := lib.check(rego.metadata.rule(), _root_causes, {v |
-	some id, rc in _root_causes
-	listed := object.get(_removed_by, id, set())
-	live := {p | some p in listed; _live(lib.projects[p], input.as_of)}
-	count(live) == 0
-	v := lib.violation("root_cause", id, _no_remover(rc, id, listed, lib.projects, input.as_of, lib.names.root_cause_categories))
-})
+DIA_006 := lib.check_observed(
+	rego.metadata.rule(), _root_causes, {v |
+		some id, rc in _root_causes
+		listed := object.get(_removed_by, id, set())
+		count(_live_removers[id]) == 0
+		v := lib.violation("root_cause", id, _no_remover(rc, id, listed, lib.projects, input.as_of, lib.names.root_cause_categories))
+	},
+	_live_removers,
+)
 
 # ---------------------------------------------------------------- DIA-007
 

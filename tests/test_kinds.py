@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, get_args, get_type_hints
 import pytest
 from pydantic import BaseModel
 
-from governance.evaluate import actions, budget, strategy
+from governance.evaluate import actions, budget, diagnosis, strategy
 from governance.evaluate import apart as apart_
 from governance.evaluate import findings as findings_
 from governance.evaluate import run as run_
@@ -276,8 +276,10 @@ def _reads(projects: Mapping[str, Project], limit: int, goals: dict[str, Goal], 
 
 def test_the_kinds_a_function_takes_are_read_off_its_signature():
     assert kinds_taken_by(_reads) == {"projects", "goals"}
-    assert apart_.KEPT == kinds_taken_by(budget.summarize, strategy.summarize, findings_.named, actions.address_problems)
-    assert apart_.KEPT == {"people", "projects", "goals", "maturity_assessments", "spend", "decisions", "actions"}
+    assert apart_.KEPT == kinds_taken_by(budget.summarize, strategy.summarize, diagnosis.summarize, findings_.named,
+                                         actions.address_problems)
+    assert apart_.KEPT == {"people", "projects", "goals", "maturity_assessments", "spend", "decisions", "actions",
+                           "value_streams", "pain_points", "root_causes", "benchmarks"}
 
 
 def test_a_run_loaded_here_keeps_what_a_run_loaded_apart_keeps():

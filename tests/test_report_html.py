@@ -27,11 +27,12 @@ from tests.reports_support import acme_budget, saved
 
 HEADINGS = {
     "zh": {"domains": "按领域通过情况", "changes": "自上次评审以来的变化", "findings": "按严重程度的发现",
-           "budget": "预算：计划与实际支出", "strategy": "战略与规划", "waivers": "豁免", "controls": "控制项",
+           "budget": "预算：计划与实际支出", "strategy": "战略与规划", "diagnosis": "现状诊断",
+           "waivers": "豁免", "controls": "控制项",
            "evidence": "评估证据"},
     "en": {"domains": "Pass/fail by domain", "changes": "Changes since the last review", "findings": "Findings by severity",
            "budget": "Budget: plan and actual spend", "strategy": "Strategy and planning",
-           "waivers": "Waivers",
+           "diagnosis": "Diagnosis of the current state", "waivers": "Waivers",
            "controls": "Controls", "evidence": "Evidence"},
 }
 STATUS = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "advisory": "通过（有提示）"},
@@ -207,7 +208,7 @@ def test_headings_and_control_titles_are_in_the_page_language(page, browser):
     r = page.result
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == {"zh": "zh-CN", "en": "en"}[page.lang]
     labels = HEADINGS[page.lang]
-    expected = [labels[k] for k in ("domains", "findings", "budget", "strategy", "waivers")]
+    expected = [labels[k] for k in ("domains", "findings", "budget", "strategy", "diagnosis", "waivers")]
     expected += [labels["controls"]] if r["controls"] else []
     assert texts(browser, "h2") == expected + [labels["evidence"]]
     assert r["controls"], "examples/acme declares controls"

@@ -52,6 +52,8 @@ SURFACE = {
         "Number", "PhaseBudget", "PilotScope", "ProjectBurn", "Resource", "Run", "RunResult", "SCHEMA_VERSION", "SEVERITIES",
         "STATUSES",
         "Selection", "Severity", "SkippedCheck", "Status", "StrategySummary", "Summary", "Tool", "Verdict", "WaiverRecord",
+        "BenchmarkRecord", "DiagnosisSummary", "PainPointRecord", "ProjectLink", "RootCauseRecord", "StepRecord",
+        "ValueStreamRecord",
         "advisory", "check_status", "gate", "leftovers", "rollup", "sealed", "severity_rank", "summarize", "temporary_name",
         "verdict_digest",
         "PACK", "PACK_RESULT",  # what an audit pack's writer and `govern verify` agree on

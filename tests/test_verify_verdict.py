@@ -313,13 +313,17 @@ def _committee_edits() -> list[tuple[str, Callable[[dict], None]]]:
     def action(doc: dict) -> None:  # the plan of action and milestones reads the action items
         next(a for a in doc["actions"] if a["status"] == "open")["due"] = "2027-06-30"
 
+    def hand_off(doc: dict) -> None:  # the report draws each core stream's hand-offs
+        step = next(s for s in doc["diagnosis"]["streams"][0]["steps"] if s["hand_off"])
+        step["hand_off"] = False
+
     return [("message_zh", message_zh), ("budget", spent), ("strategy", progress), ("cadence_days", cadence),
-            ("actions", action)]
+            ("actions", action), ("diagnosis", hand_off)]
 
 
 @pytest.mark.parametrize("edit", [e for _, e in _committee_edits()], ids=[n for n, _ in _committee_edits()])
 def test_the_digest_covers_what_the_committee_reads(ws, edit):
-    """Chinese messages, the budget and strategy sections, cadence_days and the action items are what the committee
+    """Chinese messages, the budget and strategy sections, cadence_days, the action items and the diagnosis are what the committee
     reads: one edited after the run is refused when read, even by verify --inputs-only, which evaluates nothing
     again."""
     doc = result_doc(ws)
@@ -356,11 +360,13 @@ def test_an_action_edited_and_resealed_is_caught_by_evaluating_again(ws):
 
 
 def test_a_result_saved_before_it_recorded_actions_keeps_verifying(ws):
-    """A result whose digest covers the committee's sections but not the action items (coverage 2, no `actions`)
-    reads and verifies with the digest it had: the re-evaluation's action items are not held against it."""
+    """A result whose digest covers the committee's sections but not the action items nor the diagnosis
+    (coverage 2, no `actions`, no `diagnosis`) reads and verifies with the digest it had: the re-evaluation's
+    action items and diagnosis are not held against it."""
     doc = result_doc(ws)
     assert doc["actions"] and all(a["owner_name"] for a in doc["actions"])  # acme's, with their owners' names
-    del doc["actions"]
+    assert doc["diagnosis"]["streams"]
+    del doc["actions"], doc["diagnosis"]
     doc["verdict"] = {"digest": verdict_digest(RunResult.model_validate(doc), 2), "covers": 2}
     proc = verify(ws, save(ws, doc, "old.json"))
     assert proc.returncode == 0 and "verify: OK" in proc.stdout, proc.stdout + proc.stderr
@@ -624,7 +630,7 @@ def _digest_by_dumps(result: RunResult, covers: int | None = None) -> str:
     """The verdict digest as json.dumps writes the concluded values, one dict per finding: what verdict_digest's
     templates must give, byte for byte (results sealed before them must still verify). With coverage 2, also
     what the committee reads: each finding's message_zh, the budget and strategy sections, cadence_days; with 3,
-    also the action items. Coverage by default the result's own, as verdict_digest's."""
+    also the action items and the diagnosis. Coverage by default the result's own, as verdict_digest's."""
     if covers is None:
         covers = result.verdict.covers if result.verdict else 3
     concluded: dict = {
@@ -644,6 +650,7 @@ def _digest_by_dumps(result: RunResult, covers: int | None = None) -> str:
         concluded["waiver_people"] = people
     if covers >= 3:
         concluded["actions"] = None if result.actions is None else [a.model_dump(mode="json") for a in result.actions]
+        concluded["diagnosis"] = None if result.diagnosis is None else result.diagnosis.model_dump(mode="json")
     if covers >= 2:
         for finding, f in zip(concluded["findings"], result.findings, strict=True):
             finding["message_zh"] = f.message_zh

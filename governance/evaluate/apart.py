@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import NoReturn
 
 from governance.engine import EngineError, StoredInput, die_with_parent
-from governance.evaluate import actions, budget, findings, strategy
+from governance.evaluate import actions, budget, diagnosis, findings, strategy
 from governance.load import WorkspaceErrors
 from governance.model import OnKind, Workspace, assemble_input, inventory_bytes, kinds_taken_by
 
 # What a run keeps of the inventory once OPA's input is built: the kinds the summaries and the waivers' names take (their
 # signatures say which; run.assemble calls them), and the actions, whose `addresses` are held to the compiled policy's
 # checks (run.validate). The rest reaches a result only through OPA's findings.
-KEPT = kinds_taken_by(budget.summarize, strategy.summarize, findings.named, actions.address_problems, actions.records)
+KEPT = kinds_taken_by(budget.summarize, strategy.summarize, diagnosis.summarize, findings.named, actions.address_problems,
+                      actions.records)
 
 Load = Callable[[Path | str, OnKind | None], Workspace]
 

@@ -26,7 +26,11 @@ PILOT_SCOPE = "pilot_scope"  # its observations: pilot phase -> {max_projects, r
 OVERDUE_GOALS = "overdue_goals"  # the goals it fires on are the goal tree's overdue ones
 # its observations: goal -> {date, value, plan, bound, behind} (each goal's latest reading against its plan line)
 GOAL_PROGRESS = "goal_progress"
-READINGS = (BUDGET_BANDS, PILOT_SCOPE, OVERDUE_GOALS, GOAL_PROGRESS)
+HAND_OFFS = "hand_offs"  # its observations: value stream -> the ids of its hand-off steps (the stream's flow)
+UNROOTED_PAIN_POINTS = "unrooted_pain_points"  # the pain points it fires on are the chain's without a root cause
+# its observations: root cause -> the live projects removing it; the root causes it fires on are the chain's gaps
+ROOT_CAUSE_REMOVAL = "root_cause_removal"
+READINGS = (BUDGET_BANDS, PILOT_SCOPE, OVERDUE_GOALS, GOAL_PROGRESS, HAND_OFFS, UNROOTED_PAIN_POINTS, ROOT_CAUSE_REMOVAL)
 
 POLICY_KINDS = tuple(sorted(d.resource for d in DEFINITIONS.values() if d.singleton))  # where a portfolio entry may be shown
 

@@ -123,6 +123,9 @@ def result_differs(recorded: RunResult, again: RunResult) -> list[str]:
     if recorded.actions is None:  # saved before results recorded action items: nothing to compare them with
         now.pop("actions", None)
         before.pop("actions", None)
+    if "diagnosis" not in recorded.model_fields_set:  # saved before results recorded the diagnosis
+        now.pop("diagnosis", None)
+        before.pop("diagnosis", None)
     found: list[str] = []
     matched = {_key(f): i for i, f in enumerate(again.findings)}
     for i, f in enumerate(recorded.findings):

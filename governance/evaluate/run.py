@@ -17,6 +17,7 @@ from governance.engine import EngineOptions, EngineResult
 from governance.evaluate import actions as actions_
 from governance.evaluate import apart as apart_
 from governance.evaluate import budget as budget_
+from governance.evaluate import diagnosis as diagnosis_
 from governance.evaluate import findings as findings_
 from governance.evaluate import policy as policy_
 from governance.evaluate import readings
@@ -29,8 +30,10 @@ from governance.model import OnKind, Workspace, cadence, load_workspace
 from governance.result import (
     CheckSummary,
     ControlRecord,
+    DiagnosisSummary,
     DomainRecord,
     Engine,
+    Finding,
     GitState,
     InputFile,
     Run,
@@ -145,6 +148,7 @@ def assemble(prepared: Prepared, engine: EngineResult, *, started: str, fail_on:
                                      _observed(policy, engine, readings.PILOT_SCOPE, skipped),
                                      policy.observer(readings.OVERDUE_GOALS), skipped,
                                      progress=_observed(policy, engine, readings.GOAL_PROGRESS, skipped)),
+        diagnosis=_diagnosis(ws, policy, engine, findings, skipped),
         cadence_days=cadence(ws.committees.values()),
         actions=actions_.records(ws.inventory.actions, ws.inventory.people),
     ))
@@ -179,6 +183,16 @@ def _observed(policy: policy_.Policy, engine: EngineResult, reading: str,
     if check_id in skipped:
         return readings.Observed(check_id, {})
     return readings.Observed(check_id, next((c.observations for c in engine.checks if c.id == check_id), {}))
+
+
+def _diagnosis(ws: Workspace, policy: policy_.Policy, engine: EngineResult, findings: list[Finding],
+               skipped: frozenset[str]) -> DiagnosisSummary | None:
+    inv = ws.inventory
+    return diagnosis_.summarize(ws.strategy_policy, inv.value_streams, inv.pain_points, inv.root_causes, inv.benchmarks,
+                                inv.projects, inv.people, findings,
+                                hand_offs=_observed(policy, engine, readings.HAND_OFFS, skipped),
+                                unrooted_by=policy.observer(readings.UNROOTED_PAIN_POINTS),
+                                removal=_observed(policy, engine, readings.ROOT_CAUSE_REMOVAL, skipped), skipped=skipped)
 
 
 def _domains(policy: policy_.Policy, checks: list[CheckSummary]) -> list[DomainRecord]:

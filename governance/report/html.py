@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from governance.report import _budget as spend
+from governance.report import _diagnosis as diagnosis
 from governance.report import _strategy as strategy
 from governance.report import _svg as svg
 from governance.report import _trend
@@ -98,6 +99,8 @@ def render(result: RunResult, options: RenderOptions) -> str:
         control_titles={c.id: localized(c.title, lang) for c in result.controls},
         budget=_budget(result, m, name),
         strategy=strategy.section(result.strategy, m),
+        diagnosis=diagnosis.section(result.diagnosis, m),
+        diagnosis_recorded="diagnosis" in result.model_fields_set,  # a result saved before has no key
         waivers=[_waiver(w, result.as_of, result.cadence_days) for w in result.waivers],
         next_meeting=_next_meeting(result),
         changes=_changes(result),

@@ -8,7 +8,8 @@ that cannot fail the run, apart), how to fix each check with an unwaived
 finding (its METADATA's remediation, once per check), the budget chapter (the plan's shares against their targets, plan against
 actual spend per category and phase, the burn of running projects), the
 strategy chapter (goal tree, maturity
-against the previous assessment, pilot scope), then the waivers in force and
+against the previous assessment, pilot scope), the diagnosis chapter (core value streams step by step, the
+chain from pain point to root cause to project with its gaps, the benchmarks), then the waivers in force and
 the invalid ones with the reasons the WAV checks gave. Messages are in the
 report's language where the check wrote it.
 """
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from governance.report import _budget as budget
+from governance.report import _diagnosis as diagnosis
 from governance.report import _strategy as strategy
 from governance.report._escape import markdown_cell, markdown_code, markdown_table, markdown_text
 from governance.report._people import person
@@ -79,7 +81,9 @@ class _Report:
     def build(self) -> str:
         lines = (self.header() + self.changes() + self.trend() + self.controls() + self.findings() + self.advisories()
                  + self.remediation()
-                 + budget.markdown_section(self.r, self.m) + self.strategy() + self.waivers())
+                 + budget.markdown_section(self.r, self.m) + self.strategy()
+                 + diagnosis.markdown_section(self.r.diagnosis, self.m, "diagnosis" in self.r.model_fields_set)
+                 + self.waivers())
         return "\n".join(lines).rstrip() + "\n"
 
     def header(self) -> list[str]:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from governance.result.vocabulary import DEFAULT_CADENCE_DAYS, EARLIEST, LATEST, FailOn, Number, Severity, Status
 
@@ -369,6 +369,101 @@ class StrategySummary(_Model):
     overdue_assessed: bool = True  # False when the overdue goals' check was skipped: no goal's `overdue` was judged
 
 
+class StepRecord(_Model):
+    """A step of a value stream, as the committee reads it in the stream's flow (handbook §1.1.1)."""
+
+    id: str
+    name: str | None = None
+    owner: str | None = None  # person id
+    owner_name: str | None = None
+    minutes: Number | None = None
+    error_rate: Number | None = None  # 0..1
+    manual: bool = False
+    systems: list[str] = []  # system ids, as listed
+    hand_off: bool = False  # the check observing `hand_offs` counted it a hand-off: its call, not recomputed
+
+
+class ValueStreamRecord(_Model):
+    """A value stream with its steps in order, and the time they take together."""
+
+    id: str
+    name: str | None = None
+    core: bool = False
+    owner: str  # person id
+    owner_name: str | None = None
+    mapped_at: Day | None = None
+    steps: list[StepRecord]
+    minutes: Number  # the sum of the steps' minutes where given (see `timed`)
+    timed: Count  # how many steps give their minutes: the total is partial when fewer than all
+
+
+class ProjectLink(_Model):
+    """A project named in the diagnosis chain or by a benchmark, with whether it still runs or is yet to start."""
+
+    id: str
+    name: str | None = None
+    live: bool | None = None  # None where no check observed it (only projects removing a root cause are)
+
+
+class RootCauseRecord(_Model):
+    """A root cause and the projects that list it as removed (handbook §1.1.1 step 3)."""
+
+    id: str
+    category: str
+    method: str
+    statement: str
+    projects: list[ProjectLink] = []  # the projects whose `root_causes` name it, by id
+    unremoved: bool = False  # the check observing `root_cause_removal` fired on it (waived or not)
+
+
+class PainPointRecord(_Model):
+    """A pain point on a value stream's steps, and its root causes."""
+
+    id: str
+    value_stream: str
+    steps: list[str] = []
+    statement: str
+    root_causes: list[str] = []  # root cause ids, as listed
+    unrooted: bool = False  # the check observing `unrooted_pain_points` fired on it (waived or not)
+
+
+class BenchmarkRecord(_Model):
+    """A study of a leading peer, and the projects taking its practice up (handbook §1.1.2)."""
+
+    id: str
+    peer: str
+    practice: str
+    studied_at: Day
+    adopted_by: list[ProjectLink] = []
+
+
+class DiagnosisSummary(_Model):
+    """The diagnosis chapter (handbook §1.1): each value stream with its steps, the chain from pain point to
+    root cause to the projects removing it with its gaps, and the benchmarks."""
+
+    streams: list[ValueStreamRecord]  # core streams first, then by id
+    pain_points: list[PainPointRecord] = []  # in the order of their streams, then by id
+    root_causes: list[RootCauseRecord] = []  # by id
+    benchmarks: list[BenchmarkRecord] = []  # the latest study first
+    # False when the checks behind hand-offs and gaps did not judge them (the StrategyPolicy has no `diagnosis`
+    # section, or one of those checks was skipped): no step is then called a hand-off, nothing a gap
+    judged: bool = True
+
+    @model_validator(mode="after")
+    def _chain_resolves(self) -> DiagnosisSummary:
+        """A saved result is read back: every id the chain names must be in it, or a renderer would fail."""
+        streams = {s.id: {step.id for step in s.steps} for s in self.streams}
+        causes = {r.id for r in self.root_causes}
+        for point in self.pain_points:
+            if point.value_stream not in streams:
+                raise ValueError(f"pain point {point.id} names value stream {point.value_stream}, which is not listed")
+            unknown = [s for s in point.steps if s not in streams[point.value_stream]] + \
+                [c for c in point.root_causes if c not in causes]
+            if unknown:
+                raise ValueError(f"pain point {point.id} names {', '.join(unknown)}, which is not listed")
+        return self
+
+
 class RunResult(_Model):
     schema_version: int = SCHEMA_VERSION
     workspace: str = ""
@@ -395,6 +490,7 @@ class RunResult(_Model):
     strategy: StrategySummary | None = None  # goal tree, maturity, pilot scope, for the committee's strategy section
     # the committee's action items, by id; None in a result saved before they were recorded (not "no actions")
     actions: list[ActionItem] | None = None
+    diagnosis: DiagnosisSummary | None = None  # value streams and the pain point chain; None without value streams
     # days to the committee's next regular meeting (its `cadence_days`): waivers expiring sooner need it now
     cadence_days: Annotated[StrictInt, Field(ge=1)] = DEFAULT_CADENCE_DAYS
 

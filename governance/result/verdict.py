@@ -87,8 +87,8 @@ def gate(result: RunResult, fail_on: str, *, new_only: bool = False) -> bool:
 
 # What a digest made now covers (Verdict.covers): 2 adds what the committee reads beside the verdict (each
 # finding's Chinese message, the budget and strategy sections, cadence_days); 3 adds the action items, which
-# the plan of action and milestones pairs with the findings. A result records the coverage its digest was made
-# with, so one saved before keeps verifying with the coverage it had.
+# the plan of action and milestones pairs with the findings, and the diagnosis section. A result records the
+# coverage its digest was made with, so one saved before keeps verifying with the coverage it had.
 DIGEST_COVERS = 3
 
 
@@ -99,20 +99,23 @@ def verdict_digest(result: RunResult, covers: int | None = None) -> str:
     people of each waiver whose record names them (requester and approver, ids and names), as the reports
     show them. With coverage 2 (`covers`; by default the one the result's verdict records, else
     DIGEST_COVERS), also each finding's message_zh and the result's budget, strategy and cadence_days; with
-    coverage 3, also its action items (`actions`).
+    coverage 3, also its action items (`actions`) and its diagnosis section.
     Nothing of the run's clock or of a baseline comparison: same inputs and as_of, same digest.
 
     The serialisation is `json.dumps(..., sort_keys=True, ensure_ascii=True, separators=(",", ":"))` of
     those values; the findings (a run may hold 100,000) are written by one template apiece with the same
     string encoder json.dumps uses, instead of a dict apiece for it to sort and walk: the same text."""
-    judged = _canonical({"checks": [
-        {"id": c.id, "severity": c.severity, "status": c.status, "evaluated": c.evaluated, "failed": c.failed,
-         "waived": c.waived} for c in result.checks], "fail_on": result.fail_on})[1:-1]
     summary = _canonical({"fail": result.summary.fail, "waived": result.summary.waived,
                           "advisories": result.summary.advisories, "by_severity": result.summary.by_severity,
                           "checks": result.summary.checks})
     if covers is None:
         covers = DIGEST_COVERS if result.verdict is None else result.verdict.covers
+    judging: dict[str, object] = {"checks": [
+        {"id": c.id, "severity": c.severity, "status": c.status, "evaluated": c.evaluated, "failed": c.failed,
+         "waived": c.waived} for c in result.checks], "fail_on": result.fail_on}
+    if covers >= 3:  # the diagnosis the committee reads, sorted between checks and fail_on
+        judging["diagnosis"] = None if result.diagnosis is None else result.diagnosis.model_dump(mode="json")
+    judged = _canonical(judging)[1:-1]
     committee = covers >= 2
     findings = ",".join([_FINDING % (_text(f.check), _text(f.fingerprint), _text(f.message),
                                      _zh(f.message_zh) if committee else "", _text(f.resource.id),
@@ -127,7 +130,7 @@ def verdict_digest(result: RunResult, covers: int | None = None) -> str:
     budget = f',"budget":{_section(result.budget)},"cadence_days":{_canonical(result.cadence_days)}' if committee else ""
     strategy = f',"strategy":{_section(result.strategy)}' if committee else ""
     actions = f'"actions":{_actions(result)},' if covers >= 3 else ""
-    # the keys in sorted order: [actions], as_of, [budget, cadence_days], checks, fail_on, findings, [strategy],
+    # the keys in sorted order: [actions], as_of, [budget, cadence_days], checks, [diagnosis], fail_on, findings, [strategy],
     # summary, waiver_people
     canonical = (f'{{{actions}"as_of":{_canonical(result.as_of)}{budget},{judged},"findings":[{findings}]{strategy}'
                  f',"summary":{summary}{named}}}')

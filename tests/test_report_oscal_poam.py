@@ -121,7 +121,8 @@ def test_a_done_action_whose_finding_still_fires_is_told_and_leaves_the_risk_ope
     item = item_of(poam, "CLS-001", "ds-marketing-leads")
     risk = risk_of(poam, item)
     assert risk["status"] == "open" and "deadline" not in risk
-    assert [r["lifecycle"] for r in risk["remediations"]] == ["completed"]
+    # the action's response, then the check's remediation (METADATA) as a recommendation
+    assert [r["lifecycle"] for r in risk["remediations"]] == ["completed", "recommendation"]
     assert "still fires" in item["remarks"] and action.id in item["remarks"]
 
 

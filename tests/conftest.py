@@ -16,12 +16,23 @@ Three ways to run the CLI, cheapest first:
 - `check(...)` is `govern check` in this process on the shared OPA server of
   this process (`shared_opa()`, one per pytest-xdist worker), for tests that
   need a verdict and are not about how OPA is started or trusted.
+
+Shared per pytest process (one per xdist worker), cheapest again:
+
+- `shared_opa()`: the URL of one plain OPA server; `check(...)` runs on it, and so
+  does any run given `--opa-url shared_opa()`. A test about how govern starts, stops
+  or trusts its own OPA runs without it; one that writes to a server takes `running_opa`.
+- `acme_result` (fixture) / `acme_checked()`: the JSON result of `govern check
+  --format json` on an unchanged copy of examples/acme at AS_OF, run once; each
+  caller gets its own copy. Read it, or compare another run of acme with it,
+  instead of checking acme again with the same options.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import select
 import shutil
@@ -29,6 +40,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,9 +124,33 @@ def shared_opa() -> str:
     return _SHARED["url"]
 
 
+_ACME: dict[str, bytes] = {}
+
+
+def acme_checked() -> dict:
+    """The result of `govern check COPY --as-of AS_OF --format json` on the shared OPA, COPY an unchanged
+    copy of examples/acme as the `example` fixture makes (outside git, as that one is), so that a run on
+    `example` gives the same result but for its `run` times. Checked once per pytest process; every call
+    returns a copy of its own, which the caller may change."""
+    if "json" not in _ACME:
+        copy = Path(_SHARED_STACK.enter_context(tempfile.TemporaryDirectory(prefix="acme-checked-"))) / "acme"
+        shutil.copytree(EXAMPLE, copy)
+        ran = check(copy, "--format", "json")
+        assert ran.returncode == 1, f"examples/acme has findings: exit 1, not {ran.returncode}\n{ran.stderr}"
+        _ACME["json"] = ran.stdout.encode("utf-8")
+    return json.loads(_ACME["json"])
+
+
+@pytest.fixture
+def acme_result() -> dict:
+    """`acme_checked()`: examples/acme's JSON result at AS_OF, checked once per process; this test's own copy."""
+    return acme_checked()
+
+
 def stop_shared_opa() -> None:
     _SHARED_STACK.close()
     _SHARED.clear()
+    _ACME.clear()
 
 
 def pytest_sessionfinish(session, exitstatus):

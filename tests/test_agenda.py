@@ -206,11 +206,11 @@ def test_who_answers_for_a_resource_is_read_off_its_entity():
 
 # ---------------------------------------------------------------- what changed since the last meeting
 
-def test_with_a_baseline_the_pack_compares_counts_and_lists_what_changed(tmp_path):
+def test_with_a_baseline_the_pack_compares_counts_and_lists_what_changed(tmp_path, acme_result):
     earlier = "2026-10-15"
     baseline = tmp_path / "last-meeting.json"
-    baseline.write_text(json.dumps(run_json(EXAMPLE, as_of=earlier)), encoding="utf-8")
-    before, now = run_json(EXAMPLE, as_of=earlier), run_json(EXAMPLE)
+    before, now = run_json(EXAMPLE, as_of=earlier), acme_result  # acme at AS_OF: the run the pack makes
+    baseline.write_text(json.dumps(before), encoding="utf-8")
     got = pack(EXAMPLE, "--baseline", str(baseline))
     assert got["previous"]["as_of"] == earlier and got["previous"]["source"] == "file"
     was = {f["fingerprint"] for f in before["findings"]}
@@ -257,9 +257,9 @@ def test_without_a_recorded_meeting_the_store_gives_the_last_run_before_the_meet
     assert got["last_meeting"] is None and got["previous"]["as_of"] == "2026-11-01"
 
 
-def test_db_and_baseline_on_one_command_line_are_a_usage_error(tmp_path):
+def test_db_and_baseline_on_one_command_line_are_a_usage_error(tmp_path, acme_result):
     baseline = tmp_path / "b.json"
-    baseline.write_text(json.dumps(run_json(EXAMPLE)), encoding="utf-8")
+    baseline.write_text(json.dumps(acme_result), encoding="utf-8")
     ran = agenda(EXAMPLE, "--baseline", str(baseline), "--db", f"sqlite:///{tmp_path / 'h.db'}")
     assert ran.returncode == 2 and "not both" in ran.stderr
 
@@ -330,12 +330,12 @@ def test_the_last_meeting_is_the_latest_recorded_before_this_one(meeting):
 
 # ---------------------------------------------------------------- where the pack may go
 
-def test_the_pack_is_never_written_where_the_workspace_reads_or_over_its_baseline(example, tmp_path):
+def test_the_pack_is_never_written_where_the_workspace_reads_or_over_its_baseline(example, tmp_path, acme_result):
     into = agenda(example, "--output", str(example / "inventory" / "pack.html"))
     assert into.returncode == 2 and "which the workspace reads" in into.stderr
     assert not (example / "inventory" / "pack.html").exists()
     baseline = tmp_path / "b.json"
-    baseline.write_text(json.dumps(run_json(EXAMPLE)), encoding="utf-8")
+    baseline.write_text(json.dumps(acme_result), encoding="utf-8")
     before = baseline.read_bytes()
     over = agenda(example, "--baseline", str(baseline), "--output", str(baseline))
     assert over.returncode == 2 and "inputs" in over.stderr and baseline.read_bytes() == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from ruamel.yaml import YAML
 
@@ -27,12 +28,19 @@ datasets:
 """
 
 
+def acme_baseline(example: Path, acme_result: dict) -> tuple[dict, Path]:
+    """acme's result (conftest.acme_result: the run of an unchanged `example`) saved beside `example` as a baseline."""
+    path = example.parent / "baseline.json"
+    path.write_text(json.dumps(acme_result), encoding="utf-8")
+    return acme_result, path
+
+
 def fingerprints(result: dict) -> set[str]:
     return {f["fingerprint"] for f in result["findings"]}
 
 
-def test_same_workspace_against_itself_is_all_existing(example, opa_binary):
-    before, baseline = run_json(example, name="baseline.json")
+def test_same_workspace_against_itself_is_all_existing(example, opa_binary, acme_result):
+    before, baseline = acme_baseline(example, acme_result)
     assert any(f["status"] == "fail" for f in before["findings"]), "acme should have unwaived findings"
     after, _ = run_json(example, "--baseline", str(baseline))
     assert {f["baseline"] for f in after["findings"]} == {"existing"}
@@ -45,8 +53,8 @@ def test_same_workspace_against_itself_is_all_existing(example, opa_binary):
     assert check(example, "--baseline", str(baseline), "--fail-on-new-only").returncode == 0
 
 
-def test_new_findings_are_marked_and_fail_only_them(example, opa_binary):
-    before, baseline = run_json(example, name="baseline.json")
+def test_new_findings_are_marked_and_fail_only_them(example, opa_binary, acme_result):
+    before, baseline = acme_baseline(example, acme_result)
     (example / "inventory" / "probe.yaml").write_text(EXTRA_DATASET, encoding="utf-8")
     after, _ = run_json(example, "--baseline", str(baseline))
     added = fingerprints(after) - fingerprints(before)
@@ -80,8 +88,8 @@ def test_findings_gone_since_the_baseline_are_resolved(example, opa_binary):
     assert "Baseline" in table.stdout
 
 
-def test_moving_an_entity_to_another_file_keeps_its_finding_existing(example, opa_binary):
-    before, baseline = run_json(example, name="baseline.json")
+def test_moving_an_entity_to_another_file_keeps_its_finding_existing(example, opa_binary, acme_result):
+    before, baseline = acme_baseline(example, acme_result)
     target = next(f for f in before["findings"]
                   if f["resource"]["kind"] in PLURAL and f["location"] and f["location"]["file"].startswith("inventory/")
                   and f["location"]["file"].endswith(".yaml"))

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from governance.evaluate.budget import summarize
 from governance.evaluate.run import load
 from governance.result import RunResult
-from tests.conftest import AS_OF, EXAMPLE, check, make_workspace
+from tests.conftest import AS_OF, check, make_workspace
 from tests.reports_support import acme_budget
 
 POLICY = """\
@@ -220,10 +221,10 @@ decisions:
     assert of(ws, "2027-01-01").projects == []  # every project has ended
 
 
-def test_acme_plan_and_spend_computed_from_its_files():
+def test_acme_plan_and_spend_computed_from_its_files(acme_result):
     """The result's numbers on acme, against a count made from its YAML and CSV (reports_support.acme_budget)."""
     expected = acme_budget()
-    budget = RunResult.model_validate_json(check(EXAMPLE, "--format", "json").stdout).budget
+    budget = RunResult.model_validate_json(json.dumps(acme_result)).budget
     assert budget is not None
     assert budget.planned == expected.planned and budget.spent == expected.spent
     assert sum(budget.spent.values()) == 9_700_000

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from governance.vocabulary import vocabulary
-from tests.conftest import AS_OF, check, govern, opa_server
+from tests.conftest import AS_OF, govern, opa_server
 
 
 def _bundle(workspace: Path, out: Path, *args: str) -> Path:
@@ -38,7 +38,10 @@ def _members(path: Path) -> dict[str, bytes]:
 
 def _result(ran) -> dict:
     assert ran.returncode in (0, 1), ran.stderr
-    doc = json.loads(ran.stdout)
+    return _timeless(json.loads(ran.stdout))
+
+
+def _timeless(doc: dict) -> dict:
     doc.pop("run")
     return doc
 
@@ -68,9 +71,9 @@ def _stale(example: Path) -> Path:
 
 # ------------------------------------------------------------ what the bundle holds
 
-def test_the_bundle_holds_the_runs_modules_and_data_under_govern_with_the_policy_revision(example, tmp_path):
+def test_the_bundle_holds_the_runs_modules_and_data_under_govern_with_the_policy_revision(example, tmp_path, acme_result):
     members = _members(_bundle(example, tmp_path / "acme.tar.gz"))
-    ran = _result(check(example, "--format", "json"))
+    ran = _timeless(acme_result)
     manifest = json.loads(members[".manifest"])
     assert manifest["revision"] == ran["engine"]["policy_revision"]
     assert manifest["roots"] == ["govern"]
@@ -129,12 +132,12 @@ def _unpacked(path: Path, folder: Path) -> Path:
     return folder
 
 
-def test_the_bundle_unpacked_in_a_folder_serves_the_same(opa_binary, example, tmp_path):
+def test_the_bundle_unpacked_in_a_folder_serves_the_same(opa_binary, example, tmp_path, acme_result):
     """OPA names a folder bundle's modules with the folder twice over; govern still knows them as its own."""
     folder = _unpacked(_bundle(example, tmp_path / "acme.tar.gz"), tmp_path / "unpacked")
     with opa_server(opa_binary, "--bundle", str(folder)) as url:
         remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
-    assert _result(remote) == _result(check(example, "--format", "json"))
+    assert _result(remote) == _timeless(acme_result)
 
 
 def test_a_bundle_with_the_right_revision_but_other_modules_is_refused(opa_binary, example, tmp_path):
@@ -199,14 +202,14 @@ def test_an_evaluation_error_in_a_workspace_check_is_exit_2_at_its_file_as_in_a_
     assert "checks/slow.rego:12:7: eval_builtin_error: to_number" in proc.stderr and proc.stdout == ""
 
 
-def test_a_server_still_takes_uploads_when_its_bundles_own_no_part_of_govern(opa_binary, example, tmp_path):
+def test_a_server_still_takes_uploads_when_its_bundles_own_no_part_of_govern(opa_binary, example, tmp_path, acme_result):
     other = tmp_path / "other"
     other.mkdir()
     (other / ".manifest").write_text('{"revision": "r1", "roots": ["payments"]}')
     (other / "p.rego").write_text("package payments\n\nallow := true\n")
     with opa_server(opa_binary, "--bundle", str(other)) as url:
         remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
-    assert _result(remote) == _result(check(example, "--format", "json"))  # as on a server without bundles
+    assert _result(remote) == _timeless(acme_result)  # as on a server without bundles
 
 
 def test_a_foreign_bundle_owning_all_of_data_is_refused_not_written_to(opa_binary, example, tmp_path):
@@ -224,14 +227,14 @@ def test_a_foreign_bundle_owning_all_of_data_is_refused_not_written_to(opa_binar
 
 # ------------------------------------------------------------ signing
 
-def test_a_signed_bundle_is_verified_by_a_plain_opa_and_a_wrong_key_is_refused(opa_binary, example, tmp_path):
+def test_a_signed_bundle_is_verified_by_a_plain_opa_and_a_wrong_key_is_refused(opa_binary, example, tmp_path, acme_result):
     private, public = _keys(tmp_path)
     path = _bundle(example, tmp_path / "signed.tar.gz", "--signing-key", str(private))
     assert ".signatures.json" in _members(path)
     assert _bundle(example, tmp_path / "again.tar.gz", "--signing-key", str(private)).read_bytes() == path.read_bytes()
     with opa_server(opa_binary, "--verification-key", str(public), "--bundle", str(path)) as url:
         remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
-    assert _result(remote) == _result(check(example, "--format", "json"))
+    assert _result(remote) == _timeless(acme_result)
     (tmp_path / "stranger").mkdir()
     _, stranger = _keys(tmp_path / "stranger")
     refused = subprocess.run([opa_binary, "run", "--server", "--addr", "127.0.0.1:0", "--verification-key", str(stranger),
@@ -243,7 +246,7 @@ def test_a_signed_bundle_is_verified_by_a_plain_opa_and_a_wrong_key_is_refused(o
     assert missing.returncode != 0 and "bundle missing .signatures.json" in missing.stdout + missing.stderr
 
 
-def test_an_ecdsa_key_signs_with_es256(opa_binary, example, tmp_path):
+def test_an_ecdsa_key_signs_with_es256(opa_binary, example, tmp_path, acme_result):
     private, public = _keys(tmp_path, "ec")
     path = _bundle(example, tmp_path / "ec.tar.gz", "--signing-key", str(private), "--signing-alg", "ES256")
     [token] = json.loads(_members(path)[".signatures.json"])["signatures"]
@@ -255,7 +258,7 @@ def test_an_ecdsa_key_signs_with_es256(opa_binary, example, tmp_path):
         remote = govern("check", str(example), "--as-of", AS_OF, "--format", "json", "--opa-url", url)
         assert _policy_ids(url) == sorted(f"{path}/{name}" for name in _members(path) if name.endswith(".rego"))  # the bundle's
     assert remote.returncode == 1, remote.stderr
-    assert _result(remote) == _result(check(example, "--format", "json"))
+    assert _result(remote) == _timeless(acme_result)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -281,7 +284,7 @@ def _activated(url: str, seconds: float = 20) -> None:
         time.sleep(0.1)
 
 
-def test_an_opa_pulling_the_signed_bundle_from_a_bundle_server_reports_its_revision(opa_binary, example, tmp_path):
+def test_an_opa_pulling_the_signed_bundle_from_a_bundle_server_reports_its_revision(opa_binary, example, tmp_path, acme_result):
     """As docs/scale.md runs it: OPA's bundle plugin downloads and verifies the bundle, the status API names
     its revision, and `govern check --opa-url` evaluates on it (the bundle's name, govern, starts its module ids)."""
     private, public = _keys(tmp_path)
@@ -303,7 +306,7 @@ def test_an_opa_pulling_the_signed_bundle_from_a_bundle_server_reports_its_revis
             ids = _policy_ids(url)
     assert status["active_revision"] == revision
     assert ids and all(i.startswith(("govern/govern/", "govern/workspace/")) for i in ids)
-    assert _result(remote) == _result(check(example, "--format", "json"))
+    assert _result(remote) == _timeless(acme_result)
 
 
 @pytest.mark.parametrize("which, alg, says", [

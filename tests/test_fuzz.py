@@ -36,7 +36,7 @@ from governance.evaluate import run
 from governance.model import Workspace
 from tests.conftest import AS_OF, EXAMPLE, chunk_share, depth, shared_opa
 
-EXAMPLES = depth("GOVERN_FUZZ_EXAMPLES", ci=2000, local=200)
+EXAMPLES = depth("GOVERN_FUZZ_EXAMPLES", ci=2000, local=100)
 CHUNKS = max(1, min(EXAMPLES, int(os.environ.get("GOVERN_FUZZ_CHUNKS", "10" if EXAMPLES >= 1000 else "2"))))
 SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
 

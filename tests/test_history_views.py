@@ -247,25 +247,29 @@ def test_a_check_compares_with_the_latest_run_the_store_still_keeps_after_a_prun
     for before, archive in (("2026-11-15", first), ("2026-12-01", second)):
         pruned = govern("history", "prune", "--before", before, "--archive", str(archive), "--db", db)
         assert pruned.returncode == 0, pruned.stderr
-    # the runs before 2026-12-05 are archived: no comparison, and never a failed check for it
-    proc = check(example, "--db", db, "--format", "json", as_of="2026-12-05")
-    assert proc.returncode in (0, 1), proc.stderr
-    assert not json.loads(proc.stdout)["summary"].get("baseline")
-    # and its reports say why they compare with no run, in either language
+    # the runs before 2026-12-05 are archived: no comparison, and never a failed check for it; and its reports
+    # say why they compare with no run, in either language (one run per language writes all its reports)
     latest = hashlib.sha256((example.parent / "run-2026-11-20.json").read_bytes()).hexdigest()
-    for lang, fmt in (("en", "markdown"), ("zh", "html"), ("zh", "markdown")):
-        proc = check(example, "--db", db, "--format", fmt, "--lang", lang, as_of="2026-12-05")
+    for lang, formats in (("en", ("markdown",)), ("zh", ("html", "markdown"))):
+        reports = {fmt: tmp_path / f"pruned-{lang}.{fmt}" for fmt in formats}
+        proc = check(example, "--db", db, "--format", "json", *[a for fmt, path in reports.items()
+                                                                 for a in ("--format", f"{fmt}={path}")],
+                     "--lang", lang, as_of="2026-12-05")
         assert proc.returncode in (0, 1), proc.stderr
+        assert not json.loads(proc.stdout)["summary"].get("baseline")
         said = messages(lang).text("history.not_compared", as_of="2026-11-20", digest=latest[:SHORT_DIGEST])
-        assert (html.escape(said, quote=False) if fmt == "html" else said.replace("_", "\\_")) in proc.stdout
+        for fmt, path in reports.items():
+            shown = path.read_text(encoding="utf-8")
+            assert (html.escape(said, quote=False) if fmt == "html" else said.replace("_", "\\_")) in shown, (lang, fmt)
     # the first archive loaded back: 2026-11-20's bytes are still archived, the check compares with 2026-11-10's
     assert govern("history", "record", str(first), "--db", db).returncode == 0
-    proc = check(example, "--db", db, "--format", "json", as_of="2026-12-05")
+    compared = tmp_path / "compared.md"
+    proc = check(example, "--db", db, "--format", "json", "--format", f"markdown={compared}", "--lang", "en",
+                 as_of="2026-12-05")
     assert proc.returncode in (0, 1), proc.stderr
     baseline = json.loads(proc.stdout)["summary"]["baseline"]
     assert baseline["as_of"] == "2026-11-10" and baseline["digest"] == kept  # named: the run it compares with
-    compared = check(example, "--db", db, "--format", "markdown", "--lang", "en", as_of="2026-12-05")
-    assert "Not compared with an earlier run" not in compared.stdout
+    assert "Not compared with an earlier run" not in compared.read_text(encoding="utf-8")
 
 
 def test_the_formats_that_draw_a_trend_section_are_those_whose_module_says_so():

@@ -57,9 +57,15 @@ def said(f: dict, lang: str) -> str:
 
 # ---------------------------------------------------------------- browser (the `browser` fixture: conftest.py)
 
-def show(driver, page: Path, screenshot: Path | None = None):
-    """Load a report from disk; with `screenshot`, save the whole page as a PNG."""
-    driver.get(page.resolve().as_uri())
+def show(driver, page: Path, screenshot: Path | None = None, *, fresh: bool = False):
+    """Load a report from disk; with `screenshot`, save the whole page as a PNG.
+
+    A page the browser shows already is not loaded again (`fresh` does): loading is most of what a
+    page costs Chromium, no test changes the page it reads, and a test that resizes the window or
+    emulates print puts that back (Chromium lays the page out again on its own)."""
+    uri = page.resolve().as_uri()
+    if fresh or screenshot or driver.current_url != uri:
+        driver.get(uri)
     assert driver.execute_script("return document.readyState") == "complete"
     if screenshot:
         height = driver.execute_script("return document.documentElement.scrollHeight")
@@ -70,16 +76,33 @@ def show(driver, page: Path, screenshot: Path | None = None):
     return driver
 
 
+# Read in one script each, not a WebDriver round trip per element (each costs Chromium and the driver a
+# request): the rendered text as Chromium lays it out (innerText; an SVG element's text content) and an
+# attribute, or a property such as textContent.
+_TEXTS = ("return [...document.querySelectorAll(arguments[0])].map(e => "
+          "(e.innerText ?? e.textContent.replace(/\\s+/g, ' ')).trim())")  # SVG text has no innerText
+_ATTRS = ("return [...document.querySelectorAll(arguments[0])].map(e => "
+          "e.hasAttribute(arguments[1]) || !(arguments[1] in e) ? e.getAttribute(arguments[1]) : String(e[arguments[1]]))")
+
+
 def text(driver, css: str) -> str:
-    return driver.find_element(By.CSS_SELECTOR, css).text.strip()
+    found = texts(driver, css)
+    assert found, f"nothing on the page matches {css}"
+    return found[0]
 
 
 def texts(driver, css: str) -> list[str]:
-    return [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, css)]
+    return driver.execute_script(_TEXTS, css)
 
 
 def attrs(driver, css: str, name: str) -> list[str]:
-    return [e.get_attribute(name) for e in driver.find_elements(By.CSS_SELECTOR, css)]
+    return driver.execute_script(_ATTRS, css, name)
+
+
+def cells(driver, css: str) -> list[list[str]]:
+    """The text of each `td` of each row `css` matches, row by row."""
+    return driver.execute_script("return [...document.querySelectorAll(arguments[0])].map(r => "
+                                 "[...r.querySelectorAll('td')].map(c => c.innerText.trim()))", css)
 
 
 # ---------------------------------------------------------------- the example's page, in both languages
@@ -135,9 +158,9 @@ def test_the_location_column_never_breaks_a_file_name(page, browser, width):
     browser.set_window_size(width, 900)
     try:
         show(browser, page.html)
-        cells = browser.find_elements(By.CSS_SELECTOR, "[data-table=findings] td.location")
+        cells = texts(browser, "[data-table=findings] td.location")
         located = [f for f in page.result["findings"] if f["location"] and not is_advisory(f, page.result)]
-        assert [c.text for c in cells if c.text != "—"] == [f"{f['location']['file']}:{f['location']['line']}"
+        assert [c for c in cells if c != "—"] == [f"{f['location']['file']}:{f['location']['line']}"
                                                            for f in located]
         assert any("-" in f["location"]["file"] for f in located)  # acme's inventory/governance-records.yaml
         lines = browser.execute_script(
@@ -179,14 +202,13 @@ def test_findings_table_and_severity_chart_list_every_finding(page, browser):
     r = page.result
     for table, group in (("findings", [f for f in r["findings"] if not is_advisory(f, r)]),
                          ("advisories", [f for f in r["findings"] if is_advisory(f, r)])):
-        rows = browser.find_elements(By.CSS_SELECTOR, f"[data-table={table}] tbody tr")
-        assert [(e.get_attribute("data-check"), e.get_attribute("data-status")) for e in rows] == \
+        rows = f"[data-table={table}] tbody tr"
+        assert list(zip(attrs(browser, rows, "data-check"), attrs(browser, rows, "data-status"), strict=True)) == \
             [(f["check"], f["status"]) for f in group]
-        for row, f in zip(rows, group, strict=True):
-            cells = row.find_elements(By.TAG_NAME, "td")
-            assert f["resource"]["id"] in cells[2].text and said(f, page.lang) in cells[3].text
+        for row, f in zip(cells(browser, rows), group, strict=True):
+            assert f["resource"]["id"] in row[2] and said(f, page.lang) in row[3]
             if f["location"]:
-                assert cells[4].text == f"{f['location']['file']}:{f['location']['line']}"
+                assert row[4] == f"{f['location']['file']}:{f['location']['line']}"
     assert text(browser, "#advisories") == ADVISORIES[page.lang]
     chart = browser.find_element(By.CSS_SELECTOR, "#findings svg.chart")
     notes = [e.text for e in chart.find_elements(By.CSS_SELECTOR, "text.note")]
@@ -279,22 +301,20 @@ def test_budget_spend_against_plan_and_burn_match_the_example_files(page, browse
     for phase, spent in expected.phase_spent.items():
         caption = text(browser, f"#budget figure[data-spend-phase='{phase}'] figcaption")
         assert f"{spent:,.0f}" in caption
-    rows = browser.find_elements(By.CSS_SELECTOR, "#budget table.burn tbody tr")
-    assert sorted(r.get_attribute("data-project") for r in rows) == sorted(expected.running)
-    for row in rows:
-        lines, spent, elapsed, days = expected.running[row.get_attribute("data-project")]
-        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
-        assert cells[2] == f"{lines:,.0f}" and cells[4] == f"{spent:,.0f}"
-        assert cells[5] == f"{spent / lines * 100:.1f}%"
-        assert f"{elapsed}" in cells[7] and f"{days}" in cells[7] and f"{elapsed / days * 100:.1f}%" in cells[7]
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#budget figure[data-chart=burn] svg line.mark")) == len(rows)
-    over = browser.find_elements(By.CSS_SELECTOR, "#budget table.overspent tbody tr")
-    assert [r.get_attribute("data-line") for r in over] == [line for line, _, _ in expected.overspent] != []
+    projects = attrs(browser, "#budget table.burn tbody tr", "data-project")
+    assert sorted(projects) == sorted(expected.running)
+    for project, row in zip(projects, cells(browser, "#budget table.burn tbody tr"), strict=True):
+        lines, spent, elapsed, days = expected.running[project]
+        assert row[2] == f"{lines:,.0f}" and row[4] == f"{spent:,.0f}"
+        assert row[5] == f"{spent / lines * 100:.1f}%"
+        assert f"{elapsed}" in row[7] and f"{days}" in row[7] and f"{elapsed / days * 100:.1f}%" in row[7]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#budget figure[data-chart=burn] svg line.mark")) == len(projects)
+    over = "#budget table.overspent tbody tr"
+    assert attrs(browser, over, "data-line") == [line for line, _, _ in expected.overspent] != []
     bud003 = {f["resource"]["id"] for f in page.result["findings"] if f["check"] == "BUD-003"}
-    for row, (line, amount, spent) in zip(over, expected.overspent, strict=True):
-        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
-        assert cells[3:6] == [f"{amount:,.0f}", f"{spent:,.0f}", f"{spent - amount:,.0f}"]
-        assert ("BUD-003" in cells[6]) == (line in bud003)
+    for row, (line, amount, spent) in zip(cells(browser, over), expected.overspent, strict=True):
+        assert row[3:6] == [f"{amount:,.0f}", f"{spent:,.0f}", f"{spent - amount:,.0f}"]
+        assert ("BUD-003" in row[6]) == (line in bud003)
 
 
 TIERS = {"zh": {"strategic": "战略层", "business": "业务层", "execution": "执行层"},
@@ -305,8 +325,8 @@ def test_strategy_section_shows_the_goal_tree_with_overdue_goals_marked(page, br
     show(browser, page.html)
     r = page.result
     goals = r["strategy"]["goals"]
-    rows = browser.find_elements(By.CSS_SELECTOR, "table.goals tbody tr")
-    assert [(e.get_attribute("data-goal"), int(e.get_attribute("data-depth"))) for e in rows] == \
+    rows = "table.goals tbody tr"
+    assert list(zip(attrs(browser, rows, "data-goal"), map(int, attrs(browser, rows, "data-depth")), strict=True)) == \
         [(g["id"], g["depth"]) for g in goals]
     # a tree: each goal sits under the nearest row above it one level up, which is its parent
     for i, g in enumerate(goals):
@@ -316,14 +336,13 @@ def test_strategy_section_shows_the_goal_tree_with_overdue_goals_marked(page, br
     overdue = {f["resource"]["id"] for f in r["findings"] if f["check"] == "STR-004"}
     assert overdue, "examples/acme has an overdue goal (STR-004)"
     assert set(attrs(browser, "table.goals tr[data-overdue=true]", "data-goal")) == overdue
-    for row, g in zip(rows, goals, strict=True):
-        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
-        assert g["statement"] in cells[0] and cells[1] == TIERS[page.lang][g["tier"]]
-        assert (g["owner_name"] or "—") in cells[2] and (g["due"] or "—") in cells[3]
-        assert all(p in cells[5] for p in g["projects"])
+    for row, g in zip(cells(browser, rows), goals, strict=True):
+        assert g["statement"] in row[0] and row[1] == TIERS[page.lang][g["tier"]]
+        assert (g["owner_name"] or "—") in row[2] and (g["due"] or "—") in row[3]
+        assert all(p in row[5] for p in g["projects"])
         # the latest reading against the plan, as STR-011 measured it
         progress = g.get("progress")
-        assert cells[6] == "—" if progress is None else cells[6].startswith(f"{progress['value']} / {progress['plan']}")
+        assert row[6] == "—" if progress is None else row[6].startswith(f"{progress['value']} / {progress['plan']}")
 
 
 def test_maturity_chart_draws_the_latest_level_against_the_previous(page, browser):
@@ -410,7 +429,7 @@ def test_page_is_self_contained_and_loads_nothing(page, browser):
     assert screenshot_ok(page.screenshot)
     browser.get_log("performance")  # drop what earlier pages logged
     browser.get_log("browser")
-    show(browser, page.html)
+    show(browser, page.html, fresh=True)
     requested = []
     for entry in browser.get_log("performance"):
         message = json.loads(entry["message"])["message"]
@@ -478,7 +497,7 @@ def test_expiring_waiver_and_a_phase_out_of_its_band(browser, tmp_path):
     figure = browser.find_element(By.CSS_SELECTOR, "#budget figure[data-phase='pilot']")
     assert int(figure.get_attribute("data-off")) == 1
     assert any(n.endswith("out of band") and n.startswith(f"{pilot['shares']['technology'] * 100:.1f}%")
-               for n in texts(figure, "svg text.note"))
+               for n in texts(browser, "#budget figure[data-phase='pilot'] svg text.note"))
     assert figure.find_elements(By.CSS_SELECTOR, "rect.share-off")
     bud002 = [f for f in result["findings"] if f["check"] == "BUD-002" and f["resource"]["id"] == "pilot"]
     assert bud002, "BUD-002 must flag the phase the chart shows out of band"

@@ -218,7 +218,8 @@ settings.load_profile("govern")
 # it) starts them on every worker at once instead of leaving one of them to finish alone.
 # Beside the property tests: the concurrent history recordings (up to 8 processes at once), the two
 # `opa test` runs of the library, and the test checking acme with each workspace attack in turn.
-LONGEST_FIRST = ("tests/test_fuzz.py", "tests/test_strategy_differential.py", "tests/test_history_concurrency.py",
+LONGEST_FIRST = ("tests/test_fuzz.py", "tests/test_strategy_differential.py", "tests/test_diagnosis_differential.py",
+                 "tests/test_history_concurrency.py",
                  "tests/test_rego_units.py::test_every_", "tests/test_trust_rego.py::test_no_workspace_module_changes")
 
 

@@ -21,7 +21,8 @@ from governance.result import RunResult
 from tests import conftest, golden
 from tests.conftest import AS_OF, EXAMPLE, check, make_workspace
 
-OBSERVED = {"budget_bands": "BUD-002", "pilot_scope": "STR-009", "overdue_goals": "STR-004", "goal_progress": "STR-011"}
+OBSERVED = {"budget_bands": "BUD-002", "pilot_scope": "STR-009", "overdue_goals": "STR-004", "goal_progress": "STR-011",
+            "hand_offs": "DIA-004", "unrooted_pain_points": "DIA-005", "root_cause_removal": "DIA-006"}
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,8 @@ import data.govern.lib
 @pytest.mark.parametrize(("custom", "why"), [
     ("#   observes: budget_bands\n", "custom.observes: budget_bands is observed by BUD-002 already"),
     ("#   observes: morale\n",
-     "custom.observes must be one of budget_bands, pilot_scope, overdue_goals, goal_progress (got 'morale')"),
+     "custom.observes must be one of budget_bands, pilot_scope, overdue_goals, goal_progress, hand_offs, "
+     "unrooted_pain_points, root_cause_removal (got 'morale')"),
     ("#   portfolio: {id: spend, at: [strategy_policy]}\n", "custom.portfolio: entry spend is declared by BUD-005 already"),
     ("#   portfolio: {id: morale, at: [people]}\n", "custom.portfolio must be {id: <entry>, at: [<policy kind>"),
 ], ids=["a reading the library observes", "an unknown reading", "a portfolio entry shown elsewhere",

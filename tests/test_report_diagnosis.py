@@ -28,6 +28,7 @@ from governance.evaluate import diagnosis
 from governance.evaluate.readings import Observed
 from governance.model import StrategyPolicy, ValueStream
 from governance.report import _svg as svg
+from governance.result import RunResult, verdict_digest
 from tests.conftest import AS_OF, EXAMPLE, check, govern, make_workspace
 
 
@@ -289,7 +290,9 @@ def test_an_observation_of_an_unexpected_shape_is_the_librarys_fault_not_a_quiet
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
 def test_a_result_saved_before_the_diagnosis_was_recorded_says_so_not_that_no_stream_exists(acme, tmp_path, fmt):
     result, _ = acme
-    older = {k: v for k, v in result.items() if k != "diagnosis"}
+    # as a result saved then was: no action items, no diagnosis, its digest made with the coverage it had (2)
+    older = {k: v for k, v in result.items() if k not in ("diagnosis", "actions")}
+    older["verdict"] = {"digest": verdict_digest(RunResult.model_validate(older), 2), "covers": 2}
     path = tmp_path / "older.json"
     path.write_text(json.dumps(older, ensure_ascii=False, indent=2), encoding="utf-8")
     out = tmp_path / "report.out"

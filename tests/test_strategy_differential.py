@@ -315,6 +315,13 @@ def _progress(draw: st.DrawFn, goals: list[Doc], policy: Doc | None, today: dt.d
             g["baseline"], g["target"] = 0, 0.000005
             dates = [d for d in dates if d != due] + [due]
         g["readings"] = [{"date": _text(d), "value": _value(draw, g, policy, d)} for d in dates]
+        if _rarely(draw, 4) and plannable(g, today) and all(isinstance(g[k], int | float) for k in ("baseline", "target")):
+            # the reading STR-011 judges a hair short of the half beyond its bound, whatever else Hypothesis favours
+            judged = latest_reading(g, today)
+            assert judged is not None
+            away = -1 if g["target"] > g["baseline"] else 1
+            bound = plan_bound(g, day(judged["date"]), tolerance(policy))
+            judged["value"] = float(round6(bound) + away * (MICRO / 2 + HAIR))
 
 
 def _value(draw: st.DrawFn, goal: Doc, policy: Doc | None, date: dt.date) -> object:

@@ -50,14 +50,16 @@ class _Form:
     pattern: re.Pattern[str]
 
 
-_SECTION = r"[1-9]\d?(?:\.[1-9]\d?){0,4}"  # 8, 8.1, 8.1.4.8: numbered sections of a standard
+# Digits are ASCII [0-9], never \d: \d also matches ١ (U+0661) and the like, so "art. 5١" would pass for a
+# clause, escape "cited twice" beside "art. 51" and count as one more requirement met
+_SECTION = r"[1-9][0-9]?(?:\.[1-9][0-9]?){0,4}"  # 8, 8.1, 8.1.4.8: numbered sections of a standard
 SECTION = _Form("section", re.compile(f"({_SECTION})"))
 PARAGRAPH = _Form("paragraph", re.compile(f"({_SECTION})"))  # the handbook's §1.3.2
-ANNEX = _Form("annex", re.compile(r"Annex ([A-Z](?:\.[1-9]\d?){0,3})"))
-ARTICLE = _Form("article", re.compile(r"art\. ([1-9]\d{0,2})"))
+ANNEX = _Form("annex", re.compile(r"Annex ([A-Z](?:\.[1-9][0-9]?){0,3})"))
+ARTICLE = _Form("article", re.compile(r"art\. ([1-9][0-9]{0,2})"))
 # ISO/IEC 27001:2022 Annex A: 5.1-5.37 organisational, 6.1-6.8 people, 7.1-7.14 physical, 8.1-8.34 technological
 ANNEX_A = _Form("section", re.compile(
-    r"(A\.(?:5\.(?:[1-9]|[12]\d|3[0-7])|6\.[1-8]|7\.(?:[1-9]|1[0-4])|8\.(?:[1-9]|[12]\d|3[0-4])))"))
+    r"(A\.(?:5\.(?:[1-9]|[12][0-9]|3[0-7])|6\.[1-8]|7\.(?:[1-9]|1[0-4])|8\.(?:[1-9]|[12][0-9]|3[0-4])))"))
 
 
 @dataclass(frozen=True)

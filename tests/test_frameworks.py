@@ -85,6 +85,9 @@ def test_a_clause_at_its_frameworks_bounds_is_one(key, clause):
     ("gbt22239", "A.5.1"), ("gbt43697", "Annex g"), ("gbt43697", "附录G"), ("pipl", "art. 75"), ("pipl", "art. 0"),
     ("pipl", "Art. 51"), ("pipl", "art.51"), ("pipl", "51"), ("dsl", "art. 56"), ("cac2024", "art. 15"),
     ("handbook", "§1.3.2"), ("handbook", "1.3.2.1.1.1"), ("handbook", ""),
+    # digits are ASCII: Arabic-Indic, full-width and Devanagari digits are other characters, not the same clause
+    ("pipl", "art. 5\u0661"), ("pipl", "art. \uff15\uff11"), ("gbt22239", "8.1.4.\u096e"), ("iso27001", "A.5.1\u0662"),
+    ("gbt43697", "Annex G.\u0661"), ("handbook", "\u0661.3"),
 ])
 def test_a_malformed_clause_is_none(key, clause):
     assert FRAMEWORKS[key].form_of(clause) is None
@@ -159,6 +162,16 @@ def test_a_workspace_control_with_a_bad_citation_is_exit_2_at_its_line(opa_binar
     assert "controls/bad.yaml:8:7: control 'CTL-X-01': framework 'mlps' is written 'gbt22239'" in proc.stderr
     assert "pipl" not in proc.stderr  # a single clause needs no list
     assert "Traceback" not in proc.stderr
+
+
+def test_a_clause_with_a_non_ascii_digit_is_exit_2_at_its_line(example):
+    """"art. 5١" beside "art. 51" would escape "cited twice" and count as a second requirement met."""
+    (example / "controls" / "bad.yaml").write_text(
+        BAD.replace("mlps: [\"8.1\"]", "gbt22239: [\"8.1\"]").replace("A.5.99", "A.5.9")
+        .replace("pipl: art. 51", "pipl: [\"art. 5\u0661\", \"art. 51\"]"), encoding="utf-8")
+    proc = govern("validate", str(example))
+    assert proc.returncode == 2, proc.stderr
+    assert "controls/bad.yaml:9:14: control 'CTL-X-01': pipl: 'art. 5\u0661' is not a clause of pipl" in proc.stderr
 
 
 def test_a_workspace_control_citing_an_unknown_framework_is_exit_2(example):

@@ -37,8 +37,8 @@ from governance.result import (  # a clause of a framework, as the result and th
 )
 from governance.vocabulary import messages
 
-__all__ = ["FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "framework_view", "known",
-           "normalise", "problems", "recorded_view", "title"]
+__all__ = ["FRAMEWORKS", "MAX_CLAUSES", "Citation", "Framework", "citations", "clause_order", "display",
+           "framework_view", "known", "normalise", "problems", "recorded_view", "title"]
 
 
 @dataclass(frozen=True)
@@ -150,9 +150,19 @@ def title(framework: str, lang: str) -> str:
 Where = tuple[str | int, ...]  # under a control's `references`: a key, or a key and the index of a clause
 
 
+# A control cites the clauses it evidences: ISO/IEC 27001's whole Annex A is 93 controls, a law's articles a few
+# dozen that matter. More than this is a catalogue pasted into one control, not a control -- and every report,
+# the OSCAL documents and the audit pack carry each citation once per finding of the control's checks.
+MAX_CLAUSES = 100
+
+
 def problems(references: Mapping[str, object]) -> list[tuple[Where, str]]:
-    """What is wrong with a control's `references`, each placed under it: an unknown framework, a citation
-    that is not a clause or a list of them, a malformed clause, a clause cited twice."""
+    """What is wrong with a control's `references`, each placed under it: more clauses than MAX_CLAUSES, an
+    unknown framework, a citation that is not a clause or a list of them, a malformed clause, a clause cited
+    twice."""
+    cited = sum(len(c) if isinstance(c, list) else 1 for c in references.values())
+    if cited > MAX_CLAUSES:  # said alone: a control this long is not to be read clause by clause
+        return [((), f"cites {cited} clauses; a control cites at most {MAX_CLAUSES}")]
     out: list[tuple[Where, str]] = []
     for key, cited in references.items():
         framework = FRAMEWORKS.get(key)

@@ -104,6 +104,14 @@ def test_what_else_is_wrong_with_references():
     assert found[("dsl", 1)] == "dsl: 'art. 21' is cited twice"
 
 
+def test_a_control_cites_at_most_max_clauses():
+    sections = [f"{a}.{b}" for a in range(1, 11) for b in range(1, 11)]
+    assert len(sections) == frameworks.MAX_CLAUSES
+    assert problems({"gbt22239": sections[:-1], "handbook": "1.3.2"}) == []
+    assert problems({"gbt22239": sections, "handbook": "1.3.2"}) == [
+        ((), f"cites {frameworks.MAX_CLAUSES + 1} clauses; a control cites at most {frameworks.MAX_CLAUSES}")]
+
+
 def test_clauses_sort_in_their_natural_order():
     def ordered(key: str, clauses: list[str]) -> list[str]:
         return sorted(clauses, key=lambda c: clause_order(key, c))
@@ -172,6 +180,17 @@ def test_a_clause_with_a_non_ascii_digit_is_exit_2_at_its_line(example):
     proc = govern("validate", str(example))
     assert proc.returncode == 2, proc.stderr
     assert "controls/bad.yaml:9:14: control 'CTL-X-01': pipl: 'art. 5\u0661' is not a clause of pipl" in proc.stderr
+
+
+def test_a_control_citing_a_whole_catalogue_is_exit_2_at_its_references(example):
+    """20,184 clauses in one control made `check --format audit=` take minutes: refused where they are written."""
+    clauses = ", ".join(f'"{a}.{b}.{c}"' for a in range(1, 21) for b in range(1, 21) for c in range(1, 51))
+    text = BAD.replace('mlps: ["8.1"]', f"gbt22239: [{clauses}]").replace("A.5.99", "A.5.9")
+    (example / "controls" / "bad.yaml").write_text(text, encoding="utf-8")
+    proc = govern("validate", str(example))
+    assert proc.returncode == 2, proc.stderr
+    assert ("controls/bad.yaml:5:5: control 'CTL-X-01': cites 20004 clauses; a control cites at most "
+            f"{frameworks.MAX_CLAUSES}") in proc.stderr, proc.stderr
 
 
 def test_a_workspace_control_citing_an_unknown_framework_is_exit_2(example):

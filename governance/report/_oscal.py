@@ -165,13 +165,12 @@ class OscalParts:
 
     def references(self, controls: list[str]) -> list[dict]:
         """The framework references of `controls` (a finding's), each clause once."""
-        out: list[dict] = []
+        out: dict[tuple[str, str], dict] = {}  # by (name, value): a list searched per clause is quadratic
         for control in controls:
             record = self.controls.get(control)
             for p in reference_props(record.references, self.lang) if record else []:
-                if not any(p["name"] == q["name"] and p["value"] == q["value"] for q in out):
-                    out.append(p)
-        return out
+                out.setdefault((p["name"], p["value"]), p)
+        return list(out.values())
 
     def observation(self, f: Finding) -> dict:
         props = [

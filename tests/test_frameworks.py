@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -415,7 +416,24 @@ def test_the_markdown_view_states_each_requirement_and_the_coverage(acme_result)
     assert (f"{c['cited']} requirements cited by the catalogue: {c['satisfied']} satisfied, {c['not_satisfied']} not "
             f"satisfied, 0 not applicable, 0 not evaluated") in page
     zh = govern("controls", str(EXAMPLE), "--result", str(acme_result), "--framework", "pipl", "--format", "markdown").stdout
-    assert "| 《个人信息保护法》第28条 | 已满足 | CTL-CLS-03 (通过) |" in zh and "## 覆盖情况" in zh
+    assert "| 《个人信息保护法》第28条 | 已满足 | CTL-CLS-03（通过） |" in zh and "## 覆盖情况" in zh
+    assert zh.startswith("# govern · Acme Retail Group · 《个人信息保护法》 · 评估基准日 2026-11-25\n")  # a law in 《》
+    assert f"控制项目录引用的要求项 {c['cited']} 项：" in zh  # the catalogue called as everywhere else
+    assert not re.search(r"\([^()]*[\u4e00-\u9fff]|（[^）]*（", zh), "half-width or nested brackets in Chinese"
+
+
+def test_a_standing_is_bracketed_once_in_the_languages_brackets():
+    from governance.report._controls import standing
+    from governance.vocabulary import messages
+
+    assert standing("CTL-CLS-06", "advisory", messages("zh")) == "CTL-CLS-06（通过但有提示）"  # its name holds none
+    assert standing("CTL-CLS-06", "advisory", messages("en")) == "CTL-CLS-06 (pass with advisories)"
+    assert standing("CTL-CLS-06", None, messages("zh")) == "CTL-CLS-06（未评估）"
+
+
+def test_the_table_view_writes_chinese_brackets_in_chinese(acme_result):
+    page = govern("controls", str(EXAMPLE), "--result", str(acme_result), "--framework", "pipl").stdout
+    assert "（通过）：" in page and not re.search(r"\([^()]*[\u4e00-\u9fff]", page), page
 
 
 def test_the_csv_view_has_a_row_per_requirement_and_control(acme_result):

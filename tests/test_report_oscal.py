@@ -292,8 +292,9 @@ def test_a_findings_references_are_each_clause_once_in_linear_time():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_reference_reads_as_its_citation_in_the_reports_language(lang):
-    """The prop's remarks say the citation as a reader knows it and the framework's name (governance/frameworks.py),
-    in the report's language: 《个人信息保护法》第51条 / PIPL Art. 51."""
+    """The prop's remarks say the citation as a reader knows it and the framework's name where the citation does
+    not already (governance/frameworks.py), in the report's language: 《个人信息保护法》第51条 / PIPL Art. 51 —
+    Personal Information Protection Law (PIPL)."""
     from governance import frameworks
     from governance.report import RenderOptions
 
@@ -303,10 +304,14 @@ def test_a_reference_reads_as_its_citation_in_the_reports_language(lang):
     assert {p["name"] for p in refs} >= {"pipl", "gbt22239"}
     for p in refs:
         assert p["class"] == "framework-reference"
-        assert p["remarks"] == markdown_text(f"{frameworks.display(p['name'], p['value'], lang)} — "
-                                             f"{frameworks.title(p['name'], lang)}")
+        said, name = frameworks.display(p["name"], p["value"], lang), frameworks.title(p["name"], lang)
+        assert p["remarks"] == markdown_text(said if name in said else f"{said} — {name}")
     pipl = next(p for p in refs if p["name"] == "pipl")
-    assert ("第" in pipl["remarks"]) == (lang == "zh")
+    # a law's name said once in Chinese (the citation names it in full); the English citation abbreviates it
+    assert pipl["remarks"] == markdown_text({"zh": f"《个人信息保护法》第{pipl['value'].removeprefix('art. ')}条",
+                                             "en": f"PIPL Art. {pipl['value'].removeprefix('art. ')} — "
+                                                   "Personal Information Protection Law (PIPL)"}[lang])
+    assert all(p["remarks"].count(frameworks.title(p["name"], lang)) == 1 for p in refs)
 
 
 def parties_of(doc: dict) -> dict[str, dict]:

@@ -160,9 +160,9 @@ def problems(references: Mapping[str, object]) -> list[tuple[Where, str]]:
     """What is wrong with a control's `references`, each placed under it: more clauses than MAX_CLAUSES, an
     unknown framework, a citation that is not a clause or a list of them, a malformed clause, a clause cited
     twice."""
-    cited = sum(len(c) if isinstance(c, list) else 1 for c in references.values())
-    if cited > MAX_CLAUSES:  # said alone: a control this long is not to be read clause by clause
-        return [((), f"cites {cited} clauses; a control cites at most {MAX_CLAUSES}")]
+    clauses = sum(len(c) if isinstance(c, list) else 1 for c in references.values())
+    if clauses > MAX_CLAUSES:  # said alone: a control this long is not to be read clause by clause
+        return [((), f"cites {clauses} clauses; a control cites at most {MAX_CLAUSES}")]
     out: list[tuple[Where, str]] = []
     for key, cited in references.items():
         framework = FRAMEWORKS.get(key)

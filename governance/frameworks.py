@@ -132,8 +132,8 @@ def citations(references: Mapping[str, object]) -> Iterator[Citation]:
 
 
 def display(framework: str, clause: str, lang: str) -> str:
-    """A citation as a reader knows it: 《个人信息保护法》第51条 / PIPL Art. 51; 手册 §1.3.2. One of a saved result
-    that names a framework govern does not know (an older catalogue) reads as written."""
+    """A citation as a reader knows it: 《个人信息保护法》第51条 / PIPL Art. 51; 手册 §1.3.2. A citation that is no
+    clause reads as written, never half read (`problems` refuses it in a workspace and in a saved result)."""
     found = FRAMEWORKS[framework].form_of(clause) if framework in FRAMEWORKS else None
     if found is None:
         return f"{framework} {clause}"

@@ -133,7 +133,7 @@ def test_clauses_sort_in_their_natural_order():
     ("gbt43697", "6.5", "GB/T 43697-2024 6.5", "GB/T 43697-2024 6.5"),
     ("iso27001", "A.5.12", "ISO/IEC 27001:2022 A.5.12", "ISO/IEC 27001:2022 A.5.12"),
     ("handbook", "1.3.2", "手册 §1.3.2", "Handbook §1.3.2"),
-    ("sox", "404", "sox 404", "sox 404"),  # a saved result's framework govern does not know reads as written
+    ("sox", "404", "sox 404", "sox 404"),  # a framework govern does not know reads as written
 ])
 def test_a_citation_reads_in_both_languages(key, clause, zh, en):
     assert display(key, clause, "zh") == zh and display(key, clause, "en") == en

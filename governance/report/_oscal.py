@@ -86,8 +86,8 @@ def times(result: RunResult) -> tuple[str, str]:
 
 
 def _cited_order(citation: frameworks.Citation) -> tuple[object, ...]:
-    """Frameworks in the order the views list them (unknown keys of an older result last, by name), clauses in
-    their natural order."""
+    """Frameworks in the order the views list them (a key govern does not know last, by name: reading a result
+    refuses one, so only a caller's own would), clauses in their natural order."""
     known = list(frameworks.FRAMEWORKS)
     place = known.index(citation.framework) if citation.framework in known else len(known)
     return place, citation.framework, frameworks.clause_order(citation.framework, citation.clause)

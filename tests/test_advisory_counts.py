@@ -55,7 +55,7 @@ def run_all(workspace: Path, out: Path, *args: str) -> dict[str, str]:
                                                    for a in ("--format", f"{fmt}={out / name}")], *args)
     assert proc.returncode in (0, 1), proc.stderr
     texts = {fmt: (out / name).read_text(encoding="utf-8") for fmt, name in formats.items()}
-    controls = govern("controls", str(workspace), "--result", str(out / "result.json"))
+    controls = govern("controls", str(workspace), "--result", str(out / "result.json"), "--lang", "en")
     assert controls.returncode == 0, controls.stderr
     return {**texts, "table": proc.stdout, "controls": controls.stdout}
 
@@ -75,7 +75,7 @@ def shown(texts: dict[str, str]) -> dict[str, dict[str, int]]:
     (oscal,) = json.loads(texts["oscal"])["assessment-results"]["results"]
     on_controls = [f for f in oscal.get("findings", []) if any(
         p["name"] == "control-status" for p in f["props"])]
-    footer = re.search(r"in the result: (\d+) fail, \d+ pass(?:, (\d+) advisory)?", texts["controls"])
+    footer = re.search(r"in the run: (\d+) fail(?:, (\d+) pass with advisories)?", texts["controls"])
     assert footer, texts["controls"][-400:]
     return {
         "json": {"failing": s["fail"] - s["advisories"], "advisories": s["advisories"],

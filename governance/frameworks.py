@@ -37,8 +37,8 @@ from governance.result import (  # a clause of a framework, as the result and th
 )
 from governance.vocabulary import messages
 
-__all__ = ["FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "framework_view", "known",
-           "normalise", "problems", "recorded_view", "title"]
+__all__ = ["FRAMEWORKS", "MAX_CLAUSES", "Citation", "Framework", "citations", "clause_order", "display",
+           "framework_view", "known", "normalise", "problems", "recorded_view", "title"]
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,16 @@ class _Form:
     pattern: re.Pattern[str]
 
 
-_SECTION = r"[1-9]\d?(?:\.[1-9]\d?){0,4}"  # 8, 8.1, 8.1.4.8: numbered sections of a standard
+# Digits are ASCII [0-9], never \d: \d also matches ١ (U+0661) and the like, so "art. 5١" would pass for a
+# clause, escape "cited twice" beside "art. 51" and count as one more requirement met
+_SECTION = r"[1-9][0-9]?(?:\.[1-9][0-9]?){0,4}"  # 8, 8.1, 8.1.4.8: numbered sections of a standard
 SECTION = _Form("section", re.compile(f"({_SECTION})"))
 PARAGRAPH = _Form("paragraph", re.compile(f"({_SECTION})"))  # the handbook's §1.3.2
-ANNEX = _Form("annex", re.compile(r"Annex ([A-Z](?:\.[1-9]\d?){0,3})"))
-ARTICLE = _Form("article", re.compile(r"art\. ([1-9]\d{0,2})"))
+ANNEX = _Form("annex", re.compile(r"Annex ([A-Z](?:\.[1-9][0-9]?){0,3})"))
+ARTICLE = _Form("article", re.compile(r"art\. ([1-9][0-9]{0,2})"))
 # ISO/IEC 27001:2022 Annex A: 5.1-5.37 organisational, 6.1-6.8 people, 7.1-7.14 physical, 8.1-8.34 technological
 ANNEX_A = _Form("section", re.compile(
-    r"(A\.(?:5\.(?:[1-9]|[12]\d|3[0-7])|6\.[1-8]|7\.(?:[1-9]|1[0-4])|8\.(?:[1-9]|[12]\d|3[0-4])))"))
+    r"(A\.(?:5\.(?:[1-9]|[12][0-9]|3[0-7])|6\.[1-8]|7\.(?:[1-9]|1[0-4])|8\.(?:[1-9]|[12][0-9]|3[0-4])))"))
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,8 @@ def citations(references: Mapping[str, object]) -> Iterator[Citation]:
 
 
 def display(framework: str, clause: str, lang: str) -> str:
-    """A citation as a reader knows it: 《个人信息保护法》第51条 / PIPL Art. 51; 手册 §1.3.2. One of a saved result
-    that names a framework govern does not know (an older catalogue) reads as written."""
+    """A citation as a reader knows it: 《个人信息保护法》第51条 / PIPL Art. 51; 手册 §1.3.2. A citation that is no
+    clause reads as written, never half read (`problems` refuses it in a workspace and in a saved result)."""
     found = FRAMEWORKS[framework].form_of(clause) if framework in FRAMEWORKS else None
     if found is None:
         return f"{framework} {clause}"
@@ -148,9 +150,19 @@ def title(framework: str, lang: str) -> str:
 Where = tuple[str | int, ...]  # under a control's `references`: a key, or a key and the index of a clause
 
 
+# A control cites the clauses it evidences: ISO/IEC 27001's whole Annex A is 93 controls, a law's articles a few
+# dozen that matter. More than this is a catalogue pasted into one control, not a control -- and every report,
+# the OSCAL documents and the audit pack carry each citation once per finding of the control's checks.
+MAX_CLAUSES = 100
+
+
 def problems(references: Mapping[str, object]) -> list[tuple[Where, str]]:
-    """What is wrong with a control's `references`, each placed under it: an unknown framework, a citation
-    that is not a clause or a list of them, a malformed clause, a clause cited twice."""
+    """What is wrong with a control's `references`, each placed under it: more clauses than MAX_CLAUSES, an
+    unknown framework, a citation that is not a clause or a list of them, a malformed clause, a clause cited
+    twice."""
+    clauses = sum(len(c) if isinstance(c, list) else 1 for c in references.values())
+    if clauses > MAX_CLAUSES:  # said alone: a control this long is not to be read clause by clause
+        return [((), f"cites {clauses} clauses; a control cites at most {MAX_CLAUSES}")]
     out: list[tuple[Where, str]] = []
     for key, cited in references.items():
         framework = FRAMEWORKS.get(key)

@@ -65,8 +65,8 @@ def shown(texts: dict[str, str]) -> dict[str, dict[str, int]]:
     result = json.loads(texts["json"])
     s = result["summary"]
     table = re.search(r"(\d+) 项未豁免，\d+ 项已豁免，(\d+) 项提示 · "
-                      r"检查 \d+ 通过、(\d+) 未通过、\d+ 不适用(?:、(\d+) 通过（有提示）)?", texts["table"])
-    md = re.search(r"结论: (\d+) 项未豁免发现，\d+ 项已豁免；检查 \d+ 通过、(\d+) 未通过、\d+ 不适用(?:、(\d+) 通过（有提示）)?"
+                      r"检查 \d+ 通过、(\d+) 未通过、\d+ 不适用(?:、(\d+) 通过但有提示)?", texts["table"])
+    md = re.search(r"结论: (\d+) 项未豁免发现，\d+ 项已豁免；检查 \d+ 通过、(\d+) 未通过、\d+ 不适用(?:、(\d+) 通过但有提示)?"
                    r"(?:；另有 (\d+) 项提示)?", texts["markdown"])
     assert table and md, (texts["table"][-400:], texts["markdown"][:800])
     html = {k: int(v) for k, v in re.findall(r'data-stat="([a-z-]+)">(\d+)<', texts["html"])}

@@ -154,7 +154,9 @@ def test_govern_controls_lists_every_control_in_its_language(opa_binary, example
         assert "Handbook §1.3.2; ISO/IEC 27001:2022 A.5.2" in page  # references named for a reader
         assert re.search(r"\d+ controls evidenced by \d+ checks · in the run: ", proc.stdout)
     else:
-        assert "GOV-001 (通过), GOV-002 (通过)" in page and "手册 §1.3.2; ISO/IEC 27001:2022 A.5.2" in page
+        # Chinese brackets and list mark around Chinese words, as the standing's own name writes them
+        assert "GOV-001（通过）、GOV-002（通过）" in page and "手册 §1.3.2; ISO/IEC 27001:2022 A.5.2" in page
+        assert not re.search(r"\([^()]*[\u4e00-\u9fff]", page), "a half-width bracket around Chinese words"
         assert re.search(r"\d+ 个控制项，由 \d+ 项检查提供证据 · 本次评估中：", proc.stdout)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -85,6 +86,9 @@ def test_a_clause_at_its_frameworks_bounds_is_one(key, clause):
     ("gbt22239", "A.5.1"), ("gbt43697", "Annex g"), ("gbt43697", "附录G"), ("pipl", "art. 75"), ("pipl", "art. 0"),
     ("pipl", "Art. 51"), ("pipl", "art.51"), ("pipl", "51"), ("dsl", "art. 56"), ("cac2024", "art. 15"),
     ("handbook", "§1.3.2"), ("handbook", "1.3.2.1.1.1"), ("handbook", ""),
+    # digits are ASCII: Arabic-Indic, full-width and Devanagari digits are other characters, not the same clause
+    ("pipl", "art. 5\u0661"), ("pipl", "art. \uff15\uff11"), ("gbt22239", "8.1.4.\u096e"), ("iso27001", "A.5.1\u0662"),
+    ("gbt43697", "Annex G.\u0661"), ("handbook", "\u0661.3"),
 ])
 def test_a_malformed_clause_is_none(key, clause):
     assert FRAMEWORKS[key].form_of(clause) is None
@@ -99,6 +103,14 @@ def test_what_else_is_wrong_with_references():
     assert found[("handbook",)] == 'handbook: a clause is text: write a section number, in quotes: "1.3.2"'
     assert found[("pipl",)].startswith("pipl: cites no clause")
     assert found[("dsl", 1)] == "dsl: 'art. 21' is cited twice"
+
+
+def test_a_control_cites_at_most_max_clauses():
+    sections = [f"{a}.{b}" for a in range(1, 11) for b in range(1, 11)]
+    assert len(sections) == frameworks.MAX_CLAUSES
+    assert problems({"gbt22239": sections[:-1], "handbook": "1.3.2"}) == []
+    assert problems({"gbt22239": sections, "handbook": "1.3.2"}) == [
+        ((), f"cites {frameworks.MAX_CLAUSES + 1} clauses; a control cites at most {frameworks.MAX_CLAUSES}")]
 
 
 def test_clauses_sort_in_their_natural_order():
@@ -121,7 +133,7 @@ def test_clauses_sort_in_their_natural_order():
     ("gbt43697", "6.5", "GB/T 43697-2024 6.5", "GB/T 43697-2024 6.5"),
     ("iso27001", "A.5.12", "ISO/IEC 27001:2022 A.5.12", "ISO/IEC 27001:2022 A.5.12"),
     ("handbook", "1.3.2", "手册 §1.3.2", "Handbook §1.3.2"),
-    ("sox", "404", "sox 404", "sox 404"),  # a saved result's framework govern does not know reads as written
+    ("sox", "404", "sox 404", "sox 404"),  # a framework govern does not know reads as written
 ])
 def test_a_citation_reads_in_both_languages(key, clause, zh, en):
     assert display(key, clause, "zh") == zh and display(key, clause, "en") == en
@@ -159,6 +171,27 @@ def test_a_workspace_control_with_a_bad_citation_is_exit_2_at_its_line(opa_binar
     assert "controls/bad.yaml:8:7: control 'CTL-X-01': framework 'mlps' is written 'gbt22239'" in proc.stderr
     assert "pipl" not in proc.stderr  # a single clause needs no list
     assert "Traceback" not in proc.stderr
+
+
+def test_a_clause_with_a_non_ascii_digit_is_exit_2_at_its_line(example):
+    """"art. 5١" beside "art. 51" would escape "cited twice" and count as a second requirement met."""
+    (example / "controls" / "bad.yaml").write_text(
+        BAD.replace("mlps: [\"8.1\"]", "gbt22239: [\"8.1\"]").replace("A.5.99", "A.5.9")
+        .replace("pipl: art. 51", "pipl: [\"art. 5\u0661\", \"art. 51\"]"), encoding="utf-8")
+    proc = govern("validate", str(example))
+    assert proc.returncode == 2, proc.stderr
+    assert "controls/bad.yaml:9:14: control 'CTL-X-01': pipl: 'art. 5\u0661' is not a clause of pipl" in proc.stderr
+
+
+def test_a_control_citing_a_whole_catalogue_is_exit_2_at_its_references(example):
+    """20,184 clauses in one control made `check --format audit=` take minutes: refused where they are written."""
+    clauses = ", ".join(f'"{a}.{b}.{c}"' for a in range(1, 21) for b in range(1, 21) for c in range(1, 51))
+    text = BAD.replace('mlps: ["8.1"]', f"gbt22239: [{clauses}]").replace("A.5.99", "A.5.9")
+    (example / "controls" / "bad.yaml").write_text(text, encoding="utf-8")
+    proc = govern("validate", str(example))
+    assert proc.returncode == 2, proc.stderr
+    assert ("controls/bad.yaml:5:5: control 'CTL-X-01': cites 20004 clauses; a control cites at most "
+            f"{frameworks.MAX_CLAUSES}") in proc.stderr, proc.stderr
 
 
 def test_a_workspace_control_citing_an_unknown_framework_is_exit_2(example):
@@ -384,7 +417,24 @@ def test_the_markdown_view_states_each_requirement_and_the_coverage(acme_result)
     assert (f"{c['cited']} requirements cited by the catalogue: {c['satisfied']} satisfied, {c['not_satisfied']} not "
             f"satisfied, 0 not applicable, 0 not evaluated") in page
     zh = govern("controls", str(EXAMPLE), "--result", str(acme_result), "--framework", "pipl", "--format", "markdown").stdout
-    assert "| 《个人信息保护法》第28条 | 已满足 | CTL-CLS-03 (通过) |" in zh and "## 覆盖情况" in zh
+    assert "| 《个人信息保护法》第28条 | 已满足 | CTL-CLS-03（通过） |" in zh and "## 覆盖情况" in zh
+    assert zh.startswith("# govern · Acme Retail Group · 《个人信息保护法》 · 评估基准日 2026-11-25\n")  # a law in 《》
+    assert f"控制项目录引用的要求项 {c['cited']} 项：" in zh  # the catalogue called as everywhere else
+    assert not re.search(r"\([^()]*[\u4e00-\u9fff]|（[^）]*（", zh), "half-width or nested brackets in Chinese"
+
+
+def test_a_standing_is_bracketed_once_in_the_languages_brackets():
+    from governance.report._controls import standing
+    from governance.vocabulary import messages
+
+    assert standing("CTL-CLS-06", "advisory", messages("zh")) == "CTL-CLS-06（通过但有提示）"  # its name holds none
+    assert standing("CTL-CLS-06", "advisory", messages("en")) == "CTL-CLS-06 (pass with advisories)"
+    assert standing("CTL-CLS-06", None, messages("zh")) == "CTL-CLS-06（未评估）"
+
+
+def test_the_table_view_writes_chinese_brackets_in_chinese(acme_result):
+    page = govern("controls", str(EXAMPLE), "--result", str(acme_result), "--framework", "pipl").stdout
+    assert "（通过）：" in page and not re.search(r"\([^()]*[\u4e00-\u9fff]", page), page
 
 
 def test_the_csv_view_has_a_row_per_requirement_and_control(acme_result):

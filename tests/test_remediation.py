@@ -143,6 +143,15 @@ def test_sarif_rule_help_carries_the_remediation_and_the_log_still_validates(acm
     assert text.index("Remediation: ") < text.index("整改建议：") < text.index("Severity: high")
 
 
+def test_sarif_rule_help_shows_a_remediations_fields_as_code_as_the_reports_do(acme):
+    from markdown_it import MarkdownIt
+
+    rules = {r["id"]: r for r in json.loads(render("sarif", acme))["runs"][0]["tool"]["driver"]["rules"]}
+    [fix] = [line for line in rules["PLC-001"]["help"]["markdown"].splitlines() if line.startswith("**Remediation**")]
+    assert "`allowed_deployments`" in fix and "\\`" not in fix  # a field as code, not an escaped backtick
+    assert "<code>allowed_deployments</code>" in MarkdownIt("commonmark").render(fix)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_html_report_says_how_to_fix_each_failing_check_once_in_its_language(acme, lang):
     page = render("html", acme, RenderOptions(lang=lang))
@@ -197,7 +206,7 @@ def test_govern_checks_shows_it_in_the_table_and_the_reference():
 
 
 def test_a_workspace_checks_remediation_is_inert_text_in_every_report(opa_binary, example, tmp_path):
-    hostile = '<script>x</script> [link](http://x) ![i](http://x/i.png) | cell'
+    hostile = '<script>x</script> [link](http://x) ![i](http://x/i.png) | cell `</code><script>y</script>` ``[a](http://x)'
     (example / "checks" / "fixing.rego").write_text(
         declared(f"#   remediation:\n#     en: '{hostile}'\n"), encoding="utf-8")
     out = tmp_path / "out"
@@ -214,6 +223,7 @@ def test_a_workspace_checks_remediation_is_inert_text_in_every_report(opa_binary
         assert "link" in text and "cell" in text  # it is shown, as text
         shown = MarkdownIt("commonmark", {"html": True}).render(text)
         assert "<script" not in shown and '<a href="http://x"' not in shown and "<img" not in shown
+        assert "<code>&lt;/code&gt;&lt;script&gt;y&lt;/script&gt;</code>" in shown  # code, shown as code, inert
 
 
 def test_a_result_saved_before_checks_declared_remediation_still_loads():

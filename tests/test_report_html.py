@@ -35,7 +35,7 @@ HEADINGS = {
            "diagnosis": "Diagnosis of the current state", "waivers": "Waivers",
            "controls": "Controls", "evidence": "Evidence"},
 }
-STATUS = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "advisory": "通过（有提示）"},
+STATUS = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "advisory": "通过但有提示"},
           "en": {"pass": "Pass", "fail": "Fail", "not_applicable": "Not applicable", "advisory": "Pass with advisories"}}
 VERDICT = {"zh": {"pass": "通过", "fail": "未通过"}, "en": {"pass": "Pass", "fail": "Fail"}}
 ADVISORIES = {"zh": "提示", "en": "Advisories"}

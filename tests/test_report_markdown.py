@@ -88,7 +88,7 @@ def test_control_table_sums_its_checks(run):
         assert row[1] == control["title"]["zh"]
         assert row[2] == ", ".join(control["checks"])
         assert [int(x) for x in row[3:6]] == [sum(c[k] for c in mine) for k in ("evaluated", "failed", "waived")]
-        names = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "advisory": "通过（有提示）"}
+        names = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "advisory": "通过但有提示"}
         assert row[6].endswith(names[shown(control, checks)])
 
 

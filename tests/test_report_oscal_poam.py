@@ -199,6 +199,23 @@ def test_the_report_language_is_the_findings_and_remediations_language():
         assert recommended["description"] == told[lang]
 
 
+def test_a_person_is_written_as_the_reports_language_writes_one():
+    """黄丽（p-dpo） in a Chinese plan, as the Chinese reports write a person; Huang Li (p-dpo) in an English one."""
+    result = golden.result("acme")
+    action = next(a for a in result.actions or [] if a.id == "act-2026-07-01")
+    (addressed,) = action.addresses
+    assert action.owner_name
+    for lang, shown in (("zh", f"{action.owner_name}（{action.owner}）"), ("en", f"{action.owner_name} ({action.owner})")):
+        poam = plan(result, lang)
+        item = item_of(poam, addressed.check, addressed.resource.id)
+        (response,) = [r for r in risk_of(poam, item)["remediations"] if r["lifecycle"] != "recommendation"]
+        assert markdown_text(shown) in item["remarks"] and markdown_text(shown) in response["description"], lang
+        waiver = next(w for w in result.waivers if w.approved_by_name)
+        approved = f"{waiver.approved_by_name}（{waiver.approved_by}）" if lang == "zh" else \
+            f"{waiver.approved_by_name} ({waiver.approved_by})"
+        assert any(markdown_text(approved) in json.dumps(r, ensure_ascii=False) for r in poam["risks"]), lang
+
+
 def test_a_result_saved_before_actions_were_recorded_says_so():
     result = golden.result("acme").model_copy(update={"actions": None})
     poam = plan(result)

@@ -19,6 +19,7 @@ from governance.evaluate.saved import MAX_SHOWN
 from governance.result import RunResult, sealed, summarize
 from tests import golden
 from tests.conftest import check, govern
+from tests.results_support import resealed
 
 Edit = Callable[[dict], tuple[str, str | None]]  # changes a result; returns the text at the problem and what precedes it
 
@@ -280,6 +281,23 @@ def _action_of_no_check(doc: dict) -> tuple[str, str | None]:
     return '"check": "ZZZ-999"', None
 
 
+def _citing(doc: dict, references: dict) -> str:
+    """The first control that cites anything made to cite `references`, the result resealed; its id."""
+    control = next(c for c in doc["controls"] if c["references"])
+    control["references"] = references
+    doc.update(resealed(doc))
+    return control["id"]
+
+
+def _cites_an_unknown_framework(doc: dict) -> tuple[str, str | None]:
+    """A framework key is a file name in the audit pack (controls-<framework>.md): one that climbs out of it."""
+    return '"../evil"', f'"id": "{_citing(doc, {"../evil": ["1"]})}"'
+
+
+def _cites_no_clause(doc: dict) -> tuple[str, str | None]:
+    return '"zzz"', f'"id": "{_citing(doc, {"pipl": ["art. 51", "zzz"]})}"'
+
+
 INCOHERENT: dict[str, tuple[Edit, str]] = {
     "a finding's severity against its check's": (_severity_of_its_check, "severity info, but check"),
     "a forged fingerprint": (_fingerprint, "findings[0].fingerprint: not the fingerprint of check"),
@@ -292,6 +310,8 @@ INCOHERENT: dict[str, tuple[Edit, str]] = {
     "a selection against the checks": (_selection, "but its status is"),
     "an action listed twice": (_action_twice, "is listed twice in actions"),
     "an action addressing a check not listed": (_action_of_no_check, "addresses check ZZZ-999, which the result's checks"),
+    "a control citing a framework govern does not know": (_cites_an_unknown_framework, "unknown framework '../evil'"),
+    "a control citing what is no clause": (_cites_no_clause, "pipl: 'zzz' is not a clause of pipl; write"),
 }
 
 
@@ -300,6 +320,18 @@ def test_a_result_that_contradicts_itself_is_refused_at_the_contradiction(tmp_pa
     edit, message = INCOHERENT[case]
     path, where = bad_result(tmp_path, edit)
     refused(govern("report", str(path), "--format", "json"), where, message)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (_cites_an_unknown_framework, "unknown framework '../evil'"),  # was an internal error (exit 3)
+    (_cites_no_clause, "'zzz' is not a clause of pipl"),  # was written as a requirement met: | pipl zzz | 已满足 |
+])
+def test_a_control_citing_nothing_govern_knows_is_refused_before_an_audit_pack(tmp_path, edit, message):
+    path, where = bad_result(tmp_path, edit)
+    out = tmp_path / "pack"
+    proc = govern("report", str(path), "--format", f"audit={out}", "--format", f"markdown={tmp_path / 'r.md'}")
+    refused(proc, where, message)
+    assert proc.stdout == "" and not out.exists() and not (tmp_path / "r.md").exists()
 
 
 def test_baseline_counts_must_be_those_of_the_marks(tmp_path):

@@ -96,8 +96,8 @@ SURFACE = {
         "inventory_bytes", "kinds_taken_by", "load_workspace", "read_places", "rego_checks", "schema_files"},
     "governance.vocabulary": {"CATEGORIES", "DEFAULT_LANG", "LANGS", "Messages", "default_dimensions", "default_tiers",
         "document", "glossary", "localized", "messages", "names", "vocabulary"},
-    "governance.frameworks": {"FRAMEWORKS", "Citation", "Framework", "citations", "clause_order", "display", "known",
-        "normalise", "problems", "title", "framework_view", "recorded_view"},
+    "governance.frameworks": {"FRAMEWORKS", "MAX_CLAUSES", "Citation", "Framework", "citations", "clause_order", "display",
+        "known", "normalise", "problems", "title", "framework_view", "recorded_view"},
 }
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from governance import frameworks
 from governance.evaluate.findings import fingerprint
 from governance.result import (
     SEVERITIES,
@@ -278,9 +279,13 @@ def _waivers(r: RunResult, checks: dict[str, CheckSummary], counts: _Counts) -> 
 
 
 def _controls(r: RunResult, checks: dict[str, CheckSummary]) -> Iterator[Problem]:
-    """A control's status rolls up its checks' (run.py `_controls`)."""
+    """A control's status rolls up its checks' (run.py `_controls`); it cites clauses as a workspace's control
+    must (the loader holds a workspace to frameworks.problems, so a run writes nothing else): a citation is a
+    name every report and the audit pack build on, a file name among them."""
     for i, control in enumerate(r.controls):
         at: JsonPath = ("controls", i)
+        for where, why in frameworks.problems(control.references):
+            yield (*at, "references", *where), f"control {control.id}: {why}"
         for k, cid in enumerate(control.checks):
             if cid not in checks:
                 yield (*at, "checks", k), f"control {control.id} names check {cid}, which the result's checks do not list"

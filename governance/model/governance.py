@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from governance.frameworks import FRAMEWORKS
+from governance.frameworks import FRAMEWORKS, MAX_CLAUSES
 from governance.model.base import Date, Entity, Localized, Name, Ref, Strict
 from governance.result import FailOn
 
@@ -46,7 +46,8 @@ class Control(Entity):
         default={}, json_schema_extra={"propertyNames": {"enum": list(FRAMEWORKS)}},
         description="Framework -> the clause it cites, or a list of them (e.g. handbook: \"1.3.2\", iso27001: [A.5.3], "
                     "pipl: [art. 51], gbt22239: [\"8.1.4.8\"], gbt43697: [\"6.5\", Annex G]). Frameworks: "
-                    + ", ".join(FRAMEWORKS) + "; a clause written otherwise than its framework's is an error.")
+                    + ", ".join(FRAMEWORKS) + "; a clause written otherwise than its framework's is an error, and so "
+                    + f"are more than {MAX_CLAUSES} clauses in all.")
     domain: str | None = Field(default=None, description="Domain id it belongs to (e.g. budget).")
 
 

@@ -49,9 +49,14 @@ def title(titles: dict[str, str], m: Messages) -> str:
     return localized(titles, m.lang)
 
 
+def standing(what: str, value: Standing | None, m: Messages) -> str:
+    """GOV-001 (pass) / GOV-001（通过）: the brackets of the language, as the standing's own name has them."""
+    return m.text("controls.standing", what=what, status=status(value, m))
+
+
 def checks(control: ViewControl, m: Messages) -> str:
-    """GOV-001 (pass), GOV-002 (fail)."""
-    return ", ".join(f"{c.id} ({status(c.status, m)})" for c in control.checks)
+    """GOV-001 (pass), GOV-002 (fail) / GOV-001（通过）、GOV-002（未通过）."""
+    return m.text("controls.separator").join(standing(c.id, c.status, m) for c in control.checks)
 
 
 def references(control: ViewControl, m: Messages) -> str:

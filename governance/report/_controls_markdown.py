@@ -39,7 +39,7 @@ def _requirements(view: FrameworkView, m: Messages) -> list[str]:
     for r in view.requirements:
         for c in r.controls:  # one row per control citing it, each naming the requirement: a row read alone says it all
             rows.append([shared.citation(view, r.clause, m), m.name(r.status, "requirement_statuses"),
-                         f"{c.id} ({shared.status(c.status, m)})", shared.title(c.title, m), shared.checks(c, m)])
+                         shared.standing(c.id, c.status, m), shared.title(c.title, m), shared.checks(c, m)])
     return markdown_table(header, rows) + ["", f"## {markdown_text(m.text('controls.coverage'))}", "",
                                            markdown_text(shared.coverage(view, m)), "",
                                            markdown_text(m.text("controls.status_rule"))]

@@ -58,7 +58,8 @@ def _requirements(view: FrameworkView, m: Messages) -> Table:
     for column in (m.text("requirement"), m.text("status"), m.text("controls.evidence")):
         t.add_column(column, overflow="fold")
     for r in view.requirements:
-        evidence = "\n".join(f"{c.id} {shared.title(c.title, m)} ({shared.status(c.status, m)}): {shared.checks(c, m)}"
+        evidence = "\n".join(m.text("controls.evidenced_by", checks=shared.checks(c, m),
+                                     control=shared.standing(f"{c.id} {shared.title(c.title, m)}", c.status, m))
                              for c in r.controls)
         t.add_row(_plain(shared.citation(view, r.clause, m)),
                   _plain(m.name(r.status, "requirement_statuses"), STYLE.get(r.status, "")), _plain(evidence))

@@ -86,8 +86,8 @@ def times(result: RunResult) -> tuple[str, str]:
 
 
 def _cited_order(citation: frameworks.Citation) -> tuple[object, ...]:
-    """Frameworks in the order the views list them (unknown keys of an older result last, by name), clauses in
-    their natural order."""
+    """Frameworks in the order the views list them (a key govern does not know last, by name: reading a result
+    refuses one, so only a caller's own would), clauses in their natural order."""
     known = list(frameworks.FRAMEWORKS)
     place = known.index(citation.framework) if citation.framework in known else len(known)
     return place, citation.framework, frameworks.clause_order(citation.framework, citation.clause)
@@ -95,12 +95,19 @@ def _cited_order(citation: frameworks.Citation) -> tuple[object, ...]:
 
 def reference_props(references: dict, lang: str) -> list[dict]:
     """One prop per clause a control cites (`references`: framework key -> clause or list of clauses), in
-    REFERENCE_NS, named by the framework's key; the citation as a reader knows it and the framework's full
-    name, in `lang`, in its remarks (governance/frameworks.py)."""
+    REFERENCE_NS, named by the framework's key; the citation as a reader knows it, in `lang`, in its remarks
+    (governance/frameworks.py)."""
     return [{"name": token(c.framework), "ns": REFERENCE_NS, "value": text(c.clause), "class": "framework-reference",
-             "remarks": markup(f"{frameworks.display(c.framework, c.clause, lang)} — "
-                               f"{frameworks.title(c.framework, lang)}")}
+             "remarks": markup(reference_remark(c, lang))}
             for c in sorted(frameworks.citations(references), key=_cited_order)]
+
+
+def reference_remark(citation: frameworks.Citation, lang: str) -> str:
+    """The citation, then the framework's full name where the citation does not already say it: PIPL Art. 51 —
+    Personal Information Protection Law (PIPL), but 《个人信息保护法》第51条 alone (the law named once)."""
+    said = frameworks.display(citation.framework, citation.clause, lang)
+    name = frameworks.title(citation.framework, lang)
+    return said if name in said else f"{said} — {name}"
 
 
 def remediation(check: CheckSummary | None, lang: str) -> str | None:
@@ -165,13 +172,12 @@ class OscalParts:
 
     def references(self, controls: list[str]) -> list[dict]:
         """The framework references of `controls` (a finding's), each clause once."""
-        out: list[dict] = []
+        out: dict[tuple[str, str], dict] = {}  # by (name, value): a list searched per clause is quadratic
         for control in controls:
             record = self.controls.get(control)
             for p in reference_props(record.references, self.lang) if record else []:
-                if not any(p["name"] == q["name"] and p["value"] == q["value"] for q in out):
-                    out.append(p)
-        return out
+                out.setdefault((p["name"], p["value"]), p)
+        return list(out.values())
 
     def observation(self, f: Finding) -> dict:
         props = [
@@ -255,9 +261,11 @@ class OscalParts:
             statement, props, more = markup(approval), [], {}
         else:
             granted = f", granted by decision {w.decision}" if w.decision else ""
-            approval = (f"Waiver {w.id} approved by {person(w.approved_by, w.approved_by_name)} on {w.approved_at}"
-                        f"{granted} (requested by {person(w.requested_by, w.requested_by_name)}); it expires "
-                        f"{w.expires} (valid through that day).")
+            # a person as the report's language shows one: 黄丽（p-dpo） in Chinese, Huang Li (p-dpo) in English
+            approver, requester = (person(w.approved_by, w.approved_by_name, self.lang),
+                                   person(w.requested_by, w.requested_by_name, self.lang))
+            approval = (f"Waiver {w.id} approved by {approver} on {w.approved_at}{granted} (requested by {requester}); "
+                        f"it expires {w.expires} (valid through that day).")
             statement = markup(w.justification)
             props = [prop("approved-by", w.approved_by), prop("approved-at", w.approved_at),
                      prop("requested-by", w.requested_by), prop("expires", w.expires)]

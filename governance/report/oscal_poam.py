@@ -113,9 +113,13 @@ class _Plan(OscalParts):
             "remarks": markup(self.plan_told(f, actions)),
         }
 
+    def owner(self, a: ActionItem) -> str:
+        """An action's owner as the report's language shows a person: 黄丽（p-dpo） / Huang Li (p-dpo)."""
+        return person(a.owner, a.owner_name, self.lang)
+
     def plan_told(self, f: Finding, actions: list[ActionItem]) -> str:
         """The item's remarks: the actions that address it, or why it is a gap."""
-        told = [f"action {a.id} ({a.status}, due {a.due}, owner {person(a.owner, a.owner_name)})" for a in actions]
+        told = [f"action {a.id} ({a.status}, due {a.due}, owner {self.owner(a)})" for a in actions]
         if self.r.actions is None:
             return ("Gap: no action addresses this finding as far as this result can tell; it was saved before "
                     "results recorded the committee's action items.")
@@ -158,7 +162,7 @@ class _Plan(OscalParts):
             "uuid": uuid_for("response", f.fingerprint, a.id),
             "lifecycle": LIFECYCLE[a.status],
             "title": markup(a.title),
-            "description": markup(f"Action item {a.id}, {a.status}: owner {person(a.owner, a.owner_name)}, due {a.due}"
+            "description": markup(f"Action item {a.id}, {a.status}: owner {self.owner(a)}, due {a.due}"
                                   + (f", assigned at meeting {a.meeting}" if a.meeting else "")
                                   + (f", done {a.done_at}" if a.done_at else "") + "."),
             "props": props,

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from governance.report._escape import markdown_cell, markdown_text, visible_json
 from governance.report._paths import in_repository
+from governance.report._remediation import Remedy, as_markdown
 from governance.result import CheckSummary, Finding, FindingLocation, RunResult
 from governance.vocabulary import messages
 
@@ -166,11 +167,12 @@ def _help_text(check: CheckSummary, control_titles: dict[str, str]) -> str:
 def _help_markdown(check: CheckSummary, control_titles: dict[str, str]) -> str:
     """GitHub and other code-scanning UIs render this as Markdown, and a workspace's own check supplies
     the id, title, description, resource, domain and control titles: each is escaped as the Markdown
-    report escapes it, so none can add a link, an image, raw HTML or a table column."""
+    report escapes it, so none can add a link, an image, raw HTML or a table column. A remediation's
+    backticks are code spans, as the Markdown report and the HTML page show them (its text escaped around them)."""
     lines = [f"**{markdown_text(check.id)}** — {markdown_text(check.title)}", "",
              markdown_text(check.description or check.title), ""]
     lines += [line for label, colon, text in _remediation(check)
-              for line in (f"**{markdown_text(label)}**{colon}{markdown_text(text)}", "")]
+              for line in (f"**{markdown_text(label)}**{colon}{as_markdown(Remedy(check.id, '', text))}", "")]
     lines += ["| | |", "|---|---|"]
     lines += [f"| {k} | {markdown_cell(v)} |" for k, v in _facts(check, control_titles)]
     if check.waivable:

@@ -117,13 +117,16 @@ def _in(table: Mapping[str, Pair], lang: str) -> Mapping[str, str]:
 
 
 def _unambiguous(lang: str) -> Mapping[str, str]:
-    """Every named value whose name is the same whichever category it is read in (`public` is a
-    deployment and a level, named differently: it is asked with its category)."""
-    seen: dict[str, set[str]] = {}
+    """Every named value whose name is the same whichever category it is read in, in every language
+    (`public` is a deployment and a level, named differently: it is asked with its category; `pipl` reads
+    alike as a framework and in a citation in Chinese but not in English: asked with its category too, so
+    that every language names the same values without one)."""
+    seen: dict[str, set[tuple[str, ...]]] = {}
     for category in CATEGORIES:
         for value, pair in names(category).items():
-            seen.setdefault(value, set()).add(pair[lang])
-    return MappingProxyType({value: next(iter(said)) for value, said in seen.items() if len(said) == 1})
+            seen.setdefault(value, set()).add(tuple(pair[other] for other in LANGS))
+    at = LANGS.index(lang)
+    return MappingProxyType({value: next(iter(said))[at] for value, said in seen.items() if len(said) == 1})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ result with other run times (`govern report`), as a run of another moment would 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -199,3 +200,37 @@ def test_a_dead_process_leftover_is_removed_only_with_its_file_in_place(new_set,
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in folder.iterdir()) == [f".gone.csv.govern-{pid}-00000000000c.old", "evidence.json",
                                                          "r.json"]
+
+
+def test_a_report_listed_outside_the_folder_is_never_opened(new_set, workspace, tmp_path):
+    """A listed path leading out of the folder is named and not read: not even to find the run it names."""
+    folder = Path(shutil.copytree(new_set, tmp_path / "p1" / "reports"))
+    (tmp_path / "p2").mkdir()
+    old_set(new_set, tmp_path / "p2" / "reports", {"markdown": FORMATS["markdown"]})
+    doc = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))
+    doc["reports"].append({"path": "../../p2/reports/report.md", "sha256": "0" * 64})
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1, proc.stdout
+    assert "outside the evidence's folder: report ../../p2/reports/report.md (not read)" in proc.stdout
+    assert OLD_RUN not in proc.stdout  # reading it is the only way to learn its run
+
+
+@pytest.mark.parametrize("name", ["report.md", "report.html", "oscal.json"])
+def test_a_report_edited_with_its_sha256_rewritten_is_named_by_rendering_it_again(new_set, workspace, tmp_path, name):
+    folder = Path(shutil.copytree(new_set, tmp_path / "reports"))
+    path = folder / name
+    path.write_text(path.read_text(encoding="utf-8").replace("PLC-001", "PLC-00I", 1), encoding="utf-8")
+    doc = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))
+    for entry in doc["reports"]:
+        entry["sha256"] = hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest()
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1, proc.stdout
+    assert f"report {name} was not rendered from the result result.json" in proc.stdout
+
+
+def test_reports_no_result_alone_renders_are_said_to_be_bound_by_their_sha256_only(new_set, workspace):
+    proc = verify(new_set / "evidence.json", workspace)
+    assert proc.returncode == 0, proc.stdout
+    assert "(findings.csv, govern.sarif, junit.xml by their sha256 only" in proc.stdout

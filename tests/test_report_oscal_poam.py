@@ -13,7 +13,7 @@ import pytest
 from governance.evaluate.report_set import run_named
 from governance.report import RenderOptions, render
 from governance.report._escape import markdown_text
-from governance.result import RunResult
+from governance.result import RunResult, Selection, SkippedCheck
 from tests import golden
 from tests.conftest import SCHEMAS, check, govern
 
@@ -275,3 +275,33 @@ def test_uuids_are_unique_within_the_plan(name):
 
     walk(json.loads(render("oscal-poam", golden.result(name))))
     assert len(seen) == len(set(seen)) > 50
+
+
+def test_a_skipped_check_is_an_item_not_evaluated_with_its_actions_never_a_silent_absence(validator):
+    """`--skip PLC-007` leaves the run without PLC-007's findings: the plan says the check was not evaluated, and
+    which action addresses it, so its open action does not vanish and the check cannot read as resolved."""
+    result = golden.result("acme")
+    skipped = result.model_copy(update={
+        "findings": [f for f in result.findings if f.check != "PLC-007"],
+        "selection": Selection(skipped=[SkippedCheck(check="PLC-007", sources=["cli"])])})
+    doc = json.loads(render("oscal-poam", skipped, RenderOptions(lang="en")))
+    assert_valid(validator, doc)
+    poam = doc["plan-of-action-and-milestones"]
+    (meta,) = [p for p in poam["metadata"]["props"] if p["name"] == "skipped-check"]
+    assert meta["value"] == "PLC-007" and "not evaluated" in meta["remarks"]
+    (item,) = [i for i in poam["poam-items"] if props(i).get("evaluated") == ["no"]]
+    assert props(item)["check"] == ["PLC-007"] and props(item)["skipped-by"] == ["cli"]
+    assert props(item)["action"] == ["act-2026-07-01"] and "act-2026-07-01" in item["remarks"]
+    assert "not resolved" in item["description"]
+    assert not any(props(i).get("check") == ["PLC-007"] for i in poam["poam-items"] if i is not item)
+
+
+def test_a_run_that_skipped_a_check_and_found_nothing_still_names_the_check(validator):
+    result = golden.result("minimal")
+    clean = result.model_copy(update={"findings": [f for f in result.findings if f.status != "fail"],
+                                      "selection": Selection(skipped=[SkippedCheck(check="PLC-001",
+                                                                                   sources=["manifest"])])})
+    doc = json.loads(render("oscal-poam", clean))
+    assert_valid(validator, doc)
+    (item,) = doc["plan-of-action-and-milestones"]["poam-items"]
+    assert props(item)["evaluated"] == ["no"] and props(item)["check"] == ["PLC-001"]

@@ -234,3 +234,15 @@ def test_reports_no_result_alone_renders_are_said_to_be_bound_by_their_sha256_on
     proc = verify(new_set / "evidence.json", workspace)
     assert proc.returncode == 0, proc.stdout
     assert "(findings.csv, govern.sarif, junit.xml by their sha256 only" in proc.stdout
+
+
+def test_a_json_report_of_another_format_and_a_second_manifest_are_held_to_their_sha256(workspace, tmp_path):
+    """SARIF and an evidence manifest written to `.json` files are no format a result alone renders: they verify,
+    bound by their sha256, and are said to be."""
+    folder = tmp_path / "reports"
+    proc = check(workspace, "--format", f"json={folder / 'result.json'}", "--format", f"sarif={folder / 'g.json'}",
+                 "--format", f"markdown={folder / 'report.md'}", "--lang", "en")
+    assert proc.returncode == 1, proc.stderr
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 0, proc.stdout
+    assert "(g.json by their sha256 only" in proc.stdout

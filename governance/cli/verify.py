@@ -100,7 +100,8 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         sys.exit(EXIT_DIFFERENT)
     matched = (f"{len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
                f"{_reports(rec, done.sha256_only)} and policy revision {rec.engine.policy_revision} match")
-    unsigned = "" if verification_key else "; the evidence's signature was not checked (no --verification-key)"
+    # signed evidence verified without a key: the OK line itself says the signature proved nothing
+    unsigned = "; the evidence's signature was not checked (no --verification-key)" if signature.note else ""
     if done.reevaluated is None:
         say(f"verify: OK (inputs only), {matched}; findings were not re-evaluated, so the findings, actions, budget, "
             f"strategy and diagnosis sections are not proven (only verify without --inputs-only evaluates them "

@@ -171,7 +171,18 @@ def audit_listing(path: Path) -> list[str] | None:
 # A single-file report govern renders from a result alone, by the suffix of its file name: what `govern verify`
 # renders again for a report of any set. SARIF, JUnit and GitHub are not among them: `--path-prefix` shapes them
 # and no evidence records it, so they are held to their sha256 alone.
-_BY_SUFFIX = {".md": ("markdown",), ".html": ("html",), ".json": ("json", "oscal", "oscal-poam")}
+_BY_SUFFIX = {".md": ("markdown",), ".html": ("html",)}
+# a JSON report by its top-level key, as each format writes it first: SARIF, an evidence manifest, … are none
+_JSON_MARKS = (('"plan-of-action-and-milestones"', "oscal-poam"), ('"assessment-results"', "oscal"),
+               ('"schema_version"', "json"))
+
+
+def _formats(name: str, data: bytes) -> tuple[str, ...]:
+    suffix = Path(name).suffix.lower()
+    if suffix != ".json":
+        return _BY_SUFFIX.get(suffix, ())
+    head = data[:64].decode("utf-8", "replace")  # the first key: a result's is schema_version, an evidence's kind
+    return next(((fmt,) for mark, fmt in _JSON_MARKS if mark in head), ())
 
 
 def reproduced(result: RunResult, reports: dict[str, bytes]) -> dict[str, bool | None]:
@@ -184,7 +195,7 @@ def reproduced(result: RunResult, reports: dict[str, bytes]) -> dict[str, bool |
              for lang in LANGS}
     said: dict[str, bool | None] = {}
     for name, data in reports.items():
-        formats = _BY_SUFFIX.get(Path(name).suffix.lower(), ())
+        formats = _formats(name, data)
         if name not in langs[LANGS[0]] and not formats:
             said[name] = None
             continue

@@ -518,3 +518,14 @@ def test_the_inputs_only_ok_line_says_what_it_did_not_prove(made, workspace):
     ran = verify(made / "evidence.json", workspace, "--inputs-only")
     assert ran.returncode == 0, ran.stdout
     assert "the findings, actions, budget, strategy and diagnosis sections are not proven" in ran.stdout
+
+
+def test_a_member_linked_out_of_the_pack_is_named_and_never_opened(pack, other_run, workspace):
+    (pack / "oscal.json").unlink()
+    (pack / "oscal.json").symlink_to(other_run / "oscal.json")
+    rewrite_evidence(pack)
+    theirs = evidence_of(other_run)["run"]["started_at"]
+    ran = verify(pack / "evidence.json", workspace, "--inputs-only")
+    assert ran.returncode == 1, ran.stdout
+    assert "outside the evidence's folder: report oscal.json (not read)" in ran.stdout
+    assert theirs not in ran.stdout  # reading it is the only way to learn its run

@@ -246,3 +246,14 @@ def test_a_json_report_of_another_format_and_a_second_manifest_are_held_to_their
     proc = verify(folder / "evidence.json", workspace)
     assert proc.returncode == 0, proc.stdout
     assert "(g.json by their sha256 only" in proc.stdout
+
+
+def test_a_link_out_of_the_folder_is_named_and_never_opened(new_set, workspace, tmp_path):
+    folder = Path(shutil.copytree(new_set, tmp_path / "p1" / "reports"))
+    (tmp_path / "p2").mkdir()
+    old_set(new_set, tmp_path / "p2" / "reports", {"markdown": FORMATS["markdown"]})
+    (folder / "notes.md").symlink_to(tmp_path / "p2" / "reports" / "report.md")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1, proc.stdout
+    assert f"report set: notes.md is a link out of {folder} (not read)" in proc.stdout
+    assert OLD_RUN not in proc.stdout

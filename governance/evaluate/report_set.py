@@ -156,6 +156,9 @@ def differences(path: Path, *, closed: bool = False) -> list[str]:
             continue
         if name == BESIDE or name in listed or name.startswith(".") or not (folder / name).is_file():
             continue
+        if not (folder / name).resolve().is_relative_to(folder.resolve()):
+            problems.append(f"report set: {name} is a link out of {folder} (not read)")
+            continue
         other = run_named(folder / name)
         if other is not None or folder / name == path:
             named = f"of run {other}" if other else "a report"

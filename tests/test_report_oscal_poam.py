@@ -306,3 +306,17 @@ def test_a_run_that_skipped_a_check_and_found_nothing_still_names_the_check(vali
     assert_valid(validator, doc)
     (item,) = doc["plan-of-action-and-milestones"]["poam-items"]
     assert props(item)["evaluated"] == ["no"] and props(item)["check"] == ["PLC-001"]
+
+
+def test_a_run_with_a_check_skipped_on_the_command_line_keeps_its_open_action_in_the_plan(example, tmp_path,
+                                                                                           validator):
+    out = tmp_path / "out"
+    proc = check(example, "--skip", "PLC-007", "--format", f"oscal-poam={out / 'poam.json'}")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads((out / "poam.json").read_text(encoding="utf-8"))
+    assert_valid(validator, doc)
+    poam = doc["plan-of-action-and-milestones"]
+    assert props(poam["metadata"])["skipped-check"] == ["PLC-007"]
+    (item,) = [i for i in poam["poam-items"] if props(i)["check"] == ["PLC-007"]]
+    assert props(item)["evaluated"] == ["no"] and props(item)["skipped-by"] == ["cli"]
+    assert props(item)["action"] == ["act-2026-07-01"]

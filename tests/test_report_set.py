@@ -257,3 +257,23 @@ def test_a_link_out_of_the_folder_is_named_and_never_opened(new_set, workspace, 
     assert proc.returncode == 1, proc.stdout
     assert f"report set: notes.md is a link out of {folder} (not read)" in proc.stdout
     assert OLD_RUN not in proc.stdout
+
+
+def test_a_markdown_report_with_a_trend_is_rendered_again_apart_from_its_trend(workspace, tmp_path):
+    """A history store's trend is in no result: the report verifies with it, and an edit elsewhere is named."""
+    folder, db = tmp_path / "reports", f"sqlite:///{tmp_path}/history.db"
+    proc = check(workspace, "--record", "--db", db, "--format", f"json={folder / 'result.json'}",
+                 "--format", f"markdown={folder / 'report.md'}", "--lang", "en")
+    assert proc.returncode == 1, proc.stderr
+    assert "## Trend (history store)" in (folder / "report.md").read_text(encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 0, proc.stdout
+    assert "sha256 only" not in proc.stdout
+    path = folder / "report.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("PLC-001", "PLC-00I", 1), encoding="utf-8")
+    doc = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))
+    for entry in doc["reports"]:
+        entry["sha256"] = hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest()
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1 and "report report.md was not rendered from the result result.json" in proc.stdout

@@ -14,7 +14,9 @@ workspace. Verification, each part a function named after what it proves:
 
 An audit pack (its evidence.json carries `pack`) is verified whole whichever of its files is named:
 its folder holds what the evidence lists and nothing else, and every member is rendered from its
-result.json (audit_pack.py).
+result.json (audit_pack.py). Verify does not take the evidence's word that a folder is no pack: an
+evidence shaped as a pack's without `pack` is refused, and in any other set every listed report a
+result alone renders is rendered again from the JSON result it lists, so a rewritten sha256 never suffices.
 """
 
 from __future__ import annotations

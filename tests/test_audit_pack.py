@@ -438,3 +438,94 @@ def test_a_member_declared_in_one_line_is_written_hashed_and_verified(workspace,
     rewrite_evidence(folder)
     ran = verify(folder / "evidence.json", workspace, "--inputs-only")
     assert ran.returncode == 1 and "audit pack: cited-pipl.md was not rendered from result.json" in ran.stdout
+
+
+# ---------------------------------------------------------------- a pack whose evidence no longer says it is one
+
+
+def strip_pack(folder: Path, *, ordinary: bool = False) -> None:
+    """What a forger does after editing a member: rewrite its sha256 and drop `pack`, so the folder reads as an
+    ordinary report set; `ordinary` also drops what only a pack's evidence lists (sizes, media types, the
+    frameworks' views), files and all."""
+    doc = evidence_of(folder)
+    del doc["pack"]
+    if ordinary:
+        for entry in [e for e in doc["reports"] if e["path"].startswith("controls-")]:
+            (folder / entry["path"]).unlink()
+        doc["reports"] = [{"path": e["path"], "sha256": e["sha256"]} for e in doc["reports"]
+                          if not e["path"].startswith("controls-")]
+    for entry in doc["reports"]:
+        entry["sha256"] = hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest()
+        if "size" in entry:
+            entry["size"] = (folder / entry["path"]).stat().st_size
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("inputs_only", [True, False])
+def test_a_pack_with_pack_deleted_from_its_evidence_is_refused(pack, workspace, inputs_only):
+    _tamper(pack, "report.md")
+    strip_pack(pack)
+    ran = verify(pack / "evidence.json", workspace, *(["--inputs-only"] if inputs_only else []))
+    assert ran.returncode == 1, ran.stdout
+    assert "lists its files as an audit pack's evidence does, and carries no `pack`" in ran.stdout
+    assert "report report.md was not rendered from the result result.json" in ran.stdout
+
+
+@pytest.mark.parametrize("name", ["report.md", "oscal.json", "poam.json"])
+def test_a_report_edited_in_a_set_that_no_longer_looks_like_a_pack_is_named_by_rendering_it_again(pack, workspace,
+                                                                                                   name):
+    _tamper(pack, name)
+    strip_pack(pack, ordinary=True)
+    ran = verify(pack / "evidence.json", workspace)
+    assert ran.returncode == 1, ran.stdout
+    assert "carries no `pack`" not in ran.stdout
+    assert f"report {name} was not rendered from the result result.json" in ran.stdout
+
+
+def test_a_pack_stripped_of_pack_but_untouched_verifies_as_a_set_whose_reports_are_rendered_again(pack, workspace):
+    strip_pack(pack, ordinary=True)
+    ran = verify(pack / "evidence.json", workspace, "--inputs-only")
+    assert ran.returncode == 0, ran.stdout
+    assert "by their sha256 only" not in ran.stdout
+
+
+def test_a_signed_pack_verified_without_its_key_says_the_signature_was_not_checked(workspace, tmp_path):
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = tmp_path / "signing.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    folder = tmp_path / "audit"
+    assert check(workspace, "--format", f"audit={folder}", "--signing-key", str(private),
+                 "--signing-alg", "ES256").returncode == 1
+    ran = verify(folder / "evidence.json", workspace, "--inputs-only")
+    assert ran.returncode == 0, ran.stdout
+    assert "the evidence's signature was not checked (no --verification-key)" in ran.stdout.splitlines()[-1]
+
+
+def test_a_rendered_from_that_names_another_result_is_named(made, workspace, tmp_path):
+    folder = tmp_path / "again"
+    assert govern("report", str(made / "result.json"), "--format", f"audit={folder}").returncode == 0
+    doc = evidence_of(folder)
+    doc["rendered_from"] = {"result": "sha256:00"}
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    ran = verify(folder / "evidence.json", workspace, "--inputs-only")
+    assert ran.returncode == 1, ran.stdout
+    assert "rendered_from: the evidence says it was rendered from result sha256:00, and the result it lists, " \
+           "result.json, is sha256:" in ran.stdout
+
+
+def test_the_inputs_only_ok_line_says_what_it_did_not_prove(made, workspace):
+    ran = verify(made / "evidence.json", workspace, "--inputs-only")
+    assert ran.returncode == 0, ran.stdout
+    assert "the findings, actions, budget, strategy and diagnosis sections are not proven" in ran.stdout
+
+
+def test_a_member_linked_out_of_the_pack_is_named_and_never_opened(pack, other_run, workspace):
+    (pack / "oscal.json").unlink()
+    (pack / "oscal.json").symlink_to(other_run / "oscal.json")
+    rewrite_evidence(pack)
+    theirs = evidence_of(other_run)["run"]["started_at"]
+    ran = verify(pack / "evidence.json", workspace, "--inputs-only")
+    assert ran.returncode == 1, ran.stdout
+    assert "outside the evidence's folder: report oscal.json (not read)" in ran.stdout
+    assert theirs not in ran.stdout  # reading it is the only way to learn its run

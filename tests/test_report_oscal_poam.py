@@ -13,7 +13,7 @@ import pytest
 from governance.evaluate.report_set import run_named
 from governance.report import RenderOptions, render
 from governance.report._escape import markdown_text
-from governance.result import RunResult
+from governance.result import RunResult, Selection, SkippedCheck
 from tests import golden
 from tests.conftest import SCHEMAS, check, govern
 
@@ -254,7 +254,8 @@ def test_check_and_report_write_the_same_plan_and_runs_differ_only_in_their_time
     def timeless(path: Path) -> str:
         text = path.read_text(encoding="utf-8")
         run = json.loads(path.with_name("result.json").read_text(encoding="utf-8"))["run"]
-        return text.replace(run["started_at"], "START").replace(run["finished_at"], "END")
+        # one word for both: a run that starts and ends within a second has one time for both
+        return text.replace(run["started_at"], "TIME").replace(run["finished_at"], "TIME")
 
     assert timeless(runs[0] / "poam.json") == timeless(runs[1] / "poam.json")
 
@@ -292,3 +293,47 @@ def test_uuids_are_unique_within_the_plan(name):
 
     walk(json.loads(render("oscal-poam", golden.result(name))))
     assert len(seen) == len(set(seen)) > 50
+
+
+def test_a_skipped_check_is_an_item_not_evaluated_with_its_actions_never_a_silent_absence(validator):
+    """`--skip PLC-007` leaves the run without PLC-007's findings: the plan says the check was not evaluated, and
+    which action addresses it, so its open action does not vanish and the check cannot read as resolved."""
+    result = golden.result("acme")
+    skipped = result.model_copy(update={
+        "findings": [f for f in result.findings if f.check != "PLC-007"],
+        "selection": Selection(skipped=[SkippedCheck(check="PLC-007", sources=["cli"])])})
+    doc = json.loads(render("oscal-poam", skipped, RenderOptions(lang="en")))
+    assert_valid(validator, doc)
+    poam = doc["plan-of-action-and-milestones"]
+    (meta,) = [p for p in poam["metadata"]["props"] if p["name"] == "skipped-check"]
+    assert meta["value"] == "PLC-007" and "not evaluated" in meta["remarks"]
+    (item,) = [i for i in poam["poam-items"] if props(i).get("evaluated") == ["no"]]
+    assert props(item)["check"] == ["PLC-007"] and props(item)["skipped-by"] == ["cli"]
+    assert props(item)["action"] == ["act-2026-07-01"] and "act-2026-07-01" in item["remarks"]
+    assert "not resolved" in item["description"]
+    assert not any(props(i).get("check") == ["PLC-007"] for i in poam["poam-items"] if i is not item)
+
+
+def test_a_run_that_skipped_a_check_and_found_nothing_still_names_the_check(validator):
+    result = golden.result("minimal")
+    clean = result.model_copy(update={"findings": [f for f in result.findings if f.status != "fail"],
+                                      "selection": Selection(skipped=[SkippedCheck(check="PLC-001",
+                                                                                   sources=["manifest"])])})
+    doc = json.loads(render("oscal-poam", clean))
+    assert_valid(validator, doc)
+    (item,) = doc["plan-of-action-and-milestones"]["poam-items"]
+    assert props(item)["evaluated"] == ["no"] and props(item)["check"] == ["PLC-001"]
+
+
+def test_a_run_with_a_check_skipped_on_the_command_line_keeps_its_open_action_in_the_plan(example, tmp_path,
+                                                                                           validator):
+    out = tmp_path / "out"
+    proc = check(example, "--skip", "PLC-007", "--format", f"oscal-poam={out / 'poam.json'}")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads((out / "poam.json").read_text(encoding="utf-8"))
+    assert_valid(validator, doc)
+    poam = doc["plan-of-action-and-milestones"]
+    assert props(poam["metadata"])["skipped-check"] == ["PLC-007"]
+    (item,) = [i for i in poam["poam-items"] if props(i)["check"] == ["PLC-007"]]
+    assert props(item)["evaluated"] == ["no"] and props(item)["skipped-by"] == ["cli"]
+    assert props(item)["action"] == ["act-2026-07-01"]

@@ -8,6 +8,7 @@ result with other run times (`govern report`), as a run of another moment would 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -199,3 +200,80 @@ def test_a_dead_process_leftover_is_removed_only_with_its_file_in_place(new_set,
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in folder.iterdir()) == [f".gone.csv.govern-{pid}-00000000000c.old", "evidence.json",
                                                          "r.json"]
+
+
+def test_a_report_listed_outside_the_folder_is_never_opened(new_set, workspace, tmp_path):
+    """A listed path leading out of the folder is named and not read: not even to find the run it names."""
+    folder = Path(shutil.copytree(new_set, tmp_path / "p1" / "reports"))
+    (tmp_path / "p2").mkdir()
+    old_set(new_set, tmp_path / "p2" / "reports", {"markdown": FORMATS["markdown"]})
+    doc = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))
+    doc["reports"].append({"path": "../../p2/reports/report.md", "sha256": "0" * 64})
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1, proc.stdout
+    assert "outside the evidence's folder: report ../../p2/reports/report.md (not read)" in proc.stdout
+    assert OLD_RUN not in proc.stdout  # reading it is the only way to learn its run
+
+
+@pytest.mark.parametrize("name", ["report.md", "report.html", "oscal.json"])
+def test_a_report_edited_with_its_sha256_rewritten_is_named_by_rendering_it_again(new_set, workspace, tmp_path, name):
+    folder = Path(shutil.copytree(new_set, tmp_path / "reports"))
+    path = folder / name
+    path.write_text(path.read_text(encoding="utf-8").replace("PLC-001", "PLC-00I", 1), encoding="utf-8")
+    doc = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))
+    for entry in doc["reports"]:
+        entry["sha256"] = hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest()
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1, proc.stdout
+    assert f"report {name} was not rendered from the result result.json" in proc.stdout
+
+
+def test_reports_no_result_alone_renders_are_said_to_be_bound_by_their_sha256_only(new_set, workspace):
+    proc = verify(new_set / "evidence.json", workspace)
+    assert proc.returncode == 0, proc.stdout
+    assert "(findings.csv, govern.sarif, junit.xml by their sha256 only" in proc.stdout
+
+
+def test_a_json_report_of_another_format_and_a_second_manifest_are_held_to_their_sha256(workspace, tmp_path):
+    """SARIF and an evidence manifest written to `.json` files are no format a result alone renders: they verify,
+    bound by their sha256, and are said to be."""
+    folder = tmp_path / "reports"
+    proc = check(workspace, "--format", f"json={folder / 'result.json'}", "--format", f"sarif={folder / 'g.json'}",
+                 "--format", f"markdown={folder / 'report.md'}", "--lang", "en")
+    assert proc.returncode == 1, proc.stderr
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 0, proc.stdout
+    assert "(g.json by their sha256 only" in proc.stdout
+
+
+def test_a_link_out_of_the_folder_is_named_and_never_opened(new_set, workspace, tmp_path):
+    folder = Path(shutil.copytree(new_set, tmp_path / "p1" / "reports"))
+    (tmp_path / "p2").mkdir()
+    old_set(new_set, tmp_path / "p2" / "reports", {"markdown": FORMATS["markdown"]})
+    (folder / "notes.md").symlink_to(tmp_path / "p2" / "reports" / "report.md")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1, proc.stdout
+    assert f"report set: notes.md is a link out of {folder} (not read)" in proc.stdout
+    assert OLD_RUN not in proc.stdout
+
+
+def test_a_markdown_report_with_a_trend_is_rendered_again_apart_from_its_trend(workspace, tmp_path):
+    """A history store's trend is in no result: the report verifies with it, and an edit elsewhere is named."""
+    folder, db = tmp_path / "reports", f"sqlite:///{tmp_path}/history.db"
+    proc = check(workspace, "--record", "--db", db, "--format", f"json={folder / 'result.json'}",
+                 "--format", f"markdown={folder / 'report.md'}", "--lang", "en")
+    assert proc.returncode == 1, proc.stderr
+    assert "## Trend (history store)" in (folder / "report.md").read_text(encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 0, proc.stdout
+    assert "sha256 only" not in proc.stdout
+    path = folder / "report.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("PLC-001", "PLC-00I", 1), encoding="utf-8")
+    doc = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))
+    for entry in doc["reports"]:
+        entry["sha256"] = hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest()
+    (folder / "evidence.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    proc = verify(folder / "evidence.json", workspace)
+    assert proc.returncode == 1 and "report report.md was not rendered from the result result.json" in proc.stdout

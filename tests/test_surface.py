@@ -83,7 +83,7 @@ SURFACE = {
         "evidence", "json_document", "markdown_cell", "markdown_code", "markdown_text", "render", "render_all",
         "render_group", "visible", "FINDING_FORMATS", "TREND_FORMATS", "render_finding", "render_trend", "shows_trend",
         # the audit pack (`--format audit=DIR`), and the seal (signature) every evidence manifest rendered gets
-        "AUDIT_FORMAT", "Seal", "audit_listing", "audit_members", "is_audit_pack"},
+        "AUDIT_FORMAT", "Seal", "audit_listing", "audit_members", "is_audit_pack", "reproduced"},
     "governance.load": {"CHECK_ID", "Document", "Location", "MAX_ID_CHARS", "MAX_NAME_CHARS", "MISSING", "PathProblem",
         "Path_", "RegoSource", "SUFFIXES", "SourceMap", "WorkspaceError", "WorkspaceErrors", "collector_paused", "discover",
         "id_problem", "is_check", "json_positions", "json_values", "problems_in", "read_document", "read_rego", "relative",

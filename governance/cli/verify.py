@@ -26,7 +26,7 @@ from governance.cli._common import (
 )
 from governance.cli._group import main
 from governance.evaluate import Recorded, ResultFileError, check_signature, differences, record_for
-from governance.report import audit_members
+from governance.report import audit_members, reproduced
 
 EXIT_DIFFERENT = EXIT_FINDINGS
 SHOWN = 20  # differences printed; the count of the rest follows
@@ -83,7 +83,7 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
             say(f"note: {signature.note}")
     with Guard():  # anything unexpected is exit 3, never a silent 0 or 1; OPA failing too, as for check
         try:
-            done = differences(result_path, root, inputs_only=inputs_only, pack=audit_members)
+            done = differences(result_path, root, inputs_only=inputs_only, pack=audit_members, reproduce=reproduced)
         except ResultFileError as exc:
             raise _refused(exc) from None
     rec, problems = done.recorded, done.problems
@@ -98,17 +98,29 @@ def verify(result_file: str, workspace: str, inputs_only: bool, verification_key
         say(f"verify: FAILED, {len(problems)} difference(s): {result_path} does not describe {root} as it is now"
             f"{trusted}")
         sys.exit(EXIT_DIFFERENT)
-    reports = (f"the audit pack's {len(rec.reports)} file(s), each rendered from its result.json," if rec.pack is not None
-               else f"{len(rec.reports)} report(s)")
     matched = (f"{len(rec.inputs)} input file(s), {len(rec.library)} library module(s), "
-               f"{reports} and policy revision {rec.engine.policy_revision} match")
+               f"{_reports(rec, done.sha256_only)} and policy revision {rec.engine.policy_revision} match")
+    # signed evidence verified without a key: the OK line itself says the signature proved nothing
+    unsigned = "; the evidence's signature was not checked (no --verification-key)" if signature.note else ""
     if done.reevaluated is None:
-        say(f"verify: OK (inputs only), {matched}; findings were not re-evaluated{trusted}")
+        say(f"verify: OK (inputs only), {matched}; findings were not re-evaluated, so the findings, actions, budget, "
+            f"strategy and diagnosis sections are not proven (only verify without --inputs-only evaluates them "
+            f"again){trusted}{unsigned}")
     else:
         say(f"verify: OK, {matched}; evaluated again at {rec.as_of} on OPA {done.reevaluated.engine.opa_version}, "
             f"the verdict is the same ({len(done.reevaluated.findings)} finding(s), "
-            f"verdict {done.reevaluated.verdict.digest if done.reevaluated.verdict else '-'}){trusted}")
+            f"verdict {done.reevaluated.verdict.digest if done.reevaluated.verdict else '-'}){trusted}{unsigned}")
     sys.exit(EXIT_OK)
+
+
+def _reports(rec: Recorded, sha256_only: list[str] | None) -> str:
+    """What the OK line says of the reports: a pack's are each rendered from its result.json; another set's are
+    rendered again from its JSON result where a result alone renders them, the rest bound by their sha256."""
+    if rec.pack is not None:
+        return f"the audit pack's {len(rec.reports)} file(s), each rendered from its result.json,"
+    if not sha256_only:
+        return f"{len(rec.reports)} report(s)"
+    return f"{len(rec.reports)} report(s) ({', '.join(sha256_only)} by their sha256 only: no result alone renders them)"
 
 
 def _notes(rec: Recorded, inputs_only: bool) -> list[str]:

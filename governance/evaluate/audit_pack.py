@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 # (result, the pack's language, the sha256 of the result `govern report` re-rendered or None) -> every file a pack
 # of that result holds, name -> bytes, its evidence.json unsigned (governance.report.audit_members)
 Members = Callable[[RunResult, str, str | None], dict[str, bytes]]
+# (result, file name -> bytes of each report a set lists) -> whether govern renders each from that result: True,
+# False, or None when no result alone renders such a file (governance.report.reproduced)
+Reproduce = Callable[[RunResult, dict[str, bytes]], dict[str, bool | None]]
 
 
 def differences(evidence: Path, rec: Recorded, result: RunResult | None, members: Members) -> list[str]:
@@ -53,6 +56,8 @@ def differences(evidence: Path, rec: Recorded, result: RunResult | None, members
 def _member(path: Path, expected: bytes, listed: str, run: str | None) -> list[str]:
     """The member at `path` is what its result renders to (missing or changed against its listed sha256:
     verify names it already)."""
+    if not path.resolve().is_relative_to(path.parent.resolve()):
+        return []  # a link out of the pack's folder: verify names it, and never opens it
     try:
         data = path.read_bytes() if path.is_file() else None
     except OSError:
@@ -95,3 +100,26 @@ def _evidence(path: Path, expected: bytes, run: str | None) -> list[str]:
         else:
             problems.append(f"audit pack: {BESIDE}'s `{key}` is not the one a pack of {PACK_RESULT} carries")
     return problems
+
+
+def unrendered(folder: Path, rec: Recorded, result: RunResult, own: str | None,
+               reproduce: Reproduce) -> tuple[list[str], list[str]]:
+    """A report set that is no pack: each report it lists (the result `own` apart) rendered again from its
+    JSON result, so a report edited with its sha256 rewritten in evidence.json is named, pack or not. Returns
+    the problems, and the reports govern cannot render from a result alone (held to their sha256 only).
+    A report missing, changed against its sha256 or outside the folder is named by verify and not read here."""
+    inside, reports = folder.resolve(), {}
+    for f in rec.reports:
+        path = folder / f.path
+        if f.path == own or Path(f.path).is_absolute() or not path.resolve().is_relative_to(inside):
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == f.sha256:
+            reports[f.path] = data
+    said = reproduce(result, reports)
+    problems = [f"report {name} was not rendered from the result {own} ({BESIDE} lists both): "
+                "rendered from it again, it differs" for name, same in sorted(said.items()) if same is False]
+    return problems, sorted(name for name, same in said.items() if same is None)

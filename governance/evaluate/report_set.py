@@ -91,6 +91,27 @@ def in_pack(path: Path) -> bool:
     return isinstance(doc, dict) and doc.get("kind") == KIND and isinstance(doc.get(PACK), dict)
 
 
+def pack_without_pack(evidence: Path) -> list[str]:
+    """An evidence that has an audit pack's shape (its reports listed with their size and media type, as only a
+    pack's evidence lists them, or a framework's view of the pack among them) and no `pack`: refused, for
+    without `pack` its folder would be verified as an ordinary set."""
+    try:
+        doc = json.loads(evidence.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(doc, dict) or doc.get("kind") != KIND or PACK in doc:
+        return []
+    entries = [r for r in doc.get("reports") or [] if isinstance(r, dict)]
+    shaped = any("media_type" in r or "size" in r for r in entries) or any(
+        _PACK_VIEW.fullmatch(str(r.get("path"))) for r in entries)
+    return [f"audit pack: {BESIDE} lists its files as an audit pack's evidence does, and carries no `{PACK}`: "
+            "a pack's evidence without it is refused (verified as an ordinary set, its members would not be "
+            "held to its result)"] if shaped else []
+
+
+_PACK_VIEW = re.compile(r"controls-[^/]+\.(md|csv)")  # a framework's view: only an audit pack holds one
+
+
 def differences(path: Path, *, closed: bool = False) -> list[str]:
     """Why the folder of `path` (any file of a report set) does not hold one run's set: a report the
     evidence lists that another run wrote, a govern report it does not list, what an interrupted write
@@ -117,6 +138,8 @@ def differences(path: Path, *, closed: bool = False) -> list[str]:
         problems.append(f"report set: {BESIDE} beside {path.name} lists no reports, so it binds none of them")
     for name, sha in listed.items():
         report = folder / str(name)
+        if Path(str(name)).is_absolute() or not report.resolve().is_relative_to(folder.resolve()):
+            continue  # never opened: verify names a report outside the evidence's folder
         if report.is_file() and _sha256(report) != sha:
             other = run_named(report)
             if other is not None and other != run:
@@ -132,6 +155,9 @@ def differences(path: Path, *, closed: bool = False) -> list[str]:
                             "files its evidence lists and nothing else)")
             continue
         if name == BESIDE or name in listed or name.startswith(".") or not (folder / name).is_file():
+            continue
+        if not (folder / name).resolve().is_relative_to(folder.resolve()):
+            problems.append(f"report set: {name} is a link out of {folder} (not read)")
             continue
         other = run_named(folder / name)
         if other is not None or folder / name == path:

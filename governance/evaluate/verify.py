@@ -14,7 +14,9 @@ workspace. Verification, each part a function named after what it proves:
 
 An audit pack (its evidence.json carries `pack`) is verified whole whichever of its files is named:
 its folder holds what the evidence lists and nothing else, and every member is rendered from its
-result.json (audit_pack.py).
+result.json (audit_pack.py). Verify does not take the evidence's word that a folder is no pack: an
+evidence shaped as a pack's without `pack` is refused, and in any other set every listed report a
+result alone renders is rendered again from the JSON result it lists, so a rewritten sha256 never suffices.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class Verification:
     problems: list[str]
     reevaluated: RunResult | None = None  # the result of evaluating again, when that was done
     on_trust: list[str] | None = None  # what the re-evaluation took from the record, not from the workspace
+    sha256_only: list[str] | None = None  # listed reports no result alone renders: bound by their sha256 alone
 
 
 def _sha256(path: Path) -> str:
@@ -89,8 +92,9 @@ def read_recorded(path: Path) -> tuple[Recorded, RunResult | None]:
     return rec, result
 
 
-def listed_result(rec: Recorded, folder: Path) -> RunResult | None:
-    """The JSON result among the reports an evidence manifest lists, as recorded (its sha256 matches)."""
+def listed_result(rec: Recorded, folder: Path) -> tuple[str, RunResult] | None:
+    """The JSON result among the reports an evidence manifest lists, as recorded (its sha256 matches), and its
+    path as listed."""
     for f in rec.reports:
         path = folder / f.path
         if not f.path.endswith(".json") or Path(f.path).is_absolute() or \
@@ -100,7 +104,7 @@ def listed_result(rec: Recorded, folder: Path) -> RunResult | None:
             raw = path.read_bytes()
             if hashlib.sha256(raw).hexdigest() != f.sha256 or b'"findings"' not in raw:
                 continue
-            return load_result(path, raw)
+            return f.path, load_result(path, raw)
         except (OSError, ResultFileError):
             continue
     return None
@@ -231,24 +235,48 @@ def taken_on_trust(root: Path, rec: Recorded) -> list[str]:
     return trusted
 
 
+def check_rendered_from(rec: Recorded, own: str | None, folder: Path) -> list[str]:
+    """Evidence that says it was re-rendered from a result, and lists the result it was rendered from (an audit
+    pack's result.json, which `govern report` writes from that result byte for byte), names that file's sha256."""
+    if rec.rendered_from is None or own is None:
+        return []
+    try:
+        now = "sha256:" + _sha256(folder / own)
+    except OSError:
+        return []  # named as unreadable by compare_files
+    if rec.rendered_from.result == now:
+        return []
+    return [f"rendered_from: the evidence says it was rendered from result {rec.rendered_from.result}, and the "
+            f"result it lists, {own}, is {now}"]
+
+
 def differences(result_path: Path, root: Path, *, inputs_only: bool = False,
-                pack: audit_pack.Members | None = None) -> Verification:
+                pack: audit_pack.Members | None = None, reproduce: audit_pack.Reproduce | None = None) -> Verification:
     """Every way the result, the workspace, the installed library, the reports and (unless `inputs_only`)
     a new evaluation differ from the record. `pack` renders an audit pack's members from its result
-    (governance.report.audit_members); without it a pack's members are held to their sha256 only."""
+    (governance.report.audit_members), `reproduce` any other set's reports from its JSON result
+    (governance.report.reproduced); without them reports are held to their sha256 only."""
     record = report_set.record_for(result_path)  # a SARIF, HTML, … report, or any file of a pack: the evidence
     rec, result = read_recorded(record)
     if rec.pack is not None:
         result_path = record  # a pack is verified whole, whichever of its files was named
+    own = None
     if result is None and rec.reports:
-        result = listed_result(rec, result_path.parent)
+        own, result = listed_result(rec, result_path.parent) or (None, None)
     problems = check_consistency(rec, result)
     inputs = check_workspace(root, rec) + check_library(rec)
     problems += inputs + compare_files(rec.reports, result_path.parent, "report", "evidence's folder")
     problems += report_set.differences(result_path, closed=rec.pack is not None)  # one run's set, or which file is whose
+    problems += check_rendered_from(rec, own, result_path.parent)
+    sha256_only = None
     if rec.pack is not None and pack is not None:
         problems += audit_pack.differences(result_path, rec, result, pack)
-    done = Verification(rec, result, problems, on_trust=taken_on_trust(root, rec))
+    elif rec.pack is None:
+        problems += report_set.pack_without_pack(record)
+        if result is not None and own is not None and reproduce is not None:
+            more, sha256_only = audit_pack.unrendered(result_path.parent, rec, result, own, reproduce)
+            problems += more
+    done = Verification(rec, result, problems, on_trust=taken_on_trust(root, rec), sha256_only=sha256_only)
     if inputs_only:
         return done
     if inputs:

@@ -14,7 +14,7 @@ from the `RunResult`.
 from governance.report import evidence
 from governance.report._agenda import AGENDA_FORMATS, render_agenda  # the meeting pack's formats (govern agenda)
 from governance.report._aggregate import GROUP_FORMATS, render_group  # the group report's formats (govern aggregate)
-from governance.report._audit import AUDIT_FORMAT, audit_listing, audit_members, is_audit_pack, render_all  # + packs
+from governance.report._audit import AUDIT_FORMAT, audit_listing, audit_members, is_audit_pack, render_all, reproduced  # + packs
 from governance.report._controls import CONTROLS_FORMATS, render_controls  # the catalogue's formats (govern controls)
 from governance.report._escape import json_document, markdown_cell, markdown_code, markdown_text, visible
 from governance.report._history_formats import FINDING_FORMATS, TREND_FORMATS, render_finding, render_trend
@@ -25,4 +25,4 @@ __all__ = ["AGENDA_FORMATS", "AUDIT_FORMAT", "CONTROLS_FORMATS", "DEFAULT_LANG",
            "GROUP_FORMATS", "LANGS", "RenderOptions", "Rendered", "Renderer", "Seal", "TREND_FORMATS", "audit_listing",
            "audit_members", "evidence", "json_document", "is_audit_pack", "markdown_cell", "markdown_code", "markdown_text",
            "render", "render_agenda", "render_all", "render_controls", "render_finding", "render_group", "render_trend",
-           "shows_trend", "visible"]
+           "reproduced", "shows_trend", "visible"]

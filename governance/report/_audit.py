@@ -27,7 +27,7 @@ from governance.report import _render, evidence
 from governance.report._controls import render_controls
 from governance.report._render import Rendered, RenderOptions, Seal, render
 from governance.result import BESIDE, PACK, PACK_RESULT, RunResult
-from governance.vocabulary import LANGS
+from governance.vocabulary import LANGS, messages
 
 AUDIT_FORMAT = "audit"  # `--format audit=DIR`: a folder, not one file, so not among the single-file FORMATS
 RESULT = PACK_RESULT  # the member every other is rendered from; verify reads it back
@@ -166,3 +166,67 @@ def audit_listing(path: Path) -> list[str] | None:
     if not is_audit_pack(doc):
         return None
     return [str(r.get("path")) for r in doc.get("reports") or [] if isinstance(r, dict)]
+
+
+# A single-file report govern renders from a result alone, by the suffix of its file name: what `govern verify`
+# renders again for a report of any set. SARIF, JUnit and GitHub are not among them: `--path-prefix` shapes them
+# and no evidence records it, so they are held to their sha256 alone.
+_BY_SUFFIX = {".md": ("markdown",), ".html": ("html",)}
+# a JSON report by its top-level key, as each format writes it first: SARIF, an evidence manifest, … are none
+_JSON_MARKS = (('"plan-of-action-and-milestones"', "oscal-poam"), ('"assessment-results"', "oscal"),
+               ('"schema_version"', "json"))
+
+
+def _formats(name: str, data: bytes) -> tuple[str, ...]:
+    suffix = Path(name).suffix.lower()
+    if suffix != ".json":
+        return _BY_SUFFIX.get(suffix, ())
+    head = data[:64].decode("utf-8", "replace")  # the first key: a result's is schema_version, an evidence's kind
+    return next(((fmt,) for mark, fmt in _JSON_MARKS if mark in head), ())
+
+
+def reproduced(result: RunResult, reports: dict[str, bytes]) -> dict[str, bool | None]:
+    """For each report (file name -> bytes) whether govern renders it from `result` in one of its languages:
+    True, False, or None when govern renders no such file from a result alone (a table, SARIF, …). A pack's
+    members are known by name (audit_members), any other report by its suffix; a Markdown report's trend
+    section (read from a history store, not from the result) is set apart before comparing, so a report
+    written with `--db` is held to everything else it says."""
+    langs = {lang: {name: data for name, data in audit_members(result, lang, None).items() if name != BESIDE}
+             for lang in LANGS}
+    said: dict[str, bool | None] = {}
+    for name, data in reports.items():
+        formats = _formats(name, data)
+        if name not in langs[LANGS[0]] and not formats:
+            said[name] = None
+            continue
+        same = any(_same(name, data, members, formats, result, lang) for lang, members in langs.items())
+        # an HTML report written with `--db` holds a trend no result holds: held to its sha256 alone
+        said[name] = same or (None if "html" in formats and _has_trend(data) else False)
+    return said
+
+
+def _has_trend(data: bytes) -> bool:
+    text = data.decode("utf-8", "replace")
+    return any(messages(lang).text("history.section") in text for lang in LANGS)
+
+
+def _same(name: str, data: bytes, members: dict[str, bytes], formats: tuple[str, ...], result: RunResult,
+          lang: str) -> bool:
+    if members.get(name) == data:
+        return True
+    options = _options(lang)
+    return any(_bytes(render(fmt, result, options)) == _trendless(fmt, data, lang) for fmt in formats)
+
+
+def _trendless(fmt: str, data: bytes, lang: str) -> bytes:
+    """A Markdown report without its trend section (`## <history.section>` up to the next `## `)."""
+    if fmt != "markdown":
+        return data
+    heading = f"## {messages(lang).text('history.section')}"
+    lines, kept, inside = data.decode("utf-8", "replace").split("\n"), [], False
+    for line in lines:
+        if line == heading or (inside and line.startswith("## ")):
+            inside = line == heading
+        if not inside:
+            kept.append(line)
+    return "\n".join(kept).encode("utf-8")

@@ -9,7 +9,10 @@ What is not yet satisfied, and who fixes it by when (docs/audit.md, "OSCAL plan 
   dropped ones) is a marked gap: a `gap` prop (`no-action`) and remarks saying so;
 - each waived finding → an accepted risk: status `deviation-approved`, its approver (a party) and decision in
   its risk log, its expiry as its deadline; it is no item of the plan;
-- the check's remediation (its METADATA), where it declares one, → a `recommendation` response on the risk.
+- the check's remediation (its METADATA), where it declares one, → a `recommendation` response on the risk;
+- each check the run skipped (`selection.skipped`) → a `skipped-check` prop in the metadata and an item marked
+  not evaluated (`evaluated` prop `no`), with the actions that address the check, so that a skipped check's
+  findings read as unknown, never as resolved.
 
 govern's own words are English, as in the assessment results; what the result holds in both languages (a
 finding's message, a check's remediation) is given in the report's language (`--lang`).
@@ -23,7 +26,7 @@ from governance.report._escape import visible_json
 from governance.report._oscal import OSCAL_VERSION, OscalParts, day_end, markup, party_uuid, prop, uuid_for
 from governance.report._oscal_parties import parties
 from governance.report._people import person
-from governance.result import ActionItem, Finding, RunResult
+from governance.result import ActionItem, Finding, RunResult, SkippedCheck
 
 if TYPE_CHECKING:  # the package imports its formats
     from governance.report import RenderOptions
@@ -62,7 +65,8 @@ class _Plan(OscalParts):
         if shown:  # OSCAL forbids empty arrays
             out["observations"] = [self.observation(f) for f in shown]
             out["risks"] = [self.open_risk(f) for f in items] + [self.waiver_risk(f) for f in waived]
-        out["poam-items"] = [self.item(f) for f in items] or [self.nothing_to_do()]
+        out["poam-items"] = ([self.item(f) for f in items] + [self.not_evaluated(s) for s in r.selection.skipped]
+                             or [self.nothing_to_do()])
         out["back-matter"] = {"resources": self.file_resources()} if r.inputs else None
         return {"plan-of-action-and-milestones": {k: v for k, v in out.items() if v is not None}}
 
@@ -75,7 +79,9 @@ class _Plan(OscalParts):
             "oscal-version": OSCAL_VERSION,
             # the run it plans from, as a report of the run's set names it (evaluate/report_set.py)
             "props": [prop("run-started", self.started), *self.metadata_props(), prop("fail-on", r.fail_on),
-                      prop("actions-recorded", "yes" if r.actions is not None else "no")],
+                      prop("actions-recorded", "yes" if r.actions is not None else "no"),
+                      *[prop("skipped-check", s.check, remarks=markup(f"not evaluated: skipped by {', '.join(s.sources)}"))
+                        for s in r.selection.skipped]],
             **self.people.metadata(),
         }
 
@@ -174,6 +180,30 @@ class _Plan(OscalParts):
                 "timing": {"on-date": {"date": day_end(a.due)}},
                 "responsible-roles": [{"role-id": "action-owner", "party-uuids": [owner]}],
             }],
+        }
+
+    # ---------------------------------------------------------------- a check the run did not evaluate
+
+    def not_evaluated(self, skipped: SkippedCheck) -> dict:
+        """A skipped check's item: its findings are unknown, so the plan says so rather than leave them out, and
+        names the actions that address the check (on any resource)."""
+        actions = sorted({a.id: a for (check, _, _), found in self.addressing.items() if check == skipped.check
+                          for a in found}.values(), key=lambda a: a.id)
+        told = [f"action {a.id} ({a.status}, due {a.due}, owner {person(a.owner, a.owner_name)})" for a in actions]
+        if self.r.actions is None:
+            planned_ = "this result was saved before results recorded the committee's action items."
+        else:
+            planned_ = f"actions that address it: {', '.join(told)}." if told else "no action addresses it."
+        return {
+            "uuid": uuid_for("poam-item", "not-evaluated", skipped.check, self.identity),
+            "title": markup(f"{skipped.check} not evaluated"),
+            "description": markup(f"Check {skipped.check} was skipped by this run ({', '.join(skipped.sources)}): "
+                                  "its findings are unknown, not resolved."),
+            "props": [prop("check", skipped.check), prop("evaluated", "no"),
+                      *[prop("skipped-by", source) for source in skipped.sources],
+                      *[prop("action", a.id, remarks=markup(f"status {a.status}, due {a.due}")) for a in actions]],
+            "origins": self.origins(),
+            "remarks": markup(f"Not evaluated: {planned_}"),
         }
 
     def nothing_to_do(self) -> dict:

@@ -59,6 +59,11 @@ from tests.diagnosis_oracle import (
     rooted,
     running,
 )
+from tests.draws_support import ABSENT
+from tests.draws_support import often as _often
+from tests.draws_support import put as _put
+from tests.draws_support import rarely as _rarely
+from tests.draws_support import text as _text
 
 EXAMPLES = depth("GOVERN_DIAGNOSIS_EXAMPLES", ci=120, local=40)
 CHUNKS = max(1, min(EXAMPLES, int(os.environ.get("GOVERN_DIAGNOSIS_CHUNKS", "4"))))
@@ -69,32 +74,10 @@ PEOPLE = ("p-ceo", "p-cto")  # tests/conftest.py MINIMAL_POLICIES
 SYSTEMS = ("sys-0", "sys-1", "sys-2", "sys-3")
 GOALS = ("g-0", "g-1")
 STEP_IDS = ("s-0", "s-1", "s-2", "s-3")  # the same ids in every stream: step ids are unique within a stream only
-ABSENT = object()  # a field left out of the file
-
-
-def _text(d: dt.date) -> str:
-    return d.isoformat()
 
 
 def _ago(today: dt.date, days: int) -> str:
     return _text(today - dt.timedelta(days=days))
-
-
-# Hypothesis favours the smallest value a draw can take (0, False, an empty list): the common case is
-# drawn as the smallest, the rare one as the largest.
-def _often(draw: st.DrawFn) -> bool:
-    """True about three times in four."""
-    return draw(st.integers(0, 3)) != 3
-
-
-def _rarely(draw: st.DrawFn, one_in: int) -> bool:
-    """True about once in `one_in`."""
-    return draw(st.integers(0, one_in - 1)) == one_in - 1
-
-
-def _put(doc: Doc, key: str, value: object) -> None:
-    if value is not ABSENT:
-        doc[key] = value
 
 
 def _edge_dates(draw: st.DrawFn, today: dt.date, interval: int, count: int) -> list[str]:

@@ -42,6 +42,11 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from tests.conftest import AS_OF, MINIMAL_POLICIES, check, chunk_share, depth, make_workspace
+from tests.draws_support import ABSENT
+from tests.draws_support import often as _often
+from tests.draws_support import put as _put
+from tests.draws_support import rarely as _rarely
+from tests.draws_support import text as _text
 from tests.strategy_oracle import (
     ACT_CHECKS,
     DEFAULT_DIMENSIONS,
@@ -81,34 +86,12 @@ PHASES = ("pilot", "scale_up", "deepen")
 DOMAINS = ("user", "order", "payment", "stock")
 PEOPLE = ("p-ceo", "p-cto")  # tests/conftest.py MINIMAL_POLICIES
 SMART = ("metric", "baseline", "target", "owner", "due")
-ABSENT = object()  # a field left out of the file (None is written as null)
-
-
-def _text(d: dt.date) -> str:
-    return d.isoformat()
 
 
 def _near(draw: st.DrawFn, base: dt.date, low: int = -400, high: int = 400) -> dt.date:
     """A day at `base` ± 1 half of the time, else anywhere in [base + low, base + high]."""
     offset = draw(st.one_of(st.sampled_from([-1, 0, 1]), st.integers(low, high)))
     return base + dt.timedelta(days=offset)
-
-
-# Hypothesis favours the smallest value a draw can take (0, False, an empty list): the common case is
-# drawn as the smallest, the rare one as the largest.
-def _often(draw: st.DrawFn) -> bool:
-    """True about three times in four."""
-    return draw(st.integers(0, 3)) != 3
-
-
-def _rarely(draw: st.DrawFn, one_in: int) -> bool:
-    """True about once in `one_in`."""
-    return draw(st.integers(0, one_in - 1)) == one_in - 1
-
-
-def _put(doc: Doc, key: str, value: object) -> None:
-    if value is not ABSENT:
-        doc[key] = value
 
 
 # ---------------------------------------------------------------- the generator

@@ -70,7 +70,7 @@ from tests.strategy_oracle import (
     tolerance,
 )
 
-EXAMPLES = depth("GOVERN_STRATEGY_EXAMPLES", ci=150, local=25)
+EXAMPLES = depth("GOVERN_STRATEGY_EXAMPLES", ci=150, local=50)
 CHUNKS = max(1, min(EXAMPLES, int(os.environ.get("GOVERN_STRATEGY_CHUNKS", "5"))))
 
 # Today: the suite's, the day after a leap day (2028-02-29), and a new year's day.

@@ -124,3 +124,13 @@ def acme_budget() -> AcmeBudget:
     overspent = sorted((line["id"], line["amount"], ever[line["id"]]) for p in projects for line in p.get("budget_lines", [])
                        if ever.get(line["id"], 0) > line["amount"])
     return AcmeBudget(planned, spent, phase_planned, phase_spent, running, overspent)
+
+
+def uuids(node: object) -> list[str]:
+    """Every `uuid` an OSCAL document gives, in document order (the same one given twice is listed twice)."""
+    if isinstance(node, dict):
+        own = [node["uuid"]] if isinstance(node.get("uuid"), str) else []
+        return own + [u for value in node.values() for u in uuids(value)]
+    if isinstance(node, list):
+        return [u for value in node for u in uuids(value)]
+    return []

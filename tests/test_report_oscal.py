@@ -16,6 +16,7 @@ from governance.report import render
 from governance.report._escape import markdown_text
 from tests import golden
 from tests.conftest import SCHEMAS, check
+from tests.reports_support import uuids
 
 # NIST's OSCAL 1.0.4 assessment-results schema, vendored in tests/schemas
 SCHEMA = SCHEMAS / "oscal_assessment-results_schema.json"
@@ -166,19 +167,7 @@ def test_identical_apart_from_timestamps_across_runs(example, opa_binary, tmp_pa
 
 def test_uuids_are_unique_within_the_document(example_run):
     _, doc = example_run
-    seen: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("uuid"), str):
-                seen.append(node["uuid"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(doc)
+    seen = uuids(doc)
     assert len(seen) == len(set(seen)) > 10
 
 

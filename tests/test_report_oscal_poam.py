@@ -16,6 +16,7 @@ from governance.report._escape import markdown_text
 from governance.result import RunResult, Selection, SkippedCheck
 from tests import golden
 from tests.conftest import SCHEMAS, check, govern
+from tests.reports_support import uuids
 
 SCHEMA = SCHEMAS / "oscal_poam_schema.json"
 
@@ -279,19 +280,7 @@ def test_workspace_text_is_inert_and_the_plan_still_validates(validator):
 
 @pytest.mark.parametrize("name", ["acme", "acme-waivers", "acme-expiring"])
 def test_uuids_are_unique_within_the_plan(name):
-    seen: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("uuid"), str):
-                seen.append(node["uuid"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(render("oscal-poam", golden.result(name))))
+    seen = uuids(json.loads(render("oscal-poam", golden.result(name))))
     assert len(seen) == len(set(seen)) > 50
 
 
